@@ -1,0 +1,41 @@
+// The shape every subcommand shares: a row in the command table whose setup
+// function registers flags on a CLI11 subcommand and sets a callback that runs
+// the command with injected streams and reports a Status through the context.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/global_options.h"
+#include "util/io_streams.h"
+#include "util/result.h"
+
+namespace llm {
+
+/// Shared by the root command and the subcommand that runs.
+struct CommandContext {
+  IoStreams streams;
+  GlobalOptions& global;
+  /// What the command that ran reported. Only RunRootCommand turns it into text.
+  Status status;
+  /// Exit code on success; commands such as `diff` use 1 for "differences found".
+  int exit_code = 0;
+
+  void Finish(Status s) { status = std::move(s); }
+};
+
+using SetupCommandFn = void (*)(CLI::App& root, CommandContext& ctx);
+
+/// One row of the command table (ninja's kTools): drives dispatch, help and completion.
+struct CommandSpec {
+  const char* name;
+  const char* summary;
+  SetupCommandFn setup;
+};
+
+/// Every subcommand, in the order `kubectl llm --help` lists them.
+std::span<const CommandSpec> AllCommands();
+
+}  // namespace llm

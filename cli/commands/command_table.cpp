@@ -1,0 +1,15 @@
+// The command table: one row per subcommand. A new command is one file in
+// commands/ plus one row here.
+#include "commands/command.h"
+#include "commands/version_command.h"
+
+namespace llm {
+
+std::span<const CommandSpec> AllCommands() {
+  static const CommandSpec kCommands[] = {
+      {"version", "Print the plugin and server versions", &SetupVersionCommand},
+  };
+  return kCommands;
+}
+
+}  // namespace llm

@@ -1,0 +1,73 @@
+#include "commands/root_command.h"
+
+#include <algorithm>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands/command.h"
+
+namespace llm {
+namespace {
+
+constexpr const char* kRootDescription =
+    "kubectl llm: train and serve large language models on Kubernetes.\n\n"
+    "Renders training and serving manifests, applies them with server-side apply,\n"
+    "follows them until they work (or explains why not), and validates GPU nodes.";
+
+int ExitCodeFor(const Error& error) {
+  return error.kind() == ErrorKind::kUsage ? kExitUsage : kExitError;
+}
+
+/// kubectl prints server errors as they come ("Error from server (NotFound): ...")
+/// and prefixes everything else with "error: ".
+std::string FormatError(const Error& error) {
+  const std::string& msg = error.message();
+  for (const char* raw : {"Error from server", "The connection to the server", "Unable to connect",
+                          "You must be logged in", "error: "}) {
+    if (msg.starts_with(raw)) return msg;
+  }
+  return "error: " + msg;
+}
+
+}  // namespace
+
+int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
+  GlobalOptions global;
+  CommandContext ctx{streams, global, Ok(), kExitOk};
+
+  CLI::App app(kRootDescription, "kubectl llm");
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  app.add_option("-v,--v", global.verbosity, "Log level: 6 shows each request, 8 adds bodies (secrets redacted)")
+      ->check(CLI::Range(0, 10));
+  for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+
+  // CLI11 wants argv in reverse order when given a vector.
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    streams.out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    streams.out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    streams.err << "error: " << e.what() << "\n"
+                << "See 'kubectl llm --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    streams.out << app.help();
+    return kExitOk;
+  }
+  if (!ctx.status.ok()) {
+    streams.err << FormatError(ctx.status.error()) << "\n";
+    return ExitCodeFor(ctx.status.error());
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace llm
