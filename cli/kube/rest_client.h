@@ -1,0 +1,66 @@
+// RestClient: the verbs every command uses, on top of a Transport. It adds
+// credentials, the User-Agent, -v logging with secrets redacted, retries,
+// client-side rate limiting, Warning headers, and turns error responses into
+// kubectl-shaped Errors (api_status). Implemented in rest_client.cpp.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/resource_ref.h"
+#include "kube/transport.h"
+#include "util/result.h"
+
+namespace llm::kube {
+
+struct ListOptions {
+  std::string label_selector;
+  std::string field_selector;
+  int64_t limit = 500;               ///< page size; 0 asks for everything at once
+  std::string resource_version;      ///< "" = most recent
+};
+
+struct ApplyOptions {
+  std::string field_manager = "kubectl-llm";
+  bool force = false;                ///< take ownership of conflicting fields
+  bool dry_run = false;              ///< dryRun=All
+  std::string field_validation = "Strict";
+};
+
+struct DeleteOptions {
+  std::string propagation_policy = "Background";  ///< Foreground, Background, Orphan
+  bool dry_run = false;
+  std::optional<int64_t> grace_period_seconds;
+};
+
+class RestClient {
+ public:
+  virtual ~RestClient() = default;
+
+  /// One request through the whole pipeline (auth, logging, retries, errors).
+  /// Error statuses become Errors; 2xx responses are returned.
+  virtual Result<HttpResponse> Do(HttpRequest request) = 0;
+  /// Streaming variant for watches and followed logs.
+  virtual Result<HttpResponse> Stream(HttpRequest request, const ChunkSink& sink) = 0;
+
+  virtual Result<nlohmann::json> Get(const ResourceRef& ref) = 0;
+  /// Follows `continue` tokens and returns one List with every item.
+  virtual Result<nlohmann::json> List(const ResourceRef& ref, const ListOptions& options) = 0;
+  virtual Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object,
+                                        bool dry_run) = 0;
+  /// Server-side apply: PATCH with application/apply-patch+yaml.
+  virtual Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object,
+                                       const ApplyOptions& options) = 0;
+  virtual Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch,
+                                            bool dry_run) = 0;
+  /// NotFound comes back as an Error of kind kNotFound, with kubectl's message.
+  virtual Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) = 0;
+};
+
+}  // namespace llm::kube

@@ -1,0 +1,27 @@
+#include "kube/transport.h"
+
+#include <strings.h>
+
+namespace llm::kube {
+namespace {
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+}  // namespace
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return value;
+  }
+  return "";
+}
+
+std::vector<std::string> HttpResponse::HeaderValues(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) values.push_back(value);
+  }
+  return values;
+}
+
+}  // namespace llm::kube

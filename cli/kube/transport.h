@@ -1,0 +1,56 @@
+// Transport: sends one HTTP request to the API server. The real one is libcurl
+// (curl_transport); unit tests use tests/fakes/fake_transport. Nothing above
+// this interface knows about libcurl.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/result.h"
+
+namespace llm::kube {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  /// Path and query relative to the server URL, e.g. "/api/v1/namespaces?limit=500".
+  std::string path;
+  Headers headers;
+  std::string body;
+  /// Whole-request limit; zero means none (watches, follow logs).
+  std::chrono::milliseconds timeout{0};
+};
+
+struct HttpResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+
+  /// First header with this name, compared case-insensitively; "" when absent.
+  std::string Header(std::string_view name) const;
+  /// Every value of a repeated header (Warning may come several times).
+  std::vector<std::string> HeaderValues(std::string_view name) const;
+};
+
+/// Receives a streamed body piece by piece; return false to stop the stream.
+using ChunkSink = std::function<bool(std::string_view chunk)>;
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  /// Sends the request and returns the whole response. A response with an HTTP
+  /// error status is still a response; only failing to get one is an Error
+  /// (ErrorKind::kConnection or kTimeout).
+  virtual Result<HttpResponse> Do(const HttpRequest& request) = 0;
+  /// Sends the request and hands the body to `sink` as it arrives (watch, logs -f).
+  /// The returned response has status and headers; its body is empty when the
+  /// status was 2xx (the sink had it) and holds the error body otherwise.
+  virtual Result<HttpResponse> Stream(const HttpRequest& request, const ChunkSink& sink) = 0;
+};
+
+}  // namespace llm::kube
