@@ -1,0 +1,34 @@
+// NUMA placement of pinned host buffers: the pcie test allocates each GPU's
+// host buffer while the thread runs on that GPU's NUMA node, so first-touch
+// puts the pages there (nvbandwidth's practice; no libnuma needed).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "status.h"
+
+namespace llm::gpu_check {
+
+/// Parses a kernel CPU list such as "0-3,8,10-11" into sorted CPU numbers.
+Result<std::vector<int>> ParseCpuList(std::string_view text);
+
+/// Reads sysfs below `sysfs_root` (normally "/sys"); tests point it at a folder.
+class SysfsTopology {
+ public:
+  explicit SysfsTopology(std::string sysfs_root) : root_(std::move(sysfs_root)) {}
+
+  /// NUMA node of a PCI device ("0000:18:00.0", any case), nullopt when the
+  /// kernel does not know (-1) or the file is missing.
+  std::optional<int> NumaNodeOfPciDevice(std::string_view pci_bus_id) const;
+
+  /// CPUs of a NUMA node.
+  Result<std::vector<int>> CpusOfNumaNode(int node) const;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace llm::gpu_check
