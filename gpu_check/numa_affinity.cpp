@@ -54,6 +54,8 @@ Result<std::vector<int>> ParseCpuList(std::string_view text) {
 std::optional<int> SysfsTopology::NumaNodeOfPciDevice(std::string_view pci_bus_id) const {
   std::string id(pci_bus_id);
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // NVML spells the domain with 8 digits ("00000000:18:00.0"), sysfs with 4.
+  if (const auto colon = id.find(':'); colon == 8 && id.starts_with("0000")) id.erase(0, 4);
   auto text = ReadFile(root_ + "/bus/pci/devices/" + id + "/numa_node");
   if (!text) return std::nullopt;
   auto node = ToInt(*text);

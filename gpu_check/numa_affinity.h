@@ -20,7 +20,7 @@ class SysfsTopology {
  public:
   explicit SysfsTopology(std::string sysfs_root) : root_(std::move(sysfs_root)) {}
 
-  /// NUMA node of a PCI device ("0000:18:00.0", any case), nullopt when the
+  /// NUMA node of a PCI device ("0000:18:00.0" or NVML's "00000000:18:00.0", any case), nullopt when the
   /// kernel does not know (-1) or the file is missing.
   std::optional<int> NumaNodeOfPciDevice(std::string_view pci_bus_id) const;
 
