@@ -7,6 +7,7 @@ namespace {
 std::vector<std::size_t> PerformanceFailures(const TestResult& test, const EvaluationContext& context) {
   TestResult judged = test;
   judged.status = TestStatus::kPass;
+  judged.code = ExitCode::kPass;
   EvaluateTest(judged, context);
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < judged.series.size(); ++i) {

@@ -51,12 +51,27 @@ Result<std::vector<int>> ParseCpuList(std::string_view text) {
   return cpus;
 }
 
-std::optional<int> SysfsTopology::NumaNodeOfPciDevice(std::string_view pci_bus_id) const {
+std::string SysfsPciName(std::string_view pci_bus_id) {
   std::string id(pci_bus_id);
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   // NVML spells the domain with 8 digits ("00000000:18:00.0"), sysfs with 4.
-  if (const auto colon = id.find(':'); colon == 8 && id.starts_with("0000")) id.erase(0, 4);
-  auto text = ReadFile(root_ + "/bus/pci/devices/" + id + "/numa_node");
+  if (id.find(':') == 8 && id.starts_with("0000")) id.erase(0, 4);
+  return id;
+}
+
+std::optional<std::uint32_t> SysfsTopology::PciDeviceId(std::string_view pci_bus_id) const {
+  auto text = ReadFile(root_ + "/bus/pci/devices/" + SysfsPciName(pci_bus_id) + "/device");
+  if (!text) return std::nullopt;
+  std::string_view digits = *text;
+  if (digits.starts_with("0x")) digits.remove_prefix(2);
+  std::uint32_t id = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id, 16);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty()) return std::nullopt;
+  return id;
+}
+
+std::optional<int> SysfsTopology::NumaNodeOfPciDevice(std::string_view pci_bus_id) const {
+  auto text = ReadFile(root_ + "/bus/pci/devices/" + SysfsPciName(pci_bus_id) + "/numa_node");
   if (!text) return std::nullopt;
   auto node = ToInt(*text);
   if (!node || *node < 0) return std::nullopt;

@@ -104,6 +104,11 @@ void EvaluateTest(TestResult& test, const EvaluationContext& context) {
       test.status == TestStatus::kTimeout) {
     return;  // the runner decided; measured series stay in the report as they are judged
   }
+  // A failure the runner found itself (inventory: GPU count, peer access) stays.
+  if (test.status == TestStatus::kFail && test.code != ExitCode::kPass) {
+    if (!test.reason.empty() && ExitCodeSeverity(test.code) >= ExitCodeSeverity(code)) first_reason = test.reason;
+    code = MoreSevere(test.code, code);
+  }
   test.code = code;
   test.status = code == ExitCode::kPass ? TestStatus::kPass : TestStatus::kFail;
   test.reason = code == ExitCode::kPass ? std::string() : first_reason;

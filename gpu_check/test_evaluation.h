@@ -26,7 +26,8 @@ struct EvaluationContext {
 /// (below floor); median below outlier_ratio x the median of the same metric's
 /// series on this node (at least two series) -> fail (outlier). NCCL points
 /// with wrong elements -> corruption. A test that is already skip, error or
-/// timeout keeps that status; its series are still judged for the report.
+/// timeout keeps that status, and one the runner already failed with a code
+/// (inventory: GPU count) stays failed; series are still judged for the report.
 void EvaluateTest(TestResult& test, const EvaluationContext& context);
 
 /// Re-judges one series alone against its floor (no outlier rule), which is

@@ -35,11 +35,15 @@ TEST_CASE("SysfsTopology reads numa_node and cpulist") {
   fs::create_directories(root / "devices/system/node/node1");
   std::ofstream(root / "bus/pci/devices/0000:18:00.0/numa_node") << "1\n";
   std::ofstream(root / "bus/pci/devices/0000:19:00.0/numa_node") << "-1\n";
+  std::ofstream(root / "bus/pci/devices/0000:18:00.0/device") << "0x2330\n";
   std::ofstream(root / "devices/system/node/node1/cpulist") << "48-50,96\n";
 
   const SysfsTopology sysfs(root.string());
   CHECK(sysfs.NumaNodeOfPciDevice("0000:18:00.0") == 1);
   CHECK(sysfs.NumaNodeOfPciDevice("00000000:18:00.0") == 1);
+  CHECK(sysfs.PciDeviceId("0000:18:00.0") == 0x2330u);
+  CHECK_FALSE(sysfs.PciDeviceId("0000:19:00.0").has_value());
+  CHECK(SysfsPciName("00000000:1A:00.0") == "0000:1a:00.0");
   CHECK_FALSE(sysfs.NumaNodeOfPciDevice("0000:19:00.0").has_value());  // kernel says unknown
   CHECK_FALSE(sysfs.NumaNodeOfPciDevice("0000:aa:00.0").has_value());
   auto cpus = sysfs.CpusOfNumaNode(1);

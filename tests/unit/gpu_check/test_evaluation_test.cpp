@@ -155,3 +155,22 @@ TEST_CASE("SeriesMeetsFloor") {
 }
 
 }  // namespace llm::gpu_check
+
+namespace llm::gpu_check {
+
+TEST_CASE("EvaluateTest: a failure found by the runner stays, with its code and reason") {
+  TestResult t;
+  t.name = "inventory";
+  t.status = TestStatus::kFail;
+  t.code = ExitCode::kTopology;
+  t.reason = "found 7 GPUs, expected 8";
+  EvaluateTest(t, EvaluationContext{});
+  CHECK(t.status == TestStatus::kFail);
+  CHECK(t.code == ExitCode::kTopology);
+  CHECK(t.reason == "found 7 GPUs, expected 8");
+  EvaluateTest(t, EvaluationContext{});  // judging twice changes nothing
+  CHECK(t.code == ExitCode::kTopology);
+  CHECK(t.reason == "found 7 GPUs, expected 8");
+}
+
+}  // namespace llm::gpu_check
