@@ -73,15 +73,19 @@ inline Status OkStatus() { return {}; }
 
 }  // namespace llm::gpu_check
 
-/// Returns the failure of a Result/Status expression from the enclosing function.
-#define GC_RETURN_IF_ERROR(expr)                          \
-  do {                                                    \
-    auto gc_status_ = (expr);                             \
-    if (!gc_status_.ok()) return gc_status_.failure();    \
-  } while (false)
-
 #define GC_CONCAT_INNER_(a, b) a##b
 #define GC_CONCAT_(a, b) GC_CONCAT_INNER_(a, b)
+
+/// Returns the failure of a Result/Status expression from the enclosing function.
+/// The temporary is named after the line, so nested uses (a lambda passed to
+/// a call that is itself checked) do not shadow each other.
+#define GC_RETURN_IF_ERROR(expr) GC_RETURN_IF_ERROR_IMPL_(GC_CONCAT_(gc_status_, __LINE__), expr)
+#define GC_RETURN_IF_ERROR_IMPL_(tmp, expr)    \
+  do {                                         \
+    auto tmp = (expr);                         \
+    if (!tmp.ok()) return tmp.failure();       \
+  } while (false)
+
 #define GC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.failure();            \

@@ -22,27 +22,32 @@
 #
 # Why CUDA 13 wheels: the nvidia-cuda-nvcc-cu12 wheels (12.0 to 12.9) hold only
 # ptxas and libnvvm, no nvcc, cicc or crt headers. From CUDA 13 the wheels
-# nvidia-cuda-nvcc + nvidia-nvvm + nvidia-cuda-crt + nvidia-cuda-runtime form a
-# complete toolkit under nvidia/cu13/. CUDA 13 still targets sm_80 (Ampere) and
+# nvidia-cuda-nvcc + nvidia-nvvm (cicc) + nvidia-cuda-crt (crt/ headers) +
+# nvidia-cuda-runtime (cudart) + nvidia-cuda-cccl (<nv/target>, which
+# cuda_fp16.h and so nccl.h include) form a complete toolkit under nvidia/cu13/. CUDA 13 still targets sm_80 (Ampere) and
 # sm_90 (Hopper); binaries built with it need an R580 or newer driver to run.
-# Size (measured): about 298 MB downloaded (NCCL is 196 MB of it), 462 MB installed,
-# 15-30 s on a fast link.
+# Size (measured): about 301 MB downloaded (NCCL is 196 MB of it), 480 MB installed,
+# 11 s for a cold install here (pip cache empty); a second run takes ~10 ms.
 set -euo pipefail
 export PIP_ROOT_USER_ACTION=ignore
 
 readonly CUDA_VERSION=13.0.88
 readonly CUDART_VERSION=13.0.96
+readonly CCCL_VERSION=13.0.85
 readonly NCCL_VERSION=2.28.9
 readonly WHEELS=(
   "nvidia-cuda-nvcc==${CUDA_VERSION}"
   "nvidia-nvvm==${CUDA_VERSION}"
   "nvidia-cuda-crt==${CUDA_VERSION}"
   "nvidia-cuda-runtime==${CUDART_VERSION}"
+  "nvidia-cuda-cccl==${CCCL_VERSION}"
   "nvidia-nccl-cu13==${NCCL_VERSION}"
 )
 
 cache="${LLM_CUDA_CACHE:-${HOME}/.cache/kubectl-llm/cuda}"
-prefix="${cache}/${CUDA_VERSION}-nccl${NCCL_VERSION}"
+# The folder name changes with any pin, so a changed set installs beside the old one.
+pins_hash="$(printf '%s\n' "${WHEELS[@]}" | sha256sum | cut -c1-8)"
+prefix="${cache}/${CUDA_VERSION}-nccl${NCCL_VERSION}-${pins_hash}"
 cuda_root="${prefix}/nvidia/cu13"
 nccl_root="${prefix}/nvidia/nccl"
 python="${PYTHON:-python3}"
@@ -80,7 +85,7 @@ ln -sfn libcudart.so.13 "${s_cuda}/lib/libcudart.so"
 ln -sfn libnccl.so.2 "${s_nccl}/lib/libnccl.so"
 
 for f in bin/nvcc nvvm/bin/cicc bin/ptxas include/cuda_runtime.h include/crt/host_config.h \
-         lib/libcudart.so.13; do
+         include/nv/target lib/libcudart.so.13; do
   [[ -e "${s_cuda}/${f}" ]] || { log "error: ${f} is missing from the CUDA wheels"; exit 1; }
 done
 [[ -e "${s_nccl}/include/nccl.h" ]] || { log "error: nccl.h is missing from the NCCL wheel"; exit 1; }

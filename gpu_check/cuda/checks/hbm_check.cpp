@@ -70,7 +70,7 @@ Result<TestResult> HbmCheck::Run(CheckContext& ctx) {
     GpuBuffers& b = buffers[i];
     b.device = ctx.gpus[i].index;
     b.sm_count = ctx.gpus[i].sm_count;
-    const std::string where = fmt::format("hbm: gpu {}", b.device);
+    const std::string where = fmt::format("gpu {}", b.device);
     auto with = [&](const Failure& f) { return f.WithContext(where); };
     auto src = DeviceBuffer::Allocate(b.device, ctx.profile.hbm_bytes);
     if (!src.ok()) return with(src.failure());

@@ -156,7 +156,7 @@ Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
                                      std::chrono::duration<double>(ctx.profile.nccl_init_deadline_s)));
   auto group = NcclCommGroup::Init(devices, nranks, first_rank, init_deadline, ctx.comms);
   if (!group.ok()) {
-    return group.failure().WithContext(fmt::format("nccl: {} ranks, this node's first rank {}", nranks, first_rank));
+    return group.failure().WithContext(fmt::format("{} ranks, this node's first rank {}", nranks, first_rank));
   }
   AllReduceRunner runner(**group, gpus, ctx);
 

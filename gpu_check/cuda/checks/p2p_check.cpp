@@ -111,7 +111,7 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
     for (std::size_t j = 0; j < n; ++j) {
       if (i != j && can(i, j)) {
         auto st = EnablePeer(b.device, ctx.gpus[j].index);
-        if (!st.ok()) return st.failure().WithContext(fmt::format("p2p: enabling {}->{}", i, j));
+        if (!st.ok()) return st.failure().WithContext(fmt::format("enabling peer access {}->{}", i, j));
       }
     }
   }
@@ -124,7 +124,7 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
     for (std::size_t j = 0; j < n; ++j) {
       if (i == j || !can(i, j)) continue;
       auto s = Unidirectional(buffers[i], buffers[j], timer, ctx);
-      if (!s.ok()) return s.failure().WithContext(fmt::format("p2p: {}->{}", i, j));
+      if (!s.ok()) return s.failure().WithContext(fmt::format("{}->{}", i, j));
       ctx.store.AddSeries(t.name, *s);
       t.series.push_back(std::move(*s));
     }
@@ -133,7 +133,7 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
     for (std::size_t j = i + 1; j < n; ++j) {
       if (!can(i, j) || !can(j, i)) continue;
       auto pair = Bidirectional(buffers[i], buffers[j], timer, ctx);
-      if (!pair.ok()) return pair.failure().WithContext(fmt::format("p2p: {}<->{}", i, j));
+      if (!pair.ok()) return pair.failure().WithContext(fmt::format("{}<->{}", i, j));
       ctx.store.AddSeries(t.name, pair->first);
       ctx.store.AddSeries(t.name, pair->second);
       t.series.push_back(std::move(pair->first));

@@ -137,13 +137,13 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
                                "host memory may be remote\n", b.device, gpu.numa_node);
       }
       auto host = PinnedBuffer::Allocate(ctx.profile.pcie_bytes);
-      if (!host.ok()) return host.failure().WithContext(fmt::format("pcie: gpu {}", b.device));
+      if (!host.ok()) return host.failure().WithContext(fmt::format("gpu {}", b.device));
       b.host = std::move(*host);
       // First touch while bound, so the pages land on the GPU's node.
       FillHost(b.host.as<std::uint32_t>(), b.host.bytes() / 4, HostSeed(b.device));
     }
     auto dev = DeviceBuffer::Allocate(b.device, ctx.profile.pcie_bytes);
-    if (!dev.ok()) return dev.failure().WithContext(fmt::format("pcie: gpu {}", b.device));
+    if (!dev.ok()) return dev.failure().WithContext(fmt::format("gpu {}", b.device));
     b.dev = std::move(*dev);
     GC_ASSIGN_OR_RETURN(b.counter, DeviceBuffer::Allocate(b.device, sizeof(unsigned long long)));
     GC_ASSIGN_OR_RETURN(b.stream, Stream::Create(b.device));
@@ -182,6 +182,7 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
         for (const Phase& p : phases) {
           if (p.metric == previous.metric) phase = &p;
         }
+        if (phase == nullptr) return Failure(ExitCode::kRuntimeError, "no phase measures " + previous.metric);
         std::vector<GpuBuffers*> gpus;
         if (phase->together) {
           for (GpuBuffers& b : buffers) gpus.push_back(&b);
