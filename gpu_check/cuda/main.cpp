@@ -194,13 +194,15 @@ int Main(int argc, char** argv) {
   Report report = store.Snapshot();
   report.partial = cut_short;
   const ExitCode code = Finish(std::move(report), table, targets);
+  std::cout.flush();
   if (cut_short) {
     // Work may still be queued on a GPU that stopped answering; tearing CUDA
     // down would wait for it.
-    std::cout.flush();
     std::_Exit(static_cast<int>(code));
   }
-  return static_cast<int>(code);
+  // exit() rather than return: the watchdog and the signal thread refer to
+  // this frame's objects, which must outlive a SIGTERM arriving at the very end.
+  std::exit(static_cast<int>(code));
 }
 
 }  // namespace

@@ -57,11 +57,17 @@ bool RunChecks(RunnerEnv& env) {
     return false;
   }
   auto peer_access = QueryPeerAccess(static_cast<int>(gpus->size()));
-  env.watchdog.Disarm();
   if (!peer_access.ok()) {
+    env.watchdog.Disarm();
     env.store.FinishTest(FailedTest("inventory", peer_access.failure(), env.store));
     return false;
   }
+  if (auto st = InitializeContexts(static_cast<int>(gpus->size())); !st.ok()) {
+    env.watchdog.Disarm();
+    env.store.FinishTest(FailedTest("inventory", st.failure(), env.store));
+    return false;
+  }
+  env.watchdog.Disarm();
   const EnvironmentFacts facts = ProbeEnvironment();
   env.store.Update([&](Report& r) {
     r.gpus = *gpus;
