@@ -117,6 +117,7 @@ int Main(int argc, char** argv) {
   ReportStore store;
   store.Update([&](Report& r) {
     r.tool.version = kVersion;
+    r.tool.git = LLM_GPU_CHECK_GIT;
     char host[256] = {};
     gethostname(host, sizeof(host) - 1);
     r.node.hostname = host;
