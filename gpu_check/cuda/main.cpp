@@ -18,6 +18,7 @@
 #include "comm_abort_registry.h"
 #include "env_lookup.h"
 #include "evaluate_report.h"
+#include "interruption.h"
 #include "multi_node.h"
 #include "nccl_debug_env.h"
 #include "options.h"
@@ -167,10 +168,7 @@ int Main(int argc, char** argv) {
   Watchdog watchdog([&](const std::string& reason) {
     if (!output.Claim()) return;
     Report partial = store.Snapshot();
-    partial.partial = true;
-    for (TestResult& t : partial.tests) {
-      if (t.status == TestStatus::kTimeout) t.reason = fmt::format("{} ({})", t.reason, reason);
-    }
+    MarkInterrupted(partial, reason);
     std::cerr << "llm-gpu-check: aborting: " << reason << '\n';
     const ExitCode code = Finish(std::move(partial), table, targets);
     std::cout.flush();
