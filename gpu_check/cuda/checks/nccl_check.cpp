@@ -144,10 +144,14 @@ Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
     GC_ASSIGN_OR_RETURN(g.stream, Stream::Create(g.device));
   }
 
+  // Across nodes the earlier tests end at different times, so the bootstrap
+  // waits for the slowest node for as long as the phase allows.
   const Deadline init_deadline =
-      std::min(ctx.deadline, std::chrono::steady_clock::now() +
-                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     std::chrono::duration<double>(ctx.profile.nccl_init_deadline_s)));
+      ctx.multi_node.world_size > 1
+          ? ctx.deadline
+          : std::min(ctx.deadline, std::chrono::steady_clock::now() +
+                                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                           std::chrono::duration<double>(ctx.profile.nccl_init_deadline_s)));
   auto group = NcclCommGroup::Init(devices, nranks, first_rank, init_deadline, ctx.comms);
   if (!group.ok()) {
     return group.failure().WithContext(fmt::format("{} ranks, this node's first rank {}", nranks, first_rank));
