@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/command.h"
+#include "commands/completion_command.h"
 
 namespace llm {
 namespace {
@@ -43,6 +44,11 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
       ->check(CLI::Range(0, 10));
   for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+
+  if (!args.empty() && args.front() == "__complete") {
+    streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
+    return kExitOk;
+  }
 
   // CLI11 wants argv in reverse order when given a vector.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
