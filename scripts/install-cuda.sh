@@ -92,8 +92,11 @@ done
 "${s_cuda}/bin/nvcc" --version >/dev/null || { log "error: the installed nvcc does not run"; exit 1; }
 
 touch "${staging}/.complete"
-rm -rf "${prefix}"
-mv "${staging}" "${prefix}"
+# Two runs at once: the first rename wins, the second finds a complete toolkit.
+if ! mv -T "${staging}" "${prefix}" 2>/dev/null; then
+  [[ -f "${prefix}/.complete" ]] || { log "error: cannot move the toolkit into ${prefix}"; exit 1; }
+  rm -rf "${staging}"
+fi
 trap - EXIT
 log "done in $(( $(date +%s) - start )) s, $(du -sh "${prefix}" | cut -f1) on disk"
 print_paths
