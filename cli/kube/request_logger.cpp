@@ -121,7 +121,7 @@ void RequestLogger::LogResponse(const HttpRequest& request, const Result<HttpRes
                                 std::chrono::milliseconds latency) const {
   if (out_ == nullptr || verbosity_ < 6) return;
   if (!outcome.ok()) {
-    *out_ << fmt::format("{} {}{}  in {} milliseconds: {}\n", request.method, server_, request.path,
+    *out_ << fmt::format("{} {}{} in {} milliseconds: {}\n", request.method, server_, request.path,
                          latency.count(), outcome.error().message());
     return;
   }
