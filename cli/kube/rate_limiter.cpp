@@ -23,7 +23,7 @@ std::chrono::nanoseconds RateLimiter::Wait() {
       wait = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(-tokens_ / qps_));
     }
   }
-  clock_.SleepFor(wait);
+  if (wait.count() > 0) clock_.SleepFor(wait);
   return wait;
 }
 
