@@ -26,10 +26,11 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
                            config.ca_data,   config.cert_data,       config.key_data,
                            config.proxy_url, config.disable_compression, nullptr};
     if (exec) {
-      // The Authenticator ran the plugin (or failed) before the transport asks; this reads its cache.
+      // The Authenticator ran the plugin (or failed) just before the transport asks:
+      // read what it got rather than running the plugin a second time.
       tc.dynamic_client_certificate = [exec]() -> std::optional<std::pair<std::string, std::string>> {
-        auto cred = exec->Get();
-        if (!cred.ok() || cred->client_certificate_data.empty()) return std::nullopt;
+        auto cred = exec->Last();
+        if (!cred || cred->client_certificate_data.empty()) return std::nullopt;
         return std::make_pair(cred->client_certificate_data, cred->client_key_data);
       };
     }
