@@ -1,0 +1,253 @@
+#include "kube/watcher.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "kube/watch_framer.h"
+
+namespace llm::kube {
+namespace {
+using nlohmann::json;
+
+// A watch is bounded by the server's timeoutSeconds; the client limit is only a
+// guard against a half-open connection, so it must never cut a healthy watch short.
+constexpr std::chrono::seconds kClientGrace{15};
+
+std::string QueryEscape(std::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string KeyOf(const json& object) {
+  const json& metadata = object.value("metadata", json::object());
+  return metadata.value("namespace", "") + "/" + metadata.value("name", "");
+}
+
+std::string VersionOfObject(const json& object) {
+  return object.value("metadata", json::object()).value("resourceVersion", "");
+}
+
+bool IsPermanent(const Error& error) {
+  switch (error.kind()) {
+    case ErrorKind::kUnauthorized:
+    case ErrorKind::kForbidden:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidInput:
+    case ErrorKind::kUsage:
+    case ErrorKind::kInternal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string StatusMessage(const json& status) {
+  std::string reason = status.value("reason", "");
+  std::string message = status.value("message", "");
+  return reason.empty() ? "Error from server: " + message : "Error from server (" + reason + "): " + message;
+}
+}  // namespace
+
+bool IsResourceExpired(const Error& error) {
+  const std::string& message = error.message();
+  for (const char* marker : {"(Expired)", "(Gone)", "too old resource version", "410 Gone"}) {
+    if (message.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Watcher::Watcher(RestClient& client, const Clock& clock, ResourceRef collection, WatchOptions options)
+    : client_(client), clock_(clock), collection_(std::move(collection)), options_(std::move(options)) {}
+
+bool Watcher::Expired() const { return options_.deadline && clock_.Now() >= *options_.deadline; }
+
+std::string Watcher::WatchPath() const {
+  std::string path = collection_.Path() + "?watch=1&allowWatchBookmarks=true";
+  path += "&resourceVersion=" + QueryEscape(resource_version_);
+  auto seconds = options_.max_watch_duration;
+  if (options_.deadline) {
+    auto remaining = std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now());
+    seconds = std::clamp(remaining, std::chrono::seconds(1), seconds);
+  }
+  path += fmt::format("&timeoutSeconds={}", seconds.count());
+  if (!options_.label_selector.empty()) path += "&labelSelector=" + QueryEscape(options_.label_selector);
+  if (!options_.field_selector.empty()) path += "&fieldSelector=" + QueryEscape(options_.field_selector);
+  return path;
+}
+
+Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
+  ListOptions list_options;
+  list_options.label_selector = options_.label_selector;
+  list_options.field_selector = options_.field_selector;
+  auto list = client_.List(collection_, list_options);
+  if (!list.ok()) return list.error().WithContext("listing " + collection_.GroupResource());
+  ++lists_;
+  std::map<std::string, json> current;
+  std::vector<WatchEvent> events;
+  if (auto items = list->find("items"); items != list->end() && items->is_array()) {
+    for (const json& item : *items) {
+      const std::string key = KeyOf(item);
+      auto known = known_.find(key);
+      if (known == known_.end()) {
+        events.push_back({WatchEventType::kAdded, item, true});
+      } else if (VersionOfObject(known->second) != VersionOfObject(item)) {
+        events.push_back({WatchEventType::kModified, item, true});
+      }
+      current[key] = item;
+    }
+  }
+  for (const auto& [key, object] : known_) {
+    if (current.count(key) == 0) events.push_back({WatchEventType::kDeleted, object, true});
+  }
+  known_ = std::move(current);
+  resource_version_ = list->value("metadata", json::object()).value("resourceVersion", "");
+  events.push_back({WatchEventType::kSynced, json(), true});
+  for (const WatchEvent& event : events) {
+    auto keep = handler(event);
+    if (!keep.ok()) {
+      handler_failed_ = true;
+      return keep.error();
+    }
+    if (!*keep) return false;
+  }
+  return true;
+}
+
+Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler, bool* expired) {
+  const std::string type = event.value("type", "");
+  const json& object = event.contains("object") ? event["object"] : json::object();
+  if (type == "ERROR") {
+    if (object.value("code", 0) == 410) {
+      *expired = true;
+      return true;
+    }
+    return Error(ErrorKind::kServer, StatusMessage(object));
+  }
+  WatchEvent out;
+  out.object = object;
+  if (type == "ADDED") out.type = WatchEventType::kAdded;
+  else if (type == "MODIFIED") out.type = WatchEventType::kModified;
+  else if (type == "DELETED") out.type = WatchEventType::kDeleted;
+  else if (type == "BOOKMARK") out.type = WatchEventType::kBookmark;
+  else return Error(ErrorKind::kServer, "malformed watch event: unknown type \"" + type + "\"");
+  if (!object.is_object()) return Error(ErrorKind::kServer, "malformed watch event: no object");
+  const std::string version = VersionOfObject(object);
+  if (!version.empty()) resource_version_ = version;
+  if (out.type == WatchEventType::kDeleted) known_.erase(KeyOf(object));
+  else if (out.type != WatchEventType::kBookmark) known_[KeyOf(object)] = object;
+  auto keep = handler(out);
+  if (!keep.ok()) handler_failed_ = true;
+  return keep;
+}
+
+Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
+  WatchFramer framer;
+  bool stopped = false;
+  bool expired = false;
+  std::optional<Error> failure;
+  HttpRequest request;
+  request.path = WatchPath();
+  request.headers = {{"Accept", "application/json"}};
+  auto seconds = options_.max_watch_duration;
+  if (options_.deadline) {
+    seconds = std::max(std::chrono::seconds(1),
+                       std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now()));
+  }
+  request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(seconds + kClientGrace);
+
+  const ChunkSink sink = [&](std::string_view chunk) {
+    Status fed = framer.Feed(chunk, [&](std::string_view document) -> Status {
+      if (stopped || expired) return Ok();
+      json event = json::parse(document, nullptr, /*allow_exceptions=*/false);
+      if (event.is_discarded() || !event.is_object()) {
+        return Error(ErrorKind::kServer, "malformed watch event: not a JSON object");
+      }
+      auto keep = HandleEvent(event, handler, &expired);
+      if (!keep.ok()) return keep.error();
+      events_seen_ = true;
+      stopped = !*keep;
+      return Ok();
+    });
+    if (!fed.ok()) {
+      failure = fed.error();
+      return false;
+    }
+    return !stopped && !expired && !Expired();
+  };
+  auto response = client_.Stream(std::move(request), sink);
+  if (failure) return *failure;
+  if (stopped) return StreamEnd::kStopped;
+  if (expired) return StreamEnd::kExpired;
+  if (!response.ok()) {
+    if (IsResourceExpired(response.error())) return StreamEnd::kExpired;
+    return response.error();
+  }
+  return StreamEnd::kClosed;
+}
+
+Status Watcher::Run(const WatchHandler& handler) {
+  auto timed_out = [&] {
+    return Error(ErrorKind::kTimeout, "watching " + collection_.GroupResource() + ": deadline reached");
+  };
+  int failures = 0;
+  auto backoff = options_.initial_backoff;
+  bool need_list = true;
+  // Transient failures are retried with backoff; anything the server will say
+  // again (Forbidden, NotFound) or that came from the handler ends the run.
+  auto retry_or_fail = [&](const Error& error) -> std::optional<Error> {
+    if (handler_failed_ || IsPermanent(error)) return error;
+    if (++failures >= options_.max_failures) return error;
+    if (options_.deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
+      clock_.SleepFor(std::max(std::chrono::milliseconds(0), std::min(backoff, left)));
+    } else {
+      clock_.SleepFor(backoff);
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    return std::nullopt;
+  };
+  while (true) {
+    if (lists_ > 0 && Expired()) return timed_out();
+    if (need_list) {
+      auto listed = ListAndReport(handler);
+      if (!listed.ok()) {
+        if (auto error = retry_or_fail(listed.error())) return *error;
+        continue;
+      }
+      if (!*listed) return Ok();
+      need_list = false;
+      if (Expired()) return timed_out();
+    }
+    events_seen_ = false;
+    auto end = WatchOnce(handler);
+    if (events_seen_) {
+      failures = 0;
+      backoff = options_.initial_backoff;
+    }
+    if (!end.ok()) {
+      if (auto error = retry_or_fail(end.error())) return error->WithContext("watching " + collection_.GroupResource());
+      continue;
+    }
+    switch (*end) {
+      case StreamEnd::kStopped:
+        return Ok();
+      case StreamEnd::kExpired:
+        need_list = true;
+        break;
+      case StreamEnd::kClosed:
+        break;  // resume from resource_version_
+    }
+  }
+}
+
+}  // namespace llm::kube
