@@ -1,5 +1,6 @@
 #include "kube/discovery.h"
 
+#include <algorithm>
 #include <regex>
 
 namespace llm::kube {
@@ -105,7 +106,9 @@ Status Discovery::FetchLegacy(DiscoveryData& out) {
     for (const ApiResource& resource : out.resources) {
       known = known || (resource.group == group && resource.version == version);
     }
-    if (known) continue;  // came with an aggregated document
+    const std::string gv = GroupVersionString(group, version);
+    known = known || std::find(out.unavailable.begin(), out.unavailable.end(), gv) != out.unavailable.end();
+    if (known) continue;  // came with an aggregated document (resources or Stale)
     const std::string path = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
     auto body = GetJson(path, "application/json", nullptr);
     if (!body.ok()) {

@@ -1,0 +1,135 @@
+#include "kube/discovery.h"
+
+#include <doctest/doctest.h>
+
+#include "fakes/discovery_fixtures.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_file_system.h"
+
+namespace llm::kube {
+namespace {
+using testing::FakeClock;
+using testing::FakeFileSystem;
+using testing::FakeRestClient;
+
+DiscoveryOptions Options() {
+  DiscoveryOptions options;
+  options.server_url = "https://127.0.0.1:6443";
+  options.cache_root = "/home/u/.kube/cache";
+  return options;
+}
+
+size_t CountRequests(const FakeRestClient& client) { return client.routes.requests().size(); }
+
+TEST_CASE("cache directory is kubectl's: scheme dropped, unsafe characters replaced") {
+  CHECK(DiscoveryCacheDir("/c", "https://127.0.0.1:6443") == "/c/discovery/127.0.0.1_6443");
+  CHECK(DiscoveryCacheDir("/c", "http://my-host.example.com:8080/prefix") ==
+        "/c/discovery/my_host.example.com_8080/prefix");
+  CHECK(DiscoveryCacheDir("/c", "https://[::1]:6443") == "/c/discovery/___1__6443");
+  CHECK(DefaultCacheRoot("/kc", "/home/u") == "/kc");
+  CHECK(DefaultCacheRoot(nullptr, "/home/u") == "/home/u/.kube/cache");
+  CHECK(DefaultCacheRoot("", "/home/u") == "/home/u/.kube/cache");
+  CHECK(DefaultCacheRoot(nullptr, nullptr).empty());
+}
+
+TEST_CASE("aggregated discovery is negotiated in two requests") {
+  FakeRestClient client;
+  testing::ServeAggregatedDiscovery(client);
+  FakeClock clock;
+  Discovery discovery(client, nullptr, clock, Options());
+  auto data = discovery.Get();
+  REQUIRE(data.ok());
+  CHECK(discovery.served_aggregated());
+  CHECK(discovery.fresh());
+  REQUIRE(CountRequests(client) == 2);
+  for (const HttpRequest& request : client.routes.requests()) {
+    CHECK(request.headers == Headers{{"Accept", kAggregatedDiscoveryAccept}});
+  }
+  CHECK(client.routes.requests()[0].path == "/api");
+  CHECK(client.routes.requests()[1].path == "/apis");
+  CHECK((*data)->unavailable == std::vector<std::string>{"metrics.k8s.io/v1beta1"});
+  // A second Get is answered from memory.
+  REQUIRE(discovery.Get().ok());
+  CHECK(CountRequests(client) == 2);
+}
+
+TEST_CASE("a server answering plain JSON gets the legacy walk; an unavailable group is not fatal") {
+  FakeRestClient client;
+  testing::ServeLegacyDiscovery(client);
+  FakeClock clock;
+  Discovery discovery(client, nullptr, clock, Options());
+  auto data = discovery.Get();
+  REQUIRE(data.ok());
+  CHECK_FALSE(discovery.served_aggregated());
+  std::vector<std::string> paths;
+  for (const HttpRequest& request : client.routes.requests()) paths.push_back(request.path);
+  CHECK(paths == std::vector<std::string>{"/api", "/apis", "/api/v1", "/apis/apps/v1", "/apis/autoscaling/v2",
+                                          "/apis/autoscaling/v1", "/apis/metrics.k8s.io/v1beta1"});
+  CHECK((*data)->unavailable == std::vector<std::string>{"metrics.k8s.io/v1beta1"});
+  bool has_deployments = false;
+  for (const ApiResource& resource : (*data)->resources) has_deployments |= resource.resource == "deployments";
+  CHECK(has_deployments);
+}
+
+TEST_CASE("discovery failures carry context") {
+  FakeRestClient client;  // no routes: 404 for /api
+  FakeClock clock;
+  Discovery discovery(client, nullptr, clock, Options());
+  auto data = discovery.Get();
+  REQUIRE_FALSE(data.ok());
+  CHECK(data.error().message().find("discovering the server's API resources: GET /api") == 0);
+}
+
+TEST_CASE("the disk cache is written like kubectl's and read back until the TTL passes") {
+  FakeRestClient client;
+  testing::ServeAggregatedDiscovery(client);
+  FakeClock clock;
+  FakeFileSystem files(clock);
+  {
+    Discovery discovery(client, &files, clock, Options());
+    REQUIRE(discovery.Get().ok());
+  }
+  const std::string dir = "/home/u/.kube/cache/discovery/127.0.0.1_6443";
+  CHECK(files.Exists(dir + "/servergroups.json"));
+  CHECK(files.Exists(dir + "/v1/serverresources.json"));
+  CHECK(files.Exists(dir + "/apps/v1/serverresources.json"));
+  CHECK(files.Exists(dir + "/autoscaling/v1/serverresources.json"));
+  CHECK_FALSE(files.Exists(dir + "/metrics.k8s.io/v1beta1/serverresources.json"));
+  CHECK(CountRequests(client) == 2);
+
+  clock.Advance(std::chrono::hours(5));
+  {
+    Discovery discovery(client, &files, clock, Options());  // a later process
+    auto data = discovery.Get();
+    REQUIRE(data.ok());
+    CHECK_FALSE(discovery.fresh());
+    CHECK(CountRequests(client) == 2);
+    bool has_lws = false;
+    for (const ApiResource& resource : (*data)->resources) has_lws |= resource.kind == "LeaderWorkerSet";
+    CHECK(has_lws);
+  }
+  clock.Advance(std::chrono::hours(1));
+  {
+    Discovery discovery(client, &files, clock, Options());
+    REQUIRE(discovery.Get().ok());
+    CHECK(discovery.fresh());
+    CHECK(CountRequests(client) == 4);
+  }
+}
+
+TEST_CASE("Invalidate bypasses a fresh disk cache and rewrites it") {
+  FakeRestClient client;
+  testing::ServeAggregatedDiscovery(client);
+  FakeClock clock;
+  FakeFileSystem files(clock);
+  Discovery discovery(client, &files, clock, Options());
+  REQUIRE(discovery.Get().ok());
+  const int writes = files.writes();
+  discovery.Invalidate();
+  REQUIRE(discovery.Get().ok());
+  CHECK(CountRequests(client) == 4);
+  CHECK(files.writes() == 2 * writes);
+}
+
+}  // namespace
+}  // namespace llm::kube
