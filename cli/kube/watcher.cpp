@@ -111,7 +111,7 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
   }
   known_ = std::move(current);
   resource_version_ = list->value("metadata", json::object()).value("resourceVersion", "");
-  events.push_back({WatchEventType::kSynced, json(), true});
+  events.push_back({WatchEventType::kSynced, json::object(), true});
   for (const WatchEvent& event : events) {
     auto keep = handler(event);
     if (!keep.ok()) {
@@ -165,7 +165,9 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
   }
   request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(seconds + kClientGrace);
 
+  bool closed = false;  // once the sink said stop, later chunks are ignored
   const ChunkSink sink = [&](std::string_view chunk) {
+    if (closed) return false;
     Status fed = framer.Feed(chunk, [&](std::string_view document) -> Status {
       if (stopped || expired) return Ok();
       json event = json::parse(document, nullptr, /*allow_exceptions=*/false);
@@ -178,11 +180,9 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
       stopped = !*keep;
       return Ok();
     });
-    if (!fed.ok()) {
-      failure = fed.error();
-      return false;
-    }
-    return !stopped && !expired && !Expired();
+    if (!fed.ok()) failure = fed.error();
+    closed = failure || stopped || expired || Expired();
+    return !closed;
   };
   auto response = client_.Stream(std::move(request), sink);
   if (failure) return *failure;

@@ -30,7 +30,7 @@ enum class WatchEventType {
   kModified,
   kDeleted,
   kBookmark,
-  kSynced,  ///< every item of a list (first or relist) has been reported; `object` is null
+  kSynced,  ///< every item of a list (first or relist) has been reported; `object` is empty
 };
 
 struct WatchEvent {
