@@ -7,27 +7,19 @@
 
 #include <fmt/format.h>
 
+#include "util/base64.h"
+
 namespace llm::kube {
 namespace {
 using nlohmann::json;
 
-std::string Base64UrlNoPad(const unsigned char* data, size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < size; i += 3) {
-    const unsigned triple = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8) | data[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(triple >> shift) & 0x3F];
-  }
-  if (size - i == 1) {
-    const unsigned value = unsigned{data[i]} << 16;
-    out += kAlphabet[(value >> 18) & 0x3F];
-    out += kAlphabet[(value >> 12) & 0x3F];
-  } else if (size - i == 2) {
-    const unsigned value = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8);
-    out += kAlphabet[(value >> 18) & 0x3F];
-    out += kAlphabet[(value >> 12) & 0x3F];
-    out += kAlphabet[(value >> 6) & 0x3F];
+// RFC 4648 section 5 (URL-safe alphabet) without padding, Go's base64.RawURLEncoding.
+std::string Base64UrlNoPad(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
   }
   return out;
 }
@@ -70,7 +62,7 @@ std::string ApplySetId(const std::string& name, const std::string& ns, const std
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   EVP_Digest(unencoded.data(), unencoded.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  return "applyset-" + Base64UrlNoPad(digest.data(), length) + "-v1";
+  return "applyset-" + Base64UrlNoPad(std::string_view(reinterpret_cast<const char*>(digest.data()), length)) + "-v1";
 }
 
 std::string ApplySetTooling(const std::string& version) {

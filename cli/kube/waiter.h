@@ -23,7 +23,7 @@ using WaitProgress = std::function<void(const WaitCheck& check)>;
 
 class Waiter {
  public:
-  Waiter(RestClient& client, const Clock& clock) : client_(client), clock_(clock) {}
+  Waiter(RestClient& client, Clock& clock) : client_(client), clock_(clock) {}
 
   /// `object` names one object (ns and name set). A zero timeout checks once.
   /// Errors: kTimeout "timed out waiting for the condition on deployments/x";
@@ -33,7 +33,7 @@ class Waiter {
 
  private:
   RestClient& client_;
-  const Clock& clock_;
+  Clock& clock_;
 };
 
 }  // namespace llm::kube

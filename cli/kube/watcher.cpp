@@ -1,10 +1,11 @@
 #include "kube/watcher.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
+#include "kube/api_status.h"
+#include "kube/url_query.h"
 #include "kube/watch_framer.h"
 
 namespace llm::kube {
@@ -14,18 +15,6 @@ using nlohmann::json;
 // A watch is bounded by the server's timeoutSeconds; the client limit is only a
 // guard against a half-open connection, so it must never cut a healthy watch short.
 constexpr std::chrono::seconds kClientGrace{15};
-
-std::string QueryEscape(std::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
 
 std::string KeyOf(const json& object) {
   const json& metadata = object.value("metadata", json::object());
@@ -58,30 +47,22 @@ std::string StatusMessage(const json& status) {
 }
 }  // namespace
 
-bool IsResourceExpired(const Error& error) {
-  const std::string& message = error.message();
-  for (const char* marker : {"(Expired)", "(Gone)", "too old resource version", "410 Gone"}) {
-    if (message.find(marker) != std::string::npos) return true;
-  }
-  return false;
-}
-
-Watcher::Watcher(RestClient& client, const Clock& clock, ResourceRef collection, WatchOptions options)
+Watcher::Watcher(RestClient& client, Clock& clock, ResourceRef collection, WatchOptions options)
     : client_(client), clock_(clock), collection_(std::move(collection)), options_(std::move(options)) {}
 
 bool Watcher::Expired() const { return options_.deadline && clock_.Now() >= *options_.deadline; }
 
 std::string Watcher::WatchPath() const {
   std::string path = collection_.Path() + "?watch=1&allowWatchBookmarks=true";
-  path += "&resourceVersion=" + QueryEscape(resource_version_);
+  path += "&resourceVersion=" + PercentEncode(resource_version_);
   auto seconds = options_.max_watch_duration;
   if (options_.deadline) {
     auto remaining = std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now());
     seconds = std::clamp(remaining, std::chrono::seconds(1), seconds);
   }
   path += fmt::format("&timeoutSeconds={}", seconds.count());
-  if (!options_.label_selector.empty()) path += "&labelSelector=" + QueryEscape(options_.label_selector);
-  if (!options_.field_selector.empty()) path += "&fieldSelector=" + QueryEscape(options_.field_selector);
+  if (!options_.label_selector.empty()) path += "&labelSelector=" + PercentEncode(options_.label_selector);
+  if (!options_.field_selector.empty()) path += "&fieldSelector=" + PercentEncode(options_.field_selector);
   return path;
 }
 

@@ -45,7 +45,7 @@ struct WatchOptions {
   std::string label_selector;
   std::string field_selector;
   /// When to give up; Run() then fails with ErrorKind::kTimeout.
-  std::optional<Clock::TimePoint> deadline;
+  std::optional<std::chrono::system_clock::time_point> deadline;
   /// Longest single watch request; the server closes it and the watcher resumes.
   std::chrono::seconds max_watch_duration = std::chrono::minutes(5);
   /// Consecutive failed requests (no event in between) before giving up.
@@ -59,7 +59,7 @@ using WatchHandler = std::function<Result<bool>(const WatchEvent& event)>;
 class Watcher {
  public:
   /// `collection` names a resource collection (no name); ns "" means all namespaces.
-  Watcher(RestClient& client, const Clock& clock, ResourceRef collection, WatchOptions options);
+  Watcher(RestClient& client, Clock& clock, ResourceRef collection, WatchOptions options);
 
   Status Run(const WatchHandler& handler);
 
@@ -76,7 +76,7 @@ class Watcher {
   bool Expired() const;
 
   RestClient& client_;
-  const Clock& clock_;
+  Clock& clock_;
   ResourceRef collection_;
   WatchOptions options_;
   std::map<std::string, nlohmann::json> known_;  ///< "namespace/name" -> last object seen
@@ -85,8 +85,5 @@ class Watcher {
   bool handler_failed_ = false;  ///< the last error came from the handler: never retried
   bool events_seen_ = false;     ///< the current watch request delivered at least one event
 };
-
-/// Whether an Error from the API means 410 Gone / Expired (the resourceVersion is too old).
-bool IsResourceExpired(const Error& error);
 
 }  // namespace llm::kube

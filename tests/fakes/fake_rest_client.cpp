@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "kube/api_status.h"
+
 namespace llm::testing {
 namespace {
 using nlohmann::json;
@@ -38,18 +40,11 @@ bool MatchesFields(const json& object, const std::string& selector) {
 }  // namespace
 
 Error FakeRestClient::ErrorFromStatus(int code, const std::string& reason, const std::string& message) {
-  ErrorKind kind = ErrorKind::kServer;
-  switch (code) {
-    case 401: kind = ErrorKind::kUnauthorized; break;
-    case 403: kind = ErrorKind::kForbidden; break;
-    case 404: kind = ErrorKind::kNotFound; break;
-    case 409: kind = reason == "AlreadyExists" ? ErrorKind::kAlreadyExists : ErrorKind::kConflict; break;
-    case 422: kind = ErrorKind::kInvalid; break;
-    case 504: kind = ErrorKind::kTimeout; break;
-    default: break;
-  }
-  return Error(kind, reason.empty() ? "Error from server: " + message
-                                    : "Error from server (" + reason + "): " + message);
+  kube::ApiStatus status;
+  status.code = code;
+  status.reason = reason;
+  status.message = message;
+  return kube::ErrorFromStatus(status);  // the real client's mapping and messages
 }
 
 std::string FakeRestClient::Key(const kube::ResourceRef& ref) {
@@ -107,10 +102,7 @@ void FakeRestClient::QueueStreamError(Error error) {
 Result<kube::HttpResponse> FakeRestClient::Do(kube::HttpRequest request) {
   LLM_ASSIGN_OR_RETURN(kube::HttpResponse response, routes.Do(request));
   if (response.status >= 400) {
-    json status = json::parse(response.body, nullptr, false);
-    std::string reason = status.is_object() ? status.value("reason", "") : "";
-    std::string message = status.is_object() ? status.value("message", response.body) : response.body;
-    return ErrorFromStatus(response.status, reason, message);
+    return kube::ErrorFromStatus(kube::StatusForResponse(response, request.method, nullptr));
   }
   return response;
 }
