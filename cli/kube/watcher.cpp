@@ -75,8 +75,17 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
   ++lists_;
   std::map<std::string, json> current;
   std::vector<WatchEvent> events;
+  // Items of a built-in List carry no kind or apiVersion; watch events do.
+  // Handlers (rollout status) need them, so they are filled in from the List.
+  std::string list_kind = list->value("kind", "");
+  const std::string item_kind =
+      list_kind.size() > 4 && list_kind.ends_with("List") ? list_kind.substr(0, list_kind.size() - 4) : "";
+  const std::string item_api_version = list->value("apiVersion", "");
   if (auto items = list->find("items"); items != list->end() && items->is_array()) {
-    for (const json& item : *items) {
+    for (json& item : *items) {
+      if (!item.is_object()) continue;
+      if (!item.contains("kind") && !item_kind.empty()) item["kind"] = item_kind;
+      if (!item.contains("apiVersion") && !item_api_version.empty()) item["apiVersion"] = item_api_version;
       const std::string key = KeyOf(item);
       auto known = known_.find(key);
       if (known == known_.end()) {

@@ -52,7 +52,7 @@ std::string FakeRestClient::Key(const kube::ResourceRef& ref) {
 }
 
 void FakeRestClient::Record(const std::string& verb, const kube::ResourceRef& ref) {
-  std::string where = ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name;
+  std::string where = ref.ns.empty() ? ref.name : ref.name.empty() ? ref.ns : ref.ns + "/" + ref.name;
   calls_.push_back(verb + " " + ref.GroupResource() + (where.empty() ? "" : " " + where));
 }
 
@@ -127,17 +127,22 @@ Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::List
   Record("LIST", ref);
   if (auto failure = TakeFailure("LIST")) return *failure;
   json items = json::array();
+  std::string kind;
   for (const auto& [key, object] : objects_) {
     const std::string prefix = ref.group + "/" + ref.resource + "/";
     if (key.rfind(prefix, 0) != 0) continue;
     if (!ref.ns.empty() && object.value("/metadata/namespace"_json_pointer, std::string()) != ref.ns) continue;
     if (!MatchesLabels(object, options.label_selector) || !MatchesFields(object, options.field_selector)) continue;
     json item = object;
-    item.erase("kind");  // a real List's items carry no kind
+    if (kind.empty()) kind = item.value("kind", "");
+    item.erase("kind");  // a built-in List's items carry no kind
     item.erase("apiVersion");
     items.push_back(std::move(item));
   }
-  return json{{"kind", "List"}, {"metadata", {{"resourceVersion", resource_version()}}}, {"items", items}};
+  return json{{"kind", kind + "List"},
+              {"apiVersion", ref.group.empty() ? ref.version : ref.group + "/" + ref.version},
+              {"metadata", {{"resourceVersion", resource_version()}}},
+              {"items", items}};
 }
 
 Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& object, bool dry_run) {
