@@ -56,15 +56,20 @@ void FakeRestClient::Record(const std::string& verb, const kube::ResourceRef& re
   calls_.push_back(verb + " " + ref.GroupResource() + (where.empty() ? "" : " " + where));
 }
 
-std::optional<Error> FakeRestClient::TakeFailure(const std::string& verb) {
-  auto it = failures_.find(verb);
-  if (it == failures_.end() || it->second.empty()) return std::nullopt;
-  Error error = it->second.front();
-  it->second.pop_front();
-  return error;
+std::optional<Error> FakeRestClient::TakeFailure(const std::string& verb, const std::string& name) {
+  for (auto it = failures_.begin(); it != failures_.end(); ++it) {
+    if (it->verb == verb && (it->name.empty() || it->name == name)) {
+      Error error = it->error;
+      failures_.erase(it);
+      return error;
+    }
+  }
+  return std::nullopt;
 }
 
-void FakeRestClient::FailNext(const std::string& verb, Error error) { failures_[verb].push_back(std::move(error)); }
+void FakeRestClient::FailNext(const std::string& verb, Error error, const std::string& name) {
+  failures_.push_back(Failure{verb, name, std::move(error)});
+}
 
 json FakeRestClient::Put(const kube::ResourceRef& ref, json object) {
   json& metadata = object["metadata"];
@@ -117,7 +122,7 @@ Result<kube::HttpResponse> FakeRestClient::Stream(kube::HttpRequest request, con
 
 Result<json> FakeRestClient::Get(const kube::ResourceRef& ref) {
   Record("GET", ref);
-  if (auto failure = TakeFailure("GET")) return *failure;
+  if (auto failure = TakeFailure("GET", ref.name)) return *failure;
   auto found = Find(ref);
   if (!found) return ErrorFromStatus(404, "NotFound", ref.GroupResource() + " \"" + ref.name + "\" not found");
   return *found;
@@ -125,7 +130,7 @@ Result<json> FakeRestClient::Get(const kube::ResourceRef& ref) {
 
 Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::ListOptions& options) {
   Record("LIST", ref);
-  if (auto failure = TakeFailure("LIST")) return *failure;
+  if (auto failure = TakeFailure("LIST", ref.name)) return *failure;
   json items = json::array();
   std::string kind;
   for (const auto& [key, object] : objects_) {
@@ -147,7 +152,7 @@ Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::List
 
 Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& object, bool dry_run) {
   Record("CREATE", ref);
-  if (auto failure = TakeFailure("CREATE")) return *failure;
+  if (auto failure = TakeFailure("CREATE", ref.name)) return *failure;
   if (Find(ref)) return ErrorFromStatus(409, "AlreadyExists", ref.GroupResource() + " \"" + ref.name + "\" already exists");
   if (dry_run) return object;
   return Put(ref, object);
@@ -155,7 +160,7 @@ Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& ob
 
 Result<json> FakeRestClient::Apply(const kube::ResourceRef& ref, const json& object, const kube::ApplyOptions& options) {
   Record(options.dry_run ? "APPLY(dry-run)" : "APPLY", ref);
-  if (auto failure = TakeFailure("APPLY")) return *failure;
+  if (auto failure = TakeFailure("APPLY", ref.name)) return *failure;
   if (options.field_manager.empty()) {
     return ErrorFromStatus(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value");
   }
@@ -186,7 +191,7 @@ Result<json> FakeRestClient::Apply(const kube::ResourceRef& ref, const json& obj
 
 Result<json> FakeRestClient::MergePatch(const kube::ResourceRef& ref, const json& patch, bool dry_run) {
   Record("PATCH", ref);
-  if (auto failure = TakeFailure("PATCH")) return *failure;
+  if (auto failure = TakeFailure("PATCH", ref.name)) return *failure;
   auto live = Find(ref);
   if (!live) return ErrorFromStatus(404, "NotFound", ref.GroupResource() + " \"" + ref.name + "\" not found");
   live->merge_patch(patch);
@@ -196,7 +201,7 @@ Result<json> FakeRestClient::MergePatch(const kube::ResourceRef& ref, const json
 
 Result<json> FakeRestClient::Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) {
   Record(options.dry_run ? "DELETE(dry-run)" : "DELETE", ref);
-  if (auto failure = TakeFailure("DELETE")) return *failure;
+  if (auto failure = TakeFailure("DELETE", ref.name)) return *failure;
   auto live = Find(ref);
   if (!live) return ErrorFromStatus(404, "NotFound", ref.GroupResource() + " \"" + ref.name + "\" not found");
   if (!options.dry_run) {

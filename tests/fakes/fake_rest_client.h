@@ -31,8 +31,9 @@ class FakeRestClient : public kube::RestClient {
   /// Stores an object as the server would (uid, resourceVersion, generation set).
   nlohmann::json Put(const kube::ResourceRef& ref, nlohmann::json object);
   std::optional<nlohmann::json> Find(const kube::ResourceRef& ref) const;
-  /// The next call of `verb` ("GET", "LIST", "APPLY", "DELETE") fails with `error`.
-  void FailNext(const std::string& verb, Error error);
+  /// The next call of `verb` ("GET", "LIST", "APPLY", "DELETE") fails with
+  /// `error`; with `name`, the next such call for an object of that name.
+  void FailNext(const std::string& verb, Error error, const std::string& name = "");
   /// Runs after every stored (non-dry-run) apply, e.g. to mark a CRD Established.
   std::function<void(const kube::ResourceRef& ref, nlohmann::json& stored)> after_apply;
 
@@ -62,11 +63,15 @@ class FakeRestClient : public kube::RestClient {
 
  private:
   static std::string Key(const kube::ResourceRef& ref);
-  std::optional<Error> TakeFailure(const std::string& verb);
+  std::optional<Error> TakeFailure(const std::string& verb, const std::string& name);
   void Record(const std::string& verb, const kube::ResourceRef& ref);
 
   std::map<std::string, nlohmann::json> objects_;
-  std::map<std::string, std::deque<Error>> failures_;
+  struct Failure {
+    std::string verb, name;
+    Error error;
+  };
+  std::vector<Failure> failures_;
   std::deque<StreamScript> streams_;
   std::vector<std::string> calls_;
   std::vector<kube::HttpRequest> stream_requests_;
