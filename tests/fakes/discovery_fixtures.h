@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "fakes/fake_rest_client.h"
 #include "kube/discovery.h"
@@ -31,18 +32,31 @@ inline void ServeAggregatedDiscovery(FakeRestClient& client) {
   client.routes.On("GET", "/apis", JsonResponse(ReadTestdata("discovery/aggregated_apis.json"), kAggregatedContentType));
 }
 
-/// An older server (or a proxy) without aggregated discovery; metrics.k8s.io is down.
+/// The group-versions of the captured legacy /apis document, core "v1" first.
+inline std::vector<std::string> LegacyGroupVersions() {
+  std::vector<std::string> out = {"v1"};
+  auto groups = nlohmann::json::parse(ReadTestdata("discovery/legacy_apis.json"));
+  for (const auto& group : groups["groups"]) {
+    for (const auto& version : group["versions"]) out.push_back(version["groupVersion"].get<std::string>());
+  }
+  return out;
+}
+
+inline std::string LegacyPath(const std::string& group_version) {
+  return group_version == "v1" ? "/api/v1" : "/apis/" + group_version;
+}
+
+/// The same server without aggregated discovery (an older server, or a proxy
+/// that drops the Accept parameters): every document is plain JSON.
 inline void ServeLegacyDiscovery(FakeRestClient& client) {
   client.routes.On("GET", "/api", JsonResponse(ReadTestdata("discovery/legacy_api.json")));
   client.routes.On("GET", "/apis", JsonResponse(ReadTestdata("discovery/legacy_apis.json")));
-  client.routes.On("GET", "/api/v1", JsonResponse(ReadTestdata("discovery/legacy_api_v1.json")));
-  client.routes.On("GET", "/apis/apps/v1", JsonResponse(ReadTestdata("discovery/legacy_apps_v1.json")));
-  client.routes.On("GET", "/apis/autoscaling/v2", JsonResponse(ReadTestdata("discovery/legacy_autoscaling_v2.json")));
-  client.routes.On("GET", "/apis/autoscaling/v1", JsonResponse(ReadTestdata("discovery/legacy_autoscaling_v1.json")));
-  client.routes.On("GET", "/apis/metrics.k8s.io/v1beta1",
-                   FakeTransport::Json(503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
-                                            R"("message":"the server is currently unable to handle the request",)"
-                                            R"("reason":"ServiceUnavailable","code":503})"));
+  for (const std::string& group_version : LegacyGroupVersions()) {
+    std::string file = group_version;
+    for (char& c : file) c = c == '/' ? '_' : c;
+    client.routes.On("GET", LegacyPath(group_version),
+                     JsonResponse(ReadTestdata("discovery/legacy/" + file + ".json")));
+  }
 }
 
 }  // namespace llm::testing

@@ -61,6 +61,9 @@ TEST_CASE("aggregated discovery: resources, scope, kinds and subresources") {
 
 TEST_CASE("aggregated discovery: version order is preference order; stale versions are unavailable") {
   DiscoveryData data = Aggregated();
+  // An aggregated API whose backend is down, as the server reports it.
+  REQUIRE(AddAggregatedDocument(json::parse(R"({"items":[{"metadata":{"name":"metrics.k8s.io"},
+      "versions":[{"version":"v1beta1","freshness":"Stale"}]}]})"), data).ok());
   REQUIRE(FindGroup(data, "autoscaling") != nullptr);
   CHECK(FindGroup(data, "autoscaling")->versions == std::vector<std::string>{"v2", "v1"});
   REQUIRE(FindGroup(data, "") != nullptr);
@@ -84,8 +87,8 @@ TEST_CASE("legacy discovery: APIVersions, APIGroupList and APIResourceList") {
   DiscoveryData data;
   REQUIRE(AddLegacyGroups(json::parse(ReadTestdata("discovery/legacy_api.json")), data).ok());
   REQUIRE(AddLegacyGroups(json::parse(ReadTestdata("discovery/legacy_apis.json")), data).ok());
-  REQUIRE(AddLegacyResources(json::parse(ReadTestdata("discovery/legacy_api_v1.json")), data).ok());
-  REQUIRE(AddLegacyResources(json::parse(ReadTestdata("discovery/legacy_apps_v1.json")), data).ok());
+  REQUIRE(AddLegacyResources(json::parse(ReadTestdata("discovery/legacy/v1.json")), data).ok());
+  REQUIRE(AddLegacyResources(json::parse(ReadTestdata("discovery/legacy/apps_v1.json")), data).ok());
   CHECK(FindGroup(data, "")->versions == std::vector<std::string>{"v1"});
   CHECK(FindGroup(data, "autoscaling")->versions == std::vector<std::string>{"v2", "v1"});
   const ApiResource* namespaces = Find(data, "", "v1", "namespaces");

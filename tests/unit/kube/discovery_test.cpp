@@ -47,15 +47,36 @@ TEST_CASE("aggregated discovery is negotiated in two requests") {
   }
   CHECK(client.routes.requests()[0].path == "/api");
   CHECK(client.routes.requests()[1].path == "/apis");
-  CHECK((*data)->unavailable == std::vector<std::string>{"metrics.k8s.io/v1beta1"});
+  CHECK((*data)->unavailable.empty());
   // A second Get is answered from memory.
   REQUIRE(discovery.Get().ok());
+  CHECK(CountRequests(client) == 2);
+}
+
+TEST_CASE("a stale aggregated group-version is not fetched the legacy way") {
+  FakeRestClient client;
+  auto apis = nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
+  apis["items"].push_back(nlohmann::json::parse(
+      R"({"metadata":{"name":"metrics.k8s.io"},"versions":[{"version":"v1beta1","freshness":"Stale"}]})"));
+  client.routes.On("GET", "/api", testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
+                                                        testing::kAggregatedContentType));
+  client.routes.On("GET", "/apis", testing::JsonResponse(apis.dump(), testing::kAggregatedContentType));
+  FakeClock clock;
+  Discovery discovery(client, nullptr, clock, Options());
+  auto data = discovery.Get();
+  REQUIRE(data.ok());
+  CHECK((*data)->unavailable == std::vector<std::string>{"metrics.k8s.io/v1beta1"});
   CHECK(CountRequests(client) == 2);
 }
 
 TEST_CASE("a server answering plain JSON gets the legacy walk; an unavailable group is not fatal") {
   FakeRestClient client;
   testing::ServeLegacyDiscovery(client);
+  client.routes.OnHandler("GET", "/apis/keda.sh/v1alpha1", [](const HttpRequest&) -> Result<HttpResponse> {
+    return testing::FakeTransport::Json(503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
+                                             R"("message":"the server is currently unable to handle the request",)"
+                                             R"("reason":"ServiceUnavailable","code":503})");
+  });
   FakeClock clock;
   Discovery discovery(client, nullptr, clock, Options());
   auto data = discovery.Get();
@@ -63,12 +84,21 @@ TEST_CASE("a server answering plain JSON gets the legacy walk; an unavailable gr
   CHECK_FALSE(discovery.served_aggregated());
   std::vector<std::string> paths;
   for (const HttpRequest& request : client.routes.requests()) paths.push_back(request.path);
-  CHECK(paths == std::vector<std::string>{"/api", "/apis", "/api/v1", "/apis/apps/v1", "/apis/autoscaling/v2",
-                                          "/apis/autoscaling/v1", "/apis/metrics.k8s.io/v1beta1"});
-  CHECK((*data)->unavailable == std::vector<std::string>{"metrics.k8s.io/v1beta1"});
-  bool has_deployments = false;
-  for (const ApiResource& resource : (*data)->resources) has_deployments |= resource.resource == "deployments";
-  CHECK(has_deployments);
+  std::vector<std::string> expected = {"/api", "/apis"};
+  for (const std::string& group_version : testing::LegacyGroupVersions()) {
+    expected.push_back(testing::LegacyPath(group_version));
+  }
+  CHECK(paths == expected);
+  CHECK((*data)->unavailable == std::vector<std::string>{"keda.sh/v1alpha1"});
+  // The legacy walk finds what aggregated discovery finds (KEDA aside).
+  DiscoveryData aggregated;
+  REQUIRE(AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_api.json")),
+                                aggregated).ok());
+  REQUIRE(AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json")),
+                                aggregated).ok());
+  size_t without_keda = 0;
+  for (const ApiResource& resource : aggregated.resources) without_keda += resource.group != "keda.sh";
+  CHECK((*data)->resources.size() == without_keda);
 }
 
 TEST_CASE("discovery failures carry context") {
@@ -94,7 +124,7 @@ TEST_CASE("the disk cache is written like kubectl's and read back until the TTL 
   CHECK(files.Exists(dir + "/v1/serverresources.json"));
   CHECK(files.Exists(dir + "/apps/v1/serverresources.json"));
   CHECK(files.Exists(dir + "/autoscaling/v1/serverresources.json"));
-  CHECK_FALSE(files.Exists(dir + "/metrics.k8s.io/v1beta1/serverresources.json"));
+  CHECK(files.Exists(dir + "/leaderworkerset.x-k8s.io/v1/serverresources.json"));
   CHECK(CountRequests(client) == 2);
 
   clock.Advance(std::chrono::hours(5));

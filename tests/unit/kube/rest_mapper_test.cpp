@@ -48,9 +48,12 @@ TEST_CASE("kinds map to discovery's resources and scope, irregular plurals inclu
   REQUIRE(preferred.ok());
   CHECK(preferred->resource.version == "v2");
   CHECK(*mapper.HasGroupKind({"leaderworkerset.x-k8s.io", "LeaderWorkerSet"}));
-  CHECK_FALSE(*mapper.HasGroupKind({"jobset.x-k8s.io", "JobSet"}));
+  CHECK(*mapper.HasGroupKind({"jobset.x-k8s.io", "JobSet"}));
+  CHECK(*mapper.HasGroupKind({"keda.sh", "ScaledObject"}));
+  CHECK(*mapper.HasGroupKind({"kueue.x-k8s.io", "LocalQueue"}));
+  CHECK_FALSE(*mapper.HasGroupKind({"serving.kserve.io", "InferenceService"}));
   CHECK(*mapper.HasGroup("batch"));
-  CHECK_FALSE(*mapper.HasGroup("kueue.x-k8s.io"));
+  CHECK_FALSE(*mapper.HasGroup("serving.kserve.io"));
 }
 
 TEST_CASE("no match is kubectl's error, after at most one refresh") {
@@ -59,10 +62,11 @@ TEST_CASE("no match is kubectl's error, after at most one refresh") {
   FakeClock clock;
   Discovery discovery(client, nullptr, clock, Options());
   RestMapper mapper(discovery);
-  auto mapping = mapper.Map("jobset.x-k8s.io/v1alpha2", "JobSet");
+  auto mapping = mapper.Map("serving.kserve.io/v1beta1", "InferenceService");
   REQUIRE_FALSE(mapping.ok());
   CHECK(mapping.error().kind() == ErrorKind::kNotFound);
-  CHECK(mapping.error().message() == R"(no matches for kind "JobSet" in version "jobset.x-k8s.io/v1alpha2")");
+  CHECK(mapping.error().message() ==
+        R"(no matches for kind "InferenceService" in version "serving.kserve.io/v1beta1")");
   // The data was fetched from the server in this run: no refresh.
   CHECK(client.routes.requests().size() == 2);
   // A wrong version of a known kind does not match either.
@@ -73,19 +77,21 @@ TEST_CASE("a kind missing from a cached discovery refreshes it once") {
   FakeRestClient client;
   FakeClock clock;
   FakeFileSystem files(clock);
-  // An earlier run cached a server without JobSet.
-  testing::ServeAggregatedDiscovery(client);
+  // An earlier run cached the server before the JobSet CRD was installed.
+  nlohmann::json document = nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
+  nlohmann::json before = document;
+  before["items"] = nlohmann::json::array();
+  for (const nlohmann::json& item : document["items"]) {
+    if (item["metadata"].value("name", "") != "jobset.x-k8s.io") before["items"].push_back(item);
+  }
+  client.routes.On("GET", "/api",
+                   testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
+                                         testing::kAggregatedContentType));
+  client.routes.On("GET", "/apis", testing::JsonResponse(before.dump(), testing::kAggregatedContentType));
   {
     Discovery earlier(client, &files, clock, Options());
     REQUIRE(earlier.Get().ok());
   }
-  // Since then the JobSet CRD was installed.
-  std::string apis = testing::ReadTestdata("discovery/aggregated_apis.json");
-  nlohmann::json document = nlohmann::json::parse(apis);
-  document["items"].push_back(nlohmann::json::parse(R"({"metadata":{"name":"jobset.x-k8s.io"},"versions":[
-      {"version":"v1alpha2","freshness":"Current","resources":[{"resource":"jobsets","scope":"Namespaced",
-       "responseKind":{"group":"jobset.x-k8s.io","version":"v1alpha2","kind":"JobSet"},
-       "singularResource":"jobset","verbs":["get","list","watch","create","patch","update","delete"]}]}]})"));
   FakeRestClient server;
   server.routes.On("GET", "/api",
                    testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
@@ -100,7 +106,7 @@ TEST_CASE("a kind missing from a cached discovery refreshes it once") {
   REQUIRE(jobset.ok());
   CHECK(jobset->resource.resource == "jobsets");
   CHECK(server.routes.requests().size() == 2);
-  CHECK_FALSE(mapper.Map("kueue.x-k8s.io/v1beta1", "Workload").ok());
+  CHECK_FALSE(mapper.Map("serving.kserve.io/v1beta1", "InferenceService").ok());
   CHECK(server.routes.requests().size() == 2);  // once per run, not once per miss
   mapper.Reset();
   REQUIRE(mapper.Map("apps/v1", "Deployment").ok());
