@@ -35,6 +35,11 @@ Status Validate(const json& object, size_t index) {
     return Error(ErrorKind::kInvalidInput, fmt::format("{} ({}): metadata.name is required", at,
                                                        object["kind"].get<std::string>()));
   }
+  const json& metadata = object["metadata"];
+  if (metadata.contains("namespace") && !metadata["namespace"].is_string()) {
+    return Error(ErrorKind::kInvalidInput, fmt::format("{} ({} \"{}\"): metadata.namespace must be a string", at,
+                                                       object["kind"].get<std::string>(), name->get<std::string>()));
+  }
   return Ok();
 }
 
@@ -233,11 +238,23 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   ApplySetParentState superset = recorded;
   superset.group_kinds.insert(wanted.group_kinds.begin(), wanted.group_kinds.end());
   superset.additional_namespaces.insert(wanted.additional_namespaces.begin(), wanted.additional_namespaces.end());
+  ApplyOutcome outcome;
+  std::set<std::string> applied_uids;
+  SortForInstall(objects);
+  // The parent lives in its namespace: when this set creates that namespace, it goes first.
+  auto own_namespace = std::find_if(objects.begin(), objects.end(), [&](const json& object) {
+    return object["apiVersion"] == "v1" && object["kind"] == "Namespace" && object["metadata"]["name"] == set.ns;
+  });
+  if (own_namespace != objects.end()) {
+    const std::string description = Describe(*own_namespace);
+    auto applied = ApplyOne(*own_namespace, options);
+    if (!applied.ok()) return applied.error().WithContext("applying " + description);
+    applied_uids.insert(applied->object.value("/metadata/uid"_json_pointer, std::string()));
+    outcome.results.push_back(std::move(applied).value());
+    objects.erase(own_namespace);
+  }
   LLM_RETURN_IF_ERROR(WriteParent(set, superset, options));
 
-  ApplyOutcome outcome;
-  SortForInstall(objects);
-  std::set<std::string> applied_uids;
   for (json& object : objects) {
     const std::string description = Describe(object);
     auto applied = ApplyOne(std::move(object), options);

@@ -223,6 +223,19 @@ TEST_CASE("members in other namespaces are recorded and pruned there too") {
   CHECK(f.Annotation(kApplySetNamespacesAnnotation) == "<absent>");
 }
 
+TEST_CASE("the parent's own namespace, when part of the set, is applied before the parent") {
+  Fixture f;
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}};
+  auto outcome = f.Apply({Service("chat"), ns});
+  REQUIRE(outcome.ok());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"namespace/ml created", "service/chat created"});
+  // The parent is read first (a foreign parent stops everything), written after the namespace.
+  CHECK(std::vector<std::string>(f.client.calls().begin(), f.client.calls().begin() + 4) ==
+        std::vector<std::string>{"GET secrets ml/chat", "GET namespaces ml", "APPLY namespaces ml",
+                                 "APPLY secrets ml/chat"});
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "Namespace,Service");
+}
+
 TEST_CASE("invalid input stops before any request") {
   Fixture f;
   auto missing_name = f.Apply({Service("a"), {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", json::object()}}});
