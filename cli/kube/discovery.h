@@ -14,6 +14,7 @@
 #include "kube/discovery_document.h"
 #include "kube/rest_client.h"
 #include "util/clock.h"
+#include "util/environment.h"
 #include "util/file_system.h"
 #include "util/result.h"
 
@@ -38,6 +39,10 @@ struct DiscoveryOptions {
 /// `$KUBECACHEDIR`, else `$HOME/.kube/cache`, else "" (no disk cache). Arguments
 /// are the environment values (nullptr when unset) so callers own the environment.
 std::string DefaultCacheRoot(const char* kubecachedir, const char* home);
+/// Options for a cluster: the cache root is --cache-dir when given, else
+/// DefaultCacheRoot from the environment.
+DiscoveryOptions DiscoveryOptionsFor(const std::string& server_url, const std::string& cache_dir_flag,
+                                     const Getenv& env);
 /// <root>/discovery/<host_port>: the scheme dropped and characters other than
 /// [A-Za-z0-9_/.()] replaced by "_", as kubectl's computeDiscoverCacheDir does.
 std::string DiscoveryCacheDir(const std::string& cache_root, const std::string& server_url);
