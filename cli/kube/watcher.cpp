@@ -52,14 +52,18 @@ Watcher::Watcher(RestClient& client, Clock& clock, ResourceRef collection, Watch
 
 bool Watcher::Expired() const { return options_.deadline && clock_.Now() >= *options_.deadline; }
 
-std::string Watcher::WatchPath() const {
-  std::string path = collection_.Path() + "?watch=1&allowWatchBookmarks=true";
-  path += "&resourceVersion=" + PercentEncode(resource_version_);
+std::chrono::seconds Watcher::WatchSeconds() const {
   auto seconds = options_.max_watch_duration;
   if (options_.deadline) {
     auto remaining = std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now());
     seconds = std::clamp(remaining, std::chrono::seconds(1), seconds);
   }
+  return seconds;
+}
+
+std::string Watcher::WatchPath(std::chrono::seconds seconds) const {
+  std::string path = collection_.Path() + "?watch=1&allowWatchBookmarks=true";
+  path += "&resourceVersion=" + PercentEncode(resource_version_);
   path += fmt::format("&timeoutSeconds={}", seconds.count());
   if (!options_.label_selector.empty()) path += "&labelSelector=" + PercentEncode(options_.label_selector);
   if (!options_.field_selector.empty()) path += "&fieldSelector=" + PercentEncode(options_.field_selector);
@@ -146,14 +150,11 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
   bool expired = false;
   std::optional<Error> failure;
   HttpRequest request;
-  request.path = WatchPath();
+  const std::chrono::seconds seconds = WatchSeconds();
+  request.path = WatchPath(seconds);
   request.headers = {{"Accept", "application/json"}};
-  auto seconds = options_.max_watch_duration;
-  if (options_.deadline) {
-    seconds = std::max(std::chrono::seconds(1),
-                       std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now()));
-  }
   request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(seconds + kClientGrace);
+  const auto started = clock_.Now();
 
   bool closed = false;  // once the sink said stop, later chunks are ignored
   const ChunkSink sink = [&](std::string_view chunk) {
@@ -182,6 +183,11 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
     if (IsResourceExpired(response.error())) return StreamEnd::kExpired;
     return response.error();
   }
+  // A watch that ends at once with nothing to say (a proxy cutting streams) is
+  // a failure to back off from, not a normal end: resuming at once would spin.
+  if (!events_seen_ && clock_.Now() - started < seconds / 2) {
+    return Error(ErrorKind::kServer, "the server ended the watch at once, without an event");
+  }
   return StreamEnd::kClosed;
 }
 
@@ -207,7 +213,7 @@ Status Watcher::Run(const WatchHandler& handler) {
     return std::nullopt;
   };
   while (true) {
-    if (lists_ > 0 && Expired()) return timed_out();
+    if ((lists_ > 0 || failures > 0) && Expired()) return timed_out();
     if (need_list) {
       auto listed = ListAndReport(handler);
       if (!listed.ok()) {

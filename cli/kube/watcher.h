@@ -72,7 +72,8 @@ class Watcher {
   Result<bool> ListAndReport(const WatchHandler& handler);
   Result<StreamEnd> WatchOnce(const WatchHandler& handler);
   Result<bool> HandleEvent(const nlohmann::json& event, const WatchHandler& handler, bool* expired);
-  std::string WatchPath() const;
+  std::chrono::seconds WatchSeconds() const;
+  std::string WatchPath(std::chrono::seconds seconds) const;
   bool Expired() const;
 
   RestClient& client_;

@@ -100,7 +100,10 @@ TEST_CASE("a watch the server ends resumes from the last resourceVersion, bookma
   FakeRestClient client;
   FakeClock clock;
   client.QueueStreamChunks({Event("ADDED", "a", "301"), Bookmark("340")});
-  client.QueueStreamChunks({});  // timeoutSeconds passed with nothing to say
+  client.QueueStream([&](const HttpRequest&, const ChunkSink&) -> Result<HttpResponse> {
+    clock.Advance(std::chrono::minutes(5));  // timeoutSeconds passed with nothing to say
+    return HttpResponse{200, {}, ""};
+  });
   client.QueueStreamChunks({Event("MODIFIED", "a", "350", "Succeeded")});
   Watcher watcher(client, clock, kPods, WatchOptions{});
   Recorder recorder;
@@ -112,7 +115,22 @@ TEST_CASE("a watch the server ends resumes from the last resourceVersion, bookma
   CHECK(Query(client.stream_requests()[1], "resourceVersion") == "340");
   CHECK(Query(client.stream_requests()[2], "resourceVersion") == "340");
   CHECK(watcher.lists() == 1);
+  CHECK(clock.sleeps().empty());  // a server-side timeout is normal: no backoff
   CHECK(recorder.seen.back() == "MODIFIED a");
+}
+
+TEST_CASE("a watch that ends at once without events is backed off from, and given up on") {
+  FakeRestClient client;
+  FakeClock clock;
+  for (int i = 0; i < 10; ++i) client.QueueStreamChunks({});
+  WatchOptions options;
+  options.max_failures = 4;
+  Watcher watcher(client, clock, kPods, options);
+  Status status = watcher.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message().find("ended the watch at once") != std::string::npos);
+  CHECK(client.stream_requests().size() == 4);
+  CHECK(clock.sleeps().size() == 3);
 }
 
 TEST_CASE("an ERROR 410 event relists and reports what changed meanwhile, losing no update") {
