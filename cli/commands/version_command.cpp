@@ -26,13 +26,17 @@ nlohmann::ordered_json ClientVersionJson() {
 /// Strings that YAML would read as another type ("1", "true") are quoted, as kubectl prints them.
 bool NeedsQuotes(const std::string& s) {
   if (s.empty()) return true;
-  YAML::Node node = YAML::Load(s);
-  if (!node.IsScalar()) return true;
-  int i = 0;
-  double d = 0;
-  bool b = false;
-  return YAML::convert<int>::decode(node, i) || YAML::convert<double>::decode(node, d) ||
-         YAML::convert<bool>::decode(node, b) || s == "null" || s == "~";
+  try {
+    YAML::Node node = YAML::Load(s);
+    if (!node.IsScalar() || node.as<std::string>() != s) return true;
+    int i = 0;
+    double d = 0;
+    bool b = false;
+    return YAML::convert<int>::decode(node, i) || YAML::convert<double>::decode(node, d) ||
+           YAML::convert<bool>::decode(node, b) || s == "null" || s == "~";
+  } catch (const YAML::Exception&) {
+    return true;  // not valid as a plain scalar
+  }
 }
 
 void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& value) {
@@ -47,8 +51,18 @@ void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& value) {
     const std::string& s = value.get_ref<const std::string&>();
     if (NeedsQuotes(s)) out << YAML::DoubleQuoted;
     out << s;
+  } else if (value.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : value) EmitYaml(out, item);
+    out << YAML::EndSeq;
+  } else if (value.is_boolean()) {
+    out << value.get<bool>();
+  } else if (value.is_number_integer()) {
+    out << value.get<int64_t>();
+  } else if (value.is_number()) {
+    out << value.get<double>();
   } else {
-    out << value.dump();
+    out << YAML::Null;
   }
 }
 

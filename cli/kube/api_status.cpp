@@ -205,26 +205,41 @@ bool IsResourceExpired(const Error& error) {
 
 std::vector<std::string> ParseWarningHeaders(const HttpResponse& response) {
   std::vector<std::string> out;
-  for (const std::string& value : response.HeaderValues("Warning")) {
-    // warn-code SP warn-agent SP quoted-string [SP warn-date]; only 299 carries API warnings.
-    size_t first = value.find(' ');
-    size_t second = first == std::string::npos ? first : value.find(' ', first + 1);
-    if (second == std::string::npos || value.compare(0, first, "299") != 0) continue;
-    std::string_view rest = std::string_view(value).substr(second + 1);
-    if (rest.empty() || rest.front() != '"') continue;
-    std::string text;
-    bool closed = false;
-    for (size_t i = 1; i < rest.size(); ++i) {
-      if (rest[i] == '\\' && i + 1 < rest.size()) {
-        text.push_back(rest[++i]);
-      } else if (rest[i] == '"') {
-        closed = true;
-        break;
-      } else {
-        text.push_back(rest[i]);
+  for (const std::string& header : response.HeaderValues("Warning")) {
+    // One header may carry several comma-separated warnings (RFC 7234):
+    // warn-code SP warn-agent SP quoted-text [SP quoted-date]. Only 299 carries API warnings.
+    std::string_view rest = header;
+    while (!rest.empty()) {
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) rest.remove_prefix(1);
+      size_t first = rest.find(' ');
+      size_t second = first == std::string_view::npos ? first : rest.find(' ', first + 1);
+      if (second == std::string_view::npos) break;
+      bool api_warning = rest.substr(0, first) == "299";
+      rest.remove_prefix(second + 1);
+      if (rest.empty() || rest.front() != '"') break;
+      std::string text;
+      size_t i = 1;
+      bool closed = false;
+      for (; i < rest.size(); ++i) {
+        if (rest[i] == '\\' && i + 1 < rest.size()) {
+          text.push_back(rest[++i]);
+        } else if (rest[i] == '"') {
+          closed = true;
+          break;
+        } else {
+          text.push_back(rest[i]);
+        }
+      }
+      if (!closed) break;
+      if (api_warning && !text.empty()) out.push_back(std::move(text));
+      rest.remove_prefix(i + 1);
+      // An optional quoted warn-date follows.
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      if (!rest.empty() && rest.front() == '"') {
+        size_t end = rest.find('"', 1);
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
       }
     }
-    if (closed && !text.empty()) out.push_back(std::move(text));
   }
   return out;
 }

@@ -25,7 +25,13 @@ std::string BearerOf(const HttpRequest& request) {
 
 }  // namespace
 
-Authenticator::Authenticator(const ClientConfig& config, std::unique_ptr<ExecCredentialProvider> exec,
+bool Authenticator::UsesExec(const ClientConfig& config) {
+  bool other_auth = !config.token.empty() || !config.token_file.empty() || !config.username.empty() ||
+                    !config.cert_data.empty();
+  return config.exec.has_value() && !other_auth;
+}
+
+Authenticator::Authenticator(const ClientConfig& config, std::shared_ptr<ExecCredentialProvider> exec,
                              Clock& clock)
     : config_(config), clock_(clock) {
   bool other_auth = !config.token.empty() || !config.token_file.empty() || !config.username.empty() ||
@@ -57,14 +63,8 @@ Result<std::string> Authenticator::BearerToken() {
   if (!config_.token.empty()) return config_.token;
   if (!config_.token_file.empty()) return ReadTokenFile();
   if (exec_) {
+    // A certificate credential has no token: the transport presents it in TLS.
     LLM_ASSIGN_OR_RETURN(ExecCredential cred, exec_->Get());
-    if (cred.token.empty()) {
-      // Certificates from exec plugins would need per-request TLS identities;
-      // reported rather than silently sending the request unauthenticated.
-      return Error(ErrorKind::kUnauthorized,
-                   "Unable to connect to the server: getting credentials: the exec plugin returned a client "
-                   "certificate; kubectl-llm supports token credentials from exec plugins only");
-    }
     return cred.token;
   }
   return std::string();

@@ -1,7 +1,7 @@
 // Authenticator: puts the user's credentials on each request: a bearer token
 // (static, from a token file re-read as it rotates, or from an exec plugin),
-// basic auth, and impersonation headers. Client certificates from the
-// kubeconfig are the transport's business (TLS).
+// basic auth, and impersonation headers. Client certificates (from the
+// kubeconfig or an exec plugin) are the transport's business (TLS).
 #pragma once
 
 #include <chrono>
@@ -25,7 +25,11 @@ class Authenticator {
  public:
   /// `exec` is used only when the config has no token, basic auth or client
   /// certificate (client-go skips exec then, e.g. with --token). May be null.
-  Authenticator(const ClientConfig& config, std::unique_ptr<ExecCredentialProvider> exec, Clock& clock);
+  Authenticator(const ClientConfig& config, std::shared_ptr<ExecCredentialProvider> exec, Clock& clock);
+
+  /// Whether the exec plugin is in use (the transport then asks it for a
+  /// client certificate too).
+  static bool UsesExec(const ClientConfig& config);
 
   /// Adds Authorization and Impersonate-* headers to the request.
   Status Authorize(HttpRequest& request);
@@ -38,7 +42,7 @@ class Authenticator {
   Result<std::string> ReadTokenFile();
 
   ClientConfig config_;
-  std::unique_ptr<ExecCredentialProvider> exec_;
+  std::shared_ptr<ExecCredentialProvider> exec_;
   Clock& clock_;
   std::mutex mu_;  // guards the token file cache
   std::string file_token_;

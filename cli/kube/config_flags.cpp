@@ -37,6 +37,13 @@ void ConfigFlags::AddFlags(CLI::App& app) {
       ->group(group);
 }
 
+std::string ResolveCacheDir(const ConfigFlags& flags,
+                            const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+  if (!flags.cache_dir.empty()) return flags.cache_dir;
+  if (auto dir = getenv("KUBECACHEDIR"); dir && !dir->empty()) return *dir;
+  return getenv("HOME").value_or("") + "/.kube/cache";
+}
+
 std::vector<std::string> NormalizeShortFlagValues(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   out.reserve(args.size());

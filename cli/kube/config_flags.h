@@ -3,6 +3,8 @@
 // plugin parses them itself, before or after the subcommand.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct ConfigFlags {
   /// Registers every flag on `app` (the root command; subcommands fall through to it).
   void AddFlags(CLI::App& app);
 };
+
+/// Where discovery and HTTP caches live: --cache-dir, else $KUBECACHEDIR, else
+/// ~/.kube/cache (cli-runtime's default).
+std::string ResolveCacheDir(const ConfigFlags& flags, const std::function<std::optional<std::string>(const std::string&)>& getenv);
 
 /// kubectl (pflag) accepts "-v=6" and "-n=ns"; CLI11 would read "=6" as the
 /// value. Splits a single-letter flag's "=value" into its own argument, up to "--".

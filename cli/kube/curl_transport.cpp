@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <mutex>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -221,8 +222,13 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
 
   // TLS material stays in memory.
   curl_blob ca{const_cast<char*>(config_.ca_data.data()), config_.ca_data.size(), CURL_BLOB_NOCOPY};
-  curl_blob cert{const_cast<char*>(config_.cert_data.data()), config_.cert_data.size(), CURL_BLOB_NOCOPY};
-  curl_blob key{const_cast<char*>(config_.key_data.data()), config_.key_data.size(), CURL_BLOB_NOCOPY};
+  std::string cert_pem = config_.cert_data;
+  std::string key_pem = config_.key_data;
+  if (config_.dynamic_client_certificate) {
+    if (auto identity = config_.dynamic_client_certificate()) std::tie(cert_pem, key_pem) = *identity;
+  }
+  curl_blob cert{cert_pem.data(), cert_pem.size(), CURL_BLOB_COPY};
+  curl_blob key{key_pem.data(), key_pem.size(), CURL_BLOB_COPY};
   if (config_.insecure_skip_tls_verify) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -232,7 +238,7 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
     curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
     curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
   }
-  if (!config_.cert_data.empty()) {
+  if (!cert_pem.empty()) {
     curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
     curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
     curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");

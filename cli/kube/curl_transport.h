@@ -7,8 +7,10 @@
 // TCP keepalive detects a dead peer instead.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,11 @@ struct CurlTransportConfig {
   std::string key_data;   ///< PEM client key
   std::string proxy_url;  ///< overrides the proxy environment variables
   bool disable_compression = false;
+  /// A client identity that may change between requests (exec plugins that
+  /// return certificates), asked before each request; it replaces cert_data
+  /// and key_data. libcurl only reuses a connection made with the same
+  /// certificate, so a rotated one gets fresh connections.
+  std::function<std::optional<std::pair<std::string, std::string>>()> dynamic_client_certificate;
 };
 
 /// The proxy Go's net/http would use for `server`: proxy-url, else

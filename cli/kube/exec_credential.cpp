@@ -139,6 +139,11 @@ bool ExecCredentialProvider::InvalidateToken(const std::string& token) {
   return true;
 }
 
+std::optional<ExecCredential> ExecCredentialProvider::Last() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cached_;
+}
+
 Result<ExecCredential> ExecCredentialProvider::RunPlugin() {
   if (exec_.api_version != kV1 && exec_.api_version != kV1beta1) {
     return CredentialError(fmt::format("exec plugin: invalid apiVersion \"{}\"", exec_.api_version));

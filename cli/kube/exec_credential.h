@@ -63,6 +63,9 @@ class ExecCredentialProvider {
   /// request already replaced it. Returns true when the next Get will run the
   /// plugin or return a different credential.
   bool InvalidateToken(const std::string& token);
+  /// The credential the last Get returned, without running the plugin (the
+  /// transport reads the client certificate that Get just provided).
+  std::optional<ExecCredential> Last();
 
  private:
   Result<ExecCredential> RunPlugin();

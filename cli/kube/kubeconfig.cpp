@@ -51,8 +51,13 @@ class Reader {
 
   bool Bool(const YAML::Node& node, const char* key) {
     std::string text = String(node, key);
-    if (text.empty() || text == "false") return false;
-    if (text == "true") return true;
+    // YAML 1.1 booleans, as the Go YAML decoder kubectl uses accepts them.
+    for (const char* no : {"", "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}) {
+      if (text == no) return false;
+    }
+    for (const char* yes : {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}) {
+      if (text == yes) return true;
+    }
     Fail(fmt::format("{}.{} must be true or false, got '{}'", where_, key, text));
     return false;
   }

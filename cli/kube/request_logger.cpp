@@ -109,6 +109,7 @@ RequestLogger::RequestLogger(std::ostream* out, int verbosity, std::string serve
 
 void RequestLogger::LogRequest(const HttpRequest& request) const {
   if (out_ == nullptr || verbosity_ < 7) return;
+  std::lock_guard<std::mutex> lock(mu_);
   *out_ << fmt::format("{} {}{}\n", request.method, server_, request.path);
   *out_ << "Request Headers:\n";
   for (const auto& [name, value] : request.headers) {
@@ -120,6 +121,7 @@ void RequestLogger::LogRequest(const HttpRequest& request) const {
 void RequestLogger::LogResponse(const HttpRequest& request, const Result<HttpResponse>& outcome,
                                 std::chrono::milliseconds latency) const {
   if (out_ == nullptr || verbosity_ < 6) return;
+  std::lock_guard<std::mutex> lock(mu_);
   if (!outcome.ok()) {
     *out_ << fmt::format("{} {}{} in {} milliseconds: {}\n", request.method, server_, request.path,
                          latency.count(), outcome.error().message());

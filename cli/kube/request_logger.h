@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ class RequestLogger {
 
  private:
   std::ostream* out_;
+  mutable std::mutex mu_;  // one request's lines stay together under concurrency
   int verbosity_;
   std::string server_;
 };

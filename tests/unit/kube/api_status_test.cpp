@@ -122,10 +122,12 @@ TEST_CASE("Warning headers: 299 texts, unquoted and unescaped; others ignored") 
                  {{"Warning", R"(299 - "spec.template.spec.containers[0].image: \"latest\" tag is discouraged")"},
                   {"warning", R"(299 - "second")"},
                   {"Warning", R"(199 - "misc")"},
-                  {"Warning", R"(299 - unquoted)"}},
+                  {"Warning", R"(299 - unquoted)"},
+                  {"Warning", R"(299 - "a, b" "Wed, 21 Oct 2026 07:28:00 GMT", 299 - "c")"}},
                  ""};
   CHECK(ParseWarningHeaders(r) ==
-        std::vector<std::string>{"spec.template.spec.containers[0].image: \"latest\" tag is discouraged", "second"});
+        std::vector<std::string>{"spec.template.spec.containers[0].image: \"latest\" tag is discouraged", "second",
+                                 "a, b", "c"});
 }
 
 }  // namespace

@@ -121,5 +121,29 @@ TEST_CASE("exec credentials are used when nothing else is configured, and skippe
   CHECK(unused->runs() == 0);
 }
 
+TEST_CASE("an exec certificate credential adds no header (the transport presents it) and is dropped on 401") {
+  FakeClock clock;
+  auto runner = std::make_shared<FakeProcessRunner>();
+  runner->Answer(kube::ProcessResult{
+      0, R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+         R"("status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}})"});
+  ClientConfig config;
+  config.exec = ExecConfig{};
+  CHECK(Authenticator::UsesExec(config));
+  std::shared_ptr<ExecCredentialProvider> exec = Exec(runner, clock);
+  Authenticator auth(config, exec, clock);
+  HttpRequest r;
+  REQUIRE(auth.Authorize(r).ok());
+  CHECK(HeaderValue(r, "Authorization").empty());
+  CHECK(exec->Get()->client_certificate_data == "CERT");
+  CHECK(runner->runs() == 1);
+  CHECK(auth.RefreshAfterUnauthorized(r));
+  CHECK(exec->Get().ok());
+  CHECK(runner->runs() == 2);
+
+  config.token = "t";
+  CHECK_FALSE(Authenticator::UsesExec(config));
+}
+
 }  // namespace
 }  // namespace llm::kube

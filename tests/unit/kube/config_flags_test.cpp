@@ -1,5 +1,7 @@
 #include "kube/config_flags.h"
 
+#include <map>
+
 #include <doctest/doctest.h>
 
 namespace llm::kube {
@@ -77,6 +79,20 @@ TEST_CASE("NormalizeShortFlagValues splits only single-letter flags, and nothing
   CHECK(NormalizeShortFlagValues({"-v=6", "--v=6", "-n=a=b", "--", "-v=7"}) ==
         std::vector<std::string>{"-v", "6", "--v=6", "-n", "a=b", "--", "-v=7"});
   CHECK(NormalizeShortFlagValues({"-v", "x=y", "-="}) == std::vector<std::string>{"-v", "x=y", "-="});
+}
+
+TEST_CASE("the cache directory: --cache-dir, else $KUBECACHEDIR, else ~/.kube/cache") {
+  auto env = [](std::map<std::string, std::string> vars) {
+    return [vars](const std::string& name) -> std::optional<std::string> {
+      auto it = vars.find(name);
+      return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  };
+  ConfigFlags flags;
+  CHECK(ResolveCacheDir(flags, env({{"HOME", "/home/u"}})) == "/home/u/.kube/cache");
+  CHECK(ResolveCacheDir(flags, env({{"HOME", "/home/u"}, {"KUBECACHEDIR", "/c"}})) == "/c");
+  flags.cache_dir = "/flag";
+  CHECK(ResolveCacheDir(flags, env({{"KUBECACHEDIR", "/c"}})) == "/flag");
 }
 
 }  // namespace

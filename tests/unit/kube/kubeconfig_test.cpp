@@ -107,6 +107,17 @@ TEST_CASE("*-data fields are base64-decoded; bad base64 names the field and the 
                                      "base64");
 }
 
+TEST_CASE("booleans accept YAML 1.1 spellings; anything else names the field") {
+  auto yes = ParseKubeconfig("clusters:\n- name: c\n  cluster: {server: s, insecure-skip-tls-verify: True}\n", "/k");
+  REQUIRE(yes.ok());
+  CHECK(yes->clusters.at("c").insecure_skip_tls_verify);
+  auto bad = ParseKubeconfig("clusters:\n- name: c\n  cluster: {server: s, disable-compression: maybe}\n", "/k");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() ==
+        "error loading config file \"/k\": clusters[c].cluster.disable-compression must be true or false, got "
+        "'maybe'");
+}
+
 TEST_CASE("malformed YAML is an error naming the file") {
   auto parsed = ParseKubeconfig("clusters: [\n", "/x/config");
   REQUIRE_FALSE(parsed.ok());
