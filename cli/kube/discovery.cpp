@@ -19,26 +19,6 @@ std::string ResourcesFile(const std::string& dir, const std::string& group, cons
 }
 }  // namespace
 
-std::string DefaultCacheRoot(const char* kubecachedir, const char* home) {
-  if (kubecachedir != nullptr && *kubecachedir != '\0') return kubecachedir;
-  if (home != nullptr && *home != '\0') return std::string(home) + "/.kube/cache";
-  return "";
-}
-
-DiscoveryOptions DiscoveryOptionsFor(const std::string& server_url, const std::string& cache_dir_flag,
-                                     const Getenv& env) {
-  DiscoveryOptions options;
-  options.server_url = server_url;
-  if (!cache_dir_flag.empty()) {
-    options.cache_root = cache_dir_flag;
-  } else {
-    std::optional<std::string> kubecachedir = env("KUBECACHEDIR");
-    std::optional<std::string> home = env("HOME");
-    options.cache_root = DefaultCacheRoot(kubecachedir ? kubecachedir->c_str() : nullptr, home ? home->c_str() : nullptr);
-  }
-  return options;
-}
-
 std::string DiscoveryCacheDir(const std::string& cache_root, const std::string& server_url) {
   std::string host = server_url;
   for (const char* scheme : {"https://", "http://"}) {

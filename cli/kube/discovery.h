@@ -14,7 +14,6 @@
 #include "kube/discovery_document.h"
 #include "kube/rest_client.h"
 #include "util/clock.h"
-#include "util/environment.h"
 #include "util/file_system.h"
 #include "util/result.h"
 
@@ -29,20 +28,14 @@ inline constexpr char kAggregatedDiscoveryAccept[] =
 struct DiscoveryOptions {
   /// The cluster's server URL from kubeconfig; names the cache directory.
   std::string server_url;
-  /// The cache root ($KUBECACHEDIR or ~/.kube/cache, see DefaultCacheRoot); "" disables the disk cache.
+  /// The cache root, from kube::ResolveCacheDir (--cache-dir, $KUBECACHEDIR,
+  /// ~/.kube/cache); "" disables the disk cache.
   std::string cache_root;
   /// cli-runtime's current default.
   std::chrono::seconds ttl = std::chrono::hours(6);
   std::chrono::milliseconds request_timeout = std::chrono::seconds(32);
 };
 
-/// `$KUBECACHEDIR`, else `$HOME/.kube/cache`, else "" (no disk cache). Arguments
-/// are the environment values (nullptr when unset) so callers own the environment.
-std::string DefaultCacheRoot(const char* kubecachedir, const char* home);
-/// Options for a cluster: the cache root is --cache-dir when given, else
-/// DefaultCacheRoot from the environment.
-DiscoveryOptions DiscoveryOptionsFor(const std::string& server_url, const std::string& cache_dir_flag,
-                                     const Getenv& env);
 /// <root>/discovery/<host_port>: the scheme dropped and characters other than
 /// [A-Za-z0-9_/.()] replaced by "_", as kubectl's computeDiscoverCacheDir does.
 std::string DiscoveryCacheDir(const std::string& cache_root, const std::string& server_url);

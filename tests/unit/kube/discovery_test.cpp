@@ -26,15 +26,6 @@ TEST_CASE("cache directory is kubectl's: scheme dropped, unsafe characters repla
   CHECK(DiscoveryCacheDir("/c", "http://my-host.example.com:8080/prefix") ==
         "/c/discovery/my_host.example.com_8080/prefix");
   CHECK(DiscoveryCacheDir("/c", "https://[::1]:6443") == "/c/discovery/___1__6443");
-  CHECK(DefaultCacheRoot("/kc", "/home/u") == "/kc");
-  CHECK(DefaultCacheRoot(nullptr, "/home/u") == "/home/u/.kube/cache");
-  CHECK(DefaultCacheRoot("", "/home/u") == "/home/u/.kube/cache");
-  CHECK(DefaultCacheRoot(nullptr, nullptr).empty());
-  Getenv env = MapGetenv({{"KUBECACHEDIR", "/kc"}, {"HOME", "/home/u"}});
-  CHECK(DiscoveryOptionsFor("https://s:6443", "", env).cache_root == "/kc");
-  CHECK(DiscoveryOptionsFor("https://s:6443", "/flag", env).cache_root == "/flag");
-  CHECK(DiscoveryOptionsFor("https://s:6443", "", MapGetenv({{"HOME", "/h"}})).cache_root == "/h/.kube/cache");
-  CHECK(DiscoveryOptionsFor("https://s:6443", "", env).server_url == "https://s:6443");
 }
 
 TEST_CASE("aggregated discovery is negotiated in two requests") {
