@@ -276,4 +276,29 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   return outcome;
 }
 
+Result<ApplyOutcome> Applier::Delete(const ApplySetRef& set, const ApplierOptions& options) {
+  const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
+  ResourceRef parent_ref{"", "v1", "secrets", set.ns, set.name, ""};
+  auto live_parent = client_.Get(parent_ref);
+  if (!live_parent.ok()) {
+    if (live_parent.error().kind() == ErrorKind::kNotFound) {
+      return Error(ErrorKind::kNotFound, "ApplySet \"" + set.name + "\" not found in namespace \"" + set.ns + "\"");
+    }
+    return live_parent.error().WithContext("reading ApplySet parent secret \"" + set.name + "\"");
+  }
+  LLM_ASSIGN_OR_RETURN(ApplySetParentState recorded, ReadParent(*live_parent, id));
+  ApplyOutcome outcome;
+  Status pruned = Prune(id, set, recorded, {}, options, outcome);
+  if (!pruned.ok()) outcome.errors.push_back(pruned.error());
+  outcome.pruned = pruned.ok();
+  if (!outcome.errors.empty()) return outcome;
+  DeleteOptions remove;
+  remove.dry_run = options.dry_run;
+  auto deleted = client_.Delete(parent_ref, remove);
+  if (!deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
+    outcome.errors.push_back(deleted.error().WithContext("deleting ApplySet parent secret \"" + set.name + "\""));
+  }
+  return outcome;
+}
+
 }  // namespace llm::kube

@@ -86,6 +86,12 @@ class Applier {
   Result<ApplyOutcome> Apply(std::vector<nlohmann::json> objects, const ApplySetRef& set,
                              const ApplierOptions& options);
 
+  /// Deletes every member of the set (workloads first, namespaces last), then
+  /// the parent, so `delete` removes exactly what was made. Results are all
+  /// kPruned. A missing parent is kNotFound; a foreign one is refused. The
+  /// parent stays when a member could not be deleted, so a retry finds the rest.
+  Result<ApplyOutcome> Delete(const ApplySetRef& set, const ApplierOptions& options);
+
  private:
   Result<ObjectResult> ApplyOne(nlohmann::json object, const ApplierOptions& options);
   Status Prune(const std::string& id, const ApplySetRef& set, const ApplySetParentState& recorded,

@@ -84,6 +84,19 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   CHECK(gone.err.find("NotFound") != std::string::npos);
   secret = json::parse(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "chat", "-o", "json"}).out);
   CHECK(secret["metadata"]["annotations"][kube::kApplySetGroupKindsAnnotation] == "ConfigMap,Deployment.apps");
+
+  // An unrelated object in the namespace survives the set's deletion.
+  REQUIRE(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "create", "configmap", "bystander"}).exit_code == 0);
+  auto deleted = applier.Delete(set, options);
+  REQUIRE(deleted.ok());
+  for (const Error& error : deleted->errors) FAIL(error.message());
+  CHECK(Lines(*deleted) == std::vector<std::string>{"deployment.apps/chat pruned", "configmap/chat-config pruned"});
+  CommandOutput left = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployments,secrets,configmaps",
+                                                            "-o", "name"});
+  CHECK(left.out.find("deployment.apps/chat") == std::string::npos);
+  CHECK(left.out.find("secret/chat") == std::string::npos);
+  CHECK(left.out.find("configmap/chat-config") == std::string::npos);
+  CHECK(left.out.find("configmap/bystander") != std::string::npos);
 }
 
 TEST_CASE("ApplySet: a parent that kubectl manages is refused") {

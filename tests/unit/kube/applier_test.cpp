@@ -236,6 +236,42 @@ TEST_CASE("the parent's own namespace, when part of the set, is applied before t
   CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "Namespace,Service");
 }
 
+TEST_CASE("deleting a set removes its members, workloads first, then the parent") {
+  Fixture f;
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}};
+  REQUIRE(f.Apply({ns, Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
+  f.client.Put({"", "v1", "services", "ml", "hand-made", ""}, Service("hand-made"));
+  SUBCASE("dry run deletes nothing") {
+    f.options.dry_run = true;
+    auto preview = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(preview.ok());
+    CHECK(preview->results.size() == 4);
+    CHECK(f.client.Find(kParent).has_value());
+    CHECK(f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""}).has_value());
+  }
+  SUBCASE("for real") {
+    auto outcome = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.empty());
+    CHECK(f.Lines(*outcome) == std::vector<std::string>{"deployment.apps/chat pruned", "service/chat pruned",
+                                                        "configmap/chat-config pruned", "namespace/ml pruned"});
+    CHECK_FALSE(f.client.Find(kParent).has_value());
+    CHECK(f.client.Find({"", "v1", "services", "ml", "hand-made", ""}).has_value());
+    auto again = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().kind() == ErrorKind::kNotFound);
+    CHECK(again.error().message() == R"(ApplySet "chat" not found in namespace "ml")");
+  }
+  SUBCASE("a member that cannot be deleted keeps the parent") {
+    f.client.FailNext("DELETE", FakeRestClient::ErrorFromStatus(403, "Forbidden", "services \"chat\" is forbidden"),
+                      "chat");
+    auto outcome = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.size() == 1);
+    CHECK(f.client.Find(kParent).has_value());
+  }
+}
+
 TEST_CASE("invalid input stops before any request") {
   Fixture f;
   auto missing_name = f.Apply({Service("a"), {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", json::object()}}});
