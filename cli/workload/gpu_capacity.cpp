@@ -135,12 +135,14 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
   }
   const std::string what = fmt::format("{} of {}", Count(request.pods, "pod", "pods"), Count(g, "GPU", "GPUs"));
   const std::string in_use = fmt::format("{} of {} GPUs in use", fit.used_gpus, fit.matching_gpus);
+  const char* need = request.pods == 1 ? "needs" : "need";
+  const char* fits = request.pods == 1 ? "fits" : "fit";
   if (fit.pods_fit_empty < request.pods) {
     fit.reason = one_pod_per_node
-                     ? fmt::format("{} need {} with {} GPUs; only {} that many", what,
-                                   Count(request.pods, "node", "nodes"), g,
+                     ? fmt::format("{} {} {} with {}; only {} that many", what, need,
+                                   Count(request.pods, "node", "nodes"), Count(g, "GPU", "GPUs"),
                                    Count(fit.pods_fit_empty, "matching node has", "matching nodes have"))
-                     : fmt::format("{} need room for {}; the {} can hold {} even when empty", what,
+                     : fmt::format("{} {} room for {}; the {} can hold {} even when empty", what, need,
                                    Count(request.pods, "pod", "pods"),
                                    Count(fit.matching_nodes, "matching node", "matching nodes"), fit.pods_fit_empty);
     return fit;
@@ -148,18 +150,19 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
   if (fit.pods_fit_now >= request.pods) {
     fit.verdict = GpuFitVerdict::kFitsNow;
     fit.reason = one_pod_per_node
-                     ? fmt::format("{} fit now: {} {} free GPUs ({})", what,
-                                   Count(fit.pods_fit_now, "matching node has", "matching nodes have"), g, in_use)
-                     : fmt::format("{} fit now: free GPUs have room for {} ({})", what, fit.pods_fit_now, in_use);
+                     ? fmt::format("{} {} now: {} {} ({})", what, fits,
+                                   Count(fit.pods_fit_now, "matching node has", "matching nodes have"),
+                                   Count(g, "free GPU", "free GPUs"), in_use)
+                     : fmt::format("{} {} now: free GPUs have room for {} ({})", what, fits, fit.pods_fit_now, in_use);
     return fit;
   }
   fit.verdict = GpuFitVerdict::kFitsClusterNotNow;
   fit.reason = one_pod_per_node
-                   ? fmt::format("{} need {} with {} free GPUs; {} now ({})", what,
-                                 Count(request.pods, "node", "nodes"), g,
+                   ? fmt::format("{} {} {} with {}; {} now ({})", what, need,
+                                 Count(request.pods, "node", "nodes"), Count(g, "free GPU", "free GPUs"),
                                  fit.pods_fit_now == 1 ? std::string("1 has them") : fmt::format("{} have them", fit.pods_fit_now),
                                  in_use)
-                   : fmt::format("{} need room for {}; free GPUs have room for {} now ({})", what,
+                   : fmt::format("{} {} room for {}; free GPUs have room for {} now ({})", what, need,
                                  Count(request.pods, "pod", "pods"), fit.pods_fit_now, in_use);
   return fit;
 }
