@@ -34,7 +34,8 @@ class LineProgressPrinter final : public ProgressPrinter {
 
 /// Redraws the block of pod lines: cursor up over the previous block, each
 /// line cleared ("\r\x1b[2K") and rewritten; lines of pods that went away are
-/// cleared. Nothing is written when nothing changed.
+/// cleared; lines are cut to the terminal width so none wraps. Nothing is
+/// written when nothing changed.
 class TtyProgressPrinter final : public ProgressPrinter {
  public:
   explicit TtyProgressPrinter(Terminal& terminal) : terminal_(terminal) {}

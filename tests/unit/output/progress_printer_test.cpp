@@ -7,13 +7,15 @@ namespace {
 
 class FakeTerminal final : public Terminal {
  public:
-  explicit FakeTerminal(bool interactive) : interactive_(interactive) {}
+  explicit FakeTerminal(bool interactive, size_t columns = 0) : interactive_(interactive), columns_(columns) {}
   bool IsInteractive() const override { return interactive_; }
+  size_t Columns() const override { return columns_; }
   void Write(std::string_view text) override { written += text; }
   std::string written;
 
  private:
   bool interactive_;
+  size_t columns_;
 };
 
 PodProgress Pod(const char* name, const char* role, PodStage stage, const char* node = "") {
@@ -66,6 +68,15 @@ TEST_CASE("the TTY printer redraws its block in place") {
   terminal.written.clear();
   printer->Update({Pod("chat-0", "leader", PodStage::kSucceeded)});
   CHECK(terminal.written == "\x1b[1A\r\x1b[2Kpod chat-0 (leader): Succeeded\n");
+}
+
+TEST_CASE("the TTY printer cuts lines to the terminal width; the line printer never does") {
+  FakeTerminal narrow(true, 20);
+  NewProgressPrinter(narrow)->Update({Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1")});
+  CHECK(narrow.written == "\r\x1b[2Kpod chat-0 (leader)\n");  // 19 characters
+  FakeTerminal log(false, 20);
+  NewProgressPrinter(log)->Update({Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1")});
+  CHECK(log.written == "pod chat-0 (leader): Scheduled on gpu-node-1\n");
 }
 
 }  // namespace

@@ -199,6 +199,26 @@ TEST_CASE("rules are tried in order of decisiveness") {
   }
 }
 
+TEST_CASE("a JobSet that ran out of restarts is final too") {
+  StallEvidence e = Scenario("oomkilled");
+  e.controller = nlohmann::json{
+      {"apiVersion", "jobset.x-k8s.io/v1alpha2"},
+      {"kind", "JobSet"},
+      {"metadata", {{"name", "train"}, {"namespace", "default"}}},
+      {"status",
+       {{"conditions",
+         {{{"type", "Failed"},
+           {"status", "True"},
+           {"reason", "ReachedMaxRestarts"},
+           {"message", "jobset failed due to reaching max number of restarts (first failed job: train-node-0)"}}}},
+        {"restarts", 2}}}};
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kBackoffLimitExceeded);
+  CHECK(d.sentence ==
+        "jobset \"train\" failed: ReachedMaxRestarts: jobset failed due to reaching max number of restarts (first "
+        "failed job: train-node-0); pod train-node-0-0-5xq9d container trainer exited with code 137 (OOMKilled)");
+}
+
 TEST_CASE("cause names are stable") {
   CHECK(StallCauseName(StallCause::kNone) == "None");
   CHECK(StallCauseName(StallCause::kPvcPending) == "PVCPending");
