@@ -11,11 +11,9 @@
 namespace llm {
 namespace {
 
-std::string GpuMemory(const nlohmann::json& node) {
-  std::string mib = LabelOf(node, "nvidia.com/gpu.memory");
-  auto value = ParseCountQuantity(nlohmann::json(mib));
-  if (!value || *value <= 0) return "";
-  return fmt::format("{:.0f}GiB", static_cast<double>(*value) / 1024.0);
+int64_t GpuMemoryMib(const nlohmann::json& node) {
+  auto value = ParseCountQuantity(nlohmann::json(LabelOf(node, "nvidia.com/gpu.memory")));
+  return value && *value > 0 ? *value : 0;
 }
 
 void ReadValidation(const nlohmann::json& node, std::chrono::system_clock::time_point now, GpuNodeRow& row) {
@@ -46,7 +44,8 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
     row.allocatable = allocatable == nullptr ? 0 : ParseCountQuantity(*allocatable).value_or(0);
     row.used = used[row.name];
     row.free = std::max<int64_t>(0, row.allocatable - row.used);
-    row.memory = GpuMemory(node);
+    row.memory_mib = GpuMemoryMib(node);
+    if (row.memory_mib > 0) row.memory = fmt::format("{:.0f}GiB", static_cast<double>(row.memory_mib) / 1024.0);
     if (const nlohmann::json* taints = FindPath(node, {"spec", "taints"}); taints != nullptr && taints->is_array()) {
       for (const nlohmann::json& taint : *taints) row.taints.push_back(FormatTaint(taint));
     }
@@ -69,6 +68,23 @@ Table GpuNodesTable(const std::vector<GpuNodeRow>& rows) {
                   none(row.valid_until)});
   }
   return table;
+}
+
+nlohmann::ordered_json GpuNodeListJson(const std::vector<GpuNodeRow>& rows) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const GpuNodeRow& row : rows) {
+    items.push_back({{"name", row.name},
+                     {"product", row.product},
+                     {"allocatable", row.allocatable},
+                     {"used", row.used},
+                     {"free", row.free},
+                     {"memoryMiB", row.memory_mib},
+                     {"taints", row.taints},
+                     {"cordoned", row.cordoned},
+                     {"validation", row.validation},
+                     {"validUntil", row.valid_until}});
+  }
+  return {{"apiVersion", "kubectl-llm.dev/v1alpha1"}, {"kind", "GpuNodeList"}, {"items", items}};
 }
 
 }  // namespace llm

@@ -24,7 +24,8 @@ struct GpuNodeRow {
   int64_t allocatable = 0;  ///< status.allocatable nvidia.com/gpu
   int64_t used = 0;         ///< requested by non-terminal pods bound to the node
   int64_t free = 0;         ///< allocatable - used, never below 0
-  std::string memory;       ///< nvidia.com/gpu.memory (MiB per GPU) as "80GiB"; "" when unlabelled
+  int64_t memory_mib = 0;   ///< nvidia.com/gpu.memory: MiB per GPU, 0 when unlabelled
+  std::string memory;       ///< the same as "80GiB"; "" when unlabelled
   std::vector<std::string> taints;  ///< "key=value:Effect"
   bool cordoned = false;
   /// pass, fail, error (the label), "expired" when the summary's validUntil
@@ -41,5 +42,10 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
 
 /// NAME PRODUCT GPUS USED FREE MEMORY VALIDATION TAINTS; -o wide adds VALID-UNTIL.
 Table GpuNodesTable(const std::vector<GpuNodeRow>& rows);
+
+/// `kubectl llm nodes -o json`: GpuNodeList (kubectl-llm.dev/v1alpha1), keys in this order:
+///   {"apiVersion", "kind": "GpuNodeList", "items": [{"name", "product", "allocatable",
+///    "used", "free", "memoryMiB", "taints": [...], "cordoned", "validation", "validUntil"}]}
+nlohmann::ordered_json GpuNodeListJson(const std::vector<GpuNodeRow>& rows);
 
 }  // namespace llm

@@ -31,6 +31,17 @@ TEST_CASE("GPU node rows: usage, memory, taints and validation state") {
         "gpu-node-4   NVIDIA-L4               4      2      2      22GiB    unvalidated   <none>\n");
 }
 
+TEST_CASE("GpuNodeList is the documented JSON shape") {
+  std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
+                                              testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
+  nlohmann::ordered_json doc = GpuNodeListJson(rows);
+  CHECK(doc["kind"] == "GpuNodeList");
+  CHECK(doc["items"][2].dump() ==
+        R"({"name":"gpu-node-3","product":"NVIDIA-H100-80GB-HBM3","allocatable":8,"used":0,"free":8,"memoryMiB":81559,)"
+        R"("taints":["nvidia.com/gpu=present:NoSchedule","node.kubernetes.io/unschedulable:NoSchedule"],"cordoned":true,)"
+        R"("validation":"expired","validUntil":"2026-10-08T09:00:00Z"})");
+}
+
 TEST_CASE("a GPU node whose device plugin is down still shows, with 0 GPUs") {
   nlohmann::json node = testing::LoadWorkloadFixture("nodes.json")["items"][3];
   node["status"]["allocatable"].erase("nvidia.com/gpu");
