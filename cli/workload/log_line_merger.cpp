@@ -10,8 +10,10 @@ std::string LogLineMerger::Prefixed(const Stream& stream, std::string_view line)
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::string text;
   text.reserve(stream.prefix.size() + 1 + line.size());
-  text += stream.prefix;
-  text += ' ';
+  if (!stream.prefix.empty()) {
+    text += stream.prefix;
+    text += ' ';
+  }
   text += line;
   return text;
 }

@@ -23,6 +23,7 @@ class LogLineMerger {
 
   /// Appends a chunk of `stream` and returns its lines completed by it, each
   /// as "<prefix> <line>" without the newline ("\r\n" endings lose the "\r").
+  /// A stream never added has no prefix.
   std::vector<std::string> Feed(const std::string& stream, std::string_view chunk);
 
   /// The stream ended: its unterminated last line, if any, as a final line.

@@ -110,7 +110,8 @@ std::string DescribePodProgress(const PodProgress& progress) {
     case PodStage::kScheduled: what = "Scheduled on " + progress.node; break;
     case PodStage::kRunning: what = "Running on " + progress.node; break;
     case PodStage::kPulling:
-      what = progress.detail.empty() ? "Pulling images on " + progress.node : "Pulling image " + progress.detail;
+      // ContainerCreating alone may also be volumes being mounted: say no more than that.
+      what = progress.detail.empty() ? "Creating containers on " + progress.node : "Pulling image " + progress.detail;
       break;
     case PodStage::kFailed:
       what = progress.detail.empty() ? "Failed" : "Failed: " + progress.detail;

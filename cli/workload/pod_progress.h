@@ -31,7 +31,8 @@ struct PodProgress {
 PodProgress ComputePodProgress(const nlohmann::json& pod, const nlohmann::json& events);
 
 /// One line for CI logs: "pod chat-0 (leader): Scheduled on gpu-node-1",
-/// "pod chat-0 (leader): Pulling image \"vllm/vllm-openai:v0.10.2\"",
+/// "pod chat-0 (leader): Pulling image \"vllm/vllm-openai:v0.10.2\"" (or "Creating
+/// containers on gpu-node-1" when no Pulling event names the image),
 /// "pod chat-7d9f8-x2kq4: Ready", "pod train-0-abcde (rank=0): Failed: Error (exit code 1)".
 std::string DescribePodProgress(const PodProgress& progress);
 

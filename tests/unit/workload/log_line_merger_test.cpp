@@ -18,6 +18,11 @@ TEST_CASE("chunks that end mid-line are joined into whole prefixed lines") {
   CHECK(merger.Feed("chat-0-1", "joined\n\n") == Lines{"[chat-0-1 worker] INFO rank 1 joined", "[chat-0-1 worker] "});
 }
 
+TEST_CASE("a stream that was never added has no prefix") {
+  LogLineMerger merger;
+  CHECK(merger.Feed("x", "plain\n") == Lines{"plain"});
+}
+
 TEST_CASE("closing a stream emits its unterminated last line once") {
   LogLineMerger merger;
   merger.AddStream("a", "[a]");

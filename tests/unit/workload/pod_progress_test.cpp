@@ -36,7 +36,7 @@ TEST_CASE("Pulling from ContainerCreating alone, and a Pulled event ends Pulling
   nlohmann::json pods = testing::LoadWorkloadFixture("progress-pods.json");
   PodProgress p = ComputePodProgress(pods["items"][2], nlohmann::json::array());
   CHECK(p.stage == PodStage::kPulling);
-  CHECK(DescribePodProgress(p) == "pod chat-1 (leader): Pulling images on gpu-node-1");
+  CHECK(DescribePodProgress(p) == "pod chat-1 (leader): Creating containers on gpu-node-1");
 
   // Scheduled, no container status yet, but the kubelet already pulls.
   nlohmann::json pod = pods["items"][1];
