@@ -77,6 +77,15 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
 
 }  // namespace
 
+std::string_view GpuFitVerdictName(GpuFitVerdict verdict) {
+  switch (verdict) {
+    case GpuFitVerdict::kFitsNow: return "FitsNow";
+    case GpuFitVerdict::kFitsClusterNotNow: return "FitsClusterNotNow";
+    case GpuFitVerdict::kNeverFits: return "NeverFits";
+  }
+  return "NeverFits";
+}
+
 GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, const GpuFitRequest& request) {
   GpuFit fit;
   if (request.gpus_per_pod <= 0) {

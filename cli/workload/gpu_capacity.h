@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,9 @@ enum class GpuFitVerdict {
   kFitsClusterNotNow,  ///< would fit on empty matching nodes; GPUs are busy now (warning)
   kNeverFits,          ///< no matching node set can ever hold it (error)
 };
+
+/// "FitsNow", "FitsClusterNotNow", "NeverFits": stable words for -o json and logs.
+std::string_view GpuFitVerdictName(GpuFitVerdict verdict);
 
 struct GpuFit {
   GpuFitVerdict verdict = GpuFitVerdict::kNeverFits;

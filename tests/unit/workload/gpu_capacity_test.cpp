@@ -116,6 +116,12 @@ TEST_CASE("nodes without GPUs and an empty cluster") {
   CHECK(fit.reason == "the cluster has no nodes");
 }
 
+TEST_CASE("verdict names are stable") {
+  CHECK(GpuFitVerdictName(GpuFitVerdict::kFitsNow) == "FitsNow");
+  CHECK(GpuFitVerdictName(GpuFitVerdict::kFitsClusterNotNow) == "FitsClusterNotNow");
+  CHECK(GpuFitVerdictName(GpuFitVerdict::kNeverFits) == "NeverFits");
+}
+
 TEST_CASE("no GPUs requested always fits") {
   GpuFit fit = Check(Req(0, 1));
   CHECK(fit.verdict == GpuFitVerdict::kFitsNow);
