@@ -42,7 +42,8 @@ struct GpuFit {
 };
 
 /// `nodes`: a NodeList (or array); `pods`: all pods of the cluster (PodList or
-/// array), whose non-terminal requests count as used. Nodes are filtered like
+/// array), whose non-terminal requests count as used. When re-applying an
+/// existing workload, leave its own pods out: their GPUs are the ones it reuses. Nodes are filtered like
 /// the scheduler does, in its order: cordoned, untolerated NoSchedule/NoExecute
 /// taint, node selector / required labels, no allocatable GPUs; each excluded
 /// node is counted under the first reason that applies.
