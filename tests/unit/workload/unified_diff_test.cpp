@@ -1,5 +1,8 @@
 #include "workload/unified_diff.h"
 
+#include <random>
+#include <sstream>
+
 #include <doctest/doctest.h>
 
 namespace llm {
@@ -51,6 +54,41 @@ TEST_CASE("UnifiedDiff matches GNU diff -u") {
 TEST_CASE("equal texts have no diff, and context is adjustable") {
   CHECK(UnifiedDiff("a\nb\n", "a\nb\n", "A", "B").empty());
   CHECK(UnifiedDiff("a\nb\nc\n", "a\nX\nc\n", "A", "B", 0) == "--- A\n+++ B\n@@ -2 +2 @@\n-b\n+X\n");
+}
+
+// With context larger than the texts there is one hunk holding both texts:
+// its ' ' and '-' lines rebuild `from`, its ' ' and '+' lines rebuild `to`.
+TEST_CASE("the single full-context hunk rebuilds both texts (seeded random texts)") {
+  std::mt19937 rng(20261128);
+  const char* words[] = {"a", "b", "c", "d", "e"};
+  for (int round = 0; round < 300; ++round) {
+    std::string from, to;
+    int n = static_cast<int>(rng() % 30), m = static_cast<int>(rng() % 30);
+    for (int i = 0; i < n; ++i) from += std::string(words[rng() % 5]) + "\n";
+    for (int i = 0; i < m; ++i) to += std::string(words[rng() % 5]) + "\n";
+    std::string diff = UnifiedDiff(from, to, "A", "B", 1000);
+    if (from == to) {
+      CHECK(diff.empty());
+      continue;
+    }
+    std::istringstream lines(diff);
+    std::string line, rebuilt_from, rebuilt_to;
+    int hunks = 0;
+    while (std::getline(lines, line)) {
+      if (line.starts_with("---") || line.starts_with("+++")) continue;
+      if (line.starts_with("@@")) {
+        ++hunks;
+        continue;
+      }
+      if (line[0] != '+') rebuilt_from += line.substr(1) + "\n";
+      if (line[0] != '-') rebuilt_to += line.substr(1) + "\n";
+    }
+    CAPTURE(from);
+    CAPTURE(to);
+    CHECK(hunks == 1);
+    CHECK(rebuilt_from == from);
+    CHECK(rebuilt_to == to);
+  }
 }
 
 }  // namespace
