@@ -23,12 +23,31 @@ struct Candidate {
   int64_t free = 0;
 };
 
+// Counts per reason, in the order reasons were first seen (node order), so
+// the sentence is stable and each count names exactly its taint or label.
+class ReasonCounts {
+ public:
+  void Add(const std::string& reason) {
+    for (auto& [text, count] : counts_) {
+      if (text == reason) {
+        ++count;
+        return;
+      }
+    }
+    counts_.emplace_back(reason, 1);
+  }
+  void AppendTo(std::vector<std::string>& parts, std::string_view what) const {
+    for (const auto& [text, count] : counts_) parts.push_back(fmt::format("{} {} {}", count, what, text));
+  }
+
+ private:
+  std::vector<std::pair<std::string, int>> counts_;
+};
+
 struct Exclusions {
   int cordoned = 0;
-  int tainted = 0;
-  std::string first_taint;
-  int unmatched = 0;
-  std::string first_missing_label;
+  ReasonCounts taints;
+  ReasonCounts missing_labels;
   int without_gpus = 0;
 };
 
@@ -68,8 +87,8 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
   }
   std::vector<std::string> parts;
   if (ex.cordoned > 0) parts.push_back(fmt::format("{} cordoned", ex.cordoned));
-  if (ex.tainted > 0) parts.push_back(fmt::format("{} with untolerated taint {}", ex.tainted, ex.first_taint));
-  if (ex.unmatched > 0) parts.push_back(fmt::format("{} not matching {}", ex.unmatched, ex.first_missing_label));
+  ex.taints.AppendTo(parts, "with untolerated taint");
+  ex.missing_labels.AppendTo(parts, "not matching");
   if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kGpuResource));
   return fmt::format("no node can run these pods: 0 of {} match ({})", Count(static_cast<int64_t>(total), "node", "nodes"),
                      fmt::join(parts, ", "));
@@ -103,13 +122,13 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
       continue;
     }
     if (auto taint = UntoleratedTaint(node, request.tolerations)) {
-      if (ex.tainted++ == 0) ex.first_taint = *taint;
+      ex.taints.Add(*taint);
       continue;
     }
     auto missing = MissingNodeLabel(node, request.node_selector);
     if (!missing) missing = MissingNodeLabel(node, request.required_node_labels);
     if (missing) {
-      if (ex.unmatched++ == 0) ex.first_missing_label = *missing;
+      ex.missing_labels.Add(*missing);
       continue;
     }
     const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});

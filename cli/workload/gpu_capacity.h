@@ -46,7 +46,7 @@ struct GpuFit {
 /// existing workload, leave its own pods out: their GPUs are the ones it reuses. Nodes are filtered like
 /// the scheduler does, in its order: cordoned, untolerated NoSchedule/NoExecute
 /// taint, node selector / required labels, no allocatable GPUs; each excluded
-/// node is counted under the first reason that applies.
+/// node is counted under the first reason that applies, per taint and per label.
 GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, const GpuFitRequest& request);
 
 }  // namespace llm

@@ -95,8 +95,9 @@ TEST_CASE("requests that can never fit") {
        "nodes, NVIDIA-L4 x1 node)"},
       {"taints, cordon and the validation label exclude every node",
        Req(1, 1, false, {}, {{"kubectl-llm.dev/gpu-check", "pass"}}),
-       "no node can run these pods: 0 of 5 nodes match (1 cordoned, 3 with untolerated taint "
-       "nvidia.com/gpu=present:NoSchedule, 1 not matching kubectl-llm.dev/gpu-check=pass)"},
+       "no node can run these pods: 0 of 5 nodes match (1 cordoned, 2 with untolerated taint "
+       "nvidia.com/gpu=present:NoSchedule, 1 with untolerated taint node-role.kubernetes.io/control-plane:NoSchedule, "
+       "1 not matching kubectl-llm.dev/gpu-check=pass)"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
