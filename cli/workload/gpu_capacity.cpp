@@ -89,7 +89,7 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
   if (ex.cordoned > 0) parts.push_back(fmt::format("{} cordoned", ex.cordoned));
   ex.taints.AppendTo(parts, "with untolerated taint");
   ex.missing_labels.AppendTo(parts, "not matching");
-  if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kGpuResource));
+  if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kNvidiaGpu));
   return fmt::format("no node can run these pods: 0 of {} match ({})", Count(static_cast<int64_t>(total), "node", "nodes"),
                      fmt::join(parts, ", "));
 }
@@ -109,7 +109,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
   GpuFit fit;
   if (request.gpus_per_pod <= 0) {
     fit.verdict = GpuFitVerdict::kFitsNow;
-    fit.reason = fmt::format("no {} requested", kGpuResource);
+    fit.reason = fmt::format("no {} requested", kNvidiaGpu);
     return fit;
   }
   std::map<std::string, int64_t> used = RequestsByNode(pods);
@@ -131,7 +131,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
       ex.missing_labels.Add(*missing);
       continue;
     }
-    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
+    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kNvidiaGpu});
     int64_t gpus = allocatable == nullptr ? 0 : ParseCountQuantity(*allocatable).value_or(0);
     if (gpus <= 0) {
       ++ex.without_gpus;
@@ -158,7 +158,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
     if (c.allocatable >= 2 * g) one_pod_per_node = false;
   }
   if (largest < g) {
-    fit.reason = fmt::format("each pod needs {} {}; the largest matching node has {}", g, kGpuResource, largest);
+    fit.reason = fmt::format("each pod needs {} {}; the largest matching node has {}", g, kNvidiaGpu, largest);
     return fit;
   }
   const std::string what = fmt::format("{} of {}", Count(request.pods, "pod", "pods"), Count(g, "GPU", "GPUs"));

@@ -35,8 +35,8 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
   std::map<std::string, int64_t> used = RequestsByNode(pods);
   std::vector<GpuNodeRow> rows;
   for (const nlohmann::json& node : ItemsOf(nodes)) {
-    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
-    const nlohmann::json* capacity = FindPath(node, {"status", "capacity", kGpuResource});
+    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kNvidiaGpu});
+    const nlohmann::json* capacity = FindPath(node, {"status", "capacity", kNvidiaGpu});
     GpuNodeRow row;
     row.product = LabelOf(node, "nvidia.com/gpu.product");
     if (allocatable == nullptr && capacity == nullptr && row.product.empty()) continue;
