@@ -165,6 +165,27 @@ std::optional<std::pair<std::string, std::string>> ProbeKill(const StallEvidence
   return std::make_pair(probe, std::string());
 }
 
+// The line of a crashed container's log that says Hugging Face refused the
+// model download (huggingface_hub's GatedRepoError, or a 401/403 from
+// huggingface.co), preferring the line that explains it ("Access to model ...").
+std::optional<std::string> HuggingFaceRefusal(const std::vector<std::string>& lines) {
+  bool refused = false;
+  for (const std::string& line : lines) {
+    bool http_refusal = line.find("huggingface.co") != std::string::npos &&
+                        (line.find("401 Client Error") != std::string::npos ||
+                         line.find("403 Client Error") != std::string::npos);
+    if (line.find("GatedRepoError") != std::string::npos || http_refusal) refused = true;
+  }
+  if (!refused) return std::nullopt;
+  for (const std::string& line : lines) {
+    if (line.find("Access to model") != std::string::npos) return line;
+  }
+  for (const std::string& line : lines) {
+    if (line.find("GatedRepoError") != std::string::npos || line.find("Client Error") != std::string::npos) return line;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
@@ -179,6 +200,17 @@ std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlo
     d.container = container;
     std::string subject = affected <= 1 ? fmt::format("pod {}", d.pod) : PodSubject(d.pod, affected);
     int64_t restarts = IntAt(*status, {"restartCount"});
+    if (auto logs = evidence.last_log_lines.find(LogKey(pod, container)); logs != evidence.last_log_lines.end()) {
+      if (auto refusal = HuggingFaceRefusal(logs->second)) {
+        d.cause = StallCause::kHuggingFaceAccessDenied;
+        d.log_lines = logs->second;
+        d.sentence = fmt::format(
+            "container {} of {} cannot download its model from Hugging Face ({}): \"{}\"; check that the token "
+            "Secret (--hf-token-secret) holds a token with access to the model",
+            container, subject, Restarts(restarts), *refusal);
+        return d;
+      }
+    }
     if (auto kill = ProbeKill(evidence, pod, container)) {
       d.cause = StallCause::kProbeFailing;
       d.sentence = fmt::format("container {} of {} is restarted by its failing {} probe ({})", container, subject,

@@ -29,8 +29,9 @@ const nlohmann::json* ContainerSpec(const nlohmann::json& pod, std::string_view 
 // pods match, for the sentence ("pod chat-0 (and 2 more) ...").
 std::optional<StallDiagnosis> ImagePullRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected);
 std::optional<StallDiagnosis> OomRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected);
-/// A crash loop or a non-zero exit; a probe failure when the kubelet restarted
-/// the container for a failing liveness or startup probe.
+/// A crash loop or a non-zero exit; a Hugging Face refusal when the given log
+/// lines show one; a probe failure when the kubelet restarted the container for
+/// a failing liveness or startup probe.
 std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected);
 /// Unhealthy events of a pod that is not Ready.
 std::optional<StallDiagnosis> ProbeRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected);

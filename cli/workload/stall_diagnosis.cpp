@@ -23,8 +23,10 @@ namespace llm {
 //  4. Unschedulable: a pod that has no node cannot pull, start or crash.
 //  5. Image pull failure: the container cannot start, so it cannot crash.
 //  6. OOMKilled before crash loop: an OOM kill is a crash loop with a known cause.
-//  7. Crash loop (or a container that exited non-zero), unless the kubelet
-//     killed it for a failing liveness/startup probe: then the probe is the cause.
+//  7. Crash loop (or a container that exited non-zero). Refined by its
+//     evidence: a log showing Hugging Face refusing the model (gated repo,
+//     missing or wrong token) names that; a kubelet kill for a failing
+//     liveness/startup probe names the probe.
 //  8. Probe failing: the container runs but never becomes Ready.
 //  9. ProgressDeadlineExceeded: the Deployment's summary that something above
 //     went wrong; used only when no pod-level evidence says what.
@@ -216,6 +218,7 @@ std::string_view StallCauseName(StallCause cause) {
     case StallCause::kUnschedulable: return "Unschedulable";
     case StallCause::kImagePullFailure: return "ImagePullFailure";
     case StallCause::kOomKilled: return "OOMKilled";
+    case StallCause::kHuggingFaceAccessDenied: return "HuggingFaceAccessDenied";
     case StallCause::kCrashLoop: return "CrashLoop";
     case StallCause::kProbeFailing: return "ProbeFailing";
     case StallCause::kProgressDeadlineExceeded: return "ProgressDeadlineExceeded";

@@ -23,6 +23,7 @@ enum class StallCause {
   kUnschedulable,
   kImagePullFailure,
   kOomKilled,
+  kHuggingFaceAccessDenied,  ///< a crash whose log shows Hugging Face refusing the model (gated repo, bad token)
   kCrashLoop,
   kProbeFailing,
   kProgressDeadlineExceeded,

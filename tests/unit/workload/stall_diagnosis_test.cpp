@@ -115,6 +115,30 @@ TEST_CASE("a crash loop quotes the last log line and keeps all given lines") {
   CHECK(d.log_lines.size() == 3);
 }
 
+TEST_CASE("a crash whose log shows Hugging Face refusing a gated model") {
+  StallEvidence e = Scenario("crashloop");
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {
+      "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6748a1b2-0c1d2e3f4a5b6c7d8e9f0a1b;"
+      "5f2c9d1e-7a3b-4c8d-9e0f-1a2b3c4d5e6f)",
+      "",
+      "Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json.",
+      "Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be authenticated "
+      "to access it. Please log in."};
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(StallCauseName(d.cause) == "HuggingFaceAccessDenied");
+  CHECK(d.sentence ==
+        "container vllm of pod chat-7d9f8c6b5-x2kq4 cannot download its model from Hugging Face (restarted 5 times): "
+        "\"Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be "
+        "authenticated to access it. Please log in.\"; check that the token Secret (--hf-token-secret) holds a token "
+        "with access to the model");
+  CHECK(d.log_lines.size() == 4);
+
+  // A 401 for another host is not Hugging Face's refusal.
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+                                                   "https://registry.internal/v2/"};
+  CHECK(DiagnoseStall(e).cause == StallCause::kCrashLoop);
+}
+
 TEST_CASE("a container restarted by its liveness probe is a probe failure, not a crash") {
   StallEvidence e = Scenario("crashloop");
   e.events["items"].push_back(CoreEvent(kPod, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 503",
