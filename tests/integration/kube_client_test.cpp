@@ -344,6 +344,26 @@ TEST_CASE("exec: a 401 re-runs the plugin and retries once with the new token") 
   fs::remove_all(dir);
 }
 
+TEST_CASE("tls-server-name: the certificate is checked against that name, not the address") {
+  std::string server = TestCluster::Get().Server();  // https://127.0.0.1:PORT
+  for (const auto& [name, ok] : std::vector<std::pair<std::string, bool>>{{"kubernetes.default.svc", true},
+                                                                          {"wrong.example", false}}) {
+    CAPTURE(name);
+    auto client = std::make_unique<Client>();
+    ConfigFlags flags;
+    flags.kubeconfig = Kubeconfig("admin");
+    flags.server = server;
+    flags.tls_server_name = name;
+    auto connection = kube::Connect(flags, IoStreams{client->in, client->out, client->err});
+    REQUIRE(connection.ok());
+    HttpRequest request;
+    request.path = "/version";
+    auto r = connection->client->Do(request);
+    CHECK(r.ok() == ok);
+    if (!ok) CHECK(r.error().message().starts_with("Unable to connect to the server: "));
+  }
+}
+
 TEST_CASE("dev's kubeconfig namespace is the default one; -n overrides it") {
   ConfigFlags flags;
   flags.kubeconfig = Kubeconfig("dev");
