@@ -220,7 +220,7 @@ TEST_CASE("the server's Warning headers are printed as 'Warning: ...'") {
   CHECK(admin->err.str() == "Warning: unknown field \"unknownTopLevelField\"\n");
 }
 
-TEST_CASE("kubectl llm version prints the server version; --client does not contact it") {
+TEST_CASE("kubectl llm version prints the server version - --client does not contact it") {
   CommandOutput text = TestCluster::Get().Plugin("admin", {"version"});
   CHECK(text.exit_code == 0);
   CommandOutput kubectl = TestCluster::Get().Kubectl("admin", {"version"});
@@ -279,7 +279,7 @@ struct StateFileGuard {
   }
 };
 
-TEST_CASE("exec: one plugin run serves many requests; an expiring credential is renewed") {
+TEST_CASE("exec: one plugin run serves many requests - an expiring credential is renewed") {
   StateFileGuard expiry(StateFile("exec-expiry"));
   std::filesystem::remove(StateFile("exec-expiry"));
   int before = ExecCalls();
@@ -364,7 +364,7 @@ TEST_CASE("tls-server-name: the certificate is checked against that name, not th
   }
 }
 
-TEST_CASE("dev's kubeconfig namespace is the default one; -n overrides it") {
+TEST_CASE("dev's kubeconfig namespace is the default one - -n overrides it") {
   ConfigFlags flags;
   flags.kubeconfig = Kubeconfig("dev");
   auto ns = DefaultNamespace(flags);
