@@ -1,6 +1,7 @@
 // The command table: one row per subcommand. A new command is one file in
 // commands/ plus one row here.
 #include "commands/command.h"
+#include "commands/completion_command.h"
 #include "commands/version_command.h"
 
 namespace llm {
@@ -8,6 +9,7 @@ namespace llm {
 std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
+      {"completion", "Print a shell completion script", &SetupCompletionCommand},
   };
   return kCommands;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/command.h"
+#include "commands/completion_command.h"
 #include "kube/config_flags.h"
 
 namespace llm {
@@ -44,6 +45,11 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   global.kube.AddFlags(app);
   for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+
+  if (!args.empty() && args.front() == "__complete") {
+    streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
+    return kExitOk;
+  }
 
   // CLI11 wants argv in reverse order when given a vector.
   std::vector<std::string> normalized = kube::NormalizeShortFlagValues(args);
