@@ -1,6 +1,8 @@
 #include "kube/client_config.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -19,8 +21,9 @@ Error ConfigError(std::string message) {
 Result<std::string> ReadWhole(const std::string& path, std::string_view what, std::string_view owner) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return ConfigError(fmt::format("unable to read {} {} for {} due to open {}: no such file or directory",
-                                   what, path, owner, path));
+    int err = errno;
+    return ConfigError(fmt::format("unable to read {} {} for {} due to open {}: {}", what, path, owner, path,
+                                   err == ENOENT ? "no such file or directory" : std::strerror(err)));
   }
   std::stringstream content;
   content << file.rdbuf();

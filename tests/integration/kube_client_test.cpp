@@ -220,7 +220,7 @@ TEST_CASE("the server's Warning headers are printed as 'Warning: ...'") {
   CHECK(admin->err.str() == "Warning: unknown field \"unknownTopLevelField\"\n");
 }
 
-TEST_CASE("kubectl llm version prints the server version; --client does not contact it") {
+TEST_CASE("kubectl llm version prints the server version - --client does not contact it") {
   CommandOutput text = TestCluster::Get().Plugin("admin", {"version"});
   CHECK(text.exit_code == 0);
   CommandOutput kubectl = TestCluster::Get().Kubectl("admin", {"version"});
@@ -279,7 +279,7 @@ struct StateFileGuard {
   }
 };
 
-TEST_CASE("exec: one plugin run serves many requests; an expiring credential is renewed") {
+TEST_CASE("exec: one plugin run serves many requests - an expiring credential is renewed") {
   StateFileGuard expiry(StateFile("exec-expiry"));
   std::filesystem::remove(StateFile("exec-expiry"));
   int before = ExecCalls();
@@ -344,7 +344,61 @@ TEST_CASE("exec: a 401 re-runs the plugin and retries once with the new token") 
   fs::remove_all(dir);
 }
 
-TEST_CASE("dev's kubeconfig namespace is the default one; -n overrides it") {
+TEST_CASE("tls-server-name: the certificate is checked against that name, not the address") {
+  std::string server = TestCluster::Get().Server();  // https://127.0.0.1:PORT
+  for (const auto& [name, ok] : std::vector<std::pair<std::string, bool>>{{"kubernetes.default.svc", true},
+                                                                          {"wrong.example", false}}) {
+    CAPTURE(name);
+    auto client = std::make_unique<Client>();
+    ConfigFlags flags;
+    flags.kubeconfig = Kubeconfig("admin");
+    flags.server = server;
+    flags.tls_server_name = name;
+    auto connection = kube::Connect(flags, IoStreams{client->in, client->out, client->err});
+    REQUIRE(connection.ok());
+    HttpRequest request;
+    request.path = "/version";
+    auto r = connection->client->Do(request);
+    CHECK(r.ok() == ok);
+    if (!ok) CHECK(r.error().message().starts_with("Unable to connect to the server: "));
+  }
+}
+
+TEST_CASE("--as impersonates: the admin acting as dev gets dev's Forbidden") {
+  auto client = std::make_unique<Client>();
+  ConfigFlags flags;
+  flags.kubeconfig = Kubeconfig("admin");
+  flags.impersonate = "system:serviceaccount:team-a:dev";
+  auto connection = kube::Connect(flags, IoStreams{client->in, client->out, client->err});
+  REQUIRE(connection.ok());
+  auto nodes = connection->client->List(ResourceRef{"", "v1", "nodes", "", "", ""}, ListOptions{});
+  REQUIRE_FALSE(nodes.ok());
+  CHECK(nodes.error().message().starts_with(
+      "Error from server (Forbidden): nodes is forbidden: User \"system:serviceaccount:team-a:dev\" cannot list"));
+}
+
+TEST_CASE("a kubeconfig user with tokenFile (relative to the kubeconfig) authenticates") {
+  namespace fs = std::filesystem;
+  auto dev = LoadKubeconfig({Kubeconfig("dev"), "", ""});
+  REQUIRE(dev.ok());
+  std::string token;
+  for (const auto& [name, user] : dev->users) token = user.token;
+  REQUIRE_FALSE(token.empty());
+  fs::path dir = fs::temp_directory_path() / ("llm-token-file-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "token") << token << "\n";
+  std::ofstream(dir / "config") << "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+                                   "clusters:\n- name: c\n  cluster:\n    server: " << TestCluster::Get().Server() << "\n"
+                                   "    certificate-authority: " << TestCluster::Get().dir() << "/pki/ca.crt\n"
+                                   "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: team-a}\n"
+                                   "users:\n- name: u\n  user:\n    tokenFile: token\n";
+  auto client = ConnectTo((dir / "config").string());
+  auto list = (*client)->List(ResourceRef{"", "v1", "configmaps", "team-a", "", ""}, ListOptions{});
+  CHECK_MESSAGE(list.ok(), (list.ok() ? "" : list.error().message()));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("dev's kubeconfig namespace is the default one - -n overrides it") {
   ConfigFlags flags;
   flags.kubeconfig = Kubeconfig("dev");
   auto ns = DefaultNamespace(flags);

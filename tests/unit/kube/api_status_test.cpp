@@ -117,7 +117,7 @@ TEST_CASE("410 Expired/Gone is recognisable for relisting") {
   CHECK_FALSE(IsResourceExpired(Error(ErrorKind::kNotFound, "Error from server (NotFound): x")));
 }
 
-TEST_CASE("Warning headers: 299 texts, unquoted and unescaped; others ignored") {
+TEST_CASE("Warning headers: 299 texts, unquoted and unescaped - others ignored") {
   HttpResponse r{200,
                  {{"Warning", R"(299 - "spec.template.spec.containers[0].image: \"latest\" tag is discouraged")"},
                   {"warning", R"(299 - "second")"},

@@ -32,7 +32,7 @@ std::unique_ptr<ExecCredentialProvider> Exec(std::shared_ptr<FakeProcessRunner> 
   return std::make_unique<ExecCredentialProvider>(exec, ExecClusterInfo{}, runner, clock, false);
 }
 
-TEST_CASE("a static token becomes a bearer header; impersonation adds Impersonate-*") {
+TEST_CASE("a static token becomes a bearer header - impersonation adds Impersonate-*") {
   FakeClock clock;
   ClientConfig config;
   config.token = "abc";

@@ -114,7 +114,7 @@ TEST_CASE("--certificate-authority and --insecure-skip-tls-verify replace the cl
   CHECK(ca->ca_data.find("relative-ca") != std::string::npos);
 }
 
-TEST_CASE("--token replaces the user's token and token file; exec stays configured but unused") {
+TEST_CASE("--token replaces the user's token and token file - exec stays configured but unused") {
   ConfigFlags flags;
   flags.context = "ctx-b";
   flags.token = "flag-token";
@@ -124,7 +124,7 @@ TEST_CASE("--token replaces the user's token and token file; exec stays configur
   CHECK(r->token_file.empty());
 }
 
-TEST_CASE("files named by the kubeconfig are read into memory; flags replace them") {
+TEST_CASE("files named by the kubeconfig are read into memory - flags replace them") {
   auto r = ResolveClientConfig(Load(kDir + "/sub/relative.yaml"), {});
   REQUIRE(r.ok());
   CHECK(r->ca_data.find("relative-ca") != std::string::npos);

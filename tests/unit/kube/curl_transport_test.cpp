@@ -47,7 +47,7 @@ TEST_CASE("a refused connection gives kubectl's message with host:port as writte
         "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?");
 }
 
-TEST_CASE("a request goes out with method, path, headers and body; the response comes back whole") {
+TEST_CASE("a request goes out with method, path, headers and body - the response comes back whole") {
   testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
                                        "Warning: 299 - \"one\"\r\nWarning: 299 - \"two\"\r\n"
                                        "Content-Length: 11\r\nConnection: close\r\n\r\n",

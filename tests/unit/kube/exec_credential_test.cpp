@@ -41,7 +41,7 @@ std::string ExecInfoOf(const ProcessSpec& spec) {
   return "";
 }
 
-TEST_CASE("the plugin gets its args, env and KUBERNETES_EXEC_INFO; cluster only with provideClusterInfo") {
+TEST_CASE("the plugin gets its args, env and KUBERNETES_EXEC_INFO - cluster only with provideClusterInfo") {
   auto runner = std::make_shared<FakeProcessRunner>();
   runner->Answer(ExecReply("t1"));
   FakeClock clock;
@@ -165,7 +165,7 @@ TEST_CASE("malformed replies are rejected with client-go's reasons") {
   }
 }
 
-TEST_CASE("a missing plugin shows the installHint; a failing one its exit code") {
+TEST_CASE("a missing plugin shows the installHint - a failing one its exit code") {
   FakeClock clock;
   auto runner = std::make_shared<FakeProcessRunner>();
   runner->Answer(Error(ErrorKind::kNotFound, "executable my-plugin not found"));
@@ -204,7 +204,7 @@ TEST_CASE("the credential is cached until its expiry less the margin, then renew
   CHECK(runner->runs() == 2);
 }
 
-TEST_CASE("after a 401 the used token is dropped once; a stale invalidation keeps the newer one") {
+TEST_CASE("after a 401 the used token is dropped once - a stale invalidation keeps the newer one") {
   FakeClock clock;
   auto runner = std::make_shared<FakeProcessRunner>();
   runner->Answer(ExecReply("old"));

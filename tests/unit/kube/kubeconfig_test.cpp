@@ -78,7 +78,7 @@ TEST_CASE("relative paths resolve against the directory of the file that names t
   CHECK(b->users.at("user-b").token_file == kDir + "/token.txt");
 }
 
-TEST_CASE("exec config fields are read; a bare command name stays for PATH lookup") {
+TEST_CASE("exec config fields are read - a bare command name stays for PATH lookup") {
   auto config = LoadKubeconfig({kDir + "/exec.yaml", "", ""});
   REQUIRE(config.ok());
   const ExecConfig& exec = *config->users.at("exec").exec;
@@ -94,7 +94,7 @@ TEST_CASE("exec config fields are read; a bare command name stays for PATH looku
   CHECK(config->clusters.at("exec").proxy_url == "http://proxy.example:3128");
 }
 
-TEST_CASE("*-data fields are base64-decoded; bad base64 names the field and the file") {
+TEST_CASE("*-data fields are base64-decoded - bad base64 names the field and the file") {
   auto b = LoadKubeconfig({kDir + "/b.yaml", "", ""});
   REQUIRE(b.ok());
   CHECK(b->clusters.at("only-b").certificate_authority_data ==
@@ -107,7 +107,7 @@ TEST_CASE("*-data fields are base64-decoded; bad base64 names the field and the 
                                      "base64");
 }
 
-TEST_CASE("booleans accept YAML 1.1 spellings; anything else names the field") {
+TEST_CASE("booleans accept YAML 1.1 spellings - anything else names the field") {
   auto yes = ParseKubeconfig("clusters:\n- name: c\n  cluster: {server: s, insecure-skip-tls-verify: True}\n", "/k");
   REQUIRE(yes.ok());
   CHECK(yes->clusters.at("c").insecure_skip_tls_verify);

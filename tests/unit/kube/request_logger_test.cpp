@@ -77,7 +77,7 @@ TEST_CASE("-v=8 adds headers and bodies, every secret redacted") {
   CHECK(log.find("session=1") == std::string::npos);
 }
 
-TEST_CASE("below -v=6 nothing is logged; failures are logged with their error") {
+TEST_CASE("below -v=6 nothing is logged - failures are logged with their error") {
   std::ostringstream quiet;
   RequestLogger off(&quiet, 5, "https://h");
   off.LogResponse(HttpRequest{}, HttpResponse{200, {}, ""}, std::chrono::milliseconds(1));

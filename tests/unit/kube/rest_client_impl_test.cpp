@@ -50,7 +50,7 @@ constexpr const char* kNotFound =
     R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"deployments.apps \"web\" not found",)"
     R"("reason":"NotFound","details":{"name":"web","group":"apps","kind":"deployments"},"code":404})";
 
-TEST_CASE("Get sends Accept, User-Agent and the request timeout; NotFound is kubectl's message") {
+TEST_CASE("Get sends Accept, User-Agent and the request timeout - NotFound is kubectl's message") {
   Harness h;
   h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
   auto got = h.client->Get(kDeploy);
@@ -155,7 +155,7 @@ TEST_CASE("an SSA conflict is returned at once, never retried, with the --force-
   CHECK(h.transport->requests().size() == 1);
 }
 
-TEST_CASE("Create posts to the collection; MergePatch and subresources; Delete sends DeleteOptions") {
+TEST_CASE("Create posts to the collection - MergePatch and subresources - Delete sends DeleteOptions") {
   Harness h;
   ResourceRef collection = kDeploy;
   collection.name.clear();
@@ -201,7 +201,7 @@ TEST_CASE("429 with Retry-After is retried after the server's delay, through the
   CHECK(h.clock->sleeps() == std::vector<std::chrono::nanoseconds>{std::chrono::seconds(2)});
 }
 
-TEST_CASE("retries are bounded; the last error is returned") {
+TEST_CASE("retries are bounded - the last error is returned") {
   Harness h;
   HttpResponse busy = FakeTransport::Json(503, R"({"kind":"Status","message":"down","code":503})");
   busy.headers.emplace_back("Retry-After", "1");
@@ -299,7 +299,7 @@ TEST_CASE("-v=8 logs through the pipeline without the token") {
   CHECK(log.find("c2Vrcg==") == std::string::npos);
 }
 
-TEST_CASE("Stream delivers chunks; a retry happens only before any chunk was delivered") {
+TEST_CASE("Stream delivers chunks - a retry happens only before any chunk was delivered") {
   Harness h;
   ResourceRef pods{"", "v1", "pods", "ns", "", ""};
   h.transport->OnStream("GET", pods.Path(), {"{\"type\":\"ADDED\"}\n", "{\"type\":\"DELETED\"}\n"});
