@@ -45,6 +45,7 @@ struct CheckOutcome {
 
 struct NodeResult {
   std::string node;
+  std::string product;              ///< nvidia.com/gpu.product label, "" when absent
   std::string pod;                  ///< "" when no pod was created
   Verdict verdict = Verdict::kError;
   std::string reason;
