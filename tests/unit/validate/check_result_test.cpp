@@ -94,7 +94,7 @@ TEST_CASE("ReadCheckResult: verdict rules, with exact reasons") {
        "pod ended without a result (exit code 0)"},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     const CheckOutcome o = ReadCheckResult(c.terminated);
     CHECK(VerdictName(o.verdict) == VerdictName(c.verdict));
     CHECK(o.reason == c.reason);

@@ -11,7 +11,7 @@ TEST_CASE("ParseDuration accepts kubectl's durations and days") {
   };
   for (const Case& c : {Case{"0", 0}, Case{"30s", 30}, Case{"5m", 300}, Case{"1h", 3600}, Case{"1h30m", 5400},
                         Case{"1.5h", 5400}, Case{"7d", 604800}, Case{"1500ms", 1}, Case{"2m3s", 123}}) {
-    CAPTURE(c.text);
+    INFO(c.text);
     auto d = ParseDuration(c.text, "--timeout");
     REQUIRE(d.ok());
     CHECK(d->count() == c.seconds);
@@ -26,7 +26,7 @@ TEST_CASE("ParseDuration errors name the flag and what is accepted") {
   for (const Case& c : {Case{"", "empty duration"}, Case{"10", "missing unit"}, Case{"5x", "unknown unit \"x\""},
                         Case{"-5m", "must not be negative"}, Case{"m", "expected a number"},
                         Case{"1..5h", "bad number"}, Case{"400d", "longer than 366 days"}}) {
-    CAPTURE(c.text);
+    INFO(c.text);
     auto d = ParseDuration(c.text, "--timeout");
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().kind() == ErrorKind::kUsage);

@@ -42,7 +42,7 @@ TEST_CASE("LabelSelector matches like kubectl -l") {
                         Case{"pool>4", false},  // not an integer: no match
                         Case{" pool = gpu , zone in ( a ) , !spot ", true},
                         Case{"pool=gpu,zone=b", false}}) {
-    CAPTURE(c.selector);
+    INFO(c.selector);
     CHECK(Match(c.selector, gpu) == c.matches);
   }
 }
@@ -66,7 +66,7 @@ TEST_CASE("LabelSelector errors name the flag and say what is wrong") {
                         Case{"-a=b", "key \"-a\": name must begin and end with a letter or digit"},
                         Case{"Foo/a=b", "key \"Foo/a\": prefix must be a lowercase DNS subdomain"},
                         Case{"a=b$c", "value \"b$c\": value may contain only letters, digits, '-', '_' and '.'"}}) {
-    CAPTURE(c.selector);
+    INFO(c.selector);
     auto s = LabelSelector::Parse(c.selector, "--selector");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind() == ErrorKind::kUsage);

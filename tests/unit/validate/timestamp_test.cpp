@@ -14,7 +14,7 @@ TEST_CASE("RFC 3339 timestamps round-trip and accept API server variants") {
   CHECK(ParseRfc3339("2026-11-28T10:34:56-02:00") == t);
   for (const char* bad : {"", "2026-11-28", "2026-11-28 12:34:56Z", "2026-13-28T12:34:56Z", "2026-11-28T12:34:56",
                           "2026-11-28T12:34:56Zjunk", "2026-11-28T12:34:56.Z"}) {
-    CAPTURE(bad);
+    INFO(bad);
     CHECK_FALSE(ParseRfc3339(bad).has_value());
   }
 }

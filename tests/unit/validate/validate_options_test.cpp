@@ -73,7 +73,7 @@ TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
        "--image \"repo/img:1 --privileged\" is not an image reference: it contains whitespace"},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     ValidateNodesOptions o;
     c.set(o);
     auto r = ValidateNodesFlags(o);
