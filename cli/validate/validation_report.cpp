@@ -10,7 +10,10 @@
 namespace llm {
 namespace {
 
-std::string Gbps(const std::optional<double>& value) { return value ? fmt::format("{:.1f}", *value) : "-"; }
+/// Rounded half away from zero, as in the JSON, so 478.25 reads 478.3 in both.
+std::string Gbps(const std::optional<double>& value) {
+  return value ? fmt::format("{:.1f}", std::round(*value * 10.0) / 10.0) : "-";
+}
 
 nlohmann::ordered_json RoundedOrNull(const std::optional<double>& value) {
   if (!value) return nullptr;
