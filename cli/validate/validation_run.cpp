@@ -347,6 +347,21 @@ std::vector<RunAction> ValidationRun::OnCreateFailed(std::string_view node, std:
   return out;
 }
 
+std::vector<RunAction> ValidationRun::Cancel(std::string_view reason, TimePoint now) {
+  std::vector<RunAction> out;
+  pending_.clear();
+  for (std::size_t i = 0; i < states_.size(); ++i) {
+    ++steps_;
+    NodeState& state = states_[i];
+    if (state.phase == NodePhase::kDone) continue;
+    if (state.phase != NodePhase::kPending) out.push_back({RunAction::Kind::kDeletePod, state.result.node, state.pod});
+    Finish(i, Verdict::kError, std::string(reason), now);
+    ReleaseSlot(state);
+  }
+  MaybeDone(out);
+  return out;
+}
+
 std::optional<TimePoint> ValidationRun::NextDeadline() const {
   if (timers_.empty()) return std::nullopt;
   return timers_.begin()->first;

@@ -73,6 +73,10 @@ class ValidationRun {
   /// The API server refused CreatePod for `node`: error "could not create pod: MESSAGE".
   std::vector<RunAction> OnCreateFailed(std::string_view node, std::string_view message, TimePoint now);
 
+  /// Stops the run (Ctrl-C, a lost API connection): every node not done gets
+  /// error `reason`, every pod that may still run is deleted, then Done.
+  std::vector<RunAction> Cancel(std::string_view reason, TimePoint now);
+
   bool finished() const { return done_count_ == states_.size(); }
   int slots_in_use() const { return slots_in_use_; }
   /// When OnTick next has something to do; nullopt when no timer is armed.

@@ -321,3 +321,25 @@ TEST_CASE("ParseWatchEventType") {
 }
 
 }  // namespace llm
+
+namespace llm {
+
+TEST_CASE("ValidationRun::Cancel: pods that may run are deleted, every open node is an error") {
+  ValidationRun run(Config(2), {"a", "b", "c", "d"});
+  (void)run.Start(kT0);
+  (void)run.OnPodEvent(WatchEventType::kModified,
+                       Terminated(GpuCheckPodName("a", "r1"), "a", 0, PassMessage(), kT0, kT0 + seconds(60)),
+                       kT0 + seconds(60));  // c starts
+  CHECK(run.Cancel("interrupted", kT0 + seconds(70)) ==
+        std::vector<RunAction>{Delete("b"), Delete("c"), kDoneAction});
+  const auto results = run.Results();
+  CHECK(results[0].verdict == Verdict::kPass);
+  for (std::size_t i = 1; i < 4; ++i) {
+    CHECK(results[i].verdict == Verdict::kError);
+    CHECK(results[i].reason == "interrupted");
+  }
+  CHECK(run.slots_in_use() == 0);
+  CHECK(run.Cancel("again", kT0 + seconds(80)).empty());
+}
+
+}  // namespace llm
