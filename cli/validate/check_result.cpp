@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "termination_summary.h"
+#include "validate/object_fields.h"
 
 namespace llm {
 namespace {
@@ -14,21 +15,22 @@ std::optional<double> Metric(const gpu_check::TerminationSummary& s, std::string
 }
 
 std::optional<TimePoint> Time(const nlohmann::json& obj, const char* key) {
-  if (!obj.contains(key) || !obj[key].is_string()) return std::nullopt;
-  return ParseRfc3339(obj[key].get<std::string>());
+  const nlohmann::json& value = At(obj, key);
+  if (!value.is_string()) return std::nullopt;
+  return ParseRfc3339(value.get<std::string>());
 }
 
 }  // namespace
 
 CheckOutcome ReadCheckResult(const nlohmann::json& terminated) {
   CheckOutcome out;
-  out.exit_code = terminated.value("exitCode", 0);
+  out.exit_code = static_cast<int>(Int(At(terminated, "exitCode"), 0));
   out.started_at = Time(terminated, "startedAt");
   out.finished_at = Time(terminated, "finishedAt");
-  const std::string message = terminated.value("message", "");
+  const std::string message = Str(At(terminated, "message"));
   auto parsed = gpu_check::ParseTerminationSummary(message);
   if (!parsed.ok()) {
-    const std::string kubelet_reason = terminated.value("reason", "");
+    const std::string kubelet_reason = Str(At(terminated, "reason"));
     const bool telling = !kubelet_reason.empty() && kubelet_reason != "Error" && kubelet_reason != "Completed";
     out.verdict = Verdict::kError;
     out.reason = telling ? fmt::format("pod ended without a result (exit code {}, {})", out.exit_code, kubelet_reason)

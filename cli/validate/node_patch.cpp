@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "validate/object_fields.h"
+
 namespace llm {
 namespace {
 
@@ -15,7 +17,7 @@ long long UnixSeconds(TimePoint t) {
 }
 
 bool IsOurTaint(const nlohmann::json& taint) {
-  return taint.value("key", "") == kGpuCheckTaintKey && taint.value("effect", "") == kGpuCheckTaintEffect;
+  return Str(At(taint, "key")) == kGpuCheckTaintKey && Str(At(taint, "effect")) == kGpuCheckTaintEffect;
 }
 
 /// The taint list this verdict calls for; nullopt when it stays as it is.
@@ -38,7 +40,7 @@ std::optional<nlohmann::json> NewTaints(Verdict verdict, const nlohmann::json& c
       continue;
     }
     have_ours = true;
-    if (taint.value("value", "") != kGpuCheckTaintValue) {
+    if (Str(At(taint, "value")) != kGpuCheckTaintValue) {
       nlohmann::json fixed = taint;
       fixed["value"] = kGpuCheckTaintValue;
       taints.push_back(std::move(fixed));
@@ -96,15 +98,11 @@ std::optional<nlohmann::json> ComputeNodePatch(const NodeResult& result, const n
     patch["metadata"]["annotations"] = {{kGpuCheckSummaryAnnotation, NodeCheckSummary(result, settings, checked_at).dump()}};
   }
   if (settings.taint_failed) {
-    const nlohmann::json empty = nlohmann::json::array();
-    const nlohmann::json& current = current_node.contains("spec") && current_node["spec"].contains("taints") &&
-                                            current_node["spec"]["taints"].is_array()
-                                        ? current_node["spec"]["taints"]
-                                        : empty;
+    const nlohmann::json& current = Arr(At(current_node, {"spec", "taints"}));
     if (std::optional<nlohmann::json> taints = NewTaints(result.verdict, current)) {
       // null deletes the field (RFC 7386): how a node with no taints looks.
       patch["spec"]["taints"] = taints->empty() ? nlohmann::json(nullptr) : *taints;
-      const std::string rv = current_node.contains("metadata") ? current_node["metadata"].value("resourceVersion", "") : "";
+      const std::string rv = Str(At(current_node, {"metadata", "resourceVersion"}));
       if (!rv.empty()) patch["metadata"]["resourceVersion"] = rv;
     }
   }

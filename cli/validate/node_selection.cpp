@@ -15,14 +15,11 @@ namespace {
 constexpr std::size_t kPodsNamedInReason = 3;
 
 std::string NotReadyReason(const nlohmann::json& node) {
-  if (!node.contains("status") || !node["status"].contains("conditions")) {
-    return "not ready (no Ready condition)";
-  }
-  for (const auto& condition : node["status"]["conditions"]) {
-    if (condition.value("type", "") != "Ready") continue;
-    const std::string status = condition.value("status", "Unknown");
+  for (const auto& condition : Arr(At(node, {"status", "conditions"}))) {
+    if (Str(At(condition, "type")) != "Ready") continue;
+    const std::string status = Str(At(condition, "status"), "Unknown");
     if (status == "True") return "";
-    const std::string message = condition.value("message", "");
+    const std::string message = Str(At(condition, "message"));
     return message.empty() ? fmt::format("not ready (Ready={})", status)
                            : fmt::format("not ready (Ready={}: {})", status, message);
   }
@@ -50,7 +47,7 @@ Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlo
   if (!request.include_busy) {
     for (const auto& pod : ItemsOf(pods)) {
       if (IsTerminalPod(pod) || RequestedGpus(pod) <= 0) continue;
-      const std::string node = pod.contains("spec") ? pod["spec"].value("nodeName", "") : "";
+      const std::string node = Str(At(pod, {"spec", "nodeName"}));
       if (node.empty()) continue;
       busy[node].push_back(NamespaceOf(pod) + "/" + NameOf(pod));
     }
@@ -75,7 +72,7 @@ Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlo
       continue;
     }
     std::vector<std::string> reasons;
-    if (node.contains("spec") && node["spec"].value("unschedulable", false)) {
+    if (Bool(At(node, {"spec", "unschedulable"}))) {
       reasons.push_back("cordoned (spec.unschedulable)");
     }
     if (std::string not_ready = NotReadyReason(node); !not_ready.empty()) reasons.push_back(std::move(not_ready));

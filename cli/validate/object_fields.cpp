@@ -11,6 +11,11 @@ const nlohmann::json& EmptyArray() {
   return kEmpty;
 }
 
+const nlohmann::json& Null() {
+  static const nlohmann::json kNull;
+  return kNull;
+}
+
 /// Extended resources are whole numbers; "8" or 8. Anything else counts as 0.
 long long WholeQuantity(const nlohmann::json& value) {
   if (value.is_number_integer()) return value.get<long long>();
@@ -24,65 +29,71 @@ long long WholeQuantity(const nlohmann::json& value) {
 }
 
 long long ContainerGpus(const nlohmann::json& container) {
-  const nlohmann::json& resources = container.contains("resources") ? container["resources"] : nlohmann::json();
   for (const char* kind : {"requests", "limits"}) {
-    if (resources.is_object() && resources.contains(kind) && resources[kind].contains(kGpuResource)) {
-      return WholeQuantity(resources[kind][kGpuResource]);
-    }
+    const nlohmann::json& quantity = At(container, {"resources", kind, kGpuResource});
+    if (!quantity.is_null()) return WholeQuantity(quantity);
   }
   return 0;
 }
 
 }  // namespace
 
-std::string NameOf(const nlohmann::json& object) {
-  if (!object.contains("metadata")) return "";
-  return object["metadata"].value("name", "");
+const nlohmann::json& At(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return Null();
+  const auto it = object.find(key);
+  return it == object.end() ? Null() : *it;
 }
 
-std::string NamespaceOf(const nlohmann::json& object) {
-  if (!object.contains("metadata")) return "";
-  return object["metadata"].value("namespace", "");
+const nlohmann::json& At(const nlohmann::json& object, std::initializer_list<const char*> path) {
+  const nlohmann::json* current = &object;
+  for (const char* key : path) current = &At(*current, key);
+  return *current;
 }
+
+std::string Str(const nlohmann::json& value, std::string fallback) {
+  return value.is_string() ? value.get<std::string>() : fallback;
+}
+
+long long Int(const nlohmann::json& value, long long fallback) {
+  return value.is_number_integer() ? value.get<long long>() : fallback;
+}
+
+bool Bool(const nlohmann::json& value) { return value.is_boolean() && value.get<bool>(); }
+
+const nlohmann::json& Arr(const nlohmann::json& value) { return value.is_array() ? value : EmptyArray(); }
+
+std::string NameOf(const nlohmann::json& object) { return Str(At(object, {"metadata", "name"})); }
+
+std::string NamespaceOf(const nlohmann::json& object) { return Str(At(object, {"metadata", "namespace"})); }
 
 std::map<std::string, std::string> LabelsOf(const nlohmann::json& object) {
   std::map<std::string, std::string> labels;
-  if (!object.contains("metadata") || !object["metadata"].contains("labels")) return labels;
-  for (const auto& [key, value] : object["metadata"]["labels"].items()) {
+  const nlohmann::json& map = At(object, {"metadata", "labels"});
+  if (!map.is_object()) return labels;
+  for (const auto& [key, value] : map.items()) {
     if (value.is_string()) labels[key] = value.get<std::string>();
   }
   return labels;
 }
 
 std::string AnnotationOf(const nlohmann::json& object, const std::string& key) {
-  if (!object.contains("metadata") || !object["metadata"].contains("annotations")) return "";
-  const nlohmann::json& annotations = object["metadata"]["annotations"];
-  return annotations.contains(key) && annotations[key].is_string() ? annotations[key].get<std::string>() : "";
+  return Str(At(At(object, {"metadata", "annotations"}), key.c_str()));
 }
 
 long long AllocatableGpus(const nlohmann::json& node) {
-  if (!node.contains("status") || !node["status"].contains("allocatable")) return 0;
-  const nlohmann::json& allocatable = node["status"]["allocatable"];
-  return allocatable.contains(kGpuResource) ? WholeQuantity(allocatable[kGpuResource]) : 0;
+  return WholeQuantity(At(node, {"status", "allocatable", kGpuResource}));
 }
 
 long long RequestedGpus(const nlohmann::json& pod) {
-  if (!pod.contains("spec")) return 0;
-  const nlohmann::json& spec = pod["spec"];
   long long sum = 0;
-  if (spec.contains("containers")) {
-    for (const auto& c : spec["containers"]) sum += ContainerGpus(c);
-  }
+  for (const auto& c : Arr(At(pod, {"spec", "containers"}))) sum += ContainerGpus(c);
   long long init_max = 0;
-  if (spec.contains("initContainers")) {
-    for (const auto& c : spec["initContainers"]) init_max = std::max(init_max, ContainerGpus(c));
-  }
+  for (const auto& c : Arr(At(pod, {"spec", "initContainers"}))) init_max = std::max(init_max, ContainerGpus(c));
   return std::max(sum, init_max);
 }
 
 bool IsTerminalPod(const nlohmann::json& pod) {
-  if (!pod.contains("status")) return false;
-  const std::string phase = pod["status"].value("phase", "");
+  const std::string phase = Str(At(pod, {"status", "phase"}));
   return phase == "Succeeded" || phase == "Failed";
 }
 

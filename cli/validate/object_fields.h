@@ -2,6 +2,7 @@
 // API server returns them (nlohmann::json), tolerating absent fields.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <string>
 
@@ -12,6 +13,17 @@ namespace llm {
 inline constexpr const char* kGpuResource = "nvidia.com/gpu";
 /// Set by NVIDIA GPU feature discovery ("NVIDIA-H100-80GB-HBM3").
 inline constexpr const char* kGpuProductLabel = "nvidia.com/gpu.product";
+
+/// Tolerant access: objects from a watch or a fake may be oddly shaped, and a
+/// wrong type must never throw. At() is the member when `object` is an object
+/// holding `key`, else null; Str/Int/Bool give a fallback for the wrong type;
+/// Arr() is the value when it is an array, else an empty array.
+const nlohmann::json& At(const nlohmann::json& object, const char* key);
+const nlohmann::json& At(const nlohmann::json& object, std::initializer_list<const char*> path);
+std::string Str(const nlohmann::json& value, std::string fallback = "");
+long long Int(const nlohmann::json& value, long long fallback);
+bool Bool(const nlohmann::json& value);
+const nlohmann::json& Arr(const nlohmann::json& value);
 
 std::string NameOf(const nlohmann::json& object);
 std::string NamespaceOf(const nlohmann::json& object);

@@ -15,25 +15,25 @@ constexpr const char* kCheckContainer = "gpu-check";
 
 /// The self-test's container status: the one named gpu-check, else the first.
 const nlohmann::json* CheckContainerStatus(const nlohmann::json& pod) {
-  if (!pod.contains("status") || !pod["status"].contains("containerStatuses")) return nullptr;
-  const nlohmann::json& statuses = pod["status"]["containerStatuses"];
-  if (!statuses.is_array() || statuses.empty()) return nullptr;
+  const nlohmann::json& statuses = Arr(At(pod, {"status", "containerStatuses"}));
+  if (statuses.empty()) return nullptr;
   for (const auto& cs : statuses) {
-    if (cs.value("name", "") == kCheckContainer) return &cs;
+    if (Str(At(cs, "name")) == kCheckContainer) return &cs;
   }
   return &statuses.front();
 }
 
+/// state.running / waiting / terminated of a container status, when it is an object.
 const nlohmann::json* StateOf(const nlohmann::json* container_status, const char* which) {
-  if (container_status == nullptr || !container_status->contains("state")) return nullptr;
-  const nlohmann::json& state = (*container_status)["state"];
-  return state.contains(which) ? &state[which] : nullptr;
+  if (container_status == nullptr) return nullptr;
+  const nlohmann::json& state = At(*container_status, {"state", which});
+  return state.is_object() ? &state : nullptr;
 }
 
 /// "REASON: message", or whichever of the two exists.
 std::string ReasonAndMessage(const nlohmann::json& obj) {
-  const std::string reason = obj.value("reason", "");
-  const std::string message = obj.value("message", "");
+  const std::string reason = Str(At(obj, "reason"));
+  const std::string message = Str(At(obj, "message"));
   if (reason.empty()) return message;
   if (message.empty()) return reason;
   return fmt::format("{}: {}", reason, message);
@@ -50,21 +50,19 @@ bool IsContainerStartFailure(const std::string& reason) {
 
 /// PodScheduled=False/Unschedulable, with the scheduler's message.
 std::optional<std::string> UnschedulableMessage(const nlohmann::json& pod) {
-  if (!pod.contains("status") || !pod["status"].contains("conditions")) return std::nullopt;
-  for (const auto& c : pod["status"]["conditions"]) {
-    if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "False" &&
-        c.value("reason", "") == "Unschedulable") {
-      return c.value("message", "");
+  for (const auto& c : Arr(At(pod, {"status", "conditions"}))) {
+    if (Str(At(c, "type")) == "PodScheduled" && Str(At(c, "status")) == "False" &&
+        Str(At(c, "reason")) == "Unschedulable") {
+      return Str(At(c, "message"));
     }
   }
   return std::nullopt;
 }
 
 bool IsScheduled(const nlohmann::json& pod) {
-  if (pod.contains("spec") && !pod["spec"].value("nodeName", "").empty()) return true;
-  if (!pod.contains("status") || !pod["status"].contains("conditions")) return false;
-  for (const auto& c : pod["status"]["conditions"]) {
-    if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "True") return true;
+  if (!Str(At(pod, {"spec", "nodeName"})).empty()) return true;
+  for (const auto& c : Arr(At(pod, {"status", "conditions"}))) {
+    if (Str(At(c, "type")) == "PodScheduled" && Str(At(c, "status")) == "True") return true;
   }
   return false;
 }
@@ -185,7 +183,7 @@ bool ValidationRun::FinishIfEnded(std::size_t index, const nlohmann::json& pod, 
                                   std::vector<RunAction>& out) {
   NodeState& state = states_[index];
   const nlohmann::json* container = CheckContainerStatus(pod);
-  const std::string pod_phase = pod.contains("status") ? pod["status"].value("phase", "") : "";
+  const std::string pod_phase = Str(At(pod, {"status", "phase"}));
   const bool ended = pod_phase == "Succeeded" || pod_phase == "Failed";
   const bool delete_pod = pod_exists && !config_.keep;
   if (const nlohmann::json* terminated = StateOf(container, "terminated")) {
@@ -204,7 +202,7 @@ bool ValidationRun::FinishIfEnded(std::size_t index, const nlohmann::json& pod, 
     return true;
   }
   if (ended) {
-    const std::string why = pod.contains("status") ? ReasonAndMessage(pod["status"]) : "";
+    const std::string why = ReasonAndMessage(At(pod, "status"));
     Finish(index, Verdict::kError,
            pod_phase == "Failed" ? (why.empty() ? "pod failed" : "pod failed: " + why)
                                  : "pod ended without a result (no container status)",
@@ -220,7 +218,7 @@ void ValidationRun::HandlePodStatus(std::size_t index, const nlohmann::json& pod
                                     std::vector<RunAction>& out) {
   NodeState& state = states_[index];
   const nlohmann::json* container = CheckContainerStatus(pod);
-  const std::string pod_phase = pod.contains("status") ? pod["status"].value("phase", "") : "";
+  const std::string pod_phase = Str(At(pod, {"status", "phase"}));
   const bool ended = pod_phase == "Succeeded" || pod_phase == "Failed";
 
   if (state.phase == NodePhase::kDone) {
@@ -229,7 +227,7 @@ void ValidationRun::HandlePodStatus(std::size_t index, const nlohmann::json& pod
   }
   if (FinishIfEnded(index, pod, now, /*pod_exists=*/true, out)) return;
   if (const nlohmann::json* waiting = StateOf(container, "waiting")) {
-    const std::string reason = waiting->value("reason", "");
+    const std::string reason = Str(At(*waiting, "reason"));
     if (IsImagePullFailure(reason)) {
       Abandon(index, "image could not be pulled: " + ReasonAndMessage(*waiting), now, out);
       return;
@@ -253,8 +251,8 @@ void ValidationRun::HandlePodStatus(std::size_t index, const nlohmann::json& pod
   state.unschedulable_since.reset();
   if (const nlohmann::json* running = StateOf(container, "running")) {
     state.phase = NodePhase::kRunning;
-    if (running->contains("startedAt") && (*running)["startedAt"].is_string()) {
-      state.result.started_at = ParseRfc3339((*running)["startedAt"].get<std::string>());
+    if (const nlohmann::json& started = At(*running, "startedAt"); started.is_string()) {
+      state.result.started_at = ParseRfc3339(started.get<std::string>());
     }
   } else if (state.phase == NodePhase::kCreated && IsScheduled(pod)) {
     state.phase = NodePhase::kScheduled;

@@ -1,5 +1,7 @@
 #include "validate/validation_run.h"
 
+#include "validate/node_selection.h"
+
 #include <doctest/doctest.h>
 
 #include "termination_summary.h"
@@ -340,6 +342,46 @@ TEST_CASE("ValidationRun::Cancel: pods that may run are deleted, every open node
   }
   CHECK(run.slots_in_use() == 0);
   CHECK(run.Cancel("again", kT0 + seconds(80)).empty());
+}
+
+}  // namespace llm
+
+namespace llm {
+
+TEST_CASE("ValidationRun and SelectNodes never throw on oddly shaped objects") {
+  const std::string p = GpuCheckPodName("a", "r1");
+  const char* const kOdd[] = {
+      R"(null)",
+      R"("pod")",
+      R"({"metadata":"x"})",
+      R"({"metadata":{"name":5}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":"x"})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"spec":"x","status":{"phase":3}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":"x"}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":[1,"x"]}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":[{"state":"x"}]}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":[{"state":{"terminated":"x"}}]}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":[{"state":{"terminated":{"exitCode":"1","message":7}}}]}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"conditions":[1,{"type":2}]}})",
+      R"({"metadata":{"name":"gpu-check-r1-a"},"status":{"containerStatuses":[{"state":{"waiting":{"reason":1}}}]}})",
+      R"({"metadata":{"name":"a","labels":"x"},"spec":{"unschedulable":"yes"},"status":{"allocatable":{"nvidia.com/gpu":"8"},"conditions":[{"type":"Ready","status":1}]}})",
+      R"({"metadata":{"name":"a"},"spec":{"nodeName":"a","containers":[{"resources":{"requests":"x"}}]},"status":{"phase":"Running"}})",
+      R"({"metadata":{"name":"a"},"spec":{"nodeName":"a","containers":"x","initContainers":[1]}})",
+      R"({"items":"x"})",
+  };
+  REQUIRE(GpuCheckPodName("a", "r1") == p);
+  std::vector<nlohmann::json> odd;
+  for (const char* text : kOdd) odd.push_back(nlohmann::json::parse(text));
+  for (const nlohmann::json& object : odd) {
+    INFO(object.dump());
+    ValidationRun run(Config(1), {"a"});
+    (void)run.Start(kT0);
+    CHECK_NOTHROW((void)run.OnPodEvent(WatchEventType::kModified, object, kT0 + seconds(1)));
+    CHECK_NOTHROW((void)run.OnPodEvent(WatchEventType::kDeleted, object, kT0 + seconds(2)));
+    CHECK_NOTHROW((void)run.OnNodeEvent(WatchEventType::kDeleted, object, kT0 + seconds(3)));
+    CHECK_NOTHROW((void)SelectNodes({}, nlohmann::json::array({object}), nlohmann::json::array({object})));
+    CHECK_NOTHROW((void)SelectNodes({}, object, object));
+  }
 }
 
 }  // namespace llm
