@@ -26,14 +26,15 @@ std::string ParseNcclAlgo(std::string_view log, std::uint64_t bytes) {
     while (e < log.size() && !std::isspace(static_cast<unsigned char>(log[e]))) ++e;
     found = std::string(log.substr(p, e - p));
   }
-  static constexpr std::array<const char*, 7> kById = {"TREE", "RING", "COLLNETDIRECT", "COLLNETCHAIN",
-                                                       "NVLS", "NVLSTREE", "PAT"};
+  // The names NCCL's ncclAlgoToString gives, indexed by NCCL_ALGO_* ids.
+  static constexpr std::array<const char*, 7> kById = {"TREE", "RING", "COLLNET_DIRECT", "COLLNET_CHAIN",
+                                                       "NVLS", "NVLS_TREE", "PAT"};
   if (found.size() == 1 && found[0] >= '0' && found[0] <= '6') return kById[static_cast<std::size_t>(found[0] - '0')];
   std::transform(found.begin(), found.end(), found.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return found;
 }
 
-bool IsNvlsAlgo(std::string_view algo) { return algo == "NVLS" || algo == "NVLSTREE"; }
+bool IsNvlsAlgo(std::string_view algo) { return algo == "NVLS" || algo == "NVLS_TREE" || algo == "NVLSTREE"; }
 
 }  // namespace llm::gpu_check

@@ -22,8 +22,8 @@ Result<Profile> GetProfile(std::string_view name) {
     p.iterations = 4;
     p.samples = 5;
     p.nccl_samples = 3;
-    p.phase_deadline_s[0] = 15;   // inventory: context creation on 8 GPUs takes seconds
-    p.phase_deadline_s[1] = 15;   // hbm
+    p.phase_deadline_s[0] = 30;   // inventory: creating 8 CUDA contexts takes seconds
+    p.phase_deadline_s[1] = 20;   // hbm
     p.phase_deadline_s[2] = 30;   // pcie: alone then together
     p.phase_deadline_s[3] = 40;   // p2p: 56 pairs x 2 directions on 8 GPUs
     p.phase_deadline_s[4] = 45;   // nccl including init
@@ -38,7 +38,7 @@ Result<Profile> GetProfile(std::string_view name) {
     p.iterations = 8;
     p.samples = 10;
     p.nccl_samples = 5;
-    p.phase_deadline_s[0] = 30;
+    p.phase_deadline_s[0] = 60;
     p.phase_deadline_s[1] = 60;
     p.phase_deadline_s[2] = 120;
     p.phase_deadline_s[3] = 180;

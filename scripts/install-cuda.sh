@@ -24,8 +24,9 @@
 # ptxas and libnvvm, no nvcc, cicc or crt headers. From CUDA 13 the wheels
 # nvidia-cuda-nvcc + nvidia-nvvm (cicc) + nvidia-cuda-crt (crt/ headers) +
 # nvidia-cuda-runtime (cudart) + nvidia-cuda-cccl (<nv/target>, which
-# cuda_fp16.h and so nccl.h include) form a complete toolkit under nvidia/cu13/. CUDA 13 still targets sm_80 (Ampere) and
-# sm_90 (Hopper); binaries built with it need an R580 or newer driver to run.
+# cuda_fp16.h and so nccl.h include) form a complete toolkit under nvidia/cu13/.
+# CUDA 13 still targets sm_80 (Ampere) and sm_90 (Hopper); binaries built with
+# it need an R580 or newer driver to run.
 # Size (measured): about 301 MB downloaded (NCCL is 196 MB of it), 480 MB installed,
 # 11 s for a cold install here (pip cache empty); a second run takes ~10 ms.
 set -euo pipefail
@@ -92,8 +93,11 @@ done
 "${s_cuda}/bin/nvcc" --version >/dev/null || { log "error: the installed nvcc does not run"; exit 1; }
 
 touch "${staging}/.complete"
-rm -rf "${prefix}"
-mv "${staging}" "${prefix}"
+# Two runs at once: the first rename wins, the second finds a complete toolkit.
+if ! mv -T "${staging}" "${prefix}" 2>/dev/null; then
+  [[ -f "${prefix}/.complete" ]] || { log "error: cannot move the toolkit into ${prefix}"; exit 1; }
+  rm -rf "${staging}"
+fi
 trap - EXIT
 log "done in $(( $(date +%s) - start )) s, $(du -sh "${prefix}" | cut -f1) on disk"
 print_paths

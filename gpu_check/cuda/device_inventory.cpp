@@ -59,6 +59,14 @@ Result<std::vector<std::vector<int>>> QueryPeerAccess(int gpu_count) {
   return m;
 }
 
+Status InitializeContexts(int gpu_count) {
+  for (int d = 0; d < gpu_count; ++d) {
+    CUDA_CHECK(cudaSetDevice(d));
+    CUDA_CHECK(cudaFree(nullptr));
+  }
+  return OkStatus();
+}
+
 SoftwareInfo QuerySoftwareVersions() {
   SoftwareInfo s;
   int v = 0;

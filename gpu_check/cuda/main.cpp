@@ -18,6 +18,7 @@
 #include "comm_abort_registry.h"
 #include "env_lookup.h"
 #include "evaluate_report.h"
+#include "interruption.h"
 #include "multi_node.h"
 #include "nccl_debug_env.h"
 #include "options.h"
@@ -117,6 +118,7 @@ int Main(int argc, char** argv) {
   ReportStore store;
   store.Update([&](Report& r) {
     r.tool.version = kVersion;
+    r.tool.git = LLM_GPU_CHECK_GIT;
     char host[256] = {};
     gethostname(host, sizeof(host) - 1);
     r.node.hostname = host;
@@ -166,10 +168,7 @@ int Main(int argc, char** argv) {
   Watchdog watchdog([&](const std::string& reason) {
     if (!output.Claim()) return;
     Report partial = store.Snapshot();
-    partial.partial = true;
-    for (TestResult& t : partial.tests) {
-      if (t.status == TestStatus::kTimeout) t.reason = fmt::format("{} ({})", t.reason, reason);
-    }
+    MarkInterrupted(partial, reason);
     std::cerr << "llm-gpu-check: aborting: " << reason << '\n';
     const ExitCode code = Finish(std::move(partial), table, targets);
     std::cout.flush();
@@ -194,13 +193,15 @@ int Main(int argc, char** argv) {
   Report report = store.Snapshot();
   report.partial = cut_short;
   const ExitCode code = Finish(std::move(report), table, targets);
+  std::cout.flush();
   if (cut_short) {
     // Work may still be queued on a GPU that stopped answering; tearing CUDA
     // down would wait for it.
-    std::cout.flush();
     std::_Exit(static_cast<int>(code));
   }
-  return static_cast<int>(code);
+  // exit() rather than return: the watchdog and the signal thread refer to
+  // this frame's objects, which must outlive a SIGTERM arriving at the very end.
+  std::exit(static_cast<int>(code));
 }
 
 }  // namespace

@@ -94,9 +94,9 @@ Status NcclCommGroup::WaitStreams(const std::vector<cudaStream_t>& streams, Dead
 }
 
 Status NcclCommGroup::Close(Deadline deadline) {
-  NCCL_CHECK(ncclGroupStart());
+  // Non-blocking finalize returns ncclInProgress; start all, then wait for
+  // all, since each local rank's finalize may need the others' progress.
   for (ncclComm_t c : comms_) NCCL_CHECK(ncclCommFinalize(c));
-  NCCL_CHECK(ncclGroupEnd());
   GC_RETURN_IF_ERROR(WaitReady(deadline, "NCCL communicator finalisation"));
   for (ncclComm_t& c : comms_) {
     registry_.Remove(c);

@@ -48,6 +48,7 @@ bool RunChecks(RunnerEnv& env) {
 
   // Inventory: creating CUDA contexts can hang on a sick GPU, so it is a phase too.
   const double inventory_s = env.profile.PhaseDeadline(CheckId::kInventory);
+  env.store.BeginTest("inventory", "did not finish");  // a hang here still names the phase
   env.watchdog.Arm("inventory", Seconds(inventory_s) + kWatchdogGrace);
   SysfsTopology sysfs("/sys");
   auto gpus = QueryGpus(sysfs);
@@ -57,10 +58,19 @@ bool RunChecks(RunnerEnv& env) {
     return false;
   }
   auto peer_access = QueryPeerAccess(static_cast<int>(gpus->size()));
-  env.watchdog.Disarm();
   if (!peer_access.ok()) {
+    env.watchdog.Disarm();
     env.store.FinishTest(FailedTest("inventory", peer_access.failure(), env.store));
     return false;
+  }
+  if (auto st = InitializeContexts(static_cast<int>(gpus->size())); !st.ok()) {
+    env.watchdog.Disarm();
+    env.store.FinishTest(FailedTest("inventory", st.failure(), env.store));
+    return false;
+  }
+  env.watchdog.Disarm();
+  if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kInventory) == env.options.tests.end()) {
+    env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
   }
   const EnvironmentFacts facts = ProbeEnvironment();
   env.store.Update([&](Report& r) {
@@ -104,7 +114,7 @@ bool RunChecks(RunnerEnv& env) {
       return true;
     }
     const double budget_s = std::chrono::duration<double>(budget).count();
-    env.store.BeginTest(key, fmt::format("did not finish within its deadline of {:.0f} s", budget_s));
+    env.store.BeginTest(key, "did not finish");
     env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
     env.watchdog.Arm(key, budget + kWatchdogGrace);
     CheckContext ctx{env.options, env.profile, env.multi_node, *gpus,    *peer_access,         evaluation,

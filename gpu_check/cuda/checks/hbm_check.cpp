@@ -4,6 +4,7 @@
 
 #include "copy_timer.h"
 #include "cuda_status.h"
+#include "device_counter.h"
 #include "device_resources.h"
 #include "kernels/copy_kernel.cuh"
 #include "kernels/pattern_kernels.cuh"
@@ -18,7 +19,7 @@ struct GpuBuffers {
   int sm_count = 0;
   DeviceBuffer src;
   DeviceBuffer dst;
-  DeviceBuffer counter;
+  DeviceCounter counter;
   Stream stream;
 };
 
@@ -50,14 +51,12 @@ Result<std::vector<std::vector<double>>> Sample(std::vector<GpuBuffers*> gpus, C
 }
 
 Result<std::uint64_t> Verify(GpuBuffers& b, const CheckContext& ctx) {
-  CUDA_CHECK(cudaSetDevice(b.device));
-  CUDA_CHECK(cudaMemsetAsync(b.counter.get(), 0, sizeof(unsigned long long), b.stream.get()));
+  GC_RETURN_IF_ERROR(b.counter.Reset(b.stream.get()));
   CUDA_CHECK(LaunchCountPatternMismatches(b.dst.as<std::uint32_t>(), b.dst.bytes() / 4, SeedOf(b.device),
-                                          b.counter.as<unsigned long long>(), b.stream.get()));
-  unsigned long long mismatches = 0;
-  CUDA_CHECK(cudaMemcpyAsync(&mismatches, b.counter.get(), sizeof(mismatches), cudaMemcpyDeviceToHost, b.stream.get()));
+                                          b.counter.device_ptr(), b.stream.get()));
+  GC_RETURN_IF_ERROR(b.counter.ReadAsync(b.stream.get()));
   GC_RETURN_IF_ERROR(WaitForStreams({b.stream.get()}, ctx.deadline, "hbm verification"));
-  return static_cast<std::uint64_t>(mismatches);
+  return b.counter.value();
 }
 
 }  // namespace
@@ -76,7 +75,7 @@ Result<TestResult> HbmCheck::Run(CheckContext& ctx) {
     if (!src.ok()) return with(src.failure());
     auto dst = DeviceBuffer::Allocate(b.device, ctx.profile.hbm_bytes);
     if (!dst.ok()) return with(dst.failure());
-    auto counter = DeviceBuffer::Allocate(b.device, sizeof(unsigned long long));
+    auto counter = DeviceCounter::Create(b.device);
     if (!counter.ok()) return with(counter.failure());
     auto stream = Stream::Create(b.device);
     if (!stream.ok()) return with(stream.failure());

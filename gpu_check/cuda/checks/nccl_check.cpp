@@ -8,6 +8,7 @@
 
 #include "bandwidth.h"
 #include "cuda_status.h"
+#include "device_counter.h"
 #include "device_resources.h"
 #include "kernels/all_reduce_check.cuh"
 #include "measure_retry.h"
@@ -25,7 +26,7 @@ struct GpuBuffers {
   int rank = 0;
   DeviceBuffer send;
   DeviceBuffer recv;
-  DeviceBuffer counter;
+  DeviceCounter counter;
   Stream stream;
 };
 
@@ -73,20 +74,13 @@ class AllReduceRunner {
     }
     GC_RETURN_IF_ERROR(Launch(count, in_place));
     for (GpuBuffers& g : gpus_) {
-      CUDA_CHECK(cudaSetDevice(g.device));
-      CUDA_CHECK(cudaMemsetAsync(g.counter.get(), 0, sizeof(unsigned long long), g.stream.get()));
-      CUDA_CHECK(LaunchCountAllReduceErrors(g.recv.as<float>(), count, nranks, g.counter.as<unsigned long long>(),
-                                            g.stream.get()));
-    }
-    std::vector<unsigned long long> wrong(gpus_.size(), 0);
-    for (std::size_t i = 0; i < gpus_.size(); ++i) {
-      CUDA_CHECK(cudaSetDevice(gpus_[i].device));
-      CUDA_CHECK(cudaMemcpyAsync(&wrong[i], gpus_[i].counter.get(), sizeof(unsigned long long),
-                                 cudaMemcpyDeviceToHost, gpus_[i].stream.get()));
+      GC_RETURN_IF_ERROR(g.counter.Reset(g.stream.get()));
+      CUDA_CHECK(LaunchCountAllReduceErrors(g.recv.as<float>(), count, nranks, g.counter.device_ptr(), g.stream.get()));
+      GC_RETURN_IF_ERROR(g.counter.ReadAsync(g.stream.get()));
     }
     GC_RETURN_IF_ERROR(group_.WaitStreams(streams_, ctx_.deadline, "all_reduce check"));
     std::uint64_t total = 0;
-    for (unsigned long long w : wrong) total += w;
+    for (const GpuBuffers& g : gpus_) total += g.counter.value();
     return total;
   }
 
@@ -146,14 +140,18 @@ Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
     devices.push_back(g.device);
     GC_ASSIGN_OR_RETURN(g.send, DeviceBuffer::Allocate(g.device, sizes.back()));
     GC_ASSIGN_OR_RETURN(g.recv, DeviceBuffer::Allocate(g.device, sizes.back()));
-    GC_ASSIGN_OR_RETURN(g.counter, DeviceBuffer::Allocate(g.device, sizeof(unsigned long long)));
+    GC_ASSIGN_OR_RETURN(g.counter, DeviceCounter::Create(g.device));
     GC_ASSIGN_OR_RETURN(g.stream, Stream::Create(g.device));
   }
 
+  // Across nodes the earlier tests end at different times, so the bootstrap
+  // waits for the slowest node for as long as the phase allows.
   const Deadline init_deadline =
-      std::min(ctx.deadline, std::chrono::steady_clock::now() +
-                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     std::chrono::duration<double>(ctx.profile.nccl_init_deadline_s)));
+      ctx.multi_node.world_size > 1
+          ? ctx.deadline
+          : std::min(ctx.deadline, std::chrono::steady_clock::now() +
+                                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                           std::chrono::duration<double>(ctx.profile.nccl_init_deadline_s)));
   auto group = NcclCommGroup::Init(devices, nranks, first_rank, init_deadline, ctx.comms);
   if (!group.ok()) {
     return group.failure().WithContext(fmt::format("{} ranks, this node's first rank {}", nranks, first_rank));

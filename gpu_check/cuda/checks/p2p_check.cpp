@@ -4,6 +4,7 @@
 
 #include "copy_timer.h"
 #include "cuda_status.h"
+#include "device_counter.h"
 #include "device_resources.h"
 #include "kernels/pattern_kernels.cuh"
 #include "measure_retry.h"
@@ -16,7 +17,7 @@ struct GpuBuffers {
   int device = 0;
   DeviceBuffer src;  // PatternWord(i, SeedOf(device))
   DeviceBuffer dst;  // receives from one peer at a time
-  DeviceBuffer counter;
+  DeviceCounter counter;
   Stream stream;
 };
 
@@ -39,14 +40,12 @@ TimedCopy CopyOf(GpuBuffers& from, GpuBuffers& to) {
 
 /// Words in `to.dst` that are not what `from` sent.
 Result<std::uint64_t> Verify(GpuBuffers& from, GpuBuffers& to, const CheckContext& ctx) {
-  CUDA_CHECK(cudaSetDevice(to.device));
-  CUDA_CHECK(cudaMemsetAsync(to.counter.get(), 0, sizeof(unsigned long long), to.stream.get()));
+  GC_RETURN_IF_ERROR(to.counter.Reset(to.stream.get()));
   CUDA_CHECK(LaunchCountPatternMismatches(to.dst.as<std::uint32_t>(), to.dst.bytes() / 4, SeedOf(from.device),
-                                          to.counter.as<unsigned long long>(), to.stream.get()));
-  unsigned long long wrong = 0;
-  CUDA_CHECK(cudaMemcpyAsync(&wrong, to.counter.get(), sizeof(wrong), cudaMemcpyDeviceToHost, to.stream.get()));
+                                          to.counter.device_ptr(), to.stream.get()));
+  GC_RETURN_IF_ERROR(to.counter.ReadAsync(to.stream.get()));
   GC_RETURN_IF_ERROR(WaitForStreams({to.stream.get()}, ctx.deadline, "p2p verification"));
-  return static_cast<std::uint64_t>(wrong);
+  return to.counter.value();
 }
 
 Result<Series> Unidirectional(GpuBuffers& from, GpuBuffers& to, CopyTimer& timer, const CheckContext& ctx) {
@@ -105,7 +104,7 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
     b.device = ctx.gpus[i].index;
     GC_ASSIGN_OR_RETURN(b.src, DeviceBuffer::Allocate(b.device, ctx.profile.p2p_bytes));
     GC_ASSIGN_OR_RETURN(b.dst, DeviceBuffer::Allocate(b.device, ctx.profile.p2p_bytes));
-    GC_ASSIGN_OR_RETURN(b.counter, DeviceBuffer::Allocate(b.device, sizeof(unsigned long long)));
+    GC_ASSIGN_OR_RETURN(b.counter, DeviceCounter::Create(b.device));
     GC_ASSIGN_OR_RETURN(b.stream, Stream::Create(b.device));
     CUDA_CHECK(LaunchFillPattern(b.src.as<std::uint32_t>(), b.src.bytes() / 4, SeedOf(b.device), b.stream.get()));
     for (std::size_t j = 0; j < n; ++j) {

@@ -7,6 +7,7 @@
 #include "copy_timer.h"
 #include "cpu_affinity.h"
 #include "cuda_status.h"
+#include "device_counter.h"
 #include "device_resources.h"
 #include "kernels/pattern.cuh"
 #include "kernels/pattern_kernels.cuh"
@@ -22,7 +23,7 @@ struct GpuBuffers {
   int device = 0;
   PinnedBuffer host;
   DeviceBuffer dev;
-  DeviceBuffer counter;
+  DeviceCounter counter;
   Stream stream;
 };
 
@@ -72,14 +73,12 @@ Result<std::uint64_t> Verify(GpuBuffers& b, Direction d, const CheckContext& ctx
   if (d == Direction::kDeviceToHost) {
     return CountHostMismatches(b.host.as<std::uint32_t>(), b.host.bytes() / 4, DeviceSeed(b.device));
   }
-  CUDA_CHECK(cudaSetDevice(b.device));
-  CUDA_CHECK(cudaMemsetAsync(b.counter.get(), 0, sizeof(unsigned long long), b.stream.get()));
+  GC_RETURN_IF_ERROR(b.counter.Reset(b.stream.get()));
   CUDA_CHECK(LaunchCountPatternMismatches(b.dev.as<std::uint32_t>(), b.dev.bytes() / 4, HostSeed(b.device),
-                                          b.counter.as<unsigned long long>(), b.stream.get()));
-  unsigned long long wrong = 0;
-  CUDA_CHECK(cudaMemcpyAsync(&wrong, b.counter.get(), sizeof(wrong), cudaMemcpyDeviceToHost, b.stream.get()));
+                                          b.counter.device_ptr(), b.stream.get()));
+  GC_RETURN_IF_ERROR(b.counter.ReadAsync(b.stream.get()));
   GC_RETURN_IF_ERROR(WaitForStreams({b.stream.get()}, ctx.deadline, "pcie verification"));
-  return static_cast<std::uint64_t>(wrong);
+  return b.counter.value();
 }
 
 /// Measures `gpus` together in one direction and returns a series per GPU.
@@ -145,7 +144,7 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
     auto dev = DeviceBuffer::Allocate(b.device, ctx.profile.pcie_bytes);
     if (!dev.ok()) return dev.failure().WithContext(fmt::format("gpu {}", b.device));
     b.dev = std::move(*dev);
-    GC_ASSIGN_OR_RETURN(b.counter, DeviceBuffer::Allocate(b.device, sizeof(unsigned long long)));
+    GC_ASSIGN_OR_RETURN(b.counter, DeviceCounter::Create(b.device));
     GC_ASSIGN_OR_RETURN(b.stream, Stream::Create(b.device));
   }
   GC_ASSIGN_OR_RETURN(CopyTimer timer, CopyTimer::Create());

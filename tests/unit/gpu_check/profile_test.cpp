@@ -13,7 +13,7 @@ TEST_CASE("GetProfile: quick fits in the 60 s budget, full measures more") {
   REQUIRE(full.ok());
   // The deadlines are upper bounds; their sum is what a wedged run could take.
   const double quick_worst = std::accumulate(quick->phase_deadline_s.begin(), quick->phase_deadline_s.end(), 0.0);
-  CHECK(quick_worst <= 150);
+  CHECK(quick_worst <= 180);  // even a wedged quick run ends within 3 minutes
   CHECK(full->samples > quick->samples);
   CHECK(full->nccl_bytes.back() > quick->nccl_bytes.back());
   CHECK(quick->max_retries == 2);
