@@ -109,3 +109,27 @@ TEST_CASE("ReadCheckResult: figures and suspects come through a failing summary"
 }
 
 }  // namespace llm
+
+namespace llm {
+
+// gpu_check's golden termination summary is the writer's real output for a
+// fixed run (kept current by its golden test): reading it here ties the two.
+TEST_CASE("ReadCheckResult: reads gpu_check's golden termination summary") {
+  std::ifstream in(std::string(LLM_TESTDATA_DIR) + "/gpu_check/termination_summary.json");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const CheckOutcome o = ReadCheckResult({{"exitCode", 1}, {"reason", "Error"}, {"message", text.str()}});
+  CHECK(o.verdict == Verdict::kFail);
+  CHECK(o.reason == "pcie: gpu 1 h2d: 40.3 GB/s is below the floor of 45.0 GB/s");
+  CHECK(o.model == "H100-SXM");
+  CHECK(o.gpu_count == 2);
+  CHECK(o.suspect_gpus == std::vector<int>{1});
+  CHECK(o.bandwidth.hbm == doctest::Approx(2950.0));
+  CHECK(o.bandwidth.h2d == doctest::Approx(40.3));
+  CHECK(o.bandwidth.d2h == doctest::Approx(54.0));
+  CHECK(o.bandwidth.p2p_min == doctest::Approx(380.0));
+  CHECK(o.bandwidth.allreduce_busbw == doctest::Approx(306.8));
+}
+
+}  // namespace llm
