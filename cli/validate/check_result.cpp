@@ -1,0 +1,75 @@
+#include "validate/check_result.h"
+
+#include <fmt/format.h>
+
+#include "termination_summary.h"
+#include "validate/object_fields.h"
+
+namespace llm {
+namespace {
+
+std::optional<double> Metric(const gpu_check::TerminationSummary& s, std::string_view key) {
+  const auto it = s.worst.find(std::string(key));
+  if (it == s.worst.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<TimePoint> Time(const nlohmann::json& obj, const char* key) {
+  const nlohmann::json& value = At(obj, key);
+  if (!value.is_string()) return std::nullopt;
+  return ParseRfc3339(value.get<std::string>());
+}
+
+}  // namespace
+
+CheckOutcome ReadCheckResult(const nlohmann::json& terminated) {
+  CheckOutcome out;
+  out.exit_code = static_cast<int>(Int(At(terminated, "exitCode"), 0));
+  out.started_at = Time(terminated, "startedAt");
+  out.finished_at = Time(terminated, "finishedAt");
+  const std::string message = Str(At(terminated, "message"));
+  auto parsed = gpu_check::ParseTerminationSummary(message);
+  if (!parsed.ok()) {
+    const std::string kubelet_reason = Str(At(terminated, "reason"));
+    const bool telling = !kubelet_reason.empty() && kubelet_reason != "Error" && kubelet_reason != "Completed";
+    out.verdict = Verdict::kError;
+    out.reason = telling ? fmt::format("pod ended without a result (exit code {}, {})", out.exit_code, kubelet_reason)
+                         : fmt::format("pod ended without a result (exit code {})", out.exit_code);
+    return out;
+  }
+  const gpu_check::TerminationSummary& s = parsed.value();
+  out.model = s.model;
+  out.gpu_count = s.gpu_count;
+  out.suspect_gpus = s.suspect_gpus;
+  out.bandwidth.hbm = Metric(s, "hbm_copy");
+  out.bandwidth.h2d = Metric(s, "h2d");
+  out.bandwidth.d2h = Metric(s, "d2h");
+  out.bandwidth.p2p_min = Metric(s, "p2p_unidir");
+  // One run reports one of the two: NCCL either chose NVLS or it did not.
+  out.bandwidth.allreduce_busbw = Metric(s, "nccl_busbw");
+  if (!out.bandwidth.allreduce_busbw) out.bandwidth.allreduce_busbw = Metric(s, "nccl_busbw_nvls");
+
+  if (out.exit_code == kCheckExitUsage || s.exit_code == kCheckExitUsage) {
+    out.verdict = Verdict::kError;
+    out.reason = fmt::format("self-test usage error (exit code 64): {}", s.reason);
+    return out;
+  }
+  const bool judged_bad = s.status == gpu_check::TestStatus::kFail || (out.exit_code >= 1 && out.exit_code <= 5);
+  if (judged_bad) {
+    out.verdict = Verdict::kFail;
+    const int code = out.exit_code != 0 ? out.exit_code : s.exit_code;
+    out.reason = !s.reason.empty() ? s.reason
+                                   : fmt::format("self-test failed (exit code {}{}{})", code,
+                                                 s.exit_reason.empty() ? "" : ", ", s.exit_reason);
+    return out;
+  }
+  if (out.exit_code == 0 && s.status == gpu_check::TestStatus::kPass && !s.partial) {
+    out.verdict = Verdict::kPass;
+    return out;
+  }
+  out.verdict = Verdict::kError;
+  out.reason = fmt::format("self-test stopped before it finished (exit code {})", out.exit_code);
+  return out;
+}
+
+}  // namespace llm

@@ -1,0 +1,26 @@
+// Durations as kubectl's flags take them (Go's time.ParseDuration: 30s, 5m,
+// 1h30m, 1.5h), plus "d" for days because validity periods are counted in days.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace llm {
+
+using Seconds = std::chrono::seconds;
+
+/// Parses `text` for the flag named `flag` (used in the error). A bare "0" is
+/// zero; any other number needs a unit. Fractions are allowed ("1.5h"); the
+/// result is rounded down to whole seconds. Errors are kUsage and name the flag.
+Result<Seconds> ParseDuration(std::string_view text, std::string_view flag);
+
+/// Go's Duration.String shape for whole seconds: "45s", "5m0s", "1h2m3s".
+std::string FormatDuration(Seconds d);
+
+/// Short, human form for tables (kubectl's AGE column style): "45s", "5m3s", "2h5m", "3d4h".
+std::string FormatShortDuration(Seconds d);
+
+}  // namespace llm

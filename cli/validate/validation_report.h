@@ -1,0 +1,58 @@
+// NodeValidationReport: what validate-nodes prints (a table for people, a
+// stable kubectl-llm.dev/v1alpha1 document for scripts, schema in README.md)
+// and the exit code it earns.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "validate/node_result.h"
+#include "validate/node_selection.h"
+#include "validate/validate_options.h"
+#include "util/error.h"
+
+namespace llm {
+
+/// Exit codes of validate-nodes. 2 is root_command.h's kExitUsage.
+inline constexpr int kValidateExitAllPassed = 0;    ///< every tested node passed
+inline constexpr int kValidateExitNodesFailed = 1;  ///< some tested node has verdict fail or error
+inline constexpr int kValidateExitUsage = 2;        ///< bad flags or arguments
+inline constexpr int kValidateExitNotRun = 3;       ///< could not run: connection, auth or API errors
+
+struct NodeValidationReport {
+  std::string profile;
+  std::string image;
+  std::string tool_version;
+  TimePoint started_at;
+  TimePoint finished_at;
+  bool dry_run = false;
+  bool recorded = false;      ///< --record patches were applied
+  bool tainted = false;       ///< --taint-failed patches were applied
+  std::vector<NodeResult> results;   ///< tested nodes, in test order
+  std::vector<SkippedNode> skipped;  ///< with reasons
+};
+
+/// Copies each tested node's product from the selection (the run does not know it).
+void AddProducts(const NodeSelection& selection, std::vector<NodeResult>& results);
+
+/// 0 when every tested node passed (also when none was tested: the skipped
+/// list says why), else 1.
+int ReportExitCode(const NodeValidationReport& report);
+
+/// The exit code for an error that stopped the command: 2 for usage errors,
+/// 3 for everything else, so scripts tell "bad nodes" (1) from "could not check" (3).
+int ValidateNodesExitCodeForError(const Error& error);
+
+nlohmann::ordered_json ReportJson(const NodeValidationReport& report);
+
+/// NODE PRODUCT VERDICT HBM H2D D2H P2P MIN ALLREDUCE BUSBW DURATION REASON,
+/// GB/s with one decimal, "-" for figures not measured; skipped nodes follow
+/// with verdict "skipped". Columns are padded like kubectl's (three spaces).
+std::string FormatReportTable(const NodeValidationReport& report);
+
+/// table, JSON (two-space indent) or YAML, each ending in a newline.
+std::string FormatReport(const NodeValidationReport& report, ReportFormat format);
+
+}  // namespace llm

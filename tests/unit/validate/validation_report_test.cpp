@@ -1,0 +1,100 @@
+#include "validate/validation_report.h"
+
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+namespace llm {
+namespace {
+
+const TimePoint kStart = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28T12:00:00Z
+
+NodeValidationReport Sample() {
+  NodeValidationReport report;
+  report.profile = "quick";
+  report.image = "ghcr.io/kubectl-llm/llm-gpu-check:0.1.0";
+  report.tool_version = "0.1.0";
+  report.started_at = kStart;
+  report.finished_at = kStart + std::chrono::seconds(200);
+  NodeResult a;
+  a.node = "gpu-a";
+  a.pod = "gpu-check-r1-gpu-a";
+  a.verdict = Verdict::kPass;
+  a.exit_code = 0;
+  a.started_at = kStart + std::chrono::seconds(5);
+  a.finished_at = kStart + std::chrono::seconds(98);
+  a.bandwidth = {2874.44, 51.96, 53.21, 372.08, 478.25};
+  a.gpu_count = 8;
+  a.model = "H100-SXM-80GB";
+  NodeResult b;
+  b.node = "gpu-b";
+  b.pod = "gpu-check-r1-gpu-b";
+  b.verdict = Verdict::kError;
+  b.reason = "timed out after 10m0s";
+  b.started_at = kStart;
+  b.finished_at = kStart + std::chrono::seconds(600);
+  report.results = {a, b};
+  report.skipped = {{"gpu-c", "NVIDIA-A100-SXM4-80GB", "cordoned (spec.unschedulable)"}};
+  NodeSelection selection;
+  selection.to_test = {{"gpu-a", "NVIDIA-H100-80GB-HBM3", 8}, {"gpu-b", "", 8}};
+  AddProducts(selection, report.results);
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("FormatReportTable: kubectl-style columns, GB/s with one decimal, skipped nodes last") {
+  CHECK(FormatReportTable(Sample()) ==
+        "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   DURATION   REASON\n"
+        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             1m33s\n"
+        "gpu-b   -                       error     -        -      -      -         -                 10m        timed out after 10m0s\n"
+        "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -          cordoned (spec.unschedulable)\n");
+}
+
+TEST_CASE("ReportJson: the NodeValidationReport shape documented in README.md") {
+  const nlohmann::ordered_json j = ReportJson(Sample());
+  CHECK(j["apiVersion"] == "kubectl-llm.dev/v1alpha1");
+  CHECK(j["kind"] == "NodeValidationReport");
+  CHECK(j["metadata"]["creationTimestamp"] == "2026-11-28T12:03:20Z");
+  CHECK(j["spec"].dump() ==
+        R"({"profile":"quick","image":"ghcr.io/kubectl-llm/llm-gpu-check:0.1.0","toolVersion":"0.1.0","dryRun":false,"record":false,"taintFailed":false})");
+  CHECK(j["status"]["summary"].dump() == R"({"tested":2,"passed":1,"failed":0,"errors":1,"skipped":1})");
+  CHECK(j["status"]["nodes"][0].dump() ==
+        R"({"name":"gpu-a","product":"NVIDIA-H100-80GB-HBM3","verdict":"pass","reason":"","pod":"gpu-check-r1-gpu-a",)"
+        R"("exitCode":0,"model":"H100-SXM-80GB","gpuCount":8,"startedAt":"2026-11-28T12:00:05Z",)"
+        R"("finishedAt":"2026-11-28T12:01:38Z","durationSeconds":93,"bandwidthGBps":{"hbm":2874.4,"h2d":52.0,)"
+        R"("d2h":53.2,"p2pMin":372.1,"allReduceBusBw":478.3},"suspectGpus":[]})");
+  CHECK(j["status"]["nodes"][1]["exitCode"].is_null());
+  CHECK(j["status"]["nodes"][1]["bandwidthGBps"]["hbm"].is_null());
+  CHECK(j["status"]["skipped"].dump() ==
+        R"js([{"name":"gpu-c","product":"NVIDIA-A100-SXM4-80GB","reason":"cordoned (spec.unschedulable)"}])js");
+}
+
+TEST_CASE("FormatReport: JSON and YAML carry the same document") {
+  const NodeValidationReport report = Sample();
+  const std::string json = FormatReport(report, ReportFormat::kJson);
+  CHECK(json.back() == '\n');
+  CHECK(nlohmann::ordered_json::parse(json) == ReportJson(report));
+  const YAML::Node yaml = YAML::Load(FormatReport(report, ReportFormat::kYaml));
+  CHECK(yaml["kind"].as<std::string>() == "NodeValidationReport");
+  CHECK(yaml["status"]["nodes"][0]["bandwidthGBps"]["hbm"].as<double>() == doctest::Approx(2874.4));
+  CHECK(yaml["status"]["nodes"][1]["reason"].as<std::string>() == "timed out after 10m0s");
+  CHECK(yaml["status"]["nodes"][1]["exitCode"].IsNull());
+  CHECK(yaml["spec"]["toolVersion"].as<std::string>() == "0.1.0");  // a string even when it looks like a number
+  CHECK(yaml["spec"]["toolVersion"].Tag() == "!");                   // quoted in the text
+}
+
+TEST_CASE("Exit codes: 0 all tested passed, 1 otherwise, 2 usage, 3 could not run") {
+  NodeValidationReport report = Sample();
+  CHECK(ReportExitCode(report) == 1);
+  report.results[1].verdict = Verdict::kPass;
+  CHECK(ReportExitCode(report) == 0);
+  report.results[0].verdict = Verdict::kFail;
+  CHECK(ReportExitCode(report) == 1);
+  report.results.clear();  // everything skipped: nothing failed; the skipped list says why
+  CHECK(ReportExitCode(report) == 0);
+  CHECK(ValidateNodesExitCodeForError(Error(ErrorKind::kUsage, "x")) == 2);
+  CHECK(ValidateNodesExitCodeForError(Error(ErrorKind::kConnection, "x")) == 3);
+  CHECK(ValidateNodesExitCodeForError(Error(ErrorKind::kForbidden, "x")) == 3);
+}
+
+}  // namespace llm
