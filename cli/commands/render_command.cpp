@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "render/workload.h"
 
@@ -56,8 +57,11 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
 
 Status ValidateRenderOptions(const RenderOptions& options) {
   LLM_RETURN_IF_ERROR(ParseManifestFormat(options.output));
-  if (options.request.namespace_ && options.request.namespace_->empty()) {
-    return Error(ErrorKind::kUsage, "--namespace must not be empty");
+  if (options.request.namespace_ && !IsDns1123Label(*options.request.namespace_)) {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--namespace: '{}' must be a DNS-1123 label (lower-case letters, digits and '-', "
+                             "at most 63 characters)",
+                             *options.request.namespace_));
   }
   return Ok();
 }

@@ -62,9 +62,11 @@ RenderPlan ServeView(const ServeConfig& c) {
   RenderPlan plan;
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
-  Pairs object_labels = StandardLabels(c.meta);
-  if (c.queue) object_labels.emplace_back("kueue.x-k8s.io/queue-name", *c.queue);
-  view.set("objectLabels", ViewPairs(object_labels));
+  view.set("objectLabels", ViewPairs(StandardLabels(c.meta)));
+  // Kueue admits the workload object; its queue label goes there only.
+  Pairs workload_labels = StandardLabels(c.meta);
+  if (c.queue) workload_labels.emplace_back("kueue.x-k8s.io/queue-name", *c.queue);
+  view.set("workload", ViewData("objectLabels", ViewPairs(workload_labels)));
   view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
   view.set("hasReplicas", !c.autoscale.has_value());
   view.set("replicas", ViewInt(c.replicas));

@@ -111,9 +111,11 @@ Result<RenderPlan> PlanTrain(const WorkloadRequest& r) {
   RenderPlan plan;
   ViewData& view = plan.view;
   AddMetaView(meta, view);
-  auto object_labels = StandardLabels(meta);
-  if (queue) object_labels.emplace_back("kueue.x-k8s.io/queue-name", *queue);
-  view.set("objectLabels", ViewPairs(object_labels));
+  view.set("objectLabels", ViewPairs(StandardLabels(meta)));
+  // Kueue admits the workload object; its queue label goes there only.
+  auto workload_labels = StandardLabels(meta);
+  if (queue) workload_labels.emplace_back("kueue.x-k8s.io/queue-name", *queue);
+  view.set("workload", ViewData("objectLabels", ViewPairs(workload_labels)));
   view.set("podLabels", ViewPairs(StandardLabels(meta)));
   std::vector<std::pair<std::string, std::string>> annotations;
   if (topology) annotations.emplace_back("alpha.jobset.sigs.k8s.io/exclusive-topology", *topology);
