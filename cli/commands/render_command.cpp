@@ -25,7 +25,13 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   cmd->footer(kRenderFooter);
   cmd->add_option("NAME", options->request.name, "Name of the workload (app.kubernetes.io/instance)")->required();
   if (workload.takes_trailing_command) {
-    cmd->add_option("COMMAND", options->request.trailing, "The command to run, after '--'");
+    // Not a vector positional: CLI11 splits a word like "[a,b]" given to one
+    // into "a" and "b". The first word takes a one-word positional (so CLI11
+    // keeps "--" here), the others come back as leftovers, in order.
+    cmd->add_option("COMMAND", options->first_command_word, "The command to run, after '--'")
+        ->allow_extra_args(false);
+    cmd->allow_extras();
+    cmd->fallthrough(false);  // leftovers stay here instead of going to `render`
   }
   cmd->add_option("-o,--output", options->output, "Output format: yaml (default) or json (a v1 List)");
   cmd->add_option("-n,--namespace", options->request.namespace_, "Namespace written into the manifests");
@@ -48,7 +54,17 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   cmd->callback([options, cmd, &ctx] {
     // Flags not given leave empty lists behind; drop them so lower layers keep their values.
     std::erase_if(options->request.flags, [](const auto& kv) { return kv.second.empty(); });
-    (void)cmd;
+    if (cmd->get_allow_extras()) {
+      const std::vector<std::string> rest = cmd->remaining();
+      if (!rest.empty() && rest.front() != "--") {
+        ctx.Finish(Error(ErrorKind::kUsage, fmt::format("unknown flag or argument '{}'; the command goes after '--'",
+                                                        rest.front())));
+        return;
+      }
+      options->request.trailing.clear();
+      if (options->first_command_word) options->request.trailing.push_back(*options->first_command_word);
+      if (!rest.empty()) options->request.trailing.insert(options->request.trailing.end(), rest.begin() + 1, rest.end());
+    }
     ctx.Finish(RunRender(*options, ctx.streams));
   });
 }

@@ -16,6 +16,7 @@ struct RenderOptions {
   RenderRequest request;
   std::string output;                  ///< -o: "" (yaml), yaml, json
   std::optional<std::string> templates_dir;  ///< --templates DIR
+  std::optional<std::string> first_command_word;  ///< train: the first word after "--"
 };
 
 Status ValidateRenderOptions(const RenderOptions& options);

@@ -47,7 +47,7 @@ Result<RenderPlan> PlanGpuCheck(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(std::optional<long long> deadline, v.Int("activeDeadline", 30, 86400));
   std::optional<std::string> node = v.String("node");
   if (node) LLM_RETURN_IF_ERROR(CheckObjectName(*node, v.Origin("node")));
-  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, SingleLine(v, "image"));
+  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, ImageReference(v, "image"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> shm, Quantity(v, "shmSize", "8Gi"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> cpu, Quantity(v, "cpu", "4"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> memory, Quantity(v, "memory", "16Gi"));

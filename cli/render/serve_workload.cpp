@@ -202,11 +202,8 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   c.launch.model = model.first;
   c.model_is_path = model.second;
   if (c.model_is_path) c.launch.served_model_name = r.name;
-  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, SingleLine(v, "image"));
+  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, ImageReference(v, "image"));
   c.image = image.value_or(std::string(c.engine->default_image));
-  if (c.image.find(' ') != std::string::npos) {
-    return Usage(fmt::format("{}: an image reference has no spaces, got '{}'", v.Origin("image"), c.image));
-  }
   c.launch.user_args = v.List("args");
 
   ViewData user_env = ViewList();

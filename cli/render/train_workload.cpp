@@ -82,7 +82,7 @@ Result<RenderPlan> PlanTrain(const WorkloadRequest& r) {
                              : CheckWorkloadName(r.name, 1 + index_digits, "the Indexed Job appends '-<index>'"));
   WorkloadMeta meta{r.name, r.namespace_, "torchrun", "train"};
 
-  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, SingleLine(v, "image"));
+  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, ImageReference(v, "image"));
   if (!image) return Usage("--image is required: the training image (e.g. nvcr.io/nvidia/pytorch:25.01-py3)");
   std::vector<std::string> command = r.trailing.empty() ? v.List("command") : r.trailing;
   if (command.empty()) return Usage("train needs the command to run after '--' (e.g. -- torchrun train.py)");

@@ -1,6 +1,7 @@
 #include "render/workload_common.h"
 
 #include <algorithm>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -184,6 +185,17 @@ Result<std::optional<std::string>> Quantity(const Values& values, std::string_vi
   std::optional<std::string> text = values.String(key);
   if (!text) return fallback;
   LLM_RETURN_IF_ERROR(CheckPositiveQuantity(*text, values.Origin(key)));
+  return text;
+}
+
+Result<std::optional<std::string>> ImageReference(const Values& values, std::string_view key) {
+  std::optional<std::string> text = values.String(key);
+  if (!text) return text;
+  static const std::regex kImage(R"(^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,1023}$)");
+  if (!std::regex_match(*text, kImage)) {
+    return Usage(fmt::format("{}: '{}' is not an image reference ([registry/]repository[:tag][@digest])",
+                             values.Origin(key), *text));
+  }
   return text;
 }
 

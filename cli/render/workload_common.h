@@ -68,6 +68,10 @@ struct VolumeClaimMount {
 };
 Result<std::optional<VolumeClaimMount>> ClaimMount(const Values& values, std::string_view key);
 
+/// A container image reference ([registry/]repository[:tag][@digest]): the
+/// characters of the reference grammar only, starting with a letter or digit.
+Result<std::optional<std::string>> ImageReference(const Values& values, std::string_view key);
+
 /// A positive quantity, or nullopt when unset; `fallback` when unset and given.
 Result<std::optional<std::string>> Quantity(const Values& values, std::string_view key,
                                             std::optional<std::string> fallback = std::nullopt);

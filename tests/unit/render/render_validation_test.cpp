@@ -78,7 +78,7 @@ TEST_CASE("render serve refuses bad values") {
       {Serve({"--queue", "team a"}), "--queue: the value 'team a'"},
       {Serve({"--priority-class", "High"}), "--priority-class: 'High' is not a valid object name"},
       {Serve({"--image-pull-secret", "a_b"}), "--image-pull-secret: 'a_b' is not a valid object name"},
-      {Serve({"--image", "a b"}), "--image: an image reference has no spaces"},
+      {Serve({"--image", "a b"}), "--image: 'a b' is not an image reference"},
       {Serve({"--gpu-product", "NVIDIA H100"}), "--gpu-product: the value 'NVIDIA H100'"},
       {{"render", "serve", "chat", "--model", "/models/x"}, "a model path needs --model-cache-pvc"},
       {{"render", "serve", "chat", "--model", "/etc/passwd", "--model-cache-pvc", "m"}, "must lie under /models"},
