@@ -36,11 +36,11 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   cmd->add_option("-o,--output", options->output, "Output format: yaml (default) or json (a v1 List)");
   cmd->add_option("-n,--namespace", options->request.namespace_, "Namespace written into the manifests");
   cmd->add_option("-f,--values", options->request.value_files, "Values file (repeatable; later files win)")
-      ->expected(1)->allow_extra_args(false);
+      ->allow_extra_args(false);
   cmd->add_option("--set", options->request.set_values, "Set a value: KEY=VALUE, MAP.KEY=VALUE, LIST[N]=VALUE")
-      ->expected(1)->allow_extra_args(false);
+      ->allow_extra_args(false);
   cmd->add_option("--patch", options->request.patches, "KIND/NAME=FILE: JSON Patch or Merge Patch for one object")
-      ->expected(1)->allow_extra_args(false);
+      ->allow_extra_args(false);
   cmd->add_option("--templates", options->templates_dir, "Directory replacing the built-in templates");
   cmd->add_option("--backend", options->request.backend,
                   workload.name == "serve"   ? "deployment or leaderworkerset (default: by --nodes)"
@@ -49,7 +49,7 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   for (const ValueSpec& spec : workload.values) {
     if (spec.flag.empty()) continue;
     std::vector<std::string>& target = options->request.flags[std::string(spec.key)];
-    cmd->add_option(std::string(spec.flag), target, std::string(spec.help))->expected(1)->allow_extra_args(false);
+    cmd->add_option(std::string(spec.flag), target, std::string(spec.help))->allow_extra_args(false);
   }
   cmd->callback([options, cmd, &ctx] {
     // Flags not given leave empty lists behind; drop them so lower layers keep their values.

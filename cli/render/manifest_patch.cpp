@@ -49,9 +49,7 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
   }
   try {
     if (docs[0].is_array()) {
-      // nlohmann's JSON Patch works on its default json type.
-      const nlohmann::json patched = nlohmann::json::parse(object->dump()).patch(nlohmann::json::parse(docs[0].dump()));
-      *object = Json::parse(patched.dump());
+      *object = object->patch(docs[0]);
     } else {
       object->merge_patch(docs[0]);
     }
