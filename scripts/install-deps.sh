@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing kubectl-llm needs and is missing: the C++
+# libraries and tools from Debian packages. Idempotent; silent when all is there.
+# Go (>= 1.25, for the local control plane) must already be on PATH.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux
+  libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libfmt-dev
+  doctest-dev nlohmann-json3-dev libkainjow-mustache-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps.sh: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  ((EUID == 0)) || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+if ! command -v go >/dev/null 2>&1; then
+  for d in /usr/local/go/bin "$HOME/go/bin"; do [[ -x $d/go ]] && export PATH="$d:$PATH"; done
+fi
+command -v go >/dev/null 2>&1 || { echo "install-deps.sh: Go 1.25 or newer is needed to build the local control plane" >&2; exit 1; }

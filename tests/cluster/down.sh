@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Stops the control plane that up.sh started in $LLM_CLUSTER_DIR, ending only
+# its own processes (by the pids it recorded), and removes its etcd data.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+state=${LLM_CLUSTER_DIR:-${TMPDIR:-/tmp}/kubectl-llm-cluster}
+source "$here/lib.sh"
+[[ -d $state/pids ]] || { echo "down.sh: no cluster in $state" >&2; exit 0; }
+
+pids=()
+# Reverse start order: clients first, etcd last.
+for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  if pid=$(live_pid "$state/pids/$c.pid"); then
+    kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  fi
+done
+for _ in $(seq 1 50); do
+  alive=0
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+  ((alive)) || break
+  sleep 0.2
+done
+for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+rm -rf "$state/pids" "$state/etcd" "$state/ready"
+echo "down.sh: stopped the control plane in $state" >&2

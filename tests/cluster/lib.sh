@@ -1,0 +1,52 @@
+# Helpers shared by up.sh and down.sh (sourced, not run).
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_daemon NAME STATE_DIR PROGRAM ARGS...: runs PROGRAM in its own session,
+# detached from our stdin/stdout (so a caller such as ctest does not wait on it),
+# logging to STATE_DIR/logs/NAME.log, its pid in STATE_DIR/pids/NAME.pid.
+start_daemon() {
+  local name=$1 state=$2
+  shift 2
+  # fd 8 is up.sh's lock: the daemon must not hold it after up.sh ends.
+  setsid "$@" </dev/null >"$state/logs/$name.log" 2>&1 8>&- &
+  echo $! >"$state/pids/$name.pid"
+}
+
+# wait_until SECONDS WHAT COMMAND...: retries COMMAND until it succeeds.
+wait_until() {
+  local limit=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "up.sh: timed out after ${limit}s waiting for $what; logs in ${state:-?}/logs" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# The pid in FILE, if that process is alive and is the program named in the file name.
+live_pid() {
+  local file=$1 pid name
+  [[ -f $file ]] || return 1
+  pid=$(<"$file")
+  name=$(basename "$file" .pid)
+  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "/$name " || return 1
+  echo "$pid"
+}
+
+# True when every component of the cluster in STATE is alive and the API server is ready.
+cluster_running() {
+  local state=$1 c
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+    live_pid "$state/pids/$c.pid" >/dev/null || return 1
+  done
+  [[ -f $state/ready && -x $state/bin/kubectl ]] || return 1
+  "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" get --raw=/readyz --request-timeout=5s >/dev/null 2>&1
+}

@@ -1,0 +1,40 @@
+#include "integration/test_cluster.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace llm::testing {
+
+const TestCluster& TestCluster::Get() {
+  static const TestCluster cluster([] {
+    const char* dir = std::getenv("LLM_CLUSTER_DIR");
+    return std::string(dir != nullptr && *dir != '\0' ? dir : LLM_TEST_CLUSTER_DIR);
+  }());
+  return cluster;
+}
+
+std::string TestCluster::Server() const {
+  std::ifstream in(dir_ + "/server");
+  std::string server;
+  std::getline(in, server);
+  return server;
+}
+
+CommandOutput TestCluster::Kubectl(const std::string& user, const std::vector<std::string>& args,
+                                   const std::string& input) const {
+  std::vector<std::string> argv = {dir_ + "/bin/kubectl", "--kubeconfig=" + Kubeconfig(user)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, {}, input);
+}
+
+CommandOutput TestCluster::Plugin(const std::string& user, const std::vector<std::string>& args,
+                                  const std::string& input) const {
+  std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // KUBECONFIG rather than --kubeconfig, so tests also exercise the environment lookup.
+  return RunCommand(argv, {"KUBECONFIG=" + Kubeconfig(user), "KUBECACHEDIR=" + dir_ + "/kube-cache"},
+                    input);
+}
+
+}  // namespace llm::testing

@@ -1,0 +1,35 @@
+// TestCluster: the local control plane CTest started for this run (fixture
+// "cluster", tests/cluster/up.sh), and the kubeconfigs it wrote.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "integration/run_command.h"
+
+namespace llm::testing {
+
+class TestCluster {
+ public:
+  /// The cluster in LLM_CLUSTER_DIR, else the one CMake configured for the tests.
+  static const TestCluster& Get();
+
+  const std::string& dir() const { return dir_; }
+  /// "admin" (client certificate), "dev" (ServiceAccount token, team-a only) or
+  /// "exec" (exec credential plugin).
+  std::string Kubeconfig(const std::string& user) const { return dir_ + "/" + user + ".kubeconfig"; }
+  std::string Server() const;
+
+  /// Runs the cluster's own kubectl as `user`.
+  CommandOutput Kubectl(const std::string& user, const std::vector<std::string>& args,
+                        const std::string& input = "") const;
+  /// Runs the kubectl-llm binary under test as `user`.
+  CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args,
+                       const std::string& input = "") const;
+
+ private:
+  explicit TestCluster(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+};
+
+}  // namespace llm::testing
