@@ -2,6 +2,7 @@
 // Several nodes per replica: LeaderWorkerSet + Service on the leaders. Plus,
 // when asked: model-cache PVC, PodDisruptionBudget, HPA or KEDA ScaledObject.
 #include <array>
+#include <cctype>
 #include <regex>
 
 #include <fmt/format.h>
@@ -99,6 +100,18 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
   return std::optional<ServeAutoscale>(a);
 }
 
+/// [ORG/]NAME, each part 1-96 characters of [A-Za-z0-9._-] starting with a letter or digit.
+bool IsHuggingFaceId(std::string_view id) {
+  const auto part_ok = [](std::string_view p) {
+    return !p.empty() && p.size() <= 96 && std::isalnum(static_cast<unsigned char>(p.front())) &&
+           p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+               std::string_view::npos;
+  };
+  const size_t slash = id.find('/');
+  if (slash == std::string_view::npos) return part_ok(id);
+  return part_ok(id.substr(0, slash)) && part_ok(id.substr(slash + 1));
+}
+
 /// A Hugging Face id (org/name) or an absolute path inside the model cache.
 Result<std::pair<std::string, bool>> ParseModel(const Values& v, bool has_cache) {
   std::optional<std::string> model = v.String("model");
@@ -113,8 +126,7 @@ Result<std::pair<std::string, bool>> ParseModel(const Values& v, bool has_cache)
     if (!has_cache) return Usage(fmt::format("{}: a model path needs --model-cache-pvc to mount {}", v.Origin("model"), kModelMount));
     return std::pair<std::string, bool>(*model, true);
   }
-  static const std::regex kHfId(R"(^([A-Za-z0-9][A-Za-z0-9._-]{0,95}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}$)");
-  if (!std::regex_match(*model, kHfId)) {
+  if (!IsHuggingFaceId(*model)) {
     return Usage(fmt::format("{}: '{}' is not a Hugging Face model id (ORG/NAME of letters, digits, '.', '_', "
                              "'-') nor a path under {}",
                              v.Origin("model"), *model, kModelMount));

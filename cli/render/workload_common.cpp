@@ -1,7 +1,7 @@
 #include "render/workload_common.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -191,8 +191,10 @@ Result<std::optional<std::string>> Quantity(const Values& values, std::string_vi
 Result<std::optional<std::string>> ImageReference(const Values& values, std::string_view key) {
   std::optional<std::string> text = values.String(key);
   if (!text) return text;
-  static const std::regex kImage(R"(^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,1023}$)");
-  if (!std::regex_match(*text, kImage)) {
+  const bool ok = !text->empty() && text->size() <= 1024 && std::isalnum(static_cast<unsigned char>(text->front())) &&
+                  text->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/@-") ==
+                      std::string::npos;
+  if (!ok) {
     return Usage(fmt::format("{}: '{}' is not an image reference ([registry/]repository[:tag][@digest])",
                              values.Origin(key), *text));
   }

@@ -2,7 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -18,6 +18,35 @@ namespace {
 constexpr size_t kMaxNodes = 1'000'000;
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+/// [-+]?[0-9]+ (YAML 1.2 core schema int, decimal form).
+bool IsCoreInt(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
+}
+
+/// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? (core schema float).
+bool IsCoreFloat(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && IsDigit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
 
 struct Converter {
   std::string_view source;
@@ -37,18 +66,16 @@ struct Converter {
     if (tag != "?" && !tag.starts_with(kCoreTagPrefix)) {
       return Fail(node, fmt::format("the tag '{}' is not supported", tag));
     }
-    static const std::regex kInt(R"(^[-+]?[0-9]+$)");
-    static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
     if (text == "true" || text == "True" || text == "TRUE") return Json(true);
     if (text == "false" || text == "False" || text == "FALSE") return Json(false);
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
-    if (std::regex_match(text, kInt)) {
+    if (IsCoreInt(text)) {
       errno = 0;
       char* end = nullptr;
       const long long v = std::strtoll(text.c_str(), &end, 10);
       if (errno == 0 && end == text.c_str() + text.size()) return Json(v);
     }
-    if (std::regex_match(text, kFloat) || std::regex_match(text, kInt)) {
+    if (IsCoreFloat(text)) {
       return Json(std::strtod(text.c_str(), nullptr));
     }
     if (tag != "?") return Fail(node, fmt::format("the tag '{}' does not fit the value", tag));

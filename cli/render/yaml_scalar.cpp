@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -106,10 +105,24 @@ bool IsSafePlainScalar(std::string_view value) {
       value.find(" #") != std::string_view::npos || value.find(',') != std::string_view::npos) {
     return false;
   }
-  // Anything a YAML 1.1 or 1.2 reader could resolve to a non-string type.
-  static const std::regex kTyped(
-      R"(^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$)");
-  return !std::regex_match(value.begin(), value.end(), kTyped);
+  // Words a YAML 1.1 or 1.2 reader resolves to booleans or null.
+  static constexpr std::array<std::string_view, 27> kKeywords = {
+      "y",    "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no",   "No",
+      "NO",   "true", "True", "TRUE", "false", "False", "FALSE", "on",   "On",
+      "ON",   "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  ".inf", ".nan"};
+  for (std::string_view k : kKeywords) {
+    if (value == k) return false;
+  }
+  // Numbers, sexagesimals and dates all start with a digit and use only these
+  // characters (a date "2024-01-01T10:00Z" starts with four digits and '-').
+  // Quoting more than needed is harmless, so this stays coarse.
+  if (first >= '0' && first <= '9') {
+    const bool numeric_chars = value.find_first_not_of("0123456789abcdefABCDEFxXoO_.:+-") == std::string_view::npos;
+    const bool date = value.size() >= 5 && value.substr(0, 4).find_first_not_of("0123456789") == std::string_view::npos &&
+                      value[4] == '-';
+    if (numeric_chars || date) return false;
+  }
+  return true;
 }
 
 }  // namespace llm

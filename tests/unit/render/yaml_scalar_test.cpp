@@ -47,12 +47,12 @@ TEST_CASE("YamlDoubleQuote round-trips through yaml-cpp as the same string") {
 TEST_CASE("IsSafePlainScalar refuses anything YAML would read as another type or structure") {
   for (const char* s : {"true", "False", "yes", "no", "on", "OFF", "y", "N", "null", "~", "8080", "-1", "1.5", "1e3",
                         ".inf", ".NaN", "0x1f", "0o17", "012", "1:30", "2024-01-01", "", "a: b", "a #b", "-x", "*a",
-                        "&a", "!a", "{a}", "[a]", "a,b", "'a'", "\"a\"", "a:", "trailing ", "%a", "@a", "|", ">"}) {
+                        "&a", "!a", "{a}", "[a]", "a,b", "0.0.0.0", "2024-01-01T10:00:00Z", "1_000", "'a'", "\"a\"", "a:", "trailing ", "%a", "@a", "|", ">"}) {
     CAPTURE(s);
     CHECK_FALSE(IsSafePlainScalar(s));
   }
   for (const char* s : {"nginx", "vllm/vllm-openai:v0.10.2", "Qwen/Qwen2.5-7B", "16Gi", "apps/v1", "/dev/shm",
-                        "0.0.0.0", "http://x.svc:9090", "nvidia.com/gpu", "a=b"}) {
+                        "16Gi.5", "500m", "http://x.svc:9090", "nvidia.com/gpu", "a=b"}) {
     CAPTURE(s);
     CHECK(IsSafePlainScalar(s));
     CHECK(YAML::Load(s).Scalar() == s);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): median process wall time and peak memory (max RSS) of
+#   A. kubectl-llm render serve, multi-node (LeaderWorkerSet + Service + PDB)
+#   B. kubectl create deployment --dry-run=client -o yaml (the control plane's kubectl)
+#   C. helm template of an equivalent minimal chart (tests/bench/charts/llm-serve)
+# measured side by side in one run and reported as ratios to A.
+#
+#   tests/bench/render_bench.sh [RUNS]          # default 30 runs each, after 3 warm-ups
+#
+# Environment: KUBECTL_LLM (default: a Release build made in build-bench/),
+# KUBECTL (default: the local control plane's kubectl, built by
+# tests/cluster/build.sh), HELM (default: built by tests/bench/build_helm.sh).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+runs="${1:-30}"
+
+if [[ -z "${KUBECTL_LLM:-}" ]]; then
+  cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLM_BUILD_TESTS=OFF >/dev/null
+  ninja -C "$root/build-bench" -j"${BENCH_BUILD_JOBS:-2}" kubectl-llm >/dev/null
+  KUBECTL_LLM="$root/build-bench/cli/kubectl-llm"
+fi
+if [[ -z "${KUBECTL:-}" ]]; then
+  KUBECTL="$("$root/tests/cluster/build.sh" | tail -n 1)/bin/kubectl"
+fi
+HELM="${HELM:-$("$here/build_helm.sh")}"
+
+python3 - "$runs" "$KUBECTL_LLM" "$KUBECTL" "$HELM" "$here/charts/llm-serve" <<'PY'
+import os, statistics, subprocess, sys, time
+
+runs = int(sys.argv[1])
+plugin, kubectl, helm, chart = sys.argv[2:6]
+env = dict(os.environ, KUBECONFIG=os.devnull, HOME=os.environ.get("HOME", "/tmp"))
+
+cases = [
+    ("kubectl-llm render serve (2 nodes, LWS)",
+     [plugin, "render", "serve", "llama", "--model", "meta-llama/Llama-3.1-405B-Instruct",
+      "--gpus", "8", "--nodes", "2", "--replicas", "2"]),
+    ("kubectl create deployment --dry-run=client -o yaml",
+     [kubectl, "create", "deployment", "llama", "--image=vllm/vllm-openai:v0.10.2",
+      "--dry-run=client", "-o", "yaml"]),
+    ("helm template (equivalent chart)", [helm, "template", "llama", chart]),
+]
+
+rss_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"render-bench-rss-{os.getpid()}")
+
+def measure(argv):
+    # Peak RSS from /usr/bin/time: a child forked from Python would report
+    # Python's own pages in ru_maxrss. Wall time includes time's own ~1 ms
+    # start, the same for every command.
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + argv,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{argv[0]} failed: {proc.stderr.decode()}")
+    with open(rss_file) as f:
+        return wall, int(f.read().split()[-1])  # KiB
+
+results = []
+for name, argv in cases:
+    for _ in range(3):
+        measure(argv)
+    samples = [measure(argv) for _ in range(runs)]
+    results.append((name, statistics.median(w for w, _ in samples), max(m for _, m in samples)))
+
+base_wall, base_mem = results[0][1], results[0][2]
+print(f"{runs} runs each, median wall time and peak RSS (max over runs)")
+print(f"{'command':<52} {'wall ms':>9} {'x A':>7} {'RSS MiB':>9} {'x A':>7}")
+for i, (name, wall, mem) in enumerate(results):
+    label = f"{chr(ord('A') + i)}. {name}"
+    print(f"{label:<52} {wall * 1000:>9.2f} {wall / base_wall:>7.1f} {mem / 1024:>9.1f} {mem / base_mem:>7.1f}")
+speedup = results[1][1] / base_wall
+os.remove(rss_file)
+print(f"render serve is {speedup:.1f}x faster than kubectl's generator (target >= 10x): "
+      f"{'met' if speedup >= 10 else 'NOT met'}")
+PY
