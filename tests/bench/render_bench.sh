@@ -50,27 +50,31 @@ def measure(argv):
     # Python's own pages in ru_maxrss. Wall time includes time's own ~1 ms
     # start, the same for every command.
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + argv,
+    proc = subprocess.run(["/usr/bin/time", "-o", rss_file, "-f", "%M %U %S"] + argv,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"{argv[0]} failed: {proc.stderr.decode()}")
     with open(rss_file) as f:
-        return wall, int(f.read().split()[-1])  # KiB
+        rss, user, system = f.read().split()[-3:]
+    return wall, int(rss), float(user) + float(system)  # KiB, CPU seconds
 
 results = []
 for name, argv in cases:
     for _ in range(3):
         measure(argv)
     samples = [measure(argv) for _ in range(runs)]
-    results.append((name, statistics.median(w for w, _ in samples), max(m for _, m in samples)))
+    results.append((name, statistics.median(s[0] for s in samples), max(s[1] for s in samples),
+                    statistics.median(s[2] for s in samples)))
 
-base_wall, base_mem = results[0][1], results[0][2]
-print(f"{runs} runs each, median wall time and peak RSS (max over runs)")
-print(f"{'command':<52} {'wall ms':>9} {'x A':>7} {'RSS MiB':>9} {'x A':>7}")
-for i, (name, wall, mem) in enumerate(results):
+base_wall, base_mem, base_cpu = results[0][1], results[0][2], max(results[0][3], 0.01)
+print(f"{runs} runs each: median wall time, median CPU time (user+sys, 10 ms resolution), peak RSS")
+print(f"{'command':<52} {'wall ms':>8} {'x A':>6} {'CPU ms':>7} {'x A':>6} {'RSS MiB':>8} {'x A':>6}")
+for i, (name, wall, mem, cpu) in enumerate(results):
     label = f"{chr(ord('A') + i)}. {name}"
-    print(f"{label:<52} {wall * 1000:>9.2f} {wall / base_wall:>7.1f} {mem / 1024:>9.1f} {mem / base_mem:>7.1f}")
+    print(f"{label:<52} {wall * 1000:>8.2f} {wall / base_wall:>6.1f} {cpu * 1000:>7.0f} {cpu / base_cpu:>6.1f} "
+          f"{mem / 1024:>8.1f} {mem / base_mem:>6.1f}")
+print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
 speedup = results[1][1] / base_wall
 os.remove(rss_file)
 print(f"render serve is {speedup:.1f}x faster than kubectl's generator (target >= 10x): "
