@@ -2,12 +2,14 @@
 // commands/ plus one row here.
 #include "commands/command.h"
 #include "commands/completion_command.h"
+#include "commands/render_command.h"
 #include "commands/version_command.h"
 
 namespace llm {
 
 std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
+      {"render", "Print the manifests of serve, train or gpu-check without a cluster", &SetupRenderCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
       {"completion", "Print a shell completion script", &SetupCompletionCommand},
   };

@@ -1,0 +1,36 @@
+// `kubectl llm render serve|train|gpu-check NAME [flags]`: prints the manifests
+// a workload would create, without a cluster (for review in git and CI).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands/command.h"
+#include "render/render_pipeline.h"
+#include "render/workload.h"
+
+namespace llm {
+
+struct RenderOptions {
+  RenderRequest request;
+  std::string output;                  ///< -o: "" (yaml), yaml, json
+  std::optional<std::string> templates_dir;  ///< --templates DIR
+  std::optional<std::string> first_command_word;  ///< train: the first word after "--"
+};
+
+/// Registers on `cmd` NAME, the workload's value flags (from its ValueSpec
+/// table), -f, --set, --patch, --templates and, for train, the command after
+/// "--". `serve`/`train` call this too, so their flags and `render`'s are the
+/// same and `--dry-run=client -o yaml` prints what `render` prints.
+void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options);
+/// Call from the subcommand's callback, before using `options`.
+Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options);
+
+Status ValidateRenderOptions(const RenderOptions& options);
+/// Renders and prints to streams.out; nothing is printed when anything fails.
+Status RunRender(const RenderOptions& options, IoStreams streams, const ReadFileFn& read_file = ReadLocalFile);
+void SetupRenderCommand(CLI::App& root, CommandContext& ctx);
+
+}  // namespace llm

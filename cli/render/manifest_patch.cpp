@@ -1,0 +1,62 @@
+#include "render/manifest_patch.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace llm {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+Result<PatchTarget> ParsePatchFlag(std::string_view text) {
+  const size_t slash = text.find('/');
+  const size_t eq = text.find('=');
+  if (slash == std::string_view::npos || eq == std::string_view::npos || slash == 0 || eq < slash + 2 ||
+      eq + 1 == text.size()) {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--patch: expected KIND/NAME=FILE (e.g. deployment/chat=patch.yaml), got '{}'", text));
+  }
+  return PatchTarget{std::string(text.substr(0, slash)), std::string(text.substr(slash + 1, eq - slash - 1)),
+                     std::string(text.substr(eq + 1))};
+}
+
+Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& target, std::string_view patch_text) {
+  const std::string flag = fmt::format("--patch {}/{}={}", target.kind, target.name, target.file);
+  Json* object = nullptr;
+  std::string available;
+  for (Json& m : manifests) {
+    const std::string kind = m.value("kind", "");
+    const std::string name = m.contains("metadata") ? m["metadata"].value("name", "") : "";
+    available += fmt::format("{}{}/{}", available.empty() ? "" : ", ", kind, name);
+    if (EqualsIgnoreCase(kind, target.kind) && name == target.name) object = &m;
+  }
+  if (object == nullptr) {
+    return Error(ErrorKind::kUsage, fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind,
+                                                target.name, available));
+  }
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> docs, ParseYamlDocuments(patch_text, target.file));
+  if (docs.size() != 1 || !docs[0].is_structured()) {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("{}: the file must hold one JSON Patch (a list) or JSON Merge Patch (a mapping)", flag));
+  }
+  try {
+    if (docs[0].is_array()) {
+      *object = object->patch(docs[0]);
+    } else {
+      object->merge_patch(docs[0]);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorKind::kUsage, fmt::format("{}: {}", flag, e.what()));
+  }
+  return Ok();
+}
+
+}  // namespace llm

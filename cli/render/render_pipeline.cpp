@@ -1,0 +1,89 @@
+#include "render/render_pipeline.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "render/manifest_check.h"
+#include "render/manifest_patch.h"
+#include "render/template_renderer.h"
+#include "render/values.h"
+#include "render/workload.h"
+
+namespace llm {
+namespace {
+
+Result<Values> GatherValues(const RenderRequest& r, const WorkloadSpec& workload, const ReadFileFn& read_file) {
+  Values values(workload.values);
+  for (const std::string& file : r.value_files) {
+    LLM_ASSIGN_OR_RETURN(std::string text, read_file(file));
+    LLM_RETURN_IF_ERROR(values.MergeFile(text, file));
+  }
+  for (const std::string& assignment : r.set_values) LLM_RETURN_IF_ERROR(values.ApplySet(assignment));
+  for (const auto& [key, occurrences] : r.flags) {
+    const ValueSpec* spec = values.Find(key);
+    if (spec == nullptr) return Error(ErrorKind::kInternal, fmt::format("flag for unknown value '{}'", key));
+    LLM_RETURN_IF_ERROR(values.ApplyFlag(*spec, occurrences));
+  }
+  return values;
+}
+
+std::string Describe(const Json& m) {
+  const std::string kind = m.is_object() ? m.value("kind", "?") : "?";
+  const std::string name = m.is_object() && m.contains("metadata") && m["metadata"].is_object()
+                               ? m["metadata"].value("name", "?")
+                               : "?";
+  return fmt::format("{} {}", kind, name);
+}
+
+}  // namespace
+
+Result<std::string> ReadLocalFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(ErrorKind::kUsage, fmt::format("cannot read '{}'", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const TemplateSource& templates,
+                                          const ReadFileFn& read_file) {
+  const WorkloadSpec* workload = FindWorkload(r.workload);
+  if (workload == nullptr) return Error(ErrorKind::kUsage, fmt::format("unknown workload '{}'", r.workload));
+  if (!workload->takes_trailing_command && !r.trailing.empty()) {
+    return Error(ErrorKind::kUsage, fmt::format("{} takes no command after '--'", r.workload));
+  }
+  LLM_ASSIGN_OR_RETURN(Values values, GatherValues(r, *workload, read_file));
+  std::optional<Backend> backend;
+  if (r.backend) {
+    LLM_ASSIGN_OR_RETURN(backend, ParseBackend(*r.backend));
+  }
+  WorkloadRequest request{r.name, r.namespace_, values, r.served, backend, r.trailing};
+  LLM_ASSIGN_OR_RETURN(RenderPlan plan, workload->plan(request));
+
+  std::vector<Json> manifests;
+  for (const std::string& name : plan.templates) {
+    LLM_ASSIGN_OR_RETURN(std::string text, RenderTemplate(templates, name, plan.view));
+    auto docs = ParseYamlDocuments(text, fmt::format("{} ({})", name, templates.Describe()));
+    if (!docs.ok()) return docs.error().WithContext("the rendered template does not parse back");
+    for (Json& doc : *docs) {
+      LLM_RETURN_IF_ERROR(CheckManifest(doc, fmt::format("{}: {}", name, Describe(doc))));
+      manifests.push_back(std::move(doc));
+    }
+  }
+  for (const std::string& flag : r.patches) {
+    LLM_ASSIGN_OR_RETURN(PatchTarget target, ParsePatchFlag(flag));
+    LLM_ASSIGN_OR_RETURN(std::string text, read_file(target.file));
+    LLM_RETURN_IF_ERROR(ApplyManifestPatch(manifests, target, text));
+  }
+  if (!r.patches.empty()) {
+    for (const Json& m : manifests) {
+      auto checked = CheckManifest(m, Describe(m));
+      if (!checked.ok()) return checked.error().WithContext("after --patch");
+    }
+  }
+  return manifests;
+}
+
+}  // namespace llm

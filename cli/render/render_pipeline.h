@@ -1,0 +1,44 @@
+// The render pipeline as a library function: intent (a workload, NAME, values
+// from flags, --set and files) -> checked manifests. `render` prints its
+// result; `serve`/`train --dry-run=client` must call the same function so both
+// print the same bytes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/backend.h"
+#include "render/template_source.h"
+#include "render/yaml_document.h"
+#include "util/result.h"
+
+namespace llm {
+
+/// Reads a file the user named (-f, --patch). Injected so tests need no disk.
+using ReadFileFn = std::function<Result<std::string>(const std::string& path)>;
+/// Reads from the local filesystem.
+Result<std::string> ReadLocalFile(const std::string& path);
+
+struct RenderRequest {
+  std::string workload;  ///< "serve", "train", "gpu-check"
+  std::string name;      ///< NAME
+  std::optional<std::string> namespace_;
+  std::vector<std::string> value_files;  ///< -f, in order (later files win)
+  std::vector<std::string> set_values;   ///< --set path=value, in order
+  /// Flags that were given, by value key ("gpus" -> {"8"}), each in command-line order.
+  std::map<std::string, std::vector<std::string>> flags;
+  std::vector<std::string> patches;  ///< --patch KIND/NAME=FILE
+  std::optional<std::string> backend;  ///< --backend
+  ServedKinds served;                  ///< from discovery; nullopt for render
+  std::vector<std::string> trailing;   ///< words after `--` (train's command)
+};
+
+/// Renders, parses back and checks every document, applies patches and checks
+/// again. `templates` is the embedded set or a --templates directory.
+Result<std::vector<Json>> RenderManifests(const RenderRequest& request, const TemplateSource& templates,
+                                          const ReadFileFn& read_file);
+
+}  // namespace llm

@@ -1,0 +1,52 @@
+// ServeConfig: `serve`'s values after every check, with defaults applied. The
+// view (serve_view.cpp) only lays it out; all decisions are made here.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/backend.h"
+#include "render/serve_engine.h"
+#include "render/workload.h"
+#include "render/workload_common.h"
+
+namespace llm {
+
+struct ServeAutoscale {
+  int min = 0;
+  int max = 0;
+  std::optional<std::string> metric;  ///< Prometheus metric (KEDA); nullopt: HPA on CPU
+  std::string target;                 ///< KEDA threshold
+  std::string prometheus_url;
+};
+
+struct ServeConfig {
+  WorkloadMeta meta;
+  const ServeEngine* engine = nullptr;
+  Backend backend = Backend::kDeployment;
+  LaunchParams launch;
+  bool model_is_path = false;
+  std::string image;
+  int gpus = 1;
+  int replicas = 1;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::optional<std::string> cpu;
+  std::optional<std::string> memory;
+  std::string shm_size;
+  std::optional<std::pair<std::string, std::string>> hf_token_secret;  ///< name, key
+  std::optional<std::string> cache_pvc;
+  std::optional<std::string> cache_size;  ///< set: render the PVC
+  std::map<std::string, std::string> node_selector;
+  ViewData tolerations;
+  ViewData image_pull_secrets;
+  std::optional<std::string> priority_class;
+  std::optional<std::string> queue;
+  std::optional<ServeAutoscale> autoscale;
+};
+
+Result<ServeConfig> BuildServeConfig(const WorkloadRequest& request);
+RenderPlan ServeView(const ServeConfig& config);
+
+}  // namespace llm

@@ -1,0 +1,135 @@
+// Lays a checked ServeConfig out as the view model of templates/serve/.
+#include <fmt/format.h>
+
+#include "render/serve_config.h"
+
+namespace llm {
+namespace {
+
+// 10 s x 180 = 30 minutes for the engine to download and load the model before
+// the kubelet gives up: large models take that long on a cold cache.
+constexpr int kStartupFailureThreshold = 180;
+constexpr int kCpuUtilizationTarget = 70;
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+/// PromQL string literal: backslash and double quote escaped.
+std::string PromQuote(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '\\' || ch == '"') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const Pairs& pod_labels) {
+  ViewData pod;
+  pod.set("podLabels", ViewPairs(pod_labels));
+  Pairs annotations;
+  if (serving) {
+    annotations = {{"prometheus.io/path", "/metrics"},
+                   {"prometheus.io/port", std::to_string(c.launch.port)},
+                   {"prometheus.io/scrape", "true"}};
+  }
+  pod.set("hasPodAnnotations", !annotations.empty());
+  pod.set("podAnnotations", ViewPairs(annotations));
+  const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas) > 1;
+  pod.set("spread", spread);
+  Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component}, {"app.kubernetes.io/instance", c.meta.name}};
+  if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
+  pod.set("spreadLabels", ViewPairs(spread_labels));
+
+  pod.set("containerName", serving ? std::string(c.engine->name) : std::string(c.engine->name) + "-worker");
+  pod.set("command", ViewStrings(launch.command));
+  pod.set("hasArgs", !launch.args.empty());
+  pod.set("args", ViewStrings(launch.args));
+  ViewData env = ViewList();
+  if (c.hf_token_secret) env.push_back(EnvSecret("HF_TOKEN", c.hf_token_secret->first, c.hf_token_secret->second));
+  if (c.cache_pvc) env.push_back(EnvValue("HF_HOME", "/models/huggingface"));
+  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
+  pod.set("hasEnv", !env.is_empty_list());
+  pod.set("env", env);
+  pod.set("serving", serving);
+  pod.set("healthPath", std::string(c.engine->health_path));
+  pod.set("startupFailureThreshold", ViewInt(kStartupFailureThreshold));
+  return pod;
+}
+
+}  // namespace
+
+RenderPlan ServeView(const ServeConfig& c) {
+  RenderPlan plan;
+  ViewData& view = plan.view;
+  AddMetaView(c.meta, view);
+  view.set("objectLabels", ViewPairs(StandardLabels(c.meta)));
+  // Kueue admits the workload object; its queue label goes there only.
+  Pairs workload_labels = StandardLabels(c.meta);
+  if (c.queue) workload_labels.emplace_back("kueue.x-k8s.io/queue-name", *c.queue);
+  view.set("workload", ViewData("objectLabels", ViewPairs(workload_labels)));
+  view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
+  view.set("hasReplicas", !c.autoscale.has_value());
+  view.set("replicas", ViewInt(c.replicas));
+  view.set("size", ViewInt(c.launch.nodes));
+  view.set("port", ViewInt(c.launch.port));
+  view.set("image", c.image);
+  view.set("gpus", ViewInt(c.gpus));
+  view.set("cpu", ViewOptional(c.cpu));
+  view.set("memory", ViewOptional(c.memory));
+  view.set("shmSize", c.shm_size);
+  view.set("cachePvc", ViewOptional(c.cache_pvc));
+  view.set("priorityClass", ViewOptional(c.priority_class));
+  view.set("hasImagePullSecrets", !c.image_pull_secrets.is_empty_list());
+  view.set("imagePullSecrets", c.image_pull_secrets);
+  view.set("hasNodeSelector", !c.node_selector.empty());
+  view.set("nodeSelector", ViewPairs(c.node_selector));
+  view.set("tolerations", c.tolerations);
+
+  Pairs pod_labels = StandardLabels(c.meta);
+  Pairs service_selector = {{"app.kubernetes.io/component", c.meta.component},
+                            {"app.kubernetes.io/instance", c.meta.name}};
+  if (c.backend == Backend::kLeaderWorkerSet) {
+    Pairs leader_labels = pod_labels, worker_labels = pod_labels;
+    leader_labels.emplace_back("kubectl-llm.dev/role", "leader");
+    worker_labels.emplace_back("kubectl-llm.dev/role", "worker");
+    service_selector.emplace_back("kubectl-llm.dev/role", "leader");
+    view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, leader_labels));
+    view.set("worker", PodView(c, WorkerLaunch(*c.engine, c.launch), false, worker_labels));
+  } else {
+    view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, pod_labels));
+  }
+  view.set("serviceSelector", ViewPairs(service_selector));
+
+  if (c.cache_pvc && c.cache_size) {
+    view.set("cacheSize", *c.cache_size);
+    const bool shared = c.launch.nodes > 1 || c.replicas > 1 || c.autoscale;
+    view.set("cacheAccessMode", shared ? "ReadWriteMany" : "ReadWriteOnce");
+    plan.templates.push_back("serve/model-cache-pvc.yaml");
+  }
+  plan.templates.push_back("serve/service.yaml");
+  plan.templates.push_back(c.backend == Backend::kLeaderWorkerSet ? "serve/leaderworkerset.yaml"
+                                                                   : "serve/deployment.yaml");
+  const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas;
+  if (max_replicas > 1) plan.templates.push_back("serve/poddisruptionbudget.yaml");
+  if (c.autoscale) {
+    const bool lws = c.backend == Backend::kLeaderWorkerSet;
+    view.set("targetApiVersion", lws ? "leaderworkerset.x-k8s.io/v1" : "apps/v1");
+    view.set("targetKind", lws ? "LeaderWorkerSet" : "Deployment");
+    view.set("minReplicas", ViewInt(c.autoscale->min));
+    view.set("maxReplicas", ViewInt(c.autoscale->max));
+    if (c.autoscale->metric) {
+      std::string selector = fmt::format("pod=~{}", PromQuote(c.meta.name + "-.+"));
+      if (c.meta.namespace_) selector = fmt::format("namespace={},{}", PromQuote(*c.meta.namespace_), selector);
+      view.set("query", fmt::format("sum({}{{{}}})", *c.autoscale->metric, selector));
+      view.set("threshold", c.autoscale->target);
+      view.set("prometheusUrl", c.autoscale->prometheus_url);
+      plan.templates.push_back("serve/scaledobject.yaml");
+    } else {
+      view.set("cpuUtilization", ViewInt(kCpuUtilizationTarget));
+      plan.templates.push_back("serve/hpa.yaml");
+    }
+  }
+  return plan;
+}
+
+}  // namespace llm

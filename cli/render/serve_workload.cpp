@@ -1,0 +1,259 @@
+// `serve`: an inference server. One node per replica: Deployment + Service.
+// Several nodes per replica: LeaderWorkerSet + Service on the leaders. Plus,
+// when asked: model-cache PVC, PodDisruptionBudget, HPA or KEDA ScaledObject.
+#include <array>
+#include <cctype>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "render/k8s_names.h"
+#include "render/quantity.h"
+#include "render/serve_config.h"
+
+namespace llm {
+namespace {
+
+constexpr std::array<ValueSpec, 26> kServeValues = {{
+    {"engine", "--engine", ValueKind::kScalar, "Inference engine: vllm (default), sglang or tgi"},
+    {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache"},
+    {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)"},
+    {"gpus", "--gpus", ValueKind::kScalar, "GPUs per pod (default 1)"},
+    {"tensorParallel", "--tensor-parallel", ValueKind::kScalar, "Tensor-parallel size, within a pod (default --gpus)"},
+    {"pipelineParallel", "--pipeline-parallel", ValueKind::kScalar, "Pipeline-parallel size (default --nodes)"},
+    {"nodes", "--nodes", ValueKind::kScalar, "Pods (nodes) per replica; more than 1 renders a LeaderWorkerSet"},
+    {"replicas", "--replicas", ValueKind::kScalar, "Replicas (default 1)"},
+    {"maxModelLen", "--max-model-len", ValueKind::kScalar, "Maximum context length"},
+    {"port", "--port", ValueKind::kScalar, "Serving port (default 8000)"},
+    {"env", "--env", ValueKind::kMap, "Environment variable K=V (repeatable)"},
+    {"args", "--arg", ValueKind::kList, "Extra engine argument (repeatable; use --arg=--flag)"},
+    {"cpu", "--cpu", ValueKind::kScalar, "CPU request per pod (quantity)"},
+    {"memory", "--memory", ValueKind::kScalar, "Memory request and limit per pod (quantity)"},
+    {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 16Gi)"},
+    {"hfTokenSecret", "--hf-token-secret", ValueKind::kScalar, "Secret NAME[:KEY] holding the HF token (key 'token')"},
+    {"modelCachePvc", "--model-cache-pvc", ValueKind::kScalar, "PVC NAME[:SIZE] mounted at /models; SIZE creates it"},
+    {"gpuProduct", "--gpu-product", ValueKind::kScalar, "Required nvidia.com/gpu.product node label value"},
+    {"nodeSelector", "--node-selector", ValueKind::kMap, "Node label K=V (repeatable)"},
+    {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)"},
+    {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name"},
+    {"queue", "--queue", ValueKind::kScalar, "Kueue LocalQueue (kueue.x-k8s.io/queue-name label)"},
+    {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)"},
+    {"autoscale", "--autoscale", ValueKind::kScalar, "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric"},
+    {"autoscaleMetric", "--autoscale-metric", ValueKind::kScalar,
+     "queue[=TARGET] (the engine's queue metric) or a Prometheus metric NAME[=TARGET]: KEDA"},
+    {"prometheusUrl", "--prometheus-url", ValueKind::kScalar, "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)"},
+}};
+
+constexpr std::string_view kModelMount = "/models";
+constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
+constexpr int kDefaultQueueTarget = 5;
+
+Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
+
+Result<int> IntOr(const Values& v, std::string_view key, long long min, long long max, int fallback) {
+  LLM_ASSIGN_OR_RETURN(std::optional<long long> value, v.Int(key, min, max));
+  return value ? static_cast<int>(*value) : fallback;
+}
+
+Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine) {
+  std::optional<std::string> range = v.String("autoscale");
+  std::optional<std::string> metric = v.String("autoscaleMetric");
+  std::optional<std::string> url = v.String("prometheusUrl");
+  if (!range) {
+    if (metric || url) return Usage(fmt::format("{} needs --autoscale MIN:MAX", metric ? v.Origin("autoscaleMetric") : v.Origin("prometheusUrl")));
+    return std::optional<ServeAutoscale>();
+  }
+  static const std::regex kRange(R"(^([0-9]{1,4}):([0-9]{1,4})$)");
+  std::smatch m;
+  ServeAutoscale a;
+  if (!std::regex_match(*range, m, kRange) || (a.min = std::stoi(m[1])) > (a.max = std::stoi(m[2])) || a.max < 1) {
+    return Usage(fmt::format("{}: expected MIN:MAX with 0 <= MIN <= MAX and MAX >= 1, got '{}'", v.Origin("autoscale"), *range));
+  }
+  if (!metric) {
+    if (url) return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)", v.Origin("prometheusUrl")));
+    if (a.min == 0) {
+      return Usage(fmt::format("{}: MIN 0 needs --autoscale-metric: a HorizontalPodServeAutoscaler cannot scale to zero "
+                               "(minReplicas must be at least 1, and zero pods report no CPU to scale back up "
+                               "from); KEDA on the engine's queue metric can",
+                               v.Origin("autoscale")));
+    }
+    if (!v.String("cpu")) {
+      return Usage(fmt::format("{} without --autoscale-metric scales on CPU utilization, which needs a CPU "
+                               "request: set --cpu",
+                               v.Origin("autoscale")));
+    }
+    return std::optional<ServeAutoscale>(a);
+  }
+  static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
+  if (!std::regex_match(*metric, m, kMetric)) {
+    return Usage(fmt::format("{}: expected 'queue' or a Prometheus metric name, optionally '=TARGET' "
+                             "(a positive number), got '{}'",
+                             v.Origin("autoscaleMetric"), *metric));
+  }
+  a.metric = m[1] == "queue" ? std::string(engine.queue_metric) : m[1].str();
+  a.target = m[3].matched ? m[3].str() : std::to_string(kDefaultQueueTarget);
+  a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
+  static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-_~:/?#\[\]@!$&'()*+,;=%]+$)");
+  if (!std::regex_match(a.prometheus_url, kUrl)) {
+    return Usage(fmt::format("{}: expected an http:// or https:// URL", v.Origin("prometheusUrl")));
+  }
+  return std::optional<ServeAutoscale>(a);
+}
+
+/// [ORG/]NAME, each part 1-96 characters of [A-Za-z0-9._-] starting with a letter or digit.
+bool IsHuggingFaceId(std::string_view id) {
+  const auto part_ok = [](std::string_view p) {
+    return !p.empty() && p.size() <= 96 && std::isalnum(static_cast<unsigned char>(p.front())) &&
+           p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+               std::string_view::npos;
+  };
+  const size_t slash = id.find('/');
+  if (slash == std::string_view::npos) return part_ok(id);
+  return part_ok(id.substr(0, slash)) && part_ok(id.substr(slash + 1));
+}
+
+/// A Hugging Face id (org/name) or an absolute path inside the model cache.
+Result<std::pair<std::string, bool>> ParseModel(const Values& v, bool has_cache) {
+  std::optional<std::string> model = v.String("model");
+  if (!model) return Usage("--model is required: a Hugging Face id (e.g. Qwen/Qwen2.5-7B-Instruct) or a path under /models");
+  if (model->starts_with('/')) {
+    static const std::regex kPath(R"(^/models(/[A-Za-z0-9._@+=-]+)+$)");
+    if (!std::regex_match(*model, kPath) || model->find("/..") != std::string::npos) {
+      return Usage(fmt::format("{}: a model path must lie under {} (the model cache) and use only letters, "
+                               "digits and ._@+=-, got '{}'",
+                               v.Origin("model"), kModelMount, *model));
+    }
+    if (!has_cache) return Usage(fmt::format("{}: a model path needs --model-cache-pvc to mount {}", v.Origin("model"), kModelMount));
+    return std::pair<std::string, bool>(*model, true);
+  }
+  if (!IsHuggingFaceId(*model)) {
+    return Usage(fmt::format("{}: '{}' is not a Hugging Face model id (ORG/NAME of letters, digits, '.', '_', "
+                             "'-') nor a path under {}",
+                             v.Origin("model"), *model, kModelMount));
+  }
+  return std::pair<std::string, bool>(*model, false);
+}
+
+
+Result<std::optional<std::pair<std::string, std::string>>> ParseNameKey(const Values& v, std::string_view key,
+                                                                        std::string default_key) {
+  std::optional<std::string> text = v.String(key);
+  if (!text) return std::optional<std::pair<std::string, std::string>>();
+  const size_t colon = text->find(':');
+  std::pair<std::string, std::string> out{text->substr(0, colon),
+                                          colon == std::string::npos ? default_key : text->substr(colon + 1)};
+  LLM_RETURN_IF_ERROR(CheckObjectName(out.first, v.Origin(key)));
+  static const std::regex kKey(R"(^[-._a-zA-Z0-9]{1,253}$)");
+  if (!std::regex_match(out.second, kKey)) {
+    return Usage(fmt::format("{}: the key '{}' must be letters, digits, '-', '_' or '.'", v.Origin(key), out.second));
+  }
+  return std::optional<std::pair<std::string, std::string>>(std::move(out));
+}
+
+}  // namespace
+
+std::span<const ValueSpec> ServeValueSpecs() { return kServeValues; }
+
+Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
+  const Values& v = r.values;
+  ServeConfig c;
+  const std::string engine_name = v.String("engine").value_or("vllm");
+  c.engine = FindServeEngine(engine_name);
+  if (c.engine == nullptr) {
+    return Usage(fmt::format("{}: unknown engine '{}'; use one of {}", v.Origin("engine"), engine_name,
+                             KnownServeEngines()));
+  }
+  c.meta = WorkloadMeta{r.name, r.namespace_, std::string(c.engine->name), "serve"};
+
+  LLM_ASSIGN_OR_RETURN(c.gpus, IntOr(v, "gpus", 1, 64, 1));
+  LLM_ASSIGN_OR_RETURN(c.launch.nodes, IntOr(v, "nodes", 1, 512, 1));
+  LLM_ASSIGN_OR_RETURN(c.launch.tensor_parallel, IntOr(v, "tensorParallel", 1, 64, c.gpus));
+  LLM_ASSIGN_OR_RETURN(c.launch.pipeline_parallel, IntOr(v, "pipelineParallel", 1, 512, c.launch.nodes));
+  const int tp = c.launch.tensor_parallel, pp = c.launch.pipeline_parallel, nodes = c.launch.nodes;
+  if (!c.engine->multi_node && nodes > 1) {
+    return Usage(fmt::format("{}: the {} engine runs on one node only; use --engine vllm or sglang for --nodes {}",
+                             v.Origin("nodes"), c.engine->name, nodes));
+  }
+  if (!c.engine->pipeline_parallel && pp > 1) {
+    return Usage(fmt::format("{}: the {} engine has no pipeline parallelism", v.Origin("pipelineParallel"), c.engine->name));
+  }
+  if (tp > c.gpus) {
+    return Usage(fmt::format("{} {} is larger than --gpus {} per pod: tensor parallelism stays inside a pod; "
+                             "use --pipeline-parallel across nodes",
+                             v.Origin("tensorParallel"), tp, c.gpus));
+  }
+  if (tp * pp != c.gpus * nodes) {
+    return Usage(fmt::format("--tensor-parallel {} x --pipeline-parallel {} = {} must equal --gpus {} x --nodes {} = {}",
+                             tp, pp, tp * pp, c.gpus, nodes, c.gpus * nodes));
+  }
+  LLM_ASSIGN_OR_RETURN(c.backend, ChooseServeBackend(nodes, r.served, r.backend));
+
+  LLM_ASSIGN_OR_RETURN(std::optional<long long> replicas, v.Int("replicas", 1, 10000));
+  c.replicas = replicas ? static_cast<int>(*replicas) : 1;
+  LLM_ASSIGN_OR_RETURN(c.launch.port, IntOr(v, "port", 1, 65535, 8000));
+  LLM_ASSIGN_OR_RETURN(c.launch.max_model_len, v.Int("maxModelLen", 1, 100'000'000));
+  LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine));
+  if (c.autoscale && replicas) {
+    return Usage(fmt::format("{} and {} conflict: with --autoscale the autoscaler owns the replica count",
+                             v.Origin("replicas"), v.Origin("autoscale")));
+  }
+  if (c.autoscale && c.autoscale->metric) {
+    LLM_RETURN_IF_ERROR(RequireServed(r.served, kScaledObjectKind, "--autoscale-metric"));
+  }
+
+  if (std::optional<std::string> cache = v.String("modelCachePvc")) {
+    const size_t colon = cache->find(':');
+    c.cache_pvc = cache->substr(0, colon);
+    LLM_RETURN_IF_ERROR(CheckObjectName(*c.cache_pvc, v.Origin("modelCachePvc")));
+    if (colon != std::string::npos) {
+      c.cache_size = cache->substr(colon + 1);
+      LLM_RETURN_IF_ERROR(CheckPositiveQuantity(*c.cache_size, v.Origin("modelCachePvc") + " SIZE"));
+    }
+  }
+  LLM_ASSIGN_OR_RETURN(auto model, ParseModel(v, c.cache_pvc.has_value()));
+  c.launch.model = model.first;
+  c.model_is_path = model.second;
+  if (c.model_is_path) c.launch.served_model_name = r.name;
+  LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, ImageReference(v, "image"));
+  c.image = image.value_or(std::string(c.engine->default_image));
+  c.launch.user_args = v.List("args");
+
+  ViewData user_env = ViewList();
+  const std::vector<std::string> reserved = {"HF_TOKEN", "HF_HOME"};
+  LLM_RETURN_IF_ERROR(AppendUserEnv(v, "env", reserved, user_env));
+  for (const auto& [name, value] : v.Map("env")) c.env.emplace_back(name, value);
+
+  LLM_ASSIGN_OR_RETURN(c.cpu, Quantity(v, "cpu"));
+  LLM_ASSIGN_OR_RETURN(c.memory, Quantity(v, "memory"));
+  LLM_ASSIGN_OR_RETURN(std::optional<std::string> shm, Quantity(v, "shmSize", "16Gi"));
+  c.shm_size = *shm;
+  LLM_ASSIGN_OR_RETURN(c.hf_token_secret, ParseNameKey(v, "hfTokenSecret", "token"));
+  LLM_ASSIGN_OR_RETURN(c.node_selector, NodeSelector(v, "nodeSelector", "gpuProduct"));
+  LLM_ASSIGN_OR_RETURN(c.tolerations, Tolerations(v, "tolerations"));
+  LLM_ASSIGN_OR_RETURN(c.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
+  c.priority_class = v.String("priorityClass");
+  if (c.priority_class) LLM_RETURN_IF_ERROR(CheckObjectName(*c.priority_class, v.Origin("priorityClass")));
+  c.queue = v.String("queue");
+  if (c.queue) {
+    if (c.queue->empty()) return Usage(fmt::format("{}: must not be empty", v.Origin("queue")));
+    LLM_RETURN_IF_ERROR(CheckLabelValue(*c.queue, v.Origin("queue")));
+  }
+
+  // Derived names: LeaderWorkerSet names each group's StatefulSet NAME-<group> and
+  // its revision label NAME-<group>-<10-character hash>, all within 63.
+  if (c.backend == Backend::kLeaderWorkerSet) {
+    const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas;
+    const size_t suffix = 2 + std::to_string(max_replicas - 1).size() + 10;
+    LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, suffix, "LeaderWorkerSet appends '-<group>-<revision hash>'"));
+  } else {
+    LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, 0, "the Service is named NAME"));
+  }
+  return c;
+}
+
+Result<RenderPlan> PlanServe(const WorkloadRequest& request) {
+  LLM_ASSIGN_OR_RETURN(ServeConfig config, BuildServeConfig(request));
+  return ServeView(config);
+}
+
+}  // namespace llm

@@ -1,0 +1,52 @@
+// Small builders for the mustache view model. Templates only lay data out; the
+// C++ workloads decide everything, so the view is plain strings, lists and
+// booleans. Optional strings are set to false when absent: a missing key would
+// make mustache look it up in enclosing contexts and find an unrelated value.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <kainjow/mustache.hpp>
+
+namespace llm {
+
+using ViewData = kainjow::mustache::data;
+
+inline ViewData ViewList() { return ViewData(ViewData::type::list); }
+
+/// A string, or false when absent.
+inline ViewData ViewOptional(const std::optional<std::string>& value) {
+  return value ? ViewData(*value) : ViewData(false);
+}
+
+/// A list of {key, value} objects, in the map's (sorted) order.
+inline ViewData ViewPairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  ViewData list = ViewList();
+  for (const auto& [k, v] : pairs) {
+    ViewData item;
+    item.set("key", k);
+    item.set("value", v);
+    list.push_back(item);
+  }
+  return list;
+}
+
+inline ViewData ViewPairs(const std::map<std::string, std::string>& map) {
+  return ViewPairs(std::vector<std::pair<std::string, std::string>>(map.begin(), map.end()));
+}
+
+inline ViewData ViewStrings(const std::vector<std::string>& items) {
+  ViewData list = ViewList();
+  for (const std::string& item : items) list.push_back(ViewData(item));
+  return list;
+}
+
+/// Integers are laid out with {{{triple}}} mustaches so they stay YAML integers;
+/// they only ever come from here, never from user text.
+inline ViewData ViewInt(long long v) { return ViewData(std::to_string(v)); }
+
+}  // namespace llm

@@ -1,0 +1,216 @@
+#include "render/workload_common.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "render/k8s_names.h"
+#include "render/quantity.h"
+
+namespace llm {
+namespace {
+
+Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
+
+}  // namespace
+
+Status CheckWorkloadName(std::string_view name, size_t suffix_length, std::string_view what_appends) {
+  if (!IsDns1035Label(name)) {
+    return Usage(fmt::format("NAME '{}' must be a DNS-1035 label: lower-case letters, digits and '-', starting "
+                             "with a letter and ending with a letter or digit, at most 63 characters",
+                             name));
+  }
+  const size_t max = 63 - suffix_length;
+  if (name.size() > max) {
+    return Usage(fmt::format("NAME '{}' has {} characters; {} ({} characters), so NAME may have at most {}", name,
+                             name.size(), what_appends, suffix_length, max));
+  }
+  return Ok();
+}
+
+Status CheckObjectName(std::string_view name, std::string_view origin) {
+  if (IsDns1123Subdomain(name)) return Ok();
+  return Usage(fmt::format("{}: '{}' is not a valid object name (lower-case letters, digits, '-' and '.', "
+                           "starting and ending with a letter or digit, at most 253 characters)",
+                           origin, name));
+}
+
+std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta) {
+  return {{"app.kubernetes.io/component", meta.component},
+          {"app.kubernetes.io/instance", meta.name},
+          {"app.kubernetes.io/managed-by", std::string(kManagedBy)},
+          {"app.kubernetes.io/name", meta.app}};
+}
+
+void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
+  view.set("name", meta.name);
+  view.set("namespace", ViewOptional(meta.namespace_));
+  view.set("labels", ViewPairs(StandardLabels(meta)));
+  view.set("selectorLabels", ViewPairs(std::vector<std::pair<std::string, std::string>>{
+                                 {"app.kubernetes.io/component", meta.component},
+                                 {"app.kubernetes.io/instance", meta.name}}));
+}
+
+Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
+                                                       std::string_view product_key) {
+  std::map<std::string, std::string> selector = values.Map(selector_key);
+  const std::string origin = values.Origin(selector_key);
+  for (const auto& [k, v] : selector) {
+    LLM_RETURN_IF_ERROR(CheckLabelKey(k, origin));
+    LLM_RETURN_IF_ERROR(CheckLabelValue(v, origin));
+  }
+  if (!product_key.empty()) {
+    if (std::optional<std::string> product = values.String(product_key)) {
+      LLM_RETURN_IF_ERROR(CheckLabelValue(*product, values.Origin(product_key)));
+      if (!product->empty()) selector["nvidia.com/gpu.product"] = *product;
+    }
+  }
+  return selector;
+}
+
+Result<ViewData> Tolerations(const Values& values, std::string_view key) {
+  const std::string origin = values.Origin(key);
+  ViewData list = ViewList();
+  bool gpu_taint_covered = false;
+  for (const std::string& text : values.List(key)) {
+    // key[=value][:Effect], the syntax of `kubectl taint`.
+    std::string rest = text;
+    std::optional<std::string> effect;
+    if (const size_t colon = rest.rfind(':'); colon != std::string::npos) {
+      effect = rest.substr(colon + 1);
+      rest.resize(colon);
+      if (*effect != "NoSchedule" && *effect != "PreferNoSchedule" && *effect != "NoExecute") {
+        return Usage(fmt::format("{}: '{}': the effect must be NoSchedule, PreferNoSchedule or NoExecute "
+                                 "(syntax key[=value][:effect])",
+                                 origin, text));
+      }
+    }
+    std::optional<std::string> value;
+    if (const size_t eq = rest.find('='); eq != std::string::npos) {
+      value = rest.substr(eq + 1);
+      rest.resize(eq);
+      LLM_RETURN_IF_ERROR(CheckLabelValue(*value, origin));
+    }
+    LLM_RETURN_IF_ERROR(CheckLabelKey(rest, fmt::format("{} '{}' (syntax key[=value][:effect])", origin, text)));
+    gpu_taint_covered = gpu_taint_covered || rest == kGpuResource;
+    ViewData item;
+    item.set("key", rest);
+    item.set("operator", value ? "Equal" : "Exists");
+    item.set("value", ViewOptional(value));
+    item.set("effect", ViewOptional(effect));
+    list.push_back(item);
+  }
+  if (!gpu_taint_covered) {
+    ViewData gpu;
+    gpu.set("key", std::string(kGpuResource));
+    gpu.set("operator", "Exists");
+    gpu.set("value", false);
+    gpu.set("effect", "NoSchedule");
+    ViewData with_default = ViewList();
+    with_default.push_back(gpu);
+    for (const ViewData& item : list.list_value()) with_default.push_back(item);
+    return with_default;
+  }
+  return list;
+}
+
+Result<ViewData> ImagePullSecrets(const Values& values, std::string_view key) {
+  std::vector<std::string> names = values.List(key);
+  for (const std::string& name : names) LLM_RETURN_IF_ERROR(CheckObjectName(name, values.Origin(key)));
+  return ViewStrings(names);
+}
+
+ViewData EnvValue(std::string name, std::string value) {
+  ViewData item;
+  item.set("name", name);
+  item.set("value", value);
+  item.set("fieldPath", false);
+  item.set("secretName", false);
+  return item;
+}
+
+ViewData EnvField(std::string name, std::string field_path) {
+  ViewData item;
+  item.set("name", name);
+  item.set("value", false);
+  item.set("fieldPath", field_path);
+  item.set("secretName", false);
+  return item;
+}
+
+ViewData EnvSecret(std::string name, std::string secret, std::string key) {
+  ViewData item;
+  item.set("name", name);
+  item.set("value", false);
+  item.set("fieldPath", false);
+  item.set("secretName", secret);
+  item.set("secretKey", key);
+  return item;
+}
+
+Status AppendUserEnv(const Values& values, std::string_view key, const std::vector<std::string>& reserved,
+                     ViewData& env) {
+  const std::string origin = values.Origin(key);
+  for (const auto& [name, value] : values.Map(key)) {
+    LLM_RETURN_IF_ERROR(CheckEnvVarName(name, origin));
+    if (std::find(reserved.begin(), reserved.end(), name) != reserved.end()) {
+      return Usage(fmt::format("{}: {} is set by kubectl llm for this workload; use its flag instead", origin, name));
+    }
+    env.push_back(EnvValue(name, value));
+  }
+  return Ok();
+}
+
+Result<std::optional<VolumeClaimMount>> ClaimMount(const Values& values, std::string_view key) {
+  std::optional<std::string> text = values.String(key);
+  if (!text) return std::optional<VolumeClaimMount>();
+  const std::string origin = values.Origin(key);
+  const size_t colon = text->find(':');
+  if (colon == std::string::npos) return Usage(fmt::format("{}: expected PVC:MOUNT, got '{}'", origin, *text));
+  VolumeClaimMount mount{text->substr(0, colon), text->substr(colon + 1)};
+  LLM_RETURN_IF_ERROR(CheckObjectName(mount.claim, origin));
+  if (!mount.mount_path.starts_with('/') || mount.mount_path.find(':') != std::string::npos ||
+      std::any_of(mount.mount_path.begin(), mount.mount_path.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20; }) ||
+      mount.mount_path.find("/../") != std::string::npos || mount.mount_path.ends_with("/..")) {
+    return Usage(fmt::format("{}: the mount path '{}' must be an absolute path without ':' or '..'", origin,
+                             mount.mount_path));
+  }
+  return std::optional<VolumeClaimMount>(std::move(mount));
+}
+
+Result<std::optional<std::string>> Quantity(const Values& values, std::string_view key,
+                                            std::optional<std::string> fallback) {
+  std::optional<std::string> text = values.String(key);
+  if (!text) return fallback;
+  LLM_RETURN_IF_ERROR(CheckPositiveQuantity(*text, values.Origin(key)));
+  return text;
+}
+
+Result<std::optional<std::string>> ImageReference(const Values& values, std::string_view key) {
+  std::optional<std::string> text = values.String(key);
+  if (!text) return text;
+  const bool ok = !text->empty() && text->size() <= 1024 && std::isalnum(static_cast<unsigned char>(text->front())) &&
+                  text->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/@-") ==
+                      std::string::npos;
+  if (!ok) {
+    return Usage(fmt::format("{}: '{}' is not an image reference ([registry/]repository[:tag][@digest])",
+                             values.Origin(key), *text));
+  }
+  return text;
+}
+
+Result<std::optional<std::string>> SingleLine(const Values& values, std::string_view key) {
+  std::optional<std::string> text = values.String(key);
+  if (!text) return text;
+  const bool has_control = std::any_of(text->begin(), text->end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (text->empty() || has_control || text->size() > 4096) {
+    return Usage(fmt::format("{}: must be one non-empty line of at most 4096 characters", values.Origin(key)));
+  }
+  return text;
+}
+
+}  // namespace llm

@@ -1,0 +1,26 @@
+// YAML scalars: the escape every template value goes through, and the test
+// that decides when the printer may write a string without quotes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace llm {
+
+/// A YAML double-quoted scalar holding exactly `value`. Control characters,
+/// quotes, backslashes and Unicode line breaks are escaped, so whatever the
+/// value, it stays one scalar: it cannot add a key, an item or a document.
+/// `value` must be valid UTF-8 (see CheckUtf8).
+std::string YamlDoubleQuote(std::string_view value);
+
+/// True when `value` can be written as a plain scalar and still read back as
+/// this same string (not a number, bool, null, anchor, tag, comment ...).
+bool IsSafePlainScalar(std::string_view value);
+
+/// Refuses strings that are not valid UTF-8: YAML and JSON can carry only Unicode
+/// text, and a byte-level escape would change the value. `what` names the source.
+Status CheckUtf8(std::string_view value, std::string_view what);
+
+}  // namespace llm

@@ -1,0 +1,77 @@
+#include "commands/render_command.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "render/template_source.h"
+#include "unit/render/cli_runner.h"
+
+namespace llm {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunCli;
+
+TEST_CASE("render --templates DIR uses the user's copy") {
+  const fs::path dir = fs::temp_directory_path() / ("llm-templates-" + std::to_string(::getpid()));
+  for (const EmbeddedFile& f : EmbeddedTemplates()) {
+    fs::create_directories((dir / std::string(f.path)).parent_path());
+    std::string content(f.content);
+    if (f.path == "serve/service.yaml.mustache") content.replace(content.find("type: ClusterIP"), 15, "type: NodePort");
+    std::ofstream(dir / std::string(f.path), std::ios::binary) << content;
+  }
+  auto r = RunCli({"render", "serve", "chat", "--model", "org/m", "--templates", dir.string()});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("  type: NodePort\n") != std::string::npos);
+  fs::remove(dir / "serve/deployment.yaml.mustache");
+  r = RunCli({"render", "serve", "chat", "--model", "org/m", "--templates", dir.string()});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "error: --templates: cannot read " + dir.string() + "/serve/deployment.yaml.mustache\n");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("render -o json prints one v1 List") {
+  auto r = RunCli({"render", "gpu-check", "chk", "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto list = nlohmann::json::parse(r.out);
+  CHECK(list["kind"] == "List");
+  CHECK(list["items"][0]["kind"] == "Pod");
+}
+
+TEST_CASE("render needs a workload and lists them in help") {
+  auto r = RunCli({"render"});
+  CHECK(r.code == 2);
+  r = RunCli({"render", "--help"});
+  CHECK(r.code == 0);
+  for (const char* w : {"serve", "train", "gpu-check"}) CHECK(r.out.find(w) != std::string::npos);
+  r = RunCli({"render", "serve", "--help"});
+  CHECK(r.out.find("--tensor-parallel") != std::string::npos);
+  CHECK(r.out.find("--patch KIND/NAME=FILE") != std::string::npos);
+}
+
+TEST_CASE("gpu-check runs with least privilege, pinned to its node") {
+  auto r = RunCli({"render", "gpu-check", "chk", "--node", "gpu-node-0", "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto pod = nlohmann::json::parse(r.out)["items"][0];
+  CHECK(pod["spec"]["nodeName"] == "gpu-node-0");
+  CHECK(pod["spec"]["automountServiceAccountToken"] == false);
+  CHECK(pod["spec"]["restartPolicy"] == "Never");
+  CHECK(pod["spec"]["securityContext"]["runAsNonRoot"] == true);
+  CHECK(pod["spec"]["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault");
+  const auto& c = pod["spec"]["containers"][0];
+  CHECK(c["securityContext"]["allowPrivilegeEscalation"] == false);
+  CHECK(c["securityContext"]["capabilities"]["drop"] == nlohmann::json::array({"ALL"}));
+  CHECK_FALSE(c["securityContext"]["capabilities"].contains("add"));
+  CHECK(c["args"] == nlohmann::json::array({"--profile", "quick", "--expect-gpus", "8", "--json", "/results/result.json"}));
+  CHECK(c["resources"]["limits"]["nvidia.com/gpu"] == 8);
+  CHECK(c["terminationMessagePath"] == "/dev/termination-log");
+}
+
+}  // namespace
+}  // namespace llm

@@ -1,0 +1,141 @@
+#include "render/render_pipeline.h"
+
+#include <doctest/doctest.h>
+
+#include "render/manifest_printer.h"
+
+namespace llm {
+namespace {
+
+ReadFileFn Files(std::map<std::string, std::string> files) {
+  return [files = std::move(files)](const std::string& path) -> Result<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) return Error(ErrorKind::kUsage, "cannot read '" + path + "'");
+    return it->second;
+  };
+}
+
+std::vector<std::string> Kinds(const std::vector<Json>& manifests) {
+  std::vector<std::string> kinds;
+  for (const Json& m : manifests) kinds.push_back(m["kind"]);
+  return kinds;
+}
+
+TEST_CASE("train renders a JobSet when served and an Indexed Job + headless Service otherwise") {
+  RenderRequest r;
+  r.workload = "train";
+  r.name = "job";
+  r.flags = {{"image", {"img:1"}}, {"nodes", {"2"}}};
+  r.trailing = {"torchrun", "t.py"};
+  auto templates = EmbeddedTemplateSource();
+
+  r.served = std::set<std::string, std::less<>>{std::string(kJobSetKind)};
+  auto with_jobset = RenderManifests(r, *templates, Files({}));
+  REQUIRE(with_jobset.ok());
+  CHECK(Kinds(*with_jobset) == std::vector<std::string>{"JobSet"});
+
+  r.served = std::set<std::string, std::less<>>{};
+  auto core_only = RenderManifests(r, *templates, Files({}));
+  REQUIRE(core_only.ok());
+  CHECK(Kinds(*core_only) == std::vector<std::string>{"Service", "Job"});
+  const Json& svc = (*core_only)[0];
+  CHECK(svc["spec"]["clusterIP"] == "None");
+  CHECK(svc["spec"]["publishNotReadyAddresses"] == true);
+  const Json& pod = (*core_only)[1]["spec"]["template"]["spec"];
+  CHECK(pod["subdomain"] == "job");
+  CHECK(pod["containers"][0]["env"][0] == Json({{"name", "MASTER_ADDR"}, {"value", "job-0.job"}}));
+}
+
+TEST_CASE("serve on several nodes without the LWS CRD names what to install") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "big";
+  r.flags = {{"model", {"org/m"}}, {"gpus", {"8"}}, {"nodes", {"2"}}};
+  r.served = std::set<std::string, std::less<>>{};
+  auto result = RenderManifests(r, *EmbeddedTemplateSource(), Files({}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().kind() == ErrorKind::kNotFound);
+  CHECK(result.error().message().find("install LeaderWorkerSet") != std::string::npos);
+}
+
+TEST_CASE("--autoscale-metric without KEDA served names what to install") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}, {"autoscale", {"0:2"}}, {"autoscaleMetric", {"queue"}}};
+  r.served = std::set<std::string, std::less<>>{};
+  auto result = RenderManifests(r, *EmbeddedTemplateSource(), Files({}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message().find("install KEDA") != std::string::npos);
+}
+
+TEST_CASE("values files and patches come through the injected reader") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.value_files = {"v.yaml"};
+  r.patches = {"deployment/chat=p.yaml"};
+  auto files = Files({{"v.yaml", "model: org/m\nreplicas: 2\n"}, {"p.yaml", "spec:\n  replicas: 5\n"}});
+  auto result = RenderManifests(r, *EmbeddedTemplateSource(), files);
+  REQUIRE(result.ok());
+  CHECK(Kinds(*result) == std::vector<std::string>{"Service", "Deployment", "PodDisruptionBudget"});
+  CHECK((*result)[1]["spec"]["replicas"] == 5);
+}
+
+TEST_CASE("a patch that breaks an object is caught by the checks after patching") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}};
+  r.patches = {"service/chat=p.yaml"};
+  auto result = RenderManifests(r, *EmbeddedTemplateSource(), Files({{"p.yaml", "metadata:\n  name: Bad_Name\n"}}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message().starts_with("after --patch: Service Bad_Name: metadata.name"));
+}
+
+TEST_CASE("templates from a directory replace the built-in ones; broken ones fail clearly") {
+  std::map<std::string, std::string, std::less<>> files;
+  for (const EmbeddedFile& f : EmbeddedTemplates()) files[std::string(f.path)] = std::string(f.content);
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}};
+
+  auto custom = files;
+  custom["serve/service.yaml.mustache"].replace(custom["serve/service.yaml.mustache"].find("  type: ClusterIP"),
+                                                17, "  type: NodePort");
+  auto result = RenderManifests(r, *MapTemplateSource(custom), Files({}));
+  REQUIRE(result.ok());
+  CHECK((*result)[0]["spec"]["type"] == "NodePort");
+
+  auto broken = files;
+  broken["serve/service.yaml.mustache"] += "  oops: [\n";
+  result = RenderManifests(r, *MapTemplateSource(broken), Files({}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message().starts_with("the rendered template does not parse back: serve/service.yaml"));
+
+  auto unnamed = files;
+  unnamed["serve/service.yaml.mustache"] = "apiVersion: v1\nkind: Service\nmetadata: {}\n";
+  result = RenderManifests(r, *MapTemplateSource(unnamed), Files({}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message().find("metadata.name must be a DNS-1123 subdomain") != std::string::npos);
+
+  auto missing = files;
+  missing.erase("serve/deployment.yaml.mustache");
+  result = RenderManifests(r, *MapTemplateSource(missing), Files({}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message().find("serve/deployment.yaml.mustache") != std::string::npos);
+}
+
+TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
+  const std::vector<Json> manifests = {Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}})")};
+  const Json list = Json::parse(FormatManifests(manifests, ManifestFormat::kJson));
+  CHECK(list["apiVersion"] == "v1");
+  CHECK(list["kind"] == "List");
+  CHECK(list["items"].size() == 1);
+  CHECK(FormatManifests(manifests, ManifestFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
+  CHECK_FALSE(ParseManifestFormat("wide").ok());
+}
+
+}  // namespace
+}  // namespace llm
