@@ -30,9 +30,12 @@ struct Fixture {
   std::ostringstream out, err;
   std::istringstream in;
 
-  Fixture() {
+  explicit Fixture(int version_status = 200) {
     testing::ServeAggregatedDiscovery(client);
-    client.routes.On("GET", "/version", testing::FakeTransport::Json(200, R"({"gitVersion":"v1.35.4"})"));
+    client.routes.On("GET", "/version",
+                     testing::FakeTransport::Json(version_status, version_status == 200
+                                                                      ? R"({"gitVersion":"v1.35.4"})"
+                                                                      : R"({"kind":"Status","code":503})"));
     client.Put({"", "v1", "nodes", "", "gpu-node-0", ""}, GpuNode("gpu-node-0"));
     client.Put({"node.k8s.io", "v1", "runtimeclasses", "", "nvidia", ""},
                {{"apiVersion", "node.k8s.io/v1"}, {"kind", "RuntimeClass"}, {"metadata", {{"name", "nvidia"}}},
@@ -84,8 +87,7 @@ TEST_CASE("doctor: no RuntimeClass and no GPU nodes") {
 }
 
 TEST_CASE("doctor: an unreachable server is the only line") {
-  Fixture f;
-  f.client.routes.On("GET", "/version", testing::FakeTransport::Json(503, R"({"kind":"Status","code":503})"));
+  Fixture f(503);
   auto checks = f.Run();
   REQUIRE(checks.size() == 1);
   CHECK(checks[0].level == CheckLevel::kFail);
