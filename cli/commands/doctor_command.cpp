@@ -25,7 +25,7 @@ constexpr CrdCheck kCrdChecks[] = {
     {"jobset.x-k8s.io/v1alpha2", "JobSet", "JobSet (sigs.k8s.io/jobset)",
      "train as a JobSet; without it train uses an Indexed Job and a headless Service"},
     {"keda.sh/v1alpha1", "ScaledObject", "KEDA ScaledObject (keda.sh)",
-     "autoscaling on request metrics and to zero; without it --autoscale uses a HorizontalPodAutoscaler"},
+     "serve --autoscale-metric (KEDA on a Prometheus metric); plain --autoscale uses a HorizontalPodAutoscaler"},
     {"kueue.x-k8s.io/v1beta1", "LocalQueue", "Kueue LocalQueue (kueue.x-k8s.io)", "queueing jobs with --queue"},
 };
 
@@ -52,10 +52,11 @@ const std::vector<PermissionNeed>& NamespacePermissions() {
   return kNeeds;
 }
 
+/// kubectl's "deployments.apps/scale".
 std::string ResourceName(const char* group, const char* resource, const char* subresource) {
   std::string name = resource;
-  if (*subresource != '\0') name += std::string("/") + subresource;
   if (*group != '\0') name += std::string(".") + group;
+  if (*subresource != '\0') name += std::string("/") + subresource;
   return name;
 }
 

@@ -291,6 +291,17 @@ TEST_CASE("read-cmds: scale a Deployment up and down through the scale subresour
       "admin", {"get", "deployment", "chat", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"});
   CHECK(replicas.out == "1");
 
+  // An autoscaled deployment: --min/--max move its HorizontalPodAutoscaler's bounds.
+  REQUIRE(TestCluster::Get().Kubectl("admin", {"autoscale", "deployment", "chat", "--min=1", "--max=3", "-n", ns.name()})
+              .exit_code == 0);
+  CommandOutput bounds =
+      TestCluster::Get().Plugin("admin", {"scale", "chat", "--min", "2", "--max", "5", "-n", ns.name()});
+  CHECK_MESSAGE(bounds.exit_code == 0, bounds.err);
+  CHECK(bounds.out == "horizontalpodautoscaler.autoscaling/chat patched (minReplicas 2, maxReplicas 5)\n");
+  CommandOutput hpa = TestCluster::Get().Kubectl(
+      "admin", {"get", "hpa", "chat", "-n", ns.name(), "-o", "jsonpath={.spec.minReplicas} {.spec.maxReplicas}"});
+  CHECK(hpa.out == "2 5");
+
   CommandOutput job = TestCluster::Get().Plugin("admin", {"scale", "pretrain", "--replicas", "4", "-n", ns.name()});
   CHECK(job.exit_code == 1);
   CHECK(job.err.find("error: job.batch/pretrain is a training job and cannot be scaled") == 0);

@@ -61,6 +61,7 @@ TEST_CASE("doctor: everything present and allowed is all [ok], exit 0") {
   CHECK(text.find("[ok]   LeaderWorkerSet (sigs.k8s.io/lws) installed") != std::string::npos);
   CHECK(text.find("[ok]   RuntimeClass nvidia present (handler nvidia)") != std::string::npos);
   CHECK(text.find("[ok]   can get, list, create, patch, delete deployments.apps in namespace ml") != std::string::npos);
+  CHECK(text.find("[ok]   can get, patch deployments.apps/scale in namespace ml") != std::string::npos);
   CHECK(text.find("[ok]   can list nodes (cluster-wide)") != std::string::npos);
   CHECK(text.find("[warn]") == std::string::npos);
 }
