@@ -194,8 +194,10 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
     return Ok();
   }
 
+  // Each failure is printed when it happens (the other pods keep streaming);
+  // the returned error only counts them, so nothing is printed twice.
   std::mutex errors_mu;
-  std::optional<Error> first_error;
+  size_t failed = 0;
   std::vector<std::thread> threads;
   threads.reserve(pods.size());
   for (size_t i = 0; i < pods.size(); ++i) {
@@ -212,12 +214,14 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
         Error error = response.error().WithContext(fmt::format("pod {}", pod));
         sink.Warn("error: " + error.message());
         std::lock_guard<std::mutex> lock(errors_mu);
-        if (!first_error) first_error = error;
+        ++failed;
       }
     });
   }
   for (std::thread& t : threads) t.join();
-  if (first_error) return *first_error;
+  if (failed > 0) {
+    return Error(ErrorKind::kServer, fmt::format("the logs of {} of {} pods could not be followed", failed, pods.size()));
+  }
   return Ok();
 }
 

@@ -32,12 +32,16 @@ class StreamingClient : public testing::FakeRestClient {
  public:
   std::map<std::string, std::vector<std::string>> chunks;  ///< pod name -> chunks
   std::vector<std::string> paths;
+  std::string fail_pod;  ///< this pod's stream fails with NotFound
 
   Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override {
     std::vector<std::string> mine;
     {
       std::lock_guard<std::mutex> lock(mu_);
       paths.push_back(request.path);
+      if (!fail_pod.empty() && request.path.find("/pods/" + fail_pod + "/log") != std::string::npos) {
+        return ErrorFromStatus(404, "NotFound", "gone");
+      }
       for (const auto& [pod, pieces] : chunks) {
         if (request.path.find("/pods/" + pod + "/log") != std::string::npos) mine = pieces;
       }
@@ -105,6 +109,19 @@ TEST_CASE("logs -f merges chunked streams of several pods into whole lines") {
                                           "[train-1 rank=1] partial", "[train-1 rank=1] warming up"});
   REQUIRE(f.client.paths.size() == 2);
   for (const std::string& path : f.client.paths) CHECK(path.find("follow=true") != std::string::npos);
+}
+
+TEST_CASE("logs -f: a pod whose stream fails is reported once, the others still stream") {
+  Fixture f;
+  f.Add(RankPod(0));
+  f.Add(RankPod(1));
+  f.client.chunks["train-0-x7k2p"] = {"ok\n"};
+  f.client.fail_pod = "train-1-x7k2p";
+  Status status = f.Run({.name = "train", .follow = true});
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message() == "the logs of 1 of 2 pods could not be followed");
+  CHECK(f.out.str() == "[train-0 rank=0] ok\n");
+  CHECK(f.err.str() == "error: pod train-1-x7k2p: Error from server (NotFound): gone\n");
 }
 
 TEST_CASE("logs errors: no pods, no match, a pod's failure named") {
