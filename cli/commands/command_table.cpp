@@ -2,7 +2,12 @@
 // commands/ plus one row here.
 #include "commands/command.h"
 #include "commands/completion_command.h"
+#include "commands/doctor_command.h"
+#include "commands/logs_command.h"
+#include "commands/nodes_command.h"
 #include "commands/render_command.h"
+#include "commands/scale_command.h"
+#include "commands/status_command.h"
 #include "commands/version_command.h"
 
 namespace llm {
@@ -10,6 +15,12 @@ namespace llm {
 std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
       {"render", "Print the manifests of serve, train or gpu-check without a cluster", &SetupRenderCommand},
+      {"status", "Show the workloads made by kubectl-llm, or one of them", &SetupStatusCommand},
+      {"list", "List the workloads made by kubectl-llm", &SetupListCommand},
+      {"scale", "Set a served model's replicas, or its autoscaler's bounds", &SetupScaleCommand},
+      {"logs", "Print the logs of every pod of a workload, prefixed by rank or role", &SetupLogsCommand},
+      {"nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state", &SetupNodesCommand},
+      {"doctor", "Check the cluster and your permissions (exit 1 on a failure)", &SetupDoctorCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
       {"completion", "Print a shell completion script", &SetupCompletionCommand},
   };

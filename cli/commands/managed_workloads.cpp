@@ -1,0 +1,90 @@
+#include "commands/managed_workloads.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace llm {
+namespace {
+
+bool OwnedByController(const nlohmann::json& object) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return false;
+  const auto owners = meta->find("ownerReferences");
+  if (owners == meta->end() || !owners->is_array()) return false;
+  return std::any_of(owners->begin(), owners->end(), [](const nlohmann::json& owner) {
+    return owner.is_object() && owner.value("controller", false);
+  });
+}
+
+std::string MetaString(const nlohmann::json& object, const char* key) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return "";
+  const auto value = meta->find(key);
+  return value != meta->end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+}  // namespace
+
+const std::vector<WorkloadKind>& ManagedWorkloadKinds() {
+  static const std::vector<WorkloadKind> kKinds = {
+      {"apps/v1", "Deployment"},
+      {"leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet"},
+      {"jobset.x-k8s.io/v1alpha2", "JobSet"},
+      {"batch/v1", "Job"},
+  };
+  return kKinds;
+}
+
+Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
+                                                          const std::string& ns, const std::string& name) {
+  std::string selector(kManagedBySelector);
+  if (!name.empty()) selector += fmt::format(",{}={}", kInstanceLabel, name);
+  std::vector<ManagedWorkload> found;
+  for (const WorkloadKind& kind : ManagedWorkloadKinds()) {
+    kube::GroupKind group_kind = kube::GroupKindOf(kind.api_version, kind.kind);
+    LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(group_kind));
+    if (!served) continue;
+    LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping, mapper.MapGroupKind(group_kind));
+    kube::ResourceRef ref = mapping.resource;
+    ref.ns = ns;
+    kube::ListOptions options;
+    options.label_selector = selector;
+    auto list = client.List(ref, options);
+    if (!list.ok()) return list.error();  // the server names the resource; kubectl prints it as is
+    for (nlohmann::json& item : (*list)["items"]) {
+      if (OwnedByController(item)) continue;
+      // A List's items carry no kind; the summary needs it.
+      item["apiVersion"] = mapping.resource.group.empty()
+                               ? mapping.resource.version
+                               : mapping.resource.group + "/" + mapping.resource.version;
+      item["kind"] = mapping.kind;
+      found.push_back({std::move(item), mapping});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const ManagedWorkload& a, const ManagedWorkload& b) {
+    return std::make_tuple(MetaString(a.object, "namespace"), MetaString(a.object, "name"), a.mapping.kind) <
+           std::make_tuple(MetaString(b.object, "namespace"), MetaString(b.object, "name"), b.mapping.kind);
+  });
+  return found;
+}
+
+Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper,
+                                            const std::string& ns, const std::string& name) {
+  LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> found, ListManagedWorkloads(client, mapper, ns, name));
+  if (found.empty()) {
+    return Error(ErrorKind::kNotFound,
+                 fmt::format("Error from server (NotFound): no workload \"{}\" made by kubectl-llm in namespace \"{}\"",
+                             name, ns));
+  }
+  if (found.size() > 1) {
+    std::vector<std::string> kinds;
+    for (const ManagedWorkload& w : found) kinds.push_back(w.mapping.kind + "/" + MetaString(w.object, "name"));
+    return Error(ErrorKind::kConflict, fmt::format("several workloads are named \"{}\" in namespace \"{}\": {}", name,
+                                                   ns, fmt::join(kinds, ", ")));
+  }
+  return std::move(found.front());
+}
+
+}  // namespace llm

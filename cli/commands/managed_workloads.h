@@ -1,0 +1,45 @@
+// The workloads this tool made: controller objects labelled
+// app.kubernetes.io/managed-by=kubectl-llm, of the kinds status/scale/logs
+// know (Deployment, LeaderWorkerSet, JobSet, Job), asked only of the kinds the
+// server serves (discovery). Objects owned by another controller (the Jobs a
+// JobSet makes) are not workloads of their own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/rest_client.h"
+#include "kube/rest_mapper.h"
+#include "util/result.h"
+
+namespace llm {
+
+inline constexpr std::string_view kManagedBySelector = "app.kubernetes.io/managed-by=kubectl-llm";
+inline constexpr std::string_view kInstanceLabel = "app.kubernetes.io/instance";
+
+struct WorkloadKind {
+  std::string api_version;  ///< the version the tool renders: "apps/v1"
+  std::string kind;
+};
+
+/// Deployment, LeaderWorkerSet, JobSet, Job: the order status lists them in.
+const std::vector<WorkloadKind>& ManagedWorkloadKinds();
+
+struct ManagedWorkload {
+  nlohmann::json object;
+  kube::RestMapping mapping;  ///< resource of the object (ns and name left empty)
+};
+
+/// Workloads in `ns` ("" = every namespace), optionally only the one whose
+/// app.kubernetes.io/instance is `name`; sorted by namespace, name, kind.
+Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
+                                                          const std::string& ns, const std::string& name);
+
+/// Exactly one workload NAME in `ns`; kubectl's NotFound message when none,
+/// an error naming the kinds when several share the name.
+Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper,
+                                            const std::string& ns, const std::string& name);
+
+}  // namespace llm

@@ -1,0 +1,111 @@
+#include "commands/nodes_command.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "kube/client_factory.h"
+#include "kube/paged_list.h"
+#include "output/object_printer.h"
+#include "workload/gpu_nodes.h"
+
+namespace llm {
+namespace {
+
+nlohmann::json ResourcesOnly(const nlohmann::json& containers, bool keep_restart_policy) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!containers.is_array()) return out;
+  for (const nlohmann::json& c : containers) {
+    nlohmann::json kept = nlohmann::json::object();
+    if (c.contains("resources")) kept["resources"] = c["resources"];
+    if (keep_restart_policy && c.contains("restartPolicy")) kept["restartPolicy"] = c["restartPolicy"];
+    out.push_back(std::move(kept));
+  }
+  return out;
+}
+
+nlohmann::json ReducePod(const nlohmann::json& pod) {
+  const nlohmann::json& spec = pod["spec"];
+  nlohmann::json reduced_spec = {{"nodeName", spec.value("nodeName", "")}};
+  if (spec.contains("containers")) reduced_spec["containers"] = ResourcesOnly(spec["containers"], false);
+  if (spec.contains("initContainers")) reduced_spec["initContainers"] = ResourcesOnly(spec["initContainers"], true);
+  if (spec.contains("overhead")) reduced_spec["overhead"] = spec["overhead"];
+  nlohmann::json reduced = {{"spec", std::move(reduced_spec)}};
+  if (pod.contains("status") && pod["status"].is_object()) {
+    reduced["status"] = {{"phase", pod["status"].value("phase", "")}};
+  }
+  return reduced;
+}
+
+}  // namespace
+
+Result<OutputFormat> ValidateNodesOptions(const NodesOptions& options) {
+  return ParseOutputFormat(options.output,
+                           {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson, OutputFormat::kYaml});
+}
+
+Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<std::string>& gpu_nodes) {
+  nlohmann::json pods = nlohmann::json::array();
+  if (gpu_nodes.empty()) return pods;
+  const std::set<std::string, std::less<>> wanted(gpu_nodes.begin(), gpu_nodes.end());
+  kube::ResourceRef ref{"", "v1", "pods", "", "", ""};
+  kube::ListOptions options;
+  // Terminal pods hold nothing; the server drops them before they are sent.
+  options.field_selector = "status.phase!=Succeeded,status.phase!=Failed";
+  Status listed = kube::ForEachListPage(client, ref, options, [&](nlohmann::json& page) -> Status {
+    for (const nlohmann::json& pod : page["items"]) {
+      if (!pod.is_object() || !pod.contains("spec") || !pod["spec"].is_object()) continue;
+      if (!wanted.contains(pod["spec"].value("nodeName", ""))) continue;
+      pods.push_back(ReducePod(pod));
+    }
+    return Ok();
+  });
+  if (!listed.ok()) return listed.error();
+  return pods;
+}
+
+Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chrono::system_clock::time_point now,
+                IoStreams streams) {
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateNodesOptions(options));
+  kube::ResourceRef ref{"", "v1", "nodes", "", "", ""};
+  kube::ListOptions list_options;
+  list_options.label_selector = options.selector;
+  auto nodes = client.List(ref, list_options);
+  if (!nodes.ok()) return nodes.error();  // kubectl's "nodes is forbidden: ..." as is
+  // Which nodes are GPU nodes is ListGpuNodes' rule; ask it first without pods.
+  std::vector<std::string> names;
+  for (const GpuNodeRow& row : ListGpuNodes(*nodes, nlohmann::json::array(), now)) names.push_back(row.name);
+  LLM_ASSIGN_OR_RETURN(nlohmann::json pods, ListGpuPods(client, names));
+  std::vector<GpuNodeRow> rows = ListGpuNodes(*nodes, pods, now);
+  switch (format) {
+    case OutputFormat::kJson:
+      streams.out << ToJson(GpuNodeListJson(rows));
+      return Ok();
+    case OutputFormat::kYaml:
+      streams.out << ToYaml(GpuNodeListJson(rows));
+      return Ok();
+    default:
+      break;
+  }
+  if (rows.empty()) {
+    streams.err << "No GPU nodes found (no node has nvidia.com/gpu or an nvidia.com/gpu.product label).\n";
+    return Ok();
+  }
+  streams.out << GpuNodesTable(rows).Render(format == OutputFormat::kWide, options.no_headers);
+  return Ok();
+}
+
+void SetupNodesCommand(CLI::App& root, CommandContext& ctx) {
+  auto options = std::make_shared<NodesOptions>();
+  CLI::App* cmd = root.add_subcommand("nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state");
+  cmd->add_option("-o,--output", options->output, "Output format: wide, json or yaml");
+  cmd->add_option("-l,--selector", options->selector, "Only nodes matching this label selector");
+  cmd->add_flag("--no-headers", options->no_headers, "Print the table without its header line");
+  cmd->callback([options, &ctx] {
+    auto client = kube::NewRestClient(ctx.global.kube, ctx.streams);
+    if (!client.ok()) return ctx.Finish(client.error());
+    ctx.Finish(RunNodes(*options, **client, std::chrono::system_clock::now(), ctx.streams));
+  });
+}
+
+}  // namespace llm

@@ -1,0 +1,184 @@
+#include "commands/scale_command.h"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands/cluster_session.h"
+#include "commands/managed_workloads.h"
+#include "output/object_printer.h"
+
+namespace llm {
+namespace {
+
+struct Autoscaler {
+  nlohmann::json object;
+  kube::ResourceRef ref;  ///< with ns and name
+  std::string min_field;  ///< minReplicas | minReplicaCount
+  std::string max_field;
+};
+
+std::string ObjectName(const nlohmann::json& object) {
+  return object.contains("metadata") ? object["metadata"].value("name", "") : "";
+}
+
+int64_t IntField(const nlohmann::json& spec, const std::string& field, int64_t fallback) {
+  auto it = spec.find(field);
+  return it != spec.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+}
+
+/// The HPA or ScaledObject whose scaleTargetRef names the workload (kinds the
+/// server does not serve are skipped).
+Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube::RestMapper& mapper,
+                                                 const ManagedWorkload& workload, const std::string& ns) {
+  struct Candidate {
+    const char* api_version;
+    const char* kind;
+    const char* min_field;
+    const char* max_field;
+  };
+  static const Candidate kCandidates[] = {
+      {"autoscaling/v2", "HorizontalPodAutoscaler", "minReplicas", "maxReplicas"},
+      {"keda.sh/v1alpha1", "ScaledObject", "minReplicaCount", "maxReplicaCount"},
+  };
+  const std::string target = ObjectName(workload.object);
+  for (const Candidate& c : kCandidates) {
+    kube::GroupKind group_kind = kube::GroupKindOf(c.api_version, c.kind);
+    LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(group_kind));
+    if (!served) continue;
+    LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping, mapper.MapGroupKind(group_kind));
+    kube::ResourceRef ref = mapping.resource;
+    ref.ns = ns;
+    auto list = client.List(ref, kube::ListOptions{});
+    if (!list.ok()) return list.error();
+    for (nlohmann::json& item : (*list)["items"]) {
+      const nlohmann::json target_ref = item.value("spec", nlohmann::json::object()).value("scaleTargetRef",
+                                                                                          nlohmann::json::object());
+      if (target_ref.value("name", "") != target) continue;
+      // KEDA defaults the kind to Deployment.
+      if (target_ref.value("kind", "Deployment") != workload.mapping.kind) continue;
+      ref.name = ObjectName(item);
+      item["apiVersion"] = c.api_version;
+      item["kind"] = c.kind;
+      return std::optional<Autoscaler>(Autoscaler{std::move(item), ref, c.min_field, c.max_field});
+    }
+  }
+  return std::optional<Autoscaler>();
+}
+
+Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, const ManagedWorkload& workload,
+                     const std::string& ns, IoStreams streams) {
+  kube::ResourceRef scale_ref = workload.mapping.resource;
+  scale_ref.ns = ns;
+  scale_ref.name = ObjectName(workload.object);
+  scale_ref.subresource = "scale";
+  nlohmann::json patch = {{"spec", {{"replicas", *options.replicas}}}};
+  if (options.current_replicas) {
+    LLM_ASSIGN_OR_RETURN(nlohmann::json scale, client.Get(scale_ref));
+    int64_t current = IntField(scale.value("spec", nlohmann::json::object()), "replicas", 0);
+    if (current != *options.current_replicas) {
+      // kubectl's ScaleError for a failed precondition.
+      return Error(ErrorKind::kConflict,
+                   fmt::format("Expected replicas to be {}, was {}", *options.current_replicas, current));
+    }
+    // The read above and this write are one step: a change in between is a 409.
+    patch["metadata"] = {{"resourceVersion", scale["metadata"].value("resourceVersion", "")}};
+  }
+  auto patched = client.MergePatch(scale_ref, patch, options.dry_run);
+  if (!patched.ok()) return patched.error();
+  streams.out << ResourceName(workload.object) << " scaled" << (options.dry_run ? " (server dry run)" : "") << "\n";
+  return Ok();
+}
+
+Status ScaleBounds(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper,
+                   const ManagedWorkload& workload, const std::string& ns, IoStreams streams) {
+  LLM_ASSIGN_OR_RETURN(std::optional<Autoscaler> autoscaler, FindAutoscaler(client, mapper, workload, ns));
+  if (!autoscaler) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{} has no HorizontalPodAutoscaler or ScaledObject: --min/--max need an autoscaled "
+                             "workload (serve --autoscale); use --replicas to scale it",
+                             ResourceName(workload.object)));
+  }
+  const nlohmann::json spec = autoscaler->object.value("spec", nlohmann::json::object());
+  const bool hpa = autoscaler->min_field == "minReplicas";
+  int64_t min = options.min_replicas.value_or(IntField(spec, autoscaler->min_field, hpa ? 1 : 0));
+  int64_t max = options.max_replicas.value_or(IntField(spec, autoscaler->max_field, 100));
+  if (hpa && min < 1) {
+    return Error(ErrorKind::kInvalidInput, "--min must be at least 1 for a HorizontalPodAutoscaler");
+  }
+  if (min > max) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("--min ({}) must not exceed --max ({}) of {}", min, max, ResourceName(autoscaler->object)));
+  }
+  nlohmann::json patch = {{"spec", {{autoscaler->min_field, min}, {autoscaler->max_field, max}}}};
+  auto patched = client.MergePatch(autoscaler->ref, patch, options.dry_run);
+  if (!patched.ok()) return patched.error();
+  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler->object),
+                             autoscaler->min_field, min, autoscaler->max_field, max,
+                             options.dry_run ? " (server dry run)" : "");
+  return Ok();
+}
+
+}  // namespace
+
+Status ValidateScaleOptions(const ScaleOptions& options) {
+  if (options.name.empty()) return Error(ErrorKind::kUsage, "a workload NAME is required");
+  const bool bounds = options.min_replicas || options.max_replicas;
+  if (!options.replicas && !bounds) {
+    return Error(ErrorKind::kUsage, "--replicas, or --min/--max for an autoscaled workload, is required");
+  }
+  if (options.replicas && bounds) {
+    return Error(ErrorKind::kUsage, "--replicas cannot be combined with --min/--max");
+  }
+  if (options.replicas && *options.replicas < 0) {
+    return Error(ErrorKind::kUsage, "--replicas must be 0 or more");
+  }
+  if (options.current_replicas && !options.replicas) {
+    return Error(ErrorKind::kUsage, "--current-replicas needs --replicas");
+  }
+  if (options.current_replicas && *options.current_replicas < 0) {
+    return Error(ErrorKind::kUsage, "--current-replicas must be 0 or more");
+  }
+  if ((options.min_replicas && *options.min_replicas < 0) || (options.max_replicas && *options.max_replicas < 1)) {
+    return Error(ErrorKind::kUsage, "--min must be 0 or more and --max 1 or more");
+  }
+  return Ok();
+}
+
+Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
+                IoStreams streams) {
+  LLM_RETURN_IF_ERROR(ValidateScaleOptions(options));
+  LLM_ASSIGN_OR_RETURN(ManagedWorkload workload, FindManagedWorkload(client, mapper, ns, options.name));
+  const std::string& kind = workload.mapping.kind;
+  if (kind == "Job" || kind == "JobSet") {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{} is a training job and cannot be scaled: its pods are the ranks of one run with a "
+                             "fixed world size; delete it and train again with the new --nodes",
+                             ResourceName(workload.object)));
+  }
+  if (options.replicas) return ScaleReplicas(options, client, workload, ns, streams);
+  return ScaleBounds(options, client, mapper, workload, ns, streams);
+}
+
+void SetupScaleCommand(CLI::App& root, CommandContext& ctx) {
+  auto options = std::make_shared<ScaleOptions>();
+  auto dry_run = std::make_shared<std::string>("none");
+  CLI::App* cmd = root.add_subcommand("scale", "Set a served model's replicas, or its autoscaler's bounds");
+  cmd->add_option("NAME", options->name, "The workload's name (as given to serve)");
+  cmd->add_option("--replicas", options->replicas, "The new number of replicas (LeaderWorkerSet: groups)");
+  cmd->add_option("--current-replicas", options->current_replicas,
+                  "Precondition: scale only if the current replicas are this many");
+  cmd->add_option("--min", options->min_replicas, "The autoscaler's new minimum replicas");
+  cmd->add_option("--max", options->max_replicas, "The autoscaler's new maximum replicas");
+  cmd->add_option("--dry-run", *dry_run, "none or server: ask the server to check the change without making it")
+      ->check(CLI::IsMember({"none", "server"}));
+  cmd->callback([options, dry_run, &ctx] {
+    options->dry_run = *dry_run == "server";
+    if (Status valid = ValidateScaleOptions(*options); !valid.ok()) return ctx.Finish(valid);
+    auto session = OpenClusterSession(ctx);
+    if (!session.ok()) return ctx.Finish(session.error());
+    ctx.Finish(RunScale(*options, (*session)->client(), *(*session)->mapper, (*session)->ns(), ctx.streams));
+  });
+}
+
+}  // namespace llm

@@ -1,0 +1,113 @@
+#include "commands/status_command.h"
+
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands/cluster_session.h"
+#include "commands/managed_workloads.h"
+#include "output/object_printer.h"
+#include "workload/workload_status.h"
+
+namespace llm {
+namespace {
+
+/// The namespace's (or every namespace's) Services of this tool, grouped by
+/// namespace: a workload's endpoint is found among its own namespace's only.
+Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
+  kube::ResourceRef ref{"", "v1", "services", ns, "", ""};
+  kube::ListOptions options;
+  options.label_selector = std::string(kManagedBySelector);
+  auto list = client.List(ref, options);
+  if (!list.ok()) return list.error();
+  std::map<std::string, nlohmann::json> grouped;
+  for (nlohmann::json& service : (*list)["items"]) {
+    std::string service_ns = service["metadata"].value("namespace", "");
+    auto [it, inserted] = grouped.try_emplace(service_ns, nlohmann::json::array());
+    it->second.push_back(std::move(service));
+  }
+  return grouped;
+}
+
+void AddCommonFlags(CLI::App* cmd, StatusOptions& options) {
+  cmd->add_option("-o,--output", options.output, "Output format: wide, json or yaml");
+  cmd->add_flag("-A,--all-namespaces", options.all_namespaces, "List workloads in every namespace");
+  cmd->add_flag("--no-headers", options.no_headers, "Print the table without its header line");
+}
+
+void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
+  auto session = OpenClusterSession(ctx);
+  if (!session.ok()) return ctx.Finish(session.error());
+  StatusTarget target{(*session)->client(), *(*session)->mapper, (*session)->ns(),
+                      std::chrono::system_clock::now()};
+  ctx.Finish(RunStatus(options, target, ctx.streams));
+}
+
+}  // namespace
+
+Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options) {
+  if (options.all_namespaces && !options.name.empty()) {
+    return Error(ErrorKind::kUsage, "a workload NAME cannot be given with --all-namespaces (-A)");
+  }
+  return ParseOutputFormat(options.output,
+                           {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson, OutputFormat::kYaml});
+}
+
+Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams) {
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateStatusOptions(options));
+  const std::string ns = options.all_namespaces ? "" : target.ns;
+  LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> workloads,
+                       ListManagedWorkloads(target.client, target.mapper, ns, options.name));
+  if (!options.name.empty() && workloads.empty()) {
+    return Error(ErrorKind::kNotFound,
+                 fmt::format("Error from server (NotFound): no workload \"{}\" made by kubectl-llm in namespace \"{}\"",
+                             options.name, ns));
+  }
+  std::map<std::string, nlohmann::json> services;
+  if (!workloads.empty()) {
+    LLM_ASSIGN_OR_RETURN(services, ServicesByNamespace(target.client, ns));
+  }
+  std::vector<WorkloadStatus> rows;
+  rows.reserve(workloads.size());
+  const nlohmann::json no_services = nlohmann::json::array();
+  for (const ManagedWorkload& w : workloads) {
+    auto it = services.find(w.object["metadata"].value("namespace", ""));
+    rows.push_back(SummarizeWorkload(w.object, it == services.end() ? no_services : it->second));
+  }
+  switch (format) {
+    case OutputFormat::kJson:
+      streams.out << ToJson(WorkloadStatusListJson(rows));
+      return Ok();
+    case OutputFormat::kYaml:
+      streams.out << ToYaml(WorkloadStatusListJson(rows));
+      return Ok();
+    default:
+      break;
+  }
+  if (rows.empty()) {
+    streams.err << (options.all_namespaces ? std::string("No resources found\n")
+                                           : fmt::format("No resources found in {} namespace.\n", ns));
+    return Ok();
+  }
+  streams.out << WorkloadStatusTable(rows, target.now, options.all_namespaces)
+                     .Render(format == OutputFormat::kWide, options.no_headers);
+  return Ok();
+}
+
+void SetupStatusCommand(CLI::App& root, CommandContext& ctx) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* cmd = root.add_subcommand("status", "Show the workloads made by kubectl-llm, or one of them");
+  cmd->add_option("NAME", options->name, "The workload's name (as given to serve or train)");
+  AddCommonFlags(cmd, *options);
+  cmd->callback([options, &ctx] { RunFromContext(*options, ctx); });
+}
+
+void SetupListCommand(CLI::App& root, CommandContext& ctx) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* cmd = root.add_subcommand("list", "List the workloads made by kubectl-llm");
+  AddCommonFlags(cmd, *options);
+  cmd->callback([options, &ctx] { RunFromContext(*options, ctx); });
+}
+
+}  // namespace llm

@@ -1,0 +1,316 @@
+// status, list, nodes, doctor and scale against the real control plane. The
+// workloads are applied with the cluster's kubectl as serve would label them
+// (app.kubernetes.io/managed-by=kubectl-llm, instance=NAME), so these tests
+// depend only on the commands under test.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/test_cluster.h"
+
+namespace llm::testing {
+namespace {
+using nlohmann::json;
+
+class ScopedNamespace {
+ public:
+  explicit ScopedNamespace(std::string name) : name_(std::move(name)) {
+    TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--ignore-not-found", "--wait=true"});
+    TestCluster::Get().Kubectl("admin", {"create", "namespace", name_});
+  }
+  ~ScopedNamespace() { TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--wait=false"}); }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+std::string ServeManifest(const std::string& name, int replicas, int gpus) {
+  const std::string r = std::to_string(replicas), g = std::to_string(gpus);
+  return R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: )" + name + R"(
+  labels: &labels
+    app.kubernetes.io/name: vllm
+    app.kubernetes.io/instance: )" + name + R"(
+    app.kubernetes.io/component: serve
+    app.kubernetes.io/managed-by: kubectl-llm
+  annotations: {kubectl-llm.dev/model: Qwen/Qwen2.5-0.5B-Instruct}
+spec:
+  replicas: )" + r + R"(
+  selector: {matchLabels: {app.kubernetes.io/instance: )" + name + R"(}}
+  template:
+    metadata: {labels: *labels}
+    spec:
+      tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.11.0
+        ports: [{name: http, containerPort: 8000}]
+        resources: {limits: {nvidia.com/gpu: ")" + g + R"("}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: )" + name + R"(
+  labels:
+    app.kubernetes.io/name: vllm
+    app.kubernetes.io/instance: )" + name + R"(
+    app.kubernetes.io/component: serve
+    app.kubernetes.io/managed-by: kubectl-llm
+spec:
+  selector: {app.kubernetes.io/instance: )" + name + R"(}
+  ports: [{name: http, port: 8000, targetPort: http}]
+)";
+}
+
+const char* kTrainJob = R"(
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pretrain
+  labels: &labels
+    app.kubernetes.io/name: torchrun
+    app.kubernetes.io/instance: pretrain
+    app.kubernetes.io/component: train
+    app.kubernetes.io/managed-by: kubectl-llm
+spec:
+  completionMode: Indexed
+  completions: 2
+  parallelism: 2
+  suspend: true
+  template:
+    metadata: {labels: *labels}
+    spec:
+      restartPolicy: Never
+      containers: [{name: trainer, image: pytorch/pytorch:2.5.0}]
+)";
+
+void Apply(const std::string& ns, const std::string& manifest) {
+  CommandOutput r = TestCluster::Get().Kubectl("admin", {"apply", "-n", ns, "-f", "-"}, manifest);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+}
+
+/// Polls until `done` accepts the output of `probe` (the test's own loop).
+std::string Eventually(const std::function<CommandOutput()>& probe, const std::function<bool(const std::string&)>& done) {
+  std::string last;
+  for (int i = 0; i < 150; ++i) {
+    CommandOutput r = probe();
+    last = r.out;
+    if (r.exit_code == 0 && done(last)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return last;
+}
+
+json StatusJson(const std::string& ns, const std::string& name) {
+  std::string out = Eventually(
+      [&] { return TestCluster::Get().Plugin("admin", {"status", name, "-n", ns, "-o", "json"}); },
+      [](const std::string& text) {
+        json doc = json::parse(text, nullptr, false);
+        return doc.is_object() && doc["items"].size() == 1 && doc["items"][0]["ready"] == doc["items"][0]["desired"];
+      });
+  return json::parse(out, nullptr, false);
+}
+
+TEST_CASE("read-cmds: status -o json of a running Deployment, field by field") {
+  ScopedNamespace ns("read-cmds-status");
+  Apply(ns.name(), ServeManifest("chat", 2, 1));
+  json doc = StatusJson(ns.name(), "chat");
+  REQUIRE(doc.is_object());
+  CHECK(doc["apiVersion"] == "kubectl-llm.dev/v1alpha1");
+  CHECK(doc["kind"] == "WorkloadStatusList");
+  REQUIRE(doc["items"].size() == 1);
+  const json& item = doc["items"][0];
+  CHECK(item["name"] == "chat");
+  CHECK(item["namespace"] == ns.name());
+  CHECK(item["kind"] == "Deployment");
+  CHECK(item["apiVersion"] == "apps/v1");
+  CHECK(item["backend"] == "vllm");
+  CHECK(item["component"] == "serve");
+  CHECK(item["model"] == "Qwen/Qwen2.5-0.5B-Instruct");
+  CHECK(item["state"] == "Available");
+  CHECK(item["ready"] == 2);
+  CHECK(item["desired"] == 2);
+  CHECK(item["unit"] == "pods");
+  CHECK(item["gpus"] == 2);
+  CHECK(item["creationTimestamp"].get<std::string>().size() == 20);
+  CHECK(item["endpoint"]["service"] == "chat");
+  CHECK(item["endpoint"]["port"] == 8000);
+  CHECK(item["endpoint"]["host"] == "chat." + ns.name() + ".svc");
+  CHECK(item["endpoint"]["url"] == "http://chat." + ns.name() + ".svc:8000");
+
+  CommandOutput table = TestCluster::Get().Plugin("admin", {"status", "-n", ns.name()});
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.starts_with("NAME "));
+  CHECK(table.out.find("2/2") != std::string::npos);
+
+  CommandOutput missing = TestCluster::Get().Plugin("admin", {"status", "ghost", "-n", ns.name()});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("Error from server (NotFound): no workload \"ghost\"") == 0);
+}
+
+TEST_CASE("read-cmds: list -A shows workloads of several namespaces, and list -n of an empty one") {
+  ScopedNamespace a("read-cmds-list-a");
+  ScopedNamespace b("read-cmds-list-b");
+  ScopedNamespace empty("read-cmds-list-empty");
+  Apply(a.name(), ServeManifest("chat", 1, 1));
+  Apply(b.name(), kTrainJob);
+  CommandOutput all = TestCluster::Get().Plugin("admin", {"list", "-A"});
+  REQUIRE(all.exit_code == 0);
+  CHECK(all.out.starts_with("NAMESPACE "));
+  CHECK(all.out.find(a.name() + " ") != std::string::npos);
+  CHECK(all.out.find(b.name() + " ") != std::string::npos);
+  CHECK(all.out.find("pretrain") != std::string::npos);
+  CHECK(all.out.find("Job") != std::string::npos);
+  CommandOutput json_all = TestCluster::Get().Plugin("admin", {"list", "-A", "-o", "json"});
+  REQUIRE(json_all.exit_code == 0);
+  json doc = json::parse(json_all.out);
+  int mine = 0;
+  for (const json& item : doc["items"]) {
+    if (item["namespace"] == b.name()) {
+      ++mine;
+      CHECK(item["kind"] == "Job");
+      CHECK(item["state"] == "Suspended");
+    }
+  }
+  CHECK(mine == 1);
+  CommandOutput none = TestCluster::Get().Plugin("admin", {"list", "-n", empty.name()});
+  CHECK(none.exit_code == 0);
+  CHECK(none.out.empty());
+  CHECK(none.err == "No resources found in " + empty.name() + " namespace.\n");
+}
+
+TEST_CASE("read-cmds: nodes shows the fake GPU nodes, and GPUs used once a GPU pod runs") {
+  ScopedNamespace ns("read-cmds-nodes");
+  Apply(ns.name(), ServeManifest("hold", 1, 3));
+  std::string node = Eventually(
+      [&] {
+        return TestCluster::Get().Kubectl(
+            "admin", {"get", "pods", "-n", ns.name(), "-o", "jsonpath={.items[0].spec.nodeName}"});
+      },
+      [](const std::string& text) { return !text.empty(); });
+  REQUIRE(node.starts_with("gpu-node-"));
+  CommandOutput r = TestCluster::Get().Plugin("admin", {"nodes", "-o", "json"});
+  REQUIRE(r.exit_code == 0);
+  json doc = json::parse(r.out);
+  CHECK(doc["kind"] == "GpuNodeList");
+  REQUIRE(doc["items"].size() == 2);
+  CHECK(doc["items"][0]["name"] == "gpu-node-0");
+  CHECK(doc["items"][1]["name"] == "gpu-node-1");
+  for (const json& item : doc["items"]) {
+    CHECK(item["product"] == "NVIDIA-H100-80GB-HBM3");
+    CHECK(item["allocatable"] == 8);
+    CHECK(item["memoryMiB"] == 81559);
+    CHECK(item["taints"] == json::array({"nvidia.com/gpu=present:NoSchedule"}));
+    // validate-nodes tests may have labelled the nodes; any state is one of these.
+    const std::string state = item["validation"];
+    CHECK((state == "unvalidated" || state == "pass" || state == "fail" || state == "error" || state == "expired"));
+    CHECK(item["free"] == 8 - item["used"].get<int>());
+    if (item["name"] == node) CHECK(item["used"].get<int>() >= 3);
+  }
+  CommandOutput table = TestCluster::Get().Plugin("admin", {"nodes"});
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.starts_with("NAME "));
+  CHECK(table.out.find("cpu-node-0") == std::string::npos);
+}
+
+TEST_CASE("read-cmds: doctor as admin passes; as dev it reports permissions") {
+  CommandOutput admin = TestCluster::Get().Plugin("admin", {"doctor"});
+  CHECK_MESSAGE(admin.exit_code == 0, admin.out);
+  CHECK(admin.out.find("[ok]   API server https://127.0.0.1:") == 0);
+  CHECK(admin.out.find("reachable, Kubernetes v1.35.4") != std::string::npos);
+  CHECK(admin.out.find("[ok]   2 GPU nodes, 16 GPUs allocatable (NVIDIA-H100-80GB-HBM3 x2)") != std::string::npos);
+  CHECK(admin.out.find("[ok]   LeaderWorkerSet (sigs.k8s.io/lws) installed") != std::string::npos);
+  CHECK(admin.out.find("[ok]   JobSet (sigs.k8s.io/jobset) installed") != std::string::npos);
+  CHECK(admin.out.find("[ok]   KEDA ScaledObject (keda.sh) installed") != std::string::npos);
+  CHECK(admin.out.find("[ok]   Kueue LocalQueue (kueue.x-k8s.io) installed") != std::string::npos);
+  CHECK(admin.out.find("[ok]   RuntimeClass nvidia present") != std::string::npos);
+  CHECK(admin.out.find("[ok]   can list nodes (cluster-wide)") != std::string::npos);
+  CHECK(admin.out.find("[fail]") == std::string::npos);
+
+  // dev may do everything serve/train need in team-a, nothing cluster-wide.
+  CommandOutput dev = TestCluster::Get().Plugin("dev", {"doctor"});
+  CHECK_MESSAGE(dev.exit_code == 0, dev.out);
+  CHECK(dev.out.find("[ok]   can get, list, create, patch, delete deployments.apps in namespace team-a") !=
+        std::string::npos);
+  CHECK(dev.out.find("[warn] cannot list nodes, so GPU nodes are not checked") != std::string::npos);
+  CHECK(dev.out.find("[warn] cannot list nodes: serve/train skip the GPU capacity preflight") != std::string::npos);
+  CHECK(dev.out.find("[fail]") == std::string::npos);
+
+  CommandOutput elsewhere = TestCluster::Get().Plugin("dev", {"doctor", "-n", "default"});
+  CHECK(elsewhere.exit_code == 1);
+  CHECK(elsewhere.out.find("[fail] cannot get, list, create, patch, delete deployments.apps in namespace default "
+                           "(needed by serve)") != std::string::npos);
+}
+
+int RunningPods(const std::string& ns) {
+  CommandOutput r = TestCluster::Get().Kubectl(
+      "admin", {"get", "pods", "-n", ns, "--field-selector=status.phase=Running", "-o", "name"});
+  int lines = 0;
+  for (char c : r.out) lines += c == '\n';
+  return lines;
+}
+
+int WaitForRunningPods(const std::string& ns, int want) {
+  int got = -1;
+  for (int i = 0; i < 150 && got != want; ++i) {
+    got = RunningPods(ns);
+    if (got != want) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return got;
+}
+
+TEST_CASE("read-cmds: scale a Deployment up and down through the scale subresource") {
+  ScopedNamespace ns("read-cmds-scale");
+  Apply(ns.name(), ServeManifest("chat", 1, 1));
+  Apply(ns.name(), kTrainJob);
+  CHECK(WaitForRunningPods(ns.name(), 1) == 1);
+
+  CommandOutput up = TestCluster::Get().Plugin("admin", {"scale", "chat", "--replicas", "3", "-n", ns.name()});
+  CHECK_MESSAGE(up.exit_code == 0, up.err);
+  CHECK(up.out == "deployment.apps/chat scaled\n");
+  CHECK(WaitForRunningPods(ns.name(), 3) == 3);
+
+  CommandOutput mismatch = TestCluster::Get().Plugin(
+      "admin", {"scale", "chat", "--replicas", "1", "--current-replicas", "2", "-n", ns.name()});
+  CHECK(mismatch.exit_code == 1);
+  CHECK(mismatch.err == "error: Expected replicas to be 2, was 3\n");
+
+  CommandOutput down = TestCluster::Get().Plugin(
+      "admin", {"scale", "chat", "--replicas", "1", "--current-replicas", "3", "-n", ns.name()});
+  CHECK_MESSAGE(down.exit_code == 0, down.err);
+  CHECK(WaitForRunningPods(ns.name(), 1) == 1);
+  CommandOutput replicas = TestCluster::Get().Kubectl(
+      "admin", {"get", "deployment", "chat", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"});
+  CHECK(replicas.out == "1");
+
+  // An autoscaled deployment: --min/--max move its HorizontalPodAutoscaler's bounds.
+  REQUIRE(TestCluster::Get().Kubectl("admin", {"autoscale", "deployment", "chat", "--min=1", "--max=3", "-n", ns.name()})
+              .exit_code == 0);
+  CommandOutput bounds =
+      TestCluster::Get().Plugin("admin", {"scale", "chat", "--min", "2", "--max", "5", "-n", ns.name()});
+  CHECK_MESSAGE(bounds.exit_code == 0, bounds.err);
+  CHECK(bounds.out == "horizontalpodautoscaler.autoscaling/chat patched (minReplicas 2, maxReplicas 5)\n");
+  CommandOutput hpa = TestCluster::Get().Kubectl(
+      "admin", {"get", "hpa", "chat", "-n", ns.name(), "-o", "jsonpath={.spec.minReplicas} {.spec.maxReplicas}"});
+  CHECK(hpa.out == "2 5");
+
+  CommandOutput job = TestCluster::Get().Plugin("admin", {"scale", "pretrain", "--replicas", "4", "-n", ns.name()});
+  CHECK(job.exit_code == 1);
+  CHECK(job.err.find("error: job.batch/pretrain is a training job and cannot be scaled") == 0);
+
+  // As dev, outside team-a: the server's Forbidden, printed as kubectl prints it.
+  CommandOutput dev_denied = TestCluster::Get().Plugin("dev", {"scale", "chat", "--replicas", "2", "-n", ns.name()});
+  CHECK(dev_denied.exit_code == 1);
+  CHECK(dev_denied.err.find("Error from server (Forbidden)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace llm::testing

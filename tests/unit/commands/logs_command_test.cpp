@@ -1,0 +1,163 @@
+#include "commands/logs_command.h"
+
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "fakes/fake_rest_client.h"
+
+namespace llm {
+namespace {
+using nlohmann::json;
+
+json Pod(const std::string& name, json extra_labels, const std::string& container = "main") {
+  json labels = {{"app.kubernetes.io/instance", "train"}};
+  labels.update(extra_labels);
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", {{"name", name}, {"namespace", "ml"}, {"labels", labels}}},
+          {"spec", {{"containers", {{{"name", container}}}}}}};
+}
+
+json RankPod(int rank) {
+  return Pod("train-" + std::to_string(rank) + "-x7k2p",
+             {{"batch.kubernetes.io/job-completion-index", std::to_string(rank)},
+              {"batch.kubernetes.io/job-name", "train"}});
+}
+
+/// Follow streams answered per pod path, safely from several threads.
+class StreamingClient : public testing::FakeRestClient {
+ public:
+  std::map<std::string, std::vector<std::string>> chunks;  ///< pod name -> chunks
+  std::vector<std::string> paths;
+  std::string fail_pod;  ///< this pod's stream fails with NotFound
+
+  Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override {
+    std::vector<std::string> mine;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      paths.push_back(request.path);
+      if (!fail_pod.empty() && request.path.find("/pods/" + fail_pod + "/log") != std::string::npos) {
+        return ErrorFromStatus(404, "NotFound", "gone");
+      }
+      for (const auto& [pod, pieces] : chunks) {
+        if (request.path.find("/pods/" + pod + "/log") != std::string::npos) mine = pieces;
+      }
+    }
+    for (const std::string& piece : mine) sink(piece);
+    return kube::HttpResponse{200, {}, ""};
+  }
+
+ private:
+  std::mutex mu_;
+};
+
+struct Fixture {
+  StreamingClient client;
+  std::ostringstream out, err;
+  std::istringstream in;
+
+  void Add(const json& pod) { client.Put({"", "v1", "pods", "ml", pod["metadata"]["name"], ""}, pod); }
+  Status Run(LogsOptions options) { return RunLogs(options, client, "ml", IoStreams{in, out, err}); }
+};
+
+TEST_CASE("logs of every pod, prefixed by rank, in rank order") {
+  Fixture f;
+  f.Add(RankPod(1));
+  f.Add(RankPod(0));
+  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/train-0-x7k2p/log",
+                     kube::HttpResponse{200, {}, "step 1\nstep 2\n"});
+  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/train-1-x7k2p/log", kube::HttpResponse{200, {}, "ready"});
+  REQUIRE(f.Run({.name = "train", .tail = 10, .since_seconds = 60}).ok());
+  CHECK(f.out.str() == "[train-0 rank=0] step 1\n[train-0 rank=0] step 2\n[train-1 rank=1] ready\n");
+  const auto& requests = f.client.routes.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].path ==
+        "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&tailLines=10&sinceSeconds=60");
+}
+
+TEST_CASE("logs --rank and --role select pods") {
+  std::vector<json> pods = {
+      RankPod(0), RankPod(1),
+      Pod("chat-0", {{"leaderworkerset.sigs.k8s.io/worker-index", "0"}}),
+      Pod("chat-0-1", {{"leaderworkerset.sigs.k8s.io/worker-index", "1"}}),
+  };
+  auto names = [](const std::vector<json>& chosen) {
+    std::vector<std::string> out;
+    for (const json& p : chosen) out.push_back(p["metadata"]["name"]);
+    return out;
+  };
+  CHECK(names(SelectLogPods(pods, {.rank = 1})) == std::vector<std::string>{"chat-0-1", "train-1-x7k2p"});
+  CHECK(names(SelectLogPods(pods, {.role = "leader"})) == std::vector<std::string>{"chat-0"});
+  CHECK(names(SelectLogPods(pods, {.role = "worker"})) == std::vector<std::string>{"chat-0-1"});
+}
+
+TEST_CASE("logs -f merges chunked streams of several pods into whole lines") {
+  Fixture f;
+  f.Add(RankPod(0));
+  f.Add(RankPod(1));
+  f.client.chunks["train-0-x7k2p"] = {"loss=1.", "5\nloss=1.", "4\n"};
+  f.client.chunks["train-1-x7k2p"] = {"warm", "ing up\npartial"};
+  REQUIRE(f.Run({.name = "train", .follow = true}).ok());
+  std::vector<std::string> lines;
+  std::istringstream text(f.out.str());
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  CHECK(lines == std::vector<std::string>{"[train-0 rank=0] loss=1.4", "[train-0 rank=0] loss=1.5",
+                                          "[train-1 rank=1] partial", "[train-1 rank=1] warming up"});
+  REQUIRE(f.client.paths.size() == 2);
+  for (const std::string& path : f.client.paths) CHECK(path.find("follow=true") != std::string::npos);
+}
+
+TEST_CASE("logs -f: a pod whose stream fails is reported once, the others still stream") {
+  Fixture f;
+  f.Add(RankPod(0));
+  f.Add(RankPod(1));
+  f.client.chunks["train-0-x7k2p"] = {"ok\n"};
+  f.client.fail_pod = "train-1-x7k2p";
+  Status status = f.Run({.name = "train", .follow = true});
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message() == "the logs of 1 of 2 pods could not be followed");
+  CHECK(f.out.str() == "[train-0 rank=0] ok\n");
+  CHECK(f.err.str() == "error: pod train-1-x7k2p: Error from server (NotFound): gone\n");
+}
+
+TEST_CASE("logs errors: no pods, no match, a pod's failure named") {
+  Fixture f;
+  Status none = f.Run({.name = "train"});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message().find("no pods of workload \"train\" in namespace \"ml\"") == 0);
+  f.Add(RankPod(0));
+  Status unmatched = f.Run({.name = "train", .role = "leader"});
+  REQUIRE_FALSE(unmatched.ok());
+  CHECK(unmatched.error().message() == "none of the 1 pods of workload \"train\" match --role leader");
+  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/train-0-x7k2p/log",
+                     testing::FakeTransport::Json(400, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
+                                                       R"("message":"container \"main\" is waiting to start",)"
+                                                       R"("reason":"BadRequest","code":400})"));
+  Status failed = f.Run({.name = "train"});
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().message().find("pod train-0-x7k2p: ") == 0);
+  CHECK(failed.error().message().find("is waiting to start") != std::string::npos);
+}
+
+TEST_CASE("logs --no-prefix, --since parsing, the default container") {
+  Fixture f;
+  f.Add(RankPod(0));
+  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/train-0-x7k2p/log", kube::HttpResponse{200, {}, " indented\n"});
+  REQUIRE(f.Run({.name = "train", .prefix = false}).ok());
+  CHECK(f.out.str() == " indented\n");
+  CHECK(*ParseSinceSeconds("300") == 300);
+  CHECK(*ParseSinceSeconds("5m") == 300);
+  CHECK(ParseSinceSeconds("5 minutes").error().message().find("--since") != std::string::npos);
+  json pod = Pod("p", json::object());
+  pod["metadata"]["annotations"] = {{"kubectl.kubernetes.io/default-container", "vllm"}};
+  CHECK(LogContainer(pod, "") == "vllm");
+  CHECK(LogContainer(pod, "sidecar") == "sidecar");
+  CHECK(ValidateLogsOptions({.name = "x", .role = "boss"}).error().kind() == ErrorKind::kUsage);
+}
+
+}  // namespace
+}  // namespace llm

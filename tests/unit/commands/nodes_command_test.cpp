@@ -1,0 +1,88 @@
+#include "commands/nodes_command.h"
+
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "fakes/fake_rest_client.h"
+
+namespace llm {
+namespace {
+using nlohmann::json;
+
+json GpuNode(const std::string& name) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Node"},
+          {"metadata", {{"name", name}, {"labels", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}}}},
+          {"spec", {{"taints", {{{"key", "nvidia.com/gpu"}, {"value", "present"}, {"effect", "NoSchedule"}}}}}},
+          {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}};
+}
+
+json GpuPod(const std::string& name, const std::string& node, int gpus) {
+  return {{"metadata", {{"name", name}, {"namespace", "ml"}, {"labels", {{"big", std::string(100, 'x')}}}}},
+          {"spec",
+           {{"nodeName", node},
+            {"containers",
+             {{{"name", "c"}, {"image", "vllm"}, {"resources", {{"limits", {{"nvidia.com/gpu", std::to_string(gpus)}}}}}}}}}},
+          {"status", {{"phase", "Running"}, {"podIP", "10.0.0.1"}}}};
+}
+
+struct Fixture {
+  testing::FakeRestClient client;
+  std::ostringstream out, err;
+  std::istringstream in;
+
+  Fixture() {
+    client.Put({"", "v1", "nodes", "", "gpu-node-0", ""}, GpuNode("gpu-node-0"));
+    client.Put({"", "v1", "nodes", "", "cpu-node-0", ""},
+               {{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "cpu-node-0"}}}});
+    json page = {{"kind", "PodList"},
+                 {"metadata", json::object()},
+                 {"items", {GpuPod("a", "gpu-node-0", 3), GpuPod("b", "cpu-node-0", 0), GpuPod("c", "", 2)}}};
+    client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, page.dump()));
+  }
+};
+
+TEST_CASE("nodes -o json counts the GPUs of pods bound to each GPU node") {
+  Fixture f;
+  REQUIRE(RunNodes({.output = "json"}, f.client, std::chrono::system_clock::now(), IoStreams{f.in, f.out, f.err}).ok());
+  json doc = json::parse(f.out.str());
+  CHECK(doc["kind"] == "GpuNodeList");
+  REQUIRE(doc["items"].size() == 1);
+  CHECK(doc["items"][0]["name"] == "gpu-node-0");
+  CHECK(doc["items"][0]["allocatable"] == 8);
+  CHECK(doc["items"][0]["used"] == 3);
+  CHECK(doc["items"][0]["free"] == 5);
+  CHECK(doc["items"][0]["taints"] == json::array({"nvidia.com/gpu=present:NoSchedule"}));
+  CHECK(f.client.routes.requests().front().path.find("fieldSelector=status.phase") != std::string::npos);
+}
+
+TEST_CASE("ListGpuPods keeps only GPU nodes' pods, reduced to what the count reads") {
+  Fixture f;
+  auto pods = ListGpuPods(f.client, {"gpu-node-0"});
+  REQUIRE(pods.ok());
+  REQUIRE(pods->size() == 1);
+  const json& pod = (*pods)[0];
+  CHECK_FALSE(pod.contains("metadata"));
+  CHECK(pod["spec"]["nodeName"] == "gpu-node-0");
+  CHECK(pod["spec"]["containers"][0] == json{{"resources", {{"limits", {{"nvidia.com/gpu", "3"}}}}}});
+  CHECK(pod["status"] == json{{"phase", "Running"}});
+  CHECK(ListGpuPods(f.client, {})->empty());
+}
+
+TEST_CASE("nodes table, and a cluster without GPU nodes") {
+  Fixture f;
+  REQUIRE(RunNodes({}, f.client, std::chrono::system_clock::now(), IoStreams{f.in, f.out, f.err}).ok());
+  CHECK(f.out.str().starts_with("NAME "));
+  CHECK(f.out.str().find("gpu-node-0") != std::string::npos);
+  CHECK(f.out.str().find("cpu-node-0") == std::string::npos);
+  REQUIRE(f.client.Delete({"", "v1", "nodes", "", "gpu-node-0", ""}, {}).ok());
+  std::ostringstream out2;
+  REQUIRE(RunNodes({}, f.client, std::chrono::system_clock::now(), IoStreams{f.in, out2, f.err}).ok());
+  CHECK(out2.str().empty());
+  CHECK(f.err.str().starts_with("No GPU nodes found"));
+  CHECK(ValidateNodesOptions({.output = "name"}).error().kind() == ErrorKind::kUsage);
+}
+
+}  // namespace
+}  // namespace llm
