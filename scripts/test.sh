@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: unit tests, then integration tests
+# Builds everything (gpu_check's CUDA code included) and runs every test: unit
+# tests, then integration tests
 # against a real local control plane that CTest starts once and always stops.
 # Works on a fresh machine: installs what is missing, builds what is missing
 # (the control plane's Go build takes ~20-30 min the first time, then is cached).
@@ -10,7 +11,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
 tests/cluster/build.sh >/dev/null
-cmake --preset ci >/dev/null
+# CUDA's compiler and NCCL from PyPI wheels, so gpu_check's CUDA code is compiled
+# (for Ampere and Hopper) in every run, GPU or not.
+eval "$(scripts/install-cuda.sh)"
+cmake --preset ci -DCMAKE_CUDA_COMPILER="$LLM_CUDA_NVCC" -DNCCL_ROOT="$LLM_NCCL_ROOT" >/dev/null
 cmake --build --preset ci
 
 # A safety net: CTest's cleanup fixture stops the cluster even when tests fail;

@@ -1,6 +1,7 @@
 // The command table: one row per subcommand. A new command is one file in
 // commands/ plus one row here.
 #include "commands/command.h"
+#include "commands/completion_command.h"
 #include "commands/render_command.h"
 #include "commands/version_command.h"
 
@@ -10,6 +11,7 @@ std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
       {"render", "Print the manifests of serve, train or gpu-check without a cluster", &SetupRenderCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
+      {"completion", "Print a shell completion script", &SetupCompletionCommand},
   };
   return kCommands;
 }

@@ -1,11 +1,13 @@
 // GlobalOptions: flags that every subcommand accepts, before or after its name.
 #pragma once
 
+#include "kube/config_flags.h"
+
 namespace llm {
 
 struct GlobalOptions {
-  /// kubectl's -v: 6 logs requests, 8 logs bodies (secrets always redacted).
-  int verbosity = 0;
+  /// kubectl's connection flags and -v (kube.verbosity), parsed by the plugin itself.
+  kube::ConfigFlags kube;
 };
 
 }  // namespace llm

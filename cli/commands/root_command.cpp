@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "commands/command.h"
+#include "commands/completion_command.h"
+#include "kube/config_flags.h"
 
 namespace llm {
 namespace {
@@ -23,10 +25,11 @@ int ExitCodeFor(const Error& error) {
 /// and prefixes everything else with "error: ".
 std::string FormatError(const Error& error) {
   const std::string& msg = error.message();
-  for (const char* raw : {"Error from server", "The connection to the server", "Unable to connect",
-                          "You must be logged in", "error: "}) {
+  for (const char* raw : {"Error from server", "The connection to the server", "Unable to connect", "error: "}) {
     if (msg.starts_with(raw)) return msg;
   }
+  // kubectl prints an Invalid object's causes as they are ("The Deployment "x" is invalid: ...").
+  if (error.kind() == ErrorKind::kInvalid && msg.starts_with("The ")) return msg;
   return "error: " + msg;
 }
 
@@ -39,13 +42,18 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   CLI::App app(kRootDescription, "kubectl llm");
   app.require_subcommand(0, 1);
   app.fallthrough();
-  app.add_option("-v,--v", global.verbosity, "Log level: 6 shows each request, 8 adds bodies (secrets redacted)")
-      ->check(CLI::Range(0, 10));
+  global.kube.AddFlags(app);
   for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
+  if (!args.empty() && args.front() == "__complete") {
+    streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
+    return kExitOk;
+  }
+
   // CLI11 wants argv in reverse order when given a vector.
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  std::vector<std::string> normalized = kube::NormalizeShortFlagValues(args);
+  std::vector<std::string> reversed(normalized.rbegin(), normalized.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {

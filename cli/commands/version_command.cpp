@@ -4,29 +4,14 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
+#include "kube/client_factory.h"
+#include "kube/user_agent.h"
 #include "util/build_info.h"
 
 namespace llm {
 namespace {
-
-std::string Platform() {
-#if defined(__linux__)
-  const char* os = "linux";
-#elif defined(__APPLE__)
-  const char* os = "darwin";
-#else
-  const char* os = "unknown";
-#endif
-#if defined(__x86_64__)
-  const char* arch = "amd64";
-#elif defined(__aarch64__)
-  const char* arch = "arm64";
-#else
-  const char* arch = "unknown";
-#endif
-  return fmt::format("{}/{}", os, arch);
-}
 
 /// Field names follow `kubectl version -o json` so scripts can read both alike.
 nlohmann::ordered_json ClientVersionJson() {
@@ -35,7 +20,62 @@ nlohmann::ordered_json ClientVersionJson() {
           {"gitCommit", info.git_commit},
           {"gitTreeState", info.tree_state},
           {"compiler", fmt::format("gcc {}.{}", __GNUC__, __GNUC_MINOR__)},
-          {"platform", Platform()}};
+          {"platform", kube::Platform()}};
+}
+
+/// Strings that YAML would read as another type ("1", "true") are quoted, as kubectl prints them.
+bool NeedsQuotes(const std::string& s) {
+  if (s.empty()) return true;
+  try {
+    YAML::Node node = YAML::Load(s);
+    if (!node.IsScalar() || node.as<std::string>() != s) return true;
+    int i = 0;
+    double d = 0;
+    bool b = false;
+    return YAML::convert<int>::decode(node, i) || YAML::convert<double>::decode(node, d) ||
+           YAML::convert<bool>::decode(node, b) || s == "null" || s == "~";
+  } catch (const YAML::Exception&) {
+    return true;  // not valid as a plain scalar
+  }
+}
+
+void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& value) {
+  if (value.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [key, item] : value.items()) {
+      out << YAML::Key << key << YAML::Value;
+      EmitYaml(out, item);
+    }
+    out << YAML::EndMap;
+  } else if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (NeedsQuotes(s)) out << YAML::DoubleQuoted;
+    out << s;
+  } else if (value.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : value) EmitYaml(out, item);
+    out << YAML::EndSeq;
+  } else if (value.is_boolean()) {
+    out << value.get<bool>();
+  } else if (value.is_number_integer()) {
+    out << value.get<int64_t>();
+  } else if (value.is_number()) {
+    out << value.get<double>();
+  } else {
+    out << YAML::Null;
+  }
+}
+
+Result<nlohmann::ordered_json> ServerVersion(const RestClientFactory& connect) {
+  LLM_ASSIGN_OR_RETURN(std::shared_ptr<kube::RestClient> client, connect());
+  kube::HttpRequest request;
+  request.path = "/version";
+  LLM_ASSIGN_OR_RETURN(kube::HttpResponse response, client->Do(std::move(request)));
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("gitVersion")) {
+    return Error(ErrorKind::kServer, "Server returned an unexpected response: /version has no gitVersion");
+  }
+  return doc;
 }
 
 }  // namespace
@@ -46,29 +86,44 @@ Status ValidateVersionOptions(const VersionOptions& options) {
                fmt::format("--output must be one of 'yaml' or 'json', got '{}'", options.output));
 }
 
-Status RunVersion(const VersionOptions& options, IoStreams streams) {
+Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams) {
   LLM_RETURN_IF_ERROR(ValidateVersionOptions(options));
   nlohmann::ordered_json doc = {{"clientVersion", ClientVersionJson()}};
+  Status server_status = Ok();
+  if (!options.client_only) {
+    auto server = ServerVersion(connect);
+    if (server.ok()) {
+      doc["serverVersion"] = *server;
+    } else {
+      server_status = server.error();
+    }
+  }
   if (options.output == "json") {
     streams.out << doc.dump(2) << "\n";
   } else if (options.output == "yaml") {
-    streams.out << "clientVersion:\n";
-    for (const auto& [key, value] : doc["clientVersion"].items()) {
-      streams.out << "  " << key << ": " << value.get<std::string>() << "\n";
-    }
+    YAML::Emitter out;
+    EmitYaml(out, doc);
+    streams.out << out.c_str() << "\n";
   } else {
     const BuildInfo& info = GetBuildInfo();
     streams.out << fmt::format("Client Version: {} (commit {}, {})\n", info.version, info.git_commit,
-                               Platform());
+                               kube::Platform());
+    if (doc.contains("serverVersion")) {
+      streams.out << "Server Version: " << doc["serverVersion"]["gitVersion"].get<std::string>() << "\n";
+    }
   }
-  return Ok();
+  return server_status;
 }
 
 void SetupVersionCommand(CLI::App& root, CommandContext& ctx) {
   auto options = std::make_shared<VersionOptions>();
-  CLI::App* cmd = root.add_subcommand("version", "Print the plugin version and git commit");
+  CLI::App* cmd = root.add_subcommand("version", "Print the plugin and server versions");
   cmd->add_option("-o,--output", options->output, "Output format: yaml or json");
-  cmd->callback([options, &ctx] { ctx.Finish(RunVersion(*options, ctx.streams)); });
+  cmd->add_flag("--client", options->client_only, "Print the client version only, without contacting a server");
+  cmd->callback([options, &ctx] {
+    RestClientFactory connect = [&ctx] { return kube::NewRestClient(ctx.global.kube, ctx.streams); };
+    ctx.Finish(RunVersion(*options, connect, ctx.streams));
+  });
 }
 
 }  // namespace llm

@@ -1,7 +1,8 @@
 // RestClient: the verbs every command uses, on top of a Transport. It adds
 // credentials, the User-Agent, -v logging with secrets redacted, retries,
 // client-side rate limiting, Warning headers, and turns error responses into
-// kubectl-shaped Errors (api_status). Implemented in rest_client.cpp.
+// kubectl-shaped Errors (api_status). Implemented in rest_client_impl.cpp;
+// commands get one from client_factory.h (kube::Connect / kube::NewRestClient).
 #pragma once
 
 #include <cstdint>

@@ -53,4 +53,10 @@ class Transport {
   virtual Result<HttpResponse> Stream(const HttpRequest& request, const ChunkSink& sink) = 0;
 };
 
+/// What a Transport returns when nothing listens at the server's address, in
+/// kubectl's words ("The connection to the server HOST:PORT was refused - did
+/// you specify the right host or port?"). Such failures are not retried.
+Error ConnectionRefusedError(std::string_view host_port);
+bool IsConnectionRefused(const Error& error);
+
 }  // namespace llm::kube

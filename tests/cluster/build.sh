@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds (once) the programs and CRDs of the local control plane and prints the
 # directory that holds them: bin/{etcd,kube-apiserver,kube-controller-manager,
-# kube-scheduler,kubectl,kwok} and crds/*.yaml. The result is cached outside the
+# kube-scheduler,kubectl,kwok,kubectl-krew} and crds/*.yaml. The result is cached outside the
 # build tree, keyed by the pinned versions and the go.sum files, so a second call
 # returns at once. Progress goes to stderr; stdout is only the directory.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
 
-key=$(cat "$here/versions.sh" "$here/gomod/kubernetes/go.sum" "$here/gomod/kwok/go.sum" "$here/build.sh" | sha256sum | cut -c1-12)
+key=$(cat "$here/versions.sh" "$here"/gomod/*/go.sum "$here/build.sh" | sha256sum | cut -c1-12)
 cache_root=${LLM_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-llm/cluster}
 out="$cache_root/k8s-$K8S_VERSION-$key"
 if [[ -f $out/.complete ]]; then
@@ -42,6 +42,10 @@ echo "build.sh: building kwok $KWOK_VERSION..." >&2
 (cd "$here/gomod/kwok" &&
   go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
     -o "$tmp/bin/kwok" sigs.k8s.io/kwok/cmd/kwok) >&2
+echo "build.sh: building krew $KREW_VERSION..." >&2
+(cd "$here/gomod/krew" &&
+  go build -trimpath -ldflags "-s -w -X sigs.k8s.io/krew/internal/version.gitTag=$KREW_VERSION" \
+    -o "$tmp/bin/kubectl-krew" sigs.k8s.io/krew/cmd/krew) >&2
 
 # CRDs straight from each project's module at its pinned version.
 module_dir() { (cd / && GOFLAGS= go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); }

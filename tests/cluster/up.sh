@@ -27,7 +27,9 @@ fi
 
 bin=$("$here/build.sh")/bin
 # A start that fails half-way stops what it started, so nothing is left running.
-trap 'log "start failed; stopping what was started (logs in $state/logs)"; "$here/down.sh" >&2' ERR
+# (An EXIT trap, since an ERR trap does not fire for failures inside functions.)
+started=0
+trap '((started)) || { log "start failed; stopping what was started (logs in $state/logs)"; "$here/down.sh" >&2; }' EXIT
 crds=$(dirname "$bin")/crds
 ln -sfn "$bin" "$state/bin"
 pki="$state/pki"
@@ -134,7 +136,8 @@ start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
 
 # --- cluster contents: CRDs, the nvidia RuntimeClass, users, nodes.
 kubectl apply --server-side -f "$crds" >/dev/null
-kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+# A CRD whose status is not written yet makes `kubectl wait` fail at once: retry.
+wait_until 60 "CRDs to be Established" kubectl wait --for=condition=Established crd --all --timeout=10s
 kubectl apply --server-side -f "$here/manifests" >/dev/null
 { "$here/nodes.sh" gpu "$gpu_nodes" gpu-node-; "$here/nodes.sh" cpu 1 cpu-node-; } | kubectl apply --server-side -f - >/dev/null
 
@@ -192,7 +195,7 @@ chmod 600 "$state"/*.kubeconfig "$state/exec-token"
 
 wait_until 60 "nodes to be Ready" kubectl wait --for=condition=Ready node --all --timeout=5s
 wait_until 60 "the team-a default ServiceAccount" kubectl get serviceaccount default -n team-a
-trap - ERR
+started=1
 touch "$state/ready"
 log "control plane up in $((SECONDS - start)) s ($gpu_nodes GPU nodes) at $server"
 echo "$state/admin.kubeconfig"

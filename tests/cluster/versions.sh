@@ -1,9 +1,10 @@
 # Versions of everything the local control plane is built from. Sourced by build.sh.
 # Kubernetes and etcd come from tests/cluster/gomod/kubernetes/go.mod (etcd at the
-# version Kubernetes itself is tested with), kwok from gomod/kwok/go.mod; the CRDs
+# version Kubernetes itself is tested with), kwok and krew from gomod/{kwok,krew}; the CRDs
 # from their projects' Go modules at the versions below.
 K8S_VERSION=v1.35.4
 KWOK_VERSION=v0.7.0
+KREW_VERSION=v0.4.3
 LWS_VERSION=v0.7.0
 JOBSET_VERSION=v0.10.1
 KEDA_VERSION=v2.21.0

@@ -14,7 +14,7 @@ struct CommandOutput {
   std::string err;
 };
 
-/// argv[0] is the program path. `env` entries ("K=V") are added to the
+/// argv[0] is the program path. `env` entries ("K=V") replace or extend the
 /// inherited environment; `input` is written to the program's stdin.
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                          const std::string& input = "");

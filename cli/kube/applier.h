@@ -1,0 +1,106 @@
+// Applier: applies a set of objects as one ApplySet with server-side apply.
+//
+// Order of work (kubectl's ApplySet flow, KEP-3659):
+//  1. read the parent Secret, refusing one that another tool manages;
+//  2. apply the parent with the union of the kinds and namespaces it recorded
+//     and those of this set, so a crash cannot hide a member from later pruning;
+//  3. apply the members in Helm's install order, each labelled part-of=<id>;
+//     after a CustomResourceDefinition, wait until it is Established and
+//     refresh discovery, so its custom resources in the same set map;
+//  4. only if every member applied: list each recorded kind with the part-of
+//     selector and delete the members this run did not apply (matched by UID);
+//  5. apply the parent again with exactly this set's kinds and namespaces.
+//
+// Per-object result: GET before the apply, then
+//   created    the object did not exist;
+//   unchanged  the apply left metadata.resourceVersion as it was (with dry run,
+//              which never changes resourceVersion: the returned object equals
+//              the live one, ignoring resourceVersion, generation, managedFields);
+//   configured otherwise;
+//   pruned     deleted in step 4.
+// kubectl prints "serverside-applied" for every SSA; the GET buys the more
+// useful verbs at one extra request per object.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/rest_client.h"
+#include "kube/apply_set.h"
+#include "kube/rest_mapper.h"
+#include "kube/waiter.h"
+#include "util/result.h"
+
+namespace llm::kube {
+
+enum class ApplyAction { kCreated, kConfigured, kUnchanged, kPruned };
+
+/// "created", "configured", "unchanged", "pruned".
+std::string_view ActionVerb(ApplyAction action);
+
+struct ObjectResult {
+  ResourceRef ref;         ///< resource with namespace and name
+  std::string kind;
+  ApplyAction action = ApplyAction::kCreated;
+  nlohmann::json object;   ///< the server's answer (for pruned: the object as listed)
+};
+
+/// kubectl's line: "deployment.apps/chat configured", plus " (server dry run)".
+std::string FormatResult(const ObjectResult& result, bool dry_run);
+
+struct ApplySetRef {
+  std::string name;  ///< the parent Secret's name
+  std::string ns;    ///< the parent Secret's namespace (required)
+};
+
+struct ApplierOptions {
+  /// For namespaced objects that name none; usually the parent's namespace.
+  std::string default_namespace;
+  bool dry_run = false;          ///< dryRun=All on every request, including the parent and prune deletes
+  bool force_conflicts = false;  ///< force=true on member applies (never on the parent)
+  bool prune = true;
+  std::string field_manager = "kubectl-llm";
+  /// The parent's tooling annotation, e.g. ApplySetTooling(GetBuildInfo().version).
+  std::string tooling;
+  std::chrono::milliseconds crd_established_timeout = std::chrono::seconds(60);
+};
+
+struct ApplyOutcome {
+  std::vector<ObjectResult> results;  ///< applied in order, then pruned
+  std::vector<Error> errors;          ///< members that failed; pruning is skipped when any did
+  bool pruned = false;                ///< whether the prune step ran
+};
+
+class Applier {
+ public:
+  Applier(RestClient& client, RestMapper& mapper, Waiter& waiter)
+      : client_(client), mapper_(mapper), waiter_(waiter) {}
+
+  /// Errors returned (rather than collected in ApplyOutcome::errors) stop
+  /// everything before any member is applied: invalid objects, a parent owned
+  /// by someone else, a parent that cannot be written.
+  Result<ApplyOutcome> Apply(std::vector<nlohmann::json> objects, const ApplySetRef& set,
+                             const ApplierOptions& options);
+
+  /// Deletes every member of the set (workloads first, namespaces last), then
+  /// the parent, so `delete` removes exactly what was made. Results are all
+  /// kPruned. A missing parent is kNotFound; a foreign one is refused. The
+  /// parent stays when a member could not be deleted, so a retry finds the rest.
+  Result<ApplyOutcome> Delete(const ApplySetRef& set, const ApplierOptions& options);
+
+ private:
+  Result<ObjectResult> ApplyOne(nlohmann::json object, const ApplierOptions& options);
+  Status Prune(const std::string& id, const ApplySetRef& set, const ApplySetParentState& recorded,
+               const std::set<std::string>& applied_uids, const ApplierOptions& options, ApplyOutcome& outcome);
+  Status WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options);
+
+  RestClient& client_;
+  RestMapper& mapper_;
+  Waiter& waiter_;
+};
+
+}  // namespace llm::kube

@@ -1,0 +1,47 @@
+// ConfigFlags: kubectl's global connection flags (cli-runtime's
+// genericclioptions.ConfigFlags). kubectl passes nothing to a plugin, so the
+// plugin parses them itself, before or after the subcommand.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace llm::kube {
+
+struct ConfigFlags {
+  std::string kubeconfig;
+  std::string context;
+  std::string cluster;
+  std::string user;
+  std::string ns;
+  std::string server;
+  std::string token;
+  std::string certificate_authority;
+  std::string client_certificate;
+  std::string client_key;
+  bool insecure_skip_tls_verify = false;
+  std::string tls_server_name;
+  std::string request_timeout = "0";
+  std::string impersonate;
+  std::vector<std::string> impersonate_groups;
+  std::string cache_dir;
+  /// kubectl's -v: 6 logs each request, 7 adds headers, 8 adds bodies (secrets redacted).
+  int verbosity = 0;
+
+  /// Registers every flag on `app` (the root command; subcommands fall through to it).
+  void AddFlags(CLI::App& app);
+};
+
+/// Where discovery and HTTP caches live: --cache-dir, else $KUBECACHEDIR, else
+/// ~/.kube/cache (cli-runtime's default).
+std::string ResolveCacheDir(const ConfigFlags& flags, const std::function<std::optional<std::string>(const std::string&)>& getenv);
+
+/// kubectl (pflag) accepts "-v=6" and "-n=ns"; CLI11 would read "=6" as the
+/// value. Splits a single-letter flag's "=value" into its own argument, up to "--".
+std::vector<std::string> NormalizeShortFlagValues(const std::vector<std::string>& args);
+
+}  // namespace llm::kube

@@ -1,0 +1,291 @@
+#include "kube/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <mutex>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace llm::kube {
+namespace {
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct UrlParts {
+  std::string scheme, host, port, path;
+};
+
+Result<UrlParts> ParseUrl(const std::string& url) {
+  CURLU* u = curl_url();
+  UrlParts parts;
+  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  auto get = [&](CURLUPart part, std::string& out, unsigned flags) {
+    char* value = nullptr;
+    if (curl_url_get(u, part, &value, flags) == CURLUE_OK && value != nullptr) out = value;
+    curl_free(value);
+  };
+  if (rc == CURLUE_OK) {
+    get(CURLUPART_SCHEME, parts.scheme, 0);
+    get(CURLUPART_HOST, parts.host, 0);
+    get(CURLUPART_PORT, parts.port, CURLU_DEFAULT_PORT);
+    get(CURLUPART_PATH, parts.path, 0);
+  }
+  curl_url_cleanup(u);
+  if (rc != CURLUE_OK || parts.host.empty() || (parts.scheme != "https" && parts.scheme != "http")) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("invalid server URL \"{}\": expected http(s)://host[:port][/path]", url));
+  }
+  if (parts.path == "/") parts.path.clear();
+  while (!parts.path.empty() && parts.path.back() == '/') parts.path.pop_back();
+  return parts;
+}
+
+/// url.Host as Go prints it: host[:port] exactly as written in the URL.
+std::string Authority(const std::string& server) {
+  auto start = server.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  auto end = server.find('/', start);
+  return server.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
+}
+
+struct Exchange {
+  HttpResponse response;
+  const ChunkSink* sink = nullptr;
+  CURL* handle = nullptr;
+  bool stopped = false;  // the sink asked to stop
+};
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.starts_with("HTTP/")) {
+    ex->response.headers.clear();  // a new response (after 100 Continue)
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    ex->response.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return size * count;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  size_t n = size * count;
+  if (ex->sink != nullptr) {
+    long code = 0;
+    curl_easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &code);
+    if (code >= 200 && code < 300) {
+      if (!(*ex->sink)(std::string_view(data, n))) {
+        ex->stopped = true;
+        return 0;  // aborts the transfer (CURLE_WRITE_ERROR), which we report as success
+      }
+      return n;
+    }
+  }
+  ex->response.body.append(data, n);
+  return n;
+}
+
+class SList {
+ public:
+  SList() = default;
+  ~SList() { curl_slist_free_all(list_); }
+  SList(const SList&) = delete;
+  SList& operator=(const SList&) = delete;
+  void Append(const std::string& s) { list_ = curl_slist_append(list_, s.c_str()); }
+  curl_slist* get() const { return list_; }
+
+ private:
+  curl_slist* list_ = nullptr;
+};
+
+}  // namespace
+
+std::string ProxyFor(const std::string& server, const std::string& proxy_url, const Getenv& env) {
+  if (!proxy_url.empty()) return proxy_url;
+  auto parts = ParseUrl(server);
+  if (!parts.ok() || IsLoopback(parts->host)) return "";
+  auto first = [&](const char* a, const char* b) {
+    if (auto v = env(a); v && !v->empty()) return *v;
+    return env(b).value_or("");
+  };
+  return parts->scheme == "https" ? first("HTTPS_PROXY", "https_proxy") : first("HTTP_PROXY", "http_proxy");
+}
+
+Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportConfig config, const Getenv& env) {
+  GlobalInit();
+  LLM_ASSIGN_OR_RETURN(UrlParts parts, ParseUrl(config.server));
+  std::string url_base = config.server;
+  std::string connect_to;
+  if (!config.tls_server_name.empty() && parts.scheme == "https") {
+    // The name goes into the URL (SNI and certificate check), the connection to the real address.
+    url_base = fmt::format("https://{}:{}{}", config.tls_server_name, parts.port, parts.path);
+    connect_to = fmt::format("{}:{}:{}:{}", config.tls_server_name, parts.port, parts.host, parts.port);
+  } else {
+    url_base = fmt::format("{}://{}{}", parts.scheme, Authority(config.server), parts.path);
+  }
+  std::string proxy = ProxyFor(config.server, config.proxy_url, env);
+  std::string no_proxy;
+  if (config.proxy_url.empty()) {
+    if (auto v = env("NO_PROXY"); v && !v->empty()) no_proxy = *v;
+    else no_proxy = env("no_proxy").value_or("");
+  }
+  std::string host_port = Authority(config.server);
+  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(config), std::move(url_base), std::move(connect_to),
+                                                          std::move(host_port), std::move(proxy), std::move(no_proxy)));
+}
+
+CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to,
+                             std::string host_port, std::string proxy, std::string no_proxy)
+    : config_(std::move(config)),
+      url_base_(std::move(url_base)),
+      connect_to_(std::move(connect_to)),
+      host_port_(std::move(host_port)),
+      proxy_(std::move(proxy)),
+      no_proxy_(std::move(no_proxy)) {}
+
+CurlTransport::~CurlTransport() {
+  for (void* handle : idle_) curl_easy_cleanup(handle);
+}
+
+void* CurlTransport::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      void* handle = idle_.back();
+      idle_.pop_back();
+      curl_easy_reset(handle);  // keeps its live connections and TLS sessions
+      return handle;
+    }
+  }
+  return curl_easy_init();
+}
+
+void CurlTransport::Release(void* handle) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(handle);
+}
+
+Result<HttpResponse> CurlTransport::Do(const HttpRequest& request) { return Perform(request, nullptr); }
+
+Result<HttpResponse> CurlTransport::Stream(const HttpRequest& request, const ChunkSink& sink) {
+  return Perform(request, &sink);
+}
+
+Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const ChunkSink* sink) {
+  CURL* h = Acquire();
+  if (h == nullptr) return Error(ErrorKind::kInternal, "curl_easy_init failed");
+  struct Releaser {
+    CurlTransport* self;
+    CURL* handle;
+    ~Releaser() { self->Release(handle); }
+  } releaser{this, h};
+
+  Exchange ex;
+  ex.sink = sink;
+  ex.handle = h;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  std::string url = url_base_ + request.path;
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  if (!config_.disable_compression) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+
+  // Timeouts: a connect limit as Go's dialer (30s) and TCP keepalive probes so a
+  // dead peer is noticed; a whole-request limit only when asked for, never on a
+  // stream. Plain requests also get a low-speed limit well above the API
+  // server's own 60s request timeout.
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
+  if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  if (sink == nullptr) {
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
+  }
+
+  // TLS material stays in memory.
+  curl_blob ca{const_cast<char*>(config_.ca_data.data()), config_.ca_data.size(), CURL_BLOB_NOCOPY};
+  std::string cert_pem = config_.cert_data;
+  std::string key_pem = config_.key_data;
+  if (config_.dynamic_client_certificate) {
+    if (auto identity = config_.dynamic_client_certificate()) std::tie(cert_pem, key_pem) = *identity;
+  }
+  curl_blob cert{cert_pem.data(), cert_pem.size(), CURL_BLOB_COPY};
+  curl_blob key{key_pem.data(), key_pem.size(), CURL_BLOB_COPY};
+  if (config_.insecure_skip_tls_verify) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!config_.ca_data.empty()) {
+    // Only the configured CA, as Go does when a CA is given.
+    curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+  }
+  if (!cert_pem.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
+  }
+  SList connect_to;
+  if (!connect_to_.empty()) {
+    connect_to.Append(connect_to_);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
+  }
+  // Explicit, so libcurl's own (lowercase-only) environment lookup is not used.
+  curl_easy_setopt(h, CURLOPT_PROXY, proxy_.c_str());
+  if (!no_proxy_.empty()) curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy_.c_str());
+
+  SList headers;
+  for (const auto& [name, value] : request.headers) headers.Append(name + ": " + value);
+  headers.Append("Expect:");  // no 100-continue round trip for bodies
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+
+  if (request.method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    }
+  }
+
+  CURLcode rc = curl_easy_perform(h);
+  long code = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  ex.response.status = static_cast<int>(code);
+  if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && ex.stopped)) return std::move(ex.response);
+
+  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
+  if (rc == CURLE_COULDNT_CONNECT) {
+    long os_errno = 0;
+    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    if (os_errno == ECONNREFUSED || detail.find("refused") != std::string::npos) {
+      return ConnectionRefusedError(host_port_);
+    }
+  }
+  ErrorKind kind = rc == CURLE_OPERATION_TIMEDOUT ? ErrorKind::kTimeout : ErrorKind::kConnection;
+  return Error(kind, "Unable to connect to the server: " + detail);
+}
+
+}  // namespace llm::kube

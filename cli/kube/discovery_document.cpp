@@ -1,0 +1,208 @@
+#include "kube/discovery_document.h"
+
+#include <algorithm>
+
+namespace llm::kube {
+namespace {
+using nlohmann::json;
+
+std::vector<std::string> Strings(const json& object, const char* key) {
+  std::vector<std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return out;
+  for (const json& value : *it) {
+    if (value.is_string()) out.push_back(value.get<std::string>());
+  }
+  return out;
+}
+
+std::string StringField(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ApiGroup& GroupEntry(DiscoveryData& out, const std::string& name) {
+  for (ApiGroup& group : out.groups) {
+    if (group.name == name) return group;
+  }
+  out.groups.push_back(ApiGroup{name, {}});
+  return out.groups.back();
+}
+
+void AddVersion(ApiGroup& group, const std::string& version) {
+  if (std::find(group.versions.begin(), group.versions.end(), version) == group.versions.end()) {
+    group.versions.push_back(version);
+  }
+}
+
+Error Malformed(const std::string& what, const std::string& why) {
+  return Error(ErrorKind::kServer, "malformed discovery document (" + what + "): " + why);
+}
+
+// "apps/v1" -> {"apps", "v1"}; "v1" -> {"", "v1"}.
+std::pair<std::string, std::string> SplitGroupVersion(const std::string& group_version) {
+  auto slash = group_version.find('/');
+  if (slash == std::string::npos) return {"", group_version};
+  return {group_version.substr(0, slash), group_version.substr(slash + 1)};
+}
+}  // namespace
+
+std::string GroupVersionString(const std::string& group, const std::string& version) {
+  return group.empty() ? version : group + "/" + version;
+}
+
+Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
+  if (!list.is_object() || !list.contains("items") || !list["items"].is_array()) {
+    return Malformed("APIGroupDiscoveryList", "no items array");
+  }
+  for (const json& item : list["items"]) {
+    std::string group_name;
+    if (auto metadata = item.find("metadata"); metadata != item.end() && metadata->is_object()) {
+      group_name = StringField(*metadata, "name");
+    }
+    ApiGroup& group = GroupEntry(out, group_name);
+    auto versions = item.find("versions");
+    if (versions == item.end() || !versions->is_array()) continue;
+    for (const json& version_entry : *versions) {
+      std::string version = StringField(version_entry, "version");
+      if (version.empty()) return Malformed("group " + group_name, "a version without a name");
+      AddVersion(group, version);
+      if (StringField(version_entry, "freshness") == "Stale") {
+        // The aggregated API behind this version did not answer; its resources are
+        // unknown, not absent.
+        out.unavailable.push_back(GroupVersionString(group_name, version));
+        continue;
+      }
+      auto resources = version_entry.find("resources");
+      if (resources == version_entry.end() || !resources->is_array()) continue;
+      for (const json& entry : *resources) {
+        ApiResource resource;
+        resource.group = group_name;
+        resource.version = version;
+        resource.resource = StringField(entry, "resource");
+        resource.singular = StringField(entry, "singularResource");
+        if (auto kind = entry.find("responseKind"); kind != entry.end() && kind->is_object()) {
+          resource.kind = StringField(*kind, "kind");
+        }
+        std::string scope = StringField(entry, "scope");
+        if (scope != "Namespaced" && scope != "Cluster") {
+          return Malformed(GroupVersionString(group_name, version) + " " + resource.resource,
+                           "scope must be Namespaced or Cluster, got \"" + scope + "\"");
+        }
+        resource.namespaced = scope == "Namespaced";
+        resource.verbs = Strings(entry, "verbs");
+        resource.short_names = Strings(entry, "shortNames");
+        if (auto subs = entry.find("subresources"); subs != entry.end() && subs->is_array()) {
+          for (const json& sub : *subs) resource.subresources.push_back(StringField(sub, "subresource"));
+        }
+        if (resource.resource.empty() || resource.kind.empty()) {
+          return Malformed(GroupVersionString(group_name, version), "a resource without resource or kind");
+        }
+        out.resources.push_back(std::move(resource));
+      }
+    }
+  }
+  return Ok();
+}
+
+Status AddLegacyGroups(const json& document, DiscoveryData& out) {
+  if (!document.is_object()) return Malformed("group list", "not an object");
+  if (document.contains("versions") && !document.contains("groups")) {  // /api: APIVersions
+    ApiGroup& core = GroupEntry(out, "");
+    for (const std::string& version : Strings(document, "versions")) AddVersion(core, version);
+    return Ok();
+  }
+  auto groups = document.find("groups");
+  if (groups == document.end() || !groups->is_array()) return Malformed("APIGroupList", "no groups array");
+  for (const json& entry : *groups) {
+    ApiGroup& group = GroupEntry(out, StringField(entry, "name"));
+    if (auto preferred = entry.find("preferredVersion"); preferred != entry.end() && preferred->is_object()) {
+      AddVersion(group, StringField(*preferred, "version"));
+    }
+    if (auto versions = entry.find("versions"); versions != entry.end() && versions->is_array()) {
+      for (const json& version : *versions) AddVersion(group, StringField(version, "version"));
+    }
+  }
+  return Ok();
+}
+
+Status AddLegacyResources(const json& list, DiscoveryData& out) {
+  if (!list.is_object()) return Malformed("APIResourceList", "not an object");
+  std::string group_version = StringField(list, "groupVersion");
+  if (group_version.empty()) return Malformed("APIResourceList", "no groupVersion");
+  auto [group, version] = SplitGroupVersion(group_version);
+  auto resources = list.find("resources");
+  if (resources == list.end() || !resources->is_array()) return Ok();  // a version may serve nothing
+  std::vector<std::pair<std::string, std::string>> subresources;
+  const size_t first = out.resources.size();
+  for (const json& entry : *resources) {
+    std::string name = StringField(entry, "name");
+    if (auto slash = name.find('/'); slash != std::string::npos) {
+      subresources.emplace_back(name.substr(0, slash), name.substr(slash + 1));
+      continue;
+    }
+    ApiResource resource;
+    resource.group = group;
+    resource.version = version;
+    resource.resource = name;
+    resource.singular = StringField(entry, "singularName");
+    resource.kind = StringField(entry, "kind");
+    resource.namespaced = entry.value("namespaced", false);
+    resource.verbs = Strings(entry, "verbs");
+    resource.short_names = Strings(entry, "shortNames");
+    if (resource.resource.empty() || resource.kind.empty()) {
+      return Malformed(group_version, "a resource without name or kind");
+    }
+    out.resources.push_back(std::move(resource));
+  }
+  for (const auto& [parent, sub] : subresources) {
+    for (size_t i = first; i < out.resources.size(); ++i) {
+      if (out.resources[i].resource == parent) out.resources[i].subresources.push_back(sub);
+    }
+  }
+  return Ok();
+}
+
+json ToGroupList(const DiscoveryData& data) {
+  json groups = json::array();
+  std::vector<const ApiGroup*> ordered;
+  for (const ApiGroup& group : data.groups) {
+    if (group.name.empty()) ordered.insert(ordered.begin(), &group);
+    else ordered.push_back(&group);
+  }
+  for (const ApiGroup* group : ordered) {
+    json versions = json::array();
+    for (const std::string& version : group->versions) {
+      versions.push_back({{"groupVersion", GroupVersionString(group->name, version)}, {"version", version}});
+    }
+    json entry = {{"name", group->name}, {"versions", versions}};
+    if (!versions.empty()) entry["preferredVersion"] = versions.front();
+    groups.push_back(std::move(entry));
+  }
+  return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}};
+}
+
+json ToResourceList(const DiscoveryData& data, const std::string& group, const std::string& version) {
+  json resources = json::array();
+  for (const ApiResource& resource : data.resources) {
+    if (resource.group != group || resource.version != version) continue;
+    json entry = {{"name", resource.resource},       {"singularName", resource.singular},
+                  {"namespaced", resource.namespaced}, {"kind", resource.kind},
+                  {"verbs", resource.verbs}};
+    if (!resource.short_names.empty()) entry["shortNames"] = resource.short_names;
+    resources.push_back(std::move(entry));
+    for (const std::string& sub : resource.subresources) {
+      resources.push_back({{"name", resource.resource + "/" + sub},
+                           {"singularName", ""},
+                           {"namespaced", resource.namespaced},
+                           {"kind", resource.kind},
+                           {"verbs", json::array()}});
+    }
+  }
+  return {{"kind", "APIResourceList"},
+          {"apiVersion", "v1"},
+          {"groupVersion", GroupVersionString(group, version)},
+          {"resources", resources}};
+}
+
+}  // namespace llm::kube

@@ -1,0 +1,233 @@
+#include "kube/rest_client_impl.h"
+
+#include <fmt/format.h>
+
+#include "kube/api_status.h"
+#include "kube/url_query.h"
+
+namespace llm::kube {
+namespace {
+
+bool HasHeader(const HttpRequest& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string HeaderOf(const HttpRequest& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+Error NeedsName(const ResourceRef& ref, std::string_view verb) {
+  return Error(ErrorKind::kInternal, fmt::format("{} {} needs an object name", verb, ref.GroupResource()));
+}
+
+}  // namespace
+
+RestClientImpl::RestClientImpl(std::shared_ptr<Transport> transport, std::shared_ptr<Authenticator> auth,
+                               std::shared_ptr<Clock> clock, RestClientOptions options)
+    : clock_(std::move(clock)),
+      transport_(std::move(transport)),
+      auth_(std::move(auth)),
+      options_(std::move(options)),
+      limiter_(*clock_, options_.qps, options_.burst),
+      logger_(options_.log, options_.verbosity, options_.server) {}
+
+void RestClientImpl::EmitWarnings(const HttpResponse& response) {
+  if (options_.warnings == nullptr) return;
+  for (const std::string& text : ParseWarningHeaders(response)) {
+    std::lock_guard<std::mutex> lock(warnings_mu_);
+    if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
+  }
+}
+
+Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {
+  if (!HasHeader(request, "Accept")) request.headers.emplace_back("Accept", "application/json");
+  if (!request.body.empty() && !HasHeader(request, "Content-Type")) {
+    request.headers.emplace_back("Content-Type", "application/json");
+  }
+  if (!HasHeader(request, "User-Agent")) request.headers.emplace_back("User-Agent", options_.user_agent);
+  if (sink == nullptr && request.timeout.count() == 0) request.timeout = options_.request_timeout;
+
+  bool refreshed_after_401 = false;
+  int attempt = 0;
+  while (true) {
+    HttpRequest wire = request;
+    if (auth_) LLM_RETURN_IF_ERROR(auth_->Authorize(wire));
+    limiter_.Wait();
+    logger_.LogRequest(wire);
+    // A stream that delivered data cannot be replayed: its consumer saw it.
+    bool delivered = false;
+    ChunkSink counting;
+    if (sink != nullptr) {
+      counting = [&](std::string_view chunk) {
+        delivered = true;
+        return (*sink)(chunk);
+      };
+    }
+    auto start = clock_->Monotonic();
+    Result<HttpResponse> outcome = sink != nullptr ? transport_->Stream(wire, counting) : transport_->Do(wire);
+    logger_.LogResponse(wire, outcome,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start));
+    if (outcome.ok()) EmitWarnings(*outcome);
+
+    if (outcome.ok() && outcome->status == 401 && auth_ && !refreshed_after_401 && !delivered &&
+        auth_->RefreshAfterUnauthorized(wire)) {
+      refreshed_after_401 = true;  // retried once with a fresh credential, never more
+      continue;
+    }
+    if (!delivered) {
+      RetryDecision decision = options_.retry.Decide(request.method, outcome, attempt);
+      if (decision.retry) {
+        clock_->SleepFor(decision.delay);
+        ++attempt;
+        continue;
+      }
+    }
+    if (!outcome.ok()) return outcome.error();
+    if (outcome->status >= 400) {
+      ApiStatus status = StatusForResponse(*outcome, request.method, ref);
+      if (IsApplyConflict(status) && HeaderOf(request, "Content-Type") == "application/apply-patch+yaml") {
+        return ApplyConflictError(status);
+      }
+      return ErrorFromStatus(status);
+    }
+    return outcome;
+  }
+}
+
+Result<HttpResponse> RestClientImpl::Do(HttpRequest request) { return Send(std::move(request), nullptr, nullptr); }
+
+Result<HttpResponse> RestClientImpl::Stream(HttpRequest request, const ChunkSink& sink) {
+  return Send(std::move(request), &sink, nullptr);
+}
+
+Result<nlohmann::json> RestClientImpl::SendJson(HttpRequest request, const ResourceRef& ref) {
+  LLM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request), nullptr, &ref));
+  if (response.body.empty()) return nlohmann::json::object();
+  nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return Error(ErrorKind::kServer,
+                 fmt::format("Server returned an unexpected response: the body of {} {} is not JSON",
+                             request.method, ref.Path()));
+  }
+  return doc;
+}
+
+Result<nlohmann::json> RestClientImpl::Get(const ResourceRef& ref) {
+  if (ref.name.empty()) return NeedsName(ref, "get");
+  HttpRequest request;
+  request.path = ref.Path();
+  return SendJson(std::move(request), ref);
+}
+
+Result<nlohmann::json> RestClientImpl::ListOnce(const ResourceRef& ref, const ListOptions& options,
+                                                const std::string& cont) {
+  QueryParams query;
+  if (!options.label_selector.empty()) query.emplace_back("labelSelector", options.label_selector);
+  if (!options.field_selector.empty()) query.emplace_back("fieldSelector", options.field_selector);
+  if (options.limit > 0) query.emplace_back("limit", std::to_string(options.limit));
+  if (!cont.empty()) {
+    query.emplace_back("continue", cont);  // a continue token fixes the snapshot; no resourceVersion with it
+  } else if (!options.resource_version.empty()) {
+    query.emplace_back("resourceVersion", options.resource_version);
+  }
+  HttpRequest request;
+  request.path = ref.Path() + EncodeQuery(query);
+  return SendJson(std::move(request), ref);
+}
+
+Result<nlohmann::json> RestClientImpl::List(const ResourceRef& ref, const ListOptions& options) {
+  ResourceRef collection = ref;
+  collection.name.clear();
+  LLM_ASSIGN_OR_RETURN(nlohmann::json list, ListOnce(collection, options, ""));
+  if (!list.contains("items") || list["items"].is_null()) list["items"] = nlohmann::json::array();
+  while (true) {
+    std::string cont = list.contains("metadata") ? list["metadata"].value("continue", "") : "";
+    if (cont.empty()) break;
+    auto page = ListOnce(collection, options, cont);
+    if (!page.ok()) {
+      // An expired continue token (410, after ~5 min): client-go's pager then
+      // lists everything at once, which is one consistent snapshot.
+      if (!IsResourceExpired(page.error())) return page.error();
+      ListOptions full = options;
+      full.limit = 0;
+      return ListOnce(collection, full, "");
+    }
+    if (page->contains("items") && (*page)["items"].is_array()) {
+      for (auto& item : (*page)["items"]) list["items"].push_back(std::move(item));
+    }
+    list["metadata"] = page->value("metadata", nlohmann::json::object());
+  }
+  if (list.contains("metadata") && list["metadata"].is_object()) list["metadata"].erase("continue");
+  return list;
+}
+
+Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) {
+  ResourceRef collection = ref;
+  collection.name.clear();
+  QueryParams query{{"fieldManager", "kubectl-llm"}, {"fieldValidation", "Strict"}};
+  if (dry_run) query.emplace_back("dryRun", "All");
+  HttpRequest request;
+  request.method = "POST";
+  request.path = collection.Path() + EncodeQuery(query);
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = object.dump();
+  return SendJson(std::move(request), ref.name.empty() ? collection : ref);
+}
+
+Result<nlohmann::json> RestClientImpl::Apply(const ResourceRef& ref, const nlohmann::json& object,
+                                             const ApplyOptions& options) {
+  ResourceRef target = ref;
+  if (target.name.empty() && object.contains("metadata") && object["metadata"].is_object()) {
+    target.name = object["metadata"].value("name", "");
+  }
+  if (target.name.empty()) return NeedsName(ref, "apply");
+  QueryParams query{{"fieldManager", options.field_manager}};
+  if (options.force) query.emplace_back("force", "true");
+  if (options.dry_run) query.emplace_back("dryRun", "All");
+  if (!options.field_validation.empty()) query.emplace_back("fieldValidation", options.field_validation);
+  HttpRequest request;
+  request.method = "PATCH";
+  request.path = target.Path() + EncodeQuery(query);
+  // JSON is YAML, so the object goes as it is.
+  request.headers.emplace_back("Content-Type", "application/apply-patch+yaml");
+  request.body = object.dump();
+  return SendJson(std::move(request), target);
+}
+
+Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {
+  if (ref.name.empty()) return NeedsName(ref, "patch");
+  QueryParams query{{"fieldManager", "kubectl-llm"}};
+  if (dry_run) query.emplace_back("dryRun", "All");
+  HttpRequest request;
+  request.method = "PATCH";
+  request.path = ref.Path() + EncodeQuery(query);
+  request.headers.emplace_back("Content-Type", "application/merge-patch+json");
+  request.body = patch.dump();
+  return SendJson(std::move(request), ref);
+}
+
+Result<nlohmann::json> RestClientImpl::Delete(const ResourceRef& ref, const DeleteOptions& options) {
+  if (ref.name.empty()) return NeedsName(ref, "delete");
+  nlohmann::json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
+  if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
+  if (options.grace_period_seconds) body["gracePeriodSeconds"] = *options.grace_period_seconds;
+  if (options.dry_run) body["dryRun"] = nlohmann::json::array({"All"});
+  HttpRequest request;
+  request.method = "DELETE";
+  request.path = ref.Path();
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = body.dump();
+  return SendJson(std::move(request), ref);
+}
+
+}  // namespace llm::kube

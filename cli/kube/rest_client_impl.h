@@ -1,0 +1,68 @@
+// RestClientImpl: the RestClient every command gets (through client_factory).
+// One pipeline per request: credentials, User-Agent, rate limit, -v logging
+// with secrets redacted, retries (retry_policy), one credential refresh after a
+// 401, Warning headers, and kubectl-shaped errors (api_status).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <set>
+#include <string>
+
+#include "kube/authenticator.h"
+#include "kube/rate_limiter.h"
+#include "kube/request_logger.h"
+#include "kube/rest_client.h"
+#include "kube/retry_policy.h"
+#include "kube/transport.h"
+#include "util/clock.h"
+
+namespace llm::kube {
+
+struct RestClientOptions {
+  std::string server;  ///< shown in -v logs
+  std::string user_agent;
+  int verbosity = 0;
+  std::ostream* log = nullptr;       ///< -v output (stderr)
+  std::ostream* warnings = nullptr;  ///< "Warning: ..." lines (stderr)
+  std::chrono::milliseconds request_timeout{0};  ///< --request-timeout, for non-streaming requests
+  RetryPolicy retry;
+  double qps = kDefaultQps;
+  int burst = kDefaultBurst;
+};
+
+class RestClientImpl final : public RestClient {
+ public:
+  /// `auth` may be null (no credentials).
+  RestClientImpl(std::shared_ptr<Transport> transport, std::shared_ptr<Authenticator> auth,
+                 std::shared_ptr<Clock> clock, RestClientOptions options);
+
+  Result<HttpResponse> Do(HttpRequest request) override;
+  Result<HttpResponse> Stream(HttpRequest request, const ChunkSink& sink) override;
+  Result<nlohmann::json> Get(const ResourceRef& ref) override;
+  Result<nlohmann::json> List(const ResourceRef& ref, const ListOptions& options) override;
+  Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) override;
+  Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object,
+                               const ApplyOptions& options) override;
+  Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
+  Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
+
+ private:
+  Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref);
+  Result<nlohmann::json> SendJson(HttpRequest request, const ResourceRef& ref);
+  Result<nlohmann::json> ListOnce(const ResourceRef& ref, const ListOptions& options, const std::string& cont);
+  void EmitWarnings(const HttpResponse& response);
+
+  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<Transport> transport_;
+  std::shared_ptr<Authenticator> auth_;
+  RestClientOptions options_;
+  RateLimiter limiter_;
+  RequestLogger logger_;
+  std::mutex warnings_mu_;
+  std::set<std::string> warned_;  // kubectl prints each distinct warning once
+};
+
+}  // namespace llm::kube

@@ -1,0 +1,249 @@
+#include "kube/watcher.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kube/api_status.h"
+#include "kube/url_query.h"
+#include "kube/watch_framer.h"
+
+namespace llm::kube {
+namespace {
+using nlohmann::json;
+
+// A watch is bounded by the server's timeoutSeconds; the client limit is only a
+// guard against a half-open connection, so it must never cut a healthy watch short.
+constexpr std::chrono::seconds kClientGrace{15};
+
+std::string KeyOf(const json& object) {
+  const json& metadata = object.value("metadata", json::object());
+  return metadata.value("namespace", "") + "/" + metadata.value("name", "");
+}
+
+std::string VersionOfObject(const json& object) {
+  return object.value("metadata", json::object()).value("resourceVersion", "");
+}
+
+bool IsPermanent(const Error& error) {
+  switch (error.kind()) {
+    case ErrorKind::kUnauthorized:
+    case ErrorKind::kForbidden:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidInput:
+    case ErrorKind::kUsage:
+    case ErrorKind::kInternal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string StatusMessage(const json& status) {
+  std::string reason = status.value("reason", "");
+  std::string message = status.value("message", "");
+  return reason.empty() ? "Error from server: " + message : "Error from server (" + reason + "): " + message;
+}
+}  // namespace
+
+Watcher::Watcher(RestClient& client, Clock& clock, ResourceRef collection, WatchOptions options)
+    : client_(client), clock_(clock), collection_(std::move(collection)), options_(std::move(options)) {}
+
+bool Watcher::Expired() const { return options_.deadline && clock_.Now() >= *options_.deadline; }
+
+std::chrono::seconds Watcher::WatchSeconds() const {
+  auto seconds = options_.max_watch_duration;
+  if (options_.deadline) {
+    auto remaining = std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock_.Now());
+    seconds = std::clamp(remaining, std::chrono::seconds(1), seconds);
+  }
+  return seconds;
+}
+
+std::string Watcher::WatchPath(std::chrono::seconds seconds) const {
+  std::string path = collection_.Path() + "?watch=1&allowWatchBookmarks=true";
+  path += "&resourceVersion=" + PercentEncode(resource_version_);
+  path += fmt::format("&timeoutSeconds={}", seconds.count());
+  if (!options_.label_selector.empty()) path += "&labelSelector=" + PercentEncode(options_.label_selector);
+  if (!options_.field_selector.empty()) path += "&fieldSelector=" + PercentEncode(options_.field_selector);
+  return path;
+}
+
+Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
+  ListOptions list_options;
+  list_options.label_selector = options_.label_selector;
+  list_options.field_selector = options_.field_selector;
+  auto list = client_.List(collection_, list_options);
+  if (!list.ok()) return list.error().WithContext("listing " + collection_.GroupResource());
+  ++lists_;
+  std::map<std::string, json> current;
+  std::vector<WatchEvent> events;
+  // Items of a built-in List carry no kind or apiVersion; watch events do.
+  // Handlers (rollout status) need them, so they are filled in from the List.
+  std::string list_kind = list->value("kind", "");
+  const std::string item_kind =
+      list_kind.size() > 4 && list_kind.ends_with("List") ? list_kind.substr(0, list_kind.size() - 4) : "";
+  const std::string item_api_version = list->value("apiVersion", "");
+  if (auto items = list->find("items"); items != list->end() && items->is_array()) {
+    for (json& item : *items) {
+      if (!item.is_object()) continue;
+      if (!item.contains("kind") && !item_kind.empty()) item["kind"] = item_kind;
+      if (!item.contains("apiVersion") && !item_api_version.empty()) item["apiVersion"] = item_api_version;
+      const std::string key = KeyOf(item);
+      auto known = known_.find(key);
+      if (known == known_.end()) {
+        events.push_back({WatchEventType::kAdded, item, true});
+      } else if (VersionOfObject(known->second) != VersionOfObject(item)) {
+        events.push_back({WatchEventType::kModified, item, true});
+      }
+      current[key] = item;
+    }
+  }
+  for (const auto& [key, object] : known_) {
+    if (current.count(key) == 0) events.push_back({WatchEventType::kDeleted, object, true});
+  }
+  known_ = std::move(current);
+  resource_version_ = list->value("metadata", json::object()).value("resourceVersion", "");
+  events.push_back({WatchEventType::kSynced, json::object(), true});
+  for (const WatchEvent& event : events) {
+    auto keep = handler(event);
+    if (!keep.ok()) {
+      handler_failed_ = true;
+      return keep.error();
+    }
+    if (!*keep) return false;
+  }
+  return true;
+}
+
+Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler, bool* expired) {
+  const std::string type = event.value("type", "");
+  const json& object = event.contains("object") ? event["object"] : json::object();
+  if (type == "ERROR") {
+    if (object.value("code", 0) == 410) {
+      *expired = true;
+      return true;
+    }
+    return Error(ErrorKind::kServer, StatusMessage(object));
+  }
+  WatchEvent out;
+  out.object = object;
+  if (type == "ADDED") out.type = WatchEventType::kAdded;
+  else if (type == "MODIFIED") out.type = WatchEventType::kModified;
+  else if (type == "DELETED") out.type = WatchEventType::kDeleted;
+  else if (type == "BOOKMARK") out.type = WatchEventType::kBookmark;
+  else return Error(ErrorKind::kServer, "malformed watch event: unknown type \"" + type + "\"");
+  if (!object.is_object()) return Error(ErrorKind::kServer, "malformed watch event: no object");
+  const std::string version = VersionOfObject(object);
+  if (!version.empty()) resource_version_ = version;
+  if (out.type == WatchEventType::kDeleted) known_.erase(KeyOf(object));
+  else if (out.type != WatchEventType::kBookmark) known_[KeyOf(object)] = object;
+  auto keep = handler(out);
+  if (!keep.ok()) handler_failed_ = true;
+  return keep;
+}
+
+Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
+  WatchFramer framer;
+  bool stopped = false;
+  bool expired = false;
+  std::optional<Error> failure;
+  HttpRequest request;
+  const std::chrono::seconds seconds = WatchSeconds();
+  request.path = WatchPath(seconds);
+  request.headers = {{"Accept", "application/json"}};
+  request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(seconds + kClientGrace);
+  const auto started = clock_.Now();
+
+  bool closed = false;  // once the sink said stop, later chunks are ignored
+  const ChunkSink sink = [&](std::string_view chunk) {
+    if (closed) return false;
+    Status fed = framer.Feed(chunk, [&](std::string_view document) -> Status {
+      if (stopped || expired) return Ok();
+      json event = json::parse(document, nullptr, /*allow_exceptions=*/false);
+      if (event.is_discarded() || !event.is_object()) {
+        return Error(ErrorKind::kServer, "malformed watch event: not a JSON object");
+      }
+      auto keep = HandleEvent(event, handler, &expired);
+      if (!keep.ok()) return keep.error();
+      events_seen_ = true;
+      stopped = !*keep;
+      return Ok();
+    });
+    if (!fed.ok()) failure = fed.error();
+    closed = failure || stopped || expired || Expired();
+    return !closed;
+  };
+  auto response = client_.Stream(std::move(request), sink);
+  if (failure) return *failure;
+  if (stopped) return StreamEnd::kStopped;
+  if (expired) return StreamEnd::kExpired;
+  if (!response.ok()) {
+    if (IsResourceExpired(response.error())) return StreamEnd::kExpired;
+    return response.error();
+  }
+  // A watch that ends at once with nothing to say (a proxy cutting streams) is
+  // a failure to back off from, not a normal end: resuming at once would spin.
+  if (!events_seen_ && clock_.Now() - started < seconds / 2) {
+    return Error(ErrorKind::kServer, "the server ended the watch at once, without an event");
+  }
+  return StreamEnd::kClosed;
+}
+
+Status Watcher::Run(const WatchHandler& handler) {
+  auto timed_out = [&] {
+    return Error(ErrorKind::kTimeout, "watching " + collection_.GroupResource() + ": deadline reached");
+  };
+  int failures = 0;
+  auto backoff = options_.initial_backoff;
+  bool need_list = true;
+  // Transient failures are retried with backoff; anything the server will say
+  // again (Forbidden, NotFound) or that came from the handler ends the run.
+  auto retry_or_fail = [&](const Error& error) -> std::optional<Error> {
+    if (handler_failed_ || IsPermanent(error)) return error;
+    if (++failures >= options_.max_failures) return error;
+    if (options_.deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
+      clock_.SleepFor(std::max(std::chrono::milliseconds(0), std::min(backoff, left)));
+    } else {
+      clock_.SleepFor(backoff);
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    return std::nullopt;
+  };
+  while (true) {
+    if ((lists_ > 0 || failures > 0) && Expired()) return timed_out();
+    if (need_list) {
+      auto listed = ListAndReport(handler);
+      if (!listed.ok()) {
+        if (auto error = retry_or_fail(listed.error())) return *error;
+        continue;
+      }
+      if (!*listed) return Ok();
+      need_list = false;
+      if (Expired()) return timed_out();
+    }
+    events_seen_ = false;
+    auto end = WatchOnce(handler);
+    if (events_seen_) {
+      failures = 0;
+      backoff = options_.initial_backoff;
+    }
+    if (!end.ok()) {
+      if (auto error = retry_or_fail(end.error())) return error->WithContext("watching " + collection_.GroupResource());
+      continue;
+    }
+    switch (*end) {
+      case StreamEnd::kStopped:
+        return Ok();
+      case StreamEnd::kExpired:
+        need_list = true;
+        break;
+      case StreamEnd::kClosed:
+        break;  // resume from resource_version_
+    }
+  }
+}
+
+}  // namespace llm::kube

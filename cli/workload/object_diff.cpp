@@ -1,0 +1,78 @@
+#include "workload/object_diff.h"
+
+#include <fmt/format.h>
+
+#include "output/object_printer.h"
+#include "workload/object_fields.h"
+#include "workload/unified_diff.h"
+
+namespace llm {
+namespace {
+
+constexpr const char* kMaskDefault = "***";
+constexpr const char* kMaskBefore = "*** (before)";
+constexpr const char* kMaskAfter = "*** (after)";
+
+nlohmann::json* DataOf(nlohmann::json& object) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find("data");
+  if (it == object.end() || !it->is_object()) return nullptr;
+  return &*it;
+}
+
+}  // namespace
+
+nlohmann::json OmitManagedFields(nlohmann::json object) {
+  if (object.is_object()) {
+    auto metadata = object.find("metadata");
+    if (metadata != object.end() && metadata->is_object()) metadata->erase("managedFields");
+  }
+  return object;
+}
+
+void MaskSecretData(nlohmann::json& live, nlohmann::json& merged) {
+  if (StringAt(merged, {"apiVersion"}) != "v1" || StringAt(merged, {"kind"}) != "Secret") return;
+  nlohmann::json* from = DataOf(live);
+  nlohmann::json* to = DataOf(merged);
+  if (from != nullptr) {
+    for (auto& [key, value] : from->items()) {
+      if (to != nullptr && to->contains(key)) {
+        if (value != (*to)[key]) {
+          value = kMaskBefore;
+          (*to)[key] = kMaskAfter;
+          continue;
+        }
+        (*to)[key] = kMaskDefault;
+      }
+      value = kMaskDefault;
+    }
+  }
+  if (to != nullptr) {
+    for (auto& [key, value] : to->items()) {
+      if (from == nullptr || !from->contains(key)) value = kMaskDefault;
+    }
+  }
+}
+
+std::string DiffFileName(const nlohmann::json& object) {
+  std::string api_version = StringAt(object, {"apiVersion"});
+  size_t slash = api_version.find('/');
+  std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash) + ".";
+  std::string version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
+  return fmt::format("{}{}.{}.{}.{}", group, version, StringAt(object, {"kind"}),
+                     StringAt(object, {"metadata", "namespace"}), StringAt(object, {"metadata", "name"}));
+}
+
+std::string DiffObject(const nlohmann::json& live, const nlohmann::json& merged, bool show_managed_fields) {
+  nlohmann::json from = show_managed_fields ? live : OmitManagedFields(live);
+  nlohmann::json to = show_managed_fields ? merged : OmitManagedFields(merged);
+  MaskSecretData(from, to);
+  // A pruned object has no MERGED side; it is named after its LIVE one.
+  std::string name = DiffFileName(merged.is_null() ? live : merged);
+  // kubectl prints nothing for an absent side; diff -N reads it as empty.
+  std::string from_text = from.is_null() ? "" : ToYaml(from);
+  std::string to_text = to.is_null() ? "" : ToYaml(to);
+  return UnifiedDiff(from_text, to_text, "LIVE/" + name, "MERGED/" + name);
+}
+
+}  // namespace llm

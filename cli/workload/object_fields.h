@@ -1,0 +1,48 @@
+// Reading fields of Kubernetes objects as the API server returns them (JSON),
+// where any field may be absent: every accessor has a fallback instead of
+// throwing, because a half-filled status is the normal case while a workload
+// starts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace llm {
+
+/// The value at `path` (object keys), or nullptr when any step is missing or
+/// not an object.
+const nlohmann::json* FindPath(const nlohmann::json& object, std::initializer_list<std::string_view> path);
+
+/// The string at `path`, or `fallback` when absent or not a string.
+std::string StringAt(const nlohmann::json& object, std::initializer_list<std::string_view> path,
+                     std::string_view fallback = "");
+
+/// The integer at `path`, or `fallback` when absent or not an integer.
+int64_t IntAt(const nlohmann::json& object, std::initializer_list<std::string_view> path, int64_t fallback = 0);
+
+/// metadata.labels[key] (or "" when absent).
+std::string LabelOf(const nlohmann::json& object, std::string_view key);
+
+/// The `items` of a List, or the value itself when it already is an array;
+/// an empty array otherwise. Lets callers pass either shape.
+const nlohmann::json& ItemsOf(const nlohmann::json& list_or_array);
+
+/// status.conditions[type == `type`], or nullptr.
+const nlohmann::json* FindCondition(const nlohmann::json& object, std::string_view type);
+
+/// metav1.Time as the API server writes it ("2026-11-28T12:00:00Z", RFC 3339,
+/// optionally with fractional seconds or a numeric offset); nullopt when malformed.
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text);
+
+/// The count of an extended resource such as nvidia.com/gpu. The API server
+/// only admits whole numbers for those, serialised as a quantity string ("8")
+/// with an optional decimal suffix ("1k"); nullopt for anything else.
+std::optional<int64_t> ParseCountQuantity(const nlohmann::json& quantity);
+
+}  // namespace llm

@@ -1,0 +1,49 @@
+// The test registry's data: one row per test case (key, description, what it
+// needs). It drives --list, --tests parsing and the skip decisions; the CUDA
+// side maps each CheckId to its class (check_registry.cpp), and a switch over
+// CheckId there makes the compiler catch a row without a class.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "status.h"
+
+namespace llm::gpu_check {
+
+enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl };
+
+struct CheckSpec {
+  CheckId id;
+  std::string_view key;          ///< the name used by --tests and in the JSON document
+  std::string_view description;  ///< one line for --list
+  int min_gpus_single_node;      ///< fewer local GPUs (and one node) -> skipped
+  bool needs_peer_access;        ///< skipped when no GPU pair can access each other
+};
+
+/// Every test, in the order they run.
+std::span<const CheckSpec> AllChecks();
+const CheckSpec& GetCheckSpec(CheckId id);
+
+/// Parses --tests: "all" or a comma-separated list of keys; the result is in
+/// run order without duplicates. Unknown keys are a usage error that lists the
+/// accepted ones.
+Result<std::vector<CheckId>> ParseTestSelection(std::string_view text);
+
+/// What Filter() sees about the machine.
+struct Topology {
+  int gpu_count = 0;
+  int world_size = 1;          ///< nodes in the nccl test
+  bool any_peer_access = false;
+};
+
+/// Why the check cannot run on this machine (a skip, never a pass), or nullopt.
+std::optional<std::string> SkipReason(const CheckSpec& spec, const Topology& topology);
+
+/// The --list text: one "key  description" line per test.
+std::string FormatCheckList();
+
+}  // namespace llm::gpu_check

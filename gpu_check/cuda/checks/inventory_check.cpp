@@ -1,0 +1,46 @@
+#include "checks/inventory_check.h"
+
+#include <fmt/format.h>
+
+namespace llm::gpu_check {
+
+Result<TestResult> InventoryCheck::Run(CheckContext& ctx) {
+  TestResult t;
+  t.name = std::string(spec().key);
+  t.peer_access = ctx.peer_access;
+  const int n = static_cast<int>(ctx.gpus.size());
+  for (const GpuInfo& g : ctx.gpus) {
+    ctx.log << fmt::format("llm-gpu-check: gpu {}: {} {} {} cc {}.{} {} GiB numa {}\n", g.index, g.name, g.uuid,
+                           g.pci_bus_id, g.cc_major, g.cc_minor, g.memory_bytes >> 30, g.numa_node);
+  }
+  auto fail = [&](std::string reason) {
+    t.status = TestStatus::kFail;
+    t.code = ExitCode::kTopology;
+    if (t.reason.empty()) t.reason = std::move(reason);
+  };
+  if (ctx.options.expect_gpus > 0 && n != ctx.options.expect_gpus) {
+    fail(fmt::format("found {} GPUs, expected {}", n, ctx.options.expect_gpus));
+  }
+  // All pairs or none: a node where only some pairs reach each other has a
+  // missing NVLink/NVSwitch path or GPUs split by an ACS/IOMMU setting.
+  int pairs = 0;
+  int accessible = 0;
+  std::string missing;
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) continue;
+      ++pairs;
+      if (ctx.peer_access[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] != 0) {
+        ++accessible;
+      } else if (missing.size() < 200) {
+        missing += fmt::format("{}{}->{}", missing.empty() ? "" : " ", i, j);
+      }
+    }
+  }
+  if (accessible > 0 && accessible < pairs) {
+    fail(fmt::format("peer access on {} of {} GPU pairs; missing: {}", accessible, pairs, missing));
+  }
+  return t;
+}
+
+}  // namespace llm::gpu_check

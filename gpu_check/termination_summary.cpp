@@ -1,0 +1,158 @@
+#include "termination_summary.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace llm::gpu_check {
+namespace {
+
+nlohmann::json ToJson(const TerminationSummary& s) {
+  nlohmann::json tests = nlohmann::json::object();
+  for (const auto& [name, status] : s.tests) tests[name] = TestStatusName(status);
+  nlohmann::json links = nlohmann::json::array();
+  for (const SuspectLink& l : s.suspect_links) links.push_back({l.gpu, l.peer});
+  nlohmann::json j = {
+      {"schema_version", s.schema_version},
+      {"status", TestStatusName(s.status)},
+      {"exit_code", s.exit_code},
+      {"exit_reason", s.exit_reason},
+      {"reason", s.reason},
+      {"node", s.node},
+      {"gpu_count", s.gpu_count},
+      {"model", s.model},
+      {"tests", std::move(tests)},
+      {"suspect_gpus", s.suspect_gpus},
+      {"suspect_links", std::move(links)},
+      {"partial", s.partial},
+      {"truncated", s.truncated},
+  };
+  if (!s.worst.empty()) j["worst"] = s.worst;
+  return j;
+}
+
+Failure Bad(const std::string& message) {
+  return Failure(ExitCode::kRuntimeError, "termination summary: " + message);
+}
+
+}  // namespace
+
+TerminationSummary SummarizeReport(const Report& report) {
+  TerminationSummary s;
+  s.status = report.verdict.status;
+  s.exit_code = static_cast<int>(report.verdict.exit_code);
+  s.exit_reason = std::string(ExitCodeName(report.verdict.exit_code));
+  s.reason = report.verdict.reason;
+  s.node = report.node.node_name.empty() ? report.node.hostname : report.node.node_name;
+  s.gpu_count = static_cast<int>(report.gpus.size());
+  if (!report.gpus.empty()) s.model = report.gpus.front().model;
+  for (const TestResult& t : report.tests) {
+    s.tests[t.name] = t.status;
+    for (const Series& series : t.series) {
+      if (series.samples.empty()) continue;
+      const double median = std::round(series.stats.median * 10.0) / 10.0;
+      auto [it, inserted] = s.worst.emplace(series.metric, median);
+      if (!inserted) it->second = std::min(it->second, median);
+    }
+  }
+  s.suspect_gpus = report.verdict.suspect_gpus;
+  s.suspect_links = report.verdict.suspect_links;
+  s.partial = report.partial;
+  return s;
+}
+
+std::string FormatTerminationSummary(const TerminationSummary& summary, std::size_t max_bytes) {
+  TerminationSummary s = summary;
+  std::string text = ToJson(s).dump();
+  if (text.size() <= max_bytes) return text;
+  s.truncated = true;
+  s.worst.clear();
+  text = ToJson(s).dump();
+  while (text.size() > max_bytes && (!s.suspect_links.empty() || !s.suspect_gpus.empty())) {
+    if (!s.suspect_links.empty()) {
+      s.suspect_links.pop_back();
+    } else {
+      s.suspect_gpus.pop_back();
+    }
+    text = ToJson(s).dump();
+  }
+  if (text.size() > max_bytes) {
+    // JSON escaping can grow the reason, so cut by the overshoot and retry.
+    while (text.size() > max_bytes && !s.reason.empty()) {
+      const std::size_t over = text.size() - max_bytes;
+      s.reason.resize(s.reason.size() > over + 3 ? s.reason.size() - over - 3 : 0);
+      // Never leave half a UTF-8 sequence at the end.
+      while (!s.reason.empty() && (static_cast<unsigned char>(s.reason.back()) & 0xC0) == 0x80) s.reason.pop_back();
+      if (!s.reason.empty() && (static_cast<unsigned char>(s.reason.back()) & 0x80) != 0) s.reason.pop_back();
+      if (!s.reason.empty()) s.reason += "...";
+      text = ToJson(s).dump();
+    }
+  }
+  return text;
+}
+
+Result<TerminationSummary> ParseTerminationSummary(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Bad("not a JSON object");
+  TerminationSummary s;
+  auto require = [&](const char* key, auto check) -> Status {
+    if (!j.contains(key) || !check(j[key])) return Bad(std::string("field ") + key + " is missing or has the wrong type");
+    return OkStatus();
+  };
+  auto is_int = [](const nlohmann::json& v) { return v.is_number_integer(); };
+  auto is_string = [](const nlohmann::json& v) { return v.is_string(); };
+  GC_RETURN_IF_ERROR(require("schema_version", is_int));
+  s.schema_version = j["schema_version"].get<int>();
+  if (s.schema_version != kSchemaVersion) {
+    return Bad("schema_version " + std::to_string(s.schema_version) + " is not supported (want " +
+               std::to_string(kSchemaVersion) + ")");
+  }
+  GC_RETURN_IF_ERROR(require("status", is_string));
+  auto status = ParseTestStatus(j["status"].get<std::string>());
+  if (!status) return Bad("status \"" + j["status"].get<std::string>() + "\" is not a test status");
+  s.status = *status;
+  GC_RETURN_IF_ERROR(require("exit_code", is_int));
+  s.exit_code = j["exit_code"].get<int>();
+  s.exit_reason = j.value("exit_reason", "");
+  s.reason = j.value("reason", "");
+  s.node = j.value("node", "");
+  s.gpu_count = j.value("gpu_count", 0);
+  s.model = j.value("model", "");
+  s.partial = j.value("partial", false);
+  s.truncated = j.value("truncated", false);
+  if (j.contains("tests")) {
+    if (!j["tests"].is_object()) return Bad("field tests must be an object");
+    for (const auto& [name, value] : j["tests"].items()) {
+      auto st = value.is_string() ? ParseTestStatus(value.get<std::string>()) : std::nullopt;
+      if (!st) return Bad("tests." + name + " is not a test status");
+      s.tests[name] = *st;
+    }
+  }
+  if (j.contains("worst")) {
+    if (!j["worst"].is_object()) return Bad("field worst must be an object");
+    for (const auto& [metric, value] : j["worst"].items()) {
+      if (!value.is_number()) return Bad("worst." + metric + " must be a number");
+      s.worst[metric] = value.get<double>();
+    }
+  }
+  if (j.contains("suspect_gpus")) {
+    if (!j["suspect_gpus"].is_array()) return Bad("field suspect_gpus must be an array");
+    for (const auto& g : j["suspect_gpus"]) {
+      if (!g.is_number_integer()) return Bad("suspect_gpus must hold integers");
+      s.suspect_gpus.push_back(g.get<int>());
+    }
+  }
+  if (j.contains("suspect_links")) {
+    if (!j["suspect_links"].is_array()) return Bad("field suspect_links must be an array");
+    for (const auto& l : j["suspect_links"]) {
+      if (!l.is_array() || l.size() != 2 || !l[0].is_number_integer() || !l[1].is_number_integer()) {
+        return Bad("suspect_links must hold [gpu, peer] pairs");
+      }
+      s.suspect_links.push_back({l[0].get<int>(), l[1].get<int>()});
+    }
+  }
+  return s;
+}
+
+}  // namespace llm::gpu_check

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Packages a built kubectl-llm for krew: OUT_DIR/kubectl-llm_VERSION_linux_amd64.tar.gz
+# (kubectl-llm, kubectl_complete-llm, LICENSE) and OUT_DIR/llm.yaml, the krew
+# manifest of plugins/llm.yaml filled in with that archive's uri and sha256.
+#   scripts/package.sh BINARY OUT_DIR [URI_BASE]
+# URI_BASE defaults to the release download URL in plugins/llm.yaml; a file://
+# base makes a manifest that `kubectl krew install --manifest` can use locally.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+binary=${1:?usage: package.sh BINARY OUT_DIR [URI_BASE]}
+out=${2:?usage: package.sh BINARY OUT_DIR [URI_BASE]}
+version=$("$binary" version -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p')
+[[ -n $version ]] || { echo "package.sh: could not read the version of $binary" >&2; exit 1; }
+base=${3:-https://github.com/kubectl-llm/kubectl-llm/releases/download/$version}
+name="kubectl-llm_${version}_linux_amd64.tar.gz"
+
+mkdir -p "$out"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+install -m 0755 "$binary" "$stage/kubectl-llm"
+install -m 0755 "$root/completions/kubectl_complete-llm" "$stage/kubectl_complete-llm"
+install -m 0644 "$root/LICENSE" "$stage/LICENSE"
+# Fixed owner and times, so the same binary always gives the same archive.
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$stage" -cf - . | gzip -n > "$out/$name"
+sha=$(sha256sum "$out/$name" | cut -d' ' -f1)
+
+# Fill in krew-release-bot's two template forms.
+sed -e "s|{{ addURIAndSha \"[^\"]*\" .TagName }}|uri: $base/$name\n    sha256: $sha|" \
+    -e "s|{{ .TagName }}|$version|g" "$root/plugins/llm.yaml" > "$out/llm.yaml"
+echo "$out/$name"

@@ -1,0 +1,82 @@
+// FakeRestClient: a RestClient over an in-memory object store, for unit tests
+// of code above the RestClient (applier, watcher, waiter, discovery).
+// - Get/List/Apply/Delete act on the store; Apply imitates server-side apply
+//   closely enough for callers: a no-op apply keeps resourceVersion, a change
+//   bumps it and the generation, a dry run stores nothing.
+// - Do() answers from a FakeTransport route table (discovery documents);
+//   error statuses become Errors as the real RestClient's do.
+// - Stream() plays scripted responses, one per call.
+// Every call is recorded as "VERB group/resource ns/name" for assertions.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_transport.h"
+#include "kube/rest_client.h"
+
+namespace llm::testing {
+
+class FakeRestClient : public kube::RestClient {
+ public:
+  using StreamScript = std::function<Result<kube::HttpResponse>(const kube::HttpRequest&, const kube::ChunkSink&)>;
+
+  /// Routes for Do().
+  FakeTransport routes;
+
+  /// Stores an object as the server would (uid, resourceVersion, generation set).
+  nlohmann::json Put(const kube::ResourceRef& ref, nlohmann::json object);
+  std::optional<nlohmann::json> Find(const kube::ResourceRef& ref) const;
+  /// The next call of `verb` ("GET", "LIST", "APPLY", "DELETE") fails with
+  /// `error`; with `name`, the next such call for an object of that name.
+  void FailNext(const std::string& verb, Error error, const std::string& name = "");
+  /// Runs after every stored (non-dry-run) apply, e.g. to mark a CRD Established.
+  std::function<void(const kube::ResourceRef& ref, nlohmann::json& stored)> after_apply;
+
+  void QueueStream(StreamScript script) { streams_.push_back(std::move(script)); }
+  /// A 200 watch response that delivers `chunks` and ends.
+  void QueueStreamChunks(std::vector<std::string> chunks);
+  void QueueStreamError(Error error);
+
+  const std::vector<std::string>& calls() const { return calls_; }
+  const std::vector<kube::HttpRequest>& stream_requests() const { return stream_requests_; }
+  std::string resource_version() const { return std::to_string(version_); }
+  /// Bumps the store's resourceVersion without an object change (other writers).
+  void BumpVersion() { ++version_; }
+
+  Result<kube::HttpResponse> Do(kube::HttpRequest request) override;
+  Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override;
+  Result<nlohmann::json> Get(const kube::ResourceRef& ref) override;
+  Result<nlohmann::json> List(const kube::ResourceRef& ref, const kube::ListOptions& options) override;
+  Result<nlohmann::json> Create(const kube::ResourceRef& ref, const nlohmann::json& object, bool dry_run) override;
+  Result<nlohmann::json> Apply(const kube::ResourceRef& ref, const nlohmann::json& object,
+                               const kube::ApplyOptions& options) override;
+  Result<nlohmann::json> MergePatch(const kube::ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
+  Result<nlohmann::json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override;
+
+  /// The Error a real RestClient gives for an HTTP error status and Status body.
+  static Error ErrorFromStatus(int code, const std::string& reason, const std::string& message);
+
+ private:
+  static std::string Key(const kube::ResourceRef& ref);
+  std::optional<Error> TakeFailure(const std::string& verb, const std::string& name);
+  void Record(const std::string& verb, const kube::ResourceRef& ref);
+
+  std::map<std::string, nlohmann::json> objects_;
+  struct Failure {
+    std::string verb, name;
+    Error error;
+  };
+  std::vector<Failure> failures_;
+  std::deque<StreamScript> streams_;
+  std::vector<std::string> calls_;
+  std::vector<kube::HttpRequest> stream_requests_;
+  int64_t version_ = 100;
+  int uids_ = 0;
+};
+
+}  // namespace llm::testing

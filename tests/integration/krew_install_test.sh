@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Packages the built plugin with scripts/package.sh and installs it with the real
+# krew from the filled-in plugins/llm.yaml, as a user of `kubectl krew` would;
+# then runs `kubectl llm` and its completion through kubectl.
+#   krew_install_test.sh PATH/TO/kubectl-llm
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+plugin=${1:?usage: krew_install_test.sh PATH/TO/kubectl-llm}
+bin=$("$root/tests/cluster/build.sh")/bin
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+archive=$("$root/scripts/package.sh" "$plugin" "$work/dist" "file://$work/dist")
+export KREW_ROOT="$work/krew" PATH="$work/krew/bin:$bin:/usr/bin:/bin"
+kubectl krew install --manifest="$work/dist/llm.yaml" --archive="$archive" >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log" >&2; fail "krew install"; }
+plugins=$(kubectl plugin list 2>/dev/null)
+grep -q "$work/krew/bin/kubectl-llm" <<<"$plugins" || fail "kubectl plugin list does not show the krew-installed plugin"
+[[ $(kubectl llm version --client 2>&1) == "Client Version: v"* ]] || fail "kubectl llm version"
+ln -s kubectl-llm "$KREW_ROOT/bin/kubectl_complete-llm"   # what the manifest's caveats tell users
+[[ $(kubectl __complete llm vers 2>/dev/null | head -n1) == version ]] || fail "completion through kubectl_complete-llm"
+# krew wants a local index before it uninstalls; an empty one stands in for the
+# network-fetched krew-index, which this test does not need.
+mkdir -p "$KREW_ROOT/index/default/plugins" && git -C "$KREW_ROOT/index/default" init -q
+kubectl krew uninstall llm >/dev/null 2>&1 || fail "krew uninstall"
+[[ ! -e $KREW_ROOT/bin/kubectl-llm ]] || fail "uninstall left the plugin behind"
+echo "krew installed, ran, completed and uninstalled kubectl-llm from plugins/llm.yaml"

@@ -1,0 +1,56 @@
+#include "commands/root_command.h"
+
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+namespace llm {
+namespace {
+
+struct Captured {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Captured Run(const std::vector<std::string>& args) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  int code = RunRootCommand(args, IoStreams{in, out, err});
+  return {code, out.str(), err.str()};
+}
+
+TEST_CASE("kubectl's global flags are accepted before and after the subcommand, in kubectl's forms") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"-v=6", "--context", "c", "version", "--client"},
+           {"version", "--client", "-v=6", "-n=team-a", "--context=c"},
+           {"--kubeconfig=/nonexistent", "version", "--client", "--v=8", "--as-group", "a", "--as-group", "b"},
+           {"version", "--client", "--insecure-skip-tls-verify=false", "--request-timeout", "5s", "-s", "h:1"}}) {
+    CAPTURE(args.front());
+    Captured r = Run(args);
+    CHECK(r.code == 0);
+    CHECK(r.out.starts_with("Client Version: "));
+    CHECK(r.err.empty());
+  }
+}
+
+TEST_CASE("a bad -v value is a usage error") {
+  Captured r = Run({"version", "--client", "-v=x"});
+  CHECK(r.code == 2);
+  CHECK(r.err.starts_with("error: "));
+}
+
+TEST_CASE("a missing --kubeconfig is reported with kubectl's words when a server is needed") {
+  Captured r = Run({"version", "--kubeconfig", "/nonexistent/config"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "error: stat /nonexistent/config: no such file or directory\n");
+}
+
+TEST_CASE("a bad --request-timeout names the flag") {
+  Captured r = Run({"version", "--kubeconfig", LLM_TESTDATA_DIR "/kubeconfig/a.yaml", "--request-timeout", "soon"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--request-timeout 'soon'") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace llm

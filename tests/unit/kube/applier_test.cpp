@@ -1,0 +1,293 @@
+#include "kube/applier.h"
+
+#include <doctest/doctest.h>
+
+#include "fakes/discovery_fixtures.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_rest_client.h"
+
+namespace llm::kube {
+namespace {
+using nlohmann::json;
+using testing::FakeClock;
+using testing::FakeRestClient;
+
+const std::string kSetId = ApplySetId("chat", "ml", "Secret", "");
+const ResourceRef kParent{"", "v1", "secrets", "ml", "chat", ""};
+
+json ConfigMap(const std::string& name, const std::string& value = "1") {
+  return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}, {"data", {{"k", value}}}};
+}
+json Service(const std::string& name, const std::string& ns = "") {
+  json object = {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", name}}},
+                 {"spec", {{"ports", {{{"port", 8000}}}}}}};
+  if (!ns.empty()) object["metadata"]["namespace"] = ns;
+  return object;
+}
+json Deployment(const std::string& name, int replicas = 1) {
+  return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", name}}},
+          {"spec", {{"replicas", replicas}}}};
+}
+
+struct Fixture {
+  FakeRestClient client;
+  FakeClock clock;
+  Discovery discovery{client, nullptr, clock, DiscoveryOptions{}};
+  RestMapper mapper{discovery};
+  Waiter waiter{client, clock};
+  Applier applier{client, mapper, waiter};
+  ApplierOptions options;
+
+  Fixture() {
+    testing::ServeAggregatedDiscovery(client);
+    options.default_namespace = "ml";
+    options.tooling = "kubectl-llm/v0.1.0";
+  }
+  Result<ApplyOutcome> Apply(std::vector<json> objects) { return applier.Apply(std::move(objects), {"chat", "ml"}, options); }
+  std::vector<std::string> Lines(const ApplyOutcome& outcome) const {
+    std::vector<std::string> lines;
+    for (const ObjectResult& result : outcome.results) lines.push_back(FormatResult(result, options.dry_run));
+    return lines;
+  }
+  std::string Annotation(const char* key) {
+    auto parent = client.Find(kParent);
+    REQUIRE(parent.has_value());
+    return (*parent)["metadata"]["annotations"].value(key, "<absent>");
+  }
+  std::vector<std::string> CallsSince(size_t first) const {
+    return {client.calls().begin() + static_cast<std::ptrdiff_t>(first), client.calls().end()};
+  }
+};
+
+TEST_CASE("a first apply creates the parent, then the members in install order, labelled") {
+  Fixture f;
+  auto outcome = f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")});
+  REQUIRE(outcome.ok());
+  CHECK(outcome->errors.empty());
+  CHECK(outcome->pruned);
+  CHECK(f.Lines(*outcome) ==
+        std::vector<std::string>{"configmap/chat-config created", "service/chat created", "deployment.apps/chat created"});
+  auto parent = f.client.Find(kParent);
+  REQUIRE(parent.has_value());
+  CHECK((*parent)["metadata"]["labels"][kApplySetIdLabel] == kSetId);
+  CHECK(f.Annotation(kApplySetToolingAnnotation) == "kubectl-llm/v0.1.0");
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "ConfigMap,Deployment.apps,Service");
+  CHECK(f.Annotation(kApplySetNamespacesAnnotation) == "<absent>");
+  auto deployment = f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""});
+  REQUIRE(deployment.has_value());
+  CHECK((*deployment)["metadata"]["labels"][kApplySetPartOfLabel] == kSetId);
+  CHECK((*deployment)["metadata"]["namespace"] == "ml");
+  CHECK_FALSE(f.client.Find(kParent)->at("metadata").at("labels").contains(kApplySetPartOfLabel));
+  CHECK(f.client.calls() == std::vector<std::string>{
+                                "GET secrets ml/chat", "APPLY secrets ml/chat",
+                                "GET configmaps ml/chat-config", "APPLY configmaps ml/chat-config",
+                                "GET services ml/chat", "APPLY services ml/chat",
+                                "GET deployments.apps ml/chat", "APPLY deployments.apps ml/chat",
+                                "LIST configmaps ml", "LIST services ml", "LIST deployments.apps ml",
+                                "APPLY secrets ml/chat"});
+}
+
+TEST_CASE("re-applying reports unchanged and configured by resourceVersion") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
+  auto again = f.Apply({Deployment("chat", 3), Service("chat")});
+  REQUIRE(again.ok());
+  CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured"});
+}
+
+TEST_CASE("an object dropped from the set is pruned; nothing else is") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
+  // Neighbours: an unlabelled service and a member of another set, same namespace.
+  f.client.Put({"", "v1", "services", "ml", "hand-made", ""}, Service("hand-made"));
+  json foreign = Service("other");
+  foreign["metadata"]["labels"] = {{kApplySetPartOfLabel, ApplySetId("other", "ml", "Secret", "")}};
+  f.client.Put({"", "v1", "services", "ml", "other", ""}, foreign);
+
+  const size_t before = f.client.calls().size();
+  auto outcome = f.Apply({Deployment("chat"), ConfigMap("chat-config")});
+  REQUIRE(outcome.ok());
+  CHECK(outcome->errors.empty());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"configmap/chat-config unchanged",
+                                                      "deployment.apps/chat unchanged", "service/chat pruned"});
+  CHECK_FALSE(f.client.Find({"", "v1", "services", "ml", "chat", ""}).has_value());
+  CHECK(f.client.Find({"", "v1", "services", "ml", "hand-made", ""}).has_value());
+  CHECK(f.client.Find({"", "v1", "services", "ml", "other", ""}).has_value());
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "ConfigMap,Deployment.apps");
+  // The parent first keeps Service (the superset), and loses it only after the prune.
+  auto calls = f.CallsSince(before);
+  CHECK(calls.front() == "GET secrets ml/chat");
+  CHECK(calls[1] == "APPLY secrets ml/chat");
+  CHECK(std::find(calls.begin(), calls.end(), "LIST services ml") != calls.end());
+  CHECK(calls.back() == "APPLY secrets ml/chat");
+}
+
+TEST_CASE("a parent managed by another tool is refused before anything is applied") {
+  Fixture f;
+  f.client.Put(kParent, {{"apiVersion", "v1"},
+                         {"kind", "Secret"},
+                         {"metadata",
+                          {{"labels", {{kApplySetIdLabel, kSetId}}},
+                           {"annotations", {{kApplySetToolingAnnotation, "kubectl/v1.35.0"}}}}}});
+  auto outcome = f.Apply({Deployment("chat")});
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().kind() == ErrorKind::kConflict);
+  CHECK(outcome.error().message().find(R"(managed by tooling "kubectl/v1.35.0")") != std::string::npos);
+  CHECK(f.client.calls() == std::vector<std::string>{"GET secrets ml/chat"});
+}
+
+TEST_CASE("a failed member stops pruning; the parent keeps the superset") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
+  f.client.FailNext("APPLY", FakeRestClient::ErrorFromStatus(422, "Invalid", "spec.replicas: Invalid value"), "chat-config");
+  auto outcome = f.Apply({Deployment("chat"), ConfigMap("chat-config")});
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome->errors.size() == 1);
+  CHECK(outcome->errors[0].message().find(R"(applying ConfigMap "chat-config")") == 0);
+  CHECK_FALSE(outcome->pruned);
+  CHECK(f.client.Find({"", "v1", "services", "ml", "chat", ""}).has_value());
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "ConfigMap,Deployment.apps,Service");
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"deployment.apps/chat unchanged"});
+}
+
+TEST_CASE("server dry run: every request is a dry run and nothing changes") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
+  f.options.dry_run = true;
+  const size_t before = f.client.calls().size();
+  const std::string parent_version = f.client.Find(kParent)->at("metadata").at("resourceVersion");
+  auto outcome = f.Apply({Deployment("chat", 5), ConfigMap("chat-config")});
+  REQUIRE(outcome.ok());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"configmap/chat-config created (server dry run)",
+                                                      "deployment.apps/chat configured (server dry run)",
+                                                      "service/chat pruned (server dry run)"});
+  CHECK(f.client.Find({"", "v1", "services", "ml", "chat", ""}).has_value());
+  CHECK_FALSE(f.client.Find({"", "v1", "configmaps", "ml", "chat-config", ""}).has_value());
+  CHECK(f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""})->at("spec").at("replicas") == 1);
+  CHECK(f.client.Find(kParent)->at("metadata").at("resourceVersion") == parent_version);
+  for (const std::string& call : f.CallsSince(before)) {
+    CAPTURE(call);
+    CHECK((call.rfind("GET", 0) == 0 || call.rfind("LIST", 0) == 0 || call.find("(dry-run)") != std::string::npos));
+  }
+  f.options.dry_run = true;
+  auto unchanged = f.Apply({Deployment("chat"), Service("chat")});
+  REQUIRE(unchanged.ok());
+  CHECK(f.Lines(*unchanged) == std::vector<std::string>{"service/chat unchanged (server dry run)",
+                                                        "deployment.apps/chat unchanged (server dry run)"});
+}
+
+TEST_CASE("a CRD in the set is applied first, waited on until Established, and its resources then map") {
+  Fixture f;
+  bool installed = false;
+  nlohmann::json apis = nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
+  nlohmann::json with_widgets = apis;
+  with_widgets["items"].push_back(nlohmann::json::parse(R"({"metadata":{"name":"example.com"},"versions":[
+      {"version":"v1","freshness":"Current","resources":[{"resource":"widgets","scope":"Namespaced",
+       "responseKind":{"group":"example.com","version":"v1","kind":"Widget"},"verbs":["get","list","patch"]}]}]})"));
+  f.client.routes.OnHandler("GET", "/apis", [&](const HttpRequest&) -> Result<HttpResponse> {
+    return testing::JsonResponse((installed ? with_widgets : apis).dump(), testing::kAggregatedContentType);
+  });
+  f.client.after_apply = [&](const ResourceRef& ref, json& stored) {
+    if (ref.resource != "customresourcedefinitions") return;
+    installed = true;  // the API server starts serving the kind once the CRD is Established
+    stored["status"]["conditions"] = {{{"type", "Established"}, {"status", "True"}}};
+  };
+  json widget = {{"apiVersion", "example.com/v1"}, {"kind", "Widget"}, {"metadata", {{"name", "w"}}}};
+  json crd = {{"apiVersion", "apiextensions.k8s.io/v1"},
+              {"kind", "CustomResourceDefinition"},
+              {"metadata", {{"name", "widgets.example.com"}}},
+              {"spec", {{"group", "example.com"}}}};
+  auto outcome = f.Apply({widget, crd});
+  REQUIRE(outcome.ok());
+  CHECK(outcome->errors.empty());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{
+                                 "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created",
+                                 "widget.example.com/w created"});
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) ==
+        "CustomResourceDefinition.apiextensions.k8s.io,Widget.example.com");
+  auto stored_crd = f.client.Find({"apiextensions.k8s.io", "v1", "customresourcedefinitions", "", "widgets.example.com", ""});
+  REQUIRE(stored_crd.has_value());
+  CHECK_FALSE(stored_crd->at("metadata").contains("namespace"));
+  CHECK(std::find(f.client.calls().begin(), f.client.calls().end(),
+                  "LIST customresourcedefinitions.apiextensions.k8s.io") != f.client.calls().end());
+}
+
+TEST_CASE("members in other namespaces are recorded and pruned there too") {
+  Fixture f;
+  REQUIRE(f.Apply({Service("chat"), Service("metrics", "monitoring")}).ok());
+  CHECK(f.Annotation(kApplySetNamespacesAnnotation) == "monitoring");
+  auto outcome = f.Apply({Service("chat")});
+  REQUIRE(outcome.ok());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"service/chat unchanged", "service/metrics pruned"});
+  CHECK_FALSE(f.client.Find({"", "v1", "services", "monitoring", "metrics", ""}).has_value());
+  CHECK(f.Annotation(kApplySetNamespacesAnnotation) == "<absent>");
+}
+
+TEST_CASE("the parent's own namespace, when part of the set, is applied before the parent") {
+  Fixture f;
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}};
+  auto outcome = f.Apply({Service("chat"), ns});
+  REQUIRE(outcome.ok());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"namespace/ml created", "service/chat created"});
+  // The parent is read first (a foreign parent stops everything), written after the namespace.
+  CHECK(std::vector<std::string>(f.client.calls().begin(), f.client.calls().begin() + 4) ==
+        std::vector<std::string>{"GET secrets ml/chat", "GET namespaces ml", "APPLY namespaces ml",
+                                 "APPLY secrets ml/chat"});
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "Namespace,Service");
+}
+
+TEST_CASE("deleting a set removes its members, workloads first, then the parent") {
+  Fixture f;
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}};
+  REQUIRE(f.Apply({ns, Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
+  f.client.Put({"", "v1", "services", "ml", "hand-made", ""}, Service("hand-made"));
+  SUBCASE("dry run deletes nothing") {
+    f.options.dry_run = true;
+    auto preview = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(preview.ok());
+    CHECK(preview->results.size() == 4);
+    CHECK(f.client.Find(kParent).has_value());
+    CHECK(f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""}).has_value());
+  }
+  SUBCASE("for real") {
+    auto outcome = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.empty());
+    CHECK(f.Lines(*outcome) == std::vector<std::string>{"deployment.apps/chat pruned", "service/chat pruned",
+                                                        "configmap/chat-config pruned", "namespace/ml pruned"});
+    CHECK_FALSE(f.client.Find(kParent).has_value());
+    CHECK(f.client.Find({"", "v1", "services", "ml", "hand-made", ""}).has_value());
+    auto again = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().kind() == ErrorKind::kNotFound);
+    CHECK(again.error().message() == R"(ApplySet "chat" not found in namespace "ml")");
+  }
+  SUBCASE("a member that cannot be deleted keeps the parent") {
+    f.client.FailNext("DELETE", FakeRestClient::ErrorFromStatus(403, "Forbidden", "services \"chat\" is forbidden"),
+                      "chat");
+    auto outcome = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.size() == 1);
+    CHECK(f.client.Find(kParent).has_value());
+  }
+}
+
+TEST_CASE("invalid input stops before any request") {
+  Fixture f;
+  auto missing_name = f.Apply({Service("a"), {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", json::object()}}});
+  REQUIRE_FALSE(missing_name.ok());
+  CHECK(missing_name.error().message() == "object #2 (Service): metadata.name is required");
+  json claimed = Service("b");
+  claimed["metadata"]["labels"] = {{kApplySetPartOfLabel, "applyset-someone-else-v1"}};
+  CHECK_FALSE(f.Apply({claimed}).ok());
+  CHECK(f.client.calls().empty());
+  auto unknown = f.Apply({{{"apiVersion", "nope.io/v1"}, {"kind", "Nope"}, {"metadata", {{"name", "n"}}}}});
+  REQUIRE(unknown.ok());
+  REQUIRE(unknown->errors.size() == 1);
+  CHECK(unknown->errors[0].message() ==
+        R"(applying Nope "n": resource mapping not found for Nope "n" (ensure CRDs are installed first): )"
+        R"(no matches for kind "Nope" in version "nope.io/v1")");
+}
+
+}  // namespace
+}  // namespace llm::kube

@@ -1,0 +1,131 @@
+#include "kube/kubeconfig.h"
+
+#include <doctest/doctest.h>
+
+namespace llm::kube {
+namespace {
+
+const std::string kDir = LLM_TESTDATA_DIR "/kubeconfig";
+
+TEST_CASE("KUBECONFIG=a:b: the first file wins current-context and whole entries") {
+  auto config = LoadKubeconfig({"", kDir + "/a.yaml:" + kDir + "/b.yaml", ""});
+  REQUIRE(config.ok());
+  CHECK(config->current_context == "ctx-a");
+  // a's "shared" cluster whole: its server and tls-server-name, none of b's insecure flag.
+  CHECK(config->clusters.at("shared").server == "https://a.example:6443");
+  CHECK(config->clusters.at("shared").tls_server_name == "api.a.example");
+  CHECK_FALSE(config->clusters.at("shared").insecure_skip_tls_verify);
+  // a's "shared" user whole: the token, none of b's basic auth.
+  CHECK(config->users.at("shared").token == "token-from-a");
+  CHECK(config->users.at("shared").username.empty());
+  CHECK(config->users.at("shared").password.empty());
+  // Names only b has are added.
+  CHECK(config->clusters.count("only-b") == 1);
+  CHECK(config->contexts.count("ctx-b") == 1);
+  CHECK(config->sources.size() == 2);
+}
+
+TEST_CASE("KUBECONFIG=b:a: the order decides") {
+  auto config = LoadKubeconfig({"", kDir + "/b.yaml:" + kDir + "/a.yaml", ""});
+  REQUIRE(config.ok());
+  CHECK(config->current_context == "ctx-b");
+  CHECK(config->clusters.at("shared").server == "https://b.example:6443");
+  CHECK(config->users.at("shared").username == "admin");
+}
+
+TEST_CASE("missing files in KUBECONFIG are skipped, duplicates and empty entries ignored") {
+  auto config = LoadKubeconfig({"", "/nonexistent/x.yaml::" + kDir + "/a.yaml:" + kDir + "/a.yaml", ""});
+  REQUIRE(config.ok());
+  CHECK(config->current_context == "ctx-a");
+  CHECK(config->sources.size() == 1);
+  CHECK(KubeconfigPaths({"", "x:y::x", "/home/u"}) == std::vector<std::string>{"x", "y"});
+}
+
+TEST_CASE("only missing files give an empty config") {
+  auto config = LoadKubeconfig({"", "/nonexistent/x.yaml", ""});
+  REQUIRE(config.ok());
+  CHECK(config->Empty());
+}
+
+TEST_CASE("--kubeconfig must exist, and replaces KUBECONFIG and ~/.kube/config") {
+  auto missing = LoadKubeconfig({"/nonexistent/kubeconfig", kDir + "/a.yaml", "/home/u"});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message() == "stat /nonexistent/kubeconfig: no such file or directory");
+  CHECK(missing.error().kind() == ErrorKind::kInvalidInput);
+
+  auto explicit_file = LoadKubeconfig({kDir + "/b.yaml", kDir + "/a.yaml", ""});
+  REQUIRE(explicit_file.ok());
+  CHECK(explicit_file->current_context == "ctx-b");
+  CHECK(explicit_file->clusters.at("shared").server == "https://b.example:6443");
+}
+
+TEST_CASE("without KUBECONFIG, ~/.kube/config is used") {
+  CHECK(KubeconfigPaths({"", "", "/home/u"}) == std::vector<std::string>{"/home/u/.kube/config"});
+  CHECK(KubeconfigPaths({"/x", "a:b", "/home/u"}) == std::vector<std::string>{"/x"});
+}
+
+TEST_CASE("relative paths resolve against the directory of the file that names them") {
+  auto config = LoadKubeconfig({"", kDir + "/sub/relative.yaml", ""});
+  REQUIRE(config.ok());
+  CHECK(config->clusters.at("rel").certificate_authority == kDir + "/sub/ca.pem");
+  CHECK(config->users.at("rel").client_certificate == kDir + "/sub/certs/client.pem");
+  CHECK(config->users.at("rel").client_key == kDir + "/sub/certs/client-key.pem");
+  REQUIRE(config->users.at("rel").exec.has_value());
+  CHECK(config->users.at("rel").exec->command == kDir + "/sub/bin/plugin");
+  // From b.yaml, one directory up.
+  auto b = LoadKubeconfig({kDir + "/b.yaml", "", ""});
+  REQUIRE(b.ok());
+  CHECK(b->users.at("user-b").token_file == kDir + "/token.txt");
+}
+
+TEST_CASE("exec config fields are read; a bare command name stays for PATH lookup") {
+  auto config = LoadKubeconfig({kDir + "/exec.yaml", "", ""});
+  REQUIRE(config.ok());
+  const ExecConfig& exec = *config->users.at("exec").exec;
+  CHECK(exec.api_version == "client.authentication.k8s.io/v1");
+  CHECK(exec.command == "my-plugin");
+  CHECK(exec.args == std::vector<std::string>{"get-token", "--audience=llm"});
+  REQUIRE(exec.env.size() == 1);
+  CHECK(exec.env[0] == std::pair<std::string, std::string>{"PLUGIN_MODE", "test"});
+  CHECK(exec.install_hint == "install my-plugin with: brew install my-plugin");
+  CHECK(exec.provide_cluster_info);
+  CHECK(exec.interactive_mode == "IfAvailable");
+  CHECK(config->clusters.at("exec").exec_extension == nlohmann::json{{"audience", "llm"}});
+  CHECK(config->clusters.at("exec").proxy_url == "http://proxy.example:3128");
+}
+
+TEST_CASE("*-data fields are base64-decoded; bad base64 names the field and the file") {
+  auto b = LoadKubeconfig({kDir + "/b.yaml", "", ""});
+  REQUIRE(b.ok());
+  CHECK(b->clusters.at("only-b").certificate_authority_data ==
+        "-----BEGIN CERTIFICATE-----\nca-data\n-----END CERTIFICATE-----\n");
+
+  auto bad = LoadKubeconfig({kDir + "/invalid.yaml", "", ""});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() == "error loading config file \"" + kDir +
+                                     "/invalid.yaml\": clusters[bad].cluster.certificate-authority-data is not valid "
+                                     "base64");
+}
+
+TEST_CASE("booleans accept YAML 1.1 spellings; anything else names the field") {
+  auto yes = ParseKubeconfig("clusters:\n- name: c\n  cluster: {server: s, insecure-skip-tls-verify: True}\n", "/k");
+  REQUIRE(yes.ok());
+  CHECK(yes->clusters.at("c").insecure_skip_tls_verify);
+  auto bad = ParseKubeconfig("clusters:\n- name: c\n  cluster: {server: s, disable-compression: maybe}\n", "/k");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() ==
+        "error loading config file \"/k\": clusters[c].cluster.disable-compression must be true or false, got "
+        "'maybe'");
+}
+
+TEST_CASE("malformed YAML is an error naming the file") {
+  auto parsed = ParseKubeconfig("clusters: [\n", "/x/config");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().message().starts_with("error loading config file \"/x/config\": "));
+  auto not_map = ParseKubeconfig("- a\n- b\n", "/x/config");
+  REQUIRE_FALSE(not_map.ok());
+  CHECK(not_map.error().message() == "error loading config file \"/x/config\": not a kubeconfig (expected a mapping)");
+}
+
+}  // namespace
+}  // namespace llm::kube

@@ -1,0 +1,319 @@
+#include "kube/rest_client_impl.h"
+
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_process_runner.h"
+#include "fakes/fake_transport.h"
+
+namespace llm::kube {
+namespace {
+
+using testing::FakeClock;
+using testing::FakeTransport;
+
+const ResourceRef kDeploy{"apps", "v1", "deployments", "ns", "web", ""};
+
+std::string HeaderValue(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::string Query(const HttpRequest& r) {
+  auto q = r.path.find('?');
+  return q == std::string::npos ? "" : r.path.substr(q + 1);
+}
+
+struct Harness {
+  std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  std::ostringstream err;
+  std::shared_ptr<RestClientImpl> client;
+
+  explicit Harness(std::shared_ptr<Authenticator> auth = nullptr, int verbosity = 0) {
+    RestClientOptions options;
+    options.server = "https://h:6443";
+    options.user_agent = "kubectl-llm/v0 (linux/amd64)";
+    options.verbosity = verbosity;
+    options.log = &err;
+    options.warnings = &err;
+    options.request_timeout = std::chrono::seconds(7);
+    client = std::make_shared<RestClientImpl>(transport, std::move(auth), clock, options);
+  }
+};
+
+constexpr const char* kNotFound =
+    R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"deployments.apps \"web\" not found",)"
+    R"("reason":"NotFound","details":{"name":"web","group":"apps","kind":"deployments"},"code":404})";
+
+TEST_CASE("Get sends Accept, User-Agent and the request timeout; NotFound is kubectl's message") {
+  Harness h;
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
+  auto got = h.client->Get(kDeploy);
+  REQUIRE(got.ok());
+  CHECK((*got)["kind"] == "Deployment");
+  const HttpRequest& sent = h.transport->requests().at(0);
+  CHECK(sent.path == "/apis/apps/v1/namespaces/ns/deployments/web");
+  CHECK(HeaderValue(sent, "Accept") == "application/json");
+  CHECK(HeaderValue(sent, "User-Agent") == "kubectl-llm/v0 (linux/amd64)");
+  CHECK(sent.timeout == std::chrono::seconds(7));
+
+  Harness missing;
+  missing.transport->On("GET", kDeploy.Path(), FakeTransport::Json(404, kNotFound));
+  auto r = missing.client->Get(kDeploy);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind() == ErrorKind::kNotFound);
+  CHECK(r.error().message() == "Error from server (NotFound): deployments.apps \"web\" not found");
+}
+
+TEST_CASE("List follows continue tokens with limit, and drops resourceVersion after the first page") {
+  Harness h;
+  ResourceRef cms{"", "v1", "configmaps", "ns", "", ""};
+  h.transport->OnHandler("GET", cms.Path(), [](const HttpRequest& r) -> Result<HttpResponse> {
+    std::string q = Query(r);
+    if (q.find("continue=") == std::string::npos) {
+      return FakeTransport::Json(200, R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10",)"
+                                      R"("continue":"tok/1+="},"items":[{"metadata":{"name":"a"}}]})");
+    }
+    if (q.find("continue=tok%2F1%2B%3D") != std::string::npos) {
+      return FakeTransport::Json(200, R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10",)"
+                                      R"("continue":"tok2"},"items":[{"metadata":{"name":"b"}}]})");
+    }
+    return FakeTransport::Json(200, R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},)"
+                                    R"("items":[{"metadata":{"name":"c"}}]})");
+  });
+  ListOptions options;
+  options.limit = 1;
+  options.label_selector = "app.kubernetes.io/managed-by=kubectl-llm,tier!=x";
+  options.resource_version = "5";
+  auto list = h.client->List(cms, options);
+  REQUIRE(list.ok());
+  REQUIRE((*list)["items"].size() == 3);
+  CHECK((*list)["items"][2]["metadata"]["name"] == "c");
+  CHECK_FALSE((*list)["metadata"].contains("continue"));
+  REQUIRE(h.transport->requests().size() == 3);
+  CHECK(Query(h.transport->requests()[0]) ==
+        "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubectl-llm%2Ctier%21%3Dx&limit=1&resourceVersion=5");
+  CHECK(Query(h.transport->requests()[1]).find("resourceVersion") == std::string::npos);
+  CHECK(Query(h.transport->requests()[1]).find("limit=1") != std::string::npos);
+}
+
+TEST_CASE("an expired continue token falls back to one full list") {
+  Harness h;
+  ResourceRef pods{"", "v1", "pods", "ns", "", ""};
+  h.transport->OnHandler("GET", pods.Path(), [](const HttpRequest& r) -> Result<HttpResponse> {
+    std::string q = Query(r);
+    if (q.find("continue=") != std::string::npos) {
+      return FakeTransport::Json(410, R"({"kind":"Status","reason":"Expired","message":"too old","code":410})");
+    }
+    if (q.find("limit=") != std::string::npos) {
+      return FakeTransport::Json(200, R"({"metadata":{"continue":"t"},"items":[{"n":1}]})");
+    }
+    return FakeTransport::Json(200, R"({"metadata":{},"items":[{"n":1},{"n":2}]})");
+  });
+  auto list = h.client->List(pods, ListOptions{});
+  REQUIRE(list.ok());
+  CHECK((*list)["items"].size() == 2);
+  CHECK(Query(h.transport->requests().back()).empty());
+}
+
+TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict validation") {
+  Harness h;
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
+  nlohmann::json object = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "web"}}}};
+  ResourceRef unnamed = kDeploy;
+  unnamed.name.clear();
+  ApplyOptions options;
+  options.force = true;
+  options.dry_run = true;
+  REQUIRE(h.client->Apply(unnamed, object, options).ok());  // the name comes from the object
+  const HttpRequest& sent = h.transport->requests().at(0);
+  CHECK(sent.method == "PATCH");
+  CHECK(sent.path.starts_with("/apis/apps/v1/namespaces/ns/deployments/web?"));
+  CHECK(Query(sent) == "fieldManager=kubectl-llm&force=true&dryRun=All&fieldValidation=Strict");
+  CHECK(HeaderValue(sent, "Content-Type") == "application/apply-patch+yaml");
+  CHECK(nlohmann::json::parse(sent.body) == object);
+}
+
+TEST_CASE("an SSA conflict is returned at once, never retried, with the --force-conflicts hint") {
+  Harness h;
+  h.transport->On("PATCH", kDeploy.Path(),
+                  FakeTransport::Json(409, R"({"kind":"Status","message":"Apply failed with 1 conflict: conflict )"
+                                           R"(with \"kubectl\" using apps/v1: .spec.replicas","reason":"Conflict",)"
+                                           R"("details":{"causes":[{"reason":"FieldManagerConflict","message":)"
+                                           R"("conflict with \"kubectl\" using apps/v1","field":".spec.replicas"}]},)"
+                                           R"("code":409})"));
+  auto r = h.client->Apply(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind() == ErrorKind::kConflict);
+  CHECK(r.error().message().starts_with(
+      "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas\nPlease review"));
+  CHECK(h.transport->requests().size() == 1);
+}
+
+TEST_CASE("Create posts to the collection; MergePatch and subresources; Delete sends DeleteOptions") {
+  Harness h;
+  ResourceRef collection = kDeploy;
+  collection.name.clear();
+  h.transport->On("POST", collection.Path(), FakeTransport::Json(201, R"({"kind":"Deployment"})"));
+  REQUIRE(h.client->Create(kDeploy, {{"kind", "Deployment"}}, /*dry_run=*/true).ok());
+  CHECK(h.transport->requests().at(0).path ==
+        "/apis/apps/v1/namespaces/ns/deployments?fieldManager=kubectl-llm&fieldValidation=Strict&dryRun=All");
+
+  ResourceRef scale = kDeploy;
+  scale.subresource = "scale";
+  h.transport->On("PATCH", scale.Path(), FakeTransport::Json(200, R"({"kind":"Scale"})"));
+  REQUIRE(h.client->MergePatch(scale, {{"spec", {{"replicas", 3}}}}, false).ok());
+  const HttpRequest& patch = h.transport->requests().at(1);
+  CHECK(patch.path == "/apis/apps/v1/namespaces/ns/deployments/web/scale?fieldManager=kubectl-llm");
+  CHECK(HeaderValue(patch, "Content-Type") == "application/merge-patch+json");
+  CHECK(patch.body == R"({"spec":{"replicas":3}})");
+
+  h.transport->On("DELETE", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Status","status":"Success"})"));
+  DeleteOptions del;
+  del.propagation_policy = "Foreground";
+  del.grace_period_seconds = 0;
+  del.dry_run = true;
+  REQUIRE(h.client->Delete(kDeploy, del).ok());
+  CHECK(nlohmann::json::parse(h.transport->requests().at(2).body) ==
+        nlohmann::json::parse(R"({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Foreground",)"
+                              R"("gracePeriodSeconds":0,"dryRun":["All"]})"));
+
+  Harness gone;
+  gone.transport->On("DELETE", kDeploy.Path(), FakeTransport::Json(404, kNotFound));
+  auto r = gone.client->Delete(kDeploy, DeleteOptions{});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind() == ErrorKind::kNotFound);
+}
+
+TEST_CASE("429 with Retry-After is retried after the server's delay, through the clock") {
+  Harness h;
+  HttpResponse busy = FakeTransport::Json(429, R"({"kind":"Status","reason":"TooManyRequests","code":429})");
+  busy.headers.emplace_back("Retry-After", "2");
+  h.transport->On("PATCH", kDeploy.Path(), busy);
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, "{}"));
+  REQUIRE(h.client->Apply(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{}).ok());
+  CHECK(h.transport->requests().size() == 2);
+  CHECK(h.clock->sleeps() == std::vector<std::chrono::nanoseconds>{std::chrono::seconds(2)});
+}
+
+TEST_CASE("retries are bounded; the last error is returned") {
+  Harness h;
+  HttpResponse busy = FakeTransport::Json(503, R"({"kind":"Status","message":"down","code":503})");
+  busy.headers.emplace_back("Retry-After", "1");
+  h.transport->On("GET", kDeploy.Path(), busy);
+  auto r = h.client->Get(kDeploy);
+  REQUIRE_FALSE(r.ok());
+  CHECK(h.transport->requests().size() == 11);
+  CHECK(r.error().message() == "Error from server: down");
+}
+
+TEST_CASE("a connection failure is retried for GET but not for POST") {
+  Harness h;
+  int calls = 0;
+  h.transport->OnHandler("GET", kDeploy.Path(), [&calls](const HttpRequest&) -> Result<HttpResponse> {
+    if (++calls == 1) return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+    return FakeTransport::Json(200, "{}");
+  });
+  CHECK(h.client->Get(kDeploy).ok());
+  CHECK(calls == 2);
+
+  Harness post;
+  ResourceRef collection = kDeploy;
+  collection.name.clear();
+  post.transport->OnHandler("POST", collection.Path(), [](const HttpRequest&) -> Result<HttpResponse> {
+    return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+  });
+  auto r = post.client->Create(collection, {{"kind", "Deployment"}}, false);
+  REQUIRE_FALSE(r.ok());
+  CHECK(post.transport->requests().size() == 1);
+}
+
+TEST_CASE("Warning headers are printed once each as 'Warning: ...'") {
+  Harness h;
+  HttpResponse warned = FakeTransport::Json(200, "{}");
+  warned.headers.emplace_back("Warning", R"(299 - "v1 ComponentStatus is deprecated in v1.19+")");
+  h.transport->On("GET", kDeploy.Path(), warned);
+  REQUIRE(h.client->Get(kDeploy).ok());
+  REQUIRE(h.client->Get(kDeploy).ok());
+  CHECK(h.err.str() == "Warning: v1 ComponentStatus is deprecated in v1.19+\n");
+}
+
+std::shared_ptr<Authenticator> ExecAuth(std::shared_ptr<testing::FakeProcessRunner> runner, FakeClock& clock) {
+  ExecConfig exec;
+  exec.api_version = "client.authentication.k8s.io/v1";
+  exec.command = "plugin";
+  exec.interactive_mode = "Never";
+  auto provider = std::make_unique<ExecCredentialProvider>(exec, ExecClusterInfo{}, runner, clock, false);
+  return std::make_shared<Authenticator>(ClientConfig{}, std::move(provider), clock);
+}
+
+constexpr const char* kUnauthorized =
+    R"({"kind":"Status","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401})";
+
+TEST_CASE("a 401 refreshes the exec credential and retries once") {
+  FakeClock auth_clock;
+  auto runner = std::make_shared<testing::FakeProcessRunner>();
+  runner->Answer(testing::ExecReply("revoked"));
+  runner->Answer(testing::ExecReply("fresh"));
+  Harness h(ExecAuth(runner, auth_clock));
+  h.transport->OnHandler("GET", kDeploy.Path(), [](const HttpRequest& r) -> Result<HttpResponse> {
+    if (HeaderValue(r, "Authorization") == "Bearer fresh") return FakeTransport::Json(200, "{}");
+    return FakeTransport::Json(401, kUnauthorized);
+  });
+  REQUIRE(h.client->Get(kDeploy).ok());
+  CHECK(runner->runs() == 2);
+  CHECK(h.transport->requests().size() == 2);
+}
+
+TEST_CASE("a 401 after the refresh is final: kubectl's message, no loop") {
+  FakeClock auth_clock;
+  auto runner = std::make_shared<testing::FakeProcessRunner>();
+  runner->Answer(testing::ExecReply("always-bad"));
+  Harness h(ExecAuth(runner, auth_clock));
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(401, kUnauthorized));
+  auto r = h.client->Get(kDeploy);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message() == "You must be logged in to the server (Unauthorized)");
+  CHECK(runner->runs() == 2);
+  CHECK(h.transport->requests().size() == 2);
+}
+
+TEST_CASE("-v=8 logs through the pipeline without the token") {
+  FakeClock auth_clock;
+  ClientConfig config;
+  config.token = "sekret-token";
+  Harness h(std::make_shared<Authenticator>(config, nullptr, auth_clock), 8);
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Secret","data":{"k":"c2Vrcg=="}})"));
+  REQUIRE(h.client->Get(kDeploy).ok());
+  CHECK(HeaderValue(h.transport->requests().at(0), "Authorization") == "Bearer sekret-token");
+  std::string log = h.err.str();
+  CHECK(log.find("GET https://h:6443/apis/apps/v1/namespaces/ns/deployments/web 200 OK in 0 milliseconds") !=
+        std::string::npos);
+  CHECK(log.find("Authorization: Bearer <masked>") != std::string::npos);
+  CHECK(log.find("sekret-token") == std::string::npos);
+  CHECK(log.find("c2Vrcg==") == std::string::npos);
+}
+
+TEST_CASE("Stream delivers chunks; a retry happens only before any chunk was delivered") {
+  Harness h;
+  ResourceRef pods{"", "v1", "pods", "ns", "", ""};
+  h.transport->OnStream("GET", pods.Path(), {"{\"type\":\"ADDED\"}\n", "{\"type\":\"DELETED\"}\n"});
+  std::string got;
+  HttpRequest request;
+  request.path = pods.Path() + "?watch=1";
+  auto r = h.client->Stream(request, [&](std::string_view chunk) {
+    got += chunk;
+    return true;
+  });
+  REQUIRE(r.ok());
+  CHECK(got == "{\"type\":\"ADDED\"}\n{\"type\":\"DELETED\"}\n");
+  CHECK(h.transport->requests().at(0).timeout.count() == 0);  // never a whole-request timeout on a watch
+}
+
+}  // namespace
+}  // namespace llm::kube

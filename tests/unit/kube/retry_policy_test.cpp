@@ -1,0 +1,62 @@
+#include "kube/retry_policy.h"
+
+#include <doctest/doctest.h>
+
+namespace llm::kube {
+namespace {
+
+using std::chrono::milliseconds;
+
+Result<HttpResponse> Response(int status, const std::string& retry_after = "") {
+  HttpResponse r{status, {}, ""};
+  if (!retry_after.empty()) r.headers.emplace_back("Retry-After", retry_after);
+  return r;
+}
+
+TEST_CASE("retry decisions") {
+  RetryPolicy policy;
+  struct Case {
+    const char* name;
+    std::string method;
+    Result<HttpResponse> outcome;
+    int attempt;
+    bool retry;
+    long long delay_ms;
+  };
+  const Case cases[] = {
+      {"429 with Retry-After, any verb", "POST", Response(429, "1"), 0, true, 1000},
+      {"429 without Retry-After: backoff", "PATCH", Response(429), 0, true, 250},
+      {"503 with Retry-After", "DELETE", Response(503, "2"), 0, true, 2000},
+      {"500 without Retry-After is final", "GET", Response(500), 0, false, 0},
+      {"backoff beats a short Retry-After later on", "GET", Response(429, "1"), 4, true, 4000},
+      {"backoff is capped", "GET", Response(429), 9, true, 8000},
+      {"bounded: no 11th retry", "GET", Response(429, "1"), 10, false, 0},
+      {"Retry-After beyond a minute is not waited for", "GET", Response(429, "120"), 0, false, 0},
+      {"non-integer Retry-After on 5xx is final", "GET", Response(503, "Wed, 21 Oct 2026 07:28:00 GMT"), 0, false, 0},
+      {"409 (SSA conflict) never", "PATCH", Response(409, "1"), 0, false, 0},
+      {"404 never", "GET", Response(404), 0, false, 0},
+      {"200 never", "GET", Response(200), 0, false, 0},
+      {"connection reset on GET", "GET", Error(ErrorKind::kConnection, "Unable to connect to the server: reset"), 0,
+       true, 250},
+      {"connection reset on POST is final", "POST",
+       Error(ErrorKind::kConnection, "Unable to connect to the server: reset"), 0, false, 0},
+      {"connection refused is final", "GET", ConnectionRefusedError("127.0.0.1:1"), 0, false, 0},
+      {"timeouts are final", "GET", Error(ErrorKind::kTimeout, "Unable to connect to the server: timeout"), 0,
+       false, 0},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    RetryDecision d = policy.Decide(c.method, c.outcome, c.attempt);
+    CHECK(d.retry == c.retry);
+    if (c.retry) CHECK(d.delay.count() == c.delay_ms);
+  }
+}
+
+TEST_CASE("Retry-After parsing accepts whole seconds only") {
+  CHECK(RetryAfterSeconds(HttpResponse{429, {{"retry-after", "3"}}, ""}) == 3);
+  CHECK_FALSE(RetryAfterSeconds(HttpResponse{429, {{"Retry-After", "-1"}}, ""}).has_value());
+  CHECK_FALSE(RetryAfterSeconds(HttpResponse{429, {}, ""}).has_value());
+}
+
+}  // namespace
+}  // namespace llm::kube

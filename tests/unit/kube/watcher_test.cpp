@@ -1,0 +1,254 @@
+#include "kube/watcher.h"
+
+#include <doctest/doctest.h>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_rest_client.h"
+
+
+namespace llm::kube {
+namespace {
+using nlohmann::json;
+using testing::FakeClock;
+using testing::FakeRestClient;
+
+const ResourceRef kPods{"", "v1", "pods", "ml", "", ""};
+
+ResourceRef Pod(const std::string& name) {
+  ResourceRef ref = kPods;
+  ref.name = name;
+  return ref;
+}
+
+json PodObject(const std::string& phase) { return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"status", {{"phase", phase}}}}; }
+
+std::string Event(const std::string& type, const std::string& name, const std::string& rv,
+                  const std::string& phase = "Running") {
+  json object = PodObject(phase);
+  object["metadata"] = {{"name", name}, {"namespace", "ml"}, {"resourceVersion", rv}};
+  return json{{"type", type}, {"object", object}}.dump() + "\n";
+}
+
+std::string Bookmark(const std::string& rv) {
+  return json{{"type", "BOOKMARK"}, {"object", {{"kind", "Pod"}, {"metadata", {{"resourceVersion", rv}}}}}}.dump() + "\n";
+}
+
+std::string Expired() {
+  return R"J({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)J"
+         R"J("message":"too old resource version: 101 (150)","reason":"Expired","code":410}})J"
+         "\n";
+}
+
+// What the handler saw, as "TYPE name" strings (synthetic events marked with *).
+struct Recorder {
+  std::vector<std::string> seen;
+  std::function<bool(const WatchEvent&)> stop_when = [](const WatchEvent&) { return false; };
+
+  WatchHandler Handler() {
+    return [this](const WatchEvent& event) -> Result<bool> {
+      static const char* kNames[] = {"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "SYNCED"};
+      std::string line = kNames[static_cast<int>(event.type)];
+      if (event.object.contains("metadata")) {
+        line += " " + event.object.value("/metadata/name"_json_pointer, std::string());
+      }
+      if (event.synthetic) line += "*";
+      seen.push_back(line);
+      return !stop_when(event);
+    };
+  }
+};
+
+std::string Query(const HttpRequest& request, const std::string& key) {
+  const std::string& path = request.path;
+  auto at = path.find("&" + key + "=");
+  if (at == std::string::npos) at = path.find("?" + key + "=");
+  if (at == std::string::npos) return "<absent>";
+  auto begin = at + key.size() + 2;
+  return path.substr(begin, path.find('&', begin) - begin);
+}
+
+TEST_CASE("list, then watch from the list's resourceVersion with bookmarks") {
+  FakeRestClient client;
+  FakeClock clock;
+  json labelled = PodObject("Pending");
+  labelled["metadata"]["labels"] = {{"app.kubernetes.io/instance", "chat"}};
+  client.Put(Pod("a"), labelled);
+  client.Put(Pod("other"), PodObject("Pending"));
+  const std::string list_rv = client.resource_version();
+  client.QueueStreamChunks({Event("MODIFIED", "a", "201") + Event("ADDED", "b", "202") + Bookmark("250") +
+                            Event("DELETED", "b", "260")});
+  WatchOptions options;
+  options.label_selector = "app.kubernetes.io/instance=chat";
+  options.field_selector = "metadata.name=a";
+  Watcher watcher(client, clock, {"", "v1", "pods", "ml", "", ""}, options);
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) { return event.type == WatchEventType::kDeleted; };
+  REQUIRE(watcher.Run(recorder.Handler()).ok());
+  CHECK(recorder.seen ==
+        std::vector<std::string>{"ADDED a*", "SYNCED*", "MODIFIED a", "ADDED b", "BOOKMARK ", "DELETED b"});
+  REQUIRE(client.stream_requests().size() == 1);
+  const HttpRequest& request = client.stream_requests()[0];
+  CHECK(request.path.rfind("/api/v1/namespaces/ml/pods?watch=1&allowWatchBookmarks=true", 0) == 0);
+  CHECK(Query(request, "resourceVersion") == list_rv);
+  CHECK(Query(request, "labelSelector") == "app.kubernetes.io%2Finstance%3Dchat");
+  CHECK(Query(request, "fieldSelector") == "metadata.name%3Da");
+  CHECK(Query(request, "timeoutSeconds") == "300");
+  CHECK(watcher.resource_version() == "260");
+}
+
+TEST_CASE("a watch the server ends resumes from the last resourceVersion, bookmarks included") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.QueueStreamChunks({Event("ADDED", "a", "301"), Bookmark("340")});
+  client.QueueStream([&](const HttpRequest&, const ChunkSink&) -> Result<HttpResponse> {
+    clock.Advance(std::chrono::minutes(5));  // timeoutSeconds passed with nothing to say
+    return HttpResponse{200, {}, ""};
+  });
+  client.QueueStreamChunks({Event("MODIFIED", "a", "350", "Succeeded")});
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) {
+    return event.object.value("/status/phase"_json_pointer, std::string()) == "Succeeded";
+  };
+  REQUIRE(watcher.Run(recorder.Handler()).ok());
+  REQUIRE(client.stream_requests().size() == 3);
+  CHECK(Query(client.stream_requests()[1], "resourceVersion") == "340");
+  CHECK(Query(client.stream_requests()[2], "resourceVersion") == "340");
+  CHECK(watcher.lists() == 1);
+  CHECK(clock.sleeps().empty());  // a server-side timeout is normal: no backoff
+  CHECK(recorder.seen.back() == "MODIFIED a");
+}
+
+TEST_CASE("a watch that ends at once without events is backed off from, and given up on") {
+  FakeRestClient client;
+  FakeClock clock;
+  for (int i = 0; i < 10; ++i) client.QueueStreamChunks({});
+  WatchOptions options;
+  options.max_failures = 4;
+  Watcher watcher(client, clock, kPods, options);
+  Status status = watcher.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message().find("ended the watch at once") != std::string::npos);
+  CHECK(client.stream_requests().size() == 4);
+  CHECK(clock.sleeps().size() == 3);
+}
+
+TEST_CASE("an ERROR 410 event relists and reports what changed meanwhile, losing no update") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.Put(Pod("a"), PodObject("Running"));
+  client.Put(Pod("b"), PodObject("Running"));
+  client.Put(Pod("gone"), PodObject("Running"));
+  client.QueueStream([&](const HttpRequest&, const ChunkSink& sink) -> Result<HttpResponse> {
+    // While this watch falls behind, b changes, c appears and "gone" is deleted:
+    // the stream never reports it, the relist must.
+    client.Put(Pod("b"), PodObject("Succeeded"));
+    client.Put(Pod("c"), PodObject("Pending"));
+    REQUIRE(client.Delete(Pod("gone"), DeleteOptions{}).ok());
+    sink(Expired());
+    return HttpResponse{200, {}, ""};
+  });
+  std::string relist_rv;
+  client.QueueStream([&](const HttpRequest& request, const ChunkSink& sink) -> Result<HttpResponse> {
+    relist_rv = Query(request, "resourceVersion");
+    sink(Event("MODIFIED", "c", "999"));
+    return HttpResponse{200, {}, ""};
+  });
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) { return !event.synthetic; };
+  REQUIRE(watcher.Run(recorder.Handler()).ok());
+  CHECK(watcher.lists() == 2);
+  CHECK(recorder.seen == std::vector<std::string>{"ADDED a*", "ADDED b*", "ADDED gone*", "SYNCED*", "MODIFIED b*",
+                                                  "ADDED c*", "DELETED gone*", "SYNCED*", "MODIFIED c"});
+  CHECK(relist_rv == client.resource_version());
+}
+
+TEST_CASE("an HTTP 410 on the watch request relists too") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.Put(Pod("a"), PodObject("Running"));
+  client.QueueStreamError(FakeRestClient::ErrorFromStatus(410, "Expired", "too old resource version: 1 (2)"));
+  client.QueueStreamChunks({Event("DELETED", "a", "500")});
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) { return event.type == WatchEventType::kDeleted; };
+  REQUIRE(watcher.Run(recorder.Handler()).ok());
+  CHECK(watcher.lists() == 2);
+  CHECK(clock.sleeps().empty());  // a relist is not a failure to back off from
+  CHECK(recorder.seen == std::vector<std::string>{"ADDED a*", "SYNCED*", "SYNCED*", "DELETED a"});
+}
+
+TEST_CASE("transient failures are retried with backoff from the same resourceVersion; permanent ones end the run") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.QueueStreamError(Error(ErrorKind::kConnection, "connection reset"));
+  client.QueueStreamChunks({R"({"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"etcd leader changed","reason":"InternalError","code":500}})"
+                            "\n"});
+  client.QueueStreamChunks({Event("ADDED", "a", "700")});
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) { return event.type == WatchEventType::kAdded && !event.synthetic; };
+  REQUIRE(watcher.Run(recorder.Handler()).ok());
+  CHECK(watcher.lists() == 1);
+  CHECK(clock.sleeps() == std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(200),
+                                                                 std::chrono::milliseconds(400)});
+  const std::string rv = Query(client.stream_requests()[0], "resourceVersion");
+  CHECK(Query(client.stream_requests()[2], "resourceVersion") == rv);
+
+  FakeRestClient forbidden;
+  forbidden.QueueStreamError(FakeRestClient::ErrorFromStatus(403, "Forbidden", "pods is forbidden"));
+  Watcher denied(forbidden, clock, kPods, WatchOptions{});
+  Status status = denied.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().kind() == ErrorKind::kForbidden);
+  CHECK(forbidden.stream_requests().size() == 1);
+
+  FakeRestClient flaky;
+  for (int i = 0; i < 10; ++i) flaky.QueueStreamError(Error(ErrorKind::kConnection, "refused"));
+  WatchOptions options;
+  options.max_failures = 3;
+  Watcher gives_up(flaky, clock, kPods, options);
+  status = gives_up.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().kind() == ErrorKind::kConnection);
+  CHECK(flaky.stream_requests().size() == 3);
+}
+
+TEST_CASE("the deadline bounds the run and the server-side timeout") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.QueueStream([&](const HttpRequest&, const ChunkSink& sink) -> Result<HttpResponse> {
+    clock.Advance(std::chrono::seconds(31));
+    sink(Bookmark("800"));
+    sink(Event("ADDED", "late", "801"));  // not delivered: the sink already said stop
+    return HttpResponse{200, {}, ""};
+  });
+  WatchOptions options;
+  options.deadline = clock.Now() + std::chrono::seconds(30);
+  Watcher watcher(client, clock, kPods, options);
+  Recorder recorder;
+  Status status = watcher.Run(recorder.Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().kind() == ErrorKind::kTimeout);
+  CHECK(Query(client.stream_requests()[0], "timeoutSeconds") == "30");
+  CHECK(client.stream_requests()[0].timeout == std::chrono::seconds(45));
+  CHECK(recorder.seen == std::vector<std::string>{"SYNCED*", "BOOKMARK "});
+}
+
+TEST_CASE("a handler error ends the run and is not retried") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.QueueStreamChunks({Event("ADDED", "a", "1")});
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Status status = watcher.Run([](const WatchEvent& event) -> Result<bool> {
+    if (event.synthetic) return true;
+    return Error(ErrorKind::kServer, "job failed");
+  });
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message().find("job failed") != std::string::npos);
+  CHECK(client.stream_requests().size() == 1);
+}
+
+}  // namespace
+}  // namespace llm::kube

@@ -1,0 +1,253 @@
+#include "workload/stall_diagnosis.h"
+
+#include <doctest/doctest.h>
+
+#include "unit/workload/fixture.h"
+
+namespace llm {
+namespace {
+
+StallEvidence Scenario(const std::string& name) {
+  nlohmann::json s = testing::LoadWorkloadFixture("stall/" + name + ".json");
+  StallEvidence e;
+  e.pods = s["pods"];
+  e.events = s["events"];
+  if (s.contains("controller")) e.controller = s["controller"];
+  if (s.contains("pvcs")) e.pvcs = s["pvcs"];
+  if (s.contains("kueueWorkload")) e.kueue_workload = s["kueueWorkload"];
+  return e;
+}
+
+nlohmann::json CoreEvent(const std::string& pod, const std::string& reason, const std::string& message,
+                         const std::string& last) {
+  return {{"involvedObject", {{"kind", "Pod"}, {"name", pod}, {"namespace", "default"}}},
+          {"reason", reason},
+          {"message", message},
+          {"type", "Warning"},
+          {"count", 1},
+          {"firstTimestamp", last},
+          {"lastTimestamp", last}};
+}
+
+constexpr const char* kPod = "chat-7d9f8c6b5-x2kq4";
+
+TEST_CASE("each fixture is diagnosed with one exact sentence") {
+  struct Case {
+    const char* scenario;
+    StallCause cause;
+    const char* sentence;
+  };
+  const Case cases[] = {
+      {"unschedulable", StallCause::kUnschedulable,
+       "pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) didn't match Pod's node "
+       "affinity/selector, 2 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 1 Preemption is not "
+       "helpful for scheduling, 2 No preemption victims found for incoming pod."},
+      {"image-pull", StallCause::kImagePullFailure,
+       "pod chat-7d9f8c6b5-x2kq4 container vllm cannot pull image \"vllm/vllm-openai:v9.9.9\" (ImagePullBackOff): "
+       "Failed to pull image \"vllm/vllm-openai:v9.9.9\": rpc error: code = NotFound desc = failed to pull and unpack "
+       "image \"docker.io/vllm/vllm-openai:v9.9.9\": failed to resolve reference \"docker.io/vllm/vllm-openai:v9.9.9\": "
+       "docker.io/vllm/vllm-openai:v9.9.9: not found"},
+      {"crashloop", StallCause::kCrashLoop,
+       "container vllm of pod chat-7d9f8c6b5-x2kq4 is crash-looping: restarted 5 times, last exit code 1 (Error)"},
+      {"oomkilled", StallCause::kOomKilled,
+       "container trainer of pod train-node-0-0-5xq9d was OOMKilled (memory limit 64Gi), restarted 2 times"},
+      {"pvc-pending", StallCause::kPvcPending,
+       "pod chat-0 waits for PersistentVolumeClaim \"chat-model-cache\", which is Pending: ProvisioningFailed: "
+       "storageclass.storage.k8s.io \"fast-ssd\" not found"},
+      {"probe-failing", StallCause::kProbeFailing,
+       "pod chat-7d9f8c6b5-x2kq4 readiness probe is failing (seen 14 times): Get \"http://10.244.11.7:8000/health\": "
+       "dial tcp 10.244.11.7:8000: connect: connection refused"},
+      {"job-backoff", StallCause::kBackoffLimitExceeded,
+       "job \"train\" failed: BackoffLimitExceeded: Job has reached the specified backoff limit; pod train-0-x7k2p "
+       "container trainer exited with code 1 (Error)"},
+      {"kueue", StallCause::kKueueNotAdmitted,
+       "Kueue has not admitted workload job-train-5d1a2 in LocalQueue team-a: couldn't assign flavors to pod set "
+       "main: insufficient unused quota for nvidia.com/gpu in flavor h100, 8 more needed"},
+      {"progress-deadline", StallCause::kProgressDeadlineExceeded,
+       "deployment \"chat\" exceeded its progress deadline: ReplicaSet \"chat-7d9f8c6b5\" has timed out progressing."},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.scenario);
+    StallDiagnosis d = DiagnoseStall(Scenario(c.scenario));
+    CHECK(StallCauseName(d.cause) == StallCauseName(c.cause));
+    CHECK(d.sentence == c.sentence);
+  }
+}
+
+TEST_CASE("unschedulable names the pod, counts the others, and falls back to the scheduler's event") {
+  StallEvidence e = Scenario("unschedulable");
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.pod == "chat-0");
+  CHECK(d.affected_pods == 2);
+  // Without the PodScheduled condition (an older status), the FailedScheduling event says the same.
+  for (auto& pod : e.pods["items"]) pod["status"].erase("conditions");
+  d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kUnschedulable);
+  CHECK(d.sentence.starts_with("pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) "
+                               "didn't match"));
+}
+
+TEST_CASE("image pull without events quotes the kubelet's waiting message") {
+  StallEvidence e = Scenario("image-pull");
+  e.events = nlohmann::json::array();
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.sentence ==
+        "pod chat-7d9f8c6b5-x2kq4 container vllm cannot pull image \"vllm/vllm-openai:v9.9.9\" (ImagePullBackOff): "
+        "Back-off pulling image \"vllm/vllm-openai:v9.9.9\": ErrImagePull: rpc error: code = NotFound desc = failed "
+        "to pull and unpack image \"docker.io/vllm/vllm-openai:v9.9.9\": failed to resolve reference "
+        "\"docker.io/vllm/vllm-openai:v9.9.9\": docker.io/vllm/vllm-openai:v9.9.9: not found");
+  CHECK(d.container == "vllm");
+}
+
+TEST_CASE("a crash loop quotes the last log line and keeps all given lines") {
+  StallEvidence e = Scenario("crashloop");
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {
+      "INFO 11-28 12:04:49 [gpu_model_runner.py:1953] Model loading took 15.2683 GiB and 21.61 seconds",
+      "ValueError: To serve at least one request with the models's max seq len (131072), (16.00 GiB KV cache is "
+      "needed, which is larger than the available KV cache memory (5.92 GiB).",
+      ""};
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kCrashLoop);
+  CHECK(d.sentence ==
+        "container vllm of pod chat-7d9f8c6b5-x2kq4 is crash-looping: restarted 5 times, last exit code 1 (Error); "
+        "last log line: \"ValueError: To serve at least one request with the models's max seq len (131072), (16.00 "
+        "GiB KV cache is needed, which is larger than the available KV cache memory (5.92 GiB).\"");
+  CHECK(d.log_lines.size() == 3);
+}
+
+TEST_CASE("a crash whose log shows Hugging Face refusing a gated model") {
+  StallEvidence e = Scenario("crashloop");
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {
+      "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6748a1b2-0c1d2e3f4a5b6c7d8e9f0a1b;"
+      "5f2c9d1e-7a3b-4c8d-9e0f-1a2b3c4d5e6f)",
+      "",
+      "Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json.",
+      "Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be authenticated "
+      "to access it. Please log in."};
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(StallCauseName(d.cause) == "HuggingFaceAccessDenied");
+  CHECK(d.sentence ==
+        "container vllm of pod chat-7d9f8c6b5-x2kq4 cannot download its model from Hugging Face (restarted 5 times): "
+        "\"Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be "
+        "authenticated to access it. Please log in.\"; check that the token Secret (--hf-token-secret) holds a token "
+        "with access to the model");
+  CHECK(d.log_lines.size() == 4);
+
+  // A 401 for another host is not Hugging Face's refusal.
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+                                                   "https://registry.internal/v2/"};
+  CHECK(DiagnoseStall(e).cause == StallCause::kCrashLoop);
+}
+
+TEST_CASE("a container restarted by its liveness probe is a probe failure, not a crash") {
+  StallEvidence e = Scenario("crashloop");
+  e.events["items"].push_back(CoreEvent(kPod, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 503",
+                                        "2026-11-28T12:04:40Z"));
+  e.events["items"].push_back(
+      CoreEvent(kPod, "Killing", "Container vllm failed liveness probe, will be restarted", "2026-11-28T12:04:41Z"));
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kProbeFailing);
+  CHECK(d.sentence ==
+        "container vllm of pod chat-7d9f8c6b5-x2kq4 is restarted by its failing liveness probe (restarted 5 times): "
+        "HTTP probe failed with statuscode: 503");
+}
+
+TEST_CASE("PVC: WaitForFirstConsumer is not the cause; a missing claim is") {
+  StallEvidence e = Scenario("pvc-pending");
+  for (auto& event : e.events["items"]) {
+    if (event["involvedObject"]["kind"] == "PersistentVolumeClaim") {
+      event["reason"] = "WaitForFirstConsumer";
+      event["type"] = "Normal";
+      event["message"] = "waiting for first consumer to be created before binding";
+    }
+  }
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kUnschedulable);
+
+  e = Scenario("pvc-pending");
+  e.pvcs = nlohmann::json::array();
+  auto& condition = e.pods["items"][0]["status"]["conditions"][0];
+  condition["message"] =
+      "0/3 nodes are available: persistentvolumeclaim \"chat-model-cache\" not found. preemption: 0/3 nodes are "
+      "available: 3 Preemption is not helpful for scheduling.";
+  d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kPvcPending);
+  CHECK(d.sentence == "pod chat-0 needs PersistentVolumeClaim \"chat-model-cache\", which does not exist");
+
+  // Not listed to us and the scheduler did not say "not found": no claim verdict.
+  e = Scenario("pvc-pending");
+  e.pvcs = nlohmann::json::array();
+  CHECK(DiagnoseStall(e).cause == StallCause::kUnschedulable);
+}
+
+TEST_CASE("old Unhealthy events of a Ready pod are no stall") {
+  StallEvidence e = Scenario("probe-failing");
+  for (auto& condition : e.pods["items"][0]["status"]["conditions"]) {
+    if (condition["type"] == "Ready" || condition["type"] == "ContainersReady") condition["status"] = "True";
+  }
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kNone);
+  CHECK(d.sentence.empty());
+}
+
+TEST_CASE("rules are tried in order of decisiveness") {
+  SUBCASE("a pod-level cause beats the Deployment's progress deadline") {
+    StallEvidence e = Scenario("image-pull");
+    e.controller = Scenario("progress-deadline").controller;
+    CHECK(DiagnoseStall(e).cause == StallCause::kImagePullFailure);
+  }
+  SUBCASE("an image that cannot be pulled beats another pod's crash loop") {
+    StallEvidence e = Scenario("crashloop");
+    nlohmann::json pulling = Scenario("image-pull").pods["items"][0];
+    pulling["metadata"]["name"] = "chat-7d9f8c6b5-zzzzz";
+    e.pods["items"].push_back(pulling);
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kImagePullFailure);
+    CHECK(d.pod == "chat-7d9f8c6b5-zzzzz");
+  }
+  SUBCASE("a failed Job is final even while its pods show other causes") {
+    StallEvidence e = Scenario("job-backoff");
+    e.pods["items"].push_back(Scenario("unschedulable").pods["items"][0]);
+    CHECK(DiagnoseStall(e).cause == StallCause::kBackoffLimitExceeded);
+  }
+  SUBCASE("a Kueue admission beats everything but a final failure") {
+    StallEvidence e = Scenario("kueue");
+    e.pods = Scenario("unschedulable").pods;
+    CHECK(DiagnoseStall(e).cause == StallCause::kKueueNotAdmitted);
+  }
+  SUBCASE("an admitted Workload is no cause") {
+    StallEvidence e = Scenario("kueue");
+    e.kueue_workload->at("status")["conditions"] = {{{"type", "Admitted"}, {"status", "True"}}};
+    e.controller.reset();
+    CHECK(DiagnoseStall(e).cause == StallCause::kNone);
+  }
+}
+
+TEST_CASE("a JobSet that ran out of restarts is final too") {
+  StallEvidence e = Scenario("oomkilled");
+  e.controller = nlohmann::json{
+      {"apiVersion", "jobset.x-k8s.io/v1alpha2"},
+      {"kind", "JobSet"},
+      {"metadata", {{"name", "train"}, {"namespace", "default"}}},
+      {"status",
+       {{"conditions",
+         {{{"type", "Failed"},
+           {"status", "True"},
+           {"reason", "ReachedMaxRestarts"},
+           {"message", "jobset failed due to reaching max number of restarts (first failed job: train-node-0)"}}}},
+        {"restarts", 2}}}};
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kBackoffLimitExceeded);
+  CHECK(d.sentence ==
+        "jobset \"train\" failed: ReachedMaxRestarts: jobset failed due to reaching max number of restarts (first "
+        "failed job: train-node-0); pod train-node-0-0-5xq9d container trainer exited with code 137 (OOMKilled)");
+}
+
+TEST_CASE("cause names are stable") {
+  CHECK(StallCauseName(StallCause::kNone) == "None");
+  CHECK(StallCauseName(StallCause::kPvcPending) == "PVCPending");
+  CHECK(StallCauseName(StallCause::kOomKilled) == "OOMKilled");
+}
+
+}  // namespace
+}  // namespace llm
