@@ -29,12 +29,14 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   CLI::App* cmd = render.add_subcommand(std::string(workload.name), std::string(workload.summary));
   AddWorkloadFlags(*cmd, workload, *options);
   cmd->add_option("-o,--output", options->output, "Output format: yaml (default) or json (a v1 List)");
-  cmd->add_option("-n,--namespace", options->request.namespace_, "Namespace written into the manifests");
   cmd->add_option("--backend", options->request.backend,
                   workload.name == "serve"   ? "deployment or leaderworkerset (default: by --nodes)"
                   : workload.name == "train" ? "jobset (default) or indexed-job"
                                              : "pod");
   cmd->callback([options, cmd, &ctx] {
+    // The global -n/--namespace (kubectl's flag); without it the manifests name no
+    // namespace, as `kubectl create --dry-run=client` prints them.
+    if (!ctx.global.kube.ns.empty()) options->request.namespace_ = ctx.global.kube.ns;
     Status flags = FinishWorkloadFlags(*cmd, *options);
     ctx.Finish(flags.ok() ? RunRender(*options, ctx.streams) : flags);
   });
@@ -47,12 +49,15 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
   cmd.footer(kRenderFooter);
   cmd.add_option("NAME", options.request.name, "Name of the workload (app.kubernetes.io/instance)")->required();
   if (workload.takes_trailing_command) {
-    // Not a vector positional: CLI11 splits a word like "[a,b]" given to one
-    // into "a" and "b". The first word takes a one-word positional (so CLI11
-    // keeps "--" here), the others come back as leftovers, in order.
-    cmd.add_option("COMMAND", options.first_command_word, "The command to run, after '--'")->allow_extra_args(false);
-    cmd.allow_extras();
-    cmd.fallthrough(false);  // leftovers stay here instead of going to the parent
+    // One one-word positional per word, not a vector positional: CLI11 splits a
+    // word like "[a,b]" given to a vector into "a" and "b", which would change
+    // the command. Only the first is listed in --help.
+    for (size_t i = 0; i < options.command_words.size(); ++i) {
+      CLI::Option* word = cmd.add_option(i == 0 ? std::string("COMMAND") : fmt::format("COMMAND{}", i),
+                                         options.command_words[i], "The command to run, after '--'");
+      word->allow_extra_args(false);
+      if (i > 0) word->group("");
+    }
   }
   cmd.add_option("-f,--values", options.request.value_files, "Values file (repeatable; later files win)")
       ->allow_extra_args(false);
@@ -69,17 +74,14 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
 }
 
 Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options) {
+  (void)cmd;
   // Flags not given leave empty lists behind; drop them so lower layers keep their values.
   std::erase_if(options.request.flags, [](const auto& kv) { return kv.second.empty(); });
-  if (!cmd.get_allow_extras()) return Ok();
-  const std::vector<std::string> rest = cmd.remaining();
-  if (!rest.empty() && rest.front() != "--") {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("unknown flag or argument '{}'; the command goes after '--'", rest.front()));
-  }
   options.request.trailing.clear();
-  if (options.first_command_word) options.request.trailing.push_back(*options.first_command_word);
-  if (!rest.empty()) options.request.trailing.insert(options.request.trailing.end(), rest.begin() + 1, rest.end());
+  for (const std::optional<std::string>& word : options.command_words) {
+    if (!word) break;
+    options.request.trailing.push_back(*word);
+  }
   return Ok();
 }
 

@@ -2,6 +2,7 @@
 // a workload would create, without a cluster (for review in git and CI).
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,7 +18,8 @@ struct RenderOptions {
   RenderRequest request;
   std::string output;                  ///< -o: "" (yaml), yaml, json
   std::optional<std::string> templates_dir;  ///< --templates DIR
-  std::optional<std::string> first_command_word;  ///< train: the first word after "--"
+  /// train: the words after "--", one CLI11 positional each (see AddWorkloadFlags).
+  std::array<std::optional<std::string>, 256> command_words;
 };
 
 /// Registers on `cmd` NAME, the workload's value flags (from its ValueSpec
