@@ -59,7 +59,7 @@ void SetupDiffCommand(CLI::App& root, CommandContext& ctx) {
   for (const char* name : {"serve", "train"}) {
     auto options = std::make_shared<DiffOptions>();
     CLI::App* cmd = diff->add_subcommand(name, std::string("Diff `") + name + " NAME [flags]` against the live objects");
-    AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render);
+    AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render, ctx.global.kube);
     cmd->add_flag("--show-managed-fields", options->show_managed_fields, "Keep metadata.managedFields in the diff");
     cmd->callback([options, cmd, &ctx] {
       ctx.error_exit_code = kExitDiffError;

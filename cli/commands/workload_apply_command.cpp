@@ -77,8 +77,16 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
 
 }  // namespace
 
-void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options) {
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
+                           kube::ConfigFlags& global) {
   AddWorkloadFlags(cmd, workload, options);
+  if (workload.takes_trailing_command) {
+    // The trailing command keeps its words here (no fallthrough to the root), so
+    // the connection flags a user most often puts after NAME are registered here too.
+    cmd.add_option("-n,--namespace", global.ns, "The namespace (default: the context's)");
+    cmd.add_option("--context", global.context, "The kubeconfig context to use");
+    cmd.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file");
+  }
   cmd.add_option("--backend", options.request.backend,
                  workload.name == "serve" ? "deployment or leaderworkerset (default: by --nodes and what the cluster serves)"
                                           : "jobset or indexed-job (default: jobset when the cluster serves it)");
@@ -155,7 +163,7 @@ void SetupApplyCommand(CLI::App& root, CommandContext& ctx, std::string_view wor
   const WorkloadSpec* workload = FindWorkload(workload_name);
   auto options = std::make_shared<WorkloadApplyOptions>();
   CLI::App* cmd = root.add_subcommand(std::string(workload_name), summary);
-  AddApplyWorkloadFlags(*cmd, *workload, options->render);
+  AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global.kube);
   cmd->add_option("-o,--output", options->output, "Print the applied objects: yaml, json or name");
   cmd->add_option("--dry-run", options->dry_run,
                   "none (default), client (print what would be applied, no cluster) or server (server-side dry run)");

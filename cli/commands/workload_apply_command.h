@@ -34,7 +34,8 @@ void SetupServeCommand(CLI::App& root, CommandContext& ctx);
 void SetupTrainCommand(CLI::App& root, CommandContext& ctx);
 
 /// Registers the flags serve and train share with `diff serve|train` (render's
-/// flags plus --backend) on `cmd`.
-void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options);
+/// flags plus --backend, and for train -n/--context/--kubeconfig into `global`) on `cmd`.
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
+                           kube::ConfigFlags& global);
 
 }  // namespace llm

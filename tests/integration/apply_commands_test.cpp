@@ -18,12 +18,18 @@ CommandOutput Llm(const std::string& user, std::vector<std::string> args) {
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-/// Every object of the instance the tool may create, by label, as "kind/name" lines.
+/// Every object of the instance the tool may create, by label, as "kind/name"
+/// lines; pods once the garbage collector has removed them (deletion propagates
+/// in the background, as kubectl delete's default).
 std::string Leftovers(const std::string& ns, const std::string& instance) {
+  const std::string selector = "app.kubernetes.io/instance=" + instance;
+  CommandOutput pods = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns, "wait", "--for=delete", "pods", "-l", selector, "--timeout=60s"});
+  CHECK_MESSAGE((pods.exit_code == 0 || Contains(pods.err, "no matching resources found")), pods.err);
   CommandOutput out = TestCluster::Get().Kubectl(
       "admin", {"-n", ns, "get",
                 "deployments,services,jobs,pods,horizontalpodautoscalers,leaderworkersets,jobsets,configmaps,secrets",
-                "-l", "app.kubernetes.io/instance=" + instance, "-o", "name"});
+                "-l", selector, "-o", "name"});
   REQUIRE(out.exit_code == 0);
   return out.out;
 }
@@ -97,7 +103,7 @@ TEST_CASE("serve several nodes applies a LeaderWorkerSet (no LWS controller runs
 TEST_CASE("train: indexed-job runs until every pod is Running, jobset is applied") {
   ScopedNamespace ns("apply-train");
   CommandOutput job = Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
-                                    "--nodes", "2", "--gpus", "1", "--wait", "--timeout", "2m", "--", "python",
+                                    "--nodes", "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python",
                                     "train.py"});
   CHECK_MESSAGE(job.exit_code == 0, job.err);
   CHECK(Contains(job.out, "job.batch/t created\n"));
@@ -108,7 +114,7 @@ TEST_CASE("train: indexed-job runs until every pod is Running, jobset is applied
   CHECK(pods.out == "Running\nRunning\n");
 
   CommandOutput jobset = Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1",
-                                       "--nodes", "2", "--gpus", "1", "--", "python", "train.py"});
+                                       "--nodes", "2", "--gpus-per-node", "1", "--", "python", "train.py"});
   CHECK_MESSAGE(jobset.exit_code == 0, jobset.err);
   CHECK(Contains(jobset.out, "jobset.jobset.x-k8s.io/js created\n"));
   CHECK(Llm("admin", {"delete", "t", "-n", ns.name(), "--wait"}).exit_code == 0);

@@ -13,7 +13,7 @@ TEST_CASE("serve/train --dry-run=client -o yaml|json print exactly what render p
   const std::vector<std::vector<std::string>> cases = {
       {"serve", "chat", "--model", "org/m", "--gpus", "8"},
       {"serve", "big", "--model", "org/m", "--gpus", "8", "--nodes", "2", "--autoscale", "1:3"},
-      {"train", "t", "--image", "reg/img:1", "--nodes", "2", "--gpus", "8", "--", "torchrun", "train.py"},
+      {"train", "t", "--image", "reg/img:1", "--nodes", "2", "--gpus-per-node", "8", "--", "torchrun", "train.py"},
   };
   for (const auto& args : cases) {
     for (const char* format : {"yaml", "json"}) {
