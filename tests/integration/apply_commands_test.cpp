@@ -36,7 +36,7 @@ std::string Leftovers(const std::string& ns, const std::string& instance) {
 
 TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped option pruned, diff, delete") {
   ScopedNamespace ns("apply-serve-one");
-  const std::vector<std::string> base = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1"};
+  const std::vector<std::string> base = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -57,7 +57,7 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK_MESSAGE(scaled.exit_code == 0, scaled.err);
   CHECK(Contains(scaled.out, "horizontalpodautoscaler.autoscaling/chat created\n"));
 
-  CommandOutput diff_same = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1"});
+  CommandOutput diff_same = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
   CHECK_MESSAGE(diff_same.exit_code == 1, diff_same.err);  // the HPA would be pruned
   CHECK(Contains(diff_same.out, "--- LIVE/autoscaling.v2.HorizontalPodAutoscaler." + ns.name() + ".chat\n"));
 
@@ -66,10 +66,10 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK(Contains(pruned.out, "horizontalpodautoscaler.autoscaling/chat pruned\n"));
   CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "hpa", "chat"}).exit_code != 0);
 
-  CommandOutput no_diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1"});
+  CommandOutput no_diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
   CHECK_MESSAGE(no_diff.exit_code == 0, no_diff.err);
   CHECK(no_diff.out.empty());
-  CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+  CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2",
                                      "--replicas", "2"});
   CHECK(diff.exit_code == 1);
   CHECK(Contains(diff.out, "-  replicas: 1\n"));

@@ -12,7 +12,7 @@ using testing::RunCli;
 TEST_CASE("serve/train --dry-run=client -o yaml|json print exactly what render prints") {
   const std::vector<std::vector<std::string>> cases = {
       {"serve", "chat", "--model", "org/m", "--gpus", "8"},
-      {"serve", "big", "--model", "org/m", "--gpus", "8", "--nodes", "2", "--autoscale", "1:3"},
+      {"serve", "big", "--model", "org/m", "--gpus", "8", "--nodes", "2", "--cpu", "4", "--autoscale", "1:3"},
       {"train", "t", "--image", "reg/img:1", "--nodes", "2", "--gpus-per-node", "8", "--", "torchrun", "train.py"},
   };
   for (const auto& args : cases) {
