@@ -44,7 +44,11 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   app.fallthrough();
   global.kube.AddFlags(app);
   for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
-  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  // A subcommand that takes a trailing command (train) keeps its leftovers
+  // (AddWorkloadFlags turned fallthrough off); the others pass unknown flags up.
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (!sub->get_allow_extras()) sub->fallthrough();
+  }
 
   if (!args.empty() && args.front() == "__complete") {
     streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
