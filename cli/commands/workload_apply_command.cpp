@@ -43,8 +43,8 @@ std::vector<json> ToJson(const std::vector<Json>& manifests) {
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
 Status RunClientDryRun(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams) {
   RenderOptions render = options.render;
-  LLM_ASSIGN_OR_RETURN(kube::ResolvedNamespace ns, kube::DefaultNamespace(flags));
-  if (ns.explicit_flag) render.request.namespace_ = ns.name;
+  // Only -n reaches the manifests (as with render); no kubeconfig is needed.
+  if (!flags.ns.empty()) render.request.namespace_ = flags.ns;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
   if (options.output == "yaml" || options.output == "json") {
     streams.out << FormatManifests(manifests, options.output == "json" ? ManifestFormat::kJson : ManifestFormat::kYaml);

@@ -100,18 +100,20 @@ TEST_CASE("serve several nodes applies a LeaderWorkerSet (no LWS controller runs
   CHECK(Leftovers(ns.name(), "big").empty());
 }
 
-TEST_CASE("train: indexed-job runs until every pod is Running, jobset is applied") {
+TEST_CASE("train: indexed-job runs until its pods run (or complete), jobset is applied (no JobSet controller: objects only)") {
   ScopedNamespace ns("apply-train");
   CommandOutput job = Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
                                     "--nodes", "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python",
                                     "train.py"});
   CHECK_MESSAGE(job.exit_code == 0, job.err);
   CHECK(Contains(job.out, "job.batch/t created\n"));
-  CHECK(Contains(job.out, "job \"t\": all 2 pods running"));
+  // kwok runs the pods and, having no process to run, ends them at once: the
+  // wait may see "all pods running" or the Job already Complete.
+  CHECK((Contains(job.out, "job \"t\": all 2 pods running") || Contains(job.out, "complete")));
   CommandOutput pods = TestCluster::Get().Kubectl(
       "admin", {"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=t", "-o",
                 "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"});
-  CHECK(pods.out == "Running\nRunning\n");
+  CHECK((pods.out == "Running\nRunning\n" || pods.out == "Succeeded\nSucceeded\n"));
 
   CommandOutput jobset = Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1",
                                        "--nodes", "2", "--gpus-per-node", "1", "--", "python", "train.py"});
