@@ -1,21 +1,58 @@
 #include "commands/cluster_session.h"
 
+#include <string_view>
+
+#include "kube/apply_set.h"
+#include "util/build_info.h"
 #include "util/environment.h"
 
 namespace llm {
 
-Result<std::unique_ptr<ClusterSession>> OpenClusterSession(const CommandContext& ctx) {
-  auto session = std::make_unique<ClusterSession>();
-  LLM_ASSIGN_OR_RETURN(session->connection, kube::Connect(ctx.global.kube, ctx.streams));
-  session->files = std::make_unique<DiskFileSystem>();
-  session->clock = std::make_unique<SystemClock>();
+ClusterSession::ClusterSession(std::shared_ptr<kube::RestClient> client, std::string ns, bool namespace_explicit,
+                               kube::DiscoveryOptions discovery_options, std::shared_ptr<Clock> clock,
+                               std::shared_ptr<FileSystem> files)
+    : client_(std::move(client)),
+      ns_(std::move(ns)),
+      namespace_explicit_(namespace_explicit),
+      server_(discovery_options.server_url),
+      clock_(std::move(clock)),
+      files_(std::move(files)),
+      discovery_(*client_, files_.get(), *clock_, std::move(discovery_options)),
+      mapper_(discovery_),
+      waiter_(*client_, *clock_),
+      applier_(*client_, mapper_, waiter_) {}
+
+Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigFlags& flags, IoStreams streams) {
+  LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(flags, streams));
   kube::DiscoveryOptions options;
-  options.server_url = session->connection.config.server;
-  options.cache_root = kube::ResolveCacheDir(ctx.global.kube, ProcessGetenv());
-  session->discovery = std::make_unique<kube::Discovery>(*session->connection.client, session->files.get(),
-                                                         *session->clock, options);
-  session->mapper = std::make_unique<kube::RestMapper>(*session->discovery);
-  return session;
+  options.server_url = connection.config.server;
+  options.cache_root = kube::ResolveCacheDir(flags, ProcessGetenv());
+  return std::make_unique<ClusterSession>(connection.client, connection.config.ns,
+                                          connection.config.namespace_explicit, std::move(options),
+                                          std::make_shared<SystemClock>(), std::make_shared<DiskFileSystem>());
+}
+
+Result<std::unique_ptr<ClusterSession>> OpenClusterSession(const CommandContext& ctx) {
+  return ClusterSession::Open(ctx.global.kube, ctx.streams);
+}
+
+Result<ServedKinds> ClusterSession::Served() {
+  std::set<std::string, std::less<>> served;
+  for (std::string_view group_kind : {kLeaderWorkerSetKind, kJobSetKind, kScaledObjectKind}) {
+    const size_t slash = group_kind.find('/');
+    kube::GroupKind gk{std::string(group_kind.substr(0, slash)), std::string(group_kind.substr(slash + 1))};
+    LLM_ASSIGN_OR_RETURN(bool has, mapper_.HasGroupKind(gk));
+    if (has) served.insert(std::string(group_kind));
+  }
+  return ServedKinds(std::move(served));
+}
+
+kube::ApplierOptions WorkloadApplierOptions(const std::string& ns, bool dry_run) {
+  kube::ApplierOptions options;
+  options.default_namespace = ns;
+  options.dry_run = dry_run;
+  options.tooling = kube::ApplySetTooling(GetBuildInfo().version);
+  return options;
 }
 
 }  // namespace llm

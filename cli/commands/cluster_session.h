@@ -1,31 +1,65 @@
-// ClusterSession: what a command that reads the cluster needs, built once:
-// the client, the namespace, discovery (disk-cached like kubectl's) and a
-// RestMapper over it. Commands take the parts (RestClient&, RestMapper&) so
-// their unit tests can hand in fakes.
+// ClusterSession: what the commands that talk to a cluster share: a client,
+// the namespace to use, discovery with its disk cache, a RestMapper, a Waiter
+// and an Applier, built once per command run. Commands take the parts
+// (RestClient&, RestMapper&) so their unit tests can hand in fakes.
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "commands/command.h"
+#include "kube/applier.h"
 #include "kube/client_factory.h"
 #include "kube/discovery.h"
 #include "kube/rest_mapper.h"
+#include "kube/waiter.h"
+#include "render/backend.h"
 #include "util/clock.h"
 #include "util/file_system.h"
+#include "util/io_streams.h"
+#include "util/result.h"
 
 namespace llm {
 
-struct ClusterSession {
-  kube::Connection connection;
-  std::unique_ptr<DiskFileSystem> files;
-  std::unique_ptr<SystemClock> clock;
-  std::unique_ptr<kube::Discovery> discovery;
-  std::unique_ptr<kube::RestMapper> mapper;
+class ClusterSession {
+ public:
+  /// `files` may be null (no discovery cache).
+  ClusterSession(std::shared_ptr<kube::RestClient> client, std::string ns, bool namespace_explicit,
+                 kube::DiscoveryOptions discovery_options, std::shared_ptr<Clock> clock,
+                 std::shared_ptr<FileSystem> files);
 
-  kube::RestClient& client() { return *connection.client; }
-  const std::string& ns() const { return connection.config.ns; }
+  /// Connects as kubectl would, from the global flags and the environment.
+  static Result<std::unique_ptr<ClusterSession>> Open(const kube::ConfigFlags& flags, IoStreams streams);
+
+  kube::RestClient& client() { return *client_; }
+  const std::string& ns() const { return ns_; }
+  const std::string& server() const { return server_; }
+  bool namespace_explicit() const { return namespace_explicit_; }
+  kube::RestMapper& mapper() { return mapper_; }
+  kube::Waiter& waiter() { return waiter_; }
+  kube::Applier& applier() { return applier_; }
+  Clock& clock() { return *clock_; }
+
+  /// The optional kinds the server serves (LeaderWorkerSet, JobSet, ScaledObject), for backend choice.
+  Result<ServedKinds> Served();
+
+ private:
+  std::shared_ptr<kube::RestClient> client_;
+  std::string ns_;
+  bool namespace_explicit_;
+  std::string server_;
+  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<FileSystem> files_;
+  kube::Discovery discovery_;
+  kube::RestMapper mapper_;
+  kube::Waiter waiter_;
+  kube::Applier applier_;
 };
 
+/// ClusterSession::Open with the command's global flags and streams.
 Result<std::unique_ptr<ClusterSession>> OpenClusterSession(const CommandContext& ctx);
+
+/// ApplierOptions for a workload's ApplySet in `ns` (tooling annotation of this build).
+kube::ApplierOptions WorkloadApplierOptions(const std::string& ns, bool dry_run);
 
 }  // namespace llm

@@ -2,6 +2,8 @@
 // commands/ plus one row here.
 #include "commands/command.h"
 #include "commands/completion_command.h"
+#include "commands/delete_command.h"
+#include "commands/diff_command.h"
 #include "commands/doctor_command.h"
 #include "commands/logs_command.h"
 #include "commands/nodes_command.h"
@@ -9,11 +11,16 @@
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
 #include "commands/version_command.h"
+#include "commands/workload_apply_command.h"
 
 namespace llm {
 
 std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
+      {"serve", "Serve a model: render, check, apply and follow it", &SetupServeCommand},
+      {"train", "Train: render, check, apply and follow the job", &SetupTrainCommand},
+      {"delete", "Delete a workload and everything it created", &SetupDeleteCommand},
+      {"diff", "Show what serve or train would change", &SetupDiffCommand},
       {"render", "Print the manifests of serve, train or gpu-check without a cluster", &SetupRenderCommand},
       {"status", "Show the workloads made by kubectl-llm, or one of them", &SetupStatusCommand},
       {"list", "List the workloads made by kubectl-llm", &SetupListCommand},

@@ -216,8 +216,8 @@ void SetupDoctorCommand(CLI::App& root, CommandContext& ctx) {
     auto session = OpenClusterSession(ctx);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& s = **session;
-    DoctorTarget target{s.client(), *s.mapper, SelfSubjectAccessReview(s.client()), s.ns(),
-                        s.connection.config.server, std::chrono::system_clock::now()};
+    DoctorTarget target{s.client(), s.mapper(), SelfSubjectAccessReview(s.client()), s.ns(),
+                        s.server(), std::chrono::system_clock::now()};
     ctx.exit_code = DoctorExitCode(RunDoctorChecks(target, ctx.streams));
   });
 }

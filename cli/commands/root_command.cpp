@@ -37,14 +37,18 @@ std::string FormatError(const Error& error) {
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   GlobalOptions global;
-  CommandContext ctx{streams, global, Ok(), kExitOk};
+  CommandContext ctx{streams, global, Ok(), kExitOk, std::nullopt};
 
   CLI::App app(kRootDescription, "kubectl llm");
   app.require_subcommand(0, 1);
   app.fallthrough();
   global.kube.AddFlags(app);
   for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
-  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  // A subcommand that takes a trailing command (train) keeps its leftovers
+  // (AddWorkloadFlags turned fallthrough off); the others pass unknown flags up.
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (!sub->get_allow_extras()) sub->fallthrough();
+  }
 
   if (!args.empty() && args.front() == "__complete") {
     streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -73,6 +77,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   }
   if (!ctx.status.ok()) {
     streams.err << FormatError(ctx.status.error()) << "\n";
+    if (ctx.error_exit_code && ctx.status.error().kind() != ErrorKind::kUsage) return *ctx.error_exit_code;
     return ExitCodeFor(ctx.status.error());
   }
   return ctx.exit_code;

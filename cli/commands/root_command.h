@@ -13,6 +13,13 @@ namespace llm {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
+/// `diff`: differences found (success); errors are kExitDiffError.
+inline constexpr int kExitDiffFound = 1;
+inline constexpr int kExitDiffError = 2;
+/// `serve|train --wait`: the workload failed (crash loop, Job failed, ...).
+inline constexpr int kExitWorkloadFailed = 4;
+/// `serve|train|delete --wait`: --timeout passed before it was ready.
+inline constexpr int kExitTimedOut = 5;
 
 /// args excludes the program name. Returns the process exit code.
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams);

@@ -177,7 +177,7 @@ void SetupScaleCommand(CLI::App& root, CommandContext& ctx) {
     if (Status valid = ValidateScaleOptions(*options); !valid.ok()) return ctx.Finish(valid);
     auto session = OpenClusterSession(ctx);
     if (!session.ok()) return ctx.Finish(session.error());
-    ctx.Finish(RunScale(*options, (*session)->client(), *(*session)->mapper, (*session)->ns(), ctx.streams));
+    ctx.Finish(RunScale(*options, (*session)->client(), (*session)->mapper(), (*session)->ns(), ctx.streams));
   });
 }
 

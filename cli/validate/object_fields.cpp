@@ -92,15 +92,4 @@ long long RequestedGpus(const nlohmann::json& pod) {
   return std::max(sum, init_max);
 }
 
-bool IsTerminalPod(const nlohmann::json& pod) {
-  const std::string phase = Str(At(pod, {"status", "phase"}));
-  return phase == "Succeeded" || phase == "Failed";
-}
-
-const nlohmann::json& ItemsOf(const nlohmann::json& list) {
-  if (list.is_array()) return list;
-  if (list.is_object() && list.contains("items") && list["items"].is_array()) return list["items"];
-  return EmptyArray();
-}
-
 }  // namespace llm

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "workload/object_fields.h"
+#include "workload/pod_resources.h"
+
 namespace llm {
 
 inline constexpr const char* kGpuResource = "nvidia.com/gpu";
@@ -38,10 +41,7 @@ long long AllocatableGpus(const nlohmann::json& node);
 /// limits (extended resources default their request to the limit).
 long long RequestedGpus(const nlohmann::json& pod);
 
-/// Succeeded or Failed: the pod holds no resources any more.
-bool IsTerminalPod(const nlohmann::json& pod);
-
-/// The items of a List object, or the array itself.
-const nlohmann::json& ItemsOf(const nlohmann::json& list);
+// IsTerminalPod and ItemsOf come from workload/ (one definition each: two
+// would clash when a binary links both libraries' objects).
 
 }  // namespace llm

@@ -1,0 +1,69 @@
+#include "commands/delete_command.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "commands/cluster_session.h"
+#include "commands/root_command.h"
+#include "kube/wait_condition.h"
+#include "render/k8s_names.h"
+#include "validate/duration.h"
+
+namespace llm {
+
+std::string FormatDeleted(const kube::ObjectResult& result) {
+  std::string kind = result.kind;
+  std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!result.ref.group.empty()) kind += "." + result.ref.group;
+  return fmt::format("{} \"{}\" deleted", kind, result.ref.name);
+}
+
+Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
+                 std::optional<int>& error_exit_code) {
+  if (!IsDns1123Label(options.name)) {
+    return Error(ErrorKind::kUsage, fmt::format("NAME: '{}' must be a DNS-1123 label", options.name));
+  }
+  LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
+  LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
+  auto outcome = session->applier().Delete({options.name, session->ns()}, WorkloadApplierOptions(session->ns(), false));
+  if (!outcome.ok()) {
+    if (outcome.error().kind() == ErrorKind::kNotFound) {
+      return Error(ErrorKind::kNotFound,
+                   fmt::format("no workload \"{}\" in namespace \"{}\"", options.name, session->ns()));
+    }
+    return outcome.error();
+  }
+  for (const kube::ObjectResult& result : outcome->results) streams.out << FormatDeleted(result) << "\n";
+  if (!outcome->errors.empty()) {
+    return outcome->errors.front().WithContext(
+        fmt::format("{} objects could not be deleted; the ApplySet parent was kept so a retry finds them",
+                    outcome->errors.size()));
+  }
+  if (!options.wait) return Ok();
+  const auto deadline = session->clock().Monotonic() + timeout;
+  for (const kube::ObjectResult& result : outcome->results) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - session->clock().Monotonic());
+    if (left.count() < 0) left = std::chrono::milliseconds(0);
+    std::string uid;
+    if (result.object.contains("metadata")) uid = result.object["metadata"].value("uid", "");
+    auto gone = session->waiter().WaitFor(result.ref, kube::IsDeleted(uid), left);
+    if (!gone.ok()) {
+      if (gone.error().kind() == ErrorKind::kTimeout) error_exit_code = kExitTimedOut;
+      return gone.error();
+    }
+  }
+  return Ok();
+}
+
+void SetupDeleteCommand(CLI::App& root, CommandContext& ctx) {
+  auto options = std::make_shared<DeleteOptions>();
+  CLI::App* cmd = root.add_subcommand("delete", "Delete a workload: every object its ApplySet holds, then the set");
+  cmd->add_option("NAME", options->name, "The NAME given to serve or train")->required();
+  cmd->add_flag("--wait", options->wait, "Wait until every object is gone");
+  cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
+  cmd->callback([options, &ctx] { ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code)); });
+}
+
+}  // namespace llm

@@ -1,0 +1,26 @@
+// `kubectl llm delete NAME [--wait] [--timeout D]`: deletes everything the
+// ApplySet NAME holds, then its parent (kube::Applier::Delete), printing
+// kubectl delete's lines; --wait follows each object until it is gone.
+#pragma once
+
+#include <string>
+
+#include "commands/command.h"
+#include "kube/applier.h"
+
+namespace llm {
+
+struct DeleteOptions {
+  std::string name;
+  bool wait = false;
+  std::string timeout = "10m";
+};
+
+/// kubectl delete's line: `deployment.apps "chat" deleted`.
+std::string FormatDeleted(const kube::ObjectResult& result);
+
+Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
+                 std::optional<int>& error_exit_code);
+void SetupDeleteCommand(CLI::App& root, CommandContext& ctx);
+
+}  // namespace llm

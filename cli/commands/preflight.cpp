@@ -1,0 +1,145 @@
+#include "commands/preflight.h"
+
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "workload/gpu_capacity.h"
+#include "workload/manifest_requirements.h"
+
+namespace llm {
+namespace {
+
+using nlohmann::json;
+
+struct AccessNeed {
+  std::string verb, group, resource, ns;
+  auto operator<=>(const AccessNeed&) const = default;
+};
+
+std::string GroupResource(const std::string& group, const std::string& resource) {
+  return group.empty() ? resource : resource + "." + group;
+}
+
+std::string InNamespace(const std::string& ns) { return ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", ns); }
+
+Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request) {
+  std::set<AccessNeed> needs;
+  for (const char* verb : {"create", "patch"}) needs.insert({verb, "", "secrets", request.ns});
+  for (const json& object : request.objects) {
+    LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping,
+                         mapper.Map(object.value("apiVersion", ""), object.value("kind", "")));
+    std::string ns;
+    if (mapping.namespaced) ns = object["metadata"].value("namespace", request.ns);
+    for (const char* verb : {"create", "patch"}) {
+      needs.insert({verb, mapping.resource.group, mapping.resource.resource, ns});
+    }
+  }
+  const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "", ""};
+  for (const AccessNeed& need : needs) {
+    auto answer = client.Create(reviews, AccessReview(need.verb, need.group, need.resource, need.ns), false);
+    if (!answer.ok()) return answer.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
+    const json& status = (*answer)["status"];
+    if (status.is_object() && status.value("allowed", false)) continue;
+    std::string why = status.is_object() ? status.value("reason", "") : "";
+    return Error(ErrorKind::kForbidden,
+                 fmt::format("preflight: you may not {} {} {}{}; nothing was applied", need.verb,
+                             GroupResource(need.group, need.resource), InNamespace(need.ns),
+                             why.empty() ? "" : " (" + why + ")"));
+  }
+  return Ok();
+}
+
+Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::vector<std::string>& warnings) {
+  std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
+  if (!gpus) return Ok();
+  auto nodes = client.List({"", "v1", "nodes", "", "", ""}, {});
+  if (!nodes.ok()) {
+    if (nodes.error().kind() != ErrorKind::kForbidden) return nodes.error().WithContext("preflight: listing nodes");
+    warnings.push_back("you may not list nodes, so the GPU fit check was skipped");
+    return Ok();
+  }
+  auto pods = client.List({"", "v1", "pods", "", "", ""}, {});
+  if (!pods.ok()) {
+    if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
+    warnings.push_back("you may not list pods in all namespaces, so the GPU fit check was skipped");
+    return Ok();
+  }
+  json others = json::array();
+  for (const json& pod : (*pods)["items"]) {
+    const json& meta = pod["metadata"];
+    const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
+                     meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
+    if (!own) others.push_back(pod);
+  }
+  GpuFit fit = CheckGpuFit(*nodes, others, *gpus);
+  if (fit.verdict == GpuFitVerdict::kNeverFits) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("preflight: {}; nothing was applied (--skip-preflight applies anyway)", fit.reason));
+  }
+  if (fit.verdict == GpuFitVerdict::kFitsClusterNotNow) {
+    warnings.push_back(fit.reason + "; pods will stay Pending until GPUs are free");
+  }
+  return Ok();
+}
+
+void CheckExists(kube::RestClient& client, const kube::ResourceRef& ref, const std::string& what,
+                 std::vector<std::string>& warnings) {
+  auto got = client.Get(ref);
+  if (got.ok()) return;
+  if (got.error().kind() == ErrorKind::kNotFound) {
+    warnings.push_back(ref.ns.empty() ? fmt::format("{} \"{}\" not found", what, ref.name)
+                                      : fmt::format("{} \"{}\" not found in namespace \"{}\"", what, ref.name, ref.ns));
+  } else {
+    warnings.push_back(fmt::format("could not check {} \"{}\": {}", what, ref.name, got.error().message()));
+  }
+}
+
+Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
+                       std::vector<std::string>& warnings) {
+  ObjectReferences refs = ReferencesOf(request.objects);
+  for (const std::string& name : refs.secrets) CheckExists(client, {"", "v1", "secrets", request.ns, name, ""}, "Secret", warnings);
+  for (const std::string& name : refs.pvcs) {
+    CheckExists(client, {"", "v1", "persistentvolumeclaims", request.ns, name, ""}, "PersistentVolumeClaim", warnings);
+  }
+  for (const std::string& name : refs.priority_classes) {
+    CheckExists(client, {"scheduling.k8s.io", "v1", "priorityclasses", "", name, ""}, "PriorityClass", warnings);
+  }
+  if (!refs.local_queues.empty()) {
+    auto mapping = mapper.MapGroupKind({"kueue.x-k8s.io", "LocalQueue"});
+    if (!mapping.ok()) {
+      warnings.push_back("Kueue is not installed (no LocalQueue kind), so the queue label will not be acted on");
+    } else {
+      for (const std::string& name : refs.local_queues) {
+        kube::ResourceRef ref = mapping->resource;
+        ref.ns = request.ns;
+        ref.name = name;
+        CheckExists(client, ref, "LocalQueue", warnings);
+      }
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+json AccessReview(const std::string& verb, const std::string& group, const std::string& resource,
+                  const std::string& ns) {
+  json attributes = {{"verb", verb}, {"group", group}, {"resource", resource}};
+  if (!ns.empty()) attributes["namespace"] = ns;
+  return {{"apiVersion", "authorization.k8s.io/v1"},
+          {"kind", "SelfSubjectAccessReview"},
+          {"spec", {{"resourceAttributes", attributes}}}};
+}
+
+Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
+                                              const PreflightRequest& request) {
+  std::vector<std::string> warnings;
+  LLM_RETURN_IF_ERROR(CheckAccess(client, mapper, request));
+  LLM_RETURN_IF_ERROR(CheckFit(client, request, warnings));
+  LLM_RETURN_IF_ERROR(CheckReferences(client, mapper, request, warnings));
+  return warnings;
+}
+
+}  // namespace llm

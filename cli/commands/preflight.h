@@ -1,0 +1,40 @@
+// Preflight for serve/train: checks made before any object is written, so a
+// request that cannot work is refused with one sentence instead of leaving a
+// half-applied workload behind.
+//  1. access: a SelfSubjectAccessReview per (verb create/patch, resource,
+//     namespace) the apply needs, the ApplySet parent Secret included; a
+//     denial is a Forbidden error naming the verb and resource;
+//  2. GPU fit (CheckGpuFit) over the nodes and pods the caller can list; a
+//     caller who may not list nodes gets a warning and the check is skipped;
+//     a request no node set can ever hold is an error;
+//  3. referenced Secrets, PVCs, PriorityClass and Kueue LocalQueue exist
+//     (warnings).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/rest_client.h"
+#include "kube/rest_mapper.h"
+#include "util/result.h"
+
+namespace llm {
+
+struct PreflightRequest {
+  std::vector<nlohmann::json> objects;  ///< rendered manifests
+  std::string ns;                       ///< target namespace (also the ApplySet parent's)
+  std::string instance;                 ///< NAME: its own pods are not counted as using GPUs
+};
+
+/// Ok with warnings ("Warning: ..." lines without the prefix), or the first
+/// error that must stop the apply.
+Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
+                                              const PreflightRequest& request);
+
+/// The SelfSubjectAccessReview body for one verb on one resource.
+nlohmann::json AccessReview(const std::string& verb, const std::string& group, const std::string& resource,
+                            const std::string& ns);
+
+}  // namespace llm

@@ -1,0 +1,194 @@
+// CLI11's split is inlined here too (see render_command.cpp).
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include "commands/workload_apply_command.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "commands/cluster_session.h"
+#include "commands/preflight.h"
+#include "commands/root_command.h"
+#include "commands/workload_wait.h"
+#include "output/object_printer.h"
+#include "render/manifest_printer.h"
+#include "validate/duration.h"
+
+namespace llm {
+namespace {
+
+using nlohmann::json;
+
+/// The kinds --wait follows, in the order they are looked for.
+bool IsWorkloadKind(const std::string& kind) {
+  return kind == "Deployment" || kind == "LeaderWorkerSet" || kind == "JobSet" || kind == "Job";
+}
+
+Result<std::vector<Json>> Render(const RenderOptions& options) {
+  std::unique_ptr<TemplateSource> templates =
+      options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
+  return RenderManifests(options.request, *templates, ReadLocalFile);
+}
+
+std::vector<json> ToJson(const std::vector<Json>& manifests) {
+  std::vector<json> out;
+  out.reserve(manifests.size());
+  for (const Json& manifest : manifests) out.push_back(json(manifest));
+  return out;
+}
+
+/// --dry-run=client: what render prints for -o yaml|json, without a cluster.
+Status RunClientDryRun(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams) {
+  RenderOptions render = options.render;
+  // Only -n reaches the manifests (as with render); no kubeconfig is needed.
+  if (!flags.ns.empty()) render.request.namespace_ = flags.ns;
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
+  if (options.output == "yaml" || options.output == "json") {
+    streams.out << FormatManifests(manifests, options.output == "json" ? ManifestFormat::kJson : ManifestFormat::kYaml);
+    return Ok();
+  }
+  for (const Json& manifest : manifests) {
+    streams.out << ResourceName(json(manifest)) << (options.output == "name" ? "\n" : " (dry run)\n");
+  }
+  return Ok();
+}
+
+void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, bool dry_run, IoStreams streams) {
+  if (output == "yaml" || output == "json") {
+    std::vector<json> objects;
+    for (const kube::ObjectResult& result : outcome.results) {
+      if (result.action != kube::ApplyAction::kPruned) objects.push_back(result.object);
+    }
+    auto text = FormatObjectList(objects, output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
+    if (text.ok()) streams.out << *text;
+    return;
+  }
+  for (const kube::ObjectResult& result : outcome.results) {
+    if (output == "name") {
+      if (result.action != kube::ApplyAction::kPruned) streams.out << ResourceName(result.object) << "\n";
+    } else {
+      streams.out << kube::FormatResult(result, dry_run) << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
+                           kube::ConfigFlags& global) {
+  AddWorkloadFlags(cmd, workload, options);
+  if (workload.takes_trailing_command) {
+    // The trailing command keeps its words here (no fallthrough to the root), so
+    // the connection flags a user most often puts after NAME are registered here too.
+    cmd.add_option("-n,--namespace", global.ns, "The namespace (default: the context's)");
+    cmd.add_option("--context", global.context, "The kubeconfig context to use");
+    cmd.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file");
+  }
+  cmd.add_option("--backend", options.request.backend,
+                 workload.name == "serve" ? "deployment or leaderworkerset (default: by --nodes and what the cluster serves)"
+                                          : "jobset or indexed-job (default: jobset when the cluster serves it)");
+}
+
+Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
+  LLM_RETURN_IF_ERROR(ValidateRenderOptions(options.render));
+  if (options.dry_run != "none" && options.dry_run != "client" && options.dry_run != "server") {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--dry-run must be one of 'none', 'client' or 'server', got '{}'", options.dry_run));
+  }
+  if (!options.output.empty() && options.output != "yaml" && options.output != "json" && options.output != "name") {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--output must be one of 'yaml', 'json' or 'name', got '{}'", options.output));
+  }
+  if (options.wait && options.dry_run != "none") {
+    return Error(ErrorKind::kUsage, "--wait cannot be used with --dry-run: nothing would be created to wait for");
+  }
+  LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
+  return Ok();
+}
+
+Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
+                        Terminal& progress, std::optional<int>& error_exit_code) {
+  LLM_RETURN_IF_ERROR(ValidateWorkloadApplyOptions(options));
+  if (options.dry_run == "client") return RunClientDryRun(options, flags, streams);
+  const bool dry_run = options.dry_run == "server";
+
+  LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
+  RenderOptions render = options.render;
+  if (session->namespace_explicit()) render.request.namespace_ = session->ns();
+  LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
+  std::vector<json> objects = ToJson(manifests);
+  const std::string& name = render.request.name;
+
+  if (!options.skip_preflight) {
+    LLM_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
+                         RunPreflight(session->client(), session->mapper(), {objects, session->ns(), name}));
+    for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
+  }
+
+  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
+                       session->applier().Apply(objects, {name, session->ns()},
+                                                WorkloadApplierOptions(session->ns(), dry_run)));
+  PrintOutcome(outcome, options.output, dry_run, streams);
+  if (!outcome.errors.empty()) {
+    return outcome.errors.front().WithContext(
+        fmt::format("{} of {} objects failed to apply; nothing was pruned", outcome.errors.size(), objects.size()));
+  }
+  if (!options.wait) return Ok();
+
+  WorkloadWaitRequest wait;
+  for (const kube::ObjectResult& result : outcome.results) {
+    if (result.action != kube::ApplyAction::kPruned && IsWorkloadKind(result.kind)) {
+      wait.workload = result.ref;
+      break;
+    }
+  }
+  if (wait.workload.name.empty()) return Error(ErrorKind::kInternal, "--wait: the rendered objects hold no workload to follow");
+  wait.instance = name;
+  wait.train = render.request.workload == "train";
+  LLM_ASSIGN_OR_RETURN(wait.timeout, ParseDuration(options.timeout, "--timeout"));
+  WaitFailure failure = WaitFailure::kNone;
+  Status waited = WaitForWorkload(session->client(), session->waiter(), wait, progress, failure);
+  if (failure == WaitFailure::kFailed) error_exit_code = kExitWorkloadFailed;
+  if (failure == WaitFailure::kTimedOut) error_exit_code = kExitTimedOut;
+  return waited;
+}
+
+namespace {
+
+void SetupApplyCommand(CLI::App& root, CommandContext& ctx, std::string_view workload_name, const char* summary) {
+  const WorkloadSpec* workload = FindWorkload(workload_name);
+  auto options = std::make_shared<WorkloadApplyOptions>();
+  CLI::App* cmd = root.add_subcommand(std::string(workload_name), summary);
+  AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global.kube);
+  cmd->add_option("-o,--output", options->output, "Print the applied objects: yaml, json or name");
+  cmd->add_option("--dry-run", options->dry_run,
+                  "none (default), client (print what would be applied, no cluster) or server (server-side dry run)");
+  cmd->add_flag("--skip-preflight", options->skip_preflight, "Apply without the GPU fit, reference and access checks");
+  cmd->add_flag("--wait", options->wait, "Follow the workload until it is ready (train: every pod running)");
+  cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
+  cmd->callback([options, cmd, &ctx] {
+    Status flags = FinishWorkloadFlags(*cmd, options->render);
+    if (!flags.ok()) return ctx.Finish(flags);
+    const char* term = std::getenv("TERM");
+    const bool to_err = !options->output.empty();
+    StreamTerminal progress(to_err ? ctx.streams.err : ctx.streams.out,
+                            IsTerminalFd(to_err ? STDERR_FILENO : STDOUT_FILENO, term ? term : ""));
+    ctx.Finish(RunWorkloadApply(*options, ctx.global.kube, ctx.streams, progress, ctx.error_exit_code));
+  });
+}
+
+}  // namespace
+
+void SetupServeCommand(CLI::App& root, CommandContext& ctx) {
+  SetupApplyCommand(root, ctx, "serve", "Serve a model: render, check, apply and (with --wait) follow it");
+}
+
+void SetupTrainCommand(CLI::App& root, CommandContext& ctx) {
+  SetupApplyCommand(root, ctx, "train", "Train: render, check, apply and (with --wait) follow the job");
+}
+
+}  // namespace llm

@@ -1,0 +1,41 @@
+// `kubectl llm serve|train NAME [flags]`: render (the same flags and pipeline
+// as `render`, with the backend chosen by what the cluster serves), preflight,
+// apply as an ApplySet named NAME in the target namespace, print one line per
+// object as kubectl apply does, and with --wait follow it until it is ready.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "commands/command.h"
+#include "commands/render_command.h"
+#include "kube/config_flags.h"
+#include "output/terminal.h"
+
+namespace llm {
+
+struct WorkloadApplyOptions {
+  RenderOptions render;     ///< NAME, value flags, -f, --set, --patch, --templates, --backend
+  std::string output;       ///< -o: "" (one line per object), yaml, json, name
+  std::string dry_run = "none";  ///< none, client, server
+  bool skip_preflight = false;
+  bool wait = false;
+  std::string timeout = "10m";
+};
+
+Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options);
+
+/// Runs serve/train. `error_exit_code` is set for --wait's failures
+/// (kExitWorkloadFailed, kExitTimedOut). `progress` receives --wait's display.
+Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
+                        Terminal& progress, std::optional<int>& error_exit_code);
+
+void SetupServeCommand(CLI::App& root, CommandContext& ctx);
+void SetupTrainCommand(CLI::App& root, CommandContext& ctx);
+
+/// Registers the flags serve and train share with `diff serve|train` (render's
+/// flags plus --backend, and for train -n/--context/--kubeconfig into `global`) on `cmd`.
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
+                           kube::ConfigFlags& global);
+
+}  // namespace llm

@@ -1,0 +1,169 @@
+// serve, train, delete and diff as a user runs them, against the real control
+// plane (kwok runs Deployment and Job pods; nothing reconciles LeaderWorkerSet
+// or JobSet, so for those only the applied objects are checked).
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/kube_client.h"
+#include "integration/test_cluster.h"
+
+namespace llm::testing {
+namespace {
+
+using nlohmann::json;
+
+CommandOutput Llm(const std::string& user, std::vector<std::string> args) {
+  return TestCluster::Get().Plugin(user, args);
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// Every object of the instance the tool may create, by label, as "kind/name"
+/// lines; pods once the garbage collector has removed them (deletion propagates
+/// in the background, as kubectl delete's default).
+std::string Leftovers(const std::string& ns, const std::string& instance) {
+  const std::string selector = "app.kubernetes.io/instance=" + instance;
+  CommandOutput pods = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns, "wait", "--for=delete", "pods", "-l", selector, "--timeout=60s"});
+  CHECK_MESSAGE((pods.exit_code == 0 || Contains(pods.err, "no matching resources found")), pods.err);
+  CommandOutput out = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns, "get",
+                "deployments,services,jobs,pods,horizontalpodautoscalers,leaderworkersets,jobsets,configmaps,secrets",
+                "-l", selector, "-o", "name"});
+  REQUIRE(out.exit_code == 0);
+  return out.out;
+}
+
+TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped option pruned, diff, delete") {
+  ScopedNamespace ns("apply-serve-one");
+  const std::vector<std::string> base = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+
+  CommandOutput first = Llm("admin", with({"--wait", "--timeout", "2m"}));
+  CHECK_MESSAGE(first.exit_code == 0, first.err);
+  CHECK(Contains(first.out, "service/chat created\n"));
+  CHECK(Contains(first.out, "deployment.apps/chat created\n"));
+  CHECK(Contains(first.out, "deployment \"chat\" successfully rolled out"));
+
+  CommandOutput again = Llm("admin", base);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "service/chat unchanged\ndeployment.apps/chat unchanged\n");
+
+  CommandOutput scaled = Llm("admin", with({"--autoscale", "1:3"}));
+  CHECK_MESSAGE(scaled.exit_code == 0, scaled.err);
+  CHECK(Contains(scaled.out, "horizontalpodautoscaler.autoscaling/chat created\n"));
+
+  CommandOutput diff_same = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
+  CHECK_MESSAGE(diff_same.exit_code == 1, diff_same.err);  // the HPA would be pruned
+  CHECK(Contains(diff_same.out, "--- LIVE/autoscaling.v2.HorizontalPodAutoscaler." + ns.name() + ".chat\n"));
+
+  CommandOutput pruned = Llm("admin", base);
+  CHECK_MESSAGE(pruned.exit_code == 0, pruned.err);
+  CHECK(Contains(pruned.out, "horizontalpodautoscaler.autoscaling/chat pruned\n"));
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "hpa", "chat"}).exit_code != 0);
+
+  CommandOutput no_diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
+  CHECK_MESSAGE(no_diff.exit_code == 0, no_diff.err);
+  CHECK(no_diff.out.empty());
+  CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2",
+                                     "--replicas", "2"});
+  CHECK(diff.exit_code == 1);
+  CHECK(Contains(diff.out, "-  replicas: 1\n"));
+  CHECK(Contains(diff.out, "+  replicas: 2\n"));
+  CommandOutput diff_error = Llm("admin", {"diff", "serve", "chat", "-n", ns.name()});
+  CHECK(diff_error.exit_code == 2);
+
+  CommandOutput removed = Llm("admin", {"delete", "chat", "-n", ns.name(), "--wait", "--timeout", "1m"});
+  CHECK_MESSAGE(removed.exit_code == 0, removed.err);
+  CHECK(Contains(removed.out, "deployment.apps \"chat\" deleted\n"));
+  CHECK(Leftovers(ns.name(), "chat").empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "chat"}).exit_code != 0);
+
+  CommandOutput gone = Llm("admin", {"delete", "chat", "-n", ns.name()});
+  CHECK(gone.exit_code == 1);
+  CHECK(gone.err == "error: no workload \"chat\" in namespace \"" + ns.name() + "\"\n");
+}
+
+TEST_CASE("serve several nodes applies a LeaderWorkerSet (no LWS controller runs: objects only)") {
+  ScopedNamespace ns("apply-serve-lws");
+  CommandOutput out = Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2"});
+  CHECK_MESSAGE(out.exit_code == 0, out.err);
+  CHECK(Contains(out.out, "leaderworkerset.leaderworkerset.x-k8s.io/big created\n"));
+  CommandOutput lws = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "leaderworkersets", "big", "-o", "json"});
+  REQUIRE(lws.exit_code == 0);
+  CHECK(json::parse(lws.out)["spec"]["leaderWorkerTemplate"]["size"] == 2);
+  CHECK(Llm("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
+  CHECK(Leftovers(ns.name(), "big").empty());
+}
+
+TEST_CASE("train: indexed-job runs until its pods run (or complete), jobset is applied (no JobSet controller: objects only)") {
+  ScopedNamespace ns("apply-train");
+  CommandOutput job = Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
+                                    "--nodes", "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python",
+                                    "train.py"});
+  CHECK_MESSAGE(job.exit_code == 0, job.err);
+  CHECK(Contains(job.out, "job.batch/t created\n"));
+  // kwok runs the pods and, having no process to run, ends them at once: the
+  // wait may see "all pods running" or the Job already Complete.
+  CHECK((Contains(job.out, "job \"t\": all 2 pods running") || Contains(job.out, "complete")));
+  CommandOutput pods = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=t", "-o",
+                "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"});
+  CHECK((pods.out == "Running\nRunning\n" || pods.out == "Succeeded\nSucceeded\n"));
+
+  CommandOutput jobset = Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1",
+                                       "--nodes", "2", "--gpus-per-node", "1", "--", "python", "train.py"});
+  CHECK_MESSAGE(jobset.exit_code == 0, jobset.err);
+  CHECK(Contains(jobset.out, "jobset.jobset.x-k8s.io/js created\n"));
+  CHECK(Llm("admin", {"delete", "t", "-n", ns.name(), "--wait"}).exit_code == 0);
+  CHECK(Llm("admin", {"delete", "js", "-n", ns.name()}).exit_code == 0);
+  CHECK(Leftovers(ns.name(), "t").empty());
+  CHECK(Leftovers(ns.name(), "js").empty());
+}
+
+TEST_CASE("preflight refuses a request no node can hold, and nothing is written") {
+  ScopedNamespace ns("apply-too-big");
+  CommandOutput out = Llm("admin", {"serve", "huge", "-n", ns.name(), "--model", "org/m", "--gpus", "16"});
+  CHECK(out.exit_code == 1);
+  CHECK(out.out.empty());
+  CHECK(out.err ==
+        "error: preflight: each pod needs 16 nvidia.com/gpu; the largest matching node has 8; nothing was applied "
+        "(--skip-preflight applies anyway)\n");
+  CHECK(Leftovers(ns.name(), "huge").empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "huge"}).exit_code != 0);
+}
+
+TEST_CASE("the dev user serves in team-a (no node list: fit check skipped) and is refused elsewhere before any write") {
+  CommandOutput ok = Llm("dev", {"serve", "dev-chat", "--model", "org/m", "--gpus", "1"});
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(Contains(ok.err, "Warning: you may not list nodes, so the GPU fit check was skipped\n"));
+  CHECK(Contains(ok.out, "deployment.apps/dev-chat created\n"));
+  CHECK(Llm("dev", {"delete", "dev-chat"}).exit_code == 0);
+  CHECK(Leftovers("team-a", "dev-chat").empty());
+
+  CommandOutput refused = Llm("dev", {"serve", "dev-chat", "-n", "default", "--model", "org/m", "--gpus", "1"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK(Contains(refused.err, "error: preflight: you may not create "));
+  CHECK(Contains(refused.err, "in the namespace \"default\""));
+  CHECK(Contains(refused.err, "; nothing was applied"));
+  CHECK(Leftovers("default", "dev-chat").empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", "default", "get", "secret", "dev-chat"}).exit_code != 0);
+}
+
+TEST_CASE("--wait on an unschedulable request times out (exit 5) with the scheduler's reason") {
+  ScopedNamespace ns("apply-stuck");
+  CommandOutput out = Llm("admin", {"serve", "stuck", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                    "--node-selector", "pool=none", "--skip-preflight", "--wait", "--timeout", "15s"});
+  CHECK(out.exit_code == 5);
+  CHECK(Contains(out.err, "error: timed out after 15s waiting for deployments.apps/stuck: "));
+  CHECK(Contains(out.err, "nodes are available"));
+  CHECK(Llm("admin", {"delete", "stuck", "-n", ns.name()}).exit_code == 0);
+}
+
+}  // namespace
+}  // namespace llm::testing
