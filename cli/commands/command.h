@@ -3,6 +3,7 @@
 // the command with injected streams and reports a Status through the context.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -22,6 +23,9 @@ struct CommandContext {
   Status status;
   /// Exit code on success; commands such as `diff` use 1 for "differences found".
   int exit_code = 0;
+  /// Exit code when `status` is an error other than a usage error; unset means
+  /// 1. validate-nodes uses 3 for "could not run" so scripts tell it from "bad nodes".
+  std::optional<int> error_exit_code;
 
   void Finish(Status s) { status = std::move(s); }
 };

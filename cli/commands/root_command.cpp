@@ -37,7 +37,7 @@ std::string FormatError(const Error& error) {
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   GlobalOptions global;
-  CommandContext ctx{streams, global, Ok(), kExitOk};
+  CommandContext ctx{streams, global, Ok(), kExitOk, std::nullopt};
 
   CLI::App app(kRootDescription, "kubectl llm");
   app.require_subcommand(0, 1);
@@ -73,6 +73,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   }
   if (!ctx.status.ok()) {
     streams.err << FormatError(ctx.status.error()) << "\n";
+    if (ctx.error_exit_code && ctx.status.error().kind() != ErrorKind::kUsage) return *ctx.error_exit_code;
     return ExitCodeFor(ctx.status.error());
   }
   return ctx.exit_code;
