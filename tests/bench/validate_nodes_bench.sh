@@ -13,7 +13,8 @@
 # time, API requests per node (the -v=6 request lines), the plugin's peak RSS
 # (/usr/bin/time -v), and the kubectl script's time per node over
 # BASELINE_NODES (default 20) nodes, extrapolated to NODES for the ratio.
-# Environment: BUILD (default build/), MAX_PARALLEL (default 100).
+# Environment: BUILD (default build/), KUBECTL_LLM and FAKE_GPU_KUBELET (default:
+# in BUILD), MAX_PARALLEL (default 100).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,8 +26,8 @@ max_parallel="${MAX_PARALLEL:-100}"
 state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
 kubeconfig="$state/admin.kubeconfig"
 kubectl="$state/bin/kubectl"
-plugin="$build/cli/kubectl-llm"
-fake="$build/tests/fake_gpu_kubelet"
+plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
+fake="${FAKE_GPU_KUBELET:-$build/tests/fake_gpu_kubelet}"
 k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
 work="$(mktemp -d)"
 fake_pid=""
