@@ -24,7 +24,8 @@ struct CommandContext {
   /// Exit code on success; commands such as `diff` use 1 for "differences found".
   int exit_code = 0;
   /// Exit code when `status` is an error other than a usage error (default 1):
-  /// `diff` uses 2, `serve --wait` 4 (workload failed) and 5 (timed out).
+  /// `diff` uses 2, `serve --wait` 4 (workload failed) and 5 (timed out),
+  /// validate-nodes 3 ("could not run", so scripts tell it from "bad nodes").
   std::optional<int> error_exit_code;
 
   void Finish(Status s) { status = std::move(s); }

@@ -10,6 +10,7 @@
 #include "commands/render_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
+#include "commands/validate_nodes_command.h"
 #include "commands/version_command.h"
 #include "commands/workload_apply_command.h"
 
@@ -28,6 +29,7 @@ std::span<const CommandSpec> AllCommands() {
       {"logs", "Print the logs of every pod of a workload, prefixed by rank or role", &SetupLogsCommand},
       {"nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state", &SetupNodesCommand},
       {"doctor", "Check the cluster and your permissions (exit 1 on a failure)", &SetupDoctorCommand},
+      {"validate-nodes", "Run the GPU self-test on nodes and record the verdicts", &SetupValidateNodesCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
       {"completion", "Print a shell completion script", &SetupCompletionCommand},
   };

@@ -46,6 +46,8 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
   options.log = &streams.err;
   options.warnings = &streams.err;
   options.request_timeout = config.request_timeout;
+  options.qps = environment.qps;
+  options.burst = environment.burst;
   return std::shared_ptr<RestClient>(
       std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock, std::move(options)));
 }

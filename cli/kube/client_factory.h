@@ -9,6 +9,7 @@
 #include "kube/client_config.h"
 #include "kube/config_flags.h"
 #include "kube/process_runner.h"
+#include "kube/rate_limiter.h"
 #include "kube/rest_client.h"
 #include "kube/transport.h"
 #include "util/clock.h"
@@ -27,6 +28,9 @@ struct ClientEnvironment {
   bool stdin_is_terminal = StdinIsTerminal();
   /// Replaces the libcurl transport when set (unit tests).
   std::shared_ptr<Transport> transport;
+  /// Client-side rate limit (rate_limiter.h); bulk commands such as validate-nodes raise it.
+  double qps = kDefaultQps;
+  int burst = kDefaultBurst;
 };
 
 struct Connection {

@@ -213,6 +213,7 @@ Status Watcher::Run(const WatchHandler& handler) {
     return std::nullopt;
   };
   while (true) {
+    if (options_.stop_requested && options_.stop_requested()) return Ok();
     if ((lists_ > 0 || failures > 0) && Expired()) return timed_out();
     if (need_list) {
       auto listed = ListAndReport(handler);

@@ -51,6 +51,10 @@ struct WatchOptions {
   /// Consecutive failed requests (no event in between) before giving up.
   int max_failures = 5;
   std::chrono::milliseconds initial_backoff{200};
+  /// Asked before each list or watch request; true ends Run() with Ok. A watch
+  /// with no events never calls the handler, so this is how a caller ends it:
+  /// within max_watch_duration, when the current request ends.
+  std::function<bool()> stop_requested;
 };
 
 /// Returns true to keep watching, false to stop; an Error stops Run() with it.

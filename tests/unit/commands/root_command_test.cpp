@@ -52,5 +52,18 @@ TEST_CASE("a bad --request-timeout names the flag") {
   CHECK(r.err.find("--request-timeout 'soon'") != std::string::npos);
 }
 
+TEST_CASE("a command may choose the exit code of its errors; usage errors stay 2") {
+  // validate-nodes: 3 when it could not run (here: no kubeconfig to connect with).
+  Captured cannot_run = Run({"validate-nodes", "--kubeconfig=/nonexistent/kubeconfig"});
+  CHECK(cannot_run.code == 3);
+  CHECK(cannot_run.err.starts_with("error: "));
+  Captured usage = Run({"validate-nodes", "--max-parallel", "0", "--kubeconfig=/nonexistent/kubeconfig"});
+  CHECK(usage.code == 2);
+  CHECK(usage.err == "error: --max-parallel must be at least 1, got 0\n");
+  // Other commands keep exit 1 for their errors.
+  Captured other = Run({"version", "--kubeconfig=/nonexistent/kubeconfig"});
+  CHECK(other.code == 1);
+}
+
 }  // namespace
 }  // namespace llm

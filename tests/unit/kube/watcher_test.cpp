@@ -250,5 +250,34 @@ TEST_CASE("a handler error ends the run and is not retried") {
   CHECK(client.stream_requests().size() == 1);
 }
 
+TEST_CASE("stop_requested ends a watch that has no events to deliver, when its request ends") {
+  FakeRestClient client;
+  FakeClock clock;
+  // A quiet watch: the server ends it after its timeoutSeconds with nothing to say.
+  for (int i = 0; i < 3; ++i) {
+    client.QueueStream([&clock](const HttpRequest&, const ChunkSink&) -> Result<HttpResponse> {
+      clock.Advance(std::chrono::seconds(2));
+      return HttpResponse{200, {}, ""};
+    });
+  }
+  WatchOptions options;
+  options.max_watch_duration = std::chrono::seconds(2);
+  bool stop = false;
+  int asked = 0;
+  options.stop_requested = [&] {
+    ++asked;
+    return stop;
+  };
+  Recorder recorder;
+  recorder.stop_when = [&](const WatchEvent& event) {
+    stop = event.type == WatchEventType::kSynced;  // the caller decides to stop; no event will tell the watcher
+    return false;
+  };
+  Watcher watcher(client, clock, kPods, options);
+  CHECK(watcher.Run(recorder.Handler()).ok());
+  CHECK(client.stream_requests().size() == 1);
+  CHECK(asked == 2);
+}
+
 }  // namespace
 }  // namespace llm::kube

@@ -1,0 +1,107 @@
+#include "commands/validate_nodes_command.h"
+
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_rest_client.h"
+
+namespace llm {
+namespace {
+
+using nlohmann::json;
+
+json GpuNode(const std::string& name, bool cordoned = false) {
+  json node = {{"apiVersion", "v1"},
+               {"kind", "Node"},
+               {"metadata", {{"name", name}, {"labels", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}}}},
+               {"spec", json::object()},
+               {"status",
+                {{"allocatable", {{"nvidia.com/gpu", "8"}}},
+                 {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+  if (cordoned) node["spec"]["unschedulable"] = true;
+  return node;
+}
+
+struct Fixture {
+  std::shared_ptr<testing::FakeRestClient> client = std::make_shared<testing::FakeRestClient>();
+  testing::FakeClock clock;
+  std::istringstream in;
+  std::ostringstream out, err;
+
+  Fixture() {
+    for (const char* name : {"gpu-a", "gpu-b"}) client->Put({"", "v1", "nodes", "", name, ""}, GpuNode(name));
+    client->Put({"", "v1", "nodes", "", "gpu-c", ""}, GpuNode("gpu-c", /*cordoned=*/true));
+  }
+  Result<int> Run(ValidateNodesOptions options) {
+    ValidateNodesEnv env{client, &clock, "kubectl-llm-gpu-check", "abcde"};
+    return RunValidateNodes(options, env, IoStreams{in, out, err});
+  }
+};
+
+TEST_CASE("validate-nodes --dry-run=client prints a pinned pod per tested node and sends no write") {
+  Fixture f;
+  ValidateNodesOptions options;
+  options.dry_run = "client";
+  options.output = "json";
+  auto code = f.Run(options);
+  REQUIRE(code.ok());
+  CHECK(*code == 0);
+  json list = json::parse(f.out.str());
+  REQUIRE(list["items"].size() == 2);
+  const json& pod = list["items"][0];
+  CHECK(pod["metadata"]["name"] == "gpu-check-abcde-gpu-a");
+  CHECK(pod["metadata"]["namespace"] == "kubectl-llm-gpu-check");
+  CHECK(pod["metadata"]["labels"]["kubectl-llm.dev/gpu-check-run"] == "abcde");
+  CHECK(pod["spec"]["nodeName"] == "gpu-a");
+  CHECK(pod["spec"]["automountServiceAccountToken"] == false);
+  CHECK(pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == 8);
+  CHECK(pod["spec"]["tolerations"].dump().find(R"("key":"kubectl-llm.dev/gpu-check")") != std::string::npos);
+  CHECK(list["items"][1]["spec"]["nodeName"] == "gpu-b");
+  for (const std::string& call : f.client->calls()) CHECK(call.starts_with("LIST"));
+}
+
+TEST_CASE("validate-nodes --dry-run=client -o table lists pods and skipped nodes with their reason") {
+  Fixture f;
+  ValidateNodesOptions options;
+  options.dry_run = "client";
+  auto code = f.Run(options);
+  REQUIRE(code.ok());
+  CHECK(f.out.str() ==
+        "pod/gpu-check-abcde-gpu-a created on node gpu-a (dry run)\n"
+        "pod/gpu-check-abcde-gpu-b created on node gpu-b (dry run)\n"
+        "node/gpu-c skipped: cordoned (spec.unschedulable)\n");
+}
+
+TEST_CASE("validate-nodes --dry-run=server sends each pod with dryRun and stores nothing") {
+  Fixture f;
+  ValidateNodesOptions options;
+  options.nodes = {"gpu-b"};
+  options.dry_run = "server";
+  auto code = f.Run(options);
+  REQUIRE(code.ok());
+  CHECK(f.out.str() == "pod/gpu-check-abcde-gpu-b created on node gpu-b (server dry run)\n");
+  CHECK(f.client->calls().back() == "CREATE pods kubectl-llm-gpu-check/gpu-check-abcde-gpu-b");
+  CHECK_FALSE(f.client->Get({"", "v1", "pods", "kubectl-llm-gpu-check", "gpu-check-abcde-gpu-b", ""}).ok());
+}
+
+TEST_CASE("validate-nodes: bad flags fail before any request, a missing node after the list") {
+  Fixture f;
+  ValidateNodesOptions options;
+  options.max_parallel = 0;
+  auto usage = f.Run(options);
+  REQUIRE_FALSE(usage.ok());
+  CHECK(usage.error().kind() == ErrorKind::kUsage);
+  CHECK(f.client->calls().empty());
+
+  options.max_parallel = 4;
+  options.nodes = {"gpu-z"};
+  auto missing = f.Run(options);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message() == "nodes \"gpu-z\" not found");
+}
+
+}  // namespace
+}  // namespace llm
