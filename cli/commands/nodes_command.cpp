@@ -39,7 +39,7 @@ nlohmann::json ReducePod(const nlohmann::json& pod) {
 
 }  // namespace
 
-Result<OutputFormat> ValidateNodesOptions(const NodesOptions& options) {
+Result<OutputFormat> ValidateNodesCommandOptions(const NodesOptions& options) {
   return ParseOutputFormat(options.output,
                            {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson, OutputFormat::kYaml});
 }
@@ -66,7 +66,7 @@ Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<s
 
 Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chrono::system_clock::time_point now,
                 IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateNodesOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateNodesCommandOptions(options));
   kube::ResourceRef ref{"", "v1", "nodes", "", "", ""};
   kube::ListOptions list_options;
   list_options.label_selector = options.selector;

@@ -81,7 +81,7 @@ TEST_CASE("nodes table, and a cluster without GPU nodes") {
   REQUIRE(RunNodes({}, f.client, std::chrono::system_clock::now(), IoStreams{f.in, out2, f.err}).ok());
   CHECK(out2.str().empty());
   CHECK(f.err.str().starts_with("No GPU nodes found"));
-  CHECK(ValidateNodesOptions({.output = "name"}).error().kind() == ErrorKind::kUsage);
+  CHECK(ValidateNodesCommandOptions({.output = "name"}).error().kind() == ErrorKind::kUsage);
 }
 
 }  // namespace
