@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 binary=${1:?usage: package.sh BINARY OUT_DIR [URI_BASE]}
 out=${2:?usage: package.sh BINARY OUT_DIR [URI_BASE]}
-version=$("$binary" version -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p')
+version=$("$binary" version --client -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p')
 [[ -n $version ]] || { echo "package.sh: could not read the version of $binary" >&2; exit 1; }
 base=${3:-https://github.com/kubectl-llm/kubectl-llm/releases/download/$version}
 name="kubectl-llm_${version}_linux_amd64.tar.gz"

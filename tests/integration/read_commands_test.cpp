@@ -221,7 +221,7 @@ TEST_CASE("read-cmds: nodes shows the fake GPU nodes, and GPUs used once a GPU p
   CHECK(table.out.find("cpu-node-0") == std::string::npos);
 }
 
-TEST_CASE("read-cmds: doctor as admin passes; as dev it reports permissions") {
+TEST_CASE("read-cmds: doctor as admin passes, as dev it reports permissions") {
   CommandOutput admin = TestCluster::Get().Plugin("admin", {"doctor"});
   CHECK_MESSAGE(admin.exit_code == 0, admin.out);
   CHECK(admin.out.find("[ok]   API server https://127.0.0.1:") == 0);

@@ -186,7 +186,7 @@ TEST_CASE("validate-nodes: --keep leaves the pods and the namespace") {
   kubelet.Stop();
 }
 
-TEST_CASE("validate-nodes: --dry-run prints the pods; server dry run creates nothing") {
+TEST_CASE("validate-nodes: --dry-run prints the pods, server dry run creates nothing") {
   ValidationNodes nodes;
   CommandOutput client = TestCluster::Get().Plugin(
       "admin", {"validate-nodes", NodeName(0), "--dry-run=client", "-o", "json"});

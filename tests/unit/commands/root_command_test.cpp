@@ -52,7 +52,7 @@ TEST_CASE("a bad --request-timeout names the flag") {
   CHECK(r.err.find("--request-timeout 'soon'") != std::string::npos);
 }
 
-TEST_CASE("a command may choose the exit code of its errors; usage errors stay 2") {
+TEST_CASE("a command may choose the exit code of its errors, usage errors stay 2") {
   // validate-nodes: 3 when it could not run (here: no kubeconfig to connect with).
   Captured cannot_run = Run({"validate-nodes", "--kubeconfig=/nonexistent/kubeconfig"});
   CHECK(cannot_run.code == 3);

@@ -130,7 +130,7 @@ TEST_CASE("status -A lists every namespace with a NAMESPACE column, sorted") {
         std::find(f.client.calls().begin(), f.client.calls().end(), "LIST deployments.apps"));
 }
 
-TEST_CASE("status NAME that does not exist is NotFound; an empty namespace says so on stderr") {
+TEST_CASE("status NAME that does not exist is NotFound, an empty namespace says so on stderr") {
   Fixture f;
   Status missing = f.Run({.name = "ghost"});
   REQUIRE_FALSE(missing.ok());

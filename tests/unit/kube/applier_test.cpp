@@ -95,7 +95,7 @@ TEST_CASE("re-applying reports unchanged and configured by resourceVersion") {
   CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured"});
 }
 
-TEST_CASE("an object dropped from the set is pruned; nothing else is") {
+TEST_CASE("an object dropped from the set is pruned, nothing else is") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
   // Neighbours: an unlabelled service and a member of another set, same namespace.
@@ -136,7 +136,7 @@ TEST_CASE("a parent managed by another tool is refused before anything is applie
   CHECK(f.client.calls() == std::vector<std::string>{"GET secrets ml/chat"});
 }
 
-TEST_CASE("a failed member stops pruning; the parent keeps the superset") {
+TEST_CASE("a failed member stops pruning, the parent keeps the superset") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
   f.client.FailNext("APPLY", FakeRestClient::ErrorFromStatus(422, "Invalid", "spec.replicas: Invalid value"), "chat-config");

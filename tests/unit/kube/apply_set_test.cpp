@@ -88,7 +88,7 @@ TEST_CASE("the parent secret carries the id label and the annotations") {
   CHECK(ApplySetTooling("0.1.0") == "kubectl-llm/v0.1.0");
 }
 
-TEST_CASE("members get the part-of label; a member of another set is refused") {
+TEST_CASE("members get the part-of label, a member of another set is refused") {
   json object = {{"kind", "Service"}, {"metadata", {{"name", "svc"}}}};
   REQUIRE(LabelMember(object, "applyset-a-v1").ok());
   CHECK(object["metadata"]["labels"][kApplySetPartOfLabel] == "applyset-a-v1");

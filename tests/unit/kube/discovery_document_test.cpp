@@ -59,7 +59,7 @@ TEST_CASE("aggregated discovery: resources, scope, kinds and subresources") {
   CHECK(deployments->singular == "deployment");
 }
 
-TEST_CASE("aggregated discovery: version order is preference order; stale versions are unavailable") {
+TEST_CASE("aggregated discovery: version order is preference order, stale versions are unavailable") {
   DiscoveryData data = Aggregated();
   // An aggregated API whose backend is down, as the server reports it.
   REQUIRE(AddAggregatedDocument(json::parse(R"({"items":[{"metadata":{"name":"metrics.k8s.io"},

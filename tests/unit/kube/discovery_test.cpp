@@ -65,7 +65,7 @@ TEST_CASE("a stale aggregated group-version is not fetched the legacy way") {
   CHECK(CountRequests(client) == 2);
 }
 
-TEST_CASE("a server answering plain JSON gets the legacy walk; an unavailable group is not fatal") {
+TEST_CASE("a server answering plain JSON gets the legacy walk, an unavailable group is not fatal") {
   FakeRestClient client;
   testing::ServeLegacyDiscovery(client);
   client.routes.OnHandler("GET", "/apis/keda.sh/v1alpha1", [](const HttpRequest&) -> Result<HttpResponse> {

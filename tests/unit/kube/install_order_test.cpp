@@ -17,7 +17,7 @@ std::vector<std::string> Names(const std::vector<json>& objects) {
   return names;
 }
 
-TEST_CASE("objects are sorted in Helm's install order; custom resources last by kind, input order kept") {
+TEST_CASE("objects are sorted in Helm's install order, custom resources last by kind, input order kept") {
   std::vector<json> objects = {
       Object("LeaderWorkerSet", "serve"), Object("Deployment", "a"),  Object("Service", "svc"),
       Object("ScaledObject", "scale"),    Object("CustomResourceDefinition", "lws"), Object("Namespace", "ns"),

@@ -12,7 +12,7 @@ json WithConditions(int64_t generation, json conditions, std::optional<int64_t> 
   return object;
 }
 
-TEST_CASE("condition: type and status compared case-insensitively; stale generations ignored") {
+TEST_CASE("condition: type and status compared case-insensitively, stale generations ignored") {
   struct Row {
     const char* name;
     json object;

@@ -39,7 +39,7 @@ TEST_CASE("an object already in the wanted state needs no watch") {
   CHECK(client.calls() == std::vector<std::string>{"LIST deployments.apps ml"});
 }
 
-TEST_CASE("the watch delivers the state that satisfies the predicate; progress is reported once per message") {
+TEST_CASE("the watch delivers the state that satisfies the predicate, progress is reported once per message") {
   FakeRestClient client;
   FakeClock clock;
   client.Put(kChat, Deployment(0));
@@ -75,7 +75,7 @@ TEST_CASE("waiting for deletion") {
   }
 }
 
-TEST_CASE("timeouts give kubectl's message; zero means check once") {
+TEST_CASE("timeouts give kubectl's message, zero means check once") {
   FakeRestClient client;
   FakeClock clock;
   client.Put(kChat, Deployment(0));

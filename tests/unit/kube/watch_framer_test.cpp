@@ -70,7 +70,7 @@ TEST_CASE("watch framing: every document parses as JSON with its UTF-8 intact") 
   CHECK(parsed["object"]["metadata"]["annotations"]["note"] == "say \"}\" — 模型 🚀");
 }
 
-TEST_CASE("watch framing: a cut stream leaves a partial document; garbage is an error") {
+TEST_CASE("watch framing: a cut stream leaves a partial document, garbage is an error") {
   WatchFramer framer;
   int count = 0;
   auto sink = [&](std::string_view) -> Status {

@@ -179,7 +179,7 @@ TEST_CASE("an HTTP 410 on the watch request relists too") {
   CHECK(recorder.seen == std::vector<std::string>{"ADDED a*", "SYNCED*", "SYNCED*", "DELETED a"});
 }
 
-TEST_CASE("transient failures are retried with backoff from the same resourceVersion; permanent ones end the run") {
+TEST_CASE("transient failures are retried with backoff from the same resourceVersion, permanent ones end the run") {
   FakeRestClient client;
   FakeClock clock;
   client.QueueStreamError(Error(ErrorKind::kConnection, "connection reset"));

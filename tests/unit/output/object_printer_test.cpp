@@ -38,7 +38,7 @@ TEST_CASE("ordered_json keeps insertion order") {
   CHECK(ToYaml(doc) == "kind: WorkloadStatusList\napiVersion: kubectl-llm.dev/v1alpha1\nitems: []\n");
 }
 
-TEST_CASE("strings that would read back as another type are quoted; they round-trip") {
+TEST_CASE("strings that would read back as another type are quoted, they round-trip") {
   const char* tricky[] = {"true", "no", "Yes", "off", "null", "~", "", "8000", "1.0", "1e3", "0x1F", "0o17", ".inf",
                           "1:20", "2026-11-28", "=", "<<", "multi\nline", "- a", "key: value", "#comment", " padded "};
   for (const char* s : tricky) {

@@ -70,7 +70,7 @@ TEST_CASE("the TTY printer redraws its block in place") {
   CHECK(terminal.written == "\x1b[1A\r\x1b[2Kpod chat-0 (leader): Succeeded\n");
 }
 
-TEST_CASE("the TTY printer cuts lines to the terminal width; the line printer never does") {
+TEST_CASE("the TTY printer cuts lines to the terminal width, the line printer never does") {
   FakeTerminal narrow(true, 20);
   NewProgressPrinter(narrow)->Update({Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1")});
   CHECK(narrow.written == "\r\x1b[2Kpod chat-0 (leader)\n");  // 19 characters

@@ -20,7 +20,7 @@ TEST_CASE("kubectl's tabwriter layout: minwidth 6, padding 3, last column unpadd
         "chat-small   n     16\n");
 }
 
-TEST_CASE("-o wide adds the wide-only columns; --no-headers drops the header") {
+TEST_CASE("-o wide adds the wide-only columns, --no-headers drops the header") {
   CHECK(Example().Render(true) ==
         "NAME         OK    GPUS   NODE\n"
         "a            y     8      gpu-node-1\n"

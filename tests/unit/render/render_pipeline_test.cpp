@@ -93,7 +93,7 @@ TEST_CASE("a patch that breaks an object is caught by the checks after patching"
   CHECK(result.error().message().starts_with("after --patch: Service Bad_Name: metadata.name"));
 }
 
-TEST_CASE("templates from a directory replace the built-in ones; broken ones fail clearly") {
+TEST_CASE("templates from a directory replace the built-in ones, broken ones fail clearly") {
   std::map<std::string, std::string, std::less<>> files;
   for (const EmbeddedFile& f : EmbeddedTemplates()) files[std::string(f.path)] = std::string(f.content);
   RenderRequest r;

@@ -17,7 +17,7 @@ std::map<std::string, std::string> Conclusions(const PairingPlan& plan) {
 
 }  // namespace
 
-TEST_CASE("PlanNodePairs: first round pairs nodes in name order; an odd one waits") {
+TEST_CASE("PlanNodePairs: first round pairs nodes in name order, an odd one waits") {
   const PairingPlan plan = PlanNodePairs({"n4", "n1", "n3", "n2", "n5"}, {});
   CHECK(plan.next == std::vector<NodePair>{{"n1", "n2"}, {"n3", "n4"}});
   CHECK_FALSE(plan.finished);
@@ -51,7 +51,7 @@ TEST_CASE("PlanNodePairs: the odd node is paired with a good node in the next ro
   CHECK(plan.conclusions.at("n3") == C::kGood);
 }
 
-TEST_CASE("PlanNodePairs: with no good node yet, suspects meet new partners; a lone node is inconclusive") {
+TEST_CASE("PlanNodePairs: with no good node yet, suspects meet new partners, a lone node is inconclusive") {
   const std::vector<std::string> nodes = {"n1", "n2", "n3", "n4"};
   std::vector<PairResult> results = {{"n1", "n2", false}, {"n3", "n4", false}};
   PairingPlan plan = PlanNodePairs(nodes, results);

@@ -62,7 +62,7 @@ nlohmann::json Patched(const nlohmann::json& node, const nlohmann::json& patch) 
 
 }  // namespace
 
-TEST_CASE("--record: verdict, time and valid-until labels plus the summary annotation; nothing else touched") {
+TEST_CASE("--record: verdict, time and valid-until labels plus the summary annotation, nothing else touched") {
   const nlohmann::json node = NodeWithTaints(nullptr);
   const auto patch = ComputeNodePatch(ResultFor(Verdict::kPass), node, Settings(true, false), kCheckedAt);
   REQUIRE(patch.has_value());

@@ -54,7 +54,7 @@ TEST_CASE("SelectNodes: --include-busy tests busy nodes but still skips cordoned
   CHECK(s->skipped.size() == 3);
 }
 
-TEST_CASE("SelectNodes: by label selector; CPU nodes matched by the selector are left out silently") {
+TEST_CASE("SelectNodes: by label selector, CPU nodes matched by the selector are left out silently") {
   NodeSelectionRequest r;
   r.selector = *LabelSelector::Parse("pool in (gpu,cpu),zone notin (b)");
   auto s = SelectNodes(r, Fixture("nodes.json"), Fixture("pods.json"));
@@ -64,7 +64,7 @@ TEST_CASE("SelectNodes: by label selector; CPU nodes matched by the selector are
   CHECK_FALSE(Skips(*s).contains("cpu-1"));
 }
 
-TEST_CASE("SelectNodes: by name; a named CPU node is skipped with a reason, a missing one is NotFound") {
+TEST_CASE("SelectNodes: by name, a named CPU node is skipped with a reason, a missing one is NotFound") {
   NodeSelectionRequest r;
   r.names = {"cpu-1", "gpu-a"};
   auto s = SelectNodes(r, Fixture("nodes.json"), Fixture("pods.json"));

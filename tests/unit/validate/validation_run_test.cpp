@@ -154,7 +154,7 @@ TEST_CASE("ValidationRun: the happy path through every phase, at most max_parall
   CHECK(results[2].verdict == Verdict::kPass);
 }
 
-TEST_CASE("ValidationRun: --keep leaves pods that ended; no nodes means Done at once") {
+TEST_CASE("ValidationRun: --keep leaves pods that ended, no nodes means Done at once") {
   ValidationRun run(Config(1, /*keep=*/true), {"a"});
   CHECK(run.Start(kT0) == std::vector<RunAction>{Create("a")});
   CHECK(run.OnPodEvent(WatchEventType::kModified,
@@ -289,7 +289,7 @@ TEST_CASE("ValidationRun: an abandoned pod keeps its slot until it is gone or de
   }
 }
 
-TEST_CASE("ValidationRun: a node deleted before its turn is never tested; unknown pods are ignored") {
+TEST_CASE("ValidationRun: a node deleted before its turn is never tested, unknown pods are ignored") {
   ValidationRun run(Config(1), {"a", "b", "c"});
   CHECK(run.Start(kT0) == std::vector<RunAction>{Create("a")});
   CHECK(run.OnNodeEvent(WatchEventType::kDeleted, NodeObject("b"), kT0 + seconds(1)).empty());

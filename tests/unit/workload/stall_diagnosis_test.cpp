@@ -152,7 +152,7 @@ TEST_CASE("a container restarted by its liveness probe is a probe failure, not a
         "HTTP probe failed with statuscode: 503");
 }
 
-TEST_CASE("PVC: WaitForFirstConsumer is not the cause; a missing claim is") {
+TEST_CASE("PVC: WaitForFirstConsumer is not the cause, a missing claim is") {
   StallEvidence e = Scenario("pvc-pending");
   for (auto& event : e.events["items"]) {
     if (event["involvedObject"]["kind"] == "PersistentVolumeClaim") {
