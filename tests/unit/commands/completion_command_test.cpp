@@ -4,23 +4,15 @@
 
 #include <doctest/doctest.h>
 
+#include "fakes/run_cli.h"
+
 #include "commands/root_command.h"
 
 namespace llm {
 namespace {
 
-struct Captured {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Captured Run(const std::vector<std::string>& args) {
-  std::istringstream in;
-  std::ostringstream out, err;
-  int code = RunRootCommand(args, IoStreams{in, out, err});
-  return {code, out.str(), err.str()};
-}
+using Captured = testing::CliResult;
+constexpr auto Run = testing::RunCli;
 
 TEST_CASE("__complete offers subcommands matching the word under the cursor") {
   CHECK(Run({"__complete", "vers"}).out == "version\n:4\n");

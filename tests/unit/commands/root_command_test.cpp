@@ -4,21 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include "fakes/run_cli.h"
+
 namespace llm {
 namespace {
 
-struct Captured {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Captured Run(const std::vector<std::string>& args) {
-  std::istringstream in;
-  std::ostringstream out, err;
-  int code = RunRootCommand(args, IoStreams{in, out, err});
-  return {code, out.str(), err.str()};
-}
+using Captured = testing::CliResult;
+constexpr auto Run = testing::RunCli;
 
 TEST_CASE("kubectl's global flags are accepted before and after the subcommand, in kubectl's forms") {
   for (const auto& args : std::vector<std::vector<std::string>>{

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include <doctest/doctest.h>
+
+#include "fakes/run_cli.h"
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -15,18 +17,8 @@
 namespace llm {
 namespace {
 
-struct Captured {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Captured Run(const std::vector<std::string>& args) {
-  std::istringstream in;
-  std::ostringstream out, err;
-  int code = RunRootCommand(args, IoStreams{in, out, err});
-  return {code, out.str(), err.str()};
-}
+using Captured = testing::CliResult;
+constexpr auto Run = testing::RunCli;
 
 constexpr const char* kServerVersion =
     R"({"major":"1","minor":"35","gitVersion":"v1.35.4","gitCommit":"abc","gitTreeState":"clean",)"
