@@ -53,13 +53,37 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
 
 Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::vector<std::string>& warnings) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
-  if (!gpus) return Ok();
-  auto nodes = client.List({"", "v1", "nodes", "", "", ""}, {});
-  if (!nodes.ok()) {
-    if (nodes.error().kind() != ErrorKind::kForbidden) return nodes.error().WithContext("preflight: listing nodes");
-    warnings.push_back("you may not list nodes, so the GPU fit check was skipped");
+  if (!gpus && !request.require_validated) return Ok();
+  auto listed = client.List({"", "v1", "nodes", "", "", ""}, {});
+  if (!listed.ok()) {
+    if (listed.error().kind() != ErrorKind::kForbidden) return listed.error().WithContext("preflight: listing nodes");
+    warnings.push_back(request.require_validated
+                           ? "you may not list nodes, so the GPU fit check and --require-validated's count of "
+                             "validated nodes were skipped (the node affinity still applies)"
+                           : "you may not list nodes, so the GPU fit check was skipped");
     return Ok();
   }
+  json nodes = std::move(*listed);
+  std::string validated_note;
+  if (request.require_validated) {
+    const RequireValidated& rule = *request.require_validated;
+    ValidatedNodeCount count = CountValidatedNodes(nodes, request.now, rule);
+    Status enough = CheckValidatedNodes(count, 1, rule);
+    if (!enough.ok()) {
+      return Error(enough.error().kind(), fmt::format("preflight: {}; nothing was applied", enough.error().message()));
+    }
+    nodes = WithoutStaleValidations(nodes, request.now, rule);
+    if (count.expired > 0) {
+      // The affinity checks the verdict only (see require_validated.h), so say
+      // that the scheduler may still pick these nodes.
+      warnings.push_back(fmt::format(
+          "{} GPU {} an old pass (before --require-validated's MAX_AGE or past its valid-until time) that the "
+          "scheduler still accepts; re-check {} with 'kubectl llm validate-nodes --record'",
+          count.expired, count.expired == 1 ? "node has" : "nodes have", count.expired == 1 ? "it" : "them"));
+    }
+    validated_note = fmt::format(" ({} of {} GPU nodes count as validated)", count.validated, count.gpu_nodes);
+  }
+  if (!gpus) return Ok();
   auto pods = client.List({"", "v1", "pods", "", "", ""}, {});
   if (!pods.ok()) {
     if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
@@ -73,10 +97,10 @@ Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::
                      meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
     if (!own) others.push_back(pod);
   }
-  GpuFit fit = CheckGpuFit(*nodes, others, *gpus);
+  GpuFit fit = CheckGpuFit(nodes, others, *gpus);
   if (fit.verdict == GpuFitVerdict::kNeverFits) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("preflight: {}; nothing was applied (--skip-preflight applies anyway)", fit.reason));
+    return Error(ErrorKind::kInvalidInput, fmt::format("preflight: {}{}; nothing was applied (--skip-preflight applies anyway)",
+                                                       fit.reason, validated_note));
   }
   if (fit.verdict == GpuFitVerdict::kFitsClusterNotNow) {
     warnings.push_back(fit.reason + "; pods will stay Pending until GPUs are free");

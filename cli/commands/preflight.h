@@ -7,10 +7,14 @@
 //  2. GPU fit (CheckGpuFit) over the nodes and pods the caller can list; a
 //     caller who may not list nodes gets a warning and the check is skipped;
 //     a request no node set can ever hold is an error;
+//     with --require-validated, nodes whose pass is too old are left out of
+//     the fit, and no validated GPU node at all is an error;
 //  3. referenced Secrets, PVCs, PriorityClass and Kueue LocalQueue exist
 //     (warnings).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,7 @@
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "util/result.h"
+#include "validate/require_validated.h"
 
 namespace llm {
 
@@ -26,6 +31,10 @@ struct PreflightRequest {
   std::vector<nlohmann::json> objects;  ///< rendered manifests
   std::string ns;                       ///< target namespace (also the ApplySet parent's)
   std::string instance;                 ///< NAME: its own pods are not counted as using GPUs
+  /// --require-validated: at least one GPU node must count as validated at
+  /// `now`, and the GPU fit is judged over those nodes only.
+  std::optional<RequireValidated> require_validated;
+  TimePoint now = std::chrono::system_clock::now();
 };
 
 /// Ok with warnings ("Warning: ..." lines without the prefix), or the first

@@ -13,6 +13,7 @@
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "render/workload.h"
+#include "validate/require_validated.h"
 
 namespace llm {
 namespace {
@@ -66,6 +67,12 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
   cmd.add_option("--patch", options.request.patches, "KIND/NAME=FILE: JSON Patch or Merge Patch for one object")
       ->allow_extra_args(false);
   cmd.add_option("--templates", options.templates_dir, "Directory replacing the built-in templates");
+  if (workload.name == "serve" || workload.name == "train") {
+    // A flag with an optional value (`--require-validated`, `--require-validated=7d`):
+    // it never takes the next word, so `--require-validated NAME` keeps NAME.
+    cmd.add_flag("--require-validated{}", options.require_validated_age,
+                 "Only GPU nodes that passed 'validate-nodes --record' (=MAX_AGE: at most that long ago, e.g. 24h)");
+  }
   for (const ValueSpec& spec : workload.values) {
     if (spec.flag.empty()) continue;
     std::vector<std::string>& target = options.request.flags[std::string(spec.key)];
@@ -74,7 +81,11 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
 }
 
 Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options) {
-  (void)cmd;
+  options.require_validated.reset();
+  if (cmd.get_option_no_throw("--require-validated") != nullptr && cmd.count("--require-validated") > 0) {
+    options.require_validated = options.require_validated_age;
+  }
+  options.request.require_validated_nodes = options.require_validated.has_value();
   // Flags not given leave empty lists behind; drop them so lower layers keep their values.
   std::erase_if(options.request.flags, [](const auto& kv) { return kv.second.empty(); });
   options.request.trailing.clear();
@@ -87,6 +98,7 @@ Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options) {
 
 Status ValidateRenderOptions(const RenderOptions& options) {
   LLM_RETURN_IF_ERROR(ParseManifestFormat(options.output));
+  if (options.require_validated) LLM_RETURN_IF_ERROR(ParseRequireValidated(*options.require_validated));
   if (options.request.namespace_ && !IsDns1123Label(*options.request.namespace_)) {
     return Error(ErrorKind::kUsage,
                  fmt::format("--namespace: '{}' must be a DNS-1123 label (lower-case letters, digits and '-', "

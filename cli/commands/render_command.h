@@ -18,6 +18,10 @@ struct RenderOptions {
   RenderRequest request;
   std::string output;                  ///< -o: "" (yaml), yaml, json
   std::optional<std::string> templates_dir;  ///< --templates DIR
+  /// --require-validated[=MAX_AGE] (serve, train): MAX_AGE, "" without one.
+  /// Only serve/train's preflight reads MAX_AGE; the node affinity is rendered.
+  std::optional<std::string> require_validated;
+  std::string require_validated_age;  ///< what CLI11 parsed into; read require_validated
   /// train: the words after "--", one CLI11 positional each (see AddWorkloadFlags).
   std::array<std::optional<std::string>, 256> command_words;
 };

@@ -16,6 +16,7 @@
 #include "output/object_printer.h"
 #include "render/manifest_printer.h"
 #include "validate/duration.h"
+#include "validate/require_validated.h"
 
 namespace llm {
 namespace {
@@ -124,8 +125,15 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   const std::string& name = render.request.name;
 
   if (!options.skip_preflight) {
+    PreflightRequest preflight;
+    preflight.objects = objects;
+    preflight.ns = session->ns();
+    preflight.instance = name;
+    if (options.render.require_validated) {
+      LLM_ASSIGN_OR_RETURN(preflight.require_validated, ParseRequireValidated(*options.render.require_validated));
+    }
     LLM_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
-                         RunPreflight(session->client(), session->mapper(), {objects, session->ns(), name}));
+                         RunPreflight(session->client(), session->mapper(), preflight));
     for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
   }
 

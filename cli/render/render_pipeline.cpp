@@ -10,6 +10,8 @@
 #include "render/template_renderer.h"
 #include "render/values.h"
 #include "render/workload.h"
+#include "validate/require_validated.h"
+#include "workload/pod_templates.h"
 
 namespace llm {
 namespace {
@@ -70,6 +72,12 @@ Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const Template
     for (Json& doc : *docs) {
       LLM_RETURN_IF_ERROR(CheckManifest(doc, fmt::format("{}: {}", name, Describe(doc))));
       manifests.push_back(std::move(doc));
+    }
+  }
+  // Before --patch, so a user's patch has the last word on the pod templates.
+  if (r.require_validated_nodes) {
+    for (Json& manifest : manifests) {
+      ForEachPodTemplate(manifest, [](Json& pod_template, int64_t) { AddValidatedNodeAffinity(pod_template["spec"]); });
     }
   }
   for (const std::string& flag : r.patches) {

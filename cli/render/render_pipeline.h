@@ -34,6 +34,9 @@ struct RenderRequest {
   std::optional<std::string> backend;  ///< --backend
   ServedKinds served;                  ///< from discovery; nullopt for render
   std::vector<std::string> trailing;   ///< words after `--` (train's command)
+  /// --require-validated: every pod template requires a node that passed
+  /// validate-nodes (required node affinity kubectl-llm.dev/gpu-check In (pass)).
+  bool require_validated_nodes = false;
 };
 
 /// Renders, parses back and checks every document, applies patches and checks

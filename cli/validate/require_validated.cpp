@@ -35,47 +35,43 @@ Result<RequireValidated> ParseRequireValidated(std::string_view value) {
   return rule;
 }
 
-nlohmann::json ValidatedNodeRequirement() {
-  return {{"key", kGpuCheckLabel}, {"operator", "In"}, {"values", {"pass"}}};
-}
-
-void AddValidatedNodeAffinity(nlohmann::json& pod_spec) {
-  nlohmann::json& terms = pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-                                   ["nodeSelectorTerms"];
-  if (!terms.is_array() || terms.empty()) terms = nlohmann::json::array({nlohmann::json::object()});
-  const nlohmann::json requirement = ValidatedNodeRequirement();
-  for (nlohmann::json& term : terms) {
-    nlohmann::json& expressions = term["matchExpressions"];
-    if (!expressions.is_array()) expressions = nlohmann::json::array();
-    bool present = false;
-    for (const auto& e : expressions) present = present || e == requirement;
-    if (!present) expressions.push_back(requirement);
-  }
+NodeValidation ClassifyNodeValidation(const nlohmann::json& node, TimePoint now, const RequireValidated& rule) {
+  const auto labels = LabelsOf(node);
+  const auto verdict = labels.find(kGpuCheckLabel);
+  if (verdict == labels.end()) return NodeValidation::kUnchecked;
+  if (verdict->second != "pass") return NodeValidation::kFailed;
+  const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto checked = UnixLabel(labels, kGpuCheckTimeLabel);
+  const auto valid_until = UnixLabel(labels, kGpuCheckValidUntilLabel);
+  const bool fresh = checked && valid_until && now_s < *valid_until &&
+                     (!rule.max_age || now_s - *checked <= rule.max_age->count());
+  return fresh ? NodeValidation::kValidated : NodeValidation::kExpired;
 }
 
 ValidatedNodeCount CountValidatedNodes(const nlohmann::json& nodes, TimePoint now, const RequireValidated& rule) {
   ValidatedNodeCount count;
-  const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   for (const auto& node : ItemsOf(nodes)) {
     if (AllocatableGpus(node) <= 0) continue;
     ++count.gpu_nodes;
-    const auto labels = LabelsOf(node);
-    const auto verdict = labels.find(kGpuCheckLabel);
-    if (verdict == labels.end()) {
-      ++count.unchecked;
-      continue;
+    switch (ClassifyNodeValidation(node, now, rule)) {
+      case NodeValidation::kValidated: ++count.validated; break;
+      case NodeValidation::kExpired: ++count.expired; break;
+      case NodeValidation::kFailed: ++count.failed; break;
+      case NodeValidation::kUnchecked: ++count.unchecked; break;
     }
-    if (verdict->second != "pass") {
-      ++count.failed;
-      continue;
-    }
-    const auto checked = UnixLabel(labels, kGpuCheckTimeLabel);
-    const auto valid_until = UnixLabel(labels, kGpuCheckValidUntilLabel);
-    const bool fresh = checked && valid_until && now_s < *valid_until &&
-                       (!rule.max_age || now_s - *checked <= rule.max_age->count());
-    ++(fresh ? count.validated : count.expired);
   }
   return count;
+}
+
+nlohmann::json WithoutStaleValidations(const nlohmann::json& nodes, TimePoint now, const RequireValidated& rule) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& node : ItemsOf(nodes)) {
+    out.push_back(node);
+    if (ClassifyNodeValidation(node, now, rule) == NodeValidation::kExpired) {
+      out.back()["metadata"]["labels"].erase(kGpuCheckLabel);
+    }
+  }
+  return out;
 }
 
 Status CheckValidatedNodes(const ValidatedNodeCount& count, int nodes_needed, const RequireValidated& rule) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "validate/duration.h"
+#include "validate/node_patch.h"
 #include "validate/timestamp.h"
 #include "util/result.h"
 
@@ -29,12 +30,38 @@ struct RequireValidated {
 Result<RequireValidated> ParseRequireValidated(std::string_view value);
 
 /// {"key": "kubectl-llm.dev/gpu-check", "operator": "In", "values": ["pass"]}
-nlohmann::json ValidatedNodeRequirement();
+template <class J = nlohmann::json>
+J ValidatedNodeRequirement() {
+  return J{{"key", kGpuCheckLabel}, {"operator", "In"}, {"values", J::array({"pass"})}};
+}
 
 /// Adds the requirement to a pod spec's required node affinity. Terms are
 /// ORed, so it goes into every existing term (each must also demand a pass);
-/// with no term, one is created. Idempotent.
-void AddValidatedNodeAffinity(nlohmann::json& pod_spec);
+/// with no term, one is created. Idempotent. `J`: nlohmann::json, or the
+/// renderer's ordered_json.
+template <class J>
+void AddValidatedNodeAffinity(J& pod_spec) {
+  J& terms = pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+  if (!terms.is_array() || terms.empty()) terms = J::array({J::object()});
+  const J requirement = ValidatedNodeRequirement<J>();
+  for (J& term : terms) {
+    J& expressions = term["matchExpressions"];
+    if (!expressions.is_array()) expressions = J::array();
+    bool present = false;
+    for (const J& e : expressions) present = present || e == requirement;
+    if (!present) expressions.push_back(requirement);
+  }
+}
+
+enum class NodeValidation {
+  kValidated,  ///< pass, within MAX_AGE and before valid-until
+  kExpired,    ///< pass, but older than MAX_AGE, past valid-until, or without readable time labels
+  kFailed,     ///< fail or error
+  kUnchecked,  ///< no verdict label
+};
+
+/// One node's recorded verdict at `now`, as --require-validated counts it.
+NodeValidation ClassifyNodeValidation(const nlohmann::json& node, TimePoint now, const RequireValidated& rule);
 
 struct ValidatedNodeCount {
   int gpu_nodes = 0;    ///< nodes with allocatable nvidia.com/gpu
@@ -47,6 +74,11 @@ struct ValidatedNodeCount {
 /// Counts GPU nodes (NodeList or array) by their recorded verdict at `now`.
 /// A pass whose time labels are missing or unreadable counts as expired.
 ValidatedNodeCount CountValidatedNodes(const nlohmann::json& nodes, TimePoint now, const RequireValidated& rule);
+
+/// `nodes` (NodeList or array) as an array in which a pass that no longer
+/// counts (older than MAX_AGE, past valid-until) has lost its verdict label, so
+/// a GPU fit over it, honouring the rendered affinity, sees only validated nodes.
+nlohmann::json WithoutStaleValidations(const nlohmann::json& nodes, TimePoint now, const RequireValidated& rule);
 
 /// The preflight: Ok when at least `nodes_needed` GPU nodes are validated;
 /// otherwise a kInvalidInput error in one sentence, e.g. "--require-validated:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "workload/pod_resources.h"
+#include "workload/pod_templates.h"
 
 namespace llm {
 namespace {
@@ -18,8 +19,6 @@ const json& At(const json& object, std::initializer_list<const char*> path) {
   }
   return *node;
 }
-
-int64_t IntOr(const json& value, int64_t fallback) { return value.is_number_integer() ? value.get<int64_t>() : fallback; }
 
 std::string StringOr(const json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
 
@@ -61,34 +60,7 @@ void ScanContainers(const json& containers, ObjectReferences& refs) {
 
 std::vector<PodTemplateUse> PodTemplatesOf(const json& object) {
   std::vector<PodTemplateUse> out;
-  const std::string kind = StringOr(At(object, {"kind"}));
-  const json& spec = At(object, {"spec"});
-  if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet") {
-    AddTemplate(out, At(spec, {"template"}), IntOr(At(spec, {"replicas"}), 1));
-  } else if (kind == "Job") {
-    AddTemplate(out, At(spec, {"template"}), IntOr(At(spec, {"parallelism"}), 1));
-  } else if (kind == "LeaderWorkerSet") {
-    const int64_t replicas = IntOr(At(spec, {"replicas"}), 1);
-    const json& lwt = At(spec, {"leaderWorkerTemplate"});
-    const int64_t size = IntOr(At(lwt, {"size"}), 1);
-    const json& leader = At(lwt, {"leaderTemplate"});
-    if (leader.is_object()) {
-      AddTemplate(out, leader, replicas);
-      AddTemplate(out, At(lwt, {"workerTemplate"}), replicas * (size - 1));
-    } else {
-      AddTemplate(out, At(lwt, {"workerTemplate"}), replicas * size);
-    }
-  } else if (kind == "JobSet") {
-    const json& jobs = At(spec, {"replicatedJobs"});
-    if (jobs.is_array()) {
-      for (const json& job : jobs) {
-        const json& job_spec = At(job, {"template", "spec"});
-        AddTemplate(out, At(job_spec, {"template"}), IntOr(At(job, {"replicas"}), 1) * IntOr(At(job_spec, {"parallelism"}), 1));
-      }
-    }
-  } else if (kind == "Pod") {
-    if (spec.is_object()) out.push_back({spec, 1});
-  }
+  ForEachPodTemplate(object, [&](const json& pod_template, int64_t pods) { AddTemplate(out, pod_template, pods); });
   return out;
 }
 

@@ -73,5 +73,41 @@ TEST_CASE("gpu-check runs with least privilege, pinned to its node") {
   CHECK(c["terminationMessagePath"] == "/dev/termination-log");
 }
 
+TEST_CASE("--require-validated adds the pass label's node affinity to every pod template") {
+  auto r = RunCli({"render", "serve", "chat", "--model", "org/m", "--require-validated", "-o", "json"});
+  REQUIRE(r.code == 0);
+  const nlohmann::json requirement = {{"key", "kubectl-llm.dev/gpu-check"}, {"operator", "In"}, {"values", {"pass"}}};
+  int templates = 0;
+  const nlohmann::json served = nlohmann::json::parse(r.out);
+  for (const auto& object : served["items"]) {
+    if (object["kind"] != "Deployment") continue;
+    const auto& terms = object["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]
+                              ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+    REQUIRE(terms.size() == 1);
+    CHECK(terms[0]["matchExpressions"] == nlohmann::json::array({requirement}));
+    ++templates;
+  }
+  CHECK(templates == 1);
+
+  // The flag never takes the next word, so NAME may follow it; MAX_AGE needs '='.
+  r = RunCli({"render", "train", "--require-validated=7d", "ft", "--image", "img", "--nodes", "2", "--backend",
+              "indexed-job", "-o", "json", "--", "python", "train.py"});
+  REQUIRE(r.code == 0);
+  const nlohmann::json trained = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& object : trained["items"]) {
+    if (object["kind"] == "Job") {
+      found = object["spec"]["template"]["spec"]["affinity"].dump().find("kubectl-llm.dev/gpu-check") != std::string::npos;
+    }
+  }
+  CHECK(found);
+
+  r = RunCli({"render", "serve", "chat", "--model", "org/m", "--require-validated=soon"});
+  CHECK(r.code == 2);
+  CHECK(r.err.starts_with("error: invalid --require-validated \"soon\""));
+  r = RunCli({"render", "gpu-check", "chk", "--require-validated"});
+  CHECK(r.code == 2);
+}
+
 }  // namespace
 }  // namespace llm

@@ -111,4 +111,34 @@ TEST_CASE("CheckValidatedNodes: one clear sentence") {
         "--require-validated: the cluster has no GPU nodes (no node has allocatable nvidia.com/gpu)");
 }
 
+TEST_CASE("ClassifyNodeValidation and WithoutStaleValidations drop only passes that no longer count") {
+  RequireValidated one_day;
+  one_day.max_age = Seconds(86400);
+  const nlohmann::json fleet = Fleet();
+  CHECK(ClassifyNodeValidation(fleet["items"][0], kNow, one_day) == NodeValidation::kValidated);
+  CHECK(ClassifyNodeValidation(fleet["items"][1], kNow, one_day) == NodeValidation::kExpired);
+  CHECK(ClassifyNodeValidation(fleet["items"][1], kNow, RequireValidated{}) == NodeValidation::kValidated);
+  CHECK(ClassifyNodeValidation(fleet["items"][4], kNow, one_day) == NodeValidation::kFailed);
+  CHECK(ClassifyNodeValidation(fleet["items"][6], kNow, one_day) == NodeValidation::kUnchecked);
+
+  const nlohmann::json kept = WithoutStaleValidations(fleet, kNow, one_day);
+  REQUIRE(kept.size() == fleet["items"].size());
+  std::vector<std::string> still_labelled;
+  for (const auto& node : kept) {
+    if (node["metadata"]["labels"].contains("kubectl-llm.dev/gpu-check")) {
+      still_labelled.push_back(node["metadata"]["name"]);
+    }
+  }
+  CHECK(still_labelled == std::vector<std::string>{"fresh", "failed", "errored"});
+  CHECK(kept[1]["metadata"]["labels"].contains("kubectl-llm.dev/gpu-check-time"));  // only the verdict goes
+}
+
+TEST_CASE("AddValidatedNodeAffinity keeps the renderer's key order (ordered_json)") {
+  nlohmann::ordered_json spec = nlohmann::ordered_json::parse(R"({"containers":[],"nodeSelector":{"a":"b"}})");
+  AddValidatedNodeAffinity(spec);
+  CHECK(spec.dump() ==
+        R"({"containers":[],"nodeSelector":{"a":"b"},"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":)"
+        R"({"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubectl-llm.dev/gpu-check","operator":"In","values":["pass"]}]}]}}}})");
+}
+
 }  // namespace llm
