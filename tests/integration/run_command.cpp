@@ -28,7 +28,7 @@ struct Fd {
 }  // namespace
 
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         const std::string& input) {
+                         const std::string& input, const OnStarted& on_started) {
   CommandOutput result;
   std::array<int, 2> in{}, out{}, err{};
   if (pipe2(in.data(), O_CLOEXEC) != 0 || pipe2(out.data(), O_CLOEXEC) != 0 ||
@@ -71,6 +71,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
     result.err = "spawn " + argv[0] + ": " + std::strerror(rc);
     return result;
   }
+  if (on_started) on_started(static_cast<int>(pid));
 
   // Feed stdin and drain both outputs together so no pipe fills up and blocks.
   std::string_view pending = input;
