@@ -124,9 +124,9 @@ Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::
   return created.ok();
 }
 
-/// Deletes this run's Jobs (their pods by propagation), pods and Services, and
-/// the namespace when the run made it. Jobs go first so that none replaces a
-/// pod deleted here.
+/// Deletes this run's Jobs (their pods by propagation), pods and Services (one
+/// deletecollection each), and the namespace when the run made it. Jobs go
+/// first so that none replaces a pod deleted here.
 Status CleanUp(kube::RestClient& client, const std::string& ns, const std::string& run_id, bool namespace_created) {
   const std::string selector = fmt::format("{}={}", kGpuCheckRunLabel, run_id);
   auto delete_collection = [&](const kube::ResourceRef& collection, const char* what) -> Status {
@@ -140,18 +140,7 @@ Status CleanUp(kube::RestClient& client, const std::string& ns, const std::strin
   };
   LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs"));
   LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "pods", ns, "", ""}, "pods"));
-  // Services have no deletecollection: one delete each.
-  kube::ListOptions labelled;
-  labelled.label_selector = selector;
-  auto services = client.List(kube::ResourceRef{"", "v1", "services", ns, "", ""}, labelled);
-  if (!services.ok()) return services.error().WithContext("listing the gpu-check services");
-  for (const json& service : services->value("items", json::array())) {
-    const std::string name = service["metadata"].value("name", "");
-    auto gone = client.Delete(kube::ResourceRef{"", "v1", "services", ns, name, ""}, kube::DeleteOptions{});
-    if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {
-      return gone.error().WithContext(fmt::format("deleting service {}", name));
-    }
-  }
+  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "services", ns, "", ""}, "services"));
   if (!namespace_created) return Ok();
   auto gone = client.Delete(kube::ResourceRef{"", "v1", "namespaces", "", ns, ""}, kube::DeleteOptions{});
   if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {

@@ -36,6 +36,9 @@ InterruptSignals::InterruptSignals() {
   action.sa_flags = SA_RESTART;  // system calls in flight carry on; the command polls received()
   sigaction(SIGINT, &action, &previous_int_);
   sigaction(SIGTERM, &action, &previous_term_);
+  // A signal the caller chose to ignore (a background job's SIGINT) stays ignored.
+  if (previous_int_.sa_handler == SIG_IGN) sigaction(SIGINT, &previous_int_, nullptr);
+  if (previous_term_.sa_handler == SIG_IGN) sigaction(SIGTERM, &previous_term_, nullptr);
 }
 
 InterruptSignals::~InterruptSignals() {

@@ -12,7 +12,8 @@ namespace llm {
 
 class InterruptSignals {
  public:
-  /// Installs the handlers for SIGINT and SIGTERM; at most one instance at a time.
+  /// Installs the handlers for SIGINT and SIGTERM, unless the signal was
+  /// ignored (SIG_IGN) when the process started; at most one instance at a time.
   InterruptSignals();
   /// Restores the dispositions found at construction.
   ~InterruptSignals();
