@@ -250,11 +250,16 @@ Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, co
     return std::optional<std::string>();
   };
   auto on_interrupt = [&](int signal) { run.Cancel(InterruptReason(signal), clock.Now()); };
+  PairRunOutcome outcome;
+  if (names.size() < 2) {  // nothing to pair: no watch needed
+    run.Start(clock.Now());
+    outcome.node_results = run.NodeResults();
+    return outcome;
+  }
   LLM_ASSIGN_OR_RETURN(DriveOutcome driven,
                        (Drive<PairRun, PairAction>(client, clock, run, request.ns,
                                                    fmt::format("{}={}", kGpuCheckRunLabel, request.run_id), names,
                                                    request.interrupted, execute, on_interrupt)));
-  PairRunOutcome outcome;
   for (const PairTestResult& p : run.Pairs()) {
     if (p.created) outcome.pairs.push_back(p);
   }

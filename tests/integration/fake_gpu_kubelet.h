@@ -37,6 +37,7 @@ enum class FakeOutcome {
   kFail,        ///< GPU 3's HBM far below the floor: exit 1
   kSilent,      ///< never ends (validate-nodes must time out)
   kSlowFabric,  ///< healthy alone; any multi-node all-reduce with it is slow (a bad NIC)
+  kHangsPaired, ///< healthy alone; a multi-node test with it never ends
 };
 
 /// GB/s of the fake two-node all-reduce (16 ranks over the network).

@@ -134,12 +134,16 @@ bool Contains(const json& pair, const std::string& node) {
 
 TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pins the bad node, which is labelled "
           "and tainted, and nothing is left") {
-  TestNodes nodes("mn-node-", 6, /*kwok_managed=*/false);
-  const std::string bad = "mn-node-4";  // fine alone, slow with anyone (a bad NIC)
+  TestNodes nodes("mn-node-", 7, /*kwok_managed=*/false);
+  const std::string bad = "mn-node-4";          // fine alone, slow with anyone (a bad NIC)
+  const std::string failed_alone = "mn-node-6";  // never paired
   const std::string ns = "val-multi-node";
   FakeGpuKubelet kubelet(
       AdminClient(), ns,
-      [&](const std::string& node) { return node == bad ? FakeOutcome::kSlowFabric : FakeOutcome::kPass; },
+      [&](const std::string& node) {
+        if (node == failed_alone) return FakeOutcome::kFail;
+        return node == bad ? FakeOutcome::kSlowFabric : FakeOutcome::kPass;
+      },
       nodes.set());
 
   std::vector<std::string> args = {"validate-nodes", "--multi-node", "--record", "--taint-failed", "--timeout", "60s",
@@ -151,7 +155,7 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
   const json report = json::parse(run.out);
   CHECK(report["spec"]["multiNode"] == true);
   CHECK(report["status"]["summary"] ==
-        json{{"tested", 6}, {"passed", 5}, {"failed", 1}, {"errors", 0}, {"skipped", 0}});
+        json{{"tested", 7}, {"passed", 5}, {"failed", 2}, {"errors", 0}, {"skipped", 0}});
 
   // Round 1 pairs in name order; the slow pair's members meet known-good nodes in round 2.
   const json& pairs = report["status"]["pairs"];
@@ -177,7 +181,11 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
   for (const json& n : report["status"]["nodes"]) {
     const std::string name = n["name"];
     INFO(name);
-    if (name == bad) {
+    if (name == failed_alone) {
+      CHECK(n["verdict"] == "fail");
+      CHECK(n["multiNode"].is_null());
+      CHECK(n["reason"].get<std::string>().find("gpu 3") != std::string::npos);
+    } else if (name == bad) {
       CHECK(n["verdict"] == "fail");
       CHECK(n["multiNode"]["result"] == "bad");
       CHECK(n["reason"].get<std::string>().starts_with("multi-node: the all-reduce with known-good node mn-node-0 failed"));
@@ -191,8 +199,9 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
   for (const std::string& name : nodes.names()) {
     INFO(name);
     const json node = KubectlJson({"get", "node", name, "-o", "json"});
-    CHECK(node["metadata"]["labels"].value("kubectl-llm.dev/gpu-check", "") == (name == bad ? "fail" : "pass"));
-    CHECK(HasGpuCheckTaint(node) == (name == bad));
+    const bool fails = name == bad || name == failed_alone;
+    CHECK(node["metadata"]["labels"].value("kubectl-llm.dev/gpu-check", "") == (fails ? "fail" : "pass"));
+    CHECK(HasGpuCheckTaint(node) == fails);
   }
   CheckNoneLeft(ns, "jobs,pods,services");
   CheckNamespaceGoing(ns);
@@ -250,6 +259,43 @@ TEST_CASE("validate-nodes: SIGINT after the pods are created stops the run, dele
     const json node = KubectlJson({"get", "node", name, "-o", "json"});
     CHECK_FALSE(node["metadata"]["labels"].contains("kubectl-llm.dev/gpu-check"));
   }
+}
+
+TEST_CASE("validate-nodes --multi-node: SIGTERM while the pairs run deletes their Jobs, Services and pods, records "
+          "no verdict and exits 143") {
+  TestNodes nodes("mn-term-node-", 2, /*kwok_managed=*/false);
+  const std::string ns = "val-multi-node-term";
+  FakeGpuKubelet kubelet(AdminClient(), ns, [](const std::string&) { return FakeOutcome::kHangsPaired; }, nodes.set());
+  std::atomic<int> pid{0};
+  CommandOutput run;
+  std::vector<std::string> args = {"validate-nodes", "--multi-node", "--record", "--timeout", "5m", "-n", ns};
+  args.insert(args.end(), nodes.names().begin(), nodes.names().end());
+  std::thread command([&] { run = TestCluster::Get().Plugin("admin", args, "", [&](int p) { pid = p; }); });
+
+  bool paired = false;  // both pods of the pair's Job are on their nodes
+  for (int i = 0; i < 120 && !paired; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CommandOutput pods = TestCluster::Get().Kubectl(
+        "admin", {"get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name", "-o",
+                  "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"});
+    paired = pods.out == "mn-term-node-0\nmn-term-node-1\n" || pods.out == "mn-term-node-1\nmn-term-node-0\n";
+  }
+  CHECK(paired);
+  REQUIRE(pid != 0);
+  ::kill(pid, SIGTERM);
+  command.join();
+  INFO(run.err);
+  CHECK(run.exit_code == 143);
+  CHECK(run.out.find("interrupted by SIGTERM") != std::string::npos);  // the pair's reason in the table
+  CheckNoneLeft(ns, "jobs,services,pods");
+  CheckNamespaceGoing(ns);
+  // Both passed alone, but the multi-node verdict was cut short: nothing recorded.
+  for (const std::string& name : nodes.names()) {
+    const json node = KubectlJson({"get", "node", name, "-o", "json"});
+    CHECK_FALSE(node["metadata"]["labels"].contains("kubectl-llm.dev/gpu-check"));
+  }
+  kubelet.Stop();
+  CHECK(kubelet.error() == "");
 }
 
 }  // namespace llm::testing

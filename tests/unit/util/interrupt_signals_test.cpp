@@ -30,11 +30,11 @@ TEST_CASE("InterruptSignals: records the first signal and restores the previous 
     raise(SIGINT);
     CHECK(again.received() == SIGINT);
   }
-  struct sigaction now {};
-  sigaction(SIGINT, nullptr, &now);
-  CHECK(now.sa_handler == CountingHandler);
-  sigaction(SIGTERM, nullptr, &now);
-  CHECK(now.sa_handler == CountingHandler);
+  struct sigaction now_int {}, now_term {};
+  sigaction(SIGINT, nullptr, &now_int);
+  sigaction(SIGTERM, nullptr, &now_term);
+  const bool restored = now_int.sa_handler == CountingHandler && now_term.sa_handler == CountingHandler;
+  CHECK(restored);
   sigaction(SIGINT, &before_int, nullptr);
   sigaction(SIGTERM, &before_term, nullptr);
 }

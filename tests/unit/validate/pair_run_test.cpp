@@ -1,6 +1,7 @@
 #include "validate/pair_run.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "termination_summary.h"
 
