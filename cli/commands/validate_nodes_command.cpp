@@ -1,6 +1,9 @@
 #include "commands/validate_nodes_command.h"
 
+#include <algorithm>
+#include <cctype>
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -13,6 +16,8 @@
 #include "render/render_pipeline.h"
 #include "render/template_source.h"
 #include "util/build_info.h"
+#include "util/interrupt_signals.h"
+#include "validate/node_pairing.h"
 #include "validate/validate_plan.h"
 #include "validate/validation_report.h"
 
@@ -61,6 +66,31 @@ Result<Json> RenderGpuCheckPod(const GpuCheckPodRequest& pod, const std::string&
   return manifest;
 }
 
+/// The pair's headless Service and Indexed Job, every object and the Job's
+/// pods labelled with the run id.
+Result<std::vector<Json>> RenderGpuCheckPair(const GpuCheckPairRequest& pair, const std::string& ns,
+                                             const std::string& run_id, const TemplateSource& templates) {
+  RenderRequest request;
+  request.workload = "gpu-check";
+  request.name = pair.name;
+  request.namespace_ = ns;
+  request.flags["ncclNodes"] = pair.nodes;
+  request.flags["gpus"] = {std::to_string(pair.gpus)};
+  request.flags["profile"] = {pair.profile};
+  request.flags["activeDeadline"] = {std::to_string(pair.active_deadline_seconds)};
+  request.flags["tolerations"] = pair.tolerations;
+  if (!pair.image.empty()) request.flags["image"] = {pair.image};
+  ReadFileFn no_files = [](const std::string& path) -> Result<std::string> {
+    return Error(ErrorKind::kInternal, fmt::format("validate-nodes reads no files, asked for {}", path));
+  };
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(request, templates, no_files));
+  for (Json& manifest : manifests) {
+    manifest["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
+    if (manifest.value("kind", "") == "Job") manifest["spec"]["template"]["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
+  }
+  return manifests;
+}
+
 std::string PodImage(const Json& pod) {
   const Json& containers = pod["spec"]["containers"];
   return containers.is_array() && !containers.empty() ? containers[0].value("image", "") : "";
@@ -94,14 +124,23 @@ Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::
   return created.ok();
 }
 
-/// Deletes this run's pods in one request, and the namespace when the run made it.
+/// Deletes this run's Jobs (their pods by propagation), pods and Services (one
+/// deletecollection each), and the namespace when the run made it. Jobs go
+/// first so that none replaces a pod deleted here.
 Status CleanUp(kube::RestClient& client, const std::string& ns, const std::string& run_id, bool namespace_created) {
-  kube::HttpRequest request;
-  request.method = "DELETE";
-  request.path = kube::ResourceRef{"", "v1", "pods", ns, "", ""}.Path() +
-                 kube::EncodeQuery({{"labelSelector", fmt::format("{}={}", kGpuCheckRunLabel, run_id)}});
-  auto deleted = client.Do(std::move(request));
-  if (!deleted.ok()) return deleted.error().WithContext("deleting the gpu-check pods");
+  const std::string selector = fmt::format("{}={}", kGpuCheckRunLabel, run_id);
+  auto delete_collection = [&](const kube::ResourceRef& collection, const char* what) -> Status {
+    kube::HttpRequest request;
+    request.method = "DELETE";
+    request.path = collection.Path() + kube::EncodeQuery({{"labelSelector", selector},
+                                                           {"propagationPolicy", "Background"}});
+    auto deleted = client.Do(std::move(request));
+    if (!deleted.ok()) return deleted.error().WithContext(fmt::format("deleting the gpu-check {}", what));
+    return Ok();
+  };
+  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs"));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "pods", ns, "", ""}, "pods"));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "services", ns, "", ""}, "services"));
   if (!namespace_created) return Ok();
   auto gone = client.Delete(kube::ResourceRef{"", "v1", "namespaces", "", ns, ""}, kube::DeleteOptions{});
   if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {
@@ -110,30 +149,44 @@ Status CleanUp(kube::RestClient& client, const std::string& ns, const std::strin
   return Ok();
 }
 
-/// --dry-run: the selection and the pods it would create, nothing started.
+/// An object --dry-run shows, and where it would run ("on node a").
+struct DryRunObject {
+  Json object;
+  std::string where;
+};
+
+kube::ResourceRef RefFor(const Json& object, const std::string& ns) {
+  const std::string name = object["metadata"].value("name", "");
+  const std::string kind = object.value("kind", "");
+  if (kind == "Job") return {"batch", "v1", "jobs", ns, name, ""};
+  if (kind == "Service") return {"", "v1", "services", ns, name, ""};
+  return {"", "v1", "pods", ns, name, ""};
+}
+
+/// --dry-run: the selection and the objects it would create, nothing started.
 Status PrintDryRun(kube::RestClient& client, const ValidateNodesConfig& config, const NodeSelection& selection,
-                   const std::vector<Json>& pods, const std::string& ns, IoStreams streams) {
+                   std::vector<DryRunObject> objects, const std::string& ns, IoStreams streams) {
   const bool server = config.dry_run == DryRun::kServer;
-  std::vector<Json> shown;
-  for (const Json& pod : pods) {
-    if (!server) {
-      shown.push_back(pod);
-      continue;
+  if (server) {
+    for (DryRunObject& o : objects) {
+      auto created = client.Create(RefFor(o.object, ns), json(o.object), /*dry_run=*/true);
+      if (!created.ok()) return created.error();
+      o.object = Json(*created);
     }
-    kube::ResourceRef ref{"", "v1", "pods", ns, pod["metadata"].value("name", ""), ""};
-    auto created = client.Create(ref, json(pod), /*dry_run=*/true);
-    if (!created.ok()) return created.error();
-    shown.push_back(Json(*created));
   }
   if (config.format != ReportFormat::kTable) {
+    std::vector<Json> shown;
+    for (const DryRunObject& o : objects) shown.push_back(o.object);
     streams.out << FormatManifests(shown, config.format == ReportFormat::kJson ? ManifestFormat::kJson
                                                                                 : ManifestFormat::kYaml);
     return Ok();
   }
   const char* suffix = server ? "(server dry run)" : "(dry run)";
-  for (std::size_t i = 0; i < shown.size(); ++i) {
-    streams.out << fmt::format("pod/{} created on node {} {}\n", shown[i]["metadata"].value("name", ""),
-                               selection.to_test[i].name, suffix);
+  for (const DryRunObject& o : objects) {
+    std::string kind = o.object.value("kind", "");
+    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
+    streams.out << fmt::format("{}/{} created {}{}\n", kind, o.object["metadata"].value("name", ""),
+                               o.where.empty() ? "" : o.where + " ", suffix);
   }
   for (const SkippedNode& node : selection.skipped) {
     streams.out << fmt::format("node/{} skipped: {}\n", node.name, node.reason);
@@ -141,16 +194,27 @@ Status PrintDryRun(kube::RestClient& client, const ValidateNodesConfig& config, 
   return Ok();
 }
 
+/// The nodes that passed alone, for the pairing.
+std::vector<NodeCandidate> PassedAlone(const NodeSelection& selection, const std::vector<NodeResult>& results) {
+  std::set<std::string> passed;
+  for (const NodeResult& r : results) {
+    if (r.verdict == Verdict::kPass) passed.insert(r.node);
+  }
+  std::vector<NodeCandidate> out;
+  for (const NodeCandidate& c : selection.to_test) {
+    if (passed.contains(c.name)) out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams) {
   LLM_ASSIGN_OR_RETURN(ValidateNodesConfig config, ValidateNodesFlags(options));
-  if (config.multi_node) {
-    return Error(ErrorKind::kUsage, "--multi-node is not available yet: only single-node checks run today");
-  }
   kube::RestClient& client = *env.client;
   Clock& clock = *env.clock;
   const std::string run_id = env.run_id.empty() ? RandomRunId() : env.run_id;
+  auto interrupted = [&env] { return env.interrupted ? env.interrupted() : 0; };
 
   LLM_ASSIGN_OR_RETURN(json nodes, client.List(kube::ResourceRef{"", "v1", "nodes", "", "", ""}, kube::ListOptions{}));
   kube::ListOptions active;
@@ -165,14 +229,35 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   auto render = [&](const NodeCandidate& node, const std::string& pod_name) {
     return RenderGpuCheckPod(PodRequestFor(config, node, pod_name), env.ns, run_id, *templates);
   };
+  auto render_pair = [&](const NodeCandidate& first, const NodeCandidate& second, const std::string& job) {
+    return RenderGpuCheckPair(PairRequestFor(config, first, second, job), env.ns, run_id, *templates);
+  };
 
   if (config.dry_run != DryRun::kNone) {
-    std::vector<Json> would_create;
+    std::vector<DryRunObject> would_create;
     for (const NodeCandidate& node : selection.to_test) {
       LLM_ASSIGN_OR_RETURN(Json pod, render(node, GpuCheckPodName(node.name, run_id)));
-      would_create.push_back(std::move(pod));
+      would_create.push_back({std::move(pod), "on node " + node.name});
     }
-    LLM_RETURN_IF_ERROR(PrintDryRun(client, config, selection, would_create, env.ns, streams));
+    if (config.multi_node) {
+      // The first round, as if every node passed alone.
+      std::map<std::string, const NodeCandidate*> by_name;
+      std::vector<std::string> names;
+      for (const NodeCandidate& node : selection.to_test) {
+        by_name.emplace(node.name, &node);
+        names.push_back(node.name);
+      }
+      int number = 0;
+      for (const NodePair& pair : PlanNodePairs(names, {}).next) {
+        const std::string job = GpuCheckPairJobName(run_id, ++number);
+        LLM_ASSIGN_OR_RETURN(std::vector<Json> objects, render_pair(*by_name.at(pair.first), *by_name.at(pair.second), job));
+        for (Json& object : objects) {
+          const bool is_job = object.value("kind", "") == "Job";
+          would_create.push_back({std::move(object), is_job ? fmt::format("on nodes {}, {}", pair.first, pair.second) : ""});
+        }
+      }
+    }
+    LLM_RETURN_IF_ERROR(PrintDryRun(client, config, selection, std::move(would_create), env.ns, streams));
     return kValidateExitAllPassed;
   }
 
@@ -186,29 +271,64 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
     LLM_ASSIGN_OR_RETURN(Json sample, render(selection.to_test.front(), GpuCheckPodName(selection.to_test.front().name, run_id)));
     report.image = PodImage(sample);
   }
+  // Interrupted before anything was created: nothing to clean up or record.
+  if (const int signal = interrupted(); signal != 0) return ExitCodeForSignal(signal);
 
   bool namespace_created = false;
-  LiveRunOutcome outcome;
+  int signal = 0;
+  std::set<std::string> not_to_record;  // verdicts an interrupt cut short: the node keeps its previous labels
+  std::map<std::string, json> last_seen;
   if (!selection.to_test.empty()) {
     LLM_ASSIGN_OR_RETURN(namespace_created, EnsureNamespace(client, clock, env.ns));
     // Pods run with keep on: the ended ones are removed in one request below,
     // and pods the run gives up on are still deleted at once.
     ValidationRunConfig live = run_config;
     live.keep = true;
-    auto ran = ExecuteValidationRun(client, clock, LiveRunRequest{env.ns, run_id, live, selection.to_test, render});
+    auto ran = ExecuteValidationRun(
+        client, clock, LiveRunRequest{env.ns, run_id, live, selection.to_test, render, env.interrupted});
+    std::optional<Error> failure;
+    if (ran.ok()) {
+      report.results = std::move(ran->results);
+      last_seen = std::move(ran->nodes);
+      signal = ran->signal;
+      not_to_record = std::move(ran->interrupted_nodes);
+    } else {
+      failure = ran.error();
+    }
+    if (!failure && signal == 0 && config.multi_node) {
+      report.multi_node = true;
+      auto paired = ExecutePairRun(client, clock,
+                                   PairRunRequest{env.ns, run_id, PairRunConfigFor(config, run_id),
+                                                  PassedAlone(selection, report.results), render_pair, env.interrupted});
+      if (paired.ok()) {
+        report.pairs = std::move(paired->pairs);
+        ApplyMultiNodeResults(paired->node_results, report);
+        for (auto& [name, node] : paired->nodes) last_seen[name] = std::move(node);
+        signal = paired->signal;
+        not_to_record.insert(paired->interrupted_nodes.begin(), paired->interrupted_nodes.end());
+      } else {
+        failure = paired.error();
+      }
+    }
+    if (signal != 0) {
+      streams.err << fmt::format("validate-nodes: interrupted by {}: {}\n", SignalName(signal),
+                                 config.keep ? "leaving this run's objects (--keep)"
+                                             : "deleting this run's pods, jobs and services");
+    }
     Status cleaned = config.keep ? Ok() : CleanUp(client, env.ns, run_id, namespace_created);
-    if (!ran.ok()) return ran.error();
+    if (failure) return *failure;
     if (!cleaned.ok()) return cleaned.error();
-    outcome = std::move(*ran);
   }
-  report.results = std::move(outcome.results);
   AddProducts(selection, report.results);
   report.finished_at = clock.Now();
 
   Status recorded = Ok();
   if (config.record || config.taint_failed) {
-    auto patched = PatchNodes(client, report.results, outcome.nodes,
-                              RecordSettingsFor(config, report.tool_version, report.image));
+    std::vector<NodeResult> to_record;
+    for (const NodeResult& r : report.results) {
+      if (!not_to_record.contains(r.node)) to_record.push_back(r);
+    }
+    auto patched = PatchNodes(client, to_record, last_seen, RecordSettingsFor(config, report.tool_version, report.image));
     if (patched.ok()) {
       report.recorded = config.record;
       report.tainted = config.taint_failed;
@@ -218,6 +338,7 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   }
   streams.out << FormatReport(report, config.format);
   LLM_RETURN_IF_ERROR(recorded);
+  if (signal != 0) return ExitCodeForSignal(signal);
   return ReportExitCode(report);
 }
 
@@ -235,7 +356,8 @@ void SetupValidateNodesCommand(CLI::App& root, CommandContext& ctx) {
                 "Taint failed nodes kubectl-llm.dev/gpu-check=failed:NoSchedule; untaint passing ones");
   cmd->add_flag("--include-busy", options->include_busy, "Also test nodes whose GPUs are in use");
   cmd->add_flag("--keep", options->keep, "Keep finished pods (and the namespace) for inspection");
-  cmd->add_flag("--multi-node", options->multi_node, "Add paired two-node NCCL tests (not available yet)");
+  cmd->add_flag("--multi-node", options->multi_node,
+                "Then pair the nodes that passed for two-node NCCL all-reduce tests; re-pair failures to find the bad node");
   cmd->add_option("--dry-run", options->dry_run, "none, client or server: print the pods instead of running them");
   cmd->add_option("-o,--output", options->output, "Report format: table, json or yaml")->capture_default_str();
   cmd->add_option("--validity", options->validity, "How long a recorded verdict stands")->capture_default_str();
@@ -254,8 +376,11 @@ void SetupValidateNodesCommand(CLI::App& root, CommandContext& ctx) {
       environment.burst = kValidateNodesBurst;
       LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(ctx.global.kube, ctx.streams, environment));
       SystemClock clock;
+      // Ctrl-C or SIGTERM from here on: stop launching, clean up, exit 128+signal.
+      InterruptSignals signals;
       ValidateNodesEnv env{connection.client, &clock,
-                           connection.config.namespace_explicit ? connection.config.ns : kGpuCheckNamespace, ""};
+                           connection.config.namespace_explicit ? connection.config.ns : kGpuCheckNamespace, "",
+                           [&signals] { return signals.received(); }};
       return RunValidateNodes(*options, env, ctx.streams);
     };
     Result<int> code = run();

@@ -3,6 +3,7 @@
 // The decisions live in cli/validate/ (README.md there); this is the I/O.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,10 +26,17 @@ struct ValidateNodesEnv {
   Clock* clock = nullptr;
   std::string ns;        ///< the namespace for the pods
   std::string run_id;    ///< "" = a random one
+  /// The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
+  /// did; polled between steps. Empty: never interrupted.
+  std::function<int()> interrupted;
 };
 
-/// Returns the exit code (ReportExitCode) when the run completed; errors are
-/// usage errors or "could not run" (ValidateNodesExitCodeForError).
+/// Returns the exit code (ReportExitCode) when the run completed, or 128 +
+/// signal (130 for SIGINT, 143 for SIGTERM) when it was interrupted: nothing
+/// more was launched, this run's objects were deleted unless --keep, the report
+/// of what finished was printed, and only verdicts reached before the signal
+/// were recorded. Errors are usage errors or "could not run"
+/// (ValidateNodesExitCodeForError).
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams);
 
 void SetupValidateNodesCommand(CLI::App& root, CommandContext& ctx);

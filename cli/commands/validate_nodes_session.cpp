@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "kube/watcher.h"
+#include "util/interrupt_signals.h"
 
 namespace llm {
 namespace {
@@ -41,26 +42,34 @@ std::string NameOf(const json& object) {
   return metadata.is_object() ? metadata.value("name", "") : "";
 }
 
+// What Drive needs to know of each machine's actions.
+bool IsDone(const RunAction& a) { return a.kind == RunAction::Kind::kDone; }
+bool IsDone(const PairAction& a) { return a.kind == PairAction::Kind::kDone; }
+const std::string& CreateKey(const RunAction& a) { return a.node; }
+const std::string& CreateKey(const PairAction& a) { return a.job; }
+
 /// Shared between the watch threads and the caller; every field under `mu`.
+template <typename Machine, typename Action>
 struct SharedState {
   std::mutex mu;
   std::condition_variable wake;
-  ValidationRun run;
-  std::deque<RunAction> actions;
+  Machine& machine;
+  std::deque<Action> actions;
   bool stop = false;
   std::optional<Error> watch_error;
-  std::unordered_map<std::string, json> nodes;  ///< tested nodes, latest seen
+  std::unordered_map<std::string, json> nodes;  ///< the machine's nodes, latest seen
 
-  SharedState(ValidationRunConfig config, std::vector<std::string> names) : run(std::move(config), std::move(names)) {}
+  explicit SharedState(Machine& m) : machine(m) {}
 
-  void Queue(std::vector<RunAction> more) {
-    for (RunAction& a : more) actions.push_back(std::move(a));
+  void Queue(std::vector<Action> more) {
+    for (Action& a : more) actions.push_back(std::move(a));
     if (!more.empty()) wake.notify_all();
   }
 };
 
+template <typename Machine, typename Action>
 void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef collection, std::string label_selector,
-                 SharedState& shared, bool pods) {
+                 SharedState<Machine, Action>& shared, bool pods) {
   kube::WatchOptions options;
   options.label_selector = std::move(label_selector);
   options.max_watch_duration = kWatchRequestSeconds;
@@ -75,13 +84,13 @@ void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef colle
     std::optional<WatchEventType> type = RunEventType(event.type);
     if (!type) return true;
     if (pods) {
-      shared.Queue(shared.run.OnPodEvent(*type, event.object, clock.Now()));
+      shared.Queue(shared.machine.OnPodEvent(*type, event.object, clock.Now()));
     } else {
       std::string name = NameOf(event.object);
       auto known = shared.nodes.find(name);
       if (known != shared.nodes.end()) {
         known->second = *type == WatchEventType::kDeleted ? json() : event.object;
-        shared.Queue(shared.run.OnNodeEvent(*type, event.object, clock.Now()));
+        shared.Queue(shared.machine.OnNodeEvent(*type, event.object, clock.Now()));
       }
     }
     return !shared.stop;
@@ -93,27 +102,84 @@ void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef colle
   }
 }
 
-/// Carries out one CreatePod or DeletePod without holding the lock; a refused
-/// create is told through `create_failure`.
-void Execute(kube::RestClient& client, const LiveRunRequest& request,
-                               const std::unordered_map<std::string, const NodeCandidate*>& candidates,
-                               const RunAction& action, std::optional<std::string>* create_failure) {
-  kube::ResourceRef pod{"", "v1", "pods", request.ns, action.pod, ""};
-  if (action.kind == RunAction::Kind::kDeletePod) {
-    // The pod's own grace period: a forced delete would free the API object
-    // while the container may still hold the node's GPUs.
-    auto deleted = client.Delete(pod, kube::DeleteOptions{});
-    (void)deleted;  // NotFound is fine; anything else leaves the delete-grace timer to free the slot
-    return;
+struct DriveOutcome {
+  std::map<std::string, json> nodes;  ///< the machine's nodes as last seen (deleted ones left out)
+  int signal = 0;                     ///< the machine was cancelled because of this signal
+};
+
+/// Runs `machine` to its Done action: one pod watch (`pod_selector` in `ns`)
+/// and one node watch feed it; `execute` carries out every other action and
+/// returns the message of a refused create. Returns before Done, with nothing
+/// more executed, when `interrupted` reports a signal (`on_interrupt` runs
+/// first, under the lock, to cancel the machine).
+template <typename Machine, typename Action>
+Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& machine, const std::string& ns,
+                           const std::string& pod_selector, const std::vector<std::string>& node_names,
+                           const InterruptedFn& interrupted,
+                           const std::function<std::optional<std::string>(const Action&)>& execute,
+                           const std::function<void(int signal)>& on_interrupt) {
+  SharedState<Machine, Action> shared(machine);
+  for (const std::string& name : node_names) shared.nodes.emplace(name, json());
+  auto signal_now = [&] { return interrupted ? interrupted() : 0; };
+
+  std::thread pod_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
+                        kube::ResourceRef{"", "v1", "pods", ns, "", ""}, pod_selector, std::ref(shared), true);
+  std::thread node_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
+                         kube::ResourceRef{"", "v1", "nodes", "", "", ""}, std::string(), std::ref(shared), false);
+
+  std::optional<Error> failure;
+  DriveOutcome outcome;
+  {
+    std::unique_lock<std::mutex> lock(shared.mu);
+    shared.Queue(machine.Start(clock.Now()));
+    bool cancelled = false;
+    while (true) {
+      if (const int signal = signal_now(); signal != 0) {
+        // Stop launching: what is queued is dropped; the caller deletes the
+        // run's objects in bulk (or keeps them with --keep).
+        outcome.signal = signal;
+        shared.actions.clear();
+        on_interrupt(signal);
+        break;
+      }
+      if (shared.watch_error && !cancelled) {
+        cancelled = true;
+        failure = shared.watch_error;
+        shared.Queue(machine.Cancel(fmt::format("the run was stopped: {}", shared.watch_error->message()), clock.Now()));
+      }
+      if (shared.actions.empty()) {
+        auto wake_at = clock.Now() + kMaxSleep;
+        if (auto deadline = machine.NextDeadline()) wake_at = std::min(wake_at, *deadline);
+        shared.wake.wait_until(lock, wake_at, [&] { return !shared.actions.empty() || (shared.watch_error && !cancelled); });
+        if (shared.actions.empty()) shared.Queue(machine.OnTick(clock.Now()));
+        continue;
+      }
+      Action action = std::move(shared.actions.front());
+      shared.actions.pop_front();
+      if (IsDone(action)) break;
+      lock.unlock();
+      std::optional<std::string> create_failure = execute(action);
+      lock.lock();
+      if (create_failure) shared.Queue(machine.OnCreateFailed(CreateKey(action), *create_failure, clock.Now()));
+    }
+    shared.stop = true;
   }
-  const NodeCandidate& node = *candidates.at(action.node);
-  Result<nlohmann::ordered_json> manifest = request.render_pod(node, action.pod);
-  if (!manifest.ok()) {
-    *create_failure = manifest.error().message();
-    return;
+  pod_watch.join();
+  node_watch.join();
+  if (failure) return *failure;
+  for (auto& [name, node] : shared.nodes) {
+    if (!node.is_null()) outcome.nodes.emplace(name, std::move(node));
   }
-  auto created = client.Create(pod, json(*manifest), /*dry_run=*/false);
-  if (!created.ok()) *create_failure = created.error().message();
+  return outcome;
+}
+
+std::string InterruptReason(int signal) { return fmt::format("interrupted by {}", SignalName(signal)); }
+
+/// A create refused by the API server, as its message.
+std::optional<std::string> CreateObject(kube::RestClient& client, const kube::ResourceRef& ref, json object) {
+  auto created = client.Create(ref, object, /*dry_run=*/false);
+  if (created.ok()) return std::nullopt;
+  return created.error().message();
 }
 
 }  // namespace
@@ -125,53 +191,82 @@ Result<LiveRunOutcome> ExecuteValidationRun(kube::RestClient& client, Clock& clo
     names.push_back(node.name);
     candidates.emplace(node.name, &node);
   }
-  SharedState shared(request.run, names);
-  for (const std::string& name : names) shared.nodes.emplace(name, json());
-
-  std::thread pod_watch(WatchThread, std::ref(client), std::ref(clock),
-                        kube::ResourceRef{"", "v1", "pods", request.ns, "", ""},
-                        fmt::format("{}={}", kGpuCheckRunLabel, request.run_id), std::ref(shared), true);
-  std::thread node_watch(WatchThread, std::ref(client), std::ref(clock), kube::ResourceRef{"", "v1", "nodes", "", "", ""},
-                         std::string(), std::ref(shared), false);
-
-  std::optional<Error> failure;
-  {
-    std::unique_lock<std::mutex> lock(shared.mu);
-    shared.Queue(shared.run.Start(clock.Now()));
-    bool cancelled = false;
-    while (true) {
-      if (shared.watch_error && !cancelled) {
-        cancelled = true;
-        failure = shared.watch_error;
-        shared.Queue(shared.run.Cancel(fmt::format("the run was stopped: {}", shared.watch_error->message()), clock.Now()));
-      }
-      if (shared.actions.empty()) {
-        auto wake_at = clock.Now() + kMaxSleep;
-        if (auto deadline = shared.run.NextDeadline()) wake_at = std::min(wake_at, *deadline);
-        shared.wake.wait_until(lock, wake_at, [&] { return !shared.actions.empty() || (shared.watch_error && !cancelled); });
-        if (shared.actions.empty()) shared.Queue(shared.run.OnTick(clock.Now()));
-        continue;
-      }
-      RunAction action = std::move(shared.actions.front());
-      shared.actions.pop_front();
-      if (action.kind == RunAction::Kind::kDone) break;
-      lock.unlock();
-      std::optional<std::string> create_failure;
-      Execute(client, request, candidates, action, &create_failure);
-      lock.lock();
-      if (create_failure) shared.Queue(shared.run.OnCreateFailed(action.node, *create_failure, clock.Now()));
-    }
-    shared.stop = true;
-  }
-  pod_watch.join();
-  node_watch.join();
-  if (failure) return *failure;
-
+  ValidationRun run(request.run, names);
   LiveRunOutcome outcome;
-  outcome.results = shared.run.Results();
-  for (auto& [name, node] : shared.nodes) {
-    if (!node.is_null()) outcome.nodes.emplace(name, std::move(node));
+  std::function<std::optional<std::string>(const RunAction&)> execute = [&](const RunAction& action) {
+    kube::ResourceRef pod{"", "v1", "pods", request.ns, action.pod, ""};
+    if (action.kind == RunAction::Kind::kDeletePod) {
+      // The pod's own grace period: a forced delete would free the API object
+      // while the container may still hold the node's GPUs.
+      auto deleted = client.Delete(pod, kube::DeleteOptions{});
+      (void)deleted;  // NotFound is fine; anything else leaves the delete-grace timer to free the slot
+      return std::optional<std::string>();
+    }
+    Result<nlohmann::ordered_json> manifest = request.render_pod(*candidates.at(action.node), action.pod);
+    if (!manifest.ok()) return std::optional<std::string>(manifest.error().message());
+    return CreateObject(client, pod, json(*manifest));
+  };
+  auto on_interrupt = [&](int signal) {
+    for (const std::string& name : names) {
+      if (run.phase(name) != NodePhase::kDone) outcome.interrupted_nodes.insert(name);
+    }
+    run.Cancel(InterruptReason(signal), clock.Now());
+  };
+  LLM_ASSIGN_OR_RETURN(DriveOutcome driven,
+                       (Drive<ValidationRun, RunAction>(client, clock, run, request.ns,
+                                                        fmt::format("{}={}", kGpuCheckRunLabel, request.run_id), names,
+                                                        request.interrupted, execute, on_interrupt)));
+  outcome.results = run.Results();
+  outcome.nodes = std::move(driven.nodes);
+  outcome.signal = driven.signal;
+  return outcome;
+}
+
+Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, const PairRunRequest& request) {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, const NodeCandidate*> candidates;
+  for (const NodeCandidate& node : request.nodes) {
+    names.push_back(node.name);
+    candidates.emplace(node.name, &node);
   }
+  PairRun run(request.run, names);
+  std::function<std::optional<std::string>(const PairAction&)> execute = [&](const PairAction& action) {
+    kube::ResourceRef job{"batch", "v1", "jobs", request.ns, action.job, ""};
+    kube::ResourceRef service{"", "v1", "services", request.ns, action.job, ""};
+    if (action.kind == PairAction::Kind::kDeleteJob) {
+      // Background propagation: the garbage collector removes the pods, each
+      // with its grace period, so the self-test can still write its report.
+      (void)client.Delete(job, kube::DeleteOptions{});
+      (void)client.Delete(service, kube::DeleteOptions{});
+      return std::optional<std::string>();
+    }
+    auto objects = request.render_pair(*candidates.at(action.nodes.first), *candidates.at(action.nodes.second),
+                                       action.job);
+    if (!objects.ok()) return std::optional<std::string>(objects.error().message());
+    for (const nlohmann::ordered_json& object : *objects) {
+      const bool is_job = object.value("kind", "") == "Job";
+      if (auto refused = CreateObject(client, is_job ? job : service, json(object))) return refused;
+    }
+    return std::optional<std::string>();
+  };
+  auto on_interrupt = [&](int signal) { run.Cancel(InterruptReason(signal), clock.Now()); };
+  PairRunOutcome outcome;
+  if (names.size() < 2) {  // nothing to pair: no watch needed
+    run.Start(clock.Now());
+    outcome.node_results = run.NodeResults();
+    return outcome;
+  }
+  LLM_ASSIGN_OR_RETURN(DriveOutcome driven,
+                       (Drive<PairRun, PairAction>(client, clock, run, request.ns,
+                                                   fmt::format("{}={}", kGpuCheckRunLabel, request.run_id), names,
+                                                   request.interrupted, execute, on_interrupt)));
+  for (const PairTestResult& p : run.Pairs()) {
+    if (p.created) outcome.pairs.push_back(p);
+  }
+  outcome.node_results = run.NodeResults();
+  outcome.nodes = std::move(driven.nodes);
+  outcome.signal = driven.signal;
+  outcome.interrupted_nodes = run.cancelled_nodes();
   return outcome;
 }
 

@@ -1,13 +1,15 @@
 // The I/O half of `kubectl llm validate-nodes`: it carries out what
 // cli/validate decides. One pod watch (this run's label) and one node watch
-// feed the ValidationRun state machine from their own threads; the calling
-// thread creates and deletes pods as the run asks and ticks its timers. The
-// cluster is never polled: between events the caller only sleeps until the
-// run's next deadline.
+// feed a state machine (ValidationRun for the single-node pods, PairRun for
+// the multi-node Jobs) from their own threads; the calling thread creates and
+// deletes objects as the machine asks and ticks its timers. The cluster is
+// never polled: between events the caller only sleeps until the machine's next
+// deadline (at most a second, which also bounds how long an interrupt waits).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "validate/node_patch.h"
 #include "validate/node_result.h"
 #include "validate/node_selection.h"
+#include "validate/pair_run.h"
 #include "validate/validation_run.h"
 
 namespace llm {
@@ -31,23 +34,58 @@ inline constexpr const char* kGpuCheckRunLabel = "kubectl-llm.dev/gpu-check-run"
 using GpuCheckPodRenderer =
     std::function<Result<nlohmann::ordered_json>(const NodeCandidate& node, const std::string& pod_name)>;
 
+/// The signal that interrupted the command (InterruptSignals::received), 0 while none did.
+using InterruptedFn = std::function<int()>;
+
 struct LiveRunRequest {
   std::string ns;                      ///< where the pods go
   std::string run_id;
   ValidationRunConfig run;             ///< RunConfigFor(config, run_id)
   std::vector<NodeCandidate> nodes;    ///< selection.to_test, in test order
   GpuCheckPodRenderer render_pod;
+  InterruptedFn interrupted;           ///< empty: never
 };
 
 struct LiveRunOutcome {
   std::vector<NodeResult> results;               ///< run.Results()
   std::map<std::string, nlohmann::json> nodes;   ///< tested nodes as the node watch last saw them
+  int signal = 0;                                ///< the run was interrupted by this signal
+  std::set<std::string> interrupted_nodes;       ///< nodes whose error is the interruption (not to be recorded)
 };
 
 /// Runs the state machine to its Done action. API errors on create become the
 /// node's error (OnCreateFailed); a watch that cannot be re-established cancels
 /// the run (every pod still running is deleted) and is returned as the error.
+/// An interrupt cancels the run at once: nothing more is created or deleted
+/// (the caller removes the run's objects unless --keep) and every open node
+/// gets the error "interrupted by SIGINT".
 Result<LiveRunOutcome> ExecuteValidationRun(kube::RestClient& client, Clock& clock, const LiveRunRequest& request);
+
+/// Renders the multi-node test of one pair: its headless Service, then its
+/// Indexed Job, each labelled with the run id (the Job's pods too).
+using GpuCheckPairRenderer = std::function<Result<std::vector<nlohmann::ordered_json>>(
+    const NodeCandidate& first, const NodeCandidate& second, const std::string& job)>;
+
+struct PairRunRequest {
+  std::string ns;
+  std::string run_id;
+  PairRunConfig run;                   ///< PairRunConfigFor(config, run_id)
+  std::vector<NodeCandidate> nodes;    ///< the nodes that passed alone
+  GpuCheckPairRenderer render_pair;
+  InterruptedFn interrupted;
+};
+
+struct PairRunOutcome {
+  std::vector<PairTestResult> pairs;              ///< the pairs that were started
+  std::vector<MultiNodeNodeResult> node_results;  ///< PairRun::NodeResults()
+  std::map<std::string, nlohmann::json> nodes;    ///< paired nodes as the node watch last saw them
+  int signal = 0;
+  std::set<std::string> interrupted_nodes;        ///< conclusions the interruption cut short
+};
+
+/// As ExecuteValidationRun, for PairRun: CreateJob creates the pair's Service
+/// then its Job; DeleteJob deletes both (the Job's pods by propagation).
+Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, const PairRunRequest& request);
 
 /// --record / --taint-failed: one merge patch per node that needs one, computed
 /// from the node as last seen; on 409 Conflict the node is read again and the

@@ -106,6 +106,9 @@ PairingPlan PlanNodePairs(const std::vector<std::string>& input_nodes, const std
     }
   }
 
+  // Results may name nodes no longer offered (their pair ended in an error):
+  // they count for their partners' conclusions, but are neither paired nor reported.
+  std::erase_if(c, [&](const auto& entry) { return !std::binary_search(nodes.begin(), nodes.end(), entry.first); });
   plan.finished = plan.next.empty();
   if (plan.finished) {
     for (auto& [node, conclusion] : c) {

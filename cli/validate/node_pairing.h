@@ -43,6 +43,9 @@ struct PairingPlan {
 ///  3. untested nodes with each other, in order; an odd one out with a free
 ///     good node, else with any free node it has not been tried with.
 /// When a round would be empty, suspects and untested nodes left are inconclusive.
+/// `results` may name nodes that are not in `nodes` (taken out after an error):
+/// they still decide their partners' conclusions but are never paired and are
+/// absent from `conclusions`.
 PairingPlan PlanNodePairs(const std::vector<std::string>& nodes, const std::vector<PairResult>& results);
 
 }  // namespace llm

@@ -1,5 +1,7 @@
 #include "validate/validate_plan.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace llm {
@@ -27,6 +29,28 @@ GpuCheckPodRequest PodRequestFor(const ValidateNodesConfig& config, const NodeCa
   r.name = std::move(pod_name);
   r.node = node.name;
   r.gpus = node.gpus;
+  r.profile = config.profile;
+  r.image = config.image;
+  r.active_deadline_seconds = (config.timeout + kActiveDeadlineMargin).count();
+  r.tolerations = {fmt::format("{}={}:{}", kGpuCheckTaintKey, kGpuCheckTaintValue, kGpuCheckTaintEffect)};
+  return r;
+}
+
+PairRunConfig PairRunConfigFor(const ValidateNodesConfig& config, std::string run_id) {
+  PairRunConfig r;
+  r.max_parallel = config.max_parallel;
+  r.timeout = config.timeout;
+  r.unschedulable_grace = config.unschedulable_grace;
+  r.run_id = std::move(run_id);
+  return r;
+}
+
+GpuCheckPairRequest PairRequestFor(const ValidateNodesConfig& config, const NodeCandidate& first,
+                                   const NodeCandidate& second, std::string job) {
+  GpuCheckPairRequest r;
+  r.name = std::move(job);
+  r.nodes = {first.name, second.name};
+  r.gpus = std::min(first.gpus, second.gpus);
   r.profile = config.profile;
   r.image = config.image;
   r.active_deadline_seconds = (config.timeout + kActiveDeadlineMargin).count();

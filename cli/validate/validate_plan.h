@@ -8,6 +8,7 @@
 
 #include "validate/node_patch.h"
 #include "validate/node_selection.h"
+#include "validate/pair_run.h"
 #include "validate/validate_options.h"
 #include "validate/validation_run.h"
 
@@ -31,12 +32,30 @@ struct GpuCheckPodRequest {
   std::vector<std::string> tolerations;
 };
 
+/// The multi-node test of one pair (templates/gpu-check/nccl-*.yaml): the
+/// renderer's values "ncclNodes", "gpus", "profile", "image", "activeDeadline",
+/// "tolerations".
+struct GpuCheckPairRequest {
+  std::string name;                 ///< the Job and its headless Service (PairAction::job)
+  std::vector<std::string> nodes;   ///< one pod on each
+  long long gpus = 0;               ///< per pod: the smaller GPU count of the two, so both ranks match
+  std::string profile;
+  std::string image;
+  long long active_deadline_seconds = 0;
+  std::vector<std::string> tolerations;
+};
+
 NodeSelectionRequest SelectionRequestFor(const ValidateNodesConfig& config);
 
 /// `run_id`: a short random DNS-label string, unique per invocation.
 ValidationRunConfig RunConfigFor(const ValidateNodesConfig& config, std::string run_id);
 
 GpuCheckPodRequest PodRequestFor(const ValidateNodesConfig& config, const NodeCandidate& node, std::string pod_name);
+
+PairRunConfig PairRunConfigFor(const ValidateNodesConfig& config, std::string run_id);
+
+GpuCheckPairRequest PairRequestFor(const ValidateNodesConfig& config, const NodeCandidate& first,
+                                   const NodeCandidate& second, std::string job);
 
 RecordSettings RecordSettingsFor(const ValidateNodesConfig& config, std::string tool_version, std::string image);
 

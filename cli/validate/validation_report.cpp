@@ -20,9 +20,38 @@ nlohmann::ordered_json RoundedOrNull(const std::optional<double>& value) {
   return std::round(*value * 10.0) / 10.0;
 }
 
-std::optional<long long> DurationSeconds(const NodeResult& r) {
+template <typename R>
+std::optional<long long> DurationSeconds(const R& r) {
   if (!r.started_at || !r.finished_at) return std::nullopt;
   return std::chrono::duration_cast<std::chrono::seconds>(*r.finished_at - *r.started_at).count();
+}
+
+nlohmann::ordered_json TimeOrNull(const std::optional<TimePoint>& t) {
+  return t ? nlohmann::ordered_json(FormatRfc3339(*t)) : nlohmann::ordered_json(nullptr);
+}
+
+using Row = std::vector<std::string>;
+
+/// kubectl's layout: columns padded to their widest cell, three spaces apart.
+std::string Columns(const std::vector<Row>& rows) {
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const Row& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const Row& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}   ", row[i], widths[i]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string ShortDuration(const std::optional<long long>& seconds) {
+  return seconds ? FormatShortDuration(Seconds(*seconds)) : "-";
 }
 
 void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& j) {
@@ -58,6 +87,27 @@ void AddProducts(const NodeSelection& selection, std::vector<NodeResult>& result
   for (const NodeCandidate& c : selection.to_test) products.emplace(c.name, c.product);
   for (NodeResult& r : results) {
     if (auto it = products.find(r.node); it != products.end()) r.product = it->second;
+  }
+}
+
+void ApplyMultiNodeResults(const std::vector<MultiNodeNodeResult>& multi, NodeValidationReport& report) {
+  for (const MultiNodeNodeResult& m : multi) report.multi_node_results[m.node] = m;
+  for (NodeResult& r : report.results) {
+    const auto it = report.multi_node_results.find(r.node);
+    if (it == report.multi_node_results.end() || r.verdict != Verdict::kPass) continue;
+    switch (it->second.conclusion) {
+      case MultiNodeConclusion::kBad:
+        r.verdict = Verdict::kFail;
+        break;
+      case MultiNodeConclusion::kInconclusive:
+      case MultiNodeConclusion::kError:
+        r.verdict = Verdict::kError;
+        break;
+      case MultiNodeConclusion::kGood:
+      case MultiNodeConclusion::kUntested:
+        continue;
+    }
+    r.reason = "multi-node: " + it->second.reason;
   }
 }
 
@@ -97,6 +147,18 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report) {
                           {"p2pMin", RoundedOrNull(r.bandwidth.p2p_min)},
                           {"allReduceBusBw", RoundedOrNull(r.bandwidth.allreduce_busbw)}};
     n["suspectGpus"] = r.suspect_gpus;
+    if (report.multi_node) {
+      const auto it = report.multi_node_results.find(r.node);
+      if (it == report.multi_node_results.end()) {
+        n["multiNode"] = nullptr;  // not paired: it did not pass alone
+      } else {
+        const MultiNodeNodeResult& m = it->second;
+        n["multiNode"] = {{"result", MultiNodeConclusionName(m.conclusion)},
+                          {"reason", m.reason},
+                          {"allReduceBusBw", RoundedOrNull(m.allreduce_busbw)},
+                          {"pairs", m.jobs}};
+      }
+    }
     nodes.push_back(std::move(n));
   }
   nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
@@ -123,35 +185,57 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report) {
                    {"skipped", report.skipped.size()}}},
                  {"nodes", std::move(nodes)},
                  {"skipped", std::move(skipped)}};
+  if (report.multi_node) {
+    j["spec"]["multiNode"] = true;
+    nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
+    for (const PairTestResult& p : report.pairs) {
+      const auto duration = DurationSeconds(p);
+      pairs.push_back({{"job", p.job},
+                       {"nodes", {p.nodes.first, p.nodes.second}},
+                       {"round", p.round},
+                       {"verdict", VerdictName(p.verdict)},
+                       {"reason", p.reason},
+                       {"allReduceBusBw", RoundedOrNull(p.allreduce_busbw)},
+                       {"startedAt", TimeOrNull(p.started_at)},
+                       {"finishedAt", TimeOrNull(p.finished_at)},
+                       {"durationSeconds", duration ? nlohmann::ordered_json(*duration) : nullptr}});
+    }
+    j["status"]["pairs"] = std::move(pairs);
+  }
   return j;
 }
 
 std::string FormatReportTable(const NodeValidationReport& report) {
-  using Row = std::vector<std::string>;
-  std::vector<Row> rows = {{"NODE", "PRODUCT", "VERDICT", "HBM", "H2D", "D2H", "P2P MIN", "ALLREDUCE BUSBW",
-                            "DURATION", "REASON"}};
+  const bool multi = report.multi_node;
+  auto with_multi = [&](Row row, std::string cell) {
+    if (multi) row.insert(row.begin() + 8, std::move(cell));  // after ALLREDUCE BUSBW
+    return row;
+  };
+  std::vector<Row> rows = {with_multi({"NODE", "PRODUCT", "VERDICT", "HBM", "H2D", "D2H", "P2P MIN", "ALLREDUCE BUSBW",
+                                       "DURATION", "REASON"},
+                                      "MULTI-NODE BUSBW")};
   for (const NodeResult& r : report.results) {
-    const auto duration = DurationSeconds(r);
-    rows.push_back({r.node, r.product.empty() ? "-" : r.product, std::string(VerdictName(r.verdict)),
-                    Gbps(r.bandwidth.hbm), Gbps(r.bandwidth.h2d), Gbps(r.bandwidth.d2h), Gbps(r.bandwidth.p2p_min),
-                    Gbps(r.bandwidth.allreduce_busbw), duration ? FormatShortDuration(Seconds(*duration)) : "-",
-                    r.reason});
+    const auto m = report.multi_node_results.find(r.node);
+    rows.push_back(with_multi(
+        {r.node, r.product.empty() ? "-" : r.product, std::string(VerdictName(r.verdict)), Gbps(r.bandwidth.hbm),
+         Gbps(r.bandwidth.h2d), Gbps(r.bandwidth.d2h), Gbps(r.bandwidth.p2p_min), Gbps(r.bandwidth.allreduce_busbw),
+         ShortDuration(DurationSeconds(r)), r.reason},
+        m == report.multi_node_results.end() ? "-" : Gbps(m->second.allreduce_busbw)));
   }
   for (const SkippedNode& s : report.skipped) {
-    rows.push_back({s.name, s.product.empty() ? "-" : s.product, "skipped", "-", "-", "-", "-", "-", "-", s.reason});
+    rows.push_back(with_multi({s.name, s.product.empty() ? "-" : s.product, "skipped", "-", "-", "-", "-", "-", "-",
+                               s.reason},
+                              "-"));
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const Row& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const Row& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}   ", row[i], widths[i]);
+  std::string out = Columns(rows);
+  if (multi && !report.pairs.empty()) {
+    std::vector<Row> pairs = {{"NODES", "JOB", "ROUND", "VERDICT", "BUSBW", "DURATION", "REASON"}};
+    for (const PairTestResult& p : report.pairs) {
+      pairs.push_back({p.nodes.first + "," + p.nodes.second, p.job, std::to_string(p.round),
+                       std::string(VerdictName(p.verdict)), Gbps(p.allreduce_busbw), ShortDuration(DurationSeconds(p)),
+                       p.reason});
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
+    out += "\n" + Columns(pairs);
   }
   return out;
 }

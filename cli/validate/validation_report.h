@@ -3,12 +3,14 @@
 // and the exit code it earns.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "validate/node_result.h"
+#include "validate/pair_run.h"
 #include "validate/node_selection.h"
 #include "validate/validate_options.h"
 #include "util/error.h"
@@ -32,7 +34,19 @@ struct NodeValidationReport {
   bool tainted = false;       ///< --taint-failed patches were applied
   std::vector<NodeResult> results;   ///< tested nodes, in test order
   std::vector<SkippedNode> skipped;  ///< with reasons
+  /// --multi-node: adds spec.multiNode, status.pairs, nodes[].multiNode and the
+  /// table's MULTI-NODE BUSBW column and pair table. Off, the report is exactly
+  /// what it was before --multi-node existed.
+  bool multi_node = false;
+  std::vector<PairTestResult> pairs;  ///< pairs that were started, in order
+  std::map<std::string, MultiNodeNodeResult> multi_node_results;  ///< by node: the nodes that were paired
 };
+
+/// Folds the pair tests into the node verdicts: a node found bad fails, an
+/// inconclusive or errored one is an error (it was not shown to work with
+/// others), reasons prefixed "multi-node: ". Good and untested nodes keep
+/// their single-node verdict.
+void ApplyMultiNodeResults(const std::vector<MultiNodeNodeResult>& multi, NodeValidationReport& report);
 
 /// Copies each tested node's product from the selection (the run does not know it).
 void AddProducts(const NodeSelection& selection, std::vector<NodeResult>& results);
@@ -50,6 +64,8 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report);
 /// NODE PRODUCT VERDICT HBM H2D D2H P2P MIN ALLREDUCE BUSBW DURATION REASON,
 /// GB/s with one decimal, "-" for figures not measured; skipped nodes follow
 /// with verdict "skipped". Columns are padded like kubectl's (three spaces).
+/// With multi_node: a MULTI-NODE BUSBW column after ALLREDUCE BUSBW, then a
+/// blank line and one row per pair: NODES JOB ROUND VERDICT BUSBW DURATION REASON.
 std::string FormatReportTable(const NodeValidationReport& report);
 
 /// table, JSON (two-space indent) or YAML, each ending in a newline.

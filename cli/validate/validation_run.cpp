@@ -4,68 +4,13 @@
 
 #include <fmt/format.h>
 
-#include "validate/check_result.h"
 #include "validate/object_fields.h"
+#include "validate/pod_reading.h"
 
 namespace llm {
 namespace {
 
 constexpr std::size_t kMaxPodNameLength = 63;  // the pod's hostname is its name
-constexpr const char* kCheckContainer = "gpu-check";
-
-/// The self-test's container status: the one named gpu-check, else the first.
-const nlohmann::json* CheckContainerStatus(const nlohmann::json& pod) {
-  const nlohmann::json& statuses = Arr(At(pod, {"status", "containerStatuses"}));
-  if (statuses.empty()) return nullptr;
-  for (const auto& cs : statuses) {
-    if (Str(At(cs, "name")) == kCheckContainer) return &cs;
-  }
-  return &statuses.front();
-}
-
-/// state.running / waiting / terminated of a container status, when it is an object.
-const nlohmann::json* StateOf(const nlohmann::json* container_status, const char* which) {
-  if (container_status == nullptr) return nullptr;
-  const nlohmann::json& state = At(*container_status, {"state", which});
-  return state.is_object() ? &state : nullptr;
-}
-
-/// "REASON: message", or whichever of the two exists.
-std::string ReasonAndMessage(const nlohmann::json& obj) {
-  const std::string reason = Str(At(obj, "reason"));
-  const std::string message = Str(At(obj, "message"));
-  if (reason.empty()) return message;
-  if (message.empty()) return reason;
-  return fmt::format("{}: {}", reason, message);
-}
-
-bool IsImagePullFailure(const std::string& reason) {
-  return reason == "ErrImagePull" || reason == "ImagePullBackOff" || reason == "InvalidImageName" ||
-         reason == "ErrImageNeverPull";
-}
-
-bool IsContainerStartFailure(const std::string& reason) {
-  return reason == "CreateContainerConfigError" || reason == "CreateContainerError" || reason == "RunContainerError";
-}
-
-/// PodScheduled=False/Unschedulable, with the scheduler's message.
-std::optional<std::string> UnschedulableMessage(const nlohmann::json& pod) {
-  for (const auto& c : Arr(At(pod, {"status", "conditions"}))) {
-    if (Str(At(c, "type")) == "PodScheduled" && Str(At(c, "status")) == "False" &&
-        Str(At(c, "reason")) == "Unschedulable") {
-      return Str(At(c, "message"));
-    }
-  }
-  return std::nullopt;
-}
-
-bool IsScheduled(const nlohmann::json& pod) {
-  if (!Str(At(pod, {"spec", "nodeName"})).empty()) return true;
-  for (const auto& c : Arr(At(pod, {"status", "conditions"}))) {
-    if (Str(At(c, "type")) == "PodScheduled" && Str(At(c, "status")) == "True") return true;
-  }
-  return false;
-}
 
 std::uint32_t Fnv1a(std::string_view text) {
   std::uint32_t hash = 2166136261u;
@@ -182,13 +127,11 @@ void ValidationRun::MaybeDone(std::vector<RunAction>& out) {
 bool ValidationRun::FinishIfEnded(std::size_t index, const nlohmann::json& pod, TimePoint now, bool pod_exists,
                                   std::vector<RunAction>& out) {
   NodeState& state = states_[index];
-  const nlohmann::json* container = CheckContainerStatus(pod);
-  const std::string pod_phase = Str(At(pod, {"status", "phase"}));
-  const bool ended = pod_phase == "Succeeded" || pod_phase == "Failed";
-  const bool delete_pod = pod_exists && !config_.keep;
-  if (const nlohmann::json* terminated = StateOf(container, "terminated")) {
-    const CheckOutcome outcome = ReadCheckResult(*terminated);
-    NodeResult& r = state.result;
+  const PodReading reading = ReadGpuCheckPod(pod);
+  if (reading.state != PodReading::State::kEnded) return false;
+  NodeResult& r = state.result;
+  if (reading.from_container) {
+    const CheckOutcome& outcome = reading.outcome;
     r.exit_code = outcome.exit_code;
     r.bandwidth = outcome.bandwidth;
     r.model = outcome.model;
@@ -196,65 +139,42 @@ bool ValidationRun::FinishIfEnded(std::size_t index, const nlohmann::json& pod, 
     r.suspect_gpus = outcome.suspect_gpus;
     if (outcome.started_at) r.started_at = outcome.started_at;
     if (outcome.finished_at) r.finished_at = outcome.finished_at;
-    Finish(index, outcome.verdict, outcome.reason, now);
-    ReleaseSlot(state);
-    if (delete_pod) out.push_back({RunAction::Kind::kDeletePod, r.node, state.pod});
-    return true;
   }
-  if (ended) {
-    const std::string why = ReasonAndMessage(At(pod, "status"));
-    Finish(index, Verdict::kError,
-           pod_phase == "Failed" ? (why.empty() ? "pod failed" : "pod failed: " + why)
-                                 : "pod ended without a result (no container status)",
-           now);
-    ReleaseSlot(state);
-    if (delete_pod) out.push_back({RunAction::Kind::kDeletePod, state.result.node, state.pod});
-    return true;
-  }
-  return false;
+  Finish(index, reading.outcome.verdict, reading.outcome.reason, now);
+  ReleaseSlot(state);
+  if (pod_exists && !config_.keep) out.push_back({RunAction::Kind::kDeletePod, r.node, state.pod});
+  return true;
 }
 
 void ValidationRun::HandlePodStatus(std::size_t index, const nlohmann::json& pod, TimePoint now,
                                     std::vector<RunAction>& out) {
   NodeState& state = states_[index];
-  const nlohmann::json* container = CheckContainerStatus(pod);
-  const std::string pod_phase = Str(At(pod, {"status", "phase"}));
-  const bool ended = pod_phase == "Succeeded" || pod_phase == "Failed";
-
+  const PodReading reading = ReadGpuCheckPod(pod);
   if (state.phase == NodePhase::kDone) {
-    if (ended) ReleaseSlot(state);  // an abandoned pod that has stopped
+    if (reading.terminal_phase) ReleaseSlot(state);  // an abandoned pod that has stopped
     return;
   }
   if (FinishIfEnded(index, pod, now, /*pod_exists=*/true, out)) return;
-  if (const nlohmann::json* waiting = StateOf(container, "waiting")) {
-    const std::string reason = Str(At(*waiting, "reason"));
-    if (IsImagePullFailure(reason)) {
-      Abandon(index, "image could not be pulled: " + ReasonAndMessage(*waiting), now, out);
-      return;
-    }
-    if (IsContainerStartFailure(reason)) {
-      Abandon(index, "container could not start: " + ReasonAndMessage(*waiting), now, out);
-      return;
-    }
+  if (reading.state == PodReading::State::kStuck) {
+    Abandon(index, reading.reason, now, out);
+    return;
   }
-  if (std::optional<std::string> message = UnschedulableMessage(pod)) {
+  if (reading.state == PodReading::State::kUnschedulable) {
     if (!state.unschedulable_since) {
       state.unschedulable_since = now;
       timers_.emplace(now + config_.unschedulable_grace, Timer{index, TimerKind::kUnschedulable});
     }
-    state.unschedulable_message = *message;
+    state.unschedulable_message = reading.reason;
     if (now - *state.unschedulable_since >= config_.unschedulable_grace) {
-      Abandon(index, "pod could not be scheduled: " + *message, now, out);
+      Abandon(index, "pod could not be scheduled: " + reading.reason, now, out);
     }
     return;
   }
   state.unschedulable_since.reset();
-  if (const nlohmann::json* running = StateOf(container, "running")) {
+  if (reading.state == PodReading::State::kRunning) {
     state.phase = NodePhase::kRunning;
-    if (const nlohmann::json& started = At(*running, "startedAt"); started.is_string()) {
-      state.result.started_at = ParseRfc3339(started.get<std::string>());
-    }
-  } else if (state.phase == NodePhase::kCreated && IsScheduled(pod)) {
+    if (reading.started_at) state.result.started_at = reading.started_at;
+  } else if (state.phase == NodePhase::kCreated && reading.state == PodReading::State::kScheduled) {
     state.phase = NodePhase::kScheduled;
   }
 }

@@ -4,6 +4,15 @@
 // gpu_check's own writer (RenderReport) produces from fixture measurements,
 // written with PATCH pods/NAME/status. Used by the integration test and by
 // tests/bench/validate_nodes_bench.sh (through fake_gpu_kubelet_main.cpp).
+//
+// The multi-node test's pods belong to an Indexed Job, and kwok completes a
+// Job's pods (exit 0, no message) the moment they run, before anyone else can
+// answer. So those pods must run on "own" nodes: nodes created without kwok's
+// annotation, whose whole kubelet part this plays (the node Lease renewed every
+// few seconds, each pod ended straight from Pending once it is bound, a pod
+// being deleted removed). Every pod of a multi-node Job reports the same
+// all-reduce bus bandwidth: kFakeFabricBusBw, or kFakeSlowFabricBusBw when one
+// of its nodes is kSlowFabric.
 #pragma once
 
 #include <atomic>
@@ -24,10 +33,16 @@ namespace llm::testing {
 
 /// What the fake self-test does on a node.
 enum class FakeOutcome {
-  kPass,    ///< healthy H100s: exit 0
-  kFail,    ///< GPU 3's HBM far below the floor: exit 1
-  kSilent,  ///< never ends (validate-nodes must time out)
+  kPass,        ///< healthy H100s: exit 0
+  kFail,        ///< GPU 3's HBM far below the floor: exit 1
+  kSilent,      ///< never ends (validate-nodes must time out)
+  kSlowFabric,  ///< healthy alone; any multi-node all-reduce with it is slow (a bad NIC)
+  kHangsPaired, ///< healthy alone; a multi-node test with it never ends
 };
+
+/// GB/s of the fake two-node all-reduce (16 ranks over the network).
+inline constexpr double kFakeFabricBusBw = 180.0;
+inline constexpr double kFakeSlowFabricBusBw = 45.0;
 
 struct FakeTermination {
   int exit_code = 0;
@@ -37,6 +52,9 @@ struct FakeTermination {
 /// The summary and exit code llm-gpu-check writes for `outcome` on `node`.
 FakeTermination FakeSelfTest(FakeOutcome outcome, const std::string& node);
 
+/// What llm-gpu-check writes as `rank` of a two-node nccl run on `node`.
+FakeTermination FakeMultiNodeSelfTest(double busbw, const std::string& node, int rank);
+
 /// The merge patch for pods/NAME/status that ends the pod's container with `t`.
 nlohmann::json TerminatedStatusPatch(const nlohmann::json& pod, const FakeTermination& t);
 
@@ -44,7 +62,9 @@ class FakeGpuKubelet {
  public:
   using OutcomeFor = std::function<FakeOutcome(const std::string& node)>;
   /// Watches gpu-check pods in `ns` ("" = every namespace) from a thread.
-  FakeGpuKubelet(std::shared_ptr<kube::RestClient> client, std::string ns, OutcomeFor outcome_for);
+  /// `own_nodes`: nodes kwok does not manage, whose kubelet this plays whole.
+  FakeGpuKubelet(std::shared_ptr<kube::RestClient> client, std::string ns, OutcomeFor outcome_for,
+                 std::set<std::string> own_nodes = {});
   ~FakeGpuKubelet();
   /// Ends the watch (within the watch request's few seconds) and joins.
   void Stop();
@@ -54,9 +74,14 @@ class FakeGpuKubelet {
 
  private:
   void Run();
+  /// Renews the own nodes' Leases until Stop(), so they stay Ready.
+  void Heartbeat();
+  void Answer(const nlohmann::json& pod);
+  void NoteError(const std::string& message);
   std::shared_ptr<kube::RestClient> client_;
   std::string ns_;
   OutcomeFor outcome_for_;
+  std::set<std::string> own_nodes_;
   SystemClock clock_;
   std::atomic<bool> stop_{false};
   std::atomic<int> answered_{0};
@@ -64,6 +89,7 @@ class FakeGpuKubelet {
   std::string error_;
   std::set<std::string> done_;  ///< pod uids already answered
   std::thread thread_;
+  std::thread heartbeat_;
 };
 
 }  // namespace llm::testing

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@ struct Fd {
 }  // namespace
 
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         const std::string& input) {
+                         const std::string& input, const OnStarted& on_started) {
   CommandOutput result;
   std::array<int, 2> in{}, out{}, err{};
   if (pipe2(in.data(), O_CLOEXEC) != 0 || pipe2(out.data(), O_CLOEXEC) != 0 ||
@@ -61,9 +62,22 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
   for (std::string& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  // The child starts with SIGINT and SIGTERM at their default action, as from
+  // an interactive shell, even when this process runs in the background
+  // (where a non-interactive shell ignores SIGINT, and the child would inherit it).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  int rc = posix_spawn(&pid, args[0], &actions, &attributes, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   in_r.Close();
   out_w.Close();
   err_w.Close();
@@ -71,6 +85,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
     result.err = "spawn " + argv[0] + ": " + std::strerror(rc);
     return result;
   }
+  if (on_started) on_started(static_cast<int>(pid));
 
   // Feed stdin and drain both outputs together so no pipe fills up and blocks.
   std::string_view pending = input;

@@ -3,6 +3,7 @@
 // user would.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,9 +15,13 @@ struct CommandOutput {
   std::string err;
 };
 
+/// Called with the child's pid once it runs (e.g. to send it a signal from
+/// another thread while RunCommand waits for it).
+using OnStarted = std::function<void(int pid)>;
+
 /// argv[0] is the program path. `env` entries ("K=V") replace or extend the
 /// inherited environment; `input` is written to the program's stdin.
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-                         const std::string& input = "");
+                         const std::string& input = "", const OnStarted& on_started = {});
 
 }  // namespace llm::testing

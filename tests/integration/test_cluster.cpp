@@ -29,12 +29,12 @@ CommandOutput TestCluster::Kubectl(const std::string& user, const std::vector<st
 }
 
 CommandOutput TestCluster::Plugin(const std::string& user, const std::vector<std::string>& args,
-                                  const std::string& input) const {
+                                  const std::string& input, const OnStarted& on_started) const {
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   // KUBECONFIG rather than --kubeconfig, so tests also exercise the environment lookup.
   return RunCommand(argv, {"KUBECONFIG=" + Kubeconfig(user), "KUBECACHEDIR=" + dir_ + "/kube-cache"},
-                    input);
+                    input, on_started);
 }
 
 }  // namespace llm::testing

@@ -25,7 +25,7 @@ class TestCluster {
                         const std::string& input = "") const;
   /// Runs the kubectl-llm binary under test as `user`.
   CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args,
-                       const std::string& input = "") const;
+                       const std::string& input = "", const OnStarted& on_started = {}) const;
 
  private:
   explicit TestCluster(std::string dir) : dir_(std::move(dir)) {}

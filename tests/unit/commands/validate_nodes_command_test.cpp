@@ -1,5 +1,7 @@
 #include "commands/validate_nodes_command.h"
 
+#include <csignal>
+#include <functional>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -35,8 +37,8 @@ struct Fixture {
     for (const char* name : {"gpu-a", "gpu-b"}) client->Put({"", "v1", "nodes", "", name, ""}, GpuNode(name));
     client->Put({"", "v1", "nodes", "", "gpu-c", ""}, GpuNode("gpu-c", /*cordoned=*/true));
   }
-  Result<int> Run(ValidateNodesOptions options) {
-    ValidateNodesEnv env{client, &clock, "kubectl-llm-gpu-check", "abcde"};
+  Result<int> Run(ValidateNodesOptions options, std::function<int()> interrupted = {}) {
+    ValidateNodesEnv env{client, &clock, "kubectl-llm-gpu-check", "abcde", std::move(interrupted)};
     return RunValidateNodes(options, env, IoStreams{in, out, err});
   }
 };
@@ -85,6 +87,65 @@ TEST_CASE("validate-nodes --dry-run=server sends each pod with dryRun and stores
   CHECK(f.out.str() == "pod/gpu-check-abcde-gpu-b created on node gpu-b (server dry run)\n");
   CHECK(f.client->calls().back() == "CREATE pods kubectl-llm-gpu-check/gpu-check-abcde-gpu-b");
   CHECK_FALSE(f.client->Get({"", "v1", "pods", "kubectl-llm-gpu-check", "gpu-check-abcde-gpu-b", ""}).ok());
+}
+
+TEST_CASE("validate-nodes --multi-node --dry-run=client adds the first round's Service and Indexed Job") {
+  Fixture f;
+  ValidateNodesOptions options;
+  options.dry_run = "client";
+  options.multi_node = true;
+  options.output = "json";
+  auto code = f.Run(options);
+  REQUIRE(code.ok());
+  json list = json::parse(f.out.str());
+  REQUIRE(list["items"].size() == 4);
+  const json& service = list["items"][2];
+  const json& job = list["items"][3];
+  CHECK(service["kind"] == "Service");
+  CHECK(service["metadata"]["name"] == "gpu-check-abcde-pair-1");
+  CHECK(service["metadata"]["labels"]["kubectl-llm.dev/gpu-check-run"] == "abcde");
+  CHECK(service["spec"]["clusterIP"] == "None");
+  CHECK(job["kind"] == "Job");
+  CHECK(job["spec"]["completionMode"] == "Indexed");
+  CHECK(job["spec"]["completions"] == 2);
+  CHECK(job["spec"]["backoffLimit"] == 0);
+  const json& pod = job["spec"]["template"];
+  CHECK(pod["metadata"]["labels"]["kubectl-llm.dev/gpu-check-run"] == "abcde");
+  CHECK(pod["metadata"]["labels"]["app.kubernetes.io/instance"] == "gpu-check-abcde-pair-1");
+  CHECK(pod["spec"]["subdomain"] == "gpu-check-abcde-pair-1");
+  const json& terms = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+                          ["nodeSelectorTerms"];
+  REQUIRE(terms.size() == 2);  // one node name per term (the API server's rule for metadata.name)
+  CHECK(terms[0]["matchFields"][0]["values"] == json::array({"gpu-a"}));
+  CHECK(terms[1]["matchFields"][0]["values"] == json::array({"gpu-b"}));
+  CHECK(pod["spec"].contains("nodeName") == false);
+  const json& env = pod["spec"]["containers"][0]["env"];
+  CHECK(env.dump().find(R"({"name":"NCCL_COMM_ID","value":"gpu-check-abcde-pair-1-0.gpu-check-abcde-pair-1:29600"})") !=
+        std::string::npos);
+  CHECK(env.dump().find(R"({"name":"LLM_GPU_CHECK_WORLD_SIZE","value":"2"})") != std::string::npos);
+
+  Fixture table;
+  options.output = "table";
+  REQUIRE(table.Run(options).ok());
+  CHECK(table.out.str() ==
+        "pod/gpu-check-abcde-gpu-a created on node gpu-a (dry run)\n"
+        "pod/gpu-check-abcde-gpu-b created on node gpu-b (dry run)\n"
+        "service/gpu-check-abcde-pair-1 created (dry run)\n"
+        "job/gpu-check-abcde-pair-1 created on nodes gpu-a, gpu-b (dry run)\n"
+        "node/gpu-c skipped: cordoned (spec.unschedulable)\n");
+}
+
+TEST_CASE("validate-nodes interrupted before its run creates nothing and exits 128+signal") {
+  Fixture f;
+  ValidateNodesOptions options;
+  auto code = f.Run(options, [] { return SIGINT; });
+  REQUIRE(code.ok());
+  CHECK(*code == 130);
+  for (const std::string& call : f.client->calls()) CHECK(call.starts_with("LIST"));
+  Fixture term;
+  auto code_term = term.Run(options, [] { return SIGTERM; });
+  REQUIRE(code_term.ok());
+  CHECK(*code_term == 143);
 }
 
 TEST_CASE("validate-nodes: bad flags fail before any request, a missing node after the list") {

@@ -78,6 +78,9 @@ std::vector<GoldenCase> Cases() {
       {"gpu-check-node.yaml",
        {"render", "gpu-check", "gpu-check-node-2", "-n", "kubectl-llm", "--node", "gpu-node-2", "--gpus", "4",
         "--profile", "full", "--image", "registry.example.com/llm-gpu-check:v0.1.0"}},
+      {"gpu-check-nccl.yaml",
+       {"render", "gpu-check", "gpu-check-r1-pair-1", "-n", "kubectl-llm", "--nccl-node", "gpu-node-0", "--nccl-node",
+        "gpu-node-1", "--gpus", "8", "--toleration", "kubectl-llm.dev/gpu-check=failed:NoSchedule"}},
   };
 }
 

@@ -127,6 +127,14 @@ TEST_CASE("render gpu-check refuses bad values") {
       {{"render", "gpu-check", "chk", "--node", "Node_1"}, "--node: 'Node_1' is not a valid object name"},
       {{"render", "gpu-check", "chk", "--active-deadline", "5"}, "--active-deadline: must be an integer from 30"},
       {{"render", "gpu-check", "chk", "--backend", "jobset"}, "--backend: gpu-check renders a pod"},
+      {{"render", "gpu-check", "chk", "--nccl-node", "a"},
+       "--nccl-node: a multi-node test needs at least two nodes, got one"},
+      {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "a"},
+       "--nccl-node: node \"a\" is given twice; one pod runs on each node"},
+      {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "b", "--node", "c"},
+       "--node and --nccl-node cannot be combined: a multi-node test places its pods itself"},
+      {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "B_"}, "--nccl-node: 'B_' is not a valid object name"},
+      {{"render", "gpu-check", std::string(62, 'p'), "--nccl-node", "a", "--nccl-node", "b"}, "the pods' hostnames are NAME-INDEX"},
   });
 }
 

@@ -96,4 +96,13 @@ TEST_CASE("PlanNodePairs: repeated rounds always end, each node in at most one p
   }
 }
 
+TEST_CASE("PlanNodePairs: a node taken out still decides its partners but is neither paired nor reported") {
+  // n4 passed with n3, then left (its later pair ended in an error).
+  const std::vector<PairResult> results = {{"n1", "n2", false}, {"n3", "n4", true}};
+  const PairingPlan plan = PlanNodePairs({"n1", "n2", "n3"}, results);
+  CHECK(plan.next == std::vector<NodePair>{{"n1", "n3"}});
+  CHECK_FALSE(plan.conclusions.contains("n4"));
+  CHECK(plan.conclusions.at("n3") == C::kGood);
+}
+
 }  // namespace llm

@@ -37,6 +37,18 @@ TEST_CASE("validate_plan: flags flow into selection, run, pod and record setting
   CHECK(pod.active_deadline_seconds == 1260);
   CHECK(pod.tolerations == std::vector<std::string>{"kubectl-llm.dev/gpu-check=failed:NoSchedule"});
 
+  const PairRunConfig pairs = PairRunConfigFor(*c, "k3x9q");
+  CHECK(pairs.max_parallel == 8);
+  CHECK(pairs.timeout == Seconds(1200));
+  CHECK(pairs.run_id == "k3x9q");
+  const GpuCheckPairRequest pair = PairRequestFor(*c, {"gpu-a", "NVIDIA-H100-80GB-HBM3", 8},
+                                                  {"gpu-b", "NVIDIA-H100-80GB-HBM3", 4}, "gpu-check-k3x9q-pair-1");
+  CHECK(pair.name == "gpu-check-k3x9q-pair-1");
+  CHECK(pair.nodes == std::vector<std::string>{"gpu-a", "gpu-b"});
+  CHECK(pair.gpus == 4);  // both ranks drive as many GPUs
+  CHECK(pair.active_deadline_seconds == 1260);
+  CHECK(pair.tolerations == pod.tolerations);
+
   const RecordSettings rec = RecordSettingsFor(*c, "0.1.0", "registry.local/llm-gpu-check:1");
   CHECK(rec.record);
   CHECK(rec.taint_failed);

@@ -83,6 +83,88 @@ TEST_CASE("FormatReport: JSON and YAML carry the same document") {
   CHECK(yaml["spec"]["toolVersion"].Tag() == "!");                   // quoted in the text
 }
 
+TEST_CASE("--multi-node: the bad node fails, a MULTI-NODE BUSBW column, a pair table and JSON additions") {
+  NodeValidationReport report = Sample();
+  report.results[1].verdict = Verdict::kPass;
+  report.results[1].reason = "";
+  NodeResult c = report.results[0];
+  c.node = "gpu-d";
+  report.results.push_back(c);
+  report.multi_node = true;
+  PairTestResult p1;
+  p1.job = "gpu-check-r1-pair-1";
+  p1.nodes = {"gpu-a", "gpu-b"};
+  p1.round = 1;
+  p1.created = p1.done = true;
+  p1.verdict = Verdict::kPass;
+  p1.allreduce_busbw = 180.04;
+  p1.started_at = kStart + std::chrono::seconds(100);
+  p1.finished_at = kStart + std::chrono::seconds(130);
+  PairTestResult p2 = p1;
+  p2.job = "gpu-check-r1-pair-2";
+  p2.nodes = {"gpu-d", "gpu-a"};
+  p2.round = 2;
+  p2.verdict = Verdict::kFail;
+  p2.reason = "all-reduce bus bandwidth 45.0 GB/s is below 0.85 x the median of the 2 pairs measured (112.5 GB/s)";
+  p2.allreduce_busbw = 45.0;
+  report.pairs = {p1, p2};
+  MultiNodeNodeResult good{"gpu-a", MultiNodeConclusion::kGood, "", 180.04, {p1.job, p2.job}};
+  MultiNodeNodeResult b{"gpu-b", MultiNodeConclusion::kGood, "", 180.04, {p1.job}};
+  MultiNodeNodeResult bad{"gpu-d", MultiNodeConclusion::kBad, "the all-reduce with known-good node gpu-a failed: slow",
+                          45.0, {p2.job}};
+  ApplyMultiNodeResults({good, b, bad}, report);
+  CHECK(report.results[2].verdict == Verdict::kFail);
+  CHECK(report.results[2].reason == "multi-node: the all-reduce with known-good node gpu-a failed: slow");
+  CHECK(report.results[0].verdict == Verdict::kPass);
+  CHECK(ReportExitCode(report) == 1);
+
+  CHECK(FormatReportTable(report) ==
+        "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   MULTI-NODE BUSBW   DURATION   REASON\n"
+        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             180.0              1m33s\n"
+        "gpu-b   -                       pass      -        -      -      -         -                 180.0              10m\n"
+        "gpu-d   NVIDIA-H100-80GB-HBM3   fail      2874.4   52.0   53.2   372.1     478.3             45.0               1m33s      multi-node: the all-reduce with known-good node gpu-a failed: slow\n"
+        "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -                  -          cordoned (spec.unschedulable)\n"
+        "\n"
+        "NODES         JOB                   ROUND   VERDICT   BUSBW   DURATION   REASON\n"
+        "gpu-a,gpu-b   gpu-check-r1-pair-1   1       pass      180.0   30s\n"
+        "gpu-d,gpu-a   gpu-check-r1-pair-2   2       fail      45.0    30s        all-reduce bus bandwidth 45.0 GB/s is below 0.85 x the median of the 2 pairs measured (112.5 GB/s)\n");
+
+  const nlohmann::ordered_json j = ReportJson(report);
+  CHECK(j["spec"]["multiNode"] == true);
+  CHECK(j["status"]["summary"].dump() == R"({"tested":3,"passed":2,"failed":1,"errors":0,"skipped":1})");
+  CHECK(j["status"]["nodes"][2]["multiNode"].dump() ==
+        R"({"result":"bad","reason":"the all-reduce with known-good node gpu-a failed: slow","allReduceBusBw":45.0,)"
+        R"("pairs":["gpu-check-r1-pair-2"]})");
+  CHECK(j["status"]["pairs"][0].dump() ==
+        R"({"job":"gpu-check-r1-pair-1","nodes":["gpu-a","gpu-b"],"round":1,"verdict":"pass","reason":"",)"
+        R"("allReduceBusBw":180.0,"startedAt":"2026-11-28T12:01:40Z","finishedAt":"2026-11-28T12:02:10Z",)"
+        R"("durationSeconds":30})");
+  // Without --multi-node the document has none of it.
+  const nlohmann::ordered_json plain = ReportJson(Sample());
+  CHECK_FALSE(plain["spec"].contains("multiNode"));
+  CHECK_FALSE(plain["status"].contains("pairs"));
+  CHECK_FALSE(plain["status"]["nodes"][0].contains("multiNode"));
+}
+
+TEST_CASE("ApplyMultiNodeResults: inconclusive and error make errors, untested keeps the verdict") {
+  NodeValidationReport report = Sample();
+  report.results[1].verdict = Verdict::kPass;
+  NodeResult failed_alone = report.results[0];
+  failed_alone.node = "gpu-x";
+  failed_alone.verdict = Verdict::kFail;
+  failed_alone.reason = "hbm: low";
+  report.results.push_back(failed_alone);
+  ApplyMultiNodeResults({{"gpu-a", MultiNodeConclusion::kInconclusive, "the all-reduce with gpu-b failed", {}, {}},
+                         {"gpu-b", MultiNodeConclusion::kUntested, "no partner", {}, {}},
+                         {"gpu-x", MultiNodeConclusion::kBad, "never paired", {}, {}}},
+                        report);
+  CHECK(report.results[0].verdict == Verdict::kError);
+  CHECK(report.results[0].reason == "multi-node: the all-reduce with gpu-b failed");
+  CHECK(report.results[1].verdict == Verdict::kPass);
+  CHECK(report.results[2].verdict == Verdict::kFail);
+  CHECK(report.results[2].reason == "hbm: low");  // a node that failed alone keeps its own reason
+}
+
 TEST_CASE("Exit codes: 0 all tested passed, 1 otherwise, 2 usage, 3 could not run") {
   NodeValidationReport report = Sample();
   CHECK(ReportExitCode(report) == 1);
