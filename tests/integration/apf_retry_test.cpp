@@ -230,7 +230,8 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   // its response arrived; if the stalled request is rejected for that, try again.
   std::unique_ptr<StalledRequest> holder;
   ApfCounters counters;
-  for (int attempt = 0; attempt < 3 && counters.executing < 1; ++attempt) {
+  bool held = false;
+  for (int attempt = 0; attempt < 3 && !held; ++attempt) {
     holder.reset();
     double rejected_before = ReadApfCounters(*admin.client, starvation.name()).rejected;
     holder = std::make_unique<StalledRequest>(server + "/apis/authentication.k8s.io/v1/selfsubjectreviews",
@@ -239,8 +240,9 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
       counters = ReadApfCounters(*admin.client, starvation.name());
       return counters.executing >= 1 || counters.rejected > rejected_before;
     });
+    held = counters.executing == 1 && counters.rejected == rejected_before;
   }
-  REQUIRE_MESSAGE(counters.executing == 1, "the stalled request never held the priority level's seat");
+  REQUIRE_MESSAGE(held, "the stalled request never held the priority level's seat");
 
   // While it is held, the account's requests are rejected by APF itself.
   kube::HttpResponse rejected = probe();
