@@ -16,7 +16,8 @@ class TestCluster {
 
   const std::string& dir() const { return dir_; }
   /// "admin" (client certificate), "dev" (ServiceAccount token, team-a only) or
-  /// "exec" (exec credential plugin).
+  /// "exec" (exec credential plugin), or a name whose `<user>.kubeconfig` a
+  /// test wrote in dir() (apf_retry_test: a ServiceAccount token).
   std::string Kubeconfig(const std::string& user) const { return dir_ + "/" + user + ".kubeconfig"; }
   std::string Server() const;
 

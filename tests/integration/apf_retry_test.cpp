@@ -1,0 +1,297 @@
+// API Priority and Fairness against the real kube-apiserver. A FlowSchema sends
+// one ServiceAccount to a PriorityLevel with no seats of its own that rejects
+// rather than queues. APF still runs one request at a time there (a request
+// wider than the limit may run when nothing else does), so a StalledRequest
+// holds that one seat and every other request of the account gets a real 429
+// with Retry-After. The cluster's kubectl shows the 429 is the server's;
+// kubectl-llm retries it, waiting as asked, and succeeds once the FlowSchema
+// is deleted. Progress is read from the server's own APF metrics, not from
+// sleeps, so the test does not depend on timing.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/kube_client.h"
+#include "integration/stalled_request.h"
+#include "integration/test_cluster.h"
+#include "kube/curl_transport.h"
+#include "util/environment.h"
+
+namespace llm::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAccount = "starved";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// Polls `done` every 100 ms until it holds or `limit` passes.
+bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(100ms);
+  }
+  return true;
+}
+
+/// A kubeconfig for the account's token, written where TestCluster looks for
+/// `<user>.kubeconfig`, so its Kubectl and Plugin run as the account.
+class ScopedTokenKubeconfig {
+ public:
+  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token)
+      : user_(std::move(user)), path_(TestCluster::Get().Kubeconfig(user_)) {
+    const std::string& dir = TestCluster::Get().dir();
+    json config = {
+        {"apiVersion", "v1"},
+        {"kind", "Config"},
+        {"clusters",
+         {{{"name", "local"},
+           {"cluster", {{"server", TestCluster::Get().Server()}, {"certificate-authority", dir + "/pki/ca.crt"}}}}}},
+        {"users", {{{"name", user_}, {"user", {{"token", token}}}}}},
+        {"contexts", {{{"name", user_}, {"context", {{"cluster", "local"}, {"user", user_}, {"namespace", ns}}}}}},
+        {"current-context", user_}};
+    // Owner-only before the token goes in.
+    { std::ofstream create(path_); }
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::ofstream out(path_);
+    out << config.dump(2) << "\n";  // JSON is YAML, as kubeconfigs are read
+  }
+  ~ScopedTokenKubeconfig() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::string& user() const { return user_; }
+
+ private:
+  std::string user_;
+  std::string path_;
+};
+
+/// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
+/// Reject as its limit response, and a FlowSchema that sends only the account
+/// there (precedence 500 comes before every suggested schema but "exempt").
+/// Both are deleted when the test ends, failed or not.
+class ScopedStarvation {
+ public:
+  ScopedStarvation(std::string name, const std::string& ns, const std::string& account) : name_(std::move(name)) {
+    json level = {{"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
+                  {"kind", "PriorityLevelConfiguration"},
+                  {"metadata", {{"name", name_}}},
+                  {"spec",
+                   {{"type", "Limited"},
+                    {"limited",
+                     {{"nominalConcurrencyShares", 0},
+                      {"lendablePercent", 0},
+                      {"borrowingLimitPercent", 0},
+                      {"limitResponse", {{"type", "Reject"}}}}}}}};
+    json schema = {
+        {"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
+        {"kind", "FlowSchema"},
+        {"metadata", {{"name", name_}}},
+        {"spec",
+         {{"priorityLevelConfiguration", {{"name", name_}}},
+          {"matchingPrecedence", 500},
+          {"distinguisherMethod", {{"type", "ByUser"}}},
+          {"rules",
+           {{{"subjects", {{{"kind", "ServiceAccount"}, {"serviceAccount", {{"name", account}, {"namespace", ns}}}}}},
+             {"resourceRules",
+              {{{"verbs", {"*"}},
+                {"apiGroups", {"*"}},
+                {"resources", {"*"}},
+                {"namespaces", {"*"}},
+                {"clusterScope", true}}}},
+             {"nonResourceRules", {{{"verbs", {"*"}}, {"nonResourceURLs", {"*"}}}}}}}}}}};
+    json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", {level, schema}}};
+    applied_ = TestCluster::Get().Kubectl("admin", {"apply", "-f", "-"}, list.dump());
+  }
+  ~ScopedStarvation() {
+    DeleteFlowSchema();
+    TestCluster::Get().Kubectl("admin", {"delete", "prioritylevelconfiguration", name_, "--ignore-not-found"});
+  }
+  void DeleteFlowSchema() const {
+    TestCluster::Get().Kubectl("admin", {"delete", "flowschema", name_, "--ignore-not-found"});
+  }
+  const std::string& name() const { return name_; }
+  /// What `kubectl apply` said (checked by the test, so that a failure still deletes).
+  const CommandOutput& applied() const { return applied_; }
+  std::string LevelUid() const {
+    return TestCluster::Get()
+        .Kubectl("admin", {"get", "prioritylevelconfiguration", name_, "-o", "jsonpath={.metadata.uid}"})
+        .out;
+  }
+
+ private:
+  std::string name_;
+  CommandOutput applied_;
+};
+
+/// The API server's APF gauges and counters for one priority level.
+struct ApfCounters {
+  double executing = 0;  ///< requests executing now
+  double rejected = 0;   ///< requests answered 429 so far
+};
+
+ApfCounters ReadApfCounters(kube::RestClient& admin, const std::string& level) {
+  kube::HttpRequest request;
+  request.path = "/metrics";
+  request.headers.emplace_back("Accept", "text/plain");
+  auto response = admin.Do(request);
+  REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
+  ApfCounters counters;
+  const std::string label = "priority_level=\"" + level + "\"";
+  std::istringstream lines(response->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (!Contains(line, label)) continue;
+    double value = std::stod(line.substr(line.rfind(' ') + 1));
+    if (line.rfind("apiserver_flowcontrol_current_executing_requests{", 0) == 0) counters.executing += value;
+    if (line.rfind("apiserver_flowcontrol_rejected_requests_total{", 0) == 0) counters.rejected += value;
+  }
+  return counters;
+}
+
+/// Status codes of the `-v=6` response lines kubectl-llm logged for GET `url`, in order.
+std::vector<int> LoggedStatuses(const std::string& log, const std::string& url) {
+  std::vector<int> statuses;
+  std::istringstream lines(log);
+  const std::string prefix = "GET " + url + " ";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) == 0) statuses.push_back(std::atoi(line.c_str() + prefix.size()));
+  }
+  return statuses;
+}
+
+TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries them until the FlowSchema is deleted") {
+  const TestCluster& cluster = TestCluster::Get();
+  const std::string suffix = std::to_string(::getpid());
+  ScopedNamespace ns("apf-retry-" + suffix);
+  CommandOutput account = cluster.Kubectl("admin", {"create", "serviceaccount", kAccount, "-n", ns.name()});
+  REQUIRE_MESSAGE(account.exit_code == 0, account.err);
+  CommandOutput issued = cluster.Kubectl("admin", {"create", "token", kAccount, "-n", ns.name(), "--duration=10m"});
+  REQUIRE_MESSAGE(issued.exit_code == 0, issued.err);
+  const std::string token = issued.out.substr(0, issued.out.find_last_not_of("\n") + 1);
+  ScopedTokenKubeconfig kubeconfig("apf-retry-" + suffix, ns.name(), token);
+  ScopedStarvation starvation("kubectl-llm-apf-retry-" + suffix, ns.name(), kAccount);
+  REQUIRE_MESSAGE(starvation.applied().exit_code == 0, starvation.applied().err);
+  const std::string level_uid = starvation.LevelUid();
+  REQUIRE(!level_uid.empty());
+
+  const std::string server = cluster.Server();
+  const std::string ca_file = cluster.dir() + "/pki/ca.crt";
+  Cluster admin;  // reads /metrics; admin is exempt from APF, so it never competes for the seat
+  kube::CurlTransportConfig probe_config;
+  probe_config.server = server;
+  probe_config.ca_data = ReadFile(ca_file);
+  auto probe_transport = kube::CurlTransport::Create(probe_config, ProcessGetenv());
+  REQUIRE(probe_transport.ok());
+  // GET /version as the account, once: the transport alone does not retry.
+  auto probe = [&] {
+    kube::HttpRequest request;
+    request.path = "/version";
+    request.headers.emplace_back("Authorization", "Bearer " + token);
+    request.timeout = 10s;
+    auto response = (*probe_transport)->Do(request);
+    REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
+    return *response;
+  };
+
+  // The API server applies a new FlowSchema when its APF controller syncs;
+  // its response headers say which priority level served a request.
+  REQUIRE_MESSAGE(WaitFor(30s,
+                          [&] {
+                            kube::HttpResponse r = probe();
+                            return r.status == 200 &&
+                                   r.Header("X-Kubernetes-PF-PriorityLevel-UID") == level_uid;
+                          }),
+                  "the account's requests never reached priority level ", starvation.name());
+
+  // Take the seat. The probe's seat may still be in use for a moment after
+  // its response arrived; if the stalled request is rejected for that, try again.
+  std::unique_ptr<StalledRequest> holder;
+  ApfCounters counters;
+  bool held = false;
+  for (int attempt = 0; attempt < 3 && !held; ++attempt) {
+    holder.reset();
+    double rejected_before = ReadApfCounters(*admin.client, starvation.name()).rejected;
+    holder = std::make_unique<StalledRequest>(server + "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                              ca_file, token);
+    WaitFor(10s, [&] {
+      counters = ReadApfCounters(*admin.client, starvation.name());
+      return counters.executing >= 1 || counters.rejected > rejected_before;
+    });
+    held = counters.executing == 1 && counters.rejected == rejected_before;
+  }
+  REQUIRE_MESSAGE(held, "the stalled request never held the priority level's seat");
+
+  // While it is held, the account's requests are rejected by APF itself.
+  kube::HttpResponse rejected = probe();
+  CHECK(rejected.status == 429);
+  CHECK(rejected.Header("X-Kubernetes-PF-PriorityLevel-UID") == level_uid);
+  const std::string retry_after = rejected.Header("Retry-After");
+  CHECK_MESSAGE((!retry_after.empty() && std::stoi(retry_after) >= 1), "Retry-After: ", retry_after);
+
+  // (1) The cluster's own kubectl gets the 429s too (client-go retries them
+  // about 10 times, a second apart, then gives up).
+  CommandOutput kubectl = cluster.Kubectl(kubeconfig.user(), {"get", "--raw", "/version", "-v=6"});
+  INFO("kubectl stderr:\n", kubectl.err);
+  CHECK(kubectl.exit_code == 1);
+  CHECK(Contains(kubectl.err, "429 Too Many Requests"));
+  CHECK(Contains(kubectl.err, "Error from server (TooManyRequests): the server has received too many requests and "
+                              "has asked us to try again later"));
+
+  // (2) kubectl-llm retries. Once the server has rejected it twice (so it
+  // has retried at least once), the FlowSchema goes and its next try is served
+  // by the suggested "service-accounts" schema; the seat stays held meanwhile.
+  double rejected_before = ReadApfCounters(*admin.client, starvation.name()).rejected;
+  auto started = std::chrono::steady_clock::now();
+  auto plugin = std::async(std::launch::async,
+                           [&] { return cluster.Plugin(kubeconfig.user(), {"version", "-o", "json", "-v=6"}); });
+  bool retried_while_starved = WaitFor(30s, [&] {
+    return ReadApfCounters(*admin.client, starvation.name()).rejected >= rejected_before + 2;
+  });
+  starvation.DeleteFlowSchema();
+  CommandOutput r = plugin.get();
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  counters = ReadApfCounters(*admin.client, starvation.name());
+  holder->Release();
+
+  CHECK(retried_while_starved);
+  CHECK_MESSAGE(counters.executing == 1, "the seat was not held for the whole run");
+  INFO("kubectl-llm stderr:\n", r.err);
+  CHECK(r.exit_code == 0);
+  json doc = json::parse(r.out, nullptr, false);
+  CHECK((doc.is_object() && doc.contains("serverVersion") && !doc["serverVersion"].value("gitVersion", "").empty()));
+  // Every try is logged: 429s while starved, then the 200.
+  std::vector<int> statuses = LoggedStatuses(r.err, server + "/version");
+  REQUIRE(statuses.size() >= 3);
+  CHECK(statuses.back() == 200);
+  for (size_t i = 0; i + 1 < statuses.size(); ++i) CHECK(statuses[i] == 429);
+  // Each retry waited at least the Retry-After the server sent (>= 1 s). A
+  // lower bound, so not a timing race: without Retry-After the first waits
+  // would be 250 ms and 500 ms.
+  CHECK(elapsed >= std::chrono::seconds(static_cast<long>(statuses.size()) - 1));
+}
+
+}  // namespace
+}  // namespace llm::testing
