@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,10 @@ constexpr std::chrono::seconds kWatchRequestSeconds{2};
 constexpr std::chrono::seconds kMaxSleep{1};
 /// Re-reads after 409 Conflict before giving up on a node's patch.
 constexpr int kPatchAttempts = 5;
+/// Requests in flight at once for creates, deletes and node patches. One at a
+/// time, a thousand nodes' requests queued behind each other's round trips;
+/// the client's rate limiter (qps/burst) still bounds what the server sees.
+constexpr int kRequestWorkers = 8;
 
 std::optional<WatchEventType> RunEventType(kube::WatchEventType type) {
   switch (type) {
@@ -127,6 +132,32 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
   std::thread node_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
                          kube::ResourceRef{"", "v1", "nodes", "", "", ""}, std::string(), std::ref(shared), false);
 
+  // Actions are carried out by a few workers, so creates and deletes overlap;
+  // the machine only learns of a refused create (it already counts the pod
+  // as launched). A delete may overtake the create of the same pod only when
+  // a timer fires while the create is still in flight; the final clean-up by
+  // label removes such a pod.
+  std::deque<Action> work;  // under shared.mu
+  std::condition_variable work_ready;
+  bool closing = false;
+  auto work_loop = [&] {
+    std::unique_lock<std::mutex> lock(shared.mu);
+    while (true) {
+      work_ready.wait(lock, [&] { return closing || !work.empty(); });
+      if (work.empty()) return;
+      Action action = std::move(work.front());
+      work.pop_front();
+      lock.unlock();
+      std::optional<std::string> create_failure = execute(action);
+      lock.lock();
+      if (create_failure && !shared.stop) {
+        shared.Queue(machine.OnCreateFailed(CreateKey(action), *create_failure, clock.Now()));
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kRequestWorkers; ++i) workers.emplace_back(work_loop);
+
   std::optional<Error> failure;
   DriveOutcome outcome;
   {
@@ -139,6 +170,7 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
         // run's objects in bulk (or keeps them with --keep).
         outcome.signal = signal;
         shared.actions.clear();
+        work.clear();
         on_interrupt(signal);
         break;
       }
@@ -157,11 +189,16 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
       Action action = std::move(shared.actions.front());
       shared.actions.pop_front();
       if (IsDone(action)) break;
-      lock.unlock();
-      std::optional<std::string> create_failure = execute(action);
-      lock.lock();
-      if (create_failure) shared.Queue(machine.OnCreateFailed(CreateKey(action), *create_failure, clock.Now()));
+      work.push_back(std::move(action));
+      work_ready.notify_one();
     }
+    // Workers finish what was handed to them (deletes of ended pods), then end.
+    closing = true;
+    work_ready.notify_all();
+  }
+  for (std::thread& worker : workers) worker.join();
+  {
+    std::lock_guard<std::mutex> lock(shared.mu);
     shared.stop = true;
   }
   pod_watch.join();
@@ -272,9 +309,9 @@ Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, co
 
 Result<int> PatchNodes(kube::RestClient& client, const std::vector<NodeResult>& results,
                        const std::map<std::string, json>& nodes, const RecordSettings& settings) {
-  int patched = 0;
-  for (const NodeResult& result : results) {
-    if (!result.finished_at) continue;
+  // One node's record: its own GET only when the run never saw it, and a
+  // re-read after each 409 Conflict.
+  auto record = [&](const NodeResult& result) -> Result<bool> {
     kube::ResourceRef ref{"", "v1", "nodes", "", result.node, ""};
     json node;
     if (auto seen = nodes.find(result.node); seen != nodes.end()) {
@@ -284,18 +321,41 @@ Result<int> PatchNodes(kube::RestClient& client, const std::vector<NodeResult>& 
     }
     for (int attempt = 1;; ++attempt) {
       std::optional<json> patch = ComputeNodePatch(result, node, settings, *result.finished_at);
-      if (!patch) break;
+      if (!patch) return false;
       auto sent = client.MergePatch(ref, *patch, /*dry_run=*/false);
-      if (sent.ok()) {
-        ++patched;
-        break;
-      }
+      if (sent.ok()) return true;
       if (sent.error().kind() != ErrorKind::kConflict || attempt == kPatchAttempts) {
         return sent.error().WithContext(fmt::format("recording the result on node {}", result.node));
       }
       LLM_ASSIGN_OR_RETURN(node, client.Get(ref));
     }
-  }
+  };
+  std::mutex mu;
+  std::size_t next = 0;
+  int patched = 0;
+  std::optional<Error> first_error;  // stops the other workers from starting more
+  auto work_loop = [&] {
+    while (true) {
+      const NodeResult* result = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        while (next < results.size() && !results[next].finished_at) ++next;
+        if (first_error || next == results.size()) return;
+        result = &results[next++];
+      }
+      Result<bool> done = record(*result);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!done.ok()) {
+        if (!first_error) first_error = done.error();
+      } else if (*done) {
+        ++patched;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kRequestWorkers; ++i) workers.emplace_back(work_loop);
+  for (std::thread& worker : workers) worker.join();
+  if (first_error) return *first_error;
   return patched;
 }
 
