@@ -159,7 +159,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   wait.train = render.request.workload == "train";
   LLM_ASSIGN_OR_RETURN(wait.timeout, ParseDuration(options.timeout, "--timeout"));
   WaitFailure failure = WaitFailure::kNone;
-  Status waited = WaitForWorkload(session->client(), session->waiter(), wait, progress, failure);
+  Status waited = WaitForWorkload(session->client(), session->clock(), wait, progress, failure);
   if (failure == WaitFailure::kFailed) error_exit_code = kExitWorkloadFailed;
   if (failure == WaitFailure::kTimedOut) error_exit_code = kExitTimedOut;
   return waited;

@@ -1,14 +1,21 @@
 #include "commands/workload_wait.h"
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "kube/rollout_status.h"
 #include "kube/url_query.h"
+#include "kube/waiter.h"
+#include "kube/watcher.h"
 #include "output/progress_printer.h"
+#include "workload/backed_off_pods.h"
+#include "workload/object_fields.h"
 #include "workload/pod_progress.h"
 
 namespace llm {
@@ -45,6 +52,103 @@ bool Crashed(const json& status) {
   return status.contains("lastState") && status["lastState"].contains("terminated");
 }
 
+kube::ResourceRef PodsIn(const std::string& ns) { return {"", "v1", "pods", ns, "", ""}; }
+
+/// Redraws `pods` (an array), with the namespace's events about them.
+void Show(kube::RestClient& client, const std::string& ns, const json& pods, ProgressPrinter& printer) {
+  std::set<std::string> names;
+  for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
+  json events = names.empty() ? json::array()
+                              : EventsAbout(ListOrEmpty(client, {"", "v1", "events", ns, "", ""}, {}), names);
+  printer.Update(Progress(pods, events));
+}
+
+void ShowPods(kube::RestClient& client, const WorkloadWaitRequest& request, ProgressPrinter& printer) {
+  kube::ListOptions by_instance;
+  by_instance.label_selector = Selector(request.instance);
+  Show(client, request.workload.ns, ListOrEmpty(client, PodsIn(request.workload.ns), by_instance), printer);
+}
+
+/// The pods' watch, on a thread of its own while the caller waits on the
+/// workload: redraws the pods on each change and, when some back off (a stall
+/// waiting will not end), keeps them and says so through backed_off(), which
+/// the caller's wait checks as its stop request.
+class PodFollower {
+ public:
+  PodFollower(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request, ProgressPrinter& printer,
+              std::chrono::system_clock::time_point deadline)
+      : client_(client), clock_(clock), request_(request), printer_(printer), deadline_(deadline) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~PodFollower() { Stop(); }
+  PodFollower(const PodFollower&) = delete;
+  PodFollower& operator=(const PodFollower&) = delete;
+
+  /// Ends the watch (within about a second) and joins the thread.
+  void Stop() {
+    finished_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool backed_off() const { return backed_off_; }
+  /// The pods that backed off, as the watch saw them; read after Stop().
+  const json& backed_off_pods() const { return backed_off_pods_; }
+
+ private:
+  void Run() {
+    // The template the pods should run: pods of an older one (before this
+    // apply, which may have fixed them) must not end the wait.
+    json workload;
+    if (auto current = client_.Get(request_.workload); current.ok()) workload = *current;
+    kube::WatchOptions options;
+    options.label_selector = Selector(request_.instance);
+    options.deadline = deadline_;
+    options.stop_requested = [this] { return finished_ || backed_off_; };
+    kube::Watcher watcher(client_, clock_, PodsIn(request_.workload.ns), options);
+    std::map<std::string, json> pods;
+    bool synced = false;
+    // A pod watch that fails (or times out) only costs the live display and
+    // the early end: the workload's own watch still decides, so its status is
+    // not needed.
+    Status ignored = watcher.Run([&](const kube::WatchEvent& event) -> Result<bool> {
+      const std::string name = StringAt(event.object, {"metadata", "name"});
+      switch (event.type) {
+        case kube::WatchEventType::kBookmark:
+          return true;
+        case kube::WatchEventType::kSynced:
+          synced = true;
+          break;
+        case kube::WatchEventType::kDeleted:
+          pods.erase(name);
+          break;
+        case kube::WatchEventType::kAdded:
+        case kube::WatchEventType::kModified:
+          pods[name] = event.object;
+          break;
+      }
+      if (!synced) return true;
+      json items = json::array();
+      for (const auto& [_, pod] : pods) items.push_back(pod);
+      Show(client_, request_.workload.ns, items, printer_);
+      json stalled = BackedOffPods(items, workload);
+      if (stalled.empty()) return true;
+      backed_off_pods_ = std::move(stalled);
+      backed_off_ = true;
+      return false;
+    });
+    (void)ignored;
+  }
+
+  kube::RestClient& client_;
+  Clock& clock_;
+  const WorkloadWaitRequest& request_;
+  ProgressPrinter& printer_;
+  std::chrono::system_clock::time_point deadline_;
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> backed_off_{false};
+  json backed_off_pods_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 kube::WaitPredicate TrainReady() {
@@ -65,12 +169,16 @@ kube::WaitPredicate TrainReady() {
 }
 
 Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::ResourceRef& workload,
-                                          const std::string& instance) {
+                                          const std::string& instance, const std::optional<json>& pods) {
   StallEvidence evidence;
-  kube::ListOptions by_instance;
-  by_instance.label_selector = Selector(instance);
-  LLM_ASSIGN_OR_RETURN(json pods, client.List({"", "v1", "pods", workload.ns, "", ""}, by_instance));
-  evidence.pods = pods["items"];
+  if (pods) {
+    evidence.pods = ItemsOf(*pods);
+  } else {
+    kube::ListOptions by_instance;
+    by_instance.label_selector = Selector(instance);
+    LLM_ASSIGN_OR_RETURN(json listed, client.List({"", "v1", "pods", workload.ns, "", ""}, by_instance));
+    evidence.pods = listed["items"];
+  }
   std::set<std::string> names{workload.name};
   for (const json& pod : evidence.pods) names.insert(pod["metadata"].value("name", ""));
   evidence.events = EventsAbout(ListOrEmpty(client, {"", "v1", "events", workload.ns, "", ""}, {}), names);
@@ -101,40 +209,45 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
   return evidence;
 }
 
-Status WaitForWorkload(kube::RestClient& client, kube::Waiter& waiter, const WorkloadWaitRequest& request,
+Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request,
                        Terminal& terminal, WaitFailure& failure) {
   failure = WaitFailure::kNone;
   std::unique_ptr<ProgressPrinter> printer = NewProgressPrinter(terminal);
-  kube::ListOptions by_instance;
-  by_instance.label_selector = Selector(request.instance);
-  // Redrawn on each change of the workload object the watch reports (its
-  // status counts its pods), not on a timer.
-  auto show_pods = [&] {
-    json pods = ListOrEmpty(client, {"", "v1", "pods", request.workload.ns, "", ""}, by_instance);
-    std::set<std::string> names;
-    for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
-    json events = names.empty() ? json::array()
-                                : EventsAbout(ListOrEmpty(client, {"", "v1", "events", request.workload.ns, "", ""}, {}), names);
-    printer->Update(Progress(pods, events));
-  };
-  auto result = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(),
-                               std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout),
-                               [&](const kube::WaitCheck&) { show_pods(); });
-  show_pods();
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout);
+  std::optional<json> backed_off;
+  Result<kube::WaitResult> result = [&] {
+    PodFollower pods(client, clock, request, *printer, clock.Now() + timeout);
+    kube::Waiter waiter(client, clock);
+    auto waited = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(), timeout, {},
+                                 [&pods] { return pods.backed_off(); });
+    pods.Stop();
+    if (!waited.ok() && pods.backed_off()) backed_off = pods.backed_off_pods();
+    return waited;
+  }();
+  ShowPods(client, request, *printer);
   if (result.ok()) {
     terminal.Write(result->message + "\n");
     return Ok();
+  }
+  const std::string what = fmt::format("{}/{}", request.workload.GroupResource(), request.workload.name);
+  auto diagnose = [&](const std::optional<json>& pods) -> std::string {
+    auto evidence = GatherStallEvidence(client, request.workload, request.instance, pods);
+    return evidence.ok() ? DiagnoseStall(*evidence).sentence : "";
+  };
+  if (backed_off) {
+    failure = WaitFailure::kFailed;
+    const std::string diagnosis = diagnose(backed_off);
+    return Error(ErrorKind::kServer,
+                 fmt::format("{} cannot become ready: {}", what,
+                             diagnosis.empty() ? "its pods are backing off (" + KubeletBackOffReason((*backed_off)[0]) + ")"
+                                               : diagnosis));
   }
   const bool timed_out = result.error().kind() == ErrorKind::kTimeout;
   if (result.error().kind() != ErrorKind::kTimeout && result.error().kind() != ErrorKind::kServer) {
     return result.error();
   }
   failure = timed_out ? WaitFailure::kTimedOut : WaitFailure::kFailed;
-  std::string diagnosis;
-  if (auto evidence = GatherStallEvidence(client, request.workload, request.instance); evidence.ok()) {
-    diagnosis = DiagnoseStall(*evidence).sentence;
-  }
-  const std::string what = fmt::format("{}/{}", request.workload.GroupResource(), request.workload.name);
+  const std::string diagnosis = diagnose(std::nullopt);
   if (timed_out) {
     return Error(ErrorKind::kTimeout,
                  fmt::format("timed out after {}s waiting for {}{}", request.timeout.count(), what,

@@ -1,19 +1,22 @@
-// `--wait` for serve/train: follows the workload object with a watch
-// (kube::Waiter) until it is ready, showing its pods' progress on each change,
-// and when it fails or the timeout passes, explains why in one sentence
-// (DiagnoseStall over the pods, their events, PVCs and a crashing container's
-// last log lines).
+// `--wait` for serve/train: two watches, never a polling loop. The workload
+// object is followed (kube::Waiter) until it is ready or failed; its pods are
+// followed on a second thread, which redraws their progress on each change and
+// ends the wait at once when a pod shows a stall that waiting will not end
+// (BackedOffPods: crash loop, image pull back-off). Whatever ends it, the
+// reason is one sentence (DiagnoseStall over the pods, their events, PVCs and a
+// crashing container's last log lines).
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "kube/rest_client.h"
 #include "kube/wait_condition.h"
-#include "kube/waiter.h"
 #include "output/terminal.h"
+#include "util/clock.h"
 #include "util/result.h"
 #include "workload/stall_diagnosis.h"
 
@@ -33,13 +36,17 @@ enum class WaitFailure { kNone, kFailed, kTimedOut };
 /// its parallelism (every pod running), failed when Failed; other kinds use RolledOut.
 kube::WaitPredicate TrainReady();
 
-/// Reads the evidence DiagnoseStall needs for the instance's pods in `ns`.
+/// Reads the evidence DiagnoseStall needs for the instance's pods in `ns`;
+/// `pods`, when given, are the pods to judge (as a watch saw them) instead of
+/// a fresh list.
 Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::ResourceRef& workload,
-                                          const std::string& instance);
+                                          const std::string& instance,
+                                          const std::optional<nlohmann::json>& pods = std::nullopt);
 
 /// Waits; progress goes to `terminal`. On failure the error's message ends in
-/// the diagnosis and `failure` says which kind it was.
-Status WaitForWorkload(kube::RestClient& client, kube::Waiter& waiter, const WorkloadWaitRequest& request,
+/// the diagnosis and `failure` says which kind it was: kFailed when the
+/// workload failed or a pod is backing off, kTimedOut at the timeout.
+Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request,
                        Terminal& terminal, WaitFailure& failure);
 
 }  // namespace llm

@@ -61,7 +61,8 @@ struct Exchange {
   HttpResponse response;
   const ChunkSink* sink = nullptr;
   CURL* handle = nullptr;
-  bool stopped = false;  // the sink asked to stop
+  const std::function<bool()>* cancelled = nullptr;
+  bool stopped = false;  // the sink asked to stop, or the request was cancelled
 };
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -76,6 +77,14 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     ex->response.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
   return size * count;
+}
+
+// libcurl calls this often while data flows and about once a second when idle.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->cancelled == nullptr || !(*ex->cancelled)()) return 0;
+  ex->stopped = true;
+  return 1;  // aborts the transfer (CURLE_ABORTED_BY_CALLBACK), reported as a stop
 }
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
@@ -204,6 +213,12 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  if (sink != nullptr && request.cancelled) {
+    ex.cancelled = &request.cancelled;
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ex);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
   if (!config_.disable_compression) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 
   // Timeouts: a connect limit as Go's dialer (30s) and TCP keepalive probes so a
@@ -274,7 +289,9 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   ex.response.status = static_cast<int>(code);
-  if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && ex.stopped)) return std::move(ex.response);
+  if (rc == CURLE_OK || ((rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK) && ex.stopped)) {
+    return std::move(ex.response);
+  }
 
   std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
   if (rc == CURLE_COULDNT_CONNECT) {

@@ -24,6 +24,10 @@ struct HttpRequest {
   std::string body;
   /// Whole-request limit; zero means none (watches, follow logs).
   std::chrono::milliseconds timeout{0};
+  /// For Stream(): asked while the response is open (about once a second when
+  /// no data comes); true ends the stream as if the sink had asked to stop.
+  /// This is how another thread ends a quiet watch without waiting for data.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {

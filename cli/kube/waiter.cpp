@@ -7,7 +7,8 @@
 namespace llm::kube {
 
 Result<WaitResult> Waiter::WaitFor(const ResourceRef& object, const WaitPredicate& predicate,
-                                   std::chrono::milliseconds timeout, const WaitProgress& progress) {
+                                   std::chrono::milliseconds timeout, const WaitProgress& progress,
+                                   std::function<bool()> stop_requested) {
   ResourceRef collection = object;
   collection.name.clear();
   collection.subresource.clear();
@@ -16,6 +17,7 @@ Result<WaitResult> Waiter::WaitFor(const ResourceRef& object, const WaitPredicat
   WatchOptions options;
   options.field_selector = "metadata.name=" + object.name;
   options.deadline = clock_.Now() + timeout;
+  options.stop_requested = stop_requested;
 
   WaitResult result;
   std::optional<WaitCheck> final_check;
@@ -58,6 +60,9 @@ Result<WaitResult> Waiter::WaitFor(const ResourceRef& object, const WaitPredicat
   if (final_check) {
     if (final_check->state == WaitState::kDone) return result;
     return Error(ErrorKind::kServer, final_check->message);
+  }
+  if (run.ok() && stop_requested && stop_requested()) {
+    return Error(ErrorKind::kInternal, "stopped waiting for " + object.resource + "/" + object.name);
   }
   return Error(ErrorKind::kTimeout, "timed out waiting for the condition on " + object.resource + "/" + object.name);
 }

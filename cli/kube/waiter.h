@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "kube/rest_client.h"
@@ -28,8 +29,12 @@ class Waiter {
   /// `object` names one object (ns and name set). A zero timeout checks once.
   /// Errors: kTimeout "timed out waiting for the condition on deployments/x";
   /// kServer with the predicate's message when it reports kFailed.
+  /// `stop_requested` lets another thread end the wait early (the watch's
+  /// WatchOptions::stop_requested); it then fails with kInternal "stopped
+  /// waiting for deployments/x", which that thread expects.
   Result<WaitResult> WaitFor(const ResourceRef& object, const WaitPredicate& predicate,
-                             std::chrono::milliseconds timeout, const WaitProgress& progress = {});
+                             std::chrono::milliseconds timeout, const WaitProgress& progress = {},
+                             std::function<bool()> stop_requested = {});
 
  private:
   RestClient& client_;

@@ -154,6 +154,7 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
   request.path = WatchPath(seconds);
   request.headers = {{"Accept", "application/json"}};
   request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(seconds + kClientGrace);
+  request.cancelled = options_.stop_requested;
   const auto started = clock_.Now();
 
   bool closed = false;  // once the sink said stop, later chunks are ignored
@@ -177,7 +178,7 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
   };
   auto response = client_.Stream(std::move(request), sink);
   if (failure) return *failure;
-  if (stopped) return StreamEnd::kStopped;
+  if (stopped || (options_.stop_requested && options_.stop_requested())) return StreamEnd::kStopped;
   if (expired) return StreamEnd::kExpired;
   if (!response.ok()) {
     if (IsResourceExpired(response.error())) return StreamEnd::kExpired;

@@ -51,9 +51,10 @@ struct WatchOptions {
   /// Consecutive failed requests (no event in between) before giving up.
   int max_failures = 5;
   std::chrono::milliseconds initial_backoff{200};
-  /// Asked before each list or watch request; true ends Run() with Ok. A watch
-  /// with no events never calls the handler, so this is how a caller ends it:
-  /// within max_watch_duration, when the current request ends.
+  /// Asked before each list or watch request, and while a watch request is
+  /// open (HttpRequest::cancelled); true ends Run() with Ok. A watch with no
+  /// events never calls the handler, so this is how another thread ends it:
+  /// within about a second on the real transport.
   std::function<bool()> stop_requested;
 };
 

@@ -55,6 +55,23 @@ bool WaitsToCreate(const nlohmann::json& pod) {
   return false;
 }
 
+/// Why a started pod's container is not running as it should: the reason it
+/// waits with (CrashLoopBackOff, ImagePullBackOff, ...), and its restarts.
+std::string ContainerTrouble(const nlohmann::json& pod) {
+  for (const char* field : {"initContainerStatuses", "containerStatuses"}) {
+    const nlohmann::json* list = FindPath(pod, {"status", field});
+    if (list == nullptr || !list->is_array()) continue;
+    for (const nlohmann::json& status : *list) {
+      std::string reason = StringAt(status, {"state", "waiting", "reason"});
+      if (reason.empty() || reason == "ContainerCreating" || reason == "PodInitializing") continue;
+      int64_t restarts = IntAt(status, {"restartCount"});
+      if (restarts > 0) reason += fmt::format(" ({} restart{})", restarts, restarts == 1 ? "" : "s");
+      return reason;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 PodProgress ComputePodProgress(const nlohmann::json& pod, const nlohmann::json& events) {
@@ -79,6 +96,7 @@ PodProgress ComputePodProgress(const nlohmann::json& pod, const nlohmann::json& 
   }
   if (phase == "Running") {
     p.stage = PodStage::kRunning;
+    p.detail = ContainerTrouble(pod);
     return p;
   }
   if (p.node.empty()) {
@@ -93,7 +111,8 @@ PodProgress ComputePodProgress(const nlohmann::json& pod, const nlohmann::json& 
     if (e.reason == "Pulling" || e.reason == "Pulled") last_pull = &e;
   }
   bool pulling = last_pull != nullptr && last_pull->reason == "Pulling";
-  if (pulling || WaitsToCreate(pod)) {
+  p.detail = ContainerTrouble(pod);  // a failed pull is no longer pulling
+  if (p.detail.empty() && (pulling || WaitsToCreate(pod))) {
     p.stage = PodStage::kPulling;
     // kubelet: `Pulling image "vllm/vllm-openai:v0.10.2"`
     constexpr std::string_view kPrefix = "Pulling image ";
@@ -107,8 +126,11 @@ std::string DescribePodProgress(const PodProgress& progress) {
                                               : fmt::format("pod {} ({})", progress.pod, progress.role);
   std::string what;
   switch (progress.stage) {
-    case PodStage::kScheduled: what = "Scheduled on " + progress.node; break;
-    case PodStage::kRunning: what = "Running on " + progress.node; break;
+    case PodStage::kScheduled:
+    case PodStage::kRunning:
+      what = fmt::format("{} on {}", PodStageName(progress.stage), progress.node);
+      if (!progress.detail.empty()) what += ": " + progress.detail;
+      break;
     case PodStage::kPulling:
       // ContainerCreating alone may also be volumes being mounted: say no more than that.
       what = progress.detail.empty() ? "Creating containers on " + progress.node : "Pulling image " + progress.detail;

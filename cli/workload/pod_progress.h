@@ -19,7 +19,7 @@ struct PodProgress {
   std::string role;    ///< IdentifyPod's role ("leader", "rank=3", "")
   PodStage stage = PodStage::kPending;
   std::string node;    ///< spec.nodeName once scheduled
-  std::string detail;  ///< the image being pulled, or why it failed; may be empty
+  std::string detail;  ///< the image being pulled, why it failed, or why its container waits; may be empty
 
   bool operator==(const PodProgress&) const = default;
 };
@@ -31,6 +31,8 @@ struct PodProgress {
 PodProgress ComputePodProgress(const nlohmann::json& pod, const nlohmann::json& events);
 
 /// One line for CI logs: "pod chat-0 (leader): Scheduled on gpu-node-1",
+/// "pod chat-0: Running on gpu-node-1: CrashLoopBackOff (3 restarts)",
+/// "pod chat-0: Scheduled on gpu-node-1: ImagePullBackOff",
 /// "pod chat-0 (leader): Pulling image \"vllm/vllm-openai:v0.10.2\"" (or "Creating
 /// containers on gpu-node-1" when no Pulling event names the image),
 /// "pod chat-7d9f8-x2kq4: Ready", "pod train-0-abcde (rank=0): Failed: Error (exit code 1)".

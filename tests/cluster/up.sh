@@ -58,6 +58,10 @@ new_cert scheduler "/CN=system:kube-scheduler" "$client_ext"
 # kwok plays the kubelet of every fake node at once, which no single node identity
 # may do under the Node authorizer; it runs as an admin like kwokctl does.
 new_cert kwok "/O=system:masters/CN=kwok" "$client_ext"
+# kwok also serves the kubelet API of its nodes (pods/log), over TLS: the API
+# server reaches it at the nodes' InternalIP and checks this cert against the CA.
+new_cert kwok-serving "/CN=kwok" \
+  'keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
 new_key "$pki/sa.key"
 openssl_quiet pkey -in "$pki/sa.key" -pubout -out "$pki/sa.pub"
 
@@ -112,6 +116,7 @@ start_daemon kube-apiserver "$state" "$bin/kube-apiserver" \
   --enable-admission-plugins=NodeRestriction,PodSecurity,Priority \
   --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true \
   --cert-dir="$pki" --profiling=false --event-ttl=1h \
+  --kubelet-certificate-authority="$pki/ca.crt" --kubelet-preferred-address-types=InternalIP \
   --max-requests-inflight=800 --max-mutating-requests-inflight=400
 kubectl() { "$bin/kubectl" --kubeconfig="$state/admin.kubeconfig" "$@"; }
 wait_until 60 "kube-apiserver" kubectl get --raw=/readyz
@@ -129,10 +134,41 @@ start_daemon kube-scheduler "$state" "$bin/kube-scheduler" \
   --authentication-kubeconfig="$state/scheduler.kubeconfig" \
   --authorization-kubeconfig="$state/scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$sched_port" --leader-elect=false
+# What every container "prints", in the CRI log format the kubelet serves
+# ("TIME STREAM F LINE"): current.log for the running instance, previous.log
+# for the one before a restart (?previous=true). Tests may rewrite them: kwok
+# reads them on each request, and follows current.log for -f.
+mkdir -p "$state/container-logs"
+cri_log() {  # FILE LINE...: one line each, stamped now
+  local file=$1 line
+  shift
+  : > "$file"
+  for line in "$@"; do echo "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ) stdout F $line" >> "$file"; done
+}
+cri_log "$state/container-logs/current.log" "INFO:     Started server process [1]" \
+  "INFO:     Waiting for application startup." "INFO:     Application startup complete."
+cri_log "$state/container-logs/previous.log" "INFO:     Loading model weights" \
+  "Traceback (most recent call last):" '  File "/app/serve.py", line 42, in <module>' \
+  "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"
+cat > "$state/kwok-logs.yaml" <<KL
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: container-logs
+spec:
+  logs:
+  - logsFile: $state/container-logs/current.log
+    previousLogsFile: $state/container-logs/previous.log
+    follow: true
+KL
+# Every node has kwok's address and port as its kubelet endpoint
+# (status.addresses InternalIP, daemonEndpoints.kubeletEndpoint.Port).
 start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
+  --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr=10.244.0.0/16 --node-ip=10.1.0.1 --node-lease-duration-seconds=40 \
-  --server-address="127.0.0.1:$kwok_port"
+  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=40 \
+  --server-address="127.0.0.1:$kwok_port" \
+  --tls-cert-file="$pki/kwok-serving.crt" --tls-private-key-file="$pki/kwok-serving.key"
 
 # --- cluster contents: CRDs, the nvidia RuntimeClass, users, nodes.
 kubectl apply --server-side -f "$crds" >/dev/null

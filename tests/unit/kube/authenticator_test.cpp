@@ -82,7 +82,7 @@ TEST_CASE("a token file is re-read after a minute, so a rotated token is picked 
   // After a 401, the file is read at once; a retry helps only if the token changed.
   std::ofstream(path) << "third\n";
   CHECK(auth.RefreshAfterUnauthorized(r3));
-  CHECK_FALSE(auth.RefreshAfterUnauthorized(HttpRequest{"GET", "/", {{"Authorization", "Bearer third"}}, "", {}}));
+  CHECK_FALSE(auth.RefreshAfterUnauthorized(HttpRequest{"GET", "/", {{"Authorization", "Bearer third"}}, "", {}, {}}));
   std::filesystem::remove(path);
   // Briefly missing during rotation: the last token is kept.
   clock.Advance(std::chrono::seconds(61));

@@ -1,5 +1,7 @@
 #include "kube/curl_transport.h"
 
+#include <atomic>
+
 #include <doctest/doctest.h>
 
 #include "fakes/loopback_http_server.h"
@@ -40,7 +42,7 @@ TEST_CASE("an invalid server URL is refused when the transport is built") {
 TEST_CASE("a refused connection gives kubectl's message with host:port as written") {
   auto t = CurlTransport::Create(Config("http://127.0.0.1:1"), MapGetenv({}));
   REQUIRE(t.ok());
-  auto r = (*t)->Do(HttpRequest{"GET", "/version", {}, "", {}});
+  auto r = (*t)->Do(HttpRequest{"GET", "/version", {}, "", {}, {}});
   REQUIRE_FALSE(r.ok());
   CHECK(IsConnectionRefused(r.error()));
   CHECK(r.error().message() ==
@@ -55,7 +57,7 @@ TEST_CASE("a request goes out with method, path, headers and body - the response
   auto t = CurlTransport::Create(Config(server.url() + "/prefix/"), MapGetenv({}));
   REQUIRE(t.ok());
   HttpRequest request{"PATCH", "/api/v1/x?dryRun=All", {{"Content-Type", "application/apply-patch+yaml"}},
-                      "{\"a\":1}", std::chrono::seconds(5)};
+                      "{\"a\":1}", std::chrono::seconds(5), {}};
   auto r = (*t)->Do(request);
   REQUIRE(r.ok());
   CHECK(r->status == 201);
@@ -75,7 +77,7 @@ TEST_CASE("a stream hands chunks over as they arrive, and stops when the sink sa
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
   std::vector<std::string> chunks;
-  auto r = (*t)->Stream(HttpRequest{"GET", "/watch", {}, "", {}}, [&](std::string_view chunk) {
+  auto r = (*t)->Stream(HttpRequest{"GET", "/watch", {}, "", {}, {}}, [&](std::string_view chunk) {
     chunks.emplace_back(chunk);
     return chunks.size() < 2;
   });
@@ -85,6 +87,30 @@ TEST_CASE("a stream hands chunks over as they arrive, and stops when the sink sa
   CHECK(chunks == std::vector<std::string>{"event1", "event2"});
 }
 
+TEST_CASE("a cancelled stream ends while the server is quiet, as if the sink had stopped") {
+  // event2 would come after a quiet spell of several seconds: it is never seen
+  // when cancellation ends the stream during that spell.
+  std::vector<std::string> pieces = {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     "Transfer-Encoding: chunked\r\n\r\n",
+                                     "6\r\nevent1\r\n"};
+  pieces.insert(pieces.end(), 150, "");  // 20 ms each
+  pieces.insert(pieces.end(), {"6\r\nevent2\r\n", "0\r\n\r\n"});
+  testing::LoopbackHttpServer server(pieces);
+  auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
+  REQUIRE(t.ok());
+  std::atomic<bool> cancel{false};
+  HttpRequest request{"GET", "/watch", {}, "", {}, [&] { return cancel.load(); }};
+  std::vector<std::string> chunks;
+  auto r = (*t)->Stream(request, [&](std::string_view chunk) {
+    chunks.emplace_back(chunk);
+    cancel = true;  // as another thread would, after the first event
+    return true;
+  });
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(chunks == std::vector<std::string>{"event1"});
+}
+
 TEST_CASE("a stream's error response keeps its body for the Status") {
   testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\n"
                                        "Content-Length: 17\r\nConnection: close\r\n\r\n",
@@ -92,7 +118,7 @@ TEST_CASE("a stream's error response keeps its body for the Status") {
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
   bool called = false;
-  auto r = (*t)->Stream(HttpRequest{"GET", "/watch", {}, "", {}}, [&](std::string_view) {
+  auto r = (*t)->Stream(HttpRequest{"GET", "/watch", {}, "", {}, {}}, [&](std::string_view) {
     called = true;
     return true;
   });
@@ -107,7 +133,7 @@ TEST_CASE("a whole-request timeout is a kTimeout error") {
                                        "", "", "", "", "", ""});
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
-  auto r = (*t)->Do(HttpRequest{"GET", "/slow", {}, "", std::chrono::milliseconds(100)});
+  auto r = (*t)->Do(HttpRequest{"GET", "/slow", {}, "", std::chrono::milliseconds(100), {}});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind() == ErrorKind::kTimeout);
   CHECK(r.error().message().starts_with("Unable to connect to the server: "));

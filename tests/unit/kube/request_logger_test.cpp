@@ -13,6 +13,7 @@ HttpRequest SecretApply() {
                      {{"Authorization", "Bearer sekret-token"}, {"Content-Type", "application/apply-patch+yaml"}},
                      R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"hf"},"data":{"token":"aGZfc2VrcmV0"},)"
                      R"("stringData":{"raw":"hf_sekret"}})",
+                     {},
                      {}};
 }
 
@@ -85,7 +86,7 @@ TEST_CASE("below -v=6 nothing is logged - failures are logged with their error")
 
   std::ostringstream out;
   RequestLogger logger(&out, 6, "https://h");
-  logger.LogResponse(HttpRequest{"GET", "/version", {}, "", {}}, ConnectionRefusedError("h:443"),
+  logger.LogResponse(HttpRequest{"GET", "/version", {}, "", {}, {}}, ConnectionRefusedError("h:443"),
                      std::chrono::milliseconds(0));
   CHECK(out.str() ==
         "GET https://h/version in 0 milliseconds: The connection to the server h:443 was refused - did you specify "

@@ -1,5 +1,8 @@
 #include "kube/waiter.h"
 
+#include <atomic>
+#include <thread>
+
 #include <doctest/doctest.h>
 
 #include "fakes/fake_clock.h"
@@ -111,6 +114,29 @@ TEST_CASE("a state that can no longer succeed fails the wait at once") {
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().message() ==
         R"(job "train" failed: DeadlineExceeded: Job was active longer than specified deadline)");
+}
+
+TEST_CASE("stop_requested ends a wait from another thread, with an error that says so") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.Put(kChat, Deployment(0));
+  std::atomic<bool> stop{false};
+  std::atomic<bool> streaming{false};
+  client.QueueStream([&](const HttpRequest& request, const ChunkSink&) -> Result<HttpResponse> {
+    streaming = true;
+    while (!request.cancelled()) std::this_thread::yield();
+    return HttpResponse{200, {}, ""};
+  });
+  std::thread other([&] {
+    while (!streaming) std::this_thread::yield();
+    stop = true;
+  });
+  Waiter waiter(client, clock);
+  auto result = waiter.WaitFor(kChat, RolledOut(), std::chrono::seconds(30), {}, [&] { return stop.load(); });
+  other.join();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().kind() == ErrorKind::kInternal);
+  CHECK(result.error().message() == "stopped waiting for deployments/chat");
 }
 
 }  // namespace

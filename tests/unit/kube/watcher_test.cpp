@@ -1,5 +1,8 @@
 #include "kube/watcher.h"
 
+#include <atomic>
+#include <thread>
+
 #include <doctest/doctest.h>
 
 #include "fakes/fake_clock.h"
@@ -277,6 +280,31 @@ TEST_CASE("stop_requested ends a watch that has no events to deliver, when its r
   CHECK(watcher.Run(recorder.Handler()).ok());
   CHECK(client.stream_requests().size() == 1);
   CHECK(asked == 2);
+}
+
+TEST_CASE("another thread ends a quiet watch through stop_requested, which the request carries as its cancel check") {
+  FakeRestClient client;
+  FakeClock clock;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> streaming{false};
+  // A server with nothing to say: only the request's cancel check ends it.
+  client.QueueStream([&](const HttpRequest& request, const ChunkSink&) -> Result<HttpResponse> {
+    streaming = true;
+    while (!request.cancelled()) std::this_thread::yield();
+    return HttpResponse{200, {}, ""};
+  });
+  WatchOptions options;
+  options.stop_requested = [&] { return stop.load(); };
+  std::thread other([&] {
+    while (!streaming) std::this_thread::yield();
+    stop = true;
+  });
+  Recorder recorder;
+  Watcher watcher(client, clock, kPods, options);
+  CHECK(watcher.Run(recorder.Handler()).ok());
+  other.join();
+  CHECK(client.stream_requests().size() == 1);
+  CHECK(recorder.seen == std::vector<std::string>{"SYNCED*"});
 }
 
 }  // namespace

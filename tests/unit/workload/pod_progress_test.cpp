@@ -63,5 +63,27 @@ TEST_CASE("a failed pod without container detail reports the pod's reason") {
         "pod chat-0: Failed: Evicted: The node was low on resource: memory.");
 }
 
+TEST_CASE("a container waiting for a reason other than its creation shows that reason, with its restarts") {
+  auto pod = [](const char* phase, const char* reason, int restarts, bool init = false) {
+    nlohmann::json status = {{"name", "c"}, {"restartCount", restarts}, {"state", {{"waiting", {{"reason", reason}}}}}};
+    nlohmann::json p = {{"metadata", {{"name", "chat-0"}}},
+                        {"spec", {{"nodeName", "gpu-node-0"}}},
+                        {"status", {{"phase", phase}}}};
+    if (init) {
+      p["status"]["initContainerStatuses"] = {status};
+      p["status"]["containerStatuses"] = {{{"name", "main"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}}};
+    } else {
+      p["status"]["containerStatuses"] = {status};
+    }
+    return DescribePodProgress(ComputePodProgress(p, nlohmann::json::array()));
+  };
+  CHECK(pod("Running", "CrashLoopBackOff", 3) == "pod chat-0: Running on gpu-node-0: CrashLoopBackOff (3 restarts)");
+  CHECK(pod("Running", "CrashLoopBackOff", 1) == "pod chat-0: Running on gpu-node-0: CrashLoopBackOff (1 restart)");
+  CHECK(pod("Pending", "ImagePullBackOff", 0) == "pod chat-0: Scheduled on gpu-node-0: ImagePullBackOff");
+  // A failed pull in an init container is no longer "creating containers".
+  CHECK(pod("Pending", "ErrImagePull", 0, true) == "pod chat-0: Scheduled on gpu-node-0: ErrImagePull");
+  CHECK(pod("Pending", "ContainerCreating", 0) == "pod chat-0: Creating containers on gpu-node-0");
+}
+
 }  // namespace
 }  // namespace llm
