@@ -69,12 +69,14 @@ PY
 grep -oE '^(GET|POST|PUT|PATCH|DELETE) ' "$work/plugin.err" | sort | uniq -c | sed 's/^/    /'
 wall_s=$(awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }' <<<"$wall")
 
-# The straightforward kubectl script, one node after another.
+# The straightforward kubectl script, one node after another; its requests
+# are counted from kubectl's own -v=6 log ("Response" verb=...).
 k create namespace validate-bench-baseline >/dev/null
+kv() { "$kubectl" --kubeconfig "$kubeconfig" -v=6 "$@" 2>>"$work/kubectl.log"; }
 start=$(date +%s.%N)
 for ((i = 0; i < baseline_nodes; i++)); do
   node="bench-node-$i"
-  cat <<JOB | k apply -n validate-bench-baseline -f - >/dev/null
+  cat <<JOB | kv apply -n validate-bench-baseline -f - >/dev/null
 apiVersion: batch/v1
 kind: Job
 metadata:
@@ -93,19 +95,22 @@ spec:
         image: ghcr.io/kubectl-llm/llm-gpu-check:0.1.0
         resources: {limits: {nvidia.com/gpu: 8}}
 JOB
-  k wait -n validate-bench-baseline --for=condition=complete "job/gpu-check-$node" --timeout=300s >/dev/null
-  result=$(k get pods -n validate-bench-baseline -l "job-name=gpu-check-$node" \
+  kv wait -n validate-bench-baseline --for=condition=complete "job/gpu-check-$node" --timeout=300s >/dev/null
+  result=$(kv get pods -n validate-bench-baseline -l "job-name=gpu-check-$node" \
     -o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}')
   verdict=pass; [[ "$result" == 0 ]] || verdict=fail
-  k label node "$node" --overwrite "kubectl-llm.dev/gpu-check=$verdict" >/dev/null
+  kv label node "$node" --overwrite "kubectl-llm.dev/gpu-check=$verdict" >/dev/null
 done
 end=$(date +%s.%N)
-python3 - "$start" "$end" "$baseline_nodes" "$nodes" "$wall_s" <<'PY'
+kubectl_requests=$(grep -c '"Response" verb=' "$work/kubectl.log" || true)
+python3 - "$start" "$end" "$baseline_nodes" "$nodes" "$wall_s" "$kubectl_requests" "$requests" <<'PY'
 import sys
-start, end, n, nodes, wall = map(float, sys.argv[1:6])
+start, end, n, nodes, wall, kreq, preq = map(float, sys.argv[1:8])
 per_node = (end - start) / n
 print(f"kubectl script: {end - start:.1f} s for {int(n)} nodes = {per_node:.2f} s per node, "
-      f"{per_node * nodes:.0f} s extrapolated to {int(nodes)} nodes")
-print(f"ratio (kubectl script / validate-nodes) at {int(nodes)} nodes: {per_node * nodes / wall:.1f}x")
+      f"{per_node * nodes:.0f} s extrapolated to {int(nodes)} nodes; "
+      f"{int(kreq)} API requests = {kreq / n:.2f} per node")
+print(f"ratio (kubectl script / validate-nodes) at {int(nodes)} nodes: {per_node * nodes / wall:.1f}x wall time, "
+      f"{(kreq / n) / (preq / nodes):.1f}x requests per node")
 PY
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -128,7 +128,7 @@ start_daemon kube-controller-manager "$state" "$bin/kube-controller-manager" \
   --authorization-kubeconfig="$state/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$cm_port" --leader-elect=false \
   --use-service-account-credentials=true --service-account-private-key-file="$pki/sa.key" \
-  --root-ca-file="$pki/ca.crt" --kube-api-qps=200 --kube-api-burst=400
+  --root-ca-file="$pki/ca.crt" --kube-api-qps=200 --kube-api-burst=400 --node-monitor-grace-period=240s
 start_daemon kube-scheduler "$state" "$bin/kube-scheduler" \
   --kubeconfig="$state/scheduler.kubeconfig" \
   --authentication-kubeconfig="$state/scheduler.kubeconfig" \
@@ -161,12 +161,16 @@ spec:
     previousLogsFile: $state/container-logs/previous.log
     follow: true
 KL
+# Node Leases last 200 s (renewed every 50 s; the controller-manager waits
+# 240 s before calling a node NotReady): a kubelet's 40 s would make kwok renew
+# 100 Leases a second for 1,000 fake nodes, on the same 2 cores as the
+# control plane, which a real cluster's kubelets never cost it.
 # Every node has kwok's address and port as its kubelet endpoint
 # (status.addresses InternalIP, daemonEndpoints.kubeletEndpoint.Port).
 start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
   --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=40 \
+  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=200 \
   --server-address="127.0.0.1:$kwok_port" \
   --tls-cert-file="$pki/kwok-serving.crt" --tls-private-key-file="$pki/kwok-serving.key"
 
