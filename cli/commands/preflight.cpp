@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "kube/paged_list.h"
 #include "workload/gpu_capacity.h"
+#include "workload/pod_resources.h"
 #include "workload/manifest_requirements.h"
 
 namespace llm {
@@ -112,18 +114,26 @@ Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::
     warnings.push_back("you may not list nodes, so the GPU fit check was skipped");
     return Ok();
   }
-  auto pods = client.List({"", "v1", "pods", "", "", ""}, {});
+  // Only pods that hold GPUs matter, so a large cluster is read page by page
+  // and the rest dropped: bound to a node and not finished (the server
+  // filters those), with a GPU request (filtered here).
+  kube::ListOptions holding;
+  holding.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+  json others = json::array();
+  Status pods = kube::ForEachListPage(client, {"", "v1", "pods", "", "", ""}, holding, [&](json& page) {
+    for (json& pod : page["items"]) {
+      if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
+      const json& meta = pod["metadata"];
+      const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
+                       meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
+      if (!own) others.push_back(std::move(pod));
+    }
+    return Ok();
+  });
   if (!pods.ok()) {
     if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
     warnings.push_back("you may not list pods in all namespaces, so the GPU fit check was skipped");
     return Ok();
-  }
-  json others = json::array();
-  for (const json& pod : (*pods)["items"]) {
-    const json& meta = pod["metadata"];
-    const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
-                     meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
-    if (!own) others.push_back(pod);
   }
   GpuFit fit = CheckGpuFit(*nodes, others, *gpus);
   if (fit.verdict == GpuFitVerdict::kNeverFits) {

@@ -8,6 +8,7 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
 #include "kube/discovery.h"
+#include "kube/url_query.h"
 
 namespace llm {
 namespace {
@@ -118,6 +119,42 @@ TEST_CASE("access: one rules review grants what it can, access reviews decide th
     CHECK(f.Count("selfsubjectrulesreviews") == 1);
     CHECK(f.Count("selfsubjectaccessreviews") == 2);
   }
+}
+
+json Pod(const std::string& ns, const std::string& instance, const std::string& node, int gpus) {
+  json container = {{"name", "c"}};
+  if (gpus > 0) container["resources"] = {{"limits", {{"nvidia.com/gpu", gpus}}}};
+  return {{"metadata", {{"namespace", ns}, {"name", instance + "-pod"}, {"labels", {{"app.kubernetes.io/instance", instance}}}}},
+          {"spec", {{"nodeName", node}, {"containers", {container}}}},
+          {"status", {{"phase", "Running"}}}};
+}
+
+TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and unbound ones filtered by the server") {
+  Fixture f;
+  f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+  f.client.Put({"", "v1", "nodes", "", "gpu-0", ""},
+               {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
+  f.request.objects[1]["spec"] = {
+      {"replicas", 1},
+      {"template", {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", 4}}}}}}}}}}}}};
+  // Page 1: someone else's pod with 6 GPUs, and a CPU pod. Page 2: our own old pod with 8 GPUs.
+  json first = {{"kind", "PodList"}, {"metadata", {{"continue", "next"}}},
+                {"items", {Pod("other", "x", "gpu-0", 6), Pod("other", "cpu", "gpu-0", 0)}}};
+  json second = {{"kind", "PodList"}, {"metadata", json::object()}, {"items", {Pod("ml", "chat", "gpu-0", 8)}}};
+  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, first.dump()));
+  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, second.dump()));
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(warnings.ok());
+  REQUIRE(warnings->size() == 1);
+  CHECK((*warnings)[0].find("6 of 8 GPUs in use") != std::string::npos);  // our own pod does not count
+  CHECK((*warnings)[0].find("pods will stay Pending") != std::string::npos);
+  const auto& sent = f.client.routes.requests();
+  REQUIRE(sent.size() >= 2);
+  const std::string& query = sent[sent.size() - 2].path;
+  CHECK(query.find("fieldSelector=" + kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
+        std::string::npos);
+  CHECK(query.find("limit=500") != std::string::npos);
+  CHECK(sent.back().path.find("continue=next") != std::string::npos);
 }
 
 }  // namespace
