@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "kube/paged_list.h"
 #include "workload/gpu_capacity.h"
+#include "workload/pod_resources.h"
 #include "workload/manifest_requirements.h"
 
 namespace llm {
@@ -24,6 +26,48 @@ std::string GroupResource(const std::string& group, const std::string& resource)
 
 std::string InNamespace(const std::string& ns) { return ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", ns); }
 
+// Whether a rule of a SelfSubjectRulesReview grants the need: its verb, group
+// and resource (or "*"), for any name (a rule limited to resourceNames does not).
+bool Grants(const json& rule, const AccessNeed& need) {
+  auto names = [&](const char* field, const std::string& value) {
+    auto list = rule.find(field);
+    if (list == rule.end() || !list->is_array()) return false;
+    for (const json& item : *list) {
+      if (item.is_string() && (item == "*" || item == value)) return true;
+    }
+    return false;
+  };
+  if (auto restricted = rule.find("resourceNames"); restricted != rule.end() && restricted->is_array() &&
+                                                   !restricted->empty()) {
+    return false;
+  }
+  return names("verbs", need.verb) && names("apiGroups", need.group) && names("resources", need.resource);
+}
+
+// The needs in `ns` that a SelfSubjectRulesReview grants for certain: none when
+// the review fails or says its list is incomplete (a webhook authorizer, for
+// one, cannot list its rules), and then each need is asked on its own.
+std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns, const std::set<AccessNeed>& needs) {
+  const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
+  auto answer = client.Create(reviews, RulesReview(ns), false);
+  std::set<AccessNeed> granted;
+  if (!answer.ok() || !answer->contains("status") || !(*answer)["status"].is_object()) return granted;
+  const json& status = (*answer)["status"];
+  if (status.value("incomplete", false) || !status.contains("resourceRules") || !status["resourceRules"].is_array()) {
+    return granted;
+  }
+  for (const AccessNeed& need : needs) {
+    if (need.ns != ns) continue;
+    for (const json& rule : status["resourceRules"]) {
+      if (rule.is_object() && Grants(rule, need)) {
+        granted.insert(need);
+        break;
+      }
+    }
+  }
+  return granted;
+}
+
 Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request) {
   std::set<AccessNeed> needs;
   for (const char* verb : {"create", "patch"}) needs.insert({verb, "", "secrets", request.ns});
@@ -36,8 +80,18 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
       needs.insert({verb, mapping.resource.group, mapping.resource.resource, ns});
     }
   }
+  // One rules review per namespace answers most needs at once; an access
+  // review per need stays the authority for the rest (cluster-scoped ones, and
+  // any the rules do not grant: its answer carries the reason).
+  std::set<std::string> namespaces;
+  for (const AccessNeed& need : needs) {
+    if (!need.ns.empty()) namespaces.insert(need.ns);
+  }
+  std::set<AccessNeed> granted;
+  for (const std::string& ns : namespaces) granted.merge(GrantedByRules(client, ns, needs));
   const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "", ""};
   for (const AccessNeed& need : needs) {
+    if (granted.count(need) != 0) continue;
     auto answer = client.Create(reviews, AccessReview(need.verb, need.group, need.resource, need.ns), false);
     if (!answer.ok()) return answer.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
     const json& status = (*answer)["status"];
@@ -84,18 +138,26 @@ Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::
     validated_note = fmt::format(" ({} of {} GPU nodes count as validated)", count.validated, count.gpu_nodes);
   }
   if (!gpus) return Ok();
-  auto pods = client.List({"", "v1", "pods", "", "", ""}, {});
+  // Only pods that hold GPUs matter, so a large cluster is read page by page
+  // and the rest dropped: bound to a node and not finished (the server
+  // filters those), with a GPU request (filtered here).
+  kube::ListOptions holding;
+  holding.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+  json others = json::array();
+  Status pods = kube::ForEachListPage(client, {"", "v1", "pods", "", "", ""}, holding, [&](json& page) {
+    for (json& pod : page["items"]) {
+      if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
+      const json& meta = pod["metadata"];
+      const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
+                       meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
+      if (!own) others.push_back(std::move(pod));
+    }
+    return Ok();
+  });
   if (!pods.ok()) {
     if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
     warnings.push_back("you may not list pods in all namespaces, so the GPU fit check was skipped");
     return Ok();
-  }
-  json others = json::array();
-  for (const json& pod : (*pods)["items"]) {
-    const json& meta = pod["metadata"];
-    const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
-                     meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
-    if (!own) others.push_back(pod);
   }
   GpuFit fit = CheckGpuFit(nodes, others, *gpus);
   if (fit.verdict == GpuFitVerdict::kNeverFits) {
@@ -155,6 +217,12 @@ json AccessReview(const std::string& verb, const std::string& group, const std::
   return {{"apiVersion", "authorization.k8s.io/v1"},
           {"kind", "SelfSubjectAccessReview"},
           {"spec", {{"resourceAttributes", attributes}}}};
+}
+
+json RulesReview(const std::string& ns) {
+  return {{"apiVersion", "authorization.k8s.io/v1"},
+          {"kind", "SelfSubjectRulesReview"},
+          {"spec", {{"namespace", ns}}}};
 }
 
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,

@@ -1,8 +1,10 @@
 // Preflight for serve/train: checks made before any object is written, so a
 // request that cannot work is refused with one sentence instead of leaving a
 // half-applied workload behind.
-//  1. access: a SelfSubjectAccessReview per (verb create/patch, resource,
-//     namespace) the apply needs, the ApplySet parent Secret included; a
+//  1. access: every (verb create/patch, resource, namespace) the apply needs,
+//     the ApplySet parent Secret included: one SelfSubjectRulesReview per
+//     namespace grants what its rules grant, a SelfSubjectAccessReview decides
+//     each need left (cluster-scoped, not granted, or the rules incomplete); a
 //     denial is a Forbidden error naming the verb and resource;
 //  2. GPU fit (CheckGpuFit) over the nodes and pods the caller can list; a
 //     caller who may not list nodes gets a warning and the check is skipped;
@@ -41,6 +43,9 @@ struct PreflightRequest {
 /// error that must stop the apply.
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
                                               const PreflightRequest& request);
+
+/// The SelfSubjectRulesReview body: every rule that applies in `ns`.
+nlohmann::json RulesReview(const std::string& ns);
 
 /// The SelfSubjectAccessReview body for one verb on one resource.
 nlohmann::json AccessReview(const std::string& verb, const std::string& group, const std::string& resource,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kube/install_order.h"
+#include "kube/managed_fields.h"
 #include "kube/wait_condition.h"
 
 namespace llm::kube {
@@ -56,6 +57,23 @@ std::string Lower(std::string text) {
   return text;
 }
 
+// The namespace the object is sent with: the default for a namespaced object
+// that names none; none for a cluster-scoped one (as kubectl: ignored).
+Status SetNamespace(json& object, const RestMapping& mapping, const std::string& default_namespace) {
+  json& metadata = object["metadata"];
+  if (!mapping.namespaced) {
+    metadata.erase("namespace");
+    return Ok();
+  }
+  if (!metadata.contains("namespace") || metadata["namespace"].get<std::string>().empty()) {
+    if (default_namespace.empty()) {
+      return Error(ErrorKind::kInvalidInput, Describe(object) + ": namespaced, and no namespace was given");
+    }
+    metadata["namespace"] = default_namespace;
+  }
+  return Ok();
+}
+
 bool IsCrd(const json& object) {
   return object.value("kind", "") == "CustomResourceDefinition" &&
          GroupKindOf(object.value("apiVersion", ""), "").group == "apiextensions.k8s.io";
@@ -89,7 +107,8 @@ Status Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& s
   return Ok();
 }
 
-Result<ObjectResult> Applier::ApplyOne(json object, const ApplierOptions& options) {
+Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptions& options,
+                                                 const ApplySetParentState& recorded, bool parent_existed) {
   const std::string api_version = object["apiVersion"].get<std::string>();
   const std::string kind = object["kind"].get<std::string>();
   auto mapping = mapper_.Map(api_version, kind);
@@ -100,45 +119,62 @@ Result<ObjectResult> Applier::ApplyOne(json object, const ApplierOptions& option
     }
     return mapping.error();
   }
-  ObjectResult result;
+  AppliedMember out;
+  ObjectResult& result = out.result;
   result.kind = kind;
   result.ref = mapping->resource;
-  json& metadata = object["metadata"];
-  if (mapping->namespaced) {
-    if (!metadata.contains("namespace") || metadata["namespace"].get<std::string>().empty()) {
-      if (options.default_namespace.empty()) {
-        return Error(ErrorKind::kInvalidInput, Describe(object) + ": namespaced, and no namespace was given");
-      }
-      metadata["namespace"] = options.default_namespace;
-    }
-    result.ref.ns = metadata["namespace"].get<std::string>();
-  } else {
-    metadata.erase("namespace");  // as kubectl: a namespace on a cluster-scoped object is ignored
-  }
+  LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace));
+  const json& metadata = object["metadata"];
+  if (mapping->namespaced) result.ref.ns = metadata["namespace"].get<std::string>();
   result.ref.name = metadata["name"].get<std::string>();
+  out.key = MemberKey(GroupKindOf(api_version, kind), result.ref.ns, result.ref.name);
+  const std::string digest = ManifestDigest(object);
+  const MemberRecord* record = nullptr;
+  if (recorded.members) {
+    if (auto it = recorded.members->find(out.key); it != recorded.members->end()) record = &it->second;
+  }
 
+  // The verb needs the object as it was when there is no record to compare
+  // with: a server dry run (it records nothing), or a parent that records no
+  // members. Otherwise 201 says created, and the record says the rest.
+  const bool read_first = options.dry_run || (parent_existed && !recorded.members);
   std::optional<json> live;
-  auto got = client_.Get(result.ref);
-  if (got.ok()) {
-    live = std::move(got).value();
-  } else if (got.error().kind() != ErrorKind::kNotFound) {
-    return got.error();
+  if (read_first) {
+    auto got = client_.Get(result.ref);
+    if (got.ok()) {
+      live = std::move(got).value();
+    } else if (got.error().kind() != ErrorKind::kNotFound) {
+      return got.error();
+    }
   }
   ApplyOptions apply;
   apply.field_manager = options.field_manager;
   apply.force = options.force_conflicts;
   apply.dry_run = options.dry_run;
-  LLM_ASSIGN_OR_RETURN(result.object, client_.Apply(result.ref, object, apply));
-  if (!live) {
+  LLM_ASSIGN_OR_RETURN(AppliedObject applied, client_.ApplyObject(result.ref, object, apply));
+  result.object = std::move(applied.object);
+  const std::string applied_time = ApplyTimeSinceCreation(result.object, options.field_manager);
+  if (applied.created) {
     result.action = ApplyAction::kCreated;
-  } else if (options.dry_run) {
+  } else if (read_first && live && options.dry_run) {
     result.action = Comparable(*live) == Comparable(result.object) ? ApplyAction::kUnchanged : ApplyAction::kConfigured;
-  } else {
+  } else if (read_first && live) {
     const auto version = json::json_pointer("/metadata/resourceVersion");
     result.action = live->value(version, std::string()) == result.object.value(version, std::string())
                         ? ApplyAction::kUnchanged
                         : ApplyAction::kConfigured;
+  } else if (record == nullptr) {
+    result.action = ApplyAction::kConfigured;  // it existed outside the set, and now belongs to it
+  } else {
+    // The same manifest as last time, and our Apply entry not stamped since:
+    // the server found nothing to change.
+    result.action = record->digest == digest && record->applied == applied_time ? ApplyAction::kUnchanged
+                                                                                : ApplyAction::kConfigured;
   }
+  // A dry run changed nothing, so what is recorded stays as it was.
+  if (options.dry_run) out.record = record ? *record : MemberRecord{};
+  else out.record = MemberRecord{digest, applied_time};
+
   if (IsCrd(object) && !options.dry_run) {
     // Its custom resources may follow in this same set: they map only once the
     // CRD is Established and discovery has been refreshed.
@@ -146,16 +182,16 @@ Result<ObjectResult> Applier::ApplyOne(json object, const ApplierOptions& option
     if (!established.ok()) return established.error();
     mapper_.Reset();
   }
-  return result;
+  return out;
 }
 
-Status Applier::Prune(const std::string& id, const ApplySetRef& set, const ApplySetParentState& recorded,
-                      const std::set<std::string>& applied_uids, const ApplierOptions& options,
-                      ApplyOutcome& outcome) {
-  std::set<std::string> namespaces = recorded.additional_namespaces;
+Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::set<GroupKind>& group_kinds,
+                      const std::set<std::string>& additional_namespaces, const std::set<std::string>& applied_uids,
+                      const ApplierOptions& options, ApplyOutcome& outcome) {
+  std::set<std::string> namespaces = additional_namespaces;
   namespaces.insert(set.ns);
   std::vector<std::pair<RestMapping, json>> doomed;
-  for (const GroupKind& group_kind : recorded.group_kinds) {
+  for (const GroupKind& group_kind : group_kinds) {
     auto mapping = mapper_.MapGroupKind(group_kind);
     if (!mapping.ok()) {
       if (mapping.error().kind() == ErrorKind::kNotFound) continue;  // the kind is gone, and its objects with it
@@ -213,24 +249,33 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
 
   ApplySetParentState wanted;
+  wanted.members.emplace();
   for (size_t i = 0; i < objects.size(); ++i) {
     LLM_RETURN_IF_ERROR(Validate(objects[i], i));
     json& object = objects[i];
     LLM_RETURN_IF_ERROR(LabelMember(object, id));
-    wanted.group_kinds.insert(GroupKindOf(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>()));
+    const GroupKind group_kind = GroupKindOf(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
+    wanted.group_kinds.insert(group_kind);
     // A kind not served yet (its CRD is in this set) counts as namespaced here;
     // the parent is rewritten with the exact namespaces after the apply.
     std::string ns = object["metadata"].value("namespace", "");
     auto mapping = mapper_.Map(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
+    if (mapping.ok()) LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace));
     if (mapping.ok() && !mapping->namespaced) ns.clear();
     else if (ns.empty()) ns = options.default_namespace;
     if (!ns.empty() && ns != set.ns) wanted.additional_namespaces.insert(ns);
+    // Recorded before it is applied, as it will be sent; "applied" stays "" for
+    // an object this run creates, so creating a set writes the parent once.
+    wanted.members->emplace(MemberKey(group_kind, ns, object["metadata"]["name"].get<std::string>()),
+                            MemberRecord{ManifestDigest(object), ""});
   }
 
   ApplySetParentState recorded;
+  recorded.members.emplace();  // no parent: no members
   ResourceRef parent_ref{"", "v1", "secrets", set.ns, set.name, ""};
   auto live_parent = client_.Get(parent_ref);
-  if (live_parent.ok()) {
+  const bool parent_existed = live_parent.ok();
+  if (parent_existed) {
     LLM_ASSIGN_OR_RETURN(recorded, ReadParent(*live_parent, id));
   } else if (live_parent.error().kind() != ErrorKind::kNotFound) {
     return live_parent.error().WithContext("reading ApplySet parent secret \"" + set.name + "\"");
@@ -238,8 +283,16 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   ApplySetParentState superset = recorded;
   superset.group_kinds.insert(wanted.group_kinds.begin(), wanted.group_kinds.end());
   superset.additional_namespaces.insert(wanted.additional_namespaces.begin(), wanted.additional_namespaces.end());
+  if (superset.members) superset.members->insert(wanted.members->begin(), wanted.members->end());  // keeps recorded ones
+
   ApplyOutcome outcome;
   std::set<std::string> applied_uids;
+  MemberRecords applied_records;
+  auto take = [&](AppliedMember applied) {
+    applied_uids.insert(applied.result.object.value("/metadata/uid"_json_pointer, std::string()));
+    applied_records[applied.key] = applied.record;
+    outcome.results.push_back(std::move(applied.result));
+  };
   SortForInstall(objects);
   // The parent lives in its namespace: when this set creates that namespace, it goes first.
   auto own_namespace = std::find_if(objects.begin(), objects.end(), [&](const json& object) {
@@ -247,33 +300,73 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   });
   if (own_namespace != objects.end()) {
     const std::string description = Describe(*own_namespace);
-    auto applied = ApplyOne(*own_namespace, options);
+    auto applied = ApplyOne(*own_namespace, options, recorded, parent_existed);
     if (!applied.ok()) return applied.error().WithContext("applying " + description);
-    applied_uids.insert(applied->object.value("/metadata/uid"_json_pointer, std::string()));
-    outcome.results.push_back(std::move(applied).value());
+    take(std::move(applied).value());
     objects.erase(own_namespace);
   }
-  LLM_RETURN_IF_ERROR(WriteParent(set, superset, options));
+  // Before any member: the parent must already name every kind and namespace a
+  // member may be found in, so a run that stops halfway hides nothing from the
+  // next one's prune. A re-apply of the same set has nothing to add.
+  ApplySetParentState written = recorded;
+  if (!parent_existed || superset != recorded) {
+    LLM_RETURN_IF_ERROR(WriteParent(set, superset, options));
+    written = superset;
+  }
+  // What the parent should say at the end when not everything was pruned: the
+  // superset, with the records of what was applied.
+  auto keep_superset = [&] {
+    ApplySetParentState state = superset;
+    if (state.members) {
+      for (const auto& [key, record] : applied_records) (*state.members)[key] = record;
+    }
+    return state;
+  };
+  auto finish = [&](const ApplySetParentState& state) -> Result<ApplyOutcome> {
+    if (state != written) {
+      Status status = WriteParent(set, state, options);
+      if (!status.ok() && outcome.errors.empty()) return status.error();
+      if (!status.ok()) outcome.errors.push_back(status.error());
+    }
+    return outcome;
+  };
 
   for (json& object : objects) {
     const std::string description = Describe(object);
-    auto applied = ApplyOne(std::move(object), options);
+    auto applied = ApplyOne(std::move(object), options, recorded, parent_existed);
     if (!applied.ok()) {
       outcome.errors.push_back(applied.error().WithContext("applying " + description));
       continue;
     }
-    applied_uids.insert(applied->object.value("/metadata/uid"_json_pointer, std::string()));
-    outcome.results.push_back(std::move(applied).value());
+    take(std::move(applied).value());
   }
-  if (!outcome.errors.empty()) return outcome;  // the parent keeps the superset: nothing is lost
-  if (options.prune) {
-    Status pruned = Prune(id, set, superset, applied_uids, options, outcome);
-    if (!pruned.ok()) outcome.errors.push_back(pruned.error());
-    outcome.pruned = pruned.ok();
-    if (!outcome.errors.empty()) return outcome;
+  if (!outcome.errors.empty() || !options.prune) return finish(keep_superset());  // nothing recorded is lost
+
+  // Only kinds that may hold a member this run did not apply are listed: with
+  // a record of the members, those of the recorded members left out; without
+  // one, every kind the parent names.
+  std::set<GroupKind> to_list;
+  if (!superset.members) {
+    to_list = superset.group_kinds;
+  } else {
+    for (const auto& [key, record] : *superset.members) {
+      if (applied_records.count(key) != 0) continue;
+      if (auto group_kind = MemberKeyGroupKind(key)) to_list.insert(*group_kind);
+    }
   }
-  if (options.prune) LLM_RETURN_IF_ERROR(WriteParent(set, wanted, options));
-  return outcome;
+  Status pruned = Prune(id, set, to_list, superset.additional_namespaces, applied_uids, options, outcome);
+  if (!pruned.ok()) outcome.errors.push_back(pruned.error());
+  outcome.pruned = pruned.ok();
+  if (!outcome.errors.empty()) return finish(keep_superset());
+
+  ApplySetParentState exact;
+  for (const ObjectResult& result : outcome.results) {
+    if (result.action == ApplyAction::kPruned) continue;
+    exact.group_kinds.insert(GroupKind{result.ref.group, result.kind});
+    if (!result.ref.ns.empty() && result.ref.ns != set.ns) exact.additional_namespaces.insert(result.ref.ns);
+  }
+  exact.members = std::move(applied_records);
+  return finish(exact);
 }
 
 Result<ApplyOutcome> Applier::Delete(const ApplySetRef& set, const ApplierOptions& options) {
@@ -288,7 +381,7 @@ Result<ApplyOutcome> Applier::Delete(const ApplySetRef& set, const ApplierOption
   }
   LLM_ASSIGN_OR_RETURN(ApplySetParentState recorded, ReadParent(*live_parent, id));
   ApplyOutcome outcome;
-  Status pruned = Prune(id, set, recorded, {}, options, outcome);
+  Status pruned = Prune(id, set, recorded.group_kinds, recorded.additional_namespaces, {}, options, outcome);
   if (!pruned.ok()) outcome.errors.push_back(pruned.error());
   outcome.pruned = pruned.ok();
   if (!outcome.errors.empty()) return outcome;

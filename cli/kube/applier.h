@@ -2,24 +2,32 @@
 //
 // Order of work (kubectl's ApplySet flow, KEP-3659):
 //  1. read the parent Secret, refusing one that another tool manages;
-//  2. apply the parent with the union of the kinds and namespaces it recorded
-//     and those of this set, so a crash cannot hide a member from later pruning;
+//  2. if the set names a kind, namespace or member the parent does not record
+//     yet, apply the parent with the union of both, so a crash cannot hide a
+//     member from later pruning (a re-apply of the same set writes nothing here);
 //  3. apply the members in Helm's install order, each labelled part-of=<id>;
 //     after a CustomResourceDefinition, wait until it is Established and
 //     refresh discovery, so its custom resources in the same set map;
-//  4. only if every member applied: list each recorded kind with the part-of
-//     selector and delete the members this run did not apply (matched by UID);
-//  5. apply the parent again with exactly this set's kinds and namespaces.
+//  4. only if every member applied: list the kinds that may hold a member this
+//     run did not apply (those of recorded members left out; every recorded
+//     kind when the parent records no members) with the part-of selector, and
+//     delete what this run did not apply (matched by UID);
+//  5. apply the parent again with exactly this set, if that changes it.
 //
-// Per-object result: GET before the apply, then
-//   created    the object did not exist;
-//   unchanged  the apply left metadata.resourceVersion as it was (with dry run,
-//              which never changes resourceVersion: the returned object equals
-//              the live one, ignoring resourceVersion, generation, managedFields);
-//   configured otherwise;
+// The parent records each member (kApplySetMembersAnnotation): the digest of
+// what was sent and the time of this tool's Apply entry in managedFields
+// after the apply, which the server only moves when an apply changes the
+// object. Per-object result, from the apply's answer alone:
+//   created    201 Created;
+//   unchanged  the same digest as recorded and the Apply entry's time as recorded;
+//   configured otherwise (also: an object that existed outside the set);
 //   pruned     deleted in step 4.
-// kubectl prints "serverside-applied" for every SSA; the GET buys the more
-// useful verbs at one extra request per object.
+// A server dry run (which records nothing) and a parent without member
+// records read each object before applying it instead: unchanged when the
+// apply left metadata.resourceVersion as it was (dry run: the returned object
+// equals the live one, ignoring resourceVersion, generation, managedFields).
+// So re-applying an unchanged set of N objects takes N+1 requests (parent
+// read, N applies), a change N+2, creating a set N+2.
 #pragma once
 
 #include <chrono>
@@ -93,9 +101,17 @@ class Applier {
   Result<ApplyOutcome> Delete(const ApplySetRef& set, const ApplierOptions& options);
 
  private:
-  Result<ObjectResult> ApplyOne(nlohmann::json object, const ApplierOptions& options);
-  Status Prune(const std::string& id, const ApplySetRef& set, const ApplySetParentState& recorded,
-               const std::set<std::string>& applied_uids, const ApplierOptions& options, ApplyOutcome& outcome);
+  struct AppliedMember {
+    ObjectResult result;
+    std::string key;      ///< MemberKey
+    MemberRecord record;  ///< what the parent should record for it now
+  };
+  Result<AppliedMember> ApplyOne(nlohmann::json object, const ApplierOptions& options,
+                                 const ApplySetParentState& recorded, bool parent_existed);
+  /// Lists `group_kinds` in the set's namespaces and deletes the members not applied.
+  Status Prune(const std::string& id, const ApplySetRef& set, const std::set<GroupKind>& group_kinds,
+               const std::set<std::string>& additional_namespaces, const std::set<std::string>& applied_uids,
+               const ApplierOptions& options, ApplyOutcome& outcome);
   Status WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options);
 
   RestClient& client_;

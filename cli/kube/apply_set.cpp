@@ -98,6 +98,51 @@ std::set<std::string> ParseNamespaces(const std::string& value) {
   return {parts.begin(), parts.end()};
 }
 
+std::string MemberKey(const GroupKind& group_kind, const std::string& ns, const std::string& name) {
+  return group_kind.ToString() + "/" + ns + "/" + name;
+}
+
+std::optional<GroupKind> MemberKeyGroupKind(const std::string& key) {
+  const size_t slash = key.find('/');
+  if (slash == 0 || slash == std::string::npos || key.find('/', slash + 1) == std::string::npos) return std::nullopt;
+  const std::string group_kind = key.substr(0, slash);
+  const size_t dot = group_kind.find('.');
+  if (dot == std::string::npos) return GroupKind{"", group_kind};
+  return GroupKind{group_kind.substr(dot + 1), group_kind.substr(0, dot)};
+}
+
+std::string ManifestDigest(const json& object) {
+  const std::string text = object.dump();  // nlohmann::json keeps keys sorted: one text per object
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return Base64UrlNoPad(std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
+}
+
+namespace {
+std::string FormatMembers(const MemberRecords& members) {
+  json out = json::object();
+  for (const auto& [key, record] : members) out[key] = {{"digest", record.digest}, {"applied", record.applied}};
+  return out.dump();
+}
+
+// A record that cannot be read is treated as absent: the applier then reads
+// and lists as if no record had ever been written, which is always safe.
+std::optional<MemberRecords> ParseMembers(const std::string& value) {
+  const json parsed = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return std::nullopt;
+  MemberRecords members;
+  for (const auto& [key, record] : parsed.items()) {
+    if (!MemberKeyGroupKind(key) || !record.is_object() || !record.contains("digest") || !record["digest"].is_string() ||
+        !record.contains("applied") || !record["applied"].is_string()) {
+      return std::nullopt;
+    }
+    members[key] = MemberRecord{record["digest"].get<std::string>(), record["applied"].get<std::string>()};
+  }
+  return members;
+}
+}  // namespace
+
 Result<ApplySetParentState> ReadParent(const json& live_parent, const std::string& id) {
   const std::string name = live_parent.value("/metadata/name"_json_pointer, std::string());
   const std::string ref = "secrets/" + name;
@@ -126,6 +171,8 @@ Result<ApplySetParentState> ReadParent(const json& live_parent, const std::strin
   LLM_ASSIGN_OR_RETURN(state.group_kinds,
                        ParseGroupKinds(Annotation(live_parent, kApplySetGroupKindsAnnotation, &present)));
   state.additional_namespaces = ParseNamespaces(Annotation(live_parent, kApplySetNamespacesAnnotation, &present));
+  const std::string members = Annotation(live_parent, kApplySetMembersAnnotation, &present);
+  if (present) state.members = ParseMembers(members);
   return state;
 }
 
@@ -137,6 +184,7 @@ json BuildParentSecret(const std::string& name, const std::string& ns, const std
   if (!state.additional_namespaces.empty()) {
     annotations[kApplySetNamespacesAnnotation] = FormatNamespaces(state.additional_namespaces);
   }
+  if (state.members) annotations[kApplySetMembersAnnotation] = FormatMembers(*state.members);
   return {{"apiVersion", "v1"},
           {"kind", "Secret"},
           {"metadata",

@@ -5,6 +5,8 @@
 // "<name>.<namespace>.<kind>.<group>")) + "-v1".
 #pragma once
 
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,6 +23,11 @@ inline constexpr char kApplySetPartOfLabel[] = "applyset.kubernetes.io/part-of";
 inline constexpr char kApplySetToolingAnnotation[] = "applyset.kubernetes.io/tooling";
 inline constexpr char kApplySetGroupKindsAnnotation[] = "applyset.kubernetes.io/contains-group-kinds";
 inline constexpr char kApplySetNamespacesAnnotation[] = "applyset.kubernetes.io/additional-namespaces";
+/// kubectl-llm's own annotation on its parents (not part of the KEP): what each
+/// member was last applied as, so a re-apply neither reads every member before
+/// applying it nor lists every kind to find what to prune (see applier.h).
+/// A JSON object: {"<Kind.group>/<namespace>/<name>": {"digest": ..., "applied": ...}}.
+inline constexpr char kApplySetMembersAnnotation[] = "kubectl-llm.dev/applyset-members";
 /// The tool name in the tooling annotation; the version follows the slash.
 inline constexpr char kApplySetToolName[] = "kubectl-llm";
 
@@ -37,10 +44,34 @@ Result<std::set<GroupKind>> ParseGroupKinds(const std::string& value);
 std::string FormatNamespaces(const std::set<std::string>& namespaces);
 std::set<std::string> ParseNamespaces(const std::string& value);
 
+/// One member as the parent records it.
+struct MemberRecord {
+  std::string digest;   ///< ManifestDigest of the object as it was last sent
+  /// The managedFields time of this tool's Apply entry after that apply (when
+  /// an apply of ours last changed the object); "" while that is the object's
+  /// creation, so creating a set needs no second write of the parent.
+  std::string applied;
+  bool operator==(const MemberRecord&) const = default;
+};
+/// By MemberKey.
+using MemberRecords = std::map<std::string, MemberRecord>;
+
+/// "Deployment.apps/ml/chat"; cluster-scoped objects have an empty namespace ("Namespace//ml").
+std::string MemberKey(const GroupKind& group_kind, const std::string& ns, const std::string& name);
+/// The GroupKind a MemberKey names; nullopt when `key` is not one.
+std::optional<GroupKind> MemberKeyGroupKind(const std::string& key);
+
+/// A short digest (SHA-256, 128 bits, base64url) of an object as it is sent.
+std::string ManifestDigest(const nlohmann::json& object);
+
 /// What a live parent says about the set it records.
 struct ApplySetParentState {
   std::set<GroupKind> group_kinds;
   std::set<std::string> additional_namespaces;
+  /// nullopt: the parent records no members (an older kubectl-llm wrote it, or
+  /// the annotation was damaged), so nothing can be assumed about them.
+  std::optional<MemberRecords> members;
+  bool operator==(const ApplySetParentState&) const = default;
 };
 
 /// Checks a live parent Secret before this tool mutates it, with kubectl's

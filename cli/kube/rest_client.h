@@ -34,6 +34,12 @@ struct ApplyOptions {
   std::string field_validation = "Strict";
 };
 
+/// What a server-side apply answered.
+struct AppliedObject {
+  nlohmann::json object;  ///< the object as the server now holds it
+  bool created = false;   ///< 201 Created: the apply made the object (200: it existed)
+};
+
 struct DeleteOptions {
   std::string propagation_policy = "Background";  ///< Foreground, Background, Orphan
   bool dry_run = false;
@@ -56,8 +62,13 @@ class RestClient {
   virtual Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object,
                                         bool dry_run) = 0;
   /// Server-side apply: PATCH with application/apply-patch+yaml.
-  virtual Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object,
-                                       const ApplyOptions& options) = 0;
+  virtual Result<AppliedObject> ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
+                                            const ApplyOptions& options) = 0;
+  /// ApplyObject for callers that need only the object.
+  Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object, const ApplyOptions& options) {
+    LLM_ASSIGN_OR_RETURN(AppliedObject applied, ApplyObject(ref, object, options));
+    return std::move(applied.object);
+  }
   virtual Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch,
                                             bool dry_run) = 0;
   /// NotFound comes back as an Error of kind kNotFound, with kubectl's message.

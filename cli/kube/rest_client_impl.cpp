@@ -110,16 +110,23 @@ Result<HttpResponse> RestClientImpl::Stream(HttpRequest request, const ChunkSink
   return Send(std::move(request), &sink, nullptr);
 }
 
-Result<nlohmann::json> RestClientImpl::SendJson(HttpRequest request, const ResourceRef& ref) {
-  LLM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request), nullptr, &ref));
+namespace {
+Result<nlohmann::json> JsonBody(const HttpResponse& response, const std::string& method, const ResourceRef& ref) {
   if (response.body.empty()) return nlohmann::json::object();
   nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return Error(ErrorKind::kServer,
-                 fmt::format("Server returned an unexpected response: the body of {} {} is not JSON",
-                             request.method, ref.Path()));
+                 fmt::format("Server returned an unexpected response: the body of {} {} is not JSON", method,
+                             ref.Path()));
   }
   return doc;
+}
+}  // namespace
+
+Result<nlohmann::json> RestClientImpl::SendJson(HttpRequest request, const ResourceRef& ref) {
+  const std::string method = request.method;
+  LLM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request), nullptr, &ref));
+  return JsonBody(response, method, ref);
 }
 
 Result<nlohmann::json> RestClientImpl::Get(const ResourceRef& ref) {
@@ -184,8 +191,8 @@ Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nloh
   return SendJson(std::move(request), ref.name.empty() ? collection : ref);
 }
 
-Result<nlohmann::json> RestClientImpl::Apply(const ResourceRef& ref, const nlohmann::json& object,
-                                             const ApplyOptions& options) {
+Result<AppliedObject> RestClientImpl::ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
+                                                  const ApplyOptions& options) {
   ResourceRef target = ref;
   if (target.name.empty() && object.contains("metadata") && object["metadata"].is_object()) {
     target.name = object["metadata"].value("name", "");
@@ -201,7 +208,11 @@ Result<nlohmann::json> RestClientImpl::Apply(const ResourceRef& ref, const nlohm
   // JSON is YAML, so the object goes as it is.
   request.headers.emplace_back("Content-Type", "application/apply-patch+yaml");
   request.body = object.dump();
-  return SendJson(std::move(request), target);
+  LLM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request), nullptr, &target));
+  AppliedObject applied;
+  LLM_ASSIGN_OR_RETURN(applied.object, JsonBody(response, "PATCH", target));
+  applied.created = response.status == 201;
+  return applied;
 }
 
 Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {

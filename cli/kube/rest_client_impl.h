@@ -44,8 +44,8 @@ class RestClientImpl final : public RestClient {
   Result<nlohmann::json> Get(const ResourceRef& ref) override;
   Result<nlohmann::json> List(const ResourceRef& ref, const ListOptions& options) override;
   Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) override;
-  Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object,
-                               const ApplyOptions& options) override;
+  Result<AppliedObject> ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
+                                    const ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
 

@@ -158,7 +158,8 @@ Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& ob
   return Put(ref, object);
 }
 
-Result<json> FakeRestClient::Apply(const kube::ResourceRef& ref, const json& object, const kube::ApplyOptions& options) {
+Result<kube::AppliedObject> FakeRestClient::ApplyObject(const kube::ResourceRef& ref, const json& object,
+                                                        const kube::ApplyOptions& options) {
   Record(options.dry_run ? "APPLY(dry-run)" : "APPLY", ref);
   if (auto failure = TakeFailure("APPLY", ref.name)) return *failure;
   if (options.field_manager.empty()) {
@@ -169,24 +170,37 @@ Result<json> FakeRestClient::Apply(const kube::ResourceRef& ref, const json& obj
   merged["metadata"]["name"] = ref.name;
   if (!ref.ns.empty()) merged["metadata"]["namespace"] = ref.ns;
   if (live) {
-    if (WithoutServerFields(*live) == WithoutServerFields(merged)) return *live;  // a no-op apply writes nothing
+    if (WithoutServerFields(*live) == WithoutServerFields(merged)) return kube::AppliedObject{*live, false};  // a no-op apply writes nothing
     for (const char* field : {"uid", "creationTimestamp"}) {
       if ((*live)["metadata"].contains(field)) merged["metadata"][field] = (*live)["metadata"][field];
     }
     merged["metadata"]["generation"] = live->value("/metadata/generation"_json_pointer, 1) + 1;
     if (live->contains("status")) merged["status"] = (*live)["status"];
+  } else {
+    merged["metadata"]["creationTimestamp"] = now;
   }
+  // The applying manager's entry is stamped with the time of this change; others keep theirs.
+  json managed = json::array();
+  if (live) {
+    for (const json& entry : live->value("/metadata/managedFields"_json_pointer, json::array())) {
+      if (entry.value("manager", "") != options.field_manager || entry.value("operation", "") != "Apply") {
+        managed.push_back(entry);
+      }
+    }
+  }
+  managed.push_back({{"manager", options.field_manager}, {"operation", "Apply"}, {"time", now}});
+  merged["metadata"]["managedFields"] = managed;
   if (options.dry_run) {
     if (live) merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
     else merged["metadata"]["uid"] = "dry-run-uid";
-    return merged;
+    return kube::AppliedObject{merged, !live};
   }
   json stored = Put(ref, merged);
   if (after_apply) {
     after_apply(ref, stored);
     objects_[Key(ref)] = stored;
   }
-  return stored;
+  return kube::AppliedObject{stored, !live};
 }
 
 Result<json> FakeRestClient::MergePatch(const kube::ResourceRef& ref, const json& patch, bool dry_run) {

@@ -1,8 +1,9 @@
 // FakeRestClient: a RestClient over an in-memory object store, for unit tests
 // of code above the RestClient (applier, watcher, waiter, discovery).
 // - Get/List/Apply/Delete act on the store; Apply imitates server-side apply
-//   closely enough for callers: a no-op apply keeps resourceVersion, a change
-//   bumps it and the generation, a dry run stores nothing.
+//   closely enough for callers: a no-op apply keeps resourceVersion and the
+//   manager's managedFields time, a change bumps both and the generation, a
+//   create answers created=true (201), a dry run stores nothing.
 // - Do() answers from a FakeTransport route table (discovery documents);
 //   error statuses become Errors as the real RestClient's do.
 // - Stream() plays scripted responses, one per call.
@@ -34,6 +35,9 @@ class FakeRestClient : public kube::RestClient {
   /// The next call of `verb` ("GET", "LIST", "APPLY", "DELETE") fails with
   /// `error`; with `name`, the next such call for an object of that name.
   void FailNext(const std::string& verb, Error error, const std::string& name = "");
+  /// The server's clock, as it writes creationTimestamp and the managedFields
+  /// time of an apply that changed the object.
+  std::string now = "2026-11-28T12:00:00Z";
   /// Runs after every stored (non-dry-run) apply, e.g. to mark a CRD Established.
   std::function<void(const kube::ResourceRef& ref, nlohmann::json& stored)> after_apply;
 
@@ -53,8 +57,8 @@ class FakeRestClient : public kube::RestClient {
   Result<nlohmann::json> Get(const kube::ResourceRef& ref) override;
   Result<nlohmann::json> List(const kube::ResourceRef& ref, const kube::ListOptions& options) override;
   Result<nlohmann::json> Create(const kube::ResourceRef& ref, const nlohmann::json& object, bool dry_run) override;
-  Result<nlohmann::json> Apply(const kube::ResourceRef& ref, const nlohmann::json& object,
-                               const kube::ApplyOptions& options) override;
+  Result<kube::AppliedObject> ApplyObject(const kube::ResourceRef& ref, const nlohmann::json& object,
+                                          const kube::ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const kube::ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
   Result<nlohmann::json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override;
 

@@ -66,9 +66,14 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK(Contains(pruned.out, "horizontalpodautoscaler.autoscaling/chat pruned\n"));
   CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "hpa", "chat"}).exit_code != 0);
 
+  // Back to replicas: 1, the Deployment scales down; its status changes until
+  // then, and a diff (a dry run, then a read, as kubectl diff) would show them.
+  REQUIRE(TestCluster::Get()
+              .Kubectl("admin", {"-n", ns.name(), "rollout", "status", "deployment/chat", "--timeout=60s"})
+              .exit_code == 0);
   CommandOutput no_diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
   CHECK_MESSAGE(no_diff.exit_code == 0, no_diff.err);
-  CHECK(no_diff.out.empty());
+  CHECK_MESSAGE(no_diff.out.empty(), no_diff.out);
   CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2",
                                      "--replicas", "2"});
   CHECK(diff.exit_code == 1);

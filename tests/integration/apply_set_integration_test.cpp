@@ -99,6 +99,88 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   CHECK(left.out.find("configmap/bystander") != std::string::npos);
 }
 
+/// Forwards to the real client and counts every request it makes.
+class RequestCounter final : public kube::RestClient {
+ public:
+  explicit RequestCounter(kube::RestClient& inner) : inner_(inner) {}
+  int requests = 0;
+  Result<kube::HttpResponse> Do(kube::HttpRequest request) override { return ++requests, inner_.Do(std::move(request)); }
+  Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override {
+    return ++requests, inner_.Stream(std::move(request), sink);
+  }
+  Result<json> Get(const kube::ResourceRef& ref) override { return ++requests, inner_.Get(ref); }
+  Result<json> List(const kube::ResourceRef& ref, const kube::ListOptions& options) override {
+    return ++requests, inner_.List(ref, options);  // one page here: a set has few members
+  }
+  Result<json> Create(const kube::ResourceRef& ref, const json& object, bool dry_run) override {
+    return ++requests, inner_.Create(ref, object, dry_run);
+  }
+  Result<kube::AppliedObject> ApplyObject(const kube::ResourceRef& ref, const json& object,
+                                          const kube::ApplyOptions& options) override {
+    return ++requests, inner_.ApplyObject(ref, object, options);
+  }
+  Result<json> MergePatch(const kube::ResourceRef& ref, const json& patch, bool dry_run) override {
+    return ++requests, inner_.MergePatch(ref, patch, dry_run);
+  }
+  Result<json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override {
+    return ++requests, inner_.Delete(ref, options);
+  }
+
+ private:
+  kube::RestClient& inner_;
+};
+
+TEST_CASE("ApplySet: requests per apply, and what the member record tells from the server's answers") {
+  ScopedNamespace ns("kube-apply-record");
+  Cluster cluster;
+  RequestCounter counter(*cluster.client);
+  kube::Discovery discovery(counter, &cluster.files, cluster.clock, cluster.DiscoveryOpts());
+  kube::RestMapper mapper(discovery);
+  REQUIRE(discovery.Get().ok());  // discovery is cached on disk between runs: not counted below
+  kube::Waiter waiter(counter, cluster.clock);
+  kube::Applier applier(counter, mapper, waiter);
+  kube::ApplierOptions options;
+  options.default_namespace = ns.name();
+  options.tooling = kube::ApplySetTooling(GetBuildInfo().version);
+  const kube::ApplySetRef set{"chat", ns.name()};
+  const std::vector<json> objects = {Deployment("chat", 1), Service("chat"), ConfigMap("chat-config", "a")};
+  auto apply = [&](const std::vector<json>& set_objects, int expected_requests) {
+    counter.requests = 0;
+    auto outcome = applier.Apply(set_objects, set, options);
+    REQUIRE(outcome.ok());
+    for (const Error& error : outcome->errors) FAIL(error.message());
+    CHECK(counter.requests == expected_requests);
+    return Lines(*outcome);
+  };
+
+  // Creating: the parent read and written, one apply per object.
+  CHECK(apply(objects, 3 + 2) == std::vector<std::string>{"configmap/chat-config created", "service/chat created",
+                                                         "deployment.apps/chat created"});
+  // Unchanged, while the controllers write the Deployment's status: the parent read and the applies.
+  CHECK(apply(objects, 3 + 1) == std::vector<std::string>{"configmap/chat-config unchanged", "service/chat unchanged",
+                                                         "deployment.apps/chat unchanged"});
+  // Another manager's field: left alone, so still unchanged.
+  REQUIRE(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "annotate", "configmap", "chat-config", "x=y"}).exit_code == 0);
+  CHECK(apply(objects, 3 + 1)[0] == "configmap/chat-config unchanged");
+  // A field of ours removed behind our back, later than the second after
+  // creation: the apply puts it back, and the record is written anew.
+  ::sleep(2);
+  REQUIRE(TestCluster::Get()
+              .Kubectl("admin", {"-n", ns.name(), "patch", "configmap", "chat-config", "--type=json", "-p",
+                                 R"([{"op":"remove","path":"/data/k"}])"})
+              .exit_code == 0);
+  CHECK(apply(objects, 3 + 2)[0] == "configmap/chat-config configured");
+  CHECK(apply(objects, 3 + 1)[0] == "configmap/chat-config unchanged");
+  // A changed manifest at once: configured, without waiting for the clock.
+  std::vector<json> changed = objects;
+  changed[2] = ConfigMap("chat-config", "b");
+  CHECK(apply(changed, 3 + 2)[0] == "configmap/chat-config configured");
+  // Dropping a member lists its kind alone, deletes it, and rewrites the parent.
+  CHECK(apply({changed[0], changed[2]}, 2 + 1 + 1 + 1 + 1) ==
+        std::vector<std::string>{"configmap/chat-config unchanged", "deployment.apps/chat unchanged",
+                                 "service/chat pruned"});
+}
+
 TEST_CASE("ApplySet: a parent that kubectl manages is refused") {
   ScopedNamespace ns("kube-apply-foreign");
   Cluster cluster;

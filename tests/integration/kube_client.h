@@ -86,8 +86,9 @@ class CountingClient final : public kube::RestClient {
   Result<nlohmann::json> Create(const kube::ResourceRef& ref, const nlohmann::json& object, bool dry_run) override {
     return inner_.Create(ref, object, dry_run);
   }
-  Result<nlohmann::json> Apply(const kube::ResourceRef& ref, const nlohmann::json& object, const kube::ApplyOptions& options) override {
-    return inner_.Apply(ref, object, options);
+  Result<kube::AppliedObject> ApplyObject(const kube::ResourceRef& ref, const nlohmann::json& object,
+                                          const kube::ApplyOptions& options) override {
+    return inner_.ApplyObject(ref, object, options);
   }
   Result<nlohmann::json> MergePatch(const kube::ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override {
     return inner_.MergePatch(ref, patch, dry_run);

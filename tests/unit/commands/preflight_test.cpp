@@ -1,15 +1,160 @@
 #include "commands/preflight.h"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
+
+#include "fakes/discovery_fixtures.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_rest_client.h"
+#include "kube/discovery.h"
+#include "kube/url_query.h"
 
 namespace llm {
 namespace {
+using nlohmann::json;
+
+// Answers access and rules reviews from a list of RBAC-like rules.
+class ReviewingClient : public testing::FakeRestClient {
+ public:
+  json rules = json::array();
+  bool incomplete = false;
+  Result<json> Create(const kube::ResourceRef& ref, const json& object, bool dry_run) override {
+    Result<json> recorded = FakeRestClient::Create(ref, object, dry_run);  // records the call
+    (void)recorded;
+    json answer = object;
+    if (ref.resource == "selfsubjectrulesreviews") {
+      answer["status"] = {{"resourceRules", rules}, {"nonResourceRules", json::array()}, {"incomplete", incomplete}};
+      return answer;
+    }
+    const json& wanted = object["spec"]["resourceAttributes"];
+    bool allowed = false;
+    for (const json& rule : rules) {
+      if (rule.contains("resourceNames")) continue;  // a review without a name matches no named rule
+      auto has = [&](const char* field, const std::string& value) {
+        for (const json& item : rule[field]) {
+          if (item == "*" || item == value) return true;
+        }
+        return false;
+      };
+      if (has("verbs", wanted["verb"]) && has("apiGroups", wanted["group"]) && has("resources", wanted["resource"])) {
+        allowed = true;
+      }
+    }
+    answer["status"] = {{"allowed", allowed}};
+    if (!allowed) answer["status"]["reason"] = "no RBAC rule";
+    return answer;
+  }
+};
+
+struct Fixture {
+  ReviewingClient client;
+  testing::FakeClock clock;
+  kube::Discovery discovery{client, nullptr, clock, kube::DiscoveryOptions{}};
+  kube::RestMapper mapper{discovery};
+  PreflightRequest request;
+  Fixture() {
+    testing::ServeAggregatedDiscovery(client);
+    request.ns = "ml";
+    request.instance = "chat";
+    request.objects = {
+        {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "chat"}}}},
+        {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "chat"}}}},
+    };
+  }
+  size_t Count(const std::string& resource) const {
+    return static_cast<size_t>(std::count_if(client.calls().begin(), client.calls().end(), [&](const std::string& call) {
+      return call.find(resource) != std::string::npos;
+    }));
+  }
+};
+
+json Rule(std::vector<std::string> verbs, std::vector<std::string> groups, std::vector<std::string> resources) {
+  return {{"verbs", verbs}, {"apiGroups", groups}, {"resources", resources}};
+}
 
 TEST_CASE("AccessReview asks about one verb on one resource, in a namespace when it has one") {
   CHECK(AccessReview("create", "apps", "deployments", "team-a") ==
         nlohmann::json::parse(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
           "spec":{"resourceAttributes":{"verb":"create","group":"apps","resource":"deployments","namespace":"team-a"}}})"));
   CHECK_FALSE(AccessReview("patch", "", "namespaces", "")["spec"]["resourceAttributes"].contains("namespace"));
+}
+
+TEST_CASE("access: one rules review grants what it can, access reviews decide the rest") {
+  Fixture f;
+  SUBCASE("every need granted by the rules: one request") {
+    f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    auto warnings = RunPreflight(f.client, f.mapper, f.request);
+    REQUIRE(warnings.ok());
+    CHECK(f.Count("selfsubjectrulesreviews") == 1);
+    CHECK(f.Count("selfsubjectaccessreviews") == 0);
+  }
+  SUBCASE("a need the rules do not grant is asked on its own, and its denial stops everything") {
+    f.client.rules = {Rule({"create", "patch"}, {""}, {"secrets", "services"}),
+                      Rule({"create"}, {"apps"}, {"deployments"})};
+    auto warnings = RunPreflight(f.client, f.mapper, f.request);
+    REQUIRE_FALSE(warnings.ok());
+    CHECK(warnings.error().kind() == ErrorKind::kForbidden);
+    CHECK(warnings.error().message() ==
+          R"(preflight: you may not patch deployments.apps in the namespace "ml" (no RBAC rule); nothing was applied)");
+    CHECK(f.Count("selfsubjectaccessreviews") == 1);
+  }
+  SUBCASE("rules limited to names grant nothing, an incomplete list grants nothing") {
+    json named = Rule({"*"}, {"*"}, {"*"});
+    named["resourceNames"] = {"chat"};
+    f.client.rules = {named};
+    CHECK_FALSE(RunPreflight(f.client, f.mapper, f.request).ok());
+    CHECK(f.Count("selfsubjectaccessreviews") == 1);  // the first need asked is denied
+
+    Fixture g;
+    g.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    g.client.incomplete = true;
+    REQUIRE(RunPreflight(g.client, g.mapper, g.request).ok());
+    CHECK(g.Count("selfsubjectaccessreviews") == 6);  // create and patch of secrets, services, deployments
+  }
+  SUBCASE("a cluster-scoped object is always asked about on its own") {
+    f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    f.request.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}});
+    REQUIRE(RunPreflight(f.client, f.mapper, f.request).ok());
+    CHECK(f.Count("selfsubjectrulesreviews") == 1);
+    CHECK(f.Count("selfsubjectaccessreviews") == 2);
+  }
+}
+
+json Pod(const std::string& ns, const std::string& instance, const std::string& node, int gpus) {
+  json container = {{"name", "c"}};
+  if (gpus > 0) container["resources"] = {{"limits", {{"nvidia.com/gpu", gpus}}}};
+  return {{"metadata", {{"namespace", ns}, {"name", instance + "-pod"}, {"labels", {{"app.kubernetes.io/instance", instance}}}}},
+          {"spec", {{"nodeName", node}, {"containers", {container}}}},
+          {"status", {{"phase", "Running"}}}};
+}
+
+TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and unbound ones filtered by the server") {
+  Fixture f;
+  f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+  f.client.Put({"", "v1", "nodes", "", "gpu-0", ""},
+               {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
+  f.request.objects[1]["spec"] = {
+      {"replicas", 1},
+      {"template", {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", 4}}}}}}}}}}}}};
+  // Page 1: someone else's pod with 6 GPUs, and a CPU pod. Page 2: our own old pod with 8 GPUs.
+  json first = {{"kind", "PodList"}, {"metadata", {{"continue", "next"}}},
+                {"items", {Pod("other", "x", "gpu-0", 6), Pod("other", "cpu", "gpu-0", 0)}}};
+  json second = {{"kind", "PodList"}, {"metadata", json::object()}, {"items", {Pod("ml", "chat", "gpu-0", 8)}}};
+  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, first.dump()));
+  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, second.dump()));
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(warnings.ok());
+  REQUIRE(warnings->size() == 1);
+  CHECK((*warnings)[0].find("6 of 8 GPUs in use") != std::string::npos);  // our own pod does not count
+  CHECK((*warnings)[0].find("pods will stay Pending") != std::string::npos);
+  const auto& sent = f.client.routes.requests();
+  REQUIRE(sent.size() >= 2);
+  const std::string& query = sent[sent.size() - 2].path;
+  CHECK(query.find("fieldSelector=" + kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
+        std::string::npos);
+  CHECK(query.find("limit=500") != std::string::npos);
+  CHECK(sent.back().path.find("continue=next") != std::string::npos);
 }
 
 }  // namespace

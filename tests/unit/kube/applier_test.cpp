@@ -1,5 +1,7 @@
 #include "kube/applier.h"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include "fakes/discovery_fixtures.h"
@@ -78,21 +80,100 @@ TEST_CASE("a first apply creates the parent, then the members in install order, 
   CHECK((*deployment)["metadata"]["labels"][kApplySetPartOfLabel] == kSetId);
   CHECK((*deployment)["metadata"]["namespace"] == "ml");
   CHECK_FALSE(f.client.Find(kParent)->at("metadata").at("labels").contains(kApplySetPartOfLabel));
-  CHECK(f.client.calls() == std::vector<std::string>{
-                                "GET secrets ml/chat", "APPLY secrets ml/chat",
-                                "GET configmaps ml/chat-config", "APPLY configmaps ml/chat-config",
-                                "GET services ml/chat", "APPLY services ml/chat",
-                                "GET deployments.apps ml/chat", "APPLY deployments.apps ml/chat",
-                                "LIST configmaps ml", "LIST services ml", "LIST deployments.apps ml",
-                                "APPLY secrets ml/chat"});
+  // Nothing to read (there was no parent), nothing to prune (it recorded nothing),
+  // and the parent written first already says all: one request per object plus two.
+  CHECK(f.client.calls() == std::vector<std::string>{"GET secrets ml/chat", "APPLY secrets ml/chat",
+                                                     "APPLY configmaps ml/chat-config", "APPLY services ml/chat",
+                                                     "APPLY deployments.apps ml/chat"});
+  const json members = json::parse(f.Annotation(kApplySetMembersAnnotation));
+  CHECK(members.size() == 3);
+  CHECK(members["Deployment.apps/ml/chat"]["applied"] == "");  // still its creation
+  CHECK(members["Deployment.apps/ml/chat"]["digest"].get<std::string>().size() == 22);
 }
 
-TEST_CASE("re-applying reports unchanged and configured by resourceVersion") {
+TEST_CASE("re-applying: unchanged needs the parent read and the applies, a change one parent write more") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
-  auto again = f.Apply({Deployment("chat", 3), Service("chat")});
+  size_t before = f.client.calls().size();
+  auto same = f.Apply({Deployment("chat"), Service("chat")});
+  REQUIRE(same.ok());
+  CHECK(f.Lines(*same) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat unchanged"});
+  CHECK(f.CallsSince(before) ==
+        std::vector<std::string>{"GET secrets ml/chat", "APPLY services ml/chat", "APPLY deployments.apps ml/chat"});
+
+  SUBCASE("a changed manifest, in the same second as the creation") {
+    before = f.client.calls().size();
+    auto again = f.Apply({Deployment("chat", 3), Service("chat")});
+    REQUIRE(again.ok());
+    CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured"});
+    CHECK(f.CallsSince(before) == std::vector<std::string>{"GET secrets ml/chat", "APPLY services ml/chat",
+                                                           "APPLY deployments.apps ml/chat", "APPLY secrets ml/chat"});
+    before = f.client.calls().size();
+    auto settled = f.Apply({Deployment("chat", 3), Service("chat")});
+    REQUIRE(settled.ok());
+    CHECK(f.Lines(*settled) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat unchanged"});
+    CHECK(f.CallsSince(before).size() == 3);
+  }
+  SUBCASE("someone else's write that the apply leaves alone (status, another manager's field)") {
+    json live = *f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""});
+    live["status"] = {{"readyReplicas", 1}};
+    f.client.Put({"apps", "v1", "deployments", "ml", "chat", ""}, live);
+    f.client.now = "2026-11-28T12:05:00Z";
+    auto again = f.Apply({Deployment("chat"), Service("chat")});
+    REQUIRE(again.ok());
+    CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat unchanged"});
+  }
+  SUBCASE("drift the apply repairs: the same manifest, but the server changed the object") {
+    json live = *f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""});
+    live["spec"]["replicas"] = 7;
+    f.client.Put({"apps", "v1", "deployments", "ml", "chat", ""}, live);
+    f.client.now = "2026-11-28T12:05:00Z";
+    before = f.client.calls().size();
+    auto repaired = f.Apply({Deployment("chat"), Service("chat")});
+    REQUIRE(repaired.ok());
+    CHECK(f.Lines(*repaired) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured"});
+    CHECK(f.CallsSince(before).back() == "APPLY secrets ml/chat");  // records the new time
+    CHECK(json::parse(f.Annotation(kApplySetMembersAnnotation))["Deployment.apps/ml/chat"]["applied"] ==
+          "2026-11-28T12:05:00Z");
+    f.client.now = "2026-11-28T12:05:30Z";
+    auto settled = f.Apply({Deployment("chat"), Service("chat")});
+    REQUIRE(settled.ok());
+    CHECK(f.Lines(*settled) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat unchanged"});
+  }
+  SUBCASE("an object that existed outside the set is configured, and then recorded") {
+    f.client.Put({"", "v1", "configmaps", "ml", "chat-config", ""}, ConfigMap("chat-config"));
+    auto adopted = f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")});
+    REQUIRE(adopted.ok());
+    CHECK(f.Lines(*adopted) == std::vector<std::string>{"configmap/chat-config configured", "service/chat unchanged",
+                                                        "deployment.apps/chat unchanged"});
+    auto again = f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")});
+    REQUIRE(again.ok());
+    CHECK(f.Lines(*again)[0] == "configmap/chat-config unchanged");
+  }
+}
+
+TEST_CASE("a parent an older kubectl-llm wrote (no member records): members are read first, every kind listed") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
+  json parent = *f.client.Find(kParent);
+  parent["metadata"]["annotations"].erase(kApplySetMembersAnnotation);
+  f.client.Put(kParent, parent);
+  size_t before = f.client.calls().size();
+  auto outcome = f.Apply({Deployment("chat", 2), Service("chat")});
+  REQUIRE(outcome.ok());
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured",
+                                                      "configmap/chat-config pruned"});
+  auto calls = f.CallsSince(before);
+  CHECK(std::find(calls.begin(), calls.end(), "GET services ml/chat") != calls.end());
+  for (const char* list : {"LIST configmaps ml", "LIST services ml", "LIST deployments.apps ml"}) {
+    CHECK(std::find(calls.begin(), calls.end(), list) != calls.end());
+  }
+  CHECK(json::parse(f.Annotation(kApplySetMembersAnnotation)).size() == 2);  // recorded from now on
+  before = f.client.calls().size();
+  auto again = f.Apply({Deployment("chat", 2), Service("chat")});
   REQUIRE(again.ok());
-  CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat configured"});
+  CHECK(f.Lines(*again) == std::vector<std::string>{"service/chat unchanged", "deployment.apps/chat unchanged"});
+  CHECK(f.CallsSince(before).size() == 3);
 }
 
 TEST_CASE("an object dropped from the set is pruned, nothing else is") {
@@ -114,12 +195,15 @@ TEST_CASE("an object dropped from the set is pruned, nothing else is") {
   CHECK(f.client.Find({"", "v1", "services", "ml", "hand-made", ""}).has_value());
   CHECK(f.client.Find({"", "v1", "services", "ml", "other", ""}).has_value());
   CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "ConfigMap,Deployment.apps");
-  // The parent first keeps Service (the superset), and loses it only after the prune.
+  // The parent already records everything applied (nothing to add first), and
+  // loses Service only after the prune, which lists that kind alone.
   auto calls = f.CallsSince(before);
   CHECK(calls.front() == "GET secrets ml/chat");
-  CHECK(calls[1] == "APPLY secrets ml/chat");
+  CHECK(calls[1] == "APPLY configmaps ml/chat-config");
   CHECK(std::find(calls.begin(), calls.end(), "LIST services ml") != calls.end());
+  CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& call) { return call.rfind("LIST", 0) == 0; }) == 1);
   CHECK(calls.back() == "APPLY secrets ml/chat");
+  CHECK_FALSE(json::parse(f.Annotation(kApplySetMembersAnnotation)).contains("Service/ml/chat"));
 }
 
 TEST_CASE("a parent managed by another tool is refused before anything is applied") {
@@ -208,8 +292,9 @@ TEST_CASE("a CRD in the set is applied first, waited on until Established, and i
   auto stored_crd = f.client.Find({"apiextensions.k8s.io", "v1", "customresourcedefinitions", "", "widgets.example.com", ""});
   REQUIRE(stored_crd.has_value());
   CHECK_FALSE(stored_crd->at("metadata").contains("namespace"));
-  CHECK(std::find(f.client.calls().begin(), f.client.calls().end(),
-                  "LIST customresourcedefinitions.apiextensions.k8s.io") != f.client.calls().end());
+  const json members = json::parse(f.Annotation(kApplySetMembersAnnotation));
+  CHECK(members.contains("CustomResourceDefinition.apiextensions.k8s.io//widgets.example.com"));
+  CHECK(members.contains("Widget.example.com/ml/w"));
 }
 
 TEST_CASE("members in other namespaces are recorded and pruned there too") {
@@ -230,9 +315,8 @@ TEST_CASE("the parent's own namespace, when part of the set, is applied before t
   REQUIRE(outcome.ok());
   CHECK(f.Lines(*outcome) == std::vector<std::string>{"namespace/ml created", "service/chat created"});
   // The parent is read first (a foreign parent stops everything), written after the namespace.
-  CHECK(std::vector<std::string>(f.client.calls().begin(), f.client.calls().begin() + 4) ==
-        std::vector<std::string>{"GET secrets ml/chat", "GET namespaces ml", "APPLY namespaces ml",
-                                 "APPLY secrets ml/chat"});
+  CHECK(std::vector<std::string>(f.client.calls().begin(), f.client.calls().begin() + 3) ==
+        std::vector<std::string>{"GET secrets ml/chat", "APPLY namespaces ml", "APPLY secrets ml/chat"});
   CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "Namespace,Service");
 }
 

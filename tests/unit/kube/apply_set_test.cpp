@@ -76,7 +76,7 @@ TEST_CASE("a live parent is checked before it is touched") {
 }
 
 TEST_CASE("the parent secret carries the id label and the annotations") {
-  ApplySetParentState state{{{"apps", "Deployment"}, {"", "Service"}}, {}};
+  ApplySetParentState state{{{"apps", "Deployment"}, {"", "Service"}}, {}, std::nullopt};
   json parent = BuildParentSecret("chat", "ml", "kubectl-llm/v0.1.0", state);
   CHECK(parent["metadata"]["labels"][kApplySetIdLabel] == ApplySetId("chat", "ml", "Secret", ""));
   CHECK(parent["metadata"]["annotations"][kApplySetToolingAnnotation] == "kubectl-llm/v0.1.0");
@@ -86,6 +86,54 @@ TEST_CASE("the parent secret carries the id label and the annotations") {
   parent = BuildParentSecret("chat", "ml", "kubectl-llm/v0.1.0", state);
   CHECK(parent["metadata"]["annotations"][kApplySetNamespacesAnnotation] == "a,b");
   CHECK(ApplySetTooling("0.1.0") == "kubectl-llm/v0.1.0");
+}
+
+TEST_CASE("member records: keys, digests, and the annotation read back") {
+  CHECK(MemberKey({"apps", "Deployment"}, "ml", "chat") == "Deployment.apps/ml/chat");
+  CHECK(MemberKey({"", "Namespace"}, "", "ml") == "Namespace//ml");
+  CHECK(MemberKeyGroupKind("Deployment.apps/ml/chat") == GroupKind{"apps", "Deployment"});
+  CHECK(MemberKeyGroupKind("LeaderWorkerSet.leaderworkerset.x-k8s.io/ml/chat") ==
+        GroupKind{"leaderworkerset.x-k8s.io", "LeaderWorkerSet"});
+  CHECK(MemberKeyGroupKind("Namespace//ml") == GroupKind{"", "Namespace"});
+  CHECK_FALSE(MemberKeyGroupKind("Deployment.apps").has_value());
+  CHECK_FALSE(MemberKeyGroupKind("/ml/chat").has_value());
+
+  const json a = {{"kind", "Service"}, {"metadata", {{"name", "a"}}}};
+  const json a_reordered = json::parse(R"({"metadata":{"name":"a"},"kind":"Service"})");
+  CHECK(ManifestDigest(a) == ManifestDigest(a_reordered));
+  CHECK(ManifestDigest(a).size() == 22);
+  CHECK(ManifestDigest(a) != ManifestDigest({{"kind", "Service"}, {"metadata", {{"name", "b"}}}}));
+
+  const std::string id = ApplySetId("chat", "ml", "Secret", "");
+  ApplySetParentState state{{{"apps", "Deployment"}}, {}, MemberRecords{}};
+  (*state.members)["Deployment.apps/ml/chat"] = {"abc", "2026-11-28T12:00:05Z"};
+  (*state.members)["Service/ml/chat"] = {"def", ""};
+  json parent = BuildParentSecret("chat", "ml", "kubectl-llm/v0.1.0", state);
+  CHECK(parent["metadata"]["annotations"][kApplySetMembersAnnotation] ==
+        R"({"Deployment.apps/ml/chat":{"applied":"2026-11-28T12:00:05Z","digest":"abc"},)"
+        R"("Service/ml/chat":{"applied":"","digest":"def"}})");
+  auto read = ReadParent(parent, id);
+  REQUIRE(read.ok());
+  CHECK(*read == state);
+
+  SUBCASE("a parent without the annotation records no members") {
+    parent["metadata"]["annotations"].erase(kApplySetMembersAnnotation);
+    CHECK_FALSE(ReadParent(parent, id)->members.has_value());
+  }
+  SUBCASE("a damaged annotation counts as absent") {
+    for (const char* damaged : {"not json", "[]", R"({"Deployment.apps/ml/chat":"x"})", R"({"bad":{"digest":"a","applied":""}})"}) {
+      CAPTURE(damaged);
+      parent["metadata"]["annotations"][kApplySetMembersAnnotation] = damaged;
+      auto again = ReadParent(parent, id);
+      REQUIRE(again.ok());
+      CHECK_FALSE(again->members.has_value());
+    }
+  }
+  SUBCASE("no record, no annotation") {
+    state.members.reset();
+    CHECK_FALSE(BuildParentSecret("chat", "ml", "kubectl-llm/v0.1.0", state)["metadata"]["annotations"].contains(
+        kApplySetMembersAnnotation));
+  }
 }
 
 TEST_CASE("members get the part-of label, a member of another set is refused") {

@@ -139,6 +139,19 @@ TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict val
   CHECK(nlohmann::json::parse(sent.body) == object);
 }
 
+TEST_CASE("ApplyObject says whether the apply created the object: 201 against 200") {
+  Harness h;
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(201, R"({"kind":"Deployment","metadata":{"name":"web"}})"));
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
+  auto created = h.client->ApplyObject(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{});
+  REQUIRE(created.ok());
+  CHECK(created->created);
+  CHECK(created->object["metadata"]["name"] == "web");
+  auto existed = h.client->ApplyObject(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{});
+  REQUIRE(existed.ok());
+  CHECK_FALSE(existed->created);
+}
+
 TEST_CASE("an SSA conflict is returned at once, never retried, with the --force-conflicts hint") {
   Harness h;
   h.transport->On("PATCH", kDeploy.Path(),

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): applying one serve workload to the local control
+# plane, side by side in one run:
+#   A. kubectl llm serve NAME ...                  (no --wait: render, preflight, ApplySet apply)
+#   B. kubectl llm serve NAME ... --skip-preflight
+#   C. kubectl apply --server-side -f FILE, FILE being `kubectl llm render serve`
+#      of the same flags (the same objects, without the ApplySet)
+# each creating the objects in a fresh namespace, then re-applying them
+# unchanged. Reported: median wall time per case and its ratio to C, and the
+# API requests each made (the response lines each prints at -v=6, counted in a
+# separate run so logging costs no time above) against the rendered objects:
+# the target is at most half of kubectl's time with at most one request per
+# object plus two.
+#
+#   LLM_CLUSTER_DIR=/tmp/x tests/bench/apply_bench.sh [RUNS]    # default 10 runs each, after 1 warm-up
+#
+# Both tools get the same warm discovery cache (--cache-dir in a temporary
+# directory, filled by the warm-up; kubectl keeps its OpenAPI documents there
+# too). The workload: --gpus 1 --cpu 1 --autoscale 2:4 --model-cache-pvc
+# cache:10Gi, i.e. a PersistentVolumeClaim, Service, Deployment,
+# PodDisruptionBudget and HorizontalPodAutoscaler (the claim binds to nothing,
+# so no pod starts and the control plane stays quiet between runs).
+# Environment: BUILD (default build/), KUBECTL_LLM (default: in BUILD), KUBECTL
+# (default: the cluster's).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+runs="${1:-10}"
+build="${BUILD:-$root/build}"
+state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
+plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
+kubectl="${KUBECTL:-$state/bin/kubectl}"
+work="$(mktemp -d)"
+prefix="apply-bench-$$"
+cleanup() {
+  "$kubectl" --kubeconfig "$state/admin.kubeconfig" delete namespace -l "kubectl-llm.dev/bench=$prefix" \
+    --wait=false >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+python3 - "$runs" "$plugin" "$kubectl" "$state/admin.kubeconfig" "$work" "$prefix" <<'PY'
+import json, os, re, statistics, subprocess, sys, time
+
+runs = int(sys.argv[1])
+plugin, kubectl, kubeconfig, work, prefix = sys.argv[2:7]
+cache = os.path.join(work, "cache")
+env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=work)
+flags = ["--model", "org/m", "--gpus", "1", "--cpu", "1", "--autoscale", "2:4", "--model-cache-pvc", "cache:10Gi"]
+manifest = os.path.join(work, "chat.json")
+with open(manifest, "w") as f:
+    subprocess.run([plugin, "render", "serve", "chat", *flags, "-o", "json"], stdout=f, env=env, check=True)
+with open(manifest) as f:
+    objects = len(json.load(f)["items"])
+
+cases = {
+    "A": ("kubectl llm serve", lambda ns: [plugin, "--cache-dir", cache, "serve", "chat", "-n", ns, *flags]),
+    "B": ("kubectl llm serve --skip-preflight",
+          lambda ns: [plugin, "--cache-dir", cache, "serve", "chat", "-n", ns, *flags, "--skip-preflight"]),
+    "C": ("kubectl apply --server-side -f",
+          lambda ns: [kubectl, "--cache-dir", cache, "apply", "--server-side", "-n", ns, "-f", manifest]),
+}
+devnull = os.open(os.devnull, os.O_WRONLY)
+
+def namespaces(run):
+    names = {key: f"{prefix}-{run}-{key.lower()}" for key in cases}
+    items = [{"apiVersion": "v1", "kind": "Namespace",
+              "metadata": {"name": name, "labels": {"kubectl-llm.dev/bench": prefix}}} for name in names.values()]
+    subprocess.run([kubectl, "apply", "-f", "-"], input=json.dumps({"apiVersion": "v1", "kind": "List", "items": items}),
+                   text=True, env=env, check=True, stdout=subprocess.DEVNULL)
+    return names
+
+def drop(names):
+    subprocess.run([kubectl, "delete", "namespace", *names.values(), "--wait=false"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+def timed(argv):
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+    _, status, _ = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}")
+    return time.perf_counter() - start
+
+# kubectl -v=6: `"Response" verb="GET" url="https://..." status="200 OK"`; the
+# plugin -v=6: `GET https://... 200 OK in 3 milliseconds`.
+response_line = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ \d{3} ', re.M)
+
+def requests(argv):
+    out = subprocess.run(argv + ["-v=6"], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{out.stderr}")
+    verbs = [a or b for a, b in response_line.findall(out.stderr)]
+    return len(verbs), {verb: verbs.count(verb) for verb in sorted(set(verbs))}
+
+samples = {(key, phase): [] for key in cases for phase in ("create", "re-apply")}
+for run in range(runs + 1):  # the first run warms the caches and is not counted
+    names = namespaces(run)
+    order = list(cases)[run % 3:] + list(cases)[:run % 3]  # each tool goes first as often as the others
+    for phase in ("create", "re-apply"):
+        for key in order:
+            wall = timed(cases[key][1](names[key]))
+            if run > 0:
+                samples[(key, phase)].append(wall)
+    drop(names)
+
+names = namespaces(runs + 1)
+counted = {}
+for phase in ("create", "re-apply"):
+    for key in cases:
+        counted[(key, phase)] = requests(cases[key][1](names[key]))
+drop(names)
+
+budget = objects + 2
+print(f"{objects} objects rendered; {runs} runs each: median wall time, and the API requests of one more run (-v=6)")
+print(f"{'case':<44} {'phase':<9} {'wall ms':>8} {'x C':>6} {'requests':>9} {'/ (objects+2)':>14}  by verb")
+for phase in ("create", "re-apply"):
+    base = statistics.median(samples[("C", phase)])
+    for key, (name, _) in cases.items():
+        wall = statistics.median(samples[(key, phase)])
+        count, verbs = counted[(key, phase)]
+        by_verb = " ".join(f"{verb} {n}" for verb, n in verbs.items())
+        print(f"{key + '. ' + name:<44} {phase:<9} {wall * 1000:>8.1f} {wall / base:>6.2f} {count:>9} "
+              f"{count / budget:>14.2f}  {by_verb}")
+print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+for key in ("A", "B"):
+    for phase in ("create", "re-apply"):
+        ratio = statistics.median(samples[(key, phase)]) / statistics.median(samples[("C", phase)])
+        count = counted[(key, phase)][0]
+        met = ratio <= 0.5 and count <= budget
+        print(f"{key} {phase}: {ratio:.2f}x kubectl's time (target <= 0.5), {count} requests "
+              f"(target <= {budget}): {'met' if met else 'NOT met'}")
+PY
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `kubectl llm status -A` on a cluster with many pods,
+# side by side with `kubectl get pods -A -o json` (what a user would otherwise
+# read the same state from): median wall time, peak memory (max RSS,
+# /usr/bin/time -v) and API requests (-v=6 response lines), as ratios. The
+# target is at most a third of kubectl's peak memory. status reads the
+# workloads (Deployment, LeaderWorkerSet, JobSet, Job) and Services, never
+# the pods, so a third row shows kubectl reading just those, for scale.
+#
+#   LLM_CLUSTER_DIR=/tmp/x tests/bench/status_bench.sh [PODS] [WORKLOADS] [RUNS]
+#
+# PODS (default 5000) pods in WORKLOADS (default 50) serve workloads, each the
+# Service and Deployment that `kubectl llm render serve` makes (labelled as the
+# tool's), without the GPU request: 5000 GPU pods would need 625 fake 8-GPU
+# nodes. They are applied with kubectl to one namespace of the running cluster
+# (tests/cluster/up.sh), run on PODS/100 extra fake CPU nodes (kwok; 110 pods
+# per node at most), and the benchmark waits until every pod is ready. All of
+# it is removed at the end. RUNS (default 5) runs of each, alternating.
+# Environment: BUILD (default build/), KUBECTL_LLM (default: in BUILD), KUBECTL
+# (default: the cluster's), READY_TIMEOUT (seconds, default 900).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+pods="${1:-5000}"
+workloads="${2:-50}"
+runs="${3:-5}"
+build="${BUILD:-$root/build}"
+state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
+plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
+kubectl="${KUBECTL:-$state/bin/kubectl}"
+ready_timeout="${READY_TIMEOUT:-900}"
+kubeconfig="$state/admin.kubeconfig"
+k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
+ns="status-bench-$$"
+work="$(mktemp -d)"
+cleanup() {
+  k delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
+  k delete nodes -l kubectl-llm.dev/bench=status --wait=false >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+replicas=$(((pods + workloads - 1) / workloads))
+nodes=$(((pods + 99) / 100))
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+"$root/tests/cluster/nodes.sh" cpu "$nodes" status-bench-node- |
+  sed 's|^      type: kwok$|      type: kwok\n      kubectl-llm.dev/bench: status|' |
+  k apply --server-side -f - >/dev/null
+k wait --for=condition=Ready node -l kubectl-llm.dev/bench=status --timeout=300s >/dev/null
+k create namespace "$ns" >/dev/null
+
+# The workloads as the tool renders them, less the GPUs.
+python3 - "$plugin" "$workloads" "$replicas" "$pods" >"$work/workloads.json" <<'PY'
+import json, subprocess, sys
+plugin, workloads, replicas, pods = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+items = []
+for i in range(workloads):
+    count = min(replicas, pods - i * replicas)
+    if count <= 0:
+        break
+    rendered = subprocess.run([plugin, "render", "serve", f"s{i}", "--model", f"org/model-{i}", "--gpus", "1",
+                               "--cpu", "100m", "--memory", "64Mi", "--replicas", str(count), "-o", "json"],
+                              capture_output=True, text=True, check=True)
+    for item in json.loads(rendered.stdout)["items"]:
+        if item["kind"] not in ("Deployment", "Service"):
+            continue
+        for container in item["spec"].get("template", {}).get("spec", {}).get("containers", []):
+            for part in ("requests", "limits"):
+                container.get("resources", {}).get(part, {}).pop("nvidia.com/gpu", None)
+        items.append(item)
+json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout)
+PY
+start=$(date +%s)
+k apply --server-side -n "$ns" -f "$work/workloads.json" >/dev/null
+while true; do
+  ready=$(k get deployments -n "$ns" -o jsonpath='{range .items[*]}{.status.readyReplicas}{"\n"}{end}' |
+    awk '{s += $1} END {print s + 0}')
+  [[ "$ready" -ge "$pods" ]] && break
+  if (($(date +%s) - start > ready_timeout)); then
+    echo "only $ready of $pods pods ready after ${ready_timeout}s" >&2
+    exit 1
+  fi
+  sleep 5
+done
+echo "$pods pods ready in $workloads workloads after $(($(date +%s) - start)) s on $nodes extra nodes"
+echo "pods in the cluster: $(k get pods -A --no-headers | wc -l)"
+
+python3 - "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" <<'PY'
+import os, re, statistics, subprocess, sys
+
+runs = int(sys.argv[1])
+plugin, kubectl, kubeconfig, work = sys.argv[2:6]
+cache = os.path.join(work, "cache")
+env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=work)
+cases = [
+    ("kubectl llm status -A", [plugin, "--cache-dir", cache, "status", "-A"]),
+    ("kubectl get pods -A -o json", [kubectl, "--cache-dir", cache, "get", "pods", "-A", "-o", "json"]),
+    # Not a target: kubectl reading what status reads (the workloads, not their pods).
+    ("kubectl get deploy,svc -A -l ... -o json",
+     [kubectl, "--cache-dir", cache, "get", "deployments,services", "-A", "-l",
+      "app.kubernetes.io/managed-by=kubectl-llm", "-o", "json"]),
+]
+time_file = os.path.join(work, "time")
+response_line = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ \d{3} ', re.M)
+
+def measured(argv):
+    """Wall seconds and peak RSS (KiB) of one run, from /usr/bin/time -v."""
+    subprocess.run(["/usr/bin/time", "-v", "-o", time_file] + argv, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env, check=True)
+    fields = dict(line.strip().rsplit(": ", 1) for line in open(time_file) if ": " in line)
+    wall = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
+    seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall)))
+    return seconds, int(fields["Maximum resident set size (kbytes)"])
+
+def requests(argv):
+    out = subprocess.run(argv + ["-v=6"], env=env, capture_output=True, text=True, check=True)
+    return len(response_line.findall(out.stderr))
+
+rows = {name: [] for name, _ in cases}
+for name, argv in cases:  # warm-up: fills the discovery cache
+    measured(argv)
+for run in range(runs):
+    for name, argv in (cases if run % 2 == 0 else cases[::-1]):
+        rows[name].append(measured(argv))
+out = subprocess.run(cases[0][1], env=env, capture_output=True, text=True, check=True).stdout
+print(f"status -A prints {len(out.splitlines()) - 1} workloads")
+print(f"{runs} runs each: median wall time, peak RSS (max over the runs), API requests (one more run, -v=6)")
+print(f"{'command':<44} {'wall ms':>8} {'x B':>7} {'RSS MiB':>8} {'x B':>7} {'requests':>9}")
+base_wall = statistics.median(s[0] for s in rows[cases[1][0]])
+base_rss = max(s[1] for s in rows[cases[1][0]])
+for i, (name, argv) in enumerate(cases):
+    wall = statistics.median(s[0] for s in rows[name])
+    rss = max(s[1] for s in rows[name])
+    print(f"{chr(ord('A') + i) + '. ' + name:<44} {wall * 1000:>8.0f} {wall / base_wall:>7.3f} {rss / 1024:>8.1f} "
+          f"{rss / base_rss:>7.3f} {requests(argv):>9}")
+ratio = max(s[1] for s in rows[cases[0][0]]) / base_rss
+print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+print(f"status -A peak memory is {ratio:.3f}x kubectl's (target <= 0.333): {'met' if ratio <= 1 / 3 else 'NOT met'}")
+PY
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
