@@ -44,8 +44,11 @@ Status Validate(const json& object, size_t index) {
   return Ok();
 }
 
-// The live object and the dry-run answer, without what a no-op dry run may still change.
+// The live object and the dry-run answer, without what a no-op dry run may
+// still change, and without status: controllers write it on their own time (a
+// rollout moving on between the read and the dry run is no change of ours).
 json Comparable(json object) {
+  object.erase("status");
   if (object.contains("metadata") && object["metadata"].is_object()) {
     for (const char* field : {"resourceVersion", "generation", "managedFields"}) object["metadata"].erase(field);
   }
