@@ -1,11 +1,10 @@
 #include "kube/exec_credential.h"
 
-#include <cstdio>
-#include <ctime>
 
 #include <fmt/format.h>
 
 #include "util/base64.h"
+#include "util/rfc3339.h"
 
 namespace llm::kube {
 namespace {
@@ -24,45 +23,6 @@ std::string StringAt(const nlohmann::json& obj, const char* key) {
 }
 
 }  // namespace
-
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text) {
-  std::string s(text);
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-                  &consumed) != 6 ||
-      consumed != 19) {
-    return std::nullopt;
-  }
-  size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;  // sub-second precision is not needed
-  }
-  long offset = 0;
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    ++i;
-  } else if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
-    int oh = 0, om = 0;
-    if (std::sscanf(s.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
-    offset = (s[i] == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != s.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  time_t t = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(t - offset);
-}
 
 std::string BuildExecInfo(const ExecConfig& exec, const ExecClusterInfo& cluster, bool interactive) {
   nlohmann::ordered_json spec = {{"interactive", interactive}};

@@ -48,9 +48,6 @@ std::string BuildExecInfo(const ExecConfig& exec, const ExecClusterInfo& cluster
 /// Parses the plugin's stdout; its apiVersion must equal the configured one.
 Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const std::string& api_version);
 
-/// RFC 3339 ("2026-11-28T12:00:00Z", fractions and offsets allowed).
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
-
 class ExecCredentialProvider {
  public:
   ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "util/rfc3339.h"
 #include "workload/object_fields.h"
 
 namespace llm {
@@ -42,7 +43,7 @@ std::string HumanDuration(std::chrono::nanoseconds d) {
 }
 
 std::string HumanAge(std::string_view created, std::chrono::system_clock::time_point now) {
-  auto time = ParseTimestamp(created);
+  auto time = ParseRfc3339Exact(created);
   if (!time) return "<unknown>";
   return HumanDuration(std::chrono::duration_cast<std::chrono::nanoseconds>(now - *time));
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "workload/node_scheduling.h"
+#include "util/rfc3339.h"
 #include "workload/object_fields.h"
 #include "workload/pod_resources.h"
 
@@ -24,7 +25,7 @@ void ReadValidation(const nlohmann::json& node, std::chrono::system_clock::time_
   nlohmann::json parsed = nlohmann::json::parse(summary, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return;
   row.valid_until = StringAt(parsed, {"validUntil"});
-  auto until = ParseTimestamp(row.valid_until);
+  auto until = ParseRfc3339Exact(row.valid_until);
   if (!label.empty() && until && *until < now) row.validation = "expired";
 }
 

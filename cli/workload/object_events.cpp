@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/rfc3339.h"
 #include "workload/object_fields.h"
 
 namespace llm {
@@ -29,7 +30,7 @@ std::vector<ObjectEvent> EventsAbout(const nlohmann::json& events, std::string_v
   // Unparseable or missing times sort first (as the oldest).
   std::vector<std::pair<std::chrono::system_clock::time_point, size_t>> order;
   for (size_t i = 0; i < out.size(); ++i) {
-    order.emplace_back(ParseTimestamp(out[i].last_seen).value_or(std::chrono::system_clock::time_point::min()), i);
+    order.emplace_back(ParseRfc3339Exact(out[i].last_seen).value_or(std::chrono::system_clock::time_point::min()), i);
   }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<ObjectEvent> sorted;

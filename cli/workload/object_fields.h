@@ -36,10 +36,6 @@ const nlohmann::json& ItemsOf(const nlohmann::json& list_or_array);
 /// status.conditions[type == `type`], or nullptr.
 const nlohmann::json* FindCondition(const nlohmann::json& object, std::string_view type);
 
-/// metav1.Time as the API server writes it ("2026-11-28T12:00:00Z", RFC 3339,
-/// optionally with fractional seconds or a numeric offset); nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text);
-
 /// The count of an extended resource such as nvidia.com/gpu. The API server
 /// only admits whole numbers for those, serialised as a quantity string ("8")
 /// with an optional decimal suffix ("1k"); nullopt for anything else.

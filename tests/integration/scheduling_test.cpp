@@ -6,23 +6,11 @@
 
 #include <doctest/doctest.h>
 
+#include "integration/kube_client.h"
 #include "integration/test_cluster.h"
 
 namespace llm::testing {
 namespace {
-
-/// A namespace of the test's own, removed when the test ends.
-class ScopedNamespace {
- public:
-  explicit ScopedNamespace(std::string name) : name_(std::move(name)) {
-    TestCluster::Get().Kubectl("admin", {"create", "namespace", name_});
-  }
-  ~ScopedNamespace() { TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--wait=false"}); }
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_;
-};
 
 /// Polls `kubectl get` until its output contains `want` (the test's own
 /// observation loop; the product code watches instead).

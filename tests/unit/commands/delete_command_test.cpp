@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "unit/render/cli_runner.h"
+#include "fakes/run_cli.h"
 
 namespace llm {
 namespace {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/template_source.h"
-#include "unit/render/cli_runner.h"
+#include "fakes/run_cli.h"
 
 namespace llm {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_process_runner.h"
+#include "util/rfc3339.h"
 
 namespace llm::kube {
 namespace {

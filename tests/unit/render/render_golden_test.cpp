@@ -13,7 +13,7 @@
 
 #include <doctest/doctest.h>
 
-#include "cli_runner.h"
+#include "fakes/run_cli.h"
 
 namespace llm {
 namespace {

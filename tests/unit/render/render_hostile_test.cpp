@@ -12,7 +12,7 @@
 
 #include <doctest/doctest.h>
 
-#include "cli_runner.h"
+#include "fakes/run_cli.h"
 #include "render/yaml_document.h"
 #include "render/yaml_scalar.h"
 

@@ -2,7 +2,7 @@
 // naming the flag and what it accepts, and exit code 2 (usage).
 #include <doctest/doctest.h>
 
-#include "cli_runner.h"
+#include "fakes/run_cli.h"
 
 namespace llm {
 namespace {

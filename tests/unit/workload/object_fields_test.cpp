@@ -2,21 +2,23 @@
 
 #include <doctest/doctest.h>
 
+#include "util/rfc3339.h"
+
 namespace llm {
 namespace {
 
 using namespace std::chrono_literals;
 
-TEST_CASE("ParseTimestamp accepts the API server's RFC 3339 forms") {
+TEST_CASE("ParseRfc3339Exact accepts the API server's RFC 3339 forms") {
   auto base = std::chrono::sys_days{std::chrono::November / 28 / 2026} + 12h;
-  CHECK(ParseTimestamp("2026-11-28T12:00:00Z") == base);
-  CHECK(ParseTimestamp("2026-11-28T12:00:01.482913Z") == base + 1482913us);
-  CHECK(ParseTimestamp("2026-11-28T13:30:00+01:30") == base);
-  CHECK(ParseTimestamp("2026-11-28T10:00:00-02:00") == base);
+  CHECK(ParseRfc3339Exact("2026-11-28T12:00:00Z") == base);
+  CHECK(ParseRfc3339Exact("2026-11-28T12:00:01.482913Z") == base + 1482913us);
+  CHECK(ParseRfc3339Exact("2026-11-28T13:30:00+01:30") == base);
+  CHECK(ParseRfc3339Exact("2026-11-28T10:00:00-02:00") == base);
   for (const char* bad : {"", "2026-11-28", "2026-11-28T12:00:00", "2026-02-30T12:00:00Z", "2026-11-28T25:00:00Z",
                           "2026-11-28T12:00:00.Z", "2026-11-28T12:00:00Zjunk"}) {
     CAPTURE(bad);
-    CHECK_FALSE(ParseTimestamp(bad).has_value());
+    CHECK_FALSE(ParseRfc3339Exact(bad).has_value());
   }
 }
 
