@@ -28,7 +28,7 @@ std::string DiscoveryCacheDir(const std::string& cache_root, const std::string& 
     }
   }
   static const std::regex kIllegal(R"([^(\w/.)])");
-  return cache_root + "/discovery/" + std::regex_replace(host, kIllegal, "_");
+  return cache_root + "/" + kPluginCacheSubdir + "/discovery/" + std::regex_replace(host, kIllegal, "_");
 }
 
 Discovery::Discovery(RestClient& client, FileSystem* files, const Clock& clock, DiscoveryOptions options)

@@ -1,6 +1,11 @@
 // Discovery: what the API server serves, fetched once per process and cached
-// on disk like kubectl's (<cache>/discovery/<host_port>/servergroups.json and
-// <group>/<version>/serverresources.json, valid for a TTL by file time).
+// on disk in kubectl's file layout (servergroups.json and
+// <group>/<version>/serverresources.json, valid for a TTL by file time), but
+// in a directory of the plugin's own: <cache>/kubectl-llm/discovery/<host_port>.
+// kubectl trusts the files in <cache>/discovery until they expire, and ours
+// are not byte for byte what client-go writes, so writing there broke the
+// user's kubectl (`kubectl get all`: no resource type "all"). We never write
+// into kubectl's directory.
 //
 // The server is asked for aggregated discovery first (two requests) and the
 // response's Content-Type decides which form came back; an older server gets
@@ -36,8 +41,12 @@ struct DiscoveryOptions {
   std::chrono::milliseconds request_timeout = std::chrono::seconds(32);
 };
 
-/// <root>/discovery/<host_port>: the scheme dropped and characters other than
-/// [A-Za-z0-9_/.()] replaced by "_", as kubectl's computeDiscoverCacheDir does.
+/// The plugin's own directory under the cache root, beside kubectl's discovery/ and http/.
+inline constexpr char kPluginCacheSubdir[] = "kubectl-llm";
+
+/// <root>/kubectl-llm/discovery/<host_port>: the host part named as kubectl's
+/// computeDiscoverCacheDir names it (scheme dropped, characters other than
+/// [A-Za-z0-9_/.()] replaced by "_").
 std::string DiscoveryCacheDir(const std::string& cache_root, const std::string& server_url);
 
 class Discovery {

@@ -21,11 +21,11 @@ DiscoveryOptions Options() {
 
 size_t CountRequests(const FakeRestClient& client) { return client.routes.requests().size(); }
 
-TEST_CASE("cache directory is kubectl's: scheme dropped, unsafe characters replaced") {
-  CHECK(DiscoveryCacheDir("/c", "https://127.0.0.1:6443") == "/c/discovery/127.0.0.1_6443");
+TEST_CASE("cache directory is the plugin's own, never kubectl's; host named as kubectl names it") {
+  CHECK(DiscoveryCacheDir("/c", "https://127.0.0.1:6443") == "/c/kubectl-llm/discovery/127.0.0.1_6443");
   CHECK(DiscoveryCacheDir("/c", "http://my-host.example.com:8080/prefix") ==
-        "/c/discovery/my_host.example.com_8080/prefix");
-  CHECK(DiscoveryCacheDir("/c", "https://[::1]:6443") == "/c/discovery/___1__6443");
+        "/c/kubectl-llm/discovery/my_host.example.com_8080/prefix");
+  CHECK(DiscoveryCacheDir("/c", "https://[::1]:6443") == "/c/kubectl-llm/discovery/___1__6443");
 }
 
 TEST_CASE("aggregated discovery is negotiated in two requests") {
@@ -106,7 +106,7 @@ TEST_CASE("discovery failures carry context") {
   CHECK(data.error().message().find("discovering the server's API resources: GET /api") == 0);
 }
 
-TEST_CASE("the disk cache is written like kubectl's and read back until the TTL passes") {
+TEST_CASE("the disk cache is written in kubectl's layout and read back until the TTL passes") {
   FakeRestClient client;
   testing::ServeAggregatedDiscovery(client);
   FakeClock clock;
@@ -115,7 +115,7 @@ TEST_CASE("the disk cache is written like kubectl's and read back until the TTL 
     Discovery discovery(client, &files, clock, Options());
     REQUIRE(discovery.Get().ok());
   }
-  const std::string dir = "/home/u/.kube/cache/discovery/127.0.0.1_6443";
+  const std::string dir = "/home/u/.kube/cache/kubectl-llm/discovery/127.0.0.1_6443";
   CHECK(files.Exists(dir + "/servergroups.json"));
   CHECK(files.Exists(dir + "/v1/serverresources.json"));
   CHECK(files.Exists(dir + "/apps/v1/serverresources.json"));
