@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "kube/apply_set.h"
+#include "render/k8s_names.h"
 #include "util/build_info.h"
 #include "util/environment.h"
 
@@ -23,6 +24,7 @@ ClusterSession::ClusterSession(std::shared_ptr<kube::RestClient> client, std::st
       applier_(*client_, mapper_, waiter_) {}
 
 Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigFlags& flags, IoStreams streams) {
+  LLM_RETURN_IF_ERROR(CheckNamespaceFlag(flags.ns));
   LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(flags, streams));
   kube::DiscoveryOptions options;
   options.server_url = connection.config.server;
@@ -52,6 +54,11 @@ kube::ApplierOptions WorkloadApplierOptions(const std::string& ns, bool dry_run)
   options.default_namespace = ns;
   options.dry_run = dry_run;
   options.tooling = kube::ApplySetTooling(GetBuildInfo().version);
+  // The rendered manifests carry a replica count or autoscaler bounds only
+  // when the user gave them (--replicas, --autoscale), so where `scale`, kubectl
+  // scale or an autoscaler holds them the user's explicit value is taken.
+  options.force_fields = {".spec.replicas", ".spec.minReplicas", ".spec.maxReplicas", ".spec.minReplicaCount",
+                          ".spec.maxReplicaCount"};
   return options;
 }
 

@@ -17,6 +17,11 @@ std::string FormatDeleted(const kube::ObjectResult& result) {
   std::string kind = result.kind;
   std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!result.ref.group.empty()) kind += "." + result.ref.group;
+  if (result.action == kube::ApplyAction::kKept) {
+    return fmt::format("{} \"{}\" kept: it holds data (delete it too with --delete-data, or: kubectl delete {} {}{})",
+                       kind, result.ref.name, kind, result.ref.name,
+                       result.ref.ns.empty() ? "" : " -n " + result.ref.ns);
+  }
   return fmt::format("{} \"{}\" deleted", kind, result.ref.name);
 }
 
@@ -27,7 +32,9 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   }
   LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
-  auto outcome = session->applier().Delete({options.name, session->ns()}, WorkloadApplierOptions(session->ns(), false));
+  kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), false);
+  applier_options.delete_data = options.delete_data;
+  auto outcome = session->applier().Delete({options.name, session->ns()}, applier_options);
   if (!outcome.ok()) {
     if (outcome.error().kind() == ErrorKind::kNotFound) {
       return Error(ErrorKind::kNotFound,
@@ -44,6 +51,7 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   if (!options.wait) return Ok();
   const auto deadline = session->clock().Monotonic() + timeout;
   for (const kube::ObjectResult& result : outcome->results) {
+    if (result.action == kube::ApplyAction::kKept) continue;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - session->clock().Monotonic());
     if (left.count() < 0) left = std::chrono::milliseconds(0);
     std::string uid;
@@ -63,6 +71,8 @@ void SetupDeleteCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("NAME", options->name, "The NAME given to serve or train")->required();
   cmd->add_flag("--wait", options->wait, "Wait until every object is gone");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
+  cmd->add_flag("--delete-data", options->delete_data,
+                "Also delete PersistentVolumeClaims the workload made (model cache, checkpoints): their data is lost");
   cmd->callback([options, &ctx] { ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code)); });
 }
 

@@ -1,6 +1,8 @@
-// `kubectl llm delete NAME [--wait] [--timeout D]`: deletes everything the
-// ApplySet NAME holds, then its parent (kube::Applier::Delete), printing
-// kubectl delete's lines; --wait follows each object until it is gone.
+// `kubectl llm delete NAME [--wait] [--timeout D] [--delete-data]`: deletes
+// everything the ApplySet NAME holds, then its parent (kube::Applier::Delete),
+// printing kubectl delete's lines; --wait follows each object until it is gone.
+// Claims that hold data (a model cache, checkpoints) are kept and listed unless
+// --delete-data: a dynamically provisioned volume is deleted with its claim.
 #pragma once
 
 #include <string>
@@ -14,9 +16,11 @@ struct DeleteOptions {
   std::string name;
   bool wait = false;
   std::string timeout = "10m";
+  bool delete_data = false;
 };
 
-/// kubectl delete's line: `deployment.apps "chat" deleted`.
+/// kubectl delete's line: `deployment.apps "chat" deleted`; a kept claim says
+/// so and how to remove it.
 std::string FormatDeleted(const kube::ObjectResult& result);
 
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,

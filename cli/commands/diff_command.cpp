@@ -7,7 +7,6 @@
 
 #include "commands/cluster_session.h"
 #include "commands/root_command.h"
-#include "commands/workload_apply_command.h"
 #include "workload/object_diff.h"
 
 namespace llm {
@@ -17,6 +16,7 @@ using nlohmann::json;
 Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStreams streams, bool& differences) {
   differences = false;
   LLM_RETURN_IF_ERROR(ValidateRenderOptions(options.render));
+  LLM_RETURN_IF_ERROR(options.ownership.Validate());
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   RenderOptions render = options.render;
   if (session->namespace_explicit()) render.request.namespace_ = session->ns();
@@ -29,7 +29,8 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
 
   LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
                        session->applier().Apply(objects, {render.request.name, session->ns()},
-                                                WorkloadApplierOptions(session->ns(), /*dry_run=*/true)));
+                                                WorkloadApplyApplierOptions(*session, options.ownership,
+                                                                            /*dry_run=*/true)));
   if (!outcome.errors.empty()) return outcome.errors.front();
   for (const kube::ObjectResult& result : outcome.results) {
     json live;
@@ -61,6 +62,7 @@ void SetupDiffCommand(CLI::App& root, CommandContext& ctx) {
     CLI::App* cmd = diff->add_subcommand(name, std::string("Diff `") + name + " NAME [flags]` against the live objects");
     AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render, ctx.global.kube);
     cmd->add_flag("--show-managed-fields", options->show_managed_fields, "Keep metadata.managedFields in the diff");
+    options->ownership.AddTo(*cmd);
     cmd->callback([options, cmd, &ctx] {
       ctx.error_exit_code = kExitDiffError;
       Status flags = FinishWorkloadFlags(*cmd, options->render);

@@ -9,12 +9,14 @@
 
 #include "commands/command.h"
 #include "commands/render_command.h"
+#include "commands/workload_apply_command.h"
 
 namespace llm {
 
 struct DiffOptions {
   RenderOptions render;
   bool show_managed_fields = false;
+  FieldOwnershipFlags ownership;
 };
 
 /// Prints the diff; `differences` tells whether there were any.

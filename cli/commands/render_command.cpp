@@ -99,12 +99,7 @@ Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options) {
 Status ValidateRenderOptions(const RenderOptions& options) {
   LLM_RETURN_IF_ERROR(ParseManifestFormat(options.output));
   if (options.require_validated) LLM_RETURN_IF_ERROR(ParseRequireValidated(*options.require_validated));
-  if (options.request.namespace_ && !IsDns1123Label(*options.request.namespace_)) {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("--namespace: '{}' must be a DNS-1123 label (lower-case letters, digits and '-', "
-                             "at most 63 characters)",
-                             *options.request.namespace_));
-  }
+  if (options.request.namespace_) LLM_RETURN_IF_ERROR(CheckNamespaceFlag(*options.request.namespace_));
   return Ok();
 }
 

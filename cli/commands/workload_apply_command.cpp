@@ -14,6 +14,7 @@
 #include "commands/root_command.h"
 #include "commands/workload_wait.h"
 #include "output/object_printer.h"
+#include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "validate/duration.h"
 #include "validate/require_validated.h"
@@ -25,7 +26,8 @@ using nlohmann::json;
 
 /// The kinds --wait follows, in the order they are looked for.
 bool IsWorkloadKind(const std::string& kind) {
-  return kind == "Deployment" || kind == "LeaderWorkerSet" || kind == "JobSet" || kind == "Job";
+  return kind == "Deployment" || kind == "StatefulSet" || kind == "LeaderWorkerSet" || kind == "JobSet" ||
+         kind == "Job";
 }
 
 Result<std::vector<Json>> Render(const RenderOptions& options) {
@@ -45,6 +47,7 @@ std::vector<json> ToJson(const std::vector<Json>& manifests) {
 Status RunClientDryRun(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams) {
   RenderOptions render = options.render;
   // Only -n reaches the manifests (as with render); no kubeconfig is needed.
+  LLM_RETURN_IF_ERROR(CheckNamespaceFlag(flags.ns));
   if (!flags.ns.empty()) render.request.namespace_ = flags.ns;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
   if (options.output == "yaml" || options.output == "json") {
@@ -61,7 +64,9 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
   if (output == "yaml" || output == "json") {
     std::vector<json> objects;
     for (const kube::ObjectResult& result : outcome.results) {
-      if (result.action != kube::ApplyAction::kPruned) objects.push_back(result.object);
+      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
+        objects.push_back(result.object);
+      }
     }
     auto text = FormatObjectList(objects, output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
     if (text.ok()) streams.out << *text;
@@ -69,7 +74,9 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
   }
   for (const kube::ObjectResult& result : outcome.results) {
     if (output == "name") {
-      if (result.action != kube::ApplyAction::kPruned) streams.out << ResourceName(result.object) << "\n";
+      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
+        streams.out << ResourceName(result.object) << "\n";
+      }
     } else {
       streams.out << kube::FormatResult(result, dry_run) << "\n";
     }
@@ -77,6 +84,31 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
 }
 
 }  // namespace
+
+void FieldOwnershipFlags::AddTo(CLI::App& cmd) {
+  cmd.add_option("--field-manager", field_manager, "Name of the manager used to track field ownership")
+      ->default_str(field_manager);
+  cmd.add_flag("--force-conflicts", force_conflicts,
+               "Take ownership of fields another manager owns, as kubectl apply --server-side --force-conflicts");
+}
+
+Status FieldOwnershipFlags::Validate() const {
+  // The API server's limit (managedFields manager names).
+  if (field_manager.empty() || field_manager.size() > 128) {
+    return Error(ErrorKind::kUsage, fmt::format("--field-manager must be 1 to 128 characters, got {}",
+                                                field_manager.size()));
+  }
+  return Ok();
+}
+
+kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, const FieldOwnershipFlags& ownership,
+                                                 bool dry_run) {
+  kube::ApplierOptions options = WorkloadApplierOptions(session.ns(), dry_run);
+  options.enforce_namespace = session.namespace_explicit();
+  options.field_manager = ownership.field_manager;
+  options.force_conflicts = ownership.force_conflicts;
+  return options;
+}
 
 void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
                            kube::ConfigFlags& global) {
@@ -103,6 +135,7 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
     return Error(ErrorKind::kUsage,
                  fmt::format("--output must be one of 'yaml', 'json' or 'name', got '{}'", options.output));
   }
+  LLM_RETURN_IF_ERROR(options.ownership.Validate());
   if (options.wait && options.dry_run != "none") {
     return Error(ErrorKind::kUsage, "--wait cannot be used with --dry-run: nothing would be created to wait for");
   }
@@ -139,7 +172,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
 
   LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
                        session->applier().Apply(objects, {name, session->ns()},
-                                                WorkloadApplierOptions(session->ns(), dry_run)));
+                                                WorkloadApplyApplierOptions(*session, options.ownership, dry_run)));
   PrintOutcome(outcome, options.output, dry_run, streams);
   if (!outcome.errors.empty()) {
     return outcome.errors.front().WithContext(
@@ -178,6 +211,7 @@ void SetupApplyCommand(CLI::App& root, CommandContext& ctx, std::string_view wor
   cmd->add_flag("--skip-preflight", options->skip_preflight, "Apply without the GPU fit, reference and access checks");
   cmd->add_flag("--wait", options->wait, "Follow the workload until it is ready (train: every pod running)");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
+  options->ownership.AddTo(*cmd);
   cmd->callback([options, cmd, &ctx] {
     Status flags = FinishWorkloadFlags(*cmd, options->render);
     if (!flags.ok()) return ctx.Finish(flags);

@@ -9,10 +9,29 @@
 
 #include "commands/command.h"
 #include "commands/render_command.h"
+#include "kube/applier.h"
 #include "kube/config_flags.h"
 #include "output/terminal.h"
 
 namespace llm {
+
+class ClusterSession;
+
+/// kubectl apply's --field-manager and --force-conflicts, shared by serve,
+/// train and diff.
+struct FieldOwnershipFlags {
+  std::string field_manager = "kubectl-llm";
+  bool force_conflicts = false;
+
+  void AddTo(CLI::App& cmd);
+  Status Validate() const;
+};
+
+/// The ApplierOptions of serve/train/diff: the workload's ApplySet in the
+/// session's namespace, an explicit -n enforced on every object as kubectl
+/// does, and the ownership flags.
+kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, const FieldOwnershipFlags& ownership,
+                                                 bool dry_run);
 
 struct WorkloadApplyOptions {
   RenderOptions render;     ///< NAME, value flags, -f, --set, --patch, --templates, --backend
@@ -21,6 +40,7 @@ struct WorkloadApplyOptions {
   bool skip_preflight = false;
   bool wait = false;
   std::string timeout = "10m";
+  FieldOwnershipFlags ownership;
 };
 
 Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options);

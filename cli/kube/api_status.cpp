@@ -182,6 +182,10 @@ bool IsApplyConflict(const ApiStatus& status) {
 }
 
 Error ApplyConflictError(const ApiStatus& status) {
+  std::vector<std::string> fields;
+  for (const StatusCause& cause : status.causes) {
+    if (cause.reason == "FieldManagerConflict" && !cause.field.empty()) fields.push_back(cause.field);
+  }
   // kubectl apply's text; the server's message already lists fields and managers.
   return Error(ErrorKind::kConflict,
                status.message +
@@ -194,7 +198,8 @@ Error ApplyConflictError(const ApiStatus& status) {
                    "  current managers.\n"
                    "* You may co-own fields by updating your manifest to match the existing\n"
                    "  value; in this case, you'll become the manager if the manager(s) stop\n"
-                   "  managing the field (remove it from the manifest).");
+                   "  managing the field (remove it from the manifest).")
+      .WithFields(std::move(fields));
 }
 
 bool IsResourceExpired(const Error& error) {

@@ -61,8 +61,9 @@ std::string Lower(std::string text) {
 }
 
 // The namespace the object is sent with: the default for a namespaced object
-// that names none; none for a cluster-scoped one (as kubectl: ignored).
-Status SetNamespace(json& object, const RestMapping& mapping, const std::string& default_namespace) {
+// that names none; none for a cluster-scoped one (as kubectl: ignored). With
+// `enforce` (an explicit -n), another namespace is refused in kubectl's words.
+Status SetNamespace(json& object, const RestMapping& mapping, const std::string& default_namespace, bool enforce) {
   json& metadata = object["metadata"];
   if (!mapping.namespaced) {
     metadata.erase("namespace");
@@ -74,7 +75,21 @@ Status SetNamespace(json& object, const RestMapping& mapping, const std::string&
     }
     metadata["namespace"] = default_namespace;
   }
+  const std::string ns = metadata["namespace"].get<std::string>();
+  if (enforce && ns != default_namespace) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("the namespace from the provided object \"{}\" does not match the namespace \"{}\". "
+                             "You must pass '--namespace={}' to perform this operation.",
+                             ns, default_namespace, ns));
+  }
   return Ok();
+}
+
+// Whether a 409 from an apply names only fields this apply may take.
+bool OnlyForceableConflicts(const Error& error, const std::set<std::string>& force_fields) {
+  if (error.kind() != ErrorKind::kConflict || error.fields().empty()) return false;
+  return std::all_of(error.fields().begin(), error.fields().end(),
+                     [&](const std::string& field) { return force_fields.count(field) != 0; });
 }
 
 bool IsCrd(const json& object) {
@@ -89,20 +104,35 @@ std::string_view ActionVerb(ApplyAction action) {
     case ApplyAction::kConfigured: return "configured";
     case ApplyAction::kUnchanged: return "unchanged";
     case ApplyAction::kPruned: return "pruned";
+    case ApplyAction::kKept: return "kept";
   }
   return "";
+}
+
+bool HoldsData(const std::string& group, const std::string& kind) {
+  return group.empty() && kind == "PersistentVolumeClaim";
 }
 
 std::string FormatResult(const ObjectResult& result, bool dry_run) {
   std::string type = Lower(result.kind);
   if (!result.ref.group.empty()) type += "." + result.ref.group;
-  return fmt::format("{}/{} {}{}", type, result.ref.name, ActionVerb(result.action), dry_run ? " (server dry run)" : "");
+  std::string line =
+      fmt::format("{}/{} {}{}", type, result.ref.name, ActionVerb(result.action), dry_run ? " (server dry run)" : "");
+  if (result.action == ApplyAction::kKept) {
+    line += fmt::format(": it holds data, so it was released from the set instead of deleted "
+                        "(remove it with: kubectl delete {} {}{})",
+                        type, result.ref.name, result.ref.ns.empty() ? "" : " -n " + result.ref.ns);
+  }
+  return line;
 }
 
 Status Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options) {
   ResourceRef ref{"", "v1", "secrets", set.ns, set.name, ""};
   ApplyOptions apply;
-  apply.field_manager = options.field_manager;
+  // The parent is the tool's own record, whoever manages the members
+  // (--field-manager): one manager for it, so a changed flag never makes the
+  // parent's annotations conflict with themselves.
+  apply.field_manager = kApplySetToolName;
   apply.dry_run = options.dry_run;
   apply.force = false;  // the KEP: never force on the parent
   auto applied = client_.Apply(ref, BuildParentSecret(set.name, set.ns, options.tooling, state), apply);
@@ -126,7 +156,7 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
   ObjectResult& result = out.result;
   result.kind = kind;
   result.ref = mapping->resource;
-  LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace));
+  LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace, options.enforce_namespace));
   const json& metadata = object["metadata"];
   if (mapping->namespaced) result.ref.ns = metadata["namespace"].get<std::string>();
   result.ref.name = metadata["name"].get<std::string>();
@@ -154,7 +184,15 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
   apply.field_manager = options.field_manager;
   apply.force = options.force_conflicts;
   apply.dry_run = options.dry_run;
-  LLM_ASSIGN_OR_RETURN(AppliedObject applied, client_.ApplyObject(result.ref, object, apply));
+  auto sent = client_.ApplyObject(result.ref, object, apply);
+  if (!sent.ok() && !apply.force && OnlyForceableConflicts(sent.error(), options.force_fields)) {
+    // The user asked for these values (e.g. --replicas) while `scale` or an
+    // autoscaler holds them: take just those fields; any other conflict stands.
+    apply.force = true;
+    sent = client_.ApplyObject(result.ref, object, apply);
+  }
+  if (!sent.ok()) return sent.error();
+  AppliedObject applied = std::move(sent).value();
   result.object = std::move(applied.object);
   const std::string applied_time = ApplyTimeSinceCreation(result.object, options.field_manager);
   if (applied.created) {
@@ -231,6 +269,20 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
     result.ref.ns = mapping.namespaced ? object["metadata"].value("namespace", "") : "";
     result.ref.name = object["metadata"].value("name", "");
     result.action = ApplyAction::kPruned;
+    if (HoldsData(mapping.resource.group, mapping.kind) && !options.delete_data) {
+      // Released, not deleted: without the part-of label no later prune or
+      // delete of this set finds it, and its data stays.
+      json release = {{"metadata", {{"labels", {{kApplySetPartOfLabel, nullptr}}}}}};
+      auto released = client_.MergePatch(result.ref, release, options.dry_run);
+      if (!released.ok() && released.error().kind() != ErrorKind::kNotFound) {
+        outcome.errors.push_back(released.error().WithContext("releasing " + Describe(object) + " from the set"));
+        continue;
+      }
+      result.action = ApplyAction::kKept;
+      result.object = released.ok() ? std::move(released).value() : std::move(object);
+      outcome.results.push_back(std::move(result));
+      continue;
+    }
     DeleteOptions remove;
     remove.dry_run = options.dry_run;
     auto deleted = client_.Delete(result.ref, remove);
@@ -263,7 +315,10 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
     // the parent is rewritten with the exact namespaces after the apply.
     std::string ns = object["metadata"].value("namespace", "");
     auto mapping = mapper_.Map(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
-    if (mapping.ok()) LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace));
+    if (mapping.ok()) {
+      LLM_RETURN_IF_ERROR(
+          SetNamespace(object, *mapping, options.default_namespace, options.enforce_namespace));
+    }
     if (mapping.ok() && !mapping->namespaced) ns.clear();
     else if (ns.empty()) ns = options.default_namespace;
     if (!ns.empty() && ns != set.ns) wanted.additional_namespaces.insert(ns);
@@ -364,7 +419,7 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
 
   ApplySetParentState exact;
   for (const ObjectResult& result : outcome.results) {
-    if (result.action == ApplyAction::kPruned) continue;
+    if (result.action == ApplyAction::kPruned || result.action == ApplyAction::kKept) continue;
     exact.group_kinds.insert(GroupKind{result.ref.group, result.kind});
     if (!result.ref.ns.empty() && result.ref.ns != set.ns) exact.additional_namespaces.insert(result.ref.ns);
   }

@@ -28,6 +28,17 @@
 // equals the live one, ignoring resourceVersion, generation, managedFields).
 // So re-applying an unchanged set of N objects takes N+1 requests (parent
 // read, N applies), a change N+2, creating a set N+2.
+//
+// Data is never lost by default: a member that holds data (a
+// PersistentVolumeClaim: a model cache, checkpoints) is not deleted when a
+// re-apply drops it or the set is deleted; it is released from the set (its
+// part-of label removed) and reported as kept, unless delete_data is set.
+//
+// Fields another actor may own by right (a replica count set through the
+// scale subresource by `scale` or an autoscaler) are not fought over: a caller
+// leaves them out of the manifest, or, when the user asked for a value, names
+// them in force_fields, and an apply whose only conflicts are on those fields
+// is sent once more with force.
 #pragma once
 
 #include <chrono>
@@ -45,9 +56,15 @@
 
 namespace llm::kube {
 
-enum class ApplyAction { kCreated, kConfigured, kUnchanged, kPruned };
+enum class ApplyAction {
+  kCreated,
+  kConfigured,
+  kUnchanged,
+  kPruned,
+  kKept,  ///< a member holding data, released from the set instead of deleted
+};
 
-/// "created", "configured", "unchanged", "pruned".
+/// "created", "configured", "unchanged", "pruned", "kept".
 std::string_view ActionVerb(ApplyAction action);
 
 struct ObjectResult {
@@ -57,8 +74,12 @@ struct ObjectResult {
   nlohmann::json object;   ///< the server's answer (for pruned: the object as listed)
 };
 
-/// kubectl's line: "deployment.apps/chat configured", plus " (server dry run)".
+/// kubectl's line: "deployment.apps/chat configured", plus " (server dry run)";
+/// a kept member says why and how to remove it.
 std::string FormatResult(const ObjectResult& result, bool dry_run);
+
+/// Kinds whose objects hold data that a delete would destroy (PersistentVolumeClaim).
+bool HoldsData(const std::string& group, const std::string& kind);
 
 struct ApplySetRef {
   std::string name;  ///< the parent Secret's name
@@ -70,7 +91,15 @@ struct ApplierOptions {
   std::string default_namespace;
   bool dry_run = false;          ///< dryRun=All on every request, including the parent and prune deletes
   bool force_conflicts = false;  ///< force=true on member applies (never on the parent)
+  /// Conflicting fields (in the server's form, ".spec.replicas") this apply may
+  /// take: a conflict on these alone is applied again with force.
+  std::set<std::string> force_fields;
+  /// kubectl's rule for an explicit -n: a namespaced object in another
+  /// namespace than default_namespace is refused before anything is written.
+  bool enforce_namespace = false;
   bool prune = true;
+  /// Prune and Delete remove members that hold data too (else they are kept).
+  bool delete_data = false;
   std::string field_manager = "kubectl-llm";
   /// The parent's tooling annotation, e.g. ApplySetTooling(GetBuildInfo().version).
   std::string tooling;
@@ -95,9 +124,10 @@ class Applier {
                              const ApplierOptions& options);
 
   /// Deletes every member of the set (workloads first, namespaces last), then
-  /// the parent, so `delete` removes exactly what was made. Results are all
-  /// kPruned. A missing parent is kNotFound; a foreign one is refused. The
-  /// parent stays when a member could not be deleted, so a retry finds the rest.
+  /// the parent, so `delete` removes exactly what was made. Results are
+  /// kPruned, or kKept for members that hold data (unless delete_data). A
+  /// missing parent is kNotFound; a foreign one is refused. The parent stays
+  /// when a member could not be deleted, so a retry finds the rest.
   Result<ApplyOutcome> Delete(const ApplySetRef& set, const ApplierOptions& options);
 
  private:

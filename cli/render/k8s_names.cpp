@@ -79,4 +79,12 @@ Status CheckEnvVarName(std::string_view s, std::string_view what) {
                            what, s));
 }
 
+Status CheckNamespaceFlag(std::string_view ns) {
+  if (ns.empty() || IsDns1123Label(ns)) return Ok();
+  return Error(ErrorKind::kUsage,
+               fmt::format("-n/--namespace: '{}' must be a DNS-1123 label (lower-case letters, digits and '-', "
+                           "at most 63 characters)",
+                           ns));
+}
+
 }  // namespace llm

@@ -20,6 +20,9 @@ bool IsDns1035Label(std::string_view s);
 Status CheckLabelKey(std::string_view s, std::string_view what);
 /// The reason `s` is not a valid label value (empty or a 63-character name), or Ok.
 Status CheckLabelValue(std::string_view s, std::string_view what);
+/// -n/--namespace: empty (the context's namespace) or a DNS-1123 label; a
+/// usage error naming the flag otherwise.
+Status CheckNamespaceFlag(std::string_view ns);
 /// Environment variable names the API server accepts everywhere: [-._a-zA-Z][-._a-zA-Z0-9]*.
 Status CheckEnvVarName(std::string_view s, std::string_view what);
 

@@ -30,7 +30,10 @@ struct ServeConfig {
   bool model_is_path = false;
   std::string image;
   int gpus = 1;
-  int replicas = 1;
+  /// Only when the user gave it (--replicas, --set, -f): otherwise the manifest
+  /// has no replica count, so a re-apply keeps what `scale` or an autoscaler
+  /// set (the server's default for a new object is 1).
+  std::optional<int> replicas;
   std::vector<std::pair<std::string, std::string>> env;
   std::optional<std::string> cpu;
   std::optional<std::string> memory;

@@ -34,7 +34,7 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   }
   pod.set("hasPodAnnotations", !annotations.empty());
   pod.set("podAnnotations", ViewPairs(annotations));
-  const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas) > 1;
+  const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas.value_or(1)) > 1;
   pod.set("spread", spread);
   Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component}, {"app.kubernetes.io/instance", c.meta.name}};
   if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
@@ -68,8 +68,8 @@ RenderPlan ServeView(const ServeConfig& c) {
   if (c.queue) workload_labels.emplace_back("kueue.x-k8s.io/queue-name", *c.queue);
   view.set("workload", ViewData("objectLabels", ViewPairs(workload_labels)));
   view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
-  view.set("hasReplicas", !c.autoscale.has_value());
-  view.set("replicas", ViewInt(c.replicas));
+  view.set("hasReplicas", c.replicas.has_value());
+  view.set("replicas", ViewInt(c.replicas.value_or(1)));
   view.set("size", ViewInt(c.launch.nodes));
   view.set("port", ViewInt(c.launch.port));
   view.set("image", c.image);
@@ -102,14 +102,14 @@ RenderPlan ServeView(const ServeConfig& c) {
 
   if (c.cache_pvc && c.cache_size) {
     view.set("cacheSize", *c.cache_size);
-    const bool shared = c.launch.nodes > 1 || c.replicas > 1 || c.autoscale;
+    const bool shared = c.launch.nodes > 1 || c.replicas.value_or(1) > 1 || c.autoscale;
     view.set("cacheAccessMode", shared ? "ReadWriteMany" : "ReadWriteOnce");
     plan.templates.push_back("serve/model-cache-pvc.yaml");
   }
   plan.templates.push_back("serve/service.yaml");
   plan.templates.push_back(c.backend == Backend::kLeaderWorkerSet ? "serve/leaderworkerset.yaml"
                                                                    : "serve/deployment.yaml");
-  const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas;
+  const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas.value_or(1);
   if (max_replicas > 1) plan.templates.push_back("serve/poddisruptionbudget.yaml");
   if (c.autoscale) {
     const bool lws = c.backend == Backend::kLeaderWorkerSet;

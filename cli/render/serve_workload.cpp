@@ -22,7 +22,8 @@ constexpr std::array<ValueSpec, 26> kServeValues = {{
     {"tensorParallel", "--tensor-parallel", ValueKind::kScalar, "Tensor-parallel size, within a pod (default --gpus)"},
     {"pipelineParallel", "--pipeline-parallel", ValueKind::kScalar, "Pipeline-parallel size (default --nodes)"},
     {"nodes", "--nodes", ValueKind::kScalar, "Pods (nodes) per replica; more than 1 renders a LeaderWorkerSet"},
-    {"replicas", "--replicas", ValueKind::kScalar, "Replicas (default 1)"},
+    {"replicas", "--replicas", ValueKind::kScalar,
+     "Replicas; when not given, a re-apply keeps what scale or an autoscaler set (new: 1)"},
     {"maxModelLen", "--max-model-len", ValueKind::kScalar, "Maximum context length"},
     {"port", "--port", ValueKind::kScalar, "Serving port (default 8000)"},
     {"env", "--env", ValueKind::kMap, "Environment variable K=V (repeatable)"},
@@ -189,7 +190,7 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(c.backend, ChooseServeBackend(nodes, r.served, r.backend));
 
   LLM_ASSIGN_OR_RETURN(std::optional<long long> replicas, v.Int("replicas", 1, 10000));
-  c.replicas = replicas ? static_cast<int>(*replicas) : 1;
+  if (replicas) c.replicas = static_cast<int>(*replicas);
   LLM_ASSIGN_OR_RETURN(c.launch.port, IntOr(v, "port", 1, 65535, 8000));
   LLM_ASSIGN_OR_RETURN(c.launch.max_model_len, v.Int("maxModelLen", 1, 100'000'000));
   LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine));
@@ -242,7 +243,7 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   // Derived names: LeaderWorkerSet names each group's StatefulSet NAME-<group> and
   // its revision label NAME-<group>-<10-character hash>, all within 63.
   if (c.backend == Backend::kLeaderWorkerSet) {
-    const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas;
+    const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas.value_or(1);
     const size_t suffix = 2 + std::to_string(max_replicas - 1).size() + 10;
     LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, suffix, "LeaderWorkerSet appends '-<group>-<revision hash>'"));
   } else {

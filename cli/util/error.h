@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace llm {
 
@@ -32,15 +33,27 @@ class Error {
 
   ErrorKind kind() const { return kind_; }
   const std::string& message() const { return message_; }
+  /// The fields the API server named as the causes (Status details.causes[].field,
+  /// e.g. ".spec.replicas" of a server-side apply conflict), for callers that
+  /// act on which fields failed; empty for most errors.
+  const std::vector<std::string>& fields() const { return fields_; }
 
   /// Returns this error with "context: " in front of the message.
   [[nodiscard]] Error WithContext(std::string_view context) const {
-    return Error(kind_, std::string(context) + ": " + message_);
+    Error out(kind_, std::string(context) + ": " + message_);
+    out.fields_ = fields_;
+    return out;
+  }
+  [[nodiscard]] Error WithFields(std::vector<std::string> fields) const {
+    Error out = *this;
+    out.fields_ = std::move(fields);
+    return out;
   }
 
  private:
   ErrorKind kind_;
   std::string message_;
+  std::vector<std::string> fields_;
 };
 
 }  // namespace llm

@@ -161,6 +161,7 @@ Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& ob
 Result<kube::AppliedObject> FakeRestClient::ApplyObject(const kube::ResourceRef& ref, const json& object,
                                                         const kube::ApplyOptions& options) {
   Record(options.dry_run ? "APPLY(dry-run)" : "APPLY", ref);
+  applies_.push_back(options);
   if (auto failure = TakeFailure("APPLY", ref.name)) return *failure;
   if (options.field_manager.empty()) {
     return ErrorFromStatus(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value");

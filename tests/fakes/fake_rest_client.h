@@ -47,6 +47,8 @@ class FakeRestClient : public kube::RestClient {
   void QueueStreamError(Error error);
 
   const std::vector<std::string>& calls() const { return calls_; }
+  /// The options of every ApplyObject call, in order (force, manager, dry run).
+  const std::vector<kube::ApplyOptions>& applies() const { return applies_; }
   const std::vector<kube::HttpRequest>& stream_requests() const { return stream_requests_; }
   std::string resource_version() const { return std::to_string(version_); }
   /// Bumps the store's resourceVersion without an object change (other writers).
@@ -78,6 +80,7 @@ class FakeRestClient : public kube::RestClient {
   std::vector<Failure> failures_;
   std::deque<StreamScript> streams_;
   std::vector<std::string> calls_;
+  std::vector<kube::ApplyOptions> applies_;
   std::vector<kube::HttpRequest> stream_requests_;
   int64_t version_ = 100;
   int uids_ = 0;

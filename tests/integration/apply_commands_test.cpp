@@ -1,6 +1,8 @@
 // serve, train, delete and diff as a user runs them, against the real control
 // plane (kwok runs Deployment and Job pods; nothing reconciles LeaderWorkerSet
 // or JobSet, so for those only the applied objects are checked).
+#include <fstream>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -168,6 +170,48 @@ TEST_CASE("--wait on an unschedulable request times out (exit 5) with the schedu
   CHECK(Contains(out.err, "error: timed out after 15s waiting for deployments.apps/stuck: "));
   CHECK(Contains(out.err, "nodes are available"));
   CHECK(Llm("admin", {"delete", "stuck", "-n", ns.name()}).exit_code == 0);
+}
+
+TEST_CASE("-n that disagrees with an object's namespace (moved by --patch) is refused as kubectl refuses it, "
+          "before any write") {
+  ScopedNamespace ns("apply-ns-enforced");
+  ScopedNamespace other("apply-ns-other");
+  const std::string patch = TestCluster::Get().dir() + "/move-service-patch.yaml";
+  {
+    std::ofstream out(patch);
+    out << "metadata:\n  namespace: " << other.name() << "\n";
+  }
+  CommandOutput out = Llm("admin", {"serve", "moved", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--patch",
+                                    "service/moved=" + patch});
+  CHECK(out.exit_code == 1);
+  CHECK(out.out.empty());
+  CHECK(out.err == "error: the namespace from the provided object \"" + other.name() +
+                       "\" does not match the namespace \"" + ns.name() + "\". You must pass '--namespace=" +
+                       other.name() + "' to perform this operation.\n");
+  CHECK(Leftovers(ns.name(), "moved").empty());
+  CHECK(Leftovers(other.name(), "moved").empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "moved"}).exit_code != 0);
+  // diff applies the same rule (its dry run would otherwise show the move).
+  CommandOutput diff = Llm("admin", {"diff", "serve", "moved", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                     "--patch", "service/moved=" + patch});
+  CHECK(diff.exit_code == 2);
+  CHECK(Contains(diff.err, "does not match the namespace"));
+}
+
+TEST_CASE("-n that is not a namespace name is a usage error naming -n, for every command") {
+  const std::vector<std::vector<std::string>> commands = {
+      {"serve", "chat", "-n", "bad ns", "--model", "org/m", "--gpus", "1"},
+      {"serve", "chat", "-n", "bad ns", "--model", "org/m", "--gpus", "1", "--dry-run=client"},
+      {"render", "serve", "chat", "-n", "bad ns", "--model", "org/m"},
+      {"status", "-n", "bad ns"},
+      {"delete", "chat", "-n", "Bad"},
+  };
+  for (const auto& command : commands) {
+    CommandOutput out = Llm("admin", command);
+    CHECK_MESSAGE(out.exit_code == 2, command[0] << ": " << out.err);
+    CHECK_MESSAGE(out.err.starts_with("error: -n/--namespace: '"), command[0] << ": " << out.err);
+    CHECK(out.out.empty());
+  }
 }
 
 }  // namespace

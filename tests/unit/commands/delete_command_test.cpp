@@ -26,6 +26,27 @@ TEST_CASE("FormatDeleted prints kubectl delete's line") {
   }
 }
 
+TEST_CASE("FormatDeleted says a kept claim was kept, and both ways to remove it") {
+  kube::ObjectResult result;
+  result.ref = {"", "v1", "persistentvolumeclaims", "ml", "cache", ""};
+  result.kind = "PersistentVolumeClaim";
+  result.action = kube::ApplyAction::kKept;
+  CHECK(FormatDeleted(result) ==
+        "persistentvolumeclaim \"cache\" kept: it holds data (delete it too with --delete-data, or: kubectl delete "
+        "persistentvolumeclaim cache -n ml)");
+  // The flag the line names exists.
+  CHECK(testing::RunCli({"delete", "--help"}).out.find("--delete-data") != std::string::npos);
+}
+
+TEST_CASE("an -n that is no namespace name is a usage error naming -n, before contacting a cluster") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"delete", "chat", "-n", "bad ns"}, {"status", "-n", "Team_A"}, {"render", "serve", "x", "-n", "a.b"}}) {
+    auto r = testing::RunCli(args);
+    CHECK(r.code == 2);
+    CHECK_MESSAGE(r.err.starts_with("error: -n/--namespace: '"), r.err);
+  }
+}
+
 TEST_CASE("delete refuses a NAME that is no DNS-1123 label before contacting a cluster") {
   auto r = testing::RunCli({"delete", "Bad_Name"});
   CHECK(r.code == 2);

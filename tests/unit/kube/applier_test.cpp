@@ -26,6 +26,12 @@ json Service(const std::string& name, const std::string& ns = "") {
   if (!ns.empty()) object["metadata"]["namespace"] = ns;
   return object;
 }
+json Claim(const std::string& name) {
+  return {{"apiVersion", "v1"},
+          {"kind", "PersistentVolumeClaim"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"accessModes", {"ReadWriteOnce"}}, {"resources", {{"requests", {{"storage", "100Gi"}}}}}}}};
+}
 json Deployment(const std::string& name, int replicas = 1) {
   return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", name}}},
           {"spec", {{"replicas", replicas}}}};
@@ -371,6 +377,101 @@ TEST_CASE("invalid input stops before any request") {
   CHECK(unknown->errors[0].message() ==
         R"(applying Nope "n": resource mapping not found for Nope "n" (ensure CRDs are installed first): )"
         R"(no matches for kind "Nope" in version "nope.io/v1")");
+}
+
+Error ConflictOn(std::vector<std::string> fields) {
+  return FakeRestClient::ErrorFromStatus(409, "Conflict", "Apply failed with 1 conflict: conflict with \"kubectl-llm\" "
+                                                          "with subresource \"scale\": .spec.replicas")
+      .WithFields(std::move(fields));
+}
+
+TEST_CASE("a conflict only on fields the caller may take is applied again with force; any other conflict stands") {
+  Fixture f;
+  f.options.force_fields = {".spec.replicas"};
+  REQUIRE(f.Apply({Deployment("chat", 3)}).ok());
+  SUBCASE("replicas held by scale: taken") {
+    f.client.FailNext("APPLY", ConflictOn({".spec.replicas"}), "chat");
+    const size_t before = f.client.applies().size();
+    auto outcome = f.Apply({Deployment("chat", 1)});
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.empty());
+    REQUIRE(f.client.applies().size() == before + 3);  // parent read is a GET: chat twice, then the parent
+    CHECK_FALSE(f.client.applies()[before].force);
+    CHECK(f.client.applies()[before + 1].force);
+    CHECK_FALSE(f.client.applies()[before + 2].force);  // never on the parent
+    CHECK((*f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""}))["spec"]["replicas"] == 1);
+  }
+  SUBCASE("another field among the conflicts: not forced, the error names it") {
+    f.client.FailNext("APPLY", ConflictOn({".spec.replicas", ".spec.template.spec.containers[name=\"a\"].image"}),
+                      "chat");
+    auto outcome = f.Apply({Deployment("chat", 1)});
+    REQUIRE(outcome.ok());
+    REQUIRE(outcome->errors.size() == 1);
+    CHECK(outcome->errors[0].kind() == ErrorKind::kConflict);
+    for (const ApplyOptions& apply : f.client.applies()) CHECK_FALSE(apply.force);
+  }
+  SUBCASE("no force fields: a replicas conflict stands too") {
+    f.options.force_fields.clear();
+    f.client.FailNext("APPLY", ConflictOn({".spec.replicas"}), "chat");
+    auto outcome = f.Apply({Deployment("chat", 1)});
+    REQUIRE(outcome.ok());
+    CHECK(outcome->errors.size() == 1);
+  }
+}
+
+TEST_CASE("a claim dropped from the set is released and kept, not pruned; delete keeps it unless delete_data") {
+  Fixture f;
+  REQUIRE(f.Apply({Deployment("chat"), Claim("cache")}).ok());
+  const ResourceRef claim{"", "v1", "persistentvolumeclaims", "ml", "cache", ""};
+  const std::string uid = (*f.client.Find(claim))["metadata"]["uid"];
+
+  auto dropped = f.Apply({Deployment("chat")});
+  REQUIRE(dropped.ok());
+  CHECK(dropped->errors.empty());
+  CHECK(f.Lines(*dropped) ==
+        std::vector<std::string>{"deployment.apps/chat unchanged",
+                                 "persistentvolumeclaim/cache kept: it holds data, so it was released from the set "
+                                 "instead of deleted (remove it with: kubectl delete persistentvolumeclaim cache -n ml)"});
+  auto kept = f.client.Find(claim);
+  REQUIRE(kept.has_value());
+  CHECK((*kept)["metadata"]["uid"] == uid);
+  CHECK_FALSE((*kept)["metadata"]["labels"].contains(kApplySetPartOfLabel));
+  CHECK(f.Annotation(kApplySetGroupKindsAnnotation) == "Deployment.apps");
+
+  // Back in the set, then the set deleted: kept again; with delete_data: gone.
+  REQUIRE(f.Apply({Deployment("chat"), Claim("cache")}).ok());
+  SUBCASE("delete keeps it") {
+    auto deleted = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(deleted.ok());
+    CHECK(deleted->errors.empty());
+    CHECK(f.Lines(*deleted)[0] == "deployment.apps/chat pruned");
+    CHECK(f.Lines(*deleted)[1].starts_with("persistentvolumeclaim/cache kept: it holds data"));
+    CHECK(f.client.Find(claim).has_value());
+    CHECK_FALSE(f.client.Find(kParent).has_value());
+  }
+  SUBCASE("delete_data deletes it") {
+    f.options.delete_data = true;
+    auto deleted = f.applier.Delete({"chat", "ml"}, f.options);
+    REQUIRE(deleted.ok());
+    CHECK(f.Lines(*deleted) ==
+          std::vector<std::string>{"deployment.apps/chat pruned", "persistentvolumeclaim/cache pruned"});
+    CHECK_FALSE(f.client.Find(claim).has_value());
+  }
+}
+
+TEST_CASE("an explicit -n is enforced: an object in another namespace is refused before any request") {
+  Fixture f;
+  f.options.enforce_namespace = true;
+  auto moved = f.Apply({Deployment("chat"), Service("chat", "other")});
+  REQUIRE_FALSE(moved.ok());
+  CHECK(moved.error().message() ==
+        "the namespace from the provided object \"other\" does not match the namespace \"ml\". You must pass "
+        "'--namespace=other' to perform this operation.");
+  CHECK(f.client.calls().empty());
+  f.options.enforce_namespace = false;  // no -n given: the object's own namespace is used, as kubectl does
+  auto elsewhere = f.Apply({Deployment("chat"), Service("chat", "other")});
+  REQUIRE(elsewhere.ok());
+  CHECK(elsewhere->errors.empty());
 }
 
 }  // namespace

@@ -46,6 +46,29 @@ TEST_CASE("train renders a JobSet when served and an Indexed Job + headless Serv
   CHECK(pod["containers"][0]["env"][0] == Json({{"name", "MASTER_ADDR"}, {"value", "job-0.job"}}));
 }
 
+TEST_CASE("serve writes a replica count only when the user gave one, so a re-apply keeps what scale set") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}};
+  auto templates = EmbeddedTemplateSource();
+  auto implicit = RenderManifests(r, *templates, Files({}));
+  REQUIRE(implicit.ok());
+  CHECK(Kinds(*implicit) == std::vector<std::string>{"Service", "Deployment"});
+  CHECK_FALSE((*implicit)[1]["spec"].contains("replicas"));
+
+  r.flags["replicas"] = {"1"};
+  auto explicit_one = RenderManifests(r, *templates, Files({}));
+  REQUIRE(explicit_one.ok());
+  CHECK((*explicit_one)[1]["spec"]["replicas"] == 1);
+
+  r.flags.erase("replicas");
+  r.set_values = {"replicas=2"};
+  auto from_set = RenderManifests(r, *templates, Files({}));
+  REQUIRE(from_set.ok());
+  CHECK((*from_set)[1]["spec"]["replicas"] == 2);
+}
+
 TEST_CASE("serve on several nodes without the LWS CRD names what to install") {
   RenderRequest r;
   r.workload = "serve";
