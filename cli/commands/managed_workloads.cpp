@@ -27,9 +27,17 @@ std::string MetaString(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
+Error NoWorkloadError(const std::string& name, const std::string& ns) {
+  const std::string where = ns.empty() ? "in any namespace" : fmt::format("in namespace \"{}\"", ns);
+  return Error(ErrorKind::kNotFound,
+               fmt::format("no workload \"{}\" made by kubectl-llm {} (`kubectl llm list{}` lists them)", name,
+                           where, ns.empty() ? " -A" : " -n " + ns));
+}
+
 const std::vector<WorkloadKind>& ManagedWorkloadKinds() {
   static const std::vector<WorkloadKind> kKinds = {
       {"apps/v1", "Deployment"},
+      {"apps/v1", "StatefulSet"},
       {"leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet"},
       {"jobset.x-k8s.io/v1alpha2", "JobSet"},
       {"batch/v1", "Job"},
@@ -74,9 +82,7 @@ Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::Rest
                                             const std::string& ns, const std::string& name) {
   LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> found, ListManagedWorkloads(client, mapper, ns, name));
   if (found.empty()) {
-    return Error(ErrorKind::kNotFound,
-                 fmt::format("Error from server (NotFound): no workload \"{}\" made by kubectl-llm in namespace \"{}\"",
-                             name, ns));
+    return NoWorkloadError(name, ns);
   }
   if (found.size() > 1) {
     std::vector<std::string> kinds;

@@ -1,6 +1,6 @@
 // The workloads this tool made: controller objects labelled
 // app.kubernetes.io/managed-by=kubectl-llm, of the kinds status/scale/logs
-// know (Deployment, LeaderWorkerSet, JobSet, Job), asked only of the kinds the
+// know (Deployment, StatefulSet, LeaderWorkerSet, JobSet, Job), asked only of the kinds the
 // server serves (discovery). Objects owned by another controller (the Jobs a
 // JobSet makes) are not workloads of their own.
 #pragma once
@@ -24,7 +24,7 @@ struct WorkloadKind {
   std::string kind;
 };
 
-/// Deployment, LeaderWorkerSet, JobSet, Job: the order status lists them in.
+/// Deployment, StatefulSet, LeaderWorkerSet, JobSet, Job: the order status lists them in.
 const std::vector<WorkloadKind>& ManagedWorkloadKinds();
 
 struct ManagedWorkload {
@@ -32,13 +32,17 @@ struct ManagedWorkload {
   kube::RestMapping mapping;  ///< resource of the object (ns and name left empty)
 };
 
+/// The plugin's own words for a NAME that no workload has (no server said
+/// NotFound: the plugin looked through the kinds it makes and found none).
+Error NoWorkloadError(const std::string& name, const std::string& ns);
+
 /// Workloads in `ns` ("" = every namespace), optionally only the one whose
 /// app.kubernetes.io/instance is `name`; sorted by namespace, name, kind.
 Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
                                                           const std::string& ns, const std::string& name);
 
-/// Exactly one workload NAME in `ns`; kubectl's NotFound message when none,
-/// an error naming the kinds when several share the name.
+/// Exactly one workload NAME in `ns`; NoWorkloadError when none, an error
+/// naming the kinds when several share the name.
 Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper,
                                             const std::string& ns, const std::string& name);
 

@@ -66,26 +66,34 @@ Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube:
   return std::optional<Autoscaler>();
 }
 
+/// How often a scale that the server refused with 409 (the object changed
+/// between our read and our write) is tried again, re-reading each time, as
+/// kubectl scale retries on conflict.
+constexpr int kScaleAttempts = 5;
+
 Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, const ManagedWorkload& workload,
                      const std::string& ns, IoStreams streams) {
   kube::ResourceRef scale_ref = workload.mapping.resource;
   scale_ref.ns = ns;
   scale_ref.name = ObjectName(workload.object);
   scale_ref.subresource = "scale";
-  nlohmann::json patch = {{"spec", {{"replicas", *options.replicas}}}};
-  if (options.current_replicas) {
-    LLM_ASSIGN_OR_RETURN(nlohmann::json scale, client.Get(scale_ref));
-    int64_t current = IntField(scale.value("spec", nlohmann::json::object()), "replicas", 0);
-    if (current != *options.current_replicas) {
-      // kubectl's ScaleError for a failed precondition.
-      return Error(ErrorKind::kConflict,
-                   fmt::format("Expected replicas to be {}, was {}", *options.current_replicas, current));
+  for (int attempt = 1;; ++attempt) {
+    nlohmann::json patch = {{"spec", {{"replicas", *options.replicas}}}};
+    if (options.current_replicas) {
+      LLM_ASSIGN_OR_RETURN(nlohmann::json scale, client.Get(scale_ref));
+      int64_t current = IntField(scale.value("spec", nlohmann::json::object()), "replicas", 0);
+      if (current != *options.current_replicas) {
+        // kubectl's ScaleError for a failed precondition.
+        return Error(ErrorKind::kConflict,
+                     fmt::format("Expected replicas to be {}, was {}", *options.current_replicas, current));
+      }
+      // The read above and this write are one step: a change in between is a 409.
+      patch["metadata"] = {{"resourceVersion", scale["metadata"].value("resourceVersion", "")}};
     }
-    // The read above and this write are one step: a change in between is a 409.
-    patch["metadata"] = {{"resourceVersion", scale["metadata"].value("resourceVersion", "")}};
+    auto patched = client.MergePatch(scale_ref, patch, options.dry_run);
+    if (patched.ok()) break;
+    if (patched.error().kind() != ErrorKind::kConflict || attempt == kScaleAttempts) return patched.error();
   }
-  auto patched = client.MergePatch(scale_ref, patch, options.dry_run);
-  if (!patched.ok()) return patched.error();
   streams.out << ResourceName(workload.object) << " scaled" << (options.dry_run ? " (server dry run)" : "") << "\n";
   return Ok();
 }

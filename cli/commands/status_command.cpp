@@ -60,9 +60,7 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> workloads,
                        ListManagedWorkloads(target.client, target.mapper, ns, options.name));
   if (!options.name.empty() && workloads.empty()) {
-    return Error(ErrorKind::kNotFound,
-                 fmt::format("Error from server (NotFound): no workload \"{}\" made by kubectl-llm in namespace \"{}\"",
-                             options.name, ns));
+    return NoWorkloadError(options.name, ns);
   }
   std::map<std::string, nlohmann::json> services;
   if (!workloads.empty()) {

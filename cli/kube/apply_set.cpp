@@ -66,7 +66,9 @@ std::string ApplySetId(const std::string& name, const std::string& ns, const std
 }
 
 std::string ApplySetTooling(const std::string& version) {
-  return std::string(kApplySetToolName) + "/v" + version;
+  // The KEP's form is NAME/SEMVER with one leading "v" (kubectl/v1.27.0),
+  // whether or not the build's version string already has it.
+  return std::string(kApplySetToolName) + "/" + (version.starts_with('v') ? "" : "v") + version;
 }
 
 std::string FormatGroupKinds(const std::set<GroupKind>& group_kinds) {

@@ -41,6 +41,22 @@ void FillDeployment(const nlohmann::json& o, WorkloadStatus& s) {
   }
 }
 
+// A StatefulSet (a --templates set may render one) is up when every replica
+// is ready and runs the update revision.
+void FillStatefulSet(const nlohmann::json& o, WorkloadStatus& s) {
+  s.unit = "pods";
+  s.desired = IntAt(o, {"spec", "replicas"}, 1);
+  s.ready = IntAt(o, {"status", "readyReplicas"});
+  s.gpus = s.desired * SpecRequest(o, {"spec", "template", "spec"});
+  if (s.desired == 0) {
+    s.state = "ScaledToZero";
+  } else if (s.ready >= s.desired && IntAt(o, {"status", "updatedReplicas"}) >= s.desired) {
+    s.state = "Available";
+  } else {
+    s.state = "Progressing";
+  }
+}
+
 void FillLeaderWorkerSet(const nlohmann::json& o, WorkloadStatus& s) {
   s.unit = "groups";
   s.desired = IntAt(o, {"spec", "replicas"}, 1);
@@ -129,6 +145,8 @@ WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::j
   s.created = StringAt(object, {"metadata", "creationTimestamp"});
   if (s.kind == "Deployment") {
     FillDeployment(object, s);
+  } else if (s.kind == "StatefulSet") {
+    FillStatefulSet(object, s);
   } else if (s.kind == "LeaderWorkerSet") {
     FillLeaderWorkerSet(object, s);
   } else if (s.kind == "JobSet") {

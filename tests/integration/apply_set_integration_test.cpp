@@ -1,5 +1,7 @@
 // ApplySets and discovery against the real control plane: apply, re-apply,
 // server dry run, prune, a foreign parent, and a CRD installed mid-run.
+#include <regex>
+
 #include <doctest/doctest.h>
 
 #include "integration/kube_client.h"
@@ -51,7 +53,10 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   json secret = json::parse(parent.out);
   CHECK(secret["metadata"]["labels"][kube::kApplySetIdLabel] == kube::ApplySetId("chat", ns.name(), "Secret", ""));
   CHECK(secret["metadata"]["annotations"][kube::kApplySetGroupKindsAnnotation] == "ConfigMap,Deployment.apps,Service");
-  CHECK(secret["metadata"]["annotations"][kube::kApplySetToolingAnnotation] == options.tooling);
+  // KEP-3659's NAME/SEMVER, checked against the pattern rather than the helper
+  // that builds it (which once wrote "kubectl-llm/vv0.1.0").
+  const std::string tooling = secret["metadata"]["annotations"][kube::kApplySetToolingAnnotation];
+  CHECK_MESSAGE(std::regex_match(tooling, std::regex(R"(kubectl-llm/v[0-9]+\.[0-9]+\.[0-9]+([-+].*)?)")), tooling);
   CommandOutput members = TestCluster::Get().Kubectl(
       "admin", {"-n", ns.name(), "get", "deployments,services,configmaps", "-l",
                 std::string(kube::kApplySetPartOfLabel) + "=" + kube::ApplySetId("chat", ns.name(), "Secret", ""),

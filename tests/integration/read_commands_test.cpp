@@ -153,7 +153,10 @@ TEST_CASE("read-cmds: status -o json of a running Deployment, field by field") {
 
   CommandOutput missing = TestCluster::Get().Plugin("admin", {"status", "ghost", "-n", ns.name()});
   CHECK(missing.exit_code == 1);
-  CHECK(missing.err.find("Error from server (NotFound): no workload \"ghost\"") == 0);
+  // The plugin's own words: no server answered NotFound for this name.
+  CHECK(missing.err == "error: no workload \"ghost\" made by kubectl-llm in namespace \"" + ns.name() +
+                           "\" (`kubectl llm list -n " + ns.name() + "` lists them)\n");
+  CHECK(missing.err.find("Error from server") == std::string::npos);
 }
 
 TEST_CASE("read-cmds: list -A shows workloads of several namespaces, and list -n of an empty one") {
@@ -310,6 +313,51 @@ TEST_CASE("read-cmds: scale a Deployment up and down through the scale subresour
   CommandOutput dev_denied = TestCluster::Get().Plugin("dev", {"scale", "chat", "--replicas", "2", "-n", ns.name()});
   CHECK(dev_denied.exit_code == 1);
   CHECK(dev_denied.err.find("Error from server (Forbidden)") != std::string::npos);
+}
+
+const char* kStatefulSet = R"(
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  labels: &labels
+    app.kubernetes.io/name: custom
+    app.kubernetes.io/instance: db
+    app.kubernetes.io/component: serve
+    app.kubernetes.io/managed-by: kubectl-llm
+spec:
+  replicas: 1
+  serviceName: db
+  selector: {matchLabels: {app.kubernetes.io/instance: db}}
+  template:
+    metadata: {labels: *labels}
+    spec:
+      containers: [{name: engine, image: vllm/vllm-openai:v0.11.0}]
+)";
+
+TEST_CASE("read-cmds: scale a LeaderWorkerSet (its CRD's scale subresource) and a StatefulSet") {
+  ScopedNamespace ns("read-cmds-scale-kinds");
+  CommandOutput lws = TestCluster::Get().Plugin(
+      "admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2", "--skip-preflight"});
+  REQUIRE_MESSAGE(lws.exit_code == 0, lws.err);
+  CommandOutput groups = TestCluster::Get().Plugin("admin", {"scale", "big", "--replicas", "2", "-n", ns.name()});
+  CHECK_MESSAGE(groups.exit_code == 0, groups.err);
+  CHECK(groups.out == "leaderworkerset.leaderworkerset.x-k8s.io/big scaled\n");
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"get", "leaderworkerset", "big", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"})
+            .out == "2");
+
+  Apply(ns.name(), kStatefulSet);
+  CommandOutput pods = TestCluster::Get().Plugin("admin", {"scale", "db", "--replicas", "3", "-n", ns.name()});
+  CHECK_MESSAGE(pods.exit_code == 0, pods.err);
+  CHECK(pods.out == "statefulset.apps/db scaled\n");
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"get", "statefulset", "db", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"})
+            .out == "3");
+  CommandOutput status = TestCluster::Get().Plugin("admin", {"status", "db", "-n", ns.name()});
+  CHECK_MESSAGE(status.exit_code == 0, status.err);
+  CHECK(status.out.find("StatefulSet") != std::string::npos);
+  CHECK(TestCluster::Get().Plugin("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
 }
 
 }  // namespace

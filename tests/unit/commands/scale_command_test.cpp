@@ -1,5 +1,6 @@
 #include "commands/scale_command.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -65,6 +66,25 @@ TEST_CASE("scale --current-replicas: kubectl's precondition error when it differ
   CHECK(wrong.error().message() == "Expected replicas to be 3, was 2");
   CHECK(f.Replicas() == 2);
   REQUIRE(f.Run({.name = "chat", .replicas = 4, .current_replicas = 2}).ok());
+  CHECK(f.Replicas() == 4);
+}
+
+TEST_CASE("scale retries a 409 (the object changed between read and write), re-reading, as kubectl scale does") {
+  Fixture f;
+  const Error conflict = FakeRestClient::ErrorFromStatus(
+      409, "Conflict", "Operation cannot be fulfilled on deployments.apps \"chat\": the object has been modified");
+  f.client.FailNext("PATCH", conflict, "chat");
+  REQUIRE(f.Run({.name = "chat", .replicas = 4, .current_replicas = 2}).ok());
+  CHECK(f.Replicas() == 4);
+  CHECK(f.client.patches == std::vector<std::string>{"deployments/scale chat", "deployments/scale chat"});
+  // The precondition is checked again on every attempt (a GET of the scale each time).
+  CHECK(std::count(f.client.calls().begin(), f.client.calls().end(), "GET deployments.apps ml/chat") == 2);
+
+  for (int i = 0; i < 5; ++i) f.client.FailNext("PATCH", conflict, "chat");
+  Status gave_up = f.Run({.name = "chat", .replicas = 6});
+  REQUIRE_FALSE(gave_up.ok());
+  CHECK(gave_up.error().kind() == ErrorKind::kConflict);
+  CHECK(f.client.patches.size() == 2 + 5);
   CHECK(f.Replicas() == 4);
 }
 

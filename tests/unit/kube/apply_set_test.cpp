@@ -86,6 +86,8 @@ TEST_CASE("the parent secret carries the id label and the annotations") {
   parent = BuildParentSecret("chat", "ml", "kubectl-llm/v0.1.0", state);
   CHECK(parent["metadata"]["annotations"][kApplySetNamespacesAnnotation] == "a,b");
   CHECK(ApplySetTooling("0.1.0") == "kubectl-llm/v0.1.0");
+  // The build's version already starts with "v": one "v", never two.
+  CHECK(ApplySetTooling("v0.1.0") == "kubectl-llm/v0.1.0");
 }
 
 TEST_CASE("member records: keys, digests, and the annotation read back") {

@@ -52,6 +52,24 @@ TEST_CASE("each kind's ready/desired, GPUs, state and endpoint") {
   CHECK_FALSE(rows[2].endpoint.has_value());  // the headless rendezvous Service is no endpoint
 }
 
+TEST_CASE("a StatefulSet (a --templates set may render one) counts pods and is Available when all are updated") {
+  nlohmann::json sts = nlohmann::json::parse(R"({
+    "apiVersion": "apps/v1", "kind": "StatefulSet",
+    "metadata": {"name": "db", "namespace": "ml", "labels": {"app.kubernetes.io/instance": "db"}},
+    "spec": {"replicas": 3, "template": {"spec": {"containers": [
+      {"name": "e", "resources": {"limits": {"nvidia.com/gpu": "2"}}}]}}},
+    "status": {"readyReplicas": 3, "updatedReplicas": 2}})");
+  WorkloadStatus status = SummarizeWorkload(sts, nlohmann::json::array());
+  CHECK(status.kind == "StatefulSet");
+  CHECK(status.unit == "pods");
+  CHECK(status.ready == 3);
+  CHECK(status.desired == 3);
+  CHECK(status.gpus == 6);
+  CHECK(status.state == "Progressing");  // one pod still runs the old revision
+  sts["status"]["updatedReplicas"] = 3;
+  CHECK(SummarizeWorkload(sts, nlohmann::json::array()).state == "Available");
+}
+
 TEST_CASE("states follow conditions") {
   nlohmann::json workloads = testing::LoadWorkloadFixture("workloads.json");
   nlohmann::json deployment = workloads["items"][0];
