@@ -54,8 +54,9 @@ struct Fixture {
   kube::Discovery discovery{client, nullptr, clock, kube::DiscoveryOptions{}};
   kube::RestMapper mapper{discovery};
   PreflightRequest request;
-  Fixture() {
-    testing::ServeAggregatedDiscovery(client);
+  /// Without `serve_discovery`, the test serves discovery documents of its own.
+  explicit Fixture(bool serve_discovery = true) {
+    if (serve_discovery) testing::ServeAggregatedDiscovery(client);
     request.ns = "ml";
     request.instance = "chat";
     request.objects = {
@@ -161,13 +162,8 @@ TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and un
 // The cluster of tests/testdata/workload/autoscale/eks-nodes.json (two 8-GPU
 // H100 nodes), asked for `replicas` pods of 8 H100 GPUs; with `karpenter`, the
 // server serves karpenter.sh/v1 NodePools (the CRD's discovery entry).
-struct AutoscaleFixture {
-  ReviewingClient client;
-  testing::FakeClock clock;
-  kube::Discovery discovery{client, nullptr, clock, kube::DiscoveryOptions{}};
-  kube::RestMapper mapper{discovery};
-  PreflightRequest request;
-  AutoscaleFixture(bool karpenter, int replicas) {
+struct AutoscaleFixture : Fixture {
+  AutoscaleFixture(bool karpenter, int replicas) : Fixture(/*serve_discovery=*/false) {
     json apis = json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
     if (karpenter) {
       json kind = {{"group", "karpenter.sh"}, {"version", "v1"}, {"kind", "NodePool"}};
@@ -191,8 +187,6 @@ struct AutoscaleFixture {
       client.Put({"", "v1", "nodes", "", node["metadata"]["name"].get<std::string>(), ""}, stored);
     }
     client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{},"items":[]})"));
-    request.ns = "ml";
-    request.instance = "chat";
     json pod_spec = {
         {"nodeSelector", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}},
         {"tolerations", {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}}},
