@@ -108,27 +108,30 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
   return Ok();
 }
 
-// What JudgeScaleUp needs, one bounded request each: the first page of
-// Karpenter NodePools (a cluster has a handful; kNodePoolPage bounds a strange
-// one) and the cluster-autoscaler's status ConfigMap. What the caller may not
+// What JudgeScaleUp needs, one bounded request each and only as far as
+// needed: the first page of Karpenter NodePools (a cluster has a handful;
+// kNodePoolPage bounds a strange one), then, unless a NodePool may add the
+// rest, the cluster-autoscaler's status ConfigMap. What the caller may not
 // read is noted in `unread`, never an error: without it the refusal stands.
 constexpr int kNodePoolPage = 100;
 
-NodeAutoscalers ReadNodeAutoscalers(kube::RestClient& client, kube::RestMapper& mapper,
-                                    std::vector<std::string>& unread) {
-  NodeAutoscalers found;
-  if (auto mapping = mapper.MapGroupKind({"karpenter.sh", "NodePool"}); mapping.ok()) {
-    kube::HttpRequest list;
-    list.path = mapping->resource.Path() + kube::EncodeQuery({{"limit", std::to_string(kNodePoolPage)}});
-    auto response = client.Do(std::move(list));
-    json page = response.ok() ? json::parse(response->body, nullptr, /*allow_exceptions=*/false) : json();
-    if (page.is_object() && page.contains("items") && page["items"].is_array()) {
-      found.karpenter_node_pools = std::move(page);
-    } else {
-      unread.push_back(fmt::format("Karpenter NodePools could not be read ({})",
-                                   response.ok() ? "not a list" : response.error().message()));
-    }
+void ReadKarpenterNodePools(kube::RestClient& client, kube::RestMapper& mapper, NodeAutoscalers& found,
+                            std::vector<std::string>& unread) {
+  auto mapping = mapper.MapGroupKind({"karpenter.sh", "NodePool"});
+  if (!mapping.ok()) return;  // not served: no Karpenter
+  kube::HttpRequest list;
+  list.path = mapping->resource.Path() + kube::EncodeQuery({{"limit", std::to_string(kNodePoolPage)}});
+  auto response = client.Do(std::move(list));
+  json page = response.ok() ? json::parse(response->body, nullptr, /*allow_exceptions=*/false) : json();
+  if (page.is_object() && page.contains("items") && page["items"].is_array()) {
+    found.karpenter_node_pools = std::move(page);
+  } else {
+    unread.push_back(fmt::format("Karpenter NodePools could not be read ({})",
+                                 response.ok() ? "not a list" : response.error().message()));
   }
+}
+
+void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& found, std::vector<std::string>& unread) {
   auto status = client.Get({"", "v1", "configmaps", "kube-system", "cluster-autoscaler-status", ""});
   if (status.ok()) {
     found.cluster_autoscaler = ParseClusterAutoscalerStatus(*status);
@@ -137,7 +140,6 @@ NodeAutoscalers ReadNodeAutoscalers(kube::RestClient& client, kube::RestMapper& 
                                  "could not be read ({})",
                                  status.error().message()));
   }
-  return found;
 }
 
 Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
@@ -199,7 +201,13 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
   if (fit.verdict == GpuFitVerdict::kNeverFits) {
     // Only now are the autoscalers read: a request that fits costs no extra request.
     std::vector<std::string> notes;
-    ScaleUpOutlook outlook = JudgeScaleUp(ReadNodeAutoscalers(client, mapper, notes), fit, *gpus, nodes);
+    NodeAutoscalers autoscalers;
+    ReadKarpenterNodePools(client, mapper, autoscalers, notes);
+    ScaleUpOutlook outlook = JudgeScaleUp(autoscalers, fit, *gpus, nodes);
+    if (!outlook.may_add) {
+      ReadClusterAutoscalerStatus(client, autoscalers, notes);
+      outlook = JudgeScaleUp(autoscalers, fit, *gpus, nodes);
+    }
     if (outlook.may_add) {
       warnings.push_back(
           fmt::format("{}{}; {}; the pods stay Pending until then", fit.reason, validated_note, outlook.sentence));

@@ -219,9 +219,11 @@ TEST_CASE("GPU fit beyond today's nodes: a warning where a Karpenter NodePool ma
   CHECK((*warnings)[0] == std::string(kShort) +
                               "; Karpenter NodePool \"gpu-h100\" may add nodes for 1 more pod of 8 "
                               "NVIDIA-H100-80GB-HBM3 GPUs; the pods stay Pending until then");
-  // One bounded page of NodePools.
+  // One bounded page of NodePools, and nothing more once one may add the rest.
   REQUIRE(f.Sent("/apis/karpenter.sh/v1/nodepools") == 1);
   CHECK(f.Sent("/apis/karpenter.sh/v1/nodepools?limit=100") == 1);
+  CHECK(std::none_of(f.client.calls().begin(), f.client.calls().end(),
+                     [](const std::string& call) { return call.find("configmaps") != std::string::npos; }));
 }
 
 TEST_CASE("GPU fit beyond today's nodes without a node autoscaler: the refusal as before") {
@@ -232,6 +234,9 @@ TEST_CASE("GPU fit beyond today's nodes without a node autoscaler: the refusal a
   CHECK(refused.error().message() ==
         std::string("preflight: ") + kShort + "; nothing was applied (--skip-preflight applies anyway)");
   CHECK(f.Sent("/apis/karpenter.sh") == 0);  // not served: not asked
+  CHECK(std::count_if(f.client.calls().begin(), f.client.calls().end(), [](const std::string& call) {
+          return call.find("configmaps") != std::string::npos;
+        }) == 1);  // the cluster-autoscaler's status was looked for: NotFound
 }
 
 TEST_CASE("GPU fit beyond today's nodes: NodePools the caller may not list leave the refusal, with a note") {
