@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 
 #include "kube/paged_list.h"
+#include "kube/url_query.h"
+#include "workload/cluster_autoscaler_status.h"
 #include "workload/gpu_capacity.h"
-#include "workload/pod_resources.h"
 #include "workload/manifest_requirements.h"
+#include "workload/node_autoscalers.h"
+#include "workload/pod_resources.h"
 
 namespace llm {
 namespace {
@@ -105,7 +108,42 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
   return Ok();
 }
 
-Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::vector<std::string>& warnings) {
+// What JudgeScaleUp needs, one bounded request each and only as far as
+// needed: the first page of Karpenter NodePools (a cluster has a handful;
+// kNodePoolPage bounds a strange one), then, unless a NodePool may add the
+// rest, the cluster-autoscaler's status ConfigMap. What the caller may not
+// read is noted in `unread`, never an error: without it the refusal stands.
+constexpr int kNodePoolPage = 100;
+
+void ReadKarpenterNodePools(kube::RestClient& client, kube::RestMapper& mapper, NodeAutoscalers& found,
+                            std::vector<std::string>& unread) {
+  auto mapping = mapper.MapGroupKind({"karpenter.sh", "NodePool"});
+  if (!mapping.ok()) return;  // not served: no Karpenter
+  kube::HttpRequest list;
+  list.path = mapping->resource.Path() + kube::EncodeQuery({{"limit", std::to_string(kNodePoolPage)}});
+  auto response = client.Do(std::move(list));
+  json page = response.ok() ? json::parse(response->body, nullptr, /*allow_exceptions=*/false) : json();
+  if (page.is_object() && page.contains("items") && page["items"].is_array()) {
+    found.karpenter_node_pools = std::move(page);
+  } else {
+    unread.push_back(fmt::format("Karpenter NodePools could not be read ({})",
+                                 response.ok() ? "not a list" : response.error().message()));
+  }
+}
+
+void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& found, std::vector<std::string>& unread) {
+  auto status = client.Get({"", "v1", "configmaps", "kube-system", "cluster-autoscaler-status", ""});
+  if (status.ok()) {
+    found.cluster_autoscaler = ParseClusterAutoscalerStatus(*status);
+  } else if (status.error().kind() != ErrorKind::kNotFound) {
+    unread.push_back(fmt::format("the cluster-autoscaler's status (ConfigMap kube-system/cluster-autoscaler-status) "
+                                 "could not be read ({})",
+                                 status.error().message()));
+  }
+}
+
+Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
+                std::vector<std::string>& warnings) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
   if (!gpus && !request.require_validated) return Ok();
   auto listed = client.List({"", "v1", "nodes", "", "", ""}, {});
@@ -161,8 +199,26 @@ Status CheckFit(kube::RestClient& client, const PreflightRequest& request, std::
   }
   GpuFit fit = CheckGpuFit(nodes, others, *gpus);
   if (fit.verdict == GpuFitVerdict::kNeverFits) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("preflight: {}{}; nothing was applied (--skip-preflight applies anyway)",
-                                                       fit.reason, validated_note));
+    // Only now are the autoscalers read: a request that fits costs no extra request.
+    std::vector<std::string> notes;
+    NodeAutoscalers autoscalers;
+    ReadKarpenterNodePools(client, mapper, autoscalers, notes);
+    ScaleUpOutlook outlook = JudgeScaleUp(autoscalers, fit, *gpus, nodes);
+    if (!outlook.may_add) {
+      ReadClusterAutoscalerStatus(client, autoscalers, notes);
+      outlook = JudgeScaleUp(autoscalers, fit, *gpus, nodes);
+    }
+    if (outlook.may_add) {
+      warnings.push_back(
+          fmt::format("{}{}; {}; the pods stay Pending until then", fit.reason, validated_note, outlook.sentence));
+      return Ok();
+    }
+    if (!outlook.sentence.empty()) notes.insert(notes.begin(), outlook.sentence);
+    std::string noted;
+    for (const std::string& note : notes) noted += "; " + note;
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("preflight: {}{}{}; nothing was applied (--skip-preflight applies anyway)", fit.reason,
+                             validated_note, noted));
   }
   if (fit.verdict == GpuFitVerdict::kFitsClusterNotNow) {
     warnings.push_back(fit.reason + "; pods will stay Pending until GPUs are free");
@@ -229,7 +285,7 @@ Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::Re
                                               const PreflightRequest& request) {
   std::vector<std::string> warnings;
   LLM_RETURN_IF_ERROR(CheckAccess(client, mapper, request));
-  LLM_RETURN_IF_ERROR(CheckFit(client, request, warnings));
+  LLM_RETURN_IF_ERROR(CheckFit(client, mapper, request, warnings));
   LLM_RETURN_IF_ERROR(CheckReferences(client, mapper, request, warnings));
   return warnings;
 }

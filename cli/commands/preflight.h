@@ -8,7 +8,13 @@
 //     denial is a Forbidden error naming the verb and resource;
 //  2. GPU fit (CheckGpuFit) over the nodes and pods the caller can list; a
 //     caller who may not list nodes gets a warning and the check is skipped;
-//     a request no node set can ever hold is an error;
+//     a request no node set can ever hold is an error, unless a node
+//     autoscaler could add the room it lacks (a Karpenter NodePool that holds
+//     the pods, a cluster-autoscaler node group below its maximum; see
+//     workload/node_autoscalers.h): then it is a warning naming what is
+//     missing and who may add it, and the apply goes on. Those are read only
+//     then (the first page of NodePools, the cluster-autoscaler's status
+//     ConfigMap); what the caller may not read is noted in the refusal;
 //     with --require-validated, nodes whose pass is too old are left out of
 //     the fit, and no validated GPU node at all is an error;
 //  3. referenced Secrets, PVCs, PriorityClass and Kueue LocalQueue exist

@@ -191,7 +191,7 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
       if (!Crashed(status)) continue;
       const std::string container = status.value("name", "");
       kube::HttpRequest request;
-      request.path = kube::ResourceRef{"", "v1", "pods", workload.ns, pod_name, "log"}.Path() + "?" +
+      request.path = kube::ResourceRef{"", "v1", "pods", workload.ns, pod_name, "log"}.Path() +
                      kube::EncodeQuery({{"container", container}, {"previous", "true"}, {"tailLines", "5"}});
       auto log = client.Do(std::move(request));
       if (!log.ok()) continue;  // the previous instance's log may be gone; the rest of the evidence still speaks

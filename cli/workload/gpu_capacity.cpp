@@ -73,13 +73,7 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
                           size_t total) {
   if (total == 0) return "the cluster has no nodes";
   // A product nobody has is the most common mistake; say which products exist.
-  std::string wanted;
-  if (auto it = request.node_selector.find(std::string(kProductLabel)); it != request.node_selector.end()) {
-    wanted = it->second;
-  } else if (auto jt = request.required_node_labels.find(std::string(kProductLabel));
-             jt != request.required_node_labels.end()) {
-    wanted = jt->second;
-  }
+  const std::string wanted = WantedGpuProduct(request);
   if (!wanted.empty()) {
     bool present = std::any_of(ItemsOf(nodes).begin(), ItemsOf(nodes).end(),
                                [&](const nlohmann::json& node) { return LabelOf(node, kProductLabel) == wanted; });
@@ -95,6 +89,16 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
 }
 
 }  // namespace
+
+std::string WantedGpuProduct(const GpuFitRequest& request) {
+  if (auto it = request.node_selector.find(std::string(kProductLabel)); it != request.node_selector.end()) {
+    return it->second;
+  }
+  if (auto it = request.required_node_labels.find(std::string(kProductLabel)); it != request.required_node_labels.end()) {
+    return it->second;
+  }
+  return "";
+}
 
 std::string_view GpuFitVerdictName(GpuFitVerdict verdict) {
   switch (verdict) {
@@ -139,12 +143,14 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
     }
     int64_t in_use = std::min(gpus, used[StringAt(node, {"metadata", "name"})]);
     candidates.push_back({gpus, gpus - in_use});
+    fit.matching_node_names.push_back(StringAt(node, {"metadata", "name"}));
     fit.matching_gpus += gpus;
     fit.used_gpus += in_use;
   }
   fit.matching_nodes = static_cast<int>(candidates.size());
   if (candidates.empty()) {
     fit.reason = NoMatchReason(nodes, request, ex, items.size());
+    fit.pods_short = request.pods;
     return fit;
   }
 
@@ -159,6 +165,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
   }
   if (largest < g) {
     fit.reason = fmt::format("each pod needs {} {}; the largest matching node has {}", g, kNvidiaGpu, largest);
+    fit.pods_short = request.pods;
     return fit;
   }
   const std::string what = fmt::format("{} of {}", Count(request.pods, "pod", "pods"), Count(g, "GPU", "GPUs"));
@@ -173,6 +180,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
                      : fmt::format("{} {} room for {}; the {} can hold {} even when empty", what, need,
                                    Count(request.pods, "pod", "pods"),
                                    Count(fit.matching_nodes, "matching node", "matching nodes"), fit.pods_fit_empty);
+    fit.pods_short = request.pods - fit.pods_fit_empty;
     return fit;
   }
   if (fit.pods_fit_now >= request.pods) {

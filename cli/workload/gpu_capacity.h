@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,16 @@ struct GpuFit {
   int64_t used_gpus = 0;       ///< GPUs requested by running pods on them
   int64_t pods_fit_empty = 0;  ///< pods of this size the matching nodes hold when empty
   int64_t pods_fit_now = 0;    ///< pods of this size their free GPUs hold now
+  /// For kNeverFits: pods the matching nodes cannot hold even when empty, i.e.
+  /// what a node autoscaler would have to add room for (all of them when no
+  /// node matches or none is large enough); 0 otherwise.
+  int64_t pods_short = 0;
+  std::vector<std::string> matching_node_names;  ///< the matching nodes, in the order given
 };
+
+/// The nvidia.com/gpu.product the request asks for (node selector, else a
+/// required `In [value]` affinity), or "" when any product will do.
+std::string WantedGpuProduct(const GpuFitRequest& request);
 
 /// `nodes`: a NodeList (or array); `pods`: all pods of the cluster (PodList or
 /// array), whose non-terminal requests count as used. When re-applying an

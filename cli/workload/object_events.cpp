@@ -16,6 +16,8 @@ std::vector<ObjectEvent> EventsAbout(const nlohmann::json& events, std::string_v
     e.type = StringAt(event, {"type"});
     e.reason = StringAt(event, {"reason"});
     e.message = StringAt(event, {"message"}, StringAt(event, {"note"}));
+    e.source = StringAt(event, {"source", "component"},
+                        StringAt(event, {"reportingComponent"}, StringAt(event, {"reportingController"})));
     e.count = IntAt(event, {"series", "count"}, IntAt(event, {"count"}, IntAt(event, {"deprecatedCount"}, 1)));
     for (auto path : {std::initializer_list<std::string_view>{"series", "lastObservedTime"},
                       std::initializer_list<std::string_view>{"lastTimestamp"},

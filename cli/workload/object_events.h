@@ -18,6 +18,9 @@ struct ObjectEvent {
   std::string message;
   int64_t count = 1;
   std::string last_seen;  ///< RFC 3339, as the server wrote it ("" if none)
+  /// Who reported it: source.component, else reportingComponent (core/v1), else
+  /// reportingController (events.k8s.io/v1), e.g. "cluster-autoscaler", "karpenter".
+  std::string source;
 };
 
 /// Events about `kind`/`name`, oldest first (by last-seen time; stable for ties).

@@ -20,7 +20,14 @@ namespace llm {
 //  3. PVC pending before Unschedulable: an unbound claim makes the scheduler
 //     report "unbound immediate PersistentVolumeClaims", which is a symptom; the
 //     claim's own event is the cause.
-//  4. Unschedulable: a pod that has no node cannot pull, start or crash.
+//  4. Unschedulable: a pod that has no node cannot pull, start or crash. When
+//     a node autoscaler's latest event about the pod says it will not add a
+//     node (NotTriggerScaleUp, Karpenter's FailedScheduling), its reason is
+//     added to the scheduler's.
+//  4b. WaitingForScaleUp: an unschedulable pod whose node autoscaler's latest
+//     event says a node is coming (cluster-autoscaler TriggeredScaleUp,
+//     Karpenter Nominated). After rule 4: a pod nothing will place explains
+//     more than one that waits for its node.
 //  5. Image pull failure: the container cannot start, so it cannot crash.
 //  6. OOMKilled before crash loop: an OOM kill is a crash loop with a known cause.
 //  7. Crash loop (or a container that exited non-zero). Refined by its
@@ -167,28 +174,81 @@ std::optional<StallDiagnosis> PvcRule(const StallEvidence& evidence, const nlohm
 
 // ---- rule 4: unschedulable --------------------------------------------------
 
-std::optional<StallDiagnosis> UnschedulableRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
+// The node autoscalers' pod events (k8s.io/autoscaler cluster-autoscaler
+// processors/status/eventing_scale_up_processor.go; sigs.k8s.io/karpenter
+// pkg/controllers/provisioning/scheduling/events.go), reported as
+// source.component "cluster-autoscaler" and "karpenter".
+struct AutoscalerEvent {
+  std::string_view source, reason;
+  bool adding;           ///< a node is on its way
+  std::string_view who;  ///< for the sentence
+};
+constexpr AutoscalerEvent kAutoscalerEvents[] = {
+    {"cluster-autoscaler", "TriggeredScaleUp", true, "the cluster-autoscaler"},
+    {"cluster-autoscaler", "NotTriggerScaleUp", false, "the cluster-autoscaler"},
+    {"karpenter", "Nominated", true, "Karpenter"},
+    {"karpenter", "FailedScheduling", false, "Karpenter"},
+};
+
+const AutoscalerEvent* AutoscalerEventOf(const ObjectEvent& event) {
+  for (const AutoscalerEvent& known : kAutoscalerEvents) {
+    if (event.source == known.source && event.reason == known.reason) return &known;
+  }
+  return nullptr;
+}
+
+// Why a pod has no node: kUnschedulable or kWaitingForScaleUp.
+std::optional<StallDiagnosis> Unscheduled(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
   if (IsScheduled(pod) || IsTerminalPod(pod)) return std::nullopt;
   std::string message;
   const nlohmann::json* scheduled = FindCondition(pod, "PodScheduled");
   if (IsFalse(scheduled) && StringAt(*scheduled, {"reason"}) == "Unschedulable") {
     message = StringAt(*scheduled, {"message"});
   }
+  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
+  const ObjectEvent* autoscaler = nullptr;  // the latest
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (AutoscalerEventOf(*it) != nullptr) {
+      autoscaler = &*it;
+      break;
+    }
+  }
   if (message.empty()) {
-    std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
-      if (it->reason == "FailedScheduling") {
+      if (it->reason == "FailedScheduling" && AutoscalerEventOf(*it) == nullptr) {
         message = it->message;
         break;
       }
     }
   }
-  if (message.empty()) return std::nullopt;
+  if (message.empty() && autoscaler == nullptr) return std::nullopt;
   StallDiagnosis d;
-  d.cause = StallCause::kUnschedulable;
   d.pod = PodName(pod);
+  const AutoscalerEvent* known = autoscaler == nullptr ? nullptr : AutoscalerEventOf(*autoscaler);
+  if (known != nullptr && known->adding) {
+    d.cause = StallCause::kWaitingForScaleUp;
+    d.sentence = fmt::format("{} waits for a new node: {} is adding one ({})", PodSubject(d.pod, affected), known->who,
+                             autoscaler->message);
+    if (!message.empty()) d.sentence += "; until it joins, the scheduler says: " + message;
+    return d;
+  }
+  if (message.empty()) return std::nullopt;  // an autoscaler's refusal alone is not the scheduler's verdict
+  d.cause = StallCause::kUnschedulable;
   d.sentence = fmt::format("{} cannot be scheduled: {}", PodSubject(d.pod, affected), message);
+  if (known != nullptr) d.sentence += fmt::format("; {} adds no node ({})", known->who, autoscaler->message);
   return d;
+}
+
+std::optional<StallDiagnosis> UnschedulableRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
+  auto d = Unscheduled(evidence, pod, affected);
+  if (d && d->cause == StallCause::kUnschedulable) return d;
+  return std::nullopt;
+}
+
+std::optional<StallDiagnosis> ScaleUpRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
+  auto d = Unscheduled(evidence, pod, affected);
+  if (d && d->cause == StallCause::kWaitingForScaleUp) return d;
+  return std::nullopt;
 }
 
 // ---- rule 9: Deployment progress deadline ----------------------------------
@@ -215,6 +275,7 @@ std::string_view StallCauseName(StallCause cause) {
     case StallCause::kBackoffLimitExceeded: return "BackoffLimitExceeded";
     case StallCause::kKueueNotAdmitted: return "KueueNotAdmitted";
     case StallCause::kPvcPending: return "PVCPending";
+    case StallCause::kWaitingForScaleUp: return "WaitingForScaleUp";
     case StallCause::kUnschedulable: return "Unschedulable";
     case StallCause::kImagePullFailure: return "ImagePullFailure";
     case StallCause::kOomKilled: return "OOMKilled";
@@ -237,6 +298,7 @@ StallDiagnosis DiagnoseStall(const StallEvidence& evidence) {
       [&] { return KueueNotAdmitted(evidence); },
       [&] { return over(PvcRule); },
       [&] { return over(UnschedulableRule); },
+      [&] { return over(ScaleUpRule); },
       [&] { return over(ImagePullRule); },
       [&] { return over(OomRule); },
       [&] { return over(CrashRule); },

@@ -21,6 +21,7 @@ enum class StallCause {
   kKueueNotAdmitted,
   kPvcPending,
   kUnschedulable,
+  kWaitingForScaleUp,  ///< an unschedulable pod for which a node autoscaler is adding a node
   kImagePullFailure,
   kOomKilled,
   kHuggingFaceAccessDenied,  ///< a crash whose log shows Hugging Face refusing the model (gated repo, bad token)

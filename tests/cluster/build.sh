@@ -1,16 +1,86 @@
 #!/usr/bin/env bash
 # Builds (once) the programs and CRDs of the local control plane and prints the
 # directory that holds them: bin/{etcd,kube-apiserver,kube-controller-manager,
-# kube-scheduler,kubectl,kwok,kubectl-krew} and crds/*.yaml. The result is cached outside the
-# build tree, keyed by the pinned versions and the go.sum files, so a second call
-# returns at once. Progress goes to stderr; stdout is only the directory.
+# kube-scheduler,kubectl,kwok,kubectl-krew} and crds/*.yaml. Progress goes to
+# stderr; stdout is only the directory.
+#
+# Two cached steps, each keyed by only what goes into it, so that pinning a new
+# CRD (minutes of downloads at most) never rebuilds the programs (~20-30 min of
+# Go on 2 cores), and a new Kubernetes never re-collects the CRDs:
+#   programs-k8s-<K8S_VERSION>-<key>/bin  key: the program versions, gomod/*/go.{mod,sum}, build_programs below
+#   crds-<key>/crds                       key: the CRD versions, collect_crds below
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key> holds both.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
-
-key=$(cat "$here/versions.sh" "$here"/gomod/*/go.sum "$here/build.sh" | sha256sum | cut -c1-12)
 cache_root=${LLM_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-llm/cluster}
-out="$cache_root/k8s-$K8S_VERSION-$key"
+
+# The programs, built from Go modules into $1.
+build_programs() {
+  local into=$1 minor ver ldflags
+  minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  ver=k8s.io/component-base/version
+  ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMinor=$minor \
+    -X $ver.gitTreeState=clean -X $ver.buildDate=1970-01-01T00:00:00Z \
+    -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+  echo "build.sh: building etcd and Kubernetes $K8S_VERSION from Go modules (first time only, ~20-30 min on 2 cores)..." >&2
+  (cd "$here/gomod/kubernetes" &&
+    go build -trimpath -ldflags "$ldflags" -o "$into/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl &&
+    go build -trimpath -ldflags "-s -w" -o "$into/etcd" go.etcd.io/etcd/server/v3) >&2
+  echo "build.sh: building kwok $KWOK_VERSION..." >&2
+  (cd "$here/gomod/kwok" &&
+    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
+      -o "$into/kwok" sigs.k8s.io/kwok/cmd/kwok) >&2
+  echo "build.sh: building krew $KREW_VERSION..." >&2
+  (cd "$here/gomod/krew" &&
+    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/krew/internal/version.gitTag=$KREW_VERSION" \
+      -o "$into/kubectl-krew" sigs.k8s.io/krew/cmd/krew) >&2
+}
+
+# CRDs straight from each project's Go module at its pinned version, into $1.
+collect_crds() {
+  local into=$1 lws jobset keda kueue karpenter crd
+  module_dir() { (cd / && GOFLAGS= go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); }
+  echo "build.sh: collecting CRDs from their Go modules..." >&2
+  lws=$(module_dir "sigs.k8s.io/lws@$LWS_VERSION")
+  jobset=$(module_dir "sigs.k8s.io/jobset@$JOBSET_VERSION")
+  keda=$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
+  kueue=$(module_dir "sigs.k8s.io/kueue@$KUEUE_VERSION")
+  karpenter=$(module_dir "sigs.k8s.io/karpenter@$KARPENTER_VERSION")
+  cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$into/"
+  cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$into/"
+  cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$into/"
+  for crd in localqueues clusterqueues workloads resourceflavors workloadpriorityclasses; do
+    cp "$kueue/config/components/crd/bases/kueue.x-k8s.io_$crd.yaml" "$into/"
+  done
+  # Karpenter's own API (karpenter.sh NodePool, NodeClaim); its cloud providers'
+  # node classes live in their own modules and are not needed to validate a NodePool.
+  cp "$karpenter/pkg/apis/crds/karpenter.sh_nodepools.yaml" "$karpenter/pkg/apis/crds/karpenter.sh_nodeclaims.yaml" "$into/"
+}
+
+# Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
+cached() {
+  local dir=$cache_root/$1 step=$2 sub=$3 start=$SECONDS
+  [[ -f $dir/.complete ]] && return 0
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp/$sub"
+  "$step" "$dir.tmp/$sub"
+  chmod -R u+w "$dir.tmp"
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+  touch "$dir/.complete"
+  echo "build.sh: $step took $((SECONDS - start)) s into $dir" >&2
+}
+
+hash12() { sha256sum | cut -c1-12; }
+programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"; cat "$here"/gomod/*/go.mod "$here"/gomod/*/go.sum;
+                 declare -f build_programs; } | hash12)
+crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
+programs=programs-k8s-$K8S_VERSION-$programs_key
+crds=crds-$crds_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -20,49 +90,17 @@ command -v go >/dev/null || { echo "build.sh: Go is required to build the contro
 mkdir -p "$cache_root"
 exec 9>"$cache_root/.build.lock"
 flock 9   # one build at a time; a second caller waits and then finds the cache
-if [[ -f $out/.complete ]]; then echo "$out"; exit 0; fi
-
-start=$SECONDS
-tmp="$out.tmp"
-rm -rf "$tmp"
-mkdir -p "$tmp/bin" "$tmp/crds"
-
-minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
-ver=k8s.io/component-base/version
-ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMinor=$minor \
-  -X $ver.gitTreeState=clean -X $ver.buildDate=1970-01-01T00:00:00Z \
-  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
-echo "build.sh: building etcd and Kubernetes $K8S_VERSION from Go modules (first time only, ~20-30 min on 2 cores)..." >&2
-(cd "$here/gomod/kubernetes" &&
-  go build -trimpath -ldflags "$ldflags" -o "$tmp/bin/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl &&
-  go build -trimpath -ldflags "-s -w" -o "$tmp/bin/etcd" go.etcd.io/etcd/server/v3) >&2
-echo "build.sh: building kwok $KWOK_VERSION..." >&2
-(cd "$here/gomod/kwok" &&
-  go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
-    -o "$tmp/bin/kwok" sigs.k8s.io/kwok/cmd/kwok) >&2
-echo "build.sh: building krew $KREW_VERSION..." >&2
-(cd "$here/gomod/krew" &&
-  go build -trimpath -ldflags "-s -w -X sigs.k8s.io/krew/internal/version.gitTag=$KREW_VERSION" \
-    -o "$tmp/bin/kubectl-krew" sigs.k8s.io/krew/cmd/krew) >&2
-
-# CRDs straight from each project's module at its pinned version.
-module_dir() { (cd / && GOFLAGS= go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); }
-lws=$(module_dir "sigs.k8s.io/lws@$LWS_VERSION")
-jobset=$(module_dir "sigs.k8s.io/jobset@$JOBSET_VERSION")
-keda=$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
-kueue=$(module_dir "sigs.k8s.io/kueue@$KUEUE_VERSION")
-cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$tmp/crds/"
-cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$tmp/crds/"
-cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$tmp/crds/"
-for crd in localqueues clusterqueues workloads resourceflavors workloadpriorityclasses; do
-  cp "$kueue/config/components/crd/bases/kueue.x-k8s.io_$crd.yaml" "$tmp/crds/"
-done
-chmod -R u+w "$tmp"
-
-rm -rf "$out"
-mv "$tmp" "$out"
-touch "$out/.complete"
-echo "build.sh: built in $((SECONDS - start)) s into $out" >&2
+cached "$programs" build_programs bin
+cached "$crds" collect_crds crds
+# The printed directory holds real directories (kubectl apply -f does not
+# descend into a symlinked directory): hard links to the programs, copies of the CRDs.
+if [[ ! -f $out/.complete ]]; then
+  rm -rf "$out.tmp"
+  mkdir -p "$out.tmp"
+  cp -al "$cache_root/$programs/bin" "$out.tmp/bin" 2>/dev/null || cp -a "$cache_root/$programs/bin" "$out.tmp/bin"
+  cp -a "$cache_root/$crds/crds" "$out.tmp/crds"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+  touch "$out/.complete"
+fi
 echo "$out"

@@ -9,6 +9,7 @@
 #include "fakes/fake_rest_client.h"
 #include "kube/discovery.h"
 #include "kube/url_query.h"
+#include "unit/workload/fixture.h"
 
 namespace llm {
 namespace {
@@ -53,8 +54,9 @@ struct Fixture {
   kube::Discovery discovery{client, nullptr, clock, kube::DiscoveryOptions{}};
   kube::RestMapper mapper{discovery};
   PreflightRequest request;
-  Fixture() {
-    testing::ServeAggregatedDiscovery(client);
+  /// Without `serve_discovery`, the test serves discovery documents of its own.
+  explicit Fixture(bool serve_discovery = true) {
+    if (serve_discovery) testing::ServeAggregatedDiscovery(client);
     request.ns = "ml";
     request.instance = "chat";
     request.objects = {
@@ -155,6 +157,128 @@ TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and un
         std::string::npos);
   CHECK(query.find("limit=500") != std::string::npos);
   CHECK(sent.back().path.find("continue=next") != std::string::npos);
+}
+
+// The cluster of tests/testdata/workload/autoscale/eks-nodes.json (two 8-GPU
+// H100 nodes), asked for `replicas` pods of 8 H100 GPUs; with `karpenter`, the
+// server serves karpenter.sh/v1 NodePools (the CRD's discovery entry).
+struct AutoscaleFixture : Fixture {
+  AutoscaleFixture(bool karpenter, int replicas) : Fixture(/*serve_discovery=*/false) {
+    json apis = json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
+    if (karpenter) {
+      json kind = {{"group", "karpenter.sh"}, {"version", "v1"}, {"kind", "NodePool"}};
+      apis["items"].push_back(
+          {{"metadata", {{"name", "karpenter.sh"}}},
+           {"versions",
+            {{{"version", "v1"},
+              {"freshness", "Current"},
+              {"resources",
+               {{{"resource", "nodepools"}, {"responseKind", kind}, {"scope", "Cluster"}, {"singularResource", "nodepool"},
+                 {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}}}}}}}}});
+    }
+    client.routes.On("GET", "/api",
+                     testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
+    client.routes.On("GET", "/apis", testing::JsonResponse(apis.dump(), testing::kAggregatedContentType));
+    client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    const json nodes = testing::LoadWorkloadFixture("autoscale/eks-nodes.json");
+    for (const json& node : nodes["items"]) {
+      json stored = node;
+      stored["kind"] = "Node";
+      client.Put({"", "v1", "nodes", "", node["metadata"]["name"].get<std::string>(), ""}, stored);
+    }
+    client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{},"items":[]})"));
+    json pod_spec = {
+        {"nodeSelector", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}},
+        {"tolerations", {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}}},
+        {"containers", {{{"name", "vllm"}, {"resources", {{"limits", {{"nvidia.com/gpu", "8"}}}}}}}}};
+    request.objects = {{{"apiVersion", "apps/v1"},
+                        {"kind", "Deployment"},
+                        {"metadata", {{"name", "chat"}}},
+                        {"spec", {{"replicas", replicas}, {"template", {{"spec", pod_spec}}}}}}};
+  }
+  void ServeNodePools() {
+    client.routes.On("GET", "/apis/karpenter.sh/v1/nodepools",
+                     testing::FakeTransport::Json(200, testing::ReadTestdata("workload/autoscale/nodepools.json")));
+  }
+  size_t Sent(const std::string& path) const {
+    const auto& sent = client.routes.requests();
+    return static_cast<size_t>(std::count_if(sent.begin(), sent.end(), [&](const kube::HttpRequest& r) {
+      return r.path.rfind(path, 0) == 0;
+    }));
+  }
+};
+
+constexpr char kShort[] = "3 pods of 8 GPUs need 3 nodes with 8 GPUs; only 2 matching nodes have that many";
+
+TEST_CASE("GPU fit beyond today's nodes: a warning where a Karpenter NodePool may add the rest, and the apply goes on") {
+  AutoscaleFixture f(/*karpenter=*/true, 3);
+  f.ServeNodePools();
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  REQUIRE(warnings->size() == 1);
+  CHECK((*warnings)[0] == std::string(kShort) +
+                              "; Karpenter NodePool \"gpu-h100\" may add nodes for 1 more pod of 8 "
+                              "NVIDIA-H100-80GB-HBM3 GPUs; the pods stay Pending until then");
+  // One bounded page of NodePools, and nothing more once one may add the rest.
+  REQUIRE(f.Sent("/apis/karpenter.sh/v1/nodepools") == 1);
+  CHECK(f.Sent("/apis/karpenter.sh/v1/nodepools?limit=100") == 1);
+  CHECK(std::none_of(f.client.calls().begin(), f.client.calls().end(),
+                     [](const std::string& call) { return call.find("configmaps") != std::string::npos; }));
+}
+
+TEST_CASE("GPU fit beyond today's nodes without a node autoscaler: the refusal as before") {
+  AutoscaleFixture f(/*karpenter=*/false, 3);
+  auto refused = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind() == ErrorKind::kInvalidInput);
+  CHECK(refused.error().message() ==
+        std::string("preflight: ") + kShort + "; nothing was applied (--skip-preflight applies anyway)");
+  CHECK(f.Sent("/apis/karpenter.sh") == 0);  // not served: not asked
+  CHECK(std::count_if(f.client.calls().begin(), f.client.calls().end(), [](const std::string& call) {
+          return call.find("configmaps") != std::string::npos;
+        }) == 1);  // the cluster-autoscaler's status was looked for: NotFound
+}
+
+TEST_CASE("GPU fit beyond today's nodes: NodePools the caller may not list leave the refusal, with a note") {
+  AutoscaleFixture f(/*karpenter=*/true, 3);
+  f.client.routes.On("GET", "/apis/karpenter.sh/v1/nodepools",
+                     testing::FakeTransport::Json(403, R"({"kind":"Status","apiVersion":"v1","status":"Failure",
+                       "message":"nodepools.karpenter.sh is forbidden: User \"dev\" cannot list resource \"nodepools\" in API group \"karpenter.sh\" at the cluster scope",
+                       "reason":"Forbidden","code":403})"));
+  f.client.FailNext("GET", testing::FakeRestClient::ErrorFromStatus(403, "Forbidden", "configmaps \"cluster-autoscaler-status\" is forbidden"),
+                    "cluster-autoscaler-status");
+  auto refused = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE_FALSE(refused.ok());
+  const std::string& message = refused.error().message();
+  CHECK(message.starts_with(std::string("preflight: ") + kShort + "; Karpenter NodePools could not be read ("));
+  CHECK(message.find("cannot list resource \"nodepools\"") != std::string::npos);
+  CHECK(message.find("; the cluster-autoscaler's status (ConfigMap kube-system/cluster-autoscaler-status) could not be "
+                     "read (") != std::string::npos);
+  CHECK(message.ends_with("; nothing was applied (--skip-preflight applies anyway)"));
+}
+
+TEST_CASE("GPU fit beyond today's nodes: the cluster-autoscaler's status ConfigMap names the node group") {
+  AutoscaleFixture f(/*karpenter=*/false, 3);
+  json status = testing::LoadWorkloadFixture("autoscale/ca-status-eks.json");
+  f.client.Put({"", "v1", "configmaps", "kube-system", "cluster-autoscaler-status", ""}, status);
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  REQUIRE(warnings->size() == 1);
+  CHECK((*warnings)[0] == std::string(kShort) +
+                              "; the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs to "
+                              "node group \"eks-gpu-h100-2ac6f0b1-9c1e-4a57-8f0a-3d3b1f9e0c11\" (EKS node group "
+                              "\"gpu-h100\", 2 nodes of at most 4); the pods stay Pending until then");
+}
+
+TEST_CASE("GPU fit: a request that fits today reads no autoscaler") {
+  AutoscaleFixture f(/*karpenter=*/true, 2);
+  f.ServeNodePools();
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(warnings.ok());
+  CHECK(warnings->empty());
+  CHECK(f.Sent("/apis/karpenter.sh") == 0);
+  CHECK(std::none_of(f.client.calls().begin(), f.client.calls().end(),
+                     [](const std::string& call) { return call.find("configmaps") != std::string::npos; }));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "commands/workload_wait.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -149,6 +150,12 @@ TEST_CASE("WaitForWorkload: a pod that backs off ends the wait at once, explaine
   CHECK(status.error().message() ==
         "deployments.apps/chat cannot become ready: container vllm of pod chat-abc is crash-looping: restarted 3 "
         "times, last exit code 1 (Error); last log line: \"RuntimeError: CUDA error: out of memory\"");
+  // The crashed container's previous log, asked for by its name (one "?": a
+  // pod with sidecars needs the server to read ?container=).
+  const auto& sent = client.routes.requests();
+  CHECK(std::any_of(sent.begin(), sent.end(), [](const kube::HttpRequest& r) {
+    return r.path == "/api/v1/namespaces/ml/pods/chat-abc/log?container=vllm&previous=true&tailLines=5";
+  }));
   // The workload's watch was cancelled (or never started, when the pods were
   // quicker), and not resumed.
   CHECK(workload_watches <= 1);

@@ -78,33 +78,49 @@ TEST_CASE("requests that can never fit") {
     const char* name;
     GpuFitRequest request;
     const char* reason;
+    int64_t pods_short;  ///< what a node autoscaler would have to add room for
   };
   const Case cases[] = {
       {"a pod larger than any node",
        Req(16, 1),
-       "each pod needs 16 nvidia.com/gpu; the largest matching node has 8"},
+       "each pod needs 16 nvidia.com/gpu; the largest matching node has 8", 1},
       {"more pods than matching nodes",
        Req(8, 4, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}),
-       "4 pods of 8 GPUs need 4 nodes with 8 GPUs; only 2 matching nodes have that many"},
+       "4 pods of 8 GPUs need 4 nodes with 8 GPUs; only 2 matching nodes have that many", 2},
       {"more small pods than the nodes hold",
        Req(2, 11),
-       "11 pods of 2 GPUs need room for 11 pods; the 3 matching nodes can hold 10 even when empty"},
+       "11 pods of 2 GPUs need room for 11 pods; the 3 matching nodes can hold 10 even when empty", 1},
       {"a GPU product nobody has",
-       Req(8, 1, true, {{"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
+       Req(8, 3, true, {{"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
        "no node matches nvidia.com/gpu.product=NVIDIA-A100-SXM4-80GB (products present: NVIDIA-H100-80GB-HBM3 x3 "
-       "nodes, NVIDIA-L4 x1 node)"},
+       "nodes, NVIDIA-L4 x1 node)", 3},
       {"taints, cordon and the validation label exclude every node",
        Req(1, 1, false, {}, {{"kubectl-llm.dev/gpu-check", "pass"}}),
        "no node can run these pods: 0 of 5 nodes match (1 cordoned, 2 with untolerated taint "
        "nvidia.com/gpu=present:NoSchedule, 1 with untolerated taint node-role.kubernetes.io/control-plane:NoSchedule, "
-       "1 not matching kubectl-llm.dev/gpu-check=pass)"},
+       "1 not matching kubectl-llm.dev/gpu-check=pass)", 1},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
     GpuFit fit = Check(c.request);
     CHECK(fit.verdict == GpuFitVerdict::kNeverFits);
     CHECK(fit.reason == c.reason);
+    CHECK(fit.pods_short == c.pods_short);
   }
+}
+
+TEST_CASE("the matching nodes are named; a request that fits lacks nothing") {
+  GpuFit fit = Check(Req(8, 4, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}));
+  CHECK(fit.matching_node_names == std::vector<std::string>{"gpu-node-1", "gpu-node-2"});
+  CHECK(Check(Req(2, 1)).pods_short == 0);
+  CHECK(Check(Req(8, 1)).pods_short == 0);  // fits the cluster, not the free GPUs: waiting is enough
+}
+
+TEST_CASE("the GPU product a request asks for: node selector, else required affinity") {
+  CHECK(WantedGpuProduct(Req(8, 1)).empty());
+  CHECK(WantedGpuProduct(Req(8, 1, true, {}, {{"nvidia.com/gpu.product", "NVIDIA-L4"}})) == "NVIDIA-L4");
+  CHECK(WantedGpuProduct(Req(8, 1, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}},
+                             {{"nvidia.com/gpu.product", "NVIDIA-L4"}})) == "NVIDIA-H100-80GB-HBM3");
 }
 
 TEST_CASE("nodes without GPUs and an empty cluster") {

@@ -42,6 +42,12 @@ TEST_CASE("each fixture is diagnosed with one exact sentence") {
        "pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) didn't match Pod's node "
        "affinity/selector, 2 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 1 Preemption is not "
        "helpful for scheduling, 2 No preemption victims found for incoming pod."},
+      {"scale-up", StallCause::kWaitingForScaleUp,
+       "pod chat-0 (and 1 more) waits for a new node: the cluster-autoscaler is adding one (pod triggered scale-up: "
+       "[{eks-gpu-h100-2ac6f0b1-9c1e-4a57-8f0a-3d3b1f9e0c11 2->4 (max: 4)}]); until it joins, the scheduler says: 0/3 "
+       "nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient nvidia.com/gpu. "
+       "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found "
+       "for incoming pod."},
       {"image-pull", StallCause::kImagePullFailure,
        "pod chat-7d9f8c6b5-x2kq4 container vllm cannot pull image \"vllm/vllm-openai:v9.9.9\" (ImagePullBackOff): "
        "Failed to pull image \"vllm/vllm-openai:v9.9.9\": rpc error: code = NotFound desc = failed to pull and unpack "
@@ -85,6 +91,87 @@ TEST_CASE("unschedulable names the pod, counts the others, and falls back to the
   CHECK(d.cause == StallCause::kUnschedulable);
   CHECK(d.sentence.starts_with("pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) "
                                "didn't match"));
+}
+
+// An autoscaler's event about a pod (chat-0 unless named), as its recorder
+// writes it (core/v1, source.component and reportingComponent both set).
+nlohmann::json AutoscalerEvent(const std::string& component, const std::string& reason, const std::string& message,
+                               const std::string& last, const std::string& pod = "chat-0") {
+  nlohmann::json event = CoreEvent(pod, reason, message, last);
+  event["type"] = reason == "FailedScheduling" ? "Warning" : "Normal";
+  event["source"] = {{"component", component}};
+  event["reportingComponent"] = component;
+  return event;
+}
+
+TEST_CASE("an unschedulable pod: the node autoscalers' latest word says whether a node is coming") {
+  StallEvidence e = Scenario("unschedulable");
+  const std::string scheduler =
+      "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient nvidia.com/gpu. "
+      "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found "
+      "for incoming pod.";
+  SUBCASE("the cluster-autoscaler will not add one: its reasons follow the scheduler's") {
+    e.events["items"].push_back(AutoscalerEvent("cluster-autoscaler", "NotTriggerScaleUp",
+                                                "pod didn't trigger scale-up: 1 max node group size reached, 2 "
+                                                "node(s) didn't match Pod's node affinity/selector",
+                                                "2026-11-28T12:00:12Z"));
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kUnschedulable);
+    CHECK(d.sentence == "pod chat-0 (and 1 more) cannot be scheduled: " + scheduler +
+                            "; the cluster-autoscaler adds no node (pod didn't trigger scale-up: 1 max node group size "
+                            "reached, 2 node(s) didn't match Pod's node affinity/selector)");
+  }
+  SUBCASE("Karpenter nominated NodeClaims it launches") {
+    for (const char* pod : {"chat-0", "chat-0-1"}) {
+      e.events["items"].push_back(AutoscalerEvent("karpenter", "Nominated",
+                                                  "Pod should schedule on: nodeclaim/gpu-h100-x8k2p",
+                                                  "2026-11-28T12:00:05Z", pod));
+    }
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kWaitingForScaleUp);
+    CHECK(StallCauseName(d.cause) == "WaitingForScaleUp");
+    CHECK(d.pod == "chat-0");
+    CHECK(d.affected_pods == 2);
+    CHECK(d.sentence == "pod chat-0 (and 1 more) waits for a new node: Karpenter is adding one (Pod should schedule "
+                        "on: nodeclaim/gpu-h100-x8k2p); until it joins, the scheduler says: " + scheduler);
+  }
+  SUBCASE("a pod that waits for its node is not the story while another cannot be placed at all") {
+    e.events["items"].push_back(AutoscalerEvent("karpenter", "Nominated", "Pod should schedule on: nodeclaim/gpu-h100-x8k2p",
+                                                "2026-11-28T12:00:05Z"));
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kUnschedulable);
+    CHECK(d.pod == "chat-0-1");
+    CHECK(d.affected_pods == 1);
+  }
+  SUBCASE("Karpenter cannot launch one: its FailedScheduling is not mistaken for the scheduler's") {
+    e.events["items"].push_back(AutoscalerEvent(
+        "karpenter", "FailedScheduling",
+        "Failed to schedule pod, incompatible with nodepool \"gpu-h100\", no instance type satisfied resources "
+        "{\"nvidia.com/gpu\":\"16\"}",
+        "2026-11-28T12:00:09Z"));
+    for (auto& pod : e.pods["items"]) pod["status"].erase("conditions");  // the event is all there is
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kUnschedulable);
+    CHECK(d.sentence == "pod chat-0 (and 1 more) cannot be scheduled: " + scheduler +
+                            "; Karpenter adds no node (Failed to schedule pod, incompatible with nodepool \"gpu-h100\", "
+                            "no instance type satisfied resources {\"nvidia.com/gpu\":\"16\"})");
+  }
+  SUBCASE("the latest word wins, and a pod nothing will place comes before one that waits") {
+    e = Scenario("scale-up");
+    e.events["items"].push_back(AutoscalerEvent("cluster-autoscaler", "NotTriggerScaleUp",
+                                                "pod didn't trigger scale-up: 1 max node group size reached",
+                                                "2026-11-28T12:05:00Z"));
+    StallDiagnosis d = DiagnoseStall(e);
+    CHECK(d.cause == StallCause::kUnschedulable);  // chat-0: the scale-up was given up; chat-0-1 still waits
+    CHECK(d.pod == "chat-0");
+    CHECK(d.affected_pods == 1);
+    CHECK(d.sentence.ends_with("; the cluster-autoscaler adds no node (pod didn't trigger scale-up: 1 max node group "
+                               "size reached)"));
+  }
+  SUBCASE("the same reasons from anyone else are not an autoscaler's") {
+    e.events["items"].push_back(CoreEvent("chat-0", "TriggeredScaleUp", "made up", "2026-11-28T12:00:12Z"));
+    CHECK(DiagnoseStall(e).cause == StallCause::kUnschedulable);
+  }
 }
 
 TEST_CASE("image pull without events quotes the kubelet's waiting message") {
