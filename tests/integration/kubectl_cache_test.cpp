@@ -4,6 +4,7 @@
 // written there ("kubectl get all": no resource type "all"). Here the real
 // kubectl runs with the same cache dir after every plugin command that reads
 // discovery, and must keep working.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -39,15 +40,15 @@ CommandOutput KubectlWithCache(const std::string& cache, std::vector<std::string
   return TestCluster::Get().Kubectl("admin", args);
 }
 
-/// kubectl's discovery files under the cache root, path -> content.
-std::map<std::string, std::string> KubectlDiscoveryFiles(const std::string& cache) {
-  std::map<std::string, std::string> files;
+/// kubectl's discovery files under the cache root: path -> modification time and content.
+std::map<std::string, std::pair<fs::file_time_type, std::string>> KubectlDiscoveryFiles(const std::string& cache) {
+  std::map<std::string, std::pair<fs::file_time_type, std::string>> files;
   const fs::path root = fs::path(cache) / "discovery";
   if (!fs::exists(root)) return files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
-    files[entry.path().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+    files[entry.path().string()] = {entry.last_write_time(), std::string(std::istreambuf_iterator<char>(in), {})};
   }
   return files;
 }
@@ -100,6 +101,10 @@ TEST_CASE("a discovery cache kubectl wrote is left byte for byte as it was by pl
   ScopedNamespace ns("kubectl-cache-kept");
   CacheDir cache;
   REQUIRE(KubectlWithCache(cache.path, {"api-resources"}).exit_code == 0);
+  // Aged past any TTL, so a plugin that used kubectl's files would rewrite them now.
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(cache.path) / "discovery")) {
+    fs::last_write_time(entry.path(), fs::file_time_type::clock::now() - std::chrono::hours(7));
+  }
   const auto before = KubectlDiscoveryFiles(cache.path);
   REQUIRE_FALSE(before.empty());
 
