@@ -5,12 +5,6 @@
 namespace llm {
 namespace {
 
-constexpr std::array<ServeEngine, 3> kEngines = {{
-    {"vllm", "vllm/vllm-openai:v0.10.2", "/health", "vllm:num_requests_waiting", true, true},
-    {"sglang", "lmsysorg/sglang:v0.5.2-cu126", "/health", "sglang:num_queue_reqs", true, true},
-    {"tgi", "ghcr.io/huggingface/text-generation-inference:3.3.5", "/health", "tgi_queue_size", false, false},
-}};
-
 constexpr int kSglangDistPort = 20000;
 
 // The leader starts the Ray head, then vLLM, which waits for the workers' GPUs
@@ -28,17 +22,22 @@ void Append(std::vector<std::string>& args, std::initializer_list<std::string> m
   args.insert(args.end(), more);
 }
 
-std::vector<std::string> VllmArgs(const LaunchParams& p) {
+Launch VllmLeader(const LaunchParams& p) {
   std::vector<std::string> args = {p.model, "--host", "0.0.0.0", "--port", std::to_string(p.port),
                                    "--tensor-parallel-size", std::to_string(p.tensor_parallel)};
   if (p.pipeline_parallel > 1) Append(args, {"--pipeline-parallel-size", std::to_string(p.pipeline_parallel)});
   if (p.nodes > 1) Append(args, {"--distributed-executor-backend", "ray"});
   if (p.max_model_len) Append(args, {"--max-model-len", std::to_string(*p.max_model_len)});
   if (p.served_model_name) Append(args, {"--served-model-name", *p.served_model_name});
-  return args;
+  std::vector<std::string> command = p.nodes > 1
+                                         ? std::vector<std::string>{"/bin/sh", "-c", kVllmLeaderScript, "vllm-leader"}
+                                         : std::vector<std::string>{"vllm", "serve"};
+  return Launch{std::move(command), std::move(args)};
 }
 
-std::vector<std::string> SglangArgs(const LaunchParams& p) {
+Launch VllmWorker(const LaunchParams&) { return Launch{{"/bin/sh", "-c", kVllmWorkerScript}, {}}; }
+
+Launch SglangServer(const LaunchParams& p) {
   std::vector<std::string> args = {"--model-path", p.model, "--host", "0.0.0.0", "--port", std::to_string(p.port),
                                    "--tp-size", std::to_string(p.tensor_parallel), "--enable-metrics"};
   if (p.pipeline_parallel > 1) Append(args, {"--pp-size", std::to_string(p.pipeline_parallel)});
@@ -49,17 +48,41 @@ std::vector<std::string> SglangArgs(const LaunchParams& p) {
     Append(args, {"--nnodes", std::to_string(p.nodes), "--node-rank", "$(LWS_WORKER_INDEX)", "--dist-init-addr",
                   "$(LWS_LEADER_ADDRESS):" + std::to_string(kSglangDistPort)});
   }
-  return args;
+  return Launch{{"python3", "-m", "sglang.launch_server"}, std::move(args)};
 }
 
-std::vector<std::string> TgiArgs(const LaunchParams& p) {
+Launch TgiServer(const LaunchParams& p) {
   std::vector<std::string> args = {"--model-id", p.model, "--hostname", "0.0.0.0", "--port", std::to_string(p.port),
                                    "--num-shard", std::to_string(p.tensor_parallel)};
   if (p.max_model_len) Append(args, {"--max-total-tokens", std::to_string(*p.max_model_len)});
-  return args;
+  return Launch{{"text-generation-launcher"}, std::move(args)};
 }
 
+// Metric names: vLLM V1 (vllm-project/vllm docs/design/metrics.md; the old
+// vllm:gpu_cache_usage_perc is no longer emitted), SGLang with --enable-metrics
+// (docs.sglang.io references/production_metrics), TGI
+// (huggingface.co/docs/text-generation-inference/reference/metrics: no KV-cache
+// gauge, no time-to-first-token histogram, no model label).
+constexpr std::array<ServeEngine, 3> kEngines = {{
+    {"vllm", "vllm/vllm-openai:v0.10.2", "/health", "/health",
+     {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
+      "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
+      "vllm:generation_tokens_total", "model_name"},
+     true, &VllmLeader, &VllmWorker},
+    // SGLang workers run the same server with their own --node-rank.
+    {"sglang", "lmsysorg/sglang:v0.5.2-cu126", "/health", "/health_generate",
+     {"sglang:num_running_reqs", "sglang:num_queue_reqs", "sglang:token_usage", "sglang:time_to_first_token_seconds",
+      "sglang:e2e_request_latency_seconds", "sglang:prompt_tokens_total", "sglang:generation_tokens_total",
+      "model_name"},
+     true, &SglangServer, &SglangServer},
+    {"tgi", "ghcr.io/huggingface/text-generation-inference:3.3.5", "/health", "/health",
+     {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "", "", ""},
+     false, &TgiServer, nullptr},
+}};
+
 }  // namespace
+
+std::span<const ServeEngine> ServeEngines() { return kEngines; }
 
 const ServeEngine* FindServeEngine(std::string_view name) {
   for (const ServeEngine& e : kEngines) {
@@ -68,9 +91,10 @@ const ServeEngine* FindServeEngine(std::string_view name) {
   return nullptr;
 }
 
-std::string KnownServeEngines() {
+std::string ServeEngineNames(bool (*filter)(const ServeEngine&)) {
   std::string out;
   for (const ServeEngine& e : kEngines) {
+    if (filter != nullptr && !filter(e)) continue;
     if (!out.empty()) out += ", ";
     out += e.name;
   }
@@ -78,28 +102,19 @@ std::string KnownServeEngines() {
 }
 
 Launch LeaderLaunch(const ServeEngine& engine, const LaunchParams& params) {
-  Launch launch;
-  if (engine.name == "vllm") {
-    launch.args = VllmArgs(params);
-    launch.command = params.nodes > 1 ? std::vector<std::string>{"/bin/sh", "-c", kVllmLeaderScript, "vllm-leader"}
-                                      : std::vector<std::string>{"vllm", "serve"};
-  } else if (engine.name == "sglang") {
-    launch.command = {"python3", "-m", "sglang.launch_server"};
-    launch.args = SglangArgs(params);
-  } else {
-    launch.command = {"text-generation-launcher"};
-    launch.args = TgiArgs(params);
-  }
+  Launch launch = engine.leader(params);
   launch.args.insert(launch.args.end(), params.user_args.begin(), params.user_args.end());
   return launch;
 }
 
 Launch WorkerLaunch(const ServeEngine& engine, const LaunchParams& params) {
-  if (engine.name == "vllm") {
-    return Launch{{"/bin/sh", "-c", kVllmWorkerScript}, {}};
+  if (!engine.multi_node()) return LeaderLaunch(engine, params);
+  Launch launch = engine.worker(params);
+  // Workers that run the server themselves take the user's engine args too.
+  if (engine.worker == engine.leader) {
+    launch.args.insert(launch.args.end(), params.user_args.begin(), params.user_args.end());
   }
-  // SGLang workers run the same server with their own --node-rank.
-  return LeaderLaunch(engine, params);
+  return launch;
 }
 
 }  // namespace llm

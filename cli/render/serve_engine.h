@@ -1,26 +1,16 @@
-// Inference engines `serve` knows, as a data table, and how each one starts on
-// one node or as the leader/workers of a multi-node group.
+// Inference engines `serve` knows, as one data table: each row holds
+// everything engine-specific (image, launch lines, health paths, metric names),
+// so adding an engine is adding a row, and flag help and errors are built from
+// the table.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace llm {
-
-struct ServeEngine {
-  std::string_view name;           ///< --engine word
-  std::string_view default_image;  ///< pinned, never :latest
-  std::string_view health_path;    ///< HTTP probe path on the serving port
-  std::string_view queue_metric;   ///< Prometheus metric of waiting requests (KEDA trigger)
-  bool multi_node;                 ///< can span nodes (LeaderWorkerSet)
-  bool pipeline_parallel;          ///< accepts a pipeline-parallel size
-};
-
-const ServeEngine* FindServeEngine(std::string_view name);
-/// "vllm, sglang, tgi", for error messages.
-std::string KnownServeEngines();
 
 struct LaunchParams {
   std::string model;
@@ -39,6 +29,40 @@ struct Launch {
   std::vector<std::string> command;
   std::vector<std::string> args;
 };
+
+/// The engine's Prometheus names, from its own documentation (sources in
+/// serve_engine.cpp); "" where the engine exports no such series.
+struct EngineMetrics {
+  std::string_view requests_running;   ///< gauge
+  std::string_view requests_waiting;   ///< gauge: the queue --autoscale-metric=queue scales on
+  std::string_view kv_cache_usage;     ///< gauge, 0..1
+  std::string_view time_to_first_token_seconds;  ///< histogram
+  std::string_view e2e_latency_seconds;          ///< histogram
+  std::string_view prompt_tokens_total;          ///< counter
+  std::string_view generation_tokens_total;      ///< counter
+  std::string_view model_label;  ///< label naming the served model on every series ("" if none)
+};
+
+struct ServeEngine {
+  std::string_view name;           ///< --engine word
+  std::string_view default_image;  ///< pinned, never :latest
+  std::string_view probe_path;     ///< cheap HTTP path for the pod's readiness/liveness probes
+  std::string_view health_check_path;  ///< deepest health endpoint (an endpoint test asks it)
+  EngineMetrics metrics;
+  bool pipeline_parallel;          ///< accepts a pipeline-parallel size
+  /// The serving container (the only one on one node, else the leader), without --arg.
+  Launch (*leader)(const LaunchParams&);
+  /// The workers of a multi-node group; null when the engine runs on one node only.
+  Launch (*worker)(const LaunchParams&);
+
+  bool multi_node() const { return worker != nullptr; }
+};
+
+/// Every engine; the first is the default.
+std::span<const ServeEngine> ServeEngines();
+const ServeEngine* FindServeEngine(std::string_view name);
+/// "vllm, sglang, tgi" (only those that pass `filter`, when given), for help and errors.
+std::string ServeEngineNames(bool (*filter)(const ServeEngine&) = nullptr);
 
 /// The serving container: the only container when nodes == 1, else the leader.
 Launch LeaderLaunch(const ServeEngine& engine, const LaunchParams& params);

@@ -51,7 +51,7 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   pod.set("hasEnv", !env.is_empty_list());
   pod.set("env", env);
   pod.set("serving", serving);
-  pod.set("healthPath", std::string(c.engine->health_path));
+  pod.set("healthPath", std::string(c.engine->probe_path));
   pod.set("startupFailureThreshold", ViewInt(kStartupFailureThreshold));
   return pod;
 }

@@ -14,8 +14,15 @@
 namespace llm {
 namespace {
 
-constexpr std::array<ValueSpec, 26> kServeValues = {{
-    {"engine", "--engine", ValueKind::kScalar, "Inference engine: vllm (default), sglang or tgi"},
+// --engine's help names the engine table's rows, the first being the default.
+const std::string& EngineHelp() {
+  static const std::string help = "Inference engine: " + ServeEngineNames() + " (default " +
+                                  std::string(ServeEngines().front().name) + ")";
+  return help;
+}
+
+const std::array<ValueSpec, 26> kServeValues = {{
+    {"engine", "--engine", ValueKind::kScalar, EngineHelp()},
     {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache"},
     {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)"},
     {"gpus", "--gpus", ValueKind::kScalar, "GPUs per pod (default 1)"},
@@ -91,7 +98,7 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
                              "(a positive number), got '{}'",
                              v.Origin("autoscaleMetric"), *metric));
   }
-  a.metric = m[1] == "queue" ? std::string(engine.queue_metric) : m[1].str();
+  a.metric = m[1] == "queue" ? std::string(engine.metrics.requests_waiting) : m[1].str();
   a.target = m[3].matched ? m[3].str() : std::to_string(kDefaultQueueTarget);
   a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
   static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-_~:/?#\[\]@!$&'()*+,;=%]+$)");
@@ -158,11 +165,11 @@ std::span<const ValueSpec> ServeValueSpecs() { return kServeValues; }
 Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   const Values& v = r.values;
   ServeConfig c;
-  const std::string engine_name = v.String("engine").value_or("vllm");
+  const std::string engine_name = v.String("engine").value_or(std::string(ServeEngines().front().name));
   c.engine = FindServeEngine(engine_name);
   if (c.engine == nullptr) {
     return Usage(fmt::format("{}: unknown engine '{}'; use one of {}", v.Origin("engine"), engine_name,
-                             KnownServeEngines()));
+                             ServeEngineNames()));
   }
   c.meta = WorkloadMeta{r.name, r.namespace_, std::string(c.engine->name), "serve"};
 
@@ -171,9 +178,10 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(c.launch.tensor_parallel, IntOr(v, "tensorParallel", 1, 64, c.gpus));
   LLM_ASSIGN_OR_RETURN(c.launch.pipeline_parallel, IntOr(v, "pipelineParallel", 1, 512, c.launch.nodes));
   const int tp = c.launch.tensor_parallel, pp = c.launch.pipeline_parallel, nodes = c.launch.nodes;
-  if (!c.engine->multi_node && nodes > 1) {
-    return Usage(fmt::format("{}: the {} engine runs on one node only; use --engine vllm or sglang for --nodes {}",
-                             v.Origin("nodes"), c.engine->name, nodes));
+  if (!c.engine->multi_node() && nodes > 1) {
+    return Usage(fmt::format("{}: the {} engine runs on one node only; use --engine {} for --nodes {}",
+                             v.Origin("nodes"), c.engine->name,
+                             ServeEngineNames([](const ServeEngine& e) { return e.multi_node(); }), nodes));
   }
   if (!c.engine->pipeline_parallel && pp > 1) {
     return Usage(fmt::format("{}: the {} engine has no pipeline parallelism", v.Origin("pipelineParallel"), c.engine->name));

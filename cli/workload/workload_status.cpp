@@ -139,7 +139,7 @@ WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::j
   s.namespace_ = StringAt(object, {"metadata", "namespace"});
   s.kind = StringAt(object, {"kind"});
   s.api_version = StringAt(object, {"apiVersion"});
-  s.backend = LabelOf(object, "app.kubernetes.io/name");
+  s.engine = LabelOf(object, "app.kubernetes.io/name");
   s.component = LabelOf(object, "app.kubernetes.io/component");
   s.model = StringAt(object, {"metadata", "annotations", "kubectl-llm.dev/model"});
   s.created = StringAt(object, {"metadata", "creationTimestamp"});
@@ -164,7 +164,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
                           bool all_namespaces) {
   std::vector<TableColumn> columns;
   if (all_namespaces) columns.push_back({"NAMESPACE"});
-  for (const char* name : {"NAME", "KIND", "BACKEND", "READY", "STATUS", "GPUS", "ENDPOINT", "AGE"}) {
+  for (const char* name : {"NAME", "KIND", "ENGINE", "READY", "STATUS", "GPUS", "ENDPOINT", "AGE"}) {
     columns.push_back({name});
   }
   columns.push_back({"COMPONENT", true});
@@ -175,7 +175,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
     if (all_namespaces) cells.push_back(s.namespace_);
     cells.push_back(s.name);
     cells.push_back(s.kind);
-    cells.push_back(OrNone(s.backend));
+    cells.push_back(OrNone(s.engine));
     cells.push_back(fmt::format("{}/{}", s.ready, s.desired));
     cells.push_back(s.state);
     cells.push_back(std::to_string(s.gpus));
@@ -202,7 +202,7 @@ nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>&
                      {"namespace", s.namespace_},
                      {"kind", s.kind},
                      {"apiVersion", s.api_version},
-                     {"backend", s.backend},
+                     {"engine", s.engine},
                      {"component", s.component},
                      {"model", s.model},
                      {"state", s.state},

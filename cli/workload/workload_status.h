@@ -29,7 +29,7 @@ struct WorkloadStatus {
   std::string namespace_;
   std::string kind;         ///< Deployment, LeaderWorkerSet, JobSet, Job
   std::string api_version;
-  std::string backend;      ///< app.kubernetes.io/name: the engine or launcher (vllm, sglang, torchrun)
+  std::string engine;       ///< app.kubernetes.io/name: the engine or launcher (vllm, sglang, torchrun)
   std::string component;    ///< app.kubernetes.io/component: serve, train
   std::string model;        ///< annotation kubectl-llm.dev/model ("" when absent)
   std::string state;        ///< Available, Progressing, ScaledToZero, Running, Starting, Suspended, Completed, Failed
@@ -47,7 +47,7 @@ struct WorkloadStatus {
 /// training job is no endpoint).
 WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::json& services);
 
-/// The table of `kubectl llm status`: NAME KIND BACKEND READY STATUS GPUS
+/// The table of `kubectl llm status`: NAME KIND ENGINE READY STATUS GPUS
 /// ENDPOINT AGE (NAMESPACE first when `all_namespaces`); -o wide adds
 /// COMPONENT and MODEL. READY is "ready/desired"; empty values print "<none>".
 Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::system_clock::time_point now,
@@ -55,7 +55,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
 
 /// WorkloadStatusList (kubectl-llm.dev/v1alpha1):
 ///   {"apiVersion": "kubectl-llm.dev/v1alpha1", "kind": "WorkloadStatusList",
-///    "items": [{"name", "namespace", "kind", "apiVersion", "backend", "component",
+///    "items": [{"name", "namespace", "kind", "apiVersion", "engine", "component",
 ///               "model", "state", "ready", "desired", "unit", "gpus",
 ///               "creationTimestamp", "endpoint": {"service", "port", "host", "url"} | null}]}
 /// Keys in this order; strings "" when unknown, integers always present. No

@@ -132,7 +132,7 @@ TEST_CASE("read-cmds: status -o json of a running Deployment, field by field") {
   CHECK(item["namespace"] == ns.name());
   CHECK(item["kind"] == "Deployment");
   CHECK(item["apiVersion"] == "apps/v1");
-  CHECK(item["backend"] == "vllm");
+  CHECK(item["engine"] == "vllm");
   CHECK(item["component"] == "serve");
   CHECK(item["model"] == "Qwen/Qwen2.5-0.5B-Instruct");
   CHECK(item["state"] == "Available");

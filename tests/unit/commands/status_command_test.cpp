@@ -82,7 +82,7 @@ TEST_CASE("status -o json prints WorkloadStatusList with the namespace's endpoin
   CHECK(item["namespace"] == "ml");
   CHECK(item["kind"] == "Deployment");
   CHECK(item["apiVersion"] == "apps/v1");
-  CHECK(item["backend"] == "vllm");
+  CHECK(item["engine"] == "vllm");
   CHECK(item["ready"] == 1);
   CHECK(item["desired"] == 2);
   CHECK(item["gpus"] == 4);

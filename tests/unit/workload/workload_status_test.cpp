@@ -86,7 +86,7 @@ TEST_CASE("states follow conditions") {
 TEST_CASE("the status table, narrow, wide and across namespaces") {
   std::vector<WorkloadStatus> rows = Rows();
   CHECK(WorkloadStatusTable(rows, kNow, false).Render(false) ==
-        "NAME         KIND              BACKEND    READY   STATUS        GPUS   ENDPOINT                      AGE\n"
+        "NAME         KIND              ENGINE     READY   STATUS        GPUS   ENDPOINT                      AGE\n"
         "chat-small   Deployment        vllm       2/2     Available     2      chat-small.default.svc:8000   3m\n"
         "chat         LeaderWorkerSet   vllm       1/2     Progressing   32     chat.default.svc:8000         2d3h\n"
         "train        JobSet            torchrun   1/1     Running       32     <none>                        120m\n"
@@ -104,7 +104,7 @@ TEST_CASE("WorkloadStatusList is the documented JSON shape") {
   REQUIRE(doc["items"].size() == 4);
   CHECK(doc["items"][1].dump() ==
         R"({"name":"chat","namespace":"default","kind":"LeaderWorkerSet","apiVersion":"leaderworkerset.x-k8s.io/v1",)"
-        R"("backend":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
+        R"("engine":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
         R"("desired":2,"unit":"groups","gpus":32,"creationTimestamp":"2026-11-26T09:00:00Z","endpoint":{"service":"chat",)"
         R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"}})");
   CHECK(doc["items"][3]["endpoint"].is_null());
