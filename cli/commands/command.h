@@ -1,6 +1,7 @@
-// The shape every subcommand shares: a row in the command table whose setup
-// function registers flags on a CLI11 subcommand and sets a callback that runs
-// the command with injected streams and reports a Status through the context.
+// The shape every subcommand shares: a row in the command table (name and
+// summary, from which the root makes the CLI11 subcommand) whose setup function
+// registers flags on it and sets a callback that runs the command with
+// injected streams and reports a Status through the context.
 #pragma once
 
 #include <optional>
@@ -31,12 +32,12 @@ struct CommandContext {
   void Finish(Status s) { status = std::move(s); }
 };
 
-using SetupCommandFn = void (*)(CLI::App& root, CommandContext& ctx);
+using SetupCommandFn = void (*)(CLI::App* cmd, CommandContext& ctx);
 
 /// One row of the command table (ninja's kTools): drives dispatch, help and completion.
 struct CommandSpec {
   const char* name;
-  const char* summary;
+  const char* summary;  ///< the line `kubectl llm --help` shows, and the command's own help
   SetupCommandFn setup;
 };
 

@@ -18,20 +18,22 @@ namespace llm {
 
 std::span<const CommandSpec> AllCommands() {
   static const CommandSpec kCommands[] = {
-      {"serve", "Serve a model: render, check, apply and follow it", &SetupServeCommand},
-      {"train", "Train: render, check, apply and follow the job", &SetupTrainCommand},
-      {"delete", "Delete a workload and everything it created", &SetupDeleteCommand},
-      {"diff", "Show what serve or train would change", &SetupDiffCommand},
-      {"render", "Print the manifests of serve, train or gpu-check without a cluster", &SetupRenderCommand},
+      {"serve", "Serve a model: render, check, apply and (with --wait) follow it", &SetupServeCommand},
+      {"train", "Train: render, check, apply and (with --wait) follow the job", &SetupTrainCommand},
+      {"delete", "Delete a workload: every object its ApplySet holds (claims holding data are kept), then the set",
+       &SetupDeleteCommand},
+      {"diff", "Show what serve or train would change in the cluster", &SetupDiffCommand},
+      {"render", "Print the manifests of serve, train or gpu-check, without a cluster", &SetupRenderCommand},
       {"status", "Show the workloads made by kubectl-llm, or one of them", &SetupStatusCommand},
       {"list", "List the workloads made by kubectl-llm", &SetupListCommand},
       {"scale", "Set a served model's replicas, or its autoscaler's bounds", &SetupScaleCommand},
       {"logs", "Print the logs of every pod of a workload, prefixed by rank or role", &SetupLogsCommand},
       {"nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state", &SetupNodesCommand},
-      {"doctor", "Check the cluster and your permissions (exit 1 on a failure)", &SetupDoctorCommand},
+      {"doctor", "Check the cluster and your permissions for serve, train and validate-nodes (exit 1 on a failure)",
+       &SetupDoctorCommand},
       {"validate-nodes", "Run the GPU self-test on nodes and record the verdicts", &SetupValidateNodesCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
-      {"completion", "Print a shell completion script", &SetupCompletionCommand},
+      {"completion", "Print a shell completion script (bash, zsh or fish)", &SetupCompletionCommand},
   };
   return kCommands;
 }

@@ -92,9 +92,8 @@ std::string CompleteWords(const CLI::App& root, const std::vector<std::string>& 
   return out;
 }
 
-void SetupCompletionCommand(CLI::App& root, CommandContext& ctx) {
+void SetupCompletionCommand(CLI::App* cmd, CommandContext& ctx) {
   auto shell = std::make_shared<std::string>();
-  CLI::App* cmd = root.add_subcommand("completion", "Print a shell completion script (bash, zsh or fish)");
   cmd->add_option("shell", *shell, "bash, zsh or fish")->required();
   cmd->footer(
       "\nExamples:\n  source <(kubectl-llm completion bash)\n  kubectl-llm completion fish | source\n"

@@ -20,6 +20,6 @@ Result<std::string> CompletionScript(const std::string& shell);
 /// from a plugin's completion helper.
 std::string CompleteWords(const CLI::App& root, const std::vector<std::string>& args);
 
-void SetupCompletionCommand(CLI::App& root, CommandContext& ctx);
+void SetupCompletionCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

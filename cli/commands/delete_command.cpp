@@ -65,9 +65,8 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   return Ok();
 }
 
-void SetupDeleteCommand(CLI::App& root, CommandContext& ctx) {
+void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<DeleteOptions>();
-  CLI::App* cmd = root.add_subcommand("delete", "Delete a workload: every object its ApplySet holds, then the set");
   cmd->add_option("NAME", options->name, "The NAME given to serve or train")->required();
   cmd->add_flag("--wait", options->wait, "Wait until every object is gone");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");

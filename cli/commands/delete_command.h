@@ -25,6 +25,6 @@ std::string FormatDeleted(const kube::ObjectResult& result);
 
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                  std::optional<int>& error_exit_code);
-void SetupDeleteCommand(CLI::App& root, CommandContext& ctx);
+void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

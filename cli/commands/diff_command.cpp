@@ -54,8 +54,7 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   return Ok();
 }
 
-void SetupDiffCommand(CLI::App& root, CommandContext& ctx) {
-  CLI::App* diff = root.add_subcommand("diff", "Show what serve or train would change in the cluster");
+void SetupDiffCommand(CLI::App* diff, CommandContext& ctx) {
   diff->require_subcommand(1);
   for (const char* name : {"serve", "train"}) {
     auto options = std::make_shared<DiffOptions>();

@@ -21,6 +21,6 @@ struct DiffOptions {
 
 /// Prints the diff; `differences` tells whether there were any.
 Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStreams streams, bool& differences);
-void SetupDiffCommand(CLI::App& root, CommandContext& ctx);
+void SetupDiffCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -209,9 +209,7 @@ int DoctorExitCode(const std::vector<DoctorCheck>& checks) {
   return failed ? 1 : 0;
 }
 
-void SetupDoctorCommand(CLI::App& root, CommandContext& ctx) {
-  CLI::App* cmd = root.add_subcommand(
-      "doctor", "Check the cluster and your permissions for serve, train and validate-nodes (exit 1 on a failure)");
+void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->callback([&ctx] {
     auto session = OpenClusterSession(ctx);
     if (!session.ok()) return ctx.Finish(session.error());

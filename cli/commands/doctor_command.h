@@ -57,6 +57,6 @@ std::vector<DoctorCheck> RunDoctorChecks(const DoctorTarget& target, IoStreams s
 /// 0 when no check failed, else 1.
 int DoctorExitCode(const std::vector<DoctorCheck>& checks);
 
-void SetupDoctorCommand(CLI::App& root, CommandContext& ctx);
+void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -225,9 +225,8 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   return Ok();
 }
 
-void SetupLogsCommand(CLI::App& root, CommandContext& ctx) {
+void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<LogsOptions>();
-  CLI::App* cmd = root.add_subcommand("logs", "Print the logs of every pod of a workload, prefixed by rank or role");
   cmd->add_option("NAME", options->name, "The workload's name (as given to serve or train)");
   cmd->add_option("--rank", options->rank, "Only the pod of this rank (training) or worker index (LeaderWorkerSet)");
   cmd->add_option("--role", options->role, "Only leader or worker pods of a LeaderWorkerSet");

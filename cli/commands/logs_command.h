@@ -44,6 +44,6 @@ std::string LogContainer(const nlohmann::json& pod, const std::string& requested
 
 Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::string& ns, IoStreams streams);
 
-void SetupLogsCommand(CLI::App& root, CommandContext& ctx);
+void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -95,9 +95,8 @@ Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chro
   return Ok();
 }
 
-void SetupNodesCommand(CLI::App& root, CommandContext& ctx) {
+void SetupNodesCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<NodesOptions>();
-  CLI::App* cmd = root.add_subcommand("nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state");
   cmd->add_option("-o,--output", options->output, "Output format: wide, json or yaml");
   cmd->add_option("-l,--selector", options->selector, "Only nodes matching this label selector");
   cmd->add_flag("--no-headers", options->no_headers, "Print the table without its header line");

@@ -30,6 +30,6 @@ Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<s
 Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chrono::system_clock::time_point now,
                 IoStreams streams);
 
-void SetupNodesCommand(CLI::App& root, CommandContext& ctx);
+void SetupNodesCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -113,8 +113,7 @@ Status RunRender(const RenderOptions& options, IoStreams streams, const ReadFile
   return Ok();
 }
 
-void SetupRenderCommand(CLI::App& root, CommandContext& ctx) {
-  CLI::App* render = root.add_subcommand("render", "Print the manifests of serve, train or gpu-check, without a cluster");
+void SetupRenderCommand(CLI::App* render, CommandContext& ctx) {
   render->require_subcommand(1);
   for (const WorkloadSpec& workload : AllWorkloads()) SetupWorkload(*render, workload, ctx);
 }

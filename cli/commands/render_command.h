@@ -37,6 +37,6 @@ Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options);
 Status ValidateRenderOptions(const RenderOptions& options);
 /// Renders and prints to streams.out; nothing is printed when anything fails.
 Status RunRender(const RenderOptions& options, IoStreams streams, const ReadFileFn& read_file = ReadLocalFile);
-void SetupRenderCommand(CLI::App& root, CommandContext& ctx);
+void SetupRenderCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

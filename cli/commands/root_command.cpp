@@ -43,7 +43,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   app.require_subcommand(0, 1);
   app.fallthrough();
   global.kube.AddFlags(app);
-  for (const CommandSpec& spec : AllCommands()) spec.setup(app, ctx);
+  for (const CommandSpec& spec : AllCommands()) spec.setup(app.add_subcommand(spec.name, spec.summary), ctx);
   // A subcommand that takes a trailing command (train) keeps its leftovers
   // (AddWorkloadFlags turned fallthrough off); the others pass unknown flags up.
   for (CLI::App* sub : app.get_subcommands({})) {

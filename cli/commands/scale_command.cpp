@@ -168,10 +168,9 @@ Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::Res
   return ScaleBounds(options, client, mapper, workload, ns, streams);
 }
 
-void SetupScaleCommand(CLI::App& root, CommandContext& ctx) {
+void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<ScaleOptions>();
   auto dry_run = std::make_shared<std::string>("none");
-  CLI::App* cmd = root.add_subcommand("scale", "Set a served model's replicas, or its autoscaler's bounds");
   cmd->add_option("NAME", options->name, "The workload's name (as given to serve)");
   cmd->add_option("--replicas", options->replicas, "The new number of replicas (LeaderWorkerSet: groups)");
   cmd->add_option("--current-replicas", options->current_replicas,

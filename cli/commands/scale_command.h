@@ -29,6 +29,6 @@ Status ValidateScaleOptions(const ScaleOptions& options);
 Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
                 IoStreams streams);
 
-void SetupScaleCommand(CLI::App& root, CommandContext& ctx);
+void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

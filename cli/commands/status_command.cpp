@@ -93,17 +93,15 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   return Ok();
 }
 
-void SetupStatusCommand(CLI::App& root, CommandContext& ctx) {
+void SetupStatusCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<StatusOptions>();
-  CLI::App* cmd = root.add_subcommand("status", "Show the workloads made by kubectl-llm, or one of them");
   cmd->add_option("NAME", options->name, "The workload's name (as given to serve or train)");
   AddCommonFlags(cmd, *options);
   cmd->callback([options, &ctx] { RunFromContext(*options, ctx); });
 }
 
-void SetupListCommand(CLI::App& root, CommandContext& ctx) {
+void SetupListCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<StatusOptions>();
-  CLI::App* cmd = root.add_subcommand("list", "List the workloads made by kubectl-llm");
   AddCommonFlags(cmd, *options);
   cmd->callback([options, &ctx] { RunFromContext(*options, ctx); });
 }

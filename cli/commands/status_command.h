@@ -33,7 +33,7 @@ Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options);
 /// "No resources found in NS namespace." on stderr (as kubectl get), exit 0.
 Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams);
 
-void SetupStatusCommand(CLI::App& root, CommandContext& ctx);
-void SetupListCommand(CLI::App& root, CommandContext& ctx);
+void SetupStatusCommand(CLI::App* cmd, CommandContext& ctx);
+void SetupListCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

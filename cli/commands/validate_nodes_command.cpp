@@ -342,9 +342,8 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   return ReportExitCode(report);
 }
 
-void SetupValidateNodesCommand(CLI::App& root, CommandContext& ctx) {
+void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<ValidateNodesOptions>();
-  CLI::App* cmd = root.add_subcommand("validate-nodes", "Run the GPU self-test on nodes and record the verdicts");
   cmd->add_option("NODE", options->nodes, "Nodes to test (default: every GPU node)");
   cmd->add_option("-l,--selector", options->selector, "Label selector for the nodes to test");
   cmd->add_option("--profile", options->profile, "Self-test profile: quick or full")->capture_default_str();

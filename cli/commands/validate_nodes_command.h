@@ -39,6 +39,6 @@ struct ValidateNodesEnv {
 /// (ValidateNodesExitCodeForError).
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams);
 
-void SetupValidateNodesCommand(CLI::App& root, CommandContext& ctx);
+void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -115,9 +115,8 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
   return server_status;
 }
 
-void SetupVersionCommand(CLI::App& root, CommandContext& ctx) {
+void SetupVersionCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<VersionOptions>();
-  CLI::App* cmd = root.add_subcommand("version", "Print the plugin and server versions");
   cmd->add_option("-o,--output", options->output, "Output format: yaml or json");
   cmd->add_flag("--client", options->client_only, "Print the client version only, without contacting a server");
   cmd->callback([options, &ctx] {

@@ -23,6 +23,6 @@ Status ValidateVersionOptions(const VersionOptions& options);
 /// Prints the versions; when the server cannot be reached the client part is
 /// still printed and the kubectl-shaped error returned (exit 1).
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams);
-void SetupVersionCommand(CLI::App& root, CommandContext& ctx);
+void SetupVersionCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

@@ -200,10 +200,9 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
 
 namespace {
 
-void SetupApplyCommand(CLI::App& root, CommandContext& ctx, std::string_view workload_name, const char* summary) {
+void SetupApplyCommand(CLI::App* cmd, CommandContext& ctx, std::string_view workload_name) {
   const WorkloadSpec* workload = FindWorkload(workload_name);
   auto options = std::make_shared<WorkloadApplyOptions>();
-  CLI::App* cmd = root.add_subcommand(std::string(workload_name), summary);
   AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global.kube);
   cmd->add_option("-o,--output", options->output, "Print the applied objects: yaml, json or name");
   cmd->add_option("--dry-run", options->dry_run,
@@ -225,12 +224,8 @@ void SetupApplyCommand(CLI::App& root, CommandContext& ctx, std::string_view wor
 
 }  // namespace
 
-void SetupServeCommand(CLI::App& root, CommandContext& ctx) {
-  SetupApplyCommand(root, ctx, "serve", "Serve a model: render, check, apply and (with --wait) follow it");
-}
+void SetupServeCommand(CLI::App* cmd, CommandContext& ctx) { SetupApplyCommand(cmd, ctx, "serve"); }
 
-void SetupTrainCommand(CLI::App& root, CommandContext& ctx) {
-  SetupApplyCommand(root, ctx, "train", "Train: render, check, apply and (with --wait) follow the job");
-}
+void SetupTrainCommand(CLI::App* cmd, CommandContext& ctx) { SetupApplyCommand(cmd, ctx, "train"); }
 
 }  // namespace llm

@@ -50,8 +50,8 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options);
 Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                         Terminal& progress, std::optional<int>& error_exit_code);
 
-void SetupServeCommand(CLI::App& root, CommandContext& ctx);
-void SetupTrainCommand(CLI::App& root, CommandContext& ctx);
+void SetupServeCommand(CLI::App* cmd, CommandContext& ctx);
+void SetupTrainCommand(CLI::App* cmd, CommandContext& ctx);
 
 /// Registers the flags serve and train share with `diff serve|train` (render's
 /// flags plus --backend, and for train -n/--context/--kubeconfig into `global`) on `cmd`.
