@@ -225,21 +225,32 @@ TEST_CASE("retries are bounded - the last error is returned") {
   CHECK(r.error().message() == "Error from server: down");
 }
 
-TEST_CASE("a connection failure is retried for GET but not for POST") {
+TEST_CASE("a connection reset is retried for GET but not for POST; an unknown host is not retried at all") {
+  const Error reset = UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
   Harness h;
   int calls = 0;
-  h.transport->OnHandler("GET", kDeploy.Path(), [&calls](const HttpRequest&) -> Result<HttpResponse> {
-    if (++calls == 1) return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+  h.transport->OnHandler("GET", kDeploy.Path(), [&](const HttpRequest&) -> Result<HttpResponse> {
+    if (++calls == 1) return reset;
     return FakeTransport::Json(200, "{}");
   });
   CHECK(h.client->Get(kDeploy).ok());
   CHECK(calls == 2);
 
+  Harness typo;
+  typo.transport->OnHandler("GET", kDeploy.Path(), [](const HttpRequest&) -> Result<HttpResponse> {
+    return UnableToConnectError("dial tcp: lookup nonexistent.invalid: no such host");
+  });
+  auto lookup = typo.client->Get(kDeploy);
+  REQUIRE_FALSE(lookup.ok());
+  CHECK(lookup.error().message() == "Unable to connect to the server: dial tcp: lookup nonexistent.invalid: no such host");
+  CHECK(typo.transport->requests().size() == 1);
+  CHECK(typo.clock->sleeps().empty());
+
   Harness post;
   ResourceRef collection = kDeploy;
   collection.name.clear();
-  post.transport->OnHandler("POST", collection.Path(), [](const HttpRequest&) -> Result<HttpResponse> {
-    return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+  post.transport->OnHandler("POST", collection.Path(), [&](const HttpRequest&) -> Result<HttpResponse> {
+    return reset;
   });
   auto r = post.client->Create(collection, {{"kind", "Deployment"}}, false);
   REQUIRE_FALSE(r.ok());
