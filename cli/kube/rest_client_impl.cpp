@@ -1,9 +1,12 @@
 #include "kube/rest_client_impl.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "kube/api_status.h"
 #include "kube/url_query.h"
+#include "util/go_duration.h"
 
 namespace llm::kube {
 namespace {
@@ -24,6 +27,13 @@ std::string HeaderOf(const HttpRequest& request, std::string_view name) {
     if (key == name) return value;
   }
   return "";
+}
+
+/// The shorter of two limits, zero meaning none.
+std::chrono::milliseconds Shorter(std::chrono::milliseconds a, std::chrono::milliseconds b) {
+  if (a.count() == 0) return b;
+  if (b.count() == 0) return a;
+  return std::min(a, b);
 }
 
 Error NeedsName(const ResourceRef& ref, std::string_view verb) {
@@ -55,7 +65,15 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
     request.headers.emplace_back("Content-Type", "application/json");
   }
   if (!HasHeader(request, "User-Agent")) request.headers.emplace_back("User-Agent", options_.user_agent);
-  if (sink == nullptr && request.timeout.count() == 0) request.timeout = options_.request_timeout;
+  // --request-timeout bounds every plain request, as Go's http.Client.Timeout
+  // does; a caller's own limit (discovery's 32 s) holds when it is shorter or
+  // when no --request-timeout is given. Streams keep theirs (a watch's guard).
+  if (sink == nullptr) request.timeout = Shorter(request.timeout, options_.request_timeout);
+  // client-go also sends the limit as ?timeout= (rest/request.go URL()), so the
+  // server stops working on a request the client gave up on. Watches and
+  // streams carry it too: there it is --request-timeout (the http.Client's).
+  const std::chrono::milliseconds server_timeout = sink == nullptr ? request.timeout : options_.request_timeout;
+  if (server_timeout.count() > 0) request.path = AppendQuery(request.path, "timeout", GoDurationString(server_timeout));
 
   bool refreshed_after_401 = false;
   int attempt = 0;

@@ -27,7 +27,9 @@ struct RestClientOptions {
   int verbosity = 0;
   std::ostream* log = nullptr;       ///< -v output (stderr)
   std::ostream* warnings = nullptr;  ///< "Warning: ..." lines (stderr)
-  std::chrono::milliseconds request_timeout{0};  ///< --request-timeout, for non-streaming requests
+  /// --request-timeout: bounds every non-streaming request, and goes to the
+  /// server as ?timeout= on every request (streams included), as client-go does.
+  std::chrono::milliseconds request_timeout{0};
   RetryPolicy retry;
   double qps = kDefaultQps;
   int burst = kDefaultBurst;
