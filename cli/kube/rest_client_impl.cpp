@@ -52,11 +52,13 @@ RestClientImpl::RestClientImpl(std::shared_ptr<Transport> transport, std::shared
       logger_(options_.log, options_.verbosity, options_.server) {}
 
 void RestClientImpl::EmitWarnings(const HttpResponse& response) {
+  for (const std::string& text : ParseWarningHeaders(response)) Warn(text);
+}
+
+void RestClientImpl::Warn(const std::string& text) {
   if (options_.warnings == nullptr) return;
-  for (const std::string& text : ParseWarningHeaders(response)) {
-    std::lock_guard<std::mutex> lock(warnings_mu_);
-    if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
-  }
+  std::lock_guard<std::mutex> lock(warnings_mu_);
+  if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
 }
 
 Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {

@@ -50,6 +50,7 @@ class RestClientImpl final : public RestClient {
                                     const ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
+  void Warn(const std::string& text) override;
 
  private:
   Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref);
