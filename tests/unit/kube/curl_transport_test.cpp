@@ -32,6 +32,13 @@ const std::vector<std::string> kOk = {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nC
 
 HttpRequest Get(const std::string& path) { return HttpRequest{"GET", path, {}, "", {}, {}}; }
 
+/// GET /version through a new transport for `config`.
+Result<HttpResponse> GetVersion(const CurlTransportConfig& config) {
+  auto t = CurlTransport::Create(config, MapGetenv({}));
+  REQUIRE(t.ok());
+  return (*t)->Do(Get("/version"));
+}
+
 /// A header's value in the raw request the server received.
 std::string Header(const std::string& raw, const std::string& name) {
   auto at = raw.find("\r\n" + name + ": ");
@@ -169,9 +176,7 @@ TEST_CASE("with tls-server-name, SNI and the certificate check use the name, the
   CurlTransportConfig config = Config(server.url());  // https://127.0.0.1:PORT
   config.tls_server_name = "tls-name.test";
   config.ca_data = Pem("ca.crt");
-  auto t = CurlTransport::Create(config, MapGetenv({}));
-  REQUIRE(t.ok());
-  auto r = (*t)->Do(Get("/version"));
+  auto r = GetVersion(config);
   REQUIRE(r.ok());
   CHECK(r->status == 200);
   REQUIRE(server.requests().size() == 1);
@@ -185,9 +190,7 @@ TEST_CASE("a wrong tls-server-name fails at once with Go's x509 words and the ce
   CurlTransportConfig config = Config(server.url());
   config.ca_data = Pem("ca.crt");
   config.tls_server_name = "wrong.test";
-  auto t = CurlTransport::Create(config, MapGetenv({}));
-  REQUIRE(t.ok());
-  auto r = (*t)->Do(Get("/version"));
+  auto r = GetVersion(config);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind() == ErrorKind::kConnection);
   CHECK(r.error().message() ==
@@ -197,9 +200,7 @@ TEST_CASE("a wrong tls-server-name fails at once with Go's x509 words and the ce
   CHECK(server.requests().empty());  // no request, no credential, went to a server that did not prove its name
 
   config.tls_server_name = "10.9.8.7";  // an IP is checked against the IP SANs, as Go lists them
-  auto by_ip = CurlTransport::Create(config, MapGetenv({}));
-  REQUIRE(by_ip.ok());
-  auto ip = (*by_ip)->Do(Get("/version"));
+  auto ip = GetVersion(config);
   REQUIRE_FALSE(ip.ok());
   CHECK(ip.error().message() ==
         "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for "
@@ -208,9 +209,7 @@ TEST_CASE("a wrong tls-server-name fails at once with Go's x509 words and the ce
 
 TEST_CASE("a certificate from an unknown authority, or an expired one, fails with Go's x509 words") {
   testing::LoopbackHttpServer server(kOk, ServerTls("server"));
-  auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));  // system CAs only
-  REQUIRE(t.ok());
-  auto r = (*t)->Do(Get("/version"));
+  auto r = GetVersion(Config(server.url()));  // system CAs only
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message() ==
         "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown "
@@ -220,9 +219,7 @@ TEST_CASE("a certificate from an unknown authority, or an expired one, fails wit
   testing::LoopbackHttpServer expired(kOk, ServerTls("expired"));
   CurlTransportConfig config = Config(expired.url());
   config.ca_data = Pem("ca.crt");
-  auto te = CurlTransport::Create(config, MapGetenv({}));
-  REQUIRE(te.ok());
-  auto e = (*te)->Do(Get("/version"));
+  auto e = GetVersion(config);
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().message() ==
         "Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not "
@@ -233,17 +230,13 @@ TEST_CASE("a certificate from an unknown authority, or an expired one, fails wit
 
 TEST_CASE("a connection closed before the response is EOF, inside the body unexpected EOF: both retryable") {
   testing::LoopbackHttpServer closes(std::vector<std::string>{});
-  auto t = CurlTransport::Create(Config(closes.url()), MapGetenv({}));
-  REQUIRE(t.ok());
-  auto r = (*t)->Do(Get("/version"));
+  auto r = GetVersion(Config(closes.url()));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message() == "Unable to connect to the server: EOF");
   CHECK(IsProbableEOF(r.error()));
 
   testing::LoopbackHttpServer cut(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "partial"});
-  auto tc = CurlTransport::Create(Config(cut.url()), MapGetenv({}));
-  REQUIRE(tc.ok());
-  auto c = (*tc)->Do(Get("/version"));
+  auto c = GetVersion(Config(cut.url()));
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().message() == "Unable to connect to the server: unexpected EOF");
   CHECK(IsProbableEOF(c.error()));
@@ -251,9 +244,7 @@ TEST_CASE("a connection closed before the response is EOF, inside the body unexp
 
 TEST_CASE("a connection reset is worded as Go's, with both ends, and is retryable") {
   testing::LoopbackHttpServer resets(std::vector<std::string>{testing::LoopbackHttpServer::kReset});
-  auto t = CurlTransport::Create(Config(resets.url()), MapGetenv({}));
-  REQUIRE(t.ok());
-  auto r = (*t)->Do(Get("/version"));
+  auto r = GetVersion(Config(resets.url()));
   REQUIRE_FALSE(r.ok());
   const std::string& m = r.error().message();
   CHECK(m.starts_with("Unable to connect to the server: read tcp 127.0.0.1:"));
@@ -261,6 +252,7 @@ TEST_CASE("a connection reset is worded as Go's, with both ends, and is retryabl
   CHECK(IsProbableEOF(r.error()));
 }
 
+/// A failure with curl code `code` talking to api.example:6443, before anything else is known.
 CurlFailure Failure(int code) {
   CurlFailure f;
   f.code = code;
