@@ -1,12 +1,17 @@
 #include "kube/curl_transport.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <openssl/x509_vfy.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace llm::kube {
 namespace {
@@ -118,7 +123,138 @@ class SList {
   curl_slist* list_ = nullptr;
 };
 
+/// Go's net.JoinHostPort: IPv6 addresses in brackets.
+std::string JoinHostPort(const std::string& ip, long port) {
+  return ip.find(':') != std::string::npos ? fmt::format("[{}]:{}", ip, port) : fmt::format("{}:{}", ip, port);
+}
+
+/// An IP literal in Go's form (net.IP.String: IPv6 compressed), or nullopt for a name.
+std::optional<std::string> IpLiteral(std::string text) {
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  unsigned char bytes[16];
+  char out[INET6_ADDRSTRLEN];
+  for (int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, text.c_str(), bytes) == 1 && inet_ntop(family, bytes, out, sizeof(out)) != nullptr) {
+      return std::string(out);
+    }
+  }
+  return std::nullopt;
+}
+
+/// Go's x509.HostnameError text: the names of the certificate's kind (IP SANs
+/// for an IP, DNS SANs for a name) that did not match.
+std::string HostnameMismatch(const CurlFailure& f) {
+  if (!f.certificate_names) return fmt::format("x509: certificate is not valid for {}", f.tls_name);
+  const std::optional<std::string> ip = IpLiteral(f.tls_name);
+  std::vector<std::string> valid;
+  for (const std::string& name : *f.certificate_names) {
+    if (ip && name.starts_with("IP Address:")) valid.push_back(IpLiteral(name.substr(11)).value_or(name.substr(11)));
+    if (!ip && name.starts_with("DNS:")) valid.push_back(name.substr(4));
+  }
+  if (valid.empty()) {
+    return ip ? fmt::format("x509: cannot validate certificate for {} because it doesn't contain any IP SANs", *ip)
+              : fmt::format("x509: certificate is not valid for any names, but wanted to match {}", f.tls_name);
+  }
+  return fmt::format("x509: certificate is valid for {}, not {}", fmt::join(valid, ", "), ip.value_or(f.tls_name));
+}
+
+/// crypto/x509's words for what failed. libcurl reports OpenSSL's verdict on
+/// the chain as "SSL certificate problem: ..." (the code in verify_result); its
+/// own host name check comes only after a chain that verified.
+std::string CertificateProblem(const CurlFailure& f) {
+  constexpr std::string_view kChainProblem = "SSL certificate problem: ";
+  const auto chain_problem = f.detail.find(kChainProblem);
+  if (chain_problem == std::string::npos) return HostnameMismatch(f);
+  switch (f.verify_result) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "x509: certificate has expired or is not yet valid";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      return "x509: certificate signed by unknown authority";
+    default:
+      return "x509: " + f.detail.substr(chain_problem + kChainProblem.size());
+  }
+}
+
+/// Go's "read tcp LOCAL->REMOTE: read: connection reset by peer" (or write).
+std::string ConnectionReset(const CurlFailure& f, std::string_view op) {
+  if (f.local.empty() || f.remote.empty()) return fmt::format("{}: connection reset by peer", op);
+  return fmt::format("{} tcp {}->{}: {}: connection reset by peer", op, f.local, f.remote, op);
+}
+
+/// strerror as Go's syscall.Errno prints it: lower case.
+std::string ErrnoText(long os_errno) {
+  std::string text = std::strerror(static_cast<int>(os_errno));
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+/// The leaf certificate's subject alternative names from CURLINFO_CERTINFO, if
+/// libcurl gathered them on this transfer.
+std::optional<std::vector<std::string>> CertificateNames(CURL* h) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr || info->num_of_certs < 1) {
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  constexpr std::string_view kField = "X509v3 Subject Alternative Name:";
+  for (curl_slist* field = info->certinfo[0]; field != nullptr; field = field->next) {
+    std::string_view text = field->data;
+    if (!text.starts_with(kField)) continue;
+    text.remove_prefix(kField.size());
+    while (!text.empty()) {
+      auto comma = text.find(',');
+      std::string_view name = text.substr(0, comma);
+      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+      while (!name.empty() && (name.back() == ' ' || name.back() == '\n')) name.remove_suffix(1);
+      if (!name.empty()) names.emplace_back(name);
+      text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+  }
+  return names;
+}
+
 }  // namespace
+
+Error CurlFailureError(const CurlFailure& f) {
+  switch (f.code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return UnableToConnectError(fmt::format("dial tcp: lookup {}: no such host", f.host));
+    case CURLE_COULDNT_CONNECT:
+      if (f.os_errno == ECONNREFUSED || (f.os_errno == 0 && f.detail.find("refused") != std::string::npos)) {
+        return ConnectionRefusedError(f.host_port);
+      }
+      if (f.os_errno != 0) {
+        return UnableToConnectError(
+            fmt::format("dial tcp {}: connect: {}", f.remote.empty() ? f.host_port : f.remote, ErrnoText(f.os_errno)));
+      }
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return UnableToConnectError("tls: failed to verify certificate: " + CertificateProblem(f));
+    case CURLE_SSL_CONNECT_ERROR:  // the handshake; a reset here is as transient as anywhere
+    case CURLE_RECV_ERROR:
+      if (f.os_errno == ECONNRESET) return UnableToConnectError(ConnectionReset(f, "read"));
+      break;
+    case CURLE_SEND_ERROR:
+      if (f.os_errno == ECONNRESET) return UnableToConnectError(ConnectionReset(f, "write"));
+      break;
+    case CURLE_GOT_NOTHING:  // closed before any response
+      return UnableToConnectError("EOF");
+    case CURLE_PARTIAL_FILE:  // closed inside the body
+      return UnableToConnectError("unexpected EOF");
+    case CURLE_HTTP2:  // the connection failed under every stream on it
+      return UnableToConnectError("http2: client connection lost (" + f.detail + ")");
+    case CURLE_OPERATION_TIMEDOUT:
+      return UnableToConnectError(f.detail, ErrorKind::kTimeout);
+    default:
+      break;
+  }
+  return UnableToConnectError(f.detail);
+}
 
 std::string ProxyFor(const std::string& server, const std::string& proxy_url, const Getenv& env) {
   if (!proxy_url.empty()) return proxy_url;
@@ -151,15 +287,17 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportConfig
   }
   std::string host_port = Authority(config.server);
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(config), std::move(url_base), std::move(connect_to),
-                                                          std::move(host_port), std::move(proxy), std::move(no_proxy)));
+                                                          std::move(host_port), std::move(parts.host),
+                                                          std::move(proxy), std::move(no_proxy)));
 }
 
 CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to,
-                             std::string host_port, std::string proxy, std::string no_proxy)
+                             std::string host_port, std::string host, std::string proxy, std::string no_proxy)
     : config_(std::move(config)),
       url_base_(std::move(url_base)),
       connect_to_(std::move(connect_to)),
       host_port_(std::move(host_port)),
+      host_(std::move(host)),
       proxy_(std::move(proxy)),
       no_proxy_(std::move(no_proxy)) {}
 
@@ -247,11 +385,16 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   if (config_.insecure_skip_tls_verify) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else if (!config_.ca_data.empty()) {
-    // Only the configured CA, as Go does when a CA is given.
-    curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
-    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+  } else {
+    if (!config_.ca_data.empty()) {
+      // Only the configured CA, as Go does when a CA is given.
+      curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+      curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+      curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+    }
+    // The certificate's names, for Go's "certificate is valid for A, B, not X"
+    // when the name does not match; read once per new connection.
+    curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
   }
   if (!cert_pem.empty()) {
     curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
@@ -270,6 +413,11 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
 
   SList headers;
   for (const auto& [name, value] : request.headers) headers.Append(name + ": " + value);
+  // The URL names tls-server-name (for SNI and the certificate check), but Go
+  // sends the server URL's host as Host (HTTP/2 :authority, which libcurl takes
+  // from this header): virtual hosts and proxies in front of the API server
+  // route on it.
+  if (!connect_to_.empty()) headers.Append("Host: " + host_port_);
   headers.Append("Expect:");  // no 100-continue round trip for bodies
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
@@ -293,16 +441,31 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
     return std::move(ex.response);
   }
 
-  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
-  if (rc == CURLE_COULDNT_CONNECT) {
-    long os_errno = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-    if (os_errno == ECONNREFUSED || detail.find("refused") != std::string::npos) {
-      return ConnectionRefusedError(host_port_);
-    }
+  return CurlFailureError(Describe(h, rc, errbuf));
+}
+
+CurlFailure CurlTransport::Describe(void* handle, int code, const char* errbuf) const {
+  CURL* h = handle;
+  CurlFailure f;
+  f.code = code;
+  f.detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(static_cast<CURLcode>(code));
+  f.host_port = host_port_;
+  f.host = host_;
+  f.tls_name = config_.tls_server_name.empty() ? host_ : config_.tls_server_name;
+  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
+  curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &f.verify_result);
+  char* ip = nullptr;
+  long port = 0;
+  if (curl_easy_getinfo(h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
+      curl_easy_getinfo(h, CURLINFO_LOCAL_PORT, &port) == CURLE_OK && port > 0) {
+    f.local = JoinHostPort(ip, port);
   }
-  ErrorKind kind = rc == CURLE_OPERATION_TIMEDOUT ? ErrorKind::kTimeout : ErrorKind::kConnection;
-  return Error(kind, "Unable to connect to the server: " + detail);
+  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
+      curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port) == CURLE_OK && port > 0) {
+    f.remote = JoinHostPort(ip, port);
+  }
+  if (code == CURLE_PEER_FAILED_VERIFICATION) f.certificate_names = CertificateNames(h);
+  return f;
 }
 
 }  // namespace llm::kube

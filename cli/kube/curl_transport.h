@@ -1,10 +1,12 @@
 // CurlTransport: the real Transport, on libcurl with OpenSSL. CA, certificate
 // and key stay in memory (CURLOPT_*_BLOB); tls-server-name is honoured by
 // putting the name in the URL and routing it to the real address
-// (CURLOPT_CONNECT_TO, since libcurl cannot set SNI separately); proxies as Go
-// picks them; gzip; HTTP/2 when the server offers it; connections reused
+// (CURLOPT_CONNECT_TO, since libcurl cannot set SNI separately), while the Host
+// header (HTTP/2 :authority) stays the server URL's, as Go sends it; proxies as
+// Go picks them; gzip; HTTP/2 when the server offers it; connections reused
 // through a pool of easy handles. Watches never get a whole-request timeout:
-// TCP keepalive detects a dead peer instead.
+// TCP keepalive detects a dead peer instead. Failures are worded and
+// classified as Go's would be (CurlFailureError).
 #pragma once
 
 #include <functional>
@@ -42,6 +44,29 @@ struct CurlTransportConfig {
 /// left to libcurl (which accepts CIDR since 7.86).
 std::string ProxyFor(const std::string& server, const std::string& proxy_url, const Getenv& env);
 
+/// What libcurl said about a failed transfer, gathered in one place so that
+/// CurlFailureError is a pure function of it.
+struct CurlFailure {
+  int code = 0;           ///< the CURLcode
+  long os_errno = 0;      ///< CURLINFO_OS_ERRNO
+  long verify_result = 0; ///< CURLINFO_SSL_VERIFYRESULT: OpenSSL's X509_V_ERR_* code for the chain
+  std::string detail;     ///< libcurl's error buffer
+  std::string host_port;  ///< the server URL's host[:port], as written
+  std::string host;       ///< the URL's host, looked up and dialled
+  std::string tls_name;   ///< the name the certificate must hold: tls-server-name, else `host`
+  std::string local, remote;  ///< "ip:port" of both ends, once connected
+  /// The server certificate's subject alternative names as OpenSSL prints them
+  /// ("DNS:x", "IP Address:y"); libcurl reports them only for a certificate
+  /// whose chain verified, i.e. when the name was the problem.
+  std::optional<std::vector<std::string>> certificate_names;
+};
+
+/// The failure in kubectl's words ("Unable to connect to the server: " and
+/// Go's text; kubectl's "connection refused" sentence), and so in the class
+/// client-go gives it: a reset or an EOF is IsProbableEOF (a GET retries it);
+/// DNS, TLS, refused and everything else fail at once. kTimeout for timeouts.
+Error CurlFailureError(const CurlFailure& failure);
+
 class CurlTransport final : public Transport {
  public:
   static Result<std::unique_ptr<CurlTransport>> Create(CurlTransportConfig config, const Getenv& env);
@@ -54,15 +79,17 @@ class CurlTransport final : public Transport {
 
  private:
   CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to, std::string host_port,
-                std::string proxy, std::string no_proxy);
+                std::string host, std::string proxy, std::string no_proxy);
   Result<HttpResponse> Perform(const HttpRequest& request, const ChunkSink* sink);
+  CurlFailure Describe(void* handle, int code, const char* errbuf) const;
   void* Acquire();
   void Release(void* handle);
 
   CurlTransportConfig config_;
   std::string url_base_;    ///< server URL with tls-server-name as host, when set
   std::string connect_to_;  ///< "name:port:host:port" for CURLOPT_CONNECT_TO
-  std::string host_port_;   ///< for kubectl's "connection refused" message
+  std::string host_port_;   ///< the URL's host[:port]: Host header, kubectl's messages
+  std::string host_;        ///< the URL's host, as dialled
   std::string proxy_;
   std::string no_proxy_;
   std::mutex mu_;

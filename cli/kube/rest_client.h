@@ -73,6 +73,12 @@ class RestClient {
                                             bool dry_run) = 0;
   /// NotFound comes back as an Error of kind kNotFound, with kubectl's message.
   virtual Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) = 0;
+
+  /// "Warning: TEXT" on the command's stderr, once per distinct text, as the
+  /// server's Warning headers are printed: for what a caller meets on the way
+  /// that does not stop it (a watch's ERROR event). Clients without a warning
+  /// stream (test fakes) drop it.
+  virtual void Warn(const std::string& text) { (void)text; }
 };
 
 }  // namespace llm::kube

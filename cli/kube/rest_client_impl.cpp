@@ -1,9 +1,12 @@
 #include "kube/rest_client_impl.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "kube/api_status.h"
 #include "kube/url_query.h"
+#include "util/go_duration.h"
 
 namespace llm::kube {
 namespace {
@@ -26,6 +29,13 @@ std::string HeaderOf(const HttpRequest& request, std::string_view name) {
   return "";
 }
 
+/// The shorter of two limits, zero meaning none.
+std::chrono::milliseconds Shorter(std::chrono::milliseconds a, std::chrono::milliseconds b) {
+  if (a.count() == 0) return b;
+  if (b.count() == 0) return a;
+  return std::min(a, b);
+}
+
 Error NeedsName(const ResourceRef& ref, std::string_view verb) {
   return Error(ErrorKind::kInternal, fmt::format("{} {} needs an object name", verb, ref.GroupResource()));
 }
@@ -42,11 +52,13 @@ RestClientImpl::RestClientImpl(std::shared_ptr<Transport> transport, std::shared
       logger_(options_.log, options_.verbosity, options_.server) {}
 
 void RestClientImpl::EmitWarnings(const HttpResponse& response) {
+  for (const std::string& text : ParseWarningHeaders(response)) Warn(text);
+}
+
+void RestClientImpl::Warn(const std::string& text) {
   if (options_.warnings == nullptr) return;
-  for (const std::string& text : ParseWarningHeaders(response)) {
-    std::lock_guard<std::mutex> lock(warnings_mu_);
-    if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
-  }
+  std::lock_guard<std::mutex> lock(warnings_mu_);
+  if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
 }
 
 Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {
@@ -55,7 +67,15 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
     request.headers.emplace_back("Content-Type", "application/json");
   }
   if (!HasHeader(request, "User-Agent")) request.headers.emplace_back("User-Agent", options_.user_agent);
-  if (sink == nullptr && request.timeout.count() == 0) request.timeout = options_.request_timeout;
+  // --request-timeout bounds every plain request, as Go's http.Client.Timeout
+  // does; a caller's own limit (discovery's 32 s) holds when it is shorter or
+  // when no --request-timeout is given. Streams keep theirs (a watch's guard).
+  if (sink == nullptr) request.timeout = Shorter(request.timeout, options_.request_timeout);
+  // client-go also sends the limit as ?timeout= (rest/request.go URL()), so the
+  // server stops working on a request the client gave up on. Watches and
+  // streams carry it too: there it is --request-timeout (the http.Client's).
+  const std::chrono::milliseconds server_timeout = sink == nullptr ? request.timeout : options_.request_timeout;
+  if (server_timeout.count() > 0) request.path = AppendQuery(request.path, "timeout", GoDurationString(server_timeout));
 
   bool refreshed_after_401 = false;
   int attempt = 0;

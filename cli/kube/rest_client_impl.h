@@ -27,7 +27,9 @@ struct RestClientOptions {
   int verbosity = 0;
   std::ostream* log = nullptr;       ///< -v output (stderr)
   std::ostream* warnings = nullptr;  ///< "Warning: ..." lines (stderr)
-  std::chrono::milliseconds request_timeout{0};  ///< --request-timeout, for non-streaming requests
+  /// --request-timeout: bounds every non-streaming request, and goes to the
+  /// server as ?timeout= on every request (streams included), as client-go does.
+  std::chrono::milliseconds request_timeout{0};
   RetryPolicy retry;
   double qps = kDefaultQps;
   int burst = kDefaultBurst;
@@ -48,6 +50,7 @@ class RestClientImpl final : public RestClient {
                                     const ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
+  void Warn(const std::string& text) override;
 
  private:
   Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref);

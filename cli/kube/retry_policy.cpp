@@ -22,11 +22,8 @@ RetryDecision RetryPolicy::Decide(const std::string& method, const Result<HttpRe
                                   int attempt) const {
   if (attempt >= max_retries) return {};
   if (!outcome.ok()) {
-    const Error& error = outcome.error();
     bool read = method == "GET" || method == "HEAD";
-    if (read && error.kind() == ErrorKind::kConnection && !IsConnectionRefused(error)) {
-      return {true, Backoff(attempt)};
-    }
+    if (read && IsProbableEOF(outcome.error())) return {true, Backoff(attempt)};
     return {};
   }
   const HttpResponse& response = *outcome;

@@ -32,9 +32,11 @@ class RetryPolicy {
   /// - 429, and 5xx with an integer Retry-After: retried for any method
   ///   (the body is in memory, so every request is replayable), waiting
   ///   max(Retry-After, backoff). A 409 (including SSA conflicts) never is.
-  /// - Connection failures: retried for reads (GET/HEAD) only, since a write may
-  ///   have reached the server; "connection refused" is not retried (nothing
-  ///   listens; client-go neither).
+  /// - A connection reset or closed before the response (IsProbableEOF):
+  ///   retried for reads (GET/HEAD) only, since a write may have reached the
+  ///   server. Every other transport failure (unknown host, a certificate that
+  ///   does not verify, connection refused, timeouts) is final at once, as in
+  ///   client-go: a retry cannot fix it, and kubectl fails in a fraction of a second.
   RetryDecision Decide(const std::string& method, const Result<HttpResponse>& outcome, int attempt) const;
 
   std::chrono::milliseconds Backoff(int attempt) const;

@@ -37,4 +37,16 @@ bool IsConnectionRefused(const Error& error) {
          error.message().find(" was refused") != std::string::npos;
 }
 
+Error UnableToConnectError(std::string_view go_text, ErrorKind kind) {
+  return Error(kind, fmt::format("Unable to connect to the server: {}", go_text));
+}
+
+bool IsProbableEOF(const Error& error) {
+  if (error.kind() != ErrorKind::kConnection) return false;
+  const std::string& text = error.message();
+  auto has = [&](std::string_view words) { return text.find(words) != std::string::npos; };
+  return text.ends_with(": EOF") || text.ends_with(": unexpected EOF") || has("connection reset by peer") ||
+         has("http2: server sent GOAWAY and closed the connection") || has("http2: client connection lost");
+}
+
 }  // namespace llm::kube

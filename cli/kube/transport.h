@@ -63,4 +63,17 @@ class Transport {
 Error ConnectionRefusedError(std::string_view host_port);
 bool IsConnectionRefused(const Error& error);
 
+/// Any other failure to get a response, in kubectl's words: "Unable to connect
+/// to the server: " and Go's text for it (e.g. "dial tcp: lookup HOST: no such
+/// host", "tls: failed to verify certificate: x509: ...", "EOF").
+Error UnableToConnectError(std::string_view go_text, ErrorKind kind = ErrorKind::kConnection);
+
+/// The connection broke before a whole response came: reset by the peer, closed
+/// (EOF, unexpected EOF) or an HTTP/2 connection lost. These are the only
+/// transport failures client-go retries (for GET: net.IsConnectionReset,
+/// IsProbableEOF, IsHTTP2ConnectionLost); a typo in the address, a certificate
+/// that does not verify or a refused connection fail at once. Like Go's, the
+/// test reads the error's words, so a Transport words these failures as Go does.
+bool IsProbableEOF(const Error& error);
+
 }  // namespace llm::kube

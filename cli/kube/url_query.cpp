@@ -29,4 +29,9 @@ std::string EncodeQuery(const QueryParams& params) {
   return out;
 }
 
+std::string AppendQuery(const std::string& path, std::string_view key, std::string_view value) {
+  const char* separator = path.find('?') == std::string::npos ? "?" : "&";
+  return path + separator + PercentEncode(key) + "=" + PercentEncode(value);
+}
+
 }  // namespace llm::kube

@@ -15,5 +15,7 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 std::string PercentEncode(std::string_view text);
 /// "?k=v&k2=v2" in the given order, or "" when there are no parameters.
 std::string EncodeQuery(const QueryParams& params);
+/// `path` with k=v added to its query ("?" or "&" as needed).
+std::string AppendQuery(const std::string& path, std::string_view key, std::string_view value);
 
 }  // namespace llm::kube

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "kube/api_status.h"
+#include "kube/transport.h"
 #include "kube/url_query.h"
 #include "kube/watch_framer.h"
 
@@ -121,11 +122,17 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
   const std::string type = event.value("type", "");
   const json& object = event.contains("object") ? event["object"] : json::object();
   if (type == "ERROR") {
-    if (object.value("code", 0) == 410) {
+    const json& status = object.is_object() ? object : json::object();
+    if (status.value("code", 0) == 410) {
       *expired = true;
       return true;
     }
-    return Error(ErrorKind::kServer, StatusMessage(object));
+    // kubectl reports any other error and goes on watching (client-go's
+    // reflector logs it and watches again from the last version): the stream
+    // may still deliver, and when it ends the watch resumes as usual.
+    error_event_ = StatusMessage(status);
+    client_.Warn("watching " + collection_.GroupResource() + ": " + error_event_);
+    return true;
   }
   WatchEvent out;
   out.object = object;
@@ -146,6 +153,7 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
 
 Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
   WatchFramer framer;
+  error_event_.clear();
   bool stopped = false;
   bool expired = false;
   std::optional<Error> failure;
@@ -168,7 +176,7 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
       }
       auto keep = HandleEvent(event, handler, &expired);
       if (!keep.ok()) return keep.error();
-      events_seen_ = true;
+      events_seen_ = events_seen_ || event.value("type", "") != "ERROR";
       stopped = !*keep;
       return Ok();
     });
@@ -184,10 +192,12 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
     if (IsResourceExpired(response.error())) return StreamEnd::kExpired;
     return response.error();
   }
-  // A watch that ends at once with nothing to say (a proxy cutting streams) is
-  // a failure to back off from, not a normal end: resuming at once would spin.
+  // A watch that ends at once with nothing to say (a proxy cutting streams, a
+  // server answering each watch with an ERROR event) is a failure to back off
+  // from, not a normal end: resuming at once would spin.
   if (!events_seen_ && clock_.Now() - started < seconds / 2) {
-    return Error(ErrorKind::kServer, "the server ended the watch at once, without an event");
+    return Error(ErrorKind::kServer,
+                 error_event_.empty() ? "the server ended the watch at once, without an event" : error_event_);
   }
   return StreamEnd::kClosed;
 }
@@ -203,6 +213,11 @@ Status Watcher::Run(const WatchHandler& handler) {
   // again (Forbidden, NotFound) or that came from the handler ends the run.
   auto retry_or_fail = [&](const Error& error) -> std::optional<Error> {
     if (handler_failed_ || IsPermanent(error)) return error;
+    // Before the first list, a transport failure that a retry cannot fix (an
+    // unknown host, a certificate that does not verify, nothing listening)
+    // ends the run, as kubectl's first request does; once watching, the same
+    // failure may be the API server restarting, and is waited out.
+    if (lists_ == 0 && error.kind() == ErrorKind::kConnection && !IsProbableEOF(error)) return error;
     if (++failures >= options_.max_failures) return error;
     if (options_.deadline) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());

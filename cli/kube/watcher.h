@@ -6,6 +6,8 @@
 //   etcd's history: it lists again and reports the differences against what it
 //   knew (ADDED, MODIFIED, DELETED marked synthetic), so no update is lost, then
 //   watches from the new list's version.
+// - any other ERROR event is reported as a warning (RestClient::Warn) and the
+//   watch goes on, as kubectl's does.
 // It runs until the handler says stop, an error, or the deadline. The first
 // list always runs, even when the deadline has already passed (a zero timeout
 // means "check once").
@@ -89,7 +91,8 @@ class Watcher {
   std::string resource_version_;
   int lists_ = 0;
   bool handler_failed_ = false;  ///< the last error came from the handler: never retried
-  bool events_seen_ = false;     ///< the current watch request delivered at least one event
+  bool events_seen_ = false;     ///< the current watch request delivered at least one event (not ERROR)
+  std::string error_event_;      ///< the last non-410 ERROR event of the current watch request, reported
 };
 
 }  // namespace llm::kube

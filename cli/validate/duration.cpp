@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/go_duration.h"
+
 namespace llm {
 namespace {
 
@@ -60,16 +62,7 @@ Result<Seconds> ParseDuration(std::string_view text, std::string_view flag) {
   return Seconds(static_cast<long long>(std::floor(total)));
 }
 
-std::string FormatDuration(Seconds d) {
-  long long s = d.count();
-  if (s == 0) return "0s";
-  const std::string sign = s < 0 ? "-" : "";
-  if (s < 0) s = -s;
-  const long long h = s / 3600, m = (s % 3600) / 60, sec = s % 60;
-  if (h > 0) return fmt::format("{}{}h{}m{}s", sign, h, m, sec);
-  if (m > 0) return fmt::format("{}{}m{}s", sign, m, sec);
-  return fmt::format("{}{}s", sign, sec);
-}
+std::string FormatDuration(Seconds d) { return GoDurationString(d); }
 
 std::string FormatShortDuration(Seconds d) {
   long long s = d.count() < 0 ? 0 : d.count();

@@ -17,7 +17,7 @@ using Seconds = std::chrono::seconds;
 /// result is rounded down to whole seconds. Errors are kUsage and name the flag.
 Result<Seconds> ParseDuration(std::string_view text, std::string_view flag);
 
-/// Go's Duration.String shape for whole seconds: "45s", "5m0s", "1h2m3s".
+/// Go's Duration.String for whole seconds: "45s", "5m0s", "1h2m3s" (util/go_duration).
 std::string FormatDuration(Seconds d);
 
 /// Short, human form for tables (kubectl's AGE column style): "45s", "5m3s", "2h5m", "3d4h".

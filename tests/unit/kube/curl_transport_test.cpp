@@ -1,6 +1,8 @@
 #include "kube/curl_transport.h"
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -13,6 +15,36 @@ CurlTransportConfig Config(const std::string& server) {
   CurlTransportConfig config;
   config.server = server;
   return config;
+}
+
+/// tests/testdata/tls/NAME (generate.sh there): a test CA, and certificates it
+/// signed for tls-name.test, localhost and 127.0.0.1 (server.*, expired.*).
+std::string Pem(const std::string& name) {
+  std::ifstream in(std::string(LLM_TESTDATA_DIR) + "/tls/" + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+testing::LoopbackTls ServerTls(const std::string& name) { return {Pem(name + ".crt"), Pem(name + ".key")}; }
+
+const std::vector<std::string> kOk = {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n", "{}"};
+
+HttpRequest Get(const std::string& path) { return HttpRequest{"GET", path, {}, "", {}, {}}; }
+
+/// GET /version through a new transport for `config`.
+Result<HttpResponse> GetVersion(const CurlTransportConfig& config) {
+  auto t = CurlTransport::Create(config, MapGetenv({}));
+  REQUIRE(t.ok());
+  return (*t)->Do(Get("/version"));
+}
+
+/// A header's value in the raw request the server received.
+std::string Header(const std::string& raw, const std::string& name) {
+  auto at = raw.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return "<absent>";
+  at += name.size() + 4;
+  return raw.substr(at, raw.find("\r\n", at) - at);
 }
 
 TEST_CASE("proxy choice follows Go: proxy-url, then the upper- or lowercase variable for the scheme") {
@@ -137,6 +169,146 @@ TEST_CASE("a whole-request timeout is a kTimeout error") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind() == ErrorKind::kTimeout);
   CHECK(r.error().message().starts_with("Unable to connect to the server: "));
+}
+
+TEST_CASE("with tls-server-name, SNI and the certificate check use the name, the Host header the server's own") {
+  testing::LoopbackHttpServer server(kOk, ServerTls("server"));
+  CurlTransportConfig config = Config(server.url());  // https://127.0.0.1:PORT
+  config.tls_server_name = "tls-name.test";
+  config.ca_data = Pem("ca.crt");
+  auto r = GetVersion(config);
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  REQUIRE(server.requests().size() == 1);
+  CHECK(server.server_names().at(0) == "tls-name.test");
+  CHECK(server.requests().at(0).starts_with("GET /version HTTP/1.1\r\n"));
+  CHECK(Header(server.requests().at(0), "Host") == "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST_CASE("a wrong tls-server-name fails at once with Go's x509 words and the certificate's names") {
+  testing::LoopbackHttpServer server(kOk, ServerTls("server"));
+  CurlTransportConfig config = Config(server.url());
+  config.ca_data = Pem("ca.crt");
+  config.tls_server_name = "wrong.test";
+  auto r = GetVersion(config);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind() == ErrorKind::kConnection);
+  CHECK(r.error().message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for "
+        "tls-name.test, localhost, not wrong.test");
+  CHECK_FALSE(IsProbableEOF(r.error()));
+  CHECK(server.requests().empty());  // no request, no credential, went to a server that did not prove its name
+
+  config.tls_server_name = "10.9.8.7";  // an IP is checked against the IP SANs, as Go lists them
+  auto ip = GetVersion(config);
+  REQUIRE_FALSE(ip.ok());
+  CHECK(ip.error().message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for "
+        "127.0.0.1, not 10.9.8.7");
+}
+
+TEST_CASE("a certificate from an unknown authority, or an expired one, fails with Go's x509 words") {
+  testing::LoopbackHttpServer server(kOk, ServerTls("server"));
+  auto r = GetVersion(Config(server.url()));  // system CAs only
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown "
+        "authority");
+  CHECK_FALSE(IsProbableEOF(r.error()));
+
+  testing::LoopbackHttpServer expired(kOk, ServerTls("expired"));
+  CurlTransportConfig config = Config(expired.url());
+  config.ca_data = Pem("ca.crt");
+  auto e = GetVersion(config);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not "
+        "yet valid");
+  CHECK(server.requests().empty());
+  CHECK(expired.requests().empty());
+}
+
+TEST_CASE("a connection closed before the response is EOF, inside the body unexpected EOF: both retryable") {
+  testing::LoopbackHttpServer closes(std::vector<std::string>{});
+  auto r = GetVersion(Config(closes.url()));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message() == "Unable to connect to the server: EOF");
+  CHECK(IsProbableEOF(r.error()));
+
+  testing::LoopbackHttpServer cut(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "partial"});
+  auto c = GetVersion(Config(cut.url()));
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message() == "Unable to connect to the server: unexpected EOF");
+  CHECK(IsProbableEOF(c.error()));
+}
+
+TEST_CASE("a connection reset is worded as Go's, with both ends, and is retryable") {
+  testing::LoopbackHttpServer resets(std::vector<std::string>{testing::LoopbackHttpServer::kReset});
+  auto r = GetVersion(Config(resets.url()));
+  REQUIRE_FALSE(r.ok());
+  const std::string& m = r.error().message();
+  CHECK(m.starts_with("Unable to connect to the server: read tcp 127.0.0.1:"));
+  CHECK(m.ends_with("->127.0.0.1:" + std::to_string(resets.port()) + ": read: connection reset by peer"));
+  CHECK(IsProbableEOF(r.error()));
+}
+
+/// A failure with curl code `code` talking to api.example:6443, before anything else is known.
+CurlFailure Failure(int code) {
+  CurlFailure f;
+  f.code = code;
+  f.host_port = "api.example:6443";
+  f.host = "api.example";
+  f.tls_name = "api.example";
+  return f;
+}
+
+TEST_CASE("failures the loopback cannot produce are worded as kubectl's, and none of them is retryable") {
+  CurlFailure dns = Failure(6);  // CURLE_COULDNT_RESOLVE_HOST
+  dns.detail = "Could not resolve host: api.example";
+  CHECK(CurlFailureError(dns).message() == "Unable to connect to the server: dial tcp: lookup api.example: no such host");
+
+  CurlFailure refused = Failure(7);  // CURLE_COULDNT_CONNECT
+  refused.os_errno = ECONNREFUSED;
+  CHECK(IsConnectionRefused(CurlFailureError(refused)));
+
+  CurlFailure unreachable = Failure(7);
+  unreachable.os_errno = EHOSTUNREACH;
+  unreachable.remote = "10.0.0.9:6443";
+  CHECK(CurlFailureError(unreachable).message() ==
+        "Unable to connect to the server: dial tcp 10.0.0.9:6443: connect: no route to host");
+
+  CurlFailure names_unknown = Failure(60);  // CURLE_PEER_FAILED_VERIFICATION: the chain verified, no CERTINFO
+  names_unknown.detail = "SSL: no alternative certificate subject name matches target host name 'api.example'";
+  CHECK(CurlFailureError(names_unknown).message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is not valid for "
+        "api.example");
+  CurlFailure ipv6 = names_unknown;
+  ipv6.tls_name = "[::2]";
+  ipv6.certificate_names = std::vector<std::string>{"DNS:localhost", "IP Address:0:0:0:0:0:0:0:1"};
+  CHECK(CurlFailureError(ipv6).message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for ::1, "
+        "not ::2");
+  CurlFailure no_ip_sans = ipv6;
+  no_ip_sans.certificate_names = std::vector<std::string>{"DNS:localhost"};
+  CHECK(CurlFailureError(no_ip_sans).message().ends_with(
+      "x509: cannot validate certificate for ::2 because it doesn't contain any IP SANs"));
+  CurlFailure revoked = Failure(60);
+  revoked.verify_result = 23;  // X509_V_ERR_CERT_REVOKED
+  revoked.detail = "SSL certificate problem: certificate revoked";
+  CHECK(CurlFailureError(revoked).message() ==
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate revoked");
+
+  CurlFailure timeout = Failure(28);  // CURLE_OPERATION_TIMEDOUT
+  timeout.detail = "Operation timed out after 5000 milliseconds with 0 bytes received";
+  CHECK(CurlFailureError(timeout).kind() == ErrorKind::kTimeout);
+
+  for (const CurlFailure& f : {dns, refused, unreachable, names_unknown, ipv6, revoked, timeout}) {
+    CAPTURE(f.code);
+    CHECK_FALSE(IsProbableEOF(CurlFailureError(f)));
+  }
+  CurlFailure goaway = Failure(16);  // CURLE_HTTP2: the connection under every stream failed
+  goaway.detail = "Error in the HTTP2 framing layer";
+  CHECK(IsProbableEOF(CurlFailureError(goaway)));
 }
 
 }  // namespace

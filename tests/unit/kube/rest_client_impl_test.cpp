@@ -57,7 +57,7 @@ TEST_CASE("Get sends Accept, User-Agent and the request timeout - NotFound is ku
   REQUIRE(got.ok());
   CHECK((*got)["kind"] == "Deployment");
   const HttpRequest& sent = h.transport->requests().at(0);
-  CHECK(sent.path == "/apis/apps/v1/namespaces/ns/deployments/web");
+  CHECK(sent.path == "/apis/apps/v1/namespaces/ns/deployments/web?timeout=7s");
   CHECK(HeaderValue(sent, "Accept") == "application/json");
   CHECK(HeaderValue(sent, "User-Agent") == "kubectl-llm/v0 (linux/amd64)");
   CHECK(sent.timeout == std::chrono::seconds(7));
@@ -97,7 +97,8 @@ TEST_CASE("List follows continue tokens with limit, and drops resourceVersion af
   CHECK_FALSE((*list)["metadata"].contains("continue"));
   REQUIRE(h.transport->requests().size() == 3);
   CHECK(Query(h.transport->requests()[0]) ==
-        "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubectl-llm%2Ctier%21%3Dx&limit=1&resourceVersion=5");
+        "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubectl-llm%2Ctier%21%3Dx&limit=1&resourceVersion=5&"
+        "timeout=7s");
   CHECK(Query(h.transport->requests()[1]).find("resourceVersion") == std::string::npos);
   CHECK(Query(h.transport->requests()[1]).find("limit=1") != std::string::npos);
 }
@@ -118,7 +119,7 @@ TEST_CASE("an expired continue token falls back to one full list") {
   auto list = h.client->List(pods, ListOptions{});
   REQUIRE(list.ok());
   CHECK((*list)["items"].size() == 2);
-  CHECK(Query(h.transport->requests().back()).empty());
+  CHECK(Query(h.transport->requests().back()) == "timeout=7s");  // no limit, no continue
 }
 
 TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict validation") {
@@ -134,7 +135,7 @@ TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict val
   const HttpRequest& sent = h.transport->requests().at(0);
   CHECK(sent.method == "PATCH");
   CHECK(sent.path.starts_with("/apis/apps/v1/namespaces/ns/deployments/web?"));
-  CHECK(Query(sent) == "fieldManager=kubectl-llm&force=true&dryRun=All&fieldValidation=Strict");
+  CHECK(Query(sent) == "fieldManager=kubectl-llm&force=true&dryRun=All&fieldValidation=Strict&timeout=7s");
   CHECK(HeaderValue(sent, "Content-Type") == "application/apply-patch+yaml");
   CHECK(nlohmann::json::parse(sent.body) == object);
 }
@@ -175,14 +176,15 @@ TEST_CASE("Create posts to the collection - MergePatch and subresources - Delete
   h.transport->On("POST", collection.Path(), FakeTransport::Json(201, R"({"kind":"Deployment"})"));
   REQUIRE(h.client->Create(kDeploy, {{"kind", "Deployment"}}, /*dry_run=*/true).ok());
   CHECK(h.transport->requests().at(0).path ==
-        "/apis/apps/v1/namespaces/ns/deployments?fieldManager=kubectl-llm&fieldValidation=Strict&dryRun=All");
+        "/apis/apps/v1/namespaces/ns/deployments?fieldManager=kubectl-llm&fieldValidation=Strict&dryRun=All&"
+        "timeout=7s");
 
   ResourceRef scale = kDeploy;
   scale.subresource = "scale";
   h.transport->On("PATCH", scale.Path(), FakeTransport::Json(200, R"({"kind":"Scale"})"));
   REQUIRE(h.client->MergePatch(scale, {{"spec", {{"replicas", 3}}}}, false).ok());
   const HttpRequest& patch = h.transport->requests().at(1);
-  CHECK(patch.path == "/apis/apps/v1/namespaces/ns/deployments/web/scale?fieldManager=kubectl-llm");
+  CHECK(patch.path == "/apis/apps/v1/namespaces/ns/deployments/web/scale?fieldManager=kubectl-llm&timeout=7s");
   CHECK(HeaderValue(patch, "Content-Type") == "application/merge-patch+json");
   CHECK(patch.body == R"({"spec":{"replicas":3}})");
 
@@ -225,21 +227,32 @@ TEST_CASE("retries are bounded - the last error is returned") {
   CHECK(r.error().message() == "Error from server: down");
 }
 
-TEST_CASE("a connection failure is retried for GET but not for POST") {
+TEST_CASE("a connection reset is retried for GET but not for POST; an unknown host is not retried at all") {
+  const Error reset = UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
   Harness h;
   int calls = 0;
-  h.transport->OnHandler("GET", kDeploy.Path(), [&calls](const HttpRequest&) -> Result<HttpResponse> {
-    if (++calls == 1) return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+  h.transport->OnHandler("GET", kDeploy.Path(), [&](const HttpRequest&) -> Result<HttpResponse> {
+    if (++calls == 1) return reset;
     return FakeTransport::Json(200, "{}");
   });
   CHECK(h.client->Get(kDeploy).ok());
   CHECK(calls == 2);
 
+  Harness typo;
+  typo.transport->OnHandler("GET", kDeploy.Path(), [](const HttpRequest&) -> Result<HttpResponse> {
+    return UnableToConnectError("dial tcp: lookup nonexistent.invalid: no such host");
+  });
+  auto lookup = typo.client->Get(kDeploy);
+  REQUIRE_FALSE(lookup.ok());
+  CHECK(lookup.error().message() == "Unable to connect to the server: dial tcp: lookup nonexistent.invalid: no such host");
+  CHECK(typo.transport->requests().size() == 1);
+  CHECK(typo.clock->sleeps().empty());
+
   Harness post;
   ResourceRef collection = kDeploy;
   collection.name.clear();
-  post.transport->OnHandler("POST", collection.Path(), [](const HttpRequest&) -> Result<HttpResponse> {
-    return Error(ErrorKind::kConnection, "Unable to connect to the server: connection reset");
+  post.transport->OnHandler("POST", collection.Path(), [&](const HttpRequest&) -> Result<HttpResponse> {
+    return reset;
   });
   auto r = post.client->Create(collection, {{"kind", "Deployment"}}, false);
   REQUIRE_FALSE(r.ok());
@@ -305,7 +318,7 @@ TEST_CASE("-v=8 logs through the pipeline without the token") {
   REQUIRE(h.client->Get(kDeploy).ok());
   CHECK(HeaderValue(h.transport->requests().at(0), "Authorization") == "Bearer sekret-token");
   std::string log = h.err.str();
-  CHECK(log.find("GET https://h:6443/apis/apps/v1/namespaces/ns/deployments/web 200 OK in 0 milliseconds") !=
+  CHECK(log.find("GET https://h:6443/apis/apps/v1/namespaces/ns/deployments/web?timeout=7s 200 OK in 0 milliseconds") !=
         std::string::npos);
   CHECK(log.find("Authorization: Bearer <masked>") != std::string::npos);
   CHECK(log.find("sekret-token") == std::string::npos);
@@ -326,6 +339,36 @@ TEST_CASE("Stream delivers chunks - a retry happens only before any chunk was de
   REQUIRE(r.ok());
   CHECK(got == "{\"type\":\"ADDED\"}\n{\"type\":\"DELETED\"}\n");
   CHECK(h.transport->requests().at(0).timeout.count() == 0);  // never a whole-request timeout on a watch
+  CHECK(h.transport->requests().at(0).path == pods.Path() + "?watch=1&timeout=7s");  // but the server is told, as client-go does
+}
+
+TEST_CASE("the request timeout goes to the server as ?timeout= in Go's duration format") {
+  Harness h;  // --request-timeout=7s
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, "{}"));
+  HttpRequest shorter;  // a caller's own shorter limit is the one kept and sent
+  shorter.path = kDeploy.Path() + "?pretty=false";
+  shorter.timeout = std::chrono::milliseconds(1500);
+  REQUIRE(h.client->Do(shorter).ok());
+  CHECK(h.transport->requests().at(0).path == kDeploy.Path() + "?pretty=false&timeout=1.5s");
+  CHECK(h.transport->requests().at(0).timeout == std::chrono::milliseconds(1500));
+  HttpRequest longer;  // discovery's 32 s gives way to --request-timeout, as in client-go
+  longer.path = kDeploy.Path();
+  longer.timeout = std::chrono::seconds(32);
+  REQUIRE(h.client->Do(longer).ok());
+  CHECK(h.transport->requests().at(1).path == kDeploy.Path() + "?timeout=7s");
+  CHECK(h.transport->requests().at(1).timeout == std::chrono::seconds(7));
+  h.transport->On("DELETE", kDeploy.Path(), FakeTransport::Json(200, "{}"));
+  REQUIRE(h.client->Delete(kDeploy, DeleteOptions{}).ok());
+  CHECK(h.transport->requests().at(2).path == kDeploy.Path() + "?timeout=7s");
+
+  RestClientOptions none;  // --request-timeout=0 (the default): no parameter, as kubectl
+  auto transport = std::make_shared<FakeTransport>();
+  transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, "{}"));
+  RestClientImpl plain(transport, nullptr, std::make_shared<FakeClock>(), none);
+  REQUIRE(plain.Get(kDeploy).ok());
+  CHECK(transport->requests().at(0).path == kDeploy.Path());
+  REQUIRE(plain.Do(longer).ok());  // discovery's own 32 s then, as kubectl's ?timeout=32s
+  CHECK(transport->requests().at(1).path == kDeploy.Path() + "?timeout=32s");
 }
 
 }  // namespace

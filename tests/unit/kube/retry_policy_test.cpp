@@ -13,6 +13,9 @@ Result<HttpResponse> Response(int status, const std::string& retry_after = "") {
   return r;
 }
 
+const Error kReset =
+    UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
+
 TEST_CASE("retry decisions") {
   RetryPolicy policy;
   struct Case {
@@ -36,13 +39,33 @@ TEST_CASE("retry decisions") {
       {"409 (SSA conflict) never", "PATCH", Response(409, "1"), 0, false, 0},
       {"404 never", "GET", Response(404), 0, false, 0},
       {"200 never", "GET", Response(200), 0, false, 0},
-      {"connection reset on GET", "GET", Error(ErrorKind::kConnection, "Unable to connect to the server: reset"), 0,
-       true, 250},
-      {"connection reset on POST is final", "POST",
-       Error(ErrorKind::kConnection, "Unable to connect to the server: reset"), 0, false, 0},
-      {"connection refused is final", "GET", ConnectionRefusedError("127.0.0.1:1"), 0, false, 0},
-      {"timeouts are final", "GET", Error(ErrorKind::kTimeout, "Unable to connect to the server: timeout"), 0,
+      // What client-go retries for GET: IsConnectionReset, IsProbableEOF, IsHTTP2ConnectionLost.
+      {"connection reset on GET", "GET", kReset, 0, true, 250},
+      {"connection reset during the TLS handshake", "GET", UnableToConnectError("read: connection reset by peer"), 3,
+       true, 2000},
+      {"EOF (closed before a response) on GET", "GET", UnableToConnectError("EOF"), 0, true, 250},
+      {"unexpected EOF (closed inside the body) on GET", "GET", UnableToConnectError("unexpected EOF"), 0, true, 250},
+      {"HTTP/2 connection lost on GET", "GET", UnableToConnectError("http2: client connection lost (x)"), 0, true, 250},
+      {"connection reset on POST is final", "POST", kReset, 0, false, 0},
+      {"EOF on PATCH is final", "PATCH", UnableToConnectError("EOF"), 0, false, 0},
+      {"bounded: no 11th retry of a reset", "GET", kReset, 10, false, 0},
+      // What a retry cannot fix fails at once.
+      {"unknown host is final", "GET", UnableToConnectError("dial tcp: lookup nonexistent.invalid: no such host"), 0,
        false, 0},
+      {"unknown certificate authority is final", "GET",
+       UnableToConnectError("tls: failed to verify certificate: x509: certificate signed by unknown authority"), 0,
+       false, 0},
+      {"certificate name mismatch is final", "GET",
+       UnableToConnectError("tls: failed to verify certificate: x509: certificate is valid for localhost, not x"), 0,
+       false, 0},
+      {"expired certificate is final", "GET",
+       UnableToConnectError("tls: failed to verify certificate: x509: certificate has expired or is not yet valid"), 0,
+       false, 0},
+      {"connection refused is final", "GET", ConnectionRefusedError("127.0.0.1:1"), 0, false, 0},
+      {"no route to host is final", "GET", UnableToConnectError("dial tcp 10.0.0.1:6443: connect: no route to host"),
+       0, false, 0},
+      {"timeouts are final", "GET", UnableToConnectError("Operation timed out", ErrorKind::kTimeout), 0, false, 0},
+      {"a timeout mentioning EOF is still a timeout", "GET", Error(ErrorKind::kTimeout, "x: EOF"), 0, false, 0},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

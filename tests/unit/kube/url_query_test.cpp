@@ -13,5 +13,11 @@ TEST_CASE("query values are percent-encoded, unreserved characters kept") {
   CHECK(EncodeQuery({{"limit", "1"}, {"continue", "e30="}}) == "?limit=1&continue=e30%3D");
 }
 
+TEST_CASE("a parameter is appended to a path with or without a query") {
+  CHECK(AppendQuery("/api/v1/pods", "timeout", "5s") == "/api/v1/pods?timeout=5s");
+  CHECK(AppendQuery("/api/v1/pods?limit=500", "timeout", "1m30.5s") == "/api/v1/pods?limit=500&timeout=1m30.5s");
+  CHECK(AppendQuery("/x?a=1", "k", "a b") == "/x?a=1&k=a%20b");
+}
+
 }  // namespace
 }  // namespace llm::kube

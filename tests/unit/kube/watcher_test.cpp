@@ -1,12 +1,15 @@
 #include "kube/watcher.h"
 
 #include <atomic>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "fakes/fake_transport.h"
+#include "kube/rest_client_impl.h"
 
 
 namespace llm::kube {
@@ -305,6 +308,79 @@ TEST_CASE("another thread ends a quiet watch through stop_requested, which the r
   other.join();
   CHECK(client.stream_requests().size() == 1);
   CHECK(recorder.seen == std::vector<std::string>{"SYNCED*"});
+}
+
+TEST_CASE("an ERROR event other than 410 is reported as a warning and the watch goes on to later events") {
+  // Through the real RestClient on a fake transport: the warning reaches the
+  // command's stderr the way server warnings do.
+  auto transport = std::make_shared<testing::FakeTransport>();
+  auto clock = std::make_shared<FakeClock>();
+  std::ostringstream err;
+  RestClientOptions options;
+  options.warnings = &err;
+  RestClientImpl client(transport, nullptr, clock, options);
+  transport->On("GET", kPods.Path(),
+                testing::FakeTransport::Json(200, R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[]})"));
+  const std::string internal_error =
+      R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure",)"
+      R"("message":"etcd leader changed","reason":"InternalError","code":500}})"
+      "\n";
+  transport->OnStream("GET", kPods.Path(),
+                      {Event("ADDED", "a", "11"), internal_error, Event("MODIFIED", "a", "12", "Succeeded")});
+  Watcher watcher(client, *clock, kPods, WatchOptions{});
+  Recorder recorder;
+  // The transport replays the stream to every watch: a watcher that gave up on
+  // the stream at the ERROR would see "ADDED a" again and again.
+  recorder.stop_when = [&recorder](const WatchEvent& event) {
+    return event.type == WatchEventType::kModified || recorder.seen.size() > 5;
+  };
+  Status status = watcher.Run(recorder.Handler());
+  REQUIRE(status.ok());
+  CHECK(recorder.seen == std::vector<std::string>{"SYNCED*", "ADDED a", "MODIFIED a"});
+  CHECK(err.str() == "Warning: watching pods: Error from server (InternalError): etcd leader changed\n");
+  CHECK(transport->requests().size() == 2);  // the list and one watch: the same stream went on
+  CHECK(clock->sleeps().empty());
+  CHECK(watcher.resource_version() == "12");
+}
+
+TEST_CASE("a server that answers every watch with only an ERROR event is backed off from, then given up on") {
+  FakeRestClient client;
+  FakeClock clock;
+  for (int i = 0; i < 5; ++i) {
+    client.QueueStreamChunks({R"({"type":"ERROR","object":{"kind":"Status","message":"too many watches",)"
+                              R"("reason":"TooManyRequests","code":429}})"
+                              "\n"});
+  }
+  WatchOptions options;
+  options.max_failures = 3;
+  Watcher watcher(client, clock, kPods, options);
+  Status status = watcher.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message() == "watching pods: Error from server (TooManyRequests): too many watches");
+  CHECK(client.stream_requests().size() == 3);
+  CHECK(clock.sleeps().size() == 2);
+}
+
+TEST_CASE("before the first list, a transport failure a retry cannot fix ends the run at once") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.FailNext("LIST", UnableToConnectError("dial tcp: lookup nonexistent.invalid: no such host"));
+  Watcher watcher(client, clock, kPods, WatchOptions{});
+  Status status = watcher.Run(Recorder().Handler());
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message() ==
+        "listing pods: Unable to connect to the server: dial tcp: lookup nonexistent.invalid: no such host");
+  CHECK(clock.sleeps().empty());
+
+  FakeRestClient reset;  // a reset is worth another try
+  reset.FailNext("LIST", UnableToConnectError("read: connection reset by peer"));
+  reset.QueueStreamChunks({Event("ADDED", "a", "1")});
+  Watcher retried(reset, clock, kPods, WatchOptions{});
+  Recorder recorder;
+  recorder.stop_when = [](const WatchEvent& event) { return !event.synthetic; };
+  CHECK(retried.Run(recorder.Handler()).ok());
+  CHECK(retried.lists() == 1);
+  CHECK(clock.sleeps().size() == 1);
 }
 
 }  // namespace
