@@ -14,6 +14,11 @@ bool IsAggregated(const HttpResponse& response, const json& body) {
   return body.is_object() && body.value("kind", "") == "APIGroupDiscoveryList";
 }
 
+// No answer from the server at all (as opposed to an error it answered with).
+bool IsUnreachable(const Error& error) {
+  return error.kind() == ErrorKind::kConnection || error.kind() == ErrorKind::kTimeout;
+}
+
 std::string ResourcesFile(const std::string& dir, const std::string& group, const std::string& version) {
   return dir + "/" + GroupVersionString(group, version) + "/serverresources.json";
 }
@@ -48,7 +53,11 @@ Result<const DiscoveryData*> Discovery::Get() {
     }
   }
   auto fetched = FetchFromServer();
-  if (!fetched.ok()) return fetched.error().WithContext("discovering the server's API resources");
+  if (!fetched.ok()) {
+    // kubectl prints a server it cannot reach in its own words, with nothing in front.
+    if (IsUnreachable(fetched.error())) return fetched.error();
+    return fetched.error().WithContext("discovering the server's API resources");
+  }
   data_ = std::move(fetched).value();
   fresh_ = true;
   bypass_cache_ = false;
@@ -68,7 +77,7 @@ Result<json> Discovery::GetJson(const std::string& path, const std::string& acce
   request.headers = {{"Accept", accept}};
   request.timeout = options_.request_timeout;
   auto answer = client_.Do(std::move(request));
-  if (!answer.ok()) return answer.error().WithContext("GET " + path);
+  if (!answer.ok()) return IsUnreachable(answer.error()) ? answer.error() : answer.error().WithContext("GET " + path);
   json body = json::parse(answer->body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return Error(ErrorKind::kServer, "GET " + path + ": the response is not JSON");
   if (response != nullptr) *response = std::move(answer).value();

@@ -106,6 +106,18 @@ TEST_CASE("discovery failures carry context") {
   CHECK(data.error().message().find("discovering the server's API resources: GET /api") == 0);
 }
 
+TEST_CASE("an unreachable server is reported in the transport's (kubectl's) words alone") {
+  FakeRestClient client;
+  client.routes.OnHandler("GET", "/api", [](const HttpRequest&) -> Result<HttpResponse> {
+    return Error(ErrorKind::kConnection, "Unable to connect to the server: dial tcp: lookup x: no such host");
+  });
+  FakeClock clock;
+  Discovery discovery(client, nullptr, clock, Options());
+  auto data = discovery.Get();
+  REQUIRE_FALSE(data.ok());
+  CHECK(data.error().message() == "Unable to connect to the server: dial tcp: lookup x: no such host");
+}
+
 TEST_CASE("the disk cache is written in kubectl's layout and read back until the TTL passes") {
   FakeRestClient client;
   testing::ServeAggregatedDiscovery(client);
