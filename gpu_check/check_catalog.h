@@ -14,7 +14,7 @@
 
 namespace llm::gpu_check {
 
-enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl };
+enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl, kHealth };
 
 struct CheckSpec {
   CheckId id;
