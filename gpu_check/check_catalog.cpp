@@ -83,6 +83,11 @@ std::optional<std::string> SkipReason(const CheckSpec& spec, const Topology& top
   return std::nullopt;
 }
 
+std::optional<std::string> GpuCountMismatch(int found, int expected) {
+  if (expected <= 0 || found == expected) return std::nullopt;
+  return fmt::format("found {} GPUs, expected {}", found, expected);
+}
+
 std::string FormatCheckList() {
   std::string out;
   for (const CheckSpec& s : kChecks) out += fmt::format("{:<10} {}\n", s.key, s.description);

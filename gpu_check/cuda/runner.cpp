@@ -71,6 +71,17 @@ bool RunChecks(RunnerEnv& env) {
   env.watchdog.Disarm();
   if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kInventory) == env.options.tests.end()) {
     env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
+    // --expect-gpus holds whatever --tests says (found on the H200: `--tests hbm
+    // --expect-gpus 2` passed on one GPU): the count alone stands in for the inventory.
+    if (auto mismatch = GpuCountMismatch(static_cast<int>(gpus->size()), env.options.expect_gpus)) {
+      TestResult count;
+      count.name = "inventory";
+      count.status = TestStatus::kFail;
+      count.code = ExitCode::kTopology;
+      count.reason = *mismatch;
+      env.log << fmt::format("llm-gpu-check: inventory: {}\n", *mismatch);
+      env.store.FinishTest(std::move(count));
+    }
   }
   EnvironmentFacts facts = ProbeEnvironment();
   facts.nccl_env = env.nccl_env;

@@ -66,3 +66,13 @@ TEST_CASE("FormatCheckList lists every test once") {
 }
 
 }  // namespace llm::gpu_check
+
+namespace llm::gpu_check {
+
+TEST_CASE("GpuCountMismatch: --expect-gpus, 0 meaning any count") {
+  CHECK(GpuCountMismatch(1, 2) == "found 1 GPUs, expected 2");
+  CHECK_FALSE(GpuCountMismatch(8, 8).has_value());
+  CHECK_FALSE(GpuCountMismatch(3, 0).has_value());
+}
+
+}  // namespace llm::gpu_check
