@@ -8,7 +8,7 @@
 namespace llm::gpu_check {
 namespace {
 
-constexpr std::array<CheckSpec, 5> kChecks = {{
+constexpr std::array<CheckSpec, 6> kChecks = {{
     {CheckId::kInventory, "inventory",
      "GPU count vs --expect-gpus, names, UUIDs, PCI ids, memory, compute capability, versions, "
      "peer-access matrix, pod environment lint",
@@ -21,6 +21,11 @@ constexpr std::array<CheckSpec, 5> kChecks = {{
      true},
     {CheckId::kNccl, "nccl",
      "NCCL all-reduce bus bandwidth, in-place and out-of-place, with an exact correctness check", 2, false},
+    // Last, so that its "after" readings and XID collection cover every test.
+    {CheckId::kHealth, "health",
+     "NVML health: ECC and row remapping, PCIe link under load, NVLink state and errors, clock event reasons, "
+     "temperature and power, XID events during the run",
+     1, false},
 }};
 
 }  // namespace
@@ -76,6 +81,11 @@ std::optional<std::string> SkipReason(const CheckSpec& spec, const Topology& top
     return std::string("no GPU pair supports peer access");
   }
   return std::nullopt;
+}
+
+std::optional<std::string> GpuCountMismatch(int found, int expected) {
+  if (expected <= 0 || found == expected) return std::nullopt;
+  return fmt::format("found {} GPUs, expected {}", found, expected);
 }
 
 std::string FormatCheckList() {

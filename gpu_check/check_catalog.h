@@ -14,7 +14,7 @@
 
 namespace llm::gpu_check {
 
-enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl };
+enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl, kHealth };
 
 struct CheckSpec {
   CheckId id;
@@ -42,6 +42,11 @@ struct Topology {
 
 /// Why the check cannot run on this machine (a skip, never a pass), or nullopt.
 std::optional<std::string> SkipReason(const CheckSpec& spec, const Topology& topology);
+
+/// "found 1 GPUs, expected 2" when --expect-gpus (`expected` > 0) is not met,
+/// else nullopt. The inventory test judges this; when --tests leaves the
+/// inventory out the count is still judged, so --expect-gpus always holds.
+std::optional<std::string> GpuCountMismatch(int found, int expected);
 
 /// The --list text: one "key  description" line per test.
 std::string FormatCheckList();

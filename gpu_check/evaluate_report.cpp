@@ -10,6 +10,7 @@ EvaluationContext MakeEvaluationContext(const std::vector<GpuInfo>& gpus, const 
   for (const GpuInfo& g : gpus) {
     const ModelThresholds* m = table.Match(g.name, g.pci_device_id);
     ctx.floors.emplace_back();
+    ctx.health_rules.push_back(m != nullptr ? m->health : HealthRules{});
     if (m == nullptr) continue;
     for (const auto& [metric, floor] : m->floors) ctx.floors.back()[metric] = floor;
   }

@@ -27,7 +27,9 @@ Result<Profile> GetProfile(std::string_view name) {
     p.phase_deadline_s[2] = 30;   // pcie: alone then together
     p.phase_deadline_s[3] = 40;   // p2p: 56 pairs x 2 directions on 8 GPUs
     p.phase_deadline_s[4] = 45;   // nccl including init
+    p.phase_deadline_s[5] = 15;   // health: a 2 s load window and two NVML reads
     p.nccl_init_deadline_s = 20;
+    p.health_load_s = 2;
   } else if (name == "full") {
     p.name = "full";
     p.hbm_bytes = 1 * kGiB;
@@ -43,7 +45,9 @@ Result<Profile> GetProfile(std::string_view name) {
     p.phase_deadline_s[2] = 120;
     p.phase_deadline_s[3] = 180;
     p.phase_deadline_s[4] = 240;
+    p.phase_deadline_s[5] = 40;
     p.nccl_init_deadline_s = 60;
+    p.health_load_s = 5;
   } else {
     return Failure(ExitCode::kUsage, "--profile: \"" + std::string(name) + "\" is not a profile; accepted: quick, full");
   }

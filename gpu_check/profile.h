@@ -25,8 +25,11 @@ struct Profile {
   int samples = 0;                ///< timed samples per series
   int nccl_samples = 0;           ///< repeats of each NCCL size
   int max_retries = 2;            ///< re-measurements of a failing series before it counts
-  std::array<double, 5> phase_deadline_s{};  ///< seconds, per CheckId in run order
+  std::array<double, 6> phase_deadline_s{};  ///< seconds, per CheckId in run order
   double nccl_init_deadline_s = 0;
+  /// The health check's own load window: HBM copies and host-to-device copies
+  /// on every GPU at once while NVML is sampled (links train down when idle).
+  double health_load_s = 0;
 
   double PhaseDeadline(CheckId id) const { return phase_deadline_s[static_cast<std::size_t>(id)]; }
 };

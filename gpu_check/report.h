@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "exit_code.h"
+#include "health.h"
 #include "statistics.h"
 
 namespace llm::gpu_check {
@@ -88,7 +89,7 @@ struct NcclPoint {
 };
 
 struct TestResult {
-  std::string name;           ///< registry key: inventory, hbm, pcie, p2p, nccl
+  std::string name;           ///< registry key: inventory, hbm, pcie, p2p, nccl, health
   TestStatus status = TestStatus::kPass;
   ExitCode code = ExitCode::kPass;  ///< what this test contributes to the exit status
   std::string reason;         ///< skip reason, error text, or the first failure
@@ -98,6 +99,7 @@ struct TestResult {
   std::string nccl_algo;      ///< the algorithm NCCL reported using, "" when unknown
   int nccl_ranks = 0;
   std::vector<std::vector<int>> peer_access;  ///< inventory: [i][j] = 1 when i can access j
+  std::optional<HealthSection> health = {};   ///< health: the NVML readings and their findings
 };
 
 struct RunConfig {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "health_evaluation.h"
+
 namespace llm::gpu_check {
 namespace {
 
@@ -29,6 +31,90 @@ nlohmann::json SeriesJson(const Series& s) {
   if (s.peer >= 0) j["peer"] = s.peer;
   if (!s.reason.empty()) j["reason"] = s.reason;
   return j;
+}
+
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json CountersJson(const HealthCounters& c) {
+  return {{"ecc_uncorrected_volatile", OrNull(c.ecc_uncorrected_volatile)},
+          {"ecc_uncorrected_aggregate", OrNull(c.ecc_uncorrected_aggregate)},
+          {"ecc_corrected_volatile", OrNull(c.ecc_corrected_volatile)},
+          {"retired_pages_sbe", OrNull(c.retired_pages_sbe)},
+          {"retired_pages_dbe", OrNull(c.retired_pages_dbe)},
+          {"retired_pages_pending", OrNull(c.retired_pages_pending)},
+          {"remapped_rows_correctable", OrNull(c.remapped_rows_correctable)},
+          {"remapped_rows_uncorrectable", OrNull(c.remapped_rows_uncorrectable)},
+          {"remap_pending", OrNull(c.remap_pending)},
+          {"remap_failure", OrNull(c.remap_failure)},
+          {"pcie_replays", OrNull(c.pcie_replays)}};
+}
+
+nlohmann::json NvlinkCountsJson(const std::optional<NvlinkErrorCounts>& c) {
+  if (!c) return nullptr;
+  return {{"replay", c->replay}, {"recovery", c->recovery}, {"crc_flit", c->crc_flit}, {"crc_data", c->crc_data}};
+}
+
+nlohmann::json RoundedOrNull(const std::optional<double>& v) {
+  return v ? nlohmann::json(std::round(*v * 10.0) / 10.0) : nlohmann::json(nullptr);
+}
+
+nlohmann::json HealthJson(const HealthSection& h) {
+  nlohmann::json gpus = nlohmann::json::array();
+  for (const GpuHealth& g : h.gpus) {
+    nlohmann::json links = nlohmann::json::array();
+    for (const NvlinkLink& l : g.nvlinks) {
+      links.push_back({{"link", l.link},
+                       {"active", l.active},
+                       {"before", NvlinkCountsJson(l.before)},
+                       {"after", NvlinkCountsJson(l.after)}});
+    }
+    nlohmann::json xids = nlohmann::json::array();
+    for (const XidEvent& e : g.xids) xids.push_back(e.xid);
+    gpus.push_back(
+        {{"gpu", g.gpu},
+         {"uuid", g.uuid},
+         {"persistence_mode", OrNull(g.persistence_mode)},
+         {"mig_mode", OrNull(g.mig_mode)},
+         {"ecc_enabled", OrNull(g.ecc_enabled)},
+         {"before", CountersJson(g.before)},
+         {"after", CountersJson(g.after)},
+         {"pcie",
+          {{"max_gen", OrNull(g.pcie_max_gen)},
+           {"max_width", OrNull(g.pcie_max_width)},
+           {"gen_under_load", OrNull(g.pcie_gen_under_load)},
+           {"width_under_load", OrNull(g.pcie_width_under_load)}}},
+         {"load_samples", g.load_samples},
+         {"clocks_event_reasons",
+          g.clocks_event_reasons ? nlohmann::json(fmt::format("0x{:x}", *g.clocks_event_reasons)) : nlohmann::json(nullptr)},
+         {"clocks_event_reason_names",
+          g.clocks_event_reasons ? nlohmann::json(ClockEventReasonNames(*g.clocks_event_reasons)) : nlohmann::json(nullptr)},
+         {"temperature_max_c", OrNull(g.temperature_max_c)},
+         {"slowdown_temp_c", OrNull(g.slowdown_temp_c)},
+         {"shutdown_temp_c", OrNull(g.shutdown_temp_c)},
+         {"power_max_w", RoundedOrNull(g.power_max_w)},
+         {"power_limit_w", RoundedOrNull(g.power_limit_w)},
+         {"default_power_limit_w", RoundedOrNull(g.default_power_limit_w)},
+         {"nvlinks", std::move(links)},
+         {"xids", std::move(xids)},
+         {"unsupported", g.unsupported}});
+  }
+  nlohmann::json findings = nlohmann::json::array();
+  for (const HealthFinding& f : h.findings) {
+    findings.push_back({{"gpu", f.gpu},
+                        {"rule", f.rule},
+                        {"severity", FindingSeverityName(f.severity)},
+                        {"exit_code", static_cast<int>(f.code)},
+                        {"message", f.message}});
+  }
+  return {{"driver_version", h.driver_version},
+          {"cuda_driver_version", h.cuda_driver_version},
+          {"load_seconds", Round3(h.load_seconds)},
+          {"xid_unavailable", h.xid_unavailable},
+          {"gpus", std::move(gpus)},
+          {"findings", std::move(findings)}};
 }
 
 nlohmann::json TestJson(const TestResult& t) {
@@ -57,6 +143,7 @@ nlohmann::json TestJson(const TestResult& t) {
     j["nccl"] = {{"ranks", t.nccl_ranks}, {"algo", t.nccl_algo}, {"results", std::move(results)}};
   }
   if (!t.peer_access.empty()) j["peer_access"] = t.peer_access;
+  if (t.health) j["health"] = HealthJson(*t.health);
   return j;
 }
 

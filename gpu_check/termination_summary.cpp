@@ -2,11 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
 namespace llm::gpu_check {
 namespace {
+
+double Round1(double x) { return std::round(x * 10.0) / 10.0; }
+
+nlohmann::json OptionalList(const std::vector<std::optional<double>>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : values) out.push_back(v ? nlohmann::json(*v) : nlohmann::json(nullptr));
+  return out;
+}
+
+nlohmann::json FindingsJson(const std::vector<SummaryFinding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SummaryFinding& f : findings) out.push_back({f.gpu, f.rule});
+  return out;
+}
 
 nlohmann::json ToJson(const TerminationSummary& s) {
   nlohmann::json tests = nlohmann::json::object();
@@ -29,11 +44,43 @@ nlohmann::json ToJson(const TerminationSummary& s) {
       {"truncated", s.truncated},
   };
   if (!s.worst.empty()) j["worst"] = s.worst;
+  if (s.health_checked) j["health"] = {{"fail", FindingsJson(s.health_fail)}, {"warn", FindingsJson(s.health_warn)}};
+  if (!s.per_gpu.empty()) {
+    nlohmann::json per_gpu = nlohmann::json::object();
+    for (const auto& [metric, values] : s.per_gpu) per_gpu[metric] = OptionalList(values);
+    j["per_gpu"] = std::move(per_gpu);
+  }
+  if (!s.p2p_unidir.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& row : s.p2p_unidir) rows.push_back(OptionalList(row));
+    j["p2p_unidir"] = std::move(rows);
+  }
+  if (!s.floors.empty()) j["floors"] = s.floors;
   return j;
 }
 
+/// The figures the summary carries per GPU (validate-nodes draws them as bars).
+constexpr const char* kPerGpuMetrics[] = {"hbm_copy", "h2d", "d2h"};
+
+Result<std::vector<std::optional<double>>> ParseOptionalList(const nlohmann::json& j, const std::string& where);
+
 Failure Bad(const std::string& message) {
   return Failure(ExitCode::kRuntimeError, "termination summary: " + message);
+}
+
+Result<std::vector<std::optional<double>>> ParseOptionalList(const nlohmann::json& j, const std::string& where) {
+  if (!j.is_array()) return Bad(where + " must be an array of numbers or nulls");
+  std::vector<std::optional<double>> out;
+  for (const auto& v : j) {
+    if (v.is_null()) {
+      out.emplace_back();
+    } else if (v.is_number()) {
+      out.emplace_back(v.get<double>());
+    } else {
+      return Bad(where + " must be an array of numbers or nulls");
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -59,6 +106,32 @@ TerminationSummary SummarizeReport(const Report& report) {
   s.suspect_gpus = report.verdict.suspect_gpus;
   s.suspect_links = report.verdict.suspect_links;
   s.partial = report.partial;
+  const std::size_t n = report.gpus.size();
+  for (const TestResult& t : report.tests) {
+    for (const Series& series : t.series) {
+      if (series.samples.empty() || series.gpu < 0 || static_cast<std::size_t>(series.gpu) >= n) continue;
+      const auto g = static_cast<std::size_t>(series.gpu);
+      const double median = Round1(series.stats.median);
+      if (series.floor) s.floors[series.metric] = *series.floor;
+      if (series.metric == "p2p_unidir" && series.peer >= 0 && static_cast<std::size_t>(series.peer) < n) {
+        if (s.p2p_unidir.empty()) s.p2p_unidir.assign(n, std::vector<std::optional<double>>(n));
+        s.p2p_unidir[g][static_cast<std::size_t>(series.peer)] = median;
+        continue;
+      }
+      for (const char* metric : kPerGpuMetrics) {
+        if (series.metric != metric) continue;
+        auto& values = s.per_gpu[metric];
+        if (values.empty()) values.resize(n);
+        values[g] = median;
+      }
+    }
+    if (t.health) {
+      s.health_checked = true;
+      for (const HealthFinding& f : t.health->findings) {
+        (f.severity == FindingSeverity::kFail ? s.health_fail : s.health_warn).push_back({f.gpu, f.rule});
+      }
+    }
+  }
   return s;
 }
 
@@ -67,10 +140,23 @@ std::string FormatTerminationSummary(const TerminationSummary& summary, std::siz
   std::string text = ToJson(s).dump();
   if (text.size() <= max_bytes) return text;
   s.truncated = true;
-  s.worst.clear();
-  text = ToJson(s).dump();
-  while (text.size() > max_bytes && (!s.suspect_links.empty() || !s.suspect_gpus.empty())) {
-    if (!s.suspect_links.empty()) {
+  // What helps least when it is missing goes first: pictures, warnings, figures.
+  const std::function<void()> drops[] = {
+      [&] { s.p2p_unidir.clear(); },
+      [&] { s.per_gpu.clear(); s.floors.clear(); },
+      [&] { s.health_warn.clear(); },
+      [&] { s.worst.clear(); },
+  };
+  for (const auto& drop : drops) {
+    drop();
+    text = ToJson(s).dump();
+    if (text.size() <= max_bytes) return text;
+  }
+  while (text.size() > max_bytes &&
+         (s.health_fail.size() > 1 || !s.suspect_links.empty() || !s.suspect_gpus.empty())) {
+    if (s.health_fail.size() > 1) {
+      s.health_fail.pop_back();
+    } else if (!s.suspect_links.empty()) {
       s.suspect_links.pop_back();
     } else {
       s.suspect_gpus.pop_back();
@@ -150,6 +236,42 @@ Result<TerminationSummary> ParseTerminationSummary(std::string_view text) {
         return Bad("suspect_links must hold [gpu, peer] pairs");
       }
       s.suspect_links.push_back({l[0].get<int>(), l[1].get<int>()});
+    }
+  }
+  if (j.contains("health")) {
+    const nlohmann::json& h = j["health"];
+    if (!h.is_object()) return Bad("field health must be an object");
+    s.health_checked = true;
+    for (const char* key : {"fail", "warn"}) {
+      if (!h.contains(key)) continue;
+      if (!h[key].is_array()) return Bad(std::string("health.") + key + " must be an array");
+      for (const auto& f : h[key]) {
+        if (!f.is_array() || f.size() != 2 || !f[0].is_number_integer() || !f[1].is_string()) {
+          return Bad(std::string("health.") + key + " must hold [gpu, rule] pairs");
+        }
+        (std::string_view(key) == "fail" ? s.health_fail : s.health_warn)
+            .push_back({f[0].get<int>(), f[1].get<std::string>()});
+      }
+    }
+  }
+  if (j.contains("per_gpu")) {
+    if (!j["per_gpu"].is_object()) return Bad("field per_gpu must be an object");
+    for (const auto& [metric, values] : j["per_gpu"].items()) {
+      GC_ASSIGN_OR_RETURN(s.per_gpu[metric], ParseOptionalList(values, "per_gpu." + metric));
+    }
+  }
+  if (j.contains("p2p_unidir")) {
+    if (!j["p2p_unidir"].is_array()) return Bad("field p2p_unidir must be an array of rows");
+    for (const auto& row : j["p2p_unidir"]) {
+      GC_ASSIGN_OR_RETURN(auto parsed, ParseOptionalList(row, "p2p_unidir"));
+      s.p2p_unidir.push_back(std::move(parsed));
+    }
+  }
+  if (j.contains("floors")) {
+    if (!j["floors"].is_object()) return Bad("field floors must be an object");
+    for (const auto& [metric, value] : j["floors"].items()) {
+      if (!value.is_number()) return Bad("floors." + metric + " must be a number");
+      s.floors[metric] = value.get<double>();
     }
   }
   return s;

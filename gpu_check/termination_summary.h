@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,13 @@ namespace llm::gpu_check {
 
 /// Kubernetes' limit for one container's termination message.
 inline constexpr std::size_t kTerminationSummaryMaxBytes = 4096;
+
+/// A health finding as the summary carries it: which GPU (-1: the node) and which rule.
+struct SummaryFinding {
+  int gpu = 0;
+  std::string rule;
+  bool operator==(const SummaryFinding&) const = default;
+};
 
 /// What validate-nodes needs from a run.
 struct TerminationSummary {
@@ -35,13 +43,27 @@ struct TerminationSummary {
   std::vector<SuspectLink> suspect_links;
   bool partial = false;
   bool truncated = false;                     ///< lists or reason were shortened to fit
+  // Detail for validate-nodes' pictures (--report); the first thing dropped
+  // when the summary would not fit.
+  /// metric -> median per GPU index (hbm_copy, h2d, d2h), nullopt where not measured.
+  std::map<std::string, std::vector<std::optional<double>>> per_gpu = {};
+  /// p2p_unidir medians [gpu][peer]; nullopt on the diagonal and where not measured.
+  std::vector<std::vector<std::optional<double>>> p2p_unidir = {};
+  /// The floors GPU 0's model was judged against (GB/s), by metric.
+  std::map<std::string, double> floors = {};
+  /// Health findings (only when the health test ran: health_checked).
+  bool health_checked = false;
+  std::vector<SummaryFinding> health_fail = {};
+  std::vector<SummaryFinding> health_warn = {};
 };
 
 /// The summary of an evaluated report.
 TerminationSummary SummarizeReport(const Report& report);
 
-/// Serialises to at most `max_bytes` (default 4096): drops `worst`, then
-/// shortens the suspect lists, then the reason, until it fits.
+/// Serialises to at most `max_bytes` (default 4096): drops the P2P matrix,
+/// the per-GPU figures and the floors, then the health warnings, then
+/// `worst`, then shortens the health failures and the suspect lists, then the
+/// reason, until it fits.
 std::string FormatTerminationSummary(const TerminationSummary& summary,
                                      std::size_t max_bytes = kTerminationSummaryMaxBytes);
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "health_evaluation.h"
 #include "metrics.h"
 #include "statistics.h"
 
@@ -97,6 +98,17 @@ void EvaluateTest(TestResult& test, const EvaluationContext& context) {
       corruption_reason = fmt::format("all_reduce {} bytes {}: {} elements differ from the exact sum", p.bytes,
                                       p.in_place ? "in-place" : "out-of-place", p.wrong);
     }
+  }
+  if (test.health) {
+    EvaluateHealth(*test.health, context.health_rules, static_cast<int>(context.floors.size()));
+    // The most severe failing finding gives the reason, as corruption does above.
+    const HealthFinding* worst = nullptr;
+    for (const HealthFinding& f : test.health->findings) {
+      if (f.severity != FindingSeverity::kFail) continue;
+      code = MoreSevere(code, f.code);
+      if (worst == nullptr || ExitCodeSeverity(f.code) > ExitCodeSeverity(worst->code)) worst = &f;
+    }
+    if (worst != nullptr && corruption_reason.empty()) first_reason = worst->message;
   }
   if (!corruption_reason.empty()) first_reason = corruption_reason;
 

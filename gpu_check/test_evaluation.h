@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "health_rules.h"
 #include "report.h"
 
 namespace llm::gpu_check {
@@ -18,6 +19,8 @@ struct EvaluationContext {
   /// The NCCL floors hold only for this many ranks (per GPU 0's model); 0: never.
   int nccl_floor_ranks = 0;
   double outlier_ratio = 0.85;
+  /// health_rules[gpu]: the health rules of the model each GPU matched.
+  std::vector<HealthRules> health_rules = {};
 };
 
 /// Judges every series of `test` and sets its status, code and reason.
@@ -28,6 +31,9 @@ struct EvaluationContext {
 /// with wrong elements -> corruption. A test that is already skip, error or
 /// timeout keeps that status, and one the runner already failed with a code
 /// (inventory: GPU count) stays failed; series are still judged for the report.
+/// A health section is judged by EvaluateHealth: failing findings fail the
+/// test with their codes (the most severe one's message is the reason);
+/// warnings leave it passing.
 void EvaluateTest(TestResult& test, const EvaluationContext& context);
 
 /// Re-judges one series alone against its floor (no outlier rule), which is

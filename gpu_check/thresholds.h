@@ -9,11 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "health_rules.h"
 #include "status.h"
 
 namespace llm::gpu_check {
 
-/// Floors of one GPU model in GB/s, keyed by metric (metrics.h). A metric
+/// Floors of one GPU model in GB/s and its health rules, keyed by metric (metrics.h). A metric
 /// without a floor is judged only against the node median.
 struct ModelThresholds {
   std::string model;                          ///< "H100-SXM"
@@ -21,6 +22,7 @@ struct ModelThresholds {
   std::vector<std::string> name_patterns;     ///< case-insensitive substrings of the device name
   std::map<std::string, double, std::less<>> floors;
   int nccl_floor_ranks = 8;                   ///< the NCCL floors hold for this many ranks on one node
+  HealthRules health = {};                    ///< the health check's per-model numbers
 };
 
 struct ThresholdTable {
@@ -38,7 +40,8 @@ ThresholdTable BuiltinThresholds();
 ///   {"outlier_ratio": 0.8,
 ///    "models": {"H100-SXM": {"floors": {"hbm_copy": 2400, "p2p_bidir": null}},
 ///               "L40S": {"pci_device_ids": ["0x26b9"], "name_patterns": ["L40S"],
-///                        "floors": {"h2d": 20}}}}
+///                        "floors": {"h2d": 20}},
+///               "H200-SXM": {"health": {"pcie_min_gen": 5, "nvlink_min_active": 18}}}}
 /// Known models are merged field by field (a null floor removes it); unknown
 /// models are appended. Errors name the field and what is accepted.
 Result<ThresholdTable> ApplyThresholdOverrides(ThresholdTable base, std::string_view json_text);

@@ -41,6 +41,11 @@ void ComputeVerdict(Report& report) {
         break;
       }
     }
+    if (t.health) {
+      for (const HealthFinding& f : t.health->findings) {
+        if (f.severity == FindingSeverity::kFail && f.gpu >= 0) AddUnique(v.suspect_gpus, f.gpu);
+      }
+    }
     for (const Series& s : t.series) {
       if (s.status != TestStatus::kFail) continue;
       if (s.peer >= 0) {

@@ -8,8 +8,9 @@ namespace llm::gpu_check {
 
 /// Fills report.verdict. The exit code is the most severe code of any failed,
 /// errored or timed-out test (ExitCodeSeverity), or 3 for a blocking lint
-/// finding. A partial report (watchdog, SIGTERM) is never a pass. Suspect GPUs and links
-/// come from the series that failed. Skipped tests (one GPU: p2p and nccl)
+/// finding. A partial report (watchdog, SIGTERM) is never a pass. Suspect GPUs
+/// come from the series that failed and from failing health findings, suspect
+/// links from the pair series that failed. Skipped tests (one GPU: p2p and nccl)
 /// neither fail nor pass the run; they stay in the report as skip with a reason.
 void ComputeVerdict(Report& report);
 

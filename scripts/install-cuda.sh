@@ -25,6 +25,9 @@
 # nvidia-cuda-nvcc + nvidia-nvvm (cicc) + nvidia-cuda-crt (crt/ headers) +
 # nvidia-cuda-runtime (cudart) + nvidia-cuda-cccl (<nv/target>, which
 # cuda_fp16.h and so nccl.h include) form a complete toolkit under nvidia/cu13/.
+# nvidia-nvml-dev adds include/nvml.h: gpu_check declares the few NVML types and
+# functions it uses itself (nvml_api.h, so the host library builds without any
+# CUDA header), and a test compiled against this header checks them.
 # CUDA 13 still targets sm_80 (Ampere) and sm_90 (Hopper); binaries built with
 # it need an R580 or newer driver to run.
 # Size (measured): about 301 MB downloaded (NCCL is 196 MB of it), 480 MB installed,
@@ -36,6 +39,7 @@ readonly CUDA_VERSION=13.0.88
 readonly CUDART_VERSION=13.0.96
 readonly CCCL_VERSION=13.0.85
 readonly NCCL_VERSION=2.28.9
+readonly NVML_VERSION=13.0.87
 readonly WHEELS=(
   "nvidia-cuda-nvcc==${CUDA_VERSION}"
   "nvidia-nvvm==${CUDA_VERSION}"
@@ -43,6 +47,7 @@ readonly WHEELS=(
   "nvidia-cuda-runtime==${CUDART_VERSION}"
   "nvidia-cuda-cccl==${CCCL_VERSION}"
   "nvidia-nccl-cu13==${NCCL_VERSION}"
+  "nvidia-nvml-dev==${NVML_VERSION}"
 )
 
 cache="${LLM_CUDA_CACHE:-${HOME}/.cache/kubectl-llm/cuda}"
@@ -86,7 +91,7 @@ ln -sfn libcudart.so.13 "${s_cuda}/lib/libcudart.so"
 ln -sfn libnccl.so.2 "${s_nccl}/lib/libnccl.so"
 
 for f in bin/nvcc nvvm/bin/cicc bin/ptxas include/cuda_runtime.h include/crt/host_config.h \
-         include/nv/target lib/libcudart.so.13; do
+         include/nv/target include/nvml.h lib/libcudart.so.13; do
   [[ -e "${s_cuda}/${f}" ]] || { log "error: ${f} is missing from the CUDA wheels"; exit 1; }
 done
 [[ -e "${s_nccl}/include/nccl.h" ]] || { log "error: nccl.h is missing from the NCCL wheel"; exit 1; }

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux
   libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libfmt-dev
   doctest-dev nlohmann-json3-dev libkainjow-mustache-dev
+  chromium  # headless, for the test that screenshots validate-nodes --report
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -17,7 +17,9 @@
 #include "render/template_source.h"
 #include "util/build_info.h"
 #include "util/interrupt_signals.h"
+#include "validate/html_report.h"
 #include "validate/node_pairing.h"
+#include "validate/report_reader.h"
 #include "validate/validate_plan.h"
 #include "validate/validation_report.h"
 
@@ -207,7 +209,36 @@ std::vector<NodeCandidate> PassedAlone(const NodeSelection& selection, const std
   return out;
 }
 
+/// Writes the page; a note on stderr says where (stdout keeps the report).
+Status WriteHtmlReport(const NodeValidationReport& report, const std::string& path, FileSystem& files,
+                       IoStreams streams) {
+  Status written = files.WriteFile(path, RenderHtmlReport(report));
+  if (!written.ok()) return Error(ErrorKind::kInternal, fmt::format("--report: cannot write {}: {}", path,
+                                                                    written.error().message()));
+  streams.err << fmt::format("validate-nodes: wrote {} ({} nodes)\n", path, report.results.size());
+  return Ok();
+}
+
 }  // namespace
+
+Result<int> RunValidateNodesFromJson(const ValidateNodesOptions& options, FileSystem& files, IoStreams streams) {
+  LLM_ASSIGN_OR_RETURN(ValidateNodesConfig config, ValidateNodesFlags(options));
+  auto text = files.ReadFile(config.from_json);
+  if (!text.ok()) {
+    return Error(ErrorKind::kUsage, fmt::format("--from-json: cannot read {}: {}", config.from_json, text.error().message()));
+  }
+  const nlohmann::json document = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) {
+    return Error(ErrorKind::kUsage, fmt::format("--from-json: {} is not JSON (want the output of "
+                                                "kubectl llm validate-nodes -o json)", config.from_json));
+  }
+  auto report = ParseReportJson(document);
+  if (!report.ok()) {
+    return Error(ErrorKind::kUsage, fmt::format("--from-json: {}: {}", config.from_json, report.error().message()));
+  }
+  LLM_RETURN_IF_ERROR(WriteHtmlReport(*report, config.report_path, files, streams));
+  return 0;
+}
 
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams) {
   LLM_ASSIGN_OR_RETURN(ValidateNodesConfig config, ValidateNodesFlags(options));
@@ -338,6 +369,10 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   }
   streams.out << FormatReport(report, config.format);
   LLM_RETURN_IF_ERROR(recorded);
+  if (!config.report_path.empty()) {
+    DiskFileSystem disk;
+    LLM_RETURN_IF_ERROR(WriteHtmlReport(report, config.report_path, env.files != nullptr ? *env.files : disk, streams));
+  }
   if (signal != 0) return ExitCodeForSignal(signal);
   return ReportExitCode(report);
 }
@@ -363,10 +398,17 @@ void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--unschedulable-grace", options->unschedulable_grace,
                   "How long a pod may stay unschedulable before it is an error")
       ->capture_default_str();
+  cmd->add_option("--report", options->report,
+                  "Also write the results as one self-contained HTML page (fleet summary, node table, heatmaps)");
+  cmd->add_option("--from-json", options->from_json,
+                  "Draw a saved -o json result as the --report page instead of running (no cluster needed)");
   cmd->callback([options, &ctx] {
     auto run = [&]() -> Result<int> {
       LLM_ASSIGN_OR_RETURN(ValidateNodesConfig checked, ValidateNodesFlags(*options));
-      (void)checked;  // usage errors before any connection
+      if (!checked.from_json.empty()) {
+        DiskFileSystem files;
+        return RunValidateNodesFromJson(*options, files, ctx.streams);
+      }
       // About three requests per node (create, one shared delete, a node patch):
       // at the default 20/s a 1,000-node run would mostly wait on its own
       // limiter. The server's API Priority and Fairness still guards the cluster.

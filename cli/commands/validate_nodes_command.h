@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "kube/rest_client.h"
 #include "util/clock.h"
+#include "util/file_system.h"
 #include "util/io_streams.h"
 #include "util/result.h"
 #include "validate/validate_options.h"
@@ -29,6 +30,8 @@ struct ValidateNodesEnv {
   /// The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
   /// did; polled between steps. Empty: never interrupted.
   std::function<int()> interrupted;
+  /// Where --report writes its page; nullptr: the disk.
+  FileSystem* files = nullptr;
 };
 
 /// Returns the exit code (ReportExitCode) when the run completed, or 128 +
@@ -38,6 +41,11 @@ struct ValidateNodesEnv {
 /// were recorded. Errors are usage errors or "could not run"
 /// (ValidateNodesExitCodeForError).
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams);
+
+/// `--from-json FILE --report FILE.html`: draws a saved `-o json` result as
+/// the HTML page, touching no cluster. Returns 0; a file that cannot be read,
+/// parsed or written is an error naming the flag.
+Result<int> RunValidateNodesFromJson(const ValidateNodesOptions& options, FileSystem& files, IoStreams streams);
 
 void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx);
 

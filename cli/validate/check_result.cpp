@@ -41,6 +41,23 @@ CheckOutcome ReadCheckResult(const nlohmann::json& terminated) {
   out.model = s.model;
   out.gpu_count = s.gpu_count;
   out.suspect_gpus = s.suspect_gpus;
+  out.health.checked = s.health_checked;
+  for (const gpu_check::SummaryFinding& f : s.health_fail) out.health.failed.push_back({f.gpu, f.rule});
+  for (const gpu_check::SummaryFinding& f : s.health_warn) out.health.warnings.push_back({f.gpu, f.rule});
+  auto per_gpu = [&](const char* metric) {
+    const auto it = s.per_gpu.find(metric);
+    return it == s.per_gpu.end() ? std::vector<std::optional<double>>{} : it->second;
+  };
+  out.detail.hbm = per_gpu("hbm_copy");
+  out.detail.h2d = per_gpu("h2d");
+  out.detail.d2h = per_gpu("d2h");
+  out.detail.p2p = s.p2p_unidir;
+  // The summary keys floors by metric; the report by its own figure names.
+  const std::pair<const char*, const char*> floor_names[] = {
+      {"hbm_copy", "hbm"}, {"h2d", "h2d"}, {"d2h", "d2h"}, {"p2p_unidir", "p2pMin"}};
+  for (const auto& [metric, name] : floor_names) {
+    if (const auto it = s.floors.find(metric); it != s.floors.end()) out.detail.floors[name] = it->second;
+  }
   out.bandwidth.hbm = Metric(s, "hbm_copy");
   out.bandwidth.h2d = Metric(s, "h2d");
   out.bandwidth.d2h = Metric(s, "d2h");

@@ -66,9 +66,11 @@ Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlo
     const auto labels = LabelsOf(node);
     const auto product_it = labels.find(kGpuProductLabel);
     const std::string product = product_it == labels.end() ? "" : product_it->second;
+    const auto zone_it = labels.find(kZoneLabel);
+    const std::string zone = zone_it == labels.end() ? "" : zone_it->second;
     const long long gpus = AllocatableGpus(node);
     if (gpus <= 0) {
-      if (named) out.skipped.push_back({name, product, "no allocatable nvidia.com/gpu"});
+      if (named) out.skipped.push_back({name, product, "no allocatable nvidia.com/gpu", zone});
       continue;
     }
     std::vector<std::string> reasons;
@@ -81,11 +83,11 @@ Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlo
       reasons.push_back(BusyReason(it->second));
     }
     if (reasons.empty()) {
-      out.to_test.push_back({name, product, gpus});
+      out.to_test.push_back({name, product, gpus, zone});
     } else {
       std::string joined;
       for (const std::string& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
-      out.skipped.push_back({name, product, std::move(joined)});
+      out.skipped.push_back({name, product, std::move(joined), zone});
     }
   }
 

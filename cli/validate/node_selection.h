@@ -22,12 +22,14 @@ struct NodeCandidate {
   std::string name;
   std::string product;  ///< nvidia.com/gpu.product label, "" when absent
   long long gpus = 0;   ///< allocatable nvidia.com/gpu: the pod requests all of them
+  std::string zone = {};  ///< topology.kubernetes.io/zone label, "" when absent
 };
 
 struct SkippedNode {
   std::string name;
   std::string product;
   std::string reason;
+  std::string zone = {};
 };
 
 struct NodeSelection {

@@ -16,6 +16,8 @@ namespace llm {
 inline constexpr const char* kGpuResource = "nvidia.com/gpu";
 /// Set by NVIDIA GPU feature discovery ("NVIDIA-H100-80GB-HBM3").
 inline constexpr const char* kGpuProductLabel = "nvidia.com/gpu.product";
+/// The well-known zone label; the HTML report groups the fleet by it.
+inline constexpr const char* kZoneLabel = "topology.kubernetes.io/zone";
 
 /// Tolerant access: objects from a watch or a fake may be oddly shaped, and a
 /// wrong type must never throw. At() is the member when `object` is an object

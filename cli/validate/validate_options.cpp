@@ -90,6 +90,22 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   if (c.validity <= Seconds(0)) return Usage("--validity must be longer than 0s");
   LLM_ASSIGN_OR_RETURN(c.unschedulable_grace, ParseDuration(o.unschedulable_grace, "--unschedulable-grace"));
 
+  c.report_path = o.report;
+  c.from_json = o.from_json;
+  if (!o.from_json.empty()) {
+    // Drawing a saved result touches no cluster, so nothing that selects or
+    // changes nodes applies.
+    if (o.report.empty()) return Usage("--from-json draws a saved result: give the page to write with --report FILE.html");
+    if (!c.nodes.empty() || !o.selector.empty()) {
+      return Usage("--from-json draws a saved result; node names and --selector choose nodes to test, not to draw");
+    }
+    if (o.record || o.taint_failed || o.multi_node || c.dry_run != DryRun::kNone) {
+      return Usage("--from-json draws a saved result; --record, --taint-failed, --multi-node and --dry-run need a run");
+    }
+  } else if (!o.report.empty() && c.dry_run != DryRun::kNone) {
+    return Usage("--report draws a run's results; --dry-run runs nothing");
+  }
+
   c.record = o.record;
   c.taint_failed = o.taint_failed;
   c.include_busy = o.include_busy;

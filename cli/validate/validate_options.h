@@ -28,6 +28,8 @@ struct ValidateNodesOptions {
   std::string output = "table";    ///< -o: table | json | yaml
   std::string validity = "7d";     ///< --validity: how long a recorded pass counts
   std::string unschedulable_grace = "2m";  ///< --unschedulable-grace
+  std::string report;              ///< --report FILE.html: also draw the results as one HTML page
+  std::string from_json;           ///< --from-json FILE: draw a saved -o json result (no cluster)
 };
 
 enum class DryRun { kNone, kClient, kServer };
@@ -50,6 +52,8 @@ struct ValidateNodesConfig {
   ReportFormat format = ReportFormat::kTable;
   Seconds validity{0};
   Seconds unschedulable_grace{0};
+  std::string report_path;  ///< "" = no HTML page
+  std::string from_json;    ///< "" = run the self-test; else only draw this saved result
 };
 
 /// Default --timeout per profile; the pod's activeDeadlineSeconds should be a

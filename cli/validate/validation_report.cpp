@@ -26,6 +26,35 @@ std::optional<long long> DurationSeconds(const R& r) {
   return std::chrono::duration_cast<std::chrono::seconds>(*r.finished_at - *r.started_at).count();
 }
 
+nlohmann::ordered_json RoundedList(const std::vector<std::optional<double>>& values) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& v : values) out.push_back(RoundedOrNull(v));
+  return out;
+}
+
+nlohmann::ordered_json HealthJson(const HealthNotes& h) {
+  if (!h.checked) return nullptr;
+  auto notes = [](const std::vector<HealthNote>& list) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const HealthNote& n : list) out.push_back({{"gpu", n.gpu}, {"rule", n.rule}});
+    return out;
+  };
+  return {{"failed", notes(h.failed)}, {"warnings", notes(h.warnings)}};
+}
+
+nlohmann::ordered_json DetailJson(const NodeDetail& d) {
+  if (d.empty()) return nullptr;
+  nlohmann::ordered_json p2p = nlohmann::ordered_json::array();
+  for (const auto& row : d.p2p) p2p.push_back(RoundedList(row));
+  nlohmann::ordered_json floors = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : d.floors) floors[name] = value;
+  return {{"hbmGBps", RoundedList(d.hbm)},
+          {"h2dGBps", RoundedList(d.h2d)},
+          {"d2hGBps", RoundedList(d.d2h)},
+          {"p2pGBps", std::move(p2p)},
+          {"floorsGBps", std::move(floors)}};
+}
+
 nlohmann::ordered_json TimeOrNull(const std::optional<TimePoint>& t) {
   return t ? nlohmann::ordered_json(FormatRfc3339(*t)) : nlohmann::ordered_json(nullptr);
 }
@@ -83,10 +112,13 @@ void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& j) {
 }  // namespace
 
 void AddProducts(const NodeSelection& selection, std::vector<NodeResult>& results) {
-  std::unordered_map<std::string, std::string> products;
-  for (const NodeCandidate& c : selection.to_test) products.emplace(c.name, c.product);
+  std::unordered_map<std::string, const NodeCandidate*> candidates;
+  for (const NodeCandidate& c : selection.to_test) candidates.emplace(c.name, &c);
   for (NodeResult& r : results) {
-    if (auto it = products.find(r.node); it != products.end()) r.product = it->second;
+    if (auto it = candidates.find(r.node); it != candidates.end()) {
+      r.product = it->second->product;
+      r.zone = it->second->zone;
+    }
   }
 }
 
@@ -147,6 +179,9 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report) {
                           {"p2pMin", RoundedOrNull(r.bandwidth.p2p_min)},
                           {"allReduceBusBw", RoundedOrNull(r.bandwidth.allreduce_busbw)}};
     n["suspectGpus"] = r.suspect_gpus;
+    n["zone"] = r.zone;
+    n["health"] = HealthJson(r.health);
+    n["detail"] = DetailJson(r.detail);
     if (report.multi_node) {
       const auto it = report.multi_node_results.find(r.node);
       if (it == report.multi_node_results.end()) {
@@ -163,7 +198,7 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report) {
   }
   nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   for (const SkippedNode& s : report.skipped) {
-    skipped.push_back({{"name", s.name}, {"product", s.product}, {"reason", s.reason}});
+    skipped.push_back({{"name", s.name}, {"product", s.product}, {"reason", s.reason}, {"zone", s.zone}});
   }
   nlohmann::ordered_json j;
   j["apiVersion"] = "kubectl-llm.dev/v1alpha1";

@@ -48,7 +48,7 @@ struct NodeValidationReport {
 /// their single-node verdict.
 void ApplyMultiNodeResults(const std::vector<MultiNodeNodeResult>& multi, NodeValidationReport& report);
 
-/// Copies each tested node's product from the selection (the run does not know it).
+/// Copies each tested node's product and zone from the selection (the run does not know them).
 void AddProducts(const NodeSelection& selection, std::vector<NodeResult>& results);
 
 /// 0 when every tested node passed (also when none was tested: the skipped

@@ -137,6 +137,8 @@ bool ValidationRun::FinishIfEnded(std::size_t index, const nlohmann::json& pod, 
     r.model = outcome.model;
     r.gpu_count = outcome.gpu_count;
     r.suspect_gpus = outcome.suspect_gpus;
+    r.health = outcome.health;
+    r.detail = outcome.detail;
     if (outcome.started_at) r.started_at = outcome.started_at;
     if (outcome.finished_at) r.finished_at = outcome.finished_at;
   }

@@ -25,6 +25,7 @@ void ReadValidation(const nlohmann::json& node, std::chrono::system_clock::time_
   nlohmann::json parsed = nlohmann::json::parse(summary, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return;
   row.valid_until = StringAt(parsed, {"validUntil"});
+  row.validation_reason = StringAt(parsed, {"reason"});
   auto until = ParseRfc3339Exact(row.valid_until);
   if (!label.empty() && until && *until < now) row.validation = "expired";
 }
@@ -60,13 +61,13 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
 
 Table GpuNodesTable(const std::vector<GpuNodeRow>& rows) {
   Table table({{"NAME"}, {"PRODUCT"}, {"GPUS"}, {"USED"}, {"FREE"}, {"MEMORY"}, {"VALIDATION"}, {"TAINTS"},
-               {"VALID-UNTIL", true}});
+               {"VALID-UNTIL", true}, {"REASON", true}});
   auto none = [](const std::string& value) { return value.empty() ? std::string("<none>") : value; };
   for (const GpuNodeRow& row : rows) {
     table.AddRow({row.name, none(row.product), std::to_string(row.allocatable), std::to_string(row.used),
                   std::to_string(row.free), none(row.memory), row.validation,
                   row.taints.empty() ? "<none>" : fmt::format("{}", fmt::join(row.taints, ",")),
-                  none(row.valid_until)});
+                  none(row.valid_until), none(row.validation_reason)});
   }
   return table;
 }
@@ -83,7 +84,8 @@ nlohmann::ordered_json GpuNodeListJson(const std::vector<GpuNodeRow>& rows) {
                      {"taints", row.taints},
                      {"cordoned", row.cordoned},
                      {"validation", row.validation},
-                     {"validUntil", row.valid_until}});
+                     {"validUntil", row.valid_until},
+                     {"validationReason", row.validation_reason}});
   }
   return {{"apiVersion", "kubectl-llm.dev/v1alpha1"}, {"kind", "GpuNodeList"}, {"items", items}};
 }

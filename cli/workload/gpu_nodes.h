@@ -32,6 +32,9 @@ struct GpuNodeRow {
   /// has passed, "unvalidated" without the label.
   std::string validation;
   std::string valid_until;  ///< from the summary annotation ("" when absent or unreadable)
+  /// The last verdict's reason from the summary annotation ("" on a pass or
+  /// when absent): why a node failed, health findings included.
+  std::string validation_reason;
 };
 
 /// Nodes with nvidia.com/gpu in capacity or allocatable, or with a GPU product
@@ -40,12 +43,14 @@ struct GpuNodeRow {
 std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann::json& pods,
                                      std::chrono::system_clock::time_point now);
 
-/// NAME PRODUCT GPUS USED FREE MEMORY VALIDATION TAINTS; -o wide adds VALID-UNTIL.
+/// NAME PRODUCT GPUS USED FREE MEMORY VALIDATION TAINTS; -o wide adds
+/// VALID-UNTIL and REASON (the last verdict's reason).
 Table GpuNodesTable(const std::vector<GpuNodeRow>& rows);
 
 /// `kubectl llm nodes -o json`: GpuNodeList (kubectl-llm.dev/v1alpha1), keys in this order:
 ///   {"apiVersion", "kind": "GpuNodeList", "items": [{"name", "product", "allocatable",
-///    "used", "free", "memoryMiB", "taints": [...], "cordoned", "validation", "validUntil"}]}
+///    "used", "free", "memoryMiB", "taints": [...], "cordoned", "validation", "validUntil",
+///    "validationReason"}]}
 nlohmann::ordered_json GpuNodeListJson(const std::vector<GpuNodeRow>& rows);
 
 }  // namespace llm

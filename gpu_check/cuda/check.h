@@ -11,6 +11,7 @@
 
 #include "check_catalog.h"
 #include "comm_abort_registry.h"
+#include "health_session.h"
 #include "cuda_wait.h"
 #include "multi_node.h"
 #include "numa_affinity.h"
@@ -37,6 +38,7 @@ struct CheckContext {
   std::ostream& log;                    ///< progress lines (stderr)
   Deadline deadline;                    ///< this phase's
   std::string nccl_debug_file;          ///< where NCCL's log goes, "" when the user chose
+  HealthSession* health = nullptr;      ///< started after the inventory when health is selected
 };
 
 class Check {

@@ -1,5 +1,6 @@
 #include "check.h"
 #include "checks/hbm_check.h"
+#include "checks/health_check.h"
 #include "checks/inventory_check.h"
 #include "checks/nccl_check.h"
 #include "checks/p2p_check.h"
@@ -15,6 +16,7 @@ std::unique_ptr<Check> CreateCheck(CheckId id) {
     case CheckId::kPcie: return std::make_unique<PcieCheck>();
     case CheckId::kP2p: return std::make_unique<P2pCheck>();
     case CheckId::kNccl: return std::make_unique<NcclCheck>();
+    case CheckId::kHealth: return std::make_unique<HealthCheck>();
   }
   return nullptr;
 }

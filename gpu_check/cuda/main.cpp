@@ -150,6 +150,7 @@ int Main(int argc, char** argv) {
   });
 
   // NCCL reads its environment at its first call; nothing else runs yet.
+  const std::map<std::string, std::string> pod_nccl_env = ProcessEnvWithPrefix("NCCL_");
   const char* tmp = std::getenv("TMPDIR");
   const NcclDebugSetup nccl_debug = PlanNcclDebug(env, tmp != nullptr ? tmp : "/tmp", static_cast<int>(getpid()));
   for (const auto& [name, value] : nccl_debug.set) setenv(name.c_str(), value.c_str(), 1);
@@ -182,7 +183,8 @@ int Main(int argc, char** argv) {
     if (sigwait(&signals, &sig) == 0) watchdog.Fire(sig == SIGTERM ? "received SIGTERM" : "received SIGINT");
   }).detach();
 
-  RunnerEnv runner{*options, *profile, *multi_node, table, store, watchdog, comms, std::cerr, nccl_debug.log_file};
+  RunnerEnv runner{*options, *profile, *multi_node, table,      store,        watchdog,
+                   comms,    std::cerr, nccl_debug.log_file, pod_nccl_env};
   const bool cut_short = RunChecks(runner);
   watchdog.Disarm();
   EchoNcclWarnings(nccl_debug.log_file);

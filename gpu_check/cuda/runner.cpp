@@ -71,8 +71,20 @@ bool RunChecks(RunnerEnv& env) {
   env.watchdog.Disarm();
   if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kInventory) == env.options.tests.end()) {
     env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
+    // --expect-gpus holds whatever --tests says (found on the H200: `--tests hbm
+    // --expect-gpus 2` passed on one GPU): the count alone stands in for the inventory.
+    if (auto mismatch = GpuCountMismatch(static_cast<int>(gpus->size()), env.options.expect_gpus)) {
+      TestResult count;
+      count.name = "inventory";
+      count.status = TestStatus::kFail;
+      count.code = ExitCode::kTopology;
+      count.reason = *mismatch;
+      env.log << fmt::format("llm-gpu-check: inventory: {}\n", *mismatch);
+      env.store.FinishTest(std::move(count));
+    }
   }
-  const EnvironmentFacts facts = ProbeEnvironment();
+  EnvironmentFacts facts = ProbeEnvironment();
+  facts.nccl_env = env.nccl_env;
   env.store.Update([&](Report& r) {
     r.gpus = *gpus;
     r.software = QuerySoftwareVersions();
@@ -81,6 +93,14 @@ bool RunChecks(RunnerEnv& env) {
   });
   for (const LintFinding& f : env.store.Snapshot().lint) {
     env.log << fmt::format("llm-gpu-check: lint: {}{}\n", f.blocking ? "error: " : "", f.message);
+  }
+
+  // NVML's "before" readings and the XID watch start here, so they span every test.
+  std::unique_ptr<HealthSession> health;
+  if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kHealth) != env.options.tests.end()) {
+    std::vector<MonitoredGpu> monitored;
+    for (const GpuInfo& g : *gpus) monitored.push_back({g.index, g.uuid});
+    health = HealthSession::Start(monitored);
   }
 
   const EvaluationContext evaluation = MakeEvaluationContext(*gpus, env.thresholds);
@@ -118,7 +138,8 @@ bool RunChecks(RunnerEnv& env) {
     env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
     env.watchdog.Arm(key, budget + kWatchdogGrace);
     CheckContext ctx{env.options, env.profile, env.multi_node, *gpus,    *peer_access,         evaluation,
-                     sysfs,       env.store,   env.comms,      env.log,  now + budget,         env.nccl_debug_file};
+                     sysfs,       env.store,   env.comms,      env.log,  now + budget,         env.nccl_debug_file,
+                     health.get()};
     auto result = check->Run(ctx);
     env.watchdog.Disarm();
     const double duration = std::chrono::duration<double>(Clock::now() - now).count();

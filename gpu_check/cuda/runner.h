@@ -3,6 +3,7 @@
 // in the ReportStore as it comes.
 #pragma once
 
+#include <map>
 #include <ostream>
 #include <string>
 
@@ -26,6 +27,9 @@ struct RunnerEnv {
   CommAbortRegistry& comms;
   std::ostream& log;
   std::string nccl_debug_file;
+  /// The NCCL_* variables as the pod set them, read before the program set
+  /// its own NCCL_DEBUG* (the report and the lint are about the pod's).
+  std::map<std::string, std::string> nccl_env = {};
 };
 
 /// Runs the selected checks. Returns true when a timeout cut the run short

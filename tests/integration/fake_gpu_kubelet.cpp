@@ -59,7 +59,13 @@ FakeTermination FakeSelfTest(FakeOutcome outcome, const std::string& node) {
   inventory.name = "inventory";
   std::vector<double> hbm = {2950, 2960, 2940, 2955, 2948, 2951, 2962, 2939};
   if (outcome == FakeOutcome::kFail) hbm[3] = 1200;
-  report.tests = {inventory, gpu_check::testing::HbmTest(hbm)};
+  report.tests = {inventory, gpu_check::testing::HbmTest(hbm), gpu_check::testing::HealthTest(8)};
+  if (outcome == FakeOutcome::kHealthFail) {
+    gpu_check::GpuHealth& g = report.tests.back().health->gpus[5];
+    g.after.ecc_uncorrected_volatile = 2;
+    g.after.ecc_uncorrected_aggregate = 2;
+    g.xids = {{48}};
+  }
   gpu_check::RenderedReport rendered = gpu_check::RenderReport(report);
   return {static_cast<int>(rendered.exit_code), rendered.termination_summary};
 }

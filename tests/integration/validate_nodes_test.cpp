@@ -5,6 +5,8 @@
 // complete only Job pods) leave the status the fake writes alone.
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -106,11 +108,14 @@ TEST_CASE("validate-nodes: 20 nodes get verdicts, labels, annotations and taints
   FakeGpuKubelet kubelet(AdminClient(), kNamespace, [&](const std::string& node) {
     if (node == silent) return FakeOutcome::kSilent;
     if (node == NodeName(3) && node3_fixed) return FakeOutcome::kPass;
+    if (node == NodeName(7)) return FakeOutcome::kHealthFail;  // a failing health check, recorded alike
     return failing.contains(node) ? FakeOutcome::kFail : FakeOutcome::kPass;
   });
 
+  const std::string page = (std::filesystem::temp_directory_path() / "llm-validate-nodes-20.html").string();
+  std::filesystem::remove(page);
   std::vector<std::string> args = {"validate-nodes", "--record", "--taint-failed", "--timeout", "30s",
-                                   "--max-parallel", "6", "-o", "json"};
+                                   "--max-parallel", "6", "-o", "json", "--report", page};
   for (int i = 0; i < kNodes; ++i) args.push_back(NodeName(i));
   CommandOutput run = TestCluster::Get().Plugin("admin", args);
   INFO(run.err);
@@ -124,6 +129,14 @@ TEST_CASE("validate-nodes: 20 nodes get verdicts, labels, annotations and taints
     if (name == silent) {
       CHECK(result["verdict"] == "error");
       CHECK(result["reason"] == "timed out after 30s");
+    } else if (name == NodeName(7)) {
+      CHECK(result["verdict"] == "fail");
+      CHECK(result["exitCode"] == 2);
+      CHECK(result["suspectGpus"] == json::array({5}));
+      CHECK(result["reason"] == "health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)");
+      CHECK(result["health"]["failed"] ==
+            json::array({{{"gpu", 5}, {"rule", "ecc_uncorrectable"}}, {{"gpu", 5}, {"rule", "xid"}}}));
+      CHECK(result["detail"]["hbmGBps"].size() == 8);
     } else if (failing.contains(name)) {
       CHECK(result["verdict"] == "fail");
       CHECK(result["exitCode"] == 1);
@@ -150,10 +163,29 @@ TEST_CASE("validate-nodes: 20 nodes get verdicts, labels, annotations and taints
     CHECK(valid_until - checked == 7 * 86400);
     json summary = json::parse(node["metadata"]["annotations"].value("kubectl-llm.dev/gpu-check-summary", "{}"));
     CHECK(summary["verdict"] == want);
+    if (name == NodeName(7)) CHECK(summary["reason"].get<std::string>().starts_with("health: gpu 5:"));
     CHECK(HasGpuCheckTaint(node) == failing.contains(name));
     CHECK(HasDevicePluginTaint(node));  // every other taint kept as it was
   }
   CheckNothingLeft();
+
+  // The page of the run, and `nodes -o wide` showing why node 7 failed.
+  std::ifstream drawn(page);
+  std::stringstream html;
+  html << drawn.rdbuf();
+  CHECK(html.str().find("<div class=\"card\"><b>20</b>tested</div>") != std::string::npos);
+  CHECK(html.str().find("health: gpu 5: 2 uncorrectable ECC errors") != std::string::npos);
+  CommandOutput wide = TestCluster::Get().Plugin("admin", {"nodes", "-o", "wide"});
+  INFO(wide.err);
+  CHECK(wide.exit_code == 0);
+  bool shown = false;
+  for (std::size_t start = 0, end; (end = wide.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = wide.out.substr(start, end - start);
+    if (line.starts_with(NodeName(7) + " ")) {
+      shown = line.ends_with("health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)");
+    }
+  }
+  CHECK(shown);
 
   // The operator fixes node 3; a re-run passes it and takes its taint away.
   node3_fixed = true;

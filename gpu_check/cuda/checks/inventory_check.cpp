@@ -18,9 +18,7 @@ Result<TestResult> InventoryCheck::Run(CheckContext& ctx) {
     t.code = ExitCode::kTopology;
     if (t.reason.empty()) t.reason = std::move(reason);
   };
-  if (ctx.options.expect_gpus > 0 && n != ctx.options.expect_gpus) {
-    fail(fmt::format("found {} GPUs, expected {}", n, ctx.options.expect_gpus));
-  }
+  if (auto mismatch = GpuCountMismatch(n, ctx.options.expect_gpus)) fail(*mismatch);
   // All pairs or none: a node where only some pairs reach each other has a
   // missing NVLink/NVSwitch path or GPUs split by an ACS/IOMMU setting.
   int pairs = 0;

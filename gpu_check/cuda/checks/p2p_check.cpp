@@ -1,5 +1,7 @@
 #include "checks/p2p_check.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "copy_timer.h"
@@ -9,6 +11,7 @@
 #include "kernels/pattern_kernels.cuh"
 #include "measure_retry.h"
 #include "metrics.h"
+#include "p2p_heatmap.h"
 
 namespace llm::gpu_check {
 namespace {
@@ -151,6 +154,11 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
     ctx.log << fmt::format("llm-gpu-check: p2p: {}->{} {} {:.1f} GB/s\n", s.gpu, s.peer, s.metric,
                            Summarize(s.samples).median);
   }
+  // The matrix as people read it, judged (floors filled in) on a copy.
+  TestResult judged = t;
+  EvaluateTest(judged, ctx.evaluation);
+  ctx.log << FormatP2pHeatmap(judged, static_cast<int>(n), ChooseColorMode(isatty(STDERR_FILENO) == 1, ProcessEnv()),
+                              ctx.evaluation.outlier_ratio);
   return t;
 }
 

@@ -166,3 +166,44 @@ TEST_CASE("validate-nodes: bad flags fail before any request, a missing node aft
 
 }  // namespace
 }  // namespace llm
+
+#include <fstream>
+
+#include "fakes/fake_file_system.h"
+
+namespace llm {
+
+TEST_CASE("validate-nodes --from-json --report draws a saved result without a cluster") {
+  testing::FakeClock clock;
+  testing::FakeFileSystem files(clock);
+  std::ifstream in(std::string(LLM_TESTDATA_DIR) + "/validate/fleet-report.json");
+  std::stringstream saved;
+  saved << in.rdbuf();
+  REQUIRE(files.WriteFile("run.json", saved.str()).ok());
+  std::istringstream stdin_;
+  std::ostringstream out, err;
+  ValidateNodesOptions options;
+  options.from_json = "run.json";
+  options.report = "fleet.html";
+  auto code = RunValidateNodesFromJson(options, files, IoStreams{stdin_, out, err});
+  REQUIRE(code.ok());
+  CHECK(*code == 0);
+  CHECK(out.str().empty());
+  CHECK(err.str() == "validate-nodes: wrote fleet.html (10 nodes)\n");
+  auto html = files.ReadFile("fleet.html");
+  REQUIRE(html.ok());
+  CHECK(html->find("<h1>GPU node validation</h1>") != std::string::npos);
+
+  options.from_json = "missing.json";
+  code = RunValidateNodesFromJson(options, files, IoStreams{stdin_, out, err});
+  REQUIRE_FALSE(code.ok());
+  CHECK(code.error().message() == "--from-json: cannot read missing.json: missing.json: no such file");
+  REQUIRE(files.WriteFile("bad.json", "{\"apiVersion\":").ok());
+  options.from_json = "bad.json";
+  code = RunValidateNodesFromJson(options, files, IoStreams{stdin_, out, err});
+  REQUIRE_FALSE(code.ok());
+  CHECK(code.error().message() ==
+        "--from-json: bad.json is not JSON (want the output of kubectl llm validate-nodes -o json)");
+}
+
+}  // namespace llm

@@ -12,7 +12,8 @@ TEST_CASE("ParseTestSelection returns run order without duplicates") {
     std::vector<CheckId> want;
   };
   const Case cases[] = {
-      {"all", {CheckId::kInventory, CheckId::kHbm, CheckId::kPcie, CheckId::kP2p, CheckId::kNccl}},
+      {"all", {CheckId::kInventory, CheckId::kHbm, CheckId::kPcie, CheckId::kP2p, CheckId::kNccl, CheckId::kHealth}},
+      {"health,inventory", {CheckId::kInventory, CheckId::kHealth}},
       {"nccl,hbm", {CheckId::kHbm, CheckId::kNccl}},
       {"p2p, p2p ,inventory", {CheckId::kInventory, CheckId::kP2p}},
   };
@@ -29,7 +30,8 @@ TEST_CASE("ParseTestSelection names the bad key and the accepted ones") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.failure().code() == ExitCode::kUsage);
   CHECK(r.failure().message() ==
-        "--tests: unknown test \"nvlink\"; accepted: all or a comma-separated list of inventory, hbm, pcie, p2p, nccl");
+        "--tests: unknown test \"nvlink\"; accepted: all or a comma-separated list of inventory, hbm, pcie, p2p, nccl, "
+        "health");
   CHECK_FALSE(ParseTestSelection("hbm,").ok());
   CHECK_FALSE(ParseTestSelection("").ok());
 }
@@ -40,6 +42,11 @@ TEST_CASE("SkipReason: one GPU skips p2p and single-node nccl, never passes them
   CHECK_FALSE(SkipReason(GetCheckSpec(CheckId::kPcie), one).has_value());
   CHECK(SkipReason(GetCheckSpec(CheckId::kP2p), one) == "needs at least 2 GPUs on the node, found 1");
   CHECK(SkipReason(GetCheckSpec(CheckId::kNccl), one) == "needs at least 2 GPUs on the node, found 1");
+  CHECK_FALSE(SkipReason(GetCheckSpec(CheckId::kHealth), one).has_value());
+}
+
+TEST_CASE("the health check runs last, so its readings span every other test") {
+  CHECK(AllChecks().back().id == CheckId::kHealth);
 }
 
 TEST_CASE("SkipReason: multi-node nccl runs with one GPU per node") {
@@ -56,6 +63,16 @@ TEST_CASE("FormatCheckList lists every test once") {
   const std::string list = FormatCheckList();
   for (const CheckSpec& s : AllChecks()) CHECK(list.find(std::string(s.key) + " ") != std::string::npos);
   CHECK(std::count(list.begin(), list.end(), '\n') == static_cast<long>(AllChecks().size()));
+}
+
+}  // namespace llm::gpu_check
+
+namespace llm::gpu_check {
+
+TEST_CASE("GpuCountMismatch: --expect-gpus, 0 meaning any count") {
+  CHECK(GpuCountMismatch(1, 2) == "found 1 GPUs, expected 2");
+  CHECK_FALSE(GpuCountMismatch(8, 8).has_value());
+  CHECK_FALSE(GpuCountMismatch(3, 0).has_value());
 }
 
 }  // namespace llm::gpu_check

@@ -18,6 +18,11 @@ TEST_CASE("GetProfile: quick fits in the 60 s budget, full measures more") {
   CHECK(full->nccl_bytes.back() > quick->nccl_bytes.back());
   CHECK(quick->max_retries == 2);
   CHECK(quick->PhaseDeadline(CheckId::kNccl) > quick->nccl_init_deadline_s);
+  // The health check's load window fits its deadline with room for NVML's reads.
+  CHECK(quick->health_load_s > 0);
+  CHECK(quick->PhaseDeadline(CheckId::kHealth) >= 5 * quick->health_load_s);
+  CHECK(full->health_load_s > quick->health_load_s);
+  CHECK(full->PhaseDeadline(CheckId::kHealth) >= 5 * full->health_load_s);
 }
 
 TEST_CASE("GetProfile rejects unknown names") {

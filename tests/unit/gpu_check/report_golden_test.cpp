@@ -1,4 +1,5 @@
-// The JSON document and the termination summary of a fixed run, compared
+// The JSON document and the termination summary of a fixed run (health
+// section included), compared
 // with files in tests/testdata/gpu_check/. They pin schema_version 1 (a change
 // of field names or shape fails here first) and serve validate-nodes' tests
 // as examples of what a self-test pod writes.
@@ -25,7 +26,7 @@ Report FixtureRun() {
   r.software = {"12.8", "13.0", "2.28.9", {{"NCCL_SOCKET_IFNAME", "eth0"}}};
   r.gpus = testing::H100s(2);
   r.config.profile = "quick";
-  r.config.tests = {"inventory", "hbm", "pcie", "p2p", "nccl"};
+  r.config.tests = {"inventory", "hbm", "pcie", "p2p", "nccl", "health"};
   r.config.expect_gpus = 2;
   r.config.thresholds_source = "builtin";
   r.lint = {{"memlock", "RLIMIT_MEMLOCK is 65536 bytes; InfiniBand/RoCE transports need it unlimited", false}};
@@ -55,7 +56,11 @@ Report FixtureRun() {
   nccl.nccl_algo = "RING";
   nccl.nccl = {{1ULL << 30, false, 3500.0, 306.783, 306.783, 1.0, 0}, {1ULL << 30, true, 3490.0, 307.663, 307.663, 1.0, 0}};
   nccl.series = {testing::MakeSeries("nccl_busbw", -1, {306.5, 306.8, 307.0})};
-  r.tests = {inventory, hbm, pcie, p2p, nccl};
+  TestResult health = testing::HealthTest(2);
+  health.duration_s = 2.25;
+  health.health->gpus[1].persistence_mode = false;  // a warning: the node's verdict is the PCIe link's
+  health.health->gpus[1].unsupported = {"retired_pages: Not Supported (3)"};
+  r.tests = {inventory, hbm, pcie, p2p, nccl, health};
   return r;
 }
 

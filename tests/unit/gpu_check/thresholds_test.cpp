@@ -80,7 +80,7 @@ TEST_CASE("ApplyThresholdOverrides rejects bad files with the field named") {
       {R"({"models": {"X": {"pci_device_ids": ["zz"]}}})",
        "--thresholds: models.X.pci_device_ids: a PCI device id is a hex string such as \"0x2330\""},
       {R"({"models": {"X": {"colour": 1}}})",
-       "--thresholds: models.X.colour: unknown field; accepted: floors, pci_device_ids, name_patterns, "
+       "--thresholds: models.X.colour: unknown field; accepted: floors, health, pci_device_ids, name_patterns, "
        "nccl_floor_ranks"},
   };
   for (const Case& c : cases) {
@@ -88,6 +88,64 @@ TEST_CASE("ApplyThresholdOverrides rejects bad files with the field named") {
     auto r = ApplyThresholdOverrides(BuiltinThresholds(), c.json);
     REQUIRE_FALSE(r.ok());
     CHECK(r.failure().code() == ExitCode::kUsage);
+    CHECK(r.failure().message() == c.message);
+  }
+}
+
+}  // namespace llm::gpu_check
+
+namespace llm::gpu_check {
+
+TEST_CASE("BuiltinThresholds: health rules per model") {
+  const ThresholdTable t = BuiltinThresholds();
+  const HealthRules& h200 = t.Match("NVIDIA H200", 0x2335)->health;
+  CHECK(h200.pcie_min_gen == 5);
+  CHECK(h200.pcie_min_width == 16);
+  CHECK(h200.nvlink_min_active == 18);
+  CHECK(t.Match("NVIDIA A100-SXM4-80GB", 0x20b2)->health.pcie_min_gen == 4);
+  CHECK(t.Match("NVIDIA A100-SXM4-80GB", 0x20b2)->health.nvlink_min_active == 12);
+  CHECK(t.Match("NVIDIA H100 PCIe", 0x2331)->health.nvlink_min_active == 0);
+  // Calibrated on an H200 (gpu_check/README.md, "Calibration").
+  CHECK(t.Match("NVIDIA H200", 0x2335)->floors.at("hbm_copy") == 3700);
+  CHECK(t.Match("NVIDIA H200", 0x2335)->floors.at("h2d") == 48);
+}
+
+TEST_CASE("ApplyThresholdOverrides: health rules merge field by field, null removes the link minimum") {
+  auto r = ApplyThresholdOverrides(
+      BuiltinThresholds(),
+      R"({"models": {"H200-SXM": {"health": {"pcie_min_gen": null, "nvlink_min_active": 16,
+                                            "pcie_replays_max": 0, "temperature_margin_c": 10,
+                                            "nvlink_error_delta_max": 5}}}})");
+  REQUIRE(r.ok());
+  const HealthRules& h = r->Match("NVIDIA H200", 0x2335)->health;
+  CHECK_FALSE(h.pcie_min_gen.has_value());
+  CHECK(h.pcie_min_width == 16);
+  CHECK(h.nvlink_min_active == 16);
+  CHECK(h.pcie_replays_max == 0u);
+  CHECK(h.temperature_margin_c == 10);
+  CHECK(h.nvlink_error_delta_max == 5u);
+}
+
+TEST_CASE("ApplyThresholdOverrides: bad health rules are named") {
+  struct Case {
+    const char* json;
+    const char* message;
+  };
+  const Case cases[] = {
+      {R"({"models": {"H200-SXM": {"health": 5}}})",
+       "--thresholds: models.H200-SXM.health: must be an object of rule settings"},
+      {R"({"models": {"H200-SXM": {"health": {"pcie_min_gen": 9}}}})",
+       "--thresholds: models.H200-SXM.health.pcie_min_gen: must be an integer from 1 to 7"},
+      {R"({"models": {"H200-SXM": {"health": {"nvlink_min_active": -1}}}})",
+       "--thresholds: models.H200-SXM.health.nvlink_min_active: must be an integer from 0 to 18"},
+      {R"({"models": {"H200-SXM": {"health": {"ecc": 1}}}})",
+       "--thresholds: models.H200-SXM.health.ecc: unknown field; accepted: pcie_min_gen, pcie_min_width, "
+       "nvlink_min_active, nvlink_error_delta_max, pcie_replays_max, temperature_margin_c"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.json);
+    auto r = ApplyThresholdOverrides(BuiltinThresholds(), c.json);
+    REQUIRE_FALSE(r.ok());
     CHECK(r.failure().message() == c.message);
   }
 }

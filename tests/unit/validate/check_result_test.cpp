@@ -133,3 +133,47 @@ TEST_CASE("ReadCheckResult: reads gpu_check's golden termination summary") {
 }
 
 }  // namespace llm
+
+namespace llm {
+
+TEST_CASE("ReadCheckResult: a failing health check fails the node like a failing bandwidth check") {
+  gpu_check::TerminationSummary s;
+  s.status = gpu_check::TestStatus::kFail;
+  s.exit_code = 2;
+  s.exit_reason = "corruption";
+  s.reason = "health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)";
+  s.gpu_count = 8;
+  s.model = "H200-SXM";
+  s.tests = {{"health", gpu_check::TestStatus::kFail}, {"hbm", gpu_check::TestStatus::kPass}};
+  s.suspect_gpus = {5};
+  s.health_checked = true;
+  s.health_fail = {{5, "ecc_uncorrectable"}};
+  s.health_warn = {{1, "persistence_mode_off"}};
+  s.per_gpu = {{"hbm_copy", {4100.0, 4098.5}}, {"h2d", {55.3, std::nullopt}}};
+  s.p2p_unidir = {{std::nullopt, 380.0}, {379.5, std::nullopt}};
+  s.floors = {{"hbm_copy", 3700}, {"h2d", 48}, {"p2p_unidir", 335}};
+  const nlohmann::json terminated = {{"exitCode", 2},
+                                     {"reason", "Error"},
+                                     {"message", gpu_check::FormatTerminationSummary(s)},
+                                     {"startedAt", "2026-11-28T12:00:00Z"},
+                                     {"finishedAt", "2026-11-28T12:01:13Z"}};
+  const CheckOutcome out = ReadCheckResult(terminated);
+  CHECK(out.verdict == Verdict::kFail);
+  CHECK(out.reason == "health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)");
+  CHECK(out.suspect_gpus == std::vector<int>{5});
+  CHECK(out.health == HealthNotes{true, {{5, "ecc_uncorrectable"}}, {{1, "persistence_mode_off"}}});
+  CHECK(out.detail.hbm == std::vector<std::optional<double>>{4100.0, 4098.5});
+  CHECK(out.detail.h2d == std::vector<std::optional<double>>{55.3, std::nullopt});
+  CHECK(out.detail.d2h.empty());
+  CHECK(out.detail.p2p[1][0] == 379.5);
+  CHECK(out.detail.floors == std::map<std::string, double>{{"hbm", 3700}, {"h2d", 48}, {"p2pMin", 335}});
+}
+
+TEST_CASE("ReadCheckResult: an older summary without a health section reads as not checked") {
+  const CheckOutcome out = ReadCheckResult({{"exitCode", 0}, {"message", Fixture("termination-message-pass.json")}});
+  CHECK(out.verdict == Verdict::kPass);
+  CHECK_FALSE(out.health.checked);
+  CHECK(out.detail.empty());
+}
+
+}  // namespace llm

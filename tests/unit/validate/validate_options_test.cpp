@@ -89,3 +89,45 @@ TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
 }
 
 }  // namespace llm
+
+namespace llm {
+
+TEST_CASE("ValidateNodesFlags: --report and --from-json") {
+  ValidateNodesOptions o;
+  o.report = "fleet.html";
+  auto c = ValidateNodesFlags(o);
+  REQUIRE(c.ok());
+  CHECK(c->report_path == "fleet.html");
+  CHECK(c->from_json.empty());
+  o.from_json = "run.json";
+  c = ValidateNodesFlags(o);
+  REQUIRE(c.ok());
+  CHECK(c->from_json == "run.json");
+
+  struct Case {
+    const char* name;
+    void (*set)(ValidateNodesOptions&);
+    const char* message;
+  };
+  const Case cases[] = {
+      {"--from-json without --report", [](ValidateNodesOptions& v) { v.report.clear(); },
+       "--from-json draws a saved result: give the page to write with --report FILE.html"},
+      {"--from-json with nodes", [](ValidateNodesOptions& v) { v.nodes = {"gpu-a"}; },
+       "--from-json draws a saved result; node names and --selector choose nodes to test, not to draw"},
+      {"--from-json with --record", [](ValidateNodesOptions& v) { v.record = true; },
+       "--from-json draws a saved result; --record, --taint-failed, --multi-node and --dry-run need a run"},
+      {"--report with --dry-run", [](ValidateNodesOptions& v) { v.from_json.clear(); v.dry_run = "client"; },
+       "--report draws a run's results; --dry-run runs nothing"},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.name);
+    ValidateNodesOptions bad = o;
+    k.set(bad);
+    auto r = ValidateNodesFlags(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind() == ErrorKind::kUsage);
+    CHECK(r.error().message() == k.message);
+  }
+}
+
+}  // namespace llm

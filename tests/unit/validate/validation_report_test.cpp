@@ -35,7 +35,7 @@ NodeValidationReport Sample() {
   report.results = {a, b};
   report.skipped = {{"gpu-c", "NVIDIA-A100-SXM4-80GB", "cordoned (spec.unschedulable)"}};
   NodeSelection selection;
-  selection.to_test = {{"gpu-a", "NVIDIA-H100-80GB-HBM3", 8}, {"gpu-b", "", 8}};
+  selection.to_test = {{"gpu-a", "NVIDIA-H100-80GB-HBM3", 8, ""}, {"gpu-b", "", 8, ""}};
   AddProducts(selection, report.results);
   return report;
 }
@@ -62,11 +62,30 @@ TEST_CASE("ReportJson: the NodeValidationReport shape documented in README.md") 
         R"({"name":"gpu-a","product":"NVIDIA-H100-80GB-HBM3","verdict":"pass","reason":"","pod":"gpu-check-r1-gpu-a",)"
         R"("exitCode":0,"model":"H100-SXM-80GB","gpuCount":8,"startedAt":"2026-11-28T12:00:05Z",)"
         R"("finishedAt":"2026-11-28T12:01:38Z","durationSeconds":93,"bandwidthGBps":{"hbm":2874.4,"h2d":52.0,)"
-        R"("d2h":53.2,"p2pMin":372.1,"allReduceBusBw":478.3},"suspectGpus":[]})");
+        R"("d2h":53.2,"p2pMin":372.1,"allReduceBusBw":478.3},"suspectGpus":[],"zone":"","health":null,"detail":null})");
   CHECK(j["status"]["nodes"][1]["exitCode"].is_null());
   CHECK(j["status"]["nodes"][1]["bandwidthGBps"]["hbm"].is_null());
   CHECK(j["status"]["skipped"].dump() ==
-        R"js([{"name":"gpu-c","product":"NVIDIA-A100-SXM4-80GB","reason":"cordoned (spec.unschedulable)"}])js");
+        R"js([{"name":"gpu-c","product":"NVIDIA-A100-SXM4-80GB","reason":"cordoned (spec.unschedulable)","zone":""}])js");
+}
+
+TEST_CASE("ReportJson: zone, health findings and the per-GPU detail the pictures use") {
+  NodeValidationReport report = Sample();
+  NodeResult& a = report.results[0];
+  a.zone = "us-east-1a";
+  a.health = {true, {{6, "xid"}}, {{-1, "xid_unwatched"}}};
+  a.detail.hbm = {4100.04, std::nullopt};
+  a.detail.p2p = {{std::nullopt, 380.06}, {379.9, std::nullopt}};
+  a.detail.floors = {{"hbm", 3700}, {"p2pMin", 335}};
+  const nlohmann::ordered_json n = ReportJson(report)["status"]["nodes"][0];
+  CHECK(n["zone"] == "us-east-1a");
+  CHECK(n["health"].dump() == R"({"failed":[{"gpu":6,"rule":"xid"}],"warnings":[{"gpu":-1,"rule":"xid_unwatched"}]})");
+  CHECK(n["detail"].dump() ==
+        R"({"hbmGBps":[4100.0,null],"h2dGBps":[],"d2hGBps":[],"p2pGBps":[[null,380.1],[379.9,null]],)"
+        R"("floorsGBps":{"hbm":3700.0,"p2pMin":335.0}})");
+  // A health check that ran and found nothing is not the same as none.
+  report.results[0].health = {true, {}, {}};
+  CHECK(ReportJson(report)["status"]["nodes"][0]["health"].dump() == R"({"failed":[],"warnings":[]})");
 }
 
 TEST_CASE("FormatReport: JSON and YAML carry the same document") {

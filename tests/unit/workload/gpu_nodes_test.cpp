@@ -31,6 +31,23 @@ TEST_CASE("GPU node rows: usage, memory, taints and validation state") {
         "gpu-node-4   NVIDIA-L4               4      2      2      22GiB    unvalidated   <none>\n");
 }
 
+TEST_CASE("-o wide: VALID-UNTIL and the last verdict's REASON, a failing health check's included") {
+  std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
+                                              testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
+  CHECK(rows[1].validation_reason == "health: gpu 3: PCIe link at Gen5 x8 under load, below its maximum of Gen5 x16");
+  const std::string wide = GpuNodesTable(rows).Render(true);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; (end = wide.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(wide.substr(start, end - start));
+  }
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0].ends_with("TAINTS" + std::string(74, ' ') + "VALID-UNTIL            REASON"));
+  CHECK(lines[1].ends_with("2026-12-04T09:00:00Z   <none>"));  // gpu-node-1 passed
+  CHECK(lines[2].starts_with("gpu-node-2 "));
+  CHECK(lines[2].ends_with(
+      "2026-12-04T09:00:00Z   health: gpu 3: PCIe link at Gen5 x8 under load, below its maximum of Gen5 x16"));
+}
+
 TEST_CASE("GpuNodeList is the documented JSON shape") {
   std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
                                               testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
@@ -39,7 +56,7 @@ TEST_CASE("GpuNodeList is the documented JSON shape") {
   CHECK(doc["items"][2].dump() ==
         R"({"name":"gpu-node-3","product":"NVIDIA-H100-80GB-HBM3","allocatable":8,"used":0,"free":8,"memoryMiB":81559,)"
         R"("taints":["nvidia.com/gpu=present:NoSchedule","node.kubernetes.io/unschedulable:NoSchedule"],"cordoned":true,)"
-        R"("validation":"expired","validUntil":"2026-10-08T09:00:00Z"})");
+        R"("validation":"expired","validUntil":"2026-10-08T09:00:00Z","validationReason":""})");
 }
 
 TEST_CASE("a GPU node whose device plugin is down still shows, with 0 GPUs") {
