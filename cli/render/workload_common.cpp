@@ -229,16 +229,4 @@ Result<std::optional<std::string>> ImageReference(const Values& values, std::str
   return text;
 }
 
-Result<std::optional<std::string>> SingleLine(const Values& values, std::string_view key) {
-  std::optional<std::string> text = values.String(key);
-  if (!text) return text;
-  const bool has_control = std::any_of(text->begin(), text->end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
-  if (text->empty() || has_control || text->size() > 4096) {
-    return Usage(fmt::format("{}: must be one non-empty line of at most 4096 characters", values.Origin(key)));
-  }
-  return text;
-}
-
 }  // namespace llm

@@ -116,8 +116,4 @@ Result<std::optional<std::string>> ImageReference(const Values& values, std::str
 Result<std::optional<std::string>> Quantity(const Values& values, std::string_view key,
                                             std::optional<std::string> fallback = std::nullopt);
 
-/// A string value that must be a single line of printable text (image names,
-/// model ids, URLs): refuses control characters, which no such value contains.
-Result<std::optional<std::string>> SingleLine(const Values& values, std::string_view key);
-
 }  // namespace llm
