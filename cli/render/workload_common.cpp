@@ -9,6 +9,20 @@
 #include "render/quantity.h"
 
 namespace llm {
+namespace {
+
+/// Sets every key templates/common/_env tests, the unused ones false: a
+/// missing key would be looked up in the enclosing context (view_data.h).
+ViewData EnvItem(std::string name, ViewData value, ViewData field_path, ViewData secret_name) {
+  ViewData item;
+  item.set("name", std::move(name));
+  item.set("value", std::move(value));
+  item.set("fieldPath", std::move(field_path));
+  item.set("secretName", std::move(secret_name));
+  return item;
+}
+
+}  // namespace
 
 Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
 
@@ -149,30 +163,16 @@ void AddSchedulingView(const PodScheduling& scheduling, ViewData& view) {
 }
 
 ViewData EnvValue(std::string name, std::string value) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", value);
-  item.set("fieldPath", false);
-  item.set("secretName", false);
-  return item;
+  return EnvItem(std::move(name), ViewData(std::move(value)), ViewData(false), ViewData(false));
 }
 
 ViewData EnvField(std::string name, std::string field_path) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", false);
-  item.set("fieldPath", field_path);
-  item.set("secretName", false);
-  return item;
+  return EnvItem(std::move(name), ViewData(false), ViewData(std::move(field_path)), ViewData(false));
 }
 
 ViewData EnvSecret(std::string name, std::string secret, std::string key) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", false);
-  item.set("fieldPath", false);
-  item.set("secretName", secret);
-  item.set("secretKey", key);
+  ViewData item = EnvItem(std::move(name), ViewData(false), ViewData(false), ViewData(std::move(secret)));
+  item.set("secretKey", std::move(key));
   return item;
 }
 
