@@ -13,9 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "render/k8s_names.h"
-#include "render/workload.h"
-#include "render/workload_common.h"
+#include "render/gpu_check_config.h"
 #include "util/build_info.h"
 
 namespace llm {
@@ -36,15 +34,6 @@ constexpr std::array<ValueSpec, 12> kGpuCheckValues = {{
     {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name"},
     {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)"},
 }};
-
-/// NCCL_COMM_ID's port on pod 0 (any free port in the pod's own network namespace).
-constexpr int kNcclBootstrapPort = 29600;
-
-/// Waits until pod 0's name resolves (the init container of the multi-node pods).
-constexpr const char* kWaitForRank0 =
-    "until getent hosts \"$RANK0_HOST\" >/dev/null 2>&1; do echo \"waiting for $RANK0_HOST to resolve\"; sleep 1; done";
-
-Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
 
 /// --nccl-node: distinct node names, at least two, and not together with --node.
 Result<std::vector<std::string>> NcclNodes(const Values& v) {
@@ -73,99 +62,45 @@ Result<std::vector<std::string>> NcclNodes(const Values& v) {
 
 std::span<const ValueSpec> GpuCheckValueSpecs() { return kGpuCheckValues; }
 
-Result<RenderPlan> PlanGpuCheck(const WorkloadRequest& r) {
+Result<GpuCheckConfig> BuildGpuCheckConfig(const WorkloadRequest& r) {
   const Values& v = r.values;
+  GpuCheckConfig c;
   if (r.backend && *r.backend != Backend::kPod) return Usage("--backend: gpu-check renders a pod");
-  LLM_ASSIGN_OR_RETURN(std::vector<std::string> nccl_nodes, NcclNodes(v));
-  const bool multi_node = !nccl_nodes.empty();
-  if (multi_node) {
-    // The pods' hostnames are NAME-INDEX.
-    LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, 1 + std::to_string(nccl_nodes.size() - 1).size(),
+  LLM_ASSIGN_OR_RETURN(c.nccl_nodes, NcclNodes(v));
+  if (c.multi_node()) {
+    LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, 1 + std::to_string(c.nccl_nodes.size() - 1).size(),
                                           "the pods' hostnames are NAME-INDEX"));
+    c.rank0_host = fmt::format("{}-0.{}", r.name, r.name);
   } else {
     LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, 0, "the pod's hostname is NAME"));
   }
-  LLM_ASSIGN_OR_RETURN(std::optional<long long> gpus, v.Int("gpus", 1, 64));
-  const std::string profile = v.String("profile").value_or("quick");
-  if (profile != "quick" && profile != "full") {
-    return Usage(fmt::format("{}: must be quick or full, got '{}'", v.Origin("profile"), profile));
+  c.meta = WorkloadMeta{r.name, r.namespace_, "llm-gpu-check", "gpu-check"};
+  LLM_ASSIGN_OR_RETURN(c.gpus, IntOr(v, "gpus", 1, 64, 8));
+  c.profile = v.String("profile").value_or("quick");
+  if (c.profile != "quick" && c.profile != "full") {
+    return Usage(fmt::format("{}: must be quick or full, got '{}'", v.Origin("profile"), c.profile));
   }
   LLM_ASSIGN_OR_RETURN(std::optional<long long> deadline, v.Int("activeDeadline", 30, 86400));
-  std::optional<std::string> node = v.String("node");
-  if (node) LLM_RETURN_IF_ERROR(CheckObjectName(*node, v.Origin("node")));
+  c.active_deadline = deadline.value_or(c.profile == "quick" ? 600 : 1800);
+  LLM_ASSIGN_OR_RETURN(c.node, ObjectNameValue(v, "node"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> image, ImageReference(v, "image"));
+  c.image = image.value_or(fmt::format("ghcr.io/kubectl-llm/llm-gpu-check:{}", GetBuildInfo().version));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> shm, Quantity(v, "shmSize", "8Gi"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> cpu, Quantity(v, "cpu", "4"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> memory, Quantity(v, "memory", "16Gi"));
-  std::optional<std::string> priority = v.String("priorityClass");
-  if (priority) LLM_RETURN_IF_ERROR(CheckObjectName(*priority, v.Origin("priorityClass")));
-
-  const WorkloadMeta meta{r.name, r.namespace_, "llm-gpu-check", "gpu-check"};
-  const long long gpu_count = gpus.value_or(8);
-  const ViewData active_deadline = ViewInt(deadline.value_or(profile == "quick" ? 600 : 1800));
-  RenderPlan plan;
-  ViewData& view = plan.view;
-  AddMetaView(meta, view);
-  view.set("objectLabels", ViewPairs(StandardLabels(meta)));
-  view.set("node", ViewOptional(node));
-  view.set("image", image.value_or(fmt::format("ghcr.io/kubectl-llm/llm-gpu-check:{}", GetBuildInfo().version)));
-  std::vector<std::string> args = {"--profile", profile, "--expect-gpus", std::to_string(gpu_count)};
-  if (multi_node) args.insert(args.end(), {"--tests", "nccl"});
-  args.insert(args.end(), {"--json", "/results/result.json"});
-  view.set("args", ViewStrings(args));
-  ViewData env = ViewList();
-  env.push_back(EnvField("NODE_NAME", "spec.nodeName"));
-  env.push_back(EnvField("POD_NAME", "metadata.name"));
-  env.push_back(EnvField("POD_NAMESPACE", "metadata.namespace"));
-  const std::string rank0 = fmt::format("{}-0.{}", r.name, r.name);
-  if (multi_node) {
-    // The rank comes from JOB_COMPLETION_INDEX, which the Job controller sets.
-    env.push_back(EnvValue("LLM_GPU_CHECK_WORLD_SIZE", std::to_string(nccl_nodes.size())));
-    env.push_back(EnvValue("NCCL_COMM_ID", fmt::format("{}:{}", rank0, kNcclBootstrapPort)));
-  }
-  view.set("hasEnv", true);
-  view.set("env", env);
-  view.set("gpus", ViewInt(gpu_count));
-  view.set("cpu", *cpu);
-  view.set("memory", *memory);
-  view.set("shmSize", *shm);
-  view.set("priorityClass", ViewOptional(priority));
-  view.set("hasNodeSelector", false);
-  LLM_ASSIGN_OR_RETURN(ViewData tolerations, Tolerations(v, "tolerations"));
-  if (!multi_node) {
-    view.set("tolerations", tolerations);
-  } else {
+  c.shm_size = *shm;
+  c.cpu = *cpu;
+  c.memory = *memory;
+  LLM_ASSIGN_OR_RETURN(c.scheduling.priority_class, ObjectNameValue(v, "priorityClass"));
+  LLM_ASSIGN_OR_RETURN(c.scheduling.tolerations, Tolerations(v, "tolerations"));
+  if (c.multi_node()) {
     // The single-node pod names its node (spec.nodeName), which no NoSchedule
     // taint keeps out; these pods go through the scheduler, pinned to the named
     // nodes, so they tolerate every NoSchedule taint to match.
-    ViewData any;
-    any.set("key", "");
-    any.set("operator", "Exists");
-    any.set("value", false);
-    any.set("effect", "NoSchedule");
-    ViewData with_any = ViewList();
-    with_any.push_back(any);
-    for (const ViewData& item : tolerations.list_value()) with_any.push_back(item);
-    view.set("tolerations", with_any);
+    c.scheduling.tolerations.insert(c.scheduling.tolerations.begin(), Toleration{"", std::nullopt, "NoSchedule"});
   }
-  LLM_ASSIGN_OR_RETURN(ViewData secrets, ImagePullSecrets(v, "imagePullSecrets"));
-  view.set("hasImagePullSecrets", !secrets.is_empty_list());
-  view.set("imagePullSecrets", secrets);
-  view.set("multiNode", multi_node);
-  if (!multi_node) {
-    view.set("podActiveDeadline", active_deadline);
-    plan.templates = {"gpu-check/pod.yaml"};
-    return plan;
-  }
-  view.set("podActiveDeadline", false);  // the Job's deadline covers both pods
-  view.set("activeDeadline", active_deadline);
-  view.set("worldSize", ViewInt(static_cast<long long>(nccl_nodes.size())));
-  view.set("ncclNodes", ViewStrings(nccl_nodes));
-  view.set("ncclPort", ViewInt(kNcclBootstrapPort));
-  view.set("rank0Host", rank0);
-  view.set("waitCommand", ViewStrings({"/bin/sh", "-c", kWaitForRank0}));
-  plan.templates = {"gpu-check/nccl-service.yaml", "gpu-check/nccl-job.yaml"};
-  return plan;
+  LLM_ASSIGN_OR_RETURN(c.scheduling.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
+  return c;
 }
 
 }  // namespace llm

@@ -2,7 +2,6 @@
 // view (serve_view.cpp) only lays it out; all decisions are made here.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,10 +40,7 @@ struct ServeConfig {
   std::optional<std::pair<std::string, std::string>> hf_token_secret;  ///< name, key
   std::optional<std::string> cache_pvc;
   std::optional<std::string> cache_size;  ///< set: render the PVC
-  std::map<std::string, std::string> node_selector;
-  ViewData tolerations;
-  ViewData image_pull_secrets;
-  std::optional<std::string> priority_class;
+  PodScheduling scheduling;
   std::optional<std::string> queue;
   std::optional<ServeAutoscale> autoscale;
 };

@@ -62,11 +62,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   RenderPlan plan;
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
-  view.set("objectLabels", ViewPairs(StandardLabels(c.meta)));
-  // Kueue admits the workload object; its queue label goes there only.
-  Pairs workload_labels = StandardLabels(c.meta);
-  if (c.queue) workload_labels.emplace_back("kueue.x-k8s.io/queue-name", *c.queue);
-  view.set("workload", ViewData("objectLabels", ViewPairs(workload_labels)));
+  AddWorkloadObjectView(c.meta, c.queue, view);
   view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
   view.set("hasReplicas", c.replicas.has_value());
   view.set("replicas", ViewInt(c.replicas.value_or(1)));
@@ -78,12 +74,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   view.set("memory", ViewOptional(c.memory));
   view.set("shmSize", c.shm_size);
   view.set("cachePvc", ViewOptional(c.cache_pvc));
-  view.set("priorityClass", ViewOptional(c.priority_class));
-  view.set("hasImagePullSecrets", !c.image_pull_secrets.is_empty_list());
-  view.set("imagePullSecrets", c.image_pull_secrets);
-  view.set("hasNodeSelector", !c.node_selector.empty());
-  view.set("nodeSelector", ViewPairs(c.node_selector));
-  view.set("tolerations", c.tolerations);
+  AddSchedulingView(c.scheduling, view);
 
   Pairs pod_labels = StandardLabels(c.meta);
   Pairs service_selector = {{"app.kubernetes.io/component", c.meta.component},

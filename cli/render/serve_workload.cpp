@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "render/k8s_names.h"
 #include "render/quantity.h"
 #include "render/serve_config.h"
 
@@ -55,13 +54,6 @@ const std::array<ValueSpec, 26> kServeValues = {{
 constexpr std::string_view kModelMount = "/models";
 constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
 constexpr int kDefaultQueueTarget = 5;
-
-Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
-
-Result<int> IntOr(const Values& v, std::string_view key, long long min, long long max, int fallback) {
-  LLM_ASSIGN_OR_RETURN(std::optional<long long> value, v.Int(key, min, max));
-  return value ? static_cast<int>(*value) : fallback;
-}
 
 Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine) {
   std::optional<std::string> range = v.String("autoscale");
@@ -227,26 +219,19 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   c.image = image.value_or(std::string(c.engine->default_image));
   c.launch.user_args = v.List("args");
 
-  ViewData user_env = ViewList();
-  const std::vector<std::string> reserved = {"HF_TOKEN", "HF_HOME"};
-  LLM_RETURN_IF_ERROR(AppendUserEnv(v, "env", reserved, user_env));
-  for (const auto& [name, value] : v.Map("env")) c.env.emplace_back(name, value);
+  // serve_view.cpp sets these from --hf-token-secret and --model-cache-pvc.
+  LLM_ASSIGN_OR_RETURN(c.env, UserEnv(v, "env", {"HF_TOKEN", "HF_HOME"}));
 
   LLM_ASSIGN_OR_RETURN(c.cpu, Quantity(v, "cpu"));
   LLM_ASSIGN_OR_RETURN(c.memory, Quantity(v, "memory"));
   LLM_ASSIGN_OR_RETURN(std::optional<std::string> shm, Quantity(v, "shmSize", "16Gi"));
   c.shm_size = *shm;
   LLM_ASSIGN_OR_RETURN(c.hf_token_secret, ParseNameKey(v, "hfTokenSecret", "token"));
-  LLM_ASSIGN_OR_RETURN(c.node_selector, NodeSelector(v, "nodeSelector", "gpuProduct"));
-  LLM_ASSIGN_OR_RETURN(c.tolerations, Tolerations(v, "tolerations"));
-  LLM_ASSIGN_OR_RETURN(c.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
-  c.priority_class = v.String("priorityClass");
-  if (c.priority_class) LLM_RETURN_IF_ERROR(CheckObjectName(*c.priority_class, v.Origin("priorityClass")));
-  c.queue = v.String("queue");
-  if (c.queue) {
-    if (c.queue->empty()) return Usage(fmt::format("{}: must not be empty", v.Origin("queue")));
-    LLM_RETURN_IF_ERROR(CheckLabelValue(*c.queue, v.Origin("queue")));
-  }
+  LLM_ASSIGN_OR_RETURN(c.scheduling.node_selector, NodeSelector(v, "nodeSelector", "gpuProduct"));
+  LLM_ASSIGN_OR_RETURN(c.scheduling.tolerations, Tolerations(v, "tolerations"));
+  LLM_ASSIGN_OR_RETURN(c.scheduling.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
+  LLM_ASSIGN_OR_RETURN(c.scheduling.priority_class, ObjectNameValue(v, "priorityClass"));
+  LLM_ASSIGN_OR_RETURN(c.queue, KueueQueue(v, "queue"));
 
   // Derived names: LeaderWorkerSet names each group's StatefulSet NAME-<group> and
   // its revision label NAME-<group>-<10-character hash>, all within 63.
@@ -258,11 +243,6 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
     LLM_RETURN_IF_ERROR(CheckWorkloadName(r.name, 0, "the Service is named NAME"));
   }
   return c;
-}
-
-Result<RenderPlan> PlanServe(const WorkloadRequest& request) {
-  LLM_ASSIGN_OR_RETURN(ServeConfig config, BuildServeConfig(request));
-  return ServeView(config);
 }
 
 }  // namespace llm

@@ -49,4 +49,7 @@ inline ViewData ViewStrings(const std::vector<std::string>& items) {
 /// they only ever come from here, never from user text.
 inline ViewData ViewInt(long long v) { return ViewData(std::to_string(v)); }
 
+/// An integer, or false when absent (a template's {{#key}} section then drops the field).
+inline ViewData ViewOptionalInt(const std::optional<long long>& v) { return v ? ViewInt(*v) : ViewData(false); }
+
 }  // namespace llm

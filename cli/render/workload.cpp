@@ -2,13 +2,20 @@
 
 #include <array>
 
+#include "render/gpu_check_config.h"
+#include "render/serve_config.h"
+#include "render/train_config.h"
+
 namespace llm {
 
 std::span<const WorkloadSpec> AllWorkloads() {
   static const std::array<WorkloadSpec, 3> kWorkloads = {{
-      {"serve", "Render an inference server (vLLM, SGLang, TGI)", ServeValueSpecs(), &PlanServe, false},
-      {"train", "Render a torchrun training job (JobSet or Indexed Job)", TrainValueSpecs(), &PlanTrain, true},
-      {"gpu-check", "Render the per-node GPU self-test pod", GpuCheckValueSpecs(), &PlanGpuCheck, false},
+      {"serve", "Render an inference server (vLLM, SGLang, TGI)", ServeValueSpecs(),
+       &PlanFrom<BuildServeConfig, ServeView>, false},
+      {"train", "Render a torchrun training job (JobSet or Indexed Job)", TrainValueSpecs(),
+       &PlanFrom<BuildTrainConfig, TrainView>, true},
+      {"gpu-check", "Render the per-node GPU self-test pod", GpuCheckValueSpecs(),
+       &PlanFrom<BuildGpuCheckConfig, GpuCheckView>, false},
   }};
   return kWorkloads;
 }

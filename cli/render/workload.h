@@ -33,6 +33,17 @@ struct RenderPlan {
 
 using PlanFn = Result<RenderPlan> (*)(const WorkloadRequest& request);
 
+/// Every workload plans in two steps: `Build` checks the values and applies
+/// the defaults into a plain config, where all decisions are made; `View` lays
+/// that config out for the templates and decides nothing (serve_config.h,
+/// train_config.h, gpu_check_config.h).
+template <auto Build, auto View>
+Result<RenderPlan> PlanFrom(const WorkloadRequest& request) {
+  auto config = Build(request);
+  if (!config.ok()) return config.error();
+  return View(*config);
+}
+
 struct WorkloadSpec {
   std::string_view name;  ///< "serve", "train", "gpu-check"
   std::string_view summary;
@@ -46,10 +57,7 @@ std::span<const WorkloadSpec> AllWorkloads();
 const WorkloadSpec* FindWorkload(std::string_view name);
 
 std::span<const ValueSpec> ServeValueSpecs();
-Result<RenderPlan> PlanServe(const WorkloadRequest& request);
 std::span<const ValueSpec> TrainValueSpecs();
-Result<RenderPlan> PlanTrain(const WorkloadRequest& request);
 std::span<const ValueSpec> GpuCheckValueSpecs();
-Result<RenderPlan> PlanGpuCheck(const WorkloadRequest& request);
 
 }  // namespace llm

@@ -11,9 +11,25 @@
 namespace llm {
 namespace {
 
-Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
+/// Sets every key templates/common/_env tests, the unused ones false: a
+/// missing key would be looked up in the enclosing context (view_data.h).
+ViewData EnvItem(std::string name, ViewData value, ViewData field_path, ViewData secret_name) {
+  ViewData item;
+  item.set("name", std::move(name));
+  item.set("value", std::move(value));
+  item.set("fieldPath", std::move(field_path));
+  item.set("secretName", std::move(secret_name));
+  return item;
+}
 
 }  // namespace
+
+Error Usage(std::string message) { return Error(ErrorKind::kUsage, std::move(message)); }
+
+Result<int> IntOr(const Values& values, std::string_view key, long long min, long long max, int fallback) {
+  LLM_ASSIGN_OR_RETURN(std::optional<long long> value, values.Int(key, min, max));
+  return value ? static_cast<int>(*value) : fallback;
+}
 
 Status CheckWorkloadName(std::string_view name, size_t suffix_length, std::string_view what_appends) {
   if (!IsDns1035Label(name)) {
@@ -36,6 +52,21 @@ Status CheckObjectName(std::string_view name, std::string_view origin) {
                            origin, name));
 }
 
+Result<std::optional<std::string>> ObjectNameValue(const Values& values, std::string_view key) {
+  std::optional<std::string> name = values.String(key);
+  if (name) LLM_RETURN_IF_ERROR(CheckObjectName(*name, values.Origin(key)));
+  return name;
+}
+
+Result<std::optional<std::string>> KueueQueue(const Values& values, std::string_view key) {
+  std::optional<std::string> queue = values.String(key);
+  if (queue) {
+    if (queue->empty()) return Usage(fmt::format("{}: must not be empty", values.Origin(key)));
+    LLM_RETURN_IF_ERROR(CheckLabelValue(*queue, values.Origin(key)));
+  }
+  return queue;
+}
+
 std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta) {
   return {{"app.kubernetes.io/component", meta.component},
           {"app.kubernetes.io/instance", meta.name},
@@ -47,9 +78,16 @@ void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
   view.set("name", meta.name);
   view.set("namespace", ViewOptional(meta.namespace_));
   view.set("labels", ViewPairs(StandardLabels(meta)));
+  view.set("objectLabels", ViewPairs(StandardLabels(meta)));
   view.set("selectorLabels", ViewPairs(std::vector<std::pair<std::string, std::string>>{
                                  {"app.kubernetes.io/component", meta.component},
                                  {"app.kubernetes.io/instance", meta.name}}));
+}
+
+void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view) {
+  std::vector<std::pair<std::string, std::string>> labels = StandardLabels(meta);
+  if (queue) labels.emplace_back("kueue.x-k8s.io/queue-name", *queue);
+  view.set("workload", ViewData("objectLabels", ViewPairs(labels)));
 }
 
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
@@ -69,97 +107,87 @@ Result<std::map<std::string, std::string>> NodeSelector(const Values& values, st
   return selector;
 }
 
-Result<ViewData> Tolerations(const Values& values, std::string_view key) {
+Result<std::vector<Toleration>> Tolerations(const Values& values, std::string_view key) {
   const std::string origin = values.Origin(key);
-  ViewData list = ViewList();
+  std::vector<Toleration> list;
   bool gpu_taint_covered = false;
   for (const std::string& text : values.List(key)) {
     // key[=value][:Effect], the syntax of `kubectl taint`.
-    std::string rest = text;
-    std::optional<std::string> effect;
+    Toleration toleration{text, std::nullopt, std::nullopt};
+    std::string& rest = toleration.key;
     if (const size_t colon = rest.rfind(':'); colon != std::string::npos) {
-      effect = rest.substr(colon + 1);
+      toleration.effect = rest.substr(colon + 1);
       rest.resize(colon);
-      if (*effect != "NoSchedule" && *effect != "PreferNoSchedule" && *effect != "NoExecute") {
+      const std::string& effect = *toleration.effect;
+      if (effect != "NoSchedule" && effect != "PreferNoSchedule" && effect != "NoExecute") {
         return Usage(fmt::format("{}: '{}': the effect must be NoSchedule, PreferNoSchedule or NoExecute "
                                  "(syntax key[=value][:effect])",
                                  origin, text));
       }
     }
-    std::optional<std::string> value;
     if (const size_t eq = rest.find('='); eq != std::string::npos) {
-      value = rest.substr(eq + 1);
+      toleration.value = rest.substr(eq + 1);
       rest.resize(eq);
-      LLM_RETURN_IF_ERROR(CheckLabelValue(*value, origin));
+      LLM_RETURN_IF_ERROR(CheckLabelValue(*toleration.value, origin));
     }
     LLM_RETURN_IF_ERROR(CheckLabelKey(rest, fmt::format("{} '{}' (syntax key[=value][:effect])", origin, text)));
     gpu_taint_covered = gpu_taint_covered || rest == kGpuResource;
-    ViewData item;
-    item.set("key", rest);
-    item.set("operator", value ? "Equal" : "Exists");
-    item.set("value", ViewOptional(value));
-    item.set("effect", ViewOptional(effect));
-    list.push_back(item);
+    list.push_back(std::move(toleration));
   }
-  if (!gpu_taint_covered) {
-    ViewData gpu;
-    gpu.set("key", std::string(kGpuResource));
-    gpu.set("operator", "Exists");
-    gpu.set("value", false);
-    gpu.set("effect", "NoSchedule");
-    ViewData with_default = ViewList();
-    with_default.push_back(gpu);
-    for (const ViewData& item : list.list_value()) with_default.push_back(item);
-    return with_default;
-  }
+  if (!gpu_taint_covered) list.insert(list.begin(), Toleration{std::string(kGpuResource), std::nullopt, "NoSchedule"});
   return list;
 }
 
-Result<ViewData> ImagePullSecrets(const Values& values, std::string_view key) {
+Result<std::vector<std::string>> ImagePullSecrets(const Values& values, std::string_view key) {
   std::vector<std::string> names = values.List(key);
   for (const std::string& name : names) LLM_RETURN_IF_ERROR(CheckObjectName(name, values.Origin(key)));
-  return ViewStrings(names);
+  return names;
+}
+
+void AddSchedulingView(const PodScheduling& scheduling, ViewData& view) {
+  view.set("priorityClass", ViewOptional(scheduling.priority_class));
+  view.set("hasImagePullSecrets", !scheduling.image_pull_secrets.empty());
+  view.set("imagePullSecrets", ViewStrings(scheduling.image_pull_secrets));
+  view.set("hasNodeSelector", !scheduling.node_selector.empty());
+  view.set("nodeSelector", ViewPairs(scheduling.node_selector));
+  ViewData tolerations = ViewList();
+  for (const Toleration& t : scheduling.tolerations) {
+    ViewData item;
+    item.set("key", t.key);
+    item.set("operator", t.value ? "Equal" : "Exists");
+    item.set("value", ViewOptional(t.value));
+    item.set("effect", ViewOptional(t.effect));
+    tolerations.push_back(item);
+  }
+  view.set("tolerations", tolerations);
 }
 
 ViewData EnvValue(std::string name, std::string value) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", value);
-  item.set("fieldPath", false);
-  item.set("secretName", false);
-  return item;
+  return EnvItem(std::move(name), ViewData(std::move(value)), ViewData(false), ViewData(false));
 }
 
 ViewData EnvField(std::string name, std::string field_path) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", false);
-  item.set("fieldPath", field_path);
-  item.set("secretName", false);
-  return item;
+  return EnvItem(std::move(name), ViewData(false), ViewData(std::move(field_path)), ViewData(false));
 }
 
 ViewData EnvSecret(std::string name, std::string secret, std::string key) {
-  ViewData item;
-  item.set("name", name);
-  item.set("value", false);
-  item.set("fieldPath", false);
-  item.set("secretName", secret);
-  item.set("secretKey", key);
+  ViewData item = EnvItem(std::move(name), ViewData(false), ViewData(false), ViewData(std::move(secret)));
+  item.set("secretKey", std::move(key));
   return item;
 }
 
-Status AppendUserEnv(const Values& values, std::string_view key, const std::vector<std::string>& reserved,
-                     ViewData& env) {
+Result<std::vector<std::pair<std::string, std::string>>> UserEnv(const Values& values, std::string_view key,
+                                                                 const std::vector<std::string>& reserved) {
   const std::string origin = values.Origin(key);
+  std::vector<std::pair<std::string, std::string>> env;
   for (const auto& [name, value] : values.Map(key)) {
     LLM_RETURN_IF_ERROR(CheckEnvVarName(name, origin));
     if (std::find(reserved.begin(), reserved.end(), name) != reserved.end()) {
       return Usage(fmt::format("{}: {} is set by kubectl llm for this workload; use its flag instead", origin, name));
     }
-    env.push_back(EnvValue(name, value));
+    env.emplace_back(name, value);
   }
-  return Ok();
+  return env;
 }
 
 Result<std::optional<VolumeClaimMount>> ClaimMount(const Values& values, std::string_view key) {
@@ -197,18 +225,6 @@ Result<std::optional<std::string>> ImageReference(const Values& values, std::str
   if (!ok) {
     return Usage(fmt::format("{}: '{}' is not an image reference ([registry/]repository[:tag][@digest])",
                              values.Origin(key), *text));
-  }
-  return text;
-}
-
-Result<std::optional<std::string>> SingleLine(const Values& values, std::string_view key) {
-  std::optional<std::string> text = values.String(key);
-  if (!text) return text;
-  const bool has_control = std::any_of(text->begin(), text->end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
-  if (text->empty() || has_control || text->size() > 4096) {
-    return Usage(fmt::format("{}: must be one non-empty line of at most 4096 characters", values.Origin(key)));
   }
   return text;
 }

@@ -1,11 +1,15 @@
 // Checks and view pieces that serve, train and gpu-check share: the object
 // name, labels, scheduling (node selector, tolerations, pull secrets), env,
-// volumes and resources.
+// volumes and resources. The checks feed each workload's config
+// (Build*Config); the view pieces lay a config out (*View), so a flag that two
+// workloads share is read, refused and rendered the same way in both.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render/values.h"
@@ -25,6 +29,12 @@ struct WorkloadMeta {
   std::string component;                 ///< app.kubernetes.io/component: serve, train, gpu-check
 };
 
+/// Bad flags or values: main maps it to exit code 2.
+Error Usage(std::string message);
+
+/// An integer in [min, max], or `fallback` when unset.
+Result<int> IntOr(const Values& values, std::string_view key, long long min, long long max, int fallback);
+
 /// Refuses NAME unless it is a DNS-1035 label (it names a Service or a pod's
 /// hostname) short enough that the `suffix_length` characters the workload or
 /// its controller appends (`what_appends` says which) keep every derived name
@@ -34,8 +44,20 @@ Status CheckWorkloadName(std::string_view name, size_t suffix_length, std::strin
 /// Refuses anything but a DNS-1123 subdomain (object names such as Secrets, PVCs).
 Status CheckObjectName(std::string_view name, std::string_view origin);
 
-/// Sets name, namespace, labels, selectorLabels and the booleans templates test.
+/// A value naming an existing object (PriorityClass, node): a DNS-1123
+/// subdomain, or nullopt when unset.
+Result<std::optional<std::string>> ObjectNameValue(const Values& values, std::string_view key);
+
+/// A Kueue LocalQueue name (a non-empty label value), or nullopt when unset.
+Result<std::optional<std::string>> KueueQueue(const Values& values, std::string_view key);
+
+/// Sets name, namespace, labels, objectLabels and selectorLabels
+/// (templates/common/_metadata and the selectors).
 void AddMetaView(const WorkloadMeta& meta, ViewData& view);
+
+/// Sets `workload`: the metadata context of the object Kueue admits (the
+/// Deployment, JobSet ...), the only one that carries the queue-name label.
+void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view);
 
 /// The four app.kubernetes.io labels, sorted by key.
 std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta);
@@ -44,17 +66,35 @@ std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMe
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
                                                        std::string_view product_key);
 
+/// One toleration; the operator is Equal when a value is given, else Exists.
+struct Toleration {
+  std::string key;  ///< "" with no value: every taint (of `effect`)
+  std::optional<std::string> value;
+  std::optional<std::string> effect;  ///< nullopt: every effect
+};
+
 /// Tolerations from `key[=value][:Effect]` strings; the GPU taint (nvidia.com/gpu,
-/// Exists) is tolerated unless the user wrote their own toleration for that key.
-Result<ViewData> Tolerations(const Values& values, std::string_view key);
+/// Exists) is tolerated first unless the user wrote their own toleration for that key.
+Result<std::vector<Toleration>> Tolerations(const Values& values, std::string_view key);
 
 /// imagePullSecrets names (DNS-1123 subdomains).
-Result<ViewData> ImagePullSecrets(const Values& values, std::string_view key);
+Result<std::vector<std::string>> ImagePullSecrets(const Values& values, std::string_view key);
 
-/// User env (name checked; names in `reserved` are refused because the
-/// workload sets them) as {name, value} items appended to `env`.
-Status AppendUserEnv(const Values& values, std::string_view key, const std::vector<std::string>& reserved,
-                     ViewData& env);
+/// Where a workload's pods may run and what they may pull, checked.
+struct PodScheduling {
+  std::map<std::string, std::string> node_selector;
+  std::vector<Toleration> tolerations;
+  std::vector<std::string> image_pull_secrets;
+  std::optional<std::string> priority_class;
+};
+
+/// Sets the keys of templates/common/_scheduling.
+void AddSchedulingView(const PodScheduling& scheduling, ViewData& view);
+
+/// User env, in name order: names checked, and names in `reserved` refused
+/// because the workload sets them itself.
+Result<std::vector<std::pair<std::string, std::string>>> UserEnv(const Values& values, std::string_view key,
+                                                                 const std::vector<std::string>& reserved);
 
 /// One env item: a literal value, a downward-API field, or a Secret key.
 ViewData EnvValue(std::string name, std::string value);
@@ -75,9 +115,5 @@ Result<std::optional<std::string>> ImageReference(const Values& values, std::str
 /// A positive quantity, or nullopt when unset; `fallback` when unset and given.
 Result<std::optional<std::string>> Quantity(const Values& values, std::string_view key,
                                             std::optional<std::string> fallback = std::nullopt);
-
-/// A string value that must be a single line of printable text (image names,
-/// model ids, URLs): refuses control characters, which no such value contains.
-Result<std::optional<std::string>> SingleLine(const Values& values, std::string_view key);
 
 }  // namespace llm

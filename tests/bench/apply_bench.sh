@@ -23,26 +23,17 @@
 # Environment: BUILD (default build/), KUBECTL_LLM (default: in BUILD), KUBECTL
 # (default: the cluster's).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+bench_cluster
 
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 runs="${1:-10}"
-build="${BUILD:-$root/build}"
-state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
-plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
-kubectl="${KUBECTL:-$state/bin/kubectl}"
-work="$(mktemp -d)"
 prefix="apply-bench-$$"
-cleanup() {
-  "$kubectl" --kubeconfig "$state/admin.kubeconfig" delete namespace -l "kubectl-llm.dev/bench=$prefix" \
-    --wait=false >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_on_exit k delete namespace -l "kubectl-llm.dev/bench=$prefix" --wait=false
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-python3 - "$runs" "$plugin" "$kubectl" "$state/admin.kubeconfig" "$work" "$prefix" <<'PY'
-import json, os, re, statistics, subprocess, sys, time
+bench_load before
+bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" "$prefix" <<'PY'
+import json, os, statistics, subprocess, sys
+from bench import print_load_average, requests, timed
 
 runs = int(sys.argv[1])
 plugin, kubectl, kubeconfig, work, prefix = sys.argv[2:7]
@@ -62,8 +53,6 @@ cases = {
     "C": ("kubectl apply --server-side -f",
           lambda ns: [kubectl, "--cache-dir", cache, "apply", "--server-side", "-n", ns, "-f", manifest]),
 }
-devnull = os.open(os.devnull, os.O_WRONLY)
-
 def namespaces(run):
     names = {key: f"{prefix}-{run}-{key.lower()}" for key in cases}
     items = [{"apiVersion": "v1", "kind": "Namespace",
@@ -76,32 +65,13 @@ def drop(names):
     subprocess.run([kubectl, "delete", "namespace", *names.values(), "--wait=false"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
-def timed(argv):
-    start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
-    _, status, _ = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(argv)}")
-    return time.perf_counter() - start
-
-# kubectl -v=6: `"Response" verb="GET" url="https://..." status="200 OK"`; the
-# plugin -v=6: `GET https://... 200 OK in 3 milliseconds`.
-response_line = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ \d{3} ', re.M)
-
-def requests(argv):
-    out = subprocess.run(argv + ["-v=6"], env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"failed: {' '.join(argv)}\n{out.stderr}")
-    verbs = [a or b for a, b in response_line.findall(out.stderr)]
-    return len(verbs), {verb: verbs.count(verb) for verb in sorted(set(verbs))}
-
 samples = {(key, phase): [] for key in cases for phase in ("create", "re-apply")}
 for run in range(runs + 1):  # the first run warms the caches and is not counted
     names = namespaces(run)
     order = list(cases)[run % 3:] + list(cases)[:run % 3]  # each tool goes first as often as the others
     for phase in ("create", "re-apply"):
         for key in order:
-            wall = timed(cases[key][1](names[key]))
+            wall, _ = timed(cases[key][1](names[key]), env)
             if run > 0:
                 samples[(key, phase)].append(wall)
     drop(names)
@@ -110,7 +80,7 @@ names = namespaces(runs + 1)
 counted = {}
 for phase in ("create", "re-apply"):
     for key in cases:
-        counted[(key, phase)] = requests(cases[key][1](names[key]))
+        counted[(key, phase)] = requests(cases[key][1](names[key]), env)
 drop(names)
 
 budget = objects + 2
@@ -124,7 +94,7 @@ for phase in ("create", "re-apply"):
         by_verb = " ".join(f"{verb} {n}" for verb, n in verbs.items())
         print(f"{key + '. ' + name:<44} {phase:<9} {wall * 1000:>8.1f} {wall / base:>6.2f} {count:>9} "
               f"{count / budget:>14.2f}  {by_verb}")
-print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+print_load_average()
 for key in ("A", "B"):
     for phase in ("create", "re-apply"):
         ratio = statistics.median(samples[(key, phase)]) / statistics.median(samples[("C", phase)])
@@ -133,4 +103,4 @@ for key in ("A", "B"):
         print(f"{key} {phase}: {ratio:.2f}x kubectl's time (target <= 0.5), {count} requests "
               f"(target <= {budget}): {'met' if met else 'NOT met'}")
 PY
-echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load after

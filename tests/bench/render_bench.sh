@@ -11,9 +11,8 @@
 # KUBECTL (default: the local control plane's kubectl, built by
 # tests/cluster/build.sh), HELM (default: built by tests/bench/build_helm.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 runs="${1:-30}"
 
 if [[ -z "${KUBECTL_LLM:-}" ]]; then
@@ -24,10 +23,11 @@ fi
 if [[ -z "${KUBECTL:-}" ]]; then
   KUBECTL="$("$root/tests/cluster/build.sh" | tail -n 1)/bin/kubectl"
 fi
-HELM="${HELM:-$("$here/build_helm.sh")}"
+HELM="${HELM:-$("$root/tests/bench/build_helm.sh")}"
 
-python3 - "$runs" "$KUBECTL_LLM" "$KUBECTL" "$HELM" "$here/charts/llm-serve" <<'PY'
-import os, statistics, subprocess, sys, time
+bench_python "$runs" "$KUBECTL_LLM" "$KUBECTL" "$HELM" "$root/tests/bench/charts/llm-serve" <<'PY'
+import os, statistics, sys
+from bench import peak_rss, print_load_average, timed
 
 runs = int(sys.argv[1])
 plugin, kubectl, helm, chart = sys.argv[2:6]
@@ -43,35 +43,13 @@ cases = [
     ("helm template (equivalent chart)", [helm, "template", "llama", chart]),
 ]
 
-rss_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"render-bench-rss-{os.getpid()}")
-devnull = os.open(os.devnull, os.O_WRONLY)
-
-def timed(argv):
-    """Wall and CPU time of one run (posix_spawn + wait4: microsecond rusage)."""
-    start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{argv[0]} failed")
-    return wall, usage.ru_utime + usage.ru_stime
-
-def peak_rss(argv):
-    """Peak RSS in KiB, from /usr/bin/time: ru_maxrss of a child spawned from
-    Python would include Python's own pages (they are counted at exec)."""
-    subprocess.run(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env=env, check=True)
-    with open(rss_file) as f:
-        return int(f.read().split()[-1])
-
 results = []
 for name, argv in cases:
     for _ in range(3):
-        timed(argv)
-    samples = [timed(argv) for _ in range(runs)]
-    rss = max(peak_rss(argv) for _ in range(5))
+        timed(argv, env)
+    samples = [timed(argv, env) for _ in range(runs)]
+    rss = max(peak_rss(argv, env)[1] for _ in range(5))
     results.append((name, statistics.median(s[0] for s in samples), rss, statistics.median(s[1] for s in samples)))
-os.remove(rss_file)
 
 base_wall, base_mem, base_cpu = results[0][1], results[0][2], results[0][3]
 print(f"{runs} runs each: median wall time, median CPU time (user+sys), peak RSS (max of 5 runs)")
@@ -80,7 +58,7 @@ for i, (name, wall, mem, cpu) in enumerate(results):
     label = f"{chr(ord('A') + i)}. {name}"
     print(f"{label:<52} {wall * 1000:>8.2f} {wall / base_wall:>6.1f} {cpu * 1000:>7.2f} {cpu / base_cpu:>6.1f} "
           f"{mem / 1024:>8.1f} {mem / base_mem:>6.1f}")
-print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+print_load_average()
 speedup = results[1][1] / base_wall
 print(f"render serve is {speedup:.1f}x faster than kubectl's generator (target >= 10x): "
       f"{'met' if speedup >= 10 else 'NOT met'}")

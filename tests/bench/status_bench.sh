@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `kubectl llm status -A` on a cluster with many pods,
 # side by side with `kubectl get pods -A -o json` (what a user would otherwise
-# read the same state from): median wall time, peak memory (max RSS,
-# /usr/bin/time -v) and API requests (-v=6 response lines), as ratios. The
+# read the same state from): median wall time, peak memory (max RSS, GNU
+# time) and API requests (-v=6 response lines), as ratios. The
 # target is at most a third of kubectl's peak memory. status reads the
 # workloads (Deployment, LeaderWorkerSet, JobSet, Job) and Services, never
 # the pods, so a third row shows kubectl reading just those, for scale.
@@ -19,35 +19,20 @@
 # Environment: BUILD (default build/), KUBECTL_LLM (default: in BUILD), KUBECTL
 # (default: the cluster's), READY_TIMEOUT (seconds, default 900).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+bench_cluster
 
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 pods="${1:-5000}"
 workloads="${2:-50}"
 runs="${3:-5}"
-build="${BUILD:-$root/build}"
-state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
-plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
-kubectl="${KUBECTL:-$state/bin/kubectl}"
 ready_timeout="${READY_TIMEOUT:-900}"
-kubeconfig="$state/admin.kubeconfig"
-k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
 ns="status-bench-$$"
-work="$(mktemp -d)"
-cleanup() {
-  k delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
-  k delete nodes -l kubectl-llm.dev/bench=status --wait=false >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 replicas=$(((pods + workloads - 1) / workloads))
 nodes=$(((pods + 99) / 100))
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-"$root/tests/cluster/nodes.sh" cpu "$nodes" status-bench-node- |
-  sed 's|^      type: kwok$|      type: kwok\n      kubectl-llm.dev/bench: status|' |
-  k apply --server-side -f - >/dev/null
-k wait --for=condition=Ready node -l kubectl-llm.dev/bench=status --timeout=300s >/dev/null
+
+bench_load before
+bench_add_nodes cpu "$nodes" status-bench-node- status
+bench_on_exit k delete namespace "$ns" --wait=false
 k create namespace "$ns" >/dev/null
 
 # The workloads as the tool renders them, less the GPUs.
@@ -86,8 +71,9 @@ done
 echo "$pods pods ready in $workloads workloads after $(($(date +%s) - start)) s on $nodes extra nodes"
 echo "pods in the cluster: $(k get pods -A --no-headers | wc -l)"
 
-python3 - "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" <<'PY'
-import os, re, statistics, subprocess, sys
+bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" <<'PY'
+import os, statistics, subprocess, sys
+from bench import peak_rss, print_load_average, requests
 
 runs = int(sys.argv[1])
 plugin, kubectl, kubeconfig, work = sys.argv[2:6]
@@ -101,28 +87,12 @@ cases = [
      [kubectl, "--cache-dir", cache, "get", "deployments,services", "-A", "-l",
       "app.kubernetes.io/managed-by=kubectl-llm", "-o", "json"]),
 ]
-time_file = os.path.join(work, "time")
-response_line = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ \d{3} ', re.M)
-
-def measured(argv):
-    """Wall seconds and peak RSS (KiB) of one run, from /usr/bin/time -v."""
-    subprocess.run(["/usr/bin/time", "-v", "-o", time_file] + argv, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env=env, check=True)
-    fields = dict(line.strip().rsplit(": ", 1) for line in open(time_file) if ": " in line)
-    wall = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
-    seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall)))
-    return seconds, int(fields["Maximum resident set size (kbytes)"])
-
-def requests(argv):
-    out = subprocess.run(argv + ["-v=6"], env=env, capture_output=True, text=True, check=True)
-    return len(response_line.findall(out.stderr))
-
-rows = {name: [] for name, _ in cases}
+rows = {name: [] for name, _ in cases}  # (wall, peak RSS, exit code) of each run
 for name, argv in cases:  # warm-up: fills the discovery cache
-    measured(argv)
+    peak_rss(argv, env)
 for run in range(runs):
     for name, argv in (cases if run % 2 == 0 else cases[::-1]):
-        rows[name].append(measured(argv))
+        rows[name].append(peak_rss(argv, env))
 out = subprocess.run(cases[0][1], env=env, capture_output=True, text=True, check=True).stdout
 print(f"status -A prints {len(out.splitlines()) - 1} workloads")
 print(f"{runs} runs each: median wall time, peak RSS (max over the runs), API requests (one more run, -v=6)")
@@ -133,9 +103,9 @@ for i, (name, argv) in enumerate(cases):
     wall = statistics.median(s[0] for s in rows[name])
     rss = max(s[1] for s in rows[name])
     print(f"{chr(ord('A') + i) + '. ' + name:<44} {wall * 1000:>8.0f} {wall / base_wall:>7.3f} {rss / 1024:>8.1f} "
-          f"{rss / base_rss:>7.3f} {requests(argv):>9}")
+          f"{rss / base_rss:>7.3f} {requests(argv, env)[0]:>9}")
 ratio = max(s[1] for s in rows[cases[0][0]]) / base_rss
-print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+print_load_average()
 print(f"status -A peak memory is {ratio:.3f}x kubectl's (target <= 0.333): {'met' if ratio <= 1 / 3 else 'NOT met'}")
 PY
-echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load after

@@ -10,67 +10,58 @@
 # cluster (tests/cluster/up.sh) and removed at the end. No GPU runs here:
 # fake_gpu_kubelet (built from tests/) ends each gpu-check pod kwok made
 # Running with the summary gpu_check's own writer produces. Reported: wall
-# time, API requests per node (the -v=6 request lines), the plugin's peak RSS
-# (/usr/bin/time -v), and the kubectl script's time per node over
-# BASELINE_NODES (default 20) nodes, extrapolated to NODES for the ratio.
+# time, API requests per node (the -v=6 response lines), the plugin's peak RSS
+# (GNU time), and the kubectl script's time per node over BASELINE_NODES
+# (default 20) nodes, extrapolated to NODES for the ratio.
 # Environment: BUILD (default build/), KUBECTL_LLM and FAKE_GPU_KUBELET (default:
-# in BUILD), MAX_PARALLEL (default 100).
+# in BUILD), KUBECTL (default: the cluster's), MAX_PARALLEL (default 100).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+bench_cluster
 
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 nodes="${1:-1000}"
 baseline_nodes="${2:-20}"
-build="${BUILD:-$root/build}"
 max_parallel="${MAX_PARALLEL:-100}"
-state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
-kubeconfig="$state/admin.kubeconfig"
-kubectl="$state/bin/kubectl"
-plugin="${KUBECTL_LLM:-$build/cli/kubectl-llm}"
-fake="${FAKE_GPU_KUBELET:-$build/tests/fake_gpu_kubelet}"
-k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
-work="$(mktemp -d)"
-fake_pid=""
-cleanup() {
-  [[ -n "$fake_pid" ]] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  k delete nodes -l kubectl-llm.dev/bench=validate-nodes --wait=false >/dev/null 2>&1 || true
-  k delete namespace validate-bench-baseline --wait=false >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+fake="${FAKE_GPU_KUBELET:-${BUILD:-$root/build}/tests/fake_gpu_kubelet}"
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-"$root/tests/cluster/nodes.sh" gpu "$nodes" bench-node- |
-  sed 's|^      type: kwok$|      type: kwok\n      kubectl-llm.dev/bench: validate-nodes|' |
-  k apply --server-side -f - >/dev/null
-k wait --for=condition=Ready node -l kubectl-llm.dev/bench=validate-nodes --timeout=300s >/dev/null
+bench_load before
+bench_add_nodes gpu "$nodes" bench-node- validate-nodes
 
 "$fake" --kubeconfig "$kubeconfig" -n kubectl-llm-gpu-check 2>"$work/fake.err" &
 fake_pid=$!
+stop_fake() { kill "$fake_pid" && wait "$fake_pid"; }
+bench_on_exit stop_fake
 
-set +e
-/usr/bin/time -v -o "$work/time" "$plugin" --kubeconfig "$kubeconfig" -v=6 validate-nodes \
+# One run, measured and logged at -v=6 (its requests are counted from the log).
+bench_python "$work" "$plugin" --kubeconfig "$kubeconfig" -v=6 validate-nodes \
   -l kubectl-llm.dev/bench=validate-nodes --record --taint-failed --max-parallel "$max_parallel" \
-  --timeout 5m -o json >"$work/report.json" 2>"$work/plugin.err"
-code=$?
-set -e
-echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")
-rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
-requests=$(grep -cE '^(GET|POST|PUT|PATCH|DELETE) https?://' "$work/plugin.err" || true)
-python3 - "$work/report.json" "$nodes" "$requests" "$wall" "$rss" "$code" <<'PY'
-import json, sys
-report, nodes, requests, wall, rss, code = sys.argv[1:7]
-summary = json.load(open(report))["status"]["summary"]
-print(f"validate-nodes: {nodes} nodes, exit {code}, summary {summary}")
-print(f"  wall {wall} (m:ss), peak RSS {int(rss) / 1024:.1f} MiB, "
-      f"{requests} API requests = {int(requests) / int(nodes):.2f} per node")
+  --timeout 5m -o json <<'PY'
+import json, os, sys
+from bench import peak_rss
+work, argv = sys.argv[1], sys.argv[2:]
+with open(f"{work}/report.json", "w") as report, open(f"{work}/plugin.err", "w") as log:
+    wall, rss, code = peak_rss(argv, os.environ, stdout=report, stderr=log, check=False)
+with open(f"{work}/measured.json", "w") as measured:
+    json.dump({"wall": wall, "rss": rss, "code": code}, measured)
 PY
-grep -oE '^(GET|POST|PUT|PATCH|DELETE) ' "$work/plugin.err" | sort | uniq -c | sed 's/^/    /'
-wall_s=$(awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }' <<<"$wall")
+bench_load after
+bench_python "$work" "$nodes" <<'PY'
+import json, sys
+from bench import count_requests
+work, nodes = sys.argv[1], int(sys.argv[2])
+m = json.load(open(f"{work}/measured.json"))
+requests, by_verb = count_requests(open(f"{work}/plugin.err").read())
+summary = json.load(open(f"{work}/report.json"))["status"]["summary"]
+print(f"validate-nodes: {nodes} nodes, exit {m['code']}, summary {summary}")
+print(f"  wall {int(m['wall'] // 60)}:{m['wall'] % 60:05.2f} (m:ss), peak RSS {m['rss'] / 1024:.1f} MiB, "
+      f"{requests} API requests = {requests / nodes:.2f} per node")
+for verb, count in by_verb.items():
+    print(f"    {count:>7} {verb}")
+PY
 
 # The straightforward kubectl script, one node after another; its requests
 # are counted from kubectl's own -v=6 log ("Response" verb=...).
+bench_on_exit k delete namespace validate-bench-baseline --wait=false
 k create namespace validate-bench-baseline >/dev/null
 kv() { "$kubectl" --kubeconfig "$kubeconfig" -v=6 "$@" 2>>"$work/kubectl.log"; }
 start=$(date +%s.%N)
@@ -102,10 +93,14 @@ JOB
   kv label node "$node" --overwrite "kubectl-llm.dev/gpu-check=$verdict" >/dev/null
 done
 end=$(date +%s.%N)
-kubectl_requests=$(grep -c '"Response" verb=' "$work/kubectl.log" || true)
-python3 - "$start" "$end" "$baseline_nodes" "$nodes" "$wall_s" "$kubectl_requests" "$requests" <<'PY'
-import sys
-start, end, n, nodes, wall, kreq, preq = map(float, sys.argv[1:8])
+bench_python "$work" "$start" "$end" "$baseline_nodes" "$nodes" <<'PY'
+import json, sys
+from bench import count_requests
+work = sys.argv[1]
+start, end, n, nodes = map(float, sys.argv[2:6])
+wall = json.load(open(f"{work}/measured.json"))["wall"]
+kreq, _ = count_requests(open(f"{work}/kubectl.log").read())
+preq, _ = count_requests(open(f"{work}/plugin.err").read())
 per_node = (end - start) / n
 print(f"kubectl script: {end - start:.1f} s for {int(n)} nodes = {per_node:.2f} s per node, "
       f"{per_node * nodes:.0f} s extrapolated to {int(nodes)} nodes; "
@@ -113,4 +108,4 @@ print(f"kubectl script: {end - start:.1f} s for {int(n)} nodes = {per_node:.2f} 
 print(f"ratio (kubectl script / validate-nodes) at {int(nodes)} nodes: {per_node * nodes / wall:.1f}x wall time, "
       f"{(kreq / n) / (preq / nodes):.1f}x requests per node")
 PY
-echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load "at end"

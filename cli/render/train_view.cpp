@@ -1,0 +1,85 @@
+// Lays a checked TrainConfig out as the view model of templates/train/.
+#include <fmt/format.h>
+
+#include "render/train_config.h"
+
+namespace llm {
+namespace {
+
+constexpr const char* kCompletionIndex = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
+// getent for glibc images, python3 otherwise: no extra image to pull.
+constexpr const char* kWaitScript =
+    "until getent hosts \"$MASTER_ADDR\" >/dev/null 2>&1 || python3 -c 'import os,socket; "
+    "socket.getaddrinfo(os.environ[\"MASTER_ADDR\"], None)' >/dev/null 2>&1; do "
+    "echo \"waiting for $MASTER_ADDR to resolve\"; sleep 2; done";
+
+/// What torchrun reads to join the rendezvous, both under its classic names
+/// and the PET_* ones its launcher takes flags from, then the user's env. The
+/// rank is the pod's completion index, which both backends set.
+ViewData TorchrunEnv(const TrainConfig& c) {
+  ViewData env = ViewList();
+  env.push_back(EnvValue("MASTER_ADDR", c.master_addr));
+  env.push_back(EnvValue("MASTER_PORT", std::to_string(c.master_port)));
+  env.push_back(EnvValue("WORLD_SIZE", std::to_string(c.nodes * c.gpus_per_node)));
+  env.push_back(EnvField("NODE_RANK", kCompletionIndex));
+  env.push_back(EnvValue("PET_MASTER_ADDR", c.master_addr));
+  env.push_back(EnvValue("PET_MASTER_PORT", std::to_string(c.master_port)));
+  env.push_back(EnvValue("PET_NNODES", std::to_string(c.nodes)));
+  env.push_back(EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
+  env.push_back(EnvField("PET_NODE_RANK", kCompletionIndex));
+  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
+  return env;
+}
+
+ViewData MountView(const std::optional<VolumeClaimMount>& mount) {
+  if (!mount) return ViewData(false);
+  ViewData view;
+  view.set("claim", mount->claim);
+  view.set("mountPath", mount->mount_path);
+  return view;
+}
+
+}  // namespace
+
+RenderPlan TrainView(const TrainConfig& c) {
+  const bool jobset = c.backend == Backend::kJobSet;
+  RenderPlan plan;
+  ViewData& view = plan.view;
+  AddMetaView(c.meta, view);
+  AddWorkloadObjectView(c.meta, c.queue, view);
+  view.set("podLabels", ViewPairs(StandardLabels(c.meta)));
+  std::vector<std::pair<std::string, std::string>> annotations;
+  if (c.exclusive_topology) {
+    annotations.emplace_back("alpha.jobset.sigs.k8s.io/exclusive-topology", *c.exclusive_topology);
+  }
+  view.set("hasAnnotations", !annotations.empty());
+  view.set("annotations", ViewPairs(annotations));
+  view.set("nodes", ViewInt(c.nodes));
+  view.set("gpus", ViewInt(c.gpus_per_node));
+  view.set("masterPort", ViewInt(c.master_port));
+  view.set("maxRestarts", ViewInt(c.max_restarts));
+  view.set("ttlAfterFinished", ViewOptionalInt(c.ttl_after_finished));
+  view.set("activeDeadline", ViewOptionalInt(c.active_deadline));
+  view.set("subdomain", jobset ? ViewData(false) : ViewData(c.meta.name));  // JobSet sets its own
+  view.set("image", c.image);
+  view.set("command", ViewStrings(c.command));
+  view.set("waitCommand", ViewStrings({"/bin/sh", "-c", kWaitScript}));
+  view.set("masterAddr", c.master_addr);
+  view.set("hasEnv", true);
+  view.set("env", TorchrunEnv(c));
+  view.set("cpu", ViewOptional(c.cpu));
+  view.set("memory", ViewOptional(c.memory));
+  view.set("shmSize", c.shm_size);
+  view.set("data", MountView(c.data));
+  view.set("checkpoint", MountView(c.checkpoint));
+  AddSchedulingView(c.scheduling, view);
+
+  if (jobset) {
+    plan.templates = {"train/jobset.yaml"};
+  } else {
+    plan.templates = {"train/headless-service.yaml", "train/job.yaml"};
+  }
+  return plan;
+}
+
+}  // namespace llm

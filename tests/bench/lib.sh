@@ -1,0 +1,130 @@
+# What the benchmarks share (sourced, not run): their prelude (paths, the
+# cluster and its tools, a work directory, cleanup at exit) and the three
+# measurements they report, defined once so that two benchmarks' figures mean
+# the same thing:
+#   - API requests: the response lines a tool logs at -v=6;
+#   - peak memory: GNU time's maximum RSS;
+#   - wall and CPU time: posix_spawn + wait4, to the microsecond.
+# The measurements are Python (the benchmarks' drivers are): bench_python runs
+# a driver with them importable as `bench`.
+#
+# Sourcing it sets `root` (the checkout) and `work` (a temporary directory,
+# removed at exit), and takes over the EXIT trap (add to it with bench_on_exit).
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$(mktemp -d)"
+
+# Cleanups run most recent first, each one even if another fails, and the work
+# directory goes last: a benchmark that stops half-way (set -e) still removes
+# the nodes and namespaces it added to a cluster that others keep using.
+_bench_on_exit=()
+bench_on_exit() { _bench_on_exit=("$(printf '%q ' "$@")" "${_bench_on_exit[@]}"); }
+_bench_exit() {
+  local cmd
+  for cmd in "${_bench_on_exit[@]}"; do eval "$cmd" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap _bench_exit EXIT
+
+# bench_cluster: the running local control plane (tests/cluster/up.sh) in
+# $LLM_CLUSTER_DIR and the programs measured against it. Sets state,
+# kubeconfig, kubectl (KUBECTL, default the cluster's own: the version the
+# cluster runs) and plugin (KUBECTL_LLM, default in BUILD, default build/), and
+# defines k, kubectl as the cluster's admin.
+bench_cluster() {
+  state="${LLM_CLUSTER_DIR:?set LLM_CLUSTER_DIR to a cluster started with tests/cluster/up.sh}"
+  kubeconfig="$state/admin.kubeconfig"
+  kubectl="${KUBECTL:-$state/bin/kubectl}"
+  plugin="${KUBECTL_LLM:-${BUILD:-$root/build}/cli/kubectl-llm}"
+}
+k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
+
+# bench_load before|after|"at end": the load average, printed around a run
+# because every wall time on a shared machine grows with it (and, first, the
+# cores it is shared over).
+bench_load() {
+  local cores=""
+  [[ $1 == before ]] && cores=" on $(nproc) cores"
+  printf 'load %-7s %s%s\n' "$1:" "$(cut -d' ' -f1-3 /proc/loadavg)" "$cores"
+}
+
+# bench_add_nodes gpu|cpu COUNT PREFIX NAME: COUNT more fake nodes (kwok), labelled
+# kubectl-llm.dev/bench=NAME so that exactly these are deleted at exit, and
+# Ready before it returns (the scheduler places nothing on a node before).
+bench_add_nodes() {
+  local kind=$1 count=$2 prefix=$3 name=$4
+  bench_on_exit k delete nodes -l "kubectl-llm.dev/bench=$name" --wait=false
+  "$root/tests/cluster/nodes.sh" "$kind" "$count" "$prefix" |
+    sed "s|^      type: kwok\$|      type: kwok\n      kubectl-llm.dev/bench: $name|" |
+    k apply --server-side -f - >/dev/null
+  k wait --for=condition=Ready node -l "kubectl-llm.dev/bench=$name" --timeout=300s >/dev/null
+}
+
+# bench_python ARGS... <<'PY' ... PY: runs the driver on stdin with ARGS as
+# sys.argv[1:] and `bench` (below) importable.
+bench_python() { PYTHONPATH="$work" python3 - "$@"; }
+
+cat >"$work/bench.py" <<'PY'
+"""The benchmarks' measurements (tests/bench/lib.sh)."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+# One line per API response at -v=6, a failed attempt included (it was sent):
+# kubectl `"Response" verb="GET" url="https://..." status="200 OK" ...`,
+# the plugin `GET https://... 200 OK in 3 milliseconds` or `... in 3 milliseconds: <error>`.
+RESPONSE_LINE = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ ', re.M)
+
+
+def count_requests(log):
+    """(requests, {verb: requests}) in a -v=6 log of either tool."""
+    verbs = [a or b for a, b in RESPONSE_LINE.findall(log)]
+    return len(verbs), {verb: verbs.count(verb) for verb in sorted(set(verbs))}
+
+
+def requests(argv, env):
+    """count_requests of one more run of argv at -v=6: a run of its own, since
+    logging costs the timed runs time."""
+    out = subprocess.run(argv + ["-v=6"], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{out.stderr}")
+    return count_requests(out.stderr)
+
+
+_devnull = os.open(os.devnull, os.O_WRONLY)
+
+
+def timed(argv, env):
+    """(wall, CPU user+sys) seconds of one run, stdout discarded. posix_spawn and
+    wait4 measure to the microsecond; GNU time's wall clock has 10 ms steps,
+    too coarse for runs of a few milliseconds."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, _devnull, 1)])
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def peak_rss(argv, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True):
+    """(wall seconds, peak RSS KiB, exit code) of one run, from GNU time: the
+    ru_maxrss of a child spawned from Python would include Python's own pages
+    (the high-water mark carries over exec), and GNU time's are few."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        code = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name] + argv, stdout=stdout,
+                              stderr=stderr, env=env).returncode
+        # A failed run adds a line "Command exited with non-zero status N" before ours.
+        wall, rss = report.read().split()[-2:]
+    if check and code != 0:
+        sys.exit(f"failed: {' '.join(argv)}")
+    return float(wall), int(rss), code
+
+
+def print_load_average():
+    """The last line of a table of times: they grow with load on a shared machine."""
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
+PY
