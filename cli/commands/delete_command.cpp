@@ -9,7 +9,7 @@
 #include "commands/root_command.h"
 #include "kube/wait_condition.h"
 #include "render/k8s_names.h"
-#include "validate/duration.h"
+#include "util/duration.h"
 
 namespace llm {
 

@@ -140,7 +140,7 @@ void CheckPermissions(const DoctorTarget& t, std::vector<DoctorCheck>& checks, I
     std::vector<std::string> denied;
     std::string failure;
     for (const char* verb : need.verbs) {
-      auto allowed = t.can(AccessQuestion{verb, need.group, need.resource, need.subresource, t.ns});
+      auto allowed = t.can(kube::AccessQuestion{verb, need.group, need.resource, need.subresource, t.ns});
       if (!allowed.ok()) {
         failure = allowed.error().message();
         break;
@@ -160,7 +160,7 @@ void CheckPermissions(const DoctorTarget& t, std::vector<DoctorCheck>& checks, I
                        need.needed_by));
     }
   }
-  auto nodes = t.can(AccessQuestion{"list", "", "nodes", "", ""});
+  auto nodes = t.can(kube::AccessQuestion{"list", "", "nodes", "", ""});
   if (nodes.ok() && *nodes) {
     Emit(checks, streams, CheckLevel::kOk, "can list nodes (cluster-wide)");
   } else {
@@ -177,17 +177,9 @@ std::string FormatDoctorCheck(const DoctorCheck& check) {
 }
 
 AccessReviewFn SelfSubjectAccessReview(kube::RestClient& client) {
-  return [&client](const AccessQuestion& q) -> Result<bool> {
-    nlohmann::json attributes = {{"verb", q.verb}, {"group", q.group}, {"resource", q.resource}};
-    if (!q.subresource.empty()) attributes["subresource"] = q.subresource;
-    if (!q.ns.empty()) attributes["namespace"] = q.ns;
-    nlohmann::json review = {{"apiVersion", "authorization.k8s.io/v1"},
-                             {"kind", "SelfSubjectAccessReview"},
-                             {"spec", {{"resourceAttributes", attributes}}}};
-    kube::ResourceRef ref{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "", ""};
-    LLM_ASSIGN_OR_RETURN(nlohmann::json answer, client.Create(ref, review, /*dry_run=*/false));
-    const nlohmann::json status = answer.value("status", nlohmann::json::object());
-    return status.value("allowed", false);
+  return [&client](const kube::AccessQuestion& q) -> Result<bool> {
+    LLM_ASSIGN_OR_RETURN(kube::AccessAnswer answer, kube::AskAccess(client, q));
+    return answer.allowed;
   };
 }
 

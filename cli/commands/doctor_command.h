@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "kube/access_review.h"
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 
@@ -28,16 +29,8 @@ struct DoctorCheck {
 /// "[ok]   message" (labels padded to one width).
 std::string FormatDoctorCheck(const DoctorCheck& check);
 
-/// One permission asked of the API server (SelfSubjectAccessReview).
-struct AccessQuestion {
-  std::string verb;
-  std::string group;
-  std::string resource;
-  std::string subresource;
-  std::string ns;  ///< "" for cluster-scoped
-};
 /// Whether the caller may do it.
-using AccessReviewFn = std::function<Result<bool>(const AccessQuestion&)>;
+using AccessReviewFn = std::function<Result<bool>(const kube::AccessQuestion&)>;
 
 /// SelfSubjectAccessReview through `client`.
 AccessReviewFn SelfSubjectAccessReview(kube::RestClient& client);

@@ -10,9 +10,10 @@
 #include "commands/managed_workloads.h"
 #include "kube/client_factory.h"
 #include "kube/url_query.h"
-#include "validate/duration.h"
+#include "util/duration.h"
 #include "workload/log_line_merger.h"
 #include "workload/log_prefix.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -26,8 +27,6 @@ std::string Label(const nlohmann::json& pod, std::string_view key) {
   auto it = labels->find(std::string(key));
   return it != labels->end() && it->is_string() ? it->get<std::string>() : "";
 }
-
-std::string PodName(const nlohmann::json& pod) { return pod["metadata"].value("name", ""); }
 
 /// A pod's rank: its completion index in a training job, its worker index in a
 /// LeaderWorkerSet group; none for a plain replica.
@@ -109,7 +108,7 @@ std::vector<nlohmann::json> SelectLogPods(const std::vector<nlohmann::json>& pod
     PodIdentity id = IdentifyPod(pod);
     if (!options.role.empty() && id.role != options.role) continue;
     if (options.rank && RankOf(pod) != options.rank) continue;
-    chosen.emplace_back(id.display_name + "\n" + PodName(pod), pod);
+    chosen.emplace_back(id.display_name + "\n" + NameOf(pod), pod);
   }
   std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<nlohmann::json> out;
@@ -138,7 +137,7 @@ std::string PodLogPath(const nlohmann::json& pod, const std::string& container, 
                         .version = "v1",
                         .resource = "pods",
                         .ns = pod["metadata"].value("namespace", ""),
-                        .name = PodName(pod),
+                        .name = NameOf(pod),
                         .subresource = "log"};
   kube::QueryParams query;
   if (!container.empty()) query.emplace_back("container", container);
@@ -172,7 +171,7 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   std::vector<std::string> paths;
   for (const nlohmann::json& pod : pods) {
     std::string container = LogContainer(pod, options.container);
-    sink.Add(PodName(pod), LogPrefix(pod));
+    sink.Add(NameOf(pod), LogPrefix(pod));
     paths.push_back(PodLogPath(pod, container, options));
   }
 
@@ -183,12 +182,12 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
       request.path = paths[i];
       auto response = client.Do(std::move(request));
       if (!response.ok()) {
-        Error error = response.error().WithContext(fmt::format("pod {}", PodName(pods[i])));
+        Error error = response.error().WithContext(fmt::format("pod {}", NameOf(pods[i])));
         if (!first_error) first_error = error;
         continue;
       }
-      sink.Feed(PodName(pods[i]), response->body);
-      sink.Close(PodName(pods[i]));
+      sink.Feed(NameOf(pods[i]), response->body);
+      sink.Close(NameOf(pods[i]));
     }
     if (first_error) return *first_error;
     return Ok();
@@ -202,7 +201,7 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   threads.reserve(pods.size());
   for (size_t i = 0; i < pods.size(); ++i) {
     threads.emplace_back([&, i] {
-      const std::string pod = PodName(pods[i]);
+      const std::string pod = NameOf(pods[i]);
       kube::HttpRequest request;
       request.path = paths[i];
       auto response = client.Stream(std::move(request), [&](std::string_view chunk) {

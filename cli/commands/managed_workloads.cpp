@@ -1,4 +1,5 @@
 #include "commands/managed_workloads.h"
+#include "kube/object_fields.h"
 
 #include <algorithm>
 #include <tuple>
@@ -16,13 +17,6 @@ bool OwnedByController(const nlohmann::json& object) {
   return std::any_of(owners->begin(), owners->end(), [](const nlohmann::json& owner) {
     return owner.is_object() && owner.value("controller", false);
   });
-}
-
-std::string MetaString(const nlohmann::json& object, const char* key) {
-  const auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return "";
-  const auto value = meta->find(key);
-  return value != meta->end() && value->is_string() ? value->get<std::string>() : "";
 }
 
 }  // namespace
@@ -72,8 +66,8 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
     }
   }
   std::sort(found.begin(), found.end(), [](const ManagedWorkload& a, const ManagedWorkload& b) {
-    return std::make_tuple(MetaString(a.object, "namespace"), MetaString(a.object, "name"), a.mapping.kind) <
-           std::make_tuple(MetaString(b.object, "namespace"), MetaString(b.object, "name"), b.mapping.kind);
+    return std::make_tuple(NamespaceOf(a.object), NameOf(a.object), a.mapping.kind) <
+           std::make_tuple(NamespaceOf(b.object), NameOf(b.object), b.mapping.kind);
   });
   return found;
 }
@@ -86,7 +80,7 @@ Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::Rest
   }
   if (found.size() > 1) {
     std::vector<std::string> kinds;
-    for (const ManagedWorkload& w : found) kinds.push_back(w.mapping.kind + "/" + MetaString(w.object, "name"));
+    for (const ManagedWorkload& w : found) kinds.push_back(w.mapping.kind + "/" + NameOf(w.object));
     return Error(ErrorKind::kConflict, fmt::format("several workloads are named \"{}\" in namespace \"{}\": {}", name,
                                                    ns, fmt::join(kinds, ", ")));
   }

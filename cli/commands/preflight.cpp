@@ -12,6 +12,7 @@
 #include "workload/manifest_requirements.h"
 #include "workload/node_autoscalers.h"
 #include "workload/pod_resources.h"
+#include "kube/access_review.h"
 
 namespace llm {
 namespace {
@@ -52,7 +53,7 @@ bool Grants(const json& rule, const AccessNeed& need) {
 // one, cannot list its rules), and then each need is asked on its own.
 std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns, const std::set<AccessNeed>& needs) {
   const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
-  auto answer = client.Create(reviews, RulesReview(ns), false);
+  auto answer = client.Create(reviews, kube::RulesReviewBody(ns), false);
   std::set<AccessNeed> granted;
   if (!answer.ok() || !answer->contains("status") || !(*answer)["status"].is_object()) return granted;
   const json& status = (*answer)["status"];
@@ -92,18 +93,15 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
   }
   std::set<AccessNeed> granted;
   for (const std::string& ns : namespaces) granted.merge(GrantedByRules(client, ns, needs));
-  const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "", ""};
   for (const AccessNeed& need : needs) {
     if (granted.count(need) != 0) continue;
-    auto answer = client.Create(reviews, AccessReview(need.verb, need.group, need.resource, need.ns), false);
+    auto answer = kube::AskAccess(client, {need.verb, need.group, need.resource, "", need.ns});
     if (!answer.ok()) return answer.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
-    const json& status = (*answer)["status"];
-    if (status.is_object() && status.value("allowed", false)) continue;
-    std::string why = status.is_object() ? status.value("reason", "") : "";
+    if (answer->allowed) continue;
     return Error(ErrorKind::kForbidden,
                  fmt::format("preflight: you may not {} {} {}{}; nothing was applied", need.verb,
                              GroupResource(need.group, need.resource), InNamespace(need.ns),
-                             why.empty() ? "" : " (" + why + ")"));
+                             answer->reason.empty() ? "" : " (" + answer->reason + ")"));
   }
   return Ok();
 }
@@ -265,21 +263,6 @@ Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const
 }
 
 }  // namespace
-
-json AccessReview(const std::string& verb, const std::string& group, const std::string& resource,
-                  const std::string& ns) {
-  json attributes = {{"verb", verb}, {"group", group}, {"resource", resource}};
-  if (!ns.empty()) attributes["namespace"] = ns;
-  return {{"apiVersion", "authorization.k8s.io/v1"},
-          {"kind", "SelfSubjectAccessReview"},
-          {"spec", {{"resourceAttributes", attributes}}}};
-}
-
-json RulesReview(const std::string& ns) {
-  return {{"apiVersion", "authorization.k8s.io/v1"},
-          {"kind", "SelfSubjectRulesReview"},
-          {"spec", {{"namespace", ns}}}};
-}
 
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
                                               const PreflightRequest& request) {

@@ -31,7 +31,7 @@
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "util/result.h"
-#include "validate/require_validated.h"
+#include "workload/require_validated.h"
 
 namespace llm {
 
@@ -49,12 +49,5 @@ struct PreflightRequest {
 /// error that must stop the apply.
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
                                               const PreflightRequest& request);
-
-/// The SelfSubjectRulesReview body: every rule that applies in `ns`.
-nlohmann::json RulesReview(const std::string& ns);
-
-/// The SelfSubjectAccessReview body for one verb on one resource.
-nlohmann::json AccessReview(const std::string& verb, const std::string& group, const std::string& resource,
-                            const std::string& ns);
 
 }  // namespace llm

@@ -13,7 +13,7 @@
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "render/workload.h"
-#include "validate/require_validated.h"
+#include "workload/require_validated.h"
 
 namespace llm {
 namespace {

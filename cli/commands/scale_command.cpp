@@ -7,6 +7,7 @@
 #include "commands/cluster_session.h"
 #include "commands/managed_workloads.h"
 #include "output/object_printer.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -17,15 +18,6 @@ struct Autoscaler {
   std::string min_field;  ///< minReplicas | minReplicaCount
   std::string max_field;
 };
-
-std::string ObjectName(const nlohmann::json& object) {
-  return object.contains("metadata") ? object["metadata"].value("name", "") : "";
-}
-
-int64_t IntField(const nlohmann::json& spec, const std::string& field, int64_t fallback) {
-  auto it = spec.find(field);
-  return it != spec.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
-}
 
 /// The HPA or ScaledObject whose scaleTargetRef names the workload (kinds the
 /// server does not serve are skipped).
@@ -41,7 +33,7 @@ Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube:
       {"autoscaling/v2", "HorizontalPodAutoscaler", "minReplicas", "maxReplicas"},
       {"keda.sh/v1alpha1", "ScaledObject", "minReplicaCount", "maxReplicaCount"},
   };
-  const std::string target = ObjectName(workload.object);
+  const std::string target = NameOf(workload.object);
   for (const Candidate& c : kCandidates) {
     kube::GroupKind group_kind = kube::GroupKindOf(c.api_version, c.kind);
     LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(group_kind));
@@ -57,7 +49,7 @@ Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube:
       if (target_ref.value("name", "") != target) continue;
       // KEDA defaults the kind to Deployment.
       if (target_ref.value("kind", "Deployment") != workload.mapping.kind) continue;
-      ref.name = ObjectName(item);
+      ref.name = NameOf(item);
       item["apiVersion"] = c.api_version;
       item["kind"] = c.kind;
       return std::optional<Autoscaler>(Autoscaler{std::move(item), ref, c.min_field, c.max_field});
@@ -75,13 +67,13 @@ Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, cons
                      const std::string& ns, IoStreams streams) {
   kube::ResourceRef scale_ref = workload.mapping.resource;
   scale_ref.ns = ns;
-  scale_ref.name = ObjectName(workload.object);
+  scale_ref.name = NameOf(workload.object);
   scale_ref.subresource = "scale";
   for (int attempt = 1;; ++attempt) {
     nlohmann::json patch = {{"spec", {{"replicas", *options.replicas}}}};
     if (options.current_replicas) {
       LLM_ASSIGN_OR_RETURN(nlohmann::json scale, client.Get(scale_ref));
-      int64_t current = IntField(scale.value("spec", nlohmann::json::object()), "replicas", 0);
+      int64_t current = IntAt(scale, {"spec", "replicas"}, 0);
       if (current != *options.current_replicas) {
         // kubectl's ScaleError for a failed precondition.
         return Error(ErrorKind::kConflict,
@@ -109,8 +101,8 @@ Status ScaleBounds(const ScaleOptions& options, kube::RestClient& client, kube::
   }
   const nlohmann::json spec = autoscaler->object.value("spec", nlohmann::json::object());
   const bool hpa = autoscaler->min_field == "minReplicas";
-  int64_t min = options.min_replicas.value_or(IntField(spec, autoscaler->min_field, hpa ? 1 : 0));
-  int64_t max = options.max_replicas.value_or(IntField(spec, autoscaler->max_field, 100));
+  int64_t min = options.min_replicas.value_or(IntAt(spec, {autoscaler->min_field}, hpa ? 1 : 0));
+  int64_t max = options.max_replicas.value_or(IntAt(spec, {autoscaler->max_field}, 100));
   if (hpa && min < 1) {
     return Error(ErrorKind::kInvalidInput, "--min must be at least 1 for a HorizontalPodAutoscaler");
   }

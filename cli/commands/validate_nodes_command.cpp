@@ -17,11 +17,11 @@
 #include "render/template_source.h"
 #include "util/build_info.h"
 #include "util/interrupt_signals.h"
-#include "validate/html_report.h"
-#include "validate/node_pairing.h"
-#include "validate/report_reader.h"
-#include "validate/validate_plan.h"
-#include "validate/validation_report.h"
+#include "node_validation/html_report.h"
+#include "node_validation/node_pairing.h"
+#include "node_validation/report_reader.h"
+#include "node_validation/validate_plan.h"
+#include "node_validation/validation_report.h"
 
 namespace llm {
 namespace {

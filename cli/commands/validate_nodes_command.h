@@ -1,6 +1,6 @@
 // `kubectl llm validate-nodes [NODE...]`: runs the GPU self-test (gpu_check/)
 // as one pod per node, records verdicts on the nodes and prints a report.
-// The decisions live in cli/validate/ (README.md there); this is the I/O.
+// The decisions live in cli/node_validation/ (README.md there); this is the I/O.
 #pragma once
 
 #include <functional>
@@ -15,7 +15,7 @@
 #include "util/file_system.h"
 #include "util/io_streams.h"
 #include "util/result.h"
-#include "validate/validate_options.h"
+#include "node_validation/validate_options.h"
 
 namespace llm {
 

@@ -13,6 +13,7 @@
 
 #include "kube/watcher.h"
 #include "util/interrupt_signals.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -40,11 +41,6 @@ std::optional<WatchEventType> RunEventType(kube::WatchEventType type) {
     case kube::WatchEventType::kDeleted: return WatchEventType::kDeleted;
     default: return std::nullopt;  // bookmarks and "synced" carry no object
   }
-}
-
-std::string NameOf(const json& object) {
-  const json& metadata = object.value("metadata", json::object());
-  return metadata.is_object() ? metadata.value("name", "") : "";
 }
 
 // What Drive needs to know of each machine's actions.

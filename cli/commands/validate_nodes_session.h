@@ -1,5 +1,5 @@
 // The I/O half of `kubectl llm validate-nodes`: it carries out what
-// cli/validate decides. One pod watch (this run's label) and one node watch
+// cli/node_validation decides. One pod watch (this run's label) and one node watch
 // feed a state machine (ValidationRun for the single-node pods, PairRun for
 // the multi-node Jobs) from their own threads; the calling thread creates and
 // deletes objects as the machine asks and ticks its timers. The cluster is
@@ -18,11 +18,11 @@
 #include "kube/rest_client.h"
 #include "util/clock.h"
 #include "util/result.h"
-#include "validate/node_patch.h"
-#include "validate/node_result.h"
-#include "validate/node_selection.h"
-#include "validate/pair_run.h"
-#include "validate/validation_run.h"
+#include "node_validation/node_patch.h"
+#include "node_validation/node_result.h"
+#include "node_validation/node_selection.h"
+#include "node_validation/pair_run.h"
+#include "node_validation/validation_run.h"
 
 namespace llm {
 

@@ -16,8 +16,8 @@
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
-#include "validate/duration.h"
-#include "validate/require_validated.h"
+#include "util/duration.h"
+#include "workload/require_validated.h"
 
 namespace llm {
 namespace {

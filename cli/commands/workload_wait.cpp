@@ -13,9 +13,9 @@
 #include "kube/url_query.h"
 #include "kube/waiter.h"
 #include "kube/watcher.h"
-#include "output/progress_printer.h"
+#include "workload/progress_printer.h"
 #include "workload/backed_off_pods.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 #include "workload/pod_progress.h"
 
 namespace llm {

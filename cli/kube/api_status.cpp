@@ -1,4 +1,6 @@
 #include "kube/api_status.h"
+#include "util/strings.h"
+#include "kube/object_fields.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,45 +12,26 @@
 namespace llm::kube {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string TrimSpace(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::string StringField(const nlohmann::json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 std::optional<ApiStatus> ParseApiStatus(std::string_view body) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || StringField(doc, "kind") != "Status") return std::nullopt;
+  if (!doc.is_object() || StringAt(doc, {"kind"}) != "Status") return std::nullopt;
   ApiStatus status;
   if (auto code = doc.find("code"); code != doc.end() && code->is_number_integer()) status.code = code->get<int>();
-  status.reason = StringField(doc, "reason");
-  status.message = StringField(doc, "message");
+  status.reason = StringAt(doc, {"reason"});
+  status.message = StringAt(doc, {"message"});
   if (auto details = doc.find("details"); details != doc.end() && details->is_object()) {
-    status.name = StringField(*details, "name");
-    status.group = StringField(*details, "group");
-    status.kind = StringField(*details, "kind");
+    status.name = StringAt(*details, {"name"});
+    status.group = StringAt(*details, {"group"});
+    status.kind = StringAt(*details, {"kind"});
     if (auto ra = details->find("retryAfterSeconds"); ra != details->end() && ra->is_number_integer()) {
       status.retry_after_seconds = ra->get<int>();
     }
     if (auto causes = details->find("causes"); causes != details->end() && causes->is_array()) {
       for (const auto& c : *causes) {
         if (!c.is_object()) continue;
-        status.causes.push_back({StringField(c, "reason"), StringField(c, "message"), StringField(c, "field")});
+        status.causes.push_back({StringAt(c, {"reason"}), StringAt(c, {"message"}), StringAt(c, {"field"})});
       }
     }
   }
@@ -63,7 +46,7 @@ ApiStatus StatusForResponse(const HttpResponse& response, std::string_view metho
   // client-go newUnstructuredResponseError: only a text body is quoted, capped at 2 KiB.
   std::string server_message = "unknown";
   if (Lower(response.Header("Content-Type")).starts_with("text/plain")) {
-    server_message = TrimSpace(std::string_view(response.body).substr(0, 2048));
+    server_message = Trim(std::string_view(response.body).substr(0, 2048));
   }
   ApiStatus status;
   status.code = response.status;

@@ -8,6 +8,7 @@
 #include "kube/install_order.h"
 #include "kube/managed_fields.h"
 #include "kube/wait_condition.h"
+#include "util/strings.h"
 
 namespace llm::kube {
 namespace {
@@ -53,11 +54,6 @@ json Comparable(json object) {
     for (const char* field : {"resourceVersion", "generation", "managedFields"}) object["metadata"].erase(field);
   }
   return object;
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 // The namespace the object is sent with: the default for a namespaced object

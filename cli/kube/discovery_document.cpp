@@ -1,4 +1,5 @@
 #include "kube/discovery_document.h"
+#include "kube/object_fields.h"
 
 #include <algorithm>
 
@@ -14,11 +15,6 @@ std::vector<std::string> Strings(const json& object, const char* key) {
     if (value.is_string()) out.push_back(value.get<std::string>());
   }
   return out;
-}
-
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 ApiGroup& GroupEntry(DiscoveryData& out, const std::string& name) {
@@ -58,16 +54,16 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
   for (const json& item : list["items"]) {
     std::string group_name;
     if (auto metadata = item.find("metadata"); metadata != item.end() && metadata->is_object()) {
-      group_name = StringField(*metadata, "name");
+      group_name = StringAt(*metadata, {"name"});
     }
     ApiGroup& group = GroupEntry(out, group_name);
     auto versions = item.find("versions");
     if (versions == item.end() || !versions->is_array()) continue;
     for (const json& version_entry : *versions) {
-      std::string version = StringField(version_entry, "version");
+      std::string version = StringAt(version_entry, {"version"});
       if (version.empty()) return Malformed("group " + group_name, "a version without a name");
       AddVersion(group, version);
-      if (StringField(version_entry, "freshness") == "Stale") {
+      if (StringAt(version_entry, {"freshness"}) == "Stale") {
         // The aggregated API behind this version did not answer; its resources are
         // unknown, not absent.
         out.unavailable.push_back(GroupVersionString(group_name, version));
@@ -79,12 +75,12 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
         ApiResource resource;
         resource.group = group_name;
         resource.version = version;
-        resource.resource = StringField(entry, "resource");
-        resource.singular = StringField(entry, "singularResource");
+        resource.resource = StringAt(entry, {"resource"});
+        resource.singular = StringAt(entry, {"singularResource"});
         if (auto kind = entry.find("responseKind"); kind != entry.end() && kind->is_object()) {
-          resource.kind = StringField(*kind, "kind");
+          resource.kind = StringAt(*kind, {"kind"});
         }
-        std::string scope = StringField(entry, "scope");
+        std::string scope = StringAt(entry, {"scope"});
         if (scope != "Namespaced" && scope != "Cluster") {
           return Malformed(GroupVersionString(group_name, version) + " " + resource.resource,
                            "scope must be Namespaced or Cluster, got \"" + scope + "\"");
@@ -93,7 +89,7 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
         resource.verbs = Strings(entry, "verbs");
         resource.short_names = Strings(entry, "shortNames");
         if (auto subs = entry.find("subresources"); subs != entry.end() && subs->is_array()) {
-          for (const json& sub : *subs) resource.subresources.push_back(StringField(sub, "subresource"));
+          for (const json& sub : *subs) resource.subresources.push_back(StringAt(sub, {"subresource"}));
         }
         if (resource.resource.empty() || resource.kind.empty()) {
           return Malformed(GroupVersionString(group_name, version), "a resource without resource or kind");
@@ -115,12 +111,12 @@ Status AddLegacyGroups(const json& document, DiscoveryData& out) {
   auto groups = document.find("groups");
   if (groups == document.end() || !groups->is_array()) return Malformed("APIGroupList", "no groups array");
   for (const json& entry : *groups) {
-    ApiGroup& group = GroupEntry(out, StringField(entry, "name"));
+    ApiGroup& group = GroupEntry(out, StringAt(entry, {"name"}));
     if (auto preferred = entry.find("preferredVersion"); preferred != entry.end() && preferred->is_object()) {
-      AddVersion(group, StringField(*preferred, "version"));
+      AddVersion(group, StringAt(*preferred, {"version"}));
     }
     if (auto versions = entry.find("versions"); versions != entry.end() && versions->is_array()) {
-      for (const json& version : *versions) AddVersion(group, StringField(version, "version"));
+      for (const json& version : *versions) AddVersion(group, StringAt(version, {"version"}));
     }
   }
   return Ok();
@@ -128,7 +124,7 @@ Status AddLegacyGroups(const json& document, DiscoveryData& out) {
 
 Status AddLegacyResources(const json& list, DiscoveryData& out) {
   if (!list.is_object()) return Malformed("APIResourceList", "not an object");
-  std::string group_version = StringField(list, "groupVersion");
+  std::string group_version = StringAt(list, {"groupVersion"});
   if (group_version.empty()) return Malformed("APIResourceList", "no groupVersion");
   auto [group, version] = SplitGroupVersion(group_version);
   auto resources = list.find("resources");
@@ -136,7 +132,7 @@ Status AddLegacyResources(const json& list, DiscoveryData& out) {
   std::vector<std::pair<std::string, std::string>> subresources;
   const size_t first = out.resources.size();
   for (const json& entry : *resources) {
-    std::string name = StringField(entry, "name");
+    std::string name = StringAt(entry, {"name"});
     if (auto slash = name.find('/'); slash != std::string::npos) {
       subresources.emplace_back(name.substr(0, slash), name.substr(slash + 1));
       continue;
@@ -145,8 +141,8 @@ Status AddLegacyResources(const json& list, DiscoveryData& out) {
     resource.group = group;
     resource.version = version;
     resource.resource = name;
-    resource.singular = StringField(entry, "singularName");
-    resource.kind = StringField(entry, "kind");
+    resource.singular = StringAt(entry, {"singularName"});
+    resource.kind = StringAt(entry, {"kind"});
     resource.namespaced = entry.value("namespaced", false);
     resource.verbs = Strings(entry, "verbs");
     resource.short_names = Strings(entry, "shortNames");

@@ -5,6 +5,7 @@
 
 #include "util/base64.h"
 #include "util/rfc3339.h"
+#include "kube/object_fields.h"
 
 namespace llm::kube {
 namespace {
@@ -15,11 +16,6 @@ constexpr const char* kV1beta1 = "client.authentication.k8s.io/v1beta1";
 Error CredentialError(const std::string& message) {
   // kubectl: "Unable to connect to the server: getting credentials: exec: ..."
   return Error(ErrorKind::kUnauthorized, "Unable to connect to the server: getting credentials: " + message);
-}
-
-std::string StringAt(const nlohmann::json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 }  // namespace
@@ -44,27 +40,27 @@ std::string BuildExecInfo(const ExecConfig& exec, const ExecClusterInfo& cluster
 Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const std::string& api_version) {
   nlohmann::json doc = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return CredentialError("decoding stdout: the plugin did not print an ExecCredential object");
-  std::string got = StringAt(doc, "apiVersion");
+  std::string got = StringAt(doc, {"apiVersion"});
   if (got != api_version) {
     return CredentialError(fmt::format("exec plugin is configured to use API version {}, plugin returned version {}",
                                        api_version, got.empty() ? "\"\"" : got));
   }
-  if (StringAt(doc, "kind") != "ExecCredential") {
+  if (StringAt(doc, {"kind"}) != "ExecCredential") {
     return CredentialError("decoding stdout: the plugin's output is not of kind ExecCredential");
   }
   auto status = doc.find("status");
   if (status == doc.end() || !status->is_object()) return CredentialError("exec plugin didn't return a status field");
   ExecCredential cred;
-  cred.token = StringAt(*status, "token");
-  cred.client_certificate_data = StringAt(*status, "clientCertificateData");
-  cred.client_key_data = StringAt(*status, "clientKeyData");
+  cred.token = StringAt(*status, {"token"});
+  cred.client_certificate_data = StringAt(*status, {"clientCertificateData"});
+  cred.client_key_data = StringAt(*status, {"clientKeyData"});
   if (cred.client_certificate_data.empty() != cred.client_key_data.empty()) {
     return CredentialError("exec plugin returned only certificate or private key, not both");
   }
   if (cred.token.empty() && cred.client_certificate_data.empty()) {
     return CredentialError("exec plugin didn't return a token or cert/key pair");
   }
-  if (std::string ts = StringAt(*status, "expirationTimestamp"); !ts.empty()) {
+  if (std::string ts = StringAt(*status, {"expirationTimestamp"}); !ts.empty()) {
     cred.expiry = ParseRfc3339(ts);
     if (!cred.expiry) return CredentialError(fmt::format("exec plugin returned an invalid expirationTimestamp \"{}\"", ts));
   }

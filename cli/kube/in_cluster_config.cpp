@@ -1,4 +1,5 @@
 #include "kube/in_cluster_config.h"
+#include "util/strings.h"
 
 #include <filesystem>
 #include <fstream>
@@ -15,11 +16,6 @@ std::optional<std::string> ReadFile(const std::string& path) {
   std::stringstream content;
   content << file.rdbuf();
   return content.str();
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  return s;
 }
 
 }  // namespace
@@ -53,7 +49,7 @@ Result<ClientConfig> InClusterClientConfig(const Getenv& env, const std::string&
   if (auto ns = env("POD_NAMESPACE"); ns && !ns->empty()) {
     config.ns = *ns;
   } else if (auto file = ReadFile(service_account_dir + "/namespace"); file && !Trim(*file).empty()) {
-    config.ns = Trim(*file);
+    config.ns = std::string(Trim(*file));
   }
   return config;
 }

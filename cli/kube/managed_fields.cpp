@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "validate/timestamp.h"
+#include "util/rfc3339.h"
 
 namespace llm::kube {
 

@@ -1,4 +1,5 @@
 #include "kube/request_logger.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <array>
@@ -11,13 +12,6 @@ namespace llm::kube {
 namespace {
 
 constexpr const char* kRedacted = "<redacted>";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool IsSecretKey(const std::string& key) {
   static constexpr std::array<std::string_view, 9> kKeys = {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "util/rfc3339.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 namespace {

@@ -1,4 +1,5 @@
 #include "output/table_printer.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,11 +9,6 @@ namespace {
 
 constexpr size_t kMinWidth = 6;
 constexpr size_t kPadding = 3;
-
-std::string Upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "render/yaml_document.h"
+#include "util/yaml_document.h"
 #include "util/result.h"
 
 namespace llm {

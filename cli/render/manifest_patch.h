@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "render/yaml_document.h"
+#include "util/yaml_document.h"
 #include "util/result.h"
 
 namespace llm {

@@ -10,7 +10,7 @@
 #include "render/template_renderer.h"
 #include "render/values.h"
 #include "render/workload.h"
-#include "validate/require_validated.h"
+#include "workload/require_validated.h"
 #include "workload/pod_templates.h"
 
 namespace llm {

@@ -12,7 +12,7 @@
 
 #include "render/backend.h"
 #include "render/template_source.h"
-#include "render/yaml_document.h"
+#include "util/yaml_document.h"
 #include "util/result.h"
 
 namespace llm {

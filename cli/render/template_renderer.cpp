@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "render/yaml_scalar.h"
+#include "util/yaml_scalar.h"
 
 namespace llm {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "render/yaml_scalar.h"
+#include "util/yaml_scalar.h"
 
 namespace llm {
 namespace {

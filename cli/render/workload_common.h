@@ -14,12 +14,12 @@
 
 #include "render/values.h"
 #include "render/view_data.h"
+#include "kube/well_known_names.h"
 #include "util/result.h"
 
 namespace llm {
 
 inline constexpr std::string_view kManagedBy = "kubectl-llm";
-inline constexpr std::string_view kGpuResource = "nvidia.com/gpu";
 
 /// What identifies one rendered workload.
 struct WorkloadMeta {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "workload/container_stall_rules.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 namespace {

@@ -5,20 +5,14 @@
 #include <sstream>
 #include <string_view>
 
-#include "render/yaml_document.h"
-#include "workload/object_fields.h"
+#include "util/yaml_document.h"
+#include "kube/object_fields.h"
+#include "util/strings.h"
 
 namespace llm {
 namespace {
 
 constexpr std::string_view kTextHeader = "Cluster-autoscaler status at ";
-
-std::string Trim(std::string_view text) {
-  const size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return "";
-  const size_t end = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 std::optional<int64_t> ToInt(const std::string& digits) {
   int64_t value = 0;
@@ -55,7 +49,7 @@ ClusterAutoscalerStatus FromText(const std::string& text) {
   std::string line;
   bool in_groups = false;
   while (std::getline(lines, line)) {
-    const std::string trimmed = Trim(line);
+    const std::string trimmed(Trim(line));
     if (trimmed == "NodeGroups:") {
       in_groups = true;
       continue;
@@ -63,7 +57,7 @@ ClusterAutoscalerStatus FromText(const std::string& text) {
     if (!in_groups) continue;
     auto field = [&](std::string_view name) -> std::optional<std::string> {
       if (!trimmed.starts_with(name)) return std::nullopt;
-      return Trim(std::string_view(trimmed).substr(name.size()));
+      return std::string(Trim(std::string_view(trimmed).substr(name.size())));
     };
     if (auto name = field("Name:")) {
       status.node_groups.push_back({*name, 0, 0, 0, ""});

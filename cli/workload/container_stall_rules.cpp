@@ -6,12 +6,11 @@
 #include <fmt/format.h>
 
 #include "workload/object_events.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 #include "workload/pod_resources.h"
+#include "util/strings.h"
 
 namespace llm::stall {
-
-std::string PodName(const nlohmann::json& pod) { return StringAt(pod, {"metadata", "name"}); }
 
 std::string PodSubject(const std::string& pod, int affected) {
   if (affected <= 1) return "pod " + pod;
@@ -23,11 +22,6 @@ bool IsTrue(const nlohmann::json* condition) {
 }
 bool IsFalse(const nlohmann::json* condition) {
   return condition != nullptr && StringAt(*condition, {"status"}) == "False";
-}
-
-std::string ToLower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 // All container statuses of a pod, init containers first.
@@ -81,7 +75,7 @@ std::optional<StallDiagnosis> ImagePullRule(const StallEvidence& evidence, const
     // The kubelet's "Failed to pull image ..." event has the registry's answer;
     // the waiting message of a back-off may not.
     std::string detail = StringAt(*status, {"state", "waiting", "message"});
-    std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
+    std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", NameOf(pod));
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
       if (it->reason == "Failed" && it->message.starts_with("Failed to pull image \"" + image + "\"")) {
         detail = it->message;
@@ -90,7 +84,7 @@ std::optional<StallDiagnosis> ImagePullRule(const StallEvidence& evidence, const
     }
     StallDiagnosis d;
     d.cause = StallCause::kImagePullFailure;
-    d.pod = PodName(pod);
+    d.pod = NameOf(pod);
     d.container = container;
     d.sentence = fmt::format("{} container {} cannot pull image \"{}\" ({})", PodSubject(d.pod, affected), container,
                              image, reason);
@@ -103,7 +97,7 @@ std::optional<StallDiagnosis> ImagePullRule(const StallEvidence& evidence, const
 namespace {
 
 std::string LogKey(const nlohmann::json& pod, std::string_view container) {
-  return fmt::format("{}/{}", PodName(pod), container);
+  return fmt::format("{}/{}", NameOf(pod), container);
 }
 
 void AttachLogs(const StallEvidence& evidence, const nlohmann::json& pod, StallDiagnosis& d) {
@@ -125,7 +119,7 @@ std::optional<StallDiagnosis> OomRule(const StallEvidence& evidence, const nlohm
     if (!oom) continue;
     StallDiagnosis d;
     d.cause = StallCause::kOomKilled;
-    d.pod = PodName(pod);
+    d.pod = NameOf(pod);
     d.container = StringAt(*status, {"name"});
     std::string limit;
     if (const nlohmann::json* spec = ContainerSpec(pod, d.container); spec != nullptr) {
@@ -147,7 +141,7 @@ namespace {
 
 std::optional<std::pair<std::string, std::string>> ProbeKill(const StallEvidence& evidence, const nlohmann::json& pod,
                                                              std::string_view container) {
-  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
+  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", NameOf(pod));
   std::string probe;
   for (const ObjectEvent& e : events) {
     if (e.reason != "Killing") continue;
@@ -196,7 +190,7 @@ std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlo
     bool failed = terminated != nullptr && IntAt(*terminated, {"exitCode"}) != 0;
     if (!looping && !failed) continue;
     StallDiagnosis d;
-    d.pod = PodName(pod);
+    d.pod = NameOf(pod);
     d.container = container;
     std::string subject = affected <= 1 ? fmt::format("pod {}", d.pod) : PodSubject(d.pod, affected);
     int64_t restarts = IntAt(*status, {"restartCount"});
@@ -240,7 +234,7 @@ std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlo
 std::optional<StallDiagnosis> ProbeRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
   // A Ready pod's old Unhealthy events are history, not a stall.
   if (IsTrue(FindCondition(pod, "Ready")) || IsTerminalPod(pod)) return std::nullopt;
-  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
+  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", NameOf(pod));
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     if (it->reason != "Unhealthy") continue;
     for (const char* kind : {"Readiness", "Liveness", "Startup"}) {
@@ -248,8 +242,8 @@ std::optional<StallDiagnosis> ProbeRule(const StallEvidence& evidence, const nlo
       if (!it->message.starts_with(prefix)) continue;
       StallDiagnosis d;
       d.cause = StallCause::kProbeFailing;
-      d.pod = PodName(pod);
-      d.sentence = fmt::format("{} {} probe is failing ({}): {}", PodSubject(d.pod, affected), ToLower(kind),
+      d.pod = NameOf(pod);
+      d.sentence = fmt::format("{} {} probe is failing ({}): {}", PodSubject(d.pod, affected), Lower(kind),
                                it->count == 1 ? std::string("seen once") : fmt::format("seen {} times", it->count),
                                it->message.substr(prefix.size()));
       return d;

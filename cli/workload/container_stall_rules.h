@@ -14,12 +14,10 @@
 
 namespace llm::stall {
 
-std::string PodName(const nlohmann::json& pod);
 /// "pod chat-0", or "pod chat-0 (and 2 more)" when `affected` > 1.
 std::string PodSubject(const std::string& pod, int affected);
 bool IsTrue(const nlohmann::json* condition);   ///< status "True"
 bool IsFalse(const nlohmann::json* condition);  ///< status "False"
-std::string ToLower(std::string text);
 /// The pod's container statuses, init containers first.
 std::vector<const nlohmann::json*> ContainerStatuses(const nlohmann::json& pod);
 /// spec.initContainers/containers[name == `name`], or nullptr.

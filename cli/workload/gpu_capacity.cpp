@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include "workload/node_scheduling.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
 namespace {
 
-constexpr std::string_view kProductLabel = "nvidia.com/gpu.product";
 
 std::string Count(int64_t n, std::string_view singular, std::string_view plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
@@ -55,10 +55,10 @@ struct Exclusions {
 std::string ProductsPresent(const nlohmann::json& nodes) {
   std::map<std::string, int64_t> products;
   for (const nlohmann::json& node : ItemsOf(nodes)) {
-    std::string product = LabelOf(node, kProductLabel);
+    std::string product = LabelOf(node, kGpuProductLabel);
     if (!product.empty()) ++products[product];
   }
-  if (products.empty()) return fmt::format("no node has the {} label", kProductLabel);
+  if (products.empty()) return fmt::format("no node has the {} label", kGpuProductLabel);
   std::string text = "products present: ";
   bool first = true;
   for (const auto& [product, count] : products) {
@@ -76,14 +76,14 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
   const std::string wanted = WantedGpuProduct(request);
   if (!wanted.empty()) {
     bool present = std::any_of(ItemsOf(nodes).begin(), ItemsOf(nodes).end(),
-                               [&](const nlohmann::json& node) { return LabelOf(node, kProductLabel) == wanted; });
-    if (!present) return fmt::format("no node matches {}={} ({})", kProductLabel, wanted, ProductsPresent(nodes));
+                               [&](const nlohmann::json& node) { return LabelOf(node, kGpuProductLabel) == wanted; });
+    if (!present) return fmt::format("no node matches {}={} ({})", kGpuProductLabel, wanted, ProductsPresent(nodes));
   }
   std::vector<std::string> parts;
   if (ex.cordoned > 0) parts.push_back(fmt::format("{} cordoned", ex.cordoned));
   ex.taints.AppendTo(parts, "with untolerated taint");
   ex.missing_labels.AppendTo(parts, "not matching");
-  if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kNvidiaGpu));
+  if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kGpuResource));
   return fmt::format("no node can run these pods: 0 of {} match ({})", Count(static_cast<int64_t>(total), "node", "nodes"),
                      fmt::join(parts, ", "));
 }
@@ -91,10 +91,10 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
 }  // namespace
 
 std::string WantedGpuProduct(const GpuFitRequest& request) {
-  if (auto it = request.node_selector.find(std::string(kProductLabel)); it != request.node_selector.end()) {
+  if (auto it = request.node_selector.find(std::string(kGpuProductLabel)); it != request.node_selector.end()) {
     return it->second;
   }
-  if (auto it = request.required_node_labels.find(std::string(kProductLabel)); it != request.required_node_labels.end()) {
+  if (auto it = request.required_node_labels.find(std::string(kGpuProductLabel)); it != request.required_node_labels.end()) {
     return it->second;
   }
   return "";
@@ -113,7 +113,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
   GpuFit fit;
   if (request.gpus_per_pod <= 0) {
     fit.verdict = GpuFitVerdict::kFitsNow;
-    fit.reason = fmt::format("no {} requested", kNvidiaGpu);
+    fit.reason = fmt::format("no {} requested", kGpuResource);
     return fit;
   }
   std::map<std::string, int64_t> used = RequestsByNode(pods);
@@ -135,7 +135,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
       ex.missing_labels.Add(*missing);
       continue;
     }
-    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kNvidiaGpu});
+    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
     int64_t gpus = allocatable == nullptr ? 0 : ParseCountQuantity(*allocatable).value_or(0);
     if (gpus <= 0) {
       ++ex.without_gpus;
@@ -164,7 +164,7 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
     if (c.allocatable >= 2 * g) one_pod_per_node = false;
   }
   if (largest < g) {
-    fit.reason = fmt::format("each pod needs {} {}; the largest matching node has {}", g, kNvidiaGpu, largest);
+    fit.reason = fmt::format("each pod needs {} {}; the largest matching node has {}", g, kGpuResource, largest);
     fit.pods_short = request.pods;
     return fit;
   }

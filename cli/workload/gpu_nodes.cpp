@@ -6,7 +6,8 @@
 
 #include "workload/node_scheduling.h"
 #include "util/rfc3339.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -37,8 +38,8 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
   std::map<std::string, int64_t> used = RequestsByNode(pods);
   std::vector<GpuNodeRow> rows;
   for (const nlohmann::json& node : ItemsOf(nodes)) {
-    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kNvidiaGpu});
-    const nlohmann::json* capacity = FindPath(node, {"status", "capacity", kNvidiaGpu});
+    const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
+    const nlohmann::json* capacity = FindPath(node, {"status", "capacity", kGpuResource});
     GpuNodeRow row;
     row.product = LabelOf(node, "nvidia.com/gpu.product");
     if (allocatable == nullptr && capacity == nullptr && row.product.empty()) continue;

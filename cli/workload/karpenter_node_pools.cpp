@@ -10,13 +10,13 @@
 #include <fmt/format.h>
 
 #include "workload/node_scheduling.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
 namespace {
 
-constexpr std::string_view kProductLabel = "nvidia.com/gpu.product";
 constexpr std::string_view kNodePoolLabel = "karpenter.sh/nodepool";
 
 // Labels Karpenter lets a pod require without the NodePool defining them: its
@@ -105,7 +105,7 @@ std::optional<std::string> LabelRefused(const Requirements& reqs, const std::str
   }
   for (auto it = begin; it != end; ++it) {
     if (!Admits(it->second, value)) {
-      return key == kProductLabel ? fmt::format("it does not offer {}={}", key, value)
+      return key == kGpuProductLabel ? fmt::format("it does not offer {}={}", key, value)
                                   : fmt::format("its requirements do not admit {}={}", key, value);
     }
   }
@@ -166,14 +166,14 @@ bool OffersGpus(const nlohmann::json& pool, const Requirements& reqs) {
     auto [begin, end] = reqs.equal_range(std::string(key));
     return begin != end && std::none_of(begin, end, [](const auto& r) { return r.second.op == "DoesNotExist"; });
   };
-  if (defined(kProductLabel)) return true;
+  if (defined(kGpuProductLabel)) return true;
   for (std::string_view key : kGpuCountKeys) {
     if (defined(key) && AdmitsGpuCount(reqs, key, 1)) return true;
   }
   for (std::string_view key : kGpuKindKeys) {
     if (defined(key)) return true;
   }
-  return QuantityAt(pool, {"spec", "limits", kNvidiaGpu}).value_or(0) > 0;
+  return QuantityAt(pool, {"spec", "limits", kGpuResource}).value_or(0) > 0;
 }
 
 std::optional<std::string> Refusal(const nlohmann::json& pool, const GpuFitRequest& request) {
@@ -200,8 +200,8 @@ std::optional<std::string> Refusal(const nlohmann::json& pool, const GpuFitReque
     }
   }
   if (!OffersGpus(pool, reqs)) {
-    return fmt::format("it names no GPU instances (no GPU requirement, {} label or {} limit)", kProductLabel,
-                       kNvidiaGpu);
+    return fmt::format("it names no GPU instances (no GPU requirement, {} label or {} limit)", kGpuProductLabel,
+                       kGpuResource);
   }
   for (std::string_view key : kGpuCountKeys) {
     if (!AdmitsGpuCount(reqs, key, request.gpus_per_pod)) {
@@ -219,10 +219,10 @@ void BoundByLimits(const nlohmann::json& pool, const GpuFitRequest& request, Nod
       fit.limit = std::move(limit);
     }
   };
-  if (auto limit = QuantityAt(pool, {"spec", "limits", kNvidiaGpu})) {
-    const int64_t used = QuantityAt(pool, {"status", "resources", kNvidiaGpu}).value_or(0);
+  if (auto limit = QuantityAt(pool, {"spec", "limits", kGpuResource})) {
+    const int64_t used = QuantityAt(pool, {"status", "resources", kGpuResource}).value_or(0);
     bound((*limit - used) / request.gpus_per_pod,
-          fmt::format("limits.{} {} with {} in use", kNvidiaGpu, *limit, used));
+          fmt::format("limits.{} {} with {} in use", kGpuResource, *limit, used));
   }
   if (auto limit = QuantityAt(pool, {"spec", "limits", "nodes"})) {
     const nlohmann::json* nodes = FindPath(pool, {"status", "nodes"});

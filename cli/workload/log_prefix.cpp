@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 

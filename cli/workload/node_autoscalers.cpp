@@ -7,7 +7,8 @@
 #include <fmt/format.h>
 
 #include "workload/karpenter_node_pools.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -118,7 +119,7 @@ ScaleUpOutlook JudgeClusterAutoscaler(const ClusterAutoscalerStatus& status, con
       view.tied = true;
       view.managed = pool.label;
       if (matching.count(StringAt(node, {"metadata", "name"})) == 0) continue;
-      const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kNvidiaGpu});
+      const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
       const int64_t gpus = allocatable == nullptr ? 0 : ParseCountQuantity(*allocatable).value_or(0);
       view.pods_per_node = std::max(view.pods_per_node, gpus / request.gpus_per_pod);
     }

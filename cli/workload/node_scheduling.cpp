@@ -1,6 +1,6 @@
 #include "workload/node_scheduling.h"
 
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 

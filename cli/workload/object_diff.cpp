@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "output/object_printer.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 #include "workload/unified_diff.h"
 
 namespace llm {

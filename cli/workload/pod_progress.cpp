@@ -4,7 +4,7 @@
 
 #include "workload/log_prefix.h"
 #include "workload/object_events.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 

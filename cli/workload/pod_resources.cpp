@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 
 namespace llm {
 
@@ -35,14 +35,15 @@ int64_t PodSpecRequest(const nlohmann::json& pod_spec, std::string_view resource
   return total;
 }
 
+int64_t AllocatableGpus(const nlohmann::json& node) {
+  const nlohmann::json* value = FindPath(node, {"status", "allocatable", kGpuResource});
+  return value != nullptr ? ParseCountQuantity(*value).value_or(0) : 0;
+}
+
 bool IsTerminalPod(const nlohmann::json& pod) {
   std::string phase = StringAt(pod, {"status", "phase"});
   return phase == "Succeeded" || phase == "Failed";
 }
-
-}  // namespace llm
-
-namespace llm {
 
 std::map<std::string, int64_t> RequestsByNode(const nlohmann::json& pods, std::string_view resource) {
   std::map<std::string, int64_t> used;

@@ -7,8 +7,9 @@
 
 #include "workload/container_stall_rules.h"
 #include "workload/object_events.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 #include "workload/pod_resources.h"
+#include "util/strings.h"
 
 namespace llm {
 
@@ -76,7 +77,7 @@ std::string FirstContainerFailure(const std::vector<PodRef>& pods) {
       for (const char* state : {"state", "lastState"}) {
         const nlohmann::json* terminated = FindPath(*status, {state, "terminated"});
         if (terminated == nullptr || IntAt(*terminated, {"exitCode"}) == 0) continue;
-        return fmt::format("; pod {} container {} exited with code {} ({})", PodName(*pod),
+        return fmt::format("; pod {} container {} exited with code {} ({})", NameOf(*pod),
                            StringAt(*status, {"name"}), IntAt(*terminated, {"exitCode"}),
                            StringAt(*terminated, {"reason"}, "Error"));
       }
@@ -96,7 +97,7 @@ StallDiagnosis ControllerGaveUp(const StallEvidence& evidence, const std::vector
   if (kind == "Job" && reason != "BackoffLimitExceeded") return {};
   StallDiagnosis d;
   d.cause = StallCause::kBackoffLimitExceeded;
-  d.sentence = fmt::format("{} \"{}\" failed: {}: {}{}", ToLower(kind), StringAt(controller, {"metadata", "name"}),
+  d.sentence = fmt::format("{} \"{}\" failed: {}: {}{}", Lower(kind), StringAt(controller, {"metadata", "name"}),
                            reason, StringAt(*failed, {"message"}), FirstContainerFailure(pods));
   return d;
 }
@@ -148,7 +149,7 @@ std::optional<StallDiagnosis> PvcRule(const StallEvidence& evidence, const nlohm
     if (claim.empty()) continue;
     StallDiagnosis d;
     d.cause = StallCause::kPvcPending;
-    d.pod = PodName(pod);
+    d.pod = NameOf(pod);
     const nlohmann::json* pvc = FindPvc(evidence.pvcs, claim);
     if (pvc == nullptr) {
       // Only the scheduler can tell "missing" from "not listed to us".
@@ -205,7 +206,7 @@ std::optional<StallDiagnosis> Unscheduled(const StallEvidence& evidence, const n
   if (IsFalse(scheduled) && StringAt(*scheduled, {"reason"}) == "Unschedulable") {
     message = StringAt(*scheduled, {"message"});
   }
-  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", PodName(pod));
+  std::vector<ObjectEvent> events = EventsAbout(evidence.events, "Pod", NameOf(pod));
   const ObjectEvent* autoscaler = nullptr;  // the latest
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     if (AutoscalerEventOf(*it) != nullptr) {
@@ -223,7 +224,7 @@ std::optional<StallDiagnosis> Unscheduled(const StallEvidence& evidence, const n
   }
   if (message.empty() && autoscaler == nullptr) return std::nullopt;
   StallDiagnosis d;
-  d.pod = PodName(pod);
+  d.pod = NameOf(pod);
   const AutoscalerEvent* known = autoscaler == nullptr ? nullptr : AutoscalerEventOf(*autoscaler);
   if (known != nullptr && known->adding) {
     d.cause = StallCause::kWaitingForScaleUp;

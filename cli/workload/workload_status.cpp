@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "output/human_duration.h"
-#include "workload/object_fields.h"
+#include "kube/object_fields.h"
 #include "workload/pod_resources.h"
 
 namespace llm {

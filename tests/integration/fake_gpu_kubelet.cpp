@@ -5,7 +5,7 @@
 #include "kube/watcher.h"
 #include "render_report.h"
 #include "unit/gpu_check/report_fixtures.h"
-#include "validate/timestamp.h"
+#include "util/rfc3339.h"
 
 namespace llm::testing {
 namespace {

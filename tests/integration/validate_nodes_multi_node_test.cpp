@@ -23,8 +23,8 @@
 #include "integration/fake_gpu_kubelet.h"
 #include "integration/test_cluster.h"
 #include "kube/client_factory.h"
-#include "render/yaml_document.h"
-#include "validate/timestamp.h"
+#include "util/yaml_document.h"
+#include "util/rfc3339.h"
 
 namespace llm::testing {
 namespace {

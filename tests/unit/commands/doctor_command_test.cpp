@@ -42,7 +42,7 @@ struct Fixture {
                 {"handler", "nvidia"}});
   }
   std::vector<DoctorCheck> Run() {
-    AccessReviewFn can = [this](const AccessQuestion& q) -> Result<bool> {
+    AccessReviewFn can = [this](const kube::AccessQuestion& q) -> Result<bool> {
       std::string resource = q.subresource.empty() ? q.resource : q.resource + "/" + q.subresource;
       return !denied.contains(q.verb + " " + resource);
     };

@@ -176,7 +176,7 @@ namespace llm {
 TEST_CASE("validate-nodes --from-json --report draws a saved result without a cluster") {
   testing::FakeClock clock;
   testing::FakeFileSystem files(clock);
-  std::ifstream in(std::string(LLM_TESTDATA_DIR) + "/validate/fleet-report.json");
+  std::ifstream in(std::string(LLM_TESTDATA_DIR) + "/node_validation/fleet-report.json");
   std::stringstream saved;
   saved << in.rdbuf();
   REQUIRE(files.WriteFile("run.json", saved.str()).ok());

@@ -13,8 +13,8 @@
 #include <doctest/doctest.h>
 
 #include "fakes/run_cli.h"
-#include "render/yaml_document.h"
-#include "render/yaml_scalar.h"
+#include "util/yaml_document.h"
+#include "util/yaml_scalar.h"
 
 namespace llm {
 namespace {

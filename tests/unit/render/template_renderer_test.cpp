@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "render/yaml_document.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 namespace {

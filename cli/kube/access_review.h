@@ -1,0 +1,37 @@
+// Asking the API server what the caller may do, as `kubectl auth can-i` does:
+// a SelfSubjectAccessReview for one verb on one resource, and a
+// SelfSubjectRulesReview for every rule in a namespace. Preflight, doctor and
+// (later) tenant verify ask through here.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/rest_client.h"
+#include "util/result.h"
+
+namespace llm::kube {
+
+struct AccessQuestion {
+  std::string verb;
+  std::string group;
+  std::string resource;
+  std::string subresource;
+  std::string ns;  ///< "" for cluster-scoped
+};
+
+struct AccessAnswer {
+  bool allowed = false;
+  std::string reason;  ///< the authorizer's reason, when it gave one
+};
+
+/// The SelfSubjectAccessReview body.
+nlohmann::json AccessReviewBody(const AccessQuestion& question);
+/// The SelfSubjectRulesReview body: every rule that applies in `ns`.
+nlohmann::json RulesReviewBody(const std::string& ns);
+
+/// One SelfSubjectAccessReview.
+Result<AccessAnswer> AskAccess(RestClient& client, const AccessQuestion& question);
+
+}  // namespace llm::kube

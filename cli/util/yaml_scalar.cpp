@@ -1,0 +1,128 @@
+#include "util/yaml_scalar.h"
+
+#include <array>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+namespace llm {
+namespace {
+
+/// Decodes one UTF-8 sequence at `i`; returns its length, 0 when invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i, char32_t* code_point) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  size_t len = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  *code_point = cp;
+  return len;
+}
+
+}  // namespace
+
+Status CheckUtf8(std::string_view value, std::string_view what) {
+  for (size_t i = 0; i < value.size();) {
+    char32_t cp = 0;
+    const size_t len = Utf8SequenceLength(value, i, &cp);
+    if (len == 0) {
+      return Error(ErrorKind::kUsage,
+                   fmt::format("{}: not valid UTF-8 at byte {}; only Unicode text is accepted", what, i));
+    }
+    i += len;
+  }
+  return Ok();
+}
+
+std::string YamlDoubleQuote(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() + 2);
+  out.push_back('"');
+  for (size_t i = 0; i < value.size();) {
+    char32_t cp = 0;
+    size_t len = Utf8SequenceLength(value, i, &cp);
+    const bool invalid = len == 0;
+    if (invalid) {  // Callers check UTF-8 first; never let a stray byte through raw.
+      cp = 0xFFFD;
+      len = 1;
+    }
+    switch (cp) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        // C0/C1 controls, DEL, the Unicode line/paragraph separators (line breaks in
+        // YAML 1.1), the BOM, and non-characters are written as escapes.
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+            cp == 0xFEFF || invalid || cp == 0xFFFE || cp == 0xFFFF) {
+          out += fmt::format("\\u{:04X}", static_cast<uint32_t>(cp));
+        } else {
+          out.append(value.substr(i, len));
+        }
+    }
+    i += len;
+  }
+  out.push_back('"');
+  return out;
+}
+
+bool IsSafePlainScalar(std::string_view value) {
+  if (value.empty() || value.size() > 256) return false;
+  // Conservative: letters, digits and a few punctuation marks that YAML gives no
+  // meaning inside a plain scalar; first character a letter, digit, '/' or '.'.
+  for (char c : value) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == '/' || c == '=' || c == '+' || c == ':' ||
+                    c == '$' || c == '(' || c == ')' || c == '@' || c == ' ' || c == ',';
+    if (!ok) return false;
+  }
+  const char first = value.front();
+  if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '/' ||
+        (first >= '0' && first <= '9'))) {
+    return false;
+  }
+  if (value.back() == ' ' || value.back() == ':' || value.find(": ") != std::string_view::npos ||
+      value.find(" #") != std::string_view::npos || value.find(',') != std::string_view::npos) {
+    return false;
+  }
+  // Words a YAML 1.1 or 1.2 reader resolves to booleans or null.
+  static constexpr std::array<std::string_view, 27> kKeywords = {
+      "y",    "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no",   "No",
+      "NO",   "true", "True", "TRUE", "false", "False", "FALSE", "on",   "On",
+      "ON",   "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  ".inf", ".nan"};
+  for (std::string_view k : kKeywords) {
+    if (value == k) return false;
+  }
+  // Numbers, sexagesimals and dates all start with a digit and use only these
+  // characters (a date "2024-01-01T10:00Z" starts with four digits and '-').
+  // Quoting more than needed is harmless, so this stays coarse.
+  if (first >= '0' && first <= '9') {
+    const bool numeric_chars = value.find_first_not_of("0123456789abcdefABCDEFxXoO_.:+-") == std::string_view::npos;
+    const bool date = value.size() >= 5 && value.substr(0, 4).find_first_not_of("0123456789") == std::string_view::npos &&
+                      value[4] == '-';
+    if (numeric_chars || date) return false;
+  }
+  return true;
+}
+
+}  // namespace llm
