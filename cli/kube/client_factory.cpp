@@ -48,8 +48,12 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
   options.request_timeout = config.request_timeout;
   options.qps = environment.qps;
   options.burst = environment.burst;
-  return std::shared_ptr<RestClient>(
-      std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock, std::move(options)));
+  auto client = std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock,
+                                                 std::move(options));
+  // Verification is off only when asked for (kubeconfig or flag); say so once,
+  // since every request of this run can then be intercepted unnoticed.
+  if (config.insecure_skip_tls_verify) client->Warn(kInsecureTlsWarning);
+  return std::shared_ptr<RestClient>(std::move(client));
 }
 
 Result<Connection> Connect(const ConfigFlags& flags, IoStreams streams, const ClientEnvironment& environment) {

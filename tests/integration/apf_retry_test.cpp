@@ -23,6 +23,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/apf_starvation.h"
 #include "integration/kube_client.h"
 #include "integration/stalled_request.h"
 #include "integration/test_cluster.h"
@@ -54,121 +55,6 @@ bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
     std::this_thread::sleep_for(100ms);
   }
   return true;
-}
-
-/// A kubeconfig for the account's token, written where TestCluster looks for
-/// `<user>.kubeconfig`, so its Kubectl and Plugin run as the account.
-class ScopedTokenKubeconfig {
- public:
-  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token)
-      : user_(std::move(user)), path_(TestCluster::Get().Kubeconfig(user_)) {
-    const std::string& dir = TestCluster::Get().dir();
-    json config = {
-        {"apiVersion", "v1"},
-        {"kind", "Config"},
-        {"clusters",
-         {{{"name", "local"},
-           {"cluster", {{"server", TestCluster::Get().Server()}, {"certificate-authority", dir + "/pki/ca.crt"}}}}}},
-        {"users", {{{"name", user_}, {"user", {{"token", token}}}}}},
-        {"contexts", {{{"name", user_}, {"context", {{"cluster", "local"}, {"user", user_}, {"namespace", ns}}}}}},
-        {"current-context", user_}};
-    // Owner-only before the token goes in.
-    { std::ofstream create(path_); }
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::ofstream out(path_);
-    out << config.dump(2) << "\n";  // JSON is YAML, as kubeconfigs are read
-  }
-  ~ScopedTokenKubeconfig() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  const std::string& user() const { return user_; }
-
- private:
-  std::string user_;
-  std::string path_;
-};
-
-/// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
-/// Reject as its limit response, and a FlowSchema that sends only the account
-/// there (precedence 500 comes before every suggested schema but "exempt").
-/// Both are deleted when the test ends, failed or not.
-class ScopedStarvation {
- public:
-  ScopedStarvation(std::string name, const std::string& ns, const std::string& account) : name_(std::move(name)) {
-    json level = {{"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
-                  {"kind", "PriorityLevelConfiguration"},
-                  {"metadata", {{"name", name_}}},
-                  {"spec",
-                   {{"type", "Limited"},
-                    {"limited",
-                     {{"nominalConcurrencyShares", 0},
-                      {"lendablePercent", 0},
-                      {"borrowingLimitPercent", 0},
-                      {"limitResponse", {{"type", "Reject"}}}}}}}};
-    json schema = {
-        {"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
-        {"kind", "FlowSchema"},
-        {"metadata", {{"name", name_}}},
-        {"spec",
-         {{"priorityLevelConfiguration", {{"name", name_}}},
-          {"matchingPrecedence", 500},
-          {"distinguisherMethod", {{"type", "ByUser"}}},
-          {"rules",
-           {{{"subjects", {{{"kind", "ServiceAccount"}, {"serviceAccount", {{"name", account}, {"namespace", ns}}}}}},
-             {"resourceRules",
-              {{{"verbs", {"*"}},
-                {"apiGroups", {"*"}},
-                {"resources", {"*"}},
-                {"namespaces", {"*"}},
-                {"clusterScope", true}}}},
-             {"nonResourceRules", {{{"verbs", {"*"}}, {"nonResourceURLs", {"*"}}}}}}}}}}};
-    json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", {level, schema}}};
-    applied_ = TestCluster::Get().Kubectl("admin", {"apply", "-f", "-"}, list.dump());
-  }
-  ~ScopedStarvation() {
-    DeleteFlowSchema();
-    TestCluster::Get().Kubectl("admin", {"delete", "prioritylevelconfiguration", name_, "--ignore-not-found"});
-  }
-  void DeleteFlowSchema() const {
-    TestCluster::Get().Kubectl("admin", {"delete", "flowschema", name_, "--ignore-not-found"});
-  }
-  const std::string& name() const { return name_; }
-  /// What `kubectl apply` said (checked by the test, so that a failure still deletes).
-  const CommandOutput& applied() const { return applied_; }
-  std::string LevelUid() const {
-    return TestCluster::Get()
-        .Kubectl("admin", {"get", "prioritylevelconfiguration", name_, "-o", "jsonpath={.metadata.uid}"})
-        .out;
-  }
-
- private:
-  std::string name_;
-  CommandOutput applied_;
-};
-
-/// The API server's APF gauges and counters for one priority level.
-struct ApfCounters {
-  double executing = 0;  ///< requests executing now
-  double rejected = 0;   ///< requests answered 429 so far
-};
-
-ApfCounters ReadApfCounters(kube::RestClient& admin, const std::string& level) {
-  kube::HttpRequest request;
-  request.path = "/metrics";
-  request.headers.emplace_back("Accept", "text/plain");
-  auto response = admin.Do(request);
-  REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
-  ApfCounters counters;
-  const std::string label = "priority_level=\"" + level + "\"";
-  std::istringstream lines(response->body);
-  for (std::string line; std::getline(lines, line);) {
-    if (!Contains(line, label)) continue;
-    double value = std::stod(line.substr(line.rfind(' ') + 1));
-    if (line.rfind("apiserver_flowcontrol_current_executing_requests{", 0) == 0) counters.executing += value;
-    if (line.rfind("apiserver_flowcontrol_rejected_requests_total{", 0) == 0) counters.rejected += value;
-  }
-  return counters;
 }
 
 /// Status codes of the `-v=6` response lines kubectl-llm logged for GET `url`, in order.

@@ -1,0 +1,139 @@
+// API Priority and Fairness, steered by a test: a ServiceAccount token
+// kubeconfig, a FlowSchema that sends the account to a PriorityLevel with no
+// seats of its own (so, with its one seat held by a StalledRequest, every
+// request of the account gets a real 429), and the server's APF counters.
+// Shared by apf_retry_test.cpp and the fault suite (tests/faults).
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/test_cluster.h"
+#include "kube/rest_client.h"
+
+namespace llm::testing {
+
+/// A kubeconfig for the account's token, written where TestCluster looks for
+/// `<user>.kubeconfig`, so its Kubectl and Plugin run as the account; `server`
+/// ("" = the API server itself) may be a proxy in front of it.
+class ScopedTokenKubeconfig {
+ public:
+  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token,
+                        const std::string& server = "")
+      : user_(std::move(user)), path_(TestCluster::Get().Kubeconfig(user_)) {
+    const std::string& dir = TestCluster::Get().dir();
+    nlohmann::json config = {
+        {"apiVersion", "v1"},
+        {"kind", "Config"},
+        {"clusters",
+         {{{"name", "local"},
+           {"cluster", {{"server", server.empty() ? TestCluster::Get().Server() : server},
+                        {"certificate-authority", dir + "/pki/ca.crt"}}}}}},
+        {"users", {{{"name", user_}, {"user", {{"token", token}}}}}},
+        {"contexts", {{{"name", user_}, {"context", {{"cluster", "local"}, {"user", user_}, {"namespace", ns}}}}}},
+        {"current-context", user_}};
+    // Owner-only before the token goes in.
+    { std::ofstream create(path_); }
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::ofstream out(path_);
+    out << config.dump(2) << "\n";  // JSON is YAML, as kubeconfigs are read
+  }
+  ~ScopedTokenKubeconfig() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::string& user() const { return user_; }
+
+ private:
+  std::string user_;
+  std::string path_;
+};
+
+/// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
+/// Reject as its limit response, and a FlowSchema that sends only the account
+/// there (precedence 500 comes before every suggested schema but "exempt").
+/// Both are deleted when the test ends, failed or not.
+class ScopedStarvation {
+ public:
+  ScopedStarvation(std::string name, const std::string& ns, const std::string& account) : name_(std::move(name)) {
+    nlohmann::json level = {{"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
+                  {"kind", "PriorityLevelConfiguration"},
+                  {"metadata", {{"name", name_}}},
+                  {"spec",
+                   {{"type", "Limited"},
+                    {"limited",
+                     {{"nominalConcurrencyShares", 0},
+                      {"lendablePercent", 0},
+                      {"borrowingLimitPercent", 0},
+                      {"limitResponse", {{"type", "Reject"}}}}}}}};
+    nlohmann::json schema = {
+        {"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
+        {"kind", "FlowSchema"},
+        {"metadata", {{"name", name_}}},
+        {"spec",
+         {{"priorityLevelConfiguration", {{"name", name_}}},
+          {"matchingPrecedence", 500},
+          {"distinguisherMethod", {{"type", "ByUser"}}},
+          {"rules",
+           {{{"subjects", {{{"kind", "ServiceAccount"}, {"serviceAccount", {{"name", account}, {"namespace", ns}}}}}},
+             {"resourceRules",
+              {{{"verbs", {"*"}},
+                {"apiGroups", {"*"}},
+                {"resources", {"*"}},
+                {"namespaces", {"*"}},
+                {"clusterScope", true}}}},
+             {"nonResourceRules", {{{"verbs", {"*"}}, {"nonResourceURLs", {"*"}}}}}}}}}}};
+    nlohmann::json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", {level, schema}}};
+    applied_ = TestCluster::Get().Kubectl("admin", {"apply", "-f", "-"}, list.dump());
+  }
+  ~ScopedStarvation() {
+    DeleteFlowSchema();
+    TestCluster::Get().Kubectl("admin", {"delete", "prioritylevelconfiguration", name_, "--ignore-not-found"});
+  }
+  void DeleteFlowSchema() const {
+    TestCluster::Get().Kubectl("admin", {"delete", "flowschema", name_, "--ignore-not-found"});
+  }
+  const std::string& name() const { return name_; }
+  /// What `kubectl apply` said (checked by the test, so that a failure still deletes).
+  const CommandOutput& applied() const { return applied_; }
+  std::string LevelUid() const {
+    return TestCluster::Get()
+        .Kubectl("admin", {"get", "prioritylevelconfiguration", name_, "-o", "jsonpath={.metadata.uid}"})
+        .out;
+  }
+
+ private:
+  std::string name_;
+  CommandOutput applied_;
+};
+
+/// The API server's APF gauges and counters for one priority level.
+struct ApfCounters {
+  double executing = 0;  ///< requests executing now
+  double rejected = 0;   ///< requests answered 429 so far
+};
+
+inline ApfCounters ReadApfCounters(kube::RestClient& admin, const std::string& level) {
+  kube::HttpRequest request;
+  request.path = "/metrics";
+  request.headers.emplace_back("Accept", "text/plain");
+  auto response = admin.Do(request);
+  REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
+  ApfCounters counters;
+  const std::string label = "priority_level=\"" + level + "\"";
+  std::istringstream lines(response->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(label) == std::string::npos) continue;
+    double value = std::stod(line.substr(line.rfind(' ') + 1));
+    if (line.rfind("apiserver_flowcontrol_current_executing_requests{", 0) == 0) counters.executing += value;
+    if (line.rfind("apiserver_flowcontrol_rejected_requests_total{", 0) == 0) counters.rejected += value;
+  }
+  return counters;
+}
+
+}  // namespace llm::testing
