@@ -17,8 +17,10 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
     ExecClusterInfo cluster{config.server,  config.tls_server_name, config.insecure_skip_tls_verify,
                             config.ca_data, config.proxy_url,       config.disable_compression,
                             config.exec_extension};
-    exec = std::make_shared<ExecCredentialProvider>(*config.exec, std::move(cluster), environment.runner,
-                                                    *environment.clock, environment.stdin_is_terminal);
+    // --request-timeout bounds the plugin's run too; without it, kExecRunLimit does.
+    exec = std::make_shared<ExecCredentialProvider>(
+        *config.exec, std::move(cluster), environment.runner, *environment.clock, environment.stdin_is_terminal,
+        kExecExpiryMargin, config.request_timeout.count() > 0 ? config.request_timeout : kExecRunLimit);
   }
   std::shared_ptr<Transport> transport = environment.transport;
   if (!transport) {
