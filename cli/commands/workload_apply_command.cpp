@@ -12,6 +12,7 @@
 #include "commands/cluster_session.h"
 #include "commands/preflight.h"
 #include "commands/root_command.h"
+#include "commands/tenant_command.h"
 #include "commands/workload_wait.h"
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
@@ -30,10 +31,10 @@ bool IsWorkloadKind(const std::string& kind) {
          kind == "Job";
 }
 
-Result<std::vector<Json>> Render(const RenderOptions& options) {
+Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::string>* used_context_defaults = nullptr) {
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
-  return RenderManifests(options.request, *templates, ReadLocalFile);
+  return RenderManifests(options.request, *templates, ReadLocalFile, used_context_defaults);
 }
 
 std::vector<json> ToJson(const std::vector<Json>& manifests) {
@@ -84,6 +85,31 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
 }
 
 }  // namespace
+
+void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRequest& request) {
+  const TenantDefaults tenant = ReadTenantDefaults(client, ns);
+  const std::string origin = "tenant " + tenant.team;
+  if (!tenant.local_queue.empty()) request.context_defaults["queue"] = {tenant.local_queue, origin};
+  if (!tenant.priority_class.empty()) request.context_defaults["priorityClass"] = {tenant.priority_class, origin};
+}
+
+std::string TenantDefaultsNote(const RenderRequest& request, const std::set<std::string>& used) {
+  std::vector<std::string> parts;
+  std::string origin;
+  if (auto it = request.context_defaults.find("queue"); it != request.context_defaults.end() && used.count("queue")) {
+    parts.push_back(fmt::format("Kueue LocalQueue \"{}\" (--queue overrides)", it->second.value));
+    origin = it->second.origin;
+  }
+  if (auto it = request.context_defaults.find("priorityClass");
+      it != request.context_defaults.end() && used.count("priorityClass")) {
+    parts.push_back(fmt::format("PriorityClass \"{}\" (--priority-class overrides)", it->second.value));
+    origin = it->second.origin;
+  }
+  if (parts.empty()) return "";
+  std::string line = "Using " + origin + "'s ";
+  for (size_t i = 0; i < parts.size(); ++i) line += (i ? " and " : "") + parts[i];
+  return line + "\n";
+}
 
 void FieldOwnershipFlags::AddTo(CLI::App& cmd) {
   cmd.add_option("--field-manager", field_manager, "Name of the manager used to track field ownership")
@@ -153,9 +179,14 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   RenderOptions render = options.render;
   if (session->namespace_explicit()) render.request.namespace_ = session->ns();
   LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
-  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
+  AddTenantDefaults(session->client(), session->ns(), render.request);
+  std::set<std::string> used_defaults;
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults));
   std::vector<json> objects = ToJson(manifests);
   const std::string& name = render.request.name;
+  // Said before anything else, on stdout with the apply lines (stderr when
+  // stdout carries objects).
+  (options.output.empty() ? streams.out : streams.err) << TenantDefaultsNote(render.request, used_defaults);
 
   if (!options.skip_preflight) {
     PreflightRequest preflight;

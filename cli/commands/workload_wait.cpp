@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <set>
 #include <thread>
@@ -149,7 +151,103 @@ class PodFollower {
   std::thread thread_;
 };
 
+/// One Terminal shared by the pods' display and Kueue's lines, from two threads.
+class LockedTerminal final : public Terminal {
+ public:
+  explicit LockedTerminal(Terminal& inner) : inner_(inner) {}
+  bool IsInteractive() const override { return inner_.IsInteractive(); }
+  size_t Columns() const override { return inner_.Columns(); }
+  void Write(std::string_view text) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    inner_.Write(text);
+  }
+
+ private:
+  Terminal& inner_;
+  std::mutex mutex_;
+};
+
+/// What Kueue says about a Workload, as one line: admitted, or why not yet.
+std::string KueueLine(const json& workload) {
+  const std::string name = StringAt(workload, {"metadata", "name"});
+  const std::string queue = StringAt(workload, {"spec", "queueName"}, "<none>");
+  const json* admitted = FindCondition(workload, "Admitted");
+  if (admitted != nullptr && StringAt(*admitted, {"status"}) == "True") {
+    return fmt::format("Kueue admitted workload {} (LocalQueue {}, ClusterQueue {})", name, queue,
+                       StringAt(workload, {"status", "admission", "clusterQueue"}, "?"));
+  }
+  const json* quota = FindCondition(workload, "QuotaReserved");
+  std::string message = quota != nullptr ? StringAt(*quota, {"message"}) : "";
+  if (message.empty() && admitted != nullptr) message = StringAt(*admitted, {"message"});
+  if (message.empty()) message = "no admission decision yet";
+  return fmt::format("Kueue has not admitted workload {} in LocalQueue {}: {}", name, queue, message);
+}
+
+/// While a train job waits, Kueue's word on it (a suspended job has no pods
+/// to show), polled on a thread of its own and written when it changes.
+class KueueFollower {
+ public:
+  KueueFollower(kube::RestClient& client, const WorkloadWaitRequest& request, Terminal& terminal)
+      : client_(client), request_(request), terminal_(terminal) {
+    if (request.train) thread_ = std::thread([this] { Run(); });
+  }
+  ~KueueFollower() { Stop(); }
+  KueueFollower(const KueueFollower&) = delete;
+  KueueFollower& operator=(const KueueFollower&) = delete;
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::string last;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!finished_) {
+      lock.unlock();
+      std::string line;
+      if (auto controller = client_.Get(request_.workload); controller.ok()) {
+        const std::string uid = StringAt(*controller, {"metadata", "uid"});
+        if (auto workload = FindKueueWorkload(client_, request_.workload.ns, {uid})) line = KueueLine(*workload);
+      }
+      if (!line.empty() && line != last) {
+        terminal_.Write(line + "\n");
+        last = line;
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::seconds(2), [this] { return finished_; });
+    }
+  }
+
+  kube::RestClient& client_;
+  const WorkloadWaitRequest& request_;
+  Terminal& terminal_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
+
+std::optional<json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
+                                      const std::set<std::string>& owner_uids) {
+  for (const char* version : {"v1beta2", "v1beta1"}) {
+    auto listed = client.List({"kueue.x-k8s.io", version, "workloads", ns, "", ""}, {});
+    if (!listed.ok()) continue;  // not served at this version (or not at all)
+    for (const json& item : ItemsOf(*listed)) {
+      for (const json& owner : ArrayAt(item, {"metadata", "ownerReferences"})) {
+        if (owner_uids.count(StringAt(owner, {"uid"})) != 0) return item;
+      }
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 kube::WaitPredicate TrainReady() {
   kube::WaitPredicate rolled_out = kube::RolledOut();
@@ -184,6 +282,12 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
   evidence.events = EventsAbout(ListOrEmpty(client, {"", "v1", "events", workload.ns, "", ""}, {}), names);
   evidence.pvcs = ListOrEmpty(client, {"", "v1", "persistentvolumeclaims", workload.ns, "", ""}, {});
   if (auto controller = client.Get(workload); controller.ok()) evidence.controller = *controller;
+  // Kueue's Workload for the job (its owner) or for a queued pod.
+  std::set<std::string> owners;
+  if (evidence.controller) owners.insert(StringAt(*evidence.controller, {"metadata", "uid"}));
+  for (const json& pod : evidence.pods) owners.insert(StringAt(pod, {"metadata", "uid"}));
+  owners.erase("");
+  if (!owners.empty()) evidence.kueue_workload = FindKueueWorkload(client, workload.ns, owners);
   for (const json& pod : evidence.pods) {
     if (!pod.contains("status") || !pod["status"].contains("containerStatuses")) continue;
     const std::string pod_name = pod["metadata"].value("name", "");
@@ -210,17 +314,20 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
 }
 
 Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request,
-                       Terminal& terminal, WaitFailure& failure) {
+                       Terminal& outer_terminal, WaitFailure& failure) {
   failure = WaitFailure::kNone;
+  LockedTerminal terminal(outer_terminal);
   std::unique_ptr<ProgressPrinter> printer = NewProgressPrinter(terminal);
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout);
   std::optional<json> backed_off;
   Result<kube::WaitResult> result = [&] {
     PodFollower pods(client, clock, request, *printer, clock.Now() + timeout);
+    KueueFollower kueue(client, request, terminal);
     kube::Waiter waiter(client, clock);
     auto waited = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(), timeout, {},
                                  [&pods] { return pods.backed_off(); });
     pods.Stop();
+    kueue.Stop();
     if (!waited.ok() && pods.backed_off()) backed_off = pods.backed_off_pods();
     return waited;
   }();

@@ -179,6 +179,11 @@ kubectl apply --server-side -f "$crds" >/dev/null
 # A CRD whose status is not written yet makes `kubectl wait` fail at once: retry.
 wait_until 60 "CRDs to be Established" kubectl wait --for=condition=Established crd --all --timeout=10s
 kubectl apply --server-side -f "$here/manifests" >/dev/null
+# dev's Role: the least-privilege Role the plugin needs, from its one home in the
+# product (the template takes only {{name}} and {{namespace}}, written here as
+# the renderer writes strings: double-quoted).
+sed -e 's/{{name}}/"kubectl-llm-user"/g' -e 's/{{namespace}}/"team-a"/g' \
+  "$here/../../templates/rbac/kubectl-llm-user.yaml.mustache" | kubectl apply --server-side -f - >/dev/null
 { "$here/nodes.sh" gpu "$gpu_nodes" gpu-node-; "$here/nodes.sh" cpu 1 cpu-node-; } | kubectl apply --server-side -f - >/dev/null
 
 # dev: a ServiceAccount token, allowed only what the plugin needs in team-a.

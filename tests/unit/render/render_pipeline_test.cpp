@@ -162,3 +162,43 @@ TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag, --set or -f gave") {
+  RenderRequest r;
+  r.workload = "train";
+  r.name = "job";
+  r.flags = {{"image", {"img:1"}}};
+  r.served = std::set<std::string, std::less<>>{};
+  r.context_defaults = {{"queue", {"ml", "tenant ml"}}, {"priorityClass", {"kubectl-llm-training", "tenant ml"}}};
+  auto templates = EmbeddedTemplateSource();
+  auto label = [](const std::vector<Json>& manifests) {
+    return manifests.back()["metadata"]["labels"].value("kueue.x-k8s.io/queue-name", "");
+  };
+
+  std::set<std::string> used;
+  auto defaulted = RenderManifests(r, *templates, Files({}), &used);
+  REQUIRE(defaulted.ok());
+  CHECK(label(*defaulted) == "ml");
+  CHECK(used == std::set<std::string>{"priorityClass", "queue"});
+
+  used.clear();
+  r.flags["queue"] = {"other"};
+  auto flag = RenderManifests(r, *templates, Files({}), &used);
+  REQUIRE(flag.ok());
+  CHECK(label(*flag) == "other");
+  CHECK(used == std::set<std::string>{"priorityClass"});
+
+  used.clear();
+  r.flags.erase("queue");
+  r.value_files = {"v.yaml"};
+  auto file = RenderManifests(r, *templates, Files({{"v.yaml", "queue: from-file\n"}}), &used);
+  REQUIRE(file.ok());
+  CHECK(label(*file) == "from-file");
+  CHECK(used.count("queue") == 0);
+}
+
+}  // namespace
+}  // namespace llm
