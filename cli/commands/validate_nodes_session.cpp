@@ -34,13 +34,10 @@ constexpr int kPatchAttempts = 5;
 /// the client's rate limiter (qps/burst) still bounds what the server sees.
 constexpr int kRequestWorkers = 8;
 
-std::optional<WatchEventType> RunEventType(kube::WatchEventType type) {
-  switch (type) {
-    case kube::WatchEventType::kAdded: return WatchEventType::kAdded;
-    case kube::WatchEventType::kModified: return WatchEventType::kModified;
-    case kube::WatchEventType::kDeleted: return WatchEventType::kDeleted;
-    default: return std::nullopt;  // bookmarks and "synced" carry no object
-  }
+/// Bookmarks and "synced" carry no object; the machines need neither.
+bool CarriesObject(kube::WatchEventType type) {
+  return type == kube::WatchEventType::kAdded || type == kube::WatchEventType::kModified ||
+         type == kube::WatchEventType::kDeleted;
 }
 
 // What Drive needs to know of each machine's actions.
@@ -82,16 +79,15 @@ void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef colle
   Status status = watcher.Run([&](const kube::WatchEvent& event) -> Result<bool> {
     std::lock_guard<std::mutex> lock(shared.mu);
     if (shared.stop) return false;
-    std::optional<WatchEventType> type = RunEventType(event.type);
-    if (!type) return true;
+    if (!CarriesObject(event.type)) return true;
     if (pods) {
-      shared.Queue(shared.machine.OnPodEvent(*type, event.object, clock.Now()));
+      shared.Queue(shared.machine.OnPodEvent(event.type, event.object, clock.Now()));
     } else {
       std::string name = NameOf(event.object);
       auto known = shared.nodes.find(name);
       if (known != shared.nodes.end()) {
-        known->second = *type == WatchEventType::kDeleted ? json() : event.object;
-        shared.Queue(shared.machine.OnNodeEvent(*type, event.object, clock.Now()));
+        known->second = event.type == kube::WatchEventType::kDeleted ? json() : event.object;
+        shared.Queue(shared.machine.OnNodeEvent(event.type, event.object, clock.Now()));
       }
     }
     return !shared.stop;

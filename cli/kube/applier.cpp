@@ -7,6 +7,7 @@
 
 #include "kube/install_order.h"
 #include "kube/managed_fields.h"
+#include "kube/object_fields.h"
 #include "kube/wait_condition.h"
 #include "util/strings.h"
 
@@ -217,9 +218,40 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
     // CRD is Established and discovery has been refreshed.
     auto established = waiter_.WaitFor(result.ref, ConditionIs("Established"), options.crd_established_timeout);
     if (!established.ok()) return established.error();
-    mapper_.Reset();
+    LLM_RETURN_IF_ERROR(WaitUntilDiscoverable(result.object, options.crd_established_timeout));
   }
   return out;
+}
+
+Status Applier::WaitUntilDiscoverable(const json& crd, std::chrono::milliseconds timeout) {
+  // Established does not mean discoverable: the API server publishes the new
+  // resource in discovery from a controller of its own, a moment later. Until
+  // then a resource of the new kind would fail to map.
+  const std::string group = StringAt(crd, {"spec", "group"});
+  const std::string kind = StringAt(crd, {"spec", "names", "kind"});
+  std::vector<std::string> versions;
+  for (const json& version : ArrayAt(crd, {"spec", "versions"})) {
+    if (version.value("served", false)) versions.push_back(version.value("name", ""));
+  }
+  mapper_.Reset();
+  Clock& clock = waiter_.clock();
+  const auto deadline = clock.Now() + timeout;
+  auto pause = std::chrono::milliseconds(50);
+  for (const std::string& version : versions) {
+    for (;;) {
+      auto mapped = mapper_.Map(group + "/" + version, kind);
+      if (mapped.ok()) break;
+      if (mapped.error().kind() != ErrorKind::kNotFound) return mapped.error();
+      if (clock.Now() >= deadline) {
+        return Error(ErrorKind::kTimeout, fmt::format("timed out waiting for discovery to serve {} in {}/{}", kind,
+                                                      group, version));
+      }
+      clock.SleepFor(pause);
+      mapper_.Reset();
+      pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::seconds(1));
+    }
+  }
+  return Ok();
 }
 
 Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::set<GroupKind>& group_kinds,

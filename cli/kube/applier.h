@@ -142,6 +142,9 @@ class Applier {
   Status Prune(const std::string& id, const ApplySetRef& set, const std::set<GroupKind>& group_kinds,
                const std::set<std::string>& additional_namespaces, const std::set<std::string>& applied_uids,
                const ApplierOptions& options, ApplyOutcome& outcome);
+  /// After a CRD is Established: waits (until `timeout`) for discovery to
+  /// serve its kind at each served version, so its resources can map.
+  Status WaitUntilDiscoverable(const nlohmann::json& crd, std::chrono::milliseconds timeout);
   Status WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options);
 
   RestClient& client_;

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "kube/in_cluster_config.h"
+#include "util/duration.h"
 
 namespace llm::kube {
 namespace {
@@ -39,46 +40,6 @@ std::string NormalizeServer(std::string server, bool tls) {
 }
 
 }  // namespace
-
-Result<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text) {
-  auto invalid = [&] {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("invalid --request-timeout '{}': use an integer number of seconds or a "
-                             "duration with a unit (e.g. 1s, 2m, 3h); 0 means no timeout",
-                             text));
-  };
-  if (text.empty()) return std::chrono::milliseconds(0);
-  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (text.size() > 9) return invalid();
-    return std::chrono::milliseconds(std::stoll(std::string(text)) * 1000);
-  }
-  // Go's time.ParseDuration subset: a sequence of <number><unit>.
-  double total_ms = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) != 0 || text[i] == '.')) ++i;
-    if (start == i) return invalid();
-    double number = 0;
-    try {
-      number = std::stod(std::string(text.substr(start, i - start)));
-    } catch (const std::exception&) {
-      return invalid();
-    }
-    size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) ++i;
-    std::string_view unit = text.substr(unit_start, i - unit_start);
-    double factor = 0;
-    if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60'000;
-    else if (unit == "h") factor = 3'600'000;
-    else return invalid();
-    total_ms += number * factor;
-  }
-  if (total_ms > 365.0 * 24 * 3'600'000) return invalid();
-  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
-}
 
 Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigFlags& flags) {
   ClientConfig out;

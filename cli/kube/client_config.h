@@ -45,9 +45,6 @@ struct ClientConfig {
   bool in_cluster = false;
 };
 
-/// kubectl's --request-timeout: "0", a bare integer (seconds), or a duration such
-/// as "1s", "2m", "1h30m", "500ms".
-Result<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text);
 
 /// Applies the flags to the merged kubeconfig (context, then cluster/user
 /// overrides, then the per-field flags) and reads the referenced files.

@@ -36,6 +36,9 @@ class Waiter {
                              std::chrono::milliseconds timeout, const WaitProgress& progress = {},
                              std::function<bool()> stop_requested = {});
 
+  /// The clock its deadlines are read on, for callers that also poll.
+  Clock& clock() const { return clock_; }
+
  private:
   RestClient& client_;
   Clock& clock_;

@@ -1,4 +1,5 @@
 #include "node_validation/validation_report.h"
+#include "output/human_duration.h"
 
 #include <algorithm>
 #include <cmath>
@@ -80,7 +81,7 @@ std::string Columns(const std::vector<Row>& rows) {
 }
 
 std::string ShortDuration(const std::optional<long long>& seconds) {
-  return seconds ? FormatShortDuration(Seconds(*seconds)) : "-";
+  return seconds ? HumanDuration(Seconds(*seconds)) : "-";
 }
 
 void EmitYaml(YAML::Emitter& out, const nlohmann::ordered_json& j) {

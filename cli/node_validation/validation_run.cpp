@@ -34,13 +34,6 @@ std::string_view NodePhaseName(NodePhase phase) {
   return "Pending";
 }
 
-std::optional<WatchEventType> ParseWatchEventType(std::string_view type) {
-  if (type == "ADDED") return WatchEventType::kAdded;
-  if (type == "MODIFIED") return WatchEventType::kModified;
-  if (type == "DELETED") return WatchEventType::kDeleted;
-  return std::nullopt;
-}
-
 std::string GpuCheckPodName(std::string_view node, std::string_view run_id) {
   std::string name = "gpu-check-";
   if (!run_id.empty()) name += std::string(run_id) + "-";

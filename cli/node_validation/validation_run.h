@@ -25,6 +25,7 @@
 
 #include "util/duration.h"
 #include "node_validation/node_result.h"
+#include "kube/watcher.h"
 
 namespace llm {
 
@@ -40,9 +41,9 @@ struct ValidationRunConfig {
 enum class NodePhase { kPending, kCreated, kScheduled, kRunning, kDone };
 std::string_view NodePhaseName(NodePhase phase);
 
-enum class WatchEventType { kAdded, kModified, kDeleted };
-/// "ADDED", "MODIFIED", "DELETED"; nullopt for BOOKMARK, ERROR and anything else.
-std::optional<WatchEventType> ParseWatchEventType(std::string_view type);
+/// The machines take the watcher's events as they come (kube/watcher.h); only
+/// ADDED, MODIFIED and DELETED carry an object and change anything.
+using kube::WatchEventType;
 
 struct RunAction {
   enum class Kind { kCreatePod, kDeletePod, kDone };

@@ -17,10 +17,12 @@ using Seconds = std::chrono::seconds;
 /// result is rounded down to whole seconds. Errors are kUsage and name the flag.
 Result<Seconds> ParseDuration(std::string_view text, std::string_view flag);
 
-/// Go's Duration.String for whole seconds: "45s", "5m0s", "1h2m3s" (util/go_duration).
-std::string FormatDuration(Seconds d);
+/// kubectl's --request-timeout: a bare integer is seconds ("5"), otherwise a
+/// duration as above with millisecond precision ("500ms"); "0" or "" is none.
+Result<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text);
 
-/// Short, human form for tables (kubectl's AGE column style): "45s", "5m3s", "2h5m", "3d4h".
-std::string FormatShortDuration(Seconds d);
+/// Go's Duration.String for whole seconds: "45s", "5m0s", "1h2m3s" (util/go_duration).
+/// Tables show ages and durations with output/human_duration (kubectl's AGE rules).
+std::string FormatDuration(Seconds d);
 
 }  // namespace llm

@@ -8,6 +8,7 @@
 #include "workload/gpu_check_record.h"
 #include "kube/object_fields.h"
 #include "workload/pod_resources.h"
+#include "output/human_duration.h"
 
 namespace llm {
 namespace {
@@ -81,7 +82,7 @@ Status CheckValidatedNodes(const ValidatedNodeCount& count, int nodes_needed, co
   if (count.expired > 0) {
     why.push_back(rule.max_age ? fmt::format("{} more than {} ago or {} past their valid-until time",
                                              count.expired == 1 ? "1 passed" : fmt::format("{} passed", count.expired),
-                                             FormatShortDuration(*rule.max_age), count.expired == 1 ? "is" : "are")
+                                             HumanDuration(*rule.max_age), count.expired == 1 ? "is" : "are")
                                : fmt::format("{} past {} valid-until time", count.expired == 1 ? "1 is" : fmt::format("{} are", count.expired),
                                              count.expired == 1 ? "its" : "their"));
   }

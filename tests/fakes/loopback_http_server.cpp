@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,6 +74,13 @@ std::vector<std::string> LoopbackHttpServer::server_names() const {
 }
 
 void LoopbackHttpServer::Serve() {
+  // A client that refuses our certificate hangs up mid-handshake; OpenSSL then
+  // writes to a closed socket. Block SIGPIPE on this thread so that write fails
+  // with EPIPE instead of killing the test process.
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};
     if (poll(&p, 1, 50) <= 0) continue;

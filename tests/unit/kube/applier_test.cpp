@@ -266,16 +266,19 @@ TEST_CASE("server dry run: every request is a dry run and nothing changes") {
                                                         "deployment.apps/chat unchanged (server dry run)"});
 }
 
-TEST_CASE("a CRD in the set is applied first, waited on until Established, and its resources then map") {
+TEST_CASE("a CRD in the set is applied first, waited on until Established and discoverable, and its resources then map") {
   Fixture f;
   bool installed = false;
+  int lists_since_installed = 0;
   nlohmann::json apis = nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
   nlohmann::json with_widgets = apis;
   with_widgets["items"].push_back(nlohmann::json::parse(R"({"metadata":{"name":"example.com"},"versions":[
       {"version":"v1","freshness":"Current","resources":[{"resource":"widgets","scope":"Namespaced",
        "responseKind":{"group":"example.com","version":"v1","kind":"Widget"},"verbs":["get","list","patch"]}]}]})"));
   f.client.routes.OnHandler("GET", "/apis", [&](const HttpRequest&) -> Result<HttpResponse> {
-    return testing::JsonResponse((installed ? with_widgets : apis).dump(), testing::kAggregatedContentType);
+    // Like the real server, discovery lists the new kind a moment after Established.
+    const bool discoverable = installed && ++lists_since_installed > 2;
+    return testing::JsonResponse((discoverable ? with_widgets : apis).dump(), testing::kAggregatedContentType);
   });
   f.client.after_apply = [&](const ResourceRef& ref, json& stored) {
     if (ref.resource != "customresourcedefinitions") return;
@@ -286,7 +289,10 @@ TEST_CASE("a CRD in the set is applied first, waited on until Established, and i
   json crd = {{"apiVersion", "apiextensions.k8s.io/v1"},
               {"kind", "CustomResourceDefinition"},
               {"metadata", {{"name", "widgets.example.com"}}},
-              {"spec", {{"group", "example.com"}}}};
+              {"spec",
+               {{"group", "example.com"},
+                {"names", {{"kind", "Widget"}, {"plural", "widgets"}}},
+                {"versions", {{{"name", "v1"}, {"served", true}, {"storage", true}}}}}}};
   auto outcome = f.Apply({widget, crd});
   REQUIRE(outcome.ok());
   CHECK(outcome->errors.empty());
@@ -301,6 +307,31 @@ TEST_CASE("a CRD in the set is applied first, waited on until Established, and i
   const json members = json::parse(f.Annotation(kApplySetMembersAnnotation));
   CHECK(members.contains("CustomResourceDefinition.apiextensions.k8s.io//widgets.example.com"));
   CHECK(members.contains("Widget.example.com/ml/w"));
+}
+
+TEST_CASE("a CRD that is Established but never discoverable fails the set with a timeout, not a mapping error") {
+  Fixture f;
+  f.options.crd_established_timeout = std::chrono::seconds(5);
+  f.client.after_apply = [&](const ResourceRef& ref, json& stored) {
+    if (ref.resource == "customresourcedefinitions") {
+      stored["status"]["conditions"] = {{{"type", "Established"}, {"status", "True"}}};
+    }
+  };
+  json crd = {{"apiVersion", "apiextensions.k8s.io/v1"},
+              {"kind", "CustomResourceDefinition"},
+              {"metadata", {{"name", "widgets.example.com"}}},
+              {"spec",
+               {{"group", "example.com"},
+                {"names", {{"kind", "Widget"}, {"plural", "widgets"}}},
+                {"versions", {{{"name", "v1"}, {"served", true}, {"storage", true}}}}}}};
+  const auto start = f.clock.Now();
+  auto outcome = f.Apply({crd});
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome->errors.size() == 1);
+  CHECK(outcome->errors[0].kind() == ErrorKind::kTimeout);
+  CHECK(outcome->errors[0].message().find("timed out waiting for discovery to serve Widget in example.com/v1") !=
+        std::string::npos);
+  CHECK(f.clock.Now() - start >= std::chrono::seconds(5));
 }
 
 TEST_CASE("members in other namespaces are recorded and pruned there too") {

@@ -151,28 +151,6 @@ TEST_CASE("an empty config without --server is an error") {
   CHECK(r.error().message().starts_with("invalid configuration: no configuration has been provided"));
 }
 
-TEST_CASE("--request-timeout accepts kubectl's forms") {
-  using std::chrono::milliseconds;
-  struct Case {
-    const char* text;
-    long long ms;
-  };
-  for (Case c : {Case{"0", 0}, Case{"5", 5000}, Case{"1s", 1000}, Case{"2m", 120000}, Case{"1h30m", 5400000},
-                 Case{"500ms", 500}, Case{"1.5s", 1500}}) {
-    CAPTURE(c.text);
-    auto r = ParseRequestTimeout(c.text);
-    REQUIRE(r.ok());
-    CHECK(r->count() == c.ms);
-  }
-  for (const char* bad : {"abc", "5x", "-1", "s"}) {
-    CAPTURE(bad);
-    auto r = ParseRequestTimeout(bad);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind() == ErrorKind::kUsage);
-    CHECK(r.error().message().find("--request-timeout") != std::string::npos);
-  }
-}
-
 struct ServiceAccountDir {
   std::filesystem::path path;
   ServiceAccountDir() {

@@ -45,7 +45,7 @@ NodeValidationReport Sample() {
 TEST_CASE("FormatReportTable: kubectl-style columns, GB/s with one decimal, skipped nodes last") {
   CHECK(FormatReportTable(Sample()) ==
         "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   DURATION   REASON\n"
-        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             1m33s\n"
+        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             93s\n"
         "gpu-b   -                       error     -        -      -      -         -                 10m        timed out after 10m0s\n"
         "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -          cordoned (spec.unschedulable)\n");
 }
@@ -139,9 +139,9 @@ TEST_CASE("--multi-node: the bad node fails, a MULTI-NODE BUSBW column, a pair t
 
   CHECK(FormatReportTable(report) ==
         "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   MULTI-NODE BUSBW   DURATION   REASON\n"
-        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             180.0              1m33s\n"
+        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             180.0              93s\n"
         "gpu-b   -                       pass      -        -      -      -         -                 180.0              10m\n"
-        "gpu-d   NVIDIA-H100-80GB-HBM3   fail      2874.4   52.0   53.2   372.1     478.3             45.0               1m33s      multi-node: the all-reduce with known-good node gpu-a failed: slow\n"
+        "gpu-d   NVIDIA-H100-80GB-HBM3   fail      2874.4   52.0   53.2   372.1     478.3             45.0               93s        multi-node: the all-reduce with known-good node gpu-a failed: slow\n"
         "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -                  -          cordoned (spec.unschedulable)\n"
         "\n"
         "NODES         JOB                   ROUND   VERDICT   BUSBW   DURATION   REASON\n"

@@ -314,14 +314,6 @@ TEST_CASE("ValidationRun: a result in the DELETED event's last state counts, wit
   CHECK(run.Results()[0].verdict == Verdict::kPass);
 }
 
-TEST_CASE("ParseWatchEventType") {
-  CHECK(ParseWatchEventType("ADDED") == WatchEventType::kAdded);
-  CHECK(ParseWatchEventType("MODIFIED") == WatchEventType::kModified);
-  CHECK(ParseWatchEventType("DELETED") == WatchEventType::kDeleted);
-  CHECK_FALSE(ParseWatchEventType("BOOKMARK").has_value());
-  CHECK_FALSE(ParseWatchEventType("ERROR").has_value());
-}
-
 }  // namespace llm
 
 namespace llm {

@@ -35,17 +35,33 @@ TEST_CASE("ParseDuration errors name the flag and what is accepted") {
   }
 }
 
-TEST_CASE("FormatDuration and FormatShortDuration") {
+TEST_CASE("FormatDuration is Go's Duration.String") {
   CHECK(FormatDuration(Seconds(0)) == "0s");
   CHECK(FormatDuration(Seconds(45)) == "45s");
   CHECK(FormatDuration(Seconds(600)) == "10m0s");
   CHECK(FormatDuration(Seconds(3723)) == "1h2m3s");
-  CHECK(FormatShortDuration(Seconds(45)) == "45s");
-  CHECK(FormatShortDuration(Seconds(303)) == "5m3s");
-  CHECK(FormatShortDuration(Seconds(300)) == "5m");
-  CHECK(FormatShortDuration(Seconds(7500)) == "2h5m");
-  CHECK(FormatShortDuration(Seconds(86400)) == "1d");
-  CHECK(FormatShortDuration(Seconds(3 * 86400 + 4 * 3600)) == "3d4h");
+}
+
+TEST_CASE("--request-timeout accepts kubectl's forms") {
+  using std::chrono::milliseconds;
+  struct Case {
+    const char* text;
+    long long ms;
+  };
+  for (Case c : {Case{"0", 0}, Case{"5", 5000}, Case{"1s", 1000}, Case{"2m", 120000}, Case{"1h30m", 5400000},
+                 Case{"500ms", 500}, Case{"1.5s", 1500}}) {
+    CAPTURE(c.text);
+    auto r = ParseRequestTimeout(c.text);
+    REQUIRE(r.ok());
+    CHECK(r->count() == c.ms);
+  }
+  for (const char* bad : {"abc", "5x", "-1", "s"}) {
+    CAPTURE(bad);
+    auto r = ParseRequestTimeout(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind() == ErrorKind::kUsage);
+    CHECK(r.error().message().find("--request-timeout") != std::string::npos);
+  }
 }
 
 }  // namespace llm

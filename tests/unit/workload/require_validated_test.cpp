@@ -95,7 +95,7 @@ TEST_CASE("CheckValidatedNodes: one clear sentence") {
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind() == ErrorKind::kInvalidInput);
   CHECK(s.error().message() ==
-        "--require-validated: 1 of 7 GPU nodes is validated, 2 needed (3 passed more than 1d ago or are past their "
+        "--require-validated: 1 of 7 GPU nodes is validated, 2 needed (3 passed more than 24h ago or are past their "
         "valid-until time, 2 failed, 1 was never checked); run 'kubectl llm validate-nodes --record'");
 
   ValidatedNodeCount none;
