@@ -337,24 +337,8 @@ Status RunTenantDelete(const TenantDeleteOptions& options, ClusterSession& sessi
   kube::ApplierOptions applier = WorkloadApplierOptions(std::string(kSystemNamespace), false);
   auto outcome = session.applier().Delete({TenantSetName(options.team), std::string(kSystemNamespace)}, applier);
   if (!outcome.ok()) return outcome.error();
-  for (const kube::ObjectResult& result : outcome->results) streams.out << FormatDeleted(result) << "\n";
-  if (!outcome->errors.empty()) {
-    return outcome->errors.front().WithContext(
-        fmt::format("{} objects could not be deleted; the tenant's ApplySet parent was kept so a retry finds them",
-                    outcome->errors.size()));
-  }
-  if (!options.wait) return Ok();
-  const auto deadline = session.clock().Monotonic() + timeout;
-  for (const kube::ObjectResult& result : outcome->results) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - session.clock().Monotonic());
-    if (left.count() < 0) left = std::chrono::milliseconds(0);
-    auto gone = session.waiter().WaitFor(result.ref, kube::IsDeleted(StringAt(result.object, {"metadata", "uid"})), left);
-    if (!gone.ok()) {
-      if (gone.error().kind() == ErrorKind::kTimeout) error_exit_code = kExitTimedOut;
-      return gone.error();
-    }
-  }
-  return Ok();
+  return FinishDelete(*outcome, fmt::format("tenant \"{}\"", options.team), options.wait, timeout, session, streams,
+                      error_exit_code);
 }
 
 Status RunTenantStatus(const TenantStatusOptions& options, ClusterSession& session, IoStreams streams) {

@@ -146,7 +146,9 @@ std::vector<GpuFlavor> GpuFlavorsFromResourceFlavors(const json& flavors) {
 }
 
 Result<std::vector<Json>> RenderInitObjects(const InitPlan& plan, const TemplateSource& templates) {
-  const ViewData labels = ViewPairs({{kManagedByKey, kManagedByValue}, {"app.kubernetes.io/component", "tenancy"}});
+  const std::vector<std::pair<std::string, std::string>> label_pairs = {{kManagedByKey, kManagedByValue},
+                                                                        {"app.kubernetes.io/component", "tenancy"}};
+  const ViewData labels = ViewPairs(label_pairs);
   std::vector<Json> out;
   ViewData ns;
   ns.set("name", std::string(kSystemNamespace));

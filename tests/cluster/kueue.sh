@@ -40,42 +40,20 @@ mkdir -p "$work/certs" "$work/etc/upper/kueue/metrics/certs" "$work/etc/work"
 # --- Certificates from the cluster CA: the webhook server's, for IP:127.0.0.1
 # (the API server calls it there), and Kueue's client certificate (an admin,
 # as kwok is: Kueue's own ClusterRole is not what is tested here).
-openssl_quiet() { openssl "$@" 2>/dev/null; }
-kueue_cert() {  # file-stem subject extensions
-  openssl_quiet genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1.key"
-  openssl_quiet req -new -key "$1.key" -subj "$2" -out "$1.csr"
-  openssl_quiet x509 -req -in "$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-    -days 3650 -out "$1.crt" -extfile <(printf '%b' "$3")
-  rm -f "$1.csr"
-}
 serving_ext='keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
-kueue_cert "$work/certs/tls" "/CN=kueue-webhook" "$serving_ext"
+signed_cert "$work/certs/tls" "/CN=kueue-webhook" "$serving_ext"
 # Kueue insists on a metrics certificate at the fixed path /etc/kueue/metrics/certs
 # when it does not manage its own certificates, even with metrics off; it gets
 # one there in a mount namespace of its own (below), nothing is written to /etc.
-kueue_cert "$work/etc/upper/kueue/metrics/certs/tls" "/CN=kueue-metrics" "$serving_ext"
-kueue_cert "$pki/kueue" "/O=system:masters/CN=kueue" 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+signed_cert "$work/etc/upper/kueue/metrics/certs/tls" "/CN=kueue-metrics" "$serving_ext"
+signed_cert "$pki/kueue" "/O=system:masters/CN=kueue" 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
 server=$(<"$state/server")
-cat > "$state/kueue.kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: kubectl-llm-test
-  cluster:
-    server: $server
-    certificate-authority: pki/ca.crt
-users:
-- name: kueue
-  user:
-    client-certificate: pki/kueue.crt
-    client-key: pki/kueue.key
-contexts:
-- name: kueue@kubectl-llm-test
-  context:
-    cluster: kubectl-llm-test
-    user: kueue
-current-context: kueue@kubectl-llm-test
-KC
+rm -f "$state/kueue.kubeconfig"
+kc() { "$state/bin/kubectl" --kubeconfig="$state/kueue.kubeconfig" config "$@" >/dev/null; }
+kc set-cluster kubectl-llm-test --server="$server" --certificate-authority="$pki/ca.crt"
+kc set-credentials kueue --client-certificate="$pki/kueue.crt" --client-key="$pki/kueue.key"
+kc set-context kueue@kubectl-llm-test --cluster=kubectl-llm-test --user=kueue
+kc use-context kueue@kubectl-llm-test
 chmod 600 "$state/kueue.kubeconfig"
 
 webhook_port=$(free_port); health_port=$(free_port)

@@ -38,15 +38,7 @@ rm -f "$state/ready"
 rm -rf "$state/etcd"
 
 # --- Certificates: a CA, the API server's serving cert, one client cert per component.
-openssl_quiet() { openssl "$@" 2>/dev/null; }
-new_key() { openssl_quiet genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1"; }
-new_cert() {  # name subject extensions
-  new_key "$pki/$1.key"
-  openssl_quiet req -new -key "$pki/$1.key" -subj "$2" -out "$pki/$1.csr"
-  openssl_quiet x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-    -days 3650 -out "$pki/$1.crt" -extfile <(printf '%b' "$3")
-  rm -f "$pki/$1.csr"
-}
+new_cert() { signed_cert "$pki/$1" "$2" "$3"; }  # name subject extensions
 new_key "$pki/ca.key"
 openssl_quiet req -x509 -new -key "$pki/ca.key" -subj "/CN=kubectl-llm-test-ca" -days 3650 -out "$pki/ca.crt"
 client_ext='keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
