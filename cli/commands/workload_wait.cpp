@@ -204,22 +204,29 @@ class KueueFollower {
   }
 
  private:
+  // One more look once the wait ends, so the last word (an admission seen
+  // between two polls) is not lost.
   void Run() {
     std::string last;
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!finished_) {
-      lock.unlock();
-      std::string line;
-      if (auto controller = client_.Get(request_.workload); controller.ok()) {
-        const std::string uid = StringAt(*controller, {"metadata", "uid"});
-        if (auto workload = FindKueueWorkload(client_, request_.workload.ns, {uid})) line = KueueLine(*workload);
+    for (bool first = true, finished = false; !finished; first = false) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!first) wake_.wait_for(lock, std::chrono::seconds(2), [this] { return finished_; });
+        finished = finished_;
       }
-      if (!line.empty() && line != last) {
-        terminal_.Write(line + "\n");
-        last = line;
-      }
-      lock.lock();
-      wake_.wait_for(lock, std::chrono::seconds(2), [this] { return finished_; });
+      Say(last);
+    }
+  }
+
+  void Say(std::string& last) {
+    std::string line;
+    if (auto controller = client_.Get(request_.workload); controller.ok()) {
+      const std::string uid = StringAt(*controller, {"metadata", "uid"});
+      if (auto workload = FindKueueWorkload(client_, request_.workload.ns, {uid})) line = KueueLine(*workload);
+    }
+    if (!line.empty() && line != last) {
+      terminal_.Write(line + "\n");
+      last = line;
     }
   }
 

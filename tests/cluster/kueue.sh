@@ -108,11 +108,12 @@ for crd in localqueues clusterqueues cohorts workloads multikueueclusters; do
 done
 
 # --- The manager, in a mount namespace of its own where /etc is an overlay
-# holding kueue/metrics/certs (see above).
-start_daemon kueue "$state" unshare --mount --propagation private -- sh -c \
-  'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc && shift && exec "$@"' \
-  sh "$work/etc" "$kueue_dir/kueue" --config="$work/config.yaml" --kubeconfig="$state/kueue.kubeconfig" \
-  --feature-gates=VisibilityOnDemand=false --zap-log-level=info
+# holding kueue/metrics/certs (see above). It must not inherit fd 7, our lock:
+# holding it for its life, it would block every later kueue.sh.
+{ start_daemon kueue "$state" unshare --mount --propagation private -- sh -c \
+    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc && shift && exec "$@"' \
+    sh "$work/etc" "$kueue_dir/kueue" --config="$work/config.yaml" --kubeconfig="$state/kueue.kubeconfig" \
+    --feature-gates=VisibilityOnDemand=false --zap-log-level=info; } 7>&-
 alive() { live_pid "$state/pids/kueue.pid" >/dev/null || { tail -20 "$state/logs/kueue.log" >&2; die "Kueue exited; log: $state/logs/kueue.log"; }; }
 ready() { alive && curl -sf "http://127.0.0.1:$health_port/readyz"; }
 wait_until 60 "Kueue to be ready" ready

@@ -267,7 +267,8 @@ TEST_CASE("tenant: members serve and train in their tenant, are Forbidden in ano
 
   CommandOutput forbidden = Llm(member.user(), {"serve", "m", "-n", other, "--model", "org/m", "--gpus", "1"});
   CHECK(forbidden.exit_code != 0);
-  CHECK_MESSAGE(Contains(forbidden.err, "forbidden"), forbidden.err);
+  CHECK_MESSAGE(Contains(forbidden.err, "you may not create"), forbidden.err);
+  CHECK(Contains(forbidden.err, "nothing was applied"));
   CHECK(Kubectl({"get", "deployments,services,secrets", "-n", other, "-l", "app.kubernetes.io/instance=m", "-o", "name"})
             .out.empty());
 

@@ -171,6 +171,7 @@ TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag
   r.workload = "train";
   r.name = "job";
   r.flags = {{"image", {"img:1"}}};
+  r.trailing = {"python", "t.py"};
   r.served = std::set<std::string, std::less<>>{};
   r.context_defaults = {{"queue", {"ml", "tenant ml"}}, {"priorityClass", {"kubectl-llm-training", "tenant ml"}}};
   auto templates = EmbeddedTemplateSource();
@@ -180,7 +181,7 @@ TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag
 
   std::set<std::string> used;
   auto defaulted = RenderManifests(r, *templates, Files({}), &used);
-  REQUIRE(defaulted.ok());
+  REQUIRE_MESSAGE(defaulted.ok(), defaulted.error().message());
   CHECK(label(*defaulted) == "ml");
   CHECK(used == std::set<std::string>{"priorityClass", "queue"});
 

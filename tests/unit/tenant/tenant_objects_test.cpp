@@ -104,7 +104,8 @@ TEST_CASE("the LimitRange is a maximum only: an explicit default of 0, so the AP
   std::vector<Json> none = Render(Plan(f));
   CHECK(Names(none).count("LimitRange/kubectl-llm-tenant") == 0);
   f.max_gpus_per_pod = 8;
-  const Json& limits = Find(Render(Plan(f)), "LimitRange", "kubectl-llm-tenant");
+  const std::vector<Json> objects = Render(Plan(f));
+  const Json& limits = Find(objects, "LimitRange", "kubectl-llm-tenant");
   REQUIRE(limits["spec"]["limits"].size() == 1);
   const Json& item = limits["spec"]["limits"][0];
   CHECK(item["type"] == "Container");
@@ -161,7 +162,8 @@ TEST_CASE("a member's name cannot change the RoleBinding's structure") {
 
 TEST_CASE("Kueue's cohort field follows the version discovery serves") {
   CHECK(Find(Render(Plan(Flags(), Kueue("v1beta2"))), "ClusterQueue", "ml")["spec"]["cohortName"] == "kubectl-llm");
-  const Json& old = Find(Render(Plan(Flags(), Kueue("v1beta1"))), "ClusterQueue", "ml");
+  const std::vector<Json> objects = Render(Plan(Flags(), Kueue("v1beta1")));
+  const Json& old = Find(objects, "ClusterQueue", "ml");
   CHECK(old["apiVersion"] == "kueue.x-k8s.io/v1beta1");
   CHECK(old["spec"]["cohort"] == "kubectl-llm");
   CHECK_FALSE(old["spec"].contains("cohortName"));
@@ -184,7 +186,8 @@ TEST_CASE("GPU products: one is taken whole, several need --gpu-product, unknown
   f.gpu_products = {"NVIDIA-H100-80GB-HBM3=12", "NVIDIA-A100-SXM4-80GB=4"};
   TenantPlan split = Plan(f);
   split.flavors = plan.flavors;
-  const Json& queue = Find(Render(split), "ClusterQueue", "ml");
+  const std::vector<Json> objects = Render(split);
+  const Json& queue = Find(objects, "ClusterQueue", "ml");
   const Json& gpu = queue["spec"]["resourceGroups"][1]["flavors"];
   REQUIRE(gpu.size() == 2);
   CHECK(gpu[0]["name"] == "gpu-nvidia-h100-80gb-hbm3");
