@@ -57,7 +57,7 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   }
   LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
-  kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), false);
+  kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), /*dry_run=*/false);
   applier_options.delete_data = options.delete_data;
   auto outcome = session->applier().Delete({options.name, session->ns()}, applier_options);
   if (!outcome.ok()) {

@@ -1,6 +1,3 @@
-// CLI11's split is inlined here too (see render_command.cpp).
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "commands/diff_command.h"
 
 #include <memory>

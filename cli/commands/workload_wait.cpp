@@ -54,21 +54,19 @@ bool Crashed(const json& status) {
   return status.contains("lastState") && status["lastState"].contains("terminated");
 }
 
-kube::ResourceRef PodsIn(const std::string& ns) { return {"", "v1", "pods", ns, "", ""}; }
-
 /// Redraws `pods` (an array), with the namespace's events about them.
 void Show(kube::RestClient& client, const std::string& ns, const json& pods, ProgressPrinter& printer) {
   std::set<std::string> names;
   for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
   json events = names.empty() ? json::array()
-                              : EventsAbout(ListOrEmpty(client, {"", "v1", "events", ns, "", ""}, {}), names);
+                              : EventsAbout(ListOrEmpty(client, kube::core::Events(ns), {}), names);
   printer.Update(Progress(pods, events));
 }
 
 void ShowPods(kube::RestClient& client, const WorkloadWaitRequest& request, ProgressPrinter& printer) {
   kube::ListOptions by_instance;
   by_instance.label_selector = Selector(request.instance);
-  Show(client, request.workload.ns, ListOrEmpty(client, PodsIn(request.workload.ns), by_instance), printer);
+  Show(client, request.workload.ns, ListOrEmpty(client, kube::core::Pods(request.workload.ns), by_instance), printer);
 }
 
 /// The pods' watch, on a thread of its own while the caller waits on the
@@ -105,7 +103,7 @@ class PodFollower {
     options.label_selector = Selector(request_.instance);
     options.deadline = deadline_;
     options.stop_requested = [this] { return finished_ || backed_off_; };
-    kube::Watcher watcher(client_, clock_, PodsIn(request_.workload.ns), options);
+    kube::Watcher watcher(client_, clock_, kube::core::Pods(request_.workload.ns), options);
     std::map<std::string, json> pods;
     bool synced = false;
     // A pod watch that fails (or times out) only costs the live display and
@@ -281,12 +279,12 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
   } else {
     kube::ListOptions by_instance;
     by_instance.label_selector = Selector(instance);
-    LLM_ASSIGN_OR_RETURN(json listed, client.List({"", "v1", "pods", workload.ns, "", ""}, by_instance));
+    LLM_ASSIGN_OR_RETURN(json listed, client.List(kube::core::Pods(workload.ns), by_instance));
     evidence.pods = listed["items"];
   }
   std::set<std::string> names{workload.name};
   for (const json& pod : evidence.pods) names.insert(pod["metadata"].value("name", ""));
-  evidence.events = EventsAbout(ListOrEmpty(client, {"", "v1", "events", workload.ns, "", ""}, {}), names);
+  evidence.events = EventsAbout(ListOrEmpty(client, kube::core::Events(workload.ns), {}), names);
   evidence.pvcs = ListOrEmpty(client, {"", "v1", "persistentvolumeclaims", workload.ns, "", ""}, {});
   if (auto controller = client.Get(workload); controller.ok()) evidence.controller = *controller;
   // Kueue's Workload for the job (its owner) or for a queued pod.
@@ -302,7 +300,7 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
       if (!Crashed(status)) continue;
       const std::string container = status.value("name", "");
       kube::HttpRequest request;
-      request.path = kube::ResourceRef{"", "v1", "pods", workload.ns, pod_name, "log"}.Path() +
+      request.path = kube::core::PodLog(workload.ns, pod_name).Path() +
                      kube::EncodeQuery({{"container", container}, {"previous", "true"}, {"tailLines", "5"}});
       auto log = client.Do(std::move(request));
       if (!log.ok()) continue;  // the previous instance's log may be gone; the rest of the evidence still speaks

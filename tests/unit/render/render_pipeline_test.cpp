@@ -152,12 +152,12 @@ TEST_CASE("templates from a directory replace the built-in ones, broken ones fai
 
 TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
   const std::vector<Json> manifests = {Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}})")};
-  const Json list = Json::parse(FormatManifests(manifests, ManifestFormat::kJson));
+  const Json list = Json::parse(FormatManifests(manifests, OutputFormat::kJson));
   CHECK(list["apiVersion"] == "v1");
   CHECK(list["kind"] == "List");
   CHECK(list["items"].size() == 1);
-  CHECK(FormatManifests(manifests, ManifestFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
-  CHECK_FALSE(ParseManifestFormat("wide").ok());
+  CHECK(FormatManifests(manifests, OutputFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
+  CHECK(FormatManifests(manifests, OutputFormat::kTable) == FormatManifests(manifests, OutputFormat::kYaml));
 }
 
 }  // namespace
