@@ -99,7 +99,7 @@ Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const
                 const TenantApplyOptions& options, IoStreams streams) {
   if (options.dry_run == "client") {
     if (options.output == "yaml" || options.output == "json") {
-      streams.out << FormatManifests(objects, options.output == "json" ? ManifestFormat::kJson : ManifestFormat::kYaml);
+      streams.out << FormatManifests(objects, options.output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
       return Ok();
     }
     for (const Json& object : objects) streams.out << ResourceName(json(object)) << " (dry run)\n";
@@ -485,7 +485,7 @@ Status RunTenantVerify(const std::string& team, ClusterSession& session, IoStrea
 namespace {
 
 void RunInSession(CommandContext& ctx, const std::function<Status(ClusterSession&)>& run) {
-  auto session = OpenClusterSession(ctx);
+  auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
   if (!session.ok()) return ctx.Finish(session.error());
   ctx.Finish(run(**session));
 }

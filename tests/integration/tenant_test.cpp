@@ -324,7 +324,8 @@ TEST_CASE("tenant: Kueue lends a cohort's idle GPUs, keeps a job that does not f
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     CommandOutput workloads = Kubectl({"get", "workloads.kueue.x-k8s.io", "-n", a, "-o", "json"});
     if (workloads.exit_code != 0) continue;
-    for (const json& w : json::parse(workloads.out)["items"]) {
+    const json listed = json::parse(workloads.out);
+    for (const json& w : listed["items"]) {
       if (w["metadata"]["ownerReferences"][0]["name"] != "small") continue;
       for (const json& c : w["status"].value("conditions", json::array())) {
         if (c["type"] == "QuotaReserved" && c["status"] == "False" && c.value("message", "") != "") pending_seen = true;
