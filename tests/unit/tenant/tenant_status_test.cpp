@@ -79,9 +79,9 @@ TEST_CASE("verify's probes: restricted pods whose GPUs only the quota can refuse
   CHECK_FALSE(RefusedByQuota("pods \"p\" is forbidden: violates PodSecurity"));
   CHECK(VerifyTable({{"user:a", "may create pods in ml", true, "allowed"}, {"user:a", "x", false, "allowed"}})
             .Render(false) ==
-        "SUBJECT   CHECK                  RESULT   DETAIL\n"
-        "user:a    may create pods in ml  ok       allowed\n"
-        "user:a    x                      HOLE     allowed\n");
+        "SUBJECT   CHECK                   RESULT   DETAIL\n"
+        "user:a    may create pods in ml   ok       allowed\n"
+        "user:a    x                       HOLE     allowed\n");
 }
 
 }  // namespace
