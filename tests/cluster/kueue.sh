@@ -116,8 +116,9 @@ done
     --feature-gates=VisibilityOnDemand=false --zap-log-level=info; } 7>&-
 alive() { live_pid "$state/pids/kueue.pid" >/dev/null || { tail -20 "$state/logs/kueue.log" >&2; die "Kueue exited; log: $state/logs/kueue.log"; }; }
 ready() { alive && curl -sf "http://127.0.0.1:$health_port/readyz"; }
-wait_until 60 "Kueue to be ready" ready
+# Generous: on a loaded 2-core machine its start has taken over a minute.
+wait_until 180 "Kueue to be ready" ready
 # Only now, so that no pod or job is refused while Kueue is not answering yet.
 kubectl apply --server-side --force-conflicts -f "$work/webhooks.yaml" >/dev/null
-wait_until 30 "the API server to reach Kueue's webhooks" webhooks_answer
+wait_until 90 "the API server to reach Kueue's webhooks" webhooks_answer
 log "Kueue $KUEUE_VERSION up in $((SECONDS - start)) s, webhooks at https://127.0.0.1:$webhook_port"
