@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/delete_command.h"
 #include "commands/managed_workloads.h"
 #include "commands/root_command.h"
@@ -94,31 +95,38 @@ std::vector<json> ToJson(const std::vector<Json>& objects) {
   return out;
 }
 
+constexpr OutputFormat kApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml, OutputFormat::kJson};
+constexpr kube::DryRun kApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient, kube::DryRun::kServer};
+constexpr OutputFormat kStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
+
 /// Applies a tenant's (or init's) set and prints it as serve does.
 Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const std::string& set_name,
                 const TenantApplyOptions& options, IoStreams streams) {
-  if (options.dry_run == "client") {
-    if (options.output == "yaml" || options.output == "json") {
-      streams.out << FormatManifests(objects, options.output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kApplyOutputs));
+  LLM_ASSIGN_OR_RETURN(kube::DryRun strategy, kube::ParseDryRun(options.dry_run, kApplyDryRuns));
+  const bool structured = format == OutputFormat::kYaml || format == OutputFormat::kJson;
+  if (strategy == kube::DryRun::kClient) {
+    if (structured) {
+      streams.out << FormatManifests(objects, format);
       return Ok();
     }
     for (const Json& object : objects) streams.out << ResourceName(json(object)) << " (dry run)\n";
     return Ok();
   }
-  const bool dry_run = options.dry_run == "server";
+  const bool dry_run = strategy == kube::DryRun::kServer;
   kube::ApplierOptions applier = WorkloadApplierOptions(std::string(kSystemNamespace), dry_run);
   applier.force_fields.clear();
   std::vector<json> members = ToJson(objects);
   LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
                        session.applier().Apply(members, {set_name, std::string(kSystemNamespace)}, applier));
-  if (options.output == "yaml" || options.output == "json") {
+  if (structured) {
     std::vector<json> applied;
     for (const kube::ObjectResult& result : outcome.results) {
       if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
         applied.push_back(result.object);
       }
     }
-    auto text = FormatObjectList(applied, options.output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
+    auto text = FormatObjectList(applied, format);
     if (text.ok()) streams.out << *text;
   } else {
     for (const kube::ObjectResult& result : outcome.results) streams.out << kube::FormatResult(result, dry_run) << "\n";
@@ -131,13 +139,8 @@ Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const
 }
 
 Status ValidateApplyOptions(const TenantApplyOptions& options) {
-  if (options.dry_run != "none" && options.dry_run != "client" && options.dry_run != "server") {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("--dry-run must be one of 'none', 'client' or 'server', got '{}'", options.dry_run));
-  }
-  if (!options.output.empty() && options.output != "yaml" && options.output != "json") {
-    return Error(ErrorKind::kUsage, fmt::format("--output must be 'yaml' or 'json', got '{}'", options.output));
-  }
+  LLM_RETURN_IF_ERROR(kube::ParseDryRun(options.dry_run, kApplyDryRuns));
+  LLM_RETURN_IF_ERROR(ParseOutputFormat(options.output, kApplyOutputs));
   return Ok();
 }
 
@@ -342,26 +345,24 @@ Status RunTenantDelete(const TenantDeleteOptions& options, ClusterSession& sessi
 }
 
 Status RunTenantStatus(const TenantStatusOptions& options, ClusterSession& session, IoStreams streams) {
-  if (!options.output.empty() && options.output != "json" && options.output != "yaml") {
-    return Error(ErrorKind::kUsage, fmt::format("--output must be 'json' or 'yaml', got '{}'", options.output));
-  }
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kStatusOutputs));
   std::vector<TenantStatus> rows;
   if (!options.team.empty()) {
     LLM_RETURN_IF_ERROR(CheckTeamName(options.team));
     LLM_ASSIGN_OR_RETURN(json ns, TenantNamespace(session.client(), options.team));
     rows.push_back(ReadTenantStatus(session, ns));
-    if (options.output == "json") streams.out << ToJson(TenantStatusJson(rows.front()));
-    if (options.output == "yaml") streams.out << ToYaml(TenantStatusJson(rows.front()));
+    if (format == OutputFormat::kJson) streams.out << ToJson(TenantStatusJson(rows.front()));
+    if (format == OutputFormat::kYaml) streams.out << ToYaml(TenantStatusJson(rows.front()));
   } else {
     kube::ListOptions list;
     list.label_selector = TenantSelector();
     LLM_ASSIGN_OR_RETURN(json namespaces, session.client().List(Core("namespaces"), list));
     for (const json& ns : ItemsOf(namespaces)) rows.push_back(ReadTenantStatus(session, ns));
     std::sort(rows.begin(), rows.end(), [](const TenantStatus& a, const TenantStatus& b) { return a.name < b.name; });
-    if (options.output == "json") streams.out << ToJson(TenantStatusListJson(rows));
-    if (options.output == "yaml") streams.out << ToYaml(TenantStatusListJson(rows));
+    if (format == OutputFormat::kJson) streams.out << ToJson(TenantStatusListJson(rows));
+    if (format == OutputFormat::kYaml) streams.out << ToYaml(TenantStatusListJson(rows));
   }
-  if (!options.output.empty()) return Ok();
+  if (format != OutputFormat::kTable) return Ok();
   if (rows.empty()) {
     streams.err << "No tenants found (make one with: kubectl llm tenant create TEAM --gpus N)\n";
     return Ok();
@@ -491,9 +492,9 @@ void RunInSession(CommandContext& ctx, const std::function<Status(ClusterSession
 }
 
 void AddApplyFlags(CLI::App* cmd, TenantApplyOptions& options) {
-  cmd->add_option("--dry-run", options.dry_run,
-                  "none (default), client (print what would be applied, writing nothing) or server (server-side dry run)");
-  cmd->add_option("-o,--output", options.output, "Print the applied objects: yaml or json");
+  AddDryRunFlag(cmd, options.dry_run, kApplyDryRuns,
+                "client prints what would be applied, writing nothing; server has the server check it all");
+  AddOutputFlag(cmd, options.output, kApplyOutputs, "one line per object applied");
 }
 
 }  // namespace
@@ -575,18 +576,25 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
   CLI::App* list = cmd->add_subcommand("list", "List tenants: GPUs used/quota, pods, workloads, queue pending/admitted, "
                                                "borrowed GPUs");
   auto list_options = std::make_shared<TenantStatusOptions>();
-  list->add_option("-o,--output", list_options->output, "Output format: json or yaml");
+  AddOutputFlag(list, list_options->output, kStatusOutputs);
   list->callback([list_options, &ctx] {
+    // A bad -o is a usage error before any connection, as everywhere else.
+    if (auto format = ParseOutputFormat(list_options->output, kStatusOutputs); !format.ok()) {
+      return ctx.Finish(format.error());
+    }
     RunInSession(ctx, [&](ClusterSession& session) { return RunTenantStatus(*list_options, session, ctx.streams); });
   });
 
   CLI::App* status = cmd->add_subcommand("status", "Show one tenant: its quota's use, pods, workloads and queue");
   auto status_options = std::make_shared<TenantStatusOptions>();
   status->add_option("TEAM", status_options->team, "The tenant")->required();
-  status->add_option("-o,--output", status_options->output, "Output format: json or yaml");
+  AddOutputFlag(status, status_options->output, kStatusOutputs);
   status->callback([status_options, &ctx] {
     Status valid = CheckTeamName(status_options->team);
     if (!valid.ok()) return ctx.Finish(valid);
+    if (auto format = ParseOutputFormat(status_options->output, kStatusOutputs); !format.ok()) {
+      return ctx.Finish(format.error());
+    }
     RunInSession(ctx, [&](ClusterSession& session) { return RunTenantStatus(*status_options, session, ctx.streams); });
   });
 
