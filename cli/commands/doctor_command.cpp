@@ -87,7 +87,7 @@ void CheckApiServer(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoS
 
 void CheckGpuNodes(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStreams& streams) {
   kube::ListOptions options;
-  auto nodes = t.client.List(kube::ResourceRef{"", "v1", "nodes", "", "", ""}, options);
+  auto nodes = t.client.List(kube::core::Nodes(), options);
   if (!nodes.ok()) {
     return Emit(checks, streams, CheckLevel::kWarn,
                 fmt::format("cannot list nodes, so GPU nodes are not checked: {}", nodes.error().message()));
@@ -214,7 +214,7 @@ Status PrintPluginRbac(const kube::ConfigFlags& flags, IoStreams streams) {
     ns = config.ok() ? config->ns : "default";
   }
   LLM_ASSIGN_OR_RETURN(std::vector<Json> rbac, RenderPluginRbac(*EmbeddedTemplateSource(), ns));
-  streams.out << FormatManifests(rbac, ManifestFormat::kYaml);
+  streams.out << FormatManifests(rbac, OutputFormat::kYaml);
   return Ok();
 }
 
@@ -225,7 +225,7 @@ void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx) {
                 "optional node-reading ClusterRole that kubectl-llm's users need, ready for kubectl apply -f -");
   cmd->callback([print_rbac, &ctx] {
     if (*print_rbac) return ctx.Finish(PrintPluginRbac(ctx.global.kube, ctx.streams));
-    auto session = OpenClusterSession(ctx);
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& s = **session;
     DoctorTarget target{s.client(), s.mapper(), SelfSubjectAccessReview(s.client()), s.ns(),

@@ -59,10 +59,10 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
   }
   // A patch adjusts the object it names; turning it into another object would
   // apply something outside the ApplySet's rendered set and leave the named
-  // one out (kubectl patch refuses the same).
+  // one out (kubectl patch refuses the same). A namespace moved by a patch is
+  // left to the apply, which refuses it against an explicit -n as kubectl does.
   for (auto [field, path] : {std::pair{"apiVersion", "/apiVersion"}, std::pair{"kind", "/kind"},
-                             std::pair{"metadata.name", "/metadata/name"},
-                             std::pair{"metadata.namespace", "/metadata/namespace"}}) {
+                             std::pair{"metadata.name", "/metadata/name"}}) {
     const Json::json_pointer pointer(path);
     const Json before = object->contains(pointer) ? (*object)[pointer] : Json();
     const Json after = patched.contains(pointer) ? patched[pointer] : Json();

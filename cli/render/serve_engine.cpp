@@ -1,7 +1,5 @@
 #include "render/serve_engine.h"
 
-#include <array>
-
 namespace llm {
 namespace {
 
@@ -63,7 +61,7 @@ Launch TgiServer(const LaunchParams& p) {
 // (docs.sglang.io references/production_metrics), TGI
 // (huggingface.co/docs/text-generation-inference/reference/metrics: no KV-cache
 // gauge, no time-to-first-token histogram, no model label).
-constexpr std::array<ServeEngine, 3> kEngines = {{
+constexpr ServeEngine kEngines[] = {
     {"vllm", "vllm/vllm-openai:v0.10.2", "/health", "/health",
      {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
       "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
@@ -78,7 +76,7 @@ constexpr std::array<ServeEngine, 3> kEngines = {{
     {"tgi", "ghcr.io/huggingface/text-generation-inference:3.3.5", "/health", "/health",
      {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "", "", ""},
      false, &TgiServer, nullptr},
-}};
+};
 
 }  // namespace
 

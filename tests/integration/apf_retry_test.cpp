@@ -27,6 +27,7 @@
 #include "integration/kube_client.h"
 #include "integration/stalled_request.h"
 #include "integration/test_cluster.h"
+#include "integration/token_kubeconfig.h"
 #include "kube/curl_transport.h"
 #include "util/environment.h"
 

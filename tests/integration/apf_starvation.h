@@ -1,12 +1,9 @@
-// API Priority and Fairness, steered by a test: a ServiceAccount token
-// kubeconfig, a FlowSchema that sends the account to a PriorityLevel with no
-// seats of its own (so, with its one seat held by a StalledRequest, every
-// request of the account gets a real 429), and the server's APF counters.
-// Shared by apf_retry_test.cpp and the fault suite (tests/faults).
+// API Priority and Fairness, steered by a test: a FlowSchema that sends one
+// ServiceAccount to a PriorityLevel with no seats of its own (so, with its one
+// seat held by a StalledRequest, every request of the account gets a real
+// 429), and the server's APF counters. Shared by the tests that need a 429.
 #pragma once
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -17,42 +14,6 @@
 #include "kube/rest_client.h"
 
 namespace llm::testing {
-
-/// A kubeconfig for the account's token, written where TestCluster looks for
-/// `<user>.kubeconfig`, so its Kubectl and Plugin run as the account; `server`
-/// ("" = the API server itself) may be a proxy in front of it.
-class ScopedTokenKubeconfig {
- public:
-  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token,
-                        const std::string& server = "")
-      : user_(std::move(user)), path_(TestCluster::Get().Kubeconfig(user_)) {
-    const std::string& dir = TestCluster::Get().dir();
-    nlohmann::json config = {
-        {"apiVersion", "v1"},
-        {"kind", "Config"},
-        {"clusters",
-         {{{"name", "local"},
-           {"cluster", {{"server", server.empty() ? TestCluster::Get().Server() : server},
-                        {"certificate-authority", dir + "/pki/ca.crt"}}}}}},
-        {"users", {{{"name", user_}, {"user", {{"token", token}}}}}},
-        {"contexts", {{{"name", user_}, {"context", {{"cluster", "local"}, {"user", user_}, {"namespace", ns}}}}}},
-        {"current-context", user_}};
-    // Owner-only before the token goes in.
-    { std::ofstream create(path_); }
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::ofstream out(path_);
-    out << config.dump(2) << "\n";  // JSON is YAML, as kubeconfigs are read
-  }
-  ~ScopedTokenKubeconfig() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  const std::string& user() const { return user_; }
-
- private:
-  std::string user_;
-  std::string path_;
-};
 
 /// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
 /// Reject as its limit response, and a FlowSchema that sends only the account

@@ -11,10 +11,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "integration/apf_starvation.h"
 #include "integration/kube_client.h"
 #include "integration/namespace_objects.h"
 #include "integration/test_cluster.h"
+#include "integration/token_kubeconfig.h"
 
 namespace llm::testing {
 namespace {

@@ -20,9 +20,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "integration/apf_starvation.h"
 #include "integration/kube_client.h"
 #include "integration/test_cluster.h"
+#include "integration/token_kubeconfig.h"
 #include "util/base64.h"
 
 namespace llm::testing {

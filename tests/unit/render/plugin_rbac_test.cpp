@@ -1,11 +1,9 @@
 #include "render/plugin_rbac.h"
 
+#include <regex>
 #include <set>
-#include <sstream>
 
 #include <doctest/doctest.h>
-
-#include "commands/doctor_command.h"
 
 namespace llm {
 namespace {
@@ -31,6 +29,7 @@ TEST_CASE("the plugin's RBAC: a Role in the namespace asked for, and a read-only
   REQUIRE(rbac->size() == 2);
   const Json& role = (*rbac)[0];
   CHECK(role["kind"] == "Role");
+  CHECK(role["metadata"]["name"] == "kubectl-llm-user");
   CHECK(role["metadata"]["namespace"] == "team-b");
   CHECK(role["rules"][0]["resourceNames"] == Json::array({"team-b"}));
   std::set<std::string> grants = Grants(role);
@@ -54,26 +53,32 @@ TEST_CASE("the plugin's RBAC: a Role in the namespace asked for, and a read-only
   }
 }
 
+TEST_CASE("the least-privilege Role has one home, which takes only a name and a namespace") {
+  auto role = RenderPluginRole(*EmbeddedTemplateSource(), "members", "team-a");
+  REQUIRE_MESSAGE(role.ok(), (role.ok() ? "" : role.error().message()));
+  CHECK((*role)["kind"] == "Role");
+  CHECK((*role)["metadata"]["name"] == "members");
+  CHECK((*role)["metadata"]["namespace"] == "team-a");
+  // tests/cluster/up.sh fills the template in with sed: it must hold no other tag.
+  auto text = EmbeddedTemplateSource()->Read("rbac/kubectl-llm-user.yaml.mustache");
+  REQUIRE(text.ok());
+  std::set<std::string> tags;
+  const std::regex tag(R"(\{\{[^}]*\}\})");
+  for (auto it = std::sregex_iterator(text->begin(), text->end(), tag); it != std::sregex_iterator(); ++it) {
+    tags.insert(it->str());
+  }
+  CHECK(tags == std::set<std::string>{"{{name}}", "{{namespace}}"});
+  // Never any RBAC write.
+  for (const Json& rule : (*role)["rules"]) {
+    for (const Json& group : rule["apiGroups"]) CHECK(group != "rbac.authorization.k8s.io");
+  }
+}
+
 TEST_CASE("the plugin's RBAC refuses a namespace that is not a DNS-1123 label") {
   auto rbac = RenderPluginRbac(*EmbeddedTemplateSource(), "Team_B");
   REQUIRE_FALSE(rbac.ok());
   CHECK(rbac.error().kind() == ErrorKind::kUsage);
   CHECK(rbac.error().message().starts_with("-n/--namespace: 'Team_B' must be a DNS-1123 label"));
-}
-
-TEST_CASE("doctor --print-rbac prints the RBAC for -n without contacting a cluster") {
-  kube::ConfigFlags flags;
-  flags.ns = "ml";
-  flags.kubeconfig = "/nonexistent/kubeconfig";  // never read: -n decides
-  std::istringstream in;
-  std::ostringstream out, err;
-  Status printed = PrintPluginRbac(flags, IoStreams{in, out, err});
-  REQUIRE_MESSAGE(printed.ok(), (printed.ok() ? "" : printed.error().message()));
-  auto docs = ParseYamlDocuments(out.str(), "stdout");
-  REQUIRE(docs.ok());
-  REQUIRE(docs->size() == 2);
-  CHECK((*docs)[0]["metadata"]["namespace"] == "ml");
-  CHECK((*docs)[1]["metadata"]["name"] == "kubectl-llm-node-reader");
 }
 
 }  // namespace
