@@ -8,14 +8,14 @@
 
 namespace llm::kube {
 
-Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity,
-                                                           IoStreams streams, const ClientEnvironment& environment) {
+Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity, IoStreams streams,
+                                                           const ClientEnvironment& environment) {
   // client-go sends credentials only over TLS; a token never travels in clear text.
   bool tls = config.server.starts_with("https://");
   std::shared_ptr<ExecCredentialProvider> exec;
   if (tls && Authenticator::UsesExec(config)) {
-    ExecClusterInfo cluster{config.server,  config.tls_server_name, config.insecure_skip_tls_verify,
-                            config.ca_data, config.proxy_url,       config.disable_compression,
+    ExecClusterInfo cluster{config.server,        config.tls_server_name, config.insecure_skip_tls_verify,
+                            config.ca_data,       config.proxy_url,       config.disable_compression,
                             config.exec_extension};
     // --request-timeout bounds the plugin's run too; without it, kExecRunLimit does.
     exec = std::make_shared<ExecCredentialProvider>(
@@ -24,8 +24,8 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
   }
   std::shared_ptr<Transport> transport = environment.transport;
   if (!transport) {
-    CurlTransportConfig tc{config.server,    config.tls_server_name, config.insecure_skip_tls_verify,
-                           config.ca_data,   config.cert_data,       config.key_data,
+    CurlTransportConfig tc{config.server,    config.tls_server_name,     config.insecure_skip_tls_verify,
+                           config.ca_data,   config.cert_data,           config.key_data,
                            config.proxy_url, config.disable_compression, nullptr};
     if (exec) {
       // The Authenticator ran the plugin (or failed) just before the transport asks:
@@ -50,8 +50,8 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
   options.request_timeout = config.request_timeout;
   options.qps = environment.qps;
   options.burst = environment.burst;
-  auto client = std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock,
-                                                 std::move(options));
+  auto client =
+      std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock, std::move(options));
   // Verification is off only when asked for (kubeconfig or flag); say so once,
   // since every request of this run can then be intercepted unnoticed.
   if (config.insecure_skip_tls_verify) client->Warn(kInsecureTlsWarning);

@@ -53,9 +53,8 @@ Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const 
 
 class ExecCredentialProvider {
  public:
-  ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner,
-                         Clock& clock, bool stdin_is_terminal,
-                         std::chrono::seconds expiry_margin = kExecExpiryMargin,
+  ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner, Clock& clock,
+                         bool stdin_is_terminal, std::chrono::seconds expiry_margin = kExecExpiryMargin,
                          std::chrono::milliseconds run_limit = kExecRunLimit);
 
   /// The cached credential, or a new one from the plugin.
@@ -78,7 +77,7 @@ class ExecCredentialProvider {
   bool stdin_is_terminal_;
   std::chrono::seconds margin_;
   std::chrono::milliseconds run_limit_;  ///< for non-interactive runs; an interactive one waits for the user
-  std::mutex mu_;  // one plugin run at a time; guards cached_
+  std::mutex mu_;                        // one plugin run at a time; guards cached_
   std::optional<ExecCredential> cached_;
 };
 

@@ -106,7 +106,8 @@ Result<ProcessResult> PosixProcessRunner::Run(const ProcessSpec& spec) {
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Error(ErrorKind::kInternal, fmt::format("waiting for {}: {}", spec.command, std::strerror(errno)));
+    if (errno != EINTR)
+      return Error(ErrorKind::kInternal, fmt::format("waiting for {}: {}", spec.command, std::strerror(errno)));
   }
   if (timed_out) {
     return Error(ErrorKind::kTimeout, fmt::format("{} did not finish within {:g} s and was stopped", spec.command,

@@ -39,8 +39,8 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
     if (EqualsIgnoreCase(kind, target.kind) && name == target.name) object = &m;
   }
   if (object == nullptr) {
-    return Error(ErrorKind::kUsage, fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind,
-                                                target.name, available));
+    return Error(ErrorKind::kUsage,
+                 fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind, target.name, available));
   }
   LLM_ASSIGN_OR_RETURN(std::vector<Json> docs, ParseYamlDocuments(patch_text, target.file));
   if (docs.size() != 1 || !docs[0].is_structured()) {
@@ -68,8 +68,8 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
     const Json after = patched.contains(pointer) ? patched[pointer] : Json();
     if (before != after) {
       return Error(ErrorKind::kUsage,
-                   fmt::format("{}: the patch may not change {} (from {} to {}); it may change any other field", flag, field,
-                               before.dump(), after.dump()));
+                   fmt::format("{}: the patch may not change {} (from {} to {}); it may change any other field", flag,
+                               field, before.dump(), after.dump()));
     }
   }
   *object = std::move(patched);

@@ -23,15 +23,15 @@ class ScopedStarvation {
  public:
   ScopedStarvation(std::string name, const std::string& ns, const std::string& account) : name_(std::move(name)) {
     nlohmann::json level = {{"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
-                  {"kind", "PriorityLevelConfiguration"},
-                  {"metadata", {{"name", name_}}},
-                  {"spec",
-                   {{"type", "Limited"},
-                    {"limited",
-                     {{"nominalConcurrencyShares", 0},
-                      {"lendablePercent", 0},
-                      {"borrowingLimitPercent", 0},
-                      {"limitResponse", {{"type", "Reject"}}}}}}}};
+                            {"kind", "PriorityLevelConfiguration"},
+                            {"metadata", {{"name", name_}}},
+                            {"spec",
+                             {{"type", "Limited"},
+                              {"limited",
+                               {{"nominalConcurrencyShares", 0},
+                                {"lendablePercent", 0},
+                                {"borrowingLimitPercent", 0},
+                                {"limitResponse", {{"type", "Reject"}}}}}}}};
     nlohmann::json schema = {
         {"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
         {"kind", "FlowSchema"},

@@ -35,8 +35,9 @@ TEST_CASE("a user bound to exactly doctor --print-rbac's Role runs the whole lif
   CommandOutput applied = cluster.Kubectl("admin", {"apply", "-f", "-"}, rbac.out);
   REQUIRE_MESSAGE(applied.exit_code == 0, applied.err);
   REQUIRE(cluster.Kubectl("admin", {"create", "serviceaccount", "member", "-n", home.name()}).exit_code == 0);
-  REQUIRE(cluster.Kubectl("admin", {"create", "rolebinding", "member", "-n", home.name(), "--role=kubectl-llm-user",
-                                    "--serviceaccount=" + home.name() + ":member"})
+  REQUIRE(cluster
+              .Kubectl("admin", {"create", "rolebinding", "member", "-n", home.name(), "--role=kubectl-llm-user",
+                                 "--serviceaccount=" + home.name() + ":member"})
               .exit_code == 0);
   CommandOutput issued = cluster.Kubectl("admin", {"create", "token", "member", "-n", home.name(), "--duration=1h"});
   REQUIRE_MESSAGE(issued.exit_code == 0, issued.err);
@@ -69,8 +70,8 @@ TEST_CASE("a user bound to exactly doctor --print-rbac's Role runs the whole lif
   as_member({"list"});
   CommandOutput logs = as_member({"logs", "chat", "--tail", "1"});
   CHECK(Contains(logs.out, "Application startup complete."));
-  CommandOutput diff = cluster.Plugin(member.user(), {"diff", "serve", "chat", "--model", "org/m", "--gpus", "1",
-                                                      "--cpu", "1", "--replicas", "3"});
+  CommandOutput diff = cluster.Plugin(
+      member.user(), {"diff", "serve", "chat", "--model", "org/m", "--gpus", "1", "--cpu", "1", "--replicas", "3"});
   CHECK_MESSAGE(diff.exit_code == 1, diff.err);  // differences, not an error
   for (const char* name : {"chat", "big", "t", "js"}) as_member({"delete", name, "--wait", "--timeout", "2m"});
   CHECK(NamespaceObjects(home.name()).find("deployment") == std::string::npos);
@@ -79,7 +80,8 @@ TEST_CASE("a user bound to exactly doctor --print-rbac's Role runs the whole lif
   const std::string before = NamespaceObjects(elsewhere.name());
   for (std::vector<std::string> args :
        {std::vector<std::string>{"serve", "chat", "-n", elsewhere.name(), "--model", "org/m", "--gpus", "1"},
-        std::vector<std::string>{"train", "t", "-n", elsewhere.name(), "--image", "reg/img:1", "--", "python", "t.py"}}) {
+        std::vector<std::string>{"train", "t", "-n", elsewhere.name(), "--image", "reg/img:1", "--", "python",
+                                 "t.py"}}) {
     CommandOutput refused = cluster.Plugin(member.user(), args);
     INFO(args.front(), " stderr: ", refused.err);
     CHECK(refused.exit_code == 1);

@@ -31,12 +31,20 @@ struct Rendered {
 const std::vector<Rendered>& Renders() {
   static const std::vector<Rendered> kRenders = {
       {"serve (Deployment)", {"serve", "chat", "--model", "org/m", "--gpus", "1"}, false},
-      {"serve --autoscale (Deployment, HPA, PDB)", {"serve", "chat", "--model", "org/m", "--gpus", "1", "--cpu", "1", "--autoscale", "1:4"}, false},
+      {"serve --autoscale (Deployment, HPA, PDB)",
+       {"serve", "chat", "--model", "org/m", "--gpus", "1", "--cpu", "1", "--autoscale", "1:4"},
+       false},
       {"serve --nodes 2 (LeaderWorkerSet)", {"serve", "big", "--model", "org/m", "--gpus", "8", "--nodes", "2"}, false},
-      {"train (Indexed Job)", {"train", "t", "--backend", "indexed-job", "--image", "reg/img:1", "--nodes", "2", "--", "python", "t.py"}, false},
-      {"train (JobSet)", {"train", "t", "--backend", "jobset", "--image", "reg/img:1", "--nodes", "2", "--", "python", "t.py"}, false},
+      {"train (Indexed Job)",
+       {"train", "t", "--backend", "indexed-job", "--image", "reg/img:1", "--nodes", "2", "--", "python", "t.py"},
+       false},
+      {"train (JobSet)",
+       {"train", "t", "--backend", "jobset", "--image", "reg/img:1", "--nodes", "2", "--", "python", "t.py"},
+       false},
       {"gpu-check (Pod)", {"gpu-check", "check", "--node", "gpu-node-0"}, true},
-      {"gpu-check multi-node (Indexed Job)", {"gpu-check", "pair", "--nccl-node", "gpu-node-0", "--nccl-node", "gpu-node-1"}, true},
+      {"gpu-check multi-node (Indexed Job)",
+       {"gpu-check", "pair", "--nccl-node", "gpu-node-0", "--nccl-node", "gpu-node-1"},
+       true},
   };
   return kRenders;
 }

@@ -131,8 +131,10 @@ TEST_CASE("no planted secret appears in any output of any command at -v=9") {
   // (4) a Secret the workload references.
   const std::string hf_token = Random("hf_planted_");
   planted.Add("referenced Secret", hf_token);
-  REQUIRE(cluster.Kubectl("admin", {"create", "secret", "generic", "hf", "-n", ns.name(), "--from-literal=token=" + hf_token})
-              .exit_code == 0);
+  REQUIRE(
+      cluster
+          .Kubectl("admin", {"create", "secret", "generic", "hf", "-n", ns.name(), "--from-literal=token=" + hf_token})
+          .exit_code == 0);
 
   // (5) --set values whose keys say token, secret or password.
   const std::string set_token = Random("set_token_");
@@ -141,10 +143,22 @@ TEST_CASE("no planted secret appears in any output of any command at -v=9") {
   planted.Add("--set value", set_token);
   planted.Add("--set value", set_password);
   planted.Add("--set value", set_secret);
-  const std::vector<std::string> serve = {"serve", "chat", "--model", "org/m", "--gpus", "1", "--cpu", "1",
-                                          "--hf-token-secret", "hf", "--set", "env.API_TOKEN=" + set_token,
-                                          "--set", "env.DB_PASSWORD=" + set_password,
-                                          "--set", "env.CLIENT_SECRET=" + set_secret};
+  const std::vector<std::string> serve = {"serve",
+                                          "chat",
+                                          "--model",
+                                          "org/m",
+                                          "--gpus",
+                                          "1",
+                                          "--cpu",
+                                          "1",
+                                          "--hf-token-secret",
+                                          "hf",
+                                          "--set",
+                                          "env.API_TOKEN=" + set_token,
+                                          "--set",
+                                          "env.DB_PASSWORD=" + set_password,
+                                          "--set",
+                                          "env.CLIENT_SECRET=" + set_secret};
   auto with = [](std::vector<std::string> base, std::vector<std::string> extra) {
     base.insert(base.end(), extra.begin(), extra.end());
     return base;

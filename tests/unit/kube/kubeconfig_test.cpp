@@ -52,7 +52,8 @@ TEST_CASE("a directory in KUBECONFIG or --kubeconfig is an error, not an empty c
     auto config = LoadKubeconfig(rules);
     REQUIRE_FALSE(config.ok());
     CHECK(config.error().kind() == ErrorKind::kInvalidInput);
-    CHECK(config.error().message() == "error loading config file \"" + kDir + "\": is a directory, not a kubeconfig file");
+    CHECK(config.error().message() ==
+          "error loading config file \"" + kDir + "\": is a directory, not a kubeconfig file");
   }
 }
 

@@ -115,7 +115,8 @@ TEST_CASE("a values file over 1 MiB is refused before it is parsed") {
   Status merged = v.MergeFile(big, "big.yaml");
   REQUIRE_FALSE(merged.ok());
   CHECK(merged.error().kind() == ErrorKind::kUsage);
-  CHECK(merged.error().message() == "big.yaml: " + std::to_string(big.size()) + " bytes; a values file may hold at most 1 MiB");
+  CHECK(merged.error().message() ==
+        "big.yaml: " + std::to_string(big.size()) + " bytes; a values file may hold at most 1 MiB");
   CHECK(v.MergeFile(big.substr(0, 1024 * 1024 - 100) + "\n", "just-under.yaml").ok());
 }
 
