@@ -33,23 +33,23 @@ struct Launch {
 /// The engine's Prometheus names, from its own documentation (sources in
 /// serve_engine.cpp); "" where the engine exports no such series.
 struct EngineMetrics {
-  std::string_view requests_running;   ///< gauge
-  std::string_view requests_waiting;   ///< gauge: the queue --autoscale-metric=queue scales on
-  std::string_view kv_cache_usage;     ///< gauge, 0..1
+  std::string_view requests_running;             ///< gauge
+  std::string_view requests_waiting;             ///< gauge: the queue --autoscale-metric=queue scales on
+  std::string_view kv_cache_usage;               ///< gauge, 0..1
   std::string_view time_to_first_token_seconds;  ///< histogram
   std::string_view e2e_latency_seconds;          ///< histogram
   std::string_view prompt_tokens_total;          ///< counter
   std::string_view generation_tokens_total;      ///< counter
-  std::string_view model_label;  ///< label naming the served model on every series ("" if none)
+  std::string_view model_label;                  ///< label naming the served model on every series ("" if none)
 };
 
 struct ServeEngine {
-  std::string_view name;           ///< --engine word
-  std::string_view default_image;  ///< pinned, never :latest
-  std::string_view probe_path;     ///< cheap HTTP path for the pod's readiness/liveness probes
+  std::string_view name;               ///< --engine word
+  std::string_view default_image;      ///< pinned, never :latest
+  std::string_view probe_path;         ///< cheap HTTP path for the pod's readiness/liveness probes
   std::string_view health_check_path;  ///< deepest health endpoint (an endpoint test asks it)
   EngineMetrics metrics;
-  bool pipeline_parallel;          ///< accepts a pipeline-parallel size
+  bool pipeline_parallel;  ///< accepts a pipeline-parallel size
   /// The serving container (the only one on one node, else the leader), without --arg.
   Launch (*leader)(const LaunchParams&);
   /// The workers of a multi-node group; null when the engine runs on one node only.
