@@ -39,24 +39,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kAccount = "starved";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-/// Polls `done` every 100 ms until it holds or `limit` passes.
-bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100ms);
-  }
-  return true;
-}
 
 /// Status codes of the `-v=6` response lines kubectl-llm logged for GET `url`, in order.
 std::vector<int> LoggedStatuses(const std::string& log, const std::string& url) {
@@ -87,21 +70,8 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   const std::string server = cluster.Server();
   const std::string ca_file = cluster.dir() + "/pki/ca.crt";
   Cluster admin;  // reads /metrics; admin is exempt from APF, so it never competes for the seat
-  kube::CurlTransportConfig probe_config;
-  probe_config.server = server;
-  probe_config.ca_data = ReadFile(ca_file);
-  auto probe_transport = kube::CurlTransport::Create(probe_config, ProcessGetenv());
-  REQUIRE(probe_transport.ok());
-  // GET /version as the account, once: the transport alone does not retry.
-  auto probe = [&] {
-    kube::HttpRequest request;
-    request.path = "/version";
-    request.headers.emplace_back("Authorization", "Bearer " + token);
-    request.timeout = 10s;
-    auto response = (*probe_transport)->Do(request);
-    REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
-    return *response;
-  };
+  const ApfProbe apf_probe(token);
+  auto probe = [&] { return apf_probe.Get(); };
 
   // The API server applies a new FlowSchema when its APF controller syncs;
   // its response headers say which priority level served a request.

@@ -4,14 +4,20 @@
 // 429), and the server's APF counters. Shared by the tests that need a 429.
 #pragma once
 
+#include <chrono>
+#include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "integration/test_cluster.h"
+#include "kube/curl_transport.h"
 #include "kube/rest_client.h"
+#include "util/environment.h"
 
 namespace llm::testing {
 
@@ -96,5 +102,46 @@ inline ApfCounters ReadApfCounters(kube::RestClient& admin, const std::string& l
   }
   return counters;
 }
+
+/// Polls `done` every 100 ms until it holds or `limit` passes.
+inline bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+/// GET /version as the account, straight to the API server and once (the
+/// transport alone does not retry): its answer, whose headers name the
+/// priority level that served it, or a 429.
+class ApfProbe {
+ public:
+  explicit ApfProbe(std::string token) : token_(std::move(token)) {
+    kube::CurlTransportConfig config;
+    config.server = TestCluster::Get().Server();
+    std::ifstream ca(TestCluster::Get().dir() + "/pki/ca.crt");
+    std::stringstream text;
+    text << ca.rdbuf();
+    config.ca_data = text.str();
+    auto transport = kube::CurlTransport::Create(config, ProcessGetenv());
+    REQUIRE(transport.ok());
+    transport_ = std::move(*transport);
+  }
+  kube::HttpResponse Get() const {
+    kube::HttpRequest request;
+    request.path = "/version";
+    request.headers.emplace_back("Authorization", "Bearer " + token_);
+    request.timeout = std::chrono::seconds(10);
+    auto response = transport_->Do(request);
+    REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
+    return *response;
+  }
+
+ private:
+  std::string token_;
+  std::unique_ptr<kube::CurlTransport> transport_;
+};
 
 }  // namespace llm::testing
