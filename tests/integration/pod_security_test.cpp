@@ -81,7 +81,7 @@ TEST_CASE("every rendered pod passes Pod Security baseline (server dry run into 
   }
 }
 
-TEST_CASE("gpu-check pods pass restricted; serve and train pods fail it on runAsNonRoot alone") {
+TEST_CASE("gpu-check pods pass restricted, serve and train pods fail it on runAsNonRoot alone") {
   LevelNamespace ns("restricted");
   for (const Rendered& r : Renders()) {
     INFO(std::string(r.what));

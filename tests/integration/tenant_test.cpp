@@ -131,7 +131,7 @@ TEST_CASE(
   CHECK(experiment["preemptionPolicy"] == "Never");
 }
 
-TEST_CASE("tenant create: bad input is refused before anything is written; over-large numbers only warn") {
+TEST_CASE("tenant create: bad input is refused before anything is written, over-large numbers only warn") {
   NeedKueueAndInit();
   struct Bad {
     std::vector<std::string> args;
@@ -438,7 +438,7 @@ TEST_CASE("tenant: network policies select what the workloads need (no network p
         "kube-system");
 }
 
-TEST_CASE("tenant: re-applying with new numbers updates in place; delete leaves nothing") {
+TEST_CASE("tenant: re-applying with new numbers updates in place, delete leaves nothing") {
   NeedKueueAndInit();
   const std::string team = "tupdate-" + Suffix();
   CommandOutput first = Llm("admin", {"tenant", "create", team, "--gpus", "8"});

@@ -318,7 +318,7 @@ TEST_CASE("failures the loopback cannot produce are worded as kubectl's, and non
   CHECK(IsProbableEOF(CurlFailureError(goaway)));
 }
 
-TEST_CASE("a connection closed in the TLS handshake is EOF and retryable; another handshake failure is not") {
+TEST_CASE("a connection closed in the TLS handshake is EOF and retryable, another handshake failure is not") {
   // A proxy that closes the connection in the TLS handshake (its backend is
   // down): Go says EOF, and the read is retried (the fault suite's stall).
   CurlFailure closed_in_handshake = Failure(35);  // CURLE_SSL_CONNECT_ERROR

@@ -228,7 +228,7 @@ TEST_CASE("retries are bounded - the last error is returned") {
   CHECK(r.error().message() == "Error from server: down");
 }
 
-TEST_CASE("a connection reset is retried for GET but not for POST; an unknown host is not retried at all") {
+TEST_CASE("a connection reset is retried for GET but not for POST, an unknown host is not retried at all") {
   const Error reset = UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
   Harness h;
   int calls = 0;

@@ -28,7 +28,7 @@ TEST_CASE("every engine row is complete: pinned image, probe and health paths, q
   CHECK(ServeEngineNames([](const ServeEngine& e) { return e.multi_node(); }) == "vllm, sglang");
 }
 
-TEST_CASE("--arg values come last on the serving container; vLLM's Ray workers take none, SGLang's take them") {
+TEST_CASE("--arg values come last on the serving container, vLLM's Ray workers take none, SGLang's take them") {
   LaunchParams params;
   params.model = "org/m";
   params.nodes = 2;
