@@ -112,6 +112,8 @@ std::string EngineErrorMessage(std::string_view body) {
         return Cut(error["message"].get<std::string>());
       }
     }
+    // FastAPI's own answers (vLLM and SGLang serve with it): {"detail": "Not Found"}.
+    if (doc.contains("detail") && doc["detail"].is_string()) return Cut(doc["detail"].get<std::string>());
   }
   return Cut(body);
 }

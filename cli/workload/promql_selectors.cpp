@@ -136,6 +136,7 @@ class Scanner {
 
   Status Matchers(VectorSelector& selector) {
     ++pos_;  // '{'
+    bool after_matcher = false;  // then only ',' or '}' may come
     while (true) {
       SkipSpace();
       if (pos_ >= text_.size()) return Fail("expected '}' to close the label matchers");
@@ -145,9 +146,12 @@ class Scanner {
       }
       if (text_[pos_] == ',') {
         ++pos_;
+        after_matcher = false;
         continue;
       }
-      if (!IsIdentStart(text_[pos_]) || text_[pos_] == ':') return Fail("expected a label name in {...}");
+      if (after_matcher || !IsIdentStart(text_[pos_]) || text_[pos_] == ':') {
+        return Fail(after_matcher ? "expected '}' to close the label matchers" : "expected a label name in {...}");
+      }
       LabelMatcher m;
       m.label = Identifier();
       SkipSpace();
@@ -169,6 +173,7 @@ class Scanner {
       } else {
         selector.matchers.push_back(std::move(m));
       }
+      after_matcher = true;
     }
   }
 

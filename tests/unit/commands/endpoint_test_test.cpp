@@ -225,11 +225,13 @@ TEST_CASE("endpoint test: a stream that errors, or ends without tokens or [DONE]
 TEST_CASE("endpoint test: the API server's own refusal is named as such") {
   ServedModelFixture f;
   f.AnswerHealthy();
-  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/chat-a:8000/proxy/health",
-                     testing::FakeTransport::Json(503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
+  f.client.routes.OnHandler("GET", "/api/v1/namespaces/ml/pods/chat-a:8000/proxy/health",
+                            [](const kube::HttpRequest&) -> Result<kube::HttpResponse> {
+                              return testing::FakeTransport::Json(503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
                                                        R"("message":"error trying to reach service: dial tcp )"
                                                        R"(10.1.0.2:8000: connect: connection refused",)"
-                                                       R"("reason":"ServiceUnavailable","code":503})"));
+                                                       R"("reason":"ServiceUnavailable","code":503})");
+                            });
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitHealth);
   CHECK(r.message == "the API server could not proxy GET /health to pod/chat-a: Error from server "
@@ -276,15 +278,15 @@ TEST_CASE("endpoint test: the EndpointTest object and the table") {
   CHECK(doc["status"]["stages"][2]["checks"][1]["httpStatus"] == 503);
   CHECK(doc["status"]["stages"][3]["result"] == "skipped");
   CHECK(EndpointTestTable(r) ==
-        "STAGE        TARGET          RESULT    TIME   DETAIL\n"
-        "access       namespace/ml    passed    0ms    may get services/proxy, create services/proxy, get "
+        "STAGE        TARGET         RESULT    TIME   DETAIL\n"
+        "access       namespace/ml   passed    0ms    may get services/proxy, create services/proxy, get "
         "pods/proxy, list endpointslices.discovery.k8s.io\n"
-        "endpoints    service/chat    passed    0ms    2/2 ready\n"
-        "health       pod/chat-a      passed    0ms    GET /health 200\n"
-        "health       pod/chat-b      failed    0ms    GET /health 503\n"
-        "models                       skipped          \n"
-        "completion                   skipped          \n"
-        "stream                       skipped          \n");
+        "endpoints    service/chat   passed    0ms    2/2 ready\n"
+        "health       pod/chat-a     passed    0ms    GET /health 200\n"
+        "health       pod/chat-b     failed    0ms    GET /health 503\n"
+        "models                      skipped          \n"
+        "completion                  skipped          \n"
+        "stream                      skipped          \n");
 }
 
 }  // namespace

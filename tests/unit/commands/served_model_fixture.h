@@ -108,8 +108,10 @@ struct ServedModelFixture {
   /// What the engine behind `target` ("pods/chat-a", "services/chat") answers at `path`.
   void Answer(const std::string& method, const std::string& target, const std::string& path, int status,
               const std::string& body) {
-    client.routes.On(method, "/api/v1/namespaces/ml/" + target + ":8000/proxy" + path,
-                     kube::HttpResponse{status, {{"Content-Type", "application/json"}}, body});
+    // A handler, so a later Answer for the same request replaces an earlier one.
+    kube::HttpResponse response{status, {{"Content-Type", "application/json"}}, body};
+    client.routes.OnHandler(method, "/api/v1/namespaces/ml/" + target + ":8000/proxy" + path,
+                            [response](const kube::HttpRequest&) -> Result<kube::HttpResponse> { return response; });
   }
 
   /// A healthy vLLM behind both pods and the Service, for /health, /v1/models and a completion.
