@@ -8,25 +8,39 @@
 namespace llm::gpu_check {
 namespace {
 
-constexpr std::array<CheckSpec, 6> kChecks = {{
-    {CheckId::kInventory, "inventory",
-     "GPU count vs --expect-gpus, names, UUIDs, PCI ids, memory, compute capability, versions, "
-     "peer-access matrix, pod environment lint",
-     1, false},
-    {CheckId::kHbm, "hbm", "device memory copy bandwidth per GPU, all GPUs at once", 1, false},
-    {CheckId::kPcie, "pcie",
-     "pinned host<->device bandwidth per GPU alone, then all GPUs at once, host memory on the GPU's NUMA node", 1,
-     false},
-    {CheckId::kP2p, "p2p", "copy-engine bandwidth for every ordered GPU pair, unidirectional and bidirectional", 2,
-     true},
-    {CheckId::kNccl, "nccl",
-     "NCCL all-reduce bus bandwidth, in-place and out-of-place, with an exact correctness check", 2, false},
+// Deadlines: the quick ones add up to 180 s, the longest a wedged quick run
+// can take (profile_test.cpp holds that bound); full measures longer.
+constexpr std::array kChecks = {
+    CheckSpec{CheckId::kInventory, "inventory",
+              "GPU count vs --expect-gpus, names, UUIDs, PCI ids, memory, compute capability, versions, "
+              "peer-access matrix, pod environment lint",
+              1, false,
+              // Creating 8 CUDA contexts takes seconds.
+              {.quick_s = 30, .full_s = 60}},
+    CheckSpec{CheckId::kHbm, "hbm", "device memory copy bandwidth per GPU, all GPUs at once", 1, false,
+              {.quick_s = 20, .full_s = 60}},
+    CheckSpec{CheckId::kPcie, "pcie",
+              "pinned host<->device bandwidth per GPU alone, then all GPUs at once, host memory on the GPU's NUMA "
+              "node",
+              1, false,
+              // Each GPU alone, then all together.
+              {.quick_s = 30, .full_s = 120}},
+    CheckSpec{CheckId::kP2p, "p2p",
+              "copy-engine bandwidth for every ordered GPU pair, unidirectional and bidirectional", 2, true,
+              // 56 pairs x 2 directions on 8 GPUs.
+              {.quick_s = 40, .full_s = 180}},
+    CheckSpec{CheckId::kNccl, "nccl",
+              "NCCL all-reduce bus bandwidth, in-place and out-of-place, with an exact correctness check", 2, false,
+              // Includes NCCL's init (profile.h: nccl_init_deadline_s).
+              {.quick_s = 45, .full_s = 240}},
     // Last, so that its "after" readings and XID collection cover every test.
-    {CheckId::kHealth, "health",
-     "NVML health: ECC and row remapping, PCIe link under load, NVLink state and errors, clock event reasons, "
-     "temperature and power, XID events during the run",
-     1, false},
-}};
+    CheckSpec{CheckId::kHealth, "health",
+              "NVML health: ECC and row remapping, PCIe link under load, NVLink state and errors, clock event "
+              "reasons, temperature and power, XID events during the run",
+              1, false,
+              // Its load window (profile.h: health_load_s) and two NVML reads.
+              {.quick_s = 15, .full_s = 40}},
+};
 
 }  // namespace
 
@@ -34,6 +48,29 @@ std::span<const CheckSpec> AllChecks() { return kChecks; }
 
 const CheckSpec& GetCheckSpec(CheckId id) {
   return *std::find_if(kChecks.begin(), kChecks.end(), [id](const CheckSpec& s) { return s.id == id; });
+}
+
+Status VerifyCheckRegistrations(std::span<const CheckId> registered) {
+  for (const CheckSpec& s : kChecks) {
+    const auto times = std::count(registered.begin(), registered.end(), s.id);
+    if (times == 0) {
+      return Failure(ExitCode::kRuntimeError,
+                     fmt::format("check \"{}\" has a catalog row but no class registers it "
+                                 "(a RegisterCheck in its file under gpu_check/cuda/checks/)",
+                                 s.key));
+    }
+    if (times > 1) {
+      return Failure(ExitCode::kRuntimeError, fmt::format("check \"{}\" is registered {} times", s.key, times));
+    }
+  }
+  for (CheckId id : registered) {
+    if (std::none_of(kChecks.begin(), kChecks.end(), [id](const CheckSpec& s) { return s.id == id; })) {
+      return Failure(ExitCode::kRuntimeError,
+                     fmt::format("a class is registered as CheckId {}, which has no row in gpu_check/check_catalog.cpp",
+                                 static_cast<int>(id)));
+    }
+  }
+  return OkStatus();
 }
 
 Result<std::vector<CheckId>> ParseTestSelection(std::string_view text) {

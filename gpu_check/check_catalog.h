@@ -1,7 +1,8 @@
 // The test registry's data: one row per test case (key, description, what it
-// needs). It drives --list, --tests parsing and the skip decisions; the CUDA
-// side maps each CheckId to its class (check_registry.cpp), and a switch over
-// CheckId there makes the compiler catch a row without a class.
+// needs, its phase deadline in each profile). It drives --list, --tests
+// parsing, the skip decisions and the deadlines; the CUDA side's classes
+// register themselves under their CheckId (cuda/check.h), and llm-gpu-check
+// refuses to start when a row has no class (VerifyCheckRegistrations).
 #pragma once
 
 #include <optional>
@@ -16,17 +17,31 @@ namespace llm::gpu_check {
 
 enum class CheckId { kInventory, kHbm, kPcie, kP2p, kNccl, kHealth };
 
+/// How long a check's phase may take in each profile (profile.h) before it is
+/// cut short: the in-thread polling ends it at this, the watchdog a little later.
+struct PhaseDeadlines {
+  double quick_s;
+  double full_s;
+};
+
 struct CheckSpec {
   CheckId id;
   std::string_view key;          ///< the name used by --tests and in the JSON document
   std::string_view description;  ///< one line for --list
   int min_gpus_single_node;      ///< fewer local GPUs (and one node) -> skipped
   bool needs_peer_access;        ///< skipped when no GPU pair can access each other
+  PhaseDeadlines deadline;
 };
 
 /// Every test, in the order they run.
 std::span<const CheckSpec> AllChecks();
 const CheckSpec& GetCheckSpec(CheckId id);
+
+/// Checks the CUDA side's registrations (one CheckId per registered class)
+/// against the rows: each row registered exactly once, nothing registered
+/// without a row. A failure names the check and is a build defect, so it is a
+/// runtime error that llm-gpu-check reports before doing anything else.
+Status VerifyCheckRegistrations(std::span<const CheckId> registered);
 
 /// Parses --tests: "all" or a comma-separated list of keys; the result is in
 /// run order without duplicates. Unknown keys are a usage error that lists the

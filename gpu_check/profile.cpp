@@ -6,6 +6,12 @@ namespace {
 constexpr std::uint64_t kMiB = 1ULL << 20;
 constexpr std::uint64_t kGiB = 1ULL << 30;
 
+std::map<CheckId, double> PhaseDeadlinesOf(double PhaseDeadlines::*profile_column) {
+  std::map<CheckId, double> seconds;
+  for (const CheckSpec& s : AllChecks()) seconds[s.id] = s.deadline.*profile_column;
+  return seconds;
+}
+
 }  // namespace
 
 Result<Profile> GetProfile(std::string_view name) {
@@ -22,12 +28,7 @@ Result<Profile> GetProfile(std::string_view name) {
     p.iterations = 4;
     p.samples = 5;
     p.nccl_samples = 3;
-    p.phase_deadline_s[0] = 30;   // inventory: creating 8 CUDA contexts takes seconds
-    p.phase_deadline_s[1] = 20;   // hbm
-    p.phase_deadline_s[2] = 30;   // pcie: alone then together
-    p.phase_deadline_s[3] = 40;   // p2p: 56 pairs x 2 directions on 8 GPUs
-    p.phase_deadline_s[4] = 45;   // nccl including init
-    p.phase_deadline_s[5] = 15;   // health: a 2 s load window and two NVML reads
+    p.phase_deadline_s = PhaseDeadlinesOf(&PhaseDeadlines::quick_s);
     p.nccl_init_deadline_s = 20;
     p.health_load_s = 2;
   } else if (name == "full") {
@@ -40,18 +41,19 @@ Result<Profile> GetProfile(std::string_view name) {
     p.iterations = 8;
     p.samples = 10;
     p.nccl_samples = 5;
-    p.phase_deadline_s[0] = 60;
-    p.phase_deadline_s[1] = 60;
-    p.phase_deadline_s[2] = 120;
-    p.phase_deadline_s[3] = 180;
-    p.phase_deadline_s[4] = 240;
-    p.phase_deadline_s[5] = 40;
+    p.phase_deadline_s = PhaseDeadlinesOf(&PhaseDeadlines::full_s);
     p.nccl_init_deadline_s = 60;
     p.health_load_s = 5;
   } else {
     return Failure(ExitCode::kUsage, "--profile: \"" + std::string(name) + "\" is not a profile; accepted: quick, full");
   }
   return p;
+}
+
+double Profile::WorstCaseSeconds() const {
+  double total = 0;
+  for (const auto& [id, seconds] : phase_deadline_s) total += seconds;
+  return total;
 }
 
 }  // namespace llm::gpu_check

@@ -3,8 +3,8 @@
 // measurement); `full` measures longer and sweeps more NCCL sizes.
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,13 +25,16 @@ struct Profile {
   int samples = 0;                ///< timed samples per series
   int nccl_samples = 0;           ///< repeats of each NCCL size
   int max_retries = 2;            ///< re-measurements of a failing series before it counts
-  std::array<double, 6> phase_deadline_s{};  ///< seconds, per CheckId in run order
+  /// Seconds per check, this profile's column of the catalog (CheckSpec::deadline).
+  std::map<CheckId, double> phase_deadline_s;
   double nccl_init_deadline_s = 0;
   /// The health check's own load window: HBM copies and host-to-device copies
   /// on every GPU at once while NVML is sampled (links train down when idle).
   double health_load_s = 0;
 
-  double PhaseDeadline(CheckId id) const { return phase_deadline_s[static_cast<std::size_t>(id)]; }
+  double PhaseDeadline(CheckId id) const { return phase_deadline_s.at(id); }
+  /// Every check's deadline added up: the longest a run of all checks may take.
+  double WorstCaseSeconds() const;
 };
 
 /// "quick" or "full"; anything else is a usage error naming both.

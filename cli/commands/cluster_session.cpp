@@ -23,19 +23,16 @@ ClusterSession::ClusterSession(std::shared_ptr<kube::RestClient> client, std::st
       waiter_(*client_, *clock_),
       applier_(*client_, mapper_, waiter_) {}
 
-Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigFlags& flags, IoStreams streams) {
+Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigFlags& flags, IoStreams streams,
+                                                             const kube::ClientEnvironment& environment) {
   LLM_RETURN_IF_ERROR(CheckNamespaceFlag(flags.ns));
-  LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(flags, streams));
+  LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(flags, streams, environment));
   kube::DiscoveryOptions options;
   options.server_url = connection.config.server;
   options.cache_root = kube::ResolveCacheDir(flags, ProcessGetenv());
   return std::make_unique<ClusterSession>(connection.client, connection.config.ns,
                                           connection.config.namespace_explicit, std::move(options),
                                           std::make_shared<SystemClock>(), std::make_shared<DiskFileSystem>());
-}
-
-Result<std::unique_ptr<ClusterSession>> OpenClusterSession(const CommandContext& ctx) {
-  return ClusterSession::Open(ctx.global.kube, ctx.streams);
 }
 
 Result<ServedKinds> ClusterSession::Served() {

@@ -28,10 +28,16 @@ class ClusterSession {
                  kube::DiscoveryOptions discovery_options, std::shared_ptr<Clock> clock,
                  std::shared_ptr<FileSystem> files);
 
-  /// Connects as kubectl would, from the global flags and the environment.
-  static Result<std::unique_ptr<ClusterSession>> Open(const kube::ConfigFlags& flags, IoStreams streams);
+  /// Connects as kubectl would, from the global flags and the environment:
+  /// the one way every command reaches a cluster. `environment` raises the
+  /// client-side rate limit for bulk commands (validate-nodes).
+  static Result<std::unique_ptr<ClusterSession>> Open(
+      const kube::ConfigFlags& flags, IoStreams streams,
+      const kube::ClientEnvironment& environment = kube::ClientEnvironment());
 
   kube::RestClient& client() { return *client_; }
+  /// For parts that outlive a call (validate-nodes' watch threads).
+  std::shared_ptr<kube::RestClient> shared_client() const { return client_; }
   const std::string& ns() const { return ns_; }
   const std::string& server() const { return server_; }
   bool namespace_explicit() const { return namespace_explicit_; }
@@ -55,9 +61,6 @@ class ClusterSession {
   kube::Waiter waiter_;
   kube::Applier applier_;
 };
-
-/// ClusterSession::Open with the command's global flags and streams.
-Result<std::unique_ptr<ClusterSession>> OpenClusterSession(const CommandContext& ctx);
 
 /// ApplierOptions for a workload's ApplySet in `ns` (tooling annotation of this build).
 kube::ApplierOptions WorkloadApplierOptions(const std::string& ns, bool dry_run);

@@ -11,6 +11,7 @@
 #include "commands/render_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
+#include "commands/tenant_command.h"
 #include "commands/test_command.h"
 #include "commands/validate_nodes_command.h"
 #include "commands/version_command.h"
@@ -37,6 +38,8 @@ std::span<const CommandSpec> AllCommands() {
       {"nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state", &SetupNodesCommand},
       {"doctor", "Check the cluster and your permissions for serve, train and validate-nodes (exit 1 on a failure)",
        &SetupDoctorCommand},
+      {"tenant", "Share GPUs safely between teams: namespaces with quotas, limits, network policies, RBAC and Kueue queues",
+       &SetupTenantCommand},
       {"validate-nodes", "Run the GPU self-test on nodes and record the verdicts", &SetupValidateNodesCommand},
       {"version", "Print the plugin and server versions", &SetupVersionCommand},
       {"completion", "Print a shell completion script (bash, zsh or fish)", &SetupCompletionCommand},

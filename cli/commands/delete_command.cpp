@@ -25,6 +25,31 @@ std::string FormatDeleted(const kube::ObjectResult& result) {
   return fmt::format("{} \"{}\" deleted", kind, result.ref.name);
 }
 
+Status FinishDelete(const kube::ApplyOutcome& outcome, const std::string& set, bool wait, Seconds timeout,
+                    ClusterSession& session, IoStreams streams, std::optional<int>& error_exit_code) {
+  for (const kube::ObjectResult& result : outcome.results) streams.out << FormatDeleted(result) << "\n";
+  if (!outcome.errors.empty()) {
+    return outcome.errors.front().WithContext(
+        fmt::format("{} objects could not be deleted; the ApplySet parent of {} was kept so a retry finds them",
+                    outcome.errors.size(), set));
+  }
+  if (!wait) return Ok();
+  const auto deadline = session.clock().Monotonic() + timeout;
+  for (const kube::ObjectResult& result : outcome.results) {
+    if (result.action == kube::ApplyAction::kKept) continue;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - session.clock().Monotonic());
+    if (left.count() < 0) left = std::chrono::milliseconds(0);
+    std::string uid;
+    if (result.object.contains("metadata")) uid = result.object["metadata"].value("uid", "");
+    auto gone = session.waiter().WaitFor(result.ref, kube::IsDeleted(uid), left);
+    if (!gone.ok()) {
+      if (gone.error().kind() == ErrorKind::kTimeout) error_exit_code = kExitTimedOut;
+      return gone.error();
+    }
+  }
+  return Ok();
+}
+
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                  std::optional<int>& error_exit_code) {
   if (!IsDns1123Label(options.name)) {
@@ -32,7 +57,7 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   }
   LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
-  kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), false);
+  kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), /*dry_run=*/false);
   applier_options.delete_data = options.delete_data;
   auto outcome = session->applier().Delete({options.name, session->ns()}, applier_options);
   if (!outcome.ok()) {
@@ -42,27 +67,8 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
     }
     return outcome.error();
   }
-  for (const kube::ObjectResult& result : outcome->results) streams.out << FormatDeleted(result) << "\n";
-  if (!outcome->errors.empty()) {
-    return outcome->errors.front().WithContext(
-        fmt::format("{} objects could not be deleted; the ApplySet parent was kept so a retry finds them",
-                    outcome->errors.size()));
-  }
-  if (!options.wait) return Ok();
-  const auto deadline = session->clock().Monotonic() + timeout;
-  for (const kube::ObjectResult& result : outcome->results) {
-    if (result.action == kube::ApplyAction::kKept) continue;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - session->clock().Monotonic());
-    if (left.count() < 0) left = std::chrono::milliseconds(0);
-    std::string uid;
-    if (result.object.contains("metadata")) uid = result.object["metadata"].value("uid", "");
-    auto gone = session->waiter().WaitFor(result.ref, kube::IsDeleted(uid), left);
-    if (!gone.ok()) {
-      if (gone.error().kind() == ErrorKind::kTimeout) error_exit_code = kExitTimedOut;
-      return gone.error();
-    }
-  }
-  return Ok();
+  return FinishDelete(*outcome, fmt::format("workload \"{}\"", options.name), options.wait, timeout, *session, streams,
+                      error_exit_code);
 }
 
 void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx) {

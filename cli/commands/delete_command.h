@@ -9,8 +9,11 @@
 
 #include "commands/command.h"
 #include "kube/applier.h"
+#include "util/duration.h"
 
 namespace llm {
+
+class ClusterSession;
 
 struct DeleteOptions {
   std::string name;
@@ -22,6 +25,13 @@ struct DeleteOptions {
 /// kubectl delete's line: `deployment.apps "chat" deleted`; a kept claim says
 /// so and how to remove it.
 std::string FormatDeleted(const kube::ObjectResult& result);
+
+/// After kube::Applier::Delete: prints its lines, fails (naming `set`, whose
+/// parent was kept for a retry) when some objects could not be deleted, and
+/// with `wait` follows each deleted object until it is gone, all within
+/// `timeout` (exit code kExitTimedOut when it runs out).
+Status FinishDelete(const kube::ApplyOutcome& outcome, const std::string& set, bool wait, Seconds timeout,
+                    ClusterSession& session, IoStreams streams, std::optional<int>& error_exit_code);
 
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                  std::optional<int>& error_exit_code);

@@ -1,6 +1,3 @@
-// CLI11's split is inlined here too (see render_command.cpp).
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "commands/diff_command.h"
 
 #include <memory>
@@ -21,6 +18,7 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   RenderOptions render = options.render;
   if (session->namespace_explicit()) render.request.namespace_ = session->ns();
   LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
+  AddTenantDefaults(session->client(), session->ns(), render.request);
   std::unique_ptr<TemplateSource> templates =
       render.templates_dir ? DirectoryTemplateSource(*render.templates_dir) : EmbeddedTemplateSource();
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(render.request, *templates, ReadLocalFile));

@@ -83,7 +83,7 @@ void CheckApiServer(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoS
 
 void CheckGpuNodes(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStreams& streams) {
   kube::ListOptions options;
-  auto nodes = t.client.List(kube::ResourceRef{"", "v1", "nodes", "", "", ""}, options);
+  auto nodes = t.client.List(kube::core::Nodes(), options);
   if (!nodes.ok()) {
     return Emit(checks, streams, CheckLevel::kWarn,
                 fmt::format("cannot list nodes, so GPU nodes are not checked: {}", nodes.error().message()));
@@ -203,7 +203,7 @@ int DoctorExitCode(const std::vector<DoctorCheck>& checks) {
 
 void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->callback([&ctx] {
-    auto session = OpenClusterSession(ctx);
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& s = **session;
     DoctorTarget target{s.client(), s.mapper(), SelfSubjectAccessReview(s.client()), s.ns(),

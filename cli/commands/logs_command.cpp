@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/cluster_session.h"
 #include "commands/managed_workloads.h"
 #include "kube/client_factory.h"
 #include "kube/url_query.h"
@@ -151,7 +152,7 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   LLM_RETURN_IF_ERROR(ValidateLogsOptions(options));
   kube::ListOptions list_options;
   list_options.label_selector = fmt::format("{}={}", kInstanceLabel, options.name);
-  auto list = client.List(kube::ResourceRef{"", "v1", "pods", ns, "", ""}, list_options);
+  auto list = client.List(kube::core::Pods(ns), list_options);
   if (!list.ok()) return list.error();
   std::vector<nlohmann::json> all((*list)["items"].begin(), (*list)["items"].end());
   if (all.empty()) {
@@ -242,9 +243,9 @@ void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx) {
       options->since_seconds = *seconds;
     }
     if (Status valid = ValidateLogsOptions(*options); !valid.ok()) return ctx.Finish(valid);
-    auto connection = kube::Connect(ctx.global.kube, ctx.streams);
-    if (!connection.ok()) return ctx.Finish(connection.error());
-    ctx.Finish(RunLogs(*options, *connection->client, connection->config.ns, ctx.streams));
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
+    if (!session.ok()) return ctx.Finish(session.error());
+    ctx.Finish(RunLogs(*options, (*session)->client(), (*session)->ns(), ctx.streams));
   });
 }
 

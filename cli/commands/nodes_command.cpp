@@ -4,6 +4,8 @@
 #include <memory>
 #include <set>
 
+#include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "kube/client_factory.h"
 #include "kube/paged_list.h"
 #include "output/object_printer.h"
@@ -27,8 +29,8 @@ nlohmann::json ResourcesOnly(const nlohmann::json& containers, bool keep_restart
 nlohmann::json ReducePod(const nlohmann::json& pod) {
   const nlohmann::json& spec = pod["spec"];
   nlohmann::json reduced_spec = {{"nodeName", spec.value("nodeName", "")}};
-  if (spec.contains("containers")) reduced_spec["containers"] = ResourcesOnly(spec["containers"], false);
-  if (spec.contains("initContainers")) reduced_spec["initContainers"] = ResourcesOnly(spec["initContainers"], true);
+  if (spec.contains("containers")) reduced_spec["containers"] = ResourcesOnly(spec["containers"], /*keep_restart_policy=*/false);
+  if (spec.contains("initContainers")) reduced_spec["initContainers"] = ResourcesOnly(spec["initContainers"], /*keep_restart_policy=*/true);
   if (spec.contains("overhead")) reduced_spec["overhead"] = spec["overhead"];
   nlohmann::json reduced = {{"spec", std::move(reduced_spec)}};
   if (pod.contains("status") && pod["status"].is_object()) {
@@ -39,16 +41,18 @@ nlohmann::json ReducePod(const nlohmann::json& pod) {
 
 }  // namespace
 
+constexpr OutputFormat kNodesOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
+                                          OutputFormat::kYaml};
+
 Result<OutputFormat> ValidateNodesCommandOptions(const NodesOptions& options) {
-  return ParseOutputFormat(options.output,
-                           {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson, OutputFormat::kYaml});
+  return ParseOutputFormat(options.output, kNodesOutputs);
 }
 
 Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<std::string>& gpu_nodes) {
   nlohmann::json pods = nlohmann::json::array();
   if (gpu_nodes.empty()) return pods;
   const std::set<std::string, std::less<>> wanted(gpu_nodes.begin(), gpu_nodes.end());
-  kube::ResourceRef ref{"", "v1", "pods", "", "", ""};
+  kube::ResourceRef ref = kube::core::Pods();
   kube::ListOptions options;
   // Terminal pods hold nothing; the server drops them before they are sent.
   options.field_selector = "status.phase!=Succeeded,status.phase!=Failed";
@@ -67,7 +71,7 @@ Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<s
 Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chrono::system_clock::time_point now,
                 IoStreams streams) {
   LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateNodesCommandOptions(options));
-  kube::ResourceRef ref{"", "v1", "nodes", "", "", ""};
+  kube::ResourceRef ref = kube::core::Nodes();
   kube::ListOptions list_options;
   list_options.label_selector = options.selector;
   auto nodes = client.List(ref, list_options);
@@ -97,13 +101,13 @@ Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chro
 
 void SetupNodesCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<NodesOptions>();
-  cmd->add_option("-o,--output", options->output, "Output format: wide, json or yaml");
+  AddOutputFlag(cmd, options->output, kNodesOutputs);
   cmd->add_option("-l,--selector", options->selector, "Only nodes matching this label selector");
   cmd->add_flag("--no-headers", options->no_headers, "Print the table without its header line");
   cmd->callback([options, &ctx] {
-    auto client = kube::NewRestClient(ctx.global.kube, ctx.streams);
-    if (!client.ok()) return ctx.Finish(client.error());
-    ctx.Finish(RunNodes(*options, **client, std::chrono::system_clock::now(), ctx.streams));
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
+    if (!session.ok()) return ctx.Finish(session.error());
+    ctx.Finish(RunNodes(*options, (*session)->client(), std::chrono::system_clock::now(), ctx.streams));
   });
 }
 

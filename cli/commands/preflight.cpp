@@ -53,7 +53,7 @@ bool Grants(const json& rule, const AccessNeed& need) {
 // one, cannot list its rules), and then each need is asked on its own.
 std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns, const std::set<AccessNeed>& needs) {
   const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
-  auto answer = client.Create(reviews, kube::RulesReviewBody(ns), false);
+  auto answer = client.Create(reviews, kube::RulesReviewBody(ns), /*dry_run=*/false);
   std::set<AccessNeed> granted;
   if (!answer.ok() || !answer->contains("status") || !(*answer)["status"].is_object()) return granted;
   const json& status = (*answer)["status"];
@@ -130,7 +130,7 @@ void ReadKarpenterNodePools(kube::RestClient& client, kube::RestMapper& mapper, 
 }
 
 void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& found, std::vector<std::string>& unread) {
-  auto status = client.Get({"", "v1", "configmaps", "kube-system", "cluster-autoscaler-status", ""});
+  auto status = client.Get(kube::core::ConfigMaps("kube-system", "cluster-autoscaler-status"));
   if (status.ok()) {
     found.cluster_autoscaler = ParseClusterAutoscalerStatus(*status);
   } else if (status.error().kind() != ErrorKind::kNotFound) {
@@ -144,7 +144,7 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
                 std::vector<std::string>& warnings) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
   if (!gpus && !request.require_validated) return Ok();
-  auto listed = client.List({"", "v1", "nodes", "", "", ""}, {});
+  auto listed = client.List(kube::core::Nodes(), {});
   if (!listed.ok()) {
     if (listed.error().kind() != ErrorKind::kForbidden) return listed.error().WithContext("preflight: listing nodes");
     warnings.push_back(request.require_validated
@@ -180,7 +180,7 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
   kube::ListOptions holding;
   holding.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
   json others = json::array();
-  Status pods = kube::ForEachListPage(client, {"", "v1", "pods", "", "", ""}, holding, [&](json& page) {
+  Status pods = kube::ForEachListPage(client, kube::core::Pods(), holding, [&](json& page) {
     for (json& pod : page["items"]) {
       if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
       const json& meta = pod["metadata"];
@@ -239,7 +239,7 @@ void CheckExists(kube::RestClient& client, const kube::ResourceRef& ref, const s
 Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
                        std::vector<std::string>& warnings) {
   ObjectReferences refs = ReferencesOf(request.objects);
-  for (const std::string& name : refs.secrets) CheckExists(client, {"", "v1", "secrets", request.ns, name, ""}, "Secret", warnings);
+  for (const std::string& name : refs.secrets) CheckExists(client, kube::core::Secrets(request.ns, name), "Secret", warnings);
   for (const std::string& name : refs.pvcs) {
     CheckExists(client, {"", "v1", "persistentvolumeclaims", request.ns, name, ""}, "PersistentVolumeClaim", warnings);
   }

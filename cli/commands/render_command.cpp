@@ -1,15 +1,10 @@
-// At -O2 GCC 12 reports a "potential null pointer dereference" in std::string,
-// inlined from CLI11's CLI::detail::split into this file: a false positive in
-// the library. It is issued after inlining at the header's location, so it is
-// silenced for the whole file, before any header.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "commands/render_command.h"
 
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "commands/command_flags.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "render/workload.h"
@@ -17,6 +12,8 @@
 
 namespace llm {
 namespace {
+
+constexpr OutputFormat kRenderOutputs[] = {OutputFormat::kYaml, OutputFormat::kJson};
 
 constexpr const char* kRenderFooter =
     "Values: flags > --set KEY=VALUE > -f values.yaml (repeatable, later wins) > defaults.\n"
@@ -29,7 +26,7 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   auto options = std::make_shared<RenderOptions>();
   CLI::App* cmd = render.add_subcommand(std::string(workload.name), std::string(workload.summary));
   AddWorkloadFlags(*cmd, workload, *options);
-  cmd->add_option("-o,--output", options->output, "Output format: yaml (default) or json (a v1 List)");
+  AddOutputFlag(cmd, options->output, kRenderOutputs, "multi-document YAML; json is one v1 List");
   cmd->add_option("--backend", options->request.backend,
                   workload.name == "serve"   ? "deployment or leaderworkerset (default: by --nodes)"
                   : workload.name == "train" ? "jobset (default) or indexed-job"
@@ -97,7 +94,7 @@ Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options) {
 }
 
 Status ValidateRenderOptions(const RenderOptions& options) {
-  LLM_RETURN_IF_ERROR(ParseManifestFormat(options.output));
+  LLM_RETURN_IF_ERROR(ParseOutputFormat(options.output, kRenderOutputs));
   if (options.require_validated) LLM_RETURN_IF_ERROR(ParseRequireValidated(*options.require_validated));
   if (options.request.namespace_) LLM_RETURN_IF_ERROR(CheckNamespaceFlag(*options.request.namespace_));
   return Ok();
@@ -105,7 +102,7 @@ Status ValidateRenderOptions(const RenderOptions& options) {
 
 Status RunRender(const RenderOptions& options, IoStreams streams, const ReadFileFn& read_file) {
   LLM_RETURN_IF_ERROR(ValidateRenderOptions(options));
-  LLM_ASSIGN_OR_RETURN(ManifestFormat format, ParseManifestFormat(options.output));
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kRenderOutputs));
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(options.request, *templates, read_file));

@@ -5,9 +5,10 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/managed_workloads.h"
-#include "output/object_printer.h"
 #include "kube/object_fields.h"
+#include "output/object_printer.h"
 
 namespace llm {
 namespace {
@@ -160,21 +161,24 @@ Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::Res
   return ScaleBounds(options, client, mapper, workload, ns, streams);
 }
 
+constexpr kube::DryRun kScaleDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kServer};
+
 void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<ScaleOptions>();
-  auto dry_run = std::make_shared<std::string>("none");
+  auto dry_run = std::make_shared<std::string>();
   cmd->add_option("NAME", options->name, "The workload's name (as given to serve)");
   cmd->add_option("--replicas", options->replicas, "The new number of replicas (LeaderWorkerSet: groups)");
   cmd->add_option("--current-replicas", options->current_replicas,
                   "Precondition: scale only if the current replicas are this many");
   cmd->add_option("--min", options->min_replicas, "The autoscaler's new minimum replicas");
   cmd->add_option("--max", options->max_replicas, "The autoscaler's new maximum replicas");
-  cmd->add_option("--dry-run", *dry_run, "none or server: ask the server to check the change without making it")
-      ->check(CLI::IsMember({"none", "server"}));
+  AddDryRunFlag(cmd, *dry_run, kScaleDryRuns, "server asks the server to check the change without making it");
   cmd->callback([options, dry_run, &ctx] {
-    options->dry_run = *dry_run == "server";
+    auto strategy = kube::ParseDryRun(*dry_run, kScaleDryRuns);
+    if (!strategy.ok()) return ctx.Finish(strategy.error());
+    options->dry_run = *strategy == kube::DryRun::kServer;
     if (Status valid = ValidateScaleOptions(*options); !valid.ok()) return ctx.Finish(valid);
-    auto session = OpenClusterSession(ctx);
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ctx.Finish(RunScale(*options, (*session)->client(), (*session)->mapper(), (*session)->ns(), ctx.streams));
   });

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/managed_workloads.h"
 #include "output/object_printer.h"
 #include "workload/workload_status.h"
@@ -16,7 +17,7 @@ namespace {
 /// The namespace's (or every namespace's) Services of this tool, grouped by
 /// namespace: a workload's endpoint is found among its own namespace's only.
 Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
-  kube::ResourceRef ref{"", "v1", "services", ns, "", ""};
+  kube::ResourceRef ref = kube::core::Services(ns);
   kube::ListOptions options;
   options.label_selector = std::string(kManagedBySelector);
   auto list = client.List(ref, options);
@@ -30,14 +31,17 @@ Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClie
   return grouped;
 }
 
+constexpr OutputFormat kStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
+                                           OutputFormat::kYaml};
+
 void AddCommonFlags(CLI::App* cmd, StatusOptions& options) {
-  cmd->add_option("-o,--output", options.output, "Output format: wide, json or yaml");
+  AddOutputFlag(cmd, options.output, kStatusOutputs);
   cmd->add_flag("-A,--all-namespaces", options.all_namespaces, "List workloads in every namespace");
   cmd->add_flag("--no-headers", options.no_headers, "Print the table without its header line");
 }
 
 void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
-  auto session = OpenClusterSession(ctx);
+  auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
   if (!session.ok()) return ctx.Finish(session.error());
   StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(),
                       std::chrono::system_clock::now()};
@@ -50,8 +54,7 @@ Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options) {
   if (options.all_namespaces && !options.name.empty()) {
     return Error(ErrorKind::kUsage, "a workload NAME cannot be given with --all-namespaces (-A)");
   }
-  return ParseOutputFormat(options.output,
-                           {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson, OutputFormat::kYaml});
+  return ParseOutputFormat(options.output, kStatusOutputs);
 }
 
 Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/validate_nodes_session.h"
 #include "kube/client_factory.h"
 #include "kube/url_query.h"
@@ -103,7 +105,7 @@ std::string PodImage(const Json& pod) {
 /// ServiceAccount token (the template says so) under the restricted Pod
 /// Security Standard, enforced by the namespace.
 Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::string& ns) {
-  kube::ResourceRef ref{"", "v1", "namespaces", "", ns, ""};
+  kube::ResourceRef ref = kube::core::Namespaces(ns);
   auto existing = client.Get(ref);
   if (existing.ok()) {
     if (existing->value("status", json::object()).value("phase", "") != "Terminating") return false;
@@ -141,10 +143,10 @@ Status CleanUp(kube::RestClient& client, const std::string& ns, const std::strin
     return Ok();
   };
   LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs"));
-  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "pods", ns, "", ""}, "pods"));
-  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"", "v1", "services", ns, "", ""}, "services"));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods"));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Services(ns), "services"));
   if (!namespace_created) return Ok();
-  auto gone = client.Delete(kube::ResourceRef{"", "v1", "namespaces", "", ns, ""}, kube::DeleteOptions{});
+  auto gone = client.Delete(kube::core::Namespaces(ns), kube::DeleteOptions{});
   if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {
     return gone.error().WithContext(fmt::format("deleting namespace {}", ns));
   }
@@ -161,14 +163,14 @@ kube::ResourceRef RefFor(const Json& object, const std::string& ns) {
   const std::string name = object["metadata"].value("name", "");
   const std::string kind = object.value("kind", "");
   if (kind == "Job") return {"batch", "v1", "jobs", ns, name, ""};
-  if (kind == "Service") return {"", "v1", "services", ns, name, ""};
-  return {"", "v1", "pods", ns, name, ""};
+  if (kind == "Service") return kube::core::Services(ns, name);
+  return kube::core::Pods(ns, name);
 }
 
 /// --dry-run: the selection and the objects it would create, nothing started.
 Status PrintDryRun(kube::RestClient& client, const ValidateNodesConfig& config, const NodeSelection& selection,
                    std::vector<DryRunObject> objects, const std::string& ns, IoStreams streams) {
-  const bool server = config.dry_run == DryRun::kServer;
+  const bool server = config.dry_run == kube::DryRun::kServer;
   if (server) {
     for (DryRunObject& o : objects) {
       auto created = client.Create(RefFor(o.object, ns), json(o.object), /*dry_run=*/true);
@@ -176,11 +178,10 @@ Status PrintDryRun(kube::RestClient& client, const ValidateNodesConfig& config, 
       o.object = Json(*created);
     }
   }
-  if (config.format != ReportFormat::kTable) {
+  if (config.format != OutputFormat::kTable) {
     std::vector<Json> shown;
     for (const DryRunObject& o : objects) shown.push_back(o.object);
-    streams.out << FormatManifests(shown, config.format == ReportFormat::kJson ? ManifestFormat::kJson
-                                                                                : ManifestFormat::kYaml);
+    streams.out << FormatManifests(shown, config.format);
     return Ok();
   }
   const char* suffix = server ? "(server dry run)" : "(dry run)";
@@ -240,6 +241,109 @@ Result<int> RunValidateNodesFromJson(const ValidateNodesOptions& options, FileSy
   return 0;
 }
 
+namespace {
+
+/// --dry-run: every pod this run would create, and with --multi-node the
+/// first round of pairs, as if every node passed alone.
+Result<std::vector<DryRunObject>> WouldCreate(const ValidateNodesConfig& config, const NodeSelection& selection,
+                                              const std::string& run_id, const GpuCheckPodRenderer& render,
+                                              const GpuCheckPairRenderer& render_pair) {
+  std::vector<DryRunObject> would_create;
+  for (const NodeCandidate& node : selection.to_test) {
+    LLM_ASSIGN_OR_RETURN(Json pod, render(node, GpuCheckPodName(node.name, run_id)));
+    would_create.push_back({std::move(pod), "on node " + node.name});
+  }
+  if (!config.multi_node) return would_create;
+  std::map<std::string, const NodeCandidate*> by_name;
+  std::vector<std::string> names;
+  for (const NodeCandidate& node : selection.to_test) {
+    by_name.emplace(node.name, &node);
+    names.push_back(node.name);
+  }
+  int number = 0;
+  for (const NodePair& pair : PlanNodePairs(names, {}).next) {
+    const std::string job = GpuCheckPairJobName(run_id, ++number);
+    LLM_ASSIGN_OR_RETURN(std::vector<Json> objects,
+                         render_pair(*by_name.at(pair.first), *by_name.at(pair.second), job));
+    for (Json& object : objects) {
+      const bool is_job = object.value("kind", "") == "Job";
+      would_create.push_back(
+          {std::move(object), is_job ? fmt::format("on nodes {}, {}", pair.first, pair.second) : ""});
+    }
+  }
+  return would_create;
+}
+
+/// What the live run leaves for recording and the exit code.
+struct NodesRunOutcome {
+  int signal = 0;                          ///< the run was interrupted by this signal
+  std::set<std::string> not_to_record;     ///< verdicts an interrupt cut short: the node keeps its previous labels
+  std::map<std::string, json> last_seen;   ///< the nodes as last watched (their labels are patched from here)
+};
+
+/// Runs the self-test on the selected nodes (then, with --multi-node, the
+/// pairs), fills the report's results and cleans up this run's objects.
+Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv& env, const ValidateNodesConfig& config,
+                  const std::string& run_id, const NodeSelection& selection, const GpuCheckPodRenderer& render,
+                  const GpuCheckPairRenderer& render_pair, IoStreams streams, NodeValidationReport& report,
+                  NodesRunOutcome& run) {
+  LLM_ASSIGN_OR_RETURN(bool namespace_created, EnsureNamespace(client, clock, env.ns));
+  // Pods run with keep on: the ended ones are removed in one request below,
+  // and pods the run gives up on are still deleted at once.
+  ValidationRunConfig live = RunConfigFor(config, run_id);
+  live.keep = true;
+  auto ran = ExecuteValidationRun(client, clock,
+                                  LiveRunRequest{env.ns, run_id, live, selection.to_test, render, env.interrupted});
+  std::optional<Error> failure;
+  if (ran.ok()) {
+    report.results = std::move(ran->results);
+    run.last_seen = std::move(ran->nodes);
+    run.signal = ran->signal;
+    run.not_to_record = std::move(ran->interrupted_nodes);
+  } else {
+    failure = ran.error();
+  }
+  if (!failure && run.signal == 0 && config.multi_node) {
+    report.multi_node = true;
+    auto paired = ExecutePairRun(client, clock,
+                                 PairRunRequest{env.ns, run_id, PairRunConfigFor(config, run_id),
+                                                PassedAlone(selection, report.results), render_pair, env.interrupted});
+    if (paired.ok()) {
+      report.pairs = std::move(paired->pairs);
+      ApplyMultiNodeResults(paired->node_results, report);
+      for (auto& [name, node] : paired->nodes) run.last_seen[name] = std::move(node);
+      run.signal = paired->signal;
+      run.not_to_record.insert(paired->interrupted_nodes.begin(), paired->interrupted_nodes.end());
+    } else {
+      failure = paired.error();
+    }
+  }
+  if (run.signal != 0) {
+    streams.err << fmt::format("validate-nodes: interrupted by {}: {}\n", SignalName(run.signal),
+                               config.keep ? "leaving this run's objects (--keep)"
+                                           : "deleting this run's pods, jobs and services");
+  }
+  Status cleaned = config.keep ? Ok() : CleanUp(client, env.ns, run_id, namespace_created);
+  if (failure) return *failure;
+  return cleaned;
+}
+
+/// --record / --taint-failed: labels, annotations and taints on the nodes whose verdict stands.
+Status RecordVerdicts(kube::RestClient& client, const ValidateNodesConfig& config, const NodesRunOutcome& run,
+                      NodeValidationReport& report) {
+  std::vector<NodeResult> to_record;
+  for (const NodeResult& r : report.results) {
+    if (!run.not_to_record.contains(r.node)) to_record.push_back(r);
+  }
+  LLM_RETURN_IF_ERROR(PatchNodes(client, to_record, run.last_seen,
+                                 RecordSettingsFor(config, report.tool_version, report.image)));
+  report.recorded = config.record;
+  report.tainted = config.taint_failed;
+  return Ok();
+}
+
+}  // namespace
+
 Result<int> RunValidateNodes(const ValidateNodesOptions& options, const ValidateNodesEnv& env, IoStreams streams) {
   LLM_ASSIGN_OR_RETURN(ValidateNodesConfig config, ValidateNodesFlags(options));
   kube::RestClient& client = *env.client;
@@ -247,15 +351,14 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   const std::string run_id = env.run_id.empty() ? RandomRunId() : env.run_id;
   auto interrupted = [&env] { return env.interrupted ? env.interrupted() : 0; };
 
-  LLM_ASSIGN_OR_RETURN(json nodes, client.List(kube::ResourceRef{"", "v1", "nodes", "", "", ""}, kube::ListOptions{}));
+  LLM_ASSIGN_OR_RETURN(json nodes, client.List(kube::core::Nodes(), kube::ListOptions{}));
   kube::ListOptions active;
   active.field_selector = "status.phase!=Succeeded,status.phase!=Failed";
-  LLM_ASSIGN_OR_RETURN(json pods, client.List(kube::ResourceRef{"", "v1", "pods", "", "", ""}, active));
+  LLM_ASSIGN_OR_RETURN(json pods, client.List(kube::core::Pods(), active));
   LLM_ASSIGN_OR_RETURN(NodeSelection selection, SelectNodes(SelectionRequestFor(config), nodes, pods));
   nodes = json();
   pods = json();
 
-  const ValidationRunConfig run_config = RunConfigFor(config, run_id);
   std::unique_ptr<TemplateSource> templates = EmbeddedTemplateSource();
   auto render = [&](const NodeCandidate& node, const std::string& pod_name) {
     return RenderGpuCheckPod(PodRequestFor(config, node, pod_name), env.ns, run_id, *templates);
@@ -264,30 +367,9 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
     return RenderGpuCheckPair(PairRequestFor(config, first, second, job), env.ns, run_id, *templates);
   };
 
-  if (config.dry_run != DryRun::kNone) {
-    std::vector<DryRunObject> would_create;
-    for (const NodeCandidate& node : selection.to_test) {
-      LLM_ASSIGN_OR_RETURN(Json pod, render(node, GpuCheckPodName(node.name, run_id)));
-      would_create.push_back({std::move(pod), "on node " + node.name});
-    }
-    if (config.multi_node) {
-      // The first round, as if every node passed alone.
-      std::map<std::string, const NodeCandidate*> by_name;
-      std::vector<std::string> names;
-      for (const NodeCandidate& node : selection.to_test) {
-        by_name.emplace(node.name, &node);
-        names.push_back(node.name);
-      }
-      int number = 0;
-      for (const NodePair& pair : PlanNodePairs(names, {}).next) {
-        const std::string job = GpuCheckPairJobName(run_id, ++number);
-        LLM_ASSIGN_OR_RETURN(std::vector<Json> objects, render_pair(*by_name.at(pair.first), *by_name.at(pair.second), job));
-        for (Json& object : objects) {
-          const bool is_job = object.value("kind", "") == "Job";
-          would_create.push_back({std::move(object), is_job ? fmt::format("on nodes {}, {}", pair.first, pair.second) : ""});
-        }
-      }
-    }
+  if (config.dry_run != kube::DryRun::kNone) {
+    LLM_ASSIGN_OR_RETURN(std::vector<DryRunObject> would_create,
+                         WouldCreate(config, selection, run_id, render, render_pair));
     LLM_RETURN_IF_ERROR(PrintDryRun(client, config, selection, std::move(would_create), env.ns, streams));
     return kValidateExitAllPassed;
   }
@@ -305,75 +387,21 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   // Interrupted before anything was created: nothing to clean up or record.
   if (const int signal = interrupted(); signal != 0) return ExitCodeForSignal(signal);
 
-  bool namespace_created = false;
-  int signal = 0;
-  std::set<std::string> not_to_record;  // verdicts an interrupt cut short: the node keeps its previous labels
-  std::map<std::string, json> last_seen;
+  NodesRunOutcome run;
   if (!selection.to_test.empty()) {
-    LLM_ASSIGN_OR_RETURN(namespace_created, EnsureNamespace(client, clock, env.ns));
-    // Pods run with keep on: the ended ones are removed in one request below,
-    // and pods the run gives up on are still deleted at once.
-    ValidationRunConfig live = run_config;
-    live.keep = true;
-    auto ran = ExecuteValidationRun(
-        client, clock, LiveRunRequest{env.ns, run_id, live, selection.to_test, render, env.interrupted});
-    std::optional<Error> failure;
-    if (ran.ok()) {
-      report.results = std::move(ran->results);
-      last_seen = std::move(ran->nodes);
-      signal = ran->signal;
-      not_to_record = std::move(ran->interrupted_nodes);
-    } else {
-      failure = ran.error();
-    }
-    if (!failure && signal == 0 && config.multi_node) {
-      report.multi_node = true;
-      auto paired = ExecutePairRun(client, clock,
-                                   PairRunRequest{env.ns, run_id, PairRunConfigFor(config, run_id),
-                                                  PassedAlone(selection, report.results), render_pair, env.interrupted});
-      if (paired.ok()) {
-        report.pairs = std::move(paired->pairs);
-        ApplyMultiNodeResults(paired->node_results, report);
-        for (auto& [name, node] : paired->nodes) last_seen[name] = std::move(node);
-        signal = paired->signal;
-        not_to_record.insert(paired->interrupted_nodes.begin(), paired->interrupted_nodes.end());
-      } else {
-        failure = paired.error();
-      }
-    }
-    if (signal != 0) {
-      streams.err << fmt::format("validate-nodes: interrupted by {}: {}\n", SignalName(signal),
-                                 config.keep ? "leaving this run's objects (--keep)"
-                                             : "deleting this run's pods, jobs and services");
-    }
-    Status cleaned = config.keep ? Ok() : CleanUp(client, env.ns, run_id, namespace_created);
-    if (failure) return *failure;
-    if (!cleaned.ok()) return cleaned.error();
+    LLM_RETURN_IF_ERROR(RunOnNodes(client, clock, env, config, run_id, selection, render, render_pair, streams, report, run));
   }
   AddProducts(selection, report.results);
   report.finished_at = clock.Now();
 
-  Status recorded = Ok();
-  if (config.record || config.taint_failed) {
-    std::vector<NodeResult> to_record;
-    for (const NodeResult& r : report.results) {
-      if (!not_to_record.contains(r.node)) to_record.push_back(r);
-    }
-    auto patched = PatchNodes(client, to_record, last_seen, RecordSettingsFor(config, report.tool_version, report.image));
-    if (patched.ok()) {
-      report.recorded = config.record;
-      report.tainted = config.taint_failed;
-    } else {
-      recorded = patched.error();
-    }
-  }
+  Status recorded = config.record || config.taint_failed ? RecordVerdicts(client, config, run, report) : Ok();
   streams.out << FormatReport(report, config.format);
   LLM_RETURN_IF_ERROR(recorded);
   if (!config.report_path.empty()) {
     DiskFileSystem disk;
     LLM_RETURN_IF_ERROR(WriteHtmlReport(report, config.report_path, env.files != nullptr ? *env.files : disk, streams));
   }
-  if (signal != 0) return ExitCodeForSignal(signal);
+  if (run.signal != 0) return ExitCodeForSignal(run.signal);
   return ReportExitCode(report);
 }
 
@@ -392,8 +420,9 @@ void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_flag("--keep", options->keep, "Keep finished pods (and the namespace) for inspection");
   cmd->add_flag("--multi-node", options->multi_node,
                 "Then pair the nodes that passed for two-node NCCL all-reduce tests; re-pair failures to find the bad node");
-  cmd->add_option("--dry-run", options->dry_run, "none, client or server: print the pods instead of running them");
-  cmd->add_option("-o,--output", options->output, "Report format: table, json or yaml")->capture_default_str();
+  AddDryRunFlag(cmd, options->dry_run, kValidateNodesDryRuns,
+                "print the pods instead of running them (server: as the server would admit them)");
+  AddOutputFlag(cmd, options->output, kValidateNodesOutputs, "the report table");
   cmd->add_option("--validity", options->validity, "How long a recorded verdict stands")->capture_default_str();
   cmd->add_option("--unschedulable-grace", options->unschedulable_grace,
                   "How long a pod may stay unschedulable before it is an error")
@@ -415,12 +444,13 @@ void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx) {
       kube::ClientEnvironment environment;
       environment.qps = kValidateNodesQps;
       environment.burst = kValidateNodesBurst;
-      LLM_ASSIGN_OR_RETURN(kube::Connection connection, kube::Connect(ctx.global.kube, ctx.streams, environment));
+      LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session,
+                           ClusterSession::Open(ctx.global.kube, ctx.streams, environment));
       SystemClock clock;
       // Ctrl-C or SIGTERM from here on: stop launching, clean up, exit 128+signal.
       InterruptSignals signals;
-      ValidateNodesEnv env{connection.client, &clock,
-                           connection.config.namespace_explicit ? connection.config.ns : kGpuCheckNamespace, "",
+      ValidateNodesEnv env{session->shared_client(), &clock,
+                           session->namespace_explicit() ? session->ns() : kGpuCheckNamespace, "",
                            [&signals] { return signals.received(); }};
       return RunValidateNodes(*options, env, ctx.streams);
     };

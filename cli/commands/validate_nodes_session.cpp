@@ -120,9 +120,9 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
   auto signal_now = [&] { return interrupted ? interrupted() : 0; };
 
   std::thread pod_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
-                        kube::ResourceRef{"", "v1", "pods", ns, "", ""}, pod_selector, std::ref(shared), true);
+                        kube::core::Pods(ns), pod_selector, std::ref(shared), /*pods=*/true);
   std::thread node_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
-                         kube::ResourceRef{"", "v1", "nodes", "", "", ""}, std::string(), std::ref(shared), false);
+                         kube::core::Nodes(), std::string(), std::ref(shared), /*pods=*/false);
 
   // Actions are carried out by a few workers, so creates and deletes overlap;
   // the machine only learns of a refused create (it already counts the pod
@@ -223,7 +223,7 @@ Result<LiveRunOutcome> ExecuteValidationRun(kube::RestClient& client, Clock& clo
   ValidationRun run(request.run, names);
   LiveRunOutcome outcome;
   std::function<std::optional<std::string>(const RunAction&)> execute = [&](const RunAction& action) {
-    kube::ResourceRef pod{"", "v1", "pods", request.ns, action.pod, ""};
+    kube::ResourceRef pod = kube::core::Pods(request.ns, action.pod);
     if (action.kind == RunAction::Kind::kDeletePod) {
       // The pod's own grace period: a forced delete would free the API object
       // while the container may still hold the node's GPUs.
@@ -261,7 +261,7 @@ Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, co
   PairRun run(request.run, names);
   std::function<std::optional<std::string>(const PairAction&)> execute = [&](const PairAction& action) {
     kube::ResourceRef job{"batch", "v1", "jobs", request.ns, action.job, ""};
-    kube::ResourceRef service{"", "v1", "services", request.ns, action.job, ""};
+    kube::ResourceRef service = kube::core::Services(request.ns, action.job);
     if (action.kind == PairAction::Kind::kDeleteJob) {
       // Background propagation: the garbage collector removes the pods, each
       // with its grace period, so the self-test can still write its report.
@@ -304,7 +304,7 @@ Result<int> PatchNodes(kube::RestClient& client, const std::vector<NodeResult>& 
   // One node's record: its own GET only when the run never saw it, and a
   // re-read after each 409 Conflict.
   auto record = [&](const NodeResult& result) -> Result<bool> {
-    kube::ResourceRef ref{"", "v1", "nodes", "", result.node, ""};
+    kube::ResourceRef ref = kube::core::Nodes(result.node);
     json node;
     if (auto seen = nodes.find(result.node); seen != nodes.end()) {
       node = seen->second;

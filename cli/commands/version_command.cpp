@@ -6,12 +6,16 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "kube/client_factory.h"
 #include "kube/user_agent.h"
 #include "util/build_info.h"
 
 namespace llm {
 namespace {
+
+constexpr OutputFormat kVersionOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml, OutputFormat::kJson};
 
 /// Field names follow `kubectl version -o json` so scripts can read both alike.
 nlohmann::ordered_json ClientVersionJson() {
@@ -80,14 +84,12 @@ Result<nlohmann::ordered_json> ServerVersion(const RestClientFactory& connect) {
 
 }  // namespace
 
-Status ValidateVersionOptions(const VersionOptions& options) {
-  if (options.output.empty() || options.output == "json" || options.output == "yaml") return Ok();
-  return Error(ErrorKind::kUsage,
-               fmt::format("--output must be one of 'yaml' or 'json', got '{}'", options.output));
+Result<OutputFormat> ValidateVersionOptions(const VersionOptions& options) {
+  return ParseOutputFormat(options.output, kVersionOutputs);
 }
 
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams) {
-  LLM_RETURN_IF_ERROR(ValidateVersionOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateVersionOptions(options));
   nlohmann::ordered_json doc = {{"clientVersion", ClientVersionJson()}};
   Status server_status = Ok();
   if (!options.client_only) {
@@ -98,9 +100,9 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
       server_status = server.error();
     }
   }
-  if (options.output == "json") {
+  if (format == OutputFormat::kJson) {
     streams.out << doc.dump(2) << "\n";
-  } else if (options.output == "yaml") {
+  } else if (format == OutputFormat::kYaml) {
     YAML::Emitter out;
     EmitYaml(out, doc);
     streams.out << out.c_str() << "\n";
@@ -117,10 +119,13 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
 
 void SetupVersionCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<VersionOptions>();
-  cmd->add_option("-o,--output", options->output, "Output format: yaml or json");
+  AddOutputFlag(cmd, options->output, kVersionOutputs, "two lines of text");
   cmd->add_flag("--client", options->client_only, "Print the client version only, without contacting a server");
   cmd->callback([options, &ctx] {
-    RestClientFactory connect = [&ctx] { return kube::NewRestClient(ctx.global.kube, ctx.streams); };
+    RestClientFactory connect = [&ctx]() -> Result<std::shared_ptr<kube::RestClient>> {
+      LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(ctx.global.kube, ctx.streams));
+      return session->shared_client();
+    };
     ctx.Finish(RunVersion(*options, connect, ctx.streams));
   });
 }

@@ -8,6 +8,7 @@
 
 #include "commands/command.h"
 #include "kube/rest_client.h"
+#include "output/output_format.h"
 
 namespace llm {
 
@@ -19,7 +20,7 @@ struct VersionOptions {
 /// Builds the client when (and only when) the server is asked.
 using RestClientFactory = std::function<Result<std::shared_ptr<kube::RestClient>>()>;
 
-Status ValidateVersionOptions(const VersionOptions& options);
+Result<OutputFormat> ValidateVersionOptions(const VersionOptions& options);
 /// Prints the versions; when the server cannot be reached the client part is
 /// still printed and the kubectl-shaped error returned (exit 1).
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams);

@@ -1,6 +1,3 @@
-// CLI11's split is inlined here too (see render_command.cpp).
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "commands/workload_apply_command.h"
 
 #include <unistd.h>
@@ -10,8 +7,10 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/preflight.h"
 #include "commands/root_command.h"
+#include "commands/tenant_command.h"
 #include "commands/workload_wait.h"
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
@@ -24,16 +23,20 @@ namespace {
 
 using nlohmann::json;
 
+constexpr OutputFormat kApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml, OutputFormat::kJson,
+                                          OutputFormat::kName};
+constexpr kube::DryRun kApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient, kube::DryRun::kServer};
+
 /// The kinds --wait follows, in the order they are looked for.
 bool IsWorkloadKind(const std::string& kind) {
   return kind == "Deployment" || kind == "StatefulSet" || kind == "LeaderWorkerSet" || kind == "JobSet" ||
          kind == "Job";
 }
 
-Result<std::vector<Json>> Render(const RenderOptions& options) {
+Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::string>* used_context_defaults = nullptr) {
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
-  return RenderManifests(options.request, *templates, ReadLocalFile);
+  return RenderManifests(options.request, *templates, ReadLocalFile, used_context_defaults);
 }
 
 std::vector<json> ToJson(const std::vector<Json>& manifests) {
@@ -44,36 +47,37 @@ std::vector<json> ToJson(const std::vector<Json>& manifests) {
 }
 
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
-Status RunClientDryRun(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams) {
+Status RunClientDryRun(const WorkloadApplyOptions& options, OutputFormat format, const kube::ConfigFlags& flags,
+                       IoStreams streams) {
   RenderOptions render = options.render;
   // Only -n reaches the manifests (as with render); no kubeconfig is needed.
   LLM_RETURN_IF_ERROR(CheckNamespaceFlag(flags.ns));
   if (!flags.ns.empty()) render.request.namespace_ = flags.ns;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
-  if (options.output == "yaml" || options.output == "json") {
-    streams.out << FormatManifests(manifests, options.output == "json" ? ManifestFormat::kJson : ManifestFormat::kYaml);
+  if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
+    streams.out << FormatManifests(manifests, format);
     return Ok();
   }
   for (const Json& manifest : manifests) {
-    streams.out << ResourceName(json(manifest)) << (options.output == "name" ? "\n" : " (dry run)\n");
+    streams.out << ResourceName(json(manifest)) << (format == OutputFormat::kName ? "\n" : " (dry run)\n");
   }
   return Ok();
 }
 
-void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, bool dry_run, IoStreams streams) {
-  if (output == "yaml" || output == "json") {
+void PrintOutcome(const kube::ApplyOutcome& outcome, OutputFormat format, bool dry_run, IoStreams streams) {
+  if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
     std::vector<json> objects;
     for (const kube::ObjectResult& result : outcome.results) {
       if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
         objects.push_back(result.object);
       }
     }
-    auto text = FormatObjectList(objects, output == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
+    auto text = FormatObjectList(objects, format);
     if (text.ok()) streams.out << *text;
     return;
   }
   for (const kube::ObjectResult& result : outcome.results) {
-    if (output == "name") {
+    if (format == OutputFormat::kName) {
       if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
         streams.out << ResourceName(result.object) << "\n";
       }
@@ -84,6 +88,31 @@ void PrintOutcome(const kube::ApplyOutcome& outcome, const std::string& output, 
 }
 
 }  // namespace
+
+void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRequest& request) {
+  const TenantDefaults tenant = ReadTenantDefaults(client, ns);
+  const std::string origin = "tenant " + tenant.team;
+  if (!tenant.local_queue.empty()) request.context_defaults["queue"] = {tenant.local_queue, origin};
+  if (!tenant.priority_class.empty()) request.context_defaults["priorityClass"] = {tenant.priority_class, origin};
+}
+
+std::string TenantDefaultsNote(const RenderRequest& request, const std::set<std::string>& used) {
+  std::vector<std::string> parts;
+  std::string origin;
+  if (auto it = request.context_defaults.find("queue"); it != request.context_defaults.end() && used.count("queue")) {
+    parts.push_back(fmt::format("Kueue LocalQueue \"{}\" (--queue overrides)", it->second.value));
+    origin = it->second.origin;
+  }
+  if (auto it = request.context_defaults.find("priorityClass");
+      it != request.context_defaults.end() && used.count("priorityClass")) {
+    parts.push_back(fmt::format("PriorityClass \"{}\" (--priority-class overrides)", it->second.value));
+    origin = it->second.origin;
+  }
+  if (parts.empty()) return "";
+  std::string line = "Using " + origin + "'s ";
+  for (size_t i = 0; i < parts.size(); ++i) line += (i ? " and " : "") + parts[i];
+  return line + "\n";
+}
 
 void FieldOwnershipFlags::AddTo(CLI::App& cmd) {
   cmd.add_option("--field-manager", field_manager, "Name of the manager used to track field ownership")
@@ -115,10 +144,9 @@ void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOp
   AddWorkloadFlags(cmd, workload, options);
   if (workload.takes_trailing_command) {
     // The trailing command keeps its words here (no fallthrough to the root), so
-    // the connection flags a user most often puts after NAME are registered here too.
-    cmd.add_option("-n,--namespace", global.ns, "The namespace (default: the context's)");
-    cmd.add_option("--context", global.context, "The kubeconfig context to use");
-    cmd.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file");
+    // kubectl's connection flags are registered here too, bound to the same
+    // values, so they may come after NAME as well.
+    global.AddFlags(cmd);
   }
   cmd.add_option("--backend", options.request.backend,
                  workload.name == "serve" ? "deployment or leaderworkerset (default: by --nodes and what the cluster serves)"
@@ -127,16 +155,10 @@ void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOp
 
 Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
   LLM_RETURN_IF_ERROR(ValidateRenderOptions(options.render));
-  if (options.dry_run != "none" && options.dry_run != "client" && options.dry_run != "server") {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("--dry-run must be one of 'none', 'client' or 'server', got '{}'", options.dry_run));
-  }
-  if (!options.output.empty() && options.output != "yaml" && options.output != "json" && options.output != "name") {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("--output must be one of 'yaml', 'json' or 'name', got '{}'", options.output));
-  }
+  LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run, kube::ParseDryRun(options.dry_run, kApplyDryRuns));
+  LLM_RETURN_IF_ERROR(ParseOutputFormat(options.output, kApplyOutputs));
   LLM_RETURN_IF_ERROR(options.ownership.Validate());
-  if (options.wait && options.dry_run != "none") {
+  if (options.wait && dry_run != kube::DryRun::kNone) {
     return Error(ErrorKind::kUsage, "--wait cannot be used with --dry-run: nothing would be created to wait for");
   }
   LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
@@ -146,16 +168,23 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
 Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                         Terminal& progress, std::optional<int>& error_exit_code) {
   LLM_RETURN_IF_ERROR(ValidateWorkloadApplyOptions(options));
-  if (options.dry_run == "client") return RunClientDryRun(options, flags, streams);
-  const bool dry_run = options.dry_run == "server";
+  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kApplyOutputs));
+  LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run_strategy, kube::ParseDryRun(options.dry_run, kApplyDryRuns));
+  if (dry_run_strategy == kube::DryRun::kClient) return RunClientDryRun(options, format, flags, streams);
+  const bool dry_run = dry_run_strategy == kube::DryRun::kServer;
 
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   RenderOptions render = options.render;
   if (session->namespace_explicit()) render.request.namespace_ = session->ns();
   LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
-  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
+  AddTenantDefaults(session->client(), session->ns(), render.request);
+  std::set<std::string> used_defaults;
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults));
   std::vector<json> objects = ToJson(manifests);
   const std::string& name = render.request.name;
+  // Said before anything else, on stdout with the apply lines (stderr when
+  // stdout carries objects).
+  (options.output.empty() ? streams.out : streams.err) << TenantDefaultsNote(render.request, used_defaults);
 
   if (!options.skip_preflight) {
     PreflightRequest preflight;
@@ -173,7 +202,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
                        session->applier().Apply(objects, {name, session->ns()},
                                                 WorkloadApplyApplierOptions(*session, options.ownership, dry_run)));
-  PrintOutcome(outcome, options.output, dry_run, streams);
+  PrintOutcome(outcome, format, dry_run, streams);
   if (!outcome.errors.empty()) {
     return outcome.errors.front().WithContext(
         fmt::format("{} of {} objects failed to apply; nothing was pruned", outcome.errors.size(), objects.size()));
@@ -204,9 +233,9 @@ void SetupApplyCommand(CLI::App* cmd, CommandContext& ctx, std::string_view work
   const WorkloadSpec* workload = FindWorkload(workload_name);
   auto options = std::make_shared<WorkloadApplyOptions>();
   AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global.kube);
-  cmd->add_option("-o,--output", options->output, "Print the applied objects: yaml, json or name");
-  cmd->add_option("--dry-run", options->dry_run,
-                  "none (default), client (print what would be applied, no cluster) or server (server-side dry run)");
+  AddOutputFlag(cmd, options->output, kApplyOutputs, "one line per object applied");
+  AddDryRunFlag(cmd, options->dry_run, kApplyDryRuns,
+                "client prints what would be applied without a cluster; server has the server check it all");
   cmd->add_flag("--skip-preflight", options->skip_preflight, "Apply without the GPU fit, reference and access checks");
   cmd->add_flag("--wait", options->wait, "Follow the workload until it is ready (train: every pod running)");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");

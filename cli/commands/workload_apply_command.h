@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "commands/command.h"
@@ -49,6 +50,12 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options);
 /// (kExitWorkloadFailed, kExitTimedOut). `progress` receives --wait's display.
 Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                         Terminal& progress, std::optional<int>& error_exit_code);
+
+/// In a tenant's namespace (`tenant create`), its LocalQueue and PriorityClass
+/// become serve's and train's defaults: flags, --set and -f still win.
+void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRequest& request);
+/// The line saying which tenant defaults a render used ("" when none).
+std::string TenantDefaultsNote(const RenderRequest& request, const std::set<std::string>& used);
 
 void SetupServeCommand(CLI::App* cmd, CommandContext& ctx);
 void SetupTrainCommand(CLI::App* cmd, CommandContext& ctx);

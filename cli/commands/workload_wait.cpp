@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <set>
 #include <thread>
@@ -52,21 +54,19 @@ bool Crashed(const json& status) {
   return status.contains("lastState") && status["lastState"].contains("terminated");
 }
 
-kube::ResourceRef PodsIn(const std::string& ns) { return {"", "v1", "pods", ns, "", ""}; }
-
 /// Redraws `pods` (an array), with the namespace's events about them.
 void Show(kube::RestClient& client, const std::string& ns, const json& pods, ProgressPrinter& printer) {
   std::set<std::string> names;
   for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
   json events = names.empty() ? json::array()
-                              : EventsAbout(ListOrEmpty(client, {"", "v1", "events", ns, "", ""}, {}), names);
+                              : EventsAbout(ListOrEmpty(client, kube::core::Events(ns), {}), names);
   printer.Update(Progress(pods, events));
 }
 
 void ShowPods(kube::RestClient& client, const WorkloadWaitRequest& request, ProgressPrinter& printer) {
   kube::ListOptions by_instance;
   by_instance.label_selector = Selector(request.instance);
-  Show(client, request.workload.ns, ListOrEmpty(client, PodsIn(request.workload.ns), by_instance), printer);
+  Show(client, request.workload.ns, ListOrEmpty(client, kube::core::Pods(request.workload.ns), by_instance), printer);
 }
 
 /// The pods' watch, on a thread of its own while the caller waits on the
@@ -103,7 +103,7 @@ class PodFollower {
     options.label_selector = Selector(request_.instance);
     options.deadline = deadline_;
     options.stop_requested = [this] { return finished_ || backed_off_; };
-    kube::Watcher watcher(client_, clock_, PodsIn(request_.workload.ns), options);
+    kube::Watcher watcher(client_, clock_, kube::core::Pods(request_.workload.ns), options);
     std::map<std::string, json> pods;
     bool synced = false;
     // A pod watch that fails (or times out) only costs the live display and
@@ -149,7 +149,110 @@ class PodFollower {
   std::thread thread_;
 };
 
+/// One Terminal shared by the pods' display and Kueue's lines, from two threads.
+class LockedTerminal final : public Terminal {
+ public:
+  explicit LockedTerminal(Terminal& inner) : inner_(inner) {}
+  bool IsInteractive() const override { return inner_.IsInteractive(); }
+  size_t Columns() const override { return inner_.Columns(); }
+  void Write(std::string_view text) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    inner_.Write(text);
+  }
+
+ private:
+  Terminal& inner_;
+  std::mutex mutex_;
+};
+
+/// What Kueue says about a Workload, as one line: admitted, or why not yet.
+std::string KueueLine(const json& workload) {
+  const std::string name = StringAt(workload, {"metadata", "name"});
+  const std::string queue = StringAt(workload, {"spec", "queueName"}, "<none>");
+  const json* admitted = FindCondition(workload, "Admitted");
+  if (admitted != nullptr && StringAt(*admitted, {"status"}) == "True") {
+    return fmt::format("Kueue admitted workload {} (LocalQueue {}, ClusterQueue {})", name, queue,
+                       StringAt(workload, {"status", "admission", "clusterQueue"}, "?"));
+  }
+  const json* quota = FindCondition(workload, "QuotaReserved");
+  std::string message = quota != nullptr ? StringAt(*quota, {"message"}) : "";
+  if (message.empty() && admitted != nullptr) message = StringAt(*admitted, {"message"});
+  if (message.empty()) message = "no admission decision yet";
+  return fmt::format("Kueue has not admitted workload {} in LocalQueue {}: {}", name, queue, message);
+}
+
+/// While a train job waits, Kueue's word on it (a suspended job has no pods
+/// to show), polled on a thread of its own and written when it changes.
+class KueueFollower {
+ public:
+  KueueFollower(kube::RestClient& client, const WorkloadWaitRequest& request, Terminal& terminal)
+      : client_(client), request_(request), terminal_(terminal) {
+    if (request.train) thread_ = std::thread([this] { Run(); });
+  }
+  ~KueueFollower() { Stop(); }
+  KueueFollower(const KueueFollower&) = delete;
+  KueueFollower& operator=(const KueueFollower&) = delete;
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  // One more look once the wait ends, so the last word (an admission seen
+  // between two polls) is not lost.
+  void Run() {
+    std::string last;
+    for (bool first = true, finished = false; !finished; first = false) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!first) wake_.wait_for(lock, std::chrono::seconds(2), [this] { return finished_; });
+        finished = finished_;
+      }
+      Say(last);
+    }
+  }
+
+  void Say(std::string& last) {
+    std::string line;
+    if (auto controller = client_.Get(request_.workload); controller.ok()) {
+      const std::string uid = StringAt(*controller, {"metadata", "uid"});
+      if (auto workload = FindKueueWorkload(client_, request_.workload.ns, {uid})) line = KueueLine(*workload);
+    }
+    if (!line.empty() && line != last) {
+      terminal_.Write(line + "\n");
+      last = line;
+    }
+  }
+
+  kube::RestClient& client_;
+  const WorkloadWaitRequest& request_;
+  Terminal& terminal_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
+
+std::optional<json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
+                                      const std::set<std::string>& owner_uids) {
+  for (const char* version : {"v1beta2", "v1beta1"}) {
+    auto listed = client.List({"kueue.x-k8s.io", version, "workloads", ns, "", ""}, {});
+    if (!listed.ok()) continue;  // not served at this version (or not at all)
+    for (const json& item : ItemsOf(*listed)) {
+      for (const json& owner : ArrayAt(item, {"metadata", "ownerReferences"})) {
+        if (owner_uids.count(StringAt(owner, {"uid"})) != 0) return item;
+      }
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 kube::WaitPredicate TrainReady() {
   kube::WaitPredicate rolled_out = kube::RolledOut();
@@ -176,14 +279,20 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
   } else {
     kube::ListOptions by_instance;
     by_instance.label_selector = Selector(instance);
-    LLM_ASSIGN_OR_RETURN(json listed, client.List({"", "v1", "pods", workload.ns, "", ""}, by_instance));
+    LLM_ASSIGN_OR_RETURN(json listed, client.List(kube::core::Pods(workload.ns), by_instance));
     evidence.pods = listed["items"];
   }
   std::set<std::string> names{workload.name};
   for (const json& pod : evidence.pods) names.insert(pod["metadata"].value("name", ""));
-  evidence.events = EventsAbout(ListOrEmpty(client, {"", "v1", "events", workload.ns, "", ""}, {}), names);
+  evidence.events = EventsAbout(ListOrEmpty(client, kube::core::Events(workload.ns), {}), names);
   evidence.pvcs = ListOrEmpty(client, {"", "v1", "persistentvolumeclaims", workload.ns, "", ""}, {});
   if (auto controller = client.Get(workload); controller.ok()) evidence.controller = *controller;
+  // Kueue's Workload for the job (its owner) or for a queued pod.
+  std::set<std::string> owners;
+  if (evidence.controller) owners.insert(StringAt(*evidence.controller, {"metadata", "uid"}));
+  for (const json& pod : evidence.pods) owners.insert(StringAt(pod, {"metadata", "uid"}));
+  owners.erase("");
+  if (!owners.empty()) evidence.kueue_workload = FindKueueWorkload(client, workload.ns, owners);
   for (const json& pod : evidence.pods) {
     if (!pod.contains("status") || !pod["status"].contains("containerStatuses")) continue;
     const std::string pod_name = pod["metadata"].value("name", "");
@@ -191,7 +300,7 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
       if (!Crashed(status)) continue;
       const std::string container = status.value("name", "");
       kube::HttpRequest request;
-      request.path = kube::ResourceRef{"", "v1", "pods", workload.ns, pod_name, "log"}.Path() +
+      request.path = kube::core::PodLog(workload.ns, pod_name).Path() +
                      kube::EncodeQuery({{"container", container}, {"previous", "true"}, {"tailLines", "5"}});
       auto log = client.Do(std::move(request));
       if (!log.ok()) continue;  // the previous instance's log may be gone; the rest of the evidence still speaks
@@ -210,17 +319,20 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
 }
 
 Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request,
-                       Terminal& terminal, WaitFailure& failure) {
+                       Terminal& outer_terminal, WaitFailure& failure) {
   failure = WaitFailure::kNone;
+  LockedTerminal terminal(outer_terminal);
   std::unique_ptr<ProgressPrinter> printer = NewProgressPrinter(terminal);
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout);
   std::optional<json> backed_off;
   Result<kube::WaitResult> result = [&] {
     PodFollower pods(client, clock, request, *printer, clock.Now() + timeout);
+    KueueFollower kueue(client, request, terminal);
     kube::Waiter waiter(client, clock);
     auto waited = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(), timeout, {},
                                  [&pods] { return pods.backed_off(); });
     pods.Stop();
+    kueue.Stop();
     if (!waited.ok() && pods.backed_off()) backed_off = pods.backed_off_pods();
     return waited;
   }();

@@ -1,4 +1,6 @@
-// `--wait` for serve/train: two watches, never a polling loop. The workload
+// `--wait` for serve/train: two watches (and, for train, Kueue's Workload
+// polled every 2 s, an object no watch of ours follows, so a suspended job
+// says why it waits). The workload
 // object is followed (kube::Waiter) until it is ready or failed; its pods are
 // followed on a second thread, which redraws their progress on each change and
 // ends the wait at once when a pod shows a stall that waiting will not end
@@ -9,6 +11,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +38,11 @@ enum class WaitFailure { kNone, kFailed, kTimedOut };
 /// train's readiness: a Job is done when Complete or when status.ready reaches
 /// its parallelism (every pod running), failed when Failed; other kinds use RolledOut.
 kube::WaitPredicate TrainReady();
+
+/// The kueue.x-k8s.io Workload in `ns` owned by one of `owner_uids` (a Job,
+/// a JobSet, a queued pod); nullopt when Kueue is not served or made none.
+std::optional<nlohmann::json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
+                                                const std::set<std::string>& owner_uids);
 
 /// Reads the evidence DiagnoseStall needs for the instance's pods in `ns`;
 /// `pods`, when given, are the pods to judge (as a watch saw them) instead of

@@ -23,4 +23,19 @@ Result<AccessAnswer> AskAccess(RestClient& client, const AccessQuestion& questio
   return AccessAnswer{BoolAt(answer, {"status", "allowed"}), StringAt(answer, {"status", "reason"})};
 }
 
+nlohmann::json SubjectAccessReviewBody(const AccessQuestion& question, const AccessSubject& subject) {
+  nlohmann::json body = AccessReviewBody(question);
+  body["kind"] = "SubjectAccessReview";
+  if (!subject.user.empty()) body["spec"]["user"] = subject.user;
+  if (!subject.groups.empty()) body["spec"]["groups"] = subject.groups;
+  return body;
+}
+
+Result<AccessAnswer> AskAccessFor(RestClient& client, const AccessQuestion& question, const AccessSubject& subject) {
+  const ResourceRef reviews{"authorization.k8s.io", "v1", "subjectaccessreviews", "", "", ""};
+  LLM_ASSIGN_OR_RETURN(nlohmann::json answer,
+                       client.Create(reviews, SubjectAccessReviewBody(question, subject), /*dry_run=*/false));
+  return AccessAnswer{BoolAt(answer, {"status", "allowed"}), StringAt(answer, {"status", "reason"})};
+}
+
 }  // namespace llm::kube

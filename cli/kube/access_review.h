@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,5 +34,15 @@ nlohmann::json RulesReviewBody(const std::string& ns);
 
 /// One SelfSubjectAccessReview.
 Result<AccessAnswer> AskAccess(RestClient& client, const AccessQuestion& question);
+
+/// Someone else, as the API server would authenticate them.
+struct AccessSubject {
+  std::string user;                 ///< "" for a group alone
+  std::vector<std::string> groups;
+};
+/// The SubjectAccessReview body: may `subject` do it?
+nlohmann::json SubjectAccessReviewBody(const AccessQuestion& question, const AccessSubject& subject);
+/// One SubjectAccessReview (the caller needs create on subjectaccessreviews).
+Result<AccessAnswer> AskAccessFor(RestClient& client, const AccessQuestion& question, const AccessSubject& subject);
 
 }  // namespace llm::kube

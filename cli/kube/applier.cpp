@@ -93,6 +93,31 @@ bool IsCrd(const json& object) {
   return object.value("kind", "") == "CustomResourceDefinition" &&
          GroupKindOf(object.value("apiVersion", ""), "").group == "apiextensions.k8s.io";
 }
+/// The kinds a prune lists: only those that may hold a member this run did not
+/// apply. With a record of the members, those of the recorded members left out;
+/// without one, every kind the parent names.
+std::set<GroupKind> KindsToList(const ApplySetParentState& superset, const MemberRecords& applied) {
+  if (!superset.members) return superset.group_kinds;
+  std::set<GroupKind> to_list;
+  for (const auto& [key, record] : *superset.members) {
+    if (applied.count(key) != 0) continue;
+    if (auto group_kind = MemberKeyGroupKind(key)) to_list.insert(*group_kind);
+  }
+  return to_list;
+}
+
+/// What the parent says after a complete apply and prune: exactly the members now in the set.
+ApplySetParentState ExactState(const ApplyOutcome& outcome, MemberRecords applied, const ApplySetRef& set) {
+  ApplySetParentState exact;
+  for (const ObjectResult& result : outcome.results) {
+    if (result.action == ApplyAction::kPruned || result.action == ApplyAction::kKept) continue;
+    exact.group_kinds.insert(GroupKind{result.ref.group, result.kind});
+    if (!result.ref.ns.empty() && result.ref.ns != set.ns) exact.additional_namespaces.insert(result.ref.ns);
+  }
+  exact.members = std::move(applied);
+  return exact;
+}
+
 }  // namespace
 
 std::string_view ActionVerb(ApplyAction action) {
@@ -124,7 +149,7 @@ std::string FormatResult(const ObjectResult& result, bool dry_run) {
 }
 
 Status Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options) {
-  ResourceRef ref{"", "v1", "secrets", set.ns, set.name, ""};
+  ResourceRef ref = core::Secrets(set.ns, set.name);
   ApplyOptions apply;
   // The parent is the tool's own record, whoever manages the members
   // (--field-manager): one manager for it, so a changed flag never makes the
@@ -324,13 +349,8 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
   return Ok();
 }
 
-Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef& set, const ApplierOptions& options) {
-  if (set.name.empty() || set.ns.empty()) {
-    return Error(ErrorKind::kInvalidInput, "an ApplySet needs a parent name and namespace");
-  }
-  if (options.tooling.empty()) return Error(ErrorKind::kInternal, "ApplierOptions.tooling is empty");
-  const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
-
+Result<ApplySetParentState> Applier::PlanMembers(std::vector<json>& objects, const std::string& id,
+                                                const ApplySetRef& set, const ApplierOptions& options) {
   ApplySetParentState wanted;
   wanted.members.emplace();
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -355,17 +375,32 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
     wanted.members->emplace(MemberKey(group_kind, ns, object["metadata"]["name"].get<std::string>()),
                             MemberRecord{ManifestDigest(object), ""});
   }
+  return wanted;
+}
 
-  ApplySetParentState recorded;
-  recorded.members.emplace();  // no parent: no members
-  ResourceRef parent_ref{"", "v1", "secrets", set.ns, set.name, ""};
-  auto live_parent = client_.Get(parent_ref);
-  const bool parent_existed = live_parent.ok();
-  if (parent_existed) {
-    LLM_ASSIGN_OR_RETURN(recorded, ReadParent(*live_parent, id));
+Result<Applier::RecordedParent> Applier::ReadRecordedParent(const ApplySetRef& set, const std::string& id) {
+  RecordedParent parent;
+  parent.state.members.emplace();  // no parent: no members
+  auto live_parent = client_.Get(core::Secrets(set.ns, set.name));
+  parent.existed = live_parent.ok();
+  if (parent.existed) {
+    LLM_ASSIGN_OR_RETURN(parent.state, ReadParent(*live_parent, id));
   } else if (live_parent.error().kind() != ErrorKind::kNotFound) {
     return live_parent.error().WithContext("reading ApplySet parent secret \"" + set.name + "\"");
   }
+  return parent;
+}
+
+Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef& set, const ApplierOptions& options) {
+  if (set.name.empty() || set.ns.empty()) {
+    return Error(ErrorKind::kInvalidInput, "an ApplySet needs a parent name and namespace");
+  }
+  if (options.tooling.empty()) return Error(ErrorKind::kInternal, "ApplierOptions.tooling is empty");
+  const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
+  LLM_ASSIGN_OR_RETURN(ApplySetParentState wanted, PlanMembers(objects, id, set, options));
+  LLM_ASSIGN_OR_RETURN(RecordedParent parent, ReadRecordedParent(set, id));
+  const ApplySetParentState& recorded = parent.state;
+  const bool parent_existed = parent.existed;
   ApplySetParentState superset = recorded;
   superset.group_kinds.insert(wanted.group_kinds.begin(), wanted.group_kinds.end());
   superset.additional_namespaces.insert(wanted.additional_namespaces.begin(), wanted.additional_namespaces.end());
@@ -428,36 +463,18 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   }
   if (!outcome.errors.empty() || !options.prune) return finish(keep_superset());  // nothing recorded is lost
 
-  // Only kinds that may hold a member this run did not apply are listed: with
-  // a record of the members, those of the recorded members left out; without
-  // one, every kind the parent names.
-  std::set<GroupKind> to_list;
-  if (!superset.members) {
-    to_list = superset.group_kinds;
-  } else {
-    for (const auto& [key, record] : *superset.members) {
-      if (applied_records.count(key) != 0) continue;
-      if (auto group_kind = MemberKeyGroupKind(key)) to_list.insert(*group_kind);
-    }
-  }
-  Status pruned = Prune(id, set, to_list, superset.additional_namespaces, applied_uids, options, outcome);
+  Status pruned = Prune(id, set, KindsToList(superset, applied_records), superset.additional_namespaces,
+                        applied_uids, options, outcome);
   if (!pruned.ok()) outcome.errors.push_back(pruned.error());
   outcome.pruned = pruned.ok();
   if (!outcome.errors.empty()) return finish(keep_superset());
 
-  ApplySetParentState exact;
-  for (const ObjectResult& result : outcome.results) {
-    if (result.action == ApplyAction::kPruned || result.action == ApplyAction::kKept) continue;
-    exact.group_kinds.insert(GroupKind{result.ref.group, result.kind});
-    if (!result.ref.ns.empty() && result.ref.ns != set.ns) exact.additional_namespaces.insert(result.ref.ns);
-  }
-  exact.members = std::move(applied_records);
-  return finish(exact);
+  return finish(ExactState(outcome, std::move(applied_records), set));
 }
 
 Result<ApplyOutcome> Applier::Delete(const ApplySetRef& set, const ApplierOptions& options) {
   const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
-  ResourceRef parent_ref{"", "v1", "secrets", set.ns, set.name, ""};
+  ResourceRef parent_ref = core::Secrets(set.ns, set.name);
   auto live_parent = client_.Get(parent_ref);
   if (!live_parent.ok()) {
     if (live_parent.error().kind() == ErrorKind::kNotFound) {

@@ -136,6 +136,16 @@ class Applier {
     std::string key;      ///< MemberKey
     MemberRecord record;  ///< what the parent should record for it now
   };
+  struct RecordedParent {
+    ApplySetParentState state;  ///< what the live parent records; no members when there is none
+    bool existed = false;
+  };
+  /// Validates and labels `objects` as members of the set `id` and returns the
+  /// state the parent must record for them (kinds, namespaces, member records).
+  Result<ApplySetParentState> PlanMembers(std::vector<nlohmann::json>& objects, const std::string& id,
+                                          const ApplySetRef& set, const ApplierOptions& options);
+  /// The parent as it is now; a parent owned by other tooling is an error.
+  Result<RecordedParent> ReadRecordedParent(const ApplySetRef& set, const std::string& id);
   Result<AppliedMember> ApplyOne(nlohmann::json object, const ApplierOptions& options,
                                  const ApplySetParentState& recorded, bool parent_existed);
   /// Lists `group_kinds` in the set's namespaces and deletes the members not applied.

@@ -39,39 +39,45 @@ std::string NormalizeServer(std::string server, bool tls) {
   return server;
 }
 
-}  // namespace
-
-Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigFlags& flags) {
-  ClientConfig out;
-  out.context_name = flags.context.empty() ? config.current_context : flags.context;
+/// The context, cluster and user the flags and current-context pick.
+struct SelectedEntries {
   ContextEntry context;
-  if (!out.context_name.empty()) {
-    auto it = config.contexts.find(out.context_name);
-    if (it == config.contexts.end()) {
-      return ConfigError(fmt::format("context \"{}\" does not exist", out.context_name));
-    }
-    context = it->second;
-  }
-  std::string cluster_name = flags.cluster.empty() ? context.cluster : flags.cluster;
-  std::string user_name = flags.user.empty() ? context.user : flags.user;
-
+  std::string cluster_name;
   ClusterEntry cluster;
-  if (!cluster_name.empty()) {
-    auto it = config.clusters.find(cluster_name);
+  std::string user_name;
+  AuthInfoEntry user;
+};
+
+Result<SelectedEntries> SelectEntries(const Kubeconfig& config, const ConfigFlags& flags,
+                                      const std::string& context_name) {
+  SelectedEntries out;
+  if (!context_name.empty()) {
+    auto it = config.contexts.find(context_name);
+    if (it == config.contexts.end()) {
+      return ConfigError(fmt::format("context \"{}\" does not exist", context_name));
+    }
+    out.context = it->second;
+  }
+  out.cluster_name = flags.cluster.empty() ? out.context.cluster : flags.cluster;
+  out.user_name = flags.user.empty() ? out.context.user : flags.user;
+  if (!out.cluster_name.empty()) {
+    auto it = config.clusters.find(out.cluster_name);
     if (it == config.clusters.end()) {
-      if (flags.server.empty()) return ConfigError(fmt::format("cluster \"{}\" does not exist", cluster_name));
+      if (flags.server.empty()) return ConfigError(fmt::format("cluster \"{}\" does not exist", out.cluster_name));
     } else {
-      cluster = it->second;
+      out.cluster = it->second;
     }
   }
-  AuthInfoEntry user;
-  if (!user_name.empty()) {
-    auto it = config.users.find(user_name);
-    if (it == config.users.end()) return ConfigError(fmt::format("auth info \"{}\" does not exist", user_name));
-    user = it->second;
+  if (!out.user_name.empty()) {
+    auto it = config.users.find(out.user_name);
+    if (it == config.users.end()) return ConfigError(fmt::format("auth info \"{}\" does not exist", out.user_name));
+    out.user = it->second;
   }
+  return out;
+}
 
-  // Cluster flags (client-go DirectClientConfig.getCluster).
+/// The flags override the kubeconfig's entries (client-go DirectClientConfig.getCluster / getAuthInfo).
+void ApplyFlagOverrides(const ConfigFlags& flags, ClusterEntry& cluster, AuthInfoEntry& user) {
   if (!flags.server.empty()) cluster.server = flags.server;
   if (!flags.tls_server_name.empty() || !flags.server.empty()) {
     // A new --server clears the kubeconfig's tls-server-name unless one is given too.
@@ -82,7 +88,6 @@ Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigF
     cluster.certificate_authority = flags.certificate_authority;
     cluster.certificate_authority_data.clear();
   }
-  // User flags.
   if (!flags.token.empty()) {
     user.token = flags.token;
     user.token_file.clear();
@@ -97,39 +102,40 @@ Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigF
   }
   if (!flags.impersonate.empty()) user.impersonate = flags.impersonate;
   if (!flags.impersonate_groups.empty()) user.impersonate_groups = flags.impersonate_groups;
+}
 
+/// client-go's validation of the merged entries, with its messages.
+Status CheckEntries(const Kubeconfig& config, const SelectedEntries& selected, const std::string& owner) {
+  const ClusterEntry& cluster = selected.cluster;
+  const AuthInfoEntry& user = selected.user;
   if (cluster.server.empty()) {
     if (config.Empty()) {
       return ConfigError(
           "invalid configuration: no configuration has been provided; pass --kubeconfig or --server, "
           "or set KUBECONFIG");
     }
-    return ConfigError(cluster_name.empty() ? std::string("invalid configuration: cluster has no server defined")
-                                            : fmt::format("invalid configuration: no server found for cluster \"{}\"",
-                                                          cluster_name));
+    return ConfigError(selected.cluster_name.empty()
+                           ? std::string("invalid configuration: cluster has no server defined")
+                           : fmt::format("invalid configuration: no server found for cluster \"{}\"",
+                                         selected.cluster_name));
   }
   if (cluster.insecure_skip_tls_verify &&
       (!cluster.certificate_authority.empty() || !cluster.certificate_authority_data.empty())) {
-    return ConfigError(
-        "specifying a root certificates file with the insecure flag is not allowed");
+    return ConfigError("specifying a root certificates file with the insecure flag is not allowed");
   }
-  std::string owner = user_name.empty() ? "the user" : user_name;
   if (!user.token.empty() && !user.username.empty()) {
     return ConfigError(fmt::format(
-        "more than one authentication method found for {}; found [token basicAuth], only one is allowed",
-        owner));
+        "more than one authentication method found for {}; found [token basicAuth], only one is allowed", owner));
   }
   if (user.has_auth_provider && !user.exec) {
     return ConfigError(fmt::format(
-        "user {} uses an auth-provider plugin, which kubectl-llm does not support; use an exec plugin",
-        owner));
+        "user {} uses an auth-provider plugin, which kubectl-llm does not support; use an exec plugin", owner));
   }
   if (user.exec && user.exec->command.empty()) {
     return ConfigError(fmt::format("exec plugin for {}: command must be specified", owner));
   }
-
-  bool has_cert = !user.client_certificate.empty() || !user.client_certificate_data.empty();
-  bool has_key = !user.client_key.empty() || !user.client_key_data.empty();
+  const bool has_cert = !user.client_certificate.empty() || !user.client_certificate_data.empty();
+  const bool has_key = !user.client_key.empty() || !user.client_key_data.empty();
   if (has_cert && !has_key) {
     return ConfigError(fmt::format(
         "client-key-data or client-key must be specified for {} to use the clientCert authentication method.",
@@ -140,13 +146,19 @@ Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigF
         "client-cert-data or client-cert must be specified for {} to use the clientCert authentication method.",
         owner));
   }
+  return Ok();
+}
 
-  // Files are read now: the transport keeps certificates in memory (no temp files),
-  // and a missing file is reported before any request.
+/// Files are read now: the transport keeps certificates in memory (no temp
+/// files), and a missing file is reported before any request.
+Status ReadCertificates(const SelectedEntries& selected, const std::string& owner, ClientConfig& out) {
+  const ClusterEntry& cluster = selected.cluster;
+  const AuthInfoEntry& user = selected.user;
   out.ca_data = cluster.certificate_authority_data;
   if (out.ca_data.empty() && !cluster.certificate_authority.empty()) {
-    LLM_ASSIGN_OR_RETURN(out.ca_data, ReadWhole(cluster.certificate_authority, "certificate-authority",
-                                                cluster_name.empty() ? "the cluster" : cluster_name));
+    LLM_ASSIGN_OR_RETURN(out.ca_data,
+                         ReadWhole(cluster.certificate_authority, "certificate-authority",
+                                   selected.cluster_name.empty() ? "the cluster" : selected.cluster_name));
   }
   out.cert_data = user.client_certificate_data;
   if (out.cert_data.empty() && !user.client_certificate.empty()) {
@@ -156,8 +168,23 @@ Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigF
   if (out.key_data.empty() && !user.client_key.empty()) {
     LLM_ASSIGN_OR_RETURN(out.key_data, ReadWhole(user.client_key, "client-key", owner));
   }
+  return Ok();
+}
 
-  bool tls = !out.ca_data.empty() || !out.cert_data.empty() || cluster.insecure_skip_tls_verify;
+}  // namespace
+
+Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigFlags& flags) {
+  ClientConfig out;
+  out.context_name = flags.context.empty() ? config.current_context : flags.context;
+  LLM_ASSIGN_OR_RETURN(SelectedEntries selected, SelectEntries(config, flags, out.context_name));
+  ApplyFlagOverrides(flags, selected.cluster, selected.user);
+  const std::string owner = selected.user_name.empty() ? "the user" : selected.user_name;
+  LLM_RETURN_IF_ERROR(CheckEntries(config, selected, owner));
+  LLM_RETURN_IF_ERROR(ReadCertificates(selected, owner, out));
+
+  const ClusterEntry& cluster = selected.cluster;
+  const AuthInfoEntry& user = selected.user;
+  const bool tls = !out.ca_data.empty() || !out.cert_data.empty() || cluster.insecure_skip_tls_verify;
   out.server = NormalizeServer(cluster.server, tls);
   out.tls_server_name = cluster.tls_server_name;
   out.insecure_skip_tls_verify = cluster.insecure_skip_tls_verify;
@@ -177,8 +204,8 @@ Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigF
   if (!flags.ns.empty()) {
     out.ns = flags.ns;
     out.namespace_explicit = true;
-  } else if (!context.ns.empty()) {
-    out.ns = context.ns;
+  } else if (!selected.context.ns.empty()) {
+    out.ns = selected.context.ns;
   }
   return out;
 }

@@ -59,11 +59,6 @@ Result<Connection> Connect(const ConfigFlags& flags, IoStreams streams, const Cl
   return Connection{std::move(client), std::move(config)};
 }
 
-Result<std::shared_ptr<RestClient>> NewRestClient(const ConfigFlags& flags, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(Connection connection, Connect(flags, streams));
-  return connection.client;
-}
-
 Result<ResolvedNamespace> DefaultNamespace(const ConfigFlags& flags, const ClientEnvironment& environment) {
   LLM_ASSIGN_OR_RETURN(ClientConfig config, LoadClientConfig(flags, environment.env, environment.service_account_dir));
   return ResolvedNamespace{config.ns, config.namespace_explicit};

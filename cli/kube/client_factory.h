@@ -46,9 +46,6 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
 Result<Connection> Connect(const ConfigFlags& flags, IoStreams streams,
                            const ClientEnvironment& environment = ClientEnvironment());
 
-/// Connect(...).client, for commands that need only the client.
-Result<std::shared_ptr<RestClient>> NewRestClient(const ConfigFlags& flags, IoStreams streams);
-
 struct ResolvedNamespace {
   std::string name;       ///< -n, else the context's namespace, else "default"
   bool explicit_flag;     ///< -n was given: a manifest's other namespace is an error

@@ -218,6 +218,37 @@ std::optional<std::vector<std::string>> CertificateNames(CURL* h) {
   return names;
 }
 
+/// A connect limit as Go's dialer (30s) and TCP keepalive probes so a dead
+/// peer is noticed; a whole-request limit only when asked for, never on a
+/// stream. Plain requests also get a low-speed limit well above the API
+/// server's own 60s request timeout.
+void SetTimeouts(CURL* h, const HttpRequest& request, bool streaming) {
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
+  if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  if (!streaming) {
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
+  }
+}
+
+/// The body points into `request`, which outlives curl_easy_perform.
+void SetMethodAndBody(CURL* h, const HttpRequest& request) {
+  if (request.method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    }
+  }
+}
+
 }  // namespace
 
 Error CurlFailureError(const CurlFailure& f) {
@@ -329,6 +360,40 @@ Result<HttpResponse> CurlTransport::Stream(const HttpRequest& request, const Chu
   return Perform(request, &sink);
 }
 
+void CurlTransport::ConfigureTls(void* handle) const {
+  CURL* h = handle;
+  // TLS material stays in memory: the CA blob points into config_, which
+  // outlives every request; certificate and key are copied by libcurl.
+  curl_blob ca{const_cast<char*>(config_.ca_data.data()), config_.ca_data.size(), CURL_BLOB_NOCOPY};
+  std::string cert_pem = config_.cert_data;
+  std::string key_pem = config_.key_data;
+  if (config_.dynamic_client_certificate) {
+    if (auto identity = config_.dynamic_client_certificate()) std::tie(cert_pem, key_pem) = *identity;
+  }
+  curl_blob cert{cert_pem.data(), cert_pem.size(), CURL_BLOB_COPY};
+  curl_blob key{key_pem.data(), key_pem.size(), CURL_BLOB_COPY};
+  if (config_.insecure_skip_tls_verify) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else {
+    if (!config_.ca_data.empty()) {
+      // Only the configured CA, as Go does when a CA is given.
+      curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+      curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+      curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+    }
+    // The certificate's names, for Go's "certificate is valid for A, B, not X"
+    // when the name does not match; read once per new connection.
+    curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+  }
+  if (!cert_pem.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
+  }
+}
+
 Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const ChunkSink* sink) {
   CURL* h = Acquire();
   if (h == nullptr) return Error(ErrorKind::kInternal, "curl_easy_init failed");
@@ -359,49 +424,9 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   }
   if (!config_.disable_compression) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 
-  // Timeouts: a connect limit as Go's dialer (30s) and TCP keepalive probes so a
-  // dead peer is noticed; a whole-request limit only when asked for, never on a
-  // stream. Plain requests also get a low-speed limit well above the API
-  // server's own 60s request timeout.
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
-  if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  if (sink == nullptr) {
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
-  }
+  SetTimeouts(h, request, /*streaming=*/sink != nullptr);
 
-  // TLS material stays in memory.
-  curl_blob ca{const_cast<char*>(config_.ca_data.data()), config_.ca_data.size(), CURL_BLOB_NOCOPY};
-  std::string cert_pem = config_.cert_data;
-  std::string key_pem = config_.key_data;
-  if (config_.dynamic_client_certificate) {
-    if (auto identity = config_.dynamic_client_certificate()) std::tie(cert_pem, key_pem) = *identity;
-  }
-  curl_blob cert{cert_pem.data(), cert_pem.size(), CURL_BLOB_COPY};
-  curl_blob key{key_pem.data(), key_pem.size(), CURL_BLOB_COPY};
-  if (config_.insecure_skip_tls_verify) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else {
-    if (!config_.ca_data.empty()) {
-      // Only the configured CA, as Go does when a CA is given.
-      curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
-      curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-      curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
-    }
-    // The certificate's names, for Go's "certificate is valid for A, B, not X"
-    // when the name does not match; read once per new connection.
-    curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
-  }
-  if (!cert_pem.empty()) {
-    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
-    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
-    curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
-  }
+  ConfigureTls(h);
   SList connect_to;
   if (!connect_to_.empty()) {
     connect_to.Append(connect_to_);
@@ -421,17 +446,7 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   headers.Append("Expect:");  // no 100-continue round trip for bodies
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
-  if (request.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  } else if (request.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-  } else {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    }
-  }
+  SetMethodAndBody(h, request);
 
   CURLcode rc = curl_easy_perform(h);
   long code = 0;

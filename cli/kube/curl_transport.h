@@ -81,6 +81,8 @@ class CurlTransport final : public Transport {
   CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to, std::string host_port,
                 std::string host, std::string proxy, std::string no_proxy);
   Result<HttpResponse> Perform(const HttpRequest& request, const ChunkSink* sink);
+  /// CA, client certificate and key (in memory), and verification, on one handle.
+  void ConfigureTls(void* handle) const;
   CurlFailure Describe(void* handle, int code, const char* errbuf) const;
   void* Acquire();
   void Release(void* handle);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 namespace llm::kube {
 
@@ -18,5 +19,29 @@ struct ResourceRef {
   /// kubectl's "deployments.apps" (resource, then group when not core).
   std::string GroupResource() const;
 };
+
+/// The core/v1 resources the plugin reads itself, by name, instead of a
+/// positional ResourceRef{"", "v1", "pods", ns, "", ""}. An empty ns means all
+/// namespaces (for a collection); an empty name means the collection.
+namespace core {
+inline ResourceRef Pods(std::string ns = {}, std::string name = {}) {
+  return {"", "v1", "pods", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef PodLog(std::string ns, std::string name) {
+  return {"", "v1", "pods", std::move(ns), std::move(name), "log"};
+}
+inline ResourceRef Nodes(std::string name = {}) { return {"", "v1", "nodes", "", std::move(name), ""}; }
+inline ResourceRef Namespaces(std::string name = {}) { return {"", "v1", "namespaces", "", std::move(name), ""}; }
+inline ResourceRef Services(std::string ns, std::string name = {}) {
+  return {"", "v1", "services", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef Secrets(std::string ns, std::string name = {}) {
+  return {"", "v1", "secrets", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef ConfigMaps(std::string ns, std::string name = {}) {
+  return {"", "v1", "configmaps", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef Events(std::string ns) { return {"", "v1", "events", std::move(ns), "", ""}; }
+}  // namespace core
 
 }  // namespace llm::kube

@@ -2,7 +2,8 @@
 // credentials, the User-Agent, -v logging with secrets redacted, retries,
 // client-side rate limiting, Warning headers, and turns error responses into
 // kubectl-shaped Errors (api_status). Implemented in rest_client_impl.cpp;
-// commands get one from client_factory.h (kube::Connect / kube::NewRestClient).
+// commands get one through ClusterSession::Open (commands/cluster_session.h),
+// which calls client_factory.h's kube::Connect.
 #pragma once
 
 #include <cstdint>

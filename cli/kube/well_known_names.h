@@ -11,6 +11,8 @@ namespace llm {
 inline constexpr std::string_view kGpuResource = "nvidia.com/gpu";
 /// Set by NVIDIA GPU feature discovery ("NVIDIA-H100-80GB-HBM3").
 inline constexpr std::string_view kGpuProductLabel = "nvidia.com/gpu.product";
+/// Set by GPU feature discovery: one GPU's memory in MiB ("81559").
+inline constexpr std::string_view kGpuMemoryLabel = "nvidia.com/gpu.memory";
 /// Kubernetes' well-known zone label.
 inline constexpr std::string_view kZoneLabel = "topology.kubernetes.io/zone";
 

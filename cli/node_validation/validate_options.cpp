@@ -66,25 +66,8 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   }
   c.max_parallel = o.max_parallel;
 
-  if (o.dry_run.empty() || o.dry_run == "none") {
-    c.dry_run = DryRun::kNone;
-  } else if (o.dry_run == "client") {
-    c.dry_run = DryRun::kClient;
-  } else if (o.dry_run == "server") {
-    c.dry_run = DryRun::kServer;
-  } else {
-    return Usage(fmt::format("--dry-run must be \"none\", \"server\", or \"client\", got \"{}\"", o.dry_run));
-  }
-
-  if (o.output.empty() || o.output == "table") {
-    c.format = ReportFormat::kTable;
-  } else if (o.output == "json") {
-    c.format = ReportFormat::kJson;
-  } else if (o.output == "yaml") {
-    c.format = ReportFormat::kYaml;
-  } else {
-    return Usage(fmt::format("--output must be one of table, json or yaml, got \"{}\"", o.output));
-  }
+  LLM_ASSIGN_OR_RETURN(c.dry_run, kube::ParseDryRun(o.dry_run, kValidateNodesDryRuns));
+  LLM_ASSIGN_OR_RETURN(c.format, ParseOutputFormat(o.output, kValidateNodesOutputs));
 
   LLM_ASSIGN_OR_RETURN(c.validity, ParseDuration(o.validity, "--validity"));
   if (c.validity <= Seconds(0)) return Usage("--validity must be longer than 0s");
@@ -99,10 +82,10 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
     if (!c.nodes.empty() || !o.selector.empty()) {
       return Usage("--from-json draws a saved result; node names and --selector choose nodes to test, not to draw");
     }
-    if (o.record || o.taint_failed || o.multi_node || c.dry_run != DryRun::kNone) {
+    if (o.record || o.taint_failed || o.multi_node || c.dry_run != kube::DryRun::kNone) {
       return Usage("--from-json draws a saved result; --record, --taint-failed, --multi-node and --dry-run need a run");
     }
-  } else if (!o.report.empty() && c.dry_run != DryRun::kNone) {
+  } else if (!o.report.empty() && c.dry_run != kube::DryRun::kNone) {
     return Usage("--report draws a run's results; --dry-run runs nothing");
   }
 

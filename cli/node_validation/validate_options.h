@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "util/duration.h"
+#include "kube/dry_run.h"
 #include "kube/label_selector.h"
+#include "output/output_format.h"
+#include "util/duration.h"
 
 namespace llm {
 
@@ -25,15 +27,17 @@ struct ValidateNodesOptions {
   bool keep = false;               ///< --keep: leave finished pods for inspection
   bool multi_node = false;         ///< --multi-node: add paired two-node NCCL tests
   std::string dry_run;             ///< --dry-run: "" | none | client | server
-  std::string output = "table";    ///< -o: table | json | yaml
+  std::string output;              ///< -o: "" (the table) | json | yaml
   std::string validity = "7d";     ///< --validity: how long a recorded pass counts
   std::string unschedulable_grace = "2m";  ///< --unschedulable-grace
   std::string report;              ///< --report FILE.html: also draw the results as one HTML page
   std::string from_json;           ///< --from-json FILE: draw a saved -o json result (no cluster)
 };
 
-enum class DryRun { kNone, kClient, kServer };
-enum class ReportFormat { kTable, kJson, kYaml };
+/// What -o and --dry-run accept (read by the flags' help and by their parsing).
+inline constexpr OutputFormat kValidateNodesOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
+inline constexpr kube::DryRun kValidateNodesDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient,
+                                                         kube::DryRun::kServer};
 
 /// The checked, typed form the rest of validate-nodes works with.
 struct ValidateNodesConfig {
@@ -48,8 +52,8 @@ struct ValidateNodesConfig {
   bool include_busy = false;
   bool keep = false;
   bool multi_node = false;
-  DryRun dry_run = DryRun::kNone;
-  ReportFormat format = ReportFormat::kTable;
+  kube::DryRun dry_run = kube::DryRun::kNone;
+  OutputFormat format = OutputFormat::kTable;
   Seconds validity{0};
   Seconds unschedulable_grace{0};
   std::string report_path;  ///< "" = no HTML page

@@ -276,17 +276,16 @@ std::string FormatReportTable(const NodeValidationReport& report) {
   return out;
 }
 
-std::string FormatReport(const NodeValidationReport& report, ReportFormat format) {
+std::string FormatReport(const NodeValidationReport& report, OutputFormat format) {
   switch (format) {
-    case ReportFormat::kTable: return FormatReportTable(report);
-    case ReportFormat::kJson: return ReportJson(report).dump(2) + "\n";
-    case ReportFormat::kYaml: {
+    case OutputFormat::kJson: return ReportJson(report).dump(2) + "\n";
+    case OutputFormat::kYaml: {
       YAML::Emitter out;
       EmitYaml(out, ReportJson(report));
       return std::string(out.c_str()) + "\n";
     }
+    default: return FormatReportTable(report);
   }
-  return "";
 }
 
 }  // namespace llm

@@ -68,7 +68,7 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report);
 /// blank line and one row per pair: NODES JOB ROUND VERDICT BUSBW DURATION REASON.
 std::string FormatReportTable(const NodeValidationReport& report);
 
-/// table, JSON (two-space indent) or YAML, each ending in a newline.
-std::string FormatReport(const NodeValidationReport& report, ReportFormat format);
+/// -o json (two-space indent) or yaml; any other format, the table. Each ends in a newline.
+std::string FormatReport(const NodeValidationReport& report, OutputFormat format);
 
 }  // namespace llm

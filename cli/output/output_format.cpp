@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace llm {
 
 std::string_view OutputFormatName(OutputFormat format) {
@@ -18,7 +20,7 @@ std::string_view OutputFormatName(OutputFormat format) {
   return "";
 }
 
-Result<OutputFormat> ParseOutputFormat(std::string_view text, std::initializer_list<OutputFormat> accepted) {
+Result<OutputFormat> ParseOutputFormat(std::string_view text, std::span<const OutputFormat> accepted) {
   if (text.empty()) return OutputFormat::kTable;
   std::vector<std::string> names;
   for (OutputFormat format : accepted) {
@@ -26,11 +28,7 @@ Result<OutputFormat> ParseOutputFormat(std::string_view text, std::initializer_l
     if (OutputFormatName(format) == text) return format;
     names.push_back(fmt::format("'{}'", OutputFormatName(format)));
   }
-  std::string list;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) list += i + 1 == names.size() ? " or " : ", ";
-    list += names[i];
-  }
+  const std::string list = JoinWithOr(names);
   if (names.empty()) return Error(ErrorKind::kUsage, fmt::format("--output is not supported here, got '{}'", text));
   if (names.size() == 1) return Error(ErrorKind::kUsage, fmt::format("--output must be {}, got '{}'", list, text));
   return Error(ErrorKind::kUsage, fmt::format("--output must be one of {}, got '{}'", list, text));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string_view>
 
 #include "util/result.h"
@@ -22,6 +23,11 @@ std::string_view OutputFormatName(OutputFormat format);
 
 /// `text` is the -o value; "" always means kTable. Anything not in `accepted`
 /// is a usage error: "--output must be one of 'json', 'yaml' or 'name', got 'xml'".
-Result<OutputFormat> ParseOutputFormat(std::string_view text, std::initializer_list<OutputFormat> accepted);
+/// Commands keep their accepted list in one array, read by both AddOutputFlag
+/// (commands/command_flags.h) for the help and this for the value.
+Result<OutputFormat> ParseOutputFormat(std::string_view text, std::span<const OutputFormat> accepted);
+inline Result<OutputFormat> ParseOutputFormat(std::string_view text, std::initializer_list<OutputFormat> accepted) {
+  return ParseOutputFormat(text, std::span<const OutputFormat>(accepted.begin(), accepted.size()));
+}
 
 }  // namespace llm

@@ -65,12 +65,12 @@ Status Walk(const Json& node, std::string_view where, const std::string& path) {
   for (const auto& [key, value] : node.items()) {
     const std::string child = path.empty() ? key : path + "." + key;
     if (key == "metadata" && value.is_object()) {
-      if (value.contains("labels")) LLM_RETURN_IF_ERROR(CheckStringMap(value["labels"], where, child + ".labels", true));
+      if (value.contains("labels")) LLM_RETURN_IF_ERROR(CheckStringMap(value["labels"], where, child + ".labels", /*values_are_labels=*/true));
       if (value.contains("annotations")) {
-        LLM_RETURN_IF_ERROR(CheckStringMap(value["annotations"], where, child + ".annotations", false));
+        LLM_RETURN_IF_ERROR(CheckStringMap(value["annotations"], where, child + ".annotations", /*values_are_labels=*/false));
       }
     } else if (key == "matchLabels") {
-      LLM_RETURN_IF_ERROR(CheckStringMap(value, where, child, true));
+      LLM_RETURN_IF_ERROR(CheckStringMap(value, where, child, /*values_are_labels=*/true));
     }
     LLM_RETURN_IF_ERROR(Walk(value, where, child));
   }

@@ -4,14 +4,8 @@
 
 namespace llm {
 
-Result<ManifestFormat> ParseManifestFormat(std::string_view output) {
-  if (output.empty() || output == "yaml") return ManifestFormat::kYaml;
-  if (output == "json") return ManifestFormat::kJson;
-  return Error(ErrorKind::kUsage, fmt::format("--output must be one of 'yaml' or 'json', got '{}'", output));
-}
-
-std::string FormatManifests(const std::vector<Json>& manifests, ManifestFormat format) {
-  if (format == ManifestFormat::kJson) {
+std::string FormatManifests(const std::vector<Json>& manifests, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
     Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"metadata", Json::object()}, {"items", manifests}};
     return list.dump(4) + "\n";
   }

@@ -6,16 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "output/output_format.h"
 #include "util/yaml_document.h"
-#include "util/result.h"
 
 namespace llm {
 
-enum class ManifestFormat { kYaml, kJson };
-
-/// "" or "yaml" -> kYaml, "json" -> kJson; else a usage error naming -o.
-Result<ManifestFormat> ParseManifestFormat(std::string_view output);
-
-std::string FormatManifests(const std::vector<Json>& manifests, ManifestFormat format);
+/// kJson: one v1 List; any other format: multi-document YAML (what render
+/// prints without -o).
+std::string FormatManifests(const std::vector<Json>& manifests, OutputFormat format);
 
 }  // namespace llm

@@ -16,7 +16,8 @@
 namespace llm {
 namespace {
 
-Result<Values> GatherValues(const RenderRequest& r, const WorkloadSpec& workload, const ReadFileFn& read_file) {
+Result<Values> GatherValues(const RenderRequest& r, const WorkloadSpec& workload, const ReadFileFn& read_file,
+                            std::set<std::string>* used_context_defaults) {
   Values values(workload.values);
   for (const std::string& file : r.value_files) {
     LLM_ASSIGN_OR_RETURN(std::string text, read_file(file));
@@ -27,6 +28,12 @@ Result<Values> GatherValues(const RenderRequest& r, const WorkloadSpec& workload
     const ValueSpec* spec = values.Find(key);
     if (spec == nullptr) return Error(ErrorKind::kInternal, fmt::format("flag for unknown value '{}'", key));
     LLM_RETURN_IF_ERROR(values.ApplyFlag(*spec, occurrences));
+  }
+  for (const auto& [key, context] : r.context_defaults) {
+    const ValueSpec* spec = values.Find(key);
+    if (spec == nullptr) continue;  // a workload without this value (gpu-check has no queue)
+    LLM_ASSIGN_OR_RETURN(bool used, values.ApplyContextDefault(*spec, context.value, context.origin));
+    if (used && used_context_defaults != nullptr) used_context_defaults->insert(key);
   }
   return values;
 }
@@ -50,13 +57,13 @@ Result<std::string> ReadLocalFile(const std::string& path) {
 }
 
 Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const TemplateSource& templates,
-                                          const ReadFileFn& read_file) {
+                                          const ReadFileFn& read_file, std::set<std::string>* used_context_defaults) {
   const WorkloadSpec* workload = FindWorkload(r.workload);
   if (workload == nullptr) return Error(ErrorKind::kUsage, fmt::format("unknown workload '{}'", r.workload));
   if (!workload->takes_trailing_command && !r.trailing.empty()) {
     return Error(ErrorKind::kUsage, fmt::format("{} takes no command after '--'", r.workload));
   }
-  LLM_ASSIGN_OR_RETURN(Values values, GatherValues(r, *workload, read_file));
+  LLM_ASSIGN_OR_RETURN(Values values, GatherValues(r, *workload, read_file, used_context_defaults));
   std::optional<Backend> backend;
   if (r.backend) {
     LLM_ASSIGN_OR_RETURN(backend, ParseBackend(*r.backend));

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,11 +38,22 @@ struct RenderRequest {
   /// --require-validated: every pod template requires a node that passed
   /// validate-nodes (required node affinity kubectl-llm.dev/gpu-check In (pass)).
   bool require_validated_nodes = false;
+  /// Values the cluster supplies where no flag, --set or -f gave one (serve
+  /// and train in a tenant's namespace: its LocalQueue and PriorityClass), by
+  /// value key, each with where it came from ("tenant team-a").
+  struct ContextDefault {
+    std::string value;
+    std::string origin;
+  };
+  std::map<std::string, ContextDefault> context_defaults;
 };
 
 /// Renders, parses back and checks every document, applies patches and checks
 /// again. `templates` is the embedded set or a --templates directory.
+/// `used_context_defaults`, when given, receives the keys of
+/// request.context_defaults that were used.
 Result<std::vector<Json>> RenderManifests(const RenderRequest& request, const TemplateSource& templates,
-                                          const ReadFileFn& read_file);
+                                          const ReadFileFn& read_file,
+                                          std::set<std::string>* used_context_defaults = nullptr);
 
 }  // namespace llm

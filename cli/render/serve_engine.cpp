@@ -1,7 +1,5 @@
 #include "render/serve_engine.h"
 
-#include <array>
-
 namespace llm {
 namespace {
 
@@ -68,7 +66,7 @@ Launch TgiServer(const LaunchParams& p) {
 // Health: vLLM's /health answers 200 while inference fails (vllm#24207);
 // SGLang's /health_generate runs a generation; TGI's /health runs one when no
 // request succeeded lately (router/src/health.rs).
-constexpr std::array<ServeEngine, 3> kEngines = {{
+constexpr ServeEngine kEngines[] = {
     {"vllm", "vllm/vllm-openai:v0.10.2", "/health", "/health", "/metrics", "--served-model-name",
      {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
       "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
@@ -84,7 +82,7 @@ constexpr std::array<ServeEngine, 3> kEngines = {{
      {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "tgi_request_input_length_sum",
       "tgi_request_generated_tokens_sum", ""},
      false, &TgiServer, nullptr},
-}};
+};
 
 }  // namespace
 

@@ -1,10 +1,3 @@
-// At -O2/-O3 GCC 12 reports a "potential null pointer dereference" in
-// std::construct_at, inlined from kainjow's context stack (a vector of
-// pointers) into this file: a false positive in the library. The warning is
-// issued after inlining, at the header's location, so it is silenced for the
-// whole file, before any header, rather than around one function.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "render/template_renderer.h"
 
 #include <fmt/format.h>

@@ -179,6 +179,12 @@ Status Values::ApplyFlag(const ValueSpec& spec, const std::vector<std::string>& 
   return Ok();
 }
 
+Result<bool> Values::ApplyContextDefault(const ValueSpec& spec, std::string value, std::string origin) {
+  if (spec.kind != ValueKind::kScalar || values_.count(spec.key) != 0) return false;
+  LLM_RETURN_IF_ERROR(Set(spec, Value{std::move(value), std::move(origin)}));
+  return true;
+}
+
 std::optional<std::string> Values::String(std::string_view key) const {
   auto it = values_.find(key);
   if (it == values_.end()) return std::nullopt;

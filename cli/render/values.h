@@ -51,6 +51,9 @@ class Values {
   Status ApplySet(std::string_view assignment);
   /// Applies the occurrences of one flag (in command-line order).
   Status ApplyFlag(const ValueSpec& spec, const std::vector<std::string>& occurrences);
+  /// Sets a scalar that no layer set, from the cluster (a tenant's queue);
+  /// `origin` says where it came from. Returns whether it was set.
+  Result<bool> ApplyContextDefault(const ValueSpec& spec, std::string value, std::string origin);
 
   const ValueSpec* Find(std::string_view key) const;
   std::span<const ValueSpec> specs() const { return specs_; }

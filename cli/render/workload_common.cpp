@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kube/well_known_names.h"
 #include "render/k8s_names.h"
 #include "render/quantity.h"
 
@@ -101,7 +102,7 @@ Result<std::map<std::string, std::string>> NodeSelector(const Values& values, st
   if (!product_key.empty()) {
     if (std::optional<std::string> product = values.String(product_key)) {
       LLM_RETURN_IF_ERROR(CheckLabelValue(*product, values.Origin(product_key)));
-      if (!product->empty()) selector["nvidia.com/gpu.product"] = *product;
+      if (!product->empty()) selector[std::string(kGpuProductLabel)] = *product;
     }
   }
   return selector;

@@ -30,4 +30,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+std::string JoinWithOr(const std::vector<std::string>& items) {
+  std::string list;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) list += i + 1 == items.size() ? " or " : ", ";
+    list += items[i];
+  }
+  return list;
+}
+
 }  // namespace llm

@@ -14,7 +14,7 @@ namespace llm {
 namespace {
 
 int64_t GpuMemoryMib(const nlohmann::json& node) {
-  auto value = ParseCountQuantity(nlohmann::json(LabelOf(node, "nvidia.com/gpu.memory")));
+  auto value = ParseCountQuantity(nlohmann::json(LabelOf(node, kGpuMemoryLabel)));
   return value && *value > 0 ? *value : 0;
 }
 
@@ -41,7 +41,7 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
     const nlohmann::json* allocatable = FindPath(node, {"status", "allocatable", kGpuResource});
     const nlohmann::json* capacity = FindPath(node, {"status", "capacity", kGpuResource});
     GpuNodeRow row;
-    row.product = LabelOf(node, "nvidia.com/gpu.product");
+    row.product = LabelOf(node, kGpuProductLabel);
     if (allocatable == nullptr && capacity == nullptr && row.product.empty()) continue;
     row.name = StringAt(node, {"metadata", "name"});
     row.allocatable = allocatable == nullptr ? 0 : ParseCountQuantity(*allocatable).value_or(0);

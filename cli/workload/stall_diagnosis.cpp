@@ -18,6 +18,10 @@ namespace llm {
 //     nothing a later rule finds will change it (the pod-level detail is added).
 //  2. Kueue not admitted: the job is suspended, so there are no pods whose
 //     state could explain anything; the Workload's message is the whole story.
+//  2b. Pods refused: the controller cannot create its pods at all (the API
+//     server's admission refuses them: a tenant's ResourceQuota is used up, a
+//     LimitRange maximum, Pod Security), so there are no pods either; the
+//     refusal is quoted, a quota's numbers named.
 //  3. PVC pending before Unschedulable: an unbound claim makes the scheduler
 //     report "unbound immediate PersistentVolumeClaims", which is a symptom; the
 //     claim's own event is the cause.
@@ -122,6 +126,48 @@ StallDiagnosis KueueNotAdmitted(const StallEvidence& evidence) {
   d.sentence = fmt::format("Kueue has not admitted workload {} in LocalQueue {}: {}",
                            StringAt(workload, {"metadata", "name"}), StringAt(workload, {"spec", "queueName"}, "<none>"),
                            message);
+  return d;
+}
+
+// ---- rule 2b: pods refused at admission -------------------------------------
+
+// "pods "x" is forbidden: exceeded quota: NAME, requested: R, used: U, limited: L"
+std::string RefusalSentence(std::string message) {
+  constexpr std::string_view kErrorCreating = "Error creating: ";
+  if (message.starts_with(kErrorCreating)) message.erase(0, kErrorCreating.size());
+  const size_t quota = message.find("exceeded quota: ");
+  if (quota != std::string::npos) {
+    const std::string rest = message.substr(quota + std::string_view("exceeded quota: ").size());
+    const size_t comma = rest.find(", requested: ");
+    const size_t used = rest.find(", used: ");
+    const size_t limited = rest.find(", limited: ");
+    if (comma != std::string::npos && used != std::string::npos && limited != std::string::npos && comma < used &&
+        used < limited) {
+      return fmt::format("its pods are refused: ResourceQuota \"{}\" is used up (requested {}, used {}, limited {})",
+                         rest.substr(0, comma), rest.substr(comma + 13, used - comma - 13),
+                         rest.substr(used + 8, limited - used - 8), rest.substr(limited + 11));
+    }
+  }
+  return "its pods are refused: " + message;
+}
+
+StallDiagnosis PodsRefused(const StallEvidence& evidence) {
+  std::string message;
+  if (evidence.controller) {
+    const nlohmann::json* failure = FindCondition(*evidence.controller, "ReplicaFailure");
+    if (IsTrue(failure) && StringAt(*failure, {"reason"}) == "FailedCreate") message = StringAt(*failure, {"message"});
+  }
+  if (message.empty()) {
+    for (const nlohmann::json& event : ItemsOf(evidence.events)) {
+      if (StringAt(event, {"reason"}) != "FailedCreate") continue;
+      const std::string text = StringAt(event, {"message"}, StringAt(event, {"note"}));
+      if (text.find("forbidden") != std::string::npos) message = text;  // the latest wins
+    }
+  }
+  if (message.empty()) return {};
+  StallDiagnosis d;
+  d.cause = StallCause::kPodsRefused;
+  d.sentence = RefusalSentence(message);
   return d;
 }
 
@@ -275,6 +321,7 @@ std::string_view StallCauseName(StallCause cause) {
     case StallCause::kNone: return "None";
     case StallCause::kBackoffLimitExceeded: return "BackoffLimitExceeded";
     case StallCause::kKueueNotAdmitted: return "KueueNotAdmitted";
+    case StallCause::kPodsRefused: return "PodsRefused";
     case StallCause::kPvcPending: return "PVCPending";
     case StallCause::kWaitingForScaleUp: return "WaitingForScaleUp";
     case StallCause::kUnschedulable: return "Unschedulable";
@@ -297,6 +344,7 @@ StallDiagnosis DiagnoseStall(const StallEvidence& evidence) {
   std::vector<std::function<StallDiagnosis()>> rules = {
       [&] { return ControllerGaveUp(evidence, pods); },
       [&] { return KueueNotAdmitted(evidence); },
+      [&] { return PodsRefused(evidence); },
       [&] { return over(PvcRule); },
       [&] { return over(UnschedulableRule); },
       [&] { return over(ScaleUpRule); },

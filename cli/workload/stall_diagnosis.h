@@ -19,6 +19,7 @@ enum class StallCause {
   kNone,
   kBackoffLimitExceeded,
   kKueueNotAdmitted,
+  kPodsRefused,  ///< the API server refuses the controller's pods (ResourceQuota, LimitRange, Pod Security)
   kPvcPending,
   kUnschedulable,
   kWaitingForScaleUp,  ///< an unschedulable pod for which a node autoscaler is adding a node

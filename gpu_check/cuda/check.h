@@ -2,6 +2,11 @@
 // class measures and returns raw series; judging happens once, at the end, in
 // the host library (EvaluateReport), except the re-measurement of failing
 // series, which each check drives through RetryFailingSeries.
+//
+// A check is its catalog row (check_catalog.cpp) plus one file under checks/
+// that defines the class and registers it:
+//     const RegisterCheck<HbmCheck> kRegistered(CheckId::kHbm);
+// llm-gpu-check verifies at start that every row has exactly one class.
 #pragma once
 
 #include <memory>
@@ -26,6 +31,7 @@ namespace llm::gpu_check {
 
 /// What a check may use. Owned by the runner; valid for the call.
 struct CheckContext {
+  const CheckSpec& spec;                ///< the running check's catalog row
   const Options& options;
   const Profile& profile;
   const MultiNodeConfig& multi_node;
@@ -44,14 +50,32 @@ struct CheckContext {
 class Check {
  public:
   virtual ~Check() = default;
-  virtual CheckId id() const = 0;
-  const CheckSpec& spec() const { return GetCheckSpec(id()); }
   /// Measures; the returned result has the test name and raw series (and
   /// status kFail with a code only for failures the check itself decides).
   virtual Result<TestResult> Run(CheckContext& ctx) = 0;
 };
 
-/// The registry: a Check for each CheckId (check_registry.cpp).
+using CheckFactory = std::unique_ptr<Check> (*)();
+
+/// Adds a class to the registry (check_registry.cpp). Called during static
+/// initialization, which is why the check files are sources of the
+/// executable itself: a static library would drop their unreferenced objects.
+void AddCheckRegistration(CheckId id, CheckFactory make);
+
+/// One static instance per check file registers the file's class under its
+/// catalog row.
+template <class C>
+struct RegisterCheck {
+  explicit RegisterCheck(CheckId id) {
+    AddCheckRegistration(id, [] { return std::unique_ptr<Check>(std::make_unique<C>()); });
+  }
+};
+
+/// Every registered CheckId, once per registration (for VerifyCheckRegistrations).
+std::vector<CheckId> RegisteredCheckIds();
+
+/// A new instance of the class registered for `id`; main verified at start
+/// that there is exactly one (VerifyCheckRegistrations).
 std::unique_ptr<Check> CreateCheck(CheckId id);
 
 }  // namespace llm::gpu_check

@@ -1,24 +1,33 @@
+#include <algorithm>
+#include <utility>
+
 #include "check.h"
-#include "checks/hbm_check.h"
-#include "checks/health_check.h"
-#include "checks/inventory_check.h"
-#include "checks/nccl_check.h"
-#include "checks/p2p_check.h"
-#include "checks/pcie_check.h"
 
 namespace llm::gpu_check {
+namespace {
 
-// No default case: a CheckId without a class is a compile error (-Wswitch).
+// A function-local static: registrations run during static initialization,
+// in whatever order the linker put the check files, possibly before any
+// namespace-scope object of this file would be constructed.
+std::vector<std::pair<CheckId, CheckFactory>>& Registrations() {
+  static std::vector<std::pair<CheckId, CheckFactory>> registrations;
+  return registrations;
+}
+
+}  // namespace
+
+void AddCheckRegistration(CheckId id, CheckFactory make) { Registrations().emplace_back(id, make); }
+
+std::vector<CheckId> RegisteredCheckIds() {
+  std::vector<CheckId> ids;
+  for (const auto& [id, make] : Registrations()) ids.push_back(id);
+  return ids;
+}
+
 std::unique_ptr<Check> CreateCheck(CheckId id) {
-  switch (id) {
-    case CheckId::kInventory: return std::make_unique<InventoryCheck>();
-    case CheckId::kHbm: return std::make_unique<HbmCheck>();
-    case CheckId::kPcie: return std::make_unique<PcieCheck>();
-    case CheckId::kP2p: return std::make_unique<P2pCheck>();
-    case CheckId::kNccl: return std::make_unique<NcclCheck>();
-    case CheckId::kHealth: return std::make_unique<HealthCheck>();
-  }
-  return nullptr;
+  const auto& all = Registrations();
+  auto it = std::find_if(all.begin(), all.end(), [id](const auto& r) { return r.first == id; });
+  return it == all.end() ? nullptr : it->second();
 }
 
 }  // namespace llm::gpu_check

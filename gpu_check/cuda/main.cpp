@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "check.h"
 #include "comm_abort_registry.h"
 #include "env_lookup.h"
 #include "evaluate_report.h"
@@ -88,6 +89,12 @@ void EchoNcclWarnings(const std::string& log_file) {
 }
 
 int Main(int argc, char** argv) {
+  // Before anything, --list included, so that the suite's --list test fails on
+  // a catalog row whose class was never registered.
+  if (auto registered = VerifyCheckRegistrations(RegisteredCheckIds()); !registered.ok()) {
+    std::cerr << "llm-gpu-check: internal error: " << registered.failure().message() << '\n';
+    return static_cast<int>(registered.failure().code());
+  }
   std::vector<std::string> args(argv + 1, argv + argc);
   auto options = ParseOptions(args);
   if (!options.ok()) {

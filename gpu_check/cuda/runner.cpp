@@ -41,9 +41,7 @@ TestResult FailedTest(const std::string& name, const Failure& f, const ReportSto
 bool RunChecks(RunnerEnv& env) {
   const auto run_start = Clock::now();
   double overall_s = env.options.timeout_s;
-  if (overall_s <= 0) {
-    for (double s : env.profile.phase_deadline_s) overall_s += s;
-  }
+  if (overall_s <= 0) overall_s = env.profile.WorstCaseSeconds();
   const auto overall_deadline = run_start + Seconds(overall_s);
 
   // Inventory: creating CUDA contexts can hang on a sick GPU, so it is a phase too.
@@ -114,9 +112,9 @@ bool RunChecks(RunnerEnv& env) {
   }
 
   for (CheckId id : env.options.tests) {
-    std::unique_ptr<Check> check = CreateCheck(id);
-    const std::string key(check->spec().key);
-    if (auto reason = SkipReason(check->spec(), topology)) {
+    const CheckSpec& spec = GetCheckSpec(id);
+    const std::string key(spec.key);
+    if (auto reason = SkipReason(spec, topology)) {
       TestResult skipped;
       skipped.name = key;
       skipped.status = TestStatus::kSkip;
@@ -137,10 +135,10 @@ bool RunChecks(RunnerEnv& env) {
     env.store.BeginTest(key, "did not finish");
     env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
     env.watchdog.Arm(key, budget + kWatchdogGrace);
-    CheckContext ctx{env.options, env.profile, env.multi_node, *gpus,    *peer_access,         evaluation,
-                     sysfs,       env.store,   env.comms,      env.log,  now + budget,         env.nccl_debug_file,
-                     health.get()};
-    auto result = check->Run(ctx);
+    CheckContext ctx{spec,      env.options, env.profile, env.multi_node, *gpus,        *peer_access,
+                     evaluation, sysfs,      env.store,   env.comms,      env.log,      now + budget,
+                     env.nccl_debug_file,    health.get()};
+    auto result = CreateCheck(id)->Run(ctx);
     env.watchdog.Disarm();
     const double duration = std::chrono::duration<double>(Clock::now() - now).count();
     if (result.ok()) {

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Builds (once) the programs and CRDs of the local control plane and prints the
 # directory that holds them: bin/{etcd,kube-apiserver,kube-controller-manager,
-# kube-scheduler,kubectl,kwok,kubectl-krew} and crds/*.yaml. Progress goes to
-# stderr; stdout is only the directory.
+# kube-scheduler,kubectl,kwok,kubectl-krew}, crds/*.yaml, and kueue/{kueue,
+# webhooks.yaml} (the Kueue controller manager and its webhook registrations,
+# which kueue.sh starts on demand). Progress goes to stderr; stdout is only
+# the directory.
 #
-# Two cached steps, each keyed by only what goes into it, so that pinning a new
-# CRD (minutes of downloads at most) never rebuilds the programs (~20-30 min of
-# Go on 2 cores), and a new Kubernetes never re-collects the CRDs:
-#   programs-k8s-<K8S_VERSION>-<key>/bin  key: the program versions, gomod/*/go.{mod,sum}, build_programs below
+# Three cached steps, each keyed by only what goes into it, so that pinning a
+# new CRD (minutes of downloads at most) never rebuilds the programs (~20-30 min
+# of Go on 2 cores), a new Kubernetes never re-collects the CRDs, and a new
+# Kueue never rebuilds Kubernetes:
+#   programs-k8s-<K8S_VERSION>-<key>/bin  key: the program versions, gomod/{krew,kubernetes,kwok}/go.{mod,sum}, build_programs below
 #   crds-<key>/crds                       key: the CRD versions, collect_crds below
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key> holds both.
+#   kueue-<KUEUE_VERSION>-<key>/kueue     key: KUEUE_VERSION, gomod/kueue/go.{mod,sum}, build_kueue below
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key> holds all three.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
@@ -52,12 +56,27 @@ collect_crds() {
   cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$into/"
   cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$into/"
   cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$into/"
-  for crd in localqueues clusterqueues workloads resourceflavors workloadpriorityclasses; do
+  # Every Kueue CRD: the controller manager (kueue.sh) watches them all.
+  for crd in localqueues clusterqueues cohorts workloads resourceflavors workloadpriorityclasses admissionchecks \
+             provisioningrequestconfigs multikueueconfigs multikueueclusters topologies; do
     cp "$kueue/config/components/crd/bases/kueue.x-k8s.io_$crd.yaml" "$into/"
   done
   # Karpenter's own API (karpenter.sh NodePool, NodeClaim); its cloud providers'
   # node classes live in their own modules and are not needed to validate a NodePool.
   cp "$karpenter/pkg/apis/crds/karpenter.sh_nodepools.yaml" "$karpenter/pkg/apis/crds/karpenter.sh_nodeclaims.yaml" "$into/"
+}
+
+# The Kueue controller manager from its own module at KUEUE_VERSION, and its
+# webhook registrations as its manifests write them (kueue.sh points them at
+# the loopback address it serves them on), into $1.
+build_kueue() {
+  local into=$1 module
+  echo "build.sh: building the Kueue controller manager $KUEUE_VERSION (first time only, ~10 min on 2 cores)..." >&2
+  (cd "$here/gomod/kueue" &&
+    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION" \
+      -o "$into/kueue" sigs.k8s.io/kueue/cmd/kueue) >&2
+  module=$(cd "$here/gomod/kueue" && go list -m -f '{{.Dir}}' sigs.k8s.io/kueue)
+  cp "$module/config/components/webhook/manifests.yaml" "$into/webhooks.yaml"
 }
 
 # Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
@@ -75,12 +94,15 @@ cached() {
 }
 
 hash12() { sha256sum | cut -c1-12; }
-programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"; cat "$here"/gomod/*/go.mod "$here"/gomod/*/go.sum;
+programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"
+                 cat "$here"/gomod/{krew,kubernetes,kwok}/go.mod "$here"/gomod/{krew,kubernetes,kwok}/go.sum
                  declare -f build_programs; } | hash12)
+kueue_key=$({ echo "$KUEUE_VERSION"; cat "$here"/gomod/kueue/go.mod "$here"/gomod/kueue/go.sum; declare -f build_kueue; } | hash12)
 crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key
+kueue=kueue-$KUEUE_VERSION-$kueue_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -92,6 +114,7 @@ exec 9>"$cache_root/.build.lock"
 flock 9   # one build at a time; a second caller waits and then finds the cache
 cached "$programs" build_programs bin
 cached "$crds" collect_crds crds
+cached "$kueue" build_kueue kueue
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -99,6 +122,7 @@ if [[ ! -f $out/.complete ]]; then
   mkdir -p "$out.tmp"
   cp -al "$cache_root/$programs/bin" "$out.tmp/bin" 2>/dev/null || cp -a "$cache_root/$programs/bin" "$out.tmp/bin"
   cp -a "$cache_root/$crds/crds" "$out.tmp/crds"
+  cp -al "$cache_root/$kueue/kueue" "$out.tmp/kueue" 2>/dev/null || cp -a "$cache_root/$kueue/kueue" "$out.tmp/kueue"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"

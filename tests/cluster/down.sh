@@ -8,8 +8,8 @@ source "$here/lib.sh"
 [[ -d $state/pids ]] || { "$here/pod-network.sh" down; echo "down.sh: no cluster in $state" >&2; exit 0; }
 
 pids=()
-# Reverse start order: clients first, etcd last.
-for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+# Reverse start order: clients first (Kueue, started on demand by kueue.sh), etcd last.
+for c in kueue kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   if pid=$(live_pid "$state/pids/$c.pid"); then
     kill -TERM "$pid" 2>/dev/null || true
     pids+=("$pid")
@@ -24,5 +24,5 @@ done
 for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 # The engine simulator, then the pod network's routes, veth pair and namespace.
 "$here/pod-network.sh" down
-rm -rf "$state/pids" "$state/etcd" "$state/ready"
+rm -rf "$state/pids" "$state/etcd" "$state/ready" "$state/kueue"
 echo "down.sh: stopped the control plane in $state" >&2

@@ -1,8 +1,21 @@
-# Helpers shared by up.sh and down.sh (sourced, not run).
+# Helpers shared by up.sh, down.sh and kueue.sh (sourced, not run).
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+openssl_quiet() { openssl "$@" 2>/dev/null; }
+new_key() { openssl_quiet genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1"; }
+# signed_cert STEM SUBJECT EXTENSIONS: a new key STEM.key and its certificate
+# STEM.crt, signed by the cluster CA in $pki (the caller's) with EXTENSIONS
+# (printf %b escapes).
+signed_cert() {
+  new_key "$1.key"
+  openssl_quiet req -new -key "$1.key" -subj "$2" -out "$1.csr"
+  openssl_quiet x509 -req -in "$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+    -days 3650 -out "$1.crt" -extfile <(printf '%b' "$3")
+  rm -f "$1.csr"
 }
 
 # start_daemon NAME STATE_DIR PROGRAM ARGS...: runs PROGRAM in its own session,

@@ -38,15 +38,7 @@ rm -f "$state/ready"
 rm -rf "$state/etcd"
 
 # --- Certificates: a CA, the API server's serving cert, one client cert per component.
-openssl_quiet() { openssl "$@" 2>/dev/null; }
-new_key() { openssl_quiet genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1"; }
-new_cert() {  # name subject extensions
-  new_key "$pki/$1.key"
-  openssl_quiet req -new -key "$pki/$1.key" -subj "$2" -out "$pki/$1.csr"
-  openssl_quiet x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-    -days 3650 -out "$pki/$1.crt" -extfile <(printf '%b' "$3")
-  rm -f "$pki/$1.csr"
-}
+new_cert() { signed_cert "$pki/$1" "$2" "$3"; }  # name subject extensions
 new_key "$pki/ca.key"
 openssl_quiet req -x509 -new -key "$pki/ca.key" -subj "/CN=kubectl-llm-test-ca" -days 3650 -out "$pki/ca.crt"
 client_ext='keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
@@ -185,6 +177,11 @@ kubectl apply --server-side -f "$crds" >/dev/null
 # A CRD whose status is not written yet makes `kubectl wait` fail at once: retry.
 wait_until 60 "CRDs to be Established" kubectl wait --for=condition=Established crd --all --timeout=10s
 kubectl apply --server-side -f "$here/manifests" >/dev/null
+# dev's Role: the least-privilege Role the plugin needs, from its one home in the
+# product (the template takes only {{name}} and {{namespace}}, written here as
+# the renderer writes strings: double-quoted).
+sed -e 's/{{name}}/"kubectl-llm-user"/g' -e 's/{{namespace}}/"team-a"/g' \
+  "$here/../../templates/rbac/kubectl-llm-user.yaml.mustache" | kubectl apply --server-side -f - >/dev/null
 { "$here/nodes.sh" gpu "$gpu_nodes" gpu-node-; "$here/nodes.sh" cpu 1 cpu-node-; } | kubectl apply --server-side -f - >/dev/null
 
 # dev: a ServiceAccount token, allowed only what the plugin needs in team-a.

@@ -26,6 +26,7 @@
 #include "integration/kube_client.h"
 #include "integration/stalled_request.h"
 #include "integration/test_cluster.h"
+#include "integration/token_kubeconfig.h"
 #include "kube/curl_transport.h"
 #include "util/environment.h"
 
@@ -55,39 +56,6 @@ bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
   }
   return true;
 }
-
-/// A kubeconfig for the account's token, written where TestCluster looks for
-/// `<user>.kubeconfig`, so its Kubectl and Plugin run as the account.
-class ScopedTokenKubeconfig {
- public:
-  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token)
-      : user_(std::move(user)), path_(TestCluster::Get().Kubeconfig(user_)) {
-    const std::string& dir = TestCluster::Get().dir();
-    json config = {
-        {"apiVersion", "v1"},
-        {"kind", "Config"},
-        {"clusters",
-         {{{"name", "local"},
-           {"cluster", {{"server", TestCluster::Get().Server()}, {"certificate-authority", dir + "/pki/ca.crt"}}}}}},
-        {"users", {{{"name", user_}, {"user", {{"token", token}}}}}},
-        {"contexts", {{{"name", user_}, {"context", {{"cluster", "local"}, {"user", user_}, {"namespace", ns}}}}}},
-        {"current-context", user_}};
-    // Owner-only before the token goes in.
-    { std::ofstream create(path_); }
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::ofstream out(path_);
-    out << config.dump(2) << "\n";  // JSON is YAML, as kubeconfigs are read
-  }
-  ~ScopedTokenKubeconfig() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  const std::string& user() const { return user_; }
-
- private:
-  std::string user_;
-  std::string path_;
-};
 
 /// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
 /// Reject as its limit response, and a FlowSchema that sends only the account

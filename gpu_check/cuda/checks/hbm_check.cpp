@@ -1,4 +1,6 @@
-#include "checks/hbm_check.h"
+// hbm: device memory copy bandwidth of every GPU, all GPUs at once (a copy
+// kernel, read + write bytes counted), with the copied data verified.
+#include "check.h"
 
 #include <fmt/format.h>
 
@@ -12,6 +14,12 @@
 #include "metrics.h"
 
 namespace llm::gpu_check {
+
+class HbmCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 namespace {
 
 struct GpuBuffers {
@@ -63,7 +71,7 @@ Result<std::uint64_t> Verify(GpuBuffers& b, const CheckContext& ctx) {
 
 Result<TestResult> HbmCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   std::vector<GpuBuffers> buffers(ctx.gpus.size());
   for (std::size_t i = 0; i < ctx.gpus.size(); ++i) {
     GpuBuffers& b = buffers[i];
@@ -114,5 +122,7 @@ Result<TestResult> HbmCheck::Run(CheckContext& ctx) {
   }
   return t;
 }
+
+const RegisterCheck<HbmCheck> kRegistered(CheckId::kHbm);
 
 }  // namespace llm::gpu_check

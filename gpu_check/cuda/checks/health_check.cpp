@@ -1,4 +1,8 @@
-#include "checks/health_check.h"
+// health: NVML's view of every GPU around the run (health_session.h). Runs
+// last: it drives its own load window (HBM copy kernels and host-to-device
+// copies on every GPU at once) while NVML is sampled, then reads the
+// counters again and collects the XID events delivered during the run.
+#include "check.h"
 
 #include <chrono>
 
@@ -10,6 +14,12 @@
 #include "kernels/copy_kernel.cuh"
 
 namespace llm::gpu_check {
+
+class HealthCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -88,7 +98,7 @@ std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "
 
 Result<TestResult> HealthCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   if (ctx.health == nullptr) return Failure(ExitCode::kRuntimeError, "the health session was not started");
   if (ctx.health->skip_reason()) {
     t.status = TestStatus::kSkip;
@@ -118,5 +128,7 @@ Result<TestResult> HealthCheck::Run(CheckContext& ctx) {
   t.health = std::move(section);
   return t;
 }
+
+const RegisterCheck<HealthCheck> kRegistered(CheckId::kHealth);
 
 }  // namespace llm::gpu_check

@@ -1,12 +1,20 @@
-#include "checks/inventory_check.h"
+// inventory: the GPUs match what the pod should have (count, peer access).
+// Names, UUIDs, PCI ids, memory, compute capability and versions are queried
+// once by the runner for the report; this check judges them.
+#include "check.h"
 
 #include <fmt/format.h>
 
 namespace llm::gpu_check {
 
+class InventoryCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 Result<TestResult> InventoryCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   t.peer_access = ctx.peer_access;
   const int n = static_cast<int>(ctx.gpus.size());
   for (const GpuInfo& g : ctx.gpus) {
@@ -40,5 +48,7 @@ Result<TestResult> InventoryCheck::Run(CheckContext& ctx) {
   }
   return t;
 }
+
+const RegisterCheck<InventoryCheck> kRegistered(CheckId::kInventory);
 
 }  // namespace llm::gpu_check

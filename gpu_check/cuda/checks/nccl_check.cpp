@@ -1,4 +1,8 @@
-#include "checks/nccl_check.h"
+// nccl: all-reduce bus bandwidth over every local GPU (and every node in a
+// multi-node run), out-of-place and in-place, over a size sweep; the largest
+// size is judged. Each size is followed by an exact correctness check, and
+// the algorithm NCCL chose is read from its log.
+#include "check.h"
 
 #include <algorithm>
 #include <fstream>
@@ -17,6 +21,12 @@
 #include "nccl_comm_group.h"
 
 namespace llm::gpu_check {
+
+class NcclCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 namespace {
 
 constexpr std::uint64_t kGiB = 1ULL << 30;
@@ -120,7 +130,7 @@ std::string ReadFile(const std::string& path) {
 
 Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   const int local = static_cast<int>(ctx.gpus.size());
   const int nranks = local * ctx.multi_node.world_size;
   const int first_rank = local * ctx.multi_node.rank;
@@ -212,5 +222,7 @@ Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
   GC_RETURN_IF_ERROR((*group)->Close(ctx.deadline));
   return t;
 }
+
+const RegisterCheck<NcclCheck> kRegistered(CheckId::kNccl);
 
 }  // namespace llm::gpu_check

@@ -1,4 +1,7 @@
-#include "checks/p2p_check.h"
+// p2p: copy-engine bandwidth of every ordered GPU pair with peer access,
+// unidirectional (one copy) and bidirectional (both directions at once, each
+// direction reported), with the received data verified.
+#include "check.h"
 
 #include <unistd.h>
 
@@ -14,6 +17,12 @@
 #include "p2p_heatmap.h"
 
 namespace llm::gpu_check {
+
+class P2pCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 namespace {
 
 struct GpuBuffers {
@@ -98,7 +107,7 @@ Status EnablePeer(int device, int peer) {
 
 Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   const std::size_t n = ctx.gpus.size();
   auto can = [&](std::size_t i, std::size_t j) { return ctx.peer_access[i][j] != 0; };
   std::vector<GpuBuffers> buffers(n);
@@ -161,5 +170,7 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
                               ctx.evaluation.outlier_ratio);
   return t;
 }
+
+const RegisterCheck<P2pCheck> kRegistered(CheckId::kP2p);
 
 }  // namespace llm::gpu_check

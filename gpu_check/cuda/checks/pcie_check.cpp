@@ -1,4 +1,7 @@
-#include "checks/pcie_check.h"
+// pcie: pinned host<->device copy bandwidth per GPU, first each GPU alone,
+// then all GPUs at once (shared PCIe switches and root ports show up only
+// then), with each GPU's host buffer on its own NUMA node, data verified.
+#include "check.h"
 
 #include <future>
 
@@ -15,6 +18,12 @@
 #include "metrics.h"
 
 namespace llm::gpu_check {
+
+class PcieCheck : public Check {
+ public:
+  Result<TestResult> Run(CheckContext& ctx) override;
+};
+
 namespace {
 
 enum class Direction { kHostToDevice, kDeviceToHost };
@@ -119,7 +128,7 @@ Result<std::vector<Series>> Measure(std::vector<GpuBuffers*> gpus, Direction d, 
 
 Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
   TestResult t;
-  t.name = std::string(spec().key);
+  t.name = std::string(ctx.spec.key);
   std::vector<GpuBuffers> buffers(ctx.gpus.size());
   for (std::size_t i = 0; i < ctx.gpus.size(); ++i) {
     GpuBuffers& b = buffers[i];
@@ -199,5 +208,7 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
   }
   return t;
 }
+
+const RegisterCheck<PcieCheck> kRegistered(CheckId::kPcie);
 
 }  // namespace llm::gpu_check

@@ -125,7 +125,7 @@ TEST_CASE("validate-nodes --multi-node --dry-run=client adds the first round's S
   CHECK(env.dump().find(R"({"name":"LLM_GPU_CHECK_WORLD_SIZE","value":"2"})") != std::string::npos);
 
   Fixture table;
-  options.output = "table";
+  options.output = "";
   REQUIRE(table.Run(options).ok());
   CHECK(table.out.str() ==
         "pod/gpu-check-abcde-gpu-a created on node gpu-a (dry run)\n"

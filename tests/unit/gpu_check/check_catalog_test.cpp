@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace llm::gpu_check {
 
@@ -11,8 +15,10 @@ TEST_CASE("ParseTestSelection returns run order without duplicates") {
     const char* text;
     std::vector<CheckId> want;
   };
+  std::vector<CheckId> every;
+  for (const CheckSpec& spec : AllChecks()) every.push_back(spec.id);
   const Case cases[] = {
-      {"all", {CheckId::kInventory, CheckId::kHbm, CheckId::kPcie, CheckId::kP2p, CheckId::kNccl, CheckId::kHealth}},
+      {"all", every},
       {"health,inventory", {CheckId::kInventory, CheckId::kHealth}},
       {"nccl,hbm", {CheckId::kHbm, CheckId::kNccl}},
       {"p2p, p2p ,inventory", {CheckId::kInventory, CheckId::kP2p}},
@@ -29,9 +35,11 @@ TEST_CASE("ParseTestSelection names the bad key and the accepted ones") {
   auto r = ParseTestSelection("hbm,nvlink");
   REQUIRE_FALSE(r.ok());
   CHECK(r.failure().code() == ExitCode::kUsage);
+  std::string keys;
+  for (const CheckSpec& spec : AllChecks()) keys += (keys.empty() ? "" : ", ") + std::string(spec.key);
   CHECK(r.failure().message() ==
-        "--tests: unknown test \"nvlink\"; accepted: all or a comma-separated list of inventory, hbm, pcie, p2p, nccl, "
-        "health");
+        "--tests: unknown test \"nvlink\"; accepted: all or a comma-separated list of " + keys);
+  CHECK(keys.starts_with("inventory, hbm, pcie, p2p, nccl, "));
   CHECK_FALSE(ParseTestSelection("hbm,").ok());
   CHECK_FALSE(ParseTestSelection("").ok());
 }
@@ -57,6 +65,46 @@ TEST_CASE("SkipReason: p2p needs a pair with peer access") {
   CHECK(SkipReason(GetCheckSpec(CheckId::kP2p), Topology{8, 1, false}) == "no GPU pair supports peer access");
   CHECK_FALSE(SkipReason(GetCheckSpec(CheckId::kP2p), Topology{8, 1, true}).has_value());
   CHECK(SkipReason(GetCheckSpec(CheckId::kHbm), Topology{0, 1, false}) == "no GPU is visible");
+}
+
+TEST_CASE("the catalog names each check once, by id and by key") {
+  std::set<CheckId> ids;
+  std::set<std::string_view> keys;
+  for (const CheckSpec& s : AllChecks()) {
+    CAPTURE(s.key);
+    CHECK(ids.insert(s.id).second);
+    CHECK(keys.insert(s.key).second);
+    CHECK(&GetCheckSpec(s.id) == &s);
+    CHECK(s.deadline.quick_s > 0);
+    CHECK(s.deadline.full_s >= s.deadline.quick_s);
+  }
+}
+
+TEST_CASE("VerifyCheckRegistrations: every row registered exactly once, nothing registered without a row") {
+  std::vector<CheckId> registered;
+  for (const CheckSpec& s : AllChecks()) registered.push_back(s.id);
+  CHECK(VerifyCheckRegistrations(registered).ok());
+
+  std::vector<CheckId> missing = registered;
+  std::erase(missing, CheckId::kP2p);
+  auto r = VerifyCheckRegistrations(missing);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure().code() == ExitCode::kRuntimeError);
+  CHECK(r.failure().message() ==
+        "check \"p2p\" has a catalog row but no class registers it (a RegisterCheck in its file under "
+        "gpu_check/cuda/checks/)");
+
+  std::vector<CheckId> twice = registered;
+  twice.push_back(CheckId::kHbm);
+  r = VerifyCheckRegistrations(twice);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure().message() == "check \"hbm\" is registered 2 times");
+
+  std::vector<CheckId> unknown = registered;
+  unknown.push_back(static_cast<CheckId>(99));
+  r = VerifyCheckRegistrations(unknown);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure().message() == "a class is registered as CheckId 99, which has no row in gpu_check/check_catalog.cpp");
 }
 
 TEST_CASE("FormatCheckList lists every test once") {

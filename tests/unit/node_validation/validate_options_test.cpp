@@ -13,8 +13,8 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(c->profile == "quick");
   CHECK(c->timeout == Seconds(600));
   CHECK(c->max_parallel == 4);
-  CHECK(c->dry_run == DryRun::kNone);
-  CHECK(c->format == ReportFormat::kTable);
+  CHECK(c->dry_run == kube::DryRun::kNone);
+  CHECK(c->format == OutputFormat::kTable);
   CHECK(c->validity == Seconds(7 * 86400));
   CHECK(c->unschedulable_grace == Seconds(120));
 
@@ -29,8 +29,8 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   REQUIRE(c.ok());
   CHECK(c->timeout == Seconds(1800));  // by profile
   CHECK(c->selector.String() == "pool=gpu");
-  CHECK(c->dry_run == DryRun::kServer);
-  CHECK(c->format == ReportFormat::kYaml);
+  CHECK(c->dry_run == kube::DryRun::kServer);
+  CHECK(c->format == OutputFormat::kYaml);
   CHECK(c->validity == Seconds(86400));
   CHECK(c->max_parallel == 16);
 
@@ -38,8 +38,8 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(ValidateNodesFlags(o)->timeout == Seconds(2700));
   o.dry_run = "client";
   o.output = "json";
-  CHECK(ValidateNodesFlags(o)->dry_run == DryRun::kClient);
-  CHECK(ValidateNodesFlags(o)->format == ReportFormat::kJson);
+  CHECK(ValidateNodesFlags(o)->dry_run == kube::DryRun::kClient);
+  CHECK(ValidateNodesFlags(o)->format == OutputFormat::kJson);
 }
 
 TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
@@ -56,9 +56,9 @@ TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
       {"timeout short", [](ValidateNodesOptions& o) { o.timeout = "10s"; },
        "--timeout must be at least 30s (the self-test alone needs about a minute), got 10s"},
       {"dry-run", [](ValidateNodesOptions& o) { o.dry_run = "true"; },
-       "--dry-run must be \"none\", \"server\", or \"client\", got \"true\""},
+       "--dry-run must be one of 'none', 'client' or 'server', got 'true'"},
       {"output", [](ValidateNodesOptions& o) { o.output = "wide"; },
-       "--output must be one of table, json or yaml, got \"wide\""},
+       "--output must be one of 'json' or 'yaml', got 'wide'"},
       {"validity", [](ValidateNodesOptions& o) { o.validity = "0"; }, "--validity must be longer than 0s"},
       {"node name", [](ValidateNodesOptions& o) { o.nodes = {"GPU_1"}; },
        "invalid node name \"GPU_1\": a node name is a DNS subdomain (lowercase letters, digits, '-' and '.', at "

@@ -90,10 +90,10 @@ TEST_CASE("ReportJson: zone, health findings and the per-GPU detail the pictures
 
 TEST_CASE("FormatReport: JSON and YAML carry the same document") {
   const NodeValidationReport report = Sample();
-  const std::string json = FormatReport(report, ReportFormat::kJson);
+  const std::string json = FormatReport(report, OutputFormat::kJson);
   CHECK(json.back() == '\n');
   CHECK(nlohmann::ordered_json::parse(json) == ReportJson(report));
-  const YAML::Node yaml = YAML::Load(FormatReport(report, ReportFormat::kYaml));
+  const YAML::Node yaml = YAML::Load(FormatReport(report, OutputFormat::kYaml));
   CHECK(yaml["kind"].as<std::string>() == "NodeValidationReport");
   CHECK(yaml["status"]["nodes"][0]["bandwidthGBps"]["hbm"].as<double>() == doctest::Approx(2874.4));
   CHECK(yaml["status"]["nodes"][1]["reason"].as<std::string>() == "timed out after 10m0s");

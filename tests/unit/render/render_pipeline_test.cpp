@@ -152,12 +152,53 @@ TEST_CASE("templates from a directory replace the built-in ones, broken ones fai
 
 TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
   const std::vector<Json> manifests = {Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}})")};
-  const Json list = Json::parse(FormatManifests(manifests, ManifestFormat::kJson));
+  const Json list = Json::parse(FormatManifests(manifests, OutputFormat::kJson));
   CHECK(list["apiVersion"] == "v1");
   CHECK(list["kind"] == "List");
   CHECK(list["items"].size() == 1);
-  CHECK(FormatManifests(manifests, ManifestFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
-  CHECK_FALSE(ParseManifestFormat("wide").ok());
+  CHECK(FormatManifests(manifests, OutputFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
+  CHECK(FormatManifests(manifests, OutputFormat::kTable) == FormatManifests(manifests, OutputFormat::kYaml));
+}
+
+}  // namespace
+}  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag, --set or -f gave") {
+  RenderRequest r;
+  r.workload = "train";
+  r.name = "job";
+  r.flags = {{"image", {"img:1"}}};
+  r.trailing = {"python", "t.py"};
+  r.served = std::set<std::string, std::less<>>{};
+  r.context_defaults = {{"queue", {"ml", "tenant ml"}}, {"priorityClass", {"kubectl-llm-training", "tenant ml"}}};
+  auto templates = EmbeddedTemplateSource();
+  auto label = [](const std::vector<Json>& manifests) {
+    return manifests.back()["metadata"]["labels"].value("kueue.x-k8s.io/queue-name", "");
+  };
+
+  std::set<std::string> used;
+  auto defaulted = RenderManifests(r, *templates, Files({}), &used);
+  REQUIRE_MESSAGE(defaulted.ok(), defaulted.error().message());
+  CHECK(label(*defaulted) == "ml");
+  CHECK(used == std::set<std::string>{"priorityClass", "queue"});
+
+  used.clear();
+  r.flags["queue"] = {"other"};
+  auto flag = RenderManifests(r, *templates, Files({}), &used);
+  REQUIRE(flag.ok());
+  CHECK(label(*flag) == "other");
+  CHECK(used == std::set<std::string>{"priorityClass"});
+
+  used.clear();
+  r.flags.erase("queue");
+  r.value_files = {"v.yaml"};
+  auto file = RenderManifests(r, *templates, Files({{"v.yaml", "queue: from-file\n"}}), &used);
+  REQUIRE(file.ok());
+  CHECK(label(*file) == "from-file");
+  CHECK(used.count("queue") == 0);
 }
 
 }  // namespace

@@ -1,7 +1,3 @@
-// kainjow's context stack trips GCC 12's -Wnull-dereference at -O2 (a false
-// positive in the library; see cli/render/template_renderer.cpp).
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "render/template_renderer.h"
 
 #include <doctest/doctest.h>

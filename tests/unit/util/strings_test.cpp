@@ -15,5 +15,12 @@ TEST_CASE("ASCII case and whitespace helpers") {
   CHECK_FALSE(EqualsIgnoreCase("Retry-After", "Retry-Afte"));
 }
 
+TEST_CASE("JoinWithOr: the list an error gives of what is accepted") {
+  CHECK(JoinWithOr({}) == "");
+  CHECK(JoinWithOr({"'json'"}) == "'json'");
+  CHECK(JoinWithOr({"'json'", "'yaml'"}) == "'json' or 'yaml'");
+  CHECK(JoinWithOr({"none", "client", "server"}) == "none, client or server");
+}
+
 }  // namespace
 }  // namespace llm

@@ -338,3 +338,36 @@ TEST_CASE("cause names are stable") {
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE("pods refused at admission: a used-up ResourceQuota is named with its numbers") {
+  StallEvidence e;
+  e.controller = nlohmann::json::parse(R"({"kind": "Deployment", "metadata": {"name": "chat"}, "status": {"conditions": [
+    {"type": "Available", "status": "False"},
+    {"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate",
+     "message": "pods \"chat-5d8f9-x2kq4\" is forbidden: exceeded quota: kubectl-llm-tenant, requested: requests.nvidia.com/gpu=8, used: requests.nvidia.com/gpu=16, limited: requests.nvidia.com/gpu=16"}]}})");
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kPodsRefused);
+  CHECK(StallCauseName(d.cause) == "PodsRefused");
+  CHECK(d.sentence ==
+        "its pods are refused: ResourceQuota \"kubectl-llm-tenant\" is used up (requested requests.nvidia.com/gpu=8, "
+        "used requests.nvidia.com/gpu=16, limited requests.nvidia.com/gpu=16)");
+}
+
+TEST_CASE("pods refused at admission: a Job's FailedCreate event is quoted") {
+  StallEvidence e;
+  e.controller = nlohmann::json::parse(R"({"kind": "Job", "metadata": {"name": "t"}, "status": {}})");
+  e.events = nlohmann::json::array({CoreEvent("t", "FailedCreate",
+      "Error creating: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu usage per Container is 8, but limit is 16",
+      "2026-01-01T00:00:00Z")});
+  e.events[0]["involvedObject"]["kind"] = "Job";
+  StallDiagnosis d = DiagnoseStall(e);
+  CHECK(d.cause == StallCause::kPodsRefused);
+  CHECK(d.sentence == "its pods are refused: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu usage per "
+                      "Container is 8, but limit is 16");
+}
+
+}  // namespace
+}  // namespace llm

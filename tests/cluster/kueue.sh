@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Starts the real Kueue controller manager (built by build.sh from its Go module
+# at KUEUE_VERSION) in the local control plane that up.sh started, unless it
+# runs already; returns once the API server reaches its webhooks. Tests that
+# need Kueue run it first; down.sh stops it with the rest. Interface and the
+# details of how its webhooks are reached: tests/cluster/README.md.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+state=${LLM_CLUSTER_DIR:-${TMPDIR:-/tmp}/kubectl-llm-cluster}
+start=$SECONDS
+log() { echo "kueue.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+source "$here/lib.sh"
+source "$here/versions.sh"
+
+[[ -d $state ]] || die "no cluster in $state (start it with tests/cluster/up.sh)"
+state=$(cd "$state" && pwd)
+exec 7>"$state/.kueue.lock"
+flock 7   # a concurrent kueue.sh waits here, then finds Kueue running
+cluster_running "$state" || die "the cluster in $state is not running (start it with tests/cluster/up.sh)"
+kubectl() { "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" "$@"; }
+# Ready: the process lives and the API server gets an answer from its webhooks
+# (a server dry run of a ResourceFlavor goes through Kueue's mutating and
+# validating webhooks, failurePolicy Fail).
+probe_flavor='{"apiVersion":"kueue.x-k8s.io/v1beta2","kind":"ResourceFlavor","metadata":{"name":"kueue-sh-probe"}}'
+webhooks_answer() { kubectl create --dry-run=server -f - <<<"$probe_flavor" >/dev/null 2>&1; }
+if live_pid "$state/pids/kueue.pid" >/dev/null && webhooks_answer; then
+  exit 0
+fi
+if pid=$(live_pid "$state/pids/kueue.pid"); then kill -TERM "$pid"; sleep 1; kill -KILL "$pid" 2>/dev/null || true; fi
+
+kueue_dir=$(dirname "$(readlink -f "$state/bin")")/kueue
+[[ -x $kueue_dir/kueue ]] || kueue_dir=$("$here/build.sh")/kueue
+[[ -x $kueue_dir/kueue && -f $kueue_dir/webhooks.yaml ]] || die "build.sh did not build Kueue into $kueue_dir"
+work="$state/kueue"
+pki="$state/pki"
+rm -rf "$work"
+mkdir -p "$work/certs" "$work/etc/upper/kueue/metrics/certs" "$work/etc/work"
+
+# --- Certificates from the cluster CA: the webhook server's, for IP:127.0.0.1
+# (the API server calls it there), and Kueue's client certificate (an admin,
+# as kwok is: Kueue's own ClusterRole is not what is tested here).
+serving_ext='keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
+signed_cert "$work/certs/tls" "/CN=kueue-webhook" "$serving_ext"
+# Kueue insists on a metrics certificate at the fixed path /etc/kueue/metrics/certs
+# when it does not manage its own certificates, even with metrics off; it gets
+# one there in a mount namespace of its own (below), nothing is written to /etc.
+signed_cert "$work/etc/upper/kueue/metrics/certs/tls" "/CN=kueue-metrics" "$serving_ext"
+signed_cert "$pki/kueue" "/O=system:masters/CN=kueue" 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+server=$(<"$state/server")
+rm -f "$state/kueue.kubeconfig"
+kc() { "$state/bin/kubectl" --kubeconfig="$state/kueue.kubeconfig" config "$@" >/dev/null; }
+kc set-cluster kubectl-llm-test --server="$server" --certificate-authority="$pki/ca.crt"
+kc set-credentials kueue --client-certificate="$pki/kueue.crt" --client-key="$pki/kueue.key"
+kc set-context kueue@kubectl-llm-test --cluster=kubectl-llm-test --user=kueue
+kc use-context kueue@kubectl-llm-test
+chmod 600 "$state/kueue.kubeconfig"
+
+webhook_port=$(free_port); health_port=$(free_port)
+# Kueue's own default configuration (config/components/manager), with: its
+# webhooks served on the loopback address with the certificate above (no
+# internal certificate management, no Service), no leader election, no
+# metrics listener, and the integrations whose objects this plugin makes.
+cat > "$work/config.yaml" <<CFG
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+namespace: kueue-system
+health:
+  healthProbeBindAddress: 127.0.0.1:$health_port
+metrics:
+  bindAddress: "0"
+webhook:
+  host: 127.0.0.1
+  port: $webhook_port
+  certDir: $work/certs
+leaderElection:
+  leaderElect: false
+internalCertManagement:
+  enable: false
+clientConnection:
+  qps: 50
+  burst: 100
+integrations:
+  frameworks:
+  - batch/job
+  - jobset.x-k8s.io/jobset
+  - pod
+  - deployment
+  - statefulset
+  - leaderworkerset.x-k8s.io/leaderworkerset
+CFG
+
+# --- Webhooks: registered as Kueue's manifests register them (same rules,
+# paths, failure policies), but called at https://127.0.0.1:PORT instead of
+# through a Service (nothing routes Service IPs here), trusting the cluster CA.
+ca_bundle=$(base64 -w0 <"$pki/ca.crt")
+sed -e '/^    service:$/d' -e '/^      name: webhook-service$/d' -e '/^      namespace: system$/d' \
+    -e "s#^      path: \(.*\)#    url: https://127.0.0.1:$webhook_port\1\n    caBundle: $ca_bundle#" \
+    -e 's/^  name: \(mutating\|validating\)-webhook-configuration$/  name: kueue-\1-webhook-configuration/' \
+    "$kueue_dir/webhooks.yaml" >"$work/webhooks.yaml"
+! grep -q 'webhook-service\|namespace: system' "$work/webhooks.yaml" || die "unexpected layout of $kueue_dir/webhooks.yaml"
+kubectl create namespace kueue-system --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
+# The conversion webhooks Kueue's CRD kustomization adds (v1beta1 <-> v1beta2).
+for crd in localqueues clusterqueues cohorts workloads multikueueclusters; do
+  kubectl patch crd "$crd.kueue.x-k8s.io" --type=merge -p "{\"spec\":{\"conversion\":{\"strategy\":\"Webhook\",
+    \"webhook\":{\"conversionReviewVersions\":[\"v1\"],\"clientConfig\":{\"url\":\"https://127.0.0.1:$webhook_port/convert\",
+    \"caBundle\":\"$ca_bundle\"}}}}}" >/dev/null
+done
+
+# --- The manager, in a mount namespace of its own where /etc is an overlay
+# holding kueue/metrics/certs (see above). It must not inherit fd 7, our lock:
+# holding it for its life, it would block every later kueue.sh.
+{ start_daemon kueue "$state" unshare --mount --propagation private -- sh -c \
+    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc && shift && exec "$@"' \
+    sh "$work/etc" "$kueue_dir/kueue" --config="$work/config.yaml" --kubeconfig="$state/kueue.kubeconfig" \
+    --feature-gates=VisibilityOnDemand=false --zap-log-level=info; } 7>&-
+# The pid is the daemon's from the start (setsid, unshare and sh each exec the
+# next), but its command line names kueue only after the last exec: a check of
+# the command line right after the start could find "sh -c ..." and call a
+# starting Kueue dead. The pid alone is checked. wait_until silences its
+# command, so a death ends the wait and is reported after it.
+alive() { kill -0 "$(<"$state/pids/kueue.pid")" 2>/dev/null; }
+ready_or_dead() { ! alive || curl -sf "http://127.0.0.1:$health_port/readyz"; }
+# Generous: on a loaded 2-core machine its start has taken over a minute.
+wait_until 180 "Kueue to be ready" ready_or_dead
+alive || { tail -20 "$state/logs/kueue.log" >&2; die "Kueue exited; log: $state/logs/kueue.log"; }
+# Only now, so that no pod or job is refused while Kueue is not answering yet.
+kubectl apply --server-side --force-conflicts -f "$work/webhooks.yaml" >/dev/null
+wait_until 90 "the API server to reach Kueue's webhooks" webhooks_answer
+log "Kueue $KUEUE_VERSION up in $((SECONDS - start)) s, webhooks at https://127.0.0.1:$webhook_port"
