@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "commands/served_endpoint.h"
 #include "kube/api_proxy.h"
 #include "kube/object_fields.h"
@@ -19,6 +20,8 @@
 
 namespace llm {
 namespace {
+
+constexpr OutputFormat kMetricsOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
 
 using Instant = std::chrono::steady_clock::time_point;
 
@@ -166,8 +169,7 @@ Result<MetricsOptions> ValidateMetricsFlags(const MetricsFlags& flags) {
   if (out.interval < std::chrono::milliseconds(100)) {
     return Error(ErrorKind::kUsage, fmt::format("--interval must be at least 100ms, got {}", flags.interval));
   }
-  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, {OutputFormat::kTable, OutputFormat::kJson,
-                                                                    OutputFormat::kYaml}));
+  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, kMetricsOutputs));
   return out;
 }
 
@@ -238,11 +240,11 @@ void SetupMetricsCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--interval", flags->interval, "Time between the two scrapes rates are computed from (and between "
                                                  "refreshes with -w)")
       ->capture_default_str();
-  cmd->add_option("-o,--output", flags->output, "Output format: json or yaml (default: a table)");
+  AddOutputFlag(cmd, flags->output, kMetricsOutputs);
   cmd->callback([flags, &ctx] {
     auto options = ValidateMetricsFlags(*flags);
     if (!options.ok()) return ctx.Finish(options.error());
-    auto session = OpenClusterSession(ctx);
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     SystemClock clock;
     const char* term = std::getenv("TERM");

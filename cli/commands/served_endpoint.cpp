@@ -7,13 +7,15 @@
 #include <fmt/format.h>
 
 #include "kube/object_fields.h"
+#include "kube/resource_ref.h"
 
 namespace llm {
 namespace {
 
-const kube::ResourceRef kServices{"", "v1", "services", "", "", ""};
-const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
-const kube::ResourceRef kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices", "", "", ""};
+// Not in core/v1, so not among kube::core's refs; only this file reads them.
+kube::ResourceRef EndpointSlices(std::string ns) {
+  return {"discovery.k8s.io", "v1", "endpointslices", std::move(ns), "", ""};
+}
 constexpr std::string_view kServiceNameLabel = "kubernetes.io/service-name";
 constexpr std::string_view kComponentLabel = "app.kubernetes.io/component";
 constexpr std::string_view kEngineLabel = "app.kubernetes.io/name";
@@ -103,10 +105,7 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
   const std::string model = AnnotationOf(object, kModelAnnotation);
   out.served_model = container != nullptr ? ServedModelName(*out.engine, *container, model) : model;
 
-  kube::ResourceRef service_ref = kServices;
-  service_ref.ns = ns;
-  service_ref.name = name;
-  auto service = client.Get(service_ref);
+  auto service = client.Get(kube::core::Services(ns, name));
   if (!service.ok()) {
     if (service.error().kind() != ErrorKind::kNotFound) return service.error();
     return Error(ErrorKind::kNotFound,
@@ -122,14 +121,12 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
 
   // Serving pods: those the Service selects, plus any endpoint whose pod is gone.
   std::map<std::string, ServingPod> pods;
-  kube::ResourceRef pods_ref = kPods;
-  pods_ref.ns = ns;
   kube::ListOptions pod_options;
   pod_options.label_selector = SelectorText(FindPath(*service, {"spec", "selector"}) != nullptr
                                                 ? *FindPath(*service, {"spec", "selector"})
                                                 : nlohmann::json::object());
   if (!pod_options.label_selector.empty()) {
-    LLM_ASSIGN_OR_RETURN(nlohmann::json list, client.List(pods_ref, pod_options));
+    LLM_ASSIGN_OR_RETURN(nlohmann::json list, client.List(kube::core::Pods(ns), pod_options));
     for (const nlohmann::json& pod : ItemsOf(list)) {
       if (FindPath(pod, {"metadata", "deletionTimestamp"}) != nullptr) continue;  // on its way out
       ServingPod p;
@@ -143,11 +140,9 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
       pods[p.name] = std::move(p);
     }
   }
-  kube::ResourceRef slices_ref = kEndpointSlices;
-  slices_ref.ns = ns;
   kube::ListOptions slice_options;
   slice_options.label_selector = fmt::format("{}={}", kServiceNameLabel, name);
-  LLM_ASSIGN_OR_RETURN(nlohmann::json slices, client.List(slices_ref, slice_options));
+  LLM_ASSIGN_OR_RETURN(nlohmann::json slices, client.List(EndpointSlices(ns), slice_options));
   for (const nlohmann::json& slice : ItemsOf(slices)) {
     int slice_port = 0;
     for (const nlohmann::json& port : ArrayAt(slice, {"ports"})) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/command_flags.h"
 #include "output/object_printer.h"
 #include "util/duration.h"
 
@@ -12,6 +13,7 @@ namespace llm {
 
 namespace {
 constexpr int kMaxTokensLimit = 4096;
+constexpr OutputFormat kTestOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
 }  // namespace
 
 Result<CheckedTestFlags> ValidateTestFlags(const TestFlags& flags) {
@@ -34,8 +36,7 @@ Result<CheckedTestFlags> ValidateTestFlags(const TestFlags& flags) {
   LLM_ASSIGN_OR_RETURN(out.options.timeout, ParseDurationMillis(flags.timeout, "--timeout"));
   if (out.options.timeout.count() == 0) return Error(ErrorKind::kUsage, "--timeout must be more than 0");
   out.options.model = flags.model;
-  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, {OutputFormat::kTable, OutputFormat::kJson,
-                                                                    OutputFormat::kYaml}));
+  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, kTestOutputs));
   return out;
 }
 
@@ -71,14 +72,14 @@ void SetupTestCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--timeout", flags->timeout, "How long the whole test may take")->capture_default_str();
   cmd->add_option("--model", flags->model,
                   "The model id /v1/models must list (default: the workload's served model name)");
-  cmd->add_option("-o,--output", flags->output, "Output format: json or yaml (default: a table of the stages)");
+  AddOutputFlag(cmd, flags->output, kTestOutputs, "a table of the stages");
   cmd->footer(
       "Exit codes: 0 passed, 1 error, 2 usage, 3 access (services/proxy or pods/proxy not allowed), "
       "4 endpoints, 5 health, 6 models, 7 completion, 8 stream, 9 --ttft-budget exceeded.");
   cmd->callback([flags, &ctx] {
     auto checked = ValidateTestFlags(*flags);
     if (!checked.ok()) return ctx.Finish(checked.error());
-    auto session = OpenClusterSession(ctx);
+    auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     SystemClock clock;
     auto report = RunEndpointTest(checked->options, (*session)->client(), (*session)->mapper(), (*session)->ns(),

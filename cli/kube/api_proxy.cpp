@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kube/resource_ref.h"
+
 namespace llm::kube {
 namespace {
 
@@ -38,8 +40,10 @@ std::string ProxyTarget::Describe() const {
 }
 
 std::string ProxyTarget::Path(std::string_view path) const {
-  return fmt::format("/api/v1/namespaces/{}/{}/{}:{}/proxy{}", ns, kind == Kind::kPod ? "pods" : "services", name,
-                     port, path);
+  const std::string name_port = fmt::format("{}:{}", name, port);
+  ResourceRef ref = kind == Kind::kPod ? core::Pods(ns, name_port) : core::Services(ns, name_port);
+  ref.subresource = "proxy";
+  return ref.Path() + std::string(path);
 }
 
 Result<HttpResponse> ProxyGet(RestClient& client, const ProxyTarget& target, std::string_view path,

@@ -20,16 +20,6 @@
 
 namespace llm::engine_sim {
 
-/// What /metrics exposes besides the steering: what the pod served.
-struct Served {
-  double prompt_tokens = 0;
-  double generation_tokens = 0;
-  int in_flight = 0;
-  int succeeded = 0;
-  std::vector<double> ttft;
-  std::vector<double> e2e;
-};
-
 /// The exposition of `steering` plus `served` (counters include the steered rate x `elapsed_seconds`).
 std::string Exposition(const Steering& steering, const Served& served, double elapsed_seconds);
 

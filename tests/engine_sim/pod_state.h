@@ -54,18 +54,23 @@ struct Steering {
 /// The steering in `doc`, or the first field that is wrong ("engine must be vllm, sglang or tgi").
 std::optional<Steering> ParseSteering(const nlohmann::json& doc, std::string& error);
 
+/// What /metrics exposes besides the steering: what the pod served.
+struct Served {
+  double prompt_tokens = 0;
+  double generation_tokens = 0;
+  int in_flight = 0;
+  int succeeded = 0;
+  std::vector<double> ttft;
+  std::vector<double> e2e;
+};
+
 /// One pod's steering and what it served under it.
 struct PodState {
   Steering steering;
   std::string error;  ///< the steering file could not be read: every request answers 500 with this
   std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
   std::mutex mu;
-  double served_prompt_tokens = 0;
-  double served_generation_tokens = 0;
-  int in_flight = 0;
-  int succeeded = 0;
-  std::vector<double> ttft_seen;
-  std::vector<double> e2e_seen;
+  Served served;  ///< guarded by mu
 };
 
 class PodStates {

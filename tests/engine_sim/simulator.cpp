@@ -49,12 +49,12 @@ void Sleep(int ms) {
 /// Records a finished request in what the pod's /metrics reports.
 void Record(PodState& pod, int prompt, int generated, double ttft, double e2e) {
   std::lock_guard<std::mutex> lock(pod.mu);
-  pod.served_prompt_tokens += prompt;
-  pod.served_generation_tokens += generated;
-  pod.succeeded += 1;
-  pod.ttft_seen.push_back(ttft);
-  pod.e2e_seen.push_back(e2e);
-  pod.in_flight -= 1;
+  pod.served.prompt_tokens += prompt;
+  pod.served.generation_tokens += generated;
+  pod.served.succeeded += 1;
+  pod.served.ttft.push_back(ttft);
+  pod.served.e2e.push_back(e2e);
+  pod.served.in_flight -= 1;
 }
 
 }  // namespace
@@ -70,8 +70,7 @@ HttpResponse Simulator::Handle(const HttpRequest& request) {
     double elapsed = 0;
     {
       std::lock_guard<std::mutex> lock(pod->mu);
-      served = Served{pod->served_prompt_tokens, pod->served_generation_tokens, pod->in_flight, pod->succeeded,
-                      pod->ttft_seen, pod->e2e_seen};
+      served = pod->served;
       elapsed = std::chrono::duration<double>(Clock::now() - pod->since).count();
     }
     const char* type = s.engine == "tgi" ? "text/plain; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
@@ -110,7 +109,7 @@ HttpResponse Simulator::Generate(const HttpRequest& request, const std::shared_p
                                 {"total_tokens", prompt + max_tokens}};
   {
     std::lock_guard<std::mutex> lock(pod->mu);
-    pod->in_flight += 1;
+    pod->served.in_flight += 1;
   }
   const auto started = Clock::now();
   if (!stream) {

@@ -3,12 +3,11 @@
 // the engine simulator on the pod network (tests/cluster/pod-network.sh).
 // Each case steers the simulator and checks the stages, the exit code and
 // the one-sentence explanation.
-#include <fstream>
-
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "integration/engine_simulator.h"
+#include "integration/token_kubeconfig.h"
 
 namespace llm::testing {
 namespace {
@@ -21,6 +20,16 @@ CommandOutput Llm(const std::string& user, const std::vector<std::string>& args)
 }
 
 json Healthy(const std::string& engine = "vllm") { return {{"engine", engine}, {"model", kModel}, {"itlMs", 2}}; }
+
+/// Serves "chat" with one pod, waits until it is a ready endpoint and makes it
+/// answer as `steering` says; returns the pod's name.
+std::string ServeOne(ServedModel& served, const json& steering, std::vector<std::string> serve_args = {}) {
+  serve_args.insert(serve_args.end(), {"--gpus", "1", "--wait"});
+  served.Serve("chat", kModel, serve_args);
+  const auto [pod, ip] = *served.ReadyPods("chat", 1).begin();
+  served.Steer(ip, steering);
+  return pod;
+}
 
 TEST_CASE("test: a healthy deployment passes every stage through the API server's proxy, each stage timed") {
   ServedModel served("endpoint-healthy");
@@ -77,24 +86,20 @@ TEST_CASE("test: a pod whose health lies while its generation fails is named, wi
 
 TEST_CASE("test: SGLang is asked /health_generate, which does not lie (the engine table's health path)") {
   ServedModel served("endpoint-sglang");
-  served.Serve("chat", kModel, {"--engine", "sglang", "--gpus", "1", "--wait"});
-  const auto pods = served.ReadyPods("chat", 1);
   json steering = Healthy("sglang");
   steering["generation"] = "error";
-  served.Steer(pods.begin()->second, steering);
+  const std::string pod = ServeOne(served, steering, {"--engine", "sglang"});
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns()});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 5);
-  CHECK(out.err == "error: pod/" + pods.begin()->first + " answered GET /health_generate with HTTP 503\n");
+  CHECK(out.err == "error: pod/" + pod + " answered GET /health_generate with HTTP 503\n");
 }
 
 TEST_CASE("test: a wrong model id fails the models stage") {
   ServedModel served("endpoint-wrong-model");
-  served.Serve("chat", kModel, {"--gpus", "1", "--wait"});
-  const auto pods = served.ReadyPods("chat", 1);
   json steering = Healthy();
   steering["model"] = "Qwen/Qwen2.5-7B-Instruct";
-  served.Steer(pods.begin()->second, steering);
+  ServeOne(served, steering);
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns()});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 6);
@@ -119,11 +124,9 @@ TEST_CASE("test: a missing endpoint fails the endpoints stage, naming the pod") 
 
 TEST_CASE("test: a first token slower than --ttft-budget fails with its own exit code") {
   ServedModel served("endpoint-slow-ttft");
-  served.Serve("chat", kModel, {"--gpus", "1", "--wait"});
-  const auto pods = served.ReadyPods("chat", 1);
   json steering = Healthy();
   steering["ttftMs"] = 1500;
-  served.Steer(pods.begin()->second, steering);
+  ServeOne(served, steering);
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns(), "--ttft-budget", "1s", "-o", "json"});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 9);
@@ -138,11 +141,9 @@ TEST_CASE("test: a first token slower than --ttft-budget fails with its own exit
 
 TEST_CASE("test: an engine started with an API key answers 401, and the reason is said") {
   ServedModel served("endpoint-api-key");
-  served.Serve("chat", kModel, {"--gpus", "1", "--wait"});
-  const auto pods = served.ReadyPods("chat", 1);
   json steering = Healthy();
   steering["apiKey"] = "s3cret";
-  served.Steer(pods.begin()->second, steering);
+  ServeOne(served, steering);
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns()});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 6);
@@ -163,8 +164,7 @@ TEST_CASE("test: a user without services/proxy gets the preflight message before
 
 TEST_CASE("test: the Role the README documents is all a CI runner needs") {
   ServedModel served("endpoint-ci-role");
-  served.Serve("chat", kModel, {"--gpus", "1", "--wait"});
-  served.Steer(served.ReadyPods("chat", 1).begin()->second, Healthy());
+  ServeOne(served, Healthy());
   const TestCluster& cluster = TestCluster::Get();
   const std::string role = R"(
 apiVersion: rbac.authorization.k8s.io/v1
@@ -191,14 +191,8 @@ rules:
               .exit_code == 0);
   CommandOutput token = cluster.Kubectl("admin", {"create", "token", "ci", "-n", served.ns()});
   REQUIRE(token.exit_code == 0);
-  std::string bearer = token.out;
-  while (!bearer.empty() && (bearer.back() == '\n' || bearer.back() == '\r')) bearer.pop_back();
-  std::ofstream(cluster.Kubeconfig("endpoint-ci"))
-      << "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: " << cluster.Server()
-      << "\n    certificate-authority: pki/ca.crt\nusers:\n- name: ci\n  user:\n    token: " << bearer
-      << "\ncontexts:\n- name: ci\n  context: {cluster: c, user: ci, namespace: " << served.ns()
-      << "}\ncurrent-context: ci\n";
-  CommandOutput out = Llm("endpoint-ci", {"test", "chat"});
+  ScopedTokenKubeconfig ci("endpoint-ci", served.ns(), token.out.substr(0, token.out.find_last_not_of('\n') + 1));
+  CommandOutput out = Llm(ci.user(), {"test", "chat"});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 0);
 }
