@@ -7,9 +7,11 @@
 //   health      each ready pod's deepest health path (the engine table's);
 //   models      GET /v1/models lists the served model id;
 //   completion  a greedy completion of --max-tokens: one choice, its usage;
-//   stream      a streamed completion: time to first token and mean
-//               inter-token latency, upper bounds since the API server
-//               flushes proxied streams on an interval; then --ttft-budget.
+//   stream      a streamed completion: time to first token, an upper bound
+//               since the API server flushes proxied streams on an interval,
+//               and the mean gap between tokens as they arrived (a flush can
+//               hold back the first tokens, so it may read shorter than the
+//               engine's; it is not a bound); then --ttft-budget.
 // models, completion and stream go through the Service, and first to each
 // ready pod with --per-pod (so a bad replica is named). The first stage that
 // fails ends the run with its own exit code; later stages are skipped.
@@ -70,7 +72,7 @@ struct TestCheck {
   std::string detail;                ///< what it saw, for the table: "GET /health 200", "2/2 ready"
   std::optional<int> http_status;    ///< the backend's answer, when one came
   std::optional<double> ttft_seconds;  ///< stream: first token (upper bound)
-  std::optional<double> itl_seconds;   ///< stream: mean gap between tokens (upper bound)
+  std::optional<double> itl_seconds;   ///< stream: mean gap between tokens as they arrived (not a bound)
   std::optional<int64_t> tokens;       ///< completion and stream: completion tokens
   std::string failure;  ///< one sentence naming the target, the stage and what it answered
   bool over_budget = false;  ///< stream: passed, but its TTFT is over --ttft-budget

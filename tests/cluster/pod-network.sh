@@ -97,7 +97,8 @@ start_simulator() {
   live_pid "$state/pids/llm-engine-sim.pid" >/dev/null && return 0
   [[ $(basename "$bin") == llm-engine-sim ]] || { log "the simulator binary must be named llm-engine-sim, got $bin"; return 1; }
   mkdir -p "$state/engine-sim/pods" "$state/pids" "$state/logs"
-  start_daemon llm-engine-sim "$state" ip netns exec "$NETNS" "$bin" --control "$state/engine-sim" --port 8000
+  # Without fd 9, our lock: held for the simulator's life, it would block every later start-simulator.
+  { start_daemon llm-engine-sim "$state" ip netns exec "$NETNS" "$bin" --control "$state/engine-sim" --port 8000; } 9>&-
   local deadline=$((SECONDS + 20))
   until curl -s -o /dev/null --max-time 1 "http://$PROBE_IP:8000/health"; do
     if ((SECONDS >= deadline)); then

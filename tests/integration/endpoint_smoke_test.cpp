@@ -46,7 +46,7 @@ TEST_CASE("test: a healthy deployment passes every stage through the API server'
   }
   for (const auto& [pod, ip] : pods) CHECK(out.out.find("pod/" + pod) != std::string::npos);
   CHECK(out.out.find("2/2 ready") != std::string::npos);
-  CHECK(out.out.find("TTFT and ITL are upper bounds") != std::string::npos);
+  CHECK(out.out.find("TTFT is an upper bound") != std::string::npos);
 
   CommandOutput doc = Llm("admin", {"test", "chat", "-n", served.ns(), "-o", "json"});
   REQUIRE(doc.exit_code == 0);
@@ -62,8 +62,13 @@ TEST_CASE("test: a healthy deployment passes every stage through the API server'
   const json& stream = report["status"]["stages"][5]["checks"][0];
   CHECK(stream["target"] == "service/chat");
   CHECK(stream["completionTokens"] == 16);
-  // 15 gaps of 2 ms at the engine; through the proxy a gap is never shorter on average.
-  CHECK(stream["interTokenLatencySeconds"].get<double>() >= 0.0015);
+  // 15 gaps of 2 ms at the engine. The proxy may hold back the first tokens and
+  // pass the rest in a burst, so the mean gap alone is no bound; the last
+  // token's arrival (TTFT + 15 gaps) is never earlier than the engine's 30 ms.
+  const double last_token = stream["timeToFirstTokenSeconds"].get<double>() +
+                            15 * stream["interTokenLatencySeconds"].get<double>();
+  CHECK(last_token >= 0.030);
+  CHECK(stream["timeToFirstTokenIsUpperBound"] == true);
 }
 
 TEST_CASE("test: a pod whose health lies while its generation fails is named, with the completion stage's exit code") {

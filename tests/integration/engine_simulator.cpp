@@ -66,7 +66,9 @@ std::map<std::string, std::string> ServedModel::ReadyPods(const std::string& nam
         "admin", {"get", "endpointslices", "-n", ns_, "-l", "kubernetes.io/service-name=" + name, "-o", "json"});
     std::map<std::string, std::string> ready;
     if (slices.exit_code == 0) {
-      for (const auto& slice : nlohmann::json::parse(slices.out)["items"]) {
+      // Named: a range-for over parse(...)["items"] would iterate a destroyed temporary.
+      const nlohmann::json list = nlohmann::json::parse(slices.out);
+      for (const auto& slice : list["items"]) {
         for (const auto& endpoint : slice.value("endpoints", nlohmann::json::array())) {
           if (!endpoint.value("conditions", nlohmann::json::object()).value("ready", false)) continue;
           ready[endpoint["targetRef"]["name"]] = endpoint["addresses"][0];

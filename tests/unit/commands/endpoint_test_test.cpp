@@ -289,5 +289,22 @@ TEST_CASE("endpoint test: the EndpointTest object and the table") {
         "stream                      skipped          \n");
 }
 
+TEST_CASE("endpoint test: after a stream, the table says TTFT is an upper bound and ITL is not, the object marks TTFT") {
+  ServedModelFixture f;
+  f.AnswerHealthy();
+  f.QueueStream(16, milliseconds(120), milliseconds(10));
+  const EndpointTestReport r = Run(f);
+  REQUIRE(r.passed());
+  const std::string table = EndpointTestTable(r);
+  CHECK(table.ends_with("TTFT is an upper bound: the API server's proxy flushes streamed answers on an interval "
+                        "(which can also bunch tokens, so ITL, the mean gap as they arrived, may read shorter or "
+                        "longer than the engine's).\n"));
+  const nlohmann::ordered_json doc = EndpointTestJson(r);
+  const nlohmann::ordered_json& stream = doc["status"]["stages"][5]["checks"][0];
+  CHECK(stream["timeToFirstTokenIsUpperBound"] == true);
+  CHECK(stream["timeToFirstTokenSeconds"] == doctest::Approx(0.120));
+  CHECK(stream["interTokenLatencySeconds"] == doctest::Approx(0.010));
+}
+
 }  // namespace
 }  // namespace llm
