@@ -19,7 +19,7 @@ constexpr const char* kModel = "Qwen/Qwen2.5-0.5B-Instruct";
 
 CommandOutput Llm(const std::vector<std::string>& args) { return TestCluster::Get().Plugin("admin", args); }
 
-TEST_CASE("metrics: per pod and in total, the values the simulator exposes; quantiles as histogram_quantile") {
+TEST_CASE("metrics: per pod and in total, the values the simulator exposes, quantiles as histogram_quantile") {
   ServedModel served("metrics-values");
   served.Serve("chat", kModel, {"--gpus", "1", "--replicas", "2", "--wait"});
   const auto pods = served.ReadyPods("chat", 2);
@@ -93,7 +93,7 @@ TEST_CASE("metrics: per pod and in total, the values the simulator exposes; quan
   CHECK(table.out.find("TOTAL") != std::string::npos);
 }
 
-TEST_CASE("metrics: requests served between the scrapes give interval quantiles; TGI's names, no KV gauge") {
+TEST_CASE("metrics: requests served between the scrapes give interval quantiles, with TGI's names and no KV gauge") {
   ServedModel served("metrics-tgi");
   served.Serve("chat", kModel, {"--engine", "tgi", "--gpus", "1", "--wait"});
   const auto pods = served.ReadyPods("chat", 1);
@@ -121,7 +121,7 @@ TEST_CASE("metrics: requests served between the scrapes give interval quantiles;
   CHECK(pod["generationTokensPerSecond"].get<double>() > 0);  // tgi_request_generated_tokens_sum grew by 12
 }
 
-TEST_CASE("metrics --check: a renamed metric and a mislabelled one are named; the rendered autoscaler's query passes") {
+TEST_CASE("metrics --check: a renamed metric and a mislabelled one are named, the rendered autoscaler's query passes") {
   ServedModel served("metrics-check");
   served.Serve("chat", kModel, {"--gpus", "1", "--autoscale", "1:2", "--autoscale-metric", "queue", "--wait"});
   const auto pods = served.ReadyPods("chat", 1);

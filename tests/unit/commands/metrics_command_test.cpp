@@ -49,7 +49,7 @@ TEST_CASE("metrics: each pod scraped twice through the pod proxy, per pod and in
   CHECK(f.clock.sleeps().size() == 10);  // the interval, slept in slices so Ctrl-C is seen
 }
 
-TEST_CASE("metrics -o json: the ServingMetrics object; a pod that cannot be read is named") {
+TEST_CASE("metrics -o json: the ServingMetrics object, naming a pod that cannot be read") {
   MetricsFixture f;
   f.Scrapes("chat-a", Scrape(3, 1000), Scrape(3, 1100));
   f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/chat-b:8000/proxy/metrics",
@@ -64,7 +64,7 @@ TEST_CASE("metrics -o json: the ServingMetrics object; a pod that cannot be read
   CHECK_FALSE(doc.contains("check"));
 }
 
-TEST_CASE("metrics --check: a renamed metric fails with its name; the autoscaler's query is checked too") {
+TEST_CASE("metrics --check: a renamed metric fails with its name, and the autoscaler's query is checked too") {
   MetricsFixture f;
   f.client.Put({"keda.sh", "v1alpha1", "scaledobjects", "ml", "chat", ""},
                {{"apiVersion", "keda.sh/v1alpha1"},

@@ -42,7 +42,7 @@ TEST_CASE("serving metrics: gauges, token rates from two scrapes, quantiles over
   CHECK(p.ttft.p95 == doctest::Approx(0.1 + 0.4 * (3.8 - 2) / 2));
 }
 
-TEST_CASE("serving metrics: no request in between: quantiles over the lifetime, marked; none at all: none") {
+TEST_CASE("serving metrics: no request in between gives quantiles over the lifetime, marked, and none at all gives none") {
   const Exposition same = Parse(VllmScrape(10, 10, {1, 3, 4, 4}));
   const PodMetrics p = ReadPodMetrics(kVllm, "chat-a", same, same, std::chrono::seconds(1));
   CHECK(p.ttft.window == LatencyWindow::kLifetime);
@@ -54,7 +54,7 @@ TEST_CASE("serving metrics: no request in between: quantiles over the lifetime, 
   CHECK_FALSE(idle.ttft.p50.has_value());
 }
 
-TEST_CASE("serving metrics: a counter reset counts from zero; series of another model are not read") {
+TEST_CASE("serving metrics: a counter reset counts from zero, and series of another model are not read") {
   const PodMetrics reset = ReadPodMetrics(kVllm, "chat-a", Parse(VllmScrape(5000, 10, {0, 0, 0, 0})),
                                           Parse(VllmScrape(60, 10, {0, 0, 0, 0})), std::chrono::seconds(2));
   CHECK(reset.prompt_tokens_per_second == doctest::Approx(30));

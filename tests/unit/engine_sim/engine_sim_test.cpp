@@ -76,7 +76,7 @@ TEST_CASE("engine simulator: steered observations land in vLLM's own TTFT bucket
   CHECK(labelled[0]->labels == MetricLabels{{"model_name", "org/m"}, {"engine", "0"}});
 }
 
-TEST_CASE("engine simulator: a renamed family, another model label, no model label; counters grow at the steered rate") {
+TEST_CASE("engine simulator: a renamed family, another model label, no model label, counters growing at the steered rate") {
   Steering s = Steered("vllm");
   s.rename = {{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"}};
   s.model_label = "other";

@@ -296,7 +296,7 @@ TEST_CASE("a 401 refreshes the exec credential and retries once") {
   CHECK(h.transport->requests().size() == 2);
 }
 
-TEST_CASE("a proxied request gets the backend's answer as it came; the API server's own Status is still an Error") {
+TEST_CASE("a proxied request gets the backend's answer as it came, the API server's own Status is still an Error") {
   FakeClock auth_clock;
   auto runner = std::make_shared<testing::FakeProcessRunner>();
   runner->Answer(testing::ExecReply("token"));
