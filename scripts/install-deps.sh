@@ -9,6 +9,8 @@ packages=(
   libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libfmt-dev
   doctest-dev nlohmann-json3-dev libkainjow-mustache-dev
   chromium  # headless, for the test that screenshots validate-nodes --report
+  clang-format  # scripts/format.sh and its unit test
+  ccache  # the dev preset's compiler cache
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -241,7 +241,7 @@ Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const
   ObjectReferences refs = ReferencesOf(request.objects);
   for (const std::string& name : refs.secrets) CheckExists(client, kube::core::Secrets(request.ns, name), "Secret", warnings);
   for (const std::string& name : refs.pvcs) {
-    CheckExists(client, {"", "v1", "persistentvolumeclaims", request.ns, name, ""}, "PersistentVolumeClaim", warnings);
+    CheckExists(client, kube::core::PersistentVolumeClaims(request.ns, name), "PersistentVolumeClaim", warnings);
   }
   for (const std::string& name : refs.priority_classes) {
     CheckExists(client, {"scheduling.k8s.io", "v1", "priorityclasses", "", name, ""}, "PriorityClass", warnings);

@@ -3,24 +3,35 @@
 // ResourceQuota, LimitRange, NetworkPolicies, RBAC, PriorityClasses, Kueue
 // queues with cohort borrowing), each tenant one ApplySet whose parent lives
 // in kubectl-llm-system. No controller of ours. The objects: cli/tenant/.
+// One file per verb: tenant_{apply,delete,status,verify}_command.cpp; this
+// header's .cpp is the subcommand tree.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "commands/command.h"
-#include "kube/config_flags.h"
-#include "kube/rest_client.h"
+#include "kube/dry_run.h"
+#include "output/output_format.h"
 #include "tenant/tenant_config.h"
 
 namespace llm {
 
 class ClusterSession;
 
+inline constexpr OutputFormat kTenantApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml,
+                                                       OutputFormat::kJson};
+inline constexpr kube::DryRun kTenantApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient,
+                                                       kube::DryRun::kServer};
+inline constexpr OutputFormat kTenantStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kJson,
+                                                        OutputFormat::kYaml};
+
 struct TenantApplyOptions {
   std::string dry_run = "none";  ///< none, client, server
   std::string output;            ///< "" (one line per object), yaml, json
 };
+/// A usage error for a bad -o or --dry-run, before any connection.
+Status ValidateTenantApplyOptions(const TenantApplyOptions& options);
 
 Status RunTenantInit(const TenantApplyOptions& options, ClusterSession& session, IoStreams streams);
 Status RunTenantCreate(const tenant::TenantFlags& flags, const TenantApplyOptions& options, ClusterSession& session,
@@ -43,16 +54,6 @@ Status RunTenantStatus(const TenantStatusOptions& options, ClusterSession& sessi
 
 /// Exit 1 (an error saying how many holes) when any check fails.
 Status RunTenantVerify(const std::string& team, ClusterSession& session, IoStreams streams);
-
-/// What serve and train take from a tenant's namespace: its LocalQueue and
-/// PriorityClass (the namespace's annotations), each "" when it sets none.
-/// A namespace the caller may not read, or that is no tenant's, sets nothing.
-struct TenantDefaults {
-  std::string team;
-  std::string local_queue;
-  std::string priority_class;
-};
-TenantDefaults ReadTenantDefaults(kube::RestClient& client, const std::string& ns);
 
 void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx);
 

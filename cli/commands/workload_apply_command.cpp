@@ -10,12 +10,13 @@
 #include "commands/command_flags.h"
 #include "commands/preflight.h"
 #include "commands/root_command.h"
-#include "commands/tenant_command.h"
+#include "commands/tenant_cluster.h"
 #include "commands/workload_wait.h"
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
 #include "util/duration.h"
+#include "util/yaml_document.h"
 #include "workload/require_validated.h"
 
 namespace llm {
@@ -37,13 +38,6 @@ Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::str
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
   return RenderManifests(options.request, *templates, ReadLocalFile, used_context_defaults);
-}
-
-std::vector<json> ToJson(const std::vector<Json>& manifests) {
-  std::vector<json> out;
-  out.reserve(manifests.size());
-  for (const Json& manifest : manifests) out.push_back(json(manifest));
-  return out;
 }
 
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
@@ -180,7 +174,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   AddTenantDefaults(session->client(), session->ns(), render.request);
   std::set<std::string> used_defaults;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults));
-  std::vector<json> objects = ToJson(manifests);
+  std::vector<json> objects = ToApiObjects(manifests);
   const std::string& name = render.request.name;
   // Said before anything else, on stdout with the apply lines (stderr when
   // stdout carries objects).

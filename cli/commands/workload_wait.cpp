@@ -285,7 +285,7 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
   std::set<std::string> names{workload.name};
   for (const json& pod : evidence.pods) names.insert(pod["metadata"].value("name", ""));
   evidence.events = EventsAbout(ListOrEmpty(client, kube::core::Events(workload.ns), {}), names);
-  evidence.pvcs = ListOrEmpty(client, {"", "v1", "persistentvolumeclaims", workload.ns, "", ""}, {});
+  evidence.pvcs = ListOrEmpty(client, kube::core::PersistentVolumeClaims(workload.ns), {});
   if (auto controller = client.Get(workload); controller.ok()) evidence.controller = *controller;
   // Kueue's Workload for the job (its owner) or for a queued pod.
   std::set<std::string> owners;

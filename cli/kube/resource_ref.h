@@ -42,6 +42,15 @@ inline ResourceRef ConfigMaps(std::string ns, std::string name = {}) {
   return {"", "v1", "configmaps", std::move(ns), std::move(name), ""};
 }
 inline ResourceRef Events(std::string ns) { return {"", "v1", "events", std::move(ns), "", ""}; }
+inline ResourceRef PersistentVolumeClaims(std::string ns, std::string name = {}) {
+  return {"", "v1", "persistentvolumeclaims", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef ResourceQuotas(std::string ns, std::string name = {}) {
+  return {"", "v1", "resourcequotas", std::move(ns), std::move(name), ""};
+}
+inline ResourceRef LimitRanges(std::string ns, std::string name = {}) {
+  return {"", "v1", "limitranges", std::move(ns), std::move(name), ""};
+}
 }  // namespace core
 
 }  // namespace llm::kube

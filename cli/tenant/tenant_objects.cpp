@@ -1,6 +1,3 @@
-// CLI11 is not involved, but kainjow's context stack is (see template_renderer.cpp).
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "tenant/tenant_objects.h"
 
 #include <algorithm>

@@ -215,4 +215,11 @@ std::string EmitYaml(const Json& value) {
   return out;
 }
 
+std::vector<nlohmann::json> ToApiObjects(const std::vector<Json>& objects) {
+  std::vector<nlohmann::json> out;
+  out.reserve(objects.size());
+  for (const Json& object : objects) out.push_back(nlohmann::json(object));
+  return out;
+}
+
 }  // namespace llm

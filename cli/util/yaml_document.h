@@ -26,4 +26,8 @@ Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_
 /// the same string, else double-quoted.
 std::string EmitYaml(const Json& value);
 
+/// Rendered objects (key order kept for printing) as the API client takes
+/// them: the server does not care about key order.
+std::vector<nlohmann::json> ToApiObjects(const std::vector<Json>& objects);
+
 }  // namespace llm

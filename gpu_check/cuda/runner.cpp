@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -36,121 +39,165 @@ TestResult FailedTest(const std::string& name, const Failure& f, const ReportSto
   return t;
 }
 
-}  // namespace
+bool Selected(const RunnerEnv& env, CheckId id) {
+  return std::find(env.options.tests.begin(), env.options.tests.end(), id) != env.options.tests.end();
+}
 
-bool RunChecks(RunnerEnv& env) {
-  const auto run_start = Clock::now();
-  double overall_s = env.options.timeout_s;
-  if (overall_s <= 0) overall_s = env.profile.WorstCaseSeconds();
-  const auto overall_deadline = run_start + Seconds(overall_s);
+struct Inventory {
+  std::vector<GpuInfo> gpus;
+  std::vector<std::vector<int>> peer_access;  ///< [i][j] != 0: GPU i can reach j directly
+};
 
-  // Inventory: creating CUDA contexts can hang on a sick GPU, so it is a phase too.
+/// The GPUs, their peer access and a CUDA context on each, as one phase under
+/// the watchdog: creating contexts can hang on a sick GPU. nullopt (the
+/// failure recorded) when any of it fails.
+std::optional<Inventory> TakeInventory(RunnerEnv& env, const SysfsTopology& sysfs) {
   const double inventory_s = env.profile.PhaseDeadline(CheckId::kInventory);
   env.store.BeginTest("inventory", "did not finish");  // a hang here still names the phase
   env.watchdog.Arm("inventory", Seconds(inventory_s) + kWatchdogGrace);
-  SysfsTopology sysfs("/sys");
+  auto fail = [&](const Failure& failure) -> std::optional<Inventory> {
+    env.watchdog.Disarm();
+    env.store.FinishTest(FailedTest("inventory", failure, env.store));
+    return std::nullopt;
+  };
   auto gpus = QueryGpus(sysfs);
-  if (!gpus.ok()) {
-    env.watchdog.Disarm();
-    env.store.FinishTest(FailedTest("inventory", gpus.failure(), env.store));
-    return false;
-  }
+  if (!gpus.ok()) return fail(gpus.failure());
   auto peer_access = QueryPeerAccess(static_cast<int>(gpus->size()));
-  if (!peer_access.ok()) {
-    env.watchdog.Disarm();
-    env.store.FinishTest(FailedTest("inventory", peer_access.failure(), env.store));
-    return false;
-  }
-  if (auto st = InitializeContexts(static_cast<int>(gpus->size())); !st.ok()) {
-    env.watchdog.Disarm();
-    env.store.FinishTest(FailedTest("inventory", st.failure(), env.store));
-    return false;
-  }
+  if (!peer_access.ok()) return fail(peer_access.failure());
+  if (auto st = InitializeContexts(static_cast<int>(gpus->size())); !st.ok()) return fail(st.failure());
   env.watchdog.Disarm();
-  if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kInventory) == env.options.tests.end()) {
-    env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
-    // --expect-gpus holds whatever --tests says (found on the H200: `--tests hbm
-    // --expect-gpus 2` passed on one GPU): the count alone stands in for the inventory.
-    if (auto mismatch = GpuCountMismatch(static_cast<int>(gpus->size()), env.options.expect_gpus)) {
-      TestResult count;
-      count.name = "inventory";
-      count.status = TestStatus::kFail;
-      count.code = ExitCode::kTopology;
-      count.reason = *mismatch;
-      env.log << fmt::format("llm-gpu-check: inventory: {}\n", *mismatch);
-      env.store.FinishTest(std::move(count));
-    }
+  return Inventory{std::move(*gpus), std::move(*peer_access)};
+}
+
+/// Without `inventory` in --tests its row goes, but --expect-gpus still holds
+/// (found on the H200: `--tests hbm --expect-gpus 2` passed on one GPU): the
+/// count alone stands in for the inventory.
+void ReplaceInventoryWithCount(RunnerEnv& env, int gpu_count) {
+  env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
+  if (auto mismatch = GpuCountMismatch(gpu_count, env.options.expect_gpus)) {
+    TestResult count;
+    count.name = "inventory";
+    count.status = TestStatus::kFail;
+    count.code = ExitCode::kTopology;
+    count.reason = *mismatch;
+    env.log << fmt::format("llm-gpu-check: inventory: {}\n", *mismatch);
+    env.store.FinishTest(std::move(count));
   }
+}
+
+/// GPUs, software versions and the environment lint, into the report and the log.
+void RecordEnvironment(RunnerEnv& env, const std::vector<GpuInfo>& gpus) {
   EnvironmentFacts facts = ProbeEnvironment();
   facts.nccl_env = env.nccl_env;
   env.store.Update([&](Report& r) {
-    r.gpus = *gpus;
+    r.gpus = gpus;
     r.software = QuerySoftwareVersions();
     r.software.nccl_env = facts.nccl_env;
-    r.lint = LintEnvironment(facts, static_cast<int>(gpus->size()), env.multi_node.world_size);
+    r.lint = LintEnvironment(facts, static_cast<int>(gpus.size()), env.multi_node.world_size);
   });
   for (const LintFinding& f : env.store.Snapshot().lint) {
     env.log << fmt::format("llm-gpu-check: lint: {}{}\n", f.blocking ? "error: " : "", f.message);
   }
+}
+
+Topology TopologyOf(const Inventory& inventory, int world_size) {
+  Topology topology;
+  topology.gpu_count = static_cast<int>(inventory.gpus.size());
+  topology.world_size = world_size;
+  for (std::size_t i = 0; i < inventory.gpus.size(); ++i) {
+    for (std::size_t j = 0; j < inventory.gpus.size(); ++j) {
+      if (i != j && inventory.peer_access[i][j] != 0) topology.any_peer_access = true;
+    }
+  }
+  return topology;
+}
+
+/// What the run needs to run one check, fixed once the inventory is taken.
+struct RunState {
+  const Inventory& inventory;
+  const Topology& topology;
+  const EvaluationContext& evaluation;
+  const SysfsTopology& sysfs;
+  HealthSession* health;
+  Clock::time_point overall_deadline;
+  double overall_s;
+};
+
+enum class Next { kGoOn, kStopTimedOut };
+
+/// One check under min(its phase deadline, what is left of the overall one),
+/// with the watchdog as the backstop. A timeout stops the run: the GPU may
+/// still be busy.
+Next RunOneCheck(RunnerEnv& env, const RunState& run, CheckId id) {
+  const CheckSpec& spec = GetCheckSpec(id);
+  const std::string key(spec.key);
+  if (auto reason = SkipReason(spec, run.topology)) {
+    TestResult skipped;
+    skipped.name = key;
+    skipped.status = TestStatus::kSkip;
+    skipped.reason = *reason;
+    env.log << fmt::format("llm-gpu-check: {}: skipped: {}\n", key, *reason);
+    env.store.FinishTest(std::move(skipped));
+    return Next::kGoOn;
+  }
+  const auto now = Clock::now();
+  const auto budget = std::min(Seconds(env.profile.PhaseDeadline(id)), run.overall_deadline - now);
+  if (budget <= Clock::duration::zero()) {
+    env.store.FinishTest(FailedTest(
+        key,
+        Failure(ExitCode::kTimeout,
+                fmt::format("the overall timeout of {:.0f} s was spent before it started", run.overall_s)),
+        env.store));
+    return Next::kStopTimedOut;
+  }
+  const double budget_s = std::chrono::duration<double>(budget).count();
+  env.store.BeginTest(key, "did not finish");
+  env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
+  env.watchdog.Arm(key, budget + kWatchdogGrace);
+  CheckContext ctx{spec,           env.options, env.profile, env.multi_node, run.inventory.gpus,
+                   run.inventory.peer_access, run.evaluation, run.sysfs, env.store, env.comms,
+                   env.log,        now + budget, env.nccl_debug_file, run.health};
+  auto result = CreateCheck(id)->Run(ctx);
+  env.watchdog.Disarm();
+  const double duration = std::chrono::duration<double>(Clock::now() - now).count();
+  if (result.ok()) {
+    result->duration_s = duration;
+    env.store.FinishTest(std::move(*result));
+    return Next::kGoOn;
+  }
+  TestResult failed = FailedTest(key, result.failure(), env.store);
+  failed.duration_s = duration;
+  env.log << fmt::format("llm-gpu-check: {}: {}: {}\n", key, TestStatusName(failed.status), failed.reason);
+  env.store.FinishTest(std::move(failed));
+  return result.failure().code() == ExitCode::kTimeout ? Next::kStopTimedOut : Next::kGoOn;
+}
+
+}  // namespace
+
+bool RunChecks(RunnerEnv& env) {
+  double overall_s = env.options.timeout_s;
+  if (overall_s <= 0) overall_s = env.profile.WorstCaseSeconds();
+  const auto overall_deadline = Clock::now() + Seconds(overall_s);
+
+  SysfsTopology sysfs("/sys");
+  std::optional<Inventory> inventory = TakeInventory(env, sysfs);
+  if (!inventory) return false;
+  if (!Selected(env, CheckId::kInventory)) ReplaceInventoryWithCount(env, static_cast<int>(inventory->gpus.size()));
+  RecordEnvironment(env, inventory->gpus);
 
   // NVML's "before" readings and the XID watch start here, so they span every test.
   std::unique_ptr<HealthSession> health;
-  if (std::find(env.options.tests.begin(), env.options.tests.end(), CheckId::kHealth) != env.options.tests.end()) {
+  if (Selected(env, CheckId::kHealth)) {
     std::vector<MonitoredGpu> monitored;
-    for (const GpuInfo& g : *gpus) monitored.push_back({g.index, g.uuid});
+    for (const GpuInfo& g : inventory->gpus) monitored.push_back({g.index, g.uuid});
     health = HealthSession::Start(monitored);
   }
 
-  const EvaluationContext evaluation = MakeEvaluationContext(*gpus, env.thresholds);
-  Topology topology;
-  topology.gpu_count = static_cast<int>(gpus->size());
-  topology.world_size = env.multi_node.world_size;
-  for (std::size_t i = 0; i < gpus->size(); ++i) {
-    for (std::size_t j = 0; j < gpus->size(); ++j) {
-      if (i != j && (*peer_access)[i][j] != 0) topology.any_peer_access = true;
-    }
-  }
-
+  const EvaluationContext evaluation = MakeEvaluationContext(inventory->gpus, env.thresholds);
+  const Topology topology = TopologyOf(*inventory, env.multi_node.world_size);
+  const RunState run{*inventory, topology, evaluation, sysfs, health.get(), overall_deadline, overall_s};
   for (CheckId id : env.options.tests) {
-    const CheckSpec& spec = GetCheckSpec(id);
-    const std::string key(spec.key);
-    if (auto reason = SkipReason(spec, topology)) {
-      TestResult skipped;
-      skipped.name = key;
-      skipped.status = TestStatus::kSkip;
-      skipped.reason = *reason;
-      env.log << fmt::format("llm-gpu-check: {}: skipped: {}\n", key, *reason);
-      env.store.FinishTest(std::move(skipped));
-      continue;
-    }
-    const auto now = Clock::now();
-    const auto budget = std::min(Seconds(env.profile.PhaseDeadline(id)), overall_deadline - now);
-    if (budget <= Clock::duration::zero()) {
-      env.store.FinishTest(FailedTest(
-          key, Failure(ExitCode::kTimeout, fmt::format("the overall timeout of {:.0f} s was spent before it started", overall_s)),
-          env.store));
-      return true;
-    }
-    const double budget_s = std::chrono::duration<double>(budget).count();
-    env.store.BeginTest(key, "did not finish");
-    env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
-    env.watchdog.Arm(key, budget + kWatchdogGrace);
-    CheckContext ctx{spec,      env.options, env.profile, env.multi_node, *gpus,        *peer_access,
-                     evaluation, sysfs,      env.store,   env.comms,      env.log,      now + budget,
-                     env.nccl_debug_file,    health.get()};
-    auto result = CreateCheck(id)->Run(ctx);
-    env.watchdog.Disarm();
-    const double duration = std::chrono::duration<double>(Clock::now() - now).count();
-    if (result.ok()) {
-      result->duration_s = duration;
-      env.store.FinishTest(std::move(*result));
-      continue;
-    }
-    TestResult failed = FailedTest(key, result.failure(), env.store);
-    failed.duration_s = duration;
-    env.log << fmt::format("llm-gpu-check: {}: {}: {}\n", key, TestStatusName(failed.status), failed.reason);
-    env.store.FinishTest(std::move(failed));
-    if (result.failure().code() == ExitCode::kTimeout) return true;
+    if (RunOneCheck(env, run, id) == Next::kStopTimedOut) return true;
   }
   return false;
 }
