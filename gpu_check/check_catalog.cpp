@@ -11,33 +11,49 @@ namespace {
 // Deadlines: the quick ones add up to 180 s, the longest a wedged quick run
 // can take (profile_test.cpp holds that bound); full measures longer.
 constexpr std::array kChecks = {
-    CheckSpec{CheckId::kInventory, "inventory",
+    CheckSpec{CheckId::kInventory,
+              "inventory",
               "GPU count vs --expect-gpus, names, UUIDs, PCI ids, memory, compute capability, versions, "
               "peer-access matrix, pod environment lint",
-              1, false,
+              1,
+              false,
               // Creating 8 CUDA contexts takes seconds.
               {.quick_s = 30, .full_s = 60}},
-    CheckSpec{CheckId::kHbm, "hbm", "device memory copy bandwidth per GPU, all GPUs at once", 1, false,
+    CheckSpec{CheckId::kHbm,
+              "hbm",
+              "device memory copy bandwidth per GPU, all GPUs at once",
+              1,
+              false,
               {.quick_s = 20, .full_s = 60}},
-    CheckSpec{CheckId::kPcie, "pcie",
+    CheckSpec{CheckId::kPcie,
+              "pcie",
               "pinned host<->device bandwidth per GPU alone, then all GPUs at once, host memory on the GPU's NUMA "
               "node",
-              1, false,
+              1,
+              false,
               // Each GPU alone, then all together.
               {.quick_s = 30, .full_s = 120}},
-    CheckSpec{CheckId::kP2p, "p2p",
-              "copy-engine bandwidth for every ordered GPU pair, unidirectional and bidirectional", 2, true,
+    CheckSpec{CheckId::kP2p,
+              "p2p",
+              "copy-engine bandwidth for every ordered GPU pair, unidirectional and bidirectional",
+              2,
+              true,
               // 56 pairs x 2 directions on 8 GPUs.
               {.quick_s = 40, .full_s = 180}},
-    CheckSpec{CheckId::kNccl, "nccl",
-              "NCCL all-reduce bus bandwidth, in-place and out-of-place, with an exact correctness check", 2, false,
+    CheckSpec{CheckId::kNccl,
+              "nccl",
+              "NCCL all-reduce bus bandwidth, in-place and out-of-place, with an exact correctness check",
+              2,
+              false,
               // Includes NCCL's init (profile.h: nccl_init_deadline_s).
               {.quick_s = 45, .full_s = 240}},
     // Last, so that its "after" readings and XID collection cover every test.
-    CheckSpec{CheckId::kHealth, "health",
+    CheckSpec{CheckId::kHealth,
+              "health",
               "NVML health: ECC and row remapping, PCIe link under load, NVLink state and errors, clock event "
               "reasons, temperature and power, XID events during the run",
-              1, false,
+              1,
+              false,
               // Its load window (profile.h: health_load_s) and two NVML reads.
               {.quick_s = 15, .full_s = 40}},
 };
@@ -54,10 +70,9 @@ Status VerifyCheckRegistrations(std::span<const CheckId> registered) {
   for (const CheckSpec& s : kChecks) {
     const auto times = std::count(registered.begin(), registered.end(), s.id);
     if (times == 0) {
-      return Failure(ExitCode::kRuntimeError,
-                     fmt::format("check \"{}\" has a catalog row but no class registers it "
-                                 "(a RegisterCheck in its file under gpu_check/cuda/checks/)",
-                                 s.key));
+      return Failure(ExitCode::kRuntimeError, fmt::format("check \"{}\" has a catalog row but no class registers it "
+                                                          "(a RegisterCheck in its file under gpu_check/cuda/checks/)",
+                                                          s.key));
     }
     if (times > 1) {
       return Failure(ExitCode::kRuntimeError, fmt::format("check \"{}\" is registered {} times", s.key, times));
@@ -77,8 +92,8 @@ Result<std::vector<CheckId>> ParseTestSelection(std::string_view text) {
   std::vector<std::string_view> keys;
   for (const CheckSpec& s : kChecks) keys.push_back(s.key);
   auto usage = [&](const std::string& what) {
-    return Failure(ExitCode::kUsage,
-                   fmt::format("--tests: {}; accepted: all or a comma-separated list of {}", what, fmt::join(keys, ", ")));
+    return Failure(ExitCode::kUsage, fmt::format("--tests: {}; accepted: all or a comma-separated list of {}", what,
+                                                 fmt::join(keys, ", ")));
   };
   if (text == "all") {
     std::vector<CheckId> all;
@@ -111,8 +126,7 @@ std::optional<std::string> SkipReason(const CheckSpec& spec, const Topology& top
   // The nccl test also runs across nodes, where one GPU per node still makes a pair.
   const bool multi_node_nccl = spec.id == CheckId::kNccl && topology.world_size > 1;
   if (!multi_node_nccl && topology.gpu_count < spec.min_gpus_single_node) {
-    return fmt::format("needs at least {} GPUs on the node, found {}", spec.min_gpus_single_node,
-                       topology.gpu_count);
+    return fmt::format("needs at least {} GPUs on the node, found {}", spec.min_gpus_single_node, topology.gpu_count);
   }
   if (spec.needs_peer_access && !topology.any_peer_access) {
     return std::string("no GPU pair supports peer access");

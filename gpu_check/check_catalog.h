@@ -51,7 +51,7 @@ Result<std::vector<CheckId>> ParseTestSelection(std::string_view text);
 /// What Filter() sees about the machine.
 struct Topology {
   int gpu_count = 0;
-  int world_size = 1;          ///< nodes in the nccl test
+  int world_size = 1;  ///< nodes in the nccl test
   bool any_peer_access = false;
 };
 

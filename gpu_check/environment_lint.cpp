@@ -52,10 +52,10 @@ std::vector<LintFinding> LintEnvironment(const EnvironmentFacts& facts, int gpu_
   if (facts.memlock_bytes) {
     // RDMA registers memory and needs an unlimited memlock; pinned CUDA
     // allocations do not, so this only warns.
-    out.push_back({"memlock",
-                   fmt::format("RLIMIT_MEMLOCK is {} bytes; InfiniBand/RoCE transports need it unlimited",
-                               *facts.memlock_bytes),
-                   false});
+    out.push_back(
+        {"memlock",
+         fmt::format("RLIMIT_MEMLOCK is {} bytes; InfiniBand/RoCE transports need it unlimited", *facts.memlock_bytes),
+         false});
   }
   const auto& env = facts.nccl_env;
   for (const char* name : {"NCCL_P2P_DISABLE", "NCCL_SHM_DISABLE"}) {
@@ -64,14 +64,15 @@ std::vector<LintFinding> LintEnvironment(const EnvironmentFacts& facts, int gpu_
     }
   }
   if (IsSet(env, "NCCL_IB_DISABLE", "1") && world_size > 1) {
-    out.push_back({"nccl_env", "NCCL_IB_DISABLE=1 is set; the multi-node test measures TCP sockets, not InfiniBand",
-                   false});
+    out.push_back(
+        {"nccl_env", "NCCL_IB_DISABLE=1 is set; the multi-node test measures TCP sockets, not InfiniBand", false});
   }
   if (auto it = env.find("NCCL_ALGO"); it != env.end()) {
     out.push_back({"nccl_env", fmt::format("NCCL_ALGO={} forces the all-reduce algorithm", it->second), false});
   }
   if (env.contains("NCCL_COMM_ID") && world_size == 1) {
-    out.push_back({"nccl_env", "NCCL_COMM_ID is set on a single-node run; NCCL still bootstraps through that address", false});
+    out.push_back(
+        {"nccl_env", "NCCL_COMM_ID is set on a single-node run; NCCL still bootstraps through that address", false});
   }
   return out;
 }

@@ -14,8 +14,8 @@
 namespace llm::gpu_check {
 
 struct EnvironmentFacts {
-  std::optional<std::uint64_t> dev_shm_bytes;  ///< nullopt: /dev/shm is not mounted
-  std::optional<std::uint64_t> memlock_bytes;  ///< nullopt: unlimited
+  std::optional<std::uint64_t> dev_shm_bytes;   ///< nullopt: /dev/shm is not mounted
+  std::optional<std::uint64_t> memlock_bytes;   ///< nullopt: unlimited
   std::map<std::string, std::string> nccl_env;  ///< NCCL_* variables
 };
 

@@ -24,8 +24,8 @@ struct HealthCounters {
   std::optional<bool> retired_pages_pending;
   std::optional<std::uint32_t> remapped_rows_correctable;  ///< Ampere and later row remapping
   std::optional<std::uint32_t> remapped_rows_uncorrectable;
-  std::optional<bool> remap_pending;   ///< a row waits for a GPU reset to be remapped
-  std::optional<bool> remap_failure;   ///< a remap failed: the memory cannot repair itself any more
+  std::optional<bool> remap_pending;  ///< a row waits for a GPU reset to be remapped
+  std::optional<bool> remap_failure;  ///< a remap failed: the memory cannot repair itself any more
   std::optional<std::uint32_t> pcie_replays;
 };
 
@@ -81,8 +81,8 @@ struct GpuHealth {
   std::optional<int> temperature_max_c;  ///< highest under load
   std::optional<int> slowdown_temp_c;
   std::optional<int> shutdown_temp_c;
-  std::optional<double> power_max_w;     ///< highest under load
-  std::optional<double> power_limit_w;   ///< enforced
+  std::optional<double> power_max_w;    ///< highest under load
+  std::optional<double> power_limit_w;  ///< enforced
   std::optional<double> default_power_limit_w;
   std::vector<XidEvent> xids;
   /// Readings the GPU or the driver does not provide, with NVML's answer

@@ -7,8 +7,8 @@
 namespace llm::gpu_check {
 namespace {
 
-constexpr std::uint64_t kHwSlowdownBits = nvml::kClocksEventHwSlowdown | nvml::kClocksEventHwThermalSlowdown |
-                                          nvml::kClocksEventHwPowerBrakeSlowdown;
+constexpr std::uint64_t kHwSlowdownBits =
+    nvml::kClocksEventHwSlowdown | nvml::kClocksEventHwThermalSlowdown | nvml::kClocksEventHwPowerBrakeSlowdown;
 
 class Findings {
  public:
@@ -178,8 +178,9 @@ void EvaluateHealth(HealthSection& section, const std::vector<HealthRules>& rule
     f.Warn(-1, kRuleXidUnwatched, "XID events could not be watched: " + section.xid_unavailable);
   }
   for (const GpuHealth& g : section.gpus) {
-    const HealthRules r =
-        g.gpu >= 0 && static_cast<std::size_t>(g.gpu) < rules.size() ? rules[static_cast<std::size_t>(g.gpu)] : HealthRules{};
+    const HealthRules r = g.gpu >= 0 && static_cast<std::size_t>(g.gpu) < rules.size()
+                              ? rules[static_cast<std::size_t>(g.gpu)]
+                              : HealthRules{};
     MemoryRules(g, f);
     PcieRules(g, r, f);
     NvlinkRules(g, r, gpu_count, f);

@@ -57,11 +57,15 @@ inline constexpr std::string_view kRulePcieNotLoaded = "pcie_link_not_loaded";
 inline constexpr std::string_view kRuleXidUnwatched = "xid_unwatched";
 
 /// Every rule key (documentation and tests).
-inline constexpr std::array<std::string_view, 20> kAllHealthRules = {
-    kRuleEccUncorrectable, kRuleRowRemapPending, kRuleRowRemapFailure, kRuleRetiredPagesPending,
-    kRulePcieDowntrained,  kRulePcieBelowModel,  kRulePcieReplays,     kRuleNvlinkDown,
-    kRuleNvlinkErrors,     kRuleXid,             kRuleHwSlowdown,      kRuleTemperature,
-    kRuleEccHistory,       kRuleEccDisabled,     kRuleSwThermalSlowdown, kRulePowerLimitLowered,
-    kRulePersistenceOff,   kRuleMigEnabled,      kRulePcieNotLoaded,   kRuleXidUnwatched};
+inline constexpr std::array<std::string_view, 20> kAllHealthRules = {kRuleEccUncorrectable,  kRuleRowRemapPending,
+                                                                     kRuleRowRemapFailure,   kRuleRetiredPagesPending,
+                                                                     kRulePcieDowntrained,   kRulePcieBelowModel,
+                                                                     kRulePcieReplays,       kRuleNvlinkDown,
+                                                                     kRuleNvlinkErrors,      kRuleXid,
+                                                                     kRuleHwSlowdown,        kRuleTemperature,
+                                                                     kRuleEccHistory,        kRuleEccDisabled,
+                                                                     kRuleSwThermalSlowdown, kRulePowerLimitLowered,
+                                                                     kRulePersistenceOff,    kRuleMigEnabled,
+                                                                     kRulePcieNotLoaded,     kRuleXidUnwatched};
 
 }  // namespace llm::gpu_check

@@ -27,8 +27,8 @@ std::string ParseNcclAlgo(std::string_view log, std::uint64_t bytes) {
     found = std::string(log.substr(p, e - p));
   }
   // The names NCCL's ncclAlgoToString gives, indexed by NCCL_ALGO_* ids.
-  static constexpr std::array<const char*, 7> kById = {"TREE", "RING", "COLLNET_DIRECT", "COLLNET_CHAIN",
-                                                       "NVLS", "NVLS_TREE", "PAT"};
+  static constexpr std::array<const char*, 7> kById = {"TREE",      "RING", "COLLNET_DIRECT", "COLLNET_CHAIN", "NVLS",
+                                                       "NVLS_TREE", "PAT"};
   if (found.size() == 1 && found[0] >= '0' && found[0] <= '6') return kById[static_cast<std::size_t>(found[0] - '0')];
   std::transform(found.begin(), found.end(), found.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });

@@ -111,27 +111,27 @@ struct EventData {
 
 // The functions, as pointer types; the symbol each is looked up by is in
 // nvml_library.cpp's table.
-using InitFn = Return (*)();                                                     // nvmlInit_v2
-using ShutdownFn = Return (*)();                                                 // nvmlShutdown
-using ErrorStringFn = const char* (*)(Return);                                   // nvmlErrorString
-using SystemGetDriverVersionFn = Return (*)(char*, unsigned int);                // nvmlSystemGetDriverVersion
-using SystemGetCudaDriverVersionFn = Return (*)(int*);                           // nvmlSystemGetCudaDriverVersion_v2
-using DeviceGetHandleByUuidFn = Return (*)(const char*, Device*);                // nvmlDeviceGetHandleByUUID
-using DeviceGetEnableStateFn = Return (*)(Device, EnableState*);                 // Persistence, RetiredPagesPending
-using DeviceGetMigModeFn = Return (*)(Device, unsigned int*, unsigned int*);     // nvmlDeviceGetMigMode
-using DeviceGetEccModeFn = Return (*)(Device, EnableState*, EnableState*);       // nvmlDeviceGetEccMode
+using InitFn = Return (*)();                                                  // nvmlInit_v2
+using ShutdownFn = Return (*)();                                              // nvmlShutdown
+using ErrorStringFn = const char* (*)(Return);                                // nvmlErrorString
+using SystemGetDriverVersionFn = Return (*)(char*, unsigned int);             // nvmlSystemGetDriverVersion
+using SystemGetCudaDriverVersionFn = Return (*)(int*);                        // nvmlSystemGetCudaDriverVersion_v2
+using DeviceGetHandleByUuidFn = Return (*)(const char*, Device*);             // nvmlDeviceGetHandleByUUID
+using DeviceGetEnableStateFn = Return (*)(Device, EnableState*);              // Persistence, RetiredPagesPending
+using DeviceGetMigModeFn = Return (*)(Device, unsigned int*, unsigned int*);  // nvmlDeviceGetMigMode
+using DeviceGetEccModeFn = Return (*)(Device, EnableState*, EnableState*);    // nvmlDeviceGetEccMode
 using DeviceGetTotalEccErrorsFn = Return (*)(Device, MemoryErrorType, EccCounterType, unsigned long long*);
 using DeviceGetRetiredPagesFn = Return (*)(Device, PageRetirementCause, unsigned int*, unsigned long long*);
 using DeviceGetRemappedRowsFn = Return (*)(Device, unsigned int*, unsigned int*, unsigned int*, unsigned int*);
-using DeviceGetUintFn = Return (*)(Device, unsigned int*);                       // PCIe gen/width, replays, power
-using DeviceGetNvLinkStateFn = Return (*)(Device, unsigned int, EnableState*);   // nvmlDeviceGetNvLinkState
+using DeviceGetUintFn = Return (*)(Device, unsigned int*);                      // PCIe gen/width, replays, power
+using DeviceGetNvLinkStateFn = Return (*)(Device, unsigned int, EnableState*);  // nvmlDeviceGetNvLinkState
 using DeviceGetNvLinkErrorCounterFn = Return (*)(Device, unsigned int, NvLinkErrorCounter, unsigned long long*);
-using DeviceGetClocksEventReasonsFn = Return (*)(Device, unsigned long long*);   // ...ClocksEventReasons
+using DeviceGetClocksEventReasonsFn = Return (*)(Device, unsigned long long*);  // ...ClocksEventReasons
 using DeviceGetTemperatureFn = Return (*)(Device, TemperatureSensor, unsigned int*);
 using DeviceGetTemperatureThresholdFn = Return (*)(Device, TemperatureThreshold, unsigned int*);
-using EventSetCreateFn = Return (*)(EventSet*);                                  // nvmlEventSetCreate
-using DeviceRegisterEventsFn = Return (*)(Device, unsigned long long, EventSet); // nvmlDeviceRegisterEvents
-using EventSetWaitFn = Return (*)(EventSet, EventData*, unsigned int);           // nvmlEventSetWait_v2
-using EventSetFreeFn = Return (*)(EventSet);                                     // nvmlEventSetFree
+using EventSetCreateFn = Return (*)(EventSet*);                                   // nvmlEventSetCreate
+using DeviceRegisterEventsFn = Return (*)(Device, unsigned long long, EventSet);  // nvmlDeviceRegisterEvents
+using EventSetWaitFn = Return (*)(EventSet, EventData*, unsigned int);            // nvmlEventSetWait_v2
+using EventSetFreeFn = Return (*)(EventSet);                                      // nvmlEventSetFree
 
 }  // namespace llm::gpu_check::nvml

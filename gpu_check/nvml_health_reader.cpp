@@ -51,7 +51,8 @@ void NvmlHealthReader::ReadStatic(int gpu, GpuHealth& out) {
   const NvmlFunctions& f = nvml_.fn();
   nvml::Device d = devices_.at(static_cast<std::size_t>(gpu));
   nvml::EnableState state{};
-  if (Check(f.persistence_mode(d, &state), "persistence_mode", out)) out.persistence_mode = state == nvml::kFeatureEnabled;
+  if (Check(f.persistence_mode(d, &state), "persistence_mode", out))
+    out.persistence_mode = state == nvml::kFeatureEnabled;
   unsigned int mig = 0;
   unsigned int mig_pending = 0;
   if (Check(f.mig_mode(d, &mig, &mig_pending), "mig_mode", out)) out.mig_mode = mig == nvml::kMigEnable;
@@ -81,7 +82,8 @@ void NvmlHealthReader::ReadStatic(int gpu, GpuHealth& out) {
       if (link == 0) Check(r, "nvlink", out);
       break;
     }
-    out.nvlinks.push_back(NvlinkLink{static_cast<int>(link), active == nvml::kFeatureEnabled, std::nullopt, std::nullopt});
+    out.nvlinks.push_back(
+        NvlinkLink{static_cast<int>(link), active == nvml::kFeatureEnabled, std::nullopt, std::nullopt});
   }
 }
 
@@ -130,8 +132,8 @@ void NvmlHealthReader::ReadCounters(int gpu, CounterTime when, GpuHealth& out) {
                                                nvml::kNvLinkCrcData};
     bool ok = true;
     for (int k = 0; k < 4 && ok; ++k) {
-      ok = Check(f.nvlink_error_counter(d, static_cast<unsigned int>(link.link), kinds[k], &values[k]),
-                 "nvlink_errors", out);
+      ok = Check(f.nvlink_error_counter(d, static_cast<unsigned int>(link.link), kinds[k], &values[k]), "nvlink_errors",
+                 out);
     }
     const NvlinkErrorCounts counts{values[0], values[1], values[2], values[3]};
     std::optional<NvlinkErrorCounts>& slot = when == CounterTime::kBefore ? link.before : link.after;

@@ -21,12 +21,10 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   app.add_option("--profile", o.profile, "quick (under 60 s on 8 GPUs) or full");
   app.add_option("--thresholds", o.thresholds_path, "JSON file overriding the built-in floors");
   app.add_option("--json", o.json_path, "Also write the JSON document to this file");
-  app.add_option("--termination-log", o.termination_log_path,
-                 "Where the <= 4 KiB summary goes (empty: nowhere)");
+  app.add_option("--termination-log", o.termination_log_path, "Where the <= 4 KiB summary goes (empty: nowhere)");
   app.add_option("--timeout", o.timeout_s, "Overall deadline in seconds (0: sum of the phase deadlines)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--world-size", world_size,
-                 "Nodes in a multi-node nccl run (default: $LLM_GPU_CHECK_WORLD_SIZE or 1)")
+  app.add_option("--world-size", world_size, "Nodes in a multi-node nccl run (default: $LLM_GPU_CHECK_WORLD_SIZE or 1)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rank", rank, "This node's index (default: $JOB_COMPLETION_INDEX or 0)")
       ->check(CLI::NonNegativeNumber);

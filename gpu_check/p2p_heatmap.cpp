@@ -80,8 +80,8 @@ std::string FormatP2pHeatmap(const TestResult& test, int gpu_count, ColorMode mo
     out += fmt::format("{} >= 95% {} {} >= {:.0f}% {} {} below, or below the floor {}  of the best pair, {:.1f} GB/s\n",
                        kGood, kReset, kFair, outlier_ratio * 100, kReset, kBad, kReset, best);
   } else {
-    out += fmt::format("best pair {:.1f} GB/s; pairs below {:.0f}% of it fail as outliers\n", best,
-                       outlier_ratio * 100);
+    out +=
+        fmt::format("best pair {:.1f} GB/s; pairs below {:.0f}% of it fail as outliers\n", best, outlier_ratio * 100);
   }
   return out;
 }

@@ -45,7 +45,8 @@ Result<Profile> GetProfile(std::string_view name) {
     p.nccl_init_deadline_s = 60;
     p.health_load_s = 5;
   } else {
-    return Failure(ExitCode::kUsage, "--profile: \"" + std::string(name) + "\" is not a profile; accepted: quick, full");
+    return Failure(ExitCode::kUsage,
+                   "--profile: \"" + std::string(name) + "\" is not a profile; accepted: quick, full");
   }
   return p;
 }

@@ -16,15 +16,15 @@ namespace llm::gpu_check {
 
 struct Profile {
   std::string name;
-  std::uint64_t hbm_bytes = 0;    ///< per GPU, per buffer (source and destination)
-  std::uint64_t pcie_bytes = 0;   ///< pinned host buffer per GPU
-  std::uint64_t p2p_bytes = 0;    ///< per pair
+  std::uint64_t hbm_bytes = 0;            ///< per GPU, per buffer (source and destination)
+  std::uint64_t pcie_bytes = 0;           ///< pinned host buffer per GPU
+  std::uint64_t p2p_bytes = 0;            ///< per pair
   std::vector<std::uint64_t> nccl_bytes;  ///< sweep; the last (largest) size is judged
-  int warmup = 0;                 ///< untimed iterations before each sample
-  int iterations = 0;             ///< copies (or collectives) per timed sample
-  int samples = 0;                ///< timed samples per series
-  int nccl_samples = 0;           ///< repeats of each NCCL size
-  int max_retries = 2;            ///< re-measurements of a failing series before it counts
+  int warmup = 0;                         ///< untimed iterations before each sample
+  int iterations = 0;                     ///< copies (or collectives) per timed sample
+  int samples = 0;                        ///< timed samples per series
+  int nccl_samples = 0;                   ///< repeats of each NCCL size
+  int max_retries = 2;                    ///< re-measurements of a failing series before it counts
   /// Seconds per check, this profile's column of the catalog (CheckSpec::deadline).
   std::map<CheckId, double> phase_deadline_s;
   double nccl_init_deadline_s = 0;

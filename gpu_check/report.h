@@ -28,53 +28,53 @@ std::optional<TestStatus> ParseTestStatus(std::string_view name);
 
 struct GpuInfo {
   int index = 0;
-  std::string uuid;          ///< "GPU-xxxxxxxx-..."
-  std::string name;          ///< cudaDeviceProp::name, e.g. "NVIDIA H100 80GB HBM3"
-  std::string pci_bus_id;    ///< "0000:18:00.0"
+  std::string uuid;                 ///< "GPU-xxxxxxxx-..."
+  std::string name;                 ///< cudaDeviceProp::name, e.g. "NVIDIA H100 80GB HBM3"
+  std::string pci_bus_id;           ///< "0000:18:00.0"
   std::uint32_t pci_device_id = 0;  ///< e.g. 0x2330; 0 when unknown
   int numa_node = -1;
   int sm_count = 0;
   std::uint64_t memory_bytes = 0;
   int cc_major = 0;
   int cc_minor = 0;
-  std::string model;         ///< thresholds model key it matched, "" when none
+  std::string model;  ///< thresholds model key it matched, "" when none
 };
 
 struct SoftwareInfo {
-  std::string driver;        ///< "12.8" (cudaDriverGetVersion)
-  std::string cuda_runtime;  ///< "13.0"
-  std::string nccl;          ///< "2.28.9"
+  std::string driver;                           ///< "12.8" (cudaDriverGetVersion)
+  std::string cuda_runtime;                     ///< "13.0"
+  std::string nccl;                             ///< "2.28.9"
   std::map<std::string, std::string> nccl_env;  ///< every NCCL_* variable set
 };
 
 struct NodeInfo {
   std::string hostname;
-  std::string node_name;  ///< NODE_NAME from the Downward API
-  std::string pod;        ///< POD_NAME
+  std::string node_name;      ///< NODE_NAME from the Downward API
+  std::string pod;            ///< POD_NAME
   std::string pod_namespace;  ///< POD_NAMESPACE
 };
 
 /// A pod-configuration problem found by the environment lint. Blocking ones
 /// fail the run with exit 3, since they make measurements meaningless.
 struct LintFinding {
-  std::string key;      ///< "dev_shm", "memlock", "nccl_env"
+  std::string key;  ///< "dev_shm", "memlock", "nccl_env"
   std::string message;
   bool blocking = false;
 };
 
 /// One measured quantity (one GPU, or one ordered GPU pair) and its judgement.
 struct Series {
-  std::string metric;              ///< a key from metrics.h
-  int gpu = -1;                    ///< -1: the whole node (NCCL)
-  int peer = -1;                   ///< destination GPU of a pair, else -1
-  std::vector<double> samples;     ///< GB/s, one per timed sample
-  std::uint64_t mismatches = 0;    ///< words that failed verification after the copies
-  int attempts = 1;                ///< 1 + retries used
+  std::string metric;            ///< a key from metrics.h
+  int gpu = -1;                  ///< -1: the whole node (NCCL)
+  int peer = -1;                 ///< destination GPU of a pair, else -1
+  std::vector<double> samples;   ///< GB/s, one per timed sample
+  std::uint64_t mismatches = 0;  ///< words that failed verification after the copies
+  int attempts = 1;              ///< 1 + retries used
   // Filled by EvaluateTest:
   SampleStats stats;
   std::optional<double> floor;
   TestStatus status = TestStatus::kPass;
-  std::string reason;              ///< why it failed, "" when it passed
+  std::string reason;  ///< why it failed, "" when it passed
 };
 
 /// One all-reduce size of the NCCL curve; times and bandwidths are medians over repeats.
@@ -89,14 +89,14 @@ struct NcclPoint {
 };
 
 struct TestResult {
-  std::string name;           ///< registry key: inventory, hbm, pcie, p2p, nccl, health
+  std::string name;  ///< registry key: inventory, hbm, pcie, p2p, nccl, health
   TestStatus status = TestStatus::kPass;
   ExitCode code = ExitCode::kPass;  ///< what this test contributes to the exit status
-  std::string reason;         ///< skip reason, error text, or the first failure
+  std::string reason;               ///< skip reason, error text, or the first failure
   double duration_s = 0;
   std::vector<Series> series;
   std::vector<NcclPoint> nccl;
-  std::string nccl_algo;      ///< the algorithm NCCL reported using, "" when unknown
+  std::string nccl_algo;  ///< the algorithm NCCL reported using, "" when unknown
   int nccl_ranks = 0;
   std::vector<std::vector<int>> peer_access;  ///< inventory: [i][j] = 1 when i can access j
   std::optional<HealthSection> health = {};   ///< health: the NVML readings and their findings
@@ -109,7 +109,7 @@ struct RunConfig {
   int world_size = 1;              ///< nodes taking part in the nccl test
   int rank = 0;                    ///< this node's index among them
   double timeout_s = 0;
-  std::string thresholds_source;   ///< "builtin" or the --thresholds path
+  std::string thresholds_source;  ///< "builtin" or the --thresholds path
   double outlier_ratio = 0.85;
 };
 
@@ -120,12 +120,12 @@ struct SuspectLink {
 };
 
 struct Verdict {
-  TestStatus status = TestStatus::kPass;   ///< pass or fail only
+  TestStatus status = TestStatus::kPass;  ///< pass or fail only
   ExitCode exit_code = ExitCode::kPass;
   std::vector<std::string> failed_tests;
   std::vector<int> suspect_gpus;
   std::vector<SuspectLink> suspect_links;
-  std::string reason;                      ///< one line for humans, "" on pass
+  std::string reason;  ///< one line for humans, "" on pass
 };
 
 struct ToolInfo {
@@ -143,9 +143,9 @@ struct Report {
   std::vector<LintFinding> lint;
   std::vector<TestResult> tests;
   Verdict verdict;
-  std::string started_at;   ///< RFC 3339 UTC
+  std::string started_at;  ///< RFC 3339 UTC
   std::string finished_at;
-  bool partial = false;     ///< written by the watchdog or on SIGTERM before all tests ran
+  bool partial = false;  ///< written by the watchdog or on SIGTERM before all tests ran
 };
 
 }  // namespace llm::gpu_check

@@ -73,33 +73,34 @@ nlohmann::json HealthJson(const HealthSection& h) {
     }
     nlohmann::json xids = nlohmann::json::array();
     for (const XidEvent& e : g.xids) xids.push_back(e.xid);
-    gpus.push_back(
-        {{"gpu", g.gpu},
-         {"uuid", g.uuid},
-         {"persistence_mode", OrNull(g.persistence_mode)},
-         {"mig_mode", OrNull(g.mig_mode)},
-         {"ecc_enabled", OrNull(g.ecc_enabled)},
-         {"before", CountersJson(g.before)},
-         {"after", CountersJson(g.after)},
-         {"pcie",
-          {{"max_gen", OrNull(g.pcie_max_gen)},
-           {"max_width", OrNull(g.pcie_max_width)},
-           {"gen_under_load", OrNull(g.pcie_gen_under_load)},
-           {"width_under_load", OrNull(g.pcie_width_under_load)}}},
-         {"load_samples", g.load_samples},
-         {"clocks_event_reasons",
-          g.clocks_event_reasons ? nlohmann::json(fmt::format("0x{:x}", *g.clocks_event_reasons)) : nlohmann::json(nullptr)},
-         {"clocks_event_reason_names",
-          g.clocks_event_reasons ? nlohmann::json(ClockEventReasonNames(*g.clocks_event_reasons)) : nlohmann::json(nullptr)},
-         {"temperature_max_c", OrNull(g.temperature_max_c)},
-         {"slowdown_temp_c", OrNull(g.slowdown_temp_c)},
-         {"shutdown_temp_c", OrNull(g.shutdown_temp_c)},
-         {"power_max_w", RoundedOrNull(g.power_max_w)},
-         {"power_limit_w", RoundedOrNull(g.power_limit_w)},
-         {"default_power_limit_w", RoundedOrNull(g.default_power_limit_w)},
-         {"nvlinks", std::move(links)},
-         {"xids", std::move(xids)},
-         {"unsupported", g.unsupported}});
+    gpus.push_back({{"gpu", g.gpu},
+                    {"uuid", g.uuid},
+                    {"persistence_mode", OrNull(g.persistence_mode)},
+                    {"mig_mode", OrNull(g.mig_mode)},
+                    {"ecc_enabled", OrNull(g.ecc_enabled)},
+                    {"before", CountersJson(g.before)},
+                    {"after", CountersJson(g.after)},
+                    {"pcie",
+                     {{"max_gen", OrNull(g.pcie_max_gen)},
+                      {"max_width", OrNull(g.pcie_max_width)},
+                      {"gen_under_load", OrNull(g.pcie_gen_under_load)},
+                      {"width_under_load", OrNull(g.pcie_width_under_load)}}},
+                    {"load_samples", g.load_samples},
+                    {"clocks_event_reasons", g.clocks_event_reasons
+                                                 ? nlohmann::json(fmt::format("0x{:x}", *g.clocks_event_reasons))
+                                                 : nlohmann::json(nullptr)},
+                    {"clocks_event_reason_names", g.clocks_event_reasons
+                                                      ? nlohmann::json(ClockEventReasonNames(*g.clocks_event_reasons))
+                                                      : nlohmann::json(nullptr)},
+                    {"temperature_max_c", OrNull(g.temperature_max_c)},
+                    {"slowdown_temp_c", OrNull(g.slowdown_temp_c)},
+                    {"shutdown_temp_c", OrNull(g.shutdown_temp_c)},
+                    {"power_max_w", RoundedOrNull(g.power_max_w)},
+                    {"power_limit_w", RoundedOrNull(g.power_limit_w)},
+                    {"default_power_limit_w", RoundedOrNull(g.default_power_limit_w)},
+                    {"nvlinks", std::move(links)},
+                    {"xids", std::move(xids)},
+                    {"unsupported", g.unsupported}});
   }
   nlohmann::json findings = nlohmann::json::array();
   for (const HealthFinding& f : h.findings) {
@@ -119,12 +120,8 @@ nlohmann::json HealthJson(const HealthSection& h) {
 
 nlohmann::json TestJson(const TestResult& t) {
   nlohmann::json j = {
-      {"name", t.name},
-      {"status", TestStatusName(t.status)},
-      {"exit_code", static_cast<int>(t.code)},
-      {"reason", t.reason},
-      {"duration_s", Round3(t.duration_s)},
-      {"unit", "GB/s"},
+      {"name", t.name},     {"status", TestStatusName(t.status)}, {"exit_code", static_cast<int>(t.code)},
+      {"reason", t.reason}, {"duration_s", Round3(t.duration_s)}, {"unit", "GB/s"},
   };
   nlohmann::json series = nlohmann::json::array();
   for (const Series& s : t.series) series.push_back(SeriesJson(s));

@@ -29,8 +29,7 @@ std::vector<std::string> WriteReport(const Report& report, const OutputTargets& 
     if (!st.ok()) warnings.push_back("--json: " + st.failure().message());
   }
   if (!targets.termination_log_path.empty()) {
-    auto st = files.WriteFile(targets.termination_log_path,
-                              FormatTerminationSummary(SummarizeReport(report)));
+    auto st = files.WriteFile(targets.termination_log_path, FormatTerminationSummary(SummarizeReport(report)));
     if (!st.ok()) warnings.push_back("--termination-log: " + st.failure().message());
   }
   return warnings;

@@ -34,19 +34,31 @@ class Failure {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}            // NOLINT: implicit by design
   Result(Failure failure) : state_(std::in_place_index<1>, std::move(failure)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& value() & { assert(ok()); return std::get<0>(state_); }
-  const T& value() const& { assert(ok()); return std::get<0>(state_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(state_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(state_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  const Failure& failure() const { assert(!ok()); return std::get<1>(state_); }
+  const Failure& failure() const {
+    assert(!ok());
+    return std::get<1>(state_);
+  }
 
  private:
   std::variant<T, Failure> state_;
@@ -60,7 +72,10 @@ class [[nodiscard]] Result<void> {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Failure& failure() const { assert(!ok_); return failure_; }
+  const Failure& failure() const {
+    assert(!ok_);
+    return failure_;
+  }
 
  private:
   Failure failure_{ExitCode::kPass, ""};
@@ -80,10 +95,10 @@ inline Status OkStatus() { return {}; }
 /// The temporary is named after the line, so nested uses (a lambda passed to
 /// a call that is itself checked) do not shadow each other.
 #define GC_RETURN_IF_ERROR(expr) GC_RETURN_IF_ERROR_IMPL_(GC_CONCAT_(gc_status_, __LINE__), expr)
-#define GC_RETURN_IF_ERROR_IMPL_(tmp, expr)    \
-  do {                                         \
-    auto tmp = (expr);                         \
-    if (!tmp.ok()) return tmp.failure();       \
+#define GC_RETURN_IF_ERROR_IMPL_(tmp, expr) \
+  do {                                      \
+    auto tmp = (expr);                      \
+    if (!tmp.ok()) return tmp.failure();    \
   } while (false)
 
 #define GC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -64,9 +64,7 @@ constexpr const char* kPerGpuMetrics[] = {"hbm_copy", "h2d", "d2h"};
 
 Result<std::vector<std::optional<double>>> ParseOptionalList(const nlohmann::json& j, const std::string& where);
 
-Failure Bad(const std::string& message) {
-  return Failure(ExitCode::kRuntimeError, "termination summary: " + message);
-}
+Failure Bad(const std::string& message) { return Failure(ExitCode::kRuntimeError, "termination summary: " + message); }
 
 Result<std::vector<std::optional<double>>> ParseOptionalList(const nlohmann::json& j, const std::string& where) {
   if (!j.is_array()) return Bad(where + " must be an array of numbers or nulls");
@@ -143,7 +141,10 @@ std::string FormatTerminationSummary(const TerminationSummary& summary, std::siz
   // What helps least when it is missing goes first: pictures, warnings, figures.
   const std::function<void()> drops[] = {
       [&] { s.p2p_unidir.clear(); },
-      [&] { s.per_gpu.clear(); s.floors.clear(); },
+      [&] {
+        s.per_gpu.clear();
+        s.floors.clear();
+      },
       [&] { s.health_warn.clear(); },
       [&] { s.worst.clear(); },
   };
@@ -152,8 +153,7 @@ std::string FormatTerminationSummary(const TerminationSummary& summary, std::siz
     text = ToJson(s).dump();
     if (text.size() <= max_bytes) return text;
   }
-  while (text.size() > max_bytes &&
-         (s.health_fail.size() > 1 || !s.suspect_links.empty() || !s.suspect_gpus.empty())) {
+  while (text.size() > max_bytes && (s.health_fail.size() > 1 || !s.suspect_links.empty() || !s.suspect_gpus.empty())) {
     if (s.health_fail.size() > 1) {
       s.health_fail.pop_back();
     } else if (!s.suspect_links.empty()) {
@@ -183,7 +183,8 @@ Result<TerminationSummary> ParseTerminationSummary(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return Bad("not a JSON object");
   TerminationSummary s;
   auto require = [&](const char* key, auto check) -> Status {
-    if (!j.contains(key) || !check(j[key])) return Bad(std::string("field ") + key + " is missing or has the wrong type");
+    if (!j.contains(key) || !check(j[key]))
+      return Bad(std::string("field ") + key + " is missing or has the wrong type");
     return OkStatus();
   };
   auto is_int = [](const nlohmann::json& v) { return v.is_number_integer(); };

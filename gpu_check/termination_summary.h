@@ -32,17 +32,17 @@ struct TerminationSummary {
   int schema_version = kSchemaVersion;
   TestStatus status = TestStatus::kPass;
   int exit_code = 0;
-  std::string exit_reason;                    ///< ExitCodeName
+  std::string exit_reason;  ///< ExitCodeName
   std::string reason;
-  std::string node;                           ///< NODE_NAME, else the hostname
+  std::string node;  ///< NODE_NAME, else the hostname
   int gpu_count = 0;
-  std::string model;                          ///< thresholds model of GPU 0, "" when unknown
-  std::map<std::string, TestStatus> tests;    ///< test key -> status
-  std::map<std::string, double> worst;        ///< metric -> lowest median over its series (GB/s)
+  std::string model;                        ///< thresholds model of GPU 0, "" when unknown
+  std::map<std::string, TestStatus> tests;  ///< test key -> status
+  std::map<std::string, double> worst;      ///< metric -> lowest median over its series (GB/s)
   std::vector<int> suspect_gpus;
   std::vector<SuspectLink> suspect_links;
   bool partial = false;
-  bool truncated = false;                     ///< lists or reason were shortened to fit
+  bool truncated = false;  ///< lists or reason were shortened to fit
   // Detail for validate-nodes' pictures (--report); the first thing dropped
   // when the summary would not fit.
   /// metric -> median per GPU index (hbm_copy, h2d, d2h), nullopt where not measured.

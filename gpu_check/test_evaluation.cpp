@@ -17,9 +17,7 @@ std::string SeriesLabel(const Series& s) {
   return fmt::format("gpu {} {}", s.gpu, s.metric);
 }
 
-bool IsNcclMetric(const std::string& metric) {
-  return metric == kMetricNcclBusbw || metric == kMetricNcclBusbwNvls;
-}
+bool IsNcclMetric(const std::string& metric) { return metric == kMetricNcclBusbw || metric == kMetricNcclBusbwNvls; }
 
 std::optional<double> FloorFor(const Series& s, const EvaluationContext& context, int nccl_ranks) {
   const int gpu = s.gpu < 0 ? 0 : s.gpu;
@@ -64,8 +62,7 @@ void EvaluateTest(TestResult& test, const EvaluationContext& context) {
       Fail(s, ExitCode::kRuntimeError, fmt::format("{}: no samples were measured", SeriesLabel(s)), code);
     } else if (s.floor && s.stats.median < *s.floor) {
       Fail(s, ExitCode::kBelowFloor,
-           fmt::format("{}: {:.1f} GB/s is below the floor of {:.1f} GB/s", SeriesLabel(s), s.stats.median,
-                       *s.floor),
+           fmt::format("{}: {:.1f} GB/s is below the floor of {:.1f} GB/s", SeriesLabel(s), s.stats.median, *s.floor),
            code);
     }
     if (!s.samples.empty()) medians_by_metric[s.metric].push_back(s.stats.median);
@@ -112,8 +109,7 @@ void EvaluateTest(TestResult& test, const EvaluationContext& context) {
   }
   if (!corruption_reason.empty()) first_reason = corruption_reason;
 
-  if (test.status == TestStatus::kSkip || test.status == TestStatus::kError ||
-      test.status == TestStatus::kTimeout) {
+  if (test.status == TestStatus::kSkip || test.status == TestStatus::kError || test.status == TestStatus::kTimeout) {
     return;  // the runner decided; measured series stay in the report as they are judged
   }
   // A failure the runner found itself (inventory: GPU count, peer access) stays.

@@ -19,9 +19,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-Failure BadFile(const std::string& message) {
-  return Failure(ExitCode::kUsage, "--thresholds: " + message);
-}
+Failure BadFile(const std::string& message) { return Failure(ExitCode::kUsage, "--thresholds: " + message); }
 
 Result<std::uint32_t> ParsePciId(const nlohmann::json& value, const std::string& where) {
   if (value.is_number_unsigned()) return value.get<std::uint32_t>();
@@ -69,8 +67,9 @@ Status MergeHealth(HealthRules& rules, const nlohmann::json& spec, const std::st
       GC_ASSIGN_OR_RETURN(long long v, count(0, 100));
       rules.temperature_margin_c = static_cast<int>(v);
     } else {
-      return BadFile(field + ": unknown field; accepted: pcie_min_gen, pcie_min_width, nvlink_min_active, "
-                             "nvlink_error_delta_max, pcie_replays_max, temperature_margin_c");
+      return BadFile(field +
+                     ": unknown field; accepted: pcie_min_gen, pcie_min_width, nvlink_min_active, "
+                     "nvlink_error_delta_max, pcie_replays_max, temperature_margin_c");
     }
   }
   return OkStatus();
@@ -105,8 +104,8 @@ Status MergeModel(ModelThresholds& model, const nlohmann::json& spec, const std:
       if (!value.is_object()) return BadFile(field + ": must be an object of metric: GB/s");
       for (const auto& [metric, floor] : value.items()) {
         if (std::find(kAllMetrics.begin(), kAllMetrics.end(), metric) == kAllMetrics.end()) {
-          return BadFile(fmt::format("{}.{}: unknown metric; accepted: {}", field, metric,
-                                     fmt::join(kAllMetrics, ", ")));
+          return BadFile(
+              fmt::format("{}.{}: unknown metric; accepted: {}", field, metric, fmt::join(kAllMetrics, ", ")));
         }
         if (floor.is_null()) {
           model.floors.erase(metric);
@@ -119,7 +118,8 @@ Status MergeModel(ModelThresholds& model, const nlohmann::json& spec, const std:
     } else if (key == "health") {
       GC_RETURN_IF_ERROR(MergeHealth(model.health, value, field));
     } else {
-      return BadFile(field + ": unknown field; accepted: floors, health, pci_device_ids, name_patterns, nccl_floor_ranks");
+      return BadFile(field +
+                     ": unknown field; accepted: floors, health, pci_device_ids, name_patterns, nccl_floor_ranks");
     }
   }
   return OkStatus();
@@ -162,22 +162,46 @@ ThresholdTable BuiltinThresholds() {
   };
   ThresholdTable t;
   t.models = {
-      {"A100-SXM4", {0x20b0, 0x20b2}, {"A100-SXM4", "A100-SXM"},
-       {{"hbm_copy", 1500}, {"h2d", 22}, {"d2h", 22}, {"p2p_unidir", 230}, {"nccl_busbw", 210}}, 8, health(4, 16, 12)},
-      {"A100-PCIE", {0x20b5, 0x20f1}, {"A100-PCIE", "A100 80GB PCIe"},
-       {{"hbm_copy", 1100}, {"h2d", 22}, {"d2h", 22}}, 8, health(4, 16, 0)},
+      {"A100-SXM4",
+       {0x20b0, 0x20b2},
+       {"A100-SXM4", "A100-SXM"},
+       {{"hbm_copy", 1500}, {"h2d", 22}, {"d2h", 22}, {"p2p_unidir", 230}, {"nccl_busbw", 210}},
+       8,
+       health(4, 16, 12)},
+      {"A100-PCIE",
+       {0x20b5, 0x20f1},
+       {"A100-PCIE", "A100 80GB PCIe"},
+       {{"hbm_copy", 1100}, {"h2d", 22}, {"d2h", 22}},
+       8,
+       health(4, 16, 0)},
       {"H100-NVL", {0x2321}, {"H100 NVL"}, {{"h2d", 45}, {"d2h", 45}}, 8, health(5, 16, 0)},
       {"H100-PCIE", {0x2331}, {"H100 PCIe"}, {{"h2d", 45}, {"d2h", 45}}, 8, health(5, 16, 0)},
-      {"H100-SXM", {0x2330}, {"H100 80GB HBM3", "H100 SXM"},
-       {{"hbm_copy", 2500}, {"h2d", 45}, {"d2h", 45}, {"p2p_unidir", 330}, {"nccl_busbw", 330},
-        {"nccl_busbw_nvls", 430}}, 8, health(5, 16, 18)},
+      {"H100-SXM",
+       {0x2330},
+       {"H100 80GB HBM3", "H100 SXM"},
+       {{"hbm_copy", 2500},
+        {"h2d", 45},
+        {"d2h", 45},
+        {"p2p_unidir", 330},
+        {"nccl_busbw", 330},
+        {"nccl_busbw_nvls", 430}},
+       8,
+       health(5, 16, 18)},
       {"H200-NVL", {}, {"H200 NVL"}, {{"h2d", 45}, {"d2h", 45}}, 8, health(5, 16, 0)},
       // H200-SXM hbm_copy and h2d/d2h: calibrated on an H200 (gpu_check/README.md,
       // "Calibration"): copy 4070-4104 GB/s, pinned copies 55.0-55.5 GB/s on
       // Gen5 x16; floors at about 90% and 87% of that (Azure's H200 floor is 48).
-      {"H200-SXM", {0x2335}, {"H200"},
-       {{"hbm_copy", 3700}, {"h2d", 48}, {"d2h", 48}, {"p2p_unidir", 335}, {"nccl_busbw", 330},
-        {"nccl_busbw_nvls", 420}}, 8, health(5, 16, 18)},
+      {"H200-SXM",
+       {0x2335},
+       {"H200"},
+       {{"hbm_copy", 3700},
+        {"h2d", 48},
+        {"d2h", 48},
+        {"p2p_unidir", 335},
+        {"nccl_busbw", 330},
+        {"nccl_busbw_nvls", 420}},
+       8,
+       health(5, 16, 18)},
       {"B200", {0x2901}, {"B200"}, {{"h2d", 45}, {"d2h", 45}}, 8, health(5, 16, 18)},
   };
   return t;

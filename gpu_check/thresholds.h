@@ -21,12 +21,12 @@ struct ModelThresholds {
   std::vector<std::uint32_t> pci_device_ids;  ///< matched first
   std::vector<std::string> name_patterns;     ///< case-insensitive substrings of the device name
   std::map<std::string, double, std::less<>> floors;
-  int nccl_floor_ranks = 8;                   ///< the NCCL floors hold for this many ranks on one node
-  HealthRules health = {};                    ///< the health check's per-model numbers
+  int nccl_floor_ranks = 8;  ///< the NCCL floors hold for this many ranks on one node
+  HealthRules health = {};   ///< the health check's per-model numbers
 };
 
 struct ThresholdTable {
-  double outlier_ratio = 0.85;  ///< below this fraction of the node median is an outlier
+  double outlier_ratio = 0.85;          ///< below this fraction of the node median is an outlier
   std::vector<ModelThresholds> models;  ///< searched in order
 
   /// The entry for a device: by PCI device id, then by name; nullptr when none matches.

@@ -12,7 +12,8 @@ constexpr int kNoFileCompletion = 4;
 
 // Each script asks the binary itself (`kubectl-llm __complete WORDS... CURRENT`),
 // so completion always matches the commands and flags of the installed version.
-constexpr const char* kBashScript = R"SH(# bash completion for kubectl-llm. Load with: source <(kubectl-llm completion bash)
+constexpr const char* kBashScript =
+    R"SH(# bash completion for kubectl-llm. Load with: source <(kubectl-llm completion bash)
 _kubectl_llm() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local out
@@ -32,7 +33,8 @@ _kubectl_llm() {
 compdef _kubectl_llm kubectl-llm
 )SH";
 
-constexpr const char* kFishScript = R"SH(# fish completion for kubectl-llm. Load with: kubectl-llm completion fish | source
+constexpr const char* kFishScript =
+    R"SH(# fish completion for kubectl-llm. Load with: kubectl-llm completion fish | source
 function __kubectl_llm_complete
   set -l words (commandline -opc)
   set -e words[1]
@@ -104,7 +106,6 @@ void SetupCompletionCommand(CLI::App* cmd, CommandContext& ctx) {
     ctx.streams.out << *script;
     ctx.Finish(Ok());
   });
-
 }
 
 }  // namespace llm

@@ -78,7 +78,8 @@ void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
   cmd->add_flag("--delete-data", options->delete_data,
                 "Also delete PersistentVolumeClaims the workload made (model cache, checkpoints): their data is lost");
-  cmd->callback([options, &ctx] { ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code)); });
+  cmd->callback(
+      [options, &ctx] { ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code)); });
 }
 
 }  // namespace llm

@@ -56,7 +56,8 @@ void SetupDiffCommand(CLI::App* diff, CommandContext& ctx) {
   diff->require_subcommand(1);
   for (const char* name : {"serve", "train"}) {
     auto options = std::make_shared<DiffOptions>();
-    CLI::App* cmd = diff->add_subcommand(name, std::string("Diff `") + name + " NAME [flags]` against the live objects");
+    CLI::App* cmd =
+        diff->add_subcommand(name, std::string("Diff `") + name + " NAME [flags]` against the live objects");
     AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render, ctx.global.kube);
     cmd->add_flag("--show-managed-fields", options->show_managed_fields, "Keep metadata.managedFields in the diff");
     options->ownership.AddTo(*cmd);

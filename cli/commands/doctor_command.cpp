@@ -15,8 +15,8 @@ namespace {
 struct CrdCheck {
   const char* api_version;
   const char* kind;
-  const char* crd;       ///< what to install
-  const char* enables;   ///< what it is for
+  const char* crd;      ///< what to install
+  const char* enables;  ///< what it is for
 };
 
 constexpr CrdCheck kCrdChecks[] = {
@@ -121,8 +121,7 @@ void CheckCrds(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStream
 }
 
 void CheckRuntimeClass(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStreams& streams) {
-  auto runtime = t.client.Get(
-      kube::ResourceRef{"node.k8s.io", "v1", "runtimeclasses", "", "nvidia", ""});
+  auto runtime = t.client.Get(kube::ResourceRef{"node.k8s.io", "v1", "runtimeclasses", "", "nvidia", ""});
   if (runtime.ok()) {
     return Emit(checks, streams, CheckLevel::kOk,
                 fmt::format("RuntimeClass nvidia present (handler {})", runtime->value("handler", "")));
@@ -172,7 +171,9 @@ void CheckPermissions(const DoctorTarget& t, std::vector<DoctorCheck>& checks, I
 }  // namespace
 
 std::string FormatDoctorCheck(const DoctorCheck& check) {
-  const char* label = check.level == CheckLevel::kOk ? "[ok]  " : check.level == CheckLevel::kWarn ? "[warn]" : "[fail]";
+  const char* label = check.level == CheckLevel::kOk     ? "[ok]  "
+                      : check.level == CheckLevel::kWarn ? "[warn]"
+                                                         : "[fail]";
   return fmt::format("{} {}", label, check.message);
 }
 
@@ -196,8 +197,8 @@ std::vector<DoctorCheck> RunDoctorChecks(const DoctorTarget& target, IoStreams s
 }
 
 int DoctorExitCode(const std::vector<DoctorCheck>& checks) {
-  bool failed = std::any_of(checks.begin(), checks.end(),
-                            [](const DoctorCheck& c) { return c.level == CheckLevel::kFail; });
+  bool failed =
+      std::any_of(checks.begin(), checks.end(), [](const DoctorCheck& c) { return c.level == CheckLevel::kFail; });
   return failed ? 1 : 0;
 }
 
@@ -206,8 +207,8 @@ void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx) {
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& s = **session;
-    DoctorTarget target{s.client(), s.mapper(), SelfSubjectAccessReview(s.client()), s.ns(),
-                        s.server(), std::chrono::system_clock::now()};
+    DoctorTarget target{s.client(), s.mapper(), SelfSubjectAccessReview(s.client()),
+                        s.ns(),     s.server(), std::chrono::system_clock::now()};
     ctx.exit_code = DoctorExitCode(RunDoctorChecks(target, ctx.streams));
   });
 }

@@ -70,10 +70,11 @@ class Run {
 /// The sentence for an answer the backend gave with a status that is not 2xx.
 std::string BackendFailure(const std::string& target, std::string_view request, const kube::HttpResponse& answer) {
   if (answer.status == 401) {
-    return fmt::format("{} answered {} with HTTP 401 Unauthorized: the engine requires an API key, and the API "
-                       "server removes the Authorization header from proxied requests, so this model cannot be "
-                       "tested through the API server (test it from inside the cluster or through a port-forward)",
-                       target, request);
+    return fmt::format(
+        "{} answered {} with HTTP 401 Unauthorized: the engine requires an API key, and the API "
+        "server removes the Authorization header from proxied requests, so this model cannot be "
+        "tested through the API server (test it from inside the cluster or through a port-forward)",
+        target, request);
   }
   const std::string message = EngineErrorMessage(answer.body);
   return fmt::format("{} answered {} with HTTP {}{}", target, request, answer.status,
@@ -129,9 +130,8 @@ class Stages {
 // --- access
 
 void CheckAccess(Run& run, const std::string& ns, std::vector<TestCheck>& checks, Result<void>& error) {
-  std::vector<Access> needs = {{"get", "", "services", "proxy"},
-                               {"create", "", "services", "proxy"},
-                               {"get", "", "pods", "proxy"}};
+  std::vector<Access> needs = {
+      {"get", "", "services", "proxy"}, {"create", "", "services", "proxy"}, {"get", "", "pods", "proxy"}};
   if (run.options().per_pod) needs.push_back({"create", "", "pods", "proxy"});
   needs.push_back({"list", "discovery.k8s.io", "endpointslices", ""});
   TestCheck check;
@@ -188,8 +188,8 @@ void CheckEndpoints(Run& run, const ServedEndpoint& served, std::vector<TestChec
     Fail(summary, fmt::format("service/{} has no ready endpoint{}", served.service,
                               unready.empty() ? ": the workload has no serving pod" : ": pod " + unready.front()));
   } else if (ready < served.desired) {
-    Fail(summary, fmt::format("only {} of {} serving pods are ready endpoints of service/{}{}", ready,
-                              served.desired, served.service, unready.empty() ? "" : ": pod " + unready.front()));
+    Fail(summary, fmt::format("only {} of {} serving pods are ready endpoints of service/{}{}", ready, served.desired,
+                              served.service, unready.empty() ? "" : ": pod " + unready.front()));
   }
   checks.push_back(std::move(summary));
 }
@@ -247,7 +247,8 @@ bool CheckCompletion(Run& run, const std::string& model, const kube::ProxyTarget
     return Fail(check, fmt::format("{} answered {}, but {}", check.target, kRequest, completion.error().message()));
   }
   check.tokens = completion->completion_tokens;
-  check.detail = fmt::format("{} token{}", completion->completion_tokens, completion->completion_tokens == 1 ? "" : "s");
+  check.detail =
+      fmt::format("{} token{}", completion->completion_tokens, completion->completion_tokens == 1 ? "" : "s");
   return true;
 }
 
@@ -306,18 +307,22 @@ bool CheckStream(Run& run, const std::string& model, const kube::ProxyTarget& ta
   const auto& budget = run.options().ttft_budget;
   if (budget && *first - sent > *budget) {
     check.over_budget = true;
-    check.failure = fmt::format("{} took {} to the first token, over --ttft-budget {} (measured through the API "
-                                "server's proxy, which flushes streams on an interval: an upper bound)",
-                                check.target, Latency(*check.ttft_seconds), GoDurationString(*budget));
+    check.failure = fmt::format(
+        "{} took {} to the first token, over --ttft-budget {} (measured through the API "
+        "server's proxy, which flushes streams on an interval: an upper bound)",
+        check.target, Latency(*check.ttft_seconds), GoDurationString(*budget));
   }
   return true;
 }
 
 std::string_view OutcomeName(CheckOutcome outcome) {
   switch (outcome) {
-    case CheckOutcome::kPassed: return "passed";
-    case CheckOutcome::kFailed: return "failed";
-    case CheckOutcome::kSkipped: return "skipped";
+    case CheckOutcome::kPassed:
+      return "passed";
+    case CheckOutcome::kFailed:
+      return "failed";
+    case CheckOutcome::kSkipped:
+      return "skipped";
   }
   return "";
 }
@@ -326,24 +331,36 @@ std::string_view OutcomeName(CheckOutcome outcome) {
 
 std::string_view TestStageName(TestStage stage) {
   switch (stage) {
-    case TestStage::kAccess: return "access";
-    case TestStage::kEndpoints: return "endpoints";
-    case TestStage::kHealth: return "health";
-    case TestStage::kModels: return "models";
-    case TestStage::kCompletion: return "completion";
-    case TestStage::kStream: return "stream";
+    case TestStage::kAccess:
+      return "access";
+    case TestStage::kEndpoints:
+      return "endpoints";
+    case TestStage::kHealth:
+      return "health";
+    case TestStage::kModels:
+      return "models";
+    case TestStage::kCompletion:
+      return "completion";
+    case TestStage::kStream:
+      return "stream";
   }
   return "";
 }
 
 int TestStageExitCode(TestStage stage) {
   switch (stage) {
-    case TestStage::kAccess: return kTestExitAccess;
-    case TestStage::kEndpoints: return kTestExitEndpoints;
-    case TestStage::kHealth: return kTestExitHealth;
-    case TestStage::kModels: return kTestExitModels;
-    case TestStage::kCompletion: return kTestExitCompletion;
-    case TestStage::kStream: return kTestExitStream;
+    case TestStage::kAccess:
+      return kTestExitAccess;
+    case TestStage::kEndpoints:
+      return kTestExitEndpoints;
+    case TestStage::kHealth:
+      return kTestExitHealth;
+    case TestStage::kModels:
+      return kTestExitModels;
+    case TestStage::kCompletion:
+      return kTestExitCompletion;
+    case TestStage::kStream:
+      return kTestExitStream;
   }
   return 1;
 }
@@ -480,8 +497,9 @@ std::string EndpointTestTable(const EndpointTestReport& report) {
   }
   std::string out = table.Render(false);
   if (streamed) {
-    out += "TTFT is an upper bound: the API server's proxy flushes streamed answers on an interval (which can also "
-           "bunch tokens, so ITL, the mean gap as they arrived, may read shorter or longer than the engine's).\n";
+    out +=
+        "TTFT is an upper bound: the API server's proxy flushes streamed answers on an interval (which can also "
+        "bunch tokens, so ITL, the mean gap as they arrived, may read shorter or longer than the engine's).\n";
   }
   return out;
 }

@@ -69,13 +69,13 @@ struct TestCheck {
   std::string target;  ///< "pod/chat-7d9f-x2kq4", "service/chat", "namespace/team-a"
   CheckOutcome outcome = CheckOutcome::kPassed;
   std::chrono::nanoseconds duration{0};
-  std::string detail;                ///< what it saw, for the table: "GET /health 200", "2/2 ready"
-  std::optional<int> http_status;    ///< the backend's answer, when one came
+  std::string detail;                  ///< what it saw, for the table: "GET /health 200", "2/2 ready"
+  std::optional<int> http_status;      ///< the backend's answer, when one came
   std::optional<double> ttft_seconds;  ///< stream: first token (upper bound)
   std::optional<double> itl_seconds;   ///< stream: mean gap between tokens as they arrived (not a bound)
   std::optional<int64_t> tokens;       ///< completion and stream: completion tokens
-  std::string failure;  ///< one sentence naming the target, the stage and what it answered
-  bool over_budget = false;  ///< stream: passed, but its TTFT is over --ttft-budget
+  std::string failure;                 ///< one sentence naming the target, the stage and what it answered
+  bool over_budget = false;            ///< stream: passed, but its TTFT is over --ttft-budget
 };
 
 struct TestStageResult {
@@ -89,7 +89,7 @@ struct EndpointTestReport {
   std::string name{};
   std::string ns;
   std::string engine;   ///< "" when the run ended before the workload was read
-  std::string model{};    ///< the id expected at /v1/models
+  std::string model{};  ///< the id expected at /v1/models
   std::string service;
   int port = 0;
   EndpointTestOptions options;

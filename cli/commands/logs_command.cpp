@@ -10,11 +10,11 @@
 #include "commands/cluster_session.h"
 #include "commands/managed_workloads.h"
 #include "kube/client_factory.h"
+#include "kube/object_fields.h"
 #include "kube/url_query.h"
 #include "util/duration.h"
 #include "workload/log_line_merger.h"
 #include "workload/log_prefix.h"
-#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -156,9 +156,8 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   if (!list.ok()) return list.error();
   std::vector<nlohmann::json> all((*list)["items"].begin(), (*list)["items"].end());
   if (all.empty()) {
-    return Error(ErrorKind::kNotFound,
-                 fmt::format("no pods of workload \"{}\" in namespace \"{}\" (label {}={})", options.name, ns,
-                             kInstanceLabel, options.name));
+    return Error(ErrorKind::kNotFound, fmt::format("no pods of workload \"{}\" in namespace \"{}\" (label {}={})",
+                                                   options.name, ns, kInstanceLabel, options.name));
   }
   std::vector<nlohmann::json> pods = SelectLogPods(all, options);
   if (pods.empty()) {
@@ -220,7 +219,8 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   }
   for (std::thread& t : threads) t.join();
   if (failed > 0) {
-    return Error(ErrorKind::kServer, fmt::format("the logs of {} of {} pods could not be followed", failed, pods.size()));
+    return Error(ErrorKind::kServer,
+                 fmt::format("the logs of {} of {} pods could not be followed", failed, pods.size()));
   }
   return Ok();
 }

@@ -22,10 +22,10 @@ struct LogsOptions {
   std::optional<int64_t> rank{};  ///< --rank: a training job's completion index, a LeaderWorkerSet's worker index
   std::string role{};             ///< --role: "", leader, worker
   std::string container{};        ///< -c: else the pod's default container
-  bool follow = false;          ///< -f
+  bool follow = false;            ///< -f
   std::optional<int64_t> tail{};  ///< --tail: lines per pod (kubectl's -1 = all)
   std::optional<int64_t> since_seconds{};  ///< --since, in seconds
-  bool prefix = true;           ///< --prefix=false drops the prefixes
+  bool prefix = true;                      ///< --prefix=false drops the prefixes
 };
 
 Status ValidateLogsOptions(const LogsOptions& options);

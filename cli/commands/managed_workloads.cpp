@@ -14,9 +14,8 @@ bool OwnedByController(const nlohmann::json& object) {
   if (meta == object.end() || !meta->is_object()) return false;
   const auto owners = meta->find("ownerReferences");
   if (owners == meta->end() || !owners->is_array()) return false;
-  return std::any_of(owners->begin(), owners->end(), [](const nlohmann::json& owner) {
-    return owner.is_object() && owner.value("controller", false);
-  });
+  return std::any_of(owners->begin(), owners->end(),
+                     [](const nlohmann::json& owner) { return owner.is_object() && owner.value("controller", false); });
 }
 
 }  // namespace
@@ -24,8 +23,8 @@ bool OwnedByController(const nlohmann::json& object) {
 Error NoWorkloadError(const std::string& name, const std::string& ns) {
   const std::string where = ns.empty() ? "in any namespace" : fmt::format("in namespace \"{}\"", ns);
   return Error(ErrorKind::kNotFound,
-               fmt::format("no workload \"{}\" made by kubectl-llm {} (`kubectl llm list{}` lists them)", name,
-                           where, ns.empty() ? " -A" : " -n " + ns));
+               fmt::format("no workload \"{}\" made by kubectl-llm {} (`kubectl llm list{}` lists them)", name, where,
+                           ns.empty() ? " -A" : " -n " + ns));
 }
 
 const std::vector<WorkloadKind>& ManagedWorkloadKinds() {
@@ -58,9 +57,8 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
     for (nlohmann::json& item : (*list)["items"]) {
       if (OwnedByController(item)) continue;
       // A List's items carry no kind; the summary needs it.
-      item["apiVersion"] = mapping.resource.group.empty()
-                               ? mapping.resource.version
-                               : mapping.resource.group + "/" + mapping.resource.version;
+      item["apiVersion"] = mapping.resource.group.empty() ? mapping.resource.version
+                                                          : mapping.resource.group + "/" + mapping.resource.version;
       item["kind"] = mapping.kind;
       found.push_back({std::move(item), mapping});
     }
@@ -72,8 +70,8 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
   return found;
 }
 
-Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper,
-                                            const std::string& ns, const std::string& name) {
+Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
+                                            const std::string& name) {
   LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> found, ListManagedWorkloads(client, mapper, ns, name));
   if (found.empty()) {
     return NoWorkloadError(name, ns);

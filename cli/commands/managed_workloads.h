@@ -43,7 +43,7 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
 
 /// Exactly one workload NAME in `ns`; NoWorkloadError when none, an error
 /// naming the kinds when several share the name.
-Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper,
-                                            const std::string& ns, const std::string& name);
+Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
+                                            const std::string& name);
 
 }  // namespace llm

@@ -57,8 +57,8 @@ Result<Scrape> ScrapePod(kube::RestClient& client, Clock& clock, const std::stri
   }
   auto parsed = ParsePrometheusText(answer->body);
   if (!parsed.ok()) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("its {} is not the Prometheus text format: {}", pod.metrics_path, parsed.error().message()));
+    return Error(ErrorKind::kInvalidInput, fmt::format("its {} is not the Prometheus text format: {}", pod.metrics_path,
+                                                       parsed.error().message()));
   }
   return Scrape{at, std::move(*parsed)};
 }
@@ -237,8 +237,9 @@ void SetupMetricsCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_flag("--check", flags->check,
                 "Fail (exit 1) when a metric the table or the workload's autoscaler reads is missing or mislabelled "
                 "on a live pod");
-  cmd->add_option("--interval", flags->interval, "Time between the two scrapes rates are computed from (and between "
-                                                 "refreshes with -w)")
+  cmd->add_option("--interval", flags->interval,
+                  "Time between the two scrapes rates are computed from (and between "
+                  "refreshes with -w)")
       ->capture_default_str();
   AddOutputFlag(cmd, flags->output, kMetricsOutputs);
   cmd->callback([flags, &ctx] {
@@ -251,8 +252,9 @@ void SetupMetricsCommand(CLI::App* cmd, CommandContext& ctx) {
     StreamTerminal terminal(ctx.streams.out, IsTerminalFd(STDOUT_FILENO, term ? term : ""));
     std::unique_ptr<InterruptSignals> signals;
     if (options->watch) signals = std::make_unique<InterruptSignals>();
-    MetricsEnv env{(*session)->client(), (*session)->mapper(), (*session)->ns(), clock, terminal,
-                   [&signals] { return signals && signals->received() != 0; }};
+    MetricsEnv env{(*session)->client(), (*session)->mapper(), (*session)->ns(), clock, terminal, [&signals] {
+                     return signals && signals->received() != 0;
+                   }};
     Status status = RunMetrics(*options, env);
     if (status.ok() && signals && signals->received() != 0) ctx.exit_code = ExitCodeForSignal(signals->received());
     ctx.Finish(status);

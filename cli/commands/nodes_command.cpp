@@ -29,8 +29,10 @@ nlohmann::json ResourcesOnly(const nlohmann::json& containers, bool keep_restart
 nlohmann::json ReducePod(const nlohmann::json& pod) {
   const nlohmann::json& spec = pod["spec"];
   nlohmann::json reduced_spec = {{"nodeName", spec.value("nodeName", "")}};
-  if (spec.contains("containers")) reduced_spec["containers"] = ResourcesOnly(spec["containers"], /*keep_restart_policy=*/false);
-  if (spec.contains("initContainers")) reduced_spec["initContainers"] = ResourcesOnly(spec["initContainers"], /*keep_restart_policy=*/true);
+  if (spec.contains("containers"))
+    reduced_spec["containers"] = ResourcesOnly(spec["containers"], /*keep_restart_policy=*/false);
+  if (spec.contains("initContainers"))
+    reduced_spec["initContainers"] = ResourcesOnly(spec["initContainers"], /*keep_restart_policy=*/true);
   if (spec.contains("overhead")) reduced_spec["overhead"] = spec["overhead"];
   nlohmann::json reduced = {{"spec", std::move(reduced_spec)}};
   if (pod.contains("status") && pod["status"].is_object()) {

@@ -15,7 +15,7 @@
 namespace llm {
 
 struct NodesOptions {
-  std::string output{};  ///< "", wide, json, yaml
+  std::string output{};    ///< "", wide, json, yaml
   std::string selector{};  ///< -l: a label selector on nodes
   bool no_headers = false;
 };

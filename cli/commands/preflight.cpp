@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kube/access_review.h"
 #include "kube/paged_list.h"
 #include "kube/url_query.h"
 #include "workload/cluster_autoscaler_status.h"
@@ -12,7 +13,6 @@
 #include "workload/manifest_requirements.h"
 #include "workload/node_autoscalers.h"
 #include "workload/pod_resources.h"
-#include "kube/access_review.h"
 
 namespace llm {
 namespace {
@@ -28,7 +28,9 @@ std::string GroupResource(const std::string& group, const std::string& resource)
   return group.empty() ? resource : resource + "." + group;
 }
 
-std::string InNamespace(const std::string& ns) { return ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", ns); }
+std::string InNamespace(const std::string& ns) {
+  return ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", ns);
+}
 
 // Whether a rule of a SelfSubjectRulesReview grants the need: its verb, group
 // and resource (or "*"), for any name (a rule limited to resourceNames does not).
@@ -41,8 +43,8 @@ bool Grants(const json& rule, const AccessNeed& need) {
     }
     return false;
   };
-  if (auto restricted = rule.find("resourceNames"); restricted != rule.end() && restricted->is_array() &&
-                                                   !restricted->empty()) {
+  if (auto restricted = rule.find("resourceNames");
+      restricted != rule.end() && restricted->is_array() && !restricted->empty()) {
     return false;
   }
   return names("verbs", need.verb) && names("apiGroups", need.group) && names("resources", need.resource);
@@ -51,7 +53,8 @@ bool Grants(const json& rule, const AccessNeed& need) {
 // The needs in `ns` that a SelfSubjectRulesReview grants for certain: none when
 // the review fails or says its list is incomplete (a webhook authorizer, for
 // one, cannot list its rules), and then each need is asked on its own.
-std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns, const std::set<AccessNeed>& needs) {
+std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns,
+                                    const std::set<AccessNeed>& needs) {
   const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
   auto answer = client.Create(reviews, kube::RulesReviewBody(ns), /*dry_run=*/false);
   std::set<AccessNeed> granted;
@@ -98,10 +101,9 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
     auto answer = kube::AskAccess(client, {need.verb, need.group, need.resource, "", need.ns});
     if (!answer.ok()) return answer.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
     if (answer->allowed) continue;
-    return Error(ErrorKind::kForbidden,
-                 fmt::format("preflight: you may not {} {} {}{}; nothing was applied", need.verb,
-                             GroupResource(need.group, need.resource), InNamespace(need.ns),
-                             answer->reason.empty() ? "" : " (" + answer->reason + ")"));
+    return Error(ErrorKind::kForbidden, fmt::format("preflight: you may not {} {} {}{}; nothing was applied", need.verb,
+                                                    GroupResource(need.group, need.resource), InNamespace(need.ns),
+                                                    answer->reason.empty() ? "" : " (" + answer->reason + ")"));
   }
   return Ok();
 }
@@ -134,9 +136,10 @@ void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& foun
   if (status.ok()) {
     found.cluster_autoscaler = ParseClusterAutoscalerStatus(*status);
   } else if (status.error().kind() != ErrorKind::kNotFound) {
-    unread.push_back(fmt::format("the cluster-autoscaler's status (ConfigMap kube-system/cluster-autoscaler-status) "
-                                 "could not be read ({})",
-                                 status.error().message()));
+    unread.push_back(
+        fmt::format("the cluster-autoscaler's status (ConfigMap kube-system/cluster-autoscaler-status) "
+                    "could not be read ({})",
+                    status.error().message()));
   }
 }
 
@@ -239,7 +242,8 @@ void CheckExists(kube::RestClient& client, const kube::ResourceRef& ref, const s
 Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
                        std::vector<std::string>& warnings) {
   ObjectReferences refs = ReferencesOf(request.objects);
-  for (const std::string& name : refs.secrets) CheckExists(client, kube::core::Secrets(request.ns, name), "Secret", warnings);
+  for (const std::string& name : refs.secrets)
+    CheckExists(client, kube::core::Secrets(request.ns, name), "Secret", warnings);
   for (const std::string& name : refs.pvcs) {
     CheckExists(client, kube::core::PersistentVolumeClaims(request.ns, name), "PersistentVolumeClaim", warnings);
   }

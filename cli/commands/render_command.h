@@ -16,7 +16,7 @@ namespace llm {
 
 struct RenderOptions {
   RenderRequest request;
-  std::string output;                  ///< -o: "" (yaml), yaml, json
+  std::string output;                        ///< -o: "" (yaml), yaml, json
   std::optional<std::string> templates_dir;  ///< --templates DIR
   /// --require-validated[=MAX_AGE] (serve, train): MAX_AGE, "" without one.
   /// Only serve/train's preflight reads MAX_AGE; the node affinity is rendered.

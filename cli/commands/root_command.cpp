@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/command.h"
 #include "commands/completion_command.h"
@@ -17,9 +17,7 @@ constexpr const char* kRootDescription =
     "Renders training and serving manifests, applies them with server-side apply,\n"
     "follows them until they work (or explains why not), and validates GPU nodes.";
 
-int ExitCodeFor(const Error& error) {
-  return error.kind() == ErrorKind::kUsage ? kExitUsage : kExitError;
-}
+int ExitCodeFor(const Error& error) { return error.kind() == ErrorKind::kUsage ? kExitUsage : kExitError; }
 
 /// kubectl prints server errors as they come ("Error from server (NotFound): ...")
 /// and prefixes everything else with "error: ".

@@ -45,8 +45,8 @@ Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube:
     auto list = client.List(ref, kube::ListOptions{});
     if (!list.ok()) return list.error();
     for (nlohmann::json& item : (*list)["items"]) {
-      const nlohmann::json target_ref = item.value("spec", nlohmann::json::object()).value("scaleTargetRef",
-                                                                                          nlohmann::json::object());
+      const nlohmann::json target_ref =
+          item.value("spec", nlohmann::json::object()).value("scaleTargetRef", nlohmann::json::object());
       if (target_ref.value("name", "") != target) continue;
       // KEDA defaults the kind to Deployment.
       if (target_ref.value("kind", "Deployment") != workload.mapping.kind) continue;
@@ -108,15 +108,14 @@ Status ScaleBounds(const ScaleOptions& options, kube::RestClient& client, kube::
     return Error(ErrorKind::kInvalidInput, "--min must be at least 1 for a HorizontalPodAutoscaler");
   }
   if (min > max) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("--min ({}) must not exceed --max ({}) of {}", min, max, ResourceName(autoscaler->object)));
+    return Error(ErrorKind::kInvalidInput, fmt::format("--min ({}) must not exceed --max ({}) of {}", min, max,
+                                                       ResourceName(autoscaler->object)));
   }
   nlohmann::json patch = {{"spec", {{autoscaler->min_field, min}, {autoscaler->max_field, max}}}};
   auto patched = client.MergePatch(autoscaler->ref, patch, options.dry_run);
   if (!patched.ok()) return patched.error();
-  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler->object),
-                             autoscaler->min_field, min, autoscaler->max_field, max,
-                             options.dry_run ? " (server dry run)" : "");
+  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler->object), autoscaler->min_field,
+                             min, autoscaler->max_field, max, options.dry_run ? " (server dry run)" : "");
   return Ok();
 }
 

@@ -22,7 +22,7 @@ struct ScaleOptions {
   std::optional<int64_t> current_replicas{};  ///< --current-replicas: precondition
   std::optional<int64_t> min_replicas{};      ///< --min
   std::optional<int64_t> max_replicas{};      ///< --max
-  bool dry_run = false;                     ///< --dry-run=server
+  bool dry_run = false;                       ///< --dry-run=server
 };
 
 Status ValidateScaleOptions(const ScaleOptions& options);

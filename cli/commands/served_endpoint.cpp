@@ -78,8 +78,8 @@ std::string ServedModelName(const ServeEngine& engine, const nlohmann::json& con
   return served.empty() ? model : served;
 }
 
-Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::RestMapper& mapper,
-                                             const std::string& ns, const std::string& name) {
+Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
+                                             const std::string& name) {
   ServedEndpoint out;
   out.name = name;
   out.ns = ns;
@@ -122,9 +122,9 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
   // Serving pods: those the Service selects, plus any endpoint whose pod is gone.
   std::map<std::string, ServingPod> pods;
   kube::ListOptions pod_options;
-  pod_options.label_selector = SelectorText(FindPath(*service, {"spec", "selector"}) != nullptr
-                                                ? *FindPath(*service, {"spec", "selector"})
-                                                : nlohmann::json::object());
+  pod_options.label_selector =
+      SelectorText(FindPath(*service, {"spec", "selector"}) != nullptr ? *FindPath(*service, {"spec", "selector"})
+                                                                       : nlohmann::json::object());
   if (!pod_options.label_selector.empty()) {
     LLM_ASSIGN_OR_RETURN(nlohmann::json list, client.List(kube::core::Pods(ns), pod_options));
     for (const nlohmann::json& pod : ItemsOf(list)) {

@@ -19,8 +19,8 @@ namespace llm {
 
 struct ServingPod {
   std::string name;
-  std::string ip;     ///< status.podIP ("" before the pod has one)
-  std::string phase;  ///< status.phase ("" for an endpoint whose pod is gone)
+  std::string ip;             ///< status.podIP ("" before the pod has one)
+  std::string phase;          ///< status.phase ("" for an endpoint whose pod is gone)
   bool has_endpoint = false;  ///< listed in one of the Service's EndpointSlices
   bool ready = false;         ///< that endpoint's condition ready (absent counts as ready, as the API says)
   int port = 0;               ///< the serving port (the endpoint's, else the container's "http" port)
@@ -33,18 +33,18 @@ struct ServedEndpoint {
   std::string ns;
   ManagedWorkload workload;
   const ServeEngine* engine = nullptr;
-  std::string served_model;  ///< the id /v1/models should list
-  std::string service;       ///< the Service serve rendered: NAME
-  int service_port = 0;      ///< its port named "http" (else its first)
-  int64_t desired = 1;       ///< serving pods asked for: replicas (LeaderWorkerSet: groups, one leader each)
+  std::string served_model;      ///< the id /v1/models should list
+  std::string service;           ///< the Service serve rendered: NAME
+  int service_port = 0;          ///< its port named "http" (else its first)
+  int64_t desired = 1;           ///< serving pods asked for: replicas (LeaderWorkerSet: groups, one leader each)
   std::vector<ServingPod> pods;  ///< sorted by name
 };
 
 /// Reads the workload, its Service, EndpointSlices and serving pods. Errors
 /// name what is missing: no such workload, a workload that does not serve a
 /// model (a training job), an engine the table lacks, no Service.
-Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::RestMapper& mapper,
-                                             const std::string& ns, const std::string& name);
+Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
+                                             const std::string& name);
 
 /// What /v1/models lists for a serving container: the value of the engine's
 /// served-name flag in its args (`--served-model-name X` or `=X`), else `model`.

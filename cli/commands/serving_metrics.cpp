@@ -84,9 +84,12 @@ std::string LatencyCell(const std::optional<double>& seconds, LatencyWindow wind
 
 std::string_view WindowName(LatencyWindow window) {
   switch (window) {
-    case LatencyWindow::kNone: return "none";
-    case LatencyWindow::kInterval: return "interval";
-    case LatencyWindow::kLifetime: return "lifetime";
+    case LatencyWindow::kNone:
+      return "none";
+    case LatencyWindow::kInterval:
+      return "interval";
+    case LatencyWindow::kLifetime:
+      return "lifetime";
   }
   return "";
 }
@@ -168,13 +171,13 @@ void CheckModelLabel(const ModelSelection& selection, const std::string& pod, co
   const std::vector<const MetricSample*> all = exposition.Select(name);
   const std::string values = LabelValues(all, label);
   if (values.empty()) {
-    problems.push_back({pod, std::string(shown), fmt::format("has no {} label (its labels: {})", label, LabelNames(all)),
-                        used_by});
+    problems.push_back(
+        {pod, std::string(shown), fmt::format("has no {} label (its labels: {})", label, LabelNames(all)), used_by});
   } else if (exposition.Select(name, selection.Match()).empty()) {
-    problems.push_back({pod, std::string(shown),
-                        fmt::format("has {}={} but not \"{}\", the served model name", label, values,
-                                    selection.served_model),
-                        used_by});
+    problems.push_back(
+        {pod, std::string(shown),
+         fmt::format("has {}={} but not \"{}\", the served model name", label, values, selection.served_model),
+         used_by});
   }
 }
 
@@ -216,10 +219,10 @@ void CheckQuery(const AutoscalerQuery& q, const std::string& pod, const Expositi
         any |= value.has_value() && Matches(*value, m);
       }
       if (!labelled) {
-        problems.push_back({pod, selector.metric,
-                            fmt::format("has no {} label, which the query filters on (its labels: {})", m.label,
-                                        LabelNames(samples)),
-                            used_by});
+        problems.push_back(
+            {pod, selector.metric,
+             fmt::format("has no {} label, which the query filters on (its labels: {})", m.label, LabelNames(samples)),
+             used_by});
       } else if (!any) {
         problems.push_back({pod, selector.metric,
                             fmt::format("has no series with {}{}\"{}\" (it has {})", m.label, m.op, m.value,
@@ -310,8 +313,16 @@ std::vector<MetricProblem> CheckExposition(const ModelSelection& selection, cons
 }
 
 std::string MetricsTable(const std::vector<PodMetrics>& pods, const PodMetrics& total) {
-  Table table({{"POD"}, {"RUNNING"}, {"WAITING"}, {"KV CACHE"}, {"PROMPT TOK/S"}, {"GEN TOK/S"}, {"TTFT P50"},
-               {"TTFT P95"}, {"E2E P50"}, {"E2E P95"}});
+  Table table({{"POD"},
+               {"RUNNING"},
+               {"WAITING"},
+               {"KV CACHE"},
+               {"PROMPT TOK/S"},
+               {"GEN TOK/S"},
+               {"TTFT P50"},
+               {"TTFT P95"},
+               {"E2E P50"},
+               {"E2E P95"}});
   bool lifetime = false;
   auto row = [&](const std::string& name, const PodMetrics& p) {
     if (!p.error.empty()) {

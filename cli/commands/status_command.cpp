@@ -43,8 +43,7 @@ void AddCommonFlags(CLI::App* cmd, StatusOptions& options) {
 void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
   auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
   if (!session.ok()) return ctx.Finish(session.error());
-  StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(),
-                      std::chrono::system_clock::now()};
+  StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(), std::chrono::system_clock::now()};
   ctx.Finish(RunStatus(options, target, ctx.streams));
 }
 

@@ -15,8 +15,8 @@
 namespace llm {
 
 struct StatusOptions {
-  std::string name{};             ///< "" = every workload
-  std::string output{};           ///< -o: "", wide, json, yaml
+  std::string name{};           ///< "" = every workload
+  std::string output{};         ///< -o: "", wide, json, yaml
   bool all_namespaces = false;  ///< -A
   bool no_headers = false;
 };

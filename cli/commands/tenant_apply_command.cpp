@@ -73,8 +73,8 @@ Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const
     for (const kube::ObjectResult& result : outcome.results) streams.out << kube::FormatResult(result, dry_run) << "\n";
   }
   if (!outcome.errors.empty()) {
-    return outcome.errors.front().WithContext(fmt::format("{} of {} objects failed to apply; nothing was pruned",
-                                                          outcome.errors.size(), members.size()));
+    return outcome.errors.front().WithContext(
+        fmt::format("{} of {} objects failed to apply; nothing was pruned", outcome.errors.size(), members.size()));
   }
   return Ok();
 }
@@ -146,18 +146,21 @@ Status RunTenantCreate(const TenantFlags& flags, const TenantApplyOptions& optio
       largest = std::max(largest, flavor.largest_node);
     }
     if (c.max_gpus_per_pod && *c.max_gpus_per_pod > largest) {
-      streams.err << fmt::format("Warning: --max-gpus-per-pod {} is more than the largest GPU node has ({}): no single "
-                                 "pod can get that many\n",
-                                 *c.max_gpus_per_pod, largest);
+      streams.err << fmt::format(
+          "Warning: --max-gpus-per-pod {} is more than the largest GPU node has ({}): no single "
+          "pod can get that many\n",
+          *c.max_gpus_per_pod, largest);
     }
     if (c.gpus > total) {
-      streams.err << fmt::format("Warning: --gpus {} is more than the cluster's {} GPUs (quotas may oversubscribe; "
-                                 "pods beyond what the nodes hold will wait)\n",
-                                 c.gpus, total);
+      streams.err << fmt::format(
+          "Warning: --gpus {} is more than the cluster's {} GPUs (quotas may oversubscribe; "
+          "pods beyond what the nodes hold will wait)\n",
+          c.gpus, total);
     }
   }
   if (c.priority != nullptr) {
-    auto found = client.Get({"scheduling.k8s.io", "v1", "priorityclasses", "", std::string(c.priority->priority_class), ""});
+    auto found =
+        client.Get({"scheduling.k8s.io", "v1", "priorityclasses", "", std::string(c.priority->priority_class), ""});
     if (!found.ok() && found.error().kind() == ErrorKind::kNotFound) {
       return Error(ErrorKind::kInvalidInput, fmt::format("PriorityClass \"{}\" does not exist: run `kubectl llm tenant "
                                                          "init` again",

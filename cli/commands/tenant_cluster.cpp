@@ -22,9 +22,8 @@ Result<nlohmann::json> TenantNamespace(kube::RestClient& client, const std::stri
     return ns.error();
   }
   if (LabelOf(*ns, tenant::kTenantLabel) != team) {
-    return Error(ErrorKind::kNotFound,
-                 fmt::format("no tenant \"{}\": namespace \"{}\" is not a tenant's (no {} label)", team, team,
-                             tenant::kTenantLabel));
+    return Error(ErrorKind::kNotFound, fmt::format("no tenant \"{}\": namespace \"{}\" is not a tenant's (no {} label)",
+                                                   team, team, tenant::kTenantLabel));
   }
   return std::move(ns).value();
 }

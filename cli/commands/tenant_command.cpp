@@ -32,8 +32,9 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->require_subcommand(1);
 
   CLI::App* init = cmd->add_subcommand(
-      "init", "Make the cluster-wide pieces once: PriorityClasses, and where Kueue is served a ResourceFlavor per GPU "
-              "product and the cohort tenants borrow in");
+      "init",
+      "Make the cluster-wide pieces once: PriorityClasses, and where Kueue is served a ResourceFlavor per GPU "
+      "product and the cohort tenants borrow in");
   auto init_options = std::make_shared<TenantApplyOptions>();
   AddApplyFlags(init, *init_options);
   init->callback([init_options, &ctx] {
@@ -48,22 +49,27 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
   auto create_options = std::make_shared<TenantApplyOptions>();
   create->add_option("TEAM", flags->team, "The tenant's name, which is also its namespace")->required();
   create->add_option("--gpus", flags->gpus, "GPUs the tenant may request (ResourceQuota, Kueue nominal quota)");
-  create->add_option("--gpu-product", flags->gpu_products,
-                     "PRODUCT=N: N of the GPUs are of this product (repeatable; they add up to --gpus)")
+  create
+      ->add_option("--gpu-product", flags->gpu_products,
+                   "PRODUCT=N: N of the GPUs are of this product (repeatable; they add up to --gpus)")
       ->allow_extra_args(false);
-  create->add_option("--max-gpus-per-pod", flags->max_gpus_per_pod, "The most GPUs one container may request (LimitRange)");
+  create->add_option("--max-gpus-per-pod", flags->max_gpus_per_pod,
+                     "The most GPUs one container may request (LimitRange)");
   create->add_option("--cpu", flags->cpu, "CPU requests quota (e.g. 64)");
   create->add_option("--memory", flags->memory, "Memory requests quota (e.g. 512Gi)");
   create->add_option("--storage", flags->storage, "Storage requests quota for PersistentVolumeClaims (e.g. 2Ti)");
   create->add_option("--pods", flags->pods, "Pods quota");
-  create->add_option("--member", flags->members,
-                     "user:NAME, group:NAME or serviceaccount:NS/NAME, bound to the least-privilege Role "
-                     "kubectl-llm-user (repeatable)")
+  create
+      ->add_option("--member", flags->members,
+                   "user:NAME, group:NAME or serviceaccount:NS/NAME, bound to the least-privilege Role "
+                   "kubectl-llm-user (repeatable)")
       ->allow_extra_args(false);
-  create->add_option("--allow-from", flags->allow_from, "A namespace whose pods may reach the served models (repeatable)")
+  create
+      ->add_option("--allow-from", flags->allow_from, "A namespace whose pods may reach the served models (repeatable)")
       ->allow_extra_args(false);
-  create->add_option("--monitoring-namespace", flags->monitoring_namespace,
-                     "The namespace that may scrape the served models' metrics port")
+  create
+      ->add_option("--monitoring-namespace", flags->monitoring_namespace,
+                   "The namespace that may scrape the served models' metrics port")
       ->default_str(flags->monitoring_namespace);
   create->add_option("--pod-security", flags->pod_security, "Pod Security level enforced: baseline or restricted")
       ->default_str(flags->pod_security);
@@ -80,14 +86,14 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
       if (!config.ok()) valid = config.error();
     }
     if (!valid.ok()) return ctx.Finish(valid);
-    RunInSession(ctx, [&](ClusterSession& session) {
-      return RunTenantCreate(*flags, *create_options, session, ctx.streams);
-    });
+    RunInSession(
+        ctx, [&](ClusterSession& session) { return RunTenantCreate(*flags, *create_options, session, ctx.streams); });
   });
 
   CLI::App* remove = cmd->add_subcommand(
-      "delete", "Delete a tenant: exactly what tenant create made (its namespace with it); refused while it runs "
-                "workloads unless --force");
+      "delete",
+      "Delete a tenant: exactly what tenant create made (its namespace with it); refused while it runs "
+      "workloads unless --force");
   auto delete_options = std::make_shared<TenantDeleteOptions>();
   remove->add_option("TEAM", delete_options->team, "The tenant")->required();
   remove->add_flag("--force", delete_options->force,
@@ -102,8 +108,9 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
     });
   });
 
-  CLI::App* list = cmd->add_subcommand("list", "List tenants: GPUs used/quota, pods, workloads, queue pending/admitted, "
-                                               "borrowed GPUs");
+  CLI::App* list = cmd->add_subcommand("list",
+                                       "List tenants: GPUs used/quota, pods, workloads, queue pending/admitted, "
+                                       "borrowed GPUs");
   auto list_options = std::make_shared<TenantStatusOptions>();
   AddOutputFlag(list, list_options->output, kTenantStatusOutputs);
   list->callback([list_options, &ctx] {
@@ -127,8 +134,8 @@ void SetupTenantCommand(CLI::App* cmd, CommandContext& ctx) {
     RunInSession(ctx, [&](ClusterSession& session) { return RunTenantStatus(*status_options, session, ctx.streams); });
   });
 
-  CLI::App* verify = cmd->add_subcommand(
-      "verify", "Prove the tenant's isolation from the cluster's own answers (exit 1 on any hole)");
+  CLI::App* verify =
+      cmd->add_subcommand("verify", "Prove the tenant's isolation from the cluster's own answers (exit 1 on any hole)");
   auto team = std::make_shared<std::string>();
   verify->add_option("TEAM", *team, "The tenant")->required();
   verify->callback([team, &ctx] {

@@ -19,12 +19,10 @@ namespace llm {
 
 class ClusterSession;
 
-inline constexpr OutputFormat kTenantApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml,
-                                                       OutputFormat::kJson};
+inline constexpr OutputFormat kTenantApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml, OutputFormat::kJson};
 inline constexpr kube::DryRun kTenantApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient,
                                                        kube::DryRun::kServer};
-inline constexpr OutputFormat kTenantStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kJson,
-                                                        OutputFormat::kYaml};
+inline constexpr OutputFormat kTenantStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
 
 struct TenantApplyOptions {
   std::string dry_run = "none";  ///< none, client, server

@@ -53,11 +53,11 @@ Status RunTenantDelete(const TenantDeleteOptions& options, ClusterSession& sessi
     LLM_ASSIGN_OR_RETURN(json pods, client.List(kube::core::Pods(options.team), {}));
     std::vector<std::string> running = PodNames(pods, /*running_only=*/true);
     if (!running.empty()) {
-      return Error(ErrorKind::kInvalidInput,
-                   fmt::format("tenant \"{}\" still runs {} pod{} ({}): delete its workloads first (kubectl llm delete "
-                               "NAME -n {}), or pass --force, which deletes them with the namespace",
-                               options.team, running.size(), running.size() == 1 ? "" : "s", Few(running),
-                               options.team));
+      return Error(
+          ErrorKind::kInvalidInput,
+          fmt::format("tenant \"{}\" still runs {} pod{} ({}): delete its workloads first (kubectl llm delete "
+                      "NAME -n {}), or pass --force, which deletes them with the namespace",
+                      options.team, running.size(), running.size() == 1 ? "" : "s", Few(running), options.team));
     }
     LLM_ASSIGN_OR_RETURN(json claims, client.List(kube::core::PersistentVolumeClaims(options.team), {}));
     std::vector<std::string> held = PodNames(claims, /*running_only=*/false);

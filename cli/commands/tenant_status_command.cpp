@@ -38,8 +38,7 @@ TenantStatus ReadTenantStatus(ClusterSession& session, const json& ns) {
     if (auto ref = KueueRef(session.mapper(), "LocalQueue", team, queue); ref.ok()) {
       local_queue = GetIfPresent(client, *ref);
     }
-    const std::string cluster_queue_name =
-        local_queue ? StringAt(*local_queue, {"spec", "clusterQueue"}, team) : team;
+    const std::string cluster_queue_name = local_queue ? StringAt(*local_queue, {"spec", "clusterQueue"}, team) : team;
     if (auto ref = KueueRef(session.mapper(), "ClusterQueue", "", cluster_queue_name); ref.ok()) {
       cluster_queue = GetIfPresent(client, *ref);
     }

@@ -64,8 +64,8 @@ Status RunTenantVerify(const std::string& team, ClusterSession& session, IoStrea
     LLM_RETURN_IF_ERROR(ask({"get", "", "secrets", "", ""}, false, "may not read Secrets in every namespace"));
     LLM_RETURN_IF_ERROR(ask({"list", "", "secrets", "", "kube-system"}, false, "may not read Secrets in kube-system"));
     if (others.front() != "default") {
-      LLM_RETURN_IF_ERROR(ask({"get", "", "secrets", "", others.front()}, false,
-                              "may not read Secrets in " + others.front()));
+      LLM_RETURN_IF_ERROR(
+          ask({"get", "", "secrets", "", others.front()}, false, "may not read Secrets in " + others.front()));
     }
   }
 
@@ -95,21 +95,28 @@ Status RunTenantVerify(const std::string& team, ClusterSession& session, IoStrea
     const int64_t ask = std::max<int64_t>(limit - used, 0) + 1;
     auto refused = dry_run(ProbePod(team, "kubectl-llm-verify-quota", SplitGpus(ask, max_per_container)));
     const std::string check = fmt::format("a pod of {} GPUs ({} of {} used) is refused by the quota", ask, used, limit);
-    if (!refused) rows.push_back({where, check, false, "admitted (server dry run)"});
-    else rows.push_back({where, check, RefusedByQuota(*refused), *refused});
+    if (!refused)
+      rows.push_back({where, check, false, "admitted (server dry run)"});
+    else
+      rows.push_back({where, check, RefusedByQuota(*refused), *refused});
   }
   if (max_per_container) {
-    const std::string check = fmt::format("a container of {} GPUs is refused by the LimitRange", *max_per_container + 1);
+    const std::string check =
+        fmt::format("a container of {} GPUs is refused by the LimitRange", *max_per_container + 1);
     auto refused = dry_run(ProbePod(team, "kubectl-llm-verify-limit", {*max_per_container + 1}));
-    if (!refused) rows.push_back({where, check, false, "admitted (server dry run)"});
-    else rows.push_back({where, check, RefusedByLimitRange(*refused), *refused});
+    if (!refused)
+      rows.push_back({where, check, false, "admitted (server dry run)"});
+    else
+      rows.push_back({where, check, RefusedByLimitRange(*refused), *refused});
   }
   {
-    const std::string check = "a privileged pod is refused by Pod Security (" +
-                              LabelOf(ns, "pod-security.kubernetes.io/enforce") + ")";
+    const std::string check =
+        "a privileged pod is refused by Pod Security (" + LabelOf(ns, "pod-security.kubernetes.io/enforce") + ")";
     auto refused = dry_run(ProbePod(team, "kubectl-llm-verify-privileged", {0}, /*privileged=*/true));
-    if (!refused) rows.push_back({where, check, false, "admitted (server dry run)"});
-    else rows.push_back({where, check, RefusedByPodSecurity(*refused), *refused});
+    if (!refused)
+      rows.push_back({where, check, false, "admitted (server dry run)"});
+    else
+      rows.push_back({where, check, RefusedByPodSecurity(*refused), *refused});
   }
   {
     auto policy = GetIfPresent(client, {"networking.k8s.io", "v1", "networkpolicies", team, "default-deny", ""});

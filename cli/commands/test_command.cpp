@@ -82,8 +82,8 @@ void SetupTestCommand(CLI::App* cmd, CommandContext& ctx) {
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     SystemClock clock;
-    auto report = RunEndpointTest(checked->options, (*session)->client(), (*session)->mapper(), (*session)->ns(),
-                                  clock);
+    auto report =
+        RunEndpointTest(checked->options, (*session)->client(), (*session)->mapper(), (*session)->ns(), clock);
     if (!report.ok()) return ctx.Finish(report.error());
     int exit_code = 0;
     Status printed = PrintEndpointTest(*report, checked->format, ctx.streams, exit_code);

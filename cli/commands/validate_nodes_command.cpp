@@ -14,16 +14,16 @@
 #include "kube/url_query.h"
 #include "kube/wait_condition.h"
 #include "kube/waiter.h"
-#include "render/manifest_printer.h"
-#include "render/render_pipeline.h"
-#include "render/template_source.h"
-#include "util/build_info.h"
-#include "util/interrupt_signals.h"
 #include "node_validation/html_report.h"
 #include "node_validation/node_pairing.h"
 #include "node_validation/report_reader.h"
 #include "node_validation/validate_plan.h"
 #include "node_validation/validation_report.h"
+#include "render/manifest_printer.h"
+#include "render/render_pipeline.h"
+#include "render/template_source.h"
+#include "util/build_info.h"
+#include "util/interrupt_signals.h"
 
 namespace llm {
 namespace {
@@ -63,7 +63,8 @@ Result<Json> RenderGpuCheckPod(const GpuCheckPodRequest& pod, const std::string&
   };
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(request, templates, no_files));
   if (manifests.size() != 1) {
-    return Error(ErrorKind::kInternal, fmt::format("gpu-check rendered {} objects, expected one pod", manifests.size()));
+    return Error(ErrorKind::kInternal,
+                 fmt::format("gpu-check rendered {} objects, expected one pod", manifests.size()));
   }
   Json manifest = std::move(manifests.front());
   manifest["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
@@ -90,7 +91,8 @@ Result<std::vector<Json>> RenderGpuCheckPair(const GpuCheckPairRequest& pair, co
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(request, templates, no_files));
   for (Json& manifest : manifests) {
     manifest["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
-    if (manifest.value("kind", "") == "Job") manifest["spec"]["template"]["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
+    if (manifest.value("kind", "") == "Job")
+      manifest["spec"]["template"]["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
   }
   return manifests;
 }
@@ -136,8 +138,8 @@ Status CleanUp(kube::RestClient& client, const std::string& ns, const std::strin
   auto delete_collection = [&](const kube::ResourceRef& collection, const char* what) -> Status {
     kube::HttpRequest request;
     request.method = "DELETE";
-    request.path = collection.Path() + kube::EncodeQuery({{"labelSelector", selector},
-                                                           {"propagationPolicy", "Background"}});
+    request.path =
+        collection.Path() + kube::EncodeQuery({{"labelSelector", selector}, {"propagationPolicy", "Background"}});
     auto deleted = client.Do(std::move(request));
     if (!deleted.ok()) return deleted.error().WithContext(fmt::format("deleting the gpu-check {}", what));
     return Ok();
@@ -214,8 +216,8 @@ std::vector<NodeCandidate> PassedAlone(const NodeSelection& selection, const std
 Status WriteHtmlReport(const NodeValidationReport& report, const std::string& path, FileSystem& files,
                        IoStreams streams) {
   Status written = files.WriteFile(path, RenderHtmlReport(report));
-  if (!written.ok()) return Error(ErrorKind::kInternal, fmt::format("--report: cannot write {}: {}", path,
-                                                                    written.error().message()));
+  if (!written.ok())
+    return Error(ErrorKind::kInternal, fmt::format("--report: cannot write {}: {}", path, written.error().message()));
   streams.err << fmt::format("validate-nodes: wrote {} ({} nodes)\n", path, report.results.size());
   return Ok();
 }
@@ -226,12 +228,14 @@ Result<int> RunValidateNodesFromJson(const ValidateNodesOptions& options, FileSy
   LLM_ASSIGN_OR_RETURN(ValidateNodesConfig config, ValidateNodesFlags(options));
   auto text = files.ReadFile(config.from_json);
   if (!text.ok()) {
-    return Error(ErrorKind::kUsage, fmt::format("--from-json: cannot read {}: {}", config.from_json, text.error().message()));
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--from-json: cannot read {}: {}", config.from_json, text.error().message()));
   }
   const nlohmann::json document = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) {
     return Error(ErrorKind::kUsage, fmt::format("--from-json: {} is not JSON (want the output of "
-                                                "kubectl llm validate-nodes -o json)", config.from_json));
+                                                "kubectl llm validate-nodes -o json)",
+                                                config.from_json));
   }
   auto report = ParseReportJson(document);
   if (!report.ok()) {
@@ -276,17 +280,17 @@ Result<std::vector<DryRunObject>> WouldCreate(const ValidateNodesConfig& config,
 
 /// What the live run leaves for recording and the exit code.
 struct NodesRunOutcome {
-  int signal = 0;                          ///< the run was interrupted by this signal
-  std::set<std::string> not_to_record;     ///< verdicts an interrupt cut short: the node keeps its previous labels
-  std::map<std::string, json> last_seen;   ///< the nodes as last watched (their labels are patched from here)
+  int signal = 0;                         ///< the run was interrupted by this signal
+  std::set<std::string> not_to_record;    ///< verdicts an interrupt cut short: the node keeps its previous labels
+  std::map<std::string, json> last_seen;  ///< the nodes as last watched (their labels are patched from here)
 };
 
 /// Runs the self-test on the selected nodes (then, with --multi-node, the
 /// pairs), fills the report's results and cleans up this run's objects.
-Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv& env, const ValidateNodesConfig& config,
-                  const std::string& run_id, const NodeSelection& selection, const GpuCheckPodRenderer& render,
-                  const GpuCheckPairRenderer& render_pair, IoStreams streams, NodeValidationReport& report,
-                  NodesRunOutcome& run) {
+Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv& env,
+                  const ValidateNodesConfig& config, const std::string& run_id, const NodeSelection& selection,
+                  const GpuCheckPodRenderer& render, const GpuCheckPairRenderer& render_pair, IoStreams streams,
+                  NodeValidationReport& report, NodesRunOutcome& run) {
   LLM_ASSIGN_OR_RETURN(bool namespace_created, EnsureNamespace(client, clock, env.ns));
   // Pods run with keep on: the ended ones are removed in one request below,
   // and pods the run gives up on are still deleted at once.
@@ -319,9 +323,9 @@ Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv
     }
   }
   if (run.signal != 0) {
-    streams.err << fmt::format("validate-nodes: interrupted by {}: {}\n", SignalName(run.signal),
-                               config.keep ? "leaving this run's objects (--keep)"
-                                           : "deleting this run's pods, jobs and services");
+    streams.err << fmt::format(
+        "validate-nodes: interrupted by {}: {}\n", SignalName(run.signal),
+        config.keep ? "leaving this run's objects (--keep)" : "deleting this run's pods, jobs and services");
   }
   Status cleaned = config.keep ? Ok() : CleanUp(client, env.ns, run_id, namespace_created);
   if (failure) return *failure;
@@ -335,8 +339,8 @@ Status RecordVerdicts(kube::RestClient& client, const ValidateNodesConfig& confi
   for (const NodeResult& r : report.results) {
     if (!run.not_to_record.contains(r.node)) to_record.push_back(r);
   }
-  LLM_RETURN_IF_ERROR(PatchNodes(client, to_record, run.last_seen,
-                                 RecordSettingsFor(config, report.tool_version, report.image)));
+  LLM_RETURN_IF_ERROR(
+      PatchNodes(client, to_record, run.last_seen, RecordSettingsFor(config, report.tool_version, report.image)));
   report.recorded = config.record;
   report.tainted = config.taint_failed;
   return Ok();
@@ -381,7 +385,8 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   report.started_at = clock.Now();
   report.skipped = selection.skipped;
   if (!selection.to_test.empty()) {
-    LLM_ASSIGN_OR_RETURN(Json sample, render(selection.to_test.front(), GpuCheckPodName(selection.to_test.front().name, run_id)));
+    LLM_ASSIGN_OR_RETURN(Json sample,
+                         render(selection.to_test.front(), GpuCheckPodName(selection.to_test.front().name, run_id)));
     report.image = PodImage(sample);
   }
   // Interrupted before anything was created: nothing to clean up or record.
@@ -389,7 +394,8 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
 
   NodesRunOutcome run;
   if (!selection.to_test.empty()) {
-    LLM_RETURN_IF_ERROR(RunOnNodes(client, clock, env, config, run_id, selection, render, render_pair, streams, report, run));
+    LLM_RETURN_IF_ERROR(
+        RunOnNodes(client, clock, env, config, run_id, selection, render, render_pair, streams, report, run));
   }
   AddProducts(selection, report.results);
   report.finished_at = clock.Now();
@@ -418,8 +424,9 @@ void SetupValidateNodesCommand(CLI::App* cmd, CommandContext& ctx) {
                 "Taint failed nodes kubectl-llm.dev/gpu-check=failed:NoSchedule; untaint passing ones");
   cmd->add_flag("--include-busy", options->include_busy, "Also test nodes whose GPUs are in use");
   cmd->add_flag("--keep", options->keep, "Keep finished pods (and the namespace) for inspection");
-  cmd->add_flag("--multi-node", options->multi_node,
-                "Then pair the nodes that passed for two-node NCCL all-reduce tests; re-pair failures to find the bad node");
+  cmd->add_flag(
+      "--multi-node", options->multi_node,
+      "Then pair the nodes that passed for two-node NCCL all-reduce tests; re-pair failures to find the bad node");
   AddDryRunFlag(cmd, options->dry_run, kValidateNodesDryRuns,
                 "print the pods instead of running them (server: as the server would admit them)");
   AddOutputFlag(cmd, options->output, kValidateNodesOutputs, "the report table");

@@ -11,11 +11,11 @@
 
 #include "commands/command.h"
 #include "kube/rest_client.h"
+#include "node_validation/validate_options.h"
 #include "util/clock.h"
 #include "util/file_system.h"
 #include "util/io_streams.h"
 #include "util/result.h"
-#include "node_validation/validate_options.h"
 
 namespace llm {
 
@@ -25,8 +25,8 @@ inline constexpr const char* kGpuCheckNamespace = "kubectl-llm-gpu-check";
 struct ValidateNodesEnv {
   std::shared_ptr<kube::RestClient> client;
   Clock* clock = nullptr;
-  std::string ns;        ///< the namespace for the pods
-  std::string run_id;    ///< "" = a random one
+  std::string ns;      ///< the namespace for the pods
+  std::string run_id;  ///< "" = a random one
   /// The signal (SIGINT, SIGTERM) that asked the command to stop, 0 while none
   /// did; polled between steps. Empty: never interrupted.
   std::function<int()> interrupted;

@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "kube/watcher.h"
 #include "util/interrupt_signals.h"
-#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -119,10 +119,10 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
   for (const std::string& name : node_names) shared.nodes.emplace(name, json());
   auto signal_now = [&] { return interrupted ? interrupted() : 0; };
 
-  std::thread pod_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
-                        kube::core::Pods(ns), pod_selector, std::ref(shared), /*pods=*/true);
-  std::thread node_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock),
-                         kube::core::Nodes(), std::string(), std::ref(shared), /*pods=*/false);
+  std::thread pod_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock), kube::core::Pods(ns),
+                        pod_selector, std::ref(shared), /*pods=*/true);
+  std::thread node_watch(WatchThread<Machine, Action>, std::ref(client), std::ref(clock), kube::core::Nodes(),
+                         std::string(), std::ref(shared), /*pods=*/false);
 
   // Actions are carried out by a few workers, so creates and deletes overlap;
   // the machine only learns of a refused create (it already counts the pod
@@ -169,12 +169,14 @@ Result<DriveOutcome> Drive(kube::RestClient& client, Clock& clock, Machine& mach
       if (shared.watch_error && !cancelled) {
         cancelled = true;
         failure = shared.watch_error;
-        shared.Queue(machine.Cancel(fmt::format("the run was stopped: {}", shared.watch_error->message()), clock.Now()));
+        shared.Queue(
+            machine.Cancel(fmt::format("the run was stopped: {}", shared.watch_error->message()), clock.Now()));
       }
       if (shared.actions.empty()) {
         auto wake_at = clock.Now() + kMaxSleep;
         if (auto deadline = machine.NextDeadline()) wake_at = std::min(wake_at, *deadline);
-        shared.wake.wait_until(lock, wake_at, [&] { return !shared.actions.empty() || (shared.watch_error && !cancelled); });
+        shared.wake.wait_until(lock, wake_at,
+                               [&] { return !shared.actions.empty() || (shared.watch_error && !cancelled); });
         if (shared.actions.empty()) shared.Queue(machine.OnTick(clock.Now()));
         continue;
       }
@@ -269,8 +271,8 @@ Result<PairRunOutcome> ExecutePairRun(kube::RestClient& client, Clock& clock, co
       (void)client.Delete(service, kube::DeleteOptions{});
       return std::optional<std::string>();
     }
-    auto objects = request.render_pair(*candidates.at(action.nodes.first), *candidates.at(action.nodes.second),
-                                       action.job);
+    auto objects =
+        request.render_pair(*candidates.at(action.nodes.first), *candidates.at(action.nodes.second), action.job);
     if (!objects.ok()) return std::optional<std::string>(objects.error().message());
     for (const nlohmann::ordered_json& object : *objects) {
       const bool is_job = object.value("kind", "") == "Job";

@@ -16,13 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "kube/rest_client.h"
-#include "util/clock.h"
-#include "util/result.h"
 #include "node_validation/node_patch.h"
 #include "node_validation/node_result.h"
 #include "node_validation/node_selection.h"
 #include "node_validation/pair_run.h"
 #include "node_validation/validation_run.h"
+#include "util/clock.h"
+#include "util/result.h"
 
 namespace llm {
 
@@ -38,19 +38,19 @@ using GpuCheckPodRenderer =
 using InterruptedFn = std::function<int()>;
 
 struct LiveRunRequest {
-  std::string ns;                      ///< where the pods go
+  std::string ns;  ///< where the pods go
   std::string run_id;
-  ValidationRunConfig run;             ///< RunConfigFor(config, run_id)
-  std::vector<NodeCandidate> nodes;    ///< selection.to_test, in test order
+  ValidationRunConfig run;           ///< RunConfigFor(config, run_id)
+  std::vector<NodeCandidate> nodes;  ///< selection.to_test, in test order
   GpuCheckPodRenderer render_pod;
-  InterruptedFn interrupted;           ///< empty: never
+  InterruptedFn interrupted;  ///< empty: never
 };
 
 struct LiveRunOutcome {
-  std::vector<NodeResult> results;               ///< run.Results()
-  std::map<std::string, nlohmann::json> nodes;   ///< tested nodes as the node watch last saw them
-  int signal = 0;                                ///< the run was interrupted by this signal
-  std::set<std::string> interrupted_nodes;       ///< nodes whose error is the interruption (not to be recorded)
+  std::vector<NodeResult> results;              ///< run.Results()
+  std::map<std::string, nlohmann::json> nodes;  ///< tested nodes as the node watch last saw them
+  int signal = 0;                               ///< the run was interrupted by this signal
+  std::set<std::string> interrupted_nodes;      ///< nodes whose error is the interruption (not to be recorded)
 };
 
 /// Runs the state machine to its Done action. API errors on create become the
@@ -69,8 +69,8 @@ using GpuCheckPairRenderer = std::function<Result<std::vector<nlohmann::ordered_
 struct PairRunRequest {
   std::string ns;
   std::string run_id;
-  PairRunConfig run;                   ///< PairRunConfigFor(config, run_id)
-  std::vector<NodeCandidate> nodes;    ///< the nodes that passed alone
+  PairRunConfig run;                 ///< PairRunConfigFor(config, run_id)
+  std::vector<NodeCandidate> nodes;  ///< the nodes that passed alone
   GpuCheckPairRenderer render_pair;
   InterruptedFn interrupted;
 };
@@ -80,7 +80,7 @@ struct PairRunOutcome {
   std::vector<MultiNodeNodeResult> node_results;  ///< PairRun::NodeResults()
   std::map<std::string, nlohmann::json> nodes;    ///< paired nodes as the node watch last saw them
   int signal = 0;
-  std::set<std::string> interrupted_nodes;        ///< conclusions the interruption cut short
+  std::set<std::string> interrupted_nodes;  ///< conclusions the interruption cut short
 };
 
 /// As ExecuteValidationRun, for PairRun: CreateJob creates the pair's Service

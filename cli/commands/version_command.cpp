@@ -3,8 +3,8 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
@@ -108,8 +108,7 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
     streams.out << out.c_str() << "\n";
   } else {
     const BuildInfo& info = GetBuildInfo();
-    streams.out << fmt::format("Client Version: {} (commit {}, {})\n", info.version, info.git_commit,
-                               kube::Platform());
+    streams.out << fmt::format("Client Version: {} (commit {}, {})\n", info.version, info.git_commit, kube::Platform());
     if (doc.contains("serverVersion")) {
       streams.out << "Server Version: " << doc["serverVersion"]["gitVersion"].get<std::string>() << "\n";
     }

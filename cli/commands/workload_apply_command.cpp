@@ -118,8 +118,8 @@ void FieldOwnershipFlags::AddTo(CLI::App& cmd) {
 Status FieldOwnershipFlags::Validate() const {
   // The API server's limit (managedFields manager names).
   if (field_manager.empty() || field_manager.size() > 128) {
-    return Error(ErrorKind::kUsage, fmt::format("--field-manager must be 1 to 128 characters, got {}",
-                                                field_manager.size()));
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--field-manager must be 1 to 128 characters, got {}", field_manager.size()));
   }
   return Ok();
 }
@@ -143,8 +143,9 @@ void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOp
     global.AddFlags(cmd);
   }
   cmd.add_option("--backend", options.request.backend,
-                 workload.name == "serve" ? "deployment or leaderworkerset (default: by --nodes and what the cluster serves)"
-                                          : "jobset or indexed-job (default: jobset when the cluster serves it)");
+                 workload.name == "serve"
+                     ? "deployment or leaderworkerset (default: by --nodes and what the cluster serves)"
+                     : "jobset or indexed-job (default: jobset when the cluster serves it)");
 }
 
 Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
@@ -210,7 +211,8 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
       break;
     }
   }
-  if (wait.workload.name.empty()) return Error(ErrorKind::kInternal, "--wait: the rendered objects hold no workload to follow");
+  if (wait.workload.name.empty())
+    return Error(ErrorKind::kInternal, "--wait: the rendered objects hold no workload to follow");
   wait.instance = name;
   wait.train = render.request.workload == "train";
   LLM_ASSIGN_OR_RETURN(wait.timeout, ParseDuration(options.timeout, "--timeout"));

@@ -35,8 +35,8 @@ kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, 
                                                  bool dry_run);
 
 struct WorkloadApplyOptions {
-  RenderOptions render;     ///< NAME, value flags, -f, --set, --patch, --templates, --backend
-  std::string output;       ///< -o: "" (one line per object), yaml, json, name
+  RenderOptions render;          ///< NAME, value flags, -f, --set, --patch, --templates, --backend
+  std::string output;            ///< -o: "" (one line per object), yaml, json, name
   std::string dry_run = "none";  ///< none, client, server
   bool skip_preflight = false;
   bool wait = false;

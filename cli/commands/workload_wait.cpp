@@ -4,21 +4,21 @@
 #include <atomic>
 #include <condition_variable>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "kube/rollout_status.h"
 #include "kube/url_query.h"
 #include "kube/waiter.h"
 #include "kube/watcher.h"
-#include "workload/progress_printer.h"
 #include "workload/backed_off_pods.h"
-#include "kube/object_fields.h"
 #include "workload/pod_progress.h"
+#include "workload/progress_printer.h"
 
 namespace llm {
 namespace {
@@ -36,7 +36,8 @@ json ListOrEmpty(kube::RestClient& client, const kube::ResourceRef& ref, const k
 json EventsAbout(const json& events, const std::set<std::string>& names) {
   json out = json::array();
   for (const json& event : events) {
-    const json& involved = event.contains("involvedObject") ? event["involvedObject"] : event.value("regarding", json());
+    const json& involved =
+        event.contains("involvedObject") ? event["involvedObject"] : event.value("regarding", json());
     if (involved.is_object() && names.contains(involved.value("name", ""))) out.push_back(event);
   }
   return out;
@@ -58,8 +59,7 @@ bool Crashed(const json& status) {
 void Show(kube::RestClient& client, const std::string& ns, const json& pods, ProgressPrinter& printer) {
   std::set<std::string> names;
   for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
-  json events = names.empty() ? json::array()
-                              : EventsAbout(ListOrEmpty(client, kube::core::Events(ns), {}), names);
+  json events = names.empty() ? json::array() : EventsAbout(ListOrEmpty(client, kube::core::Events(ns), {}), names);
   printer.Update(Progress(pods, events));
 }
 
@@ -349,10 +349,10 @@ Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWai
   if (backed_off) {
     failure = WaitFailure::kFailed;
     const std::string diagnosis = diagnose(backed_off);
-    return Error(ErrorKind::kServer,
-                 fmt::format("{} cannot become ready: {}", what,
-                             diagnosis.empty() ? "its pods are backing off (" + KubeletBackOffReason((*backed_off)[0]) + ")"
-                                               : diagnosis));
+    return Error(ErrorKind::kServer, fmt::format("{} cannot become ready: {}", what,
+                                                 diagnosis.empty() ? "its pods are backing off (" +
+                                                                         KubeletBackOffReason((*backed_off)[0]) + ")"
+                                                                   : diagnosis));
   }
   const bool timed_out = result.error().kind() == ErrorKind::kTimeout;
   if (result.error().kind() != ErrorKind::kTimeout && result.error().kind() != ErrorKind::kServer) {
@@ -361,11 +361,11 @@ Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWai
   failure = timed_out ? WaitFailure::kTimedOut : WaitFailure::kFailed;
   const std::string diagnosis = diagnose(std::nullopt);
   if (timed_out) {
-    return Error(ErrorKind::kTimeout,
-                 fmt::format("timed out after {}s waiting for {}{}", request.timeout.count(), what,
-                             diagnosis.empty() ? ": no pod shows why" : ": " + diagnosis));
+    return Error(ErrorKind::kTimeout, fmt::format("timed out after {}s waiting for {}{}", request.timeout.count(), what,
+                                                  diagnosis.empty() ? ": no pod shows why" : ": " + diagnosis));
   }
-  return Error(ErrorKind::kServer, fmt::format("{} failed: {}", what, diagnosis.empty() ? result.error().message() : diagnosis));
+  return Error(ErrorKind::kServer,
+               fmt::format("{} failed: {}", what, diagnosis.empty() ? result.error().message() : diagnosis));
 }
 
 }  // namespace llm

@@ -54,7 +54,7 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
 /// Waits; progress goes to `terminal`. On failure the error's message ends in
 /// the diagnosis and `failure` says which kind it was: kFailed when the
 /// workload failed or a pod is backing off, kTimedOut at the timeout.
-Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request,
-                       Terminal& terminal, WaitFailure& failure);
+Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request, Terminal& terminal,
+                       WaitFailure& failure);
 
 }  // namespace llm

@@ -37,7 +37,7 @@ Result<AccessAnswer> AskAccess(RestClient& client, const AccessQuestion& questio
 
 /// Someone else, as the API server would authenticate them.
 struct AccessSubject {
-  std::string user;                 ///< "" for a group alone
+  std::string user;  ///< "" for a group alone
   std::vector<std::string> groups;
 };
 /// The SubjectAccessReview body: may `subject` do it?

@@ -35,9 +35,7 @@ bool IsProxyPath(std::string_view path) {
   return (parts[1] == "pods" || parts[1] == "services") && parts[3] == "proxy";
 }
 
-std::string ProxyTarget::Describe() const {
-  return fmt::format("{}/{}", kind == Kind::kPod ? "pod" : "service", name);
-}
+std::string ProxyTarget::Describe() const { return fmt::format("{}/{}", kind == Kind::kPod ? "pod" : "service", name); }
 
 std::string ProxyTarget::Path(std::string_view path) const {
   const std::string name_port = fmt::format("{}:{}", name, port);

@@ -1,6 +1,6 @@
 #include "kube/api_status.h"
-#include "util/strings.h"
 #include "kube/object_fields.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,9 +10,7 @@
 #include <nlohmann/json.hpp>
 
 namespace llm::kube {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<ApiStatus> ParseApiStatus(std::string_view body) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -50,8 +48,8 @@ ApiStatus StatusForResponse(const HttpResponse& response, std::string_view metho
   }
   ApiStatus status;
   status.code = response.status;
-  status.message = fmt::format("the server responded with the status code {} but did not return more information",
-                               response.status);
+  status.message =
+      fmt::format("the server responded with the status code {} but did not return more information", response.status);
   switch (response.status) {
     case 409:
       status.reason = method == "POST" ? "AlreadyExists" : "Conflict";
@@ -93,14 +91,13 @@ ApiStatus StatusForResponse(const HttpResponse& response, std::string_view metho
     default:
       if (response.status >= 500) {
         status.reason = "InternalError";
-        status.message = fmt::format("an error on the server (\"{}\") has prevented the request from succeeding",
-                                     server_message);
+        status.message =
+            fmt::format("an error on the server (\"{}\") has prevented the request from succeeding", server_message);
       }
   }
   if (ref != nullptr && !ref->resource.empty()) {
-    status.message += ref->name.empty()
-                          ? fmt::format(" ({} {})", Lower(method), ref->GroupResource())
-                          : fmt::format(" ({} {} {})", Lower(method), ref->GroupResource(), ref->name);
+    status.message += ref->name.empty() ? fmt::format(" ({} {})", Lower(method), ref->GroupResource())
+                                        : fmt::format(" ({} {} {})", Lower(method), ref->GroupResource(), ref->name);
   }
   return status;
 }
@@ -115,13 +112,20 @@ ErrorKind KindForStatus(const ApiStatus& status) {
   if (r == "Invalid") return ErrorKind::kInvalid;
   if (r == "Timeout" || r == "ServerTimeout") return ErrorKind::kTimeout;
   switch (status.code) {
-    case 401: return ErrorKind::kUnauthorized;
-    case 403: return ErrorKind::kForbidden;
-    case 404: return ErrorKind::kNotFound;
-    case 409: return ErrorKind::kConflict;
-    case 422: return ErrorKind::kInvalid;
-    case 504: return ErrorKind::kTimeout;
-    default: return ErrorKind::kServer;
+    case 401:
+      return ErrorKind::kUnauthorized;
+    case 403:
+      return ErrorKind::kForbidden;
+    case 404:
+      return ErrorKind::kNotFound;
+    case 409:
+      return ErrorKind::kConflict;
+    case 422:
+      return ErrorKind::kInvalid;
+    case 504:
+      return ErrorKind::kTimeout;
+    default:
+      return ErrorKind::kServer;
   }
 }
 
@@ -170,18 +174,17 @@ Error ApplyConflictError(const ApiStatus& status) {
     if (cause.reason == "FieldManagerConflict" && !cause.field.empty()) fields.push_back(cause.field);
   }
   // kubectl apply's text; the server's message already lists fields and managers.
-  return Error(ErrorKind::kConflict,
-               status.message +
-                   "\nPlease review the fields above--they currently have other managers. Here\n"
-                   "are the ways you can resolve this warning:\n"
-                   "* If you intend to manage all of these fields, please re-run the apply\n"
-                   "  command with the `--force-conflicts` flag.\n"
-                   "* If you do not intend to manage all of the fields, please edit your\n"
-                   "  manifest to remove references to the fields that should keep their\n"
-                   "  current managers.\n"
-                   "* You may co-own fields by updating your manifest to match the existing\n"
-                   "  value; in this case, you'll become the manager if the manager(s) stop\n"
-                   "  managing the field (remove it from the manifest).")
+  return Error(ErrorKind::kConflict, status.message +
+                                         "\nPlease review the fields above--they currently have other managers. Here\n"
+                                         "are the ways you can resolve this warning:\n"
+                                         "* If you intend to manage all of these fields, please re-run the apply\n"
+                                         "  command with the `--force-conflicts` flag.\n"
+                                         "* If you do not intend to manage all of the fields, please edit your\n"
+                                         "  manifest to remove references to the fields that should keep their\n"
+                                         "  current managers.\n"
+                                         "* You may co-own fields by updating your manifest to match the existing\n"
+                                         "  value; in this case, you'll become the manager if the manager(s) stop\n"
+                                         "  managing the field (remove it from the manifest).")
       .WithFields(std::move(fields));
 }
 

@@ -24,11 +24,11 @@ struct StatusCause {
 /// metav1.Status, the parts clients use.
 struct ApiStatus {
   int code = 0;
-  std::string reason;   ///< NotFound, Invalid, Conflict, ... ("" when unknown)
+  std::string reason;  ///< NotFound, Invalid, Conflict, ... ("" when unknown)
   std::string message;
-  std::string name;     ///< details.name
-  std::string group;    ///< details.group
-  std::string kind;     ///< details.kind
+  std::string name;   ///< details.name
+  std::string group;  ///< details.group
+  std::string kind;   ///< details.kind
   std::vector<StatusCause> causes;
   int retry_after_seconds = 0;
 };

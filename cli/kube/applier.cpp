@@ -30,13 +30,13 @@ Status Validate(const json& object, size_t index) {
       return Error(ErrorKind::kInvalidInput, fmt::format("{}: {} is required", at, field));
     }
   }
-  const json* name = object.contains("metadata") && object["metadata"].is_object() &&
-                             object["metadata"].contains("name")
-                         ? &object["metadata"]["name"]
-                         : nullptr;
+  const json* name =
+      object.contains("metadata") && object["metadata"].is_object() && object["metadata"].contains("name")
+          ? &object["metadata"]["name"]
+          : nullptr;
   if (name == nullptr || !name->is_string() || name->get<std::string>().empty()) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("{} ({}): metadata.name is required", at,
-                                                       object["kind"].get<std::string>()));
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{} ({}): metadata.name is required", at, object["kind"].get<std::string>()));
   }
   const json& metadata = object["metadata"];
   if (metadata.contains("namespace") && !metadata["namespace"].is_string()) {
@@ -122,11 +122,16 @@ ApplySetParentState ExactState(const ApplyOutcome& outcome, MemberRecords applie
 
 std::string_view ActionVerb(ApplyAction action) {
   switch (action) {
-    case ApplyAction::kCreated: return "created";
-    case ApplyAction::kConfigured: return "configured";
-    case ApplyAction::kUnchanged: return "unchanged";
-    case ApplyAction::kPruned: return "pruned";
-    case ApplyAction::kKept: return "kept";
+    case ApplyAction::kCreated:
+      return "created";
+    case ApplyAction::kConfigured:
+      return "configured";
+    case ApplyAction::kUnchanged:
+      return "unchanged";
+    case ApplyAction::kPruned:
+      return "pruned";
+    case ApplyAction::kKept:
+      return "kept";
   }
   return "";
 }
@@ -141,9 +146,10 @@ std::string FormatResult(const ObjectResult& result, bool dry_run) {
   std::string line =
       fmt::format("{}/{} {}{}", type, result.ref.name, ActionVerb(result.action), dry_run ? " (server dry run)" : "");
   if (result.action == ApplyAction::kKept) {
-    line += fmt::format(": it holds data, so it was released from the set instead of deleted "
-                        "(remove it with: kubectl delete {} {}{})",
-                        type, result.ref.name, result.ref.ns.empty() ? "" : " -n " + result.ref.ns);
+    line += fmt::format(
+        ": it holds data, so it was released from the set instead of deleted "
+        "(remove it with: kubectl delete {} {}{})",
+        type, result.ref.name, result.ref.ns.empty() ? "" : " -n " + result.ref.ns);
   }
   return line;
 }
@@ -235,8 +241,10 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
                                                                                 : ApplyAction::kConfigured;
   }
   // A dry run changed nothing, so what is recorded stays as it was.
-  if (options.dry_run) out.record = record ? *record : MemberRecord{};
-  else out.record = MemberRecord{digest, applied_time};
+  if (options.dry_run)
+    out.record = record ? *record : MemberRecord{};
+  else
+    out.record = MemberRecord{digest, applied_time};
 
   if (IsCrd(object) && !options.dry_run) {
     // Its custom resources may follow in this same set: they map only once the
@@ -268,8 +276,8 @@ Status Applier::WaitUntilDiscoverable(const json& crd, std::chrono::milliseconds
       if (mapped.ok()) break;
       if (mapped.error().kind() != ErrorKind::kNotFound) return mapped.error();
       if (clock.Now() >= deadline) {
-        return Error(ErrorKind::kTimeout, fmt::format("timed out waiting for discovery to serve {} in {}/{}", kind,
-                                                      group, version));
+        return Error(ErrorKind::kTimeout,
+                     fmt::format("timed out waiting for discovery to serve {} in {}/{}", kind, group, version));
       }
       clock.SleepFor(pause);
       mapper_.Reset();
@@ -293,8 +301,9 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
     }
     ListOptions list;
     list.label_selector = std::string(kApplySetPartOfLabel) + "=" + id;
-    std::vector<std::string> scopes = mapping->namespaced ? std::vector<std::string>(namespaces.begin(), namespaces.end())
-                                                          : std::vector<std::string>{""};
+    std::vector<std::string> scopes = mapping->namespaced
+                                          ? std::vector<std::string>(namespaces.begin(), namespaces.end())
+                                          : std::vector<std::string>{""};
     for (const std::string& ns : scopes) {
       ResourceRef collection = mapping->resource;
       collection.ns = ns;
@@ -350,25 +359,27 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
 }
 
 Result<ApplySetParentState> Applier::PlanMembers(std::vector<json>& objects, const std::string& id,
-                                                const ApplySetRef& set, const ApplierOptions& options) {
+                                                 const ApplySetRef& set, const ApplierOptions& options) {
   ApplySetParentState wanted;
   wanted.members.emplace();
   for (size_t i = 0; i < objects.size(); ++i) {
     LLM_RETURN_IF_ERROR(Validate(objects[i], i));
     json& object = objects[i];
     LLM_RETURN_IF_ERROR(LabelMember(object, id));
-    const GroupKind group_kind = GroupKindOf(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
+    const GroupKind group_kind =
+        GroupKindOf(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
     wanted.group_kinds.insert(group_kind);
     // A kind not served yet (its CRD is in this set) counts as namespaced here;
     // the parent is rewritten with the exact namespaces after the apply.
     std::string ns = object["metadata"].value("namespace", "");
     auto mapping = mapper_.Map(object["apiVersion"].get<std::string>(), object["kind"].get<std::string>());
     if (mapping.ok()) {
-      LLM_RETURN_IF_ERROR(
-          SetNamespace(object, *mapping, options.default_namespace, options.enforce_namespace));
+      LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace, options.enforce_namespace));
     }
-    if (mapping.ok() && !mapping->namespaced) ns.clear();
-    else if (ns.empty()) ns = options.default_namespace;
+    if (mapping.ok() && !mapping->namespaced)
+      ns.clear();
+    else if (ns.empty())
+      ns = options.default_namespace;
     if (!ns.empty() && ns != set.ns) wanted.additional_namespaces.insert(ns);
     // Recorded before it is applied, as it will be sent; "applied" stays "" for
     // an object this run creates, so creating a set writes the parent once.
@@ -404,7 +415,8 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   ApplySetParentState superset = recorded;
   superset.group_kinds.insert(wanted.group_kinds.begin(), wanted.group_kinds.end());
   superset.additional_namespaces.insert(wanted.additional_namespaces.begin(), wanted.additional_namespaces.end());
-  if (superset.members) superset.members->insert(wanted.members->begin(), wanted.members->end());  // keeps recorded ones
+  if (superset.members)
+    superset.members->insert(wanted.members->begin(), wanted.members->end());  // keeps recorded ones
 
   ApplyOutcome outcome;
   std::set<std::string> applied_uids;
@@ -463,8 +475,8 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   }
   if (!outcome.errors.empty() || !options.prune) return finish(keep_superset());  // nothing recorded is lost
 
-  Status pruned = Prune(id, set, KindsToList(superset, applied_records), superset.additional_namespaces,
-                        applied_uids, options, outcome);
+  Status pruned = Prune(id, set, KindsToList(superset, applied_records), superset.additional_namespaces, applied_uids,
+                        options, outcome);
   if (!pruned.ok()) outcome.errors.push_back(pruned.error());
   outcome.pruned = pruned.ok();
   if (!outcome.errors.empty()) return finish(keep_superset());

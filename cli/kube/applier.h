@@ -48,8 +48,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kube/rest_client.h"
 #include "kube/apply_set.h"
+#include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "kube/waiter.h"
 #include "util/result.h"
@@ -68,10 +68,10 @@ enum class ApplyAction {
 std::string_view ActionVerb(ApplyAction action);
 
 struct ObjectResult {
-  ResourceRef ref;         ///< resource with namespace and name
+  ResourceRef ref;  ///< resource with namespace and name
   std::string kind;
   ApplyAction action = ApplyAction::kCreated;
-  nlohmann::json object;   ///< the server's answer (for pruned: the object as listed)
+  nlohmann::json object;  ///< the server's answer (for pruned: the object as listed)
 };
 
 /// kubectl's line: "deployment.apps/chat configured", plus " (server dry run)";
@@ -114,8 +114,7 @@ struct ApplyOutcome {
 
 class Applier {
  public:
-  Applier(RestClient& client, RestMapper& mapper, Waiter& waiter)
-      : client_(client), mapper_(mapper), waiter_(waiter) {}
+  Applier(RestClient& client, RestMapper& mapper, Waiter& waiter) : client_(client), mapper_(mapper), waiter_(waiter) {}
 
   /// Errors returned (rather than collected in ApplyOutcome::errors) stop
   /// everything before any member is applied: invalid objects, a parent owned

@@ -18,8 +18,10 @@ std::string Base64UrlNoPad(std::string_view bytes) {
   std::string out = Base64Encode(bytes);
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return out;
 }
@@ -83,8 +85,8 @@ Result<std::set<GroupKind>> ParseGroupKinds(const std::string& value) {
     auto dot = part.find('.');
     GroupKind group_kind{dot == std::string::npos ? "" : part.substr(dot + 1), part.substr(0, dot)};
     if (group_kind.kind.empty() || (dot != std::string::npos && group_kind.group.empty())) {
-      return Error(ErrorKind::kInvalid, fmt::format("annotation {}: \"{}\" is not Kind.group",
-                                                    kApplySetGroupKindsAnnotation, part));
+      return Error(ErrorKind::kInvalid,
+                   fmt::format("annotation {}: \"{}\" is not Kind.group", kApplySetGroupKindsAnnotation, part));
     }
     out.insert(std::move(group_kind));
   }
@@ -135,8 +137,8 @@ std::optional<MemberRecords> ParseMembers(const std::string& value) {
   if (!parsed.is_object()) return std::nullopt;
   MemberRecords members;
   for (const auto& [key, record] : parsed.items()) {
-    if (!MemberKeyGroupKind(key) || !record.is_object() || !record.contains("digest") || !record["digest"].is_string() ||
-        !record.contains("applied") || !record["applied"].is_string()) {
+    if (!MemberKeyGroupKind(key) || !record.is_object() || !record.contains("digest") ||
+        !record["digest"].is_string() || !record.contains("applied") || !record["applied"].is_string()) {
       return std::nullopt;
     }
     members[key] = MemberRecord{record["digest"].get<std::string>(), record["applied"].get<std::string>()};
@@ -151,23 +153,27 @@ Result<ApplySetParentState> ReadParent(const json& live_parent, const std::strin
   const std::string live_id = Label(live_parent, kApplySetIdLabel);
   if (live_id.empty()) {
     return Error(ErrorKind::kConflict, fmt::format("ApplySet parent object \"{}\" exists and does not have required "
-                                                   "label {}", ref, kApplySetIdLabel));
+                                                   "label {}",
+                                                   ref, kApplySetIdLabel));
   }
   if (live_id != id) {
     return Error(ErrorKind::kConflict,
                  fmt::format("ApplySet parent object \"{}\" exists and has incorrect value for label {} (got: {}, "
-                             "want: {})", ref, kApplySetIdLabel, live_id, id));
+                             "want: {})",
+                             ref, kApplySetIdLabel, live_id, id));
   }
   bool present = false;
   const std::string tooling = Annotation(live_parent, kApplySetToolingAnnotation, &present);
   if (!present) {
     return Error(ErrorKind::kConflict, fmt::format("ApplySet parent object \"{}\" already exists and is missing "
-                                                   "required annotation {}", ref, kApplySetToolingAnnotation));
+                                                   "required annotation {}",
+                                                   ref, kApplySetToolingAnnotation));
   }
   if (tooling.rfind(std::string(kApplySetToolName) + "/", 0) != 0) {
     return Error(ErrorKind::kConflict,
                  fmt::format("ApplySet parent object \"{}\" already exists and is managed by tooling \"{}\" instead "
-                             "of \"{}\"", ref, tooling, kApplySetToolName));
+                             "of \"{}\"",
+                             ref, tooling, kApplySetToolName));
   }
   ApplySetParentState state;
   LLM_ASSIGN_OR_RETURN(state.group_kinds,

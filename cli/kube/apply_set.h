@@ -46,7 +46,7 @@ std::set<std::string> ParseNamespaces(const std::string& value);
 
 /// One member as the parent records it.
 struct MemberRecord {
-  std::string digest;   ///< ManifestDigest of the object as it was last sent
+  std::string digest;  ///< ManifestDigest of the object as it was last sent
   /// The managedFields time of this tool's Apply entry after that apply (when
   /// an apply of ours last changed the object); "" while that is the object's
   /// creation, so creating a set needs no second write of the parent.

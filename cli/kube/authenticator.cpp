@@ -26,16 +26,15 @@ std::string BearerOf(const HttpRequest& request) {
 }  // namespace
 
 bool Authenticator::UsesExec(const ClientConfig& config) {
-  bool other_auth = !config.token.empty() || !config.token_file.empty() || !config.username.empty() ||
-                    !config.cert_data.empty();
+  bool other_auth =
+      !config.token.empty() || !config.token_file.empty() || !config.username.empty() || !config.cert_data.empty();
   return config.exec.has_value() && !other_auth;
 }
 
-Authenticator::Authenticator(const ClientConfig& config, std::shared_ptr<ExecCredentialProvider> exec,
-                             Clock& clock)
+Authenticator::Authenticator(const ClientConfig& config, std::shared_ptr<ExecCredentialProvider> exec, Clock& clock)
     : config_(config), clock_(clock) {
-  bool other_auth = !config.token.empty() || !config.token_file.empty() || !config.username.empty() ||
-                    !config.cert_data.empty();
+  bool other_auth =
+      !config.token.empty() || !config.token_file.empty() || !config.username.empty() || !config.cert_data.empty();
   if (!other_auth) exec_ = std::move(exec);
 }
 
@@ -75,8 +74,7 @@ Status Authenticator::Authorize(HttpRequest& request) {
   if (!token.empty()) {
     request.headers.emplace_back("Authorization", "Bearer " + token);
   } else if (!config_.username.empty()) {
-    request.headers.emplace_back("Authorization",
-                                 "Basic " + Base64Encode(config_.username + ":" + config_.password));
+    request.headers.emplace_back("Authorization", "Basic " + Base64Encode(config_.username + ":" + config_.password));
   }
   if (!config_.impersonate.empty()) request.headers.emplace_back("Impersonate-User", config_.impersonate);
   for (const std::string& group : config_.impersonate_groups) request.headers.emplace_back("Impersonate-Group", group);

@@ -15,9 +15,7 @@
 namespace llm::kube {
 namespace {
 
-Error ConfigError(std::string message) {
-  return Error(ErrorKind::kInvalidInput, std::move(message));
-}
+Error ConfigError(std::string message) { return Error(ErrorKind::kInvalidInput, std::move(message)); }
 
 Result<std::string> ReadWhole(const std::string& path, std::string_view what, std::string_view owner) {
   std::ifstream file(path, std::ios::binary);
@@ -114,10 +112,10 @@ Status CheckEntries(const Kubeconfig& config, const SelectedEntries& selected, c
           "invalid configuration: no configuration has been provided; pass --kubeconfig or --server, "
           "or set KUBECONFIG");
     }
-    return ConfigError(selected.cluster_name.empty()
-                           ? std::string("invalid configuration: cluster has no server defined")
-                           : fmt::format("invalid configuration: no server found for cluster \"{}\"",
-                                         selected.cluster_name));
+    return ConfigError(
+        selected.cluster_name.empty()
+            ? std::string("invalid configuration: cluster has no server defined")
+            : fmt::format("invalid configuration: no server found for cluster \"{}\"", selected.cluster_name));
   }
   if (cluster.insecure_skip_tls_verify &&
       (!cluster.certificate_authority.empty() || !cluster.certificate_authority_data.empty())) {
@@ -138,8 +136,7 @@ Status CheckEntries(const Kubeconfig& config, const SelectedEntries& selected, c
   const bool has_key = !user.client_key.empty() || !user.client_key_data.empty();
   if (has_cert && !has_key) {
     return ConfigError(fmt::format(
-        "client-key-data or client-key must be specified for {} to use the clientCert authentication method.",
-        owner));
+        "client-key-data or client-key must be specified for {} to use the clientCert authentication method.", owner));
   }
   if (has_key && !has_cert) {
     return ConfigError(fmt::format(
@@ -156,9 +153,8 @@ Status ReadCertificates(const SelectedEntries& selected, const std::string& owne
   const AuthInfoEntry& user = selected.user;
   out.ca_data = cluster.certificate_authority_data;
   if (out.ca_data.empty() && !cluster.certificate_authority.empty()) {
-    LLM_ASSIGN_OR_RETURN(out.ca_data,
-                         ReadWhole(cluster.certificate_authority, "certificate-authority",
-                                   selected.cluster_name.empty() ? "the cluster" : selected.cluster_name));
+    LLM_ASSIGN_OR_RETURN(out.ca_data, ReadWhole(cluster.certificate_authority, "certificate-authority",
+                                                selected.cluster_name.empty() ? "the cluster" : selected.cluster_name));
   }
   out.cert_data = user.client_certificate_data;
   if (out.cert_data.empty() && !user.client_certificate.empty()) {

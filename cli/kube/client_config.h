@@ -45,7 +45,6 @@ struct ClientConfig {
   bool in_cluster = false;
 };
 
-
 /// Applies the flags to the merged kubeconfig (context, then cluster/user
 /// overrides, then the per-field flags) and reads the referenced files.
 Result<ClientConfig> ResolveClientConfig(const Kubeconfig& config, const ConfigFlags& flags);

@@ -8,22 +8,22 @@
 
 namespace llm::kube {
 
-Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity,
-                                                           IoStreams streams, const ClientEnvironment& environment) {
+Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity, IoStreams streams,
+                                                           const ClientEnvironment& environment) {
   // client-go sends credentials only over TLS; a token never travels in clear text.
   bool tls = config.server.starts_with("https://");
   std::shared_ptr<ExecCredentialProvider> exec;
   if (tls && Authenticator::UsesExec(config)) {
-    ExecClusterInfo cluster{config.server,  config.tls_server_name, config.insecure_skip_tls_verify,
-                            config.ca_data, config.proxy_url,       config.disable_compression,
+    ExecClusterInfo cluster{config.server,        config.tls_server_name, config.insecure_skip_tls_verify,
+                            config.ca_data,       config.proxy_url,       config.disable_compression,
                             config.exec_extension};
     exec = std::make_shared<ExecCredentialProvider>(*config.exec, std::move(cluster), environment.runner,
                                                     *environment.clock, environment.stdin_is_terminal);
   }
   std::shared_ptr<Transport> transport = environment.transport;
   if (!transport) {
-    CurlTransportConfig tc{config.server,    config.tls_server_name, config.insecure_skip_tls_verify,
-                           config.ca_data,   config.cert_data,       config.key_data,
+    CurlTransportConfig tc{config.server,    config.tls_server_name,     config.insecure_skip_tls_verify,
+                           config.ca_data,   config.cert_data,           config.key_data,
                            config.proxy_url, config.disable_compression, nullptr};
     if (exec) {
       // The Authenticator ran the plugin (or failed) just before the transport asks:

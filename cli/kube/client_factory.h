@@ -39,16 +39,16 @@ struct Connection {
 };
 
 /// Builds a client for an already resolved config. -v logs and Warning lines go to streams.err.
-Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity,
-                                                           IoStreams streams, const ClientEnvironment& environment);
+Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity, IoStreams streams,
+                                                           const ClientEnvironment& environment);
 
 /// Loads the config from the flags and environment and builds a client.
 Result<Connection> Connect(const ConfigFlags& flags, IoStreams streams,
                            const ClientEnvironment& environment = ClientEnvironment());
 
 struct ResolvedNamespace {
-  std::string name;       ///< -n, else the context's namespace, else "default"
-  bool explicit_flag;     ///< -n was given: a manifest's other namespace is an error
+  std::string name;    ///< -n, else the context's namespace, else "default"
+  bool explicit_flag;  ///< -n was given: a manifest's other namespace is an error
 };
 /// The namespace without building a client (no server contact).
 Result<ResolvedNamespace> DefaultNamespace(const ConfigFlags& flags,

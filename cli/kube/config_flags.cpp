@@ -13,16 +13,15 @@ void ConfigFlags::AddFlags(CLI::App& app) {
   app.add_option("-n,--namespace", ns, "If present, the namespace scope for this CLI request")->group(group);
   app.add_option("-s,--server", server, "The address and port of the Kubernetes API server")->group(group);
   app.add_option("--token", token, "Bearer token for authentication to the API server")->group(group);
-  app.add_option("--certificate-authority", certificate_authority,
-                 "Path to a cert file for the certificate authority")->group(group);
-  app.add_option("--client-certificate", client_certificate, "Path to a client certificate file for TLS")
+  app.add_option("--certificate-authority", certificate_authority, "Path to a cert file for the certificate authority")
       ->group(group);
+  app.add_option("--client-certificate", client_certificate, "Path to a client certificate file for TLS")->group(group);
   app.add_option("--client-key", client_key, "Path to a client key file for TLS")->group(group);
   app.add_flag("--insecure-skip-tls-verify", insecure_skip_tls_verify,
                "If true, the server's certificate will not be checked for validity (insecure)")
       ->group(group);
-  app.add_option("--tls-server-name", tls_server_name,
-                 "Server name to use for server certificate validation")->group(group);
+  app.add_option("--tls-server-name", tls_server_name, "Server name to use for server certificate validation")
+      ->group(group);
   app.add_option("--request-timeout", request_timeout,
                  "How long to wait for a single request (e.g. 1s, 2m, 3h; 0 = no timeout)")
       ->group(group);
@@ -50,8 +49,8 @@ std::vector<std::string> NormalizeShortFlagValues(const std::vector<std::string>
   bool after_dashes = false;
   for (const std::string& arg : args) {
     if (arg == "--") after_dashes = true;
-    if (!after_dashes && arg.size() > 3 && arg[0] == '-' &&
-        std::isalpha(static_cast<unsigned char>(arg[1])) != 0 && arg[2] == '=') {
+    if (!after_dashes && arg.size() > 3 && arg[0] == '-' && std::isalpha(static_cast<unsigned char>(arg[1])) != 0 &&
+        arg[2] == '=') {
       out.push_back(arg.substr(0, 2));
       out.push_back(arg.substr(3));
       continue;

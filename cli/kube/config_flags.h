@@ -38,7 +38,8 @@ struct ConfigFlags {
 
 /// Where discovery and HTTP caches live: --cache-dir, else $KUBECACHEDIR, else
 /// ~/.kube/cache (cli-runtime's default).
-std::string ResolveCacheDir(const ConfigFlags& flags, const std::function<std::optional<std::string>(const std::string&)>& getenv);
+std::string ResolveCacheDir(const ConfigFlags& flags,
+                            const std::function<std::optional<std::string>(const std::string&)>& getenv);
 
 /// kubectl (pflag) accepts "-v=6" and "-n=ns"; CLI11 would read "=6" as the
 /// value. Splits a single-letter flag's "=value" into its own argument, up to "--".

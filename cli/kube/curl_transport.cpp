@@ -313,13 +313,15 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportConfig
   std::string proxy = ProxyFor(config.server, config.proxy_url, env);
   std::string no_proxy;
   if (config.proxy_url.empty()) {
-    if (auto v = env("NO_PROXY"); v && !v->empty()) no_proxy = *v;
-    else no_proxy = env("no_proxy").value_or("");
+    if (auto v = env("NO_PROXY"); v && !v->empty())
+      no_proxy = *v;
+    else
+      no_proxy = env("no_proxy").value_or("");
   }
   std::string host_port = Authority(config.server);
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(config), std::move(url_base), std::move(connect_to),
-                                                          std::move(host_port), std::move(parts.host),
-                                                          std::move(proxy), std::move(no_proxy)));
+                                                          std::move(host_port), std::move(parts.host), std::move(proxy),
+                                                          std::move(no_proxy)));
 }
 
 CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to,

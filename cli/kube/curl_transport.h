@@ -47,13 +47,13 @@ std::string ProxyFor(const std::string& server, const std::string& proxy_url, co
 /// What libcurl said about a failed transfer, gathered in one place so that
 /// CurlFailureError is a pure function of it.
 struct CurlFailure {
-  int code = 0;           ///< the CURLcode
-  long os_errno = 0;      ///< CURLINFO_OS_ERRNO
-  long verify_result = 0; ///< CURLINFO_SSL_VERIFYRESULT: OpenSSL's X509_V_ERR_* code for the chain
-  std::string detail;     ///< libcurl's error buffer
-  std::string host_port;  ///< the server URL's host[:port], as written
-  std::string host;       ///< the URL's host, looked up and dialled
-  std::string tls_name;   ///< the name the certificate must hold: tls-server-name, else `host`
+  int code = 0;               ///< the CURLcode
+  long os_errno = 0;          ///< CURLINFO_OS_ERRNO
+  long verify_result = 0;     ///< CURLINFO_SSL_VERIFYRESULT: OpenSSL's X509_V_ERR_* code for the chain
+  std::string detail;         ///< libcurl's error buffer
+  std::string host_port;      ///< the server URL's host[:port], as written
+  std::string host;           ///< the URL's host, looked up and dialled
+  std::string tls_name;       ///< the name the certificate must hold: tls-server-name, else `host`
   std::string local, remote;  ///< "ip:port" of both ends, once connected
   /// The server certificate's subject alternative names as OpenSSL prints them
   /// ("DNS:x", "IP Address:y"); libcurl reports them only for a certificate

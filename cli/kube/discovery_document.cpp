@@ -163,8 +163,10 @@ json ToGroupList(const DiscoveryData& data) {
   json groups = json::array();
   std::vector<const ApiGroup*> ordered;
   for (const ApiGroup& group : data.groups) {
-    if (group.name.empty()) ordered.insert(ordered.begin(), &group);
-    else ordered.push_back(&group);
+    if (group.name.empty())
+      ordered.insert(ordered.begin(), &group);
+    else
+      ordered.push_back(&group);
   }
   for (const ApiGroup* group : ordered) {
     json versions = json::array();
@@ -182,8 +184,10 @@ json ToResourceList(const DiscoveryData& data, const std::string& group, const s
   json resources = json::array();
   for (const ApiResource& resource : data.resources) {
     if (resource.group != group || resource.version != version) continue;
-    json entry = {{"name", resource.resource},       {"singularName", resource.singular},
-                  {"namespaced", resource.namespaced}, {"kind", resource.kind},
+    json entry = {{"name", resource.resource},
+                  {"singularName", resource.singular},
+                  {"namespaced", resource.namespaced},
+                  {"kind", resource.kind},
                   {"verbs", resource.verbs}};
     if (!resource.short_names.empty()) entry["shortNames"] = resource.short_names;
     resources.push_back(std::move(entry));

@@ -15,7 +15,7 @@
 namespace llm::kube {
 
 struct ApiResource {
-  std::string group;     ///< "" for core
+  std::string group;  ///< "" for core
   std::string version;
   std::string resource;  ///< plural name: "deployments", "endpoints"
   std::string singular;

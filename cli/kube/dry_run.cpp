@@ -11,9 +11,12 @@ namespace llm::kube {
 
 std::string_view DryRunName(DryRun dry_run) {
   switch (dry_run) {
-    case DryRun::kNone: return "none";
-    case DryRun::kClient: return "client";
-    case DryRun::kServer: return "server";
+    case DryRun::kNone:
+      return "none";
+    case DryRun::kClient:
+      return "client";
+    case DryRun::kServer:
+      return "server";
   }
   return "none";
 }

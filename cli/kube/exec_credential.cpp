@@ -1,11 +1,10 @@
 #include "kube/exec_credential.h"
 
-
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "util/base64.h"
 #include "util/rfc3339.h"
-#include "kube/object_fields.h"
 
 namespace llm::kube {
 namespace {
@@ -62,7 +61,8 @@ Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const 
   }
   if (std::string ts = StringAt(*status, {"expirationTimestamp"}); !ts.empty()) {
     cred.expiry = ParseRfc3339(ts);
-    if (!cred.expiry) return CredentialError(fmt::format("exec plugin returned an invalid expirationTimestamp \"{}\"", ts));
+    if (!cred.expiry)
+      return CredentialError(fmt::format("exec plugin returned an invalid expirationTimestamp \"{}\"", ts));
   }
   return cred;
 }

@@ -50,9 +50,8 @@ Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const 
 
 class ExecCredentialProvider {
  public:
-  ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner,
-                         Clock& clock, bool stdin_is_terminal,
-                         std::chrono::seconds expiry_margin = kExecExpiryMargin);
+  ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner, Clock& clock,
+                         bool stdin_is_terminal, std::chrono::seconds expiry_margin = kExecExpiryMargin);
 
   /// The cached credential, or a new one from the plugin.
   Result<ExecCredential> Get();

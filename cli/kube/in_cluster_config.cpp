@@ -22,8 +22,7 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 bool InClusterPossible(const Getenv& env, const std::string& service_account_dir) {
   std::error_code ec;
-  return env("KUBERNETES_SERVICE_HOST").value_or("") != "" &&
-         env("KUBERNETES_SERVICE_PORT").value_or("") != "" &&
+  return env("KUBERNETES_SERVICE_HOST").value_or("") != "" && env("KUBERNETES_SERVICE_PORT").value_or("") != "" &&
          std::filesystem::exists(service_account_dir + "/token", ec);
 }
 

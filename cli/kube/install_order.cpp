@@ -8,18 +8,46 @@ namespace llm::kube {
 namespace {
 // helm/helm pkg/release/v1/util/kind_sorter.go InstallOrder (Helm 3.13+ adds PriorityClass
 // and IngressClass; the webhook configurations come last on helm main).
-constexpr std::array<std::string_view, 38> kInstallOrder = {
-    "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
-    "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
-    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
-    "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
-    "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
-    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
+constexpr std::array<std::string_view, 38> kInstallOrder = {"PriorityClass",
+                                                            "Namespace",
+                                                            "NetworkPolicy",
+                                                            "ResourceQuota",
+                                                            "LimitRange",
+                                                            "PodSecurityPolicy",
+                                                            "PodDisruptionBudget",
+                                                            "ServiceAccount",
+                                                            "Secret",
+                                                            "SecretList",
+                                                            "ConfigMap",
+                                                            "StorageClass",
+                                                            "PersistentVolume",
+                                                            "PersistentVolumeClaim",
+                                                            "CustomResourceDefinition",
+                                                            "ClusterRole",
+                                                            "ClusterRoleList",
+                                                            "ClusterRoleBinding",
+                                                            "ClusterRoleBindingList",
+                                                            "Role",
+                                                            "RoleList",
+                                                            "RoleBinding",
+                                                            "RoleBindingList",
+                                                            "Service",
+                                                            "DaemonSet",
+                                                            "Pod",
+                                                            "ReplicationController",
+                                                            "ReplicaSet",
+                                                            "Deployment",
+                                                            "HorizontalPodAutoscaler",
+                                                            "StatefulSet",
+                                                            "Job",
+                                                            "CronJob",
+                                                            "IngressClass",
+                                                            "Ingress",
+                                                            "APIService",
+                                                            "MutatingWebhookConfiguration",
+                                                            "ValidatingWebhookConfiguration"};
 
-std::string KindOf(const nlohmann::json& object) {
-  return object.is_object() ? object.value("kind", "") : "";
-}
+std::string KindOf(const nlohmann::json& object) { return object.is_object() ? object.value("kind", "") : ""; }
 
 bool InstallsBefore(const nlohmann::json& a, const nlohmann::json& b) {
   const std::string kind_a = KindOf(a), kind_b = KindOf(b);

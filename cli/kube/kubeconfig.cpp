@@ -128,8 +128,7 @@ ExecConfig ParseExec(const YAML::Node& node, Reader& r, const std::string& file)
 
 /// Named list entries ("- name: x\n  cluster: {...}"); within one file the last one wins, as in client-go.
 template <typename Fn>
-Status ForEachNamed(const YAML::Node& root, const char* list, const char* field, const std::string& path,
-                    Fn&& fn) {
+Status ForEachNamed(const YAML::Node& root, const char* list, const char* field, const std::string& path, Fn&& fn) {
   YAML::Node items = root[list];
   if (!items || items.IsNull()) return Ok();
   if (!items.IsSequence()) return LoadError(path, fmt::format("{} must be a list", list));
@@ -161,47 +160,47 @@ Result<Kubeconfig> ParseKubeconfig(std::string_view yaml, const std::string& pat
   if (!root || root.IsNull()) return config;  // an empty file is an empty config
   if (!root.IsMap()) return LoadError(path, "not a kubeconfig (expected a mapping)");
   try {
-    LLM_RETURN_IF_ERROR(ForEachNamed(root, "clusters", "cluster", path,
-                                     [&](const std::string& name, const YAML::Node& n, Reader& r) {
-      ClusterEntry c;
-      c.server = r.String(n, "server");
-      c.tls_server_name = r.String(n, "tls-server-name");
-      c.insecure_skip_tls_verify = r.Bool(n, "insecure-skip-tls-verify");
-      c.certificate_authority = r.Path(n, "certificate-authority");
-      c.certificate_authority_data = r.Data(n, "certificate-authority-data");
-      c.proxy_url = r.String(n, "proxy-url");
-      c.disable_compression = r.Bool(n, "disable-compression");
-      if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
-        for (const auto& e : ext) {
-          if (e["name"] && e["name"].as<std::string>() == "client.authentication.k8s.io/exec") {
-            c.exec_extension = YamlToJson(e["extension"]);
+    LLM_RETURN_IF_ERROR(
+        ForEachNamed(root, "clusters", "cluster", path, [&](const std::string& name, const YAML::Node& n, Reader& r) {
+          ClusterEntry c;
+          c.server = r.String(n, "server");
+          c.tls_server_name = r.String(n, "tls-server-name");
+          c.insecure_skip_tls_verify = r.Bool(n, "insecure-skip-tls-verify");
+          c.certificate_authority = r.Path(n, "certificate-authority");
+          c.certificate_authority_data = r.Data(n, "certificate-authority-data");
+          c.proxy_url = r.String(n, "proxy-url");
+          c.disable_compression = r.Bool(n, "disable-compression");
+          if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
+            for (const auto& e : ext) {
+              if (e["name"] && e["name"].as<std::string>() == "client.authentication.k8s.io/exec") {
+                c.exec_extension = YamlToJson(e["extension"]);
+              }
+            }
           }
-        }
-      }
-      config.clusters[name] = std::move(c);
-    }));
-    LLM_RETURN_IF_ERROR(ForEachNamed(root, "users", "user", path,
-                                     [&](const std::string& name, const YAML::Node& n, Reader& r) {
-      AuthInfoEntry u;
-      u.client_certificate = r.Path(n, "client-certificate");
-      u.client_certificate_data = r.Data(n, "client-certificate-data");
-      u.client_key = r.Path(n, "client-key");
-      u.client_key_data = r.Data(n, "client-key-data");
-      u.token = r.String(n, "token");
-      u.token_file = r.Path(n, "tokenFile");
-      u.username = r.String(n, "username");
-      u.password = r.String(n, "password");
-      u.impersonate = r.String(n, "as");
-      u.impersonate_groups = r.Strings(n, "as-groups");
-      u.impersonate_uid = r.String(n, "as-uid");
-      if (YAML::Node exec = n["exec"]; exec && !exec.IsNull()) u.exec = ParseExec(exec, r, path);
-      u.has_auth_provider = static_cast<bool>(n["auth-provider"]);
-      config.users[name] = std::move(u);
-    }));
-    LLM_RETURN_IF_ERROR(ForEachNamed(root, "contexts", "context", path,
-                                     [&](const std::string& name, const YAML::Node& n, Reader& r) {
-      config.contexts[name] = ContextEntry{r.String(n, "cluster"), r.String(n, "user"), r.String(n, "namespace")};
-    }));
+          config.clusters[name] = std::move(c);
+        }));
+    LLM_RETURN_IF_ERROR(
+        ForEachNamed(root, "users", "user", path, [&](const std::string& name, const YAML::Node& n, Reader& r) {
+          AuthInfoEntry u;
+          u.client_certificate = r.Path(n, "client-certificate");
+          u.client_certificate_data = r.Data(n, "client-certificate-data");
+          u.client_key = r.Path(n, "client-key");
+          u.client_key_data = r.Data(n, "client-key-data");
+          u.token = r.String(n, "token");
+          u.token_file = r.Path(n, "tokenFile");
+          u.username = r.String(n, "username");
+          u.password = r.String(n, "password");
+          u.impersonate = r.String(n, "as");
+          u.impersonate_groups = r.Strings(n, "as-groups");
+          u.impersonate_uid = r.String(n, "as-uid");
+          if (YAML::Node exec = n["exec"]; exec && !exec.IsNull()) u.exec = ParseExec(exec, r, path);
+          u.has_auth_provider = static_cast<bool>(n["auth-provider"]);
+          config.users[name] = std::move(u);
+        }));
+    LLM_RETURN_IF_ERROR(
+        ForEachNamed(root, "contexts", "context", path, [&](const std::string& name, const YAML::Node& n, Reader& r) {
+          config.contexts[name] = ContextEntry{r.String(n, "cluster"), r.String(n, "user"), r.String(n, "namespace")};
+        }));
     if (root["current-context"] && root["current-context"].IsScalar()) {
       config.current_context = root["current-context"].as<std::string>();
     }
@@ -241,8 +240,7 @@ Result<Kubeconfig> LoadKubeconfig(const LoadingRules& rules) {
     std::error_code ec;
     if (!fs::exists(rules.explicit_path, ec)) {
       // kubectl's wording (loader.go returns the os.Stat error).
-      return Error(ErrorKind::kInvalidInput,
-                   fmt::format("stat {}: no such file or directory", rules.explicit_path));
+      return Error(ErrorKind::kInvalidInput, fmt::format("stat {}: no such file or directory", rules.explicit_path));
     }
   }
   Kubeconfig merged;

@@ -70,9 +70,7 @@ struct Kubeconfig {
   /// The files that were read, in precedence order (for messages).
   std::vector<std::string> sources;
 
-  bool Empty() const {
-    return clusters.empty() && users.empty() && contexts.empty() && current_context.empty();
-  }
+  bool Empty() const { return clusters.empty() && users.empty() && contexts.empty() && current_context.empty(); }
 };
 
 /// Parses one kubeconfig document. `path` names the file in errors, and

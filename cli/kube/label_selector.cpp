@@ -121,11 +121,11 @@ Result<LabelSelector> LabelSelector::Parse(std::string_view text, std::string_vi
       req.op = LabelRequirement::Op::kNotEquals;
       req.values.push_back(r.Word());
     } else if (r.Peek() == '>' || r.Peek() == '<') {
-      req.op = r.Consume(">") ? LabelRequirement::Op::kGreaterThan
-                              : (r.Consume("<"), LabelRequirement::Op::kLessThan);
+      req.op = r.Consume(">") ? LabelRequirement::Op::kGreaterThan : (r.Consume("<"), LabelRequirement::Op::kLessThan);
       const std::string bound = r.Word();
-      const bool integer = !bound.empty() && bound.size() <= 18 &&
-                           std::all_of(bound.begin(), bound.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+      const bool integer = !bound.empty() && bound.size() <= 18 && std::all_of(bound.begin(), bound.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      });
       if (!integer) return bad(fmt::format("\"{}\" needs a non-negative integer after > or <", req.key));
       req.values.push_back(bound);
     } else {
@@ -148,8 +148,8 @@ Result<LabelSelector> LabelSelector::Parse(std::string_view text, std::string_vi
           }
           if (req.values.empty()) return bad(fmt::format("\"{}\" needs at least one value", req.key));
         } else {
-          return bad(fmt::format("unexpected \"{}\" after key \"{}\"", word.empty() ? std::string(1, next) : word,
-                                 req.key));
+          return bad(
+              fmt::format("unexpected \"{}\" after key \"{}\"", word.empty() ? std::string(1, next) : word, req.key));
         }
       }
     }
@@ -160,8 +160,8 @@ Result<LabelSelector> LabelSelector::Parse(std::string_view text, std::string_vi
     req.values.erase(std::unique(req.values.begin(), req.values.end()), req.values.end());
     selector.requirements_.push_back(std::move(req));
     if (r.AtEnd()) break;
-    if (!r.Consume(",")) return bad(fmt::format("expected ',' after the requirement on \"{}\"",
-                                                selector.requirements_.back().key));
+    if (!r.Consume(","))
+      return bad(fmt::format("expected ',' after the requirement on \"{}\"", selector.requirements_.back().key));
     if (r.AtEnd()) return bad("trailing ','");
   }
   return selector;
@@ -175,11 +175,19 @@ bool LabelSelector::Matches(const std::map<std::string, std::string>& labels) co
     bool ok = false;
     switch (req.op) {
       case LabelRequirement::Op::kEquals:
-      case LabelRequirement::Op::kIn: ok = in_values(); break;
+      case LabelRequirement::Op::kIn:
+        ok = in_values();
+        break;
       case LabelRequirement::Op::kNotEquals:
-      case LabelRequirement::Op::kNotIn: ok = !in_values(); break;
-      case LabelRequirement::Op::kExists: ok = has; break;
-      case LabelRequirement::Op::kDoesNotExist: ok = !has; break;
+      case LabelRequirement::Op::kNotIn:
+        ok = !in_values();
+        break;
+      case LabelRequirement::Op::kExists:
+        ok = has;
+        break;
+      case LabelRequirement::Op::kDoesNotExist:
+        ok = !has;
+        break;
       case LabelRequirement::Op::kGreaterThan:
       case LabelRequirement::Op::kLessThan: {
         if (!has) break;
@@ -203,14 +211,30 @@ std::string LabelSelector::String() const {
     std::string values;
     for (const std::string& v : req.values) values += (values.empty() ? "" : ",") + v;
     switch (req.op) {
-      case LabelRequirement::Op::kEquals: out += req.key + "=" + values; break;
-      case LabelRequirement::Op::kNotEquals: out += req.key + "!=" + values; break;
-      case LabelRequirement::Op::kIn: out += req.key + " in (" + values + ")"; break;
-      case LabelRequirement::Op::kNotIn: out += req.key + " notin (" + values + ")"; break;
-      case LabelRequirement::Op::kExists: out += req.key; break;
-      case LabelRequirement::Op::kDoesNotExist: out += "!" + req.key; break;
-      case LabelRequirement::Op::kGreaterThan: out += req.key + ">" + values; break;
-      case LabelRequirement::Op::kLessThan: out += req.key + "<" + values; break;
+      case LabelRequirement::Op::kEquals:
+        out += req.key + "=" + values;
+        break;
+      case LabelRequirement::Op::kNotEquals:
+        out += req.key + "!=" + values;
+        break;
+      case LabelRequirement::Op::kIn:
+        out += req.key + " in (" + values + ")";
+        break;
+      case LabelRequirement::Op::kNotIn:
+        out += req.key + " notin (" + values + ")";
+        break;
+      case LabelRequirement::Op::kExists:
+        out += req.key;
+        break;
+      case LabelRequirement::Op::kDoesNotExist:
+        out += "!" + req.key;
+        break;
+      case LabelRequirement::Op::kGreaterThan:
+        out += req.key + ">" + values;
+        break;
+      case LabelRequirement::Op::kLessThan:
+        out += req.key + "<" + values;
+        break;
     }
   }
   return out;

@@ -87,7 +87,8 @@ Result<ProcessResult> PosixProcessRunner::Run(const ProcessSpec& spec) {
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Error(ErrorKind::kInternal, fmt::format("waiting for {}: {}", spec.command, std::strerror(errno)));
+    if (errno != EINTR)
+      return Error(ErrorKind::kInternal, fmt::format("waiting for {}: {}", spec.command, std::strerror(errno)));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;

@@ -14,9 +14,9 @@ namespace {
 constexpr const char* kRedacted = "<redacted>";
 
 bool IsSecretKey(const std::string& key) {
-  static constexpr std::array<std::string_view, 9> kKeys = {
-      "token", "password", "clientkeydata", "client-key-data", "privatekey",
-      "bearertoken", "access_token", "id_token", "refresh_token"};
+  static constexpr std::array<std::string_view, 9> kKeys = {"token",           "password",   "clientkeydata",
+                                                            "client-key-data", "privatekey", "bearertoken",
+                                                            "access_token",    "id_token",   "refresh_token"};
   std::string lower = Lower(key);
   return std::find(kKeys.begin(), kKeys.end(), lower) != kKeys.end();
 }
@@ -53,27 +53,48 @@ void RedactJson(nlohmann::json& node) {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 
@@ -117,13 +138,13 @@ void RequestLogger::LogResponse(const HttpRequest& request, const Result<HttpRes
   if (out_ == nullptr || verbosity_ < 6) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (!outcome.ok()) {
-    *out_ << fmt::format("{} {}{} in {} milliseconds: {}\n", request.method, server_, request.path,
-                         latency.count(), outcome.error().message());
+    *out_ << fmt::format("{} {}{} in {} milliseconds: {}\n", request.method, server_, request.path, latency.count(),
+                         outcome.error().message());
     return;
   }
   const HttpResponse& response = *outcome;
-  *out_ << fmt::format("{} {}{} {} {} in {} milliseconds\n", request.method, server_, request.path,
-                       response.status, ReasonPhrase(response.status), latency.count());
+  *out_ << fmt::format("{} {}{} {} {} in {} milliseconds\n", request.method, server_, request.path, response.status,
+                       ReasonPhrase(response.status), latency.count());
   if (verbosity_ >= 7) {
     *out_ << "Response Headers:\n";
     for (const auto& [name, value] : response.headers) {

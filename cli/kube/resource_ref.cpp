@@ -11,8 +11,6 @@ std::string ResourceRef::Path() const {
   return path;
 }
 
-std::string ResourceRef::GroupResource() const {
-  return group.empty() ? resource : resource + "." + group;
-}
+std::string ResourceRef::GroupResource() const { return group.empty() ? resource : resource + "." + group; }
 
 }  // namespace llm::kube

@@ -24,14 +24,14 @@ namespace llm::kube {
 struct ListOptions {
   std::string label_selector;
   std::string field_selector;
-  int64_t limit = 500;               ///< page size; 0 asks for everything at once
-  std::string resource_version;      ///< "" = most recent
+  int64_t limit = 500;           ///< page size; 0 asks for everything at once
+  std::string resource_version;  ///< "" = most recent
 };
 
 struct ApplyOptions {
   std::string field_manager = "kubectl-llm";
-  bool force = false;                ///< take ownership of conflicting fields
-  bool dry_run = false;              ///< dryRun=All
+  bool force = false;    ///< take ownership of conflicting fields
+  bool dry_run = false;  ///< dryRun=All
   std::string field_validation = "Strict";
 };
 
@@ -60,8 +60,7 @@ class RestClient {
   virtual Result<nlohmann::json> Get(const ResourceRef& ref) = 0;
   /// Follows `continue` tokens and returns one List with every item.
   virtual Result<nlohmann::json> List(const ResourceRef& ref, const ListOptions& options) = 0;
-  virtual Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object,
-                                        bool dry_run) = 0;
+  virtual Result<nlohmann::json> Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) = 0;
   /// Server-side apply: PATCH with application/apply-patch+yaml.
   virtual Result<AppliedObject> ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
                                             const ApplyOptions& options) = 0;
@@ -70,8 +69,7 @@ class RestClient {
     LLM_ASSIGN_OR_RETURN(AppliedObject applied, ApplyObject(ref, object, options));
     return std::move(applied.object);
   }
-  virtual Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch,
-                                            bool dry_run) = 0;
+  virtual Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) = 0;
   /// NotFound comes back as an Error of kind kNotFound, with kubectl's message.
   virtual Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) = 0;
 

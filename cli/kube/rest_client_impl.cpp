@@ -137,9 +137,9 @@ Result<nlohmann::json> JsonBody(const HttpResponse& response, const std::string&
   if (response.body.empty()) return nlohmann::json::object();
   nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
-    return Error(ErrorKind::kServer,
-                 fmt::format("Server returned an unexpected response: the body of {} {} is not JSON", method,
-                             ref.Path()));
+    return Error(
+        ErrorKind::kServer,
+        fmt::format("Server returned an unexpected response: the body of {} {} is not JSON", method, ref.Path()));
   }
   return doc;
 }

@@ -18,8 +18,7 @@ std::chrono::milliseconds RetryPolicy::Backoff(int attempt) const {
   return std::min(delay, max_backoff);
 }
 
-RetryDecision RetryPolicy::Decide(const std::string& method, const Result<HttpResponse>& outcome,
-                                  int attempt) const {
+RetryDecision RetryPolicy::Decide(const std::string& method, const Result<HttpResponse>& outcome, int attempt) const {
   if (attempt >= max_retries) return {};
   if (!outcome.ok()) {
     bool read = method == "GET" || method == "HEAD";

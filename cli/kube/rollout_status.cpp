@@ -56,19 +56,22 @@ WaitCheck Deployment(const json& object, const std::string& name) {
   if (replicas && updated < *replicas) {
     return {WaitState::kPending,
             fmt::format("Waiting for deployment \"{}\" rollout to finish: {} out of {} new replicas have been "
-                        "updated...", name, updated, *replicas)};
+                        "updated...",
+                        name, updated, *replicas)};
   }
   const int64_t total = Int(object, "/status/replicas");
   if (total > updated) {
     return {WaitState::kPending,
             fmt::format("Waiting for deployment \"{}\" rollout to finish: {} old replicas are pending "
-                        "termination...", name, total - updated)};
+                        "termination...",
+                        name, total - updated)};
   }
   const int64_t available = Int(object, "/status/availableReplicas");
   if (available < updated) {
     return {WaitState::kPending,
             fmt::format("Waiting for deployment \"{}\" rollout to finish: {} of {} updated replicas are "
-                        "available...", name, available, updated)};
+                        "available...",
+                        name, available, updated)};
   }
   return {WaitState::kDone, fmt::format("deployment \"{}\" successfully rolled out", name)};
 }
@@ -104,8 +107,9 @@ WaitCheck StatefulSet(const json& object) {
             fmt::format("waiting for statefulset rolling update to complete {} pods at revision {}...",
                         Int(object, "/status/updatedReplicas"), update_revision)};
   }
-  return {WaitState::kDone, fmt::format("statefulset rolling update complete {} pods at revision {}...",
-                                        Int(object, "/status/currentReplicas"), String(object, "/status/currentRevision"))};
+  return {WaitState::kDone,
+          fmt::format("statefulset rolling update complete {} pods at revision {}...",
+                      Int(object, "/status/currentReplicas"), String(object, "/status/currentRevision"))};
 }
 
 WaitCheck DaemonSet(const json& object, const std::string& name) {
@@ -120,12 +124,14 @@ WaitCheck DaemonSet(const json& object, const std::string& name) {
   const int64_t updated = Int(object, "/status/updatedNumberScheduled");
   if (updated < desired) {
     return {WaitState::kPending, fmt::format("Waiting for daemon set \"{}\" rollout to finish: {} out of {} new pods "
-                                             "have been updated...", name, updated, desired)};
+                                             "have been updated...",
+                                             name, updated, desired)};
   }
   const int64_t available = Int(object, "/status/numberAvailable");
   if (available < desired) {
     return {WaitState::kPending, fmt::format("Waiting for daemon set \"{}\" rollout to finish: {} of {} updated pods "
-                                             "are available...", name, available, desired)};
+                                             "are available...",
+                                             name, available, desired)};
   }
   return {WaitState::kDone, fmt::format("daemon set \"{}\" successfully rolled out", name)};
 }
@@ -165,7 +171,8 @@ WaitCheck RolloutStatus(const json& object) {
   if (group_kind == GroupKind{"leaderworkerset.x-k8s.io", "LeaderWorkerSet"}) return LeaderWorkerSet(object, name);
   return {WaitState::kFailed,
           fmt::format("no rollout status for {}: supported are Deployment, StatefulSet, DaemonSet, Job, JobSet and "
-                      "LeaderWorkerSet", group_kind.ToString())};
+                      "LeaderWorkerSet",
+                      group_kind.ToString())};
 }
 
 WaitPredicate RolledOut() {

@@ -27,9 +27,9 @@ std::vector<std::string> HttpResponse::HeaderValues(std::string_view name) const
 }
 
 Error ConnectionRefusedError(std::string_view host_port) {
-  return Error(ErrorKind::kConnection,
-               fmt::format("The connection to the server {} was refused - did you specify the right host or port?",
-                           host_port));
+  return Error(
+      ErrorKind::kConnection,
+      fmt::format("The connection to the server {} was refused - did you specify the right host or port?", host_port));
 }
 
 bool IsConnectionRefused(const Error& error) {

@@ -21,7 +21,7 @@ std::optional<int64_t> IntAt(const json& object, const json::json_pointer& point
 }
 
 struct PathStep {
-  std::string key;          ///< object member, or "" for a pure index step
+  std::string key;  ///< object member, or "" for a pure index step
   std::optional<size_t> index;
 };
 
@@ -94,7 +94,8 @@ WaitPredicate ConditionIs(std::string type, std::string status) {
 WaitPredicate FieldIs(std::string path, std::optional<std::string> value) {
   auto steps = ParsePath(path);
   return [steps, path = std::move(path), value = std::move(value)](const json* object) -> WaitCheck {
-    if (!steps) return {WaitState::kFailed, "invalid field path \"" + path + "\": expected a form like {.status.phase}"};
+    if (!steps)
+      return {WaitState::kFailed, "invalid field path \"" + path + "\": expected a form like {.status.phase}"};
     if (object == nullptr) return {WaitState::kPending, "waiting for the object to exist"};
     const json* at = object;
     for (const PathStep& step : *steps) {

@@ -15,8 +15,8 @@
 namespace llm::kube {
 
 struct WaitResult {
-  std::string message;          ///< the predicate's last message ("condition met", "... successfully rolled out")
-  nlohmann::json object;        ///< the object as last seen; null when it does not exist
+  std::string message;    ///< the predicate's last message ("condition met", "... successfully rolled out")
+  nlohmann::json object;  ///< the object as last seen; null when it does not exist
 };
 
 /// Called with each pending state, for progress output ("Waiting for deployment ...").

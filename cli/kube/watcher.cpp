@@ -136,16 +136,23 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
   }
   WatchEvent out;
   out.object = object;
-  if (type == "ADDED") out.type = WatchEventType::kAdded;
-  else if (type == "MODIFIED") out.type = WatchEventType::kModified;
-  else if (type == "DELETED") out.type = WatchEventType::kDeleted;
-  else if (type == "BOOKMARK") out.type = WatchEventType::kBookmark;
-  else return Error(ErrorKind::kServer, "malformed watch event: unknown type \"" + type + "\"");
+  if (type == "ADDED")
+    out.type = WatchEventType::kAdded;
+  else if (type == "MODIFIED")
+    out.type = WatchEventType::kModified;
+  else if (type == "DELETED")
+    out.type = WatchEventType::kDeleted;
+  else if (type == "BOOKMARK")
+    out.type = WatchEventType::kBookmark;
+  else
+    return Error(ErrorKind::kServer, "malformed watch event: unknown type \"" + type + "\"");
   if (!object.is_object()) return Error(ErrorKind::kServer, "malformed watch event: no object");
   const std::string version = VersionOfObject(object);
   if (!version.empty()) resource_version_ = version;
-  if (out.type == WatchEventType::kDeleted) known_.erase(KeyOf(object));
-  else if (out.type != WatchEventType::kBookmark) known_[KeyOf(object)] = object;
+  if (out.type == WatchEventType::kDeleted)
+    known_.erase(KeyOf(object));
+  else if (out.type != WatchEventType::kBookmark)
+    known_[KeyOf(object)] = object;
   auto keep = handler(out);
   if (!keep.ok()) handler_failed_ = true;
   return keep;

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "termination_summary.h"
 #include "kube/object_fields.h"
+#include "termination_summary.h"
 
 namespace llm {
 namespace {

@@ -14,12 +14,23 @@ std::string Escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -91,8 +102,7 @@ std::string P2pHeatmap(const NodeDetail& d) {
       } else {
         const double v = *d.p2p[i][j];
         out += fmt::format("<td class=\"{}\" title=\"gpu{} to gpu{}: {:.1f} GB/s\">{:.0f}</td>",
-                           CellClass(v, best, floor),
-                           i, j, v, v);
+                           CellClass(v, best, floor), i, j, v, v);
       }
     }
     out += "</tr>";
@@ -109,10 +119,11 @@ std::string Bars(const std::string& title, const std::vector<std::optional<doubl
   if (top <= 0) return "";
   constexpr int kWidth = 360, kBar = 14, kGap = 4, kLabel = 44, kValue = 70;
   const int height = static_cast<int>(values.size()) * (kBar + kGap) + 18;
-  std::string svg = fmt::format("<figure><figcaption>{}{}</figcaption><svg class=\"bars\" width=\"{}\" height=\"{}\" "
-                                "role=\"img\" aria-label=\"{}\">",
-                                Escape(title), floor > 0 ? fmt::format(", floor {:.0f} GB/s", floor) : "",
-                                kLabel + kWidth + kValue, height, Escape(title));
+  std::string svg = fmt::format(
+      "<figure><figcaption>{}{}</figcaption><svg class=\"bars\" width=\"{}\" height=\"{}\" "
+      "role=\"img\" aria-label=\"{}\">",
+      Escape(title), floor > 0 ? fmt::format(", floor {:.0f} GB/s", floor) : "", kLabel + kWidth + kValue, height,
+      Escape(title));
   for (std::size_t i = 0; i < values.size(); ++i) {
     const int y = static_cast<int>(i) * (kBar + kGap);
     svg += fmt::format("<text x=\"0\" y=\"{}\" class=\"label\">gpu{}</text>", y + kBar - 3, i);
@@ -123,15 +134,17 @@ std::string Bars(const std::string& title, const std::vector<std::optional<doubl
     const double v = *values[i];
     const int w = std::max(1, static_cast<int>(std::lround(v / top * kWidth)));
     const bool low = v < floor;
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{}\"><title>gpu{}: {:.1f} GB/s"
-                       "</title></rect><text x=\"{}\" y=\"{}\" class=\"value\">{:.1f}</text>",
-                       kLabel, y, w, kBar, low ? "bar low" : "bar", i, v, kLabel + w + 4, y + kBar - 3, v);
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{}\"><title>gpu{}: {:.1f} GB/s"
+        "</title></rect><text x=\"{}\" y=\"{}\" class=\"value\">{:.1f}</text>",
+        kLabel, y, w, kBar, low ? "bar low" : "bar", i, v, kLabel + w + 4, y + kBar - 3, v);
   }
   if (floor > 0) {
     const int x = kLabel + static_cast<int>(std::lround(floor / top * kWidth));
-    svg += fmt::format("<line x1=\"{0}\" x2=\"{0}\" y1=\"0\" y2=\"{1}\" class=\"floor\"/><text x=\"{2}\" y=\"{3}\" "
-                       "class=\"label\">floor</text>",
-                       x, height - 14, x - 12, height - 2);
+    svg += fmt::format(
+        "<line x1=\"{0}\" x2=\"{0}\" y1=\"0\" y2=\"{1}\" class=\"floor\"/><text x=\"{2}\" y=\"{3}\" "
+        "class=\"label\">floor</text>",
+        x, height - 14, x - 12, height - 2);
   }
   return svg + "</svg></figure>";
 }
@@ -141,8 +154,8 @@ std::string HealthList(const HealthNotes& h) {
   if (h.failed.empty() && h.warnings.empty()) return "<p class=\"muted\">Health: no finding.</p>";
   std::string out = "<ul class=\"health\">";
   auto item = [&](const HealthNote& n, const char* cls) {
-    out += fmt::format("<li class=\"{}\">{} {}</li>", cls, n.gpu < 0 ? std::string("node") : fmt::format("gpu {}", n.gpu),
-                       Escape(n.rule));
+    out += fmt::format("<li class=\"{}\">{} {}</li>", cls,
+                       n.gpu < 0 ? std::string("node") : fmt::format("gpu {}", n.gpu), Escape(n.rule));
   };
   for (const HealthNote& n : h.failed) item(n, "bad");
   for (const HealthNote& n : h.warnings) item(n, "fair");
@@ -161,12 +174,14 @@ struct Tally {
 
 std::string TallyTable(const char* what, const std::map<std::string, Tally>& tallies) {
   std::string out = fmt::format(
-      "<table class=\"tally\"><tr><th>{}</th><th>tested</th><th>pass</th><th>fail</th><th>error</th><th>skipped</th></tr>",
+      "<table "
+      "class=\"tally\"><tr><th>{}</th><th>tested</th><th>pass</th><th>fail</th><th>error</th><th>skipped</th></tr>",
       what);
   for (const auto& [key, t] : tallies) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
-                       key.empty() ? "<span class=\"muted\">(none)</span>" : Escape(key), t.tested, t.passed,
-                       t.failed > 0 ? "bad" : "", t.failed, t.errors > 0 ? "fair" : "", t.errors, t.skipped);
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
+        key.empty() ? "<span class=\"muted\">(none)</span>" : Escape(key), t.tested, t.passed,
+        t.failed > 0 ? "bad" : "", t.failed, t.errors > 0 ? "fair" : "", t.errors, t.skipped);
   }
   return out + "</table>";
 }
@@ -239,18 +254,20 @@ std::string RenderHtmlReport(const NodeValidationReport& report) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>GPU node validation, {}</title>"
       "<style>{}</style></head><body>\n",
       Escape(when), kStyle);
-  h += fmt::format("<h1>GPU node validation</h1><p class=\"muted\">{} profile, {} to {} ({}), image {}, "
-                   "kubectl-llm {}{}{}</p>\n",
-                   Escape(report.profile), Escape(FormatRfc3339(report.started_at)), Escape(when),
-                   Duration(SecondsBetween(report.started_at, report.finished_at)), Escape(report.image),
-                   Escape(report.tool_version), report.recorded ? ", verdicts recorded on the nodes" : "",
-                   report.tainted ? ", failed nodes tainted" : "");
+  h += fmt::format(
+      "<h1>GPU node validation</h1><p class=\"muted\">{} profile, {} to {} ({}), image {}, "
+      "kubectl-llm {}{}{}</p>\n",
+      Escape(report.profile), Escape(FormatRfc3339(report.started_at)), Escape(when),
+      Duration(SecondsBetween(report.started_at, report.finished_at)), Escape(report.image),
+      Escape(report.tool_version), report.recorded ? ", verdicts recorded on the nodes" : "",
+      report.tainted ? ", failed nodes tainted" : "");
 
   h += "<h2>Fleet</h2><div class=\"cards\">";
-  h += fmt::format("<div class=\"card\"><b>{}</b>tested</div><div class=\"card pass\"><b>{}</b>passed</div>"
-                   "<div class=\"card fail\"><b>{}</b>failed</div><div class=\"card error\"><b>{}</b>error</div>"
-                   "<div class=\"card\"><b>{}</b>skipped</div></div>\n",
-                   total.tested, total.passed, total.failed, total.errors, total.skipped);
+  h += fmt::format(
+      "<div class=\"card\"><b>{}</b>tested</div><div class=\"card pass\"><b>{}</b>passed</div>"
+      "<div class=\"card fail\"><b>{}</b>failed</div><div class=\"card error\"><b>{}</b>error</div>"
+      "<div class=\"card\"><b>{}</b>skipped</div></div>\n",
+      total.tested, total.passed, total.failed, total.errors, total.skipped);
   h += "<div class=\"row\">" + TallyTable("GPU product", by_product) + TallyTable("zone", by_zone) + "</div>\n";
 
   // Failure reasons, most common first.
@@ -287,9 +304,10 @@ std::string RenderHtmlReport(const NodeValidationReport& report) {
     };
     const std::string verdict(VerdictName(r.verdict));
     const auto seconds = SecondsBetween(r.started_at, r.finished_at);
-    h += fmt::format("<tr><td data-sort=\"{0}\"><a href=\"#{1}\">{0}</a></td><td data-sort=\"{2}\">{2}</td>"
-                     "<td data-sort=\"{3}\">{3}</td><td data-sort=\"{4}\">{5}</td>",
-                     Escape(r.node), Anchor(r.node), Escape(r.zone), Escape(r.product), verdict, Badge(verdict));
+    h += fmt::format(
+        "<tr><td data-sort=\"{0}\"><a href=\"#{1}\">{0}</a></td><td data-sort=\"{2}\">{2}</td>"
+        "<td data-sort=\"{3}\">{3}</td><td data-sort=\"{4}\">{5}</td>",
+        Escape(r.node), Anchor(r.node), Escape(r.zone), Escape(r.product), verdict, Badge(verdict));
     h += fmt::format("<td class=\"num{}\" data-sort=\"{}\">{}</td>", floor_cls(r.bandwidth.hbm, "hbm"),
                      SortKey(r.bandwidth.hbm), Gbps(r.bandwidth.hbm));
     h += fmt::format("<td class=\"num{}\" data-sort=\"{}\">{}</td>", floor_cls(r.bandwidth.h2d, "h2d"),
@@ -319,12 +337,13 @@ std::string RenderHtmlReport(const NodeValidationReport& report) {
     for (const PairTestResult& p : report.pairs) {
       const std::string verdict(VerdictName(p.verdict));
       const int w = best > 0 && p.allreduce_busbw ? static_cast<int>(std::lround(*p.allreduce_busbw / best * 160)) : 0;
-      h += fmt::format("<tr><td>{}, {}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td>"
-                       "<td><svg width=\"164\" height=\"12\"><rect width=\"{}\" height=\"12\" class=\"{}\" fill=\"{}\"/>"
-                       "</svg></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                       Escape(p.nodes.first), Escape(p.nodes.second), Escape(p.job), p.round, Badge(verdict),
-                       Gbps(p.allreduce_busbw), w, verdict, p.verdict == Verdict::kPass ? "#5b8def" : "#cf222e",
-                       Duration(SecondsBetween(p.started_at, p.finished_at)), Escape(p.reason));
+      h += fmt::format(
+          "<tr><td>{}, {}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td>"
+          "<td><svg width=\"164\" height=\"12\"><rect width=\"{}\" height=\"12\" class=\"{}\" fill=\"{}\"/>"
+          "</svg></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+          Escape(p.nodes.first), Escape(p.nodes.second), Escape(p.job), p.round, Badge(verdict),
+          Gbps(p.allreduce_busbw), w, verdict, p.verdict == Verdict::kPass ? "#5b8def" : "#cf222e",
+          Duration(SecondsBetween(p.started_at, p.finished_at)), Escape(p.reason));
     }
     h += "</table>\n";
   }
@@ -332,12 +351,12 @@ std::string RenderHtmlReport(const NodeValidationReport& report) {
   h += "<h2>Per node</h2><p class=\"muted\">Failed and errored nodes are open.</p>\n";
   for (const NodeResult& r : report.results) {
     const std::string verdict(VerdictName(r.verdict));
-    h += fmt::format("<details class=\"node\" id=\"{}\"{}><summary><h3 style=\"display:inline\">{}</h3> {} "
-                     "<span class=\"muted\">{} {}{}</span></summary>\n",
-                     Anchor(r.node), r.verdict == Verdict::kPass ? "" : " open", Escape(r.node), Badge(verdict),
-                     Escape(r.product.empty() ? r.model : r.product),
-                     r.gpu_count > 0 ? fmt::format("x{}", r.gpu_count) : "",
-                     r.zone.empty() ? "" : ", " + Escape(r.zone));
+    h += fmt::format(
+        "<details class=\"node\" id=\"{}\"{}><summary><h3 style=\"display:inline\">{}</h3> {} "
+        "<span class=\"muted\">{} {}{}</span></summary>\n",
+        Anchor(r.node), r.verdict == Verdict::kPass ? "" : " open", Escape(r.node), Badge(verdict),
+        Escape(r.product.empty() ? r.model : r.product), r.gpu_count > 0 ? fmt::format("x{}", r.gpu_count) : "",
+        r.zone.empty() ? "" : ", " + Escape(r.zone));
     if (!r.reason.empty()) h += fmt::format("<p class=\"bad\">{}</p>", Escape(r.reason));
     if (!r.suspect_gpus.empty()) {
       std::string gpus;

@@ -7,11 +7,16 @@ namespace llm {
 
 std::string_view PairConclusionName(PairConclusion conclusion) {
   switch (conclusion) {
-    case PairConclusion::kUntested: return "untested";
-    case PairConclusion::kGood: return "good";
-    case PairConclusion::kSuspect: return "suspect";
-    case PairConclusion::kBad: return "bad";
-    case PairConclusion::kInconclusive: return "inconclusive";
+    case PairConclusion::kUntested:
+      return "untested";
+    case PairConclusion::kGood:
+      return "good";
+    case PairConclusion::kSuspect:
+      return "suspect";
+    case PairConclusion::kBad:
+      return "bad";
+    case PairConclusion::kInconclusive:
+      return "inconclusive";
   }
   return "untested";
 }

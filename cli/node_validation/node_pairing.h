@@ -34,7 +34,7 @@ std::string_view PairConclusionName(PairConclusion conclusion);
 struct PairingPlan {
   std::vector<NodePair> next;  ///< the next round; each node in at most one pair
   std::map<std::string, PairConclusion> conclusions;
-  bool finished = false;       ///< no pair left to run: every node is good, bad or inconclusive
+  bool finished = false;  ///< no pair left to run: every node is good, bad or inconclusive
 };
 
 /// Round rules, in order, each node used at most once per round:

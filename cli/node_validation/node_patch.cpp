@@ -95,7 +95,8 @@ std::optional<nlohmann::json> ComputeNodePatch(const NodeResult& result, const n
         {kGpuCheckLabel, std::string(VerdictName(result.verdict))},
         {kGpuCheckTimeLabel, std::to_string(UnixSeconds(checked_at))},
         {kGpuCheckValidUntilLabel, std::to_string(UnixSeconds(checked_at + settings.validity))}};
-    patch["metadata"]["annotations"] = {{kGpuCheckSummaryAnnotation, NodeCheckSummary(result, settings, checked_at).dump()}};
+    patch["metadata"]["annotations"] = {
+        {kGpuCheckSummaryAnnotation, NodeCheckSummary(result, settings, checked_at).dump()}};
   }
   if (settings.taint_failed) {
     const nlohmann::json& current = ArrayAt(current_node, {"spec", "taints"});

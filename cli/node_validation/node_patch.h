@@ -16,8 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/duration.h"
 #include "node_validation/node_result.h"
+#include "util/duration.h"
 #include "workload/gpu_check_record.h"
 
 namespace llm {
@@ -26,9 +26,9 @@ struct RecordSettings {
   bool record = false;        ///< --record
   bool taint_failed = false;  ///< --taint-failed
   Seconds validity{7 * 86400};
-  std::string tool_version;   ///< kubectl-llm's version (the image is built with it)
-  std::string image;          ///< the self-test image that ran
-  std::string profile;        ///< quick | full
+  std::string tool_version;  ///< kubectl-llm's version (the image is built with it)
+  std::string image;         ///< the self-test image that ran
+  std::string profile;       ///< quick | full
 };
 
 /// The annotation's value: a compact, stable JSON object (README.md, NodeCheckSummary).

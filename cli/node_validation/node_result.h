@@ -63,10 +63,10 @@ struct NodeDetail {
 /// The self-test's own answer, as read from a terminated container.
 struct CheckOutcome {
   Verdict verdict = Verdict::kError;
-  std::string reason;               ///< "" on pass
+  std::string reason;  ///< "" on pass
   int exit_code = 0;
   Bandwidths bandwidth;
-  std::string model;                ///< GPU model the tool matched, "" when unknown
+  std::string model;  ///< GPU model the tool matched, "" when unknown
   int gpu_count = 0;
   std::vector<int> suspect_gpus;
   std::optional<TimePoint> started_at;
@@ -77,17 +77,17 @@ struct CheckOutcome {
 
 struct NodeResult {
   std::string node;
-  std::string product;              ///< nvidia.com/gpu.product label, "" when absent
-  std::string zone = {};            ///< topology.kubernetes.io/zone label, "" when absent
-  std::string pod;                  ///< "" when no pod was created
+  std::string product;    ///< nvidia.com/gpu.product label, "" when absent
+  std::string zone = {};  ///< topology.kubernetes.io/zone label, "" when absent
+  std::string pod;        ///< "" when no pod was created
   Verdict verdict = Verdict::kError;
   std::string reason;
-  std::optional<int> exit_code;     ///< the self-test's, when it ended
+  std::optional<int> exit_code;  ///< the self-test's, when it ended
   Bandwidths bandwidth;
   std::string model;
   int gpu_count = 0;
   std::vector<int> suspect_gpus;
-  std::optional<TimePoint> started_at;   ///< container start (else pod creation)
+  std::optional<TimePoint> started_at;  ///< container start (else pod creation)
   std::optional<TimePoint> finished_at;
   HealthNotes health = {};
   NodeDetail detail = {};

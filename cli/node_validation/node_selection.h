@@ -20,8 +20,8 @@ struct NodeSelectionRequest {
 
 struct NodeCandidate {
   std::string name;
-  std::string product;  ///< nvidia.com/gpu.product label, "" when absent
-  long long gpus = 0;   ///< allocatable nvidia.com/gpu: the pod requests all of them
+  std::string product;    ///< nvidia.com/gpu.product label, "" when absent
+  long long gpus = 0;     ///< allocatable nvidia.com/gpu: the pod requests all of them
   std::string zone = {};  ///< topology.kubernetes.io/zone label, "" when absent
 };
 

@@ -38,11 +38,16 @@ std::string GpuCheckPairJobName(std::string_view run_id, int number) {
 
 std::string_view MultiNodeConclusionName(MultiNodeConclusion conclusion) {
   switch (conclusion) {
-    case MultiNodeConclusion::kGood: return "good";
-    case MultiNodeConclusion::kBad: return "bad";
-    case MultiNodeConclusion::kInconclusive: return "inconclusive";
-    case MultiNodeConclusion::kError: return "error";
-    case MultiNodeConclusion::kUntested: return "untested";
+    case MultiNodeConclusion::kGood:
+      return "good";
+    case MultiNodeConclusion::kBad:
+      return "bad";
+    case MultiNodeConclusion::kInconclusive:
+      return "inconclusive";
+    case MultiNodeConclusion::kError:
+      return "error";
+    case MultiNodeConclusion::kUntested:
+      return "untested";
   }
   return "untested";
 }
@@ -62,7 +67,8 @@ std::vector<PairAction> PairRun::Start(TimePoint now) {
 std::vector<PairResult> PairRun::DecidedResults() const {
   std::vector<PairResult> results;
   for (const PairTestResult& p : pairs_) {
-    if (p.done && p.verdict != Verdict::kError) results.push_back({p.nodes.first, p.nodes.second, p.verdict == Verdict::kPass});
+    if (p.done && p.verdict != Verdict::kError)
+      results.push_back({p.nodes.first, p.nodes.second, p.verdict == Verdict::kPass});
   }
   return results;
 }
@@ -92,8 +98,7 @@ void PairRun::PlanRound() {
 }
 
 void PairRun::Fill(TimePoint now, std::vector<PairAction>& out) {
-  while (!queued_.empty() &&
-         (pairs_holding_slots_ == 0 || 2 * (pairs_holding_slots_ + 1) <= config_.max_parallel)) {
+  while (!queued_.empty() && (pairs_holding_slots_ == 0 || 2 * (pairs_holding_slots_ + 1) <= config_.max_parallel)) {
     const std::size_t index = queued_.front();
     queued_.pop_front();
     PairTestResult& p = pairs_[index];
@@ -120,9 +125,10 @@ void PairRun::JudgeRoundOutliers() {
     PairTestResult& p = pairs_[i];
     if (p.verdict != Verdict::kPass || !p.allreduce_busbw || *p.allreduce_busbw >= kPairOutlierRatio * median) continue;
     p.verdict = Verdict::kFail;
-    p.reason = fmt::format("all-reduce bus bandwidth {:.1f} GB/s is below {} x the median of the {} pairs measured "
-                           "({:.1f} GB/s)",
-                           *p.allreduce_busbw, kPairOutlierRatio, measured.size(), median);
+    p.reason = fmt::format(
+        "all-reduce bus bandwidth {:.1f} GB/s is below {} x the median of the {} pairs measured "
+        "({:.1f} GB/s)",
+        *p.allreduce_busbw, kPairOutlierRatio, measured.size(), median);
   }
 }
 
@@ -161,7 +167,8 @@ void PairRun::TakeOut(const std::string& node, const std::string& reason) {
 void PairRun::MaybeRelease(std::size_t index) {
   PairState& state = states_[index];
   if (!state.holds_slot || !pairs_[index].done) return;
-  const bool all_ended = std::all_of(state.pods.begin(), state.pods.end(), [](const auto& e) { return e.second.ended; });
+  const bool all_ended =
+      std::all_of(state.pods.begin(), state.pods.end(), [](const auto& e) { return e.second.ended; });
   if (state.pods.size() >= kRanks && all_ended) {
     state.holds_slot = false;
     --pairs_holding_slots_;
@@ -215,9 +222,8 @@ void PairRun::HandlePod(std::size_t index, WatchEventType type, const nlohmann::
       TakeOut(p.nodes.first, reason);
       TakeOut(p.nodes.second, reason);
     } else {
-      const auto passed = std::count_if(state.pods.begin(), state.pods.end(), [](const auto& e) {
-        return e.second.verdict == Verdict::kPass;
-      });
+      const auto passed = std::count_if(state.pods.begin(), state.pods.end(),
+                                        [](const auto& e) { return e.second.verdict == Verdict::kPass; });
       if (static_cast<std::size_t>(passed) >= kRanks) Finish(index, Verdict::kPass, "", now);
     }
     if (p.done) timers_.emplace(now + config_.delete_grace, Timer{index, TimerKind::kDeleteGrace});

@@ -33,10 +33,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/duration.h"
 #include "node_validation/node_pairing.h"
 #include "node_validation/node_result.h"
 #include "node_validation/validation_run.h"
+#include "util/duration.h"
 
 namespace llm {
 
@@ -52,8 +52,8 @@ inline constexpr const char* kPairJobLabel = "app.kubernetes.io/instance";
 inline constexpr const char* kJobCompletionIndexAnnotation = "batch.kubernetes.io/job-completion-index";
 
 struct PairRunConfig {
-  int max_parallel = 2;               ///< pods at once (--max-parallel); a pair takes two
-  Seconds timeout{600};               ///< per pair, from CreateJob
+  int max_parallel = 2;  ///< pods at once (--max-parallel); a pair takes two
+  Seconds timeout{600};  ///< per pair, from CreateJob
   Seconds unschedulable_grace{120};
   Seconds delete_grace{60};
   std::string run_id;
@@ -75,11 +75,11 @@ struct PairAction {
 struct PairTestResult {
   std::string job;
   NodePair nodes;
-  int round = 0;                        ///< 1 for the first pairing, 2 for the first re-pairing, ...
-  bool created = false;                 ///< CreateJob was issued (a Cancel can end planned pairs first)
+  int round = 0;         ///< 1 for the first pairing, 2 for the first re-pairing, ...
+  bool created = false;  ///< CreateJob was issued (a Cancel can end planned pairs first)
   bool done = false;
   Verdict verdict = Verdict::kError;
-  std::string reason;                   ///< "" on pass; failing pods' reasons start with their node
+  std::string reason;                     ///< "" on pass; failing pods' reasons start with their node
   std::optional<double> allreduce_busbw;  ///< GB/s, the lower of the two pods' figures
   std::optional<TimePoint> started_at;
   std::optional<TimePoint> finished_at;
@@ -173,8 +173,8 @@ class PairRun {
   std::vector<PairResult> DecidedResults() const;
 
   PairRunConfig config_;
-  std::vector<std::string> nodes_;        ///< sorted
-  std::set<std::string> taken_out_;       ///< errors and deleted nodes: not paired again
+  std::vector<std::string> nodes_;   ///< sorted
+  std::set<std::string> taken_out_;  ///< errors and deleted nodes: not paired again
   std::map<std::string, std::string> taken_out_reason_;
   std::set<std::string> cancelled_nodes_;
   std::vector<PairTestResult> pairs_;

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "node_validation/check_result.h"
 #include "kube/object_fields.h"
+#include "node_validation/check_result.h"
 
 namespace llm {
 namespace {

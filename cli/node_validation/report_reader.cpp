@@ -179,9 +179,9 @@ Result<NodeResult> ParseNode(const Fields& f, NodeValidationReport& report) {
     mn.node = r.node;
     LLM_ASSIGN_OR_RETURN(std::string result, m.String("result", /*required=*/true));
     bool known = false;
-    for (MultiNodeConclusion c : {MultiNodeConclusion::kGood, MultiNodeConclusion::kBad,
-                                  MultiNodeConclusion::kInconclusive, MultiNodeConclusion::kError,
-                                  MultiNodeConclusion::kUntested}) {
+    for (MultiNodeConclusion c :
+         {MultiNodeConclusion::kGood, MultiNodeConclusion::kBad, MultiNodeConclusion::kInconclusive,
+          MultiNodeConclusion::kError, MultiNodeConclusion::kUntested}) {
       if (MultiNodeConclusionName(c) == result) {
         mn.conclusion = c;
         known = true;
@@ -228,8 +228,8 @@ Result<NodeValidationReport> ParseReportJson(const json& document) {
   LLM_ASSIGN_OR_RETURN(std::string api_version, top.String("apiVersion", /*required=*/true));
   LLM_ASSIGN_OR_RETURN(std::string kind, top.String("kind", /*required=*/true));
   if (api_version != "kubectl-llm.dev/v1alpha1" || kind != "NodeValidationReport") {
-    return Bad("apiVersion/kind", fmt::format("{}/{} is not a kubectl-llm.dev/v1alpha1 NodeValidationReport",
-                                              api_version, kind));
+    return Bad("apiVersion/kind",
+               fmt::format("{}/{} is not a kubectl-llm.dev/v1alpha1 NodeValidationReport", api_version, kind));
   }
   NodeValidationReport report;
   LLM_ASSIGN_OR_RETURN(Fields spec, top.Object("spec"));

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/result.h"
 #include "node_validation/validation_report.h"
+#include "util/result.h"
 
 namespace llm {
 

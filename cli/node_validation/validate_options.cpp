@@ -28,9 +28,10 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   ValidateNodesConfig c;
   for (const std::string& node : o.nodes) {
     if (!IsNodeName(node)) {
-      return Usage(fmt::format("invalid node name \"{}\": a node name is a DNS subdomain (lowercase letters, "
-                               "digits, '-' and '.', at most 253 characters)",
-                               node));
+      return Usage(
+          fmt::format("invalid node name \"{}\": a node name is a DNS subdomain (lowercase letters, "
+                      "digits, '-' and '.', at most 253 characters)",
+                      node));
     }
   }
   c.nodes = o.nodes;
@@ -56,8 +57,8 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   } else {
     LLM_ASSIGN_OR_RETURN(c.timeout, ParseDuration(o.timeout, "--timeout"));
     if (c.timeout < Seconds(30)) {
-      return Usage(fmt::format("--timeout must be at least 30s (the self-test alone needs about a minute), got {}",
-                               o.timeout));
+      return Usage(
+          fmt::format("--timeout must be at least 30s (the self-test alone needs about a minute), got {}", o.timeout));
     }
   }
 
@@ -78,7 +79,8 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   if (!o.from_json.empty()) {
     // Drawing a saved result touches no cluster, so nothing that selects or
     // changes nodes applies.
-    if (o.report.empty()) return Usage("--from-json draws a saved result: give the page to write with --report FILE.html");
+    if (o.report.empty())
+      return Usage("--from-json draws a saved result: give the page to write with --report FILE.html");
     if (!c.nodes.empty() || !o.selector.empty()) {
       return Usage("--from-json draws a saved result; node names and --selector choose nodes to test, not to draw");
     }

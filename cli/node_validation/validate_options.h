@@ -15,27 +15,28 @@ namespace llm {
 
 /// As the flags arrive (CLI11 binds these fields directly).
 struct ValidateNodesOptions {
-  std::vector<std::string> nodes;  ///< positional NODE...
-  std::string selector;            ///< -l, --selector
-  std::string profile = "quick";   ///< --profile quick|full
-  std::string image;               ///< --image; "" = the image built with this plugin
-  std::string timeout;             ///< --timeout; "" = by profile (quick 10m, full 30m)
-  int max_parallel = 4;            ///< --max-parallel
-  bool record = false;             ///< --record: label and annotate nodes
-  bool taint_failed = false;       ///< --taint-failed
-  bool include_busy = false;       ///< --include-busy
-  bool keep = false;               ///< --keep: leave finished pods for inspection
-  bool multi_node = false;         ///< --multi-node: add paired two-node NCCL tests
-  std::string dry_run;             ///< --dry-run: "" | none | client | server
-  std::string output;              ///< -o: "" (the table) | json | yaml
-  std::string validity = "7d";     ///< --validity: how long a recorded pass counts
+  std::vector<std::string> nodes;          ///< positional NODE...
+  std::string selector;                    ///< -l, --selector
+  std::string profile = "quick";           ///< --profile quick|full
+  std::string image;                       ///< --image; "" = the image built with this plugin
+  std::string timeout;                     ///< --timeout; "" = by profile (quick 10m, full 30m)
+  int max_parallel = 4;                    ///< --max-parallel
+  bool record = false;                     ///< --record: label and annotate nodes
+  bool taint_failed = false;               ///< --taint-failed
+  bool include_busy = false;               ///< --include-busy
+  bool keep = false;                       ///< --keep: leave finished pods for inspection
+  bool multi_node = false;                 ///< --multi-node: add paired two-node NCCL tests
+  std::string dry_run;                     ///< --dry-run: "" | none | client | server
+  std::string output;                      ///< -o: "" (the table) | json | yaml
+  std::string validity = "7d";             ///< --validity: how long a recorded pass counts
   std::string unschedulable_grace = "2m";  ///< --unschedulable-grace
-  std::string report;              ///< --report FILE.html: also draw the results as one HTML page
-  std::string from_json;           ///< --from-json FILE: draw a saved -o json result (no cluster)
+  std::string report;                      ///< --report FILE.html: also draw the results as one HTML page
+  std::string from_json;                   ///< --from-json FILE: draw a saved -o json result (no cluster)
 };
 
 /// What -o and --dry-run accept (read by the flags' help and by their parsing).
-inline constexpr OutputFormat kValidateNodesOutputs[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kYaml};
+inline constexpr OutputFormat kValidateNodesOutputs[] = {OutputFormat::kTable, OutputFormat::kJson,
+                                                         OutputFormat::kYaml};
 inline constexpr kube::DryRun kValidateNodesDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient,
                                                          kube::DryRun::kServer};
 

@@ -21,11 +21,11 @@ inline constexpr Seconds kActiveDeadlineMargin{60};
 /// What the renderer needs for one node's gpu-check pod (templates/gpu-check):
 /// its values "node", "gpus", "profile", "image", "activeDeadline", "tolerations".
 struct GpuCheckPodRequest {
-  std::string name;                      ///< from CreatePod
-  std::string node;                      ///< spec.nodeName
-  long long gpus = 0;                    ///< all allocatable GPUs of the node
+  std::string name;    ///< from CreatePod
+  std::string node;    ///< spec.nodeName
+  long long gpus = 0;  ///< all allocatable GPUs of the node
   std::string profile;
-  std::string image;                     ///< "" = the renderer's default
+  std::string image;  ///< "" = the renderer's default
   long long active_deadline_seconds = 0;
   /// "key=value:effect": the pod tolerates the taint --taint-failed sets, so a
   /// failed node can be re-tested and, passing, untainted.
@@ -36,9 +36,9 @@ struct GpuCheckPodRequest {
 /// renderer's values "ncclNodes", "gpus", "profile", "image", "activeDeadline",
 /// "tolerations".
 struct GpuCheckPairRequest {
-  std::string name;                 ///< the Job and its headless Service (PairAction::job)
-  std::vector<std::string> nodes;   ///< one pod on each
-  long long gpus = 0;               ///< per pod: the smaller GPU count of the two, so both ranks match
+  std::string name;                ///< the Job and its headless Service (PairAction::job)
+  std::vector<std::string> nodes;  ///< one pod on each
+  long long gpus = 0;              ///< per pod: the smaller GPU count of the two, so both ranks match
   std::string profile;
   std::string image;
   long long active_deadline_seconds = 0;

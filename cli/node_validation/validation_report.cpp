@@ -205,12 +205,8 @@ nlohmann::ordered_json ReportJson(const NodeValidationReport& report) {
   j["apiVersion"] = "kubectl-llm.dev/v1alpha1";
   j["kind"] = "NodeValidationReport";
   j["metadata"] = {{"creationTimestamp", FormatRfc3339(report.finished_at)}};
-  j["spec"] = {{"profile", report.profile},
-               {"image", report.image},
-               {"toolVersion", report.tool_version},
-               {"dryRun", report.dry_run},
-               {"record", report.recorded},
-               {"taintFailed", report.tainted}};
+  j["spec"] = {{"profile", report.profile}, {"image", report.image},     {"toolVersion", report.tool_version},
+               {"dryRun", report.dry_run},  {"record", report.recorded}, {"taintFailed", report.tainted}};
   j["status"] = {{"startedAt", FormatRfc3339(report.started_at)},
                  {"finishedAt", FormatRfc3339(report.finished_at)},
                  {"summary",
@@ -247,21 +243,20 @@ std::string FormatReportTable(const NodeValidationReport& report) {
     if (multi) row.insert(row.begin() + 8, std::move(cell));  // after ALLREDUCE BUSBW
     return row;
   };
-  std::vector<Row> rows = {with_multi({"NODE", "PRODUCT", "VERDICT", "HBM", "H2D", "D2H", "P2P MIN", "ALLREDUCE BUSBW",
-                                       "DURATION", "REASON"},
-                                      "MULTI-NODE BUSBW")};
+  std::vector<Row> rows = {with_multi(
+      {"NODE", "PRODUCT", "VERDICT", "HBM", "H2D", "D2H", "P2P MIN", "ALLREDUCE BUSBW", "DURATION", "REASON"},
+      "MULTI-NODE BUSBW")};
   for (const NodeResult& r : report.results) {
     const auto m = report.multi_node_results.find(r.node);
-    rows.push_back(with_multi(
-        {r.node, r.product.empty() ? "-" : r.product, std::string(VerdictName(r.verdict)), Gbps(r.bandwidth.hbm),
-         Gbps(r.bandwidth.h2d), Gbps(r.bandwidth.d2h), Gbps(r.bandwidth.p2p_min), Gbps(r.bandwidth.allreduce_busbw),
-         ShortDuration(DurationSeconds(r)), r.reason},
-        m == report.multi_node_results.end() ? "-" : Gbps(m->second.allreduce_busbw)));
+    rows.push_back(
+        with_multi({r.node, r.product.empty() ? "-" : r.product, std::string(VerdictName(r.verdict)),
+                    Gbps(r.bandwidth.hbm), Gbps(r.bandwidth.h2d), Gbps(r.bandwidth.d2h), Gbps(r.bandwidth.p2p_min),
+                    Gbps(r.bandwidth.allreduce_busbw), ShortDuration(DurationSeconds(r)), r.reason},
+                   m == report.multi_node_results.end() ? "-" : Gbps(m->second.allreduce_busbw)));
   }
   for (const SkippedNode& s : report.skipped) {
-    rows.push_back(with_multi({s.name, s.product.empty() ? "-" : s.product, "skipped", "-", "-", "-", "-", "-", "-",
-                               s.reason},
-                              "-"));
+    rows.push_back(with_multi(
+        {s.name, s.product.empty() ? "-" : s.product, "skipped", "-", "-", "-", "-", "-", "-", s.reason}, "-"));
   }
   std::string out = Columns(rows);
   if (multi && !report.pairs.empty()) {
@@ -278,13 +273,15 @@ std::string FormatReportTable(const NodeValidationReport& report) {
 
 std::string FormatReport(const NodeValidationReport& report, OutputFormat format) {
   switch (format) {
-    case OutputFormat::kJson: return ReportJson(report).dump(2) + "\n";
+    case OutputFormat::kJson:
+      return ReportJson(report).dump(2) + "\n";
     case OutputFormat::kYaml: {
       YAML::Emitter out;
       EmitYaml(out, ReportJson(report));
       return std::string(out.c_str()) + "\n";
     }
-    default: return FormatReportTable(report);
+    default:
+      return FormatReportTable(report);
   }
 }
 

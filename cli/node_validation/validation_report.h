@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "node_validation/node_result.h"
-#include "node_validation/pair_run.h"
 #include "node_validation/node_selection.h"
+#include "node_validation/pair_run.h"
 #include "node_validation/validate_options.h"
 #include "util/error.h"
 
@@ -30,15 +30,15 @@ struct NodeValidationReport {
   TimePoint started_at;
   TimePoint finished_at;
   bool dry_run = false;
-  bool recorded = false;      ///< --record patches were applied
-  bool tainted = false;       ///< --taint-failed patches were applied
+  bool recorded = false;             ///< --record patches were applied
+  bool tainted = false;              ///< --taint-failed patches were applied
   std::vector<NodeResult> results;   ///< tested nodes, in test order
   std::vector<SkippedNode> skipped;  ///< with reasons
   /// --multi-node: adds spec.multiNode, status.pairs, nodes[].multiNode and the
   /// table's MULTI-NODE BUSBW column and pair table. Off, the report is exactly
   /// what it was before --multi-node existed.
   bool multi_node = false;
-  std::vector<PairTestResult> pairs;  ///< pairs that were started, in order
+  std::vector<PairTestResult> pairs;                              ///< pairs that were started, in order
   std::map<std::string, MultiNodeNodeResult> multi_node_results;  ///< by node: the nodes that were paired
 };
 

@@ -25,11 +25,16 @@ std::uint32_t Fnv1a(std::string_view text) {
 
 std::string_view NodePhaseName(NodePhase phase) {
   switch (phase) {
-    case NodePhase::kPending: return "Pending";
-    case NodePhase::kCreated: return "Created";
-    case NodePhase::kScheduled: return "Scheduled";
-    case NodePhase::kRunning: return "Running";
-    case NodePhase::kDone: return "Done";
+    case NodePhase::kPending:
+      return "Pending";
+    case NodePhase::kCreated:
+      return "Created";
+    case NodePhase::kScheduled:
+      return "Scheduled";
+    case NodePhase::kRunning:
+      return "Running";
+    case NodePhase::kDone:
+      return "Done";
   }
   return "Pending";
 }
@@ -45,8 +50,7 @@ std::string GpuCheckPodName(std::string_view node, std::string_view run_id) {
   return name + suffix;
 }
 
-ValidationRun::ValidationRun(ValidationRunConfig config, std::vector<std::string> nodes)
-    : config_(std::move(config)) {
+ValidationRun::ValidationRun(ValidationRunConfig config, std::vector<std::string> nodes) : config_(std::move(config)) {
   config_.max_parallel = std::max(config_.max_parallel, 1);
   states_.reserve(nodes.size());
   for (std::string& node : nodes) {

@@ -23,19 +23,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/duration.h"
-#include "node_validation/node_result.h"
 #include "kube/watcher.h"
+#include "node_validation/node_result.h"
+#include "util/duration.h"
 
 namespace llm {
 
 struct ValidationRunConfig {
   int max_parallel = 1;
-  Seconds timeout{600};               ///< per node, from CreatePod
-  Seconds unschedulable_grace{120};   ///< how long Unschedulable may last before it is an error
-  Seconds delete_grace{60};           ///< how long a deleted pod may keep its slot unseen
-  bool keep = false;                  ///< leave pods that ended (abandoned pods are always deleted)
-  std::string run_id;                 ///< part of every pod name, so reruns never collide
+  Seconds timeout{600};              ///< per node, from CreatePod
+  Seconds unschedulable_grace{120};  ///< how long Unschedulable may last before it is an error
+  Seconds delete_grace{60};          ///< how long a deleted pod may keep its slot unseen
+  bool keep = false;                 ///< leave pods that ended (abandoned pods are always deleted)
+  std::string run_id;                ///< part of every pod name, so reruns never collide
 };
 
 enum class NodePhase { kPending, kCreated, kScheduled, kRunning, kDone };

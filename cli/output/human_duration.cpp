@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "util/rfc3339.h"
 #include "kube/object_fields.h"
+#include "util/rfc3339.h"
 
 namespace llm {
 

@@ -19,13 +19,13 @@ bool ReadsAsNonString(const std::string& s) {
   static const std::regex kSpecial(
       "null|Null|NULL|~|"
       "y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|"
-      "[-+]?[0-9][0-9_]*|"                          // int (and YAML 1.1 underscores)
-      "0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|"        // hex, octal, binary
+      "[-+]?[0-9][0-9_]*|"                                 // int (and YAML 1.1 underscores)
+      "0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|"               // hex, octal, binary
       "[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|"  // float with a dot
-      "[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|"           // float with an exponent
+      "[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|"                  // float with an exponent
       "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
       "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|"  // YAML 1.1 sexagesimal
-      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?|"   // timestamps
+      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?|"       // timestamps
       "<<|=");
   return std::regex_match(s, kSpecial);
 }
@@ -91,7 +91,8 @@ std::string ToJson(const nlohmann::ordered_json& value) { return value.dump(4) +
 
 std::string ResourceName(const nlohmann::json& object) {
   std::string kind = StringAt(object, {"kind"});
-  std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::string api_version = StringAt(object, {"apiVersion"});
   size_t slash = api_version.find('/');
   std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
@@ -117,10 +118,8 @@ Result<std::string> FormatObjectList(const std::vector<nlohmann::json>& objects,
     for (const nlohmann::json& object : objects) text += ResourceName(object) + "\n";
     return text;
   }
-  nlohmann::json list = {{"apiVersion", "v1"},
-                         {"items", objects},
-                         {"kind", "List"},
-                         {"metadata", {{"resourceVersion", ""}}}};
+  nlohmann::json list = {
+      {"apiVersion", "v1"}, {"items", objects}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}};
   return format == OutputFormat::kJson ? ToJson(list) : ToYaml(list);
 }
 

@@ -11,11 +11,16 @@ namespace llm {
 
 std::string_view OutputFormatName(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kTable: return "";
-    case OutputFormat::kWide: return "wide";
-    case OutputFormat::kJson: return "json";
-    case OutputFormat::kYaml: return "yaml";
-    case OutputFormat::kName: return "name";
+    case OutputFormat::kTable:
+      return "";
+    case OutputFormat::kWide:
+      return "wide";
+    case OutputFormat::kJson:
+      return "json";
+    case OutputFormat::kYaml:
+      return "yaml";
+    case OutputFormat::kName:
+      return "name";
   }
   return "";
 }

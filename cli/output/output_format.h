@@ -15,7 +15,7 @@ enum class OutputFormat {
   kWide,   ///< -o wide: the table with its wide-only columns
   kJson,
   kYaml,
-  kName,   ///< -o name: <resource>.<group>/<name>, one per line
+  kName,  ///< -o name: <resource>.<group>/<name>, one per line
 };
 
 /// "" (table), "wide", "json", "yaml", "name".

@@ -24,9 +24,7 @@ std::string_view InstallHint(std::string_view group_kind) {
   return group_kind;
 }
 
-bool Served(const ServedKinds& served, std::string_view group_kind) {
-  return !served || served->contains(group_kind);
-}
+bool Served(const ServedKinds& served, std::string_view group_kind) { return !served || served->contains(group_kind); }
 
 }  // namespace
 
@@ -60,8 +58,9 @@ Result<Backend> ChooseServeBackend(int nodes, const ServedKinds& served, std::op
   }
   const Backend backend = requested.value_or(nodes > 1 ? Backend::kLeaderWorkerSet : Backend::kDeployment);
   if (backend == Backend::kDeployment && nodes > 1) {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("--backend deployment runs one node per replica; --nodes {} needs leaderworkerset", nodes));
+    return Error(
+        ErrorKind::kUsage,
+        fmt::format("--backend deployment runs one node per replica; --nodes {} needs leaderworkerset", nodes));
   }
   if (backend == Backend::kLeaderWorkerSet) {
     LLM_RETURN_IF_ERROR(RequireServed(served, kLeaderWorkerSetKind, "serving on several nodes"));

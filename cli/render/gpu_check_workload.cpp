@@ -27,7 +27,8 @@ constexpr std::array<ValueSpec, 12> kGpuCheckValues = {{
     {"profile", "--profile", ValueKind::kScalar, "quick (default) or full"},
     {"image", "--image", ValueKind::kScalar, "llm-gpu-check image (default: the one built with this plugin)"},
     {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 8Gi)"},
-    {"activeDeadline", "--active-deadline", ValueKind::kScalar, "Seconds before the pod is stopped (default by profile)"},
+    {"activeDeadline", "--active-deadline", ValueKind::kScalar,
+     "Seconds before the pod is stopped (default by profile)"},
     {"cpu", "--cpu", ValueKind::kScalar, "CPU request (default 4)"},
     {"memory", "--memory", ValueKind::kScalar, "Memory request and limit (default 16Gi)"},
     {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)"},
@@ -40,15 +41,15 @@ Result<std::vector<std::string>> NcclNodes(const Values& v) {
   std::vector<std::string> nodes = v.List("ncclNodes");
   if (nodes.empty()) return nodes;
   if (v.String("node")) {
-    return Usage(fmt::format("{} and {} cannot be combined: a multi-node test places its pods itself",
-                             v.Origin("node"), v.Origin("ncclNodes")));
+    return Usage(fmt::format("{} and {} cannot be combined: a multi-node test places its pods itself", v.Origin("node"),
+                             v.Origin("ncclNodes")));
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     LLM_RETURN_IF_ERROR(CheckObjectName(nodes[i], v.Origin("ncclNodes")));
     for (std::size_t j = 0; j < i; ++j) {
       if (nodes[j] == nodes[i]) {
-        return Usage(fmt::format("{}: node \"{}\" is given twice; one pod runs on each node", v.Origin("ncclNodes"),
-                                 nodes[i]));
+        return Usage(
+            fmt::format("{}: node \"{}\" is given twice; one pod runs on each node", v.Origin("ncclNodes"), nodes[i]));
       }
     }
   }

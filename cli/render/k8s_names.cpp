@@ -47,9 +47,9 @@ Status CheckLabelKey(std::string_view s, std::string_view what) {
     const std::string_view prefix = s.substr(0, slash);
     name = s.substr(slash + 1);
     if (!IsDns1123Subdomain(prefix)) {
-      return Error(ErrorKind::kUsage,
-                   fmt::format("{}: the key prefix '{}' must be a lower-case DNS subdomain (e.g. 'example.com')",
-                               what, prefix));
+      return Error(
+          ErrorKind::kUsage,
+          fmt::format("{}: the key prefix '{}' must be a lower-case DNS subdomain (e.g. 'example.com')", what, prefix));
     }
   }
   if (!IsQualifiedNamePart(name)) {
@@ -73,10 +73,9 @@ Status CheckEnvVarName(std::string_view s, std::string_view what) {
   bool ok = !s.empty() && !(s.front() >= '0' && s.front() <= '9');
   for (char c : s) ok = ok && (IsAlnum(c) || c == '_' || c == '-' || c == '.');
   if (ok) return Ok();
-  return Error(ErrorKind::kUsage,
-               fmt::format("{}: '{}' is not a valid environment variable name "
-                           "(letters, digits, '_', '-', '.', not starting with a digit)",
-                           what, s));
+  return Error(ErrorKind::kUsage, fmt::format("{}: '{}' is not a valid environment variable name "
+                                              "(letters, digits, '_', '-', '.', not starting with a digit)",
+                                              what, s));
 }
 
 Status CheckNamespaceFlag(std::string_view ns) {

@@ -13,9 +13,7 @@ Error Invalid(std::string_view where, std::string_view what) {
   return Error(ErrorKind::kInvalidInput, fmt::format("{}: {}", where, what));
 }
 
-bool IsDigits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
+bool IsDigits(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; }
 
 /// "v1", "v1beta2", "group.example.com/v1alpha1".
 bool IsApiVersion(std::string_view s) {
@@ -39,9 +37,8 @@ bool IsApiVersion(std::string_view s) {
 /// CamelCase: an upper-case letter, then letters and digits.
 bool IsKind(std::string_view s) {
   if (s.empty() || s.size() > 63 || s[0] < 'A' || s[0] > 'Z') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
 Status CheckStringMap(const Json& map, std::string_view where, std::string_view path, bool values_are_labels) {
@@ -65,9 +62,11 @@ Status Walk(const Json& node, std::string_view where, const std::string& path) {
   for (const auto& [key, value] : node.items()) {
     const std::string child = path.empty() ? key : path + "." + key;
     if (key == "metadata" && value.is_object()) {
-      if (value.contains("labels")) LLM_RETURN_IF_ERROR(CheckStringMap(value["labels"], where, child + ".labels", /*values_are_labels=*/true));
+      if (value.contains("labels"))
+        LLM_RETURN_IF_ERROR(CheckStringMap(value["labels"], where, child + ".labels", /*values_are_labels=*/true));
       if (value.contains("annotations")) {
-        LLM_RETURN_IF_ERROR(CheckStringMap(value["annotations"], where, child + ".annotations", /*values_are_labels=*/false));
+        LLM_RETURN_IF_ERROR(
+            CheckStringMap(value["annotations"], where, child + ".annotations", /*values_are_labels=*/false));
       }
     } else if (key == "matchLabels") {
       LLM_RETURN_IF_ERROR(CheckStringMap(value, where, child, /*values_are_labels=*/true));

@@ -4,8 +4,8 @@
 
 #include <string_view>
 
-#include "util/yaml_document.h"
 #include "util/result.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 

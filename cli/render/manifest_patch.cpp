@@ -39,8 +39,8 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
     if (EqualsIgnoreCase(kind, target.kind) && name == target.name) object = &m;
   }
   if (object == nullptr) {
-    return Error(ErrorKind::kUsage, fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind,
-                                                target.name, available));
+    return Error(ErrorKind::kUsage,
+                 fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind, target.name, available));
   }
   LLM_ASSIGN_OR_RETURN(std::vector<Json> docs, ParseYamlDocuments(patch_text, target.file));
   if (docs.size() != 1 || !docs[0].is_structured()) {

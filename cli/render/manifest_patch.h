@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "util/yaml_document.h"
 #include "util/result.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 

@@ -24,8 +24,8 @@ size_t ParseNumber(std::string_view s, bool* nonzero) {
 }
 
 bool IsValidSuffix(std::string_view suffix) {
-  static constexpr std::array<std::string_view, 15> kSuffixes = {
-      "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi"};
+  static constexpr std::array<std::string_view, 15> kSuffixes = {"",  "n", "u",  "m",  "k",  "M",  "G", "T",
+                                                                 "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi"};
   for (std::string_view s : kSuffixes) {
     if (suffix == s) return true;
   }

@@ -10,8 +10,8 @@
 #include "render/template_renderer.h"
 #include "render/values.h"
 #include "render/workload.h"
-#include "workload/require_validated.h"
 #include "workload/pod_templates.h"
+#include "workload/require_validated.h"
 
 namespace llm {
 namespace {
@@ -40,9 +40,8 @@ Result<Values> GatherValues(const RenderRequest& r, const WorkloadSpec& workload
 
 std::string Describe(const Json& m) {
   const std::string kind = m.is_object() ? m.value("kind", "?") : "?";
-  const std::string name = m.is_object() && m.contains("metadata") && m["metadata"].is_object()
-                               ? m["metadata"].value("name", "?")
-                               : "?";
+  const std::string name =
+      m.is_object() && m.contains("metadata") && m["metadata"].is_object() ? m["metadata"].value("name", "?") : "?";
   return fmt::format("{} {}", kind, name);
 }
 

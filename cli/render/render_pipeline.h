@@ -13,8 +13,8 @@
 
 #include "render/backend.h"
 #include "render/template_source.h"
-#include "util/yaml_document.h"
 #include "util/result.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 
@@ -31,7 +31,7 @@ struct RenderRequest {
   std::vector<std::string> set_values;   ///< --set path=value, in order
   /// Flags that were given, by value key ("gpus" -> {"8"}), each in command-line order.
   std::map<std::string, std::vector<std::string>> flags;
-  std::vector<std::string> patches;  ///< --patch KIND/NAME=FILE
+  std::vector<std::string> patches;    ///< --patch KIND/NAME=FILE
   std::optional<std::string> backend;  ///< --backend
   ServedKinds served;                  ///< from discovery; nullopt for render
   std::vector<std::string> trailing;   ///< words after `--` (train's command)

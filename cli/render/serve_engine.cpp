@@ -16,13 +16,16 @@ constexpr const char* kVllmWorkerScript =
     "echo waiting for the Ray head at $LWS_LEADER_ADDRESS; sleep 5; done; "
     "exec ray start --address=\"$LWS_LEADER_ADDRESS:6379\" --disable-usage-stats --block";
 
-void Append(std::vector<std::string>& args, std::initializer_list<std::string> more) {
-  args.insert(args.end(), more);
-}
+void Append(std::vector<std::string>& args, std::initializer_list<std::string> more) { args.insert(args.end(), more); }
 
 Launch VllmLeader(const LaunchParams& p) {
-  std::vector<std::string> args = {p.model, "--host", "0.0.0.0", "--port", std::to_string(p.port),
-                                   "--tensor-parallel-size", std::to_string(p.tensor_parallel)};
+  std::vector<std::string> args = {p.model,
+                                   "--host",
+                                   "0.0.0.0",
+                                   "--port",
+                                   std::to_string(p.port),
+                                   "--tensor-parallel-size",
+                                   std::to_string(p.tensor_parallel)};
   if (p.pipeline_parallel > 1) Append(args, {"--pipeline-parallel-size", std::to_string(p.pipeline_parallel)});
   if (p.nodes > 1) Append(args, {"--distributed-executor-backend", "ray"});
   if (p.max_model_len) Append(args, {"--max-model-len", std::to_string(*p.max_model_len)});
@@ -36,8 +39,11 @@ Launch VllmLeader(const LaunchParams& p) {
 Launch VllmWorker(const LaunchParams&) { return Launch{{"/bin/sh", "-c", kVllmWorkerScript}, {}}; }
 
 Launch SglangServer(const LaunchParams& p) {
-  std::vector<std::string> args = {"--model-path", p.model, "--host", "0.0.0.0", "--port", std::to_string(p.port),
-                                   "--tp-size", std::to_string(p.tensor_parallel), "--enable-metrics"};
+  std::vector<std::string> args = {"--model-path",    p.model,
+                                   "--host",          "0.0.0.0",
+                                   "--port",          std::to_string(p.port),
+                                   "--tp-size",       std::to_string(p.tensor_parallel),
+                                   "--enable-metrics"};
   if (p.pipeline_parallel > 1) Append(args, {"--pp-size", std::to_string(p.pipeline_parallel)});
   if (p.max_model_len) Append(args, {"--context-length", std::to_string(*p.max_model_len)});
   if (p.served_model_name) Append(args, {"--served-model-name", *p.served_model_name});
@@ -50,7 +56,9 @@ Launch SglangServer(const LaunchParams& p) {
 }
 
 Launch TgiServer(const LaunchParams& p) {
-  std::vector<std::string> args = {"--model-id", p.model, "--hostname", "0.0.0.0", "--port", std::to_string(p.port),
+  std::vector<std::string> args = {"--model-id",  p.model,
+                                   "--hostname",  "0.0.0.0",
+                                   "--port",      std::to_string(p.port),
                                    "--num-shard", std::to_string(p.tensor_parallel)};
   if (p.max_model_len) Append(args, {"--max-total-tokens", std::to_string(*p.max_model_len)});
   return Launch{{"text-generation-launcher"}, std::move(args)};
@@ -67,21 +75,42 @@ Launch TgiServer(const LaunchParams& p) {
 // SGLang's /health_generate runs a generation; TGI's /health runs one when no
 // request succeeded lately (router/src/health.rs).
 constexpr ServeEngine kEngines[] = {
-    {"vllm", "vllm/vllm-openai:v0.10.2", "/health", "/health", "/metrics", "--served-model-name",
+    {"vllm",
+     "vllm/vllm-openai:v0.10.2",
+     "/health",
+     "/health",
+     "/metrics",
+     "--served-model-name",
      {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
       "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
       "vllm:generation_tokens_total", "model_name"},
-     true, &VllmLeader, &VllmWorker},
+     true,
+     &VllmLeader,
+     &VllmWorker},
     // SGLang workers run the same server with their own --node-rank.
-    {"sglang", "lmsysorg/sglang:v0.5.2-cu126", "/health", "/health_generate", "/metrics", "--served-model-name",
+    {"sglang",
+     "lmsysorg/sglang:v0.5.2-cu126",
+     "/health",
+     "/health_generate",
+     "/metrics",
+     "--served-model-name",
      {"sglang:num_running_reqs", "sglang:num_queue_reqs", "sglang:token_usage", "sglang:time_to_first_token_seconds",
       "sglang:e2e_request_latency_seconds", "sglang:prompt_tokens_total", "sglang:generation_tokens_total",
       "model_name"},
-     true, &SglangServer, &SglangServer},
-    {"tgi", "ghcr.io/huggingface/text-generation-inference:3.3.5", "/health", "/health", "/metrics", "",
+     true,
+     &SglangServer,
+     &SglangServer},
+    {"tgi",
+     "ghcr.io/huggingface/text-generation-inference:3.3.5",
+     "/health",
+     "/health",
+     "/metrics",
+     "",
      {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "tgi_request_input_length_sum",
       "tgi_request_generated_tokens_sum", ""},
-     false, &TgiServer, nullptr},
+     false,
+     &TgiServer,
+     nullptr},
 };
 
 }  // namespace

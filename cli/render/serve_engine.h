@@ -37,27 +37,27 @@ struct Launch {
 /// `kubectl llm metrics` reads each of them and `metrics --check` requires
 /// every one that is not "" on a live pod, with `model_label`.
 struct EngineMetrics {
-  std::string_view requests_running;   ///< gauge
-  std::string_view requests_waiting;   ///< gauge: the queue --autoscale-metric=queue scales on
-  std::string_view kv_cache_usage;     ///< gauge, 0..1
+  std::string_view requests_running;             ///< gauge
+  std::string_view requests_waiting;             ///< gauge: the queue --autoscale-metric=queue scales on
+  std::string_view kv_cache_usage;               ///< gauge, 0..1
   std::string_view time_to_first_token_seconds;  ///< histogram
   std::string_view e2e_latency_seconds;          ///< histogram
   std::string_view prompt_tokens_total;          ///< counter (or a histogram's _sum: never decreases either)
   std::string_view generation_tokens_total;      ///< counter (likewise)
-  std::string_view model_label;  ///< label naming the served model on every series ("" if none)
+  std::string_view model_label;                  ///< label naming the served model on every series ("" if none)
 };
 
 struct ServeEngine {
-  std::string_view name;           ///< --engine word
-  std::string_view default_image;  ///< pinned, never :latest
-  std::string_view probe_path;     ///< cheap HTTP path for the pod's readiness/liveness probes
+  std::string_view name;               ///< --engine word
+  std::string_view default_image;      ///< pinned, never :latest
+  std::string_view probe_path;         ///< cheap HTTP path for the pod's readiness/liveness probes
   std::string_view health_check_path;  ///< deepest health endpoint (an endpoint test asks it)
   std::string_view metrics_path;       ///< Prometheus exposition, on the serving port
   /// The flag whose value /v1/models lists instead of the model ("" when the
   /// engine always lists the model it loaded).
   std::string_view served_name_flag;
   EngineMetrics metrics;
-  bool pipeline_parallel;          ///< accepts a pipeline-parallel size
+  bool pipeline_parallel;  ///< accepts a pipeline-parallel size
   /// The serving container (the only one on one node, else the leader), without --arg.
   Launch (*leader)(const LaunchParams&);
   /// The workers of a multi-node group; null when the engine runs on one node only.

@@ -36,7 +36,8 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   pod.set("podAnnotations", ViewPairs(annotations));
   const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas.value_or(1)) > 1;
   pod.set("spread", spread);
-  Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component}, {"app.kubernetes.io/instance", c.meta.name}};
+  Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component},
+                         {"app.kubernetes.io/instance", c.meta.name}};
   if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
   pod.set("spreadLabels", ViewPairs(spread_labels));
 
@@ -99,7 +100,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   }
   plan.templates.push_back("serve/service.yaml");
   plan.templates.push_back(c.backend == Backend::kLeaderWorkerSet ? "serve/leaderworkerset.yaml"
-                                                                   : "serve/deployment.yaml");
+                                                                  : "serve/deployment.yaml");
   const int max_replicas = c.autoscale ? c.autoscale->max : c.replicas.value_or(1);
   if (max_replicas > 1) plan.templates.push_back("serve/poddisruptionbudget.yaml");
   if (c.autoscale) {

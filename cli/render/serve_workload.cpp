@@ -15,8 +15,8 @@ namespace {
 
 // --engine's help names the engine table's rows, the first being the default.
 const std::string& EngineHelp() {
-  static const std::string help = "Inference engine: " + ServeEngineNames() + " (default " +
-                                  std::string(ServeEngines().front().name) + ")";
+  static const std::string help =
+      "Inference engine: " + ServeEngineNames() + " (default " + std::string(ServeEngines().front().name) + ")";
   return help;
 }
 
@@ -45,10 +45,12 @@ const std::array<ValueSpec, 26> kServeValues = {{
     {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name"},
     {"queue", "--queue", ValueKind::kScalar, "Kueue LocalQueue (kueue.x-k8s.io/queue-name label)"},
     {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)"},
-    {"autoscale", "--autoscale", ValueKind::kScalar, "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric"},
+    {"autoscale", "--autoscale", ValueKind::kScalar,
+     "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric"},
     {"autoscaleMetric", "--autoscale-metric", ValueKind::kScalar,
      "queue[=TARGET] (the engine's queue metric) or a Prometheus metric NAME[=TARGET]: KEDA"},
-    {"prometheusUrl", "--prometheus-url", ValueKind::kScalar, "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)"},
+    {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
+     "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)"},
 }};
 
 constexpr std::string_view kModelMount = "/models";
@@ -60,35 +62,41 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
   std::optional<std::string> metric = v.String("autoscaleMetric");
   std::optional<std::string> url = v.String("prometheusUrl");
   if (!range) {
-    if (metric || url) return Usage(fmt::format("{} needs --autoscale MIN:MAX", metric ? v.Origin("autoscaleMetric") : v.Origin("prometheusUrl")));
+    if (metric || url)
+      return Usage(fmt::format("{} needs --autoscale MIN:MAX",
+                               metric ? v.Origin("autoscaleMetric") : v.Origin("prometheusUrl")));
     return std::optional<ServeAutoscale>();
   }
   static const std::regex kRange(R"(^([0-9]{1,4}):([0-9]{1,4})$)");
   std::smatch m;
   ServeAutoscale a;
   if (!std::regex_match(*range, m, kRange) || (a.min = std::stoi(m[1])) > (a.max = std::stoi(m[2])) || a.max < 1) {
-    return Usage(fmt::format("{}: expected MIN:MAX with 0 <= MIN <= MAX and MAX >= 1, got '{}'", v.Origin("autoscale"), *range));
+    return Usage(
+        fmt::format("{}: expected MIN:MAX with 0 <= MIN <= MAX and MAX >= 1, got '{}'", v.Origin("autoscale"), *range));
   }
   if (!metric) {
     if (url) return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)", v.Origin("prometheusUrl")));
     if (a.min == 0) {
-      return Usage(fmt::format("{}: MIN 0 needs --autoscale-metric: a HorizontalPodServeAutoscaler cannot scale to zero "
-                               "(minReplicas must be at least 1, and zero pods report no CPU to scale back up "
-                               "from); KEDA on the engine's queue metric can",
-                               v.Origin("autoscale")));
+      return Usage(
+          fmt::format("{}: MIN 0 needs --autoscale-metric: a HorizontalPodServeAutoscaler cannot scale to zero "
+                      "(minReplicas must be at least 1, and zero pods report no CPU to scale back up "
+                      "from); KEDA on the engine's queue metric can",
+                      v.Origin("autoscale")));
     }
     if (!v.String("cpu")) {
-      return Usage(fmt::format("{} without --autoscale-metric scales on CPU utilization, which needs a CPU "
-                               "request: set --cpu",
-                               v.Origin("autoscale")));
+      return Usage(
+          fmt::format("{} without --autoscale-metric scales on CPU utilization, which needs a CPU "
+                      "request: set --cpu",
+                      v.Origin("autoscale")));
     }
     return std::optional<ServeAutoscale>(a);
   }
   static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
   if (!std::regex_match(*metric, m, kMetric)) {
-    return Usage(fmt::format("{}: expected 'queue' or a Prometheus metric name, optionally '=TARGET' "
-                             "(a positive number), got '{}'",
-                             v.Origin("autoscaleMetric"), *metric));
+    return Usage(
+        fmt::format("{}: expected 'queue' or a Prometheus metric name, optionally '=TARGET' "
+                    "(a positive number), got '{}'",
+                    v.Origin("autoscaleMetric"), *metric));
   }
   a.metric = m[1] == "queue" ? std::string(engine.metrics.requests_waiting) : m[1].str();
   a.target = m[3].matched ? m[3].str() : std::to_string(kDefaultQueueTarget);
@@ -115,25 +123,28 @@ bool IsHuggingFaceId(std::string_view id) {
 /// A Hugging Face id (org/name) or an absolute path inside the model cache.
 Result<std::pair<std::string, bool>> ParseModel(const Values& v, bool has_cache) {
   std::optional<std::string> model = v.String("model");
-  if (!model) return Usage("--model is required: a Hugging Face id (e.g. Qwen/Qwen2.5-7B-Instruct) or a path under /models");
+  if (!model)
+    return Usage("--model is required: a Hugging Face id (e.g. Qwen/Qwen2.5-7B-Instruct) or a path under /models");
   if (model->starts_with('/')) {
     static const std::regex kPath(R"(^/models(/[A-Za-z0-9._@+=-]+)+$)");
     if (!std::regex_match(*model, kPath) || model->find("/..") != std::string::npos) {
-      return Usage(fmt::format("{}: a model path must lie under {} (the model cache) and use only letters, "
-                               "digits and ._@+=-, got '{}'",
-                               v.Origin("model"), kModelMount, *model));
+      return Usage(
+          fmt::format("{}: a model path must lie under {} (the model cache) and use only letters, "
+                      "digits and ._@+=-, got '{}'",
+                      v.Origin("model"), kModelMount, *model));
     }
-    if (!has_cache) return Usage(fmt::format("{}: a model path needs --model-cache-pvc to mount {}", v.Origin("model"), kModelMount));
+    if (!has_cache)
+      return Usage(fmt::format("{}: a model path needs --model-cache-pvc to mount {}", v.Origin("model"), kModelMount));
     return std::pair<std::string, bool>(*model, true);
   }
   if (!IsHuggingFaceId(*model)) {
-    return Usage(fmt::format("{}: '{}' is not a Hugging Face model id (ORG/NAME of letters, digits, '.', '_', "
-                             "'-') nor a path under {}",
-                             v.Origin("model"), *model, kModelMount));
+    return Usage(
+        fmt::format("{}: '{}' is not a Hugging Face model id (ORG/NAME of letters, digits, '.', '_', "
+                    "'-') nor a path under {}",
+                    v.Origin("model"), *model, kModelMount));
   }
   return std::pair<std::string, bool>(*model, false);
 }
-
 
 Result<std::optional<std::pair<std::string, std::string>>> ParseNameKey(const Values& v, std::string_view key,
                                                                         std::string default_key) {
@@ -160,8 +171,8 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   const std::string engine_name = v.String("engine").value_or(std::string(ServeEngines().front().name));
   c.engine = FindServeEngine(engine_name);
   if (c.engine == nullptr) {
-    return Usage(fmt::format("{}: unknown engine '{}'; use one of {}", v.Origin("engine"), engine_name,
-                             ServeEngineNames()));
+    return Usage(
+        fmt::format("{}: unknown engine '{}'; use one of {}", v.Origin("engine"), engine_name, ServeEngineNames()));
   }
   c.meta = WorkloadMeta{r.name, r.namespace_, std::string(c.engine->name), "serve"};
 
@@ -176,16 +187,19 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
                              ServeEngineNames([](const ServeEngine& e) { return e.multi_node(); }), nodes));
   }
   if (!c.engine->pipeline_parallel && pp > 1) {
-    return Usage(fmt::format("{}: the {} engine has no pipeline parallelism", v.Origin("pipelineParallel"), c.engine->name));
+    return Usage(
+        fmt::format("{}: the {} engine has no pipeline parallelism", v.Origin("pipelineParallel"), c.engine->name));
   }
   if (tp > c.gpus) {
-    return Usage(fmt::format("{} {} is larger than --gpus {} per pod: tensor parallelism stays inside a pod; "
-                             "use --pipeline-parallel across nodes",
-                             v.Origin("tensorParallel"), tp, c.gpus));
+    return Usage(
+        fmt::format("{} {} is larger than --gpus {} per pod: tensor parallelism stays inside a pod; "
+                    "use --pipeline-parallel across nodes",
+                    v.Origin("tensorParallel"), tp, c.gpus));
   }
   if (tp * pp != c.gpus * nodes) {
-    return Usage(fmt::format("--tensor-parallel {} x --pipeline-parallel {} = {} must equal --gpus {} x --nodes {} = {}",
-                             tp, pp, tp * pp, c.gpus, nodes, c.gpus * nodes));
+    return Usage(
+        fmt::format("--tensor-parallel {} x --pipeline-parallel {} = {} must equal --gpus {} x --nodes {} = {}", tp, pp,
+                    tp * pp, c.gpus, nodes, c.gpus * nodes));
   }
   LLM_ASSIGN_OR_RETURN(c.backend, ChooseServeBackend(nodes, r.served, r.backend));
 

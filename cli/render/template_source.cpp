@@ -75,8 +75,8 @@ std::optional<std::string_view> StandalonePartial(std::string_view line, size_t*
 
 Result<std::string> Expand(const TemplateSource& source, std::string_view name, int depth) {
   if (depth > kMaxPartialDepth) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("{}: partials nested deeper than {} at '{}'",
-                                                       source.Describe(), kMaxPartialDepth, name));
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{}: partials nested deeper than {} at '{}'", source.Describe(), kMaxPartialDepth, name));
   }
   const std::string path = std::string(name) + ".mustache";
   if (!IsSafeRelativePath(path)) {

@@ -29,8 +29,8 @@ struct TrainConfig {
   std::vector<std::string> command;
   std::optional<std::string> exclusive_topology;  ///< node label key (JobSet only)
   std::optional<std::string> queue;
-  std::optional<VolumeClaimMount> data;        ///< mounted read-only
-  std::optional<VolumeClaimMount> checkpoint;  ///< never at data's mount path
+  std::optional<VolumeClaimMount> data;                  ///< mounted read-only
+  std::optional<VolumeClaimMount> checkpoint;            ///< never at data's mount path
   std::vector<std::pair<std::string, std::string>> env;  ///< the user's; the torchrun names refused
   std::optional<std::string> cpu;
   std::optional<std::string> memory;

@@ -19,8 +19,8 @@ struct WorkloadRequest {
   std::string name;
   std::optional<std::string> namespace_;
   const Values& values;
-  ServedKinds served;               ///< nullopt: no cluster, every kind assumed served
-  std::optional<Backend> backend;   ///< --backend
+  ServedKinds served;              ///< nullopt: no cluster, every kind assumed served
+  std::optional<Backend> backend;  ///< --backend
   /// Extra words after `--` (train's command); empty for the others.
   std::vector<std::string> trailing;
 };

@@ -34,9 +34,10 @@ Result<int> IntOr(const Values& values, std::string_view key, long long min, lon
 
 Status CheckWorkloadName(std::string_view name, size_t suffix_length, std::string_view what_appends) {
   if (!IsDns1035Label(name)) {
-    return Usage(fmt::format("NAME '{}' must be a DNS-1035 label: lower-case letters, digits and '-', starting "
-                             "with a letter and ending with a letter or digit, at most 63 characters",
-                             name));
+    return Usage(
+        fmt::format("NAME '{}' must be a DNS-1035 label: lower-case letters, digits and '-', starting "
+                    "with a letter and ending with a letter or digit, at most 63 characters",
+                    name));
   }
   const size_t max = 63 - suffix_length;
   if (name.size() > max) {
@@ -48,9 +49,10 @@ Status CheckWorkloadName(std::string_view name, size_t suffix_length, std::strin
 
 Status CheckObjectName(std::string_view name, std::string_view origin) {
   if (IsDns1123Subdomain(name)) return Ok();
-  return Usage(fmt::format("{}: '{}' is not a valid object name (lower-case letters, digits, '-' and '.', "
-                           "starting and ending with a letter or digit, at most 253 characters)",
-                           origin, name));
+  return Usage(
+      fmt::format("{}: '{}' is not a valid object name (lower-case letters, digits, '-' and '.', "
+                  "starting and ending with a letter or digit, at most 253 characters)",
+                  origin, name));
 }
 
 Result<std::optional<std::string>> ObjectNameValue(const Values& values, std::string_view key) {
@@ -80,9 +82,9 @@ void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
   view.set("namespace", ViewOptional(meta.namespace_));
   view.set("labels", ViewPairs(StandardLabels(meta)));
   view.set("objectLabels", ViewPairs(StandardLabels(meta)));
-  view.set("selectorLabels", ViewPairs(std::vector<std::pair<std::string, std::string>>{
-                                 {"app.kubernetes.io/component", meta.component},
-                                 {"app.kubernetes.io/instance", meta.name}}));
+  view.set("selectorLabels",
+           ViewPairs(std::vector<std::pair<std::string, std::string>>{{"app.kubernetes.io/component", meta.component},
+                                                                      {"app.kubernetes.io/instance", meta.name}}));
 }
 
 void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view) {
@@ -92,7 +94,7 @@ void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::st
 }
 
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
-                                                       std::string_view product_key) {
+                                                        std::string_view product_key) {
   std::map<std::string, std::string> selector = values.Map(selector_key);
   const std::string origin = values.Origin(selector_key);
   for (const auto& [k, v] : selector) {
@@ -121,9 +123,10 @@ Result<std::vector<Toleration>> Tolerations(const Values& values, std::string_vi
       rest.resize(colon);
       const std::string& effect = *toleration.effect;
       if (effect != "NoSchedule" && effect != "PreferNoSchedule" && effect != "NoExecute") {
-        return Usage(fmt::format("{}: '{}': the effect must be NoSchedule, PreferNoSchedule or NoExecute "
-                                 "(syntax key[=value][:effect])",
-                                 origin, text));
+        return Usage(
+            fmt::format("{}: '{}': the effect must be NoSchedule, PreferNoSchedule or NoExecute "
+                        "(syntax key[=value][:effect])",
+                        origin, text));
       }
     }
     if (const size_t eq = rest.find('='); eq != std::string::npos) {
@@ -203,8 +206,8 @@ Result<std::optional<VolumeClaimMount>> ClaimMount(const Values& values, std::st
       std::any_of(mount.mount_path.begin(), mount.mount_path.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x20; }) ||
       mount.mount_path.find("/../") != std::string::npos || mount.mount_path.ends_with("/..")) {
-    return Usage(fmt::format("{}: the mount path '{}' must be an absolute path without ':' or '..'", origin,
-                             mount.mount_path));
+    return Usage(
+        fmt::format("{}: the mount path '{}' must be an absolute path without ':' or '..'", origin, mount.mount_path));
   }
   return std::optional<VolumeClaimMount>(std::move(mount));
 }

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "kube/well_known_names.h"
 #include "render/values.h"
 #include "render/view_data.h"
-#include "kube/well_known_names.h"
 #include "util/result.h"
 
 namespace llm {
@@ -23,10 +23,10 @@ inline constexpr std::string_view kManagedBy = "kubectl-llm";
 
 /// What identifies one rendered workload.
 struct WorkloadMeta {
-  std::string name;                      ///< NAME from the command line
+  std::string name;                       ///< NAME from the command line
   std::optional<std::string> namespace_;  ///< -n; absent means the context's namespace
-  std::string app;                       ///< app.kubernetes.io/name (engine, "torchrun" ...)
-  std::string component;                 ///< app.kubernetes.io/component: serve, train, gpu-check
+  std::string app;                        ///< app.kubernetes.io/name (engine, "torchrun" ...)
+  std::string component;                  ///< app.kubernetes.io/component: serve, train, gpu-check
 };
 
 /// Bad flags or values: main maps it to exit code 2.
@@ -64,7 +64,7 @@ std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMe
 
 /// nodeSelector (validated label syntax), plus nvidia.com/gpu.product when given.
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
-                                                       std::string_view product_key);
+                                                        std::string_view product_key);
 
 /// One toleration; the operator is Equal when a value is given, else Exists.
 struct Toleration {

@@ -18,9 +18,10 @@ bool IsSystemNamespace(std::string_view name) {
 
 Status CheckNamespaceName(std::string_view name, std::string_view what) {
   if (!IsDns1123Label(name)) {
-    return Usage(fmt::format("{}: '{}' is not a valid namespace name (a DNS-1123 label: lower case letters, "
-                             "digits and '-', at most 63)",
-                             what, name));
+    return Usage(
+        fmt::format("{}: '{}' is not a valid namespace name (a DNS-1123 label: lower case letters, "
+                    "digits and '-', at most 63)",
+                    what, name));
   }
   return Ok();
 }
@@ -49,9 +50,10 @@ Result<std::pair<std::string, int64_t>> ParseGpuProduct(std::string_view text) {
 
 Status CheckTeamName(std::string_view team) {
   if (!IsDns1123Label(team)) {
-    return Usage(fmt::format("TEAM: '{}' must be a DNS-1123 label (lower case letters, digits and '-', starting and "
-                             "ending with a letter or digit, at most 63): it names the tenant's namespace",
-                             team));
+    return Usage(
+        fmt::format("TEAM: '{}' must be a DNS-1123 label (lower case letters, digits and '-', starting and "
+                    "ending with a letter or digit, at most 63): it names the tenant's namespace",
+                    team));
   }
   if (IsSystemNamespace(team)) {
     return Usage(fmt::format("TEAM: '{}' is a system namespace; a tenant needs a namespace of its own", team));
@@ -63,8 +65,8 @@ Result<Member> ParseMember(std::string_view text) {
   const std::string shown(text);
   const size_t colon = text.find(':');
   auto invalid = [&](std::string_view why) {
-    return Usage(fmt::format("--member '{}': {} (expected user:NAME, group:NAME or serviceaccount:NAMESPACE/NAME)",
-                             shown, why));
+    return Usage(
+        fmt::format("--member '{}': {} (expected user:NAME, group:NAME or serviceaccount:NAMESPACE/NAME)", shown, why));
   };
   if (colon == std::string_view::npos) return invalid("no kind");
   const std::string_view kind = text.substr(0, colon);
@@ -115,8 +117,8 @@ Result<TenantConfig> BuildTenantConfig(const TenantFlags& f) {
     c.gpu_products.push_back(std::move(product));
   }
   if (!c.gpu_products.empty() && sum != c.gpus) {
-    return Usage(fmt::format("--gpu-product quotas add up to {} GPUs, but --gpus is {}: they must be equal", sum,
-                             c.gpus));
+    return Usage(
+        fmt::format("--gpu-product quotas add up to {} GPUs, but --gpus is {}: they must be equal", sum, c.gpus));
   }
   if (f.max_gpus_per_pod) {
     if (*f.max_gpus_per_pod < 1 || *f.max_gpus_per_pod > 1024) {

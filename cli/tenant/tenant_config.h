@@ -22,13 +22,13 @@ struct TenantFlags {
   std::optional<int64_t> gpus;
   std::vector<std::string> gpu_products;  ///< PRODUCT=N
   std::optional<int64_t> max_gpus_per_pod;
-  std::string cpu, memory, storage;        ///< "" when not given
+  std::string cpu, memory, storage;  ///< "" when not given
   std::optional<int64_t> pods;
-  std::vector<std::string> members;        ///< user:NAME, group:NAME, serviceaccount:NS/NAME
-  std::vector<std::string> allow_from;     ///< namespaces
+  std::vector<std::string> members;     ///< user:NAME, group:NAME, serviceaccount:NS/NAME
+  std::vector<std::string> allow_from;  ///< namespaces
   std::string pod_security = "baseline";
   std::optional<int64_t> borrow_limit;
-  std::string priority;                    ///< "" or a PriorityLevel name
+  std::string priority;  ///< "" or a PriorityLevel name
   std::string monitoring_namespace = "monitoring";
 };
 

@@ -92,8 +92,7 @@ Result<std::vector<std::pair<const GpuFlavor*, int64_t>>> FlavorQuotas(const Ten
 }  // namespace
 
 std::string CohortFieldFor(const std::string& api_version) {
-  return api_version == "kueue.x-k8s.io/v1beta1" || api_version == "kueue.x-k8s.io/v1alpha1" ? "cohort"
-                                                                                               : "cohortName";
+  return api_version == "kueue.x-k8s.io/v1beta1" || api_version == "kueue.x-k8s.io/v1alpha1" ? "cohort" : "cohortName";
 }
 
 std::vector<GpuFlavor> GpuFlavorsFromNodes(const json& nodes) {
@@ -115,7 +114,8 @@ std::vector<GpuFlavor> GpuFlavorsFromNodes(const json& nodes) {
       const std::string key = StringAt(taint, {"key"});
       // The node lifecycle's taints (not-ready, unschedulable ...) come and go;
       // tolerating them would place pods on broken nodes.
-      if (key.empty() || key.starts_with("node.kubernetes.io/") || key.starts_with("node.cloudprovider.kubernetes.io/")) {
+      if (key.empty() || key.starts_with("node.kubernetes.io/") ||
+          key.starts_with("node.cloudprovider.kubernetes.io/")) {
         continue;
       }
       const std::string value = StringAt(taint, {"value"});
@@ -220,7 +220,8 @@ Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const Temp
   ViewData ns = base;
   std::vector<std::pair<std::string, std::string>> annotations;
   if (plan.kueue.served) annotations.emplace_back(kLocalQueueAnnotation, c.team);
-  if (c.priority != nullptr) annotations.emplace_back(kPriorityClassAnnotation, std::string(c.priority->priority_class));
+  if (c.priority != nullptr)
+    annotations.emplace_back(kPriorityClassAnnotation, std::string(c.priority->priority_class));
   ns.set("annotations", ViewPairs(annotations));
   ns.set("hasAnnotations", !annotations.empty());
   ns.set("podSecurity", c.pod_security);
@@ -239,7 +240,8 @@ Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const Temp
       ViewData subject;
       subject.set("kind", member.kind);
       subject.set("name", member.name);
-      subject.set("apiGroup", member.kind == "ServiceAccount" ? ViewData(false) : ViewData("rbac.authorization.k8s.io"));
+      subject.set("apiGroup",
+                  member.kind == "ServiceAccount" ? ViewData(false) : ViewData("rbac.authorization.k8s.io"));
       subject.set("namespace", member.kind == "ServiceAccount" ? ViewData(member.ns) : ViewData(false));
       subjects.push_back(subject);
     }

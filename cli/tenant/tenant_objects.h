@@ -19,10 +19,10 @@ namespace llm::tenant {
 
 /// What discovery says about Kueue.
 struct KueueFacts {
-  bool served = false;              ///< ClusterQueue is served
-  std::string api_version;          ///< the preferred version: "kueue.x-k8s.io/v1beta2"
-  std::string cohort_field;         ///< "cohortName" (v1beta2) or "cohort" (v1beta1)
-  std::string cohort_api_version;   ///< where the Cohort kind is served, "" when it is not
+  bool served = false;             ///< ClusterQueue is served
+  std::string api_version;         ///< the preferred version: "kueue.x-k8s.io/v1beta2"
+  std::string cohort_field;        ///< "cohortName" (v1beta2) or "cohort" (v1beta1)
+  std::string cohort_api_version;  ///< where the Cohort kind is served, "" when it is not
 };
 /// The ClusterQueue's cohort field name for a Kueue API version.
 std::string CohortFieldFor(const std::string& api_version);
@@ -34,11 +34,11 @@ struct NodeToleration {
 
 /// One GPU product: its ResourceFlavor.
 struct GpuFlavor {
-  std::string name;     ///< GpuFlavorName(product)
-  std::string product;  ///< nvidia.com/gpu.product
+  std::string name;                         ///< GpuFlavorName(product)
+  std::string product;                      ///< nvidia.com/gpu.product
   std::vector<NodeToleration> tolerations;  ///< the nodes' taints, tolerated
-  int64_t gpus = 0;          ///< allocatable on the nodes of this product
-  int64_t largest_node = 0;  ///< the most GPUs one node of this product has
+  int64_t gpus = 0;                         ///< allocatable on the nodes of this product
+  int64_t largest_node = 0;                 ///< the most GPUs one node of this product has
 };
 
 /// One flavor per GPU product on the nodes (`nvidia.com/gpu.product`), with
@@ -61,8 +61,8 @@ Result<std::vector<Json>> RenderInitObjects(const InitPlan& plan, const Template
 struct TenantPlan {
   TenantConfig config;
   KueueFacts kueue;
-  std::vector<GpuFlavor> flavors;      ///< from `tenant init` (GpuFlavorsFromResourceFlavors)
-  std::string pod_security_version;    ///< "v1.35": the server's minor version
+  std::vector<GpuFlavor> flavors;    ///< from `tenant init` (GpuFlavorsFromResourceFlavors)
+  std::string pod_security_version;  ///< "v1.35": the server's minor version
 };
 
 /// The tenant's set: namespace, Role, RoleBinding, ResourceQuota, LimitRange,

@@ -111,14 +111,15 @@ ordered_json TenantStatusJson(const TenantStatus& s) {
   out["gpus"] = {{"used", s.gpus_used ? ordered_json(*s.gpus_used) : ordered_json(nullptr)},
                  {"quota", s.gpus_quota ? ordered_json(*s.gpus_quota) : ordered_json(nullptr)}};
   ordered_json quota = ordered_json::array();
-  for (const QuotaLine& line : s.quota) quota.push_back({{"resource", line.resource}, {"used", line.used}, {"hard", line.hard}});
+  for (const QuotaLine& line : s.quota)
+    quota.push_back({{"resource", line.resource}, {"used", line.used}, {"hard", line.hard}});
   out["quota"] = quota;
   out["pods"] = s.pods;
   out["workloads"] = s.workloads;
   if (s.queue) {
-    out["queue"] = {{"localQueue", s.queue->local_queue},     {"clusterQueue", s.queue->cluster_queue},
-                    {"pending", s.queue->pending},             {"admitted", s.queue->admitted},
-                    {"nominalGpus", s.queue->nominal_gpus},    {"borrowedGpus", s.queue->borrowed_gpus}};
+    out["queue"] = {{"localQueue", s.queue->local_queue},   {"clusterQueue", s.queue->cluster_queue},
+                    {"pending", s.queue->pending},          {"admitted", s.queue->admitted},
+                    {"nominalGpus", s.queue->nominal_gpus}, {"borrowedGpus", s.queue->borrowed_gpus}};
   } else {
     out["queue"] = nullptr;
   }

@@ -19,14 +19,16 @@ nlohmann::json ProbePod(const std::string& ns, const std::string& name, const st
                           {"resources", {{"requests", resources}, {"limits", resources}}},
                           {"securityContext", security}});
   }
-  nlohmann::json pod_security = {{"runAsNonRoot", true}, {"runAsUser", 65534}, {"seccompProfile", {{"type", "RuntimeDefault"}}}};
+  nlohmann::json pod_security = {
+      {"runAsNonRoot", true}, {"runAsUser", 65534}, {"seccompProfile", {{"type", "RuntimeDefault"}}}};
   if (privileged) pod_security = nlohmann::json::object();
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata",
            {{"name", name},
             {"namespace", ns},
-            {"labels", {{"app.kubernetes.io/managed-by", "kubectl-llm"}, {"app.kubernetes.io/component", "tenant-verify"}}}}},
+            {"labels",
+             {{"app.kubernetes.io/managed-by", "kubectl-llm"}, {"app.kubernetes.io/component", "tenant-verify"}}}}},
           {"spec",
            {{"restartPolicy", "Never"},
             {"tolerations", {{{"operator", "Exists"}}}},

@@ -84,18 +84,16 @@ Result<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text) {
   if (text.empty()) return std::chrono::milliseconds(0);
   // kubectl reads a bare integer as seconds.
   const bool bare = text.find_first_not_of("0123456789") == std::string_view::npos;
-  auto parsed = bare && text.size() <= 9 ? std::variant<double, std::string>(std::stod(std::string(text)))
-                                         : ParseSeconds(text);
+  auto parsed =
+      bare && text.size() <= 9 ? std::variant<double, std::string>(std::stod(std::string(text))) : ParseSeconds(text);
   if (std::holds_alternative<std::string>(parsed)) {
-    return Error(ErrorKind::kUsage,
-                 fmt::format("invalid --request-timeout '{}': use an integer number of seconds or a "
-                             "duration with a unit (e.g. 1s, 2m, 3h); 0 means no timeout",
-                             text));
+    return Error(ErrorKind::kUsage, fmt::format("invalid --request-timeout '{}': use an integer number of seconds or a "
+                                                "duration with a unit (e.g. 1s, 2m, 3h); 0 means no timeout",
+                                                text));
   }
   return std::chrono::milliseconds(static_cast<int64_t>(std::get<double>(parsed) * 1000));
 }
 
 std::string FormatDuration(Seconds d) { return GoDurationString(d); }
-
 
 }  // namespace llm

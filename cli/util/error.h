@@ -18,9 +18,9 @@ enum class ErrorKind {
   kConflict,
   kForbidden,
   kUnauthorized,
-  kInvalid,       ///< the API server rejected an object (422)
-  kConnection,    ///< the server could not be reached
-  kServer,        ///< the server answered with an error we cannot classify more precisely
+  kInvalid,     ///< the API server rejected an object (422)
+  kConnection,  ///< the server could not be reached
+  kServer,      ///< the server answered with an error we cannot classify more precisely
   kTimeout,
   kInternal,
 };

@@ -50,9 +50,12 @@ int InterruptSignals::received() const { return g_received.load(); }
 
 std::string SignalName(int signal) {
   switch (signal) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    default: return fmt::format("signal {}", signal);
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return fmt::format("signal {}", signal);
   }
 }
 

@@ -31,8 +31,8 @@ class SseParser {
   bool Line(std::string_view line, const EventSink& sink);
   bool Dispatch(const EventSink& sink);
 
-  std::string pending_;  ///< bytes after the last complete line
-  bool skip_lf_ = false; ///< the last chunk ended in CR: a following LF belongs to it
+  std::string pending_;   ///< bytes after the last complete line
+  bool skip_lf_ = false;  ///< the last chunk ended in CR: a following LF belongs to it
   SseEvent current_;
   bool has_data_ = false;
 };

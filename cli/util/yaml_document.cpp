@@ -1,8 +1,8 @@
 #include "util/yaml_document.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>

@@ -65,16 +65,26 @@ std::string YamlDoubleQuote(std::string_view value) {
       len = 1;
     }
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         // C0/C1 controls, DEL, the Unicode line/paragraph separators (line breaks in
         // YAML 1.1), the BOM, and non-characters are written as escapes.
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
-            cp == 0xFEFF || invalid || cp == 0xFFFE || cp == 0xFFFF) {
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+            invalid || cp == 0xFFFE || cp == 0xFFFF) {
           out += fmt::format("\\u{:04X}", static_cast<uint32_t>(cp));
         } else {
           out.append(value.substr(i, len));
@@ -91,9 +101,9 @@ bool IsSafePlainScalar(std::string_view value) {
   // Conservative: letters, digits and a few punctuation marks that YAML gives no
   // meaning inside a plain scalar; first character a letter, digit, '/' or '.'.
   for (char c : value) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.' || c == '/' || c == '=' || c == '+' || c == ':' ||
-                    c == '$' || c == '(' || c == ')' || c == '@' || c == ' ' || c == ',';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.' || c == '/' || c == '=' || c == '+' || c == ':' || c == '$' || c == '(' ||
+                    c == ')' || c == '@' || c == ' ' || c == ',';
     if (!ok) return false;
   }
   const char first = value.front();
@@ -107,9 +117,8 @@ bool IsSafePlainScalar(std::string_view value) {
   }
   // Words a YAML 1.1 or 1.2 reader resolves to booleans or null.
   static constexpr std::array<std::string_view, 27> kKeywords = {
-      "y",    "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no",   "No",
-      "NO",   "true", "True", "TRUE", "false", "False", "FALSE", "on",   "On",
-      "ON",   "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  ".inf", ".nan"};
+      "y",     "Y",     "yes", "Yes", "YES", "n",   "N",   "no",  "No",   "NO",   "true", "True", "TRUE", "false",
+      "False", "FALSE", "on",  "On",  "ON",  "off", "Off", "OFF", "null", "Null", "NULL", ".inf", ".nan"};
   for (std::string_view k : kKeywords) {
     if (value == k) return false;
   }
@@ -118,8 +127,8 @@ bool IsSafePlainScalar(std::string_view value) {
   // Quoting more than needed is harmless, so this stays coarse.
   if (first >= '0' && first <= '9') {
     const bool numeric_chars = value.find_first_not_of("0123456789abcdefABCDEFxXoO_.:+-") == std::string_view::npos;
-    const bool date = value.size() >= 5 && value.substr(0, 4).find_first_not_of("0123456789") == std::string_view::npos &&
-                      value[4] == '-';
+    const bool date = value.size() >= 5 &&
+                      value.substr(0, 4).find_first_not_of("0123456789") == std::string_view::npos && value[4] == '-';
     if (numeric_chars || date) return false;
   }
   return true;

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "workload/container_stall_rules.h"
 #include "kube/object_fields.h"
+#include "workload/container_stall_rules.h"
 
 namespace llm {
 namespace {

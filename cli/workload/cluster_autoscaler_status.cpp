@@ -5,9 +5,9 @@
 #include <sstream>
 #include <string_view>
 
-#include "util/yaml_document.h"
 #include "kube/object_fields.h"
 #include "util/strings.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 namespace {

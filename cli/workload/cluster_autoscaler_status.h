@@ -21,11 +21,11 @@
 namespace llm {
 
 struct AutoscalerNodeGroup {
-  std::string name;        ///< as published: an AWS ASG, an Azure VMSS, a GCE MIG URL, ...
+  std::string name;  ///< as published: an AWS ASG, an Azure VMSS, a GCE MIG URL, ...
   int64_t min_size = 0;
   int64_t max_size = 0;
-  int64_t target = 0;      ///< cloudProviderTarget: the size the cloud is asked for now
-  std::string scale_up;    ///< NoActivity, InProgress, Backoff, ... ("" when not stated)
+  int64_t target = 0;    ///< cloudProviderTarget: the size the cloud is asked for now
+  std::string scale_up;  ///< NoActivity, InProgress, Backoff, ... ("" when not stated)
 };
 
 struct ClusterAutoscalerStatus {

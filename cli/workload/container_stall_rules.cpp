@@ -5,10 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "workload/object_events.h"
 #include "kube/object_fields.h"
-#include "workload/pod_resources.h"
 #include "util/strings.h"
+#include "workload/object_events.h"
+#include "workload/pod_resources.h"
 
 namespace llm::stall {
 
@@ -56,9 +56,9 @@ std::string LastNonBlank(const std::vector<std::string>& lines) {
 }
 
 bool IsImagePullReason(std::string_view reason) {
-  static const std::set<std::string, std::less<>> kReasons = {
-      "ErrImagePull",      "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
-      "RegistryUnavailable", "SignatureValidationFailed"};
+  static const std::set<std::string, std::less<>> kReasons = {"ErrImagePull",        "ImagePullBackOff",
+                                                              "InvalidImageName",    "ErrImageNeverPull",
+                                                              "RegistryUnavailable", "SignatureValidationFailed"};
   return kReasons.contains(reason);
 }
 
@@ -165,9 +165,9 @@ std::optional<std::pair<std::string, std::string>> ProbeKill(const StallEvidence
 std::optional<std::string> HuggingFaceRefusal(const std::vector<std::string>& lines) {
   bool refused = false;
   for (const std::string& line : lines) {
-    bool http_refusal = line.find("huggingface.co") != std::string::npos &&
-                        (line.find("401 Client Error") != std::string::npos ||
-                         line.find("403 Client Error") != std::string::npos);
+    bool http_refusal =
+        line.find("huggingface.co") != std::string::npos &&
+        (line.find("401 Client Error") != std::string::npos || line.find("403 Client Error") != std::string::npos);
     if (line.find("GatedRepoError") != std::string::npos || http_refusal) refused = true;
   }
   if (!refused) return std::nullopt;
@@ -217,8 +217,8 @@ std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlo
       const nlohmann::json* last = FindPath(*status, {"lastState", "terminated"});
       d.sentence = fmt::format("container {} of {} is crash-looping: {}", container, subject, Restarts(restarts));
       if (last != nullptr) {
-        d.sentence += fmt::format(", last exit code {} ({})", IntAt(*last, {"exitCode"}),
-                                  StringAt(*last, {"reason"}, "Error"));
+        d.sentence +=
+            fmt::format(", last exit code {} ({})", IntAt(*last, {"exitCode"}), StringAt(*last, {"reason"}, "Error"));
       }
     } else {
       d.sentence = fmt::format("container {} of {} exited with code {} ({})", container, subject,
@@ -229,7 +229,6 @@ std::optional<StallDiagnosis> CrashRule(const StallEvidence& evidence, const nlo
   }
   return std::nullopt;
 }
-
 
 std::optional<StallDiagnosis> ProbeRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
   // A Ready pod's old Unhealthy events are history, not a stall.

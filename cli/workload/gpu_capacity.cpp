@@ -5,14 +5,13 @@
 
 #include <fmt/format.h>
 
-#include "workload/node_scheduling.h"
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
+#include "workload/node_scheduling.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
 namespace {
-
 
 std::string Count(int64_t n, std::string_view singular, std::string_view plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
@@ -84,8 +83,8 @@ std::string NoMatchReason(const nlohmann::json& nodes, const GpuFitRequest& requ
   ex.taints.AppendTo(parts, "with untolerated taint");
   ex.missing_labels.AppendTo(parts, "not matching");
   if (ex.without_gpus > 0) parts.push_back(fmt::format("{} without {}", ex.without_gpus, kGpuResource));
-  return fmt::format("no node can run these pods: 0 of {} match ({})", Count(static_cast<int64_t>(total), "node", "nodes"),
-                     fmt::join(parts, ", "));
+  return fmt::format("no node can run these pods: 0 of {} match ({})",
+                     Count(static_cast<int64_t>(total), "node", "nodes"), fmt::join(parts, ", "));
 }
 
 }  // namespace
@@ -94,7 +93,8 @@ std::string WantedGpuProduct(const GpuFitRequest& request) {
   if (auto it = request.node_selector.find(std::string(kGpuProductLabel)); it != request.node_selector.end()) {
     return it->second;
   }
-  if (auto it = request.required_node_labels.find(std::string(kGpuProductLabel)); it != request.required_node_labels.end()) {
+  if (auto it = request.required_node_labels.find(std::string(kGpuProductLabel));
+      it != request.required_node_labels.end()) {
     return it->second;
   }
   return "";
@@ -102,9 +102,12 @@ std::string WantedGpuProduct(const GpuFitRequest& request) {
 
 std::string_view GpuFitVerdictName(GpuFitVerdict verdict) {
   switch (verdict) {
-    case GpuFitVerdict::kFitsNow: return "FitsNow";
-    case GpuFitVerdict::kFitsClusterNotNow: return "FitsClusterNotNow";
-    case GpuFitVerdict::kNeverFits: return "NeverFits";
+    case GpuFitVerdict::kFitsNow:
+      return "FitsNow";
+    case GpuFitVerdict::kFitsClusterNotNow:
+      return "FitsClusterNotNow";
+    case GpuFitVerdict::kNeverFits:
+      return "NeverFits";
   }
   return "NeverFits";
 }
@@ -193,13 +196,13 @@ GpuFit CheckGpuFit(const nlohmann::json& nodes, const nlohmann::json& pods, cons
     return fit;
   }
   fit.verdict = GpuFitVerdict::kFitsClusterNotNow;
-  fit.reason = one_pod_per_node
-                   ? fmt::format("{} {} {} with {}; {} now ({})", what, need,
-                                 Count(request.pods, "node", "nodes"), Count(g, "free GPU", "free GPUs"),
-                                 fit.pods_fit_now == 1 ? std::string("1 has them") : fmt::format("{} have them", fit.pods_fit_now),
-                                 in_use)
-                   : fmt::format("{} {} room for {}; free GPUs have room for {} now ({})", what, need,
-                                 Count(request.pods, "pod", "pods"), fit.pods_fit_now, in_use);
+  fit.reason = one_pod_per_node ? fmt::format("{} {} {} with {}; {} now ({})", what, need,
+                                              Count(request.pods, "node", "nodes"), Count(g, "free GPU", "free GPUs"),
+                                              fit.pods_fit_now == 1 ? std::string("1 has them")
+                                                                    : fmt::format("{} have them", fit.pods_fit_now),
+                                              in_use)
+                                : fmt::format("{} {} room for {}; free GPUs have room for {} now ({})", what, need,
+                                              Count(request.pods, "pod", "pods"), fit.pods_fit_now, in_use);
   return fit;
 }
 

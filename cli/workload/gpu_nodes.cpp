@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "workload/node_scheduling.h"
-#include "util/rfc3339.h"
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
+#include "util/rfc3339.h"
+#include "workload/node_scheduling.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -61,14 +61,22 @@ std::vector<GpuNodeRow> ListGpuNodes(const nlohmann::json& nodes, const nlohmann
 }
 
 Table GpuNodesTable(const std::vector<GpuNodeRow>& rows) {
-  Table table({{"NAME"}, {"PRODUCT"}, {"GPUS"}, {"USED"}, {"FREE"}, {"MEMORY"}, {"VALIDATION"}, {"TAINTS"},
-               {"VALID-UNTIL", true}, {"REASON", true}});
+  Table table({{"NAME"},
+               {"PRODUCT"},
+               {"GPUS"},
+               {"USED"},
+               {"FREE"},
+               {"MEMORY"},
+               {"VALIDATION"},
+               {"TAINTS"},
+               {"VALID-UNTIL", true},
+               {"REASON", true}});
   auto none = [](const std::string& value) { return value.empty() ? std::string("<none>") : value; };
   for (const GpuNodeRow& row : rows) {
     table.AddRow({row.name, none(row.product), std::to_string(row.allocatable), std::to_string(row.used),
                   std::to_string(row.free), none(row.memory), row.validation,
-                  row.taints.empty() ? "<none>" : fmt::format("{}", fmt::join(row.taints, ",")),
-                  none(row.valid_until), none(row.validation_reason)});
+                  row.taints.empty() ? "<none>" : fmt::format("{}", fmt::join(row.taints, ",")), none(row.valid_until),
+                  none(row.validation_reason)});
   }
   return table;
 }

@@ -20,12 +20,12 @@ inline constexpr std::string_view kGpuCheckSummaryAnnotation = "kubectl-llm.dev/
 
 struct GpuNodeRow {
   std::string name;
-  std::string product;      ///< nvidia.com/gpu.product ("" when unlabelled)
-  int64_t allocatable = 0;  ///< status.allocatable nvidia.com/gpu
-  int64_t used = 0;         ///< requested by non-terminal pods bound to the node
-  int64_t free = 0;         ///< allocatable - used, never below 0
-  int64_t memory_mib = 0;   ///< nvidia.com/gpu.memory: MiB per GPU, 0 when unlabelled
-  std::string memory;       ///< the same as "80GiB"; "" when unlabelled
+  std::string product;              ///< nvidia.com/gpu.product ("" when unlabelled)
+  int64_t allocatable = 0;          ///< status.allocatable nvidia.com/gpu
+  int64_t used = 0;                 ///< requested by non-terminal pods bound to the node
+  int64_t free = 0;                 ///< allocatable - used, never below 0
+  int64_t memory_mib = 0;           ///< nvidia.com/gpu.memory: MiB per GPU, 0 when unlabelled
+  std::string memory;               ///< the same as "80GiB"; "" when unlabelled
   std::vector<std::string> taints;  ///< "key=value:Effect"
   bool cordoned = false;
   /// pass, fail, error (the label), "expired" when the summary's validUntil

@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "workload/node_scheduling.h"
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
+#include "workload/node_scheduling.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -24,10 +24,14 @@ constexpr std::string_view kNodePoolLabel = "karpenter.sh/nodepool";
 // register (karpenter-provider-aws pkg/apis/v1/labels.go: karpenter.k8s.aws/*,
 // topology.k8s.aws/zone-id; karpenter-provider-azure: karpenter.azure.com/*).
 bool IsWellKnownLabel(std::string_view key) {
-  static constexpr std::array<std::string_view, 8> kCore = {
-      kNodePoolLabel, "topology.kubernetes.io/zone", "topology.kubernetes.io/region",
-      "node.kubernetes.io/instance-type", "kubernetes.io/arch", "kubernetes.io/os",
-      "karpenter.sh/capacity-type", "node.kubernetes.io/windows-build"};
+  static constexpr std::array<std::string_view, 8> kCore = {kNodePoolLabel,
+                                                            "topology.kubernetes.io/zone",
+                                                            "topology.kubernetes.io/region",
+                                                            "node.kubernetes.io/instance-type",
+                                                            "kubernetes.io/arch",
+                                                            "kubernetes.io/os",
+                                                            "karpenter.sh/capacity-type",
+                                                            "node.kubernetes.io/windows-build"};
   if (std::find(kCore.begin(), kCore.end(), key) != kCore.end()) return true;
   return key.starts_with("karpenter.k8s.aws/") || key.starts_with("karpenter.azure.com/") ||
          key == "topology.k8s.aws/zone-id";
@@ -106,7 +110,7 @@ std::optional<std::string> LabelRefused(const Requirements& reqs, const std::str
   for (auto it = begin; it != end; ++it) {
     if (!Admits(it->second, value)) {
       return key == kGpuProductLabel ? fmt::format("it does not offer {}={}", key, value)
-                                  : fmt::format("its requirements do not admit {}={}", key, value);
+                                     : fmt::format("its requirements do not admit {}={}", key, value);
     }
   }
   return std::nullopt;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "kube/object_fields.h"
 #include "workload/pod_resources.h"
 #include "workload/pod_templates.h"
-#include "kube/object_fields.h"
 
 namespace llm {
 namespace {
@@ -68,8 +68,9 @@ std::optional<GpuFitRequest> GpuRequestOf(const std::vector<json>& objects) {
       }
       const json& tolerations = ArrayAt(use.pod_spec, {"tolerations"});
       if (!tolerations.empty()) next.tolerations = tolerations;
-      const json& terms = ArrayAt(
-          use.pod_spec, {"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
+      const json& terms =
+          ArrayAt(use.pod_spec,
+                  {"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
       // Several terms are ORed; only a single term's `In [one value]` expressions are certain requirements.
       if (terms.size() == 1) {
         for (const json& expression : ArrayAt(terms[0], {"matchExpressions"})) {

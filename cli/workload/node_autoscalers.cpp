@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "workload/karpenter_node_pools.h"
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
+#include "workload/karpenter_node_pools.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -89,9 +89,9 @@ ManagedPool TieToGroup(const nlohmann::json& node, const std::string& group) {
 
 struct GroupView {
   const AutoscalerNodeGroup* group = nullptr;
-  std::string managed;         ///< the managed offering's name, when a node ties to it
-  bool tied = false;           ///< some node of the cluster ties to it
-  int64_t pods_per_node = 0;   ///< of its tied matching nodes, the most pods of the request's size one holds
+  std::string managed;        ///< the managed offering's name, when a node ties to it
+  bool tied = false;          ///< some node of the cluster ties to it
+  int64_t pods_per_node = 0;  ///< of its tied matching nodes, the most pods of the request's size one holds
   int64_t headroom() const { return std::max<int64_t>(0, group->max_size - group->target); }
   std::string Describe() const {
     return fmt::format("\"{}\" ({}{} of at most {})", Basename(group->name), managed.empty() ? "" : managed + ", ",
@@ -149,9 +149,9 @@ ScaleUpOutlook JudgeClusterAutoscaler(const ClusterAutoscalerStatus& status, con
                               what, Listed(candidates))};
   }
   if (!cloning.empty()) {
-    return {false, fmt::format("the cluster-autoscaler's node group{} {} can add room for only {} of the {}",
-                               cloning.size() == 1 ? "" : "s", Listed(cloning), room,
-                               Plural(fit.pods_short, "pod", "pods"))};
+    return {false,
+            fmt::format("the cluster-autoscaler's node group{} {} can add room for only {} of the {}",
+                        cloning.size() == 1 ? "" : "s", Listed(cloning), room, Plural(fit.pods_short, "pod", "pods"))};
   }
   if (!full.empty()) {
     return {false, fmt::format("the cluster-autoscaler's node group{} holding such nodes {} at {} maximum: {}",

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "output/object_printer.h"
 #include "kube/object_fields.h"
+#include "output/object_printer.h"
 #include "workload/unified_diff.h"
 
 namespace llm {

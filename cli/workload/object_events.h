@@ -13,8 +13,8 @@
 namespace llm {
 
 struct ObjectEvent {
-  std::string type;     ///< Normal or Warning
-  std::string reason;   ///< Unhealthy, FailedScheduling, Failed, Pulling ...
+  std::string type;    ///< Normal or Warning
+  std::string reason;  ///< Unhealthy, FailedScheduling, Failed, Pulling ...
   std::string message;
   int64_t count = 1;
   std::string last_seen;  ///< RFC 3339, as the server wrote it ("" if none)

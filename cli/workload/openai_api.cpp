@@ -12,8 +12,7 @@ constexpr size_t kQuoteLimit = 200;
 Result<nlohmann::json> ParseJsonObject(std::string_view body, std::string_view what) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("{} is not a JSON object: {}", what, EngineErrorMessage(body)));
+    return Error(ErrorKind::kInvalidInput, fmt::format("{} is not a JSON object: {}", what, EngineErrorMessage(body)));
   }
   return doc;
 }
@@ -26,8 +25,7 @@ std::string Cut(std::string_view text) {
 
 }  // namespace
 
-nlohmann::json CompletionRequestBody(const std::string& model, const std::string& prompt, int max_tokens,
-                                     bool stream) {
+nlohmann::json CompletionRequestBody(const std::string& model, const std::string& prompt, int max_tokens, bool stream) {
   nlohmann::json body = {{"model", model}, {"prompt", prompt}, {"max_tokens", max_tokens}, {"temperature", 0}};
   if (stream) {
     body["stream"] = true;
@@ -65,9 +63,8 @@ Result<Completion> ReadCompletion(std::string_view body, int max_tokens) {
   }
   out.completion_tokens = usage["completion_tokens"];
   if (out.completion_tokens < 1 || out.completion_tokens > max_tokens) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("the completion reports {} completion tokens for max_tokens {}", out.completion_tokens,
-                             max_tokens));
+    return Error(ErrorKind::kInvalidInput, fmt::format("the completion reports {} completion tokens for max_tokens {}",
+                                                       out.completion_tokens, max_tokens));
   }
   return out;
 }

@@ -19,15 +19,14 @@ namespace llm {
 
 /// POST /v1/completions: greedy (temperature 0), so every run asks the same;
 /// streamed ones ask for the usage chunk (stream_options.include_usage).
-nlohmann::json CompletionRequestBody(const std::string& model, const std::string& prompt, int max_tokens,
-                                     bool stream);
+nlohmann::json CompletionRequestBody(const std::string& model, const std::string& prompt, int max_tokens, bool stream);
 
 /// The `data[].id`s of a GET /v1/models answer.
 Result<std::vector<std::string>> ModelIds(std::string_view body);
 
 struct Completion {
-  std::string text;              ///< choices[0].text
-  int64_t completion_tokens = 0; ///< usage.completion_tokens
+  std::string text;               ///< choices[0].text
+  int64_t completion_tokens = 0;  ///< usage.completion_tokens
 };
 
 /// A non-streamed completion: exactly one choice, and usage.completion_tokens
@@ -36,8 +35,8 @@ Result<Completion> ReadCompletion(std::string_view body, int max_tokens);
 
 /// One `data:` payload of a streamed completion.
 struct StreamChunk {
-  bool done = false;       ///< the `[DONE]` marker
-  std::string text;        ///< choices[0].text (or delta.content); "" for a usage-only chunk
+  bool done = false;                         ///< the `[DONE]` marker
+  std::string text;                          ///< choices[0].text (or delta.content); "" for a usage-only chunk
   std::optional<int64_t> completion_tokens;  ///< from the usage chunk
   std::optional<std::string> error;          ///< an error object sent in the stream
 };

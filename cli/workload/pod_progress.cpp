@@ -2,21 +2,28 @@
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "workload/log_prefix.h"
 #include "workload/object_events.h"
-#include "kube/object_fields.h"
 
 namespace llm {
 
 std::string_view PodStageName(PodStage stage) {
   switch (stage) {
-    case PodStage::kPending: return "Pending";
-    case PodStage::kScheduled: return "Scheduled";
-    case PodStage::kPulling: return "Pulling";
-    case PodStage::kRunning: return "Running";
-    case PodStage::kReady: return "Ready";
-    case PodStage::kSucceeded: return "Succeeded";
-    case PodStage::kFailed: return "Failed";
+    case PodStage::kPending:
+      return "Pending";
+    case PodStage::kScheduled:
+      return "Scheduled";
+    case PodStage::kPulling:
+      return "Pulling";
+    case PodStage::kRunning:
+      return "Running";
+    case PodStage::kReady:
+      return "Ready";
+    case PodStage::kSucceeded:
+      return "Succeeded";
+    case PodStage::kFailed:
+      return "Failed";
   }
   return "Pending";
 }
@@ -138,7 +145,9 @@ std::string DescribePodProgress(const PodProgress& progress) {
     case PodStage::kFailed:
       what = progress.detail.empty() ? "Failed" : "Failed: " + progress.detail;
       break;
-    default: what = std::string(PodStageName(progress.stage)); break;
+    default:
+      what = std::string(PodStageName(progress.stage));
+      break;
   }
   return subject + ": " + what;
 }

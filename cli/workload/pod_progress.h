@@ -15,8 +15,8 @@ enum class PodStage { kPending, kScheduled, kPulling, kRunning, kReady, kSucceed
 std::string_view PodStageName(PodStage stage);
 
 struct PodProgress {
-  std::string pod;     ///< metadata.name
-  std::string role;    ///< IdentifyPod's role ("leader", "rank=3", "")
+  std::string pod;   ///< metadata.name
+  std::string role;  ///< IdentifyPod's role ("leader", "rank=3", "")
   PodStage stage = PodStage::kPending;
   std::string node;    ///< spec.nodeName once scheduled
   std::string detail;  ///< the image being pulled, why it failed, or why its container waits; may be empty

@@ -19,8 +19,8 @@ int64_t PodSpecRequest(const nlohmann::json& pod_spec, std::string_view resource
   if (const nlohmann::json* list = FindPath(pod_spec, {"containers"}); list != nullptr && list->is_array()) {
     for (const nlohmann::json& container : *list) containers += ContainerRequest(container, resource);
   }
-  int64_t sidecars = 0;    // restartable init containers started so far: they keep running
-  int64_t init_peak = 0;   // the largest moment while init containers run
+  int64_t sidecars = 0;   // restartable init containers started so far: they keep running
+  int64_t init_peak = 0;  // the largest moment while init containers run
   if (const nlohmann::json* list = FindPath(pod_spec, {"initContainers"}); list != nullptr && list->is_array()) {
     for (const nlohmann::json& init : *list) {
       int64_t request = ContainerRequest(init, resource);

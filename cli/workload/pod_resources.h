@@ -29,10 +29,8 @@ int64_t AllocatableGpus(const nlohmann::json& node);
 /// True for pods that no longer hold resources (phase Succeeded or Failed).
 bool IsTerminalPod(const nlohmann::json& pod);
 
-
 /// GPUs held per node name: PodSpecRequest summed over the non-terminal pods
 /// bound to it (spec.nodeName). Accepts a PodList or an array of Pods.
-std::map<std::string, int64_t> RequestsByNode(const nlohmann::json& pods,
-                                              std::string_view resource = kGpuResource);
+std::map<std::string, int64_t> RequestsByNode(const nlohmann::json& pods, std::string_view resource = kGpuResource);
 
 }  // namespace llm

@@ -39,7 +39,8 @@ void ForEachPodTemplate(J& object, Visit&& visit) {
   using pod_templates_detail::Child;
   using pod_templates_detail::IntOr;
   J* kind_value = Child(&object, "kind");
-  const std::string kind = kind_value != nullptr && kind_value->is_string() ? kind_value->template get<std::string>() : "";
+  const std::string kind =
+      kind_value != nullptr && kind_value->is_string() ? kind_value->template get<std::string>() : "";
   J* spec = Child(&object, "spec");
   auto use = [&](J* pod_template, int64_t pods) {
     if (pod_template != nullptr && pod_template->is_object()) visit(*pod_template, pods);

@@ -104,8 +104,8 @@ Status ReadComment(LineReader& reader, Exposition& out) {
   const std::string_view word = reader.Word();
   std::optional<MetricType> type = ParseType(word);
   if (!type) {
-    return reader.Fail(fmt::format("unknown metric type '{}' for {} (counter, gauge, histogram, summary or untyped)",
-                                   word, family));
+    return reader.Fail(
+        fmt::format("unknown metric type '{}' for {} (counter, gauge, histogram, summary or untyped)", word, family));
   }
   out.types[family] = *type;
   return Ok();

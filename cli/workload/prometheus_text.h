@@ -22,8 +22,8 @@ using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
 /// One line of the exposition: `name{labels} value [timestamp]`.
 struct MetricSample {
-  std::string name;    ///< the series name as written, e.g. vllm:e2e_request_latency_seconds_bucket
-  MetricLabels labels; ///< in written order, values unescaped
+  std::string name;     ///< the series name as written, e.g. vllm:e2e_request_latency_seconds_bucket
+  MetricLabels labels;  ///< in written order, values unescaped
   double value = 0;
 
   /// The value of label `key`, nullopt when the sample has no such label.

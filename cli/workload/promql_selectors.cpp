@@ -13,12 +13,12 @@ bool IsIdentChar(char c) { return IsIdentStart(c) || std::isdigit(static_cast<un
 
 // Aggregation operators take `by (...)`/`without (...)` between their name and
 // their parenthesised argument, so "sum by (le) (x)" must not read "sum" as a metric.
-constexpr std::array<std::string_view, 14> kAggregations = {
-    "sum",  "min",    "max",    "avg",      "group", "stddev", "stdvar",
-    "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio"};
+constexpr std::array<std::string_view, 14> kAggregations = {"sum",    "min",      "max",    "avg",          "group",
+                                                            "stddev", "stdvar",   "count",  "count_values", "bottomk",
+                                                            "topk",   "quantile", "limitk", "limit_ratio"};
 // Words that are never metric names where they stand.
-constexpr std::array<std::string_view, 9> kKeywords = {"by",  "without", "on",  "ignoring", "group_left",
-                                                       "group_right", "bool", "offset", "atan2"};
+constexpr std::array<std::string_view, 9> kKeywords = {"by",          "without", "on",     "ignoring", "group_left",
+                                                       "group_right", "bool",    "offset", "atan2"};
 constexpr std::array<std::string_view, 5> kSetOperators = {"and", "or", "unless", "inf", "nan"};
 constexpr std::array<std::string_view, 8> kTargetLabels = {"namespace", "pod",     "container", "job",
                                                            "instance",  "service", "endpoint",  "node"};
@@ -58,8 +58,8 @@ class Scanner {
         out.push_back(std::move(selector));
         continue;
       }
-      if (std::isdigit(static_cast<unsigned char>(c)) != 0 || (c == '.' && pos_ + 1 < text_.size() &&
-                                                                std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])) != 0)) {
+      if (std::isdigit(static_cast<unsigned char>(c)) != 0 ||
+          (c == '.' && pos_ + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])) != 0)) {
         while (pos_ < text_.size() && (IsIdentChar(text_[pos_]) || text_[pos_] == '.')) ++pos_;  // 1.5, 5m, 1e3
         continue;
       }
@@ -105,7 +105,8 @@ class Scanner {
 
   bool StartsWithWord(std::string_view a, std::string_view b) const {
     for (std::string_view w : {a, b}) {
-      if (text_.substr(pos_, w.size()) == w && (pos_ + w.size() >= text_.size() || !IsIdentChar(text_[pos_ + w.size()]))) {
+      if (text_.substr(pos_, w.size()) == w &&
+          (pos_ + w.size() >= text_.size() || !IsIdentChar(text_[pos_ + w.size()]))) {
         return true;
       }
     }
@@ -135,7 +136,7 @@ class Scanner {
   }
 
   Status Matchers(VectorSelector& selector) {
-    ++pos_;  // '{'
+    ++pos_;                      // '{'
     bool after_matcher = false;  // then only ',' or '}' may come
     while (true) {
       SkipSpace();
@@ -187,9 +188,7 @@ class Scanner {
 
 }  // namespace
 
-Result<std::vector<VectorSelector>> VectorSelectors(std::string_view expression) {
-  return Scanner(expression).Run();
-}
+Result<std::vector<VectorSelector>> VectorSelectors(std::string_view expression) { return Scanner(expression).Run(); }
 
 bool IsTargetLabel(std::string_view label) { return OneOf(label, kTargetLabels); }
 

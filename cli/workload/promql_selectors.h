@@ -20,7 +20,7 @@ struct LabelMatcher {
 };
 
 struct VectorSelector {
-  std::string metric;  ///< from `name{...}` or `{__name__="name"}`; "" when neither names one
+  std::string metric;                  ///< from `name{...}` or `{__name__="name"}`; "" when neither names one
   std::vector<LabelMatcher> matchers;  ///< __name__ excluded
 };
 

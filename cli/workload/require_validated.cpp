@@ -5,10 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "workload/gpu_check_record.h"
 #include "kube/object_fields.h"
-#include "workload/pod_resources.h"
 #include "output/human_duration.h"
+#include "workload/gpu_check_record.h"
+#include "workload/pod_resources.h"
 
 namespace llm {
 namespace {
@@ -45,8 +45,8 @@ NodeValidation ClassifyNodeValidation(const nlohmann::json& node, TimePoint now,
   const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   const auto checked = UnixLabel(labels, kGpuCheckTimeLabel);
   const auto valid_until = UnixLabel(labels, kGpuCheckValidUntilLabel);
-  const bool fresh = checked && valid_until && now_s < *valid_until &&
-                     (!rule.max_age || now_s - *checked <= rule.max_age->count());
+  const bool fresh =
+      checked && valid_until && now_s < *valid_until && (!rule.max_age || now_s - *checked <= rule.max_age->count());
   return fresh ? NodeValidation::kValidated : NodeValidation::kExpired;
 }
 
@@ -56,10 +56,18 @@ ValidatedNodeCount CountValidatedNodes(const nlohmann::json& nodes, TimePoint no
     if (AllocatableGpus(node) <= 0) continue;
     ++count.gpu_nodes;
     switch (ClassifyNodeValidation(node, now, rule)) {
-      case NodeValidation::kValidated: ++count.validated; break;
-      case NodeValidation::kExpired: ++count.expired; break;
-      case NodeValidation::kFailed: ++count.failed; break;
-      case NodeValidation::kUnchecked: ++count.unchecked; break;
+      case NodeValidation::kValidated:
+        ++count.validated;
+        break;
+      case NodeValidation::kExpired:
+        ++count.expired;
+        break;
+      case NodeValidation::kFailed:
+        ++count.failed;
+        break;
+      case NodeValidation::kUnchecked:
+        ++count.unchecked;
+        break;
     }
   }
   return count;
@@ -83,12 +91,14 @@ Status CheckValidatedNodes(const ValidatedNodeCount& count, int nodes_needed, co
     why.push_back(rule.max_age ? fmt::format("{} more than {} ago or {} past their valid-until time",
                                              count.expired == 1 ? "1 passed" : fmt::format("{} passed", count.expired),
                                              HumanDuration(*rule.max_age), count.expired == 1 ? "is" : "are")
-                               : fmt::format("{} past {} valid-until time", count.expired == 1 ? "1 is" : fmt::format("{} are", count.expired),
+                               : fmt::format("{} past {} valid-until time",
+                                             count.expired == 1 ? "1 is" : fmt::format("{} are", count.expired),
                                              count.expired == 1 ? "its" : "their"));
   }
   if (count.failed > 0) why.push_back(fmt::format("{} failed", count.failed));
   if (count.unchecked > 0) {
-    why.push_back(fmt::format("{} never checked", count.unchecked == 1 ? "1 was" : fmt::format("{} were", count.unchecked)));
+    why.push_back(
+        fmt::format("{} never checked", count.unchecked == 1 ? "1 was" : fmt::format("{} were", count.unchecked)));
   }
   std::string reasons;
   for (std::size_t i = 0; i < why.size(); ++i) reasons += (i == 0 ? "" : ", ") + why[i];
@@ -98,9 +108,9 @@ Status CheckValidatedNodes(const ValidatedNodeCount& count, int nodes_needed, co
           : fmt::format("--require-validated: {} of {} {} validated, {} needed", count.validated,
                         Plural(count.gpu_nodes, "GPU node", "GPU nodes"), count.validated == 1 ? "is" : "are",
                         std::max(nodes_needed, 1));
-  return Error(ErrorKind::kInvalidInput,
-               reasons.empty() ? head
-                               : fmt::format("{} ({}); run 'kubectl llm validate-nodes --record'", head, reasons));
+  return Error(
+      ErrorKind::kInvalidInput,
+      reasons.empty() ? head : fmt::format("{} ({}); run 'kubectl llm validate-nodes --record'", head, reasons));
 }
 
 }  // namespace llm

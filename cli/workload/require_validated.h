@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "util/duration.h"
-#include "workload/gpu_check_record.h"
-#include "util/rfc3339.h"
 #include "util/result.h"
+#include "util/rfc3339.h"
+#include "workload/gpu_check_record.h"
 
 namespace llm {
 
@@ -41,7 +41,8 @@ J ValidatedNodeRequirement() {
 /// renderer's ordered_json.
 template <class J>
 void AddValidatedNodeAffinity(J& pod_spec) {
-  J& terms = pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+  J& terms =
+      pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
   if (!terms.is_array() || terms.empty()) terms = J::array({J::object()});
   const J requirement = ValidatedNodeRequirement<J>();
   for (J& term : terms) {
@@ -64,11 +65,11 @@ enum class NodeValidation {
 NodeValidation ClassifyNodeValidation(const nlohmann::json& node, TimePoint now, const RequireValidated& rule);
 
 struct ValidatedNodeCount {
-  int gpu_nodes = 0;    ///< nodes with allocatable nvidia.com/gpu
-  int validated = 0;    ///< pass, within MAX_AGE and before valid-until
-  int expired = 0;      ///< pass, but older than MAX_AGE or past valid-until
-  int failed = 0;       ///< fail or error
-  int unchecked = 0;    ///< no verdict label
+  int gpu_nodes = 0;  ///< nodes with allocatable nvidia.com/gpu
+  int validated = 0;  ///< pass, within MAX_AGE and before valid-until
+  int expired = 0;    ///< pass, but older than MAX_AGE or past valid-until
+  int failed = 0;     ///< fail or error
+  int unchecked = 0;  ///< no verdict label
 };
 
 /// Counts GPU nodes (NodeList or array) by their recorded verdict at `now`.

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
+#include "util/strings.h"
 #include "workload/container_stall_rules.h"
 #include "workload/object_events.h"
-#include "kube/object_fields.h"
 #include "workload/pod_resources.h"
-#include "util/strings.h"
 
 namespace llm {
 
@@ -81,9 +81,8 @@ std::string FirstContainerFailure(const std::vector<PodRef>& pods) {
       for (const char* state : {"state", "lastState"}) {
         const nlohmann::json* terminated = FindPath(*status, {state, "terminated"});
         if (terminated == nullptr || IntAt(*terminated, {"exitCode"}) == 0) continue;
-        return fmt::format("; pod {} container {} exited with code {} ({})", NameOf(*pod),
-                           StringAt(*status, {"name"}), IntAt(*terminated, {"exitCode"}),
-                           StringAt(*terminated, {"reason"}, "Error"));
+        return fmt::format("; pod {} container {} exited with code {} ({})", NameOf(*pod), StringAt(*status, {"name"}),
+                           IntAt(*terminated, {"exitCode"}), StringAt(*terminated, {"reason"}, "Error"));
       }
     }
   }
@@ -123,9 +122,9 @@ StallDiagnosis KueueNotAdmitted(const StallEvidence& evidence) {
   if (message.empty()) message = "no admission decision yet";
   StallDiagnosis d;
   d.cause = StallCause::kKueueNotAdmitted;
-  d.sentence = fmt::format("Kueue has not admitted workload {} in LocalQueue {}: {}",
-                           StringAt(workload, {"metadata", "name"}), StringAt(workload, {"spec", "queueName"}, "<none>"),
-                           message);
+  d.sentence =
+      fmt::format("Kueue has not admitted workload {} in LocalQueue {}: {}", StringAt(workload, {"metadata", "name"}),
+                  StringAt(workload, {"spec", "queueName"}, "<none>"), message);
   return d;
 }
 
@@ -202,8 +201,8 @@ std::optional<StallDiagnosis> PvcRule(const StallEvidence& evidence, const nlohm
       if (scheduler_message.find(fmt::format("persistentvolumeclaim \"{}\" not found", claim)) == std::string::npos) {
         continue;
       }
-      d.sentence = fmt::format("{} needs PersistentVolumeClaim \"{}\", which does not exist", PodSubject(d.pod, affected),
-                               claim);
+      d.sentence = fmt::format("{} needs PersistentVolumeClaim \"{}\", which does not exist",
+                               PodSubject(d.pod, affected), claim);
       return d;
     }
     if (StringAt(*pvc, {"status", "phase"}) != "Pending") continue;
@@ -211,8 +210,8 @@ std::optional<StallDiagnosis> PvcRule(const StallEvidence& evidence, const nlohm
     // WaitForFirstConsumer is the claim waiting for this very pod to be
     // scheduled: a consequence, not the cause.
     if (!events.empty() && events.back().reason == "WaitForFirstConsumer") continue;
-    d.sentence = fmt::format("{} waits for PersistentVolumeClaim \"{}\", which is Pending", PodSubject(d.pod, affected),
-                             claim);
+    d.sentence =
+        fmt::format("{} waits for PersistentVolumeClaim \"{}\", which is Pending", PodSubject(d.pod, affected), claim);
     if (!events.empty()) d.sentence += fmt::format(": {}: {}", events.back().reason, events.back().message);
     return d;
   }
@@ -286,7 +285,8 @@ std::optional<StallDiagnosis> Unscheduled(const StallEvidence& evidence, const n
   return d;
 }
 
-std::optional<StallDiagnosis> UnschedulableRule(const StallEvidence& evidence, const nlohmann::json& pod, int affected) {
+std::optional<StallDiagnosis> UnschedulableRule(const StallEvidence& evidence, const nlohmann::json& pod,
+                                                int affected) {
   auto d = Unscheduled(evidence, pod, affected);
   if (d && d->cause == StallCause::kUnschedulable) return d;
   return std::nullopt;
@@ -318,19 +318,32 @@ StallDiagnosis ProgressDeadline(const StallEvidence& evidence) {
 
 std::string_view StallCauseName(StallCause cause) {
   switch (cause) {
-    case StallCause::kNone: return "None";
-    case StallCause::kBackoffLimitExceeded: return "BackoffLimitExceeded";
-    case StallCause::kKueueNotAdmitted: return "KueueNotAdmitted";
-    case StallCause::kPodsRefused: return "PodsRefused";
-    case StallCause::kPvcPending: return "PVCPending";
-    case StallCause::kWaitingForScaleUp: return "WaitingForScaleUp";
-    case StallCause::kUnschedulable: return "Unschedulable";
-    case StallCause::kImagePullFailure: return "ImagePullFailure";
-    case StallCause::kOomKilled: return "OOMKilled";
-    case StallCause::kHuggingFaceAccessDenied: return "HuggingFaceAccessDenied";
-    case StallCause::kCrashLoop: return "CrashLoop";
-    case StallCause::kProbeFailing: return "ProbeFailing";
-    case StallCause::kProgressDeadlineExceeded: return "ProgressDeadlineExceeded";
+    case StallCause::kNone:
+      return "None";
+    case StallCause::kBackoffLimitExceeded:
+      return "BackoffLimitExceeded";
+    case StallCause::kKueueNotAdmitted:
+      return "KueueNotAdmitted";
+    case StallCause::kPodsRefused:
+      return "PodsRefused";
+    case StallCause::kPvcPending:
+      return "PVCPending";
+    case StallCause::kWaitingForScaleUp:
+      return "WaitingForScaleUp";
+    case StallCause::kUnschedulable:
+      return "Unschedulable";
+    case StallCause::kImagePullFailure:
+      return "ImagePullFailure";
+    case StallCause::kOomKilled:
+      return "OOMKilled";
+    case StallCause::kHuggingFaceAccessDenied:
+      return "HuggingFaceAccessDenied";
+    case StallCause::kCrashLoop:
+      return "CrashLoop";
+    case StallCause::kProbeFailing:
+      return "ProbeFailing";
+    case StallCause::kProgressDeadlineExceeded:
+      return "ProgressDeadlineExceeded";
   }
   return "None";
 }

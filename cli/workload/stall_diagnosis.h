@@ -39,18 +39,18 @@ struct StallEvidence {
   nlohmann::json events = nlohmann::json::array();  ///< EventList or array (core/v1 or events.k8s.io/v1)
   /// The workload's controller object (Deployment, Job, JobSet, LeaderWorkerSet), if read.
   std::optional<nlohmann::json> controller;
-  nlohmann::json pvcs = nlohmann::json::array();    ///< the namespace's PVCs (or those the pods use)
-  std::optional<nlohmann::json> kueue_workload;     ///< kueue.x-k8s.io Workload of the job, if any
+  nlohmann::json pvcs = nlohmann::json::array();  ///< the namespace's PVCs (or those the pods use)
+  std::optional<nlohmann::json> kueue_workload;   ///< kueue.x-k8s.io Workload of the job, if any
   /// Last log lines per "pod/container" (previous instance of a crashing container).
   std::map<std::string, std::vector<std::string>> last_log_lines;
 };
 
 struct StallDiagnosis {
   StallCause cause = StallCause::kNone;
-  std::string sentence;   ///< one sentence, no trailing period added by us; empty for kNone
-  std::string pod;        ///< the pod it is about, when one
-  std::string container;  ///< the container it is about, when one
-  int affected_pods = 0;  ///< how many of the pods show this cause
+  std::string sentence;                ///< one sentence, no trailing period added by us; empty for kNone
+  std::string pod;                     ///< the pod it is about, when one
+  std::string container;               ///< the container it is about, when one
+  int affected_pods = 0;               ///< how many of the pods show this cause
   std::vector<std::string> log_lines;  ///< for kCrashLoop/kOomKilled when given
 };
 

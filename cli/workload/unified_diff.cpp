@@ -164,9 +164,15 @@ std::string UnifiedDiff(std::string_view from, std::string_view to, std::string_
     for (size_t e = first; e < last; ++e) {
       const Edit& edit = edits[e];
       switch (edit.op) {
-        case Op::kEqual: AppendLine(out, ' ', a[edit.a]); break;
-        case Op::kDelete: AppendLine(out, '-', a[edit.a]); break;
-        case Op::kInsert: AppendLine(out, '+', b[edit.b]); break;
+        case Op::kEqual:
+          AppendLine(out, ' ', a[edit.a]);
+          break;
+        case Op::kDelete:
+          AppendLine(out, '-', a[edit.a]);
+          break;
+        case Op::kInsert:
+          AppendLine(out, '+', b[edit.b]);
+          break;
       }
     }
     i = last;

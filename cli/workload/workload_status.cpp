@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "output/human_duration.h"
 #include "kube/object_fields.h"
+#include "output/human_duration.h"
 #include "workload/pod_resources.h"
 
 namespace llm {

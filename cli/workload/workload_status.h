@@ -25,19 +25,19 @@ struct ServiceEndpoint {
 };
 
 struct WorkloadStatus {
-  std::string name;         ///< app.kubernetes.io/instance, else metadata.name
+  std::string name;  ///< app.kubernetes.io/instance, else metadata.name
   std::string namespace_;
-  std::string kind;         ///< Deployment, LeaderWorkerSet, JobSet, Job
+  std::string kind;  ///< Deployment, LeaderWorkerSet, JobSet, Job
   std::string api_version;
-  std::string engine;       ///< app.kubernetes.io/name: the engine or launcher (vllm, sglang, torchrun)
-  std::string component;    ///< app.kubernetes.io/component: serve, train
-  std::string model;        ///< annotation kubectl-llm.dev/model ("" when absent)
-  std::string state;        ///< Available, Progressing, ScaledToZero, Running, Starting, Suspended, Completed, Failed
-  int64_t ready = 0;        ///< units per kind: see `unit`
+  std::string engine;     ///< app.kubernetes.io/name: the engine or launcher (vllm, sglang, torchrun)
+  std::string component;  ///< app.kubernetes.io/component: serve, train
+  std::string model;      ///< annotation kubectl-llm.dev/model ("" when absent)
+  std::string state;      ///< Available, Progressing, ScaledToZero, Running, Starting, Suspended, Completed, Failed
+  int64_t ready = 0;      ///< units per kind: see `unit`
   int64_t desired = 0;
-  std::string unit;         ///< "pods" (Deployment, Job), "groups" (LeaderWorkerSet), "jobs" (JobSet)
-  int64_t gpus = 0;         ///< nvidia.com/gpu requested by all desired pods
-  std::string created;      ///< metadata.creationTimestamp as the server wrote it
+  std::string unit;                         ///< "pods" (Deployment, Job), "groups" (LeaderWorkerSet), "jobs" (JobSet)
+  int64_t gpus = 0;                         ///< nvidia.com/gpu requested by all desired pods
+  std::string created;                      ///< metadata.creationTimestamp as the server wrote it
   std::optional<ServiceEndpoint> endpoint;  ///< the workload's non-headless Service, if any
 };
 

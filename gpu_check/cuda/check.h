@@ -16,8 +16,8 @@
 
 #include "check_catalog.h"
 #include "comm_abort_registry.h"
-#include "health_session.h"
 #include "cuda_wait.h"
+#include "health_session.h"
 #include "multi_node.h"
 #include "numa_affinity.h"
 #include "options.h"
@@ -31,7 +31,7 @@ namespace llm::gpu_check {
 
 /// What a check may use. Owned by the runner; valid for the call.
 struct CheckContext {
-  const CheckSpec& spec;                ///< the running check's catalog row
+  const CheckSpec& spec;  ///< the running check's catalog row
   const Options& options;
   const Profile& profile;
   const MultiNodeConfig& multi_node;
@@ -39,12 +39,12 @@ struct CheckContext {
   const std::vector<std::vector<int>>& peer_access;
   const EvaluationContext& evaluation;  ///< for the retry decisions
   const SysfsTopology& sysfs;
-  ReportStore& store;                   ///< AddSeries as results come in (kept on timeout)
+  ReportStore& store;  ///< AddSeries as results come in (kept on timeout)
   CommAbortRegistry& comms;
-  std::ostream& log;                    ///< progress lines (stderr)
-  Deadline deadline;                    ///< this phase's
-  std::string nccl_debug_file;          ///< where NCCL's log goes, "" when the user chose
-  HealthSession* health = nullptr;      ///< started after the inventory when health is selected
+  std::ostream& log;                ///< progress lines (stderr)
+  Deadline deadline;                ///< this phase's
+  std::string nccl_debug_file;      ///< where NCCL's log goes, "" when the user chose
+  HealthSession* health = nullptr;  ///< started after the inventory when health is selected
 };
 
 class Check {

@@ -35,10 +35,9 @@ Failure CudaFailure(cudaError_t error, const char* call, const char* file, int l
 
 Failure NcclFailure(ncclResult_t result, const char* call, const char* file, int line) {
   const char* last = ncclGetLastError(nullptr);
-  return Failure(ExitCode::kRuntimeError,
-                 fmt::format("{} failed: {}{}{} at {}:{}", call, ncclGetErrorString(result),
-                             (last != nullptr && *last != '\0') ? ": " : "", last != nullptr ? last : "",
-                             BaseName(file), line));
+  return Failure(ExitCode::kRuntimeError, fmt::format("{} failed: {}{}{} at {}:{}", call, ncclGetErrorString(result),
+                                                      (last != nullptr && *last != '\0') ? ": " : "",
+                                                      last != nullptr ? last : "", BaseName(file), line));
 }
 
 }  // namespace llm::gpu_check

@@ -26,8 +26,8 @@ Status Poll(const std::vector<T>& items, Deadline deadline, const char* what, Qu
     }
     if (remaining == 0) break;
     if (std::chrono::steady_clock::now() > deadline) {
-      return Failure(ExitCode::kTimeout, fmt::format("{}: {} of {} did not complete before the deadline", what,
-                                                     remaining, items.size()));
+      return Failure(ExitCode::kTimeout,
+                     fmt::format("{}: {} of {} did not complete before the deadline", what, remaining, items.size()));
     }
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   }

@@ -12,10 +12,10 @@ namespace {
 
 std::string FormatUuid(const cudaUUID_t& uuid) {
   const auto* b = reinterpret_cast<const unsigned char*>(uuid.bytes);
-  return fmt::format("GPU-{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
-                     "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                     b[15]);
+  return fmt::format(
+      "GPU-{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
+      "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 std::string CudaVersion(int v) { return v <= 0 ? "" : fmt::format("{}.{}", v / 1000, (v % 1000) / 10); }
@@ -48,7 +48,8 @@ Result<std::vector<GpuInfo>> QueryGpus(const SysfsTopology& sysfs) {
 }
 
 Result<std::vector<std::vector<int>>> QueryPeerAccess(int gpu_count) {
-  std::vector<std::vector<int>> m(static_cast<std::size_t>(gpu_count), std::vector<int>(static_cast<std::size_t>(gpu_count), 0));
+  std::vector<std::vector<int>> m(static_cast<std::size_t>(gpu_count),
+                                  std::vector<int>(static_cast<std::size_t>(gpu_count), 0));
   for (int i = 0; i < gpu_count; ++i) {
     for (int j = 0; j < gpu_count; ++j) {
       int can = i == j ? 1 : 0;

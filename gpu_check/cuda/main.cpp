@@ -190,7 +190,7 @@ int Main(int argc, char** argv) {
     if (sigwait(&signals, &sig) == 0) watchdog.Fire(sig == SIGTERM ? "received SIGTERM" : "received SIGINT");
   }).detach();
 
-  RunnerEnv runner{*options, *profile, *multi_node, table,      store,        watchdog,
+  RunnerEnv runner{*options, *profile,  *multi_node,         table,       store, watchdog,
                    comms,    std::cerr, nccl_debug.log_file, pod_nccl_env};
   const bool cut_short = RunChecks(runner);
   watchdog.Disarm();

@@ -8,9 +8,8 @@
 
 namespace llm::gpu_check {
 
-Result<std::unique_ptr<NcclCommGroup>> NcclCommGroup::Init(const std::vector<int>& devices, int nranks,
-                                                           int first_rank, Deadline deadline,
-                                                           CommAbortRegistry& registry) {
+Result<std::unique_ptr<NcclCommGroup>> NcclCommGroup::Init(const std::vector<int>& devices, int nranks, int first_rank,
+                                                           Deadline deadline, CommAbortRegistry& registry) {
   std::unique_ptr<NcclCommGroup> group(new NcclCommGroup(registry));
   group->devices_ = devices;
   group->comms_.assign(devices.size(), nullptr);

@@ -73,7 +73,8 @@ std::optional<Inventory> TakeInventory(RunnerEnv& env, const SysfsTopology& sysf
 /// (found on the H200: `--tests hbm --expect-gpus 2` passed on one GPU): the
 /// count alone stands in for the inventory.
 void ReplaceInventoryWithCount(RunnerEnv& env, int gpu_count) {
-  env.store.Update([](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
+  env.store.Update(
+      [](Report& r) { std::erase_if(r.tests, [](const TestResult& t) { return t.name == "inventory"; }); });
   if (auto mismatch = GpuCountMismatch(gpu_count, env.options.expect_gpus)) {
     TestResult count;
     count.name = "inventory";
@@ -143,20 +144,31 @@ Next RunOneCheck(RunnerEnv& env, const RunState& run, CheckId id) {
   const auto now = Clock::now();
   const auto budget = std::min(Seconds(env.profile.PhaseDeadline(id)), run.overall_deadline - now);
   if (budget <= Clock::duration::zero()) {
-    env.store.FinishTest(FailedTest(
-        key,
-        Failure(ExitCode::kTimeout,
-                fmt::format("the overall timeout of {:.0f} s was spent before it started", run.overall_s)),
-        env.store));
+    env.store.FinishTest(
+        FailedTest(key,
+                   Failure(ExitCode::kTimeout,
+                           fmt::format("the overall timeout of {:.0f} s was spent before it started", run.overall_s)),
+                   env.store));
     return Next::kStopTimedOut;
   }
   const double budget_s = std::chrono::duration<double>(budget).count();
   env.store.BeginTest(key, "did not finish");
   env.log << fmt::format("llm-gpu-check: {}: running (deadline {:.0f} s)\n", key, budget_s);
   env.watchdog.Arm(key, budget + kWatchdogGrace);
-  CheckContext ctx{spec,           env.options, env.profile, env.multi_node, run.inventory.gpus,
-                   run.inventory.peer_access, run.evaluation, run.sysfs, env.store, env.comms,
-                   env.log,        now + budget, env.nccl_debug_file, run.health};
+  CheckContext ctx{spec,
+                   env.options,
+                   env.profile,
+                   env.multi_node,
+                   run.inventory.gpus,
+                   run.inventory.peer_access,
+                   run.evaluation,
+                   run.sysfs,
+                   env.store,
+                   env.comms,
+                   env.log,
+                   now + budget,
+                   env.nccl_debug_file,
+                   run.health};
   auto result = CreateCheck(id)->Run(ctx);
   env.watchdog.Disarm();
   const double duration = std::chrono::duration<double>(Clock::now() - now).count();

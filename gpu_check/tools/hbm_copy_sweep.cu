@@ -18,13 +18,13 @@
 
 namespace {
 
-#define SWEEP_CHECK(call)                                                                      \
-  do {                                                                                         \
-    const cudaError_t e = (call);                                                              \
-    if (e != cudaSuccess) {                                                                    \
-      std::fprintf(stderr, "hbm-copy-sweep: %s: %s\n", #call, cudaGetErrorString(e));          \
-      std::exit(1);                                                                            \
-    }                                                                                          \
+#define SWEEP_CHECK(call)                                                             \
+  do {                                                                                \
+    const cudaError_t e = (call);                                                     \
+    if (e != cudaSuccess) {                                                           \
+      std::fprintf(stderr, "hbm-copy-sweep: %s: %s\n", #call, cudaGetErrorString(e)); \
+      std::exit(1);                                                                   \
+    }                                                                                 \
   } while (false)
 
 template <typename Enqueue>

@@ -18,10 +18,14 @@ int main(int argc, char** argv) {
   std::set<std::string> fail, silent;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--kubeconfig") flags.kubeconfig = value;
-    else if (flag == "-n") ns = value;
-    else if (flag == "--fail") fail.insert(value);
-    else if (flag == "--silent") silent.insert(value);
+    if (flag == "--kubeconfig")
+      flags.kubeconfig = value;
+    else if (flag == "-n")
+      ns = value;
+    else if (flag == "--fail")
+      fail.insert(value);
+    else if (flag == "--silent")
+      silent.insert(value);
     else {
       std::cerr << "usage: fake_gpu_kubelet --kubeconfig FILE [-n NS] [--fail NODE]... [--silent NODE]...\n";
       return 64;

@@ -12,14 +12,16 @@ namespace {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 // vLLM's buckets (loggers.py).
-const std::vector<double> kVllmTtftBuckets = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75,
+const std::vector<double> kVllmTtftBuckets = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1,  0.25,  0.5,   0.75,
                                               1.0,   2.5,   5.0,  7.5,  10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
-const std::vector<double> kVllmRequestLatencyBuckets = {0.3,  0.5,  0.8,  1.0,  1.5,   2.0,   2.5,   5.0,   10.0, 15.0, 20.0,
-                                                        30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+const std::vector<double> kVllmRequestLatencyBuckets = {0.3,  0.5,   0.8,   1.0,   1.5,   2.0,    2.5,
+                                                        5.0,  10.0,  15.0,  20.0,  30.0,  40.0,   50.0,
+                                                        60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
 // SGLang's default buckets (collector.py).
-const std::vector<double> kSglangTtftBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400};
-const std::vector<double> kSglangE2eBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1,   2,   4,   6,    8,    10,   20,
-                                               40,  60,  80,  100, 200, 400, 600, 1200, 1800, 2400};
+const std::vector<double> kSglangTtftBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1,  2,   4,   6,
+                                                8,   10,  20,  40,  60,  80, 100, 200, 400};
+const std::vector<double> kSglangE2eBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1,   2,   4,   6,    8,    10,
+                                               20,  40,  60,  80,  100, 200, 400, 600, 1200, 1800, 2400};
 
 /// TGI: 35 buckets from 0.0001 x 1.5, each 1.5 times the last (server.rs).
 std::vector<double> TgiDurationBuckets() {
@@ -139,12 +141,11 @@ std::string VllmExposition(const Steering& s, const Served& served, double promp
   w.Scalar("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", labels,
            s.running + served.in_flight);
   w.Scalar("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.", labels, s.waiting);
-  w.Scalar("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.", labels,
-           s.kv_cache_usage);
-  w.Scalar("vllm:prefix_cache_queries_total", "counter",
-           "Prefix cache queries, in terms of number of queried tokens.", labels, prompt);
-  w.Scalar("vllm:prefix_cache_hits_total", "counter", "Prefix cache hits, in terms of number of cached tokens.",
-           labels, 0);
+  w.Scalar("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.", labels, s.kv_cache_usage);
+  w.Scalar("vllm:prefix_cache_queries_total", "counter", "Prefix cache queries, in terms of number of queried tokens.",
+           labels, prompt);
+  w.Scalar("vllm:prefix_cache_hits_total", "counter", "Prefix cache hits, in terms of number of cached tokens.", labels,
+           0);
   w.Scalar("vllm:num_preemptions_total", "counter", "Cumulative number of preemption from the engine.", labels, 0);
   w.Scalar("vllm:prompt_tokens_total", "counter", "Number of prefill tokens processed.", labels, prompt);
   w.Scalar("vllm:generation_tokens_total", "counter", "Number of generation tokens processed.", labels, generation);
@@ -211,7 +212,9 @@ std::string TgiExposition(const Steering& s, const Served& served, double prompt
   return w.Take();
 }
 
-HttpResponse Json(int status, const nlohmann::json& body) { return HttpResponse{status, "application/json", body.dump(), {}}; }
+HttpResponse Json(int status, const nlohmann::json& body) {
+  return HttpResponse{status, "application/json", body.dump(), {}};
+}
 
 /// vLLM's and SGLang's OpenAI-style error body.
 nlohmann::json OpenAiError(const std::string& message, const std::string& type, int code) {
@@ -233,12 +236,11 @@ std::string ModelsBody(const Steering& s) {
   if (s.engine == "tgi") {
     model = {{"id", s.model}, {"object", "model"}, {"created", 0}, {"owned_by", s.model}};
   } else if (s.engine == "sglang") {
-    model = {{"id", s.model}, {"object", "model"}, {"created", 1757000000}, {"owned_by", "sglang"},
-             {"root", s.model}, {"max_model_len", 32768}};
+    model = {{"id", s.model},        {"object", "model"}, {"created", 1757000000},
+             {"owned_by", "sglang"}, {"root", s.model},   {"max_model_len", 32768}};
   } else {
-    model = {{"id", s.model},          {"object", "model"}, {"created", 1757000000},
-             {"owned_by", "vllm"},     {"root", s.model},   {"parent", nullptr},
-             {"max_model_len", 32768}, {"permission", nlohmann::json::array()}};
+    model = {{"id", s.model},   {"object", "model"}, {"created", 1757000000},  {"owned_by", "vllm"},
+             {"root", s.model}, {"parent", nullptr}, {"max_model_len", 32768}, {"permission", nlohmann::json::array()}};
   }
   return nlohmann::json{{"object", "list"}, {"data", {model}}}.dump();
 }
@@ -249,8 +251,9 @@ HttpResponse ModelNotFound(const Steering&, const std::string& model) {
 
 HttpResponse GenerationFailed(const Steering& s) {
   if (s.engine == "tgi") {
-    return Json(424, {{"error", "Request failed during generation: Server error: CUDA error: an illegal memory "
-                                "access was encountered"},
+    return Json(424, {{"error",
+                       "Request failed during generation: Server error: CUDA error: an illegal memory "
+                       "access was encountered"},
                       {"error_type", "generation"}});
   }
   if (s.engine == "sglang") {

@@ -15,8 +15,8 @@ namespace llm::engine_sim {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   ///< without the query
-  std::string query;  ///< after '?', "" when none
+  std::string path;                            ///< without the query
+  std::string query;                           ///< after '?', "" when none
   std::map<std::string, std::string> headers;  ///< names lowercased
   std::string body;
   std::string local_ip;  ///< the address the client dialled: the pod's IP

@@ -94,7 +94,8 @@ std::shared_ptr<PodState> PodStates::For(const std::string& ip) {
     path = dir_ + "/default.json";
     if (stat(path.c_str(), &st) != 0) path.clear();
   }
-  const long long mtime = path.empty() ? 0 : static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  const long long mtime =
+      path.empty() ? 0 : static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   const long long size = path.empty() ? 0 : static_cast<long long>(st.st_size);
   std::lock_guard<std::mutex> lock(mu_);
   Entry& entry = entries_[ip];

@@ -14,8 +14,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The words of every answer: greedy decoding gives the same text each time.
-constexpr const char* kWords[] = {" The", " capital", " of", " France", " is", " Paris", ".", " It", " is",
-                                  " known", " for", " the", " Eiffel", " Tower", " and", " museums"};
+constexpr const char* kWords[] = {" The", " capital", " of",  " France", " is",     " Paris", ".",    " It",
+                                  " is",  " known",   " for", " the",    " Eiffel", " Tower", " and", " museums"};
 
 std::string Token(int i) { return kWords[i % static_cast<int>(std::size(kWords))]; }
 
@@ -23,7 +23,8 @@ int PromptTokens(const nlohmann::json& body, bool chat) {
   std::string text;
   if (chat) {
     for (const auto& m : body.value("messages", nlohmann::json::array())) {
-      if (m.is_object() && m.contains("content") && m["content"].is_string()) text += " " + m["content"].get<std::string>();
+      if (m.is_object() && m.contains("content") && m["content"].is_string())
+        text += " " + m["content"].get<std::string>();
     }
   } else if (body.contains("prompt") && body["prompt"].is_string()) {
     text = body["prompt"];
@@ -89,8 +90,9 @@ HttpResponse Simulator::Generate(const HttpRequest& request, const std::shared_p
   const Steering& s = pod->steering;
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {
-    return JsonResponse(400, {{"object", "error"}, {"message", "request body is not JSON"}, {"type", "BadRequestError"},
-                              {"code", 400}});
+    return JsonResponse(
+        400,
+        {{"object", "error"}, {"message", "request body is not JSON"}, {"type", "BadRequestError"}, {"code", 400}});
   }
   const std::string model = body.value("model", "");
   if (s.engine != "tgi" && model != s.model) return ModelNotFound(s, model);
@@ -100,13 +102,12 @@ HttpResponse Simulator::Generate(const HttpRequest& request, const std::shared_p
                              : 16;
   const int prompt = PromptTokens(body, chat);
   const bool stream = body.value("stream", false);
-  const bool usage_in_stream =
-      body.contains("stream_options") && body["stream_options"].is_object() &&
-      body["stream_options"].value("include_usage", false);
+  const bool usage_in_stream = body.contains("stream_options") && body["stream_options"].is_object() &&
+                               body["stream_options"].value("include_usage", false);
   const std::string id = chat ? "chatcmpl-sim" : "cmpl-sim";
   const std::string object = chat ? "chat.completion" : "text_completion";
-  const nlohmann::json usage = {{"prompt_tokens", prompt}, {"completion_tokens", max_tokens},
-                                {"total_tokens", prompt + max_tokens}};
+  const nlohmann::json usage = {
+      {"prompt_tokens", prompt}, {"completion_tokens", max_tokens}, {"total_tokens", prompt + max_tokens}};
   {
     std::lock_guard<std::mutex> lock(pod->mu);
     pod->served.in_flight += 1;
@@ -120,14 +121,18 @@ HttpResponse Simulator::Generate(const HttpRequest& request, const std::shared_p
       if (i > 0) Sleep(s.itl_ms);
       text += Token(i);
     }
-    nlohmann::json choice = chat ? nlohmann::json{{"index", 0},
-                                                  {"message", {{"role", "assistant"}, {"content", text}}},
-                                                  {"finish_reason", "length"}}
-                                 : nlohmann::json{{"index", 0}, {"text", text}, {"logprobs", nullptr},
-                                                  {"finish_reason", "length"}};
+    nlohmann::json choice =
+        chat ? nlohmann::json{{"index", 0},
+                              {"message", {{"role", "assistant"}, {"content", text}}},
+                              {"finish_reason", "length"}}
+             : nlohmann::json{{"index", 0}, {"text", text}, {"logprobs", nullptr}, {"finish_reason", "length"}};
     Record(*pod, prompt, max_tokens, ttft, std::chrono::duration<double>(Clock::now() - started).count());
-    return JsonResponse(200, {{"id", id}, {"object", object}, {"created", 1757000000}, {"model", s.model},
-                              {"choices", {choice}}, {"usage", usage}});
+    return JsonResponse(200, {{"id", id},
+                              {"object", object},
+                              {"created", 1757000000},
+                              {"model", s.model},
+                              {"choices", {choice}},
+                              {"usage", usage}});
   }
   HttpResponse response{200, "text/event-stream", "", {}};
   response.stream = [=](StreamWriter& out) {
@@ -136,20 +141,23 @@ HttpResponse Simulator::Generate(const HttpRequest& request, const std::shared_p
     double ttft = 0;
     for (int i = 0; i < max_tokens; ++i) {
       if (i > 0) Sleep(s.itl_ms);
-      nlohmann::json choice = chat ? nlohmann::json{{"index", 0}, {"delta", {{"content", Token(i)}}},
-                                                    {"finish_reason", nullptr}}
-                                   : nlohmann::json{{"index", 0}, {"text", Token(i)}, {"logprobs", nullptr},
-                                                    {"finish_reason", nullptr}};
+      nlohmann::json choice =
+          chat ? nlohmann::json{{"index", 0}, {"delta", {{"content", Token(i)}}}, {"finish_reason", nullptr}}
+               : nlohmann::json{{"index", 0}, {"text", Token(i)}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
       if (i == max_tokens - 1) choice["finish_reason"] = "length";
-      nlohmann::json chunk = {{"id", id}, {"object", chunk_object}, {"created", 1757000000}, {"model", s.model},
-                              {"choices", {choice}}};
+      nlohmann::json chunk = {
+          {"id", id}, {"object", chunk_object}, {"created", 1757000000}, {"model", s.model}, {"choices", {choice}}};
       if (usage_in_stream) chunk["usage"] = nullptr;
       if (i == 0) ttft = std::chrono::duration<double>(Clock::now() - started).count();
       if (!out.Write("data: " + chunk.dump() + "\n\n")) break;
     }
     if (usage_in_stream) {
-      nlohmann::json last = {{"id", id}, {"object", chunk_object}, {"created", 1757000000}, {"model", s.model},
-                             {"choices", nlohmann::json::array()}, {"usage", usage}};
+      nlohmann::json last = {{"id", id},
+                             {"object", chunk_object},
+                             {"created", 1757000000},
+                             {"model", s.model},
+                             {"choices", nlohmann::json::array()},
+                             {"usage", usage}};
       out.Write("data: " + last.dump() + "\n\n");
     }
     out.Write("data: [DONE]\n\n");

@@ -131,15 +131,24 @@ __attribute__((visibility("default"))) nvml::Return nvmlShutdown() {
 
 __attribute__((visibility("default"))) const char* nvmlErrorString(nvml::Return r) {
   switch (r) {
-    case nvml::kSuccess: return "Success";
-    case nvml::kErrorUninitialized: return "Uninitialized";
-    case nvml::kErrorInvalidArgument: return "Invalid Argument";
-    case nvml::kErrorNotSupported: return "Not Supported";
-    case nvml::kErrorNotFound: return "Not Found";
-    case nvml::kErrorTimeout: return "Timeout";
-    case nvml::kErrorGpuIsLost: return "GPU is lost";
-    case nvml::kErrorLibRmVersionMismatch: return "RM has detected an NVML/RM version mismatch.";
-    default: return "Unknown Error";
+    case nvml::kSuccess:
+      return "Success";
+    case nvml::kErrorUninitialized:
+      return "Uninitialized";
+    case nvml::kErrorInvalidArgument:
+      return "Invalid Argument";
+    case nvml::kErrorNotSupported:
+      return "Not Supported";
+    case nvml::kErrorNotFound:
+      return "Not Found";
+    case nvml::kErrorTimeout:
+      return "Timeout";
+    case nvml::kErrorGpuIsLost:
+      return "GPU is lost";
+    case nvml::kErrorLibRmVersionMismatch:
+      return "RM has detected an NVML/RM version mismatch.";
+    default:
+      return "Unknown Error";
   }
 }
 
@@ -177,14 +186,14 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetPersistenceMode
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetMigMode(nvml::Device d, unsigned int* current,
-                                                                          unsigned int* pending) {
+                                                                         unsigned int* pending) {
   const nvml::Return r = Get(d, "mig_mode", current);
   if (r == nvml::kSuccess) *pending = *current;
   return r;
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetEccMode(nvml::Device d, nvml::EnableState* current,
-                                                                          nvml::EnableState* pending) {
+                                                                         nvml::EnableState* pending) {
   unsigned v = 0;
   const nvml::Return r = Get(d, "ecc_mode", &v);
   if (r == nvml::kSuccess) *current = *pending = static_cast<nvml::EnableState>(v);
@@ -192,9 +201,9 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetEccMode(nvml::D
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetTotalEccErrors(nvml::Device d,
-                                                                                 nvml::MemoryErrorType type,
-                                                                                 nvml::EccCounterType counter,
-                                                                                 unsigned long long* count) {
+                                                                                nvml::MemoryErrorType type,
+                                                                                nvml::EccCounterType counter,
+                                                                                unsigned long long* count) {
   const char* key = type == nvml::kMemoryErrorCorrected ? "ecc_corrected_volatile"
                     : counter == nvml::kVolatileEcc     ? "ecc_uncorrected_volatile"
                                                         : "ecc_uncorrected_aggregate";
@@ -203,12 +212,11 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetTotalEccErrors(
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRetiredPages(nvml::Device d,
-                                                                               nvml::PageRetirementCause cause,
-                                                                               unsigned int* count,
-                                                                               unsigned long long* addresses) {
+                                                                              nvml::PageRetirementCause cause,
+                                                                              unsigned int* count,
+                                                                              unsigned long long* addresses) {
   unsigned pages = 0;
-  const nvml::Return r =
-      Get(d, cause == nvml::kRetiredDoubleBit ? "retired_pages_dbe" : "retired_pages_sbe", &pages);
+  const nvml::Return r = Get(d, cause == nvml::kRetiredDoubleBit ? "retired_pages_dbe" : "retired_pages_sbe", &pages);
   if (r != nvml::kSuccess) return r;
   const bool fits = *count >= pages;
   if (fits && addresses != nullptr) {
@@ -219,7 +227,7 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRetiredPages(nv
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRetiredPagesPendingStatus(nvml::Device d,
-                                                                                            nvml::EnableState* p) {
+                                                                                           nvml::EnableState* p) {
   unsigned v = 0;
   const nvml::Return r = Get(d, "retired_pages_pending", &v);
   if (r == nvml::kSuccess) *p = static_cast<nvml::EnableState>(v);
@@ -228,9 +236,8 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRetiredPagesPen
 
 #ifndef FAKE_NVML_OLD_DRIVER
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRemappedRows(nvml::Device d, unsigned int* corr,
-                                                                               unsigned int* unc,
-                                                                               unsigned int* pending,
-                                                                               unsigned int* failure) {
+                                                                              unsigned int* unc, unsigned int* pending,
+                                                                              unsigned int* failure) {
   std::vector<unsigned> v;
   const nvml::Return r = Get(d, "remapped_rows", &v);
   if (r != nvml::kSuccess) return r;
@@ -244,14 +251,14 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetRemappedRows(nv
 #endif
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetCurrPcieLinkGeneration(nvml::Device d,
-                                                                                         unsigned int* v) {
+                                                                                        unsigned int* v) {
   return Get(d, "pcie_gen", v);
 }
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetCurrPcieLinkWidth(nvml::Device d, unsigned int* v) {
   return Get(d, "pcie_width", v);
 }
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetMaxPcieLinkGeneration(nvml::Device d,
-                                                                                        unsigned int* v) {
+                                                                                       unsigned int* v) {
   return Get(d, "pcie_max_gen", v);
 }
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetMaxPcieLinkWidth(nvml::Device d, unsigned int* v) {
@@ -262,7 +269,7 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetPcieReplayCount
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetNvLinkState(nvml::Device d, unsigned int link,
-                                                                              nvml::EnableState* active) {
+                                                                             nvml::EnableState* active) {
   std::vector<unsigned> links;
   const nvml::Return r = Get(d, "nvlinks", &links);
   if (r != nvml::kSuccess) return r;
@@ -272,8 +279,8 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetNvLinkState(nvm
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetNvLinkErrorCounter(nvml::Device d, unsigned int link,
-                                                                                     nvml::NvLinkErrorCounter counter,
-                                                                                     unsigned long long* value) {
+                                                                                    nvml::NvLinkErrorCounter counter,
+                                                                                    unsigned long long* value) {
   // Per link, [replay, recovery, crc_flit, crc_data]; one row for all links when only one is given.
   std::vector<std::vector<unsigned long long>> rows;
   const nvml::Return r = Get(d, "nvlink_errors", &rows);
@@ -286,25 +293,26 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetNvLinkErrorCoun
 
 #ifdef FAKE_NVML_OLD_DRIVER
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetCurrentClocksThrottleReasons(nvml::Device d,
-                                                                                               unsigned long long* v) {
+                                                                                              unsigned long long* v) {
   return Get(d, "clocks_event_reasons", v);
 }
 #else
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetCurrentClocksEventReasons(nvml::Device d,
-                                                                                            unsigned long long* v) {
+                                                                                           unsigned long long* v) {
   return Get(d, "clocks_event_reasons", v);
 }
 #endif
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceGetTemperature(nvml::Device d,
-                                                                              nvml::TemperatureSensor sensor,
-                                                                              unsigned int* v) {
+                                                                             nvml::TemperatureSensor sensor,
+                                                                             unsigned int* v) {
   if (sensor != nvml::kTemperatureGpu) return nvml::kErrorInvalidArgument;
   return Get(d, "temperature", v);
 }
 
-__attribute__((visibility("default"))) nvml::Return nvmlDeviceGetTemperatureThreshold(
-    nvml::Device d, nvml::TemperatureThreshold which, unsigned int* v) {
+__attribute__((visibility("default"))) nvml::Return nvmlDeviceGetTemperatureThreshold(nvml::Device d,
+                                                                                      nvml::TemperatureThreshold which,
+                                                                                      unsigned int* v) {
   if (which == nvml::kThresholdSlowdown) return Get(d, "slowdown_temp", v);
   if (which == nvml::kThresholdShutdown) return Get(d, "shutdown_temp", v);
   return nvml::kErrorNotSupported;
@@ -331,7 +339,7 @@ __attribute__((visibility("default"))) nvml::Return nvmlEventSetCreate(nvml::Eve
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlDeviceRegisterEvents(nvml::Device d, unsigned long long types,
-                                                                              nvml::EventSet) {
+                                                                             nvml::EventSet) {
   std::lock_guard lock(S().mu);
   const json* gpu = Gpu(d);
   if (gpu == nullptr) return nvml::kErrorInvalidArgument;
@@ -341,7 +349,7 @@ __attribute__((visibility("default"))) nvml::Return nvmlDeviceRegisterEvents(nvm
 }
 
 __attribute__((visibility("default"))) nvml::Return nvmlEventSetWait_v2(nvml::EventSet, nvml::EventData* data,
-                                                                         unsigned int) {
+                                                                        unsigned int) {
   std::lock_guard lock(S().mu);
   State& s = S();
   if (!s.events_registered || s.phase != "after") return nvml::kErrorTimeout;

@@ -19,8 +19,7 @@ inline std::string ReadTestdata(const std::string& relative) {
   return content.str();
 }
 
-inline constexpr char kAggregatedContentType[] =
-    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+inline constexpr char kAggregatedContentType[] = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 inline kube::HttpResponse JsonResponse(const std::string& body, const std::string& content_type = "application/json") {
   return kube::HttpResponse{200, {{"Content-Type", content_type}}, body};
@@ -29,7 +28,8 @@ inline kube::HttpResponse JsonResponse(const std::string& body, const std::strin
 /// A v1.35-like server with aggregated discovery.
 inline void ServeAggregatedDiscovery(FakeRestClient& client) {
   client.routes.On("GET", "/api", JsonResponse(ReadTestdata("discovery/aggregated_api.json"), kAggregatedContentType));
-  client.routes.On("GET", "/apis", JsonResponse(ReadTestdata("discovery/aggregated_apis.json"), kAggregatedContentType));
+  client.routes.On("GET", "/apis",
+                   JsonResponse(ReadTestdata("discovery/aggregated_apis.json"), kAggregatedContentType));
 }
 
 /// The group-versions of the captured legacy /apis document, core "v1" first.

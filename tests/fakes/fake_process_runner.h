@@ -63,8 +63,8 @@ inline kube::ProcessResult ExecReply(const std::string& token, const std::string
   std::string status = "{\"token\":\"" + token + "\"";
   if (!expiry.empty()) status += ",\"expirationTimestamp\":\"" + expiry + "\"";
   status += "}";
-  return kube::ProcessResult{0, "{\"apiVersion\":\"" + api_version + "\",\"kind\":\"ExecCredential\",\"status\":" +
-                                    status + "}"};
+  return kube::ProcessResult{
+      0, "{\"apiVersion\":\"" + api_version + "\",\"kind\":\"ExecCredential\",\"status\":" + status + "}"};
 }
 
 }  // namespace llm::testing

@@ -90,8 +90,8 @@ std::optional<json> FakeRestClient::Find(const kube::ResourceRef& ref) const {
 }
 
 void FakeRestClient::QueueStreamChunks(std::vector<std::string> chunks) {
-  QueueStream([chunks = std::move(chunks)](const kube::HttpRequest&, const kube::ChunkSink& sink)
-                  -> Result<kube::HttpResponse> {
+  QueueStream([chunks = std::move(chunks)](const kube::HttpRequest&,
+                                           const kube::ChunkSink& sink) -> Result<kube::HttpResponse> {
     for (const std::string& chunk : chunks) {
       if (!sink(chunk)) break;
     }
@@ -100,9 +100,8 @@ void FakeRestClient::QueueStreamChunks(std::vector<std::string> chunks) {
 }
 
 void FakeRestClient::QueueStreamError(Error error) {
-  QueueStream([error](const kube::HttpRequest&, const kube::ChunkSink&) -> Result<kube::HttpResponse> {
-    return error;
-  });
+  QueueStream(
+      [error](const kube::HttpRequest&, const kube::ChunkSink&) -> Result<kube::HttpResponse> { return error; });
 }
 
 Result<kube::HttpResponse> FakeRestClient::Do(kube::HttpRequest request) {
@@ -155,7 +154,8 @@ Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::List
 Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& object, bool dry_run) {
   Record("CREATE", ref);
   if (auto failure = TakeFailure("CREATE", ref.name)) return *failure;
-  if (Find(ref)) return ErrorFromStatus(409, "AlreadyExists", ref.GroupResource() + " \"" + ref.name + "\" already exists");
+  if (Find(ref))
+    return ErrorFromStatus(409, "AlreadyExists", ref.GroupResource() + " \"" + ref.name + "\" already exists");
   if (dry_run) return object;
   return Put(ref, object);
 }
@@ -173,7 +173,8 @@ Result<kube::AppliedObject> FakeRestClient::ApplyObject(const kube::ResourceRef&
   merged["metadata"]["name"] = ref.name;
   if (!ref.ns.empty()) merged["metadata"]["namespace"] = ref.ns;
   if (live) {
-    if (WithoutServerFields(*live) == WithoutServerFields(merged)) return kube::AppliedObject{*live, false};  // a no-op apply writes nothing
+    if (WithoutServerFields(*live) == WithoutServerFields(merged))
+      return kube::AppliedObject{*live, false};  // a no-op apply writes nothing
     for (const char* field : {"uid", "creationTimestamp"}) {
       if ((*live)["metadata"].contains(field)) merged["metadata"][field] = (*live)["metadata"][field];
     }
@@ -194,8 +195,10 @@ Result<kube::AppliedObject> FakeRestClient::ApplyObject(const kube::ResourceRef&
   managed.push_back({{"manager", options.field_manager}, {"operation", "Apply"}, {"time", now}});
   merged["metadata"]["managedFields"] = managed;
   if (options.dry_run) {
-    if (live) merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
-    else merged["metadata"]["uid"] = "dry-run-uid";
+    if (live)
+      merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
+    else
+      merged["metadata"]["uid"] = "dry-run-uid";
     return kube::AppliedObject{merged, !live};
   }
   json stored = Put(ref, merged);

@@ -7,8 +7,7 @@ std::string Key(const std::string& method, const std::string& path) {
 }
 }  // namespace
 
-void FakeTransport::On(const std::string& method, const std::string& path,
-                       kube::HttpResponse response) {
+void FakeTransport::On(const std::string& method, const std::string& path, kube::HttpResponse response) {
   routes_[Key(method, path)].responses.push_back(std::move(response));
 }
 
@@ -16,8 +15,8 @@ void FakeTransport::OnHandler(const std::string& method, const std::string& path
   routes_[Key(method, path)].handler = std::move(handler);
 }
 
-void FakeTransport::OnStream(const std::string& method, const std::string& path,
-                             std::vector<std::string> chunks, int status) {
+void FakeTransport::OnStream(const std::string& method, const std::string& path, std::vector<std::string> chunks,
+                             int status) {
   Route& route = routes_[Key(method, path)];
   route.chunks = std::move(chunks);
   route.responses.push_back(kube::HttpResponse{status, {{"Content-Type", "application/json"}}, ""});
@@ -41,8 +40,7 @@ Result<kube::HttpResponse> FakeTransport::Do(const kube::HttpRequest& request) {
   return response;
 }
 
-Result<kube::HttpResponse> FakeTransport::Stream(const kube::HttpRequest& request,
-                                                 const kube::ChunkSink& sink) {
+Result<kube::HttpResponse> FakeTransport::Stream(const kube::HttpRequest& request, const kube::ChunkSink& sink) {
   Route* route = Find(request);
   if (route == nullptr || route->chunks.empty()) return Do(request);
   requests_.push_back(request);

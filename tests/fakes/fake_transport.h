@@ -22,12 +22,10 @@ class FakeTransport : public kube::Transport {
   void On(const std::string& method, const std::string& path, kube::HttpResponse response);
   void OnHandler(const std::string& method, const std::string& path, Handler handler);
   /// Body pieces a Stream() on this route delivers, one sink call each.
-  void OnStream(const std::string& method, const std::string& path, std::vector<std::string> chunks,
-                int status = 200);
+  void OnStream(const std::string& method, const std::string& path, std::vector<std::string> chunks, int status = 200);
 
   Result<kube::HttpResponse> Do(const kube::HttpRequest& request) override;
-  Result<kube::HttpResponse> Stream(const kube::HttpRequest& request,
-                                    const kube::ChunkSink& sink) override;
+  Result<kube::HttpResponse> Stream(const kube::HttpRequest& request, const kube::ChunkSink& sink) override;
 
   const std::vector<kube::HttpRequest>& requests() const { return requests_; }
 

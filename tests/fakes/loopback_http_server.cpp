@@ -20,13 +20,14 @@ namespace {
 
 SSL_CTX* NewServerContext(const LoopbackTls& tls) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  std::unique_ptr<BIO, decltype(&BIO_free)> cert(BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size())),
-                                                 &BIO_free);
-  std::unique_ptr<BIO, decltype(&BIO_free)> key(BIO_new_mem_buf(tls.key_pem.data(), static_cast<int>(tls.key_pem.size())),
-                                                &BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> x509(PEM_read_bio_X509(cert.get(), nullptr, nullptr, nullptr), &X509_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(PEM_read_bio_PrivateKey(key.get(), nullptr, nullptr, nullptr),
-                                                           &EVP_PKEY_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert(
+      BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size())), &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key(
+      BIO_new_mem_buf(tls.key_pem.data(), static_cast<int>(tls.key_pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> x509(PEM_read_bio_X509(cert.get(), nullptr, nullptr, nullptr),
+                                                   &X509_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(
+      PEM_read_bio_PrivateKey(key.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
   if (ctx == nullptr || !x509 || !pkey || SSL_CTX_use_certificate(ctx, x509.get()) != 1 ||
       SSL_CTX_use_PrivateKey(ctx, pkey.get()) != 1) {
     SSL_CTX_free(ctx);

@@ -35,7 +35,9 @@ class LoopbackHttpServer {
   LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
 
   int port() const { return port_; }
-  std::string url() const { return (tls_ != nullptr ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
+  std::string url() const {
+    return (tls_ != nullptr ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
   std::vector<std::string> requests() const;
   /// The TLS server name (SNI) each recorded request's client sent ("" for none).
   std::vector<std::string> server_names() const;

@@ -189,8 +189,7 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   REQUIRE_MESSAGE(WaitFor(30s,
                           [&] {
                             kube::HttpResponse r = probe();
-                            return r.status == 200 &&
-                                   r.Header("X-Kubernetes-PF-PriorityLevel-UID") == level_uid;
+                            return r.status == 200 && r.Header("X-Kubernetes-PF-PriorityLevel-UID") == level_uid;
                           }),
                   "the account's requests never reached priority level ", starvation.name());
 
@@ -202,8 +201,8 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   for (int attempt = 0; attempt < 3 && !held; ++attempt) {
     holder.reset();
     double rejected_before = ReadApfCounters(*admin.client, starvation.name()).rejected;
-    holder = std::make_unique<StalledRequest>(server + "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-                                              ca_file, token);
+    holder =
+        std::make_unique<StalledRequest>(server + "/apis/authentication.k8s.io/v1/selfsubjectreviews", ca_file, token);
     WaitFor(10s, [&] {
       counters = ReadApfCounters(*admin.client, starvation.name());
       return counters.executing >= 1 || counters.rejected > rejected_before;
@@ -225,19 +224,20 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   INFO("kubectl stderr:\n", kubectl.err);
   CHECK(kubectl.exit_code == 1);
   CHECK(Contains(kubectl.err, "429 Too Many Requests"));
-  CHECK(Contains(kubectl.err, "Error from server (TooManyRequests): the server has received too many requests and "
-                              "has asked us to try again later"));
+  CHECK(Contains(kubectl.err,
+                 "Error from server (TooManyRequests): the server has received too many requests and "
+                 "has asked us to try again later"));
 
   // (2) kubectl-llm retries. Once the server has rejected it twice (so it
   // has retried at least once), the FlowSchema goes and its next try is served
   // by the suggested "service-accounts" schema; the seat stays held meanwhile.
   double rejected_before = ReadApfCounters(*admin.client, starvation.name()).rejected;
   auto started = std::chrono::steady_clock::now();
-  auto plugin = std::async(std::launch::async,
-                           [&] { return cluster.Plugin(kubeconfig.user(), {"version", "-o", "json", "-v=6"}); });
-  bool retried_while_starved = WaitFor(30s, [&] {
-    return ReadApfCounters(*admin.client, starvation.name()).rejected >= rejected_before + 2;
+  auto plugin = std::async(std::launch::async, [&] {
+    return cluster.Plugin(kubeconfig.user(), {"version", "-o", "json", "-v=6"});
   });
+  bool retried_while_starved =
+      WaitFor(30s, [&] { return ReadApfCounters(*admin.client, starvation.name()).rejected >= rejected_before + 2; });
   starvation.DeleteFlowSchema();
   CommandOutput r = plugin.get();
   auto elapsed = std::chrono::steady_clock::now() - started;

@@ -25,8 +25,8 @@ bool Contains(const std::string& text, const std::string& part) { return text.fi
 /// in the background, as kubectl delete's default).
 std::string Leftovers(const std::string& ns, const std::string& instance) {
   const std::string selector = "app.kubernetes.io/instance=" + instance;
-  CommandOutput pods = TestCluster::Get().Kubectl(
-      "admin", {"-n", ns, "wait", "--for=delete", "pods", "-l", selector, "--timeout=60s"});
+  CommandOutput pods =
+      TestCluster::Get().Kubectl("admin", {"-n", ns, "wait", "--for=delete", "pods", "-l", selector, "--timeout=60s"});
   CHECK_MESSAGE((pods.exit_code == 0 || Contains(pods.err, "no matching resources found")), pods.err);
   CommandOutput out = TestCluster::Get().Kubectl(
       "admin", {"-n", ns, "get",
@@ -38,7 +38,8 @@ std::string Leftovers(const std::string& ns, const std::string& instance) {
 
 TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped option pruned, diff, delete") {
   ScopedNamespace ns("apply-serve-one");
-  const std::vector<std::string> base = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"};
+  const std::vector<std::string> base = {"serve", "chat",   "-n", ns.name(), "--model",
+                                         "org/m", "--gpus", "1",  "--cpu",   "2"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -59,7 +60,8 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK_MESSAGE(scaled.exit_code == 0, scaled.err);
   CHECK(Contains(scaled.out, "horizontalpodautoscaler.autoscaling/chat created\n"));
 
-  CommandOutput diff_same = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
+  CommandOutput diff_same =
+      Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
   CHECK_MESSAGE(diff_same.exit_code == 1, diff_same.err);  // the HPA would be pruned
   CHECK(Contains(diff_same.out, "--- LIVE/autoscaling.v2.HorizontalPodAutoscaler." + ns.name() + ".chat\n"));
 
@@ -73,11 +75,12 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   REQUIRE(TestCluster::Get()
               .Kubectl("admin", {"-n", ns.name(), "rollout", "status", "deployment/chat", "--timeout=60s"})
               .exit_code == 0);
-  CommandOutput no_diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
+  CommandOutput no_diff =
+      Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2"});
   CHECK_MESSAGE(no_diff.exit_code == 0, no_diff.err);
   CHECK_MESSAGE(no_diff.out.empty(), no_diff.out);
-  CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "2",
-                                     "--replicas", "2"});
+  CommandOutput diff = Llm("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                     "--cpu", "2", "--replicas", "2"});
   CHECK(diff.exit_code == 1);
   CHECK(Contains(diff.out, "-  replicas: 1\n"));
   CHECK(Contains(diff.out, "+  replicas: 2\n"));
@@ -97,29 +100,33 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
 
 TEST_CASE("serve several nodes applies a LeaderWorkerSet (no LWS controller runs: objects only)") {
   ScopedNamespace ns("apply-serve-lws");
-  CommandOutput out = Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2"});
+  CommandOutput out =
+      Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2"});
   CHECK_MESSAGE(out.exit_code == 0, out.err);
   CHECK(Contains(out.out, "leaderworkerset.leaderworkerset.x-k8s.io/big created\n"));
-  CommandOutput lws = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "leaderworkersets", "big", "-o", "json"});
+  CommandOutput lws =
+      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "leaderworkersets", "big", "-o", "json"});
   REQUIRE(lws.exit_code == 0);
   CHECK(json::parse(lws.out)["spec"]["leaderWorkerTemplate"]["size"] == 2);
   CHECK(Llm("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
   CHECK(Leftovers(ns.name(), "big").empty());
 }
 
-TEST_CASE("train: indexed-job runs until its pods run (or complete), jobset is applied (no JobSet controller: objects only)") {
+TEST_CASE(
+    "train: indexed-job runs until its pods run (or complete), jobset is applied (no JobSet controller: objects "
+    "only)") {
   ScopedNamespace ns("apply-train");
-  CommandOutput job = Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
-                                    "--nodes", "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python",
-                                    "train.py"});
+  CommandOutput job =
+      Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1", "--nodes", "2",
+                    "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python", "train.py"});
   CHECK_MESSAGE(job.exit_code == 0, job.err);
   CHECK(Contains(job.out, "job.batch/t created\n"));
   // kwok runs the pods and, having no process to run, ends them at once: the
   // wait may see "all pods running" or the Job already Complete.
   CHECK((Contains(job.out, "job \"t\": all 2 pods running") || Contains(job.out, "complete")));
-  CommandOutput pods = TestCluster::Get().Kubectl(
-      "admin", {"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=t", "-o",
-                "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"});
+  CommandOutput pods =
+      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=t", "-o",
+                                           "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"});
   CHECK((pods.out == "Running\nRunning\n" || pods.out == "Succeeded\nSucceeded\n"));
 
   CommandOutput jobset = Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1",
@@ -172,8 +179,9 @@ TEST_CASE("--wait on an unschedulable request times out (exit 5) with the schedu
   CHECK(Llm("admin", {"delete", "stuck", "-n", ns.name()}).exit_code == 0);
 }
 
-TEST_CASE("-n that disagrees with an object's namespace (moved by --patch) is refused as kubectl refuses it, "
-          "before any write") {
+TEST_CASE(
+    "-n that disagrees with an object's namespace (moved by --patch) is refused as kubectl refuses it, "
+    "before any write") {
   ScopedNamespace ns("apply-ns-enforced");
   ScopedNamespace other("apply-ns-other");
   const std::string patch = TestCluster::Get().dir() + "/move-service-patch.yaml";
@@ -186,8 +194,8 @@ TEST_CASE("-n that disagrees with an object's namespace (moved by --patch) is re
   CHECK(out.exit_code == 1);
   CHECK(out.out.empty());
   CHECK(out.err == "error: the namespace from the provided object \"" + other.name() +
-                       "\" does not match the namespace \"" + ns.name() + "\". You must pass '--namespace=" +
-                       other.name() + "' to perform this operation.\n");
+                       "\" does not match the namespace \"" + ns.name() +
+                       "\". You must pass '--namespace=" + other.name() + "' to perform this operation.\n");
   CHECK(Leftovers(ns.name(), "moved").empty());
   CHECK(Leftovers(other.name(), "moved").empty());
   CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "moved"}).exit_code != 0);

@@ -59,8 +59,8 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   CHECK_MESSAGE(std::regex_match(tooling, std::regex(R"(kubectl-llm/v[0-9]+\.[0-9]+\.[0-9]+([-+].*)?)")), tooling);
   CommandOutput members = TestCluster::Get().Kubectl(
       "admin", {"-n", ns.name(), "get", "deployments,services,configmaps", "-l",
-                std::string(kube::kApplySetPartOfLabel) + "=" + kube::ApplySetId("chat", ns.name(), "Secret", ""),
-                "-o", "name"});
+                std::string(kube::kApplySetPartOfLabel) + "=" + kube::ApplySetId("chat", ns.name(), "Secret", ""), "-o",
+                "name"});
   CHECK(members.out == "deployment.apps/chat\nservice/chat\nconfigmap/chat-config\n");
 
   auto second = applier.Apply({Deployment("chat", 2), Service("chat"), ConfigMap("chat-config", "a")}, set, options);
@@ -87,7 +87,8 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   CommandOutput gone = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "service", "chat"});
   CHECK(gone.exit_code == 1);
   CHECK(gone.err.find("NotFound") != std::string::npos);
-  secret = json::parse(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "chat", "-o", "json"}).out);
+  secret =
+      json::parse(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "secret", "chat", "-o", "json"}).out);
   CHECK(secret["metadata"]["annotations"][kube::kApplySetGroupKindsAnnotation] == "ConfigMap,Deployment.apps");
 
   // An unrelated object in the namespace survives the set's deletion.
@@ -96,8 +97,8 @@ TEST_CASE("ApplySet: apply, re-apply, and a dropped object is pruned") {
   REQUIRE(deleted.ok());
   for (const Error& error : deleted->errors) FAIL(error.message());
   CHECK(Lines(*deleted) == std::vector<std::string>{"deployment.apps/chat pruned", "configmap/chat-config pruned"});
-  CommandOutput left = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployments,secrets,configmaps",
-                                                            "-o", "name"});
+  CommandOutput left =
+      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployments,secrets,configmaps", "-o", "name"});
   CHECK(left.out.find("deployment.apps/chat") == std::string::npos);
   CHECK(left.out.find("secret/chat") == std::string::npos);
   CHECK(left.out.find("configmap/chat-config") == std::string::npos);
@@ -109,7 +110,9 @@ class RequestCounter final : public kube::RestClient {
  public:
   explicit RequestCounter(kube::RestClient& inner) : inner_(inner) {}
   int requests = 0;
-  Result<kube::HttpResponse> Do(kube::HttpRequest request) override { return ++requests, inner_.Do(std::move(request)); }
+  Result<kube::HttpResponse> Do(kube::HttpRequest request) override {
+    return ++requests, inner_.Do(std::move(request));
+  }
   Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override {
     return ++requests, inner_.Stream(std::move(request), sink);
   }
@@ -160,12 +163,14 @@ TEST_CASE("ApplySet: requests per apply, and what the member record tells from t
 
   // Creating: the parent read and written, one apply per object.
   CHECK(apply(objects, 3 + 2) == std::vector<std::string>{"configmap/chat-config created", "service/chat created",
-                                                         "deployment.apps/chat created"});
+                                                          "deployment.apps/chat created"});
   // Unchanged, while the controllers write the Deployment's status: the parent read and the applies.
   CHECK(apply(objects, 3 + 1) == std::vector<std::string>{"configmap/chat-config unchanged", "service/chat unchanged",
-                                                         "deployment.apps/chat unchanged"});
+                                                          "deployment.apps/chat unchanged"});
   // Another manager's field: left alone, so still unchanged.
-  REQUIRE(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "annotate", "configmap", "chat-config", "x=y"}).exit_code == 0);
+  REQUIRE(
+      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "annotate", "configmap", "chat-config", "x=y"}).exit_code ==
+      0);
   CHECK(apply(objects, 3 + 1)[0] == "configmap/chat-config unchanged");
   // A field of ours removed behind our back, later than the second after
   // creation: the apply puts it back, and the record is written anew.
@@ -240,19 +245,21 @@ TEST_CASE("a CRD applied mid-run is waited on, discovery is refreshed, and its r
            {"schema",
             {{"openAPIV3Schema",
               {{"type", "object"},
-               {"properties", {{"spec", {{"type", "object"}, {"properties", {{"size", {{"type", "integer"}}}}}}}}}}}}}}}}}}};
-  json widget = {{"apiVersion", group + "/v1"}, {"kind", "Widget"}, {"metadata", {{"name", "w"}}}, {"spec", {{"size", 3}}}};
+               {"properties",
+                {{"spec", {{"type", "object"}, {"properties", {{"size", {{"type", "integer"}}}}}}}}}}}}}}}}}}};
+  json widget = {
+      {"apiVersion", group + "/v1"}, {"kind", "Widget"}, {"metadata", {{"name", "w"}}}, {"spec", {{"size", 3}}}};
   kube::ApplierOptions options;
   options.default_namespace = ns.name();
   options.tooling = kube::ApplySetTooling(GetBuildInfo().version);
   auto outcome = applier.Apply({widget, crd}, {"widgets", ns.name()}, options);
   REQUIRE(outcome.ok());
   for (const Error& error : outcome->errors) FAIL(error.message());
-  CHECK(Lines(*outcome) == std::vector<std::string>{"customresourcedefinition.apiextensions.k8s.io/widgets." + group +
-                                                        " created",
-                                                    "widget." + group + "/w created"});
-  CommandOutput got = TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "widgets." + group, "w", "-o",
-                                                           "jsonpath={.spec.size}"});
+  CHECK(Lines(*outcome) ==
+        std::vector<std::string>{"customresourcedefinition.apiextensions.k8s.io/widgets." + group + " created",
+                                 "widget." + group + "/w created"});
+  CommandOutput got = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns.name(), "get", "widgets." + group, "w", "-o", "jsonpath={.spec.size}"});
   CHECK(got.out == "3");
   // The refreshed cache now knows the kind for the next process.
   kube::Discovery later(*cluster.client, &cluster.files, cluster.clock, cluster.DiscoveryOpts());

@@ -36,7 +36,8 @@ TEST_CASE("the dev user is Forbidden from listing nodes cluster-wide") {
 TEST_CASE("fake GPU nodes carry what the NVIDIA device plugin and GFD publish") {
   CommandOutput r = TestCluster::Get().Kubectl(
       "admin", {"get", "nodes", "-l", "nvidia.com/gpu.product=NVIDIA-H100-80GB-HBM3", "-o",
-                "jsonpath={range .items[*]}{.status.allocatable.nvidia\\.com/gpu} {.spec.taints[0].key}={.spec.taints[0].value}:{.spec.taints[0].effect}{\"\\n\"}{end}"});
+                "jsonpath={range .items[*]}{.status.allocatable.nvidia\\.com/gpu} "
+                "{.spec.taints[0].key}={.spec.taints[0].value}:{.spec.taints[0].effect}{\"\\n\"}{end}"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("8 nvidia.com/gpu=present:NoSchedule\n") == 0);
 }

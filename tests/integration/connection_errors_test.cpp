@@ -60,8 +60,8 @@ Timed Plugin(std::vector<std::string> args, const std::vector<std::string>& flag
 constexpr double kFailFastSeconds = 2.0;
 
 struct Outcome {
-  Timed version;     ///< `kubectl llm version`: its first request is the failing one
-  Timed status;      ///< `kubectl llm status`: the issue's example, through discovery
+  Timed version;        ///< `kubectl llm version`: its first request is the failing one
+  Timed status;         ///< `kubectl llm status`: the issue's example, through discovery
   std::string kubectl;  ///< the last line of `kubectl get pods`' stderr, its verdict
 };
 
@@ -115,7 +115,8 @@ TEST_CASE("a tls-server-name the certificate does not hold fails at once, naming
 TEST_CASE("a port nothing listens on fails at once with kubectl's connection refused message") {
   const std::string host_port = "127.0.0.1:" + std::to_string(FreePort());
   Outcome o = Both({"--server", "https://" + host_port});
-  CHECK(o.kubectl == "The connection to the server " + host_port + " was refused - did you specify the right host or port?");
+  CHECK(o.kubectl ==
+        "The connection to the server " + host_port + " was refused - did you specify the right host or port?");
   CHECK(o.version.output.err == o.kubectl + "\n");
 }
 

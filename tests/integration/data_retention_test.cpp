@@ -34,9 +34,10 @@ TEST_CASE("a model cache claim is kept, same UID, when its flag is dropped and w
 
   CommandOutput dropped = Llm(base);
   CHECK_MESSAGE(dropped.exit_code == 0, dropped.err);
-  CHECK(Contains(dropped.out, "persistentvolumeclaim/cache kept: it holds data, so it was released from the set "
-                              "instead of deleted (remove it with: kubectl delete persistentvolumeclaim cache -n " +
-                                  ns.name() + ")\n"));
+  CHECK(Contains(dropped.out,
+                 "persistentvolumeclaim/cache kept: it holds data, so it was released from the set "
+                 "instead of deleted (remove it with: kubectl delete persistentvolumeclaim cache -n " +
+                     ns.name() + ")\n"));
   CHECK_FALSE(Contains(dropped.out, "pruned"));
   CHECK(PvcField(ns.name(), ".metadata.uid") == uid);
   CHECK(PvcField(ns.name(), ".metadata.deletionTimestamp").empty());

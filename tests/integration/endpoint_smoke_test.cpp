@@ -65,8 +65,8 @@ TEST_CASE("test: a healthy deployment passes every stage through the API server'
   // 15 gaps of 2 ms at the engine. The proxy may hold back the first tokens and
   // pass the rest in a burst, so the mean gap alone is no bound; the last
   // token's arrival (TTFT + 15 gaps) is never earlier than the engine's 30 ms.
-  const double last_token = stream["timeToFirstTokenSeconds"].get<double>() +
-                            15 * stream["interTokenLatencySeconds"].get<double>();
+  const double last_token =
+      stream["timeToFirstTokenSeconds"].get<double>() + 15 * stream["interTokenLatencySeconds"].get<double>();
   CHECK(last_token >= 0.030);
   CHECK(stream["timeToFirstTokenIsUpperBound"] == true);
 }
@@ -84,8 +84,9 @@ TEST_CASE("test: a pod whose health lies while its generation fails is named, wi
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns(), "--per-pod"});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 7);
-  CHECK(out.err == "error: pod/" + bad + " answered a completion (POST /v1/completions) with HTTP 500: EngineCore "
-                   "encountered an issue. See stack trace (above) for the root cause.\n");
+  CHECK(out.err == "error: pod/" + bad +
+                       " answered a completion (POST /v1/completions) with HTTP 500: EngineCore "
+                       "encountered an issue. See stack trace (above) for the root cause.\n");
   CHECK(out.out.find("health       pod/" + bad) != std::string::npos);  // its health passed: it lied
 }
 
@@ -108,8 +109,9 @@ TEST_CASE("test: a wrong model id fails the models stage") {
   CommandOutput out = Llm("admin", {"test", "chat", "-n", served.ns()});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 6);
-  CHECK(out.err == "error: service/chat serves 'Qwen/Qwen2.5-7B-Instruct' at /v1/models, not "
-                   "'Qwen/Qwen2.5-0.5B-Instruct' (the workload's served model name; --model sets another)\n");
+  CHECK(out.err ==
+        "error: service/chat serves 'Qwen/Qwen2.5-7B-Instruct' at /v1/models, not "
+        "'Qwen/Qwen2.5-0.5B-Instruct' (the workload's served model name; --model sets another)\n");
 }
 
 TEST_CASE("test: a missing endpoint fails the endpoints stage, naming the pod") {
@@ -161,10 +163,11 @@ TEST_CASE("test: a user without services/proxy gets the preflight message before
   CommandOutput out = Llm("dev", {"test", "chat"});
   INFO(out.out << out.err);
   CHECK(out.exit_code == 3);
-  CHECK(out.err == "error: you may not get services/proxy, create services/proxy, get pods/proxy, list "
-                   "endpointslices.discovery.k8s.io in namespace \"team-a\": kubectl llm test reaches the model only "
-                   "through the API server's proxy and needs get and create on services/proxy and pods/proxy, and "
-                   "list on endpointslices.discovery.k8s.io (ask for a Role granting them)\n");
+  CHECK(out.err ==
+        "error: you may not get services/proxy, create services/proxy, get pods/proxy, list "
+        "endpointslices.discovery.k8s.io in namespace \"team-a\": kubectl llm test reaches the model only "
+        "through the API server's proxy and needs get and create on services/proxy and pods/proxy, and "
+        "list on endpointslices.discovery.k8s.io (ask for a Role granting them)\n");
 }
 
 TEST_CASE("test: the Role the README documents is all a CI runner needs") {
@@ -191,8 +194,9 @@ rules:
 )";
   REQUIRE(cluster.Kubectl("admin", {"apply", "-n", served.ns(), "-f", "-"}, role).exit_code == 0);
   REQUIRE(cluster.Kubectl("admin", {"create", "serviceaccount", "ci", "-n", served.ns()}).exit_code == 0);
-  REQUIRE(cluster.Kubectl("admin", {"create", "rolebinding", "ci", "-n", served.ns(), "--role", "kubectl-llm-test",
-                                    "--serviceaccount", served.ns() + ":ci"})
+  REQUIRE(cluster
+              .Kubectl("admin", {"create", "rolebinding", "ci", "-n", served.ns(), "--role", "kubectl-llm-test",
+                                 "--serviceaccount", served.ns() + ":ci"})
               .exit_code == 0);
   CommandOutput token = cluster.Kubectl("admin", {"create", "token", "ci", "-n", served.ns()});
   REQUIRE(token.exit_code == 0);

@@ -36,7 +36,8 @@ bool OwnedByJob(const json& pod) {
 /// metadata.name values (templates/gpu-check/_pod_spec.mustache).
 std::vector<std::string> PairNodes(const json& pod) {
   std::vector<std::string> nodes;
-  const json terms = pod["spec"].value("affinity", json::object())
+  const json terms = pod["spec"]
+                         .value("affinity", json::object())
                          .value("nodeAffinity", json::object())
                          .value("requiredDuringSchedulingIgnoredDuringExecution", json::object())
                          .value("nodeSelectorTerms", json::array());
@@ -105,9 +106,8 @@ json TerminatedStatusPatch(const json& pod, const FakeTermination& t) {
                  {"started", false},
                  {"restartCount", 0},
                  {"state", {{"terminated", terminated}}}};
-  return {{"status",
-           {{"phase", t.exit_code == 0 ? "Succeeded" : "Failed"},
-            {"containerStatuses", json::array({status})}}}};
+  return {
+      {"status", {{"phase", t.exit_code == 0 ? "Succeeded" : "Failed"}, {"containerStatuses", json::array({status})}}}};
 }
 
 FakeGpuKubelet::FakeGpuKubelet(std::shared_ptr<kube::RestClient> client, std::string ns, OutcomeFor outcome_for,
@@ -195,8 +195,8 @@ void FakeGpuKubelet::Answer(const json& pod) {
       if (o == FakeOutcome::kSilent || o == FakeOutcome::kHangsPaired) return;
       slow = slow || o == FakeOutcome::kSlowFabric;
     }
-    const std::string index = metadata.value("annotations", json::object())
-                                  .value("batch.kubernetes.io/job-completion-index", "0");
+    const std::string index =
+        metadata.value("annotations", json::object()).value("batch.kubernetes.io/job-completion-index", "0");
     termination = FakeMultiNodeSelfTest(slow ? kFakeSlowFabricBusBw : kFakeFabricBusBw, node, std::stoi(index));
   } else {
     FakeOutcome outcome = outcome_for_(node);

@@ -33,12 +33,12 @@ namespace llm::testing {
 
 /// What the fake self-test does on a node.
 enum class FakeOutcome {
-  kPass,        ///< healthy H100s: exit 0
-  kFail,        ///< GPU 3's HBM far below the floor: exit 1
-  kHealthFail,  ///< fast, but GPU 5 counts uncorrectable ECC errors and an XID 48 during the run: exit 2
-  kSilent,      ///< never ends (validate-nodes must time out)
-  kSlowFabric,  ///< healthy alone; any multi-node all-reduce with it is slow (a bad NIC)
-  kHangsPaired, ///< healthy alone; a multi-node test with it never ends
+  kPass,         ///< healthy H100s: exit 0
+  kFail,         ///< GPU 3's HBM far below the floor: exit 1
+  kHealthFail,   ///< fast, but GPU 5 counts uncorrectable ECC errors and an XID 48 during the run: exit 2
+  kSilent,       ///< never ends (validate-nodes must time out)
+  kSlowFabric,   ///< healthy alone; any multi-node all-reduce with it is slow (a bad NIC)
+  kHangsPaired,  ///< healthy alone; a multi-node test with it never ends
 };
 
 /// GB/s of the fake two-node all-reduce (16 ranks over the network).

@@ -54,8 +54,8 @@ struct Cluster {
     REQUIRE_MESSAGE(connection.ok(), (connection.ok() ? "" : connection.error().message()));
     client = connection->client;
     server = connection->config.server;
-    cache_root = (std::filesystem::temp_directory_path() /
-                  ("kube-apply-it-cache-" + std::to_string(::getpid()))).string();
+    cache_root =
+        (std::filesystem::temp_directory_path() / ("kube-apply-it-cache-" + std::to_string(::getpid()))).string();
   }
   ~Cluster() {
     std::error_code ec;

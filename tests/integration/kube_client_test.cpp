@@ -102,7 +102,8 @@ TEST_CASE("dev (ServiceAccount token) works in its namespace and is Forbidden on
   auto nodes = (*dev)->List(ResourceRef{"", "v1", "nodes", "", "", ""}, ListOptions{});
   REQUIRE_FALSE(nodes.ok());
   CHECK(nodes.error().kind() == ErrorKind::kForbidden);
-  CHECK(nodes.error().message().starts_with("Error from server (Forbidden): nodes is forbidden: User \"system:serviceaccount:team-a:"));
+  CHECK(nodes.error().message().starts_with(
+      "Error from server (Forbidden): nodes is forbidden: User \"system:serviceaccount:team-a:"));
   CHECK(nodes.error().message().ends_with("\" cannot list resource \"nodes\" in API group \"\" at the cluster scope"));
 }
 
@@ -317,19 +318,28 @@ TEST_CASE("exec: a 401 re-runs the plugin and retries once with the new token") 
   fs::create_directories(dir);
   fs::path plugin = dir / "plugin.sh";
   std::ofstream(plugin) << "#!/bin/sh\n"
-                           "echo run >> \"" << (dir / "runs").string() << "\"\n"
-                           "if [ $(wc -l < \"" << (dir / "runs").string() << "\") -eq 1 ]; then\n"
+                           "echo run >> \""
+                        << (dir / "runs").string()
+                        << "\"\n"
+                           "if [ $(wc -l < \""
+                        << (dir / "runs").string()
+                        << "\") -eq 1 ]; then\n"
                            "  echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
                            "\"status\":{\"token\":\"revoked\"}}'\n"
                            "else\n"
-                           "  exec \"" << LLM_SOURCE_DIR << "/tests/cluster/exec-credential.sh\" \""
-                        << TestCluster::Get().dir() << "\"\n"
+                           "  exec \""
+                        << LLM_SOURCE_DIR << "/tests/cluster/exec-credential.sh\" \"" << TestCluster::Get().dir()
+                        << "\"\n"
                            "fi\n";
   fs::permissions(plugin, fs::perms::owner_all);
   fs::path kubeconfig = dir / "config";
   std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-                               "clusters:\n- name: c\n  cluster:\n    server: " << TestCluster::Get().Server() << "\n"
-                               "    certificate-authority: " << TestCluster::Get().dir() << "/pki/ca.crt\n"
+                               "clusters:\n- name: c\n  cluster:\n    server: "
+                            << TestCluster::Get().Server()
+                            << "\n"
+                               "    certificate-authority: "
+                            << TestCluster::Get().dir()
+                            << "/pki/ca.crt\n"
                                "contexts:\n- name: c\n  context: {cluster: c, user: u}\n"
                                "users:\n- name: u\n  user:\n    exec:\n"
                                "      apiVersion: client.authentication.k8s.io/v1\n"
@@ -346,8 +356,8 @@ TEST_CASE("exec: a 401 re-runs the plugin and retries once with the new token") 
 
 TEST_CASE("tls-server-name: the certificate is checked against that name, not the address") {
   std::string server = TestCluster::Get().Server();  // https://127.0.0.1:PORT
-  for (const auto& [name, ok] : std::vector<std::pair<std::string, bool>>{{"kubernetes.default.svc", true},
-                                                                          {"wrong.example", false}}) {
+  for (const auto& [name, ok] :
+       std::vector<std::pair<std::string, bool>>{{"kubernetes.default.svc", true}, {"wrong.example", false}}) {
     CAPTURE(name);
     auto client = std::make_unique<Client>();
     ConfigFlags flags;
@@ -388,8 +398,12 @@ TEST_CASE("a kubeconfig user with tokenFile (relative to the kubeconfig) authent
   fs::create_directories(dir);
   std::ofstream(dir / "token") << token << "\n";
   std::ofstream(dir / "config") << "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-                                   "clusters:\n- name: c\n  cluster:\n    server: " << TestCluster::Get().Server() << "\n"
-                                   "    certificate-authority: " << TestCluster::Get().dir() << "/pki/ca.crt\n"
+                                   "clusters:\n- name: c\n  cluster:\n    server: "
+                                << TestCluster::Get().Server()
+                                << "\n"
+                                   "    certificate-authority: "
+                                << TestCluster::Get().dir()
+                                << "/pki/ca.crt\n"
                                    "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: team-a}\n"
                                    "users:\n- name: u\n  user:\n    tokenFile: token\n";
   auto client = ConnectTo((dir / "config").string());

@@ -91,7 +91,8 @@ TEST_CASE("kubectl keeps working after every plugin command that reads discovery
     CheckKubectlWorks(cache.path, ns.name(), name);
     if (name == "serve") {
       // kubectl scale reads the scale subresource's mapping from the same cache.
-      CommandOutput scaled = KubectlWithCache(cache.path, {"scale", "deployment/chat", "--replicas=1", "-n", ns.name()});
+      CommandOutput scaled =
+          KubectlWithCache(cache.path, {"scale", "deployment/chat", "--replicas=1", "-n", ns.name()});
       CHECK_MESSAGE(scaled.exit_code == 0, scaled.err);
     }
   }

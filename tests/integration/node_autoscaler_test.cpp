@@ -82,13 +82,15 @@ class TolerationPatch {
     path_ = (std::filesystem::temp_directory_path() /
              ("autoscale-" + test_name + "-" + std::to_string(::getpid()) + ".json"))
                 .string();
-    nlohmann::json patch = {
-        {"spec",
-         {{"template",
-           {{"spec",
-             {{"tolerations",
-               {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}},
-                {{"key", "kubectl-llm.test/pool"}, {"operator", "Equal"}, {"value", taint}, {"effect", "NoSchedule"}}}}}}}}}}};
+    nlohmann::json patch = {{"spec",
+                             {{"template",
+                               {{"spec",
+                                 {{"tolerations",
+                                   {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}},
+                                    {{"key", "kubectl-llm.test/pool"},
+                                     {"operator", "Equal"},
+                                     {"value", taint},
+                                     {"effect", "NoSchedule"}}}}}}}}}}};
     std::ofstream(path_) << patch.dump();
   }
   ~TolerationPatch() { std::filesystem::remove(path_); }
@@ -129,7 +131,11 @@ void RecordScaleUp(const nlohmann::json& pod, const std::string& message) {
       {"kind", "Event"},
       {"metadata", {{"name", meta["name"].get<std::string>() + ".scaleup"}, {"namespace", meta["namespace"]}}},
       {"involvedObject",
-       {{"apiVersion", "v1"}, {"kind", "Pod"}, {"name", meta["name"]}, {"namespace", meta["namespace"]}, {"uid", meta["uid"]}}},
+       {{"apiVersion", "v1"},
+        {"kind", "Pod"},
+        {"name", meta["name"]},
+        {"namespace", meta["namespace"]},
+        {"uid", meta["uid"]}}},
       {"reason", "TriggeredScaleUp"},
       {"message", message},
       {"type", "Normal"},
@@ -144,8 +150,8 @@ void RecordScaleUp(const nlohmann::json& pod, const std::string& message) {
 
 std::vector<std::string> ServeArgs(const std::string& name, const std::string& ns, const std::string& product,
                                    const std::string& patch) {
-  std::vector<std::string> args = {"serve",       name, "-n", ns, "--model", "org/m", "--gpus", "8", "--replicas", "2",
-                                   "--gpu-product", product};
+  std::vector<std::string> args = {"serve",  name, "-n",         ns,  "--model",       "org/m",
+                                   "--gpus", "8",  "--replicas", "2", "--gpu-product", product};
   if (!patch.empty()) {
     args.push_back("--patch");
     args.push_back("deployment/" + name + "=" + patch);
@@ -153,8 +159,9 @@ std::vector<std::string> ServeArgs(const std::string& name, const std::string& n
   return args;
 }
 
-TEST_CASE("serve beyond today's GPU nodes where a Karpenter NodePool offers the product: a warning, applied, and "
-          "--wait explains the pending pods as waiting for scale-up") {
+TEST_CASE(
+    "serve beyond today's GPU nodes where a Karpenter NodePool offers the product: a warning, applied, and "
+    "--wait explains the pending pods as waiting for scale-up") {
   ScopedNamespace ns("autoscale-karpenter");
   ScopedNodePool pool("kubectl-llm-test-b200", "NVIDIA-B200", "karpenter-b200");
   TolerationPatch patch("karpenter-b200", "warn");
@@ -163,15 +170,17 @@ TEST_CASE("serve beyond today's GPU nodes where a Karpenter NodePool offers the 
   CommandOutput out = Llm(args);
   REQUIRE_MESSAGE(out.exit_code == 0, out.err);
   CHECK(out.err.starts_with("Warning: no node matches nvidia.com/gpu.product=NVIDIA-B200 (products present: "));
-  CHECK(out.err.ends_with("); Karpenter NodePool \"kubectl-llm-test-b200\" may add nodes for 2 more pods of 8 "
-                          "NVIDIA-B200 GPUs; the pods stay Pending until then\n"));
+  CHECK(
+      out.err.ends_with("); Karpenter NodePool \"kubectl-llm-test-b200\" may add nodes for 2 more pods of 8 "
+                        "NVIDIA-B200 GPUs; the pods stay Pending until then\n"));
   CHECK(Contains(out.out, "deployment.apps/b200 created\n"));
 
   // No autoscaler runs here: write what the cluster-autoscaler writes when it
   // scales a node group up for these pods.
   const nlohmann::json pods = WaitForPods(ns.name(), "b200", 2);
   REQUIRE(pods.size() == 2);
-  const std::string scale_up = "pod triggered scale-up: [{eks-gpu-b200-5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f 0->2 (max: 8)}]";
+  const std::string scale_up =
+      "pod triggered scale-up: [{eks-gpu-b200-5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f 0->2 (max: 8)}]";
   for (const nlohmann::json& pod : pods) RecordScaleUp(pod, scale_up);
 
   std::vector<std::string> wait = args;
@@ -188,7 +197,8 @@ TEST_CASE("serve beyond today's GPU nodes where a Karpenter NodePool offers the 
 TEST_CASE("serve beyond today's GPU nodes without a NodePool that could hold the pods: the refusal as before") {
   ScopedNamespace ns("autoscale-refused");
   TolerationPatch patch("karpenter-gb200", "refuse");
-  const std::string refused_prefix = "error: preflight: no node matches nvidia.com/gpu.product=NVIDIA-GB200 (products present: ";
+  const std::string refused_prefix =
+      "error: preflight: no node matches nvidia.com/gpu.product=NVIDIA-GB200 (products present: ";
   const std::string refused_suffix = "); nothing was applied (--skip-preflight applies anyway)\n";
   auto expect_refusal = [&](const CommandOutput& out) {
     CHECK(out.exit_code == 1);
@@ -219,8 +229,9 @@ TEST_CASE("serve beyond today's GPU nodes without a NodePool that could hold the
     // The same request with the toleration is applied: the refusals above were the NodePools' doing.
     CommandOutput applied = Llm(args);
     CHECK_MESSAGE(applied.exit_code == 0, applied.err);
-    CHECK(Contains(applied.err, "; Karpenter NodePool \"kubectl-llm-test-gb200\" may add nodes for 2 more pods of 8 "
-                                "NVIDIA-GB200 GPUs; the pods stay Pending until then\n"));
+    CHECK(Contains(applied.err,
+                   "; Karpenter NodePool \"kubectl-llm-test-gb200\" may add nodes for 2 more pods of 8 "
+                   "NVIDIA-GB200 GPUs; the pods stay Pending until then\n"));
     CHECK(Llm({"delete", "gb200", "-n", ns.name()}).exit_code == 0);
   }
 }

@@ -35,16 +35,20 @@ std::string ServeManifest(const std::string& name, int replicas, int gpus) {
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: )" + name + R"(
+  name: )" +
+         name + R"(
   labels: &labels
     app.kubernetes.io/name: vllm
-    app.kubernetes.io/instance: )" + name + R"(
+    app.kubernetes.io/instance: )" +
+         name + R"(
     app.kubernetes.io/component: serve
     app.kubernetes.io/managed-by: kubectl-llm
   annotations: {kubectl-llm.dev/model: Qwen/Qwen2.5-0.5B-Instruct}
 spec:
-  replicas: )" + r + R"(
-  selector: {matchLabels: {app.kubernetes.io/instance: )" + name + R"(}}
+  replicas: )" +
+         r + R"(
+  selector: {matchLabels: {app.kubernetes.io/instance: )" +
+         name + R"(}}
   template:
     metadata: {labels: *labels}
     spec:
@@ -53,19 +57,23 @@ spec:
       - name: vllm
         image: vllm/vllm-openai:v0.11.0
         ports: [{name: http, containerPort: 8000}]
-        resources: {limits: {nvidia.com/gpu: ")" + g + R"("}}
+        resources: {limits: {nvidia.com/gpu: ")" +
+         g + R"("}}
 ---
 apiVersion: v1
 kind: Service
 metadata:
-  name: )" + name + R"(
+  name: )" +
+         name + R"(
   labels:
     app.kubernetes.io/name: vllm
-    app.kubernetes.io/instance: )" + name + R"(
+    app.kubernetes.io/instance: )" +
+         name + R"(
     app.kubernetes.io/component: serve
     app.kubernetes.io/managed-by: kubectl-llm
 spec:
-  selector: {app.kubernetes.io/instance: )" + name + R"(}
+  selector: {app.kubernetes.io/instance: )" +
+         name + R"(}
   ports: [{name: http, port: 8000, targetPort: http}]
 )";
 }
@@ -98,7 +106,8 @@ void Apply(const std::string& ns, const std::string& manifest) {
 }
 
 /// Polls until `done` accepts the output of `probe` (the test's own loop).
-std::string Eventually(const std::function<CommandOutput()>& probe, const std::function<bool(const std::string&)>& done) {
+std::string Eventually(const std::function<CommandOutput()>& probe,
+                       const std::function<bool(const std::string&)>& done) {
   std::string last;
   for (int i = 0; i < 150; ++i) {
     CommandOutput r = probe();
@@ -111,7 +120,9 @@ std::string Eventually(const std::function<CommandOutput()>& probe, const std::f
 
 json StatusJson(const std::string& ns, const std::string& name) {
   std::string out = Eventually(
-      [&] { return TestCluster::Get().Plugin("admin", {"status", name, "-n", ns, "-o", "json"}); },
+      [&] {
+        return TestCluster::Get().Plugin("admin", {"status", name, "-n", ns, "-o", "json"});
+      },
       [](const std::string& text) {
         json doc = json::parse(text, nullptr, false);
         return doc.is_object() && doc["items"].size() == 1 && doc["items"][0]["ready"] == doc["items"][0]["desired"];
@@ -195,8 +206,8 @@ TEST_CASE("read-cmds: nodes shows the fake GPU nodes, and GPUs used once a GPU p
   Apply(ns.name(), ServeManifest("hold", 1, 3));
   std::string node = Eventually(
       [&] {
-        return TestCluster::Get().Kubectl(
-            "admin", {"get", "pods", "-n", ns.name(), "-o", "jsonpath={.items[0].spec.nodeName}"});
+        return TestCluster::Get().Kubectl("admin",
+                                          {"get", "pods", "-n", ns.name(), "-o", "jsonpath={.items[0].spec.nodeName}"});
       },
       [](const std::string& text) { return !text.empty(); });
   REQUIRE(node.starts_with("gpu-node-"));
@@ -295,7 +306,8 @@ TEST_CASE("read-cmds: scale a Deployment up and down through the scale subresour
   CHECK(replicas.out == "1");
 
   // An autoscaled deployment: --min/--max move its HorizontalPodAutoscaler's bounds.
-  REQUIRE(TestCluster::Get().Kubectl("admin", {"autoscale", "deployment", "chat", "--min=1", "--max=3", "-n", ns.name()})
+  REQUIRE(TestCluster::Get()
+              .Kubectl("admin", {"autoscale", "deployment", "chat", "--min=1", "--max=3", "-n", ns.name()})
               .exit_code == 0);
   CommandOutput bounds =
       TestCluster::Get().Plugin("admin", {"scale", "chat", "--min", "2", "--max", "5", "-n", ns.name()});
@@ -337,8 +349,8 @@ spec:
 
 TEST_CASE("read-cmds: scale a LeaderWorkerSet (its CRD's scale subresource) and a StatefulSet") {
   ScopedNamespace ns("read-cmds-scale-kinds");
-  CommandOutput lws = TestCluster::Get().Plugin(
-      "admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2", "--skip-preflight"});
+  CommandOutput lws = TestCluster::Get().Plugin("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus",
+                                                          "8", "--nodes", "2", "--skip-preflight"});
   REQUIRE_MESSAGE(lws.exit_code == 0, lws.err);
   CommandOutput groups = TestCluster::Get().Plugin("admin", {"scale", "big", "--replicas", "2", "-n", ns.name()});
   CHECK_MESSAGE(groups.exit_code == 0, groups.err);

@@ -59,8 +59,9 @@ TEST_CASE("every golden render manifest passes server-side dry-run with strict v
     CAPTURE(file.filename().string());
     const std::set<std::string> ns = Namespaces(ReadFile(file));
     REQUIRE(ns.size() <= 1);
-    std::vector<std::string> args = {"apply", "--server-side", "--field-manager=kubectl-llm", "--dry-run=server",
-                                     "--validate=strict", "-f", file.string()};
+    std::vector<std::string> args = {
+        "apply", "--server-side", "--field-manager=kubectl-llm", "--dry-run=server", "--validate=strict",
+        "-f",    file.string()};
     if (ns.empty()) args.insert(args.end(), {"-n", kDefaultNamespace});
     CommandOutput r = cluster.Kubectl("admin", args);
     CHECK_MESSAGE(r.exit_code == 0, r.err);

@@ -43,7 +43,8 @@ std::string WaitForValue(const std::string& ns, const std::string& object, const
 
 TEST_CASE("serve after scale keeps the count scale set; --replicas sets it; conflicts name flags that exist") {
   ScopedNamespace ns("replica-ownership");
-  const std::vector<std::string> base = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "1"};
+  const std::vector<std::string> base = {"serve", "chat",   "-n", ns.name(), "--model",
+                                         "org/m", "--gpus", "1",  "--cpu",   "1"};
 
   CommandOutput first = Llm(base);
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
@@ -62,8 +63,9 @@ TEST_CASE("serve after scale keeps the count scale set; --replicas sets it; conf
   CHECK(Contains(steady.out, "deployment.apps/chat unchanged\n"));
 
   // kubectl scale owns it now (manager "kubectl"): still kept.
-  REQUIRE(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "scale", "deployment/chat", "--replicas=2"}).exit_code ==
-          0);
+  REQUIRE(
+      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "scale", "deployment/chat", "--replicas=2"}).exit_code ==
+      0);
   CommandOutput kept = Llm(base);
   CHECK_MESSAGE(kept.exit_code == 0, kept.err);
   CHECK(Jsonpath(ns.name(), "deployment/chat", ".spec.replicas") == "2");
@@ -87,8 +89,8 @@ TEST_CASE("serve after scale keeps the count scale set; --replicas sets it; conf
   CHECK(Contains(Jsonpath(ns.name(), "deployment/chat", ".spec.template.spec.containers[0].env"), "debug"));
 
   // --field-manager names the manager of the apply (the ApplySet parent stays the tool's).
-  CommandOutput managed = Llm(With(base, {"--env", "LOG_LEVEL=debug", "--field-manager", "ci-pipeline",
-                                          "--force-conflicts"}));
+  CommandOutput managed =
+      Llm(With(base, {"--env", "LOG_LEVEL=debug", "--field-manager", "ci-pipeline", "--force-conflicts"}));
   CHECK_MESSAGE(managed.exit_code == 0, managed.err);
   CHECK(Contains(Jsonpath(ns.name(), "deployment/chat", ".metadata.managedFields[*].manager"), "ci-pipeline"));
   CHECK(Llm({"delete", "chat", "-n", ns.name()}).exit_code == 0);
@@ -96,8 +98,8 @@ TEST_CASE("serve after scale keeps the count scale set; --replicas sets it; conf
 
 TEST_CASE("serve --autoscale again keeps the count the HorizontalPodAutoscaler set, and takes back its bounds") {
   ScopedNamespace ns("replica-autoscaled");
-  const std::vector<std::string> base = {"serve", "auto",    "-n",  ns.name(), "--model", "org/m",
-                                         "--gpus", "1",      "--cpu", "1",     "--autoscale", "2:4"};
+  const std::vector<std::string> base = {"serve",  "auto", "-n",    ns.name(), "--model",     "org/m",
+                                         "--gpus", "1",    "--cpu", "1",       "--autoscale", "2:4"};
   CommandOutput first = Llm(base);
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   // The HPA controller raises a Deployment below minReplicas without metrics.

@@ -48,8 +48,8 @@ class PoolNodes {
 
 /// What `validate-nodes --record` writes for a pass `age` ago, valid for a week.
 void RecordPass(const std::string& node, std::chrono::seconds age) {
-  const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+  const long long now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const long long checked = now - age.count();
   CommandOutput out = Admin({"label", "--overwrite", "node/" + node, "kubectl-llm.dev/gpu-check=pass",
                              "kubectl-llm.dev/gpu-check-time=" + std::to_string(checked),
@@ -58,8 +58,9 @@ void RecordPass(const std::string& node, std::chrono::seconds age) {
 }
 
 std::vector<std::string> ServeArgs(const std::string& ns, const std::string& replicas, const std::string& require) {
-  return {"serve", "checked", "-n", ns, "--model", "org/m", "--gpus", "8", "--replicas", replicas,
-          "--node-selector", kPool, "--toleration", kPoolTaint, require};
+  return {"serve",        "checked",  "-n",         ns,       "--model",         "org/m",
+          "--gpus",       "8",        "--replicas", replicas, "--node-selector", kPool,
+          "--toleration", kPoolTaint, require};
 }
 
 TEST_CASE("serve --require-validated schedules only on validated nodes and refuses what they cannot hold") {
@@ -86,8 +87,9 @@ TEST_CASE("serve --require-validated schedules only on validated nodes and refus
   REQUIRE(Admin({"label", "--overwrite", "node/rv-node-1", "kubectl-llm.dev/gpu-check=fail"}).exit_code == 0);
   CommandOutput two = TestCluster::Get().Plugin("admin", ServeArgs(ns.name(), "2", "--require-validated"));
   CHECK(two.exit_code == 1);
-  CHECK_MESSAGE(Contains(two.err, "error: preflight: 2 pods of 8 GPUs need 2 nodes with 8 GPUs; only 1 matching "
-                                  "node has that many ("),
+  CHECK_MESSAGE(Contains(two.err,
+                         "error: preflight: 2 pods of 8 GPUs need 2 nodes with 8 GPUs; only 1 matching "
+                         "node has that many ("),
                 two.err);
   CHECK(Contains(two.err, "GPU nodes count as validated); nothing was applied"));
   nothing_written();
@@ -97,12 +99,13 @@ TEST_CASE("serve --require-validated schedules only on validated nodes and refus
   one.insert(one.end(), {"--wait", "--timeout", "60s"});
   CommandOutput served = TestCluster::Get().Plugin("admin", one);
   REQUIRE_MESSAGE(served.exit_code == 0, served.err);
-  const json pods = json::parse(Admin({"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=checked",
-                                       "-o", "json"}).out);
+  const json pods = json::parse(
+      Admin({"-n", ns.name(), "get", "pods", "-l", "app.kubernetes.io/instance=checked", "-o", "json"}).out);
   REQUIRE(pods["items"].size() == 1);
   CHECK(pods["items"][0]["spec"]["nodeName"] == "rv-node-0");
-  const json expressions = pods["items"][0]["spec"]["affinity"]["nodeAffinity"]
-                               ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"];
+  const json expressions =
+      pods["items"][0]["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+          ["nodeSelectorTerms"][0]["matchExpressions"];
   CHECK(expressions.dump() == R"([{"key":"kubectl-llm.dev/gpu-check","operator":"In","values":["pass"]}])");
 
   // rv-node-1 passes, but three days ago: with =1d it does not count (and is

@@ -32,8 +32,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
                          const std::string& input, const OnStarted& on_started) {
   CommandOutput result;
   std::array<int, 2> in{}, out{}, err{};
-  if (pipe2(in.data(), O_CLOEXEC) != 0 || pipe2(out.data(), O_CLOEXEC) != 0 ||
-      pipe2(err.data(), O_CLOEXEC) != 0) {
+  if (pipe2(in.data(), O_CLOEXEC) != 0 || pipe2(out.data(), O_CLOEXEC) != 0 || pipe2(err.data(), O_CLOEXEC) != 0) {
     result.err = std::string("pipe: ") + std::strerror(errno);
     return result;
   }

@@ -42,15 +42,14 @@ spec:
     resources: {limits: {nvidia.com/gpu: "16"}}
 )");
     REQUIRE(r.exit_code == 0);
-    std::string out = WaitForOutput(
-        {"get", "pod", "too-big", "-n", kNamespace, "-o",
-         "jsonpath={.status.phase} {.status.conditions[?(@.type==\"PodScheduled\")].message}"},
-        "Insufficient nvidia.com/gpu");
+    std::string out =
+        WaitForOutput({"get", "pod", "too-big", "-n", kNamespace, "-o",
+                       "jsonpath={.status.phase} {.status.conditions[?(@.type==\"PodScheduled\")].message}"},
+                      "Insufficient nvidia.com/gpu");
     CHECK(out.find("Pending") == 0);
     CHECK(out.find("Insufficient nvidia.com/gpu") != std::string::npos);
   }
 }
-
 
 TEST_CASE("a Deployment that tolerates the GPU taint gets Running pods on GPU nodes") {
   const TestCluster& cluster = TestCluster::Get();
@@ -74,12 +73,12 @@ spec:
         resources: {limits: {nvidia.com/gpu: "4"}}
 )");
     REQUIRE(r.exit_code == 0);
-    CommandOutput wait = cluster.Kubectl(
-        "admin", {"rollout", "status", "deployment/fits", "-n", kNamespace, "--timeout=60s"});
+    CommandOutput wait =
+        cluster.Kubectl("admin", {"rollout", "status", "deployment/fits", "-n", kNamespace, "--timeout=60s"});
     CHECK(wait.exit_code == 0);
-    CommandOutput pods = cluster.Kubectl(
-        "admin", {"get", "pods", "-n", kNamespace, "-l", "app=fits", "-o",
-                  "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}"});
+    CommandOutput pods =
+        cluster.Kubectl("admin", {"get", "pods", "-n", kNamespace, "-l", "app=fits", "-o",
+                                  "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}"});
     CHECK(pods.out.find("Running gpu-node-") == 0);
   }
 }

@@ -102,10 +102,11 @@ TEST_CASE("metrics: requests served between the scrapes give interval quantiles,
   std::thread load([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     for (int i = 0; i < 3; ++i) {
-      TestCluster::Get().Kubectl("admin", {"create", "--raw",
-                                           "/api/v1/namespaces/" + served.ns() + "/services/chat:8000/proxy/v1/completions",
-                                           "-f", "-"},
-                                 R"({"model":"x","prompt":"Hello","max_tokens":4})");
+      TestCluster::Get().Kubectl(
+          "admin",
+          {"create", "--raw", "/api/v1/namespaces/" + served.ns() + "/services/chat:8000/proxy/v1/completions", "-f",
+           "-"},
+          R"({"model":"x","prompt":"Hello","max_tokens":4})");
     }
   });
   CommandOutput out = Llm({"metrics", "chat", "-n", served.ns(), "--interval", "4s", "-o", "json"});
@@ -148,8 +149,9 @@ TEST_CASE("metrics --check: a renamed metric and a mislabelled one are named, th
   CommandOutput queue = Llm({"metrics", "chat", "-n", served.ns(), "--check", "--interval", "200ms"});
   INFO(queue.out << queue.err);
   CHECK(queue.exit_code == 1);
-  CHECK(queue.err.find("pod " + pod + ": vllm:num_requests_waiting is absent from /metrics (read by ScaledObject "
-                                       "chat's query)") != std::string::npos);
+  CHECK(queue.err.find("pod " + pod +
+                       ": vllm:num_requests_waiting is absent from /metrics (read by ScaledObject "
+                       "chat's query)") != std::string::npos);
 
   served.Steer(ip, {{"engine", "vllm"}, {"model", kModel}, {"metrics", {{"modelLabel", "base-model"}}}});
   CommandOutput label = Llm({"metrics", "chat", "-n", served.ns(), "--check", "--interval", "200ms"});

@@ -36,10 +36,11 @@ bool Contains(const std::string& text, const std::string& part) { return text.fi
 class PlayPatch {
  public:
   PlayPatch(const std::string& play, const std::string& test_name) {
-    path_ = (std::filesystem::temp_directory_path() / ("stall-" + test_name + "-" + std::to_string(::getpid()) + ".json"))
-                .string();
-    std::ofstream(path_) << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":")"
-                         << play << R"("}}}}})";
+    path_ =
+        (std::filesystem::temp_directory_path() / ("stall-" + test_name + "-" + std::to_string(::getpid()) + ".json"))
+            .string();
+    std::ofstream(path_) << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":")" << play
+                         << R"("}}}}})";
   }
   ~PlayPatch() { std::filesystem::remove(path_); }
   const std::string& path() const { return path_; }
@@ -81,14 +82,15 @@ const std::vector<std::pair<std::chrono::seconds, std::string>> kCrashLog = {
 TEST_CASE("serve --wait: an image that cannot be pulled fails at once (exit 4), quoting the kubelet") {
   ScopedNamespace ns("stall-pull");
   PlayPatch patch("image-pull-failure", "pull");
-  CommandOutput out = Llm({"serve", "pull", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--image",
-                           "registry.example/vllm:missing", "--patch", "deployment/pull=" + patch.path(), "--wait",
-                           "--timeout", "2m"});
+  CommandOutput out =
+      Llm({"serve", "pull", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--image",
+           "registry.example/vllm:missing", "--patch", "deployment/pull=" + patch.path(), "--wait", "--timeout", "2m"});
   CHECK_MESSAGE(out.exit_code == 4, out.err);
   CHECK(Contains(out.err, "error: deployments.apps/pull cannot become ready: pod pull-"));
-  CHECK(Contains(out.err, " container vllm cannot pull image \"registry.example/vllm:missing\" (ImagePullBackOff): "
-                          "Back-off pulling image \"registry.example/vllm:missing\": ErrImagePull: rpc error: code = "
-                          "NotFound desc = failed to pull and unpack image \"registry.example/vllm:missing\""));
+  CHECK(Contains(out.err,
+                 " container vllm cannot pull image \"registry.example/vllm:missing\" (ImagePullBackOff): "
+                 "Back-off pulling image \"registry.example/vllm:missing\": ErrImagePull: rpc error: code = "
+                 "NotFound desc = failed to pull and unpack image \"registry.example/vllm:missing\""));
   // One sentence: the error is one line.
   CHECK(std::count(out.err.begin(), out.err.end(), '\n') == 1);
   // The live display followed the pod through the pull failures.
@@ -105,8 +107,9 @@ TEST_CASE("serve --wait: a crash loop fails at once (exit 4) with the exit code 
                            "deployment/crash=" + patch.path(), "--wait", "--timeout", "2m"});
   CHECK_MESSAGE(out.exit_code == 4, out.err);
   CHECK(Contains(out.err, "error: deployments.apps/crash cannot become ready: container vllm of pod crash-"));
-  CHECK(Contains(out.err, " is crash-looping: restarted 1 time, last exit code 1 (Error); last log line: "
-                          "\"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\"\n"));
+  CHECK(Contains(out.err,
+                 " is crash-looping: restarted 1 time, last exit code 1 (Error); last log line: "
+                 "\"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\"\n"));
   CHECK(std::count(out.err.begin(), out.err.end(), '\n') == 1);
   CHECK(Contains(out.out, ": CrashLoopBackOff (1 restart)\n"));
   CHECK(Llm({"delete", "crash", "-n", ns.name()}).exit_code == 0);
@@ -120,17 +123,35 @@ TEST_CASE("serve --wait: an OOMKilled container fails at once (exit 4) with its 
                            "--patch", "deployment/oom=" + patch.path(), "--wait", "--timeout", "2m"});
   CHECK_MESSAGE(out.exit_code == 4, out.err);
   CHECK(Contains(out.err, "error: deployments.apps/oom cannot become ready: container vllm of pod oom-"));
-  CHECK(Contains(out.err, " was OOMKilled (memory limit 64Gi), restarted 1 time; last log line: "
-                          "\"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\"\n"));
+  CHECK(Contains(out.err,
+                 " was OOMKilled (memory limit 64Gi), restarted 1 time; last log line: "
+                 "\"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\"\n"));
   CHECK(Llm({"delete", "oom", "-n", ns.name()}).exit_code == 0);
 }
 
 TEST_CASE("train --wait: a Job whose pod fails runs out of retries (exit 4): BackoffLimitExceeded with the exit code") {
   ScopedNamespace ns("stall-backoff");
   PlayPatch patch("crash-loop", "backoff");
-  CommandOutput out = Llm({"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
-                           "--nodes", "2", "--gpus-per-node", "1", "--patch", "job/t=" + patch.path(), "--wait",
-                           "--timeout", "2m", "--", "python", "train.py"});
+  CommandOutput out = Llm({"train",
+                           "t",
+                           "-n",
+                           ns.name(),
+                           "--backend",
+                           "indexed-job",
+                           "--image",
+                           "reg/img:1",
+                           "--nodes",
+                           "2",
+                           "--gpus-per-node",
+                           "1",
+                           "--patch",
+                           "job/t=" + patch.path(),
+                           "--wait",
+                           "--timeout",
+                           "2m",
+                           "--",
+                           "python",
+                           "train.py"});
   CHECK_MESSAGE(out.exit_code == 4, out.err);
   CHECK(Contains(out.err, "error: jobs.batch/t failed: job \"t\" failed: BackoffLimitExceeded: "));
   CHECK(Contains(out.err, " container trainer exited with code 1 (Error)\n"));
@@ -143,9 +164,8 @@ TEST_CASE("logs: a training job's pods in one stream with rank prefixes, --rank,
   WriteContainerLog("current.log", {{std::chrono::hours(2), "rendezvous: 2 of 2 nodes joined"},
                                     {std::chrono::seconds(2), "step 1 loss 2.31"},
                                     {std::chrono::seconds(1), "step 2 loss 2.05"}});
-  CommandOutput job = Llm({"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1",
-                           "--nodes", "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python",
-                           "train.py"});
+  CommandOutput job = Llm({"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1", "--nodes",
+                           "2", "--gpus-per-node", "1", "--wait", "--timeout", "2m", "--", "python", "train.py"});
   REQUIRE_MESSAGE(job.exit_code == 0, job.err);
 
   CommandOutput all = Llm({"logs", "t", "-n", ns.name()});

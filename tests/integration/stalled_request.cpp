@@ -59,7 +59,8 @@ void StalledRequest::Run() {
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, kDeclaredBodySize);
   curl_easy_setopt(h, CURLOPT_READFUNCTION, &StalledRequest::ReadBody);
   curl_easy_setopt(h, CURLOPT_READDATA, this);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t count, void*) { return size * count; });
+  curl_easy_setopt(
+      h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t count, void*) { return size * count; });
   // Ends with CURLE_ABORTED_BY_CALLBACK after Release(); the outcome is not
   // the test's evidence (the server's APF metrics are), so it is not kept.
   curl_easy_perform(h);

@@ -94,7 +94,8 @@ class ScopedMember {
 class KeepRunningPatch {
  public:
   KeepRunningPatch() : path_(TestCluster::Get().dir() + "/keep-running-" + Suffix() + ".json") {
-    std::ofstream(path_) << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"keep-running"}}}}})";
+    std::ofstream(path_)
+        << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"keep-running"}}}}})";
   }
   ~KeepRunningPatch() { std::filesystem::remove(path_); }
   std::string For(const std::string& kind_name) const { return kind_name + "=" + path_; }
@@ -112,14 +113,16 @@ json GetJson(const std::vector<std::string>& args) {
   return json::parse(out.out);
 }
 
-TEST_CASE("tenant init: PriorityClasses, a ResourceFlavor per GPU product with the nodes' taints, the cohort; again unchanged") {
+TEST_CASE(
+    "tenant init: PriorityClasses, a ResourceFlavor per GPU product with the nodes' taints, the cohort; again "
+    "unchanged") {
   NeedKueueAndInit();
   CommandOutput again = Llm("admin", {"tenant", "init"});
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK(Contains(again.out, "priorityclass.scheduling.k8s.io/kubectl-llm-serving unchanged\n"));
   CHECK(Contains(again.out, "resourceflavor.kueue.x-k8s.io/gpu-nvidia-h100-80gb-hbm3 unchanged\n"));
   CHECK(Contains(again.out, "cohort.kueue.x-k8s.io/kubectl-llm unchanged\n"));
-  CHECK_FALSE(Contains(again.out, " created") );
+  CHECK_FALSE(Contains(again.out, " created"));
   json flavor = GetJson({"resourceflavors.kueue.x-k8s.io", "gpu-nvidia-h100-80gb-hbm3"});
   CHECK(flavor["spec"]["nodeLabels"]["nvidia.com/gpu.product"] == "NVIDIA-H100-80GB-HBM3");
   CHECK(flavor["spec"]["tolerations"][0] ==
@@ -185,14 +188,16 @@ TEST_CASE("tenant: the ResourceQuota refuses a member's third 8-GPU pod at admis
 
   CommandOutput third = serve("c", {"--wait", "--timeout", "20s"});
   CHECK(third.exit_code == 5);
-  CHECK_MESSAGE(Contains(third.err, "its pods are refused: ResourceQuota \"kubectl-llm-tenant\" is used up (requested "
-                                    "requests.nvidia.com/gpu=8, used requests.nvidia.com/gpu=16, limited "
-                                    "requests.nvidia.com/gpu=16)"),
+  CHECK_MESSAGE(Contains(third.err,
+                         "its pods are refused: ResourceQuota \"kubectl-llm-tenant\" is used up (requested "
+                         "requests.nvidia.com/gpu=8, used requests.nvidia.com/gpu=16, limited "
+                         "requests.nvidia.com/gpu=16)"),
                 third.err);
   // The quota, straight: a pod of the member's own is refused at admission.
   CommandOutput pod = TestCluster::Get().Kubectl(
-      member.user(), {"run", "direct", "-n", team, "--image=x", "--overrides",
-                      R"({"spec":{"containers":[{"name":"direct","image":"x","resources":{"limits":{"nvidia.com/gpu":"8"}}}]}})"});
+      member.user(),
+      {"run", "direct", "-n", team, "--image=x", "--overrides",
+       R"({"spec":{"containers":[{"name":"direct","image":"x","resources":{"limits":{"nvidia.com/gpu":"8"}}}]}})"});
   CHECK(pod.exit_code != 0);
   CHECK(Contains(pod.err, "exceeded quota: kubectl-llm-tenant"));
 
@@ -247,8 +252,9 @@ TEST_CASE("tenant: a restricted tenant refuses a pod that is not, at admission")
   CHECK(Contains(pod.err, "violates PodSecurity \"restricted:v1.35\""));
 }
 
-TEST_CASE("tenant: members serve and train in their tenant, are Forbidden in another's before anything is written, "
-          "and verify finds a hole only once one is granted") {
+TEST_CASE(
+    "tenant: members serve and train in their tenant, are Forbidden in another's before anything is written, "
+    "and verify finds a hole only once one is granted") {
   NeedKueueAndInit();
   ScopedMember member("bob-" + Suffix());
   const std::string team = "trbac-" + Suffix(), other = "tother-" + Suffix();
@@ -269,8 +275,9 @@ TEST_CASE("tenant: members serve and train in their tenant, are Forbidden in ano
   CHECK(forbidden.exit_code != 0);
   CHECK_MESSAGE(Contains(forbidden.err, "you may not create"), forbidden.err);
   CHECK(Contains(forbidden.err, "nothing was applied"));
-  CHECK(Kubectl({"get", "deployments,services,secrets", "-n", other, "-l", "app.kubernetes.io/instance=m", "-o", "name"})
-            .out.empty());
+  CHECK(
+      Kubectl({"get", "deployments,services,secrets", "-n", other, "-l", "app.kubernetes.io/instance=m", "-o", "name"})
+          .out.empty());
 
   CommandOutput verified = Llm("admin", {"tenant", "verify", team});
   CHECK_MESSAGE(verified.exit_code == 0, (verified.out + verified.err));
@@ -280,8 +287,9 @@ TEST_CASE("tenant: members serve and train in their tenant, are Forbidden in ano
   CHECK_FALSE(Contains(verified.out, "HOLE"));
 
   const std::string binding = "tenant-test-hole-" + Suffix();
-  REQUIRE(Kubectl({"create", "clusterrolebinding", binding, "--clusterrole=edit", "--serviceaccount=" + member.account()})
-              .exit_code == 0);
+  REQUIRE(
+      Kubectl({"create", "clusterrolebinding", binding, "--clusterrole=edit", "--serviceaccount=" + member.account()})
+          .exit_code == 0);
   CommandOutput holed = Llm("admin", {"tenant", "verify", team});
   Kubectl({"delete", "clusterrolebinding", binding});
   CHECK(holed.exit_code == 1);
@@ -290,7 +298,8 @@ TEST_CASE("tenant: members serve and train in their tenant, are Forbidden in ano
   CHECK(Contains(holed.out, "may not create pods in " + other));
 }
 
-TEST_CASE("tenant: Kueue lends a cohort's idle GPUs, keeps a job that does not fit suspended saying why, then runs it") {
+TEST_CASE(
+    "tenant: Kueue lends a cohort's idle GPUs, keeps a job that does not fit suspended saying why, then runs it") {
   NeedKueueAndInit();
   const std::string a = "tka-" + Suffix(), b = "tkb-" + Suffix();
   ScopedTenant lender(b, {"--gpus", "8"});
@@ -299,9 +308,26 @@ TEST_CASE("tenant: Kueue lends a cohort's idle GPUs, keeps a job that does not f
   REQUIRE_MESSAGE(borrower.created().exit_code == 0, borrower.created().err);
   KeepRunningPatch keep;
   auto train = [&](const std::string& name, const std::string& nodes, const std::string& timeout) {
-    return Llm("admin", {"train", name, "-n", a, "--backend", "indexed-job", "--image", "x", "--nodes", nodes,
-                         "--gpus-per-node", "8", "--patch", keep.For("job/" + name), "--wait", "--timeout", timeout,
-                         "--", "python", "t.py"});
+    return Llm("admin", {"train",
+                         name,
+                         "-n",
+                         a,
+                         "--backend",
+                         "indexed-job",
+                         "--image",
+                         "x",
+                         "--nodes",
+                         nodes,
+                         "--gpus-per-node",
+                         "8",
+                         "--patch",
+                         keep.For("job/" + name),
+                         "--wait",
+                         "--timeout",
+                         timeout,
+                         "--",
+                         "python",
+                         "t.py"});
   };
   // 16 GPUs: its own 8 and 8 borrowed from the other tenant.
   CommandOutput big = train("big", "2", "2m");
@@ -394,7 +420,8 @@ TEST_CASE("tenant: network policies select what the workloads need (no network p
   CHECK(selects(json{{"matchLabels", service_selector}}, leader));
   CHECK(selects(from["podSelector"], leader));
   CHECK(selects(from["ingress"][0]["from"][0]["namespaceSelector"], json{{"kubernetes.io/metadata.name", "gateway"}}));
-  CHECK_FALSE(selects(from["ingress"][0]["from"][0]["namespaceSelector"], json{{"kubernetes.io/metadata.name", "other"}}));
+  CHECK_FALSE(
+      selects(from["ingress"][0]["from"][0]["namespaceSelector"], json{{"kubernetes.io/metadata.name", "other"}}));
   CHECK_FALSE(from.contains("egress"));
   // Monitoring scrapes the serving port by name, which the serving container declares.
   const json monitoring = policy("allow-monitoring");
@@ -427,7 +454,8 @@ TEST_CASE("tenant: re-applying with new numbers updates in place; delete leaves 
   CHECK(Contains(more.out, "clusterqueue.kueue.x-k8s.io/" + team + " configured\n"));
   CHECK(Contains(more.out, "limitrange/kubectl-llm-tenant created\n"));
   CHECK(Contains(more.out, "namespace/" + team + " unchanged\n"));
-  CHECK(GetJson({"resourcequota", "kubectl-llm-tenant", "-n", team})["spec"]["hard"]["requests.nvidia.com/gpu"] == "16");
+  CHECK(GetJson({"resourcequota", "kubectl-llm-tenant", "-n", team})["spec"]["hard"]["requests.nvidia.com/gpu"] ==
+        "16");
   CommandOutput fewer = Llm("admin", {"tenant", "create", team, "--gpus", "16"});
   CHECK(Contains(fewer.out, "limitrange/kubectl-llm-tenant pruned\n"));
 

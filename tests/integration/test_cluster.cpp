@@ -33,8 +33,8 @@ CommandOutput TestCluster::Plugin(const std::string& user, const std::vector<std
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   // KUBECONFIG rather than --kubeconfig, so tests also exercise the environment lookup.
-  return RunCommand(argv, {"KUBECONFIG=" + Kubeconfig(user), "KUBECACHEDIR=" + dir_ + "/kube-cache"},
-                    input, on_started);
+  return RunCommand(argv, {"KUBECONFIG=" + Kubeconfig(user), "KUBECACHEDIR=" + dir_ + "/kube-cache"}, input,
+                    on_started);
 }
 
 }  // namespace llm::testing

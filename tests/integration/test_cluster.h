@@ -25,8 +25,8 @@ class TestCluster {
   CommandOutput Kubectl(const std::string& user, const std::vector<std::string>& args,
                         const std::string& input = "") const;
   /// Runs the kubectl-llm binary under test as `user`.
-  CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args,
-                       const std::string& input = "", const OnStarted& on_started = {}) const;
+  CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args, const std::string& input = "",
+                       const OnStarted& on_started = {}) const;
 
  private:
   explicit TestCluster(std::string dir) : dir_(std::move(dir)) {}

@@ -23,8 +23,8 @@
 #include "integration/fake_gpu_kubelet.h"
 #include "integration/test_cluster.h"
 #include "kube/client_factory.h"
-#include "util/yaml_document.h"
 #include "util/rfc3339.h"
+#include "util/yaml_document.h"
 
 namespace llm::testing {
 namespace {
@@ -60,8 +60,8 @@ std::vector<std::string> Names(const std::string& prefix, int count) {
 class TestNodes {
  public:
   TestNodes(const std::string& prefix, int count, bool kwok_managed) : names_(Names(prefix, count)) {
-    CommandOutput list = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu",
-                                     std::to_string(count), prefix});
+    CommandOutput list =
+        RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu", std::to_string(count), prefix});
     REQUIRE(list.exit_code == 0);
     std::string manifest = list.out;
     if (!kwok_managed) {
@@ -132,10 +132,11 @@ bool Contains(const json& pair, const std::string& node) {
 
 }  // namespace
 
-TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pins the bad node, which is labelled "
-          "and tainted, and nothing is left") {
+TEST_CASE(
+    "validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pins the bad node, which is labelled "
+    "and tainted, and nothing is left") {
   TestNodes nodes("mn-node-", 7, /*kwok_managed=*/false);
-  const std::string bad = "mn-node-4";          // fine alone, slow with anyone (a bad NIC)
+  const std::string bad = "mn-node-4";           // fine alone, slow with anyone (a bad NIC)
   const std::string failed_alone = "mn-node-6";  // never paired
   const std::string ns = "val-multi-node";
   FakeGpuKubelet kubelet(
@@ -146,8 +147,18 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
       },
       nodes.set());
 
-  std::vector<std::string> args = {"validate-nodes", "--multi-node", "--record", "--taint-failed", "--timeout", "60s",
-                                   "--max-parallel", "4", "-n", ns, "-o", "json"};
+  std::vector<std::string> args = {"validate-nodes",
+                                   "--multi-node",
+                                   "--record",
+                                   "--taint-failed",
+                                   "--timeout",
+                                   "60s",
+                                   "--max-parallel",
+                                   "4",
+                                   "-n",
+                                   ns,
+                                   "-o",
+                                   "json"};
   args.insert(args.end(), nodes.names().begin(), nodes.names().end());
   CommandOutput run = TestCluster::Get().Plugin("admin", args);
   INFO(run.err);
@@ -188,7 +199,8 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
     } else if (name == bad) {
       CHECK(n["verdict"] == "fail");
       CHECK(n["multiNode"]["result"] == "bad");
-      CHECK(n["reason"].get<std::string>().starts_with("multi-node: the all-reduce with known-good node mn-node-0 failed"));
+      CHECK(n["reason"].get<std::string>().starts_with(
+          "multi-node: the all-reduce with known-good node mn-node-0 failed"));
     } else {
       CHECK(n["verdict"] == "pass");
       CHECK(n["multiNode"]["result"] == "good");
@@ -212,26 +224,27 @@ TEST_CASE("validate-nodes --multi-node: pairs run as Indexed Jobs, re-pairing pi
 TEST_CASE("validate-nodes --multi-node --dry-run=server: the API server accepts each pair's Service and Job") {
   TestNodes nodes("mn-dry-node-", 2, /*kwok_managed=*/true);
   TestCluster::Get().Kubectl("admin", {"create", "namespace", "val-multi-node-dry"});
-  CommandOutput run = TestCluster::Get().Plugin(
-      "admin", {"validate-nodes", "--multi-node", "--dry-run=server", "-n", "val-multi-node-dry", "mn-dry-node-0",
-                "mn-dry-node-1"});
+  CommandOutput run = TestCluster::Get().Plugin("admin", {"validate-nodes", "--multi-node", "--dry-run=server", "-n",
+                                                          "val-multi-node-dry", "mn-dry-node-0", "mn-dry-node-1"});
   INFO(run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("-pair-1 created (server dry run)") != std::string::npos);  // the Service
   CHECK(run.out.find("-pair-1 created on nodes mn-dry-node-0, mn-dry-node-1 (server dry run)") != std::string::npos);
-  CHECK(TestCluster::Get().Kubectl("admin", {"get", "jobs,services,pods", "-n", "val-multi-node-dry", "-o", "name"}).out ==
-        "");
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"get", "jobs,services,pods", "-n", "val-multi-node-dry", "-o", "name"})
+            .out == "");
   TestCluster::Get().Kubectl("admin", {"delete", "namespace", "val-multi-node-dry", "--wait=false"});
 }
 
-TEST_CASE("validate-nodes: SIGINT after the pods are created stops the run, deletes its pods, records nothing and "
-          "exits 130") {
+TEST_CASE(
+    "validate-nodes: SIGINT after the pods are created stops the run, deletes its pods, records nothing and "
+    "exits 130") {
   TestNodes nodes("int-node-", 3, /*kwok_managed=*/true);  // kwok runs the pods; nothing ever ends them
   const std::string ns = "val-interrupt";
   std::atomic<int> pid{0};
   CommandOutput run;
-  std::vector<std::string> args = {"validate-nodes", "--record", "--taint-failed", "--timeout", "5m", "-n", ns,
-                                   "-o", "json"};
+  std::vector<std::string> args = {
+      "validate-nodes", "--record", "--taint-failed", "--timeout", "5m", "-n", ns, "-o", "json"};
   args.insert(args.end(), nodes.names().begin(), nodes.names().end());
   std::thread command([&] { run = TestCluster::Get().Plugin("admin", args, "", [&](int p) { pid = p; }); });
 
@@ -261,11 +274,13 @@ TEST_CASE("validate-nodes: SIGINT after the pods are created stops the run, dele
   }
 }
 
-TEST_CASE("validate-nodes --multi-node: SIGTERM while the pairs run deletes their Jobs, Services and pods, records "
-          "no verdict and exits 143") {
+TEST_CASE(
+    "validate-nodes --multi-node: SIGTERM while the pairs run deletes their Jobs, Services and pods, records "
+    "no verdict and exits 143") {
   TestNodes nodes("mn-term-node-", 2, /*kwok_managed=*/false);
   const std::string ns = "val-multi-node-term";
-  FakeGpuKubelet kubelet(AdminClient(), ns, [](const std::string&) { return FakeOutcome::kHangsPaired; }, nodes.set());
+  FakeGpuKubelet kubelet(
+      AdminClient(), ns, [](const std::string&) { return FakeOutcome::kHangsPaired; }, nodes.set());
   std::atomic<int> pid{0};
   CommandOutput run;
   std::vector<std::string> args = {"validate-nodes", "--multi-node", "--record", "--timeout", "5m", "-n", ns};
@@ -275,9 +290,9 @@ TEST_CASE("validate-nodes --multi-node: SIGTERM while the pairs run deletes thei
   bool paired = false;  // both pods of the pair's Job are on their nodes
   for (int i = 0; i < 120 && !paired; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    CommandOutput pods = TestCluster::Get().Kubectl(
-        "admin", {"get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name", "-o",
-                  "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"});
+    CommandOutput pods =
+        TestCluster::Get().Kubectl("admin", {"get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name", "-o",
+                                             "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"});
     paired = pods.out == "mn-term-node-0\nmn-term-node-1\n" || pods.out == "mn-term-node-1\nmn-term-node-0\n";
   }
   CHECK(paired);

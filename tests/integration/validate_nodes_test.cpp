@@ -40,8 +40,8 @@ json KubectlJson(const std::vector<std::string>& args) {
 class ValidationNodes {
  public:
   ValidationNodes() {
-    CommandOutput list = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu",
-                                     std::to_string(kNodes), "val-node-"});
+    CommandOutput list = RunCommand(
+        {std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu", std::to_string(kNodes), "val-node-"});
     REQUIRE(list.exit_code == 0);
     CommandOutput applied = TestCluster::Get().Kubectl("admin", {"apply", "--server-side", "-f", "-"}, list.out);
     REQUIRE_MESSAGE(applied.exit_code == 0, applied.err);
@@ -114,15 +114,17 @@ TEST_CASE("validate-nodes: 20 nodes get verdicts, labels, annotations and taints
 
   const std::string page = (std::filesystem::temp_directory_path() / "llm-validate-nodes-20.html").string();
   std::filesystem::remove(page);
-  std::vector<std::string> args = {"validate-nodes", "--record", "--taint-failed", "--timeout", "30s",
-                                   "--max-parallel", "6", "-o", "json", "--report", page};
+  std::vector<std::string> args = {
+      "validate-nodes", "--record", "--taint-failed", "--timeout", "30s", "--max-parallel", "6", "-o", "json",
+      "--report",       page};
   for (int i = 0; i < kNodes; ++i) args.push_back(NodeName(i));
   CommandOutput run = TestCluster::Get().Plugin("admin", args);
   INFO(run.err);
   CHECK(run.exit_code == 1);
   json report = json::parse(run.out);
   CHECK(report["kind"] == "NodeValidationReport");
-  CHECK(report["status"]["summary"] == json{{"tested", 20}, {"passed", 17}, {"failed", 2}, {"errors", 1}, {"skipped", 0}});
+  CHECK(report["status"]["summary"] ==
+        json{{"tested", 20}, {"passed", 17}, {"failed", 2}, {"errors", 1}, {"skipped", 0}});
   for (const json& result : report["status"]["nodes"]) {
     const std::string name = result["name"];
     INFO(name);
@@ -133,7 +135,8 @@ TEST_CASE("validate-nodes: 20 nodes get verdicts, labels, annotations and taints
       CHECK(result["verdict"] == "fail");
       CHECK(result["exitCode"] == 2);
       CHECK(result["suspectGpus"] == json::array({5}));
-      CHECK(result["reason"] == "health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)");
+      CHECK(result["reason"] ==
+            "health: gpu 5: 2 uncorrectable ECC errors since the driver loaded (2 during this run)");
       CHECK(result["health"]["failed"] ==
             json::array({{{"gpu", 5}, {"rule", "ecc_uncorrectable"}}, {{"gpu", 5}, {"rule", "xid"}}}));
       CHECK(result["detail"]["hbmGBps"].size() == 8);
@@ -220,8 +223,8 @@ TEST_CASE("validate-nodes: --keep leaves the pods and the namespace") {
 
 TEST_CASE("validate-nodes: --dry-run prints the pods, server dry run creates nothing") {
   ValidationNodes nodes;
-  CommandOutput client = TestCluster::Get().Plugin(
-      "admin", {"validate-nodes", NodeName(0), "--dry-run=client", "-o", "json"});
+  CommandOutput client =
+      TestCluster::Get().Plugin("admin", {"validate-nodes", NodeName(0), "--dry-run=client", "-o", "json"});
   INFO(client.err);
   REQUIRE(client.exit_code == 0);
   json list = json::parse(client.out);

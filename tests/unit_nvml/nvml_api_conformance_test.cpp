@@ -38,8 +38,8 @@ struct Abi<ours::EventData, void> {
 };
 template <typename T>
 struct Abi<T*, void> {
-  using type = std::conditional_t<std::is_const_v<T>, const typename Abi<std::remove_const_t<T>>::type,
-                                  typename Abi<T>::type>*;
+  using type =
+      std::conditional_t<std::is_const_v<T>, const typename Abi<std::remove_const_t<T>>::type, typename Abi<T>::type>*;
 };
 template <typename R, typename... A>
 struct Abi<R (*)(A...), void> {

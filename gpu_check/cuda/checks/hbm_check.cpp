@@ -47,7 +47,8 @@ TimedCopy CopyOf(GpuBuffers& b) {
 }
 
 /// Samples for the given GPUs measured together.
-Result<std::vector<std::vector<double>>> Sample(std::vector<GpuBuffers*> gpus, CopyTimer& timer, const CheckContext& ctx) {
+Result<std::vector<std::vector<double>>> Sample(std::vector<GpuBuffers*> gpus, CopyTimer& timer,
+                                                const CheckContext& ctx) {
   std::vector<std::vector<double>> samples(gpus.size());
   std::vector<TimedCopy> copies;
   for (GpuBuffers* b : gpus) copies.push_back(CopyOf(*b));
@@ -108,8 +109,8 @@ Result<TestResult> HbmCheck::Run(CheckContext& ctx) {
     t.series.push_back(std::move(s));
   }
   // A retry measures the GPU alone: its HBM does not depend on the others.
-  GC_RETURN_IF_ERROR(RetryFailingSeries(
-      t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
+  GC_RETURN_IF_ERROR(
+      RetryFailingSeries(t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
         GpuBuffers& b = buffers[static_cast<std::size_t>(previous.gpu)];
         GC_ASSIGN_OR_RETURN(auto again, Sample({&b}, timer, ctx));
         Series s = previous;

@@ -83,8 +83,8 @@ Result<double> DriveLoad(std::vector<LoadBuffers>& load, double seconds, const C
         CUDA_CHECK(LaunchCopyKernel(b.dst.get(), b.src.get(), b.src.bytes(), b.sm_count, b.kernels.get()));
       }
       for (int i = 0; i < kHostCopiesPerBatch; ++i) {
-        CUDA_CHECK(cudaMemcpyAsync(b.from_host.get(), b.host.get(), b.host.bytes(), cudaMemcpyHostToDevice,
-                                   b.copies.get()));
+        CUDA_CHECK(
+            cudaMemcpyAsync(b.from_host.get(), b.host.get(), b.host.bytes(), cudaMemcpyHostToDevice, b.copies.get()));
       }
     }
     GC_RETURN_IF_ERROR(WaitForStreams(streams, ctx.deadline, "health load"));

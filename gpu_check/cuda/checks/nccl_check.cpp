@@ -113,8 +113,8 @@ Result<std::vector<std::uint64_t>> SizesThatFit(const std::vector<GpuInfo>& gpus
   }
   sizes.erase(std::remove_if(sizes.begin(), sizes.end(), [&](std::uint64_t b) { return b > limit; }), sizes.end());
   if (sizes.empty()) {
-    return Failure(ExitCode::kRuntimeError, fmt::format("not enough free GPU memory for the smallest size (limit {} MiB)",
-                                                        limit >> 20));
+    return Failure(ExitCode::kRuntimeError,
+                   fmt::format("not enough free GPU memory for the smallest size (limit {} MiB)", limit >> 20));
   }
   return sizes;
 }
@@ -206,8 +206,8 @@ Result<TestResult> NcclCheck::Run(CheckContext& ctx) {
   // The all-reduce is one collective over every rank; in a multi-node run
   // re-measuring on one node alone would wait for peers that have moved on.
   if (ctx.multi_node.world_size == 1) {
-    GC_RETURN_IF_ERROR(RetryFailingSeries(
-        t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
+    GC_RETURN_IF_ERROR(
+        RetryFailingSeries(t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
           Series again = previous;
           again.samples.clear();
           const std::size_t count = judged / sizeof(float);

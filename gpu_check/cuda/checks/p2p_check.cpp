@@ -151,8 +151,8 @@ Result<TestResult> P2pCheck::Run(CheckContext& ctx) {
       t.series.push_back(std::move(pair->second));
     }
   }
-  GC_RETURN_IF_ERROR(RetryFailingSeries(
-      t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
+  GC_RETURN_IF_ERROR(
+      RetryFailingSeries(t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
         GpuBuffers& from = buffers[static_cast<std::size_t>(previous.gpu)];
         GpuBuffers& to = buffers[static_cast<std::size_t>(previous.peer)];
         if (previous.metric == kMetricP2pUnidir) return Unidirectional(from, to, timer, ctx);

@@ -141,8 +141,10 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
     {
       ScopedCpuAffinity affinity(cpus);
       if (!cpus.empty() && !affinity.bound()) {
-        ctx.log << fmt::format("llm-gpu-check: pcie: gpu {}: cannot run on NUMA node {} (cpuset); "
-                               "host memory may be remote\n", b.device, gpu.numa_node);
+        ctx.log << fmt::format(
+            "llm-gpu-check: pcie: gpu {}: cannot run on NUMA node {} (cpuset); "
+            "host memory may be remote\n",
+            b.device, gpu.numa_node);
       }
       auto host = PinnedBuffer::Allocate(ctx.profile.pcie_bytes);
       if (!host.ok()) return host.failure().WithContext(fmt::format("gpu {}", b.device));
@@ -184,8 +186,8 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
       }
     }
   }
-  GC_RETURN_IF_ERROR(RetryFailingSeries(
-      t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
+  GC_RETURN_IF_ERROR(
+      RetryFailingSeries(t, ctx.evaluation, ctx.profile.max_retries, [&](const Series& previous) -> Result<Series> {
         const Phase* phase = nullptr;
         for (const Phase& p : phases) {
           if (p.metric == previous.metric) phase = &p;
@@ -204,7 +206,8 @@ Result<TestResult> PcieCheck::Run(CheckContext& ctx) {
         return previous;
       }));
   for (const Series& s : t.series) {
-    ctx.log << fmt::format("llm-gpu-check: pcie: gpu {} {} {:.1f} GB/s\n", s.gpu, s.metric, Summarize(s.samples).median);
+    ctx.log << fmt::format("llm-gpu-check: pcie: gpu {} {} {:.1f} GB/s\n", s.gpu, s.metric,
+                           Summarize(s.samples).median);
   }
   return t;
 }

@@ -28,9 +28,15 @@ cudaError_t LaunchCopyKernel(void* dst, const void* src, std::size_t bytes, int 
   const auto* s = static_cast<const uint4*>(src);
   const std::size_t count = bytes / sizeof(uint4);
   switch (launch.unroll) {
-    case 2: CopyKernel<2><<<blocks, launch.threads, 0, stream>>>(d, s, count); break;
-    case 4: CopyKernel<4><<<blocks, launch.threads, 0, stream>>>(d, s, count); break;
-    default: CopyKernel<1><<<blocks, launch.threads, 0, stream>>>(d, s, count); break;
+    case 2:
+      CopyKernel<2><<<blocks, launch.threads, 0, stream>>>(d, s, count);
+      break;
+    case 4:
+      CopyKernel<4><<<blocks, launch.threads, 0, stream>>>(d, s, count);
+      break;
+    default:
+      CopyKernel<1><<<blocks, launch.threads, 0, stream>>>(d, s, count);
+      break;
   }
   return cudaGetLastError();
 }

@@ -15,7 +15,8 @@ TEST_CASE("FormatDeleted prints kubectl delete's line") {
   const std::vector<Case> cases = {
       {{"apps", "v1", "deployments", "ns", "chat", ""}, "Deployment", "deployment.apps \"chat\" deleted"},
       {{"", "v1", "services", "ns", "chat", ""}, "Service", "service \"chat\" deleted"},
-      {{"leaderworkerset.x-k8s.io", "v1", "leaderworkersets", "ns", "big", ""}, "LeaderWorkerSet",
+      {{"leaderworkerset.x-k8s.io", "v1", "leaderworkersets", "ns", "big", ""},
+       "LeaderWorkerSet",
        "leaderworkerset.leaderworkerset.x-k8s.io \"big\" deleted"},
   };
   for (const Case& c : cases) {

@@ -32,14 +32,15 @@ struct Fixture {
 
   explicit Fixture(int version_status = 200) {
     testing::ServeAggregatedDiscovery(client);
-    client.routes.On("GET", "/version",
-                     testing::FakeTransport::Json(version_status, version_status == 200
-                                                                      ? R"({"gitVersion":"v1.35.4"})"
-                                                                      : R"({"kind":"Status","code":503})"));
+    client.routes.On(
+        "GET", "/version",
+        testing::FakeTransport::Json(
+            version_status, version_status == 200 ? R"({"gitVersion":"v1.35.4"})" : R"({"kind":"Status","code":503})"));
     client.Put({"", "v1", "nodes", "", "gpu-node-0", ""}, GpuNode("gpu-node-0"));
-    client.Put({"node.k8s.io", "v1", "runtimeclasses", "", "nvidia", ""},
-               {{"apiVersion", "node.k8s.io/v1"}, {"kind", "RuntimeClass"}, {"metadata", {{"name", "nvidia"}}},
-                {"handler", "nvidia"}});
+    client.Put({"node.k8s.io", "v1", "runtimeclasses", "", "nvidia", ""}, {{"apiVersion", "node.k8s.io/v1"},
+                                                                           {"kind", "RuntimeClass"},
+                                                                           {"metadata", {{"name", "nvidia"}}},
+                                                                           {"handler", "nvidia"}});
   }
   std::vector<DoctorCheck> Run() {
     AccessReviewFn can = [this](const kube::AccessQuestion& q) -> Result<bool> {

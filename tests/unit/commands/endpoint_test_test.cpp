@@ -83,8 +83,9 @@ TEST_CASE("endpoint test: the served model name comes from --served-model-name, 
   f.QueueStream(16, milliseconds(5), milliseconds(5));
   const EndpointTestReport r = Run(f, Chat([](auto& o) { o.model = "Qwen/Other"; }));
   CHECK(r.exit_code == kTestExitModels);
-  CHECK(r.message == "service/chat serves 'Qwen/Qwen2.5-0.5B-Instruct' at /v1/models, not 'Qwen/Other' (the "
-                     "workload's served model name; --model sets another)");
+  CHECK(r.message ==
+        "service/chat serves 'Qwen/Qwen2.5-0.5B-Instruct' at /v1/models, not 'Qwen/Other' (the "
+        "workload's served model name; --model sets another)");
 }
 
 TEST_CASE("endpoint test: missing proxy permissions stop the run before anything else is read (exit 3)") {
@@ -92,10 +93,11 @@ TEST_CASE("endpoint test: missing proxy permissions stop the run before anything
   f.client.denied = {"create services/proxy", "get pods/proxy"};
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitAccess);
-  CHECK(r.message == "you may not create services/proxy, get pods/proxy in namespace \"ml\": kubectl llm test "
-                     "reaches the model only through the API server's proxy and needs get and create on "
-                     "services/proxy and pods/proxy, and list on endpointslices.discovery.k8s.io (ask for a Role "
-                     "granting them)");
+  CHECK(r.message ==
+        "you may not create services/proxy, get pods/proxy in namespace \"ml\": kubectl llm test "
+        "reaches the model only through the API server's proxy and needs get and create on "
+        "services/proxy and pods/proxy, and list on endpointslices.discovery.k8s.io (ask for a Role "
+        "granting them)");
   CHECK(Calls(f, "endpointslices") == 0);
   CHECK(Calls(f, "/proxy") == 0);
   for (size_t i = 1; i < r.stages.size(); ++i) CHECK(r.stages[i].outcome == CheckOutcome::kSkipped);
@@ -115,7 +117,8 @@ TEST_CASE("endpoint test: --per-pod also needs create on pods/proxy") {
 TEST_CASE("endpoint test: a serving pod that is not a ready endpoint fails the endpoints stage (exit 4)") {
   ServedModelFixture f;
   f.AddPod("chat-c", "10.1.0.4", false);
-  REQUIRE(f.client.MergePatch({"apps", "v1", "deployments", "ml", "chat", ""}, {{"spec", {{"replicas", 3}}}}, false).ok());
+  REQUIRE(
+      f.client.MergePatch({"apps", "v1", "deployments", "ml", "chat", ""}, {{"spec", {{"replicas", 3}}}}, false).ok());
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitEndpoints);
   CHECK(r.message == "only 2 of 3 serving pods are ready endpoints of service/chat: pod chat-c is not ready (Running)");
@@ -129,7 +132,8 @@ TEST_CASE("endpoint test: no ready endpoint at all, and a workload scaled to zer
   EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitEndpoints);
   CHECK(r.message == "service/chat has no ready endpoint: pod chat-a has no endpoint (Running)");
-  REQUIRE(f.client.MergePatch({"apps", "v1", "deployments", "ml", "chat", ""}, {{"spec", {{"replicas", 0}}}}, false).ok());
+  REQUIRE(
+      f.client.MergePatch({"apps", "v1", "deployments", "ml", "chat", ""}, {{"spec", {{"replicas", 0}}}}, false).ok());
   r = Run(f);
   CHECK(r.exit_code == kTestExitEndpoints);
   CHECK(r.message == "chat is scaled to 0 replicas: nothing serves the model");
@@ -151,13 +155,15 @@ TEST_CASE("endpoint test: every pod's health is asked, and the first bad one nam
 TEST_CASE("endpoint test: health that lies, generation that fails: --per-pod names the replica (exit 7)") {
   ServedModelFixture f;
   f.AnswerHealthy();
-  const std::string dead = R"({"object":"error","message":"EngineCore encountered an issue.","type":"InternalServerError","code":500})";
+  const std::string dead =
+      R"({"object":"error","message":"EngineCore encountered an issue.","type":"InternalServerError","code":500})";
   f.Answer("POST", "pods/chat-b", "/v1/completions", 500, dead);
   f.Answer("POST", "services/chat", "/v1/completions", 500, dead);
   const EndpointTestReport per_pod = Run(f, Chat([](auto& o) { o.per_pod = true; }));
   CHECK(per_pod.exit_code == kTestExitCompletion);
-  CHECK(per_pod.message == "pod/chat-b answered a completion (POST /v1/completions) with HTTP 500: EngineCore "
-                           "encountered an issue.");
+  CHECK(per_pod.message ==
+        "pod/chat-b answered a completion (POST /v1/completions) with HTTP 500: EngineCore "
+        "encountered an issue.");
   CHECK(StageOf(per_pod, TestStage::kHealth).outcome == CheckOutcome::kPassed);
   const EndpointTestReport service_only = Run(f);
   CHECK(service_only.exit_code == kTestExitCompletion);
@@ -170,8 +176,9 @@ TEST_CASE("endpoint test: a completion with the wrong shape is a completion fail
   f.Answer("POST", "services/chat", "/v1/completions", 200, R"({"choices":[],"usage":{"completion_tokens":1}})");
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitCompletion);
-  CHECK(r.message == "service/chat answered a completion (POST /v1/completions), but the completion has 0 choices "
-                     "instead of 1");
+  CHECK(r.message ==
+        "service/chat answered a completion (POST /v1/completions), but the completion has 0 choices "
+        "instead of 1");
 }
 
 TEST_CASE("endpoint test: an engine started with an API key answers 401, and the reason is said") {
@@ -180,10 +187,11 @@ TEST_CASE("endpoint test: an engine started with an API key answers 401, and the
   f.Answer("GET", "services/chat", "/v1/models", 401, R"({"error":"Unauthorized"})");
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitModels);
-  CHECK(r.message == "service/chat answered GET /v1/models with HTTP 401 Unauthorized: the engine requires an API "
-                     "key, and the API server removes the Authorization header from proxied requests, so this model "
-                     "cannot be tested through the API server (test it from inside the cluster or through a "
-                     "port-forward)");
+  CHECK(r.message ==
+        "service/chat answered GET /v1/models with HTTP 401 Unauthorized: the engine requires an API "
+        "key, and the API server removes the Authorization header from proxied requests, so this model "
+        "cannot be tested through the API server (test it from inside the cluster or through a "
+        "port-forward)");
 }
 
 TEST_CASE("endpoint test: a slow first token over --ttft-budget (exit 9), within it passes") {
@@ -192,8 +200,9 @@ TEST_CASE("endpoint test: a slow first token over --ttft-budget (exit 9), within
   f.QueueStream(16, milliseconds(1520), milliseconds(20));
   const EndpointTestReport slow = Run(f, Chat([](auto& o) { o.ttft_budget = milliseconds(1000); }));
   CHECK(slow.exit_code == kTestExitTtftBudget);
-  CHECK(slow.message == "service/chat took 1.52s to the first token, over --ttft-budget 1s (measured through the "
-                        "API server's proxy, which flushes streams on an interval: an upper bound)");
+  CHECK(slow.message ==
+        "service/chat took 1.52s to the first token, over --ttft-budget 1s (measured through the "
+        "API server's proxy, which flushes streams on an interval: an upper bound)");
   CHECK(StageOf(slow, TestStage::kStream).outcome == CheckOutcome::kFailed);
   f.QueueStream(16, milliseconds(400), milliseconds(20));
   CHECK(Run(f, Chat([](auto& o) { o.ttft_budget = milliseconds(1000); })).passed());
@@ -227,16 +236,18 @@ TEST_CASE("endpoint test: the API server's own refusal is named as such") {
   f.AnswerHealthy();
   f.client.routes.OnHandler("GET", "/api/v1/namespaces/ml/pods/chat-a:8000/proxy/health",
                             [](const kube::HttpRequest&) -> Result<kube::HttpResponse> {
-                              return testing::FakeTransport::Json(503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
-                                                       R"("message":"error trying to reach service: dial tcp )"
-                                                       R"(10.1.0.2:8000: connect: connection refused",)"
-                                                       R"("reason":"ServiceUnavailable","code":503})");
+                              return testing::FakeTransport::Json(
+                                  503, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
+                                       R"("message":"error trying to reach service: dial tcp )"
+                                       R"(10.1.0.2:8000: connect: connection refused",)"
+                                       R"("reason":"ServiceUnavailable","code":503})");
                             });
   const EndpointTestReport r = Run(f);
   CHECK(r.exit_code == kTestExitHealth);
-  CHECK(r.message == "the API server could not proxy GET /health to pod/chat-a: Error from server "
-                     "(ServiceUnavailable): error trying to reach service: dial tcp 10.1.0.2:8000: connect: "
-                     "connection refused");
+  CHECK(r.message ==
+        "the API server could not proxy GET /health to pod/chat-a: Error from server "
+        "(ServiceUnavailable): error trying to reach service: dial tcp 10.1.0.2:8000: connect: "
+        "connection refused");
 }
 
 TEST_CASE("endpoint test: what cannot start is an error, not a stage") {
@@ -244,19 +255,20 @@ TEST_CASE("endpoint test: what cannot start is an error, not a stage") {
   auto missing = RunEndpointTest(Chat([](auto& o) { o.name = "nope"; }), f.client, f.mapper, "ml", f.clock);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().kind() == ErrorKind::kNotFound);
-  f.client.Put({"batch", "v1", "jobs", "ml", "train", ""},
-               {{"apiVersion", "batch/v1"},
-                {"kind", "Job"},
-                {"metadata",
-                 {{"name", "train"},
-                  {"namespace", "ml"},
-                  {"labels",
-                   {{"app.kubernetes.io/instance", "train"}, {"app.kubernetes.io/managed-by", "kubectl-llm"},
-                    {"app.kubernetes.io/component", "train"}}}}}});
+  f.client.Put({"batch", "v1", "jobs", "ml", "train", ""}, {{"apiVersion", "batch/v1"},
+                                                            {"kind", "Job"},
+                                                            {"metadata",
+                                                             {{"name", "train"},
+                                                              {"namespace", "ml"},
+                                                              {"labels",
+                                                               {{"app.kubernetes.io/instance", "train"},
+                                                                {"app.kubernetes.io/managed-by", "kubectl-llm"},
+                                                                {"app.kubernetes.io/component", "train"}}}}}});
   auto job = RunEndpointTest(Chat([](auto& o) { o.name = "train"; }), f.client, f.mapper, "ml", f.clock);
   REQUIRE_FALSE(job.ok());
-  CHECK(job.error().message() == "Job/train does not serve a model (app.kubernetes.io/component=train): test and "
-                                 "metrics need a workload made by `kubectl llm serve`");
+  CHECK(job.error().message() ==
+        "Job/train does not serve a model (app.kubernetes.io/component=train): test and "
+        "metrics need a workload made by `kubectl llm serve`");
 }
 
 TEST_CASE("endpoint test: the EndpointTest object and the table") {
@@ -289,16 +301,18 @@ TEST_CASE("endpoint test: the EndpointTest object and the table") {
         "stream                      skipped          \n");
 }
 
-TEST_CASE("endpoint test: after a stream, the table says TTFT is an upper bound and ITL is not, the object marks TTFT") {
+TEST_CASE(
+    "endpoint test: after a stream, the table says TTFT is an upper bound and ITL is not, the object marks TTFT") {
   ServedModelFixture f;
   f.AnswerHealthy();
   f.QueueStream(16, milliseconds(120), milliseconds(10));
   const EndpointTestReport r = Run(f);
   REQUIRE(r.passed());
   const std::string table = EndpointTestTable(r);
-  CHECK(table.ends_with("TTFT is an upper bound: the API server's proxy flushes streamed answers on an interval "
-                        "(which can also bunch tokens, so ITL, the mean gap as they arrived, may read shorter or "
-                        "longer than the engine's).\n"));
+  CHECK(
+      table.ends_with("TTFT is an upper bound: the API server's proxy flushes streamed answers on an interval "
+                      "(which can also bunch tokens, so ITL, the mean gap as they arrived, may read shorter or "
+                      "longer than the engine's).\n"));
   const nlohmann::ordered_json doc = EndpointTestJson(r);
   const nlohmann::ordered_json& stream = doc["status"]["stages"][5]["checks"][0];
   CHECK(stream["timeToFirstTokenIsUpperBound"] == true);

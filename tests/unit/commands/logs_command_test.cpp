@@ -22,9 +22,9 @@ json Pod(const std::string& name, json extra_labels, const std::string& containe
 }
 
 json RankPod(int rank) {
-  return Pod("train-" + std::to_string(rank) + "-x7k2p",
-             {{"batch.kubernetes.io/job-completion-index", std::to_string(rank)},
-              {"batch.kubernetes.io/job-name", "train"}});
+  return Pod(
+      "train-" + std::to_string(rank) + "-x7k2p",
+      {{"batch.kubernetes.io/job-completion-index", std::to_string(rank)}, {"batch.kubernetes.io/job-name", "train"}});
 }
 
 /// Follow streams answered per pod path, safely from several threads.
@@ -74,13 +74,13 @@ TEST_CASE("logs of every pod, prefixed by rank, in rank order") {
   CHECK(f.out.str() == "[train-0 rank=0] step 1\n[train-0 rank=0] step 2\n[train-1 rank=1] ready\n");
   const auto& requests = f.client.routes.requests();
   REQUIRE(requests.size() == 2);
-  CHECK(requests[0].path ==
-        "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&tailLines=10&sinceSeconds=60");
+  CHECK(requests[0].path == "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&tailLines=10&sinceSeconds=60");
 }
 
 TEST_CASE("logs --rank and --role select pods") {
   std::vector<json> pods = {
-      RankPod(0), RankPod(1),
+      RankPod(0),
+      RankPod(1),
       Pod("chat-0", {{"leaderworkerset.sigs.k8s.io/worker-index", "0"}}),
       Pod("chat-0-1", {{"leaderworkerset.sigs.k8s.io/worker-index", "1"}}),
   };

@@ -13,13 +13,11 @@ using testing::ServedModelFixture;
 std::string Scrape(int waiting, int prompt_total, const std::string& kv_name = "vllm:kv_cache_usage_perc") {
   const std::string l = R"({model_name="Qwen/Qwen2.5-0.5B-Instruct",engine="0"})";
   const std::string h = R"({model_name="Qwen/Qwen2.5-0.5B-Instruct",engine="0",le=)";
-  return "vllm:num_requests_running" + l + " 1.0\n" + "vllm:num_requests_waiting" + l + " " +
-         std::to_string(waiting) + "\n" + kv_name + l + " 0.5\n" + "vllm:prompt_tokens_total" + l + " " +
-         std::to_string(prompt_total) + "\n" + "vllm:generation_tokens_total" + l + " 0\n" +
-         "vllm:time_to_first_token_seconds_bucket" + h + "\"0.1\"} 2\n" +
-         "vllm:time_to_first_token_seconds_bucket" + h + "\"+Inf\"} 2\n" +
-         "vllm:e2e_request_latency_seconds_bucket" + h + "\"1.0\"} 2\n" +
-         "vllm:e2e_request_latency_seconds_bucket" + h + "\"+Inf\"} 2\n";
+  return "vllm:num_requests_running" + l + " 1.0\n" + "vllm:num_requests_waiting" + l + " " + std::to_string(waiting) +
+         "\n" + kv_name + l + " 0.5\n" + "vllm:prompt_tokens_total" + l + " " + std::to_string(prompt_total) + "\n" +
+         "vllm:generation_tokens_total" + l + " 0\n" + "vllm:time_to_first_token_seconds_bucket" + h + "\"0.1\"} 2\n" +
+         "vllm:time_to_first_token_seconds_bucket" + h + "\"+Inf\"} 2\n" + "vllm:e2e_request_latency_seconds_bucket" +
+         h + "\"1.0\"} 2\n" + "vllm:e2e_request_latency_seconds_bucket" + h + "\"+Inf\"} 2\n";
 }
 
 struct MetricsFixture : ServedModelFixture {
@@ -66,14 +64,15 @@ TEST_CASE("metrics -o json: the ServingMetrics object, naming a pod that cannot 
 
 TEST_CASE("metrics --check: a renamed metric fails with its name, and the autoscaler's query is checked too") {
   MetricsFixture f;
-  f.client.Put({"keda.sh", "v1alpha1", "scaledobjects", "ml", "chat", ""},
-               {{"apiVersion", "keda.sh/v1alpha1"},
-                {"kind", "ScaledObject"},
-                {"metadata", {{"name", "chat"}, {"namespace", "ml"}, {"labels", testing::ServeLabels()}}},
-                {"spec",
-                 {{"triggers",
-                   {{{"type", "prometheus"},
-                     {"metadata", {{"query", R"(sum(vllm:num_requests_waiting{model="Qwen/Qwen2.5-0.5B-Instruct"}))"}}}}}}}}});
+  f.client.Put(
+      {"keda.sh", "v1alpha1", "scaledobjects", "ml", "chat", ""},
+      {{"apiVersion", "keda.sh/v1alpha1"},
+       {"kind", "ScaledObject"},
+       {"metadata", {{"name", "chat"}, {"namespace", "ml"}, {"labels", testing::ServeLabels()}}},
+       {"spec",
+        {{"triggers",
+          {{{"type", "prometheus"},
+            {"metadata", {{"query", R"(sum(vllm:num_requests_waiting{model="Qwen/Qwen2.5-0.5B-Instruct"}))"}}}}}}}}});
   f.Scrapes("chat-a", Scrape(3, 0), Scrape(3, 0));
   f.Scrapes("chat-b", Scrape(3, 0, "vllm:gpu_cache_usage_perc"), Scrape(3, 0, "vllm:gpu_cache_usage_perc"));
   Status checked = RunMetrics({.name = "chat", .check = true, .interval = std::chrono::seconds(1)}, f.env);

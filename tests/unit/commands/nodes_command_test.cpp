@@ -23,7 +23,9 @@ json GpuPod(const std::string& name, const std::string& node, int gpus) {
           {"spec",
            {{"nodeName", node},
             {"containers",
-             {{{"name", "c"}, {"image", "vllm"}, {"resources", {{"limits", {{"nvidia.com/gpu", std::to_string(gpus)}}}}}}}}}},
+             {{{"name", "c"},
+               {"image", "vllm"},
+               {"resources", {{"limits", {{"nvidia.com/gpu", std::to_string(gpus)}}}}}}}}}},
           {"status", {{"phase", "Running"}, {"podIP", "10.0.0.1"}}}};
 }
 

@@ -65,9 +65,9 @@ struct Fixture {
     };
   }
   size_t Count(const std::string& resource) const {
-    return static_cast<size_t>(std::count_if(client.calls().begin(), client.calls().end(), [&](const std::string& call) {
-      return call.find(resource) != std::string::npos;
-    }));
+    return static_cast<size_t>(
+        std::count_if(client.calls().begin(), client.calls().end(),
+                      [&](const std::string& call) { return call.find(resource) != std::string::npos; }));
   }
 };
 
@@ -119,7 +119,8 @@ TEST_CASE("access: one rules review grants what it can, access reviews decide th
 json Pod(const std::string& ns, const std::string& instance, const std::string& node, int gpus) {
   json container = {{"name", "c"}};
   if (gpus > 0) container["resources"] = {{"limits", {{"nvidia.com/gpu", gpus}}}};
-  return {{"metadata", {{"namespace", ns}, {"name", instance + "-pod"}, {"labels", {{"app.kubernetes.io/instance", instance}}}}},
+  return {{"metadata",
+           {{"namespace", ns}, {"name", instance + "-pod"}, {"labels", {{"app.kubernetes.io/instance", instance}}}}},
           {"spec", {{"nodeName", node}, {"containers", {container}}}},
           {"status", {{"phase", "Running"}}}};
 }
@@ -127,13 +128,16 @@ json Pod(const std::string& ns, const std::string& instance, const std::string& 
 TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and unbound ones filtered by the server") {
   Fixture f;
   f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
-  f.client.Put({"", "v1", "nodes", "", "gpu-0", ""},
-               {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
+  f.client.Put(
+      {"", "v1", "nodes", "", "gpu-0", ""},
+      {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
   f.request.objects[1]["spec"] = {
       {"replicas", 1},
-      {"template", {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", 4}}}}}}}}}}}}};
+      {"template",
+       {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", 4}}}}}}}}}}}}};
   // Page 1: someone else's pod with 6 GPUs, and a CPU pod. Page 2: our own old pod with 8 GPUs.
-  json first = {{"kind", "PodList"}, {"metadata", {{"continue", "next"}}},
+  json first = {{"kind", "PodList"},
+                {"metadata", {{"continue", "next"}}},
                 {"items", {Pod("other", "x", "gpu-0", 6), Pod("other", "cpu", "gpu-0", 0)}}};
   json second = {{"kind", "PodList"}, {"metadata", json::object()}, {"items", {Pod("ml", "chat", "gpu-0", 8)}}};
   f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, first.dump()));
@@ -146,7 +150,8 @@ TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and un
   const auto& sent = f.client.routes.requests();
   REQUIRE(sent.size() >= 2);
   const std::string& query = sent[sent.size() - 2].path;
-  CHECK(query.find("fieldSelector=" + kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
+  CHECK(query.find("fieldSelector=" +
+                   kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
         std::string::npos);
   CHECK(query.find("limit=500") != std::string::npos);
   CHECK(sent.back().path.find("continue=next") != std::string::npos);
@@ -166,11 +171,15 @@ struct AutoscaleFixture : Fixture {
             {{{"version", "v1"},
               {"freshness", "Current"},
               {"resources",
-               {{{"resource", "nodepools"}, {"responseKind", kind}, {"scope", "Cluster"}, {"singularResource", "nodepool"},
+               {{{"resource", "nodepools"},
+                 {"responseKind", kind},
+                 {"scope", "Cluster"},
+                 {"singularResource", "nodepool"},
                  {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}}}}}}}}});
     }
-    client.routes.On("GET", "/api",
-                     testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
+    client.routes.On(
+        "GET", "/api",
+        testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
     client.routes.On("GET", "/apis", testing::JsonResponse(apis.dump(), testing::kAggregatedContentType));
     client.rules = {Rule({"*"}, {"*"}, {"*"})};
     const json nodes = testing::LoadWorkloadFixture("autoscale/eks-nodes.json");
@@ -179,11 +188,11 @@ struct AutoscaleFixture : Fixture {
       stored["kind"] = "Node";
       client.Put({"", "v1", "nodes", "", node["metadata"]["name"].get<std::string>(), ""}, stored);
     }
-    client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{},"items":[]})"));
-    json pod_spec = {
-        {"nodeSelector", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}},
-        {"tolerations", {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}}},
-        {"containers", {{{"name", "vllm"}, {"resources", {{"limits", {{"nvidia.com/gpu", "8"}}}}}}}}};
+    client.routes.On("GET", "/api/v1/pods",
+                     testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{},"items":[]})"));
+    json pod_spec = {{"nodeSelector", {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}},
+                     {"tolerations", {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}}},
+                     {"containers", {{{"name", "vllm"}, {"resources", {{"limits", {{"nvidia.com/gpu", "8"}}}}}}}}};
     request.objects = {{{"apiVersion", "apps/v1"},
                         {"kind", "Deployment"},
                         {"metadata", {{"name", "chat"}}},
@@ -195,15 +204,15 @@ struct AutoscaleFixture : Fixture {
   }
   size_t Sent(const std::string& path) const {
     const auto& sent = client.routes.requests();
-    return static_cast<size_t>(std::count_if(sent.begin(), sent.end(), [&](const kube::HttpRequest& r) {
-      return r.path.rfind(path, 0) == 0;
-    }));
+    return static_cast<size_t>(std::count_if(sent.begin(), sent.end(),
+                                             [&](const kube::HttpRequest& r) { return r.path.rfind(path, 0) == 0; }));
   }
 };
 
 constexpr char kShort[] = "3 pods of 8 GPUs need 3 nodes with 8 GPUs; only 2 matching nodes have that many";
 
-TEST_CASE("GPU fit beyond today's nodes: a warning where a Karpenter NodePool may add the rest, and the apply goes on") {
+TEST_CASE(
+    "GPU fit beyond today's nodes: a warning where a Karpenter NodePool may add the rest, and the apply goes on") {
   AutoscaleFixture f(/*karpenter=*/true, 3);
   f.ServeNodePools();
   auto warnings = RunPreflight(f.client, f.mapper, f.request);
@@ -238,7 +247,9 @@ TEST_CASE("GPU fit beyond today's nodes: NodePools the caller may not list leave
                      testing::FakeTransport::Json(403, R"({"kind":"Status","apiVersion":"v1","status":"Failure",
                        "message":"nodepools.karpenter.sh is forbidden: User \"dev\" cannot list resource \"nodepools\" in API group \"karpenter.sh\" at the cluster scope",
                        "reason":"Forbidden","code":403})"));
-  f.client.FailNext("GET", testing::FakeRestClient::ErrorFromStatus(403, "Forbidden", "configmaps \"cluster-autoscaler-status\" is forbidden"),
+  f.client.FailNext("GET",
+                    testing::FakeRestClient::ErrorFromStatus(403, "Forbidden",
+                                                             "configmaps \"cluster-autoscaler-status\" is forbidden"),
                     "cluster-autoscaler-status");
   auto refused = RunPreflight(f.client, f.mapper, f.request);
   REQUIRE_FALSE(refused.ok());
@@ -257,10 +268,11 @@ TEST_CASE("GPU fit beyond today's nodes: the cluster-autoscaler's status ConfigM
   auto warnings = RunPreflight(f.client, f.mapper, f.request);
   REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
   REQUIRE(warnings->size() == 1);
-  CHECK((*warnings)[0] == std::string(kShort) +
-                              "; the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs to "
-                              "node group \"eks-gpu-h100-2ac6f0b1-9c1e-4a57-8f0a-3d3b1f9e0c11\" (EKS node group "
-                              "\"gpu-h100\", 2 nodes of at most 4); the pods stay Pending until then");
+  CHECK((*warnings)[0] ==
+        std::string(kShort) +
+            "; the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs to "
+            "node group \"eks-gpu-h100-2ac6f0b1-9c1e-4a57-8f0a-3d3b1f9e0c11\" (EKS node group "
+            "\"gpu-h100\", 2 nodes of at most 4); the pods stay Pending until then");
 }
 
 TEST_CASE("GPU fit: a request that fits today reads no autoscaler") {

@@ -8,8 +8,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "render/template_source.h"
 #include "fakes/run_cli.h"
+#include "render/template_source.h"
 
 namespace llm {
 namespace {
@@ -68,7 +68,8 @@ TEST_CASE("gpu-check runs with least privilege, pinned to its node") {
   CHECK(c["securityContext"]["allowPrivilegeEscalation"] == false);
   CHECK(c["securityContext"]["capabilities"]["drop"] == nlohmann::json::array({"ALL"}));
   CHECK_FALSE(c["securityContext"]["capabilities"].contains("add"));
-  CHECK(c["args"] == nlohmann::json::array({"--profile", "quick", "--expect-gpus", "8", "--json", "/results/result.json"}));
+  CHECK(c["args"] ==
+        nlohmann::json::array({"--profile", "quick", "--expect-gpus", "8", "--json", "/results/result.json"}));
   CHECK(c["resources"]["limits"]["nvidia.com/gpu"] == 8);
   CHECK(c["terminationMessagePath"] == "/dev/termination-log");
 }
@@ -97,7 +98,8 @@ TEST_CASE("--require-validated adds the pass label's node affinity to every pod 
   bool found = false;
   for (const auto& object : trained["items"]) {
     if (object["kind"] == "Job") {
-      found = object["spec"]["template"]["spec"]["affinity"].dump().find("kubectl-llm.dev/gpu-check") != std::string::npos;
+      found =
+          object["spec"]["template"]["spec"]["affinity"].dump().find("kubectl-llm.dev/gpu-check") != std::string::npos;
     }
   }
   CHECK(found);

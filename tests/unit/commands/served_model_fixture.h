@@ -68,7 +68,8 @@ struct ServedModelFixture {
                   {"annotations", {{"kubectl-llm.dev/model", "Qwen/Qwen2.5-0.5B-Instruct"}}}}},
                 {"spec",
                  {{"replicas", 2},
-                  {"template", {{"metadata", {{"labels", ServeLabels()}}}, {"spec", {{"containers", {ServingContainer()}}}}}}}}});
+                  {"template",
+                   {{"metadata", {{"labels", ServeLabels()}}}, {"spec", {{"containers", {ServingContainer()}}}}}}}}});
     client.Put({"", "v1", "services", "ml", "chat", ""},
                {{"apiVersion", "v1"},
                 {"kind", "Service"},
@@ -118,8 +119,8 @@ struct ServedModelFixture {
   void AnswerHealthy() {
     for (const std::string target : {"pods/chat-a", "pods/chat-b", "services/chat"}) {
       Answer("GET", target, "/health", 200, "");
-      Answer("GET", target, "/v1/models",
-             200, R"({"object":"list","data":[{"id":"Qwen/Qwen2.5-0.5B-Instruct","object":"model"}]})");
+      Answer("GET", target, "/v1/models", 200,
+             R"({"object":"list","data":[{"id":"Qwen/Qwen2.5-0.5B-Instruct","object":"model"}]})");
       Answer("POST", target, "/v1/completions", 200,
              R"({"object":"text_completion","choices":[{"index":0,"text":" The"}],"usage":{"completion_tokens":1}})");
     }
@@ -127,17 +128,17 @@ struct ServedModelFixture {
 
   /// The next streamed request answers `tokens` text chunks, `ttft` after the request and `itl` apart.
   void QueueStream(int tokens, std::chrono::milliseconds ttft, std::chrono::milliseconds itl) {
-    client.QueueStream([this, tokens, ttft, itl](const kube::HttpRequest&, const kube::ChunkSink& sink)
-                           -> Result<kube::HttpResponse> {
-      clock.Advance(ttft);
-      for (int i = 0; i < tokens; ++i) {
-        if (i > 0) clock.Advance(itl);
-        sink("data: {\"choices\":[{\"index\":0,\"text\":\" w\"}],\"usage\":null}\n\n");
-      }
-      sink("data: {\"choices\":[],\"usage\":{\"completion_tokens\":" + std::to_string(tokens) + "}}\n\n");
-      sink("data: [DONE]\n\n");
-      return kube::HttpResponse{200, {{"Content-Type", "text/event-stream"}}, ""};
-    });
+    client.QueueStream(
+        [this, tokens, ttft, itl](const kube::HttpRequest&, const kube::ChunkSink& sink) -> Result<kube::HttpResponse> {
+          clock.Advance(ttft);
+          for (int i = 0; i < tokens; ++i) {
+            if (i > 0) clock.Advance(itl);
+            sink("data: {\"choices\":[{\"index\":0,\"text\":\" w\"}],\"usage\":null}\n\n");
+          }
+          sink("data: {\"choices\":[],\"usage\":{\"completion_tokens\":" + std::to_string(tokens) + "}}\n\n");
+          sink("data: [DONE]\n\n");
+          return kube::HttpResponse{200, {{"Content-Type", "text/event-stream"}}, ""};
+        });
   }
 
  private:

@@ -11,16 +11,25 @@ const ModelSelection kVllm{FindServeEngine("vllm"), "org/m"};
 /// buckets `ttft` at 0.1, 0.5, 1 and +Inf, for model `model`.
 std::string VllmScrape(double prompt, double generation, std::vector<int> ttft, const std::string& model = "org/m") {
   const std::string l = "{model_name=\"" + model + "\",engine=\"0\"";
-  std::string out =
-      "vllm:num_requests_running" + l + "} 3.0\n"
-      "vllm:num_requests_waiting" + l + "} 7.0\n"
-      "vllm:kv_cache_usage_perc" + l + "} 0.25\n"
-      "vllm:prompt_tokens_total" + l + "} " + std::to_string(prompt) + "\n"
-      "vllm:generation_tokens_total" + l + "} " + std::to_string(generation) + "\n";
+  std::string out = "vllm:num_requests_running" + l +
+                    "} 3.0\n"
+                    "vllm:num_requests_waiting" +
+                    l +
+                    "} 7.0\n"
+                    "vllm:kv_cache_usage_perc" +
+                    l +
+                    "} 0.25\n"
+                    "vllm:prompt_tokens_total" +
+                    l + "} " + std::to_string(prompt) +
+                    "\n"
+                    "vllm:generation_tokens_total" +
+                    l + "} " + std::to_string(generation) + "\n";
   const char* bounds[] = {"0.1", "0.5", "1.0", "+Inf"};
   for (int i = 0; i < 4; ++i) {
-    out += "vllm:time_to_first_token_seconds_bucket" + l + ",le=\"" + bounds[i] + "\"} " + std::to_string(ttft[i]) + "\n";
-    out += "vllm:e2e_request_latency_seconds_bucket" + l + ",le=\"" + bounds[i] + "\"} " + std::to_string(ttft[i]) + "\n";
+    out +=
+        "vllm:time_to_first_token_seconds_bucket" + l + ",le=\"" + bounds[i] + "\"} " + std::to_string(ttft[i]) + "\n";
+    out +=
+        "vllm:e2e_request_latency_seconds_bucket" + l + ",le=\"" + bounds[i] + "\"} " + std::to_string(ttft[i]) + "\n";
   }
   return out;
 }
@@ -42,7 +51,8 @@ TEST_CASE("serving metrics: gauges, token rates from two scrapes, quantiles over
   CHECK(p.ttft.p95 == doctest::Approx(0.1 + 0.4 * (3.8 - 2) / 2));
 }
 
-TEST_CASE("serving metrics: no request in between gives quantiles over the lifetime, marked, and none at all gives none") {
+TEST_CASE(
+    "serving metrics: no request in between gives quantiles over the lifetime, marked, and none at all gives none") {
   const Exposition same = Parse(VllmScrape(10, 10, {1, 3, 4, 4}));
   const PodMetrics p = ReadPodMetrics(kVllm, "chat-a", same, same, std::chrono::seconds(1));
   CHECK(p.ttft.window == LatencyWindow::kLifetime);
@@ -119,8 +129,7 @@ TEST_CASE("metrics --check: the autoscaler's query, its metric and the labels it
   const Exposition good = Parse(VllmScrape(1, 1, {1, 1, 1, 1}));
   // What serve --autoscale-metric=queue renders: pod and namespace are Prometheus' target labels.
   CHECK(CheckExposition(kVllm, "chat-a", good,
-                        {{"ScaledObject chat",
-                          R"(sum(vllm:num_requests_waiting{namespace="ml",pod=~"chat-.+"}))"}})
+                        {{"ScaledObject chat", R"(sum(vllm:num_requests_waiting{namespace="ml",pod=~"chat-.+"}))"}})
             .empty());
   // production-stack's query filters on model=, which vLLM does not write.
   std::vector<MetricProblem> problems =
@@ -146,8 +155,8 @@ TEST_CASE("metrics --check: the autoscaler's query, its metric and the labels it
 TEST_CASE("metrics: the ServingMetrics object") {
   const PodMetrics p = ReadPodMetrics(kVllm, "chat-a", Parse(VllmScrape(0, 0, {0, 0, 0, 0})),
                                       Parse(VllmScrape(10, 5, {1, 1, 1, 1})), std::chrono::seconds(1));
-  const nlohmann::ordered_json doc = ServingMetricsJson("chat", "ml", kVllm, 1.0, {p}, TotalMetrics({p}),
-                                                        std::vector<MetricProblem>{});
+  const nlohmann::ordered_json doc =
+      ServingMetricsJson("chat", "ml", kVllm, 1.0, {p}, TotalMetrics({p}), std::vector<MetricProblem>{});
   CHECK(doc["kind"] == "ServingMetrics");
   CHECK(doc["engine"] == "vllm");
   CHECK(doc["model"] == "org/m");

@@ -126,8 +126,7 @@ TEST_CASE("status -A lists every namespace with a NAMESPACE column, sorted") {
   const std::string table = f.out.str();
   CHECK(table.starts_with("NAMESPACE "));
   CHECK(table.find("alpha") < table.find("zeta"));
-  CHECK(f.client.calls().end() !=
-        std::find(f.client.calls().begin(), f.client.calls().end(), "LIST deployments.apps"));
+  CHECK(f.client.calls().end() != std::find(f.client.calls().begin(), f.client.calls().end(), "LIST deployments.apps"));
 }
 
 TEST_CASE("status NAME that does not exist is NotFound, an empty namespace says so on stderr") {

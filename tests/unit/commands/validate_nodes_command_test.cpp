@@ -113,8 +113,8 @@ TEST_CASE("validate-nodes --multi-node --dry-run=client adds the first round's S
   CHECK(pod["metadata"]["labels"]["kubectl-llm.dev/gpu-check-run"] == "abcde");
   CHECK(pod["metadata"]["labels"]["app.kubernetes.io/instance"] == "gpu-check-abcde-pair-1");
   CHECK(pod["spec"]["subdomain"] == "gpu-check-abcde-pair-1");
-  const json& terms = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-                          ["nodeSelectorTerms"];
+  const json& terms =
+      pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
   REQUIRE(terms.size() == 2);  // one node name per term (the API server's rule for metadata.name)
   CHECK(terms[0]["matchFields"][0]["values"] == json::array({"gpu-a"}));
   CHECK(terms[1]["matchFields"][0]["values"] == json::array({"gpu-b"}));

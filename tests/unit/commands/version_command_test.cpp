@@ -4,9 +4,9 @@
 
 #include <doctest/doctest.h>
 
-#include "fakes/run_cli.h"
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+#include "fakes/run_cli.h"
 
 #include "commands/root_command.h"
 #include "fakes/fake_clock.h"
@@ -29,8 +29,8 @@ RestClientFactory FakeServer(std::shared_ptr<testing::FakeTransport> transport) 
   return [transport]() -> Result<std::shared_ptr<kube::RestClient>> {
     kube::RestClientOptions options;
     options.server = "https://fake";
-    return std::shared_ptr<kube::RestClient>(std::make_shared<kube::RestClientImpl>(
-        transport, nullptr, std::make_shared<testing::FakeClock>(), options));
+    return std::shared_ptr<kube::RestClient>(
+        std::make_shared<kube::RestClientImpl>(transport, nullptr, std::make_shared<testing::FakeClock>(), options));
   };
 }
 
@@ -108,12 +108,11 @@ TEST_CASE("version prints the client version and returns the server error when t
 }
 
 TEST_CASE("version against a closed port prints kubectl's connection refused message and exits 1") {
-  Captured r = Run({"version", "--kubeconfig", LLM_TESTDATA_DIR "/kubeconfig/empty.yaml", "--server",
-                    "http://127.0.0.1:1"});
+  Captured r =
+      Run({"version", "--kubeconfig", LLM_TESTDATA_DIR "/kubeconfig/empty.yaml", "--server", "http://127.0.0.1:1"});
   CHECK(r.code == 1);
   CHECK(r.out.find("Client Version: ") == 0);
-  CHECK(r.err ==
-        "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?\n");
+  CHECK(r.err == "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?\n");
 }
 
 TEST_CASE("version with no configuration at all is an error naming what to pass") {

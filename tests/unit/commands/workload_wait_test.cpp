@@ -96,12 +96,12 @@ json Deployment(int available) {
 
 json PodWith(json container_status, const std::string& image = kImage) {
   container_status["name"] = "vllm";
-  return {{"apiVersion", "v1"},
-          {"kind", "Pod"},
-          {"metadata",
-           {{"name", "chat-abc"}, {"namespace", "ml"}, {"labels", {{"app.kubernetes.io/instance", "chat"}}}}},
-          {"spec", {{"nodeName", "gpu-node-0"}, {"containers", {Container(image)}}}},
-          {"status", {{"phase", "Running"}, {"containerStatuses", {container_status}}}}};
+  return {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata", {{"name", "chat-abc"}, {"namespace", "ml"}, {"labels", {{"app.kubernetes.io/instance", "chat"}}}}},
+      {"spec", {{"nodeName", "gpu-node-0"}, {"containers", {Container(image)}}}},
+      {"status", {{"phase", "Running"}, {"containerStatuses", {container_status}}}}};
 }
 
 json CrashLooping(const std::string& image = kImage) {

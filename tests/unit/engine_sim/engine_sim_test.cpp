@@ -46,8 +46,8 @@ TEST_CASE("engine simulator: each engine's exposition parses and holds every nam
     const EngineMetrics& m = engine.metrics;
     MetricLabels match;
     if (!m.model_label.empty()) match = {{std::string(m.model_label), "org/m"}};
-    for (std::string_view name : {m.requests_running, m.requests_waiting, m.kv_cache_usage, m.prompt_tokens_total,
-                                  m.generation_tokens_total}) {
+    for (std::string_view name :
+         {m.requests_running, m.requests_waiting, m.kv_cache_usage, m.prompt_tokens_total, m.generation_tokens_total}) {
       if (name.empty()) continue;
       CAPTURE(name);
       CHECK_FALSE(e.Select(name, match).empty());
@@ -76,7 +76,8 @@ TEST_CASE("engine simulator: steered observations land in vLLM's own TTFT bucket
   CHECK(labelled[0]->labels == MetricLabels{{"model_name", "org/m"}, {"engine", "0"}});
 }
 
-TEST_CASE("engine simulator: a renamed family, another model label, no model label, counters growing at the steered rate") {
+TEST_CASE(
+    "engine simulator: a renamed family, another model label, no model label, counters growing at the steered rate") {
   Steering s = Steered("vllm");
   s.rename = {{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"}};
   s.model_label = "other";
@@ -117,8 +118,8 @@ class StringWriter final : public engine_sim::StreamWriter {
 };
 
 struct ControlDir {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("llm-engine-sim-unit-" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("llm-engine-sim-unit-" + std::to_string(::getpid()));
   ControlDir() { std::filesystem::create_directories(dir / "pods"); }
   ~ControlDir() { std::filesystem::remove_all(dir); }
   void Steer(const std::string& ip, const nlohmann::json& doc) const {
@@ -158,14 +159,14 @@ TEST_CASE("engine simulator: answers per pod IP as the steering says") {
   // A lying /health: 200, while generation and /health_generate fail.
   CHECK(sim.Handle(Request("GET", "/health", "10.1.0.3")).status == 200);
   CHECK(sim.Handle(Request("GET", "/health_generate", "10.1.0.3")).status == 503);
-  auto failed = sim.Handle(Request("POST", "/v1/completions", "10.1.0.3",
-                                   CompletionRequestBody("org/m", "Hello", 1, false).dump()));
+  auto failed = sim.Handle(
+      Request("POST", "/v1/completions", "10.1.0.3", CompletionRequestBody("org/m", "Hello", 1, false).dump()));
   CHECK(failed.status == 500);
   CHECK(EngineErrorMessage(failed.body) == "CUDA error: an illegal memory access was encountered");
 
   // A wrong model id: vLLM's 404.
-  auto wrong = sim.Handle(Request("POST", "/v1/completions", "10.1.0.9",
-                                  CompletionRequestBody("org/other", "Hello", 1, false).dump()));
+  auto wrong = sim.Handle(
+      Request("POST", "/v1/completions", "10.1.0.9", CompletionRequestBody("org/other", "Hello", 1, false).dump()));
   CHECK(wrong.status == 404);
   CHECK(EngineErrorMessage(wrong.body) == "The model `org/other` does not exist.");
 }
@@ -173,13 +174,13 @@ TEST_CASE("engine simulator: answers per pod IP as the steering says") {
 TEST_CASE("engine simulator: completions whole and streamed, and what they add to /metrics") {
   ControlDir control;
   engine_sim::Simulator sim(control.dir.string());
-  auto whole = sim.Handle(Request("POST", "/v1/completions", "10.1.0.5",
-                                  CompletionRequestBody("default", "Hello there", 1, false).dump()));
+  auto whole = sim.Handle(
+      Request("POST", "/v1/completions", "10.1.0.5", CompletionRequestBody("default", "Hello there", 1, false).dump()));
   REQUIRE(whole.status == 200);
   CHECK(ReadCompletion(whole.body, 1).value().completion_tokens == 1);
 
-  auto streamed = sim.Handle(Request("POST", "/v1/completions", "10.1.0.5",
-                                     CompletionRequestBody("default", "Hello there", 4, true).dump()));
+  auto streamed = sim.Handle(
+      Request("POST", "/v1/completions", "10.1.0.5", CompletionRequestBody("default", "Hello there", 4, true).dump()));
   REQUIRE(streamed.stream);
   StringWriter out;
   streamed.stream(out);

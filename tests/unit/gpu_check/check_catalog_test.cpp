@@ -104,7 +104,8 @@ TEST_CASE("VerifyCheckRegistrations: every row registered exactly once, nothing 
   unknown.push_back(static_cast<CheckId>(99));
   r = VerifyCheckRegistrations(unknown);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.failure().message() == "a class is registered as CheckId 99, which has no row in gpu_check/check_catalog.cpp");
+  CHECK(r.failure().message() ==
+        "a class is registered as CheckId 99, which has no row in gpu_check/check_catalog.cpp");
 }
 
 TEST_CASE("FormatCheckList lists every test once") {

@@ -17,8 +17,7 @@ TEST_CASE("LintEnvironment: /dev/shm") {
   REQUIRE(multi.size() == 1);
   CHECK(multi[0].key == "dev_shm");
   CHECK(multi[0].blocking);
-  CHECK(multi[0].message ==
-        "/dev/shm is 64 MiB, NCCL needs at least 256 MiB; mount an emptyDir with medium: Memory");
+  CHECK(multi[0].message == "/dev/shm is 64 MiB, NCCL needs at least 256 MiB; mount an emptyDir with medium: Memory");
   auto single = LintEnvironment(f, 1, 1);
   REQUIRE(single.size() == 1);
   CHECK_FALSE(single[0].blocking);
@@ -34,8 +33,7 @@ TEST_CASE("LintEnvironment: memlock and NCCL variables warn") {
   EnvironmentFacts f;
   f.dev_shm_bytes = 2ULL << 30;
   f.memlock_bytes = 65536;
-  f.nccl_env = {{"NCCL_P2P_DISABLE", "1"}, {"NCCL_IB_DISABLE", "1"}, {"NCCL_ALGO", "Tree"},
-                {"NCCL_COMM_ID", "h:1"}};
+  f.nccl_env = {{"NCCL_P2P_DISABLE", "1"}, {"NCCL_IB_DISABLE", "1"}, {"NCCL_ALGO", "Tree"}, {"NCCL_COMM_ID", "h:1"}};
   auto single = LintEnvironment(f, 8, 1);
   std::vector<std::string> keys;
   for (const auto& x : single) {
@@ -49,8 +47,7 @@ TEST_CASE("LintEnvironment: memlock and NCCL variables warn") {
   CHECK(single[3].message == "NCCL_COMM_ID is set on a single-node run; NCCL still bootstraps through that address");
   auto multi = LintEnvironment(f, 8, 2);
   REQUIRE(multi.size() == 4);
-  CHECK(multi[2].message ==
-        "NCCL_IB_DISABLE=1 is set; the multi-node test measures TCP sockets, not InfiniBand");
+  CHECK(multi[2].message == "NCCL_IB_DISABLE=1 is set; the multi-node test measures TCP sockets, not InfiniBand");
 }
 
 TEST_CASE("ProbeEnvironment reads this machine without failing") {

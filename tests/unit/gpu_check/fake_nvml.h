@@ -41,7 +41,8 @@ inline void SetNvmlPhase(const char* phase, const char* library = LLM_FAKE_NVML)
 }
 
 /// GPUs 0..n-1 with the fixtures' UUID scheme.
-inline std::vector<MonitoredGpu> FixtureGpus(int n, const std::string& prefix = "GPU-00000000-0000-0000-0000-00000000000") {
+inline std::vector<MonitoredGpu> FixtureGpus(int n,
+                                             const std::string& prefix = "GPU-00000000-0000-0000-0000-00000000000") {
   std::vector<MonitoredGpu> gpus;
   for (int i = 0; i < n; ++i) gpus.push_back({i, prefix + std::to_string(i)});
   return gpus;

@@ -151,7 +151,8 @@ TEST_CASE("health rules: clocks, power, modes and XIDs") {
 
 TEST_CASE("ClockEventReasonNames names each bit") {
   CHECK(ClockEventReasonNames(0) == "");
-  CHECK(ClockEventReasonNames(0x1 | 0x8 | 0x40 | 0x80) == "idle, HW slowdown, HW thermal slowdown, HW power brake slowdown");
+  CHECK(ClockEventReasonNames(0x1 | 0x8 | 0x40 | 0x80) ==
+        "idle, HW slowdown, HW thermal slowdown, HW power brake slowdown");
 }
 
 TEST_CASE("EvaluateReport: health findings fail the test with the most severe code and name the GPUs") {
@@ -161,9 +162,9 @@ TEST_CASE("EvaluateReport: health findings fail the test with the most severe co
   health.name = "health";
   HealthSection s;
   for (int i = 0; i < 8; ++i) s.gpus.push_back(Healthy(i));
-  s.gpus[0].persistence_mode = false;                 // warning only
-  s.gpus[3].pcie_width_under_load = 8;                // topology (3)
-  s.gpus[5].after.ecc_uncorrected_volatile = 2;       // corruption (2)
+  s.gpus[0].persistence_mode = false;            // warning only
+  s.gpus[3].pcie_width_under_load = 8;           // topology (3)
+  s.gpus[5].after.ecc_uncorrected_volatile = 2;  // corruption (2)
   health.health = s;
   r.tests = {health};
   EvaluateReport(r, BuiltinThresholds());

@@ -24,8 +24,9 @@ TEST_CASE("ResolveMultiNode: Indexed Job environment") {
 }
 
 TEST_CASE("ResolveMultiNode: flags win over the environment") {
-  auto c = ResolveMultiNode(2, 0, MapEnv({{"JOB_COMPLETION_INDEX", "3"}, {"LLM_GPU_CHECK_WORLD_SIZE", "4"},
-                                          {"NCCL_COMM_ID", "[fd00::1]:29500"}}));
+  auto c = ResolveMultiNode(
+      2, 0,
+      MapEnv({{"JOB_COMPLETION_INDEX", "3"}, {"LLM_GPU_CHECK_WORLD_SIZE", "4"}, {"NCCL_COMM_ID", "[fd00::1]:29500"}}));
   REQUIRE(c.ok());
   CHECK(c->world_size == 2);
   CHECK(c->rank == 0);
@@ -40,16 +41,36 @@ TEST_CASE("ResolveMultiNode: errors") {
     const char* message;
   };
   const Case cases[] = {
-      {"no NCCL_COMM_ID", 2, 0, {}, ExitCode::kTopology,
+      {"no NCCL_COMM_ID",
+       2,
+       0,
+       {},
+       ExitCode::kTopology,
        "a multi-node run needs NCCL_COMM_ID=<pod-0 host>:<port> (the headless Service name of index 0)"},
-      {"no port", 2, 0, {{"NCCL_COMM_ID", "check-0"}}, ExitCode::kTopology,
+      {"no port",
+       2,
+       0,
+       {{"NCCL_COMM_ID", "check-0"}},
+       ExitCode::kTopology,
        "NCCL_COMM_ID \"check-0\" is not <host>:<port> with a port in 1-65535"},
-      {"bad port", 2, 0, {{"NCCL_COMM_ID", "check-0:99999"}}, ExitCode::kTopology,
+      {"bad port",
+       2,
+       0,
+       {{"NCCL_COMM_ID", "check-0:99999"}},
+       ExitCode::kTopology,
        "NCCL_COMM_ID \"check-0:99999\" is not <host>:<port> with a port in 1-65535"},
       {"rank outside", 2, 2, {{"NCCL_COMM_ID", "h:1"}}, ExitCode::kTopology, "rank 2 is outside a world of 2 nodes"},
-      {"rank without world", std::nullopt, std::nullopt, {{"JOB_COMPLETION_INDEX", "1"}}, ExitCode::kTopology,
+      {"rank without world",
+       std::nullopt,
+       std::nullopt,
+       {{"JOB_COMPLETION_INDEX", "1"}},
+       ExitCode::kTopology,
        "rank 1 given for a single-node run; set --world-size or LLM_GPU_CHECK_WORLD_SIZE"},
-      {"bad env", std::nullopt, std::nullopt, {{"LLM_GPU_CHECK_WORLD_SIZE", "two"}}, ExitCode::kUsage,
+      {"bad env",
+       std::nullopt,
+       std::nullopt,
+       {{"LLM_GPU_CHECK_WORLD_SIZE", "two"}},
+       ExitCode::kUsage,
        "LLM_GPU_CHECK_WORLD_SIZE: \"two\" is not a non-negative integer"},
   };
   for (const Case& c : cases) {

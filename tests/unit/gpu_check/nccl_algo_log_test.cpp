@@ -17,13 +17,13 @@ TEST_CASE("ParseNcclAlgo reads NCCL's tuning lines") {
       "node:1:1 [0] NCCL INFO AllReduce: 268435456 Bytes -> Algo NVLS_TREE proto Simple channel{Lo..Hi}={0..15}\n";
   CHECK(ParseNcclAlgo(log, 1073741824) == "NVLS");  // the last line for the size wins
   CHECK(ParseNcclAlgo(log, 4096) == "TREE");
-  CHECK(ParseNcclAlgo(log, 65536) == "RING");       // numeric ids of older NCCL
+  CHECK(ParseNcclAlgo(log, 65536) == "RING");  // numeric ids of older NCCL
   CHECK(ParseNcclAlgo(log, 8) == "PAT");
   CHECK(ParseNcclAlgo(log, 16) == "NVLS_TREE");
   CHECK(ParseNcclAlgo(log, 268435456) == "NVLS_TREE");  // not the AllGather line before it
-  CHECK(ParseNcclAlgo(log, 999) == "");               // AllGather is not AllReduce
+  CHECK(ParseNcclAlgo(log, 999) == "");                 // AllGather is not AllReduce
   CHECK(ParseNcclAlgo(log, 4096 * 2) == "");
-  CHECK(ParseNcclAlgo(log, 409) == "");              // a prefix of 4096 is not 4096
+  CHECK(ParseNcclAlgo(log, 409) == "");  // a prefix of 4096 is not 4096
   CHECK(ParseNcclAlgo("", 1) == "");
 }
 

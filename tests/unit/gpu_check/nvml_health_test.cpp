@@ -131,7 +131,8 @@ TEST_CASE("health: a healthy H100 node and a healthy A100 have no finding at all
     CHECK(s.driver_version == "580.159.04");
     CHECK(s.gpus[0].temperature_max_c == 46);
     CHECK(s.gpus[0].slowdown_temp_c == 89);
-    CHECK(s.gpus[0].unsupported == std::vector<std::string>{"nvlink: Not Supported (3)", "retired_pages: Not Supported (3)"});
+    CHECK(s.gpus[0].unsupported ==
+          std::vector<std::string>{"nvlink: Not Supported (3)", "retired_pages: Not Supported (3)"});
     // One GPU: H200-SXM's 18 NVLinks are not expected of it.
     EvaluateHealth(s, {RulesOf("H200-SXM")}, 1);
     CHECK(s.findings.empty());

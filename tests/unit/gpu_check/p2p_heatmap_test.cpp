@@ -12,11 +12,13 @@ namespace {
 TestResult ThreeGpus() {
   TestResult t;
   t.name = "p2p";
-  t.series = {testing::MakeSeries("p2p_unidir", 0, {380}, 1), testing::MakeSeries("p2p_unidir", 1, {379.5}, 0),
-              testing::MakeSeries("p2p_unidir", 0, {350}, 2), testing::MakeSeries("p2p_unidir", 2, {200}, 0),
+  t.series = {testing::MakeSeries("p2p_unidir", 0, {380}, 1),
+              testing::MakeSeries("p2p_unidir", 1, {379.5}, 0),
+              testing::MakeSeries("p2p_unidir", 0, {350}, 2),
+              testing::MakeSeries("p2p_unidir", 2, {200}, 0),
               testing::MakeSeries("p2p_unidir", 1, {381}, 2),
               testing::MakeSeries("p2p_bidir", 1, {300}, 2)};  // bidirectional series are not drawn
-  return t;  // 2->1 not measured
+  return t;                                                    // 2->1 not measured
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ TEST_CASE("GetProfile: every check's phase deadline, by profile, from its catalo
   REQUIRE(full.ok());
   // The values the profiles had when they were written out by position.
   const std::map<std::string_view, std::pair<double, double>> quick_and_full = {
-      {"inventory", {30, 60}}, {"hbm", {20, 60}},  {"pcie", {30, 120}},
+      {"inventory", {30, 60}}, {"hbm", {20, 60}},   {"pcie", {30, 120}},
       {"p2p", {40, 180}},      {"nccl", {45, 240}}, {"health", {15, 40}},
   };
   for (const auto& [key, seconds] : quick_and_full) {

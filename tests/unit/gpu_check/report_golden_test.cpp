@@ -54,7 +54,8 @@ Report FixtureRun() {
   nccl.duration_s = 9.5;
   nccl.nccl_ranks = 2;
   nccl.nccl_algo = "RING";
-  nccl.nccl = {{1ULL << 30, false, 3500.0, 306.783, 306.783, 1.0, 0}, {1ULL << 30, true, 3490.0, 307.663, 307.663, 1.0, 0}};
+  nccl.nccl = {{1ULL << 30, false, 3500.0, 306.783, 306.783, 1.0, 0},
+               {1ULL << 30, true, 3490.0, 307.663, 307.663, 1.0, 0}};
   nccl.series = {testing::MakeSeries("nccl_busbw", -1, {306.5, 306.8, 307.0})};
   TestResult health = testing::HealthTest(2);
   health.duration_s = 2.25;

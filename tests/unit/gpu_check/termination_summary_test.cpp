@@ -178,12 +178,14 @@ TEST_CASE("ParseTerminationSummary rejects what it cannot trust") {
   };
   const Case cases[] = {
       {"exit 1", "termination summary: not a JSON object"},
-      {R"({"status":"pass","exit_code":0})", "termination summary: field schema_version is missing or has the wrong type"},
+      {R"({"status":"pass","exit_code":0})",
+       "termination summary: field schema_version is missing or has the wrong type"},
       {R"({"schema_version":2,"status":"pass","exit_code":0})",
        "termination summary: schema_version 2 is not supported (want 1)"},
       {R"({"schema_version":1,"status":"great","exit_code":0})",
        "termination summary: status \"great\" is not a test status"},
-      {R"({"schema_version":1,"status":"pass"})", "termination summary: field exit_code is missing or has the wrong type"},
+      {R"({"schema_version":1,"status":"pass"})",
+       "termination summary: field exit_code is missing or has the wrong type"},
       {R"({"schema_version":1,"status":"pass","exit_code":0,"tests":{"hbm":1}})",
        "termination summary: tests.hbm is not a test status"},
       {R"({"schema_version":1,"status":"fail","exit_code":1,"suspect_links":[[1]]})",

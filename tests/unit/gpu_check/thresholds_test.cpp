@@ -111,9 +111,8 @@ TEST_CASE("BuiltinThresholds: health rules per model") {
 }
 
 TEST_CASE("ApplyThresholdOverrides: health rules merge field by field, null removes the link minimum") {
-  auto r = ApplyThresholdOverrides(
-      BuiltinThresholds(),
-      R"({"models": {"H200-SXM": {"health": {"pcie_min_gen": null, "nvlink_min_active": 16,
+  auto r = ApplyThresholdOverrides(BuiltinThresholds(),
+                                   R"({"models": {"H200-SXM": {"health": {"pcie_min_gen": null, "nvlink_min_active": 16,
                                             "pcie_replays_max": 0, "temperature_margin_c": 10,
                                             "nvlink_error_delta_max": 5}}}})");
   REQUIRE(r.ok());

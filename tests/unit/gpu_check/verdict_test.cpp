@@ -43,10 +43,12 @@ TEST_CASE("ComputeVerdict: the most severe failure sets the exit code") {
        {Test("hbm", TestStatus::kFail, ExitCode::kBelowFloor), Test("nccl", TestStatus::kTimeout, ExitCode::kTimeout)},
        ExitCode::kTimeout},
       {"corruption beats a CUDA error",
-       {Test("p2p", TestStatus::kFail, ExitCode::kCorruption), Test("nccl", TestStatus::kError, ExitCode::kRuntimeError)},
+       {Test("p2p", TestStatus::kFail, ExitCode::kCorruption),
+        Test("nccl", TestStatus::kError, ExitCode::kRuntimeError)},
        ExitCode::kCorruption},
       {"topology", {Test("inventory", TestStatus::kFail, ExitCode::kTopology)}, ExitCode::kTopology},
-      {"an error without a code is a runtime error", {Test("hbm", TestStatus::kError, ExitCode::kPass)},
+      {"an error without a code is a runtime error",
+       {Test("hbm", TestStatus::kError, ExitCode::kPass)},
        ExitCode::kRuntimeError},
   };
   for (const Case& c : cases) {

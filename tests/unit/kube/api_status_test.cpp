@@ -9,8 +9,7 @@ HttpResponse Json(int status, const std::string& body) {
   return HttpResponse{status, {{"Content-Type", "application/json"}}, body};
 }
 
-std::string Message(const HttpResponse& response, const std::string& method = "GET",
-                    const ResourceRef* ref = nullptr) {
+std::string Message(const HttpResponse& response, const std::string& method = "GET", const ResourceRef* ref = nullptr) {
   return KubectlMessage(StatusForResponse(response, method, ref));
 }
 
@@ -83,7 +82,8 @@ TEST_CASE("bodies that are not a Status still give client-go's messages") {
         "succeeding");
   CHECK(Message(HttpResponse{401, {}, ""}) ==
         "You must be logged in to the server (the server has asked for the client to provide credentials)");
-  CHECK(Message(HttpResponse{409, {}, ""}, "POST") == "Error from server (AlreadyExists): the server reported a conflict");
+  CHECK(Message(HttpResponse{409, {}, ""}, "POST") ==
+        "Error from server (AlreadyExists): the server reported a conflict");
   CHECK(Message(HttpResponse{418, {}, ""}) ==
         "Error from server: the server responded with the status code 418 but did not return more information");
   ResourceRef pods{"", "v1", "pods", "", "", ""};
@@ -101,12 +101,12 @@ TEST_CASE("an SSA conflict lists the fields and adds kubectl's --force-conflicts
   REQUIRE(IsApplyConflict(status));
   Error e = ApplyConflictError(status);
   CHECK(e.kind() == ErrorKind::kConflict);
-  CHECK(e.message().starts_with(
-      "Apply failed with 1 conflict: conflict with \"other\" using apps/v1: .spec.replicas\n"
-      "Please review the fields above--they currently have other managers."));
+  CHECK(
+      e.message().starts_with("Apply failed with 1 conflict: conflict with \"other\" using apps/v1: .spec.replicas\n"
+                              "Please review the fields above--they currently have other managers."));
   CHECK(e.message().find("`--force-conflicts`") != std::string::npos);
-  CHECK_FALSE(IsApplyConflict(StatusForResponse(Json(409, R"({"kind":"Status","reason":"Conflict","code":409})"),
-                                                "PUT", nullptr)));
+  CHECK_FALSE(IsApplyConflict(
+      StatusForResponse(Json(409, R"({"kind":"Status","reason":"Conflict","code":409})"), "PUT", nullptr)));
 }
 
 TEST_CASE("410 Expired/Gone is recognisable for relisting") {

@@ -21,7 +21,9 @@ json ConfigMap(const std::string& name, const std::string& value = "1") {
   return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}, {"data", {{"k", value}}}};
 }
 json Service(const std::string& name, const std::string& ns = "") {
-  json object = {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", name}}},
+  json object = {{"apiVersion", "v1"},
+                 {"kind", "Service"},
+                 {"metadata", {{"name", name}}},
                  {"spec", {{"ports", {{{"port", 8000}}}}}}};
   if (!ns.empty()) object["metadata"]["namespace"] = ns;
   return object;
@@ -33,7 +35,9 @@ json Claim(const std::string& name) {
           {"spec", {{"accessModes", {"ReadWriteOnce"}}, {"resources", {{"requests", {{"storage", "100Gi"}}}}}}}};
 }
 json Deployment(const std::string& name, int replicas = 1) {
-  return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", name}}},
+  return {{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
+          {"metadata", {{"name", name}}},
           {"spec", {{"replicas", replicas}}}};
 }
 
@@ -51,7 +55,9 @@ struct Fixture {
     options.default_namespace = "ml";
     options.tooling = "kubectl-llm/v0.1.0";
   }
-  Result<ApplyOutcome> Apply(std::vector<json> objects) { return applier.Apply(std::move(objects), {"chat", "ml"}, options); }
+  Result<ApplyOutcome> Apply(std::vector<json> objects) {
+    return applier.Apply(std::move(objects), {"chat", "ml"}, options);
+  }
   std::vector<std::string> Lines(const ApplyOutcome& outcome) const {
     std::vector<std::string> lines;
     for (const ObjectResult& result : outcome.results) lines.push_back(FormatResult(result, options.dry_run));
@@ -73,8 +79,8 @@ TEST_CASE("a first apply creates the parent, then the members in install order, 
   REQUIRE(outcome.ok());
   CHECK(outcome->errors.empty());
   CHECK(outcome->pruned);
-  CHECK(f.Lines(*outcome) ==
-        std::vector<std::string>{"configmap/chat-config created", "service/chat created", "deployment.apps/chat created"});
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"configmap/chat-config created", "service/chat created",
+                                                      "deployment.apps/chat created"});
   auto parent = f.client.Find(kParent);
   REQUIRE(parent.has_value());
   CHECK((*parent)["metadata"]["labels"][kApplySetIdLabel] == kSetId);
@@ -207,7 +213,8 @@ TEST_CASE("an object dropped from the set is pruned, nothing else is") {
   CHECK(calls.front() == "GET secrets ml/chat");
   CHECK(calls[1] == "APPLY configmaps ml/chat-config");
   CHECK(std::find(calls.begin(), calls.end(), "LIST services ml") != calls.end());
-  CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& call) { return call.rfind("LIST", 0) == 0; }) == 1);
+  CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& call) { return call.rfind("LIST", 0) == 0; }) ==
+        1);
   CHECK(calls.back() == "APPLY secrets ml/chat");
   CHECK_FALSE(json::parse(f.Annotation(kApplySetMembersAnnotation)).contains("Service/ml/chat"));
 }
@@ -229,7 +236,8 @@ TEST_CASE("a parent managed by another tool is refused before anything is applie
 TEST_CASE("a failed member stops pruning, the parent keeps the superset") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());
-  f.client.FailNext("APPLY", FakeRestClient::ErrorFromStatus(422, "Invalid", "spec.replicas: Invalid value"), "chat-config");
+  f.client.FailNext("APPLY", FakeRestClient::ErrorFromStatus(422, "Invalid", "spec.replicas: Invalid value"),
+                    "chat-config");
   auto outcome = f.Apply({Deployment("chat"), ConfigMap("chat-config")});
   REQUIRE(outcome.ok());
   REQUIRE(outcome->errors.size() == 1);
@@ -266,7 +274,8 @@ TEST_CASE("server dry run: every request is a dry run and nothing changes") {
                                                         "deployment.apps/chat unchanged (server dry run)"});
 }
 
-TEST_CASE("a CRD in the set is applied first, waited on until Established and discoverable, and its resources then map") {
+TEST_CASE(
+    "a CRD in the set is applied first, waited on until Established and discoverable, and its resources then map") {
   Fixture f;
   bool installed = false;
   int lists_since_installed = 0;
@@ -296,12 +305,13 @@ TEST_CASE("a CRD in the set is applied first, waited on until Established and di
   auto outcome = f.Apply({widget, crd});
   REQUIRE(outcome.ok());
   CHECK(outcome->errors.empty());
-  CHECK(f.Lines(*outcome) == std::vector<std::string>{
-                                 "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created",
+  CHECK(f.Lines(*outcome) ==
+        std::vector<std::string>{"customresourcedefinition.apiextensions.k8s.io/widgets.example.com created",
                                  "widget.example.com/w created"});
   CHECK(f.Annotation(kApplySetGroupKindsAnnotation) ==
         "CustomResourceDefinition.apiextensions.k8s.io,Widget.example.com");
-  auto stored_crd = f.client.Find({"apiextensions.k8s.io", "v1", "customresourcedefinitions", "", "widgets.example.com", ""});
+  auto stored_crd =
+      f.client.Find({"apiextensions.k8s.io", "v1", "customresourcedefinitions", "", "widgets.example.com", ""});
   REQUIRE(stored_crd.has_value());
   CHECK_FALSE(stored_crd->at("metadata").contains("namespace"));
   const json members = json::parse(f.Annotation(kApplySetMembersAnnotation));
@@ -395,7 +405,8 @@ TEST_CASE("deleting a set removes its members, workloads first, then the parent"
 
 TEST_CASE("invalid input stops before any request") {
   Fixture f;
-  auto missing_name = f.Apply({Service("a"), {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", json::object()}}});
+  auto missing_name =
+      f.Apply({Service("a"), {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", json::object()}}});
   REQUIRE_FALSE(missing_name.ok());
   CHECK(missing_name.error().message() == "object #2 (Service): metadata.name is required");
   json claimed = Service("b");
@@ -411,8 +422,9 @@ TEST_CASE("invalid input stops before any request") {
 }
 
 Error ConflictOn(std::vector<std::string> fields) {
-  return FakeRestClient::ErrorFromStatus(409, "Conflict", "Apply failed with 1 conflict: conflict with \"kubectl-llm\" "
-                                                          "with subresource \"scale\": .spec.replicas")
+  return FakeRestClient::ErrorFromStatus(409, "Conflict",
+                                         "Apply failed with 1 conflict: conflict with \"kubectl-llm\" "
+                                         "with subresource \"scale\": .spec.replicas")
       .WithFields(std::move(fields));
 }
 
@@ -460,9 +472,10 @@ TEST_CASE("a claim dropped from the set is released and kept, not pruned; delete
   REQUIRE(dropped.ok());
   CHECK(dropped->errors.empty());
   CHECK(f.Lines(*dropped) ==
-        std::vector<std::string>{"deployment.apps/chat unchanged",
-                                 "persistentvolumeclaim/cache kept: it holds data, so it was released from the set "
-                                 "instead of deleted (remove it with: kubectl delete persistentvolumeclaim cache -n ml)"});
+        std::vector<std::string>{
+            "deployment.apps/chat unchanged",
+            "persistentvolumeclaim/cache kept: it holds data, so it was released from the set "
+            "instead of deleted (remove it with: kubectl delete persistentvolumeclaim cache -n ml)"});
   auto kept = f.client.Find(claim);
   REQUIRE(kept.has_value());
   CHECK((*kept)["metadata"]["uid"] == uid);

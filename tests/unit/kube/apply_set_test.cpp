@@ -19,8 +19,8 @@ TEST_CASE("the ApplySet id is kubectl's") {
 }
 
 TEST_CASE("group-kinds and namespaces annotations are sorted lists") {
-  std::set<GroupKind> kinds = {{"apps", "Deployment"}, {"", "Service"}, {"leaderworkerset.x-k8s.io", "LeaderWorkerSet"},
-                               {"", "ConfigMap"}};
+  std::set<GroupKind> kinds = {
+      {"apps", "Deployment"}, {"", "Service"}, {"leaderworkerset.x-k8s.io", "LeaderWorkerSet"}, {"", "ConfigMap"}};
   const std::string value = FormatGroupKinds(kinds);
   CHECK(value == "ConfigMap,Deployment.apps,LeaderWorkerSet.leaderworkerset.x-k8s.io,Service");
   auto parsed = ParseGroupKinds(value);
@@ -46,15 +46,17 @@ TEST_CASE("a live parent is checked before it is touched") {
     std::string error;  // "" when accepted
   };
   const std::vector<Row> rows = {
-      {"ours", Parent({{kApplySetIdLabel, id}}, {{kApplySetToolingAnnotation, "kubectl-llm/v0.0.9"},
-                                                  {kApplySetGroupKindsAnnotation, "Deployment.apps,Service"},
-                                                  {kApplySetNamespacesAnnotation, "other"}}),
+      {"ours",
+       Parent({{kApplySetIdLabel, id}}, {{kApplySetToolingAnnotation, "kubectl-llm/v0.0.9"},
+                                         {kApplySetGroupKindsAnnotation, "Deployment.apps,Service"},
+                                         {kApplySetNamespacesAnnotation, "other"}}),
        ""},
       {"not an applyset", Parent(json::object(), json::object()),
        R"(ApplySet parent object "secrets/chat" exists and does not have required label applyset.kubernetes.io/id)"},
       {"another id", Parent({{kApplySetIdLabel, "applyset-x-v1"}}, json::object()),
        "ApplySet parent object \"secrets/chat\" exists and has incorrect value for label applyset.kubernetes.io/id "
-       "(got: applyset-x-v1, want: " + std::string(id) + ")"},
+       "(got: applyset-x-v1, want: " +
+           std::string(id) + ")"},
       {"no tooling", Parent({{kApplySetIdLabel, id}}, json::object()),
        R"(ApplySet parent object "secrets/chat" already exists and is missing required annotation applyset.kubernetes.io/tooling)"},
       {"kubectl's", Parent({{kApplySetIdLabel, id}}, {{kApplySetToolingAnnotation, "kubectl/v1.35.0"}}),
@@ -123,7 +125,8 @@ TEST_CASE("member records: keys, digests, and the annotation read back") {
     CHECK_FALSE(ReadParent(parent, id)->members.has_value());
   }
   SUBCASE("a damaged annotation counts as absent") {
-    for (const char* damaged : {"not json", "[]", R"({"Deployment.apps/ml/chat":"x"})", R"({"bad":{"digest":"a","applied":""}})"}) {
+    for (const char* damaged :
+         {"not json", "[]", R"({"Deployment.apps/ml/chat":"x"})", R"({"bad":{"digest":"a","applied":""}})"}) {
       CAPTURE(damaged);
       parent["metadata"]["annotations"][kApplySetMembersAnnotation] = damaged;
       auto again = ReadParent(parent, id);
@@ -145,8 +148,9 @@ TEST_CASE("members get the part-of label, a member of another set is refused") {
   CHECK(LabelMember(object, "applyset-a-v1").ok());
   Status other = LabelMember(object, "applyset-b-v1");
   REQUIRE_FALSE(other.ok());
-  CHECK(other.error().message() ==
-        R"(Service "svc" already has label applyset.kubernetes.io/part-of=applyset-a-v1: it belongs to another ApplySet)");
+  CHECK(
+      other.error().message() ==
+      R"(Service "svc" already has label applyset.kubernetes.io/part-of=applyset-a-v1: it belongs to another ApplySet)");
 }
 
 TEST_CASE("prune candidates: listed members not applied in this run") {

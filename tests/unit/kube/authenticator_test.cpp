@@ -124,9 +124,8 @@ TEST_CASE("exec credentials are used when nothing else is configured, and skippe
 TEST_CASE("an exec certificate credential adds no header (the transport presents it) and is dropped on 401") {
   FakeClock clock;
   auto runner = std::make_shared<FakeProcessRunner>();
-  runner->Answer(kube::ProcessResult{
-      0, R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
-         R"("status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}})"});
+  runner->Answer(kube::ProcessResult{0, R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+                                        R"("status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}})"});
   ClientConfig config;
   config.exec = ExecConfig{};
   CHECK(Authenticator::UsesExec(config));

@@ -154,8 +154,7 @@ TEST_CASE("an empty config without --server is an error") {
 struct ServiceAccountDir {
   std::filesystem::path path;
   ServiceAccountDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("llm-sa-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+    path = std::filesystem::temp_directory_path() / ("llm-sa-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::create_directories(path);
     std::ofstream(path / "token") << "sa-token\n";
     std::ofstream(path / "ca.crt") << "sa-ca";
@@ -166,8 +165,8 @@ struct ServiceAccountDir {
 
 TEST_CASE("with no kubeconfig, the in-cluster config is used, -n and --token still override") {
   ServiceAccountDir sa;
-  Getenv env = MapGetenv({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"},
-                          {"HOME", "/nonexistent-home"}});
+  Getenv env = MapGetenv(
+      {{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"}, {"HOME", "/nonexistent-home"}});
   auto r = LoadClientConfig({}, env, sa.path.string());
   REQUIRE(r.ok());
   CHECK(r->in_cluster);
@@ -188,15 +187,17 @@ TEST_CASE("with no kubeconfig, the in-cluster config is used, -n and --token sti
 
 TEST_CASE("in-cluster: POD_NAMESPACE wins, IPv6 hosts get brackets, a kubeconfig wins over both") {
   ServiceAccountDir sa;
-  Getenv env = MapGetenv({{"KUBERNETES_SERVICE_HOST", "fd00::1"}, {"KUBERNETES_SERVICE_PORT", "6443"},
-                          {"POD_NAMESPACE", "from-env"}, {"HOME", "/nonexistent-home"}});
+  Getenv env = MapGetenv({{"KUBERNETES_SERVICE_HOST", "fd00::1"},
+                          {"KUBERNETES_SERVICE_PORT", "6443"},
+                          {"POD_NAMESPACE", "from-env"},
+                          {"HOME", "/nonexistent-home"}});
   auto r = LoadClientConfig({}, env, sa.path.string());
   REQUIRE(r.ok());
   CHECK(r->server == "https://[fd00::1]:6443");
   CHECK(r->ns == "from-env");
 
-  Getenv with_kubeconfig = MapGetenv({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"},
-                                      {"KUBECONFIG", kDir + "/a.yaml"}});
+  Getenv with_kubeconfig = MapGetenv(
+      {{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"}, {"KUBECONFIG", kDir + "/a.yaml"}});
   auto k = LoadClientConfig({}, with_kubeconfig, sa.path.string());
   REQUIRE(k.ok());
   CHECK_FALSE(k->in_cluster);

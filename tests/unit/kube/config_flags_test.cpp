@@ -30,8 +30,8 @@ TEST_CASE("connection flags are accepted before and after the subcommand") {
   CHECK(before.context == "c1");
   CHECK(before.ns == "ns1");
   CHECK(output == "json");
-  ConfigFlags after = Parse({"version", "--context=c2", "--namespace", "ns2", "-o", "yaml", "--kubeconfig", "/k"},
-                            &output);
+  ConfigFlags after =
+      Parse({"version", "--context=c2", "--namespace", "ns2", "-o", "yaml", "--kubeconfig", "/k"}, &output);
   CHECK(after.context == "c2");
   CHECK(after.ns == "ns2");
   CHECK(after.kubeconfig == "/k");
@@ -48,10 +48,32 @@ TEST_CASE("kubectl's -v=6, --v=8, -n=ns and -s=URL forms work") {
 }
 
 TEST_CASE("every kubectl connection flag is parsed") {
-  ConfigFlags f = Parse({"version", "--cluster", "cl", "--user", "u", "--token", "t", "--certificate-authority",
-                         "/ca", "--client-certificate", "/c", "--client-key", "/k", "--insecure-skip-tls-verify",
-                         "--tls-server-name", "name", "--request-timeout", "5s", "--as", "alice", "--as-group",
-                         "g1", "--as-group", "g2", "--cache-dir", "/cache"});
+  ConfigFlags f = Parse({"version",
+                         "--cluster",
+                         "cl",
+                         "--user",
+                         "u",
+                         "--token",
+                         "t",
+                         "--certificate-authority",
+                         "/ca",
+                         "--client-certificate",
+                         "/c",
+                         "--client-key",
+                         "/k",
+                         "--insecure-skip-tls-verify",
+                         "--tls-server-name",
+                         "name",
+                         "--request-timeout",
+                         "5s",
+                         "--as",
+                         "alice",
+                         "--as-group",
+                         "g1",
+                         "--as-group",
+                         "g2",
+                         "--cache-dir",
+                         "/cache"});
   CHECK(f.cluster == "cl");
   CHECK(f.user == "u");
   CHECK(f.token == "t");
@@ -71,9 +93,7 @@ TEST_CASE("--insecure-skip-tls-verify=false and =true are accepted") {
   CHECK(Parse({"version", "--insecure-skip-tls-verify=true"}).insecure_skip_tls_verify);
 }
 
-TEST_CASE("-v outside 0..10 is rejected") {
-  CHECK_THROWS_AS(Parse({"version", "-v=11"}), CLI::ValidationError);
-}
+TEST_CASE("-v outside 0..10 is rejected") { CHECK_THROWS_AS(Parse({"version", "-v=11"}), CLI::ValidationError); }
 
 TEST_CASE("NormalizeShortFlagValues splits only single-letter flags, and nothing after --") {
   CHECK(NormalizeShortFlagValues({"-v=6", "--v=6", "-n=a=b", "--", "-v=7"}) ==

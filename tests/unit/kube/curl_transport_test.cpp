@@ -48,13 +48,13 @@ std::string Header(const std::string& raw, const std::string& name) {
 }
 
 TEST_CASE("proxy choice follows Go: proxy-url, then the upper- or lowercase variable for the scheme") {
-  Getenv env = MapGetenv({{"HTTPS_PROXY", "http://upper:3128"}, {"https_proxy", "http://lower:3128"},
+  Getenv env = MapGetenv({{"HTTPS_PROXY", "http://upper:3128"},
+                          {"https_proxy", "http://lower:3128"},
                           {"http_proxy", "http://plain:3128"}});
   CHECK(ProxyFor("https://api.example:6443", "", env) == "http://upper:3128");
   CHECK(ProxyFor("https://api.example:6443", "socks5://s:1080", env) == "socks5://s:1080");
   CHECK(ProxyFor("http://api.example", "", env) == "http://plain:3128");
-  CHECK(ProxyFor("https://api.example", "", MapGetenv({{"https_proxy", "http://lower:3128"}})) ==
-        "http://lower:3128");
+  CHECK(ProxyFor("https://api.example", "", MapGetenv({{"https_proxy", "http://lower:3128"}})) == "http://lower:3128");
   CHECK(ProxyFor("https://api.example", "", MapGetenv({})).empty());
 }
 
@@ -82,13 +82,14 @@ TEST_CASE("a refused connection gives kubectl's message with host:port as writte
 }
 
 TEST_CASE("a request goes out with method, path, headers and body - the response comes back whole") {
-  testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
-                                       "Warning: 299 - \"one\"\r\nWarning: 299 - \"two\"\r\n"
-                                       "Content-Length: 11\r\nConnection: close\r\n\r\n",
-                                       "{\"ok\":true}"});
+  testing::LoopbackHttpServer server(
+      std::vector<std::string>{"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                               "Warning: 299 - \"one\"\r\nWarning: 299 - \"two\"\r\n"
+                               "Content-Length: 11\r\nConnection: close\r\n\r\n",
+                               "{\"ok\":true}"});
   auto t = CurlTransport::Create(Config(server.url() + "/prefix/"), MapGetenv({}));
   REQUIRE(t.ok());
-  HttpRequest request{"PATCH", "/api/v1/x?dryRun=All", {{"Content-Type", "application/apply-patch+yaml"}},
+  HttpRequest request{"PATCH",     "/api/v1/x?dryRun=All",  {{"Content-Type", "application/apply-patch+yaml"}},
                       "{\"a\":1}", std::chrono::seconds(5), {}};
   auto r = (*t)->Do(request);
   REQUIRE(r.ok());
@@ -103,9 +104,10 @@ TEST_CASE("a request goes out with method, path, headers and body - the response
 }
 
 TEST_CASE("a stream hands chunks over as they arrive, and stops when the sink says so") {
-  testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                       "Transfer-Encoding: chunked\r\n\r\n",
-                                       "6\r\nevent1\r\n", "6\r\nevent2\r\n", "6\r\nevent3\r\n", "0\r\n\r\n"});
+  testing::LoopbackHttpServer server(
+      std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n",
+                               "6\r\nevent1\r\n", "6\r\nevent2\r\n", "6\r\nevent3\r\n", "0\r\n\r\n"});
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
   std::vector<std::string> chunks;
@@ -122,9 +124,10 @@ TEST_CASE("a stream hands chunks over as they arrive, and stops when the sink sa
 TEST_CASE("a cancelled stream ends while the server is quiet, as if the sink had stopped") {
   // event2 would come after a quiet spell of several seconds: it is never seen
   // when cancellation ends the stream during that spell.
-  std::vector<std::string> pieces = {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                     "Transfer-Encoding: chunked\r\n\r\n",
-                                     "6\r\nevent1\r\n"};
+  std::vector<std::string> pieces = {
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n",
+      "6\r\nevent1\r\n"};
   pieces.insert(pieces.end(), 150, "");  // 20 ms each
   pieces.insert(pieces.end(), {"6\r\nevent2\r\n", "0\r\n\r\n"});
   testing::LoopbackHttpServer server(pieces);
@@ -144,9 +147,10 @@ TEST_CASE("a cancelled stream ends while the server is quiet, as if the sink had
 }
 
 TEST_CASE("a stream's error response keeps its body for the Status") {
-  testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\n"
-                                       "Content-Length: 17\r\nConnection: close\r\n\r\n",
-                                       "{\"kind\":\"Status\"}"});
+  testing::LoopbackHttpServer server(
+      std::vector<std::string>{"HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 17\r\nConnection: close\r\n\r\n",
+                               "{\"kind\":\"Status\"}"});
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
   bool called = false;
@@ -161,8 +165,8 @@ TEST_CASE("a stream's error response keeps its body for the Status") {
 }
 
 TEST_CASE("a whole-request timeout is a kTimeout error") {
-  testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "partial", "", "", "",
-                                       "", "", "", "", "", ""});
+  testing::LoopbackHttpServer server(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+                                                              "partial", "", "", "", "", "", "", "", "", ""});
   auto t = CurlTransport::Create(Config(server.url()), MapGetenv({}));
   REQUIRE(t.ok());
   auto r = (*t)->Do(HttpRequest{"GET", "/slow", {}, "", std::chrono::milliseconds(100), {}});
@@ -235,7 +239,8 @@ TEST_CASE("a connection closed before the response is EOF, inside the body unexp
   CHECK(r.error().message() == "Unable to connect to the server: EOF");
   CHECK(IsProbableEOF(r.error()));
 
-  testing::LoopbackHttpServer cut(std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "partial"});
+  testing::LoopbackHttpServer cut(
+      std::vector<std::string>{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "partial"});
   auto c = GetVersion(Config(cut.url()));
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().message() == "Unable to connect to the server: unexpected EOF");
@@ -265,7 +270,8 @@ CurlFailure Failure(int code) {
 TEST_CASE("failures the loopback cannot produce are worded as kubectl's, and none of them is retryable") {
   CurlFailure dns = Failure(6);  // CURLE_COULDNT_RESOLVE_HOST
   dns.detail = "Could not resolve host: api.example";
-  CHECK(CurlFailureError(dns).message() == "Unable to connect to the server: dial tcp: lookup api.example: no such host");
+  CHECK(CurlFailureError(dns).message() ==
+        "Unable to connect to the server: dial tcp: lookup api.example: no such host");
 
   CurlFailure refused = Failure(7);  // CURLE_COULDNT_CONNECT
   refused.os_errno = ECONNREFUSED;
@@ -290,8 +296,9 @@ TEST_CASE("failures the loopback cannot produce are worded as kubectl's, and non
         "not ::2");
   CurlFailure no_ip_sans = ipv6;
   no_ip_sans.certificate_names = std::vector<std::string>{"DNS:localhost"};
-  CHECK(CurlFailureError(no_ip_sans).message().ends_with(
-      "x509: cannot validate certificate for ::2 because it doesn't contain any IP SANs"));
+  CHECK(CurlFailureError(no_ip_sans)
+            .message()
+            .ends_with("x509: cannot validate certificate for ::2 because it doesn't contain any IP SANs"));
   CurlFailure revoked = Failure(60);
   revoked.verify_result = 23;  // X509_V_ERR_CERT_REVOKED
   revoked.detail = "SSL certificate problem: certificate revoked";

@@ -63,7 +63,9 @@ TEST_CASE("aggregated discovery: version order is preference order, stale versio
   DiscoveryData data = Aggregated();
   // An aggregated API whose backend is down, as the server reports it.
   REQUIRE(AddAggregatedDocument(json::parse(R"({"items":[{"metadata":{"name":"metrics.k8s.io"},
-      "versions":[{"version":"v1beta1","freshness":"Stale"}]}]})"), data).ok());
+      "versions":[{"version":"v1beta1","freshness":"Stale"}]}]})"),
+                                data)
+              .ok());
   REQUIRE(FindGroup(data, "autoscaling") != nullptr);
   CHECK(FindGroup(data, "autoscaling")->versions == std::vector<std::string>{"v2", "v1"});
   REQUIRE(FindGroup(data, "") != nullptr);

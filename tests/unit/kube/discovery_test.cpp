@@ -54,8 +54,9 @@ TEST_CASE("a stale aggregated group-version is not fetched the legacy way") {
   auto apis = nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
   apis["items"].push_back(nlohmann::json::parse(
       R"({"metadata":{"name":"metrics.k8s.io"},"versions":[{"version":"v1beta1","freshness":"Stale"}]})"));
-  client.routes.On("GET", "/api", testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
-                                                        testing::kAggregatedContentType));
+  client.routes.On(
+      "GET", "/api",
+      testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
   client.routes.On("GET", "/apis", testing::JsonResponse(apis.dump(), testing::kAggregatedContentType));
   FakeClock clock;
   Discovery discovery(client, nullptr, clock, Options());
@@ -88,10 +89,12 @@ TEST_CASE("a server answering plain JSON gets the legacy walk, an unavailable gr
   CHECK((*data)->unavailable == std::vector<std::string>{"keda.sh/v1alpha1"});
   // The legacy walk finds what aggregated discovery finds (KEDA aside).
   DiscoveryData aggregated;
-  REQUIRE(AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_api.json")),
-                                aggregated).ok());
-  REQUIRE(AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json")),
-                                aggregated).ok());
+  REQUIRE(
+      AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_api.json")), aggregated)
+          .ok());
+  REQUIRE(
+      AddAggregatedDocument(nlohmann::json::parse(testing::ReadTestdata("discovery/aggregated_apis.json")), aggregated)
+          .ok());
   size_t without_keda = 0;
   for (const ApiResource& resource : aggregated.resources) without_keda += resource.group != "keda.sh";
   CHECK((*data)->resources.size() == without_keda);

@@ -55,17 +55,15 @@ TEST_CASE("LabelSelector errors name the flag and say what is wrong") {
     const char* selector;
     const char* why;
   };
-  for (const Case& c : {Case{"=x", "expected a label key"},
-                        Case{"a=b,", "trailing ','"},
-                        Case{"a in b", "expected '(' after \"in\""},
-                        Case{"a in (b c)", "expected ',' or ')' in the values of \"a\""},
-                        Case{"a in ()", "\"a\" needs at least one value"},
-                        Case{"a b", "unexpected \"b\" after key \"a\""},
-                        Case{"a=b c=d", "expected ',' after the requirement on \"a\""},
-                        Case{"a>x", "\"a\" needs a non-negative integer after > or <"},
-                        Case{"-a=b", "key \"-a\": name must begin and end with a letter or digit"},
-                        Case{"Foo/a=b", "key \"Foo/a\": prefix must be a lowercase DNS subdomain"},
-                        Case{"a=b$c", "value \"b$c\": value may contain only letters, digits, '-', '_' and '.'"}}) {
+  for (const Case& c :
+       {Case{"=x", "expected a label key"}, Case{"a=b,", "trailing ','"}, Case{"a in b", "expected '(' after \"in\""},
+        Case{"a in (b c)", "expected ',' or ')' in the values of \"a\""},
+        Case{"a in ()", "\"a\" needs at least one value"}, Case{"a b", "unexpected \"b\" after key \"a\""},
+        Case{"a=b c=d", "expected ',' after the requirement on \"a\""},
+        Case{"a>x", "\"a\" needs a non-negative integer after > or <"},
+        Case{"-a=b", "key \"-a\": name must begin and end with a letter or digit"},
+        Case{"Foo/a=b", "key \"Foo/a\": prefix must be a lowercase DNS subdomain"},
+        Case{"a=b$c", "value \"b$c\": value may contain only letters, digits, '-', '_' and '.'"}}) {
     INFO(c.selector);
     auto s = LabelSelector::Parse(c.selector, "--selector");
     REQUIRE_FALSE(s.ok());

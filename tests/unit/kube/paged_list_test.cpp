@@ -39,10 +39,11 @@ TEST_CASE("ForEachListPage stops at the first error, the callback's or the serve
   Status stopped = ForEachListPage(client, ResourceRef{"", "v1", "pods", "", "", ""}, ListOptions{},
                                    [](json&) -> Status { return Error(ErrorKind::kInternal, "stop"); });
   CHECK(stopped.error().message() == "stop");
-  client.routes.On("GET", "/api/v1/nodes",
-                   testing::FakeTransport::Json(403, R"({"kind":"Status","reason":"Forbidden","message":"no","code":403})"));
-  Status forbidden = ForEachListPage(client, ResourceRef{"", "v1", "nodes", "", "", ""}, ListOptions{},
-                                     [](json&) { return Ok(); });
+  client.routes.On(
+      "GET", "/api/v1/nodes",
+      testing::FakeTransport::Json(403, R"({"kind":"Status","reason":"Forbidden","message":"no","code":403})"));
+  Status forbidden =
+      ForEachListPage(client, ResourceRef{"", "v1", "nodes", "", "", ""}, ListOptions{}, [](json&) { return Ok(); });
   CHECK(forbidden.error().kind() == ErrorKind::kForbidden);
 }
 

@@ -31,12 +31,13 @@ TEST_CASE("bodies: Secret data, tokens, passwords and keys are redacted, the res
   CHECK(secret.find("\"token\":\"<redacted>\"") != std::string::npos);
   CHECK(secret.find("\"name\":\"hf\"") != std::string::npos);
 
-  std::string list = RedactBody(
-      R"({"kind":"SecretList","items":[{"kind":"Secret","data":{"k":"djE="},"metadata":{"annotations":)"
-      R"({"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"djE=\"}}"}}}]})");
+  std::string list =
+      RedactBody(R"({"kind":"SecretList","items":[{"kind":"Secret","data":{"k":"djE="},"metadata":{"annotations":)"
+                 R"({"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"djE=\"}}"}}}]})");
   CHECK(list.find("djE=") == std::string::npos);
 
-  std::string token_review = RedactBody(R"({"kind":"TokenRequest","status":{"token":"eyJhbGci","expirationTimestamp":"x"}})");
+  std::string token_review =
+      RedactBody(R"({"kind":"TokenRequest","status":{"token":"eyJhbGci","expirationTimestamp":"x"}})");
   CHECK(token_review.find("eyJhbGci") == std::string::npos);
   CHECK(token_review.find("expirationTimestamp") != std::string::npos);
 
@@ -65,7 +66,8 @@ TEST_CASE("-v=8 adds headers and bodies, every secret redacted") {
   HttpRequest request = SecretApply();
   logger.LogRequest(request);
   logger.LogResponse(request,
-                     HttpResponse{200, {{"Set-Cookie", "session=1"}, {"Audit-Id", "a1"}},
+                     HttpResponse{200,
+                                  {{"Set-Cookie", "session=1"}, {"Audit-Id", "a1"}},
                                   R"({"kind":"Secret","data":{"token":"aGZfc2VrcmV0"}})"},
                      std::chrono::milliseconds(3));
   std::string log = out.str();

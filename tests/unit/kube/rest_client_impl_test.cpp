@@ -142,7 +142,8 @@ TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict val
 
 TEST_CASE("ApplyObject says whether the apply created the object: 201 against 200") {
   Harness h;
-  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(201, R"({"kind":"Deployment","metadata":{"name":"web"}})"));
+  h.transport->On("PATCH", kDeploy.Path(),
+                  FakeTransport::Json(201, R"({"kind":"Deployment","metadata":{"name":"web"}})"));
   h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
   auto created = h.client->ApplyObject(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{});
   REQUIRE(created.ok());
@@ -244,16 +245,16 @@ TEST_CASE("a connection reset is retried for GET but not for POST; an unknown ho
   });
   auto lookup = typo.client->Get(kDeploy);
   REQUIRE_FALSE(lookup.ok());
-  CHECK(lookup.error().message() == "Unable to connect to the server: dial tcp: lookup nonexistent.invalid: no such host");
+  CHECK(lookup.error().message() ==
+        "Unable to connect to the server: dial tcp: lookup nonexistent.invalid: no such host");
   CHECK(typo.transport->requests().size() == 1);
   CHECK(typo.clock->sleeps().empty());
 
   Harness post;
   ResourceRef collection = kDeploy;
   collection.name.clear();
-  post.transport->OnHandler("POST", collection.Path(), [&](const HttpRequest&) -> Result<HttpResponse> {
-    return reset;
-  });
+  post.transport->OnHandler("POST", collection.Path(),
+                            [&](const HttpRequest&) -> Result<HttpResponse> { return reset; });
   auto r = post.client->Create(collection, {{"kind", "Deployment"}}, false);
   REQUIRE_FALSE(r.ok());
   CHECK(post.transport->requests().size() == 1);
@@ -375,7 +376,8 @@ TEST_CASE("Stream delivers chunks - a retry happens only before any chunk was de
   REQUIRE(r.ok());
   CHECK(got == "{\"type\":\"ADDED\"}\n{\"type\":\"DELETED\"}\n");
   CHECK(h.transport->requests().at(0).timeout.count() == 0);  // never a whole-request timeout on a watch
-  CHECK(h.transport->requests().at(0).path == pods.Path() + "?watch=1&timeout=7s");  // but the server is told, as client-go does
+  CHECK(h.transport->requests().at(0).path ==
+        pods.Path() + "?watch=1&timeout=7s");  // but the server is told, as client-go does
 }
 
 TEST_CASE("the request timeout goes to the server as ?timeout= in Go's duration format") {

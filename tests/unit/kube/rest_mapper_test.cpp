@@ -84,18 +84,18 @@ TEST_CASE("a kind missing from a cached discovery refreshes it once") {
   for (const nlohmann::json& item : document["items"]) {
     if (item["metadata"].value("name", "") != "jobset.x-k8s.io") before["items"].push_back(item);
   }
-  client.routes.On("GET", "/api",
-                   testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
-                                         testing::kAggregatedContentType));
+  client.routes.On(
+      "GET", "/api",
+      testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
   client.routes.On("GET", "/apis", testing::JsonResponse(before.dump(), testing::kAggregatedContentType));
   {
     Discovery earlier(client, &files, clock, Options());
     REQUIRE(earlier.Get().ok());
   }
   FakeRestClient server;
-  server.routes.On("GET", "/api",
-                   testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
-                                         testing::kAggregatedContentType));
+  server.routes.On(
+      "GET", "/api",
+      testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
   server.routes.On("GET", "/apis", testing::JsonResponse(document.dump(), testing::kAggregatedContentType));
 
   Discovery discovery(server, &files, clock, Options());

@@ -13,8 +13,7 @@ Result<HttpResponse> Response(int status, const std::string& retry_after = "") {
   return r;
 }
 
-const Error kReset =
-    UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
+const Error kReset = UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
 
 TEST_CASE("retry decisions") {
   RetryPolicy policy;
@@ -62,8 +61,8 @@ TEST_CASE("retry decisions") {
        UnableToConnectError("tls: failed to verify certificate: x509: certificate has expired or is not yet valid"), 0,
        false, 0},
       {"connection refused is final", "GET", ConnectionRefusedError("127.0.0.1:1"), 0, false, 0},
-      {"no route to host is final", "GET", UnableToConnectError("dial tcp 10.0.0.1:6443: connect: no route to host"),
-       0, false, 0},
+      {"no route to host is final", "GET", UnableToConnectError("dial tcp 10.0.0.1:6443: connect: no route to host"), 0,
+       false, 0},
       {"timeouts are final", "GET", UnableToConnectError("Operation timed out", ErrorKind::kTimeout), 0, false, 0},
       {"a timeout mentioning EOF is still a timeout", "GET", Error(ErrorKind::kTimeout, "x: EOF"), 0, false, 0},
   };

@@ -99,7 +99,9 @@ json WithConditions(const std::string& api_version, const std::string& kind, jso
 
 TEST_CASE("Job, JobSet and LeaderWorkerSet roll out by their conditions") {
   const json complete = {{{"type", "Complete"}, {"status", "True"}}};
-  const json failed = {{{"type", "Failed"}, {"status", "True"}, {"reason", "BackoffLimitExceeded"},
+  const json failed = {{{"type", "Failed"},
+                        {"status", "True"},
+                        {"reason", "BackoffLimitExceeded"},
                         {"message", "Job has reached the specified backoff limit"}}};
   const json completed = {{{"type", "Completed"}, {"status", "True"}}};
   const json available = {{{"type", "Available"}, {"status", "True"}}};
@@ -131,8 +133,11 @@ TEST_CASE("DaemonSet rollout") {
   json ds = {{"apiVersion", "apps/v1"},
              {"kind", "DaemonSet"},
              {"metadata", {{"name", "gpu-check"}, {"generation", 1}}},
-             {"status", {{"observedGeneration", 1}, {"desiredNumberScheduled", 4}, {"updatedNumberScheduled", 4},
-                         {"numberAvailable", 3}}}};
+             {"status",
+              {{"observedGeneration", 1},
+               {"desiredNumberScheduled", 4},
+               {"updatedNumberScheduled", 4},
+               {"numberAvailable", 3}}}};
   CHECK(RolloutStatus(ds).message ==
         R"(Waiting for daemon set "gpu-check" rollout to finish: 3 of 4 updated pods are available...)");
   ds["status"]["numberAvailable"] = 4;

@@ -22,7 +22,8 @@ json Deployment(int available) {
           {"kind", "Deployment"},
           {"metadata", {{"name", "chat"}, {"namespace", "ml"}, {"generation", 1}}},
           {"spec", {{"replicas", 2}}},
-          {"status", {{"observedGeneration", 1}, {"replicas", 2}, {"updatedReplicas", 2}, {"availableReplicas", available}}}};
+          {"status",
+           {{"observedGeneration", 1}, {"replicas", 2}, {"updatedReplicas", 2}, {"availableReplicas", available}}}};
 }
 
 std::string Event(const std::string& type, json object, const std::string& rv) {
@@ -54,9 +55,10 @@ TEST_CASE("the watch delivers the state that satisfies the predicate, progress i
                                [&](const WaitCheck& check) { progress.push_back(check.message); });
   REQUIRE(result.ok());
   CHECK(result->object["status"]["availableReplicas"] == 2);
-  CHECK(progress == std::vector<std::string>{
-                        R"(Waiting for deployment "chat" rollout to finish: 0 of 2 updated replicas are available...)",
-                        R"(Waiting for deployment "chat" rollout to finish: 1 of 2 updated replicas are available...)"});
+  CHECK(progress ==
+        std::vector<std::string>{
+            R"(Waiting for deployment "chat" rollout to finish: 0 of 2 updated replicas are available...)",
+            R"(Waiting for deployment "chat" rollout to finish: 1 of 2 updated replicas are available...)"});
   REQUIRE(client.stream_requests().size() == 1);
   CHECK(client.stream_requests()[0].path.find("fieldSelector=metadata.name%3Dchat") != std::string::npos);
 }
@@ -84,7 +86,8 @@ TEST_CASE("timeouts give kubectl's message, zero means check once") {
   client.Put(kChat, Deployment(0));
   client.QueueStream([&](const HttpRequest&, const ChunkSink& sink) -> Result<HttpResponse> {
     clock.Advance(std::chrono::seconds(11));
-    sink(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"400"}}})" "\n");
+    sink(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"400"}}})"
+         "\n");
     return HttpResponse{200, {}, ""};
   });
   Waiter waiter(client, clock);

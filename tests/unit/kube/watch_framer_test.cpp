@@ -37,9 +37,7 @@ std::vector<std::string> FeedAll(const std::vector<std::string_view>& chunks) {
   return documents;
 }
 
-TEST_CASE("watch framing: one chunk with several events") {
-  CHECK(FeedAll({Stream()}) == kEvents);
-}
+TEST_CASE("watch framing: one chunk with several events") { CHECK(FeedAll({Stream()}) == kEvents); }
 
 TEST_CASE("watch framing: split at every byte position, UTF-8 sequences included") {
   const std::string stream = Stream();

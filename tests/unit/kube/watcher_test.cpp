@@ -11,7 +11,6 @@
 #include "fakes/fake_transport.h"
 #include "kube/rest_client_impl.h"
 
-
 namespace llm::kube {
 namespace {
 using nlohmann::json;
@@ -26,7 +25,9 @@ ResourceRef Pod(const std::string& name) {
   return ref;
 }
 
-json PodObject(const std::string& phase) { return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"status", {{"phase", phase}}}}; }
+json PodObject(const std::string& phase) {
+  return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"status", {{"phase", phase}}}};
+}
 
 std::string Event(const std::string& type, const std::string& name, const std::string& rv,
                   const std::string& phase = "Running") {
@@ -36,7 +37,8 @@ std::string Event(const std::string& type, const std::string& name, const std::s
 }
 
 std::string Bookmark(const std::string& rv) {
-  return json{{"type", "BOOKMARK"}, {"object", {{"kind", "Pod"}, {"metadata", {{"resourceVersion", rv}}}}}}.dump() + "\n";
+  return json{{"type", "BOOKMARK"}, {"object", {{"kind", "Pod"}, {"metadata", {{"resourceVersion", rv}}}}}}.dump() +
+         "\n";
 }
 
 std::string Expired() {
@@ -81,8 +83,8 @@ TEST_CASE("list, then watch from the list's resourceVersion with bookmarks") {
   client.Put(Pod("a"), labelled);
   client.Put(Pod("other"), PodObject("Pending"));
   const std::string list_rv = client.resource_version();
-  client.QueueStreamChunks({Event("MODIFIED", "a", "201") + Event("ADDED", "b", "202") + Bookmark("250") +
-                            Event("DELETED", "b", "260")});
+  client.QueueStreamChunks(
+      {Event("MODIFIED", "a", "201") + Event("ADDED", "b", "202") + Bookmark("250") + Event("DELETED", "b", "260")});
   WatchOptions options;
   options.label_selector = "app.kubernetes.io/instance=chat";
   options.field_selector = "metadata.name=a";
@@ -189,16 +191,17 @@ TEST_CASE("transient failures are retried with backoff from the same resourceVer
   FakeRestClient client;
   FakeClock clock;
   client.QueueStreamError(Error(ErrorKind::kConnection, "connection reset"));
-  client.QueueStreamChunks({R"({"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"etcd leader changed","reason":"InternalError","code":500}})"
-                            "\n"});
+  client.QueueStreamChunks(
+      {R"({"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"etcd leader changed","reason":"InternalError","code":500}})"
+       "\n"});
   client.QueueStreamChunks({Event("ADDED", "a", "700")});
   Watcher watcher(client, clock, kPods, WatchOptions{});
   Recorder recorder;
   recorder.stop_when = [](const WatchEvent& event) { return event.type == WatchEventType::kAdded && !event.synthetic; };
   REQUIRE(watcher.Run(recorder.Handler()).ok());
   CHECK(watcher.lists() == 1);
-  CHECK(clock.sleeps() == std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(200),
-                                                                 std::chrono::milliseconds(400)});
+  CHECK(clock.sleeps() ==
+        std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(200), std::chrono::milliseconds(400)});
   const std::string rv = Query(client.stream_requests()[0], "resourceVersion");
   CHECK(Query(client.stream_requests()[2], "resourceVersion") == rv);
 
@@ -320,7 +323,8 @@ TEST_CASE("an ERROR event other than 410 is reported as a warning and the watch 
   options.warnings = &err;
   RestClientImpl client(transport, nullptr, clock, options);
   transport->On("GET", kPods.Path(),
-                testing::FakeTransport::Json(200, R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[]})"));
+                testing::FakeTransport::Json(
+                    200, R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[]})"));
   const std::string internal_error =
       R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure",)"
       R"("message":"etcd leader changed","reason":"InternalError","code":500}})"

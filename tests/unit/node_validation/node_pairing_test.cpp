@@ -29,8 +29,9 @@ TEST_CASE("PlanNodePairs: a failing pair is split and each member re-paired with
   std::vector<PairResult> results = {{"n1", "n2", true}, {"n3", "n4", false}, {"n5", "n6", true}};
   PairingPlan plan = PlanNodePairs(nodes, results);
   CHECK(plan.next == std::vector<NodePair>{{"n3", "n1"}, {"n4", "n2"}});
-  CHECK(Conclusions(plan) == std::map<std::string, std::string>{{"n1", "good"}, {"n2", "good"}, {"n3", "suspect"},
-                                                                {"n4", "suspect"}, {"n5", "good"}, {"n6", "good"}});
+  CHECK(Conclusions(plan) ==
+        std::map<std::string, std::string>{
+            {"n1", "good"}, {"n2", "good"}, {"n3", "suspect"}, {"n4", "suspect"}, {"n5", "good"}, {"n6", "good"}});
   // n3 passes with a good node, n4 fails with one: n4 is the bad node.
   results.push_back({"n3", "n1", true});
   results.push_back({"n4", "n2", false});
@@ -56,7 +57,7 @@ TEST_CASE("PlanNodePairs: with no good node yet, suspects meet new partners, a l
   std::vector<PairResult> results = {{"n1", "n2", false}, {"n3", "n4", false}};
   PairingPlan plan = PlanNodePairs(nodes, results);
   CHECK(plan.next == std::vector<NodePair>{{"n1", "n3"}, {"n2", "n4"}});
-  results.push_back({"n1", "n3", true});   // n1, n3 good: n2 and n4 failed with good partners
+  results.push_back({"n1", "n3", true});  // n1, n3 good: n2 and n4 failed with good partners
   results.push_back({"n2", "n4", false});
   plan = PlanNodePairs(nodes, results);
   CHECK(plan.finished);

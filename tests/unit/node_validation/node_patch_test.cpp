@@ -22,9 +22,8 @@ nlohmann::json NodeWithTaints(nlohmann::json taints) {
 
 const nlohmann::json kOurs = {{"key", "kubectl-llm.dev/gpu-check"}, {"value", "failed"}, {"effect", "NoSchedule"}};
 const nlohmann::json kGpuTaint = {{"key", "nvidia.com/gpu"}, {"value", "present"}, {"effect", "NoSchedule"}};
-const nlohmann::json kUnreachable = {{"key", "node.kubernetes.io/unreachable"},
-                                     {"effect", "NoExecute"},
-                                     {"timeAdded", "2026-11-28T11:00:00Z"}};
+const nlohmann::json kUnreachable = {
+    {"key", "node.kubernetes.io/unreachable"}, {"effect", "NoExecute"}, {"timeAdded", "2026-11-28T11:00:00Z"}};
 
 NodeResult ResultFor(Verdict v) {
   NodeResult r;
@@ -74,7 +73,8 @@ TEST_CASE("--record: verdict, time and valid-until labels plus the summary annot
                                                       {"kubectl-llm.dev/gpu-check-time", "1795867200"},
                                                       {"kubectl-llm.dev/gpu-check-valid-until", "1796472000"}});
   CHECK(after["metadata"]["annotations"]["other"] == "x");
-  const auto summary = nlohmann::json::parse(after["metadata"]["annotations"]["kubectl-llm.dev/gpu-check-summary"].get<std::string>());
+  const auto summary =
+      nlohmann::json::parse(after["metadata"]["annotations"]["kubectl-llm.dev/gpu-check-summary"].get<std::string>());
   CHECK(summary.dump() ==
         R"({"apiVersion":"kubectl-llm.dev/v1alpha1","bandwidthGBps":{"allReduceBusBw":478.3,"d2h":null,"h2d":52.0,)"
         R"("hbm":2874.4,"p2pMin":null},"checkedAt":"2026-11-28T12:00:00Z","durationSeconds":75,"exitCode":0,)"
@@ -93,14 +93,19 @@ TEST_CASE("--taint-failed: computes the whole taint list from the node, keeping 
     nlohmann::json after;   ///< null: no spec.taints; "unchanged": no patch
   };
   const nlohmann::json kUnchanged = "unchanged";
-  const nlohmann::json kWrongValue = {{"key", "kubectl-llm.dev/gpu-check"}, {"value", "suspect"}, {"effect", "NoSchedule"}};
-  const nlohmann::json kOtherEffect = {{"key", "kubectl-llm.dev/gpu-check"}, {"value", "failed"}, {"effect", "NoExecute"}};
+  const nlohmann::json kWrongValue = {
+      {"key", "kubectl-llm.dev/gpu-check"}, {"value", "suspect"}, {"effect", "NoSchedule"}};
+  const nlohmann::json kOtherEffect = {
+      {"key", "kubectl-llm.dev/gpu-check"}, {"value", "failed"}, {"effect", "NoExecute"}};
   const std::vector<Case> cases = {
       {"fail on an untainted node", Verdict::kFail, nullptr, {kOurs}},
       {"fail keeps other taints in order", Verdict::kFail, {kGpuTaint, kUnreachable}, {kGpuTaint, kUnreachable, kOurs}},
       {"fail on an already tainted node", Verdict::kFail, {kGpuTaint, kOurs}, kUnchanged},
       {"fail corrects the value in place", Verdict::kFail, {kWrongValue, kGpuTaint}, {kOurs, kGpuTaint}},
-      {"pass removes ours, keeps the rest", Verdict::kPass, {kGpuTaint, kOurs, kUnreachable}, {kGpuTaint, kUnreachable}},
+      {"pass removes ours, keeps the rest",
+       Verdict::kPass,
+       {kGpuTaint, kOurs, kUnreachable},
+       {kGpuTaint, kUnreachable}},
       {"pass removing the only taint", Verdict::kPass, {kOurs}, nullptr},
       {"pass leaves a same-key taint with another effect", Verdict::kPass, {kOtherEffect}, kUnchanged},
       {"pass on an untainted node", Verdict::kPass, nullptr, kUnchanged},
@@ -135,8 +140,9 @@ TEST_CASE("--record with --taint-failed: one patch carries both") {
   const nlohmann::json after = Patched(node, *patch);
   CHECK(after["metadata"]["labels"]["kubectl-llm.dev/gpu-check"] == "fail");
   CHECK(after["spec"]["taints"] == nlohmann::json{kGpuTaint, kOurs});
-  CHECK(nlohmann::json::parse(after["metadata"]["annotations"]["kubectl-llm.dev/gpu-check-summary"].get<std::string>())
-            ["reason"] == "hbm: gpu 3 below floor");
+  CHECK(nlohmann::json::parse(
+            after["metadata"]["annotations"]["kubectl-llm.dev/gpu-check-summary"].get<std::string>())["reason"] ==
+        "hbm: gpu 3 below floor");
   CHECK_FALSE(ComputeNodePatch(ResultFor(Verdict::kFail), node, Settings(false, false), kCheckedAt).has_value());
 }
 

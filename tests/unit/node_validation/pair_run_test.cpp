@@ -52,12 +52,13 @@ std::string Summary(gpu_check::TestStatus status, int exit_code, std::optional<d
 
 nlohmann::json Ended(int n, int rank, const std::string& node, int exit_code, const std::string& message) {
   nlohmann::json pod = Pod(n, rank, node, exit_code == 0 ? "Succeeded" : "Failed");
-  pod["status"]["containerStatuses"] = {
-      {{"name", "gpu-check"},
-       {"state",
-        {{"terminated",
-          {{"exitCode", exit_code}, {"message", message}, {"startedAt", "2026-11-28T12:00:10Z"},
-           {"finishedAt", "2026-11-28T12:00:40Z"}}}}}}};
+  pod["status"]["containerStatuses"] = {{{"name", "gpu-check"},
+                                         {"state",
+                                          {{"terminated",
+                                            {{"exitCode", exit_code},
+                                             {"message", message},
+                                             {"startedAt", "2026-11-28T12:00:10Z"},
+                                             {"finishedAt", "2026-11-28T12:00:40Z"}}}}}}};
   return pod;
 }
 
@@ -129,7 +130,8 @@ TEST_CASE("PairRun: a slow pair is an outlier, re-pairing with good nodes finds 
 
   const auto nodes = run.NodeResults();
   CHECK(Of(nodes, "n5").conclusion == MultiNodeConclusion::kBad);
-  CHECK(Of(nodes, "n5").reason.starts_with("the all-reduce with known-good node n1 failed: all-reduce bus bandwidth 44.0"));
+  CHECK(Of(nodes, "n5")
+            .reason.starts_with("the all-reduce with known-good node n1 failed: all-reduce bus bandwidth 44.0"));
   CHECK(*Of(nodes, "n5").allreduce_busbw == 44);
   CHECK(Of(nodes, "n6").conclusion == MultiNodeConclusion::kGood);
   CHECK(*Of(nodes, "n6").allreduce_busbw == 179);  // its passing pair, not the slow one
@@ -168,14 +170,17 @@ TEST_CASE("PairRun: errors say nothing about the fabric, their nodes leave the p
     PairRun run(Config(4), {"n1", "n2", "n3", "n4"});
     run.Start(kT0);
     nlohmann::json pending = Pod(1, 1, "");
-    pending["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
+    pending["status"]["conditions"] = {{{"type", "PodScheduled"},
+                                        {"status", "False"},
+                                        {"reason", "Unschedulable"},
                                         {"message", "0/4 nodes are available: 1 Insufficient nvidia.com/gpu."}}};
     CHECK(run.OnPodEvent(WatchEventType::kModified, pending, kT0 + seconds(1)).empty());
     CHECK(run.NextDeadline() == kT0 + seconds(121));
     CHECK(PairPasses(run, 2, "n3", "n4", 180, kT0 + seconds(60)).empty());
     CHECK(run.OnTick(kT0 + seconds(121)) == std::vector<PairAction>{Delete(1), kDoneAction});
     CHECK(run.Pairs()[0].verdict == Verdict::kError);
-    CHECK(run.Pairs()[0].reason == "pod could not be scheduled: 0/4 nodes are available: 1 Insufficient nvidia.com/gpu.");
+    CHECK(run.Pairs()[0].reason ==
+          "pod could not be scheduled: 0/4 nodes are available: 1 Insufficient nvidia.com/gpu.");
     const auto nodes = run.NodeResults();
     CHECK(Of(nodes, "n1").conclusion == MultiNodeConclusion::kError);
     CHECK(Of(nodes, "n1").reason == run.Pairs()[0].reason);
@@ -221,7 +226,8 @@ TEST_CASE("PairRun: two nodes that fail together are inconclusive, one node is u
   PairRun two(Config(2), {"n1", "n2"});
   two.Start(kT0);
   const std::string fail = Summary(gpu_check::TestStatus::kFail, 5, std::nullopt, "nccl: ncclSystemError");
-  CHECK(two.OnPodEvent(WatchEventType::kModified, Ended(1, 0, "n1", 5, fail), kT0) == std::vector<PairAction>{kDoneAction});
+  CHECK(two.OnPodEvent(WatchEventType::kModified, Ended(1, 0, "n1", 5, fail), kT0) ==
+        std::vector<PairAction>{kDoneAction});
   for (const MultiNodeNodeResult& r : two.NodeResults()) {
     CHECK(r.conclusion == MultiNodeConclusion::kInconclusive);
   }
@@ -252,8 +258,9 @@ TEST_CASE("PairRun ignores pods of other runs and oddly shaped objects") {
   PairRun run(Config(2), {"n1", "n2"});
   run.Start(kT0);
   CHECK(run.OnPodEvent(WatchEventType::kModified, nlohmann::json::array(), kT0).empty());
-  CHECK(run.OnPodEvent(WatchEventType::kModified, {{"metadata", {{"labels", {{"app.kubernetes.io/instance", 7}}}}}}, kT0)
-            .empty());
+  CHECK(
+      run.OnPodEvent(WatchEventType::kModified, {{"metadata", {{"labels", {{"app.kubernetes.io/instance", 7}}}}}}, kT0)
+          .empty());
   CHECK(run.OnPodEvent(WatchEventType::kDeleted, Pod(9, 0, "n1"), kT0).empty());
   CHECK(run.OnNodeEvent(WatchEventType::kDeleted, "node", kT0).empty());
   CHECK_FALSE(run.finished());

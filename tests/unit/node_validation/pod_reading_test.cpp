@@ -32,7 +32,8 @@ TEST_CASE("ReadGpuCheckPod: each state a gpu-check pod can be in") {
 
   gpu_check::TerminationSummary pass;
   pass.worst = {{"nccl_busbw", 181.5}};
-  json ended = WithContainer(bound, {{"terminated", {{"exitCode", 0}, {"message", gpu_check::FormatTerminationSummary(pass)}}}});
+  json ended =
+      WithContainer(bound, {{"terminated", {{"exitCode", 0}, {"message", gpu_check::FormatTerminationSummary(pass)}}}});
   ended["status"]["phase"] = "Succeeded";
   const PodReading done = ReadGpuCheckPod(ended);
   CHECK(done.state == State::kEnded);
@@ -49,13 +50,15 @@ TEST_CASE("ReadGpuCheckPod: each state a gpu-check pod can be in") {
   CHECK(killed.outcome.verdict == Verdict::kError);
   CHECK(killed.outcome.reason == "pod failed: DeadlineExceeded: Pod was active too long");
 
-  const PodReading pull = ReadGpuCheckPod(
-      WithContainer(bound, {{"waiting", {{"reason", "ErrImagePull"}, {"message", "not found"}}}}));
+  const PodReading pull =
+      ReadGpuCheckPod(WithContainer(bound, {{"waiting", {{"reason", "ErrImagePull"}, {"message", "not found"}}}}));
   CHECK(pull.state == State::kStuck);
   CHECK(pull.reason == "image could not be pulled: ErrImagePull: not found");
-  const PodReading config = ReadGpuCheckPod(WithContainer(bound, {{"waiting", {{"reason", "CreateContainerConfigError"}}}}));
+  const PodReading config =
+      ReadGpuCheckPod(WithContainer(bound, {{"waiting", {{"reason", "CreateContainerConfigError"}}}}));
   CHECK(config.reason == "container could not start: CreateContainerConfigError");
-  CHECK(ReadGpuCheckPod(WithContainer(bound, {{"waiting", {{"reason", "ContainerCreating"}}}})).state == State::kScheduled);
+  CHECK(ReadGpuCheckPod(WithContainer(bound, {{"waiting", {{"reason", "ContainerCreating"}}}})).state ==
+        State::kScheduled);
 
   json unschedulable = pending;
   unschedulable["status"]["conditions"] = {

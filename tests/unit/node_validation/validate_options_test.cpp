@@ -116,7 +116,11 @@ TEST_CASE("ValidateNodesFlags: --report and --from-json") {
        "--from-json draws a saved result; node names and --selector choose nodes to test, not to draw"},
       {"--from-json with --record", [](ValidateNodesOptions& v) { v.record = true; },
        "--from-json draws a saved result; --record, --taint-failed, --multi-node and --dry-run need a run"},
-      {"--report with --dry-run", [](ValidateNodesOptions& v) { v.from_json.clear(); v.dry_run = "client"; },
+      {"--report with --dry-run",
+       [](ValidateNodesOptions& v) {
+         v.from_json.clear();
+         v.dry_run = "client";
+       },
        "--report draws a run's results; --dry-run runs nothing"},
   };
   for (const Case& k : cases) {

@@ -43,11 +43,14 @@ NodeValidationReport Sample() {
 }  // namespace
 
 TEST_CASE("FormatReportTable: kubectl-style columns, GB/s with one decimal, skipped nodes last") {
-  CHECK(FormatReportTable(Sample()) ==
-        "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   DURATION   REASON\n"
-        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             93s\n"
-        "gpu-b   -                       error     -        -      -      -         -                 10m        timed out after 10m0s\n"
-        "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -          cordoned (spec.unschedulable)\n");
+  CHECK(
+      FormatReportTable(Sample()) ==
+      "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   DURATION   REASON\n"
+      "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             93s\n"
+      "gpu-b   -                       error     -        -      -      -         -                 10m        timed "
+      "out after 10m0s\n"
+      "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -          "
+      "cordoned (spec.unschedulable)\n");
 }
 
 TEST_CASE("ReportJson: the NodeValidationReport shape documented in README.md") {
@@ -55,8 +58,9 @@ TEST_CASE("ReportJson: the NodeValidationReport shape documented in README.md") 
   CHECK(j["apiVersion"] == "kubectl-llm.dev/v1alpha1");
   CHECK(j["kind"] == "NodeValidationReport");
   CHECK(j["metadata"]["creationTimestamp"] == "2026-11-28T12:03:20Z");
-  CHECK(j["spec"].dump() ==
-        R"({"profile":"quick","image":"ghcr.io/kubectl-llm/llm-gpu-check:0.1.0","toolVersion":"0.1.0","dryRun":false,"record":false,"taintFailed":false})");
+  CHECK(
+      j["spec"].dump() ==
+      R"({"profile":"quick","image":"ghcr.io/kubectl-llm/llm-gpu-check:0.1.0","toolVersion":"0.1.0","dryRun":false,"record":false,"taintFailed":false})");
   CHECK(j["status"]["summary"].dump() == R"({"tested":2,"passed":1,"failed":0,"errors":1,"skipped":1})");
   CHECK(j["status"]["nodes"][0].dump() ==
         R"({"name":"gpu-a","product":"NVIDIA-H100-80GB-HBM3","verdict":"pass","reason":"","pod":"gpu-check-r1-gpu-a",)"
@@ -65,8 +69,9 @@ TEST_CASE("ReportJson: the NodeValidationReport shape documented in README.md") 
         R"("d2h":53.2,"p2pMin":372.1,"allReduceBusBw":478.3},"suspectGpus":[],"zone":"","health":null,"detail":null})");
   CHECK(j["status"]["nodes"][1]["exitCode"].is_null());
   CHECK(j["status"]["nodes"][1]["bandwidthGBps"]["hbm"].is_null());
-  CHECK(j["status"]["skipped"].dump() ==
-        R"js([{"name":"gpu-c","product":"NVIDIA-A100-SXM4-80GB","reason":"cordoned (spec.unschedulable)","zone":""}])js");
+  CHECK(
+      j["status"]["skipped"].dump() ==
+      R"js([{"name":"gpu-c","product":"NVIDIA-A100-SXM4-80GB","reason":"cordoned (spec.unschedulable)","zone":""}])js");
 }
 
 TEST_CASE("ReportJson: zone, health findings and the per-GPU detail the pictures use") {
@@ -99,7 +104,7 @@ TEST_CASE("FormatReport: JSON and YAML carry the same document") {
   CHECK(yaml["status"]["nodes"][1]["reason"].as<std::string>() == "timed out after 10m0s");
   CHECK(yaml["status"]["nodes"][1]["exitCode"].IsNull());
   CHECK(yaml["spec"]["toolVersion"].as<std::string>() == "0.1.0");  // a string even when it looks like a number
-  CHECK(yaml["spec"]["toolVersion"].Tag() == "!");                   // quoted in the text
+  CHECK(yaml["spec"]["toolVersion"].Tag() == "!");                  // quoted in the text
 }
 
 TEST_CASE("--multi-node: the bad node fails, a MULTI-NODE BUSBW column, a pair table and JSON additions") {
@@ -129,8 +134,8 @@ TEST_CASE("--multi-node: the bad node fails, a MULTI-NODE BUSBW column, a pair t
   report.pairs = {p1, p2};
   MultiNodeNodeResult good{"gpu-a", MultiNodeConclusion::kGood, "", 180.04, {p1.job, p2.job}};
   MultiNodeNodeResult b{"gpu-b", MultiNodeConclusion::kGood, "", 180.04, {p1.job}};
-  MultiNodeNodeResult bad{"gpu-d", MultiNodeConclusion::kBad, "the all-reduce with known-good node gpu-a failed: slow",
-                          45.0, {p2.job}};
+  MultiNodeNodeResult bad{
+      "gpu-d", MultiNodeConclusion::kBad, "the all-reduce with known-good node gpu-a failed: slow", 45.0, {p2.job}};
   ApplyMultiNodeResults({good, b, bad}, report);
   CHECK(report.results[2].verdict == Verdict::kFail);
   CHECK(report.results[2].reason == "multi-node: the all-reduce with known-good node gpu-a failed: slow");
@@ -138,15 +143,21 @@ TEST_CASE("--multi-node: the bad node fails, a MULTI-NODE BUSBW column, a pair t
   CHECK(ReportExitCode(report) == 1);
 
   CHECK(FormatReportTable(report) ==
-        "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   MULTI-NODE BUSBW   DURATION   REASON\n"
-        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             180.0              93s\n"
-        "gpu-b   -                       pass      -        -      -      -         -                 180.0              10m\n"
-        "gpu-d   NVIDIA-H100-80GB-HBM3   fail      2874.4   52.0   53.2   372.1     478.3             45.0               93s        multi-node: the all-reduce with known-good node gpu-a failed: slow\n"
-        "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -                  -          cordoned (spec.unschedulable)\n"
+        "NODE    PRODUCT                 VERDICT   HBM      H2D    D2H    P2P MIN   ALLREDUCE BUSBW   MULTI-NODE BUSBW "
+        "  DURATION   REASON\n"
+        "gpu-a   NVIDIA-H100-80GB-HBM3   pass      2874.4   52.0   53.2   372.1     478.3             180.0            "
+        "  93s\n"
+        "gpu-b   -                       pass      -        -      -      -         -                 180.0            "
+        "  10m\n"
+        "gpu-d   NVIDIA-H100-80GB-HBM3   fail      2874.4   52.0   53.2   372.1     478.3             45.0             "
+        "  93s        multi-node: the all-reduce with known-good node gpu-a failed: slow\n"
+        "gpu-c   NVIDIA-A100-SXM4-80GB   skipped   -        -      -      -         -                 -                "
+        "  -          cordoned (spec.unschedulable)\n"
         "\n"
         "NODES         JOB                   ROUND   VERDICT   BUSBW   DURATION   REASON\n"
         "gpu-a,gpu-b   gpu-check-r1-pair-1   1       pass      180.0   30s\n"
-        "gpu-d,gpu-a   gpu-check-r1-pair-2   2       fail      45.0    30s        all-reduce bus bandwidth 45.0 GB/s is below 0.85 x the median of the 2 pairs measured (112.5 GB/s)\n");
+        "gpu-d,gpu-a   gpu-check-r1-pair-2   2       fail      45.0    30s        all-reduce bus bandwidth 45.0 GB/s "
+        "is below 0.85 x the median of the 2 pairs measured (112.5 GB/s)\n");
 
   const nlohmann::ordered_json j = ReportJson(report);
   CHECK(j["spec"]["multiNode"] == true);

@@ -10,8 +10,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "termination_summary.h"
 #include "node_validation/validation_run.h"
+#include "termination_summary.h"
 
 namespace llm {
 namespace {
@@ -22,13 +22,20 @@ enum class Fault { kNone, kUnschedulable, kImagePull, kHang, kNodeDeleted, kFail
 
 Fault FaultOf(int index) {
   switch (index % 100) {
-    case 7: return Fault::kUnschedulable;
-    case 13: return Fault::kImagePull;
-    case 21: return Fault::kHang;
-    case 33: return Fault::kNodeDeleted;
-    case 45: return Fault::kFailing;
-    case 50: return Fault::kNoResult;
-    default: return Fault::kNone;
+    case 7:
+      return Fault::kUnschedulable;
+    case 13:
+      return Fault::kImagePull;
+    case 21:
+      return Fault::kHang;
+    case 33:
+      return Fault::kNodeDeleted;
+    case 45:
+      return Fault::kFailing;
+    case 50:
+      return Fault::kNoResult;
+    default:
+      return Fault::kNone;
   }
 }
 
@@ -93,7 +100,8 @@ class SimCluster {
 
  private:
   static nlohmann::json PodObject(const std::string& name, const std::string& node, const std::string& phase) {
-    nlohmann::json pod = {{"metadata", {{"name", name}}}, {"spec", nlohmann::json::object()}, {"status", {{"phase", phase}}}};
+    nlohmann::json pod = {
+        {"metadata", {{"name", name}}}, {"spec", nlohmann::json::object()}, {"status", {{"phase", phase}}}};
     if (!node.empty()) pod["spec"]["nodeName"] = node;
     return pod;
   }
@@ -107,7 +115,9 @@ class SimCluster {
     pod_of_[node] = pod;
     if (fault == Fault::kUnschedulable) {
       nlohmann::json p = PodObject(pod, "", "Pending");
-      p["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
+      p["status"]["conditions"] = {{{"type", "PodScheduled"},
+                                    {"status", "False"},
+                                    {"reason", "Unschedulable"},
                                     {"message", "0/1000 nodes are available"}}};
       Push(now + seconds(1), SimEvent::What::kPod, p);
       return;
@@ -144,14 +154,13 @@ class SimCluster {
       message = "";
     }
     nlohmann::json ended = PodObject(pod, node, exit_code == 0 ? "Succeeded" : "Failed");
-    ended["status"]["containerStatuses"] = {
-        {{"name", "gpu-check"},
-         {"state",
-          {{"terminated",
-            {{"exitCode", exit_code},
-             {"message", message},
-             {"startedAt", FormatRfc3339(now + seconds(4))},
-             {"finishedAt", FormatRfc3339(now + took)}}}}}}};
+    ended["status"]["containerStatuses"] = {{{"name", "gpu-check"},
+                                             {"state",
+                                              {{"terminated",
+                                                {{"exitCode", exit_code},
+                                                 {"message", message},
+                                                 {"startedAt", FormatRfc3339(now + seconds(4))},
+                                                 {"finishedAt", FormatRfc3339(now + took)}}}}}}};
     Push(now + took, SimEvent::What::kPod, ended);
   }
 
@@ -211,9 +220,15 @@ SimOutcome Simulate(int node_count, int max_parallel) {
     SimEvent e = cluster.Pop();
     ++out.events;
     switch (e.what) {
-      case SimEvent::What::kPod: apply(run.OnPodEvent(WatchEventType::kModified, e.object, e.at), e.at); break;
-      case SimEvent::What::kPodDeleted: apply(run.OnPodEvent(WatchEventType::kDeleted, e.object, e.at), e.at); break;
-      case SimEvent::What::kNodeDeleted: apply(run.OnNodeEvent(WatchEventType::kDeleted, e.object, e.at), e.at); break;
+      case SimEvent::What::kPod:
+        apply(run.OnPodEvent(WatchEventType::kModified, e.object, e.at), e.at);
+        break;
+      case SimEvent::What::kPodDeleted:
+        apply(run.OnPodEvent(WatchEventType::kDeleted, e.object, e.at), e.at);
+        break;
+      case SimEvent::What::kNodeDeleted:
+        apply(run.OnNodeEvent(WatchEventType::kDeleted, e.object, e.at), e.at);
+        break;
     }
   }
   CHECK(cluster.done());
@@ -237,8 +252,12 @@ TEST_CASE("ValidationRun at scale: 1,000 nodes, --max-parallel 25, planted fault
     const NodeResult& r = sim.results[i];
     INFO(r.node << ": " << VerdictName(r.verdict) << " " << r.reason);
     switch (FaultOf(static_cast<int>(i))) {
-      case Fault::kNone: CHECK(r.verdict == Verdict::kPass); break;
-      case Fault::kFailing: CHECK(r.verdict == Verdict::kFail); break;
+      case Fault::kNone:
+        CHECK(r.verdict == Verdict::kPass);
+        break;
+      case Fault::kFailing:
+        CHECK(r.verdict == Verdict::kFail);
+        break;
       case Fault::kUnschedulable:
         CHECK(r.verdict == Verdict::kError);
         CHECK(r.reason == "pod could not be scheduled: 0/1000 nodes are available");

@@ -188,7 +188,8 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
        "pod could not be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.",
        true},
       {"never scheduled, seen in an event after the grace period",
-       {{W::kPod, 1, Unschedulable(p, "0/3 nodes are available.")}, {W::kPod, 200, Unschedulable(p, "0/3 nodes are available.")}},
+       {{W::kPod, 1, Unschedulable(p, "0/3 nodes are available.")},
+        {W::kPod, 200, Unschedulable(p, "0/3 nodes are available.")}},
        "pod could not be scheduled: 0/3 nodes are available.",
        true},
       {"image pull back-off",
@@ -226,9 +227,12 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
          }()}},
        "pod failed: OutOfnvidia.com/gpu: Pod was rejected: Node didn't have enough resource: nvidia.com/gpu",
        true},
-      {"pod deleted by someone else", {{W::kPodDeleted, 30, Running(p, "a", kT0)}}, "pod deleted before it finished",
+      {"pod deleted by someone else",
+       {{W::kPodDeleted, 30, Running(p, "a", kT0)}},
+       "pod deleted before it finished",
        false},
-      {"pod creation refused", {{W::kCreateFailed, 0, "pods \"x\" is forbidden: exceeded quota"}},
+      {"pod creation refused",
+       {{W::kCreateFailed, 0, "pods \"x\" is forbidden: exceeded quota"}},
        "could not create pod: pods \"x\" is forbidden: exceeded quota",
        false},
   };
@@ -240,11 +244,21 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
     for (const Step& s : c.steps) {
       const TimePoint now = kT0 + seconds(s.at);
       switch (s.what) {
-        case W::kPod: last = run.OnPodEvent(WatchEventType::kModified, s.object, now); break;
-        case W::kPodDeleted: last = run.OnPodEvent(WatchEventType::kDeleted, s.object, now); break;
-        case W::kNodeDeleted: last = run.OnNodeEvent(WatchEventType::kDeleted, s.object, now); break;
-        case W::kTick: last = run.OnTick(now); break;
-        case W::kCreateFailed: last = run.OnCreateFailed("a", s.object.get<std::string>(), now); break;
+        case W::kPod:
+          last = run.OnPodEvent(WatchEventType::kModified, s.object, now);
+          break;
+        case W::kPodDeleted:
+          last = run.OnPodEvent(WatchEventType::kDeleted, s.object, now);
+          break;
+        case W::kNodeDeleted:
+          last = run.OnNodeEvent(WatchEventType::kDeleted, s.object, now);
+          break;
+        case W::kTick:
+          last = run.OnTick(now);
+          break;
+        case W::kCreateFailed:
+          last = run.OnCreateFailed("a", s.object.get<std::string>(), now);
+          break;
       }
     }
     std::vector<RunAction> expected;
@@ -295,7 +309,8 @@ TEST_CASE("ValidationRun: a node deleted before its turn is never tested, unknow
   CHECK(run.OnNodeEvent(WatchEventType::kDeleted, NodeObject("b"), kT0 + seconds(1)).empty());
   CHECK(run.OnNodeEvent(WatchEventType::kModified, NodeObject("a"), kT0 + seconds(1)).empty());
   CHECK(run.OnPodEvent(WatchEventType::kModified, Terminated("someone-else", "a", 0, PassMessage(), kT0, kT0),
-                       kT0 + seconds(2)).empty());
+                       kT0 + seconds(2))
+            .empty());
   CHECK(run.OnPodEvent(WatchEventType::kModified,
                        Terminated(GpuCheckPodName("a", "r1"), "a", 0, PassMessage(), kT0, kT0 + seconds(70)),
                        kT0 + seconds(70)) == std::vector<RunAction>{Delete("a"), Create("c")});
@@ -324,8 +339,7 @@ TEST_CASE("ValidationRun::Cancel: pods that may run are deleted, every open node
   (void)run.OnPodEvent(WatchEventType::kModified,
                        Terminated(GpuCheckPodName("a", "r1"), "a", 0, PassMessage(), kT0, kT0 + seconds(60)),
                        kT0 + seconds(60));  // c starts
-  CHECK(run.Cancel("interrupted", kT0 + seconds(70)) ==
-        std::vector<RunAction>{Delete("b"), Delete("c"), kDoneAction});
+  CHECK(run.Cancel("interrupted", kT0 + seconds(70)) == std::vector<RunAction>{Delete("b"), Delete("c"), kDoneAction});
   const auto results = run.Results();
   CHECK(results[0].verdict == Verdict::kPass);
   for (std::size_t i = 1; i < 4; ++i) {

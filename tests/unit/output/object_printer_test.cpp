@@ -9,8 +9,14 @@ namespace {
 const nlohmann::json kDeployment = {
     {"apiVersion", "apps/v1"},
     {"kind", "Deployment"},
-    {"metadata", {{"name", "chat"}, {"labels", {{"app.kubernetes.io/instance", "chat"}}}, {"annotations", nlohmann::json::object()}}},
-    {"spec", {{"replicas", 2}, {"paused", false}, {"template", {{"spec", {{"containers", {{{"name", "vllm"}, {"args", {"--port", "8000"}}}}}}}}}}}};
+    {"metadata",
+     {{"name", "chat"},
+      {"labels", {{"app.kubernetes.io/instance", "chat"}}},
+      {"annotations", nlohmann::json::object()}}},
+    {"spec",
+     {{"replicas", 2},
+      {"paused", false},
+      {"template", {{"spec", {{"containers", {{{"name", "vllm"}, {"args", {"--port", "8000"}}}}}}}}}}}};
 
 TEST_CASE("YAML in block style with keys in the JSON's (sorted) order") {
   CHECK(ToYaml(kDeployment) ==
@@ -34,13 +40,16 @@ TEST_CASE("YAML in block style with keys in the JSON's (sorted) order") {
 }
 
 TEST_CASE("ordered_json keeps insertion order") {
-  nlohmann::ordered_json doc = {{"kind", "WorkloadStatusList"}, {"apiVersion", "kubectl-llm.dev/v1alpha1"}, {"items", nlohmann::ordered_json::array()}};
+  nlohmann::ordered_json doc = {{"kind", "WorkloadStatusList"},
+                                {"apiVersion", "kubectl-llm.dev/v1alpha1"},
+                                {"items", nlohmann::ordered_json::array()}};
   CHECK(ToYaml(doc) == "kind: WorkloadStatusList\napiVersion: kubectl-llm.dev/v1alpha1\nitems: []\n");
 }
 
 TEST_CASE("strings that would read back as another type are quoted, they round-trip") {
-  const char* tricky[] = {"true", "no", "Yes", "off", "null", "~", "", "8000", "1.0", "1e3", "0x1F", "0o17", ".inf",
-                          "1:20", "2026-11-28", "=", "<<", "multi\nline", "- a", "key: value", "#comment", " padded "};
+  const char* tricky[] = {"true", "no",          "Yes",  "off",        "null",     "~",       "",           "8000",
+                          "1.0",  "1e3",         "0x1F", "0o17",       ".inf",     "1:20",    "2026-11-28", "=",
+                          "<<",   "multi\nline", "- a",  "key: value", "#comment", " padded "};
   for (const char* s : tricky) {
     CAPTURE(s);
     std::string yaml = ToYaml(nlohmann::json{{"v", s}});
@@ -49,7 +58,8 @@ TEST_CASE("strings that would read back as another type are quoted, they round-t
     CHECK(node["v"].as<std::string>() == s);
   }
   CHECK(ToYaml(nlohmann::json{{"v", "8Gi"}}) == "v: 8Gi\n");  // no quotes where none are needed
-  CHECK(ToYaml(nlohmann::json{{"n", nullptr}, {"f", 0.5}, {"i", -3}, {"b", true}}) == "b: true\nf: 0.5\ni: -3\n\"n\": null\n");  // "n" is a YAML 1.1 boolean key
+  CHECK(ToYaml(nlohmann::json{{"n", nullptr}, {"f", 0.5}, {"i", -3}, {"b", true}}) ==
+        "b: true\nf: 0.5\ni: -3\n\"n\": null\n");  // "n" is a YAML 1.1 boolean key
 }
 
 TEST_CASE("JSON is indented by four spaces, as kubectl prints it") {
@@ -59,8 +69,9 @@ TEST_CASE("JSON is indented by four spaces, as kubectl prints it") {
 TEST_CASE("-o name and lists") {
   CHECK(ResourceName(kDeployment) == "deployment.apps/chat");
   CHECK(ResourceName({{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "chat-0"}}}}) == "pod/chat-0");
-  CHECK(ResourceName({{"apiVersion", "leaderworkerset.x-k8s.io/v1"}, {"kind", "LeaderWorkerSet"}, {"metadata", {{"name", "chat"}}}}) ==
-        "leaderworkerset.leaderworkerset.x-k8s.io/chat");
+  CHECK(ResourceName({{"apiVersion", "leaderworkerset.x-k8s.io/v1"},
+                      {"kind", "LeaderWorkerSet"},
+                      {"metadata", {{"name", "chat"}}}}) == "leaderworkerset.leaderworkerset.x-k8s.io/chat");
   nlohmann::json pod = {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "chat-0"}}}};
   CHECK(FormatObjectList({kDeployment, pod}, OutputFormat::kName).value() == "deployment.apps/chat\npod/chat-0\n");
   CHECK(FormatObjectList({pod}, OutputFormat::kYaml).value() ==

@@ -39,8 +39,8 @@ TEST_CASE("train uses JobSet when served, else an Indexed Job") {
 }
 
 TEST_CASE("backend names round-trip and unknown ones are usage errors") {
-  for (Backend b : {Backend::kDeployment, Backend::kLeaderWorkerSet, Backend::kJobSet, Backend::kIndexedJob,
-                    Backend::kPod}) {
+  for (Backend b :
+       {Backend::kDeployment, Backend::kLeaderWorkerSet, Backend::kJobSet, Backend::kIndexedJob, Backend::kPod}) {
     CHECK(*ParseBackend(BackendName(b)) == b);
   }
   auto r = ParseBackend("statefulset");

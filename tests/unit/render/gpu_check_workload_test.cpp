@@ -9,8 +9,8 @@ namespace llm {
 namespace {
 
 using testing::CheckUsageError;
-using testing::FlagValues;
 using testing::Flags;
+using testing::FlagValues;
 
 Result<GpuCheckConfig> Build(const Flags& flags, std::string name = "chk") {
   const Values values = FlagValues(GpuCheckValueSpecs(), flags);

@@ -6,8 +6,9 @@ namespace llm {
 namespace {
 
 std::vector<Json> Manifests() {
-  return {Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"chat"},"spec":{"type":"ClusterIP"}})"),
-          Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"chat"},"spec":{"replicas":1}})")};
+  return {
+      Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"chat"},"spec":{"type":"ClusterIP"}})"),
+      Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"chat"},"spec":{"replicas":1}})")};
 }
 
 TEST_CASE("--patch flag syntax") {
@@ -41,8 +42,9 @@ TEST_CASE("patch errors name the flag") {
   std::vector<Json> m = Manifests();
   Status s = ApplyManifestPatch(m, {"Deployment", "other", "p.yaml"}, "a: 1\n");
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().message() ==
-        "--patch Deployment/other=p.yaml: no rendered object Deployment/other; rendered: Service/chat, Deployment/chat");
+  CHECK(
+      s.error().message() ==
+      "--patch Deployment/other=p.yaml: no rendered object Deployment/other; rendered: Service/chat, Deployment/chat");
   s = ApplyManifestPatch(m, {"Deployment", "chat", "p.yaml"}, R"([{"op":"test","path":"/spec/replicas","value":9}])");
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message().starts_with("--patch Deployment/chat=p.yaml: "));

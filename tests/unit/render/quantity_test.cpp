@@ -11,8 +11,8 @@ TEST_CASE("Quantities follow resource.Quantity's grammar") {
     CAPTURE(ok);
     CHECK(CheckQuantity(ok, "--memory").ok());
   }
-  for (const char* bad : {"", "Gi", "-1", "1GiB", "1gi", "1 Gi", "1.2.3", "1e", "1e+", "1K", "one", ".", "1Gi\n",
-                          "1mi", "0x10"}) {
+  for (const char* bad :
+       {"", "Gi", "-1", "1GiB", "1gi", "1 Gi", "1.2.3", "1e", "1e+", "1K", "one", ".", "1Gi\n", "1mi", "0x10"}) {
     CAPTURE(bad);
     const Status s = CheckQuantity(bad, "--memory");
     REQUIRE_FALSE(s.ok());

@@ -125,8 +125,8 @@ TEST_CASE("templates from a directory replace the built-in ones, broken ones fai
   r.flags = {{"model", {"org/m"}}};
 
   auto custom = files;
-  custom["serve/service.yaml.mustache"].replace(custom["serve/service.yaml.mustache"].find("  type: ClusterIP"),
-                                                17, "  type: NodePort");
+  custom["serve/service.yaml.mustache"].replace(custom["serve/service.yaml.mustache"].find("  type: ClusterIP"), 17,
+                                                "  type: NodePort");
   auto result = RenderManifests(r, *MapTemplateSource(custom), Files({}));
   REQUIRE(result.ok());
   CHECK((*result)[0]["spec"]["type"] == "NodePort");
@@ -156,7 +156,8 @@ TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
   CHECK(list["apiVersion"] == "v1");
   CHECK(list["kind"] == "List");
   CHECK(list["items"].size() == 1);
-  CHECK(FormatManifests(manifests, OutputFormat::kYaml) == "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
+  CHECK(FormatManifests(manifests, OutputFormat::kYaml) ==
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
   CHECK(FormatManifests(manifests, OutputFormat::kTable) == FormatManifests(manifests, OutputFormat::kYaml));
 }
 

@@ -51,8 +51,7 @@ TEST_CASE("render serve refuses bad values") {
        "--tensor-parallel 4 x --pipeline-parallel 1 = 4 must equal --gpus 8 x --nodes 1 = 8"},
       {Serve({"--gpus", "8", "--nodes", "2", "--tensor-parallel", "16", "--pipeline-parallel", "1"}),
        "--tensor-parallel 16 is larger than --gpus 8 per pod"},
-      {Serve({"--engine", "tgi", "--gpus", "8", "--nodes", "2"}),
-       "--nodes: the tgi engine runs on one node only"},
+      {Serve({"--engine", "tgi", "--gpus", "8", "--nodes", "2"}), "--nodes: the tgi engine runs on one node only"},
       {Serve({"--engine", "tgi", "--gpus", "2", "--tensor-parallel", "1", "--pipeline-parallel", "2"}),
        "the tgi engine has no pipeline parallelism"},
       {Serve({"--memory", "16GB"}), "--memory: '16GB' is not a Kubernetes quantity"},
@@ -133,8 +132,10 @@ TEST_CASE("render gpu-check refuses bad values") {
        "--nccl-node: node \"a\" is given twice; one pod runs on each node"},
       {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "b", "--node", "c"},
        "--node and --nccl-node cannot be combined: a multi-node test places its pods itself"},
-      {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "B_"}, "--nccl-node: 'B_' is not a valid object name"},
-      {{"render", "gpu-check", std::string(62, 'p'), "--nccl-node", "a", "--nccl-node", "b"}, "the pods' hostnames are NAME-INDEX"},
+      {{"render", "gpu-check", "chk", "--nccl-node", "a", "--nccl-node", "B_"},
+       "--nccl-node: 'B_' is not a valid object name"},
+      {{"render", "gpu-check", std::string(62, 'p'), "--nccl-node", "a", "--nccl-node", "b"},
+       "the pods' hostnames are NAME-INDEX"},
   });
 }
 

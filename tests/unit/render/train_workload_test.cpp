@@ -11,8 +11,8 @@ namespace llm {
 namespace {
 
 using testing::CheckUsageError;
-using testing::FlagValues;
 using testing::Flags;
+using testing::FlagValues;
 
 /// A cluster that serves no JobSet: train falls back to an Indexed Job.
 const ServedKinds kCoreOnly = std::set<std::string, std::less<>>{};

@@ -89,7 +89,8 @@ TEST_CASE("members: users, groups and ServiceAccounts, as RBAC subjects and as t
   REQUIRE(user.ok());
   CHECK(user->kind == "User");
   CHECK(user->name == "alice@example.com");
-  CHECK(MemberIdentity(*user) == std::pair<std::string, std::vector<std::string>>{"alice@example.com", {"system:authenticated"}});
+  CHECK(MemberIdentity(*user) ==
+        std::pair<std::string, std::vector<std::string>>{"alice@example.com", {"system:authenticated"}});
   auto group = ParseMember("group:ml-researchers");
   REQUIRE(group.ok());
   CHECK(MemberIdentity(*group).first.empty());

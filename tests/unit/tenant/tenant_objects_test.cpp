@@ -54,16 +54,17 @@ const Json& Find(const std::vector<Json>& objects, const std::string& kind, cons
 
 std::set<std::string> Names(const std::vector<Json>& objects) {
   std::set<std::string> out;
-  for (const Json& object : objects) out.insert(object["kind"].get<std::string>() + "/" + object["metadata"]["name"].get<std::string>());
+  for (const Json& object : objects)
+    out.insert(object["kind"].get<std::string>() + "/" + object["metadata"]["name"].get<std::string>());
   return out;
 }
 
 TEST_CASE("a tenant is its namespace, Role, quota, network policies and Kueue queues") {
   std::vector<Json> objects = Render(Plan(Flags()));
-  CHECK(Names(objects) == std::set<std::string>{"Namespace/ml", "Role/kubectl-llm-user", "ResourceQuota/kubectl-llm-tenant",
-                                                "NetworkPolicy/default-deny", "NetworkPolicy/allow-dns",
-                                                "NetworkPolicy/allow-same-namespace", "NetworkPolicy/allow-monitoring",
-                                                "ClusterQueue/ml", "LocalQueue/ml"});
+  CHECK(Names(objects) == std::set<std::string>{"Namespace/ml", "Role/kubectl-llm-user",
+                                                "ResourceQuota/kubectl-llm-tenant", "NetworkPolicy/default-deny",
+                                                "NetworkPolicy/allow-dns", "NetworkPolicy/allow-same-namespace",
+                                                "NetworkPolicy/allow-monitoring", "ClusterQueue/ml", "LocalQueue/ml"});
   const Json& ns = Find(objects, "Namespace", "ml");
   CHECK(ns["metadata"]["labels"]["kubectl-llm.dev/tenant"] == "ml");
   for (const char* mode : {"enforce", "warn", "audit"}) {
@@ -89,9 +90,11 @@ TEST_CASE("every quota the flags give, and the GPU ceiling with what may be borr
   f.pods = 40;
   f.borrow_limit = 8;
   std::vector<Json> objects = Render(Plan(f));
-  CHECK(Find(objects, "ResourceQuota", "kubectl-llm-tenant")["spec"]["hard"] ==
-        Json{{"requests.nvidia.com/gpu", "24"}, {"requests.cpu", "64"}, {"requests.memory", "512Gi"},
-             {"requests.storage", "2Ti"}, {"pods", "40"}});
+  CHECK(Find(objects, "ResourceQuota", "kubectl-llm-tenant")["spec"]["hard"] == Json{{"requests.nvidia.com/gpu", "24"},
+                                                                                     {"requests.cpu", "64"},
+                                                                                     {"requests.memory", "512Gi"},
+                                                                                     {"requests.storage", "2Ti"},
+                                                                                     {"pods", "40"}});
   const Json& queue = Find(objects, "ClusterQueue", "ml");
   const Json& groups = queue["spec"]["resourceGroups"];
   CHECK(groups[0]["flavors"][0]["resources"][0] == Json{{"name", "cpu"}, {"nominalQuota", "64"}});
@@ -127,8 +130,9 @@ TEST_CASE("network policies: default deny, DNS, the namespace's own pods, --allo
   CHECK(from["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchExpressions"][0]["values"] ==
         Json{"gateway", "web"});
   const Json& monitoring = Find(objects, "NetworkPolicy", "allow-monitoring");
-  CHECK(monitoring["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] ==
-        "prometheus");
+  CHECK(
+      monitoring["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] ==
+      "prometheus");
   CHECK(monitoring["spec"]["ingress"][0]["ports"][0]["port"] == "http");
 }
 
@@ -137,7 +141,8 @@ TEST_CASE("members are bound to the least-privilege Role, whose namespace rule n
   f.members = {"user:alice", "group:researchers", "serviceaccount:ci/deployer"};
   std::vector<Json> objects = Render(Plan(f));
   const Json& binding = Find(objects, "RoleBinding", "kubectl-llm-tenant");
-  CHECK(binding["roleRef"] == Json{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "kubectl-llm-user"}});
+  CHECK(binding["roleRef"] ==
+        Json{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "kubectl-llm-user"}});
   CHECK(binding["subjects"] == Json::parse(R"([
     {"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
     {"kind": "Group", "name": "researchers", "apiGroup": "rbac.authorization.k8s.io"},

@@ -46,7 +46,8 @@ TEST_CASE("a tenant's status: quota use from the ResourceQuota, Kueue's view fro
     "pods": 2, "workloads": 2,
     "queue": {"localQueue": "ml", "clusterQueue": "ml", "pending": 1, "admitted": 2, "nominalGpus": 8, "borrowedGpus": 8},
     "podSecurity": "restricted", "priorityClass": "kubectl-llm-training",
-    "members": ["User/alice", "ServiceAccount/build/ci"]})").dump());
+    "members": ["User/alice", "ServiceAccount/build/ci"]})")
+                                          .dump());
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600 + 3600));
   CHECK(TenantTable({s}, now).Render(false) ==
         "NAME   GPUS   PODS   WORKLOADS   PENDING   ADMITTED   BORROWED   AGE\n"
@@ -74,7 +75,8 @@ TEST_CASE("verify's probes: restricted pods whose GPUs only the quota can refuse
   CHECK(pod["spec"]["containers"][1]["securityContext"]["capabilities"]["drop"] == json{"ALL"});
   CHECK(ProbePod("ml", "p", {0}, true)["spec"]["containers"][0]["securityContext"]["privileged"] == true);
   CHECK(RefusedByQuota("pods \"p\" is forbidden: exceeded quota: kubectl-llm-tenant, requested: ..."));
-  CHECK(RefusedByLimitRange("pods \"p\" is forbidden: maximum nvidia.com/gpu usage per Container is 8, but limit is 9"));
+  CHECK(
+      RefusedByLimitRange("pods \"p\" is forbidden: maximum nvidia.com/gpu usage per Container is 8, but limit is 9"));
   CHECK(RefusedByPodSecurity("pods \"p\" is forbidden: violates PodSecurity \"baseline:v1.35\": privileged"));
   CHECK_FALSE(RefusedByQuota("pods \"p\" is forbidden: violates PodSecurity"));
   CHECK(VerifyTable({{"user:a", "may create pods in ml", true, "allowed"}, {"user:a", "x", false, "allowed"}})

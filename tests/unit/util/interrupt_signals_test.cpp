@@ -15,7 +15,8 @@ TEST_CASE("InterruptSignals: records the first signal and restores the previous 
   struct sigaction mine {};
   mine.sa_handler = CountingHandler;
   sigemptyset(&mine.sa_mask);
-  struct sigaction before_int {}, before_term {};
+  struct sigaction before_int {
+  }, before_term{};
   sigaction(SIGINT, &mine, &before_int);
   sigaction(SIGTERM, &mine, &before_term);
   {
@@ -30,7 +31,8 @@ TEST_CASE("InterruptSignals: records the first signal and restores the previous 
     raise(SIGINT);
     CHECK(again.received() == SIGINT);
   }
-  struct sigaction now_int {}, now_term {};
+  struct sigaction now_int {
+  }, now_term{};
   sigaction(SIGINT, nullptr, &now_int);
   sigaction(SIGTERM, nullptr, &now_term);
   const bool restored = now_int.sa_handler == CountingHandler && now_term.sa_handler == CountingHandler;

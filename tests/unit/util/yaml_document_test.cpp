@@ -65,10 +65,11 @@ TEST_CASE("EmitYaml writes kubectl's block style and reads back to the same valu
     "spec":{"containers":[{"name":"c","args":["--port","8080","a: b","true","x\ny"],"ports":[{"containerPort":80}]}],
     "list":[[1,2],[]],"empty":[],"n":null,"f":1.5,"b":false}})");
   const std::string yaml = EmitYaml(value);
-  CHECK(yaml ==
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {}\nspec:\n  containers:\n  - name: c\n"
-        "    args:\n    - \"--port\"\n    - \"8080\"\n    - \"a: b\"\n    - \"true\"\n    - \"x\\ny\"\n    ports:\n"
-        "    - containerPort: 80\n  list:\n  - - 1\n    - 2\n  - []\n  empty: []\n  \"n\": null\n  f: 1.5\n  b: false\n");
+  CHECK(
+      yaml ==
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {}\nspec:\n  containers:\n  - name: c\n"
+      "    args:\n    - \"--port\"\n    - \"8080\"\n    - \"a: b\"\n    - \"true\"\n    - \"x\\ny\"\n    ports:\n"
+      "    - containerPort: 80\n  list:\n  - - 1\n    - 2\n  - []\n  empty: []\n  \"n\": null\n  f: 1.5\n  b: false\n");
   auto back = ParseYamlDocuments(yaml, "emitted");
   REQUIRE(back.ok());
   CHECK((*back)[0] == value);

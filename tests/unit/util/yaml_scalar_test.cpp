@@ -20,7 +20,9 @@ TEST_CASE("YamlDoubleQuote escapes what would end or break the scalar") {
       {std::string("nul\0byte", 8), "\"nul\\u0000byte\""},
       {"bell\a", "\"bell\\u0007\""},
       {"line\xE2\x80\xA8sep", "\"line\\u2028sep\""},
-      {"\xEF\xBB\xBF" "bom", "\"\\uFEFFbom\""},
+      {"\xEF\xBB\xBF"
+       "bom",
+       "\"\\uFEFFbom\""},
       {"caf\xC3\xA9", "\"caf\xC3\xA9\""},
       {"", "\"\""},
   };
@@ -31,9 +33,28 @@ TEST_CASE("YamlDoubleQuote escapes what would end or break the scalar") {
 }
 
 TEST_CASE("YamlDoubleQuote round-trips through yaml-cpp as the same string") {
-  const std::string values[] = {"a: b", "- item", "---", "&anchor x", "*alias", "!!int 3", "# comment", "{a: 1}",
-                                "[1, 2]", "'single'", "%YAML 1.2", "@at", "`tick", "null", "true", "0x1F", "1e3",
-                                "   spaces   ", "emoji \xF0\x9F\x99\x82", std::string(10240, 'x'), "\r\n", "\x7F"};
+  const std::string values[] = {"a: b",
+                                "- item",
+                                "---",
+                                "&anchor x",
+                                "*alias",
+                                "!!int 3",
+                                "# comment",
+                                "{a: 1}",
+                                "[1, 2]",
+                                "'single'",
+                                "%YAML 1.2",
+                                "@at",
+                                "`tick",
+                                "null",
+                                "true",
+                                "0x1F",
+                                "1e3",
+                                "   spaces   ",
+                                "emoji \xF0\x9F\x99\x82",
+                                std::string(10240, 'x'),
+                                "\r\n",
+                                "\x7F"};
   for (const std::string& v : values) {
     CAPTURE(v);
     const YAML::Node node = YAML::Load("key: " + YamlDoubleQuote(v));
@@ -45,14 +66,25 @@ TEST_CASE("YamlDoubleQuote round-trips through yaml-cpp as the same string") {
 }
 
 TEST_CASE("IsSafePlainScalar refuses anything YAML would read as another type or structure") {
-  for (const char* s : {"true", "False", "yes", "no", "on", "OFF", "y", "N", "null", "~", "8080", "-1", "1.5", "1e3",
-                        ".inf", ".NaN", "0x1f", "0o17", "012", "1:30", "2024-01-01", "", "a: b", "a #b", "-x", "*a",
-                        "&a", "!a", "{a}", "[a]", "a,b", "0.0.0.0", "2024-01-01T10:00:00Z", "1_000", "'a'", "\"a\"", "a:", "trailing ", "%a", "@a", "|", ">"}) {
+  for (const char* s : {"true",  "False",     "yes",
+                        "no",    "on",        "OFF",
+                        "y",     "N",         "null",
+                        "~",     "8080",      "-1",
+                        "1.5",   "1e3",       ".inf",
+                        ".NaN",  "0x1f",      "0o17",
+                        "012",   "1:30",      "2024-01-01",
+                        "",      "a: b",      "a #b",
+                        "-x",    "*a",        "&a",
+                        "!a",    "{a}",       "[a]",
+                        "a,b",   "0.0.0.0",   "2024-01-01T10:00:00Z",
+                        "1_000", "'a'",       "\"a\"",
+                        "a:",    "trailing ", "%a",
+                        "@a",    "|",         ">"}) {
     CAPTURE(s);
     CHECK_FALSE(IsSafePlainScalar(s));
   }
-  for (const char* s : {"nginx", "vllm/vllm-openai:v0.10.2", "Qwen/Qwen2.5-7B", "16Gi", "apps/v1", "/dev/shm",
-                        "16Gi.5", "500m", "http://x.svc:9090", "nvidia.com/gpu", "a=b"}) {
+  for (const char* s : {"nginx", "vllm/vllm-openai:v0.10.2", "Qwen/Qwen2.5-7B", "16Gi", "apps/v1", "/dev/shm", "16Gi.5",
+                        "500m", "http://x.svc:9090", "nvidia.com/gpu", "a=b"}) {
     CAPTURE(s);
     CHECK(IsSafePlainScalar(s));
     CHECK(YAML::Load(s).Scalar() == s);
@@ -62,7 +94,7 @@ TEST_CASE("IsSafePlainScalar refuses anything YAML would read as another type or
 TEST_CASE("CheckUtf8 refuses invalid sequences and names the source") {
   CHECK(CheckUtf8("caf\xC3\xA9 \xF0\x9F\x99\x82", "--model").ok());
   for (const std::string& bad : {std::string("\xC3"), std::string("\xFF"), std::string("\xC0\xAF"),
-                                std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
+                                 std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
     const Status s = CheckUtf8("x" + bad, "--model");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().message().find("--model: not valid UTF-8 at byte 1") == 0);

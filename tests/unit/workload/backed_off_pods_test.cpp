@@ -71,7 +71,8 @@ TEST_CASE("only pods of the current template that are not being deleted count") 
   // So does `kubectl rollout restart` (an annotation); labels and annotations
   // that controllers add to pods do not count.
   json restarted = workload;
-  restarted["spec"]["template"]["metadata"]["annotations"] = {{"kubectl.kubernetes.io/restartedAt", "2026-11-28T12:00:00Z"}};
+  restarted["spec"]["template"]["metadata"]["annotations"] = {
+      {"kubectl.kubernetes.io/restartedAt", "2026-11-28T12:00:00Z"}};
   restarted["spec"]["template"]["metadata"]["labels"] = {{"app.kubernetes.io/instance", "chat"}};
   json labelled = current;
   labelled["metadata"]["labels"] = {{"app.kubernetes.io/instance", "chat"}, {"pod-template-hash", "7d9f8"}};

@@ -7,13 +7,12 @@
 namespace llm {
 namespace {
 
-const nlohmann::json kGpuToleration = nlohmann::json::array(
-    {{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}});
+const nlohmann::json kGpuToleration =
+    nlohmann::json::array({{{"key", "nvidia.com/gpu"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}});
 
 // GCC warns on designated initializers that skip members; build requests here.
 GpuFitRequest Req(int64_t gpus, int64_t pods, bool tolerate_gpu_taint = true,
-                  std::map<std::string, std::string> selector = {},
-                  std::map<std::string, std::string> required = {}) {
+                  std::map<std::string, std::string> selector = {}, std::map<std::string, std::string> required = {}) {
   GpuFitRequest r;
   r.gpus_per_pod = gpus;
   r.pods = pods;
@@ -81,24 +80,22 @@ TEST_CASE("requests that can never fit") {
     int64_t pods_short;  ///< what a node autoscaler would have to add room for
   };
   const Case cases[] = {
-      {"a pod larger than any node",
-       Req(16, 1),
-       "each pod needs 16 nvidia.com/gpu; the largest matching node has 8", 1},
-      {"more pods than matching nodes",
-       Req(8, 4, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}),
+      {"a pod larger than any node", Req(16, 1), "each pod needs 16 nvidia.com/gpu; the largest matching node has 8",
+       1},
+      {"more pods than matching nodes", Req(8, 4, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}),
        "4 pods of 8 GPUs need 4 nodes with 8 GPUs; only 2 matching nodes have that many", 2},
-      {"more small pods than the nodes hold",
-       Req(2, 11),
+      {"more small pods than the nodes hold", Req(2, 11),
        "11 pods of 2 GPUs need room for 11 pods; the 3 matching nodes can hold 10 even when empty", 1},
-      {"a GPU product nobody has",
-       Req(8, 3, true, {{"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
+      {"a GPU product nobody has", Req(8, 3, true, {{"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
        "no node matches nvidia.com/gpu.product=NVIDIA-A100-SXM4-80GB (products present: NVIDIA-H100-80GB-HBM3 x3 "
-       "nodes, NVIDIA-L4 x1 node)", 3},
+       "nodes, NVIDIA-L4 x1 node)",
+       3},
       {"taints, cordon and the validation label exclude every node",
        Req(1, 1, false, {}, {{"kubectl-llm.dev/gpu-check", "pass"}}),
        "no node can run these pods: 0 of 5 nodes match (1 cordoned, 2 with untolerated taint "
        "nvidia.com/gpu=present:NoSchedule, 1 with untolerated taint node-role.kubernetes.io/control-plane:NoSchedule, "
-       "1 not matching kubectl-llm.dev/gpu-check=pass)", 1},
+       "1 not matching kubectl-llm.dev/gpu-check=pass)",
+       1},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

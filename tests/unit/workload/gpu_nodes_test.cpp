@@ -12,8 +12,8 @@ using namespace std::chrono_literals;
 const auto kNow = std::chrono::sys_days{std::chrono::November / 28 / 2026} + 12h;
 
 TEST_CASE("GPU node rows: usage, memory, taints and validation state") {
-  std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
-                                              testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
+  std::vector<GpuNodeRow> rows =
+      ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"), testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
   REQUIRE(rows.size() == 4);  // the control-plane node has no GPUs
   CHECK(rows[0].name == "gpu-node-1");
   CHECK(rows[0].validation == "pass");
@@ -24,16 +24,18 @@ TEST_CASE("GPU node rows: usage, memory, taints and validation state") {
   CHECK(rows[3].validation == "unvalidated");
   CHECK(GpuNodesTable(rows).Render(false) ==
         "NAME         PRODUCT                 GPUS   USED   FREE   MEMORY   VALIDATION    TAINTS\n"
-        "gpu-node-1   NVIDIA-H100-80GB-HBM3   8      8      0      80GiB    pass          nvidia.com/gpu=present:NoSchedule\n"
-        "gpu-node-2   NVIDIA-H100-80GB-HBM3   8      4      4      80GiB    fail          nvidia.com/gpu=present:NoSchedule\n"
+        "gpu-node-1   NVIDIA-H100-80GB-HBM3   8      8      0      80GiB    pass          "
+        "nvidia.com/gpu=present:NoSchedule\n"
+        "gpu-node-2   NVIDIA-H100-80GB-HBM3   8      4      4      80GiB    fail          "
+        "nvidia.com/gpu=present:NoSchedule\n"
         "gpu-node-3   NVIDIA-H100-80GB-HBM3   8      0      8      80GiB    expired       "
         "nvidia.com/gpu=present:NoSchedule,node.kubernetes.io/unschedulable:NoSchedule\n"
         "gpu-node-4   NVIDIA-L4               4      2      2      22GiB    unvalidated   <none>\n");
 }
 
 TEST_CASE("-o wide: VALID-UNTIL and the last verdict's REASON, a failing health check's included") {
-  std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
-                                              testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
+  std::vector<GpuNodeRow> rows =
+      ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"), testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
   CHECK(rows[1].validation_reason == "health: gpu 3: PCIe link at Gen5 x8 under load, below its maximum of Gen5 x16");
   const std::string wide = GpuNodesTable(rows).Render(true);
   std::vector<std::string> lines;
@@ -49,14 +51,15 @@ TEST_CASE("-o wide: VALID-UNTIL and the last verdict's REASON, a failing health 
 }
 
 TEST_CASE("GpuNodeList is the documented JSON shape") {
-  std::vector<GpuNodeRow> rows = ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"),
-                                              testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
+  std::vector<GpuNodeRow> rows =
+      ListGpuNodes(testing::LoadWorkloadFixture("nodes.json"), testing::LoadWorkloadFixture("cluster-pods.json"), kNow);
   nlohmann::ordered_json doc = GpuNodeListJson(rows);
   CHECK(doc["kind"] == "GpuNodeList");
-  CHECK(doc["items"][2].dump() ==
-        R"({"name":"gpu-node-3","product":"NVIDIA-H100-80GB-HBM3","allocatable":8,"used":0,"free":8,"memoryMiB":81559,)"
-        R"("taints":["nvidia.com/gpu=present:NoSchedule","node.kubernetes.io/unschedulable:NoSchedule"],"cordoned":true,)"
-        R"("validation":"expired","validUntil":"2026-10-08T09:00:00Z","validationReason":""})");
+  CHECK(
+      doc["items"][2].dump() ==
+      R"({"name":"gpu-node-3","product":"NVIDIA-H100-80GB-HBM3","allocatable":8,"used":0,"free":8,"memoryMiB":81559,)"
+      R"("taints":["nvidia.com/gpu=present:NoSchedule","node.kubernetes.io/unschedulable:NoSchedule"],"cordoned":true,)"
+      R"("validation":"expired","validUntil":"2026-10-08T09:00:00Z","validationReason":""})");
 }
 
 TEST_CASE("a GPU node whose device plugin is down still shows, with 0 GPUs") {

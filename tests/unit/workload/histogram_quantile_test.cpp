@@ -59,11 +59,11 @@ TEST_CASE("histogram_quantile: Prometheus's fixtures, positive and negative lowe
     double expected;
   };
   const Case cases[] = {
-      {0, "positive", 0},       {0, "negative", -0.2},    // lowest bucket: 0 when positive, else its bound
-      {0.2, "positive", 0.048}, {0.2, "negative", -0.2},  //
-      {0.5, "positive", 0.15},  {0.5, "negative", -0.15}, //
-      {0.8, "positive", 0.72},  {0.8, "negative", 0.3},   //
-      {1, "positive", 1},       {1, "negative", 0.3},     // the +Inf bucket: the highest finite bound
+      {0, "positive", 0},       {0, "negative", -0.2},     // lowest bucket: 0 when positive, else its bound
+      {0.2, "positive", 0.048}, {0.2, "negative", -0.2},   //
+      {0.5, "positive", 0.15},  {0.5, "negative", -0.15},  //
+      {0.8, "positive", 0.72},  {0.8, "negative", 0.3},    //
+      {1, "positive", 1},       {1, "negative", 0.3},      // the +Inf bucket: the highest finite bound
   };
   for (const Case& c : cases) {
     CAPTURE(c.q);
@@ -103,8 +103,8 @@ TEST_CASE("histogram_quantile: the special cases") {
   CHECK(HistogramQuantile(-0.1, ok) == -HUGE_VAL);
   CHECK(HistogramQuantile(1.01, ok) == HUGE_VAL);
   CHECK(std::isnan(HistogramQuantile(0.5, {})));
-  CHECK(std::isnan(HistogramQuantile(0.5, {{HUGE_VAL, 3}})));           // fewer than two buckets
-  CHECK(std::isnan(HistogramQuantile(0.5, {{0.1, 1}, {0.2, 2}})));     // no +Inf bucket
+  CHECK(std::isnan(HistogramQuantile(0.5, {{HUGE_VAL, 3}})));            // fewer than two buckets
+  CHECK(std::isnan(HistogramQuantile(0.5, {{0.1, 1}, {0.2, 2}})));       // no +Inf bucket
   CHECK(std::isnan(HistogramQuantile(0.5, {{0.1, 0}, {HUGE_VAL, 0}})));  // no observations
   // Non-monotonic counts are forced up (the envelope), as Prometheus does.
   CHECK(HistogramQuantile(0.5, {{0.1, 4}, {0.2, 2}, {HUGE_VAL, 8}}) == doctest::Approx(0.1));

@@ -12,7 +12,8 @@ TEST_CASE("chunks that end mid-line are joined into whole prefixed lines") {
   merger.AddStream("chat-0", "[chat-0 leader]");
   merger.AddStream("chat-0-1", "[chat-0-1 worker]");
   CHECK(merger.Feed("chat-0", "INFO Loading wei") == Lines{});
-  CHECK(merger.Feed("chat-0-1", "INFO NCCL version 2.27.3\nINFO rank 1 ") == Lines{"[chat-0-1 worker] INFO NCCL version 2.27.3"});
+  CHECK(merger.Feed("chat-0-1", "INFO NCCL version 2.27.3\nINFO rank 1 ") ==
+        Lines{"[chat-0-1 worker] INFO NCCL version 2.27.3"});
   CHECK(merger.Feed("chat-0", "ghts\r\nINFO ready\n") ==
         Lines{"[chat-0 leader] INFO Loading weights", "[chat-0 leader] INFO ready"});
   CHECK(merger.Feed("chat-0-1", "joined\n\n") == Lines{"[chat-0-1 worker] INFO rank 1 joined", "[chat-0-1 worker] "});
@@ -27,7 +28,8 @@ TEST_CASE("closing a stream emits its unterminated last line once") {
   LogLineMerger merger;
   merger.AddStream("a", "[a]");
   merger.AddStream("b", "[b]");
-  CHECK(merger.Feed("a", "Traceback (most recent call last):\n  File \"x.py\"") == Lines{"[a] Traceback (most recent call last):"});
+  CHECK(merger.Feed("a", "Traceback (most recent call last):\n  File \"x.py\"") ==
+        Lines{"[a] Traceback (most recent call last):"});
   CHECK(merger.Feed("b", "partial") == Lines{});
   CHECK(merger.Close("a") == Lines{"[a]   File \"x.py\""});
   CHECK(merger.Close("a") == Lines{});

@@ -24,8 +24,8 @@ TEST_CASE("log prefixes from the labels LWS, Job and JobSet set") {
       {"chat-0", "[chat-0 leader]"},
       {"chat-0-1", "[chat-0-1 worker]"},
       {"chat-1", "[chat-1 leader]"},
-      {"train-node-0-0-5xq9d", "[train-node-0-0 node rank=0]"},  // JobSet: the child Job and the replicated job
-      {"finetune-1-p9q2w", "[finetune-1 rank=1]"},               // Indexed Job: the random suffix is dropped
+      {"train-node-0-0-5xq9d", "[train-node-0-0 node rank=0]"},        // JobSet: the child Job and the replicated job
+      {"finetune-1-p9q2w", "[finetune-1 rank=1]"},                     // Indexed Job: the random suffix is dropped
       {"chat-small-6b8c9d7f5-h7j2k", "[chat-small-6b8c9d7f5-h7j2k]"},  // Deployment: the pod name alone
   };
   for (const Case& c : cases) {

@@ -18,7 +18,9 @@ TEST_CASE("PodTemplatesOf counts the pods each workload kind makes") {
     std::vector<int64_t> pods;
   };
   const std::vector<Case> cases = {
-      {"Deployment replicas", {{"kind", "Deployment"}, {"spec", {{"replicas", 3}, {"template", {{"spec", PodSpec(8)}}}}}}, {3}},
+      {"Deployment replicas",
+       {{"kind", "Deployment"}, {"spec", {{"replicas", 3}, {"template", {{"spec", PodSpec(8)}}}}}},
+       {3}},
       {"Deployment default 1", {{"kind", "Deployment"}, {"spec", {{"template", {{"spec", PodSpec(8)}}}}}}, {1}},
       {"Job parallelism", {{"kind", "Job"}, {"spec", {{"parallelism", 4}, {"template", {{"spec", PodSpec(8)}}}}}}, {4}},
       {"LWS leader and workers",
@@ -30,13 +32,15 @@ TEST_CASE("PodTemplatesOf counts the pods each workload kind makes") {
        {2, 6}},
       {"LWS workers only",
        {{"kind", "LeaderWorkerSet"},
-        {"spec", {{"replicas", 1}, {"leaderWorkerTemplate", {{"size", 2}, {"workerTemplate", {{"spec", PodSpec(8)}}}}}}}},
+        {"spec",
+         {{"replicas", 1}, {"leaderWorkerTemplate", {{"size", 2}, {"workerTemplate", {{"spec", PodSpec(8)}}}}}}}},
        {2}},
       {"JobSet",
        {{"kind", "JobSet"},
         {"spec",
          {{"replicatedJobs",
-           {{{"replicas", 2}, {"template", {{"spec", {{"parallelism", 3}, {"template", {{"spec", PodSpec(8)}}}}}}}}}}}}},
+           {{{"replicas", 2},
+             {"template", {{"spec", {{"parallelism", 3}, {"template", {{"spec", PodSpec(8)}}}}}}}}}}}}},
        {6}},
       {"Service", {{"kind", "Service"}, {"spec", {{"ports", json::array()}}}}, {}},
   };
@@ -63,7 +67,8 @@ TEST_CASE("GpuRequestOf takes the largest pod size, its pods, selector, tolerati
   REQUIRE(request);
   CHECK(request->gpus_per_pod == 8);
   CHECK(request->pods == 3);
-  CHECK(request->node_selector == std::map<std::string, std::string>{{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}});
+  CHECK(request->node_selector ==
+        std::map<std::string, std::string>{{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}});
   CHECK(request->tolerations.size() == 1);
   CHECK(request->required_node_labels == std::map<std::string, std::string>{{"kubectl-llm.dev/gpu-check", "pass"}});
 
@@ -72,7 +77,8 @@ TEST_CASE("GpuRequestOf takes the largest pod size, its pods, selector, tolerati
 
 TEST_CASE("ReferencesOf finds secrets, claims, priority classes and queues the manifests do not create") {
   json spec = PodSpec(1);
-  spec["containers"][0]["env"] = {{{"name", "HF_TOKEN"}, {"valueFrom", {{"secretKeyRef", {{"name", "hf"}, {"key", "token"}}}}}}};
+  spec["containers"][0]["env"] = {
+      {{"name", "HF_TOKEN"}, {"valueFrom", {{"secretKeyRef", {{"name", "hf"}, {"key", "token"}}}}}}};
   spec["containers"][0]["envFrom"] = {{{"secretRef", {{"name", "extra"}}}}};
   spec["volumes"] = {{{"name", "cache"}, {"persistentVolumeClaim", {{"claimName", "models"}}}},
                      {{"name", "own"}, {"persistentVolumeClaim", {{"claimName", "made-here"}}}},

@@ -38,7 +38,8 @@ TEST_CASE("Karpenter: a NodePool that holds the pods may add what does not fit t
   SUBCASE("too few nodes of the product") {
     ScaleUpOutlook o = c.Judge(Pods(3, 8, "NVIDIA-H100-80GB-HBM3"));
     CHECK(o.may_add);
-    CHECK(o.sentence == R"(Karpenter NodePool "gpu-h100" may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs)");
+    CHECK(o.sentence ==
+          R"(Karpenter NodePool "gpu-h100" may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs)");
   }
   SUBCASE("a product no node has yet (scale from zero)") {
     ScaleUpOutlook o = c.Judge(Pods(2, 4, "NVIDIA-L4"));
@@ -81,9 +82,10 @@ TEST_CASE("the cluster-autoscaler: node groups tied to nodes by the managed offe
     groups[0].max_size = 2;
     ScaleUpOutlook o = c.Judge(Pods(3, 8, "NVIDIA-H100-80GB-HBM3"));
     CHECK(o.may_add);
-    CHECK(o.sentence == "the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs if one "
-                        "of its node groups below their maximum offers them: "
-                        "\"eks-gpu-l4-6ec6f0b1-1d2e-3f40-5a6b-7c8d9e0f1a2b\" (0 nodes of at most 2)");
+    CHECK(o.sentence ==
+          "the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs if one "
+          "of its node groups below their maximum offers them: "
+          "\"eks-gpu-l4-6ec6f0b1-1d2e-3f40-5a6b-7c8d9e0f1a2b\" (0 nodes of at most 2)");
   }
   SUBCASE("every group that could is at its maximum; the system group holds other nodes") {
     groups[0].max_size = 2;
@@ -97,8 +99,9 @@ TEST_CASE("the cluster-autoscaler: node groups tied to nodes by the managed offe
     groups[1].max_size = 0;
     ScaleUpOutlook o = c.Judge(Pods(6, 8, "NVIDIA-H100-80GB-HBM3"));
     CHECK_FALSE(o.may_add);
-    CHECK(o.sentence == std::string("the cluster-autoscaler's node group \"") + kH100Group +
-                            "\" (EKS node group \"gpu-h100\", 2 nodes of at most 4) can add room for only 2 of the 4 pods");
+    CHECK(o.sentence ==
+          std::string("the cluster-autoscaler's node group \"") + kH100Group +
+              "\" (EKS node group \"gpu-h100\", 2 nodes of at most 4) can add room for only 2 of the 4 pods");
   }
   SUBCASE("pods larger than the group's nodes: more of the same nodes do not help") {
     groups[1].max_size = 0;
@@ -129,31 +132,36 @@ TEST_CASE("AKS and GKE node groups are tied to their nodes too") {
   };
   SUBCASE("AKS: the VMSS aks-<pool>-<n>-vmss of kubernetes.azure.com/agentpool") {
     Cluster c;
-    c.nodes = json::array({node("aks-gpupool-41529630-vmss000000",
-                                {{"kubernetes.azure.com/agentpool", "gpupool"}, {"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
-                           node("aks-nodepool1-33037761-vmss000000", {{"kubernetes.azure.com/agentpool", "nodepool1"}})});
+    c.nodes =
+        json::array({node("aks-gpupool-41529630-vmss000000", {{"kubernetes.azure.com/agentpool", "gpupool"},
+                                                              {"nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"}}),
+                     node("aks-nodepool1-33037761-vmss000000", {{"kubernetes.azure.com/agentpool", "nodepool1"}})});
     c.nodes[1]["status"]["allocatable"].erase("nvidia.com/gpu");
     c.autoscalers.cluster_autoscaler =
         ParseClusterAutoscalerStatus(testing::LoadWorkloadFixture("autoscale/ca-status-aks-text.json"));
     ScaleUpOutlook o = c.Judge(Pods(3, 8, "NVIDIA-A100-SXM4-80GB"));
     CHECK(o.may_add);
-    CHECK(o.sentence == "the cluster-autoscaler may add nodes for 2 more pods of 8 NVIDIA-A100-SXM4-80GB GPUs to node "
-                        "group \"aks-gpupool-41529630-vmss\" (AKS node pool \"gpupool\", 1 node of at most 6)");
+    CHECK(o.sentence ==
+          "the cluster-autoscaler may add nodes for 2 more pods of 8 NVIDIA-A100-SXM4-80GB GPUs to node "
+          "group \"aks-gpupool-41529630-vmss\" (AKS node pool \"gpupool\", 1 node of at most 6)");
   }
   SUBCASE("GKE: the MIG <base>-grp whose nodes are named <base>-<suffix>, pool name truncated or not") {
     Cluster c;
-    c.nodes = json::array({node("gke-prod-gpu-pool-4712e1a8-x9q2",
-                                {{"cloud.google.com/gke-nodepool", "gpu-pool"}, {"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}})});
+    c.nodes =
+        json::array({node("gke-prod-gpu-pool-4712e1a8-x9q2", {{"cloud.google.com/gke-nodepool", "gpu-pool"},
+                                                              {"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}})});
     ClusterAutoscalerStatus status;
     status.state = "Running";
     status.node_groups = {
-        {"https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/instanceGroups/gke-prod-gpu-pool-4712e1a8-grp",
+        {"https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/instanceGroups/"
+         "gke-prod-gpu-pool-4712e1a8-grp",
          0, 3, 1, "NoActivity"}};
     c.autoscalers.cluster_autoscaler = status;
     ScaleUpOutlook o = c.Judge(Pods(2, 8, "NVIDIA-H100-80GB-HBM3"));
     CHECK(o.may_add);
-    CHECK(o.sentence == "the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs to node "
-                        "group \"gke-prod-gpu-pool-4712e1a8-grp\" (GKE node pool \"gpu-pool\", 1 node of at most 3)");
+    CHECK(o.sentence ==
+          "the cluster-autoscaler may add nodes for 1 more pod of 8 NVIDIA-H100-80GB-HBM3 GPUs to node "
+          "group \"gke-prod-gpu-pool-4712e1a8-grp\" (GKE node pool \"gpu-pool\", 1 node of at most 3)");
   }
 }
 

@@ -29,7 +29,8 @@ TEST_CASE("only managedFields is dropped, as kubectl diff does by default") {
 
 TEST_CASE("DiffFileName is kubectl diff's <group.>version.Kind.namespace.name") {
   CHECK(DiffFileName(Deployment(1)) == "apps.v1.Deployment.default.chat");
-  CHECK(DiffFileName({{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "chat"}, {"namespace", "ml"}}}}) ==
+  CHECK(DiffFileName(
+            {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "chat"}, {"namespace", "ml"}}}}) ==
         "v1.Service.ml.chat");
 }
 
@@ -73,8 +74,9 @@ TEST_CASE("DiffObject: a changed field, managed fields hidden, and a new object"
   CHECK(DiffObject(Deployment(1), other_manager).empty());
   CHECK_FALSE(DiffObject(Deployment(1), other_manager, /*show_managed_fields=*/true).empty());
   std::string created = DiffObject(nullptr, Deployment(1));
-  CHECK(created.starts_with("--- LIVE/apps.v1.Deployment.default.chat\n+++ MERGED/apps.v1.Deployment.default.chat\n"
-                            "@@ -0,0 +1,11 @@\n+apiVersion: apps/v1\n"));
+  CHECK(
+      created.starts_with("--- LIVE/apps.v1.Deployment.default.chat\n+++ MERGED/apps.v1.Deployment.default.chat\n"
+                          "@@ -0,0 +1,11 @@\n+apiVersion: apps/v1\n"));
   std::string pruned = DiffObject(Deployment(1), nullptr);
   CHECK(pruned.starts_with("--- LIVE/apps.v1.Deployment.default.chat\n"));
   CHECK(pruned.find("@@ -1,11 +0,0 @@\n") != std::string::npos);

@@ -54,11 +54,9 @@ TEST_CASE("Pulling from ContainerCreating alone, and a Pulled event ends Pulling
 }
 
 TEST_CASE("a failed pod without container detail reports the pod's reason") {
-  nlohmann::json pod = {{"metadata", {{"name", "chat-0"}}},
-                        {"status",
-                         {{"phase", "Failed"},
-                          {"reason", "Evicted"},
-                          {"message", "The node was low on resource: memory."}}}};
+  nlohmann::json pod = {
+      {"metadata", {{"name", "chat-0"}}},
+      {"status", {{"phase", "Failed"}, {"reason", "Evicted"}, {"message", "The node was low on resource: memory."}}}};
   CHECK(DescribePodProgress(ComputePodProgress(pod, nlohmann::json::array())) ==
         "pod chat-0: Failed: Evicted: The node was low on resource: memory.");
 }
@@ -66,12 +64,12 @@ TEST_CASE("a failed pod without container detail reports the pod's reason") {
 TEST_CASE("a container waiting for a reason other than its creation shows that reason, with its restarts") {
   auto pod = [](const char* phase, const char* reason, int restarts, bool init = false) {
     nlohmann::json status = {{"name", "c"}, {"restartCount", restarts}, {"state", {{"waiting", {{"reason", reason}}}}}};
-    nlohmann::json p = {{"metadata", {{"name", "chat-0"}}},
-                        {"spec", {{"nodeName", "gpu-node-0"}}},
-                        {"status", {{"phase", phase}}}};
+    nlohmann::json p = {
+        {"metadata", {{"name", "chat-0"}}}, {"spec", {{"nodeName", "gpu-node-0"}}}, {"status", {{"phase", phase}}}};
     if (init) {
       p["status"]["initContainerStatuses"] = {status};
-      p["status"]["containerStatuses"] = {{{"name", "main"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}}};
+      p["status"]["containerStatuses"] = {
+          {{"name", "main"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}}};
     } else {
       p["status"]["containerStatuses"] = {status};
     }

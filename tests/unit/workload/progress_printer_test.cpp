@@ -31,9 +31,12 @@ TEST_CASE("the line printer writes one line per change, for CI logs") {
   FakeTerminal terminal(false);
   auto printer = NewProgressPrinter(terminal);
   printer->Update({Pod("chat-0", "leader", PodStage::kPending), Pod("chat-0-1", "worker", PodStage::kPending)});
-  printer->Update({Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
-  printer->Update({Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
-  printer->Update({Pod("chat-0", "leader", PodStage::kReady, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kReady, "gpu-node-2")});
+  printer->Update(
+      {Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
+  printer->Update(
+      {Pod("chat-0", "leader", PodStage::kScheduled, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
+  printer->Update({Pod("chat-0", "leader", PodStage::kReady, "gpu-node-1"),
+                   Pod("chat-0-1", "worker", PodStage::kReady, "gpu-node-2")});
   CHECK(terminal.written ==
         "pod chat-0 (leader): Pending\n"
         "pod chat-0-1 (worker): Pending\n"
@@ -53,7 +56,8 @@ TEST_CASE("the TTY printer redraws its block in place") {
   terminal.written.clear();
   printer->Update({Pod("chat-0", "leader", PodStage::kPending), Pod("chat-0-1", "worker", PodStage::kPending)});
   CHECK(terminal.written.empty());  // nothing changed: no flicker
-  printer->Update({Pod("chat-0", "leader", PodStage::kRunning, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
+  printer->Update(
+      {Pod("chat-0", "leader", PodStage::kRunning, "gpu-node-1"), Pod("chat-0-1", "worker", PodStage::kPending)});
   CHECK(terminal.written ==
         "\x1b[2A"
         "\r\x1b[2Kpod chat-0 (leader): Running on gpu-node-1\n"

@@ -9,7 +9,8 @@ const TimePoint kNow = std::chrono::system_clock::from_time_t(1795867200);
 constexpr long long kNowS = 1795867200;
 
 nlohmann::json GpuNode(const std::string& name, std::map<std::string, std::string> labels, int gpus = 8) {
-  nlohmann::json node = {{"metadata", {{"name", name}, {"labels", labels}}}, {"status", {{"allocatable", nlohmann::json::object()}}}};
+  nlohmann::json node = {{"metadata", {{"name", name}, {"labels", labels}}},
+                         {"status", {{"allocatable", nlohmann::json::object()}}}};
   if (gpus > 0) node["status"]["allocatable"]["nvidia.com/gpu"] = std::to_string(gpus);
   return node;
 }
@@ -21,15 +22,14 @@ std::map<std::string, std::string> Pass(long long checked, long long valid_until
 }
 
 nlohmann::json Fleet() {
-  return {{"items",
-           {GpuNode("fresh", Pass(kNowS - 3600, kNowS + 86400)),
-            GpuNode("old", Pass(kNowS - 3 * 86400, kNowS + 86400)),            // older than 1d
-            GpuNode("past-valid-until", Pass(kNowS - 3600, kNowS - 1)),
-            GpuNode("no-time", {{"kubectl-llm.dev/gpu-check", "pass"}}),
-            GpuNode("failed", {{"kubectl-llm.dev/gpu-check", "fail"}}),
-            GpuNode("errored", {{"kubectl-llm.dev/gpu-check", "error"}}),
-            GpuNode("never", {}),
-            GpuNode("cpu", {}, 0)}}};
+  return {
+      {"items",
+       {GpuNode("fresh", Pass(kNowS - 3600, kNowS + 86400)),
+        GpuNode("old", Pass(kNowS - 3 * 86400, kNowS + 86400)),  // older than 1d
+        GpuNode("past-valid-until", Pass(kNowS - 3600, kNowS - 1)),
+        GpuNode("no-time", {{"kubectl-llm.dev/gpu-check", "pass"}}),
+        GpuNode("failed", {{"kubectl-llm.dev/gpu-check", "fail"}}),
+        GpuNode("errored", {{"kubectl-llm.dev/gpu-check", "error"}}), GpuNode("never", {}), GpuNode("cpu", {}, 0)}}};
 }
 
 }  // namespace
@@ -53,7 +53,8 @@ TEST_CASE("AddValidatedNodeAffinity: required In (pass) in every term, idempoten
         R"([{"matchExpressions":[{"key":"kubectl-llm.dev/gpu-check","operator":"In","values":["pass"]}]}]}}}})");
   AddValidatedNodeAffinity(spec);
   CHECK(spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
-            ["matchExpressions"].size() == 1);
+            ["matchExpressions"]
+                .size() == 1);
 
   // Terms are ORed: each existing term must demand a pass too.
   nlohmann::json two = nlohmann::json::parse(R"({"affinity":{"nodeAffinity":{
@@ -62,7 +63,8 @@ TEST_CASE("AddValidatedNodeAffinity: required In (pass) in every term, idempoten
         {"matchFields":[{"key":"metadata.name","operator":"In","values":["n1"]}]}]},
       "preferredDuringSchedulingIgnoredDuringExecution":[{"weight":1,"preference":{}}]}}})");
   AddValidatedNodeAffinity(two);
-  const auto& terms = two["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+  const auto& terms =
+      two["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
   REQUIRE(terms.size() == 2);
   CHECK(terms[0]["matchExpressions"].size() == 2);
   CHECK(terms[0]["matchExpressions"][1] == ValidatedNodeRequirement());
@@ -136,9 +138,10 @@ TEST_CASE("ClassifyNodeValidation and WithoutStaleValidations drop only passes t
 TEST_CASE("AddValidatedNodeAffinity keeps the renderer's key order (ordered_json)") {
   nlohmann::ordered_json spec = nlohmann::ordered_json::parse(R"({"containers":[],"nodeSelector":{"a":"b"}})");
   AddValidatedNodeAffinity(spec);
-  CHECK(spec.dump() ==
-        R"({"containers":[],"nodeSelector":{"a":"b"},"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":)"
-        R"({"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubectl-llm.dev/gpu-check","operator":"In","values":["pass"]}]}]}}}})");
+  CHECK(
+      spec.dump() ==
+      R"({"containers":[],"nodeSelector":{"a":"b"},"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":)"
+      R"({"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubectl-llm.dev/gpu-check","operator":"In","values":["pass"]}]}]}}}})");
 }
 
 }  // namespace llm

@@ -51,7 +51,8 @@ TEST_CASE("each fixture is diagnosed with one exact sentence") {
       {"image-pull", StallCause::kImagePullFailure,
        "pod chat-7d9f8c6b5-x2kq4 container vllm cannot pull image \"vllm/vllm-openai:v9.9.9\" (ImagePullBackOff): "
        "Failed to pull image \"vllm/vllm-openai:v9.9.9\": rpc error: code = NotFound desc = failed to pull and unpack "
-       "image \"docker.io/vllm/vllm-openai:v9.9.9\": failed to resolve reference \"docker.io/vllm/vllm-openai:v9.9.9\": "
+       "image \"docker.io/vllm/vllm-openai:v9.9.9\": failed to resolve reference "
+       "\"docker.io/vllm/vllm-openai:v9.9.9\": "
        "docker.io/vllm/vllm-openai:v9.9.9: not found"},
       {"crashloop", StallCause::kCrashLoop,
        "container vllm of pod chat-7d9f8c6b5-x2kq4 is crash-looping: restarted 5 times, last exit code 1 (Error)"},
@@ -89,8 +90,9 @@ TEST_CASE("unschedulable names the pod, counts the others, and falls back to the
   for (auto& pod : e.pods["items"]) pod["status"].erase("conditions");
   d = DiagnoseStall(e);
   CHECK(d.cause == StallCause::kUnschedulable);
-  CHECK(d.sentence.starts_with("pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) "
-                               "didn't match"));
+  CHECK(
+      d.sentence.starts_with("pod chat-0 (and 1 more) cannot be scheduled: 0/3 nodes are available: 1 node(s) "
+                             "didn't match"));
 }
 
 // An autoscaler's event about a pod (chat-0 unless named), as its recorder
@@ -123,21 +125,22 @@ TEST_CASE("an unschedulable pod: the node autoscalers' latest word says whether 
   }
   SUBCASE("Karpenter nominated NodeClaims it launches") {
     for (const char* pod : {"chat-0", "chat-0-1"}) {
-      e.events["items"].push_back(AutoscalerEvent("karpenter", "Nominated",
-                                                  "Pod should schedule on: nodeclaim/gpu-h100-x8k2p",
-                                                  "2026-11-28T12:00:05Z", pod));
+      e.events["items"].push_back(AutoscalerEvent(
+          "karpenter", "Nominated", "Pod should schedule on: nodeclaim/gpu-h100-x8k2p", "2026-11-28T12:00:05Z", pod));
     }
     StallDiagnosis d = DiagnoseStall(e);
     CHECK(d.cause == StallCause::kWaitingForScaleUp);
     CHECK(StallCauseName(d.cause) == "WaitingForScaleUp");
     CHECK(d.pod == "chat-0");
     CHECK(d.affected_pods == 2);
-    CHECK(d.sentence == "pod chat-0 (and 1 more) waits for a new node: Karpenter is adding one (Pod should schedule "
-                        "on: nodeclaim/gpu-h100-x8k2p); until it joins, the scheduler says: " + scheduler);
+    CHECK(d.sentence ==
+          "pod chat-0 (and 1 more) waits for a new node: Karpenter is adding one (Pod should schedule "
+          "on: nodeclaim/gpu-h100-x8k2p); until it joins, the scheduler says: " +
+              scheduler);
   }
   SUBCASE("a pod that waits for its node is not the story while another cannot be placed at all") {
-    e.events["items"].push_back(AutoscalerEvent("karpenter", "Nominated", "Pod should schedule on: nodeclaim/gpu-h100-x8k2p",
-                                                "2026-11-28T12:00:05Z"));
+    e.events["items"].push_back(AutoscalerEvent(
+        "karpenter", "Nominated", "Pod should schedule on: nodeclaim/gpu-h100-x8k2p", "2026-11-28T12:00:05Z"));
     StallDiagnosis d = DiagnoseStall(e);
     CHECK(d.cause == StallCause::kUnschedulable);
     CHECK(d.pod == "chat-0-1");
@@ -152,9 +155,10 @@ TEST_CASE("an unschedulable pod: the node autoscalers' latest word says whether 
     for (auto& pod : e.pods["items"]) pod["status"].erase("conditions");  // the event is all there is
     StallDiagnosis d = DiagnoseStall(e);
     CHECK(d.cause == StallCause::kUnschedulable);
-    CHECK(d.sentence == "pod chat-0 (and 1 more) cannot be scheduled: " + scheduler +
-                            "; Karpenter adds no node (Failed to schedule pod, incompatible with nodepool \"gpu-h100\", "
-                            "no instance type satisfied resources {\"nvidia.com/gpu\":\"16\"})");
+    CHECK(d.sentence ==
+          "pod chat-0 (and 1 more) cannot be scheduled: " + scheduler +
+              "; Karpenter adds no node (Failed to schedule pod, incompatible with nodepool \"gpu-h100\", "
+              "no instance type satisfied resources {\"nvidia.com/gpu\":\"16\"})");
   }
   SUBCASE("the latest word wins, and a pod nothing will place comes before one that waits") {
     e = Scenario("scale-up");
@@ -165,8 +169,9 @@ TEST_CASE("an unschedulable pod: the node autoscalers' latest word says whether 
     CHECK(d.cause == StallCause::kUnschedulable);  // chat-0: the scale-up was given up; chat-0-1 still waits
     CHECK(d.pod == "chat-0");
     CHECK(d.affected_pods == 1);
-    CHECK(d.sentence.ends_with("; the cluster-autoscaler adds no node (pod didn't trigger scale-up: 1 max node group "
-                               "size reached)"));
+    CHECK(
+        d.sentence.ends_with("; the cluster-autoscaler adds no node (pod didn't trigger scale-up: 1 max node group "
+                             "size reached)"));
   }
   SUBCASE("the same reasons from anyone else are not an autoscaler's") {
     e.events["items"].push_back(CoreEvent("chat-0", "TriggeredScaleUp", "made up", "2026-11-28T12:00:12Z"));
@@ -208,7 +213,8 @@ TEST_CASE("a crash whose log shows Hugging Face refusing a gated model") {
       "huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6748a1b2-0c1d2e3f4a5b6c7d8e9f0a1b;"
       "5f2c9d1e-7a3b-4c8d-9e0f-1a2b3c4d5e6f)",
       "",
-      "Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json.",
+      "Cannot access gated repo for url "
+      "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json.",
       "Access to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be authenticated "
       "to access it. Please log in."};
   StallDiagnosis d = DiagnoseStall(e);
@@ -221,15 +227,16 @@ TEST_CASE("a crash whose log shows Hugging Face refusing a gated model") {
   CHECK(d.log_lines.size() == 4);
 
   // A 401 for another host is not Hugging Face's refusal.
-  e.last_log_lines[std::string(kPod) + "/vllm"] = {"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
-                                                   "https://registry.internal/v2/"};
+  e.last_log_lines[std::string(kPod) + "/vllm"] = {
+      "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+      "https://registry.internal/v2/"};
   CHECK(DiagnoseStall(e).cause == StallCause::kCrashLoop);
 }
 
 TEST_CASE("a container restarted by its liveness probe is a probe failure, not a crash") {
   StallEvidence e = Scenario("crashloop");
-  e.events["items"].push_back(CoreEvent(kPod, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 503",
-                                        "2026-11-28T12:04:40Z"));
+  e.events["items"].push_back(CoreEvent(
+      kPod, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 503", "2026-11-28T12:04:40Z"));
   e.events["items"].push_back(
       CoreEvent(kPod, "Killing", "Container vllm failed liveness probe, will be restarted", "2026-11-28T12:04:41Z"));
   StallDiagnosis d = DiagnoseStall(e);
@@ -344,7 +351,8 @@ namespace {
 
 TEST_CASE("pods refused at admission: a used-up ResourceQuota is named with its numbers") {
   StallEvidence e;
-  e.controller = nlohmann::json::parse(R"({"kind": "Deployment", "metadata": {"name": "chat"}, "status": {"conditions": [
+  e.controller =
+      nlohmann::json::parse(R"({"kind": "Deployment", "metadata": {"name": "chat"}, "status": {"conditions": [
     {"type": "Available", "status": "False"},
     {"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate",
      "message": "pods \"chat-5d8f9-x2kq4\" is forbidden: exceeded quota: kubectl-llm-tenant, requested: requests.nvidia.com/gpu=8, used: requests.nvidia.com/gpu=16, limited: requests.nvidia.com/gpu=16"}]}})");
@@ -360,13 +368,15 @@ TEST_CASE("pods refused at admission: a Job's FailedCreate event is quoted") {
   StallEvidence e;
   e.controller = nlohmann::json::parse(R"({"kind": "Job", "metadata": {"name": "t"}, "status": {}})");
   e.events = nlohmann::json::array({CoreEvent("t", "FailedCreate",
-      "Error creating: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu usage per Container is 8, but limit is 16",
-      "2026-01-01T00:00:00Z")});
+                                              "Error creating: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu "
+                                              "usage per Container is 8, but limit is 16",
+                                              "2026-01-01T00:00:00Z")});
   e.events[0]["involvedObject"]["kind"] = "Job";
   StallDiagnosis d = DiagnoseStall(e);
   CHECK(d.cause == StallCause::kPodsRefused);
-  CHECK(d.sentence == "its pods are refused: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu usage per "
-                      "Container is 8, but limit is 16");
+  CHECK(d.sentence ==
+        "its pods are refused: pods \"t-0-abcde\" is forbidden: maximum nvidia.com/gpu usage per "
+        "Container is 8, but limit is 16");
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace {
 
 std::string Lines(int from, int to, int replaced_a = 0, int replaced_b = 0) {
   std::string text;
-  for (int i = from; i <= to; ++i) text += (i == replaced_a || i == replaced_b) ? "X\n" : "l" + std::to_string(i) + "\n";
+  for (int i = from; i <= to; ++i)
+    text += (i == replaced_a || i == replaced_b) ? "X\n" : "l" + std::to_string(i) + "\n";
   return text;
 }
 
@@ -23,10 +24,12 @@ TEST_CASE("UnifiedDiff matches GNU diff -u") {
   const Case cases[] = {
       {"two changes in a manifest share a hunk",
        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: chat\n  namespace: default\nspec:\n  replicas: 1\n"
-       "  selector:\n    matchLabels:\n      app.kubernetes.io/instance: chat\n  template:\n    spec:\n      containers:\n"
+       "  selector:\n    matchLabels:\n      app.kubernetes.io/instance: chat\n  template:\n    spec:\n      "
+       "containers:\n"
        "      - image: vllm/vllm-openai:v0.10.1\n        name: vllm\n",
        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: chat\n  namespace: default\nspec:\n  replicas: 2\n"
-       "  selector:\n    matchLabels:\n      app.kubernetes.io/instance: chat\n  template:\n    spec:\n      containers:\n"
+       "  selector:\n    matchLabels:\n      app.kubernetes.io/instance: chat\n  template:\n    spec:\n      "
+       "containers:\n"
        "      - image: vllm/vllm-openai:v0.10.2\n        name: vllm\n",
        "--- A\n+++ B\n@@ -4,12 +4,12 @@\n   name: chat\n   namespace: default\n spec:\n-  replicas: 1\n+  replicas: 2\n"
        "   selector:\n     matchLabels:\n       app.kubernetes.io/instance: chat\n   template:\n     spec:\n"

@@ -48,7 +48,7 @@ TEST_CASE("each kind's ready/desired, GPUs, state and endpoint") {
   }
   REQUIRE(rows[1].endpoint.has_value());
   CHECK(rows[1].endpoint->host == "chat.default.svc");
-  CHECK(rows[1].endpoint->port == 8000);  // the "http" port, not metrics
+  CHECK(rows[1].endpoint->port == 8000);      // the "http" port, not metrics
   CHECK_FALSE(rows[2].endpoint.has_value());  // the headless rendezvous Service is no endpoint
 }
 
@@ -102,11 +102,12 @@ TEST_CASE("WorkloadStatusList is the documented JSON shape") {
   CHECK(doc["apiVersion"] == "kubectl-llm.dev/v1alpha1");
   CHECK(doc["kind"] == "WorkloadStatusList");
   REQUIRE(doc["items"].size() == 4);
-  CHECK(doc["items"][1].dump() ==
-        R"({"name":"chat","namespace":"default","kind":"LeaderWorkerSet","apiVersion":"leaderworkerset.x-k8s.io/v1",)"
-        R"("engine":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
-        R"("desired":2,"unit":"groups","gpus":32,"creationTimestamp":"2026-11-26T09:00:00Z","endpoint":{"service":"chat",)"
-        R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"}})");
+  CHECK(
+      doc["items"][1].dump() ==
+      R"({"name":"chat","namespace":"default","kind":"LeaderWorkerSet","apiVersion":"leaderworkerset.x-k8s.io/v1",)"
+      R"("engine":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
+      R"("desired":2,"unit":"groups","gpus":32,"creationTimestamp":"2026-11-26T09:00:00Z","endpoint":{"service":"chat",)"
+      R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"}})");
   CHECK(doc["items"][3]["endpoint"].is_null());
 }
 
