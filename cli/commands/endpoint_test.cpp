@@ -1,12 +1,14 @@
 #include "commands/endpoint_test.h"
 
 #include <algorithm>
-#include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kube/access_review.h"
 #include "kube/api_proxy.h"
+#include "output/latency.h"
 #include "output/table_printer.h"
 #include "util/go_duration.h"
 #include "util/sse_parser.h"
@@ -21,14 +23,31 @@ using Instant = std::chrono::steady_clock::time_point;
 
 constexpr std::string_view kApiVersion = "kubectl-llm.dev/v1alpha1";
 
-double Seconds(nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+/// Each stage's name (table, JSON) and exit code, in TestStage's order.
+struct StageRow {
+  TestStage stage;
+  std::string_view name;
+  int exit_code;
+};
+constexpr StageRow kStages[] = {
+    {TestStage::kAccess, "access", kTestExitAccess},
+    {TestStage::kEndpoints, "endpoints", kTestExitEndpoints},
+    {TestStage::kHealth, "health", kTestExitHealth},
+    {TestStage::kModels, "models", kTestExitModels},
+    {TestStage::kCompletion, "completion", kTestExitCompletion},
+    {TestStage::kStream, "stream", kTestExitStream},
+};
+static_assert(
+    std::size(kStages) == static_cast<std::size_t>(TestStage::kStream) + 1 &&
+        [] {
+          for (std::size_t i = 0; i < std::size(kStages); ++i) {
+            if (static_cast<std::size_t>(kStages[i].stage) != i) return false;
+          }
+          return true;
+        }(),
+    "kStages lists every TestStage, in the enum's order");
 
-/// "85ms", "1.52s": a latency for a sentence or a table cell.
-std::string Latency(double seconds) {
-  if (seconds < 1) return fmt::format("{}ms", static_cast<long long>(std::llround(seconds * 1000)));
-  return fmt::format("{:.2f}s", seconds);
-}
-std::string Latency(nanoseconds d) { return Latency(Seconds(d)); }
+double Seconds(nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 struct Access {
   const char* verb;
@@ -147,11 +166,7 @@ void CheckAccess(Run& run, const std::string& ns, std::vector<TestCheck>& checks
     (answer->allowed ? allowed : denied).push_back(need.Text());
   }
   check.duration = run.Since(start);
-  const auto join = [](const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
-  };
+  const auto join = [](const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); };
   if (denied.empty()) {
     check.detail = "may " + join(allowed);
   } else {
@@ -166,8 +181,7 @@ void CheckAccess(Run& run, const std::string& ns, std::vector<TestCheck>& checks
 
 // --- endpoints
 
-void CheckEndpoints(Run& run, const ServedEndpoint& served, std::vector<TestCheck>& checks) {
-  (void)run;
+void CheckEndpoints(const ServedEndpoint& served, std::vector<TestCheck>& checks) {
   TestCheck summary;
   summary.target = "service/" + served.service;
   std::vector<std::string> unready;
@@ -302,15 +316,15 @@ bool CheckStream(Run& run, const std::string& model, const kube::ProxyTarget& ta
   check.tokens = usage_tokens.value_or(text_chunks);
   check.ttft_seconds = Seconds(*first - sent);
   if (text_chunks > 1) check.itl_seconds = Seconds(*last - *first) / (text_chunks - 1);
-  check.detail = fmt::format("{} tokens, TTFT {}", *check.tokens, Latency(*check.ttft_seconds));
-  if (check.itl_seconds) check.detail += fmt::format(", ITL {}", Latency(*check.itl_seconds));
+  check.detail = fmt::format("{} tokens, TTFT {}", *check.tokens, FormatLatency(*check.ttft_seconds));
+  if (check.itl_seconds) check.detail += fmt::format(", ITL {}", FormatLatency(*check.itl_seconds));
   const auto& budget = run.options().ttft_budget;
   if (budget && *first - sent > *budget) {
     check.over_budget = true;
     check.failure = fmt::format(
         "{} took {} to the first token, over --ttft-budget {} (measured through the API "
         "server's proxy, which flushes streams on an interval: an upper bound)",
-        check.target, Latency(*check.ttft_seconds), GoDurationString(*budget));
+        check.target, FormatLatency(*check.ttft_seconds), GoDurationString(*budget));
   }
   return true;
 }
@@ -329,41 +343,9 @@ std::string_view OutcomeName(CheckOutcome outcome) {
 
 }  // namespace
 
-std::string_view TestStageName(TestStage stage) {
-  switch (stage) {
-    case TestStage::kAccess:
-      return "access";
-    case TestStage::kEndpoints:
-      return "endpoints";
-    case TestStage::kHealth:
-      return "health";
-    case TestStage::kModels:
-      return "models";
-    case TestStage::kCompletion:
-      return "completion";
-    case TestStage::kStream:
-      return "stream";
-  }
-  return "";
-}
+std::string_view TestStageName(TestStage stage) { return kStages[static_cast<int>(stage)].name; }
 
-int TestStageExitCode(TestStage stage) {
-  switch (stage) {
-    case TestStage::kAccess:
-      return kTestExitAccess;
-    case TestStage::kEndpoints:
-      return kTestExitEndpoints;
-    case TestStage::kHealth:
-      return kTestExitHealth;
-    case TestStage::kModels:
-      return kTestExitModels;
-    case TestStage::kCompletion:
-      return kTestExitCompletion;
-    case TestStage::kStream:
-      return kTestExitStream;
-  }
-  return 1;
-}
+int TestStageExitCode(TestStage stage) { return kStages[static_cast<int>(stage)].exit_code; }
 
 Result<EndpointTestReport> RunEndpointTest(const EndpointTestOptions& options, kube::RestClient& client,
                                            kube::RestMapper& mapper, const std::string& ns, Clock& clock) {
@@ -388,7 +370,7 @@ Result<EndpointTestReport> RunEndpointTest(const EndpointTestOptions& options, k
     report.service = served->service;
     report.port = served->service_port;
   }
-  stages.Stage(TestStage::kEndpoints, [&](std::vector<TestCheck>& checks) { CheckEndpoints(run, *served, checks); });
+  stages.Stage(TestStage::kEndpoints, [&](std::vector<TestCheck>& checks) { CheckEndpoints(*served, checks); });
 
   const std::vector<const ServingPod*> pods = served ? ReadyPods(*served) : std::vector<const ServingPod*>();
   auto pod_target = [&](const ServingPod& pod) {
@@ -492,7 +474,8 @@ std::string EndpointTestTable(const EndpointTestReport& report) {
       const std::string result = check.over_budget ? "failed" : std::string(OutcomeName(check.outcome));
       std::string detail = check.detail;
       if (check.outcome == CheckOutcome::kFailed && detail.empty()) detail = "see below";
-      table.AddRow({std::string(TestStageName(stage.stage)), check.target, result, Latency(check.duration), detail});
+      table.AddRow({std::string(TestStageName(stage.stage)), check.target, result,
+                    FormatLatency(Seconds(check.duration)), detail});
     }
   }
   std::string out = table.Render(false);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "output/latency.h"
 #include "output/table_printer.h"
 #include "workload/promql_selectors.h"
 
@@ -70,11 +71,7 @@ std::string Cell(const std::optional<double>& value, const char* format) {
   return fmt::format(fmt::runtime(format), *value);
 }
 
-std::string Latency(const std::optional<double>& seconds) {
-  if (!seconds) return "-";
-  if (*seconds < 1) return fmt::format("{}ms", static_cast<long long>(std::llround(*seconds * 1000)));
-  return fmt::format("{:.2f}s", *seconds);
-}
+std::string Latency(const std::optional<double>& seconds) { return seconds ? FormatLatency(*seconds) : "-"; }
 
 std::string LatencyCell(const std::optional<double>& seconds, LatencyWindow window) {
   std::string cell = Latency(seconds);

@@ -12,19 +12,15 @@ log() { echo "toxiproxy.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 source "$here/lib.sh"
 
-[[ -d $state ]] || die "no cluster in $state (start it with tests/cluster/up.sh)"
-state=$(cd "$state" && pwd)
-exec 7>"$state/.toxiproxy.lock"
-flock 7   # a concurrent toxiproxy.sh waits here, then finds it running
-cluster_running "$state" || die "the cluster in $state is not running (start it with tests/cluster/up.sh)"
+[[ -d $state ]] && state=$(cd "$state" && pwd)
+lock_running_cluster "$state" toxiproxy
 answers() { curl -sf "$(<"$state/toxiproxy-api")/version" >/dev/null 2>&1; }
 if live_pid "$state/pids/toxiproxy-server.pid" >/dev/null && [[ -f $state/toxiproxy-api ]] && answers; then
   exit 0
 fi
-if pid=$(live_pid "$state/pids/toxiproxy-server.pid"); then kill -TERM "$pid"; sleep 1; kill -KILL "$pid" 2>/dev/null || true; fi
+stop_stale_daemon "$state" toxiproxy-server
 
-dir=$(dirname "$(readlink -f "$state/bin")")/toxiproxy
-[[ -x $dir/toxiproxy-server ]] || dir=$("$here/build.sh")/toxiproxy
+dir=$(addon_dir "$state" toxiproxy toxiproxy-server)
 [[ -x $dir/toxiproxy-server ]] || die "build.sh did not build toxiproxy into $dir"
 port=$(free_port)
 # Not holding our lock (fd 7): a later toxiproxy.sh must get it.
