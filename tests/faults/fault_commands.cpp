@@ -4,11 +4,13 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "faults/fault_output.h"
+#include "faults/kubectl_json.h"
 #include "integration/test_cluster.h"
 
 namespace llm::testing {
@@ -17,12 +19,6 @@ namespace {
 using nlohmann::json;
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-json KubectlJson(const std::vector<std::string>& args) {
-  CommandOutput r = TestCluster::Get().Kubectl("admin", args);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  return json::parse(r.out);
-}
 
 /// Kinds the tool renders (pods and ReplicaSets belong to their controllers).
 constexpr const char* kKinds =
@@ -84,11 +80,20 @@ std::string HeldJobPatch() {
                    "spec:\n  template:\n    spec:\n      schedulingGates: [{name: kubectl-llm.test/hold}]\n");
 }
 
-/// Lets the instance's pods be scheduled: their scheduling gates removed.
-void OpenGates(const std::string& ns, const std::string& instance) {
+/// Lets the pods of `controller` ("deployment/s") be scheduled: their
+/// scheduling gates removed, once it has made `pods` of them (a rerun's
+/// release comes as soon as the apply is answered, before the pods exist).
+void OpenGates(const std::string& ns, const std::string& controller, size_t pods) {
   const TestCluster& cluster = TestCluster::Get();
-  json pods = KubectlJson({"-n", ns, "get", "pods", "-l", "app.kubernetes.io/instance=" + instance, "-o", "json"});
-  for (const json& pod : pods["items"]) {
+  if (cluster.Kubectl("admin", {"-n", ns, "get", controller}).exit_code != 0) return;  // never applied: no pods
+  const std::string instance = controller.substr(controller.find('/') + 1);
+  json list;
+  for (int i = 0; i < 120; ++i) {
+    list = KubectlJson({"-n", ns, "get", "pods", "-l", "app.kubernetes.io/instance=" + instance, "-o", "json"});
+    if (list["items"].size() >= pods) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  for (const json& pod : list["items"]) {
     if (pod["spec"].value("schedulingGates", json::array()).empty()) continue;
     cluster.Kubectl("admin", {"-n", ns, "patch", "pod", pod["metadata"]["name"].get<std::string>(), "--type=json", "-p",
                               R"([{"op":"remove","path":"/spec/schedulingGates"}])"});
@@ -145,7 +150,7 @@ std::vector<CommandCase> Commands() {
       .failure_codes = {1, 4, 5},
       .began_waiting = After("PATCH", "/deployments/s?"),
       .began_writing = After("PATCH", "/"),
-      .release = [](FaultScene& s) { OpenGates(s.ns, "s"); },
+      .release = [](FaultScene& s) { OpenGates(s.ns, "deployment/s", 1); },
       .check =
           [](FaultScene& s) {
             return CheckInstance(s.ns, "s", {"Deployment/s", "Service/s"});
@@ -179,7 +184,7 @@ std::vector<CommandCase> Commands() {
       .failure_codes = {1, 4, 5},
       .began_waiting = After("PATCH", "/jobs/t?"),
       .began_writing = After("PATCH", "/"),
-      .release = [](FaultScene& s) { OpenGates(s.ns, "t"); },
+      .release = [](FaultScene& s) { OpenGates(s.ns, "job/t", 2); },
       .check =
           [](FaultScene& s) {
             return CheckInstance(s.ns, "t", {"Job/t", "Service/t"});

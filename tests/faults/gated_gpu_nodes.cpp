@@ -9,9 +9,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "faults/kubectl_json.h"
+#include "integration/kube_client.h"
 #include "integration/run_command.h"
 #include "integration/test_cluster.h"
-#include "kube/client_factory.h"
 
 namespace llm::testing {
 namespace {
@@ -21,22 +22,6 @@ using nlohmann::json;
 constexpr int kNodes = 2;
 constexpr const char* kVerdictLabel = "kubectl-llm.dev/gpu-check";
 constexpr const char* kTaint = "kubectl-llm.test/faults=gpu-check-only:NoSchedule";
-
-json KubectlJson(const std::vector<std::string>& args) {
-  CommandOutput r = TestCluster::Get().Kubectl("admin", args);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  return json::parse(r.out);
-}
-
-std::shared_ptr<kube::RestClient> AdminClient() {
-  static std::istringstream in;
-  static std::ostringstream out, err;
-  kube::ConfigFlags flags;
-  flags.kubeconfig = TestCluster::Get().Kubeconfig("admin");
-  auto connection = kube::Connect(flags, IoStreams{in, out, err});
-  REQUIRE_MESSAGE(connection.ok(), (connection.ok() ? "" : connection.error().message()));
-  return connection->client;
-}
 
 }  // namespace
 
@@ -61,7 +46,7 @@ GatedGpuNodes::GatedGpuNodes(std::string ns) : ns_(std::move(ns)) {
   CommandOutput ready = cluster.Kubectl("admin", wait);
   REQUIRE_MESSAGE(ready.exit_code == 0, ready.err);
   auto open = open_;
-  kubelet_ = std::make_unique<FakeGpuKubelet>(AdminClient(), ns_, [open](const std::string&) {
+  kubelet_ = std::make_unique<FakeGpuKubelet>(admin_.client, ns_, [open](const std::string&) {
     return open->load() ? FakeOutcome::kPass : FakeOutcome::kSilent;
   });
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "integration/fake_gpu_kubelet.h"
+#include "integration/kube_client.h"
 
 namespace llm::testing {
 
@@ -41,6 +42,7 @@ class GatedGpuNodes {
 
  private:
   std::string ns_;
+  Cluster admin_;  ///< the fake kubelet's client: straight to the API server, as a kubelet's
   std::vector<std::string> names_;
   std::shared_ptr<std::atomic<bool>> open_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<FakeGpuKubelet> kubelet_;

@@ -185,12 +185,20 @@ class DroppingClient : public testing::FakeRestClient {
   }
 };
 
-TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line printed twice or lost") {
+/// One pod, train-0, whose follow streams DroppingClient answers.
+struct DroppingFixture {
   DroppingClient client;
   testing::FakeClock clock;
   std::ostringstream out, err;
   std::istringstream in;
-  client.Put({"", "v1", "pods", "ml", "train-0-x7k2p", ""}, RankPod(0));
+
+  DroppingFixture() { client.Put({"", "v1", "pods", "ml", "train-0-x7k2p", ""}, RankPod(0)); }
+  Status Run(LogsOptions options) { return RunLogs(options, client, clock, "ml", IoStreams{in, out, err}); }
+};
+
+TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line printed twice or lost") {
+  DroppingFixture f;
+  DroppingClient& client = f.client;
   const Error dropped = kube::UnableToConnectError("unexpected EOF");
   client.answers = {
       // Two lines share a timestamp; the connection drops inside the next line.
@@ -204,12 +212,12 @@ TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line
         "2026-12-05T01:02:03.9Z fourth\n2026-12-05T01:02:04Z fifth\n"},
        std::nullopt},
   };
-  Status status = RunLogs({.name = "train", .follow = true, .tail = 5}, client, clock, "ml", IoStreams{in, out, err});
+  Status status = f.Run({.name = "train", .follow = true, .tail = 5});
   REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message()));
-  CHECK(out.str() ==
+  CHECK(f.out.str() ==
         "[train-0 rank=0] first\n[train-0 rank=0] second\n[train-0 rank=0] third\n[train-0 rank=0] fourth\n"
         "[train-0 rank=0] fifth\n");
-  CHECK(err.str().empty());
+  CHECK(f.err.str().empty());
   REQUIRE(client.paths.size() == 3);
   CHECK(client.paths[0] ==
         "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&follow=true&timestamps=true&tailLines=5");
@@ -217,31 +225,28 @@ TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line
         "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&follow=true&timestamps=true&sinceTime=2026-12-"
         "05T01%3A02%3A03Z");
   CHECK(client.paths[2] == client.paths[1]);
-  CHECK(clock.sleeps() ==
+  CHECK(f.clock.sleeps() ==
         std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(500), std::chrono::milliseconds(1000)});
 }
 
 TEST_CASE("logs -f: a connection that never comes back is given up after 60 s, with the last error") {
-  DroppingClient client;
-  testing::FakeClock clock;
-  std::ostringstream out, err;
-  std::istringstream in;
-  client.Put({"", "v1", "pods", "ml", "train-0-x7k2p", ""}, RankPod(0));
+  DroppingFixture f;
+  DroppingClient& client = f.client;
   client.answers.push_back({{"2026-12-05T01:02:03Z up\n"}, kube::UnableToConnectError("unexpected EOF")});
   for (int i = 0; i < 40; ++i) client.answers.push_back({{}, kube::ConnectionRefusedError("127.0.0.1:6443")});
-  Status status = RunLogs({.name = "train", .follow = true}, client, clock, "ml", IoStreams{in, out, err});
+  Status status = f.Run({.name = "train", .follow = true});
   REQUIRE_FALSE(status.ok());
   CHECK(status.error().message() == "the logs of 1 of 1 pods could not be followed (named above)");
-  CHECK(err.str() ==
+  CHECK(f.err.str() ==
         "pod train-0-x7k2p: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host "
         "or port?\n");
-  CHECK(out.str() == "[train-0 rank=0] up\n");
+  CHECK(f.out.str() == "[train-0 rank=0] up\n");
   // 0.5 + 1 + 2 + 4 s, then 4 s apart, until 60 s passed without a connection.
   std::chrono::nanoseconds slept{0};
-  for (auto d : clock.sleeps()) slept += d;
+  for (auto d : f.clock.sleeps()) slept += d;
   CHECK(slept >= std::chrono::seconds(60));
   CHECK(slept < std::chrono::seconds(64));
-  CHECK(client.paths.size() == clock.sleeps().size() + 1);
+  CHECK(client.paths.size() == f.clock.sleeps().size() + 1);
 }
 
 }  // namespace
