@@ -19,7 +19,7 @@ namespace {
 Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
   kube::ResourceRef ref = kube::core::Services(ns);
   kube::ListOptions options;
-  options.label_selector = std::string(kManagedBySelector);
+  options.label_selector = ManagedBySelector();
   auto list = client.List(ref, options);
   if (!list.ok()) return list.error();
   std::map<std::string, nlohmann::json> grouped;

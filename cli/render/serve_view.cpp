@@ -36,8 +36,7 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   pod.set("podAnnotations", ViewPairs(annotations));
   const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas.value_or(1)) > 1;
   pod.set("spread", spread);
-  Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component},
-                         {"app.kubernetes.io/instance", c.meta.name}};
+  Pairs spread_labels = SelectorLabels(c.meta);
   if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
   pod.set("spreadLabels", ViewPairs(spread_labels));
 
@@ -64,7 +63,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
   AddWorkloadObjectView(c.meta, c.queue, view);
-  view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
+  view.set("annotations", ViewPairs(Pairs{{std::string(kModelAnnotation), c.launch.model}}));
   view.set("hasReplicas", c.replicas.has_value());
   view.set("replicas", ViewInt(c.replicas.value_or(1)));
   view.set("size", ViewInt(c.launch.nodes));
@@ -78,8 +77,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   AddSchedulingView(c.scheduling, view);
 
   Pairs pod_labels = StandardLabels(c.meta);
-  Pairs service_selector = {{"app.kubernetes.io/component", c.meta.component},
-                            {"app.kubernetes.io/instance", c.meta.name}};
+  Pairs service_selector = SelectorLabels(c.meta);
   if (c.backend == Backend::kLeaderWorkerSet) {
     Pairs leader_labels = pod_labels, worker_labels = pod_labels;
     leader_labels.emplace_back("kubectl-llm.dev/role", "leader");

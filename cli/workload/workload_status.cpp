@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "output/human_duration.h"
 #include "workload/pod_resources.h"
 
@@ -111,7 +112,7 @@ void FillJob(const nlohmann::json& o, WorkloadStatus& s) {
 
 std::optional<ServiceEndpoint> FindEndpoint(const nlohmann::json& services, const WorkloadStatus& s) {
   for (const nlohmann::json& service : ItemsOf(services)) {
-    if (LabelOf(service, "app.kubernetes.io/instance") != s.name) continue;
+    if (LabelOf(service, kInstanceLabel) != s.name) continue;
     if (StringAt(service, {"spec", "clusterIP"}) == "None") continue;
     const nlohmann::json* ports = FindPath(service, {"spec", "ports"});
     if (ports == nullptr || !ports->is_array() || ports->empty()) continue;
@@ -134,14 +135,14 @@ std::string OrNone(const std::string& value) { return value.empty() ? "<none>" :
 
 WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::json& services) {
   WorkloadStatus s;
-  s.name = LabelOf(object, "app.kubernetes.io/instance");
+  s.name = LabelOf(object, kInstanceLabel);
   if (s.name.empty()) s.name = StringAt(object, {"metadata", "name"});
   s.namespace_ = StringAt(object, {"metadata", "namespace"});
   s.kind = StringAt(object, {"kind"});
   s.api_version = StringAt(object, {"apiVersion"});
-  s.engine = LabelOf(object, "app.kubernetes.io/name");
-  s.component = LabelOf(object, "app.kubernetes.io/component");
-  s.model = StringAt(object, {"metadata", "annotations", "kubectl-llm.dev/model"});
+  s.engine = LabelOf(object, kNameLabel);
+  s.component = LabelOf(object, kComponentLabel);
+  s.model = AnnotationOf(object, kModelAnnotation);
   s.created = StringAt(object, {"metadata", "creationTimestamp"});
   if (s.kind == "Deployment") {
     FillDeployment(object, s);
