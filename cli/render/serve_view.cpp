@@ -13,16 +13,6 @@ constexpr int kCpuUtilizationTarget = 70;
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-/// PromQL string literal: backslash and double quote escaped.
-std::string PromQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '\\' || ch == '"') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const Pairs& pod_labels) {
   ViewData pod;
   pod.set("podLabels", ViewPairs(pod_labels));
@@ -107,10 +97,9 @@ RenderPlan ServeView(const ServeConfig& c) {
     view.set("targetKind", lws ? "LeaderWorkerSet" : "Deployment");
     view.set("minReplicas", ViewInt(c.autoscale->min));
     view.set("maxReplicas", ViewInt(c.autoscale->max));
-    if (c.autoscale->metric) {
-      std::string selector = fmt::format("pod=~{}", PromQuote(c.meta.name + "-.+"));
-      if (c.meta.namespace_) selector = fmt::format("namespace={},{}", PromQuote(*c.meta.namespace_), selector);
-      view.set("query", fmt::format("sum({}{{{}}})", *c.autoscale->metric, selector));
+    if (c.autoscale->query) {
+      view.set("query", *c.autoscale->query);
+      view.set("metricType", c.autoscale->metric_type);
       view.set("threshold", c.autoscale->target);
       view.set("prometheusUrl", c.autoscale->prometheus_url);
       plan.templates.push_back("serve/scaledobject.yaml");

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "render/autoscale_signal.h"
 #include "render/quantity.h"
 #include "render/serve_config.h"
 
@@ -48,16 +49,17 @@ const std::array<ValueSpec, 26> kServeValues = {{
     {"autoscale", "--autoscale", ValueKind::kScalar,
      "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric"},
     {"autoscaleMetric", "--autoscale-metric", ValueKind::kScalar,
-     "queue[=TARGET] (the engine's queue metric) or a Prometheus metric NAME[=TARGET]: KEDA"},
+     "KEDA on the engine's own metric: queue[=5] (requests waiting per replica), kv-cache[=0.8] (KV-cache usage "
+     "per replica), ttft[=1] (p95 seconds to first token), or a Prometheus metric NAME[=TARGET]"},
     {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
      "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)"},
 }};
 
 constexpr std::string_view kModelMount = "/models";
 constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
-constexpr int kDefaultQueueTarget = 5;
 
-Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine) {
+Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine,
+                                                     const WorkloadMeta& meta) {
   std::optional<std::string> range = v.String("autoscale");
   std::optional<std::string> metric = v.String("autoscaleMetric");
   std::optional<std::string> url = v.String("prometheusUrl");
@@ -78,9 +80,8 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     if (url) return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)", v.Origin("prometheusUrl")));
     if (a.min == 0) {
       return Usage(
-          fmt::format("{}: MIN 0 needs --autoscale-metric: a HorizontalPodServeAutoscaler cannot scale to zero "
-                      "(minReplicas must be at least 1, and zero pods report no CPU to scale back up "
-                      "from); KEDA on the engine's queue metric can",
+          fmt::format("{}: MIN 0 needs --autoscale-metric (KEDA): a HorizontalPodAutoscaler cannot scale to zero "
+                      "(minReplicas must be at least 1)",
                       v.Origin("autoscale")));
     }
     if (!v.String("cpu")) {
@@ -91,15 +92,30 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     }
     return std::optional<ServeAutoscale>(a);
   }
-  static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
-  if (!std::regex_match(*metric, m, kMetric)) {
+  // WORD or a Prometheus metric name, then =TARGET (a positive number).
+  static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:-]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
+  static const std::regex kMetricName(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*$)");
+  const AutoscaleSignalRow* signal = nullptr;
+  if (std::regex_match(*metric, m, kMetric)) signal = FindAutoscaleSignal(m[1].str());
+  if (m.empty() || (signal == nullptr && !std::regex_match(m[1].str(), kMetricName))) {
     return Usage(
-        fmt::format("{}: expected 'queue' or a Prometheus metric name, optionally '=TARGET' "
+        fmt::format("{}: expected one of {} or a Prometheus metric name, optionally '=TARGET' "
                     "(a positive number), got '{}'",
-                    v.Origin("autoscaleMetric"), *metric));
+                    v.Origin("autoscaleMetric"), AutoscaleSignalWords(), *metric));
   }
-  a.metric = m[1] == "queue" ? std::string(engine.metrics.requests_waiting) : m[1].str();
-  a.target = m[3].matched ? m[3].str() : std::to_string(kDefaultQueueTarget);
+  const WorkloadSeries where{meta.namespace_, meta.name};
+  if (signal != nullptr) {
+    auto query = AutoscaleQuery(*signal, engine, where);
+    if (!query.ok()) return Usage(fmt::format("{}: {}", v.Origin("autoscaleMetric"), query.error().message()));
+    a.query = *query;
+    a.metric_type = std::string(signal->metric_type);
+    a.target = m[3].matched ? m[3].str() : std::string(signal->default_target);
+  } else {
+    // A metric of the user's own, summed over the pods: a per-replica target.
+    a.query = fmt::format("sum({}{{{}}})", m[1].str(), SeriesSelector(where));
+    a.metric_type = "AverageValue";
+    a.target = m[3].matched ? m[3].str() : std::string(FindAutoscaleSignal("queue")->default_target);
+  }
   a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
   static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-_~:/?#\[\]@!$&'()*+,;=%]+$)");
   if (!std::regex_match(a.prometheus_url, kUrl)) {
@@ -207,12 +223,12 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   if (replicas) c.replicas = static_cast<int>(*replicas);
   LLM_ASSIGN_OR_RETURN(c.launch.port, IntOr(v, "port", 1, 65535, 8000));
   LLM_ASSIGN_OR_RETURN(c.launch.max_model_len, v.Int("maxModelLen", 1, 100'000'000));
-  LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine));
+  LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine, c.meta));
   if (c.autoscale && replicas) {
     return Usage(fmt::format("{} and {} conflict: with --autoscale the autoscaler owns the replica count",
                              v.Origin("replicas"), v.Origin("autoscale")));
   }
-  if (c.autoscale && c.autoscale->metric) {
+  if (c.autoscale && c.autoscale->query) {
     LLM_RETURN_IF_ERROR(RequireServed(r.served, kScaledObjectKind, "--autoscale-metric"));
   }
 
