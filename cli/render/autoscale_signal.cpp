@@ -14,8 +14,8 @@ namespace {
 constexpr std::string_view kTtftWindow = "2m";
 
 constexpr AutoscaleSignalRow kSignals[] = {
-    {AutoscaleSignal::kQueue, "queue", "5", "AverageValue", "requests waiting per replica",
-     "queue-length gauge", &EngineMetrics::requests_waiting},
+    {AutoscaleSignal::kQueue, "queue", "5", "AverageValue", "requests waiting per replica", "queue-length gauge",
+     &EngineMetrics::requests_waiting},
     {AutoscaleSignal::kKvCache, "kv-cache", "0.8", "AverageValue", "KV-cache usage per replica, 0 to 1",
      "KV-cache usage gauge", &EngineMetrics::kv_cache_usage},
     {AutoscaleSignal::kTtft, "ttft", "1", "Value", "p95 time to first token in seconds",
@@ -59,8 +59,7 @@ Result<std::string> AutoscaleQuery(const AutoscaleSignalRow& signal, const Serve
   const std::string_view metric = engine.metrics.*signal.metric;
   if (metric.empty()) {
     return Error(ErrorKind::kUsage, fmt::format("{} exports no {}, so it cannot scale on {}; it can on: {}",
-                                                engine.name, signal.series, signal.word,
-                                                [&] {
+                                                engine.name, signal.series, signal.word, [&] {
                                                   std::vector<std::string_view> can;
                                                   for (const AutoscaleSignalRow& row : kSignals) {
                                                     if (!(engine.metrics.*row.metric).empty()) can.push_back(row.word);
@@ -77,8 +76,8 @@ Result<std::string> AutoscaleQuery(const AutoscaleSignalRow& signal, const Serve
     case AutoscaleSignal::kTtft:
       // With no request in the window the quantile is NaN, which KEDA cannot
       // compare: NaN >= 0 is false, so the series drops out and reads 0.
-      return fmt::format("histogram_quantile(0.95, sum by (le) (rate({}_bucket{{{}}}[{}]))) >= 0 or vector(0)",
-                         metric, selector, kTtftWindow);
+      return fmt::format("histogram_quantile(0.95, sum by (le) (rate({}_bucket{{{}}}[{}]))) >= 0 or vector(0)", metric,
+                         selector, kTtftWindow);
   }
   return Error(ErrorKind::kInternal, "unknown autoscale signal");
 }

@@ -25,8 +25,8 @@ struct AutoscaleSignalRow {
   /// KEDA's metricType: AverageValue divides the query's value by the replica
   /// count (a per-replica target for sums), Value compares it as is.
   std::string_view metric_type;
-  std::string_view target_means;  ///< for help: what TARGET is
-  std::string_view series;        ///< for errors: what the engine must export
+  std::string_view target_means;            ///< for help: what TARGET is
+  std::string_view series;                  ///< for errors: what the engine must export
   std::string_view EngineMetrics::*metric;  ///< the engine table's series it reads
 };
 

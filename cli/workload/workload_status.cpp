@@ -168,8 +168,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
   for (const char* name : {"NAME", "KIND", "ENGINE", "READY", "STATUS", "GPUS", "ENDPOINT", "AGE"}) {
     columns.push_back({name});
   }
-  columns.push_back({"COMPONENT", true});
-  columns.push_back({"MODEL", true});
+  for (const char* name : {"COMPONENT", "MODEL", "AUTOSCALE", "TARGETS", "SCALED"}) columns.push_back({name, true});
   Table table(std::move(columns));
   for (const WorkloadStatus& s : rows) {
     std::vector<std::string> cells;
@@ -184,6 +183,10 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
     cells.push_back(HumanAge(s.created, now));
     cells.push_back(OrNone(s.component));
     cells.push_back(OrNone(s.model));
+    const std::optional<AutoscalerStatus>& a = s.autoscaler;
+    cells.push_back(a ? fmt::format("{}-{}", a->min_replicas, a->max_replicas) : "<none>");
+    cells.push_back(a ? a->TargetsText() : "<none>");
+    cells.push_back(a && !a->last_scale_time.empty() ? HumanAge(a->last_scale_time, now) : "<none>");
     table.AddRow(std::move(cells));
   }
   return table;
@@ -212,7 +215,8 @@ nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>&
                      {"unit", s.unit},
                      {"gpus", s.gpus},
                      {"creationTimestamp", s.created},
-                     {"endpoint", endpoint}});
+                     {"endpoint", endpoint},
+                     {"autoscaler", AutoscalerJson(s.autoscaler)}});
   }
   return {{"apiVersion", kWorkloadStatusApiVersion}, {"kind", "WorkloadStatusList"}, {"items", items}};
 }
