@@ -5,9 +5,11 @@
 #include "commands/delete_command.h"
 #include "commands/diff_command.h"
 #include "commands/doctor_command.h"
+#include "commands/history_command.h"
 #include "commands/logs_command.h"
 #include "commands/nodes_command.h"
 #include "commands/render_command.h"
+#include "commands/rollback_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
 #include "commands/tenant_command.h"
@@ -24,6 +26,10 @@ std::span<const CommandSpec> AllCommands() {
       {"delete", "Delete a workload: every object its ApplySet holds (claims holding data are kept), then the set",
        &SetupDeleteCommand},
       {"diff", "Show what serve or train would change in the cluster", &SetupDiffCommand},
+      {"history", "Show a workload's revisions: who changed it, how, when, and with what outcome",
+       &SetupHistoryCommand},
+      {"rollback", "Return a workload to an earlier revision's objects, recorded as a new revision",
+       &SetupRollbackCommand},
       {"render", "Print the manifests of serve, train or gpu-check, without a cluster", &SetupRenderCommand},
       {"status", "Show the workloads made by kubectl-llm, or one of them", &SetupStatusCommand},
       {"list", "List the workloads made by kubectl-llm", &SetupListCommand},

@@ -1,0 +1,258 @@
+// history and the revisions serve records, against the real control plane:
+// who (two kubeconfigs), statuses, operations, change-cause, pruning, and a
+// metadata-only list of many revisions.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/kube_client.h"
+#include "integration/test_cluster.h"
+#include "kube/object_fields.h"
+#include "kube/paged_list.h"
+#include "kube/resource_ref.h"
+#include "workload/revision_record.h"
+
+namespace llm::testing {
+namespace {
+
+using nlohmann::json;
+
+CommandOutput Llm(const std::string& user, std::vector<std::string> args) {
+  return TestCluster::Get().Plugin(user, args);
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The image of the Deployment's first container, as the API server holds it.
+std::string LiveImage(const std::string& ns, const std::string& name) {
+  return TestCluster::Get()
+      .Kubectl("admin",
+               {"-n", ns, "get", "deployment", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}"})
+      .out;
+}
+
+TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 1: users, statuses, operations") {
+  // team-a: the one namespace the dev kubeconfig may use.
+  const std::vector<std::string> v1 = {"serve", "hist", "-n", "team-a", "--model", "org/m1", "--gpus", "1"};
+  CommandOutput first = Llm("admin", v1);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string v1_image = LiveImage("team-a", "hist");
+  CommandOutput second =
+      Llm("dev", {"serve", "hist", "--model", "org/m2", "--gpus", "1", "--set", "env.HF_TOKEN=hf_x"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  CommandOutput third =
+      Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m2", "--gpus", "1", "--engine", "sglang"});
+  REQUIRE_MESSAGE(third.exit_code == 0, third.err);
+
+  CommandOutput json_out = Llm("dev", {"history", "hist", "-o", "json"});
+  REQUIRE_MESSAGE(json_out.exit_code == 0, json_out.err);
+  const json list = json::parse(json_out.out);
+  CHECK(list["kind"] == "RevisionList");
+  REQUIRE(list["items"].size() == 3);
+  const json& items = list["items"];
+  CHECK(items[0]["revision"] == 1);
+  CHECK(items[0]["status"] == "superseded");
+  CHECK(items[0]["user"] == "kubectl-llm-admin");
+  CHECK(items[0]["description"] == "Install complete");
+  CHECK(items[1]["status"] == "superseded");
+  CHECK(items[1]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(Contains(items[1]["groups"].dump(), "system:serviceaccounts:team-a"));
+  CHECK(items[1]["commandLine"] == "kubectl llm serve hist --model org/m2 --gpus 1 --set 'env.HF_TOKEN=<redacted>'");
+  CHECK(items[2]["status"] == "deployed");
+  CHECK(items[2]["operation"] == "serve");
+  CHECK(items[2]["description"] == "Upgrade complete");
+  CHECK(items[0]["digest"] != items[1]["digest"]);
+  CHECK(items[1]["digest"] != items[2]["digest"]);
+  CHECK(Contains(items[2]["images"].dump(), "sglang"));
+  CHECK_FALSE(Contains(json_out.out, "hf_x"));
+
+  CommandOutput table = Llm("admin", {"history", "hist", "-n", "team-a"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.starts_with("REVISION   UPDATED "));
+  CHECK(Contains(table.out, "   deployed     serve       kubectl-llm-admin   "));
+
+  // Back to revision 1: the engine changes back (objects change, sglang's are pruned), recorded as revision 4.
+  CommandOutput rolled = Llm("dev", {"rollback", "hist", "1"});
+  REQUIRE_MESSAGE(rolled.exit_code == 0, rolled.err);
+  CHECK(Contains(rolled.out, "Rollback was a success: hist is at revision 1's objects.\n"));
+  CHECK(LiveImage("team-a", "hist") == v1_image);
+  const json after = json::parse(Llm("admin", {"history", "hist", "-n", "team-a", "-o", "json"}).out);
+  REQUIRE(after["items"].size() == 4);
+  CHECK(after["items"][3]["operation"] == "rollback");
+  CHECK(after["items"][3]["description"] == "Rollback to 1");
+  CHECK(after["items"][3]["status"] == "deployed");
+  CHECK(after["items"][3]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(after["items"][3]["digest"] == items[0]["digest"]);
+  CHECK(after["items"][2]["status"] == "superseded");
+  // Without REVISION: the deployed revision before the current one (3, the sglang one).
+  CommandOutput dry = Llm("admin", {"rollback", "hist", "-n", "team-a", "--dry-run=client", "-o", "name"});
+  REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
+  CHECK(Contains(dry.out, "deployment.apps/hist\n"));
+  CHECK(LiveImage("team-a", "hist") == v1_image);
+
+  // kubectl rollout history reads the cause the plugin set on the Deployment.
+  CommandOutput rollout =
+      TestCluster::Get().Kubectl("admin", {"-n", "team-a", "rollout", "history", "deployment/hist"});
+  CHECK_MESSAGE(Contains(rollout.out, "kubectl llm serve hist -n team-a --model org/m2 --gpus 1 --engine sglang"),
+                rollout.out);
+
+  // A change made behind the plugin's back shows as drift in -o wide.
+  REQUIRE(TestCluster::Get()
+              .Kubectl("admin", {"-n", "team-a", "annotate", "deployment/hist", "someone/edited=yes"})
+              .exit_code == 0);
+  CommandOutput wide = Llm("admin", {"history", "hist", "-n", "team-a", "-o", "wide"});
+  REQUIRE_MESSAGE(wide.exit_code == 0, wide.err);
+  CHECK_MESSAGE(Contains(wide.out, "after revision 4"), wide.out);
+
+  // --history-max 2 keeps the newest two after the next apply.
+  CommandOutput fourth =
+      Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m3", "--gpus", "1", "--history-max", "2"});
+  REQUIRE_MESSAGE(fourth.exit_code == 0, fourth.err);
+  const json pruned = json::parse(Llm("admin", {"history", "hist", "-n", "team-a", "-o", "json"}).out);
+  REQUIRE(pruned["items"].size() == 2);
+  CHECK(pruned["items"][0]["revision"] == 3);
+  CHECK(pruned["items"][1]["revision"] == 4);
+
+  // delete (without --keep-history) takes the history along: the revisions are owned by the ApplySet parent.
+  REQUIRE(Llm("admin", {"delete", "hist", "-n", "team-a"}).exit_code == 0);
+  CommandOutput gone = TestCluster::Get().Kubectl("admin", {"-n", "team-a", "wait", "--for=delete", "secrets", "-l",
+                                                            "kubectl-llm.dev/revision-of=hist", "--timeout=60s"});
+  CHECK_MESSAGE((gone.exit_code == 0 || Contains(gone.err, "no matching resources found")), gone.err);
+}
+
+TEST_CASE("serve --wait --rollback-on-failure: an image that cannot be pulled returns to the previous revision") {
+  ScopedNamespace ns("history-rollback");
+  CommandOutput good = Llm("admin", {"serve", "rb", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                     "--skip-preflight", "--wait", "--timeout", "2m"});
+  REQUIRE_MESSAGE(good.exit_code == 0, good.err);
+  const std::string good_image = LiveImage(ns.name(), "rb");
+  // kwok's Stage makes the pod's image unpullable (tests/cluster/kwok/stages.yaml).
+  const std::string patch = std::filesystem::temp_directory_path() / ("history-pull-" + std::to_string(::getpid()));
+  std::ofstream(patch)
+      << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"image-pull-failure"}}}}})";
+  CommandOutput bad = Llm("admin", {"serve", "rb", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                    "--skip-preflight", "--image", "registry.example/vllm:missing", "--patch",
+                                    "deployment/rb=" + patch, "--wait", "--timeout", "2m", "--rollback-on-failure"});
+  std::filesystem::remove(patch);
+  CHECK(bad.exit_code == 4);
+  CHECK_MESSAGE(Contains(bad.err, "Revision 2 of rb failed; rolling back to revision 1 (--rollback-on-failure)\n"),
+                bad.err);
+  CHECK(Contains(bad.err, "Rolled back rb to revision 1\n"));
+  CHECK(LiveImage(ns.name(), "rb") == good_image);
+  const json list = json::parse(Llm("admin", {"history", "rb", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(list["items"].size() == 3);
+  CHECK(list["items"][1]["status"] == "failed");
+  CHECK(list["items"][1]["wait"] == "failed");
+  CHECK(Contains(list["items"][1]["reason"].get<std::string>(), "cannot pull image"));
+  CHECK(list["items"][2]["operation"] == "rollback");
+  CHECK(list["items"][2]["description"] == "Rollback to 1");
+  CHECK(list["items"][2]["status"] == "deployed");
+  CHECK(list["items"][2]["digest"] == list["items"][0]["digest"]);
+}
+
+TEST_CASE("delete --keep-history keeps the revisions, and rollback NAME REVISION restores the workload") {
+  ScopedNamespace ns("history-keep");
+  REQUIRE(
+      Llm("admin", {"serve", "kh", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--skip-preflight"}).exit_code ==
+      0);
+  CommandOutput deleted = Llm("admin", {"delete", "kh", "-n", ns.name(), "--keep-history", "--wait"});
+  REQUIRE_MESSAGE(deleted.exit_code == 0, deleted.err);
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "kh"}).exit_code != 0);
+  const json kept = json::parse(Llm("admin", {"history", "kh", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(kept["items"].size() == 2);
+  CHECK(kept["items"][1]["operation"] == "delete");
+  CHECK(kept["items"][1]["description"] == "Deleted (history kept)");
+
+  CommandOutput restored = Llm("admin", {"rollback", "kh", "1", "-n", ns.name()});
+  REQUIRE_MESSAGE(restored.exit_code == 0, restored.err);
+  CHECK(Contains(restored.out, "deployment.apps/kh created\n"));
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "kh"}).exit_code == 0);
+}
+
+TEST_CASE("serve refuses a revision too large for one Secret before anything is applied") {
+  ScopedNamespace ns("history-size");
+  // A values file whose incompressible value ends up in the rendered objects.
+  std::mt19937 random(5);
+  std::string noise;
+  for (int k = 0; k < 2000 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
+  const std::string values = std::filesystem::temp_directory_path() / ("history-size-" + std::to_string(::getpid()));
+  std::ofstream(values) << "env:\n  BLOB: " << noise << "\n";
+  CommandOutput out = Llm(
+      "admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--skip-preflight", "-f", values});
+  std::filesystem::remove(values);
+  CHECK(out.exit_code == 1);
+  CHECK_MESSAGE(Contains(out.err,
+                         "bytes of compressed objects, more than the 1048576 bytes a Secret may hold; "
+                         "nothing was applied"),
+                out.err);
+  CHECK(out.out.empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "big"}).exit_code != 0);
+}
+
+TEST_CASE("history: 200 revisions listed in under a second, by metadata only") {
+  ScopedNamespace ns("history-many");
+  Cluster cluster;
+  // 200 revisions of about 40 KiB of payload each (incompressible), written as serve writes them.
+  std::mt19937 random(11);
+  for (int i = 1; i <= 200; ++i) {
+    std::string noise;
+    for (int k = 0; k < 40 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
+    Revision revision;
+    revision.audit.workload = "many";
+    revision.audit.ns = ns.name();
+    revision.audit.number = i;
+    revision.audit.operation = "serve";
+    revision.audit.status = i == 200 ? RevisionStatus::kDeployed : RevisionStatus::kSuperseded;
+    revision.audit.user = "kubectl-llm-admin";
+    revision.objects = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"blob", noise}}}}};
+    revision.audit.digest = RenderedDigest(revision.objects);
+    const json secret = RevisionSecret(revision);
+    REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(secret)), secret, false).ok());
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=6"});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 201);
+  CHECK(elapsed < std::chrono::seconds(1));
+  MESSAGE("history of 200 revisions: ", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
+  // -v=6: one list of the revision Secrets, and no Secret read one by one.
+  const std::string secrets = "/api/v1/namespaces/" + ns.name() + "/secrets";
+  size_t lists = 0, reads = 0;
+  for (size_t at = listed.err.find(secrets); at != std::string::npos; at = listed.err.find(secrets, at + 1)) {
+    (listed.err[at + secrets.size()] == '?' ? lists : reads)++;
+  }
+  CHECK(lists == 1);
+  CHECK(reads == 0);
+
+  // The bytes the list moves: metadata only, against what a full list (helm list's way) would.
+  auto bytes = [&](kube::ListItems items) {
+    size_t total = 0;
+    kube::ListOptions options;
+    options.label_selector = "kubectl-llm.dev/revision-of=many";
+    REQUIRE(kube::ForEachListPage(
+                *cluster.client, kube::core::Secrets(ns.name()), options,
+                [&](json& page) {
+                  total += page.dump().size();
+                  return Ok();
+                },
+                items)
+                .ok());
+    return total;
+  };
+  const size_t metadata = bytes(kube::ListItems::kMetadataOnly);
+  const size_t full = bytes(kube::ListItems::kObjects);
+  MESSAGE("metadata-only list: ", metadata, " bytes; full list: ", full, " bytes");
+  CHECK(metadata * 10 < full);
+}
+
+}  // namespace
+}  // namespace llm::testing
