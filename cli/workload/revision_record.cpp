@@ -242,8 +242,9 @@ Status CheckRevisionSize(const json& secret) {
                              name, payload, kMaxSecretDataBytes));
   }
   size_t annotations = 0;
+  const json none = json::object();
   const json* all = FindPath(secret, {"metadata", "annotations"});
-  for (const auto& [key, value] : (all ? *all : json::object()).items()) {
+  for (const auto& [key, value] : (all ? *all : none).items()) {
     annotations += key.size() + (value.is_string() ? value.get<std::string>().size() : 0);
   }
   if (annotations > kMaxAnnotationBytes) {

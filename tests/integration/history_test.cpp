@@ -47,8 +47,9 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CommandOutput second =
       Llm("dev", {"serve", "hist", "--model", "org/m2", "--gpus", "1", "--set", "env.HF_TOKEN=hf_x"});
   REQUIRE_MESSAGE(second.exit_code == 0, second.err);
-  CommandOutput third =
-      Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m2", "--gpus", "1", "--engine", "sglang"});
+  // Under --as, the impersonated user is USER and the real one is recorded too.
+  CommandOutput third = Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m2", "--gpus", "1", "--engine",
+                                      "sglang", "--as", "system:serviceaccount:team-a:dev"});
   REQUIRE_MESSAGE(third.exit_code == 0, third.err);
 
   CommandOutput json_out = Llm("dev", {"history", "hist", "-o", "json"});
@@ -66,6 +67,8 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CHECK(Contains(items[1]["groups"].dump(), "system:serviceaccounts:team-a"));
   CHECK(items[1]["commandLine"] == "kubectl llm serve hist --model org/m2 --gpus 1 --set 'env.HF_TOKEN=<redacted>'");
   CHECK(items[2]["status"] == "deployed");
+  CHECK(items[2]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(items[2]["realUser"] == "kubectl-llm-admin");
   CHECK(items[2]["operation"] == "serve");
   CHECK(items[2]["description"] == "Upgrade complete");
   CHECK(items[0]["digest"] != items[1]["digest"]);
@@ -76,7 +79,7 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CommandOutput table = Llm("admin", {"history", "hist", "-n", "team-a"});
   REQUIRE_MESSAGE(table.exit_code == 0, table.err);
   CHECK(table.out.starts_with("REVISION   UPDATED "));
-  CHECK(Contains(table.out, "   deployed     serve       kubectl-llm-admin   "));
+  CHECK(Contains(table.out, "   deployed     serve       kubectl-llm-admin as system:serviceaccount:team-a:dev   "));
 
   // Back to revision 1: the engine changes back (objects change, sglang's are pruned), recorded as revision 4.
   CommandOutput rolled = Llm("dev", {"rollback", "hist", "1"});

@@ -33,10 +33,9 @@ Revision Rendered(const std::string& image) {
   revision.audit.operation = "serve";
   revision.audit.user = "admin";
   revision.audit.command_line = "kubectl llm serve chat";
-  revision.objects = {{{"apiVersion", "apps/v1"},
-                       {"kind", "Deployment"},
-                       {"metadata", {{"name", "chat"}}},
-                       {"spec", {{"template", {{"spec", {{"containers", {{{"name", "c"}, {"image", image}}}}}}}}}}}};
+  json deployment = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "chat"}}}};
+  deployment["spec"]["template"]["spec"]["containers"] = json::array({{{"name", "c"}, {"image", image}}});
+  revision.objects = {deployment};
   return revision;
 }
 

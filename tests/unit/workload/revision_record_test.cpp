@@ -12,15 +12,14 @@ namespace {
 
 using nlohmann::json;
 
-json Deployment(const std::string& image){return {
-    {"apiVersion", "apps/v1"},
-    {"kind", "Deployment"},
-    {"metadata", {{"name", "chat"}}},
-    {"spec",
-     {{"template",
-       {{"spec",
-         {{"initContainers", {{{"name", "fetch"}, {"image", "busybox:1"}}}},
-          {"containers", {{{"name", "vllm"}, {"image", image}}, {{"name", "side"}, {"image", "busybox:1"}}}}}}}}}}}};
+json Deployment(const std::string& image) {
+  json pod_spec;
+  pod_spec["initContainers"] = json::array({{{"name", "fetch"}, {"image", "busybox:1"}}});
+  pod_spec["containers"] =
+      json::array({{{"name", "vllm"}, {"image", image}}, {{"name", "side"}, {"image", "busybox:1"}}});
+  json deployment = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "chat"}}}};
+  deployment["spec"]["template"]["spec"] = pod_spec;
+  return deployment;
 }
 
 Revision SampleRevision() {
