@@ -31,7 +31,9 @@ struct Fixture {
       if (request.headers.empty() || request.headers[0].second.find("PartialObjectMetadataList") == std::string::npos) {
         return Result<kube::HttpResponse>(testing::FakeTransport::Json(406, "{}"));
       }
-      for (const json& item : client.List(kube::core::Secrets("ml"), {})->at("items")) {
+      // Held in a variable: a range-for over a temporary's member would dangle.
+      const json stored = *client.List(kube::core::Secrets("ml"), {});
+      for (const json& item : stored["items"]) {
         items.push_back({{"kind", "PartialObjectMetadata"}, {"metadata", item["metadata"]}});
       }
       return Result<kube::HttpResponse>(

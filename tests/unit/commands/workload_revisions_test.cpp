@@ -20,7 +20,9 @@ using testing::FakeRestClient;
 void ServeMetadataList(FakeRestClient& client) {
   client.routes.OnHandler("GET", "/api/v1/namespaces/ml/secrets", [&client](const kube::HttpRequest&) {
     json items = json::array();
-    for (const json& item : client.List(kube::core::Secrets("ml"), {})->at("items")) {
+    // Held in a variable: a range-for over a temporary's member would dangle.
+    const json stored = *client.List(kube::core::Secrets("ml"), {});
+    for (const json& item : stored["items"]) {
       items.push_back({{"kind", "PartialObjectMetadata"}, {"metadata", item["metadata"]}});
     }
     return Result<kube::HttpResponse>(testing::FakeTransport::Json(
@@ -65,7 +67,7 @@ TEST_CASE("workload revisions: numbered in order, pending until finished, the pr
   // Once the ApplySet parent exists, revisions are owned by it (deleting the set deletes its history).
   f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
   auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
-  REQUIRE(second.ok());
+  REQUIRE_MESSAGE(second.ok(), (second.ok() ? "" : second.error().message()));
   CHECK(second->number == 2);
   CHECK(first->digest != second->digest);
   second->status = RevisionStatus::kDeployed;
