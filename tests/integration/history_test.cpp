@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -45,7 +46,7 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   const std::string v1_image = LiveImage("team-a", "hist");
   CommandOutput second =
-      Llm("dev", {"serve", "hist", "--model", "org/m2", "--gpus", "1", "--set", "env.HF_TOKEN=hf_x"});
+      Llm("dev", {"serve", "hist", "--model", "org/m2", "--gpus", "1", "--set", "env.MY_TOKEN=hf_x"});
   REQUIRE_MESSAGE(second.exit_code == 0, second.err);
   // Under --as, the impersonated user is USER and the real one is recorded too.
   CommandOutput third = Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m2", "--gpus", "1", "--engine",
@@ -65,7 +66,7 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CHECK(items[1]["status"] == "superseded");
   CHECK(items[1]["user"] == "system:serviceaccount:team-a:dev");
   CHECK(Contains(items[1]["groups"].dump(), "system:serviceaccounts:team-a"));
-  CHECK(items[1]["commandLine"] == "kubectl llm serve hist --model org/m2 --gpus 1 --set 'env.HF_TOKEN=<redacted>'");
+  CHECK(items[1]["commandLine"] == "kubectl llm serve hist --model org/m2 --gpus 1 --set 'env.MY_TOKEN=<redacted>'");
   CHECK(items[2]["status"] == "deployed");
   CHECK(items[2]["user"] == "system:serviceaccount:team-a:dev");
   CHECK(items[2]["realUser"] == "kubectl-llm-admin");
@@ -106,7 +107,10 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CHECK_MESSAGE(Contains(rollout.out, "kubectl llm serve hist -n team-a --model org/m2 --gpus 1 --engine sglang"),
                 rollout.out);
 
-  // A change made behind the plugin's back shows as drift in -o wide.
+  // A change made behind the plugin's back shows as drift in -o wide. The
+  // server stamps managedFields in whole seconds: the edit must fall in a later
+  // second than the rollback's finish to be told apart from it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   REQUIRE(TestCluster::Get()
               .Kubectl("admin", {"-n", "team-a", "annotate", "deployment/hist", "someone/edited=yes"})
               .exit_code == 0);
@@ -115,13 +119,13 @@ TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 
   CHECK_MESSAGE(Contains(wide.out, "after revision 4"), wide.out);
 
   // --history-max 2 keeps the newest two after the next apply.
-  CommandOutput fourth =
+  CommandOutput fifth =
       Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m3", "--gpus", "1", "--history-max", "2"});
-  REQUIRE_MESSAGE(fourth.exit_code == 0, fourth.err);
+  REQUIRE_MESSAGE(fifth.exit_code == 0, fifth.err);
   const json pruned = json::parse(Llm("admin", {"history", "hist", "-n", "team-a", "-o", "json"}).out);
   REQUIRE(pruned["items"].size() == 2);
-  CHECK(pruned["items"][0]["revision"] == 3);
-  CHECK(pruned["items"][1]["revision"] == 4);
+  CHECK(pruned["items"][0]["revision"] == 4);
+  CHECK(pruned["items"][1]["revision"] == 5);
 
   // delete (without --keep-history) takes the history along: the revisions are owned by the ApplySet parent.
   REQUIRE(Llm("admin", {"delete", "hist", "-n", "team-a"}).exit_code == 0);
