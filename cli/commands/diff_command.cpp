@@ -4,6 +4,8 @@
 
 #include "commands/cluster_session.h"
 #include "commands/root_command.h"
+#include "commands/workload_revisions.h"
+#include "workload/change_cause.h"
 #include "workload/object_diff.h"
 
 namespace llm {
@@ -24,6 +26,21 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(render.request, *templates, ReadLocalFile));
   std::vector<json> objects;
   for (const Json& manifest : manifests) objects.push_back(json(manifest));
+  // serve records its command line as kubernetes.io/change-cause; the diff
+  // carries the one the newest revision set, so the audit annotation alone is
+  // never shown as a difference.
+  WorkloadRevisions revisions(session->client(), session->clock(), session->ns(), render.request.name);
+  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, revisions.List());
+  const RevisionAudit* newest = nullptr;
+  for (const RevisionAudit& r : history) {
+    if (r.status != RevisionStatus::kPending && r.operation != "delete" && (!newest || r.number > newest->number)) {
+      newest = &r;
+    }
+  }
+  if (newest) {
+    objects =
+        WithChangeCause(std::move(objects), newest->change_cause.empty() ? newest->command_line : newest->change_cause);
+  }
 
   LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
                        session->applier().Apply(objects, {render.request.name, session->ns()},

@@ -101,7 +101,7 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
     const std::chrono::seconds lease =
         (request.wait ? request.timeout : std::chrono::seconds(0)) + std::chrono::minutes(2);
     LLM_ASSIGN_OR_RETURN(revision, revisions.Begin(std::move(record), lease, streams.err));
-    objects = WithChangeCause(std::move(objects), revision->command_line);
+    objects = WithChangeCause(std::move(objects), revision->change_cause);
   }
   auto finish = [&](RevisionStatus status, std::string wait_outcome, std::string reason) -> Status {
     if (!revision) return Ok();

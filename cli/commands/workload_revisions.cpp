@@ -130,6 +130,17 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   audit.plugin_version = GetBuildInfo().version;
   audit.digest = RenderedDigest(revision.objects);
   audit.images = ImageReferences(revision.objects);
+  audit.change_cause = audit.command_line;
+  const RevisionAudit* previous = nullptr;
+  for (const RevisionAudit& r : history) {
+    if (r.status != RevisionStatus::kPending && r.operation != "delete" && (!previous || r.number > previous->number)) {
+      previous = &r;
+    }
+  }
+  // Re-running a command that changes nothing keeps the cause, so the objects stay unchanged.
+  if (previous && previous->digest == audit.digest && !previous->change_cause.empty()) {
+    audit.change_cause = previous->change_cause;
+  }
   json secret = RevisionSecret(revision);
   LLM_RETURN_IF_ERROR(CheckRevisionSize(secret));
   if (std::optional<json> owner = ParentOwnerReferences()) secret["metadata"]["ownerReferences"] = *owner;

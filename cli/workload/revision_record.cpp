@@ -71,6 +71,7 @@ json AuditAnnotations(const RevisionAudit& audit) {
       {Key("version"), audit.plugin_version},
       {Key("digest"), audit.digest},
       {Key("images"), Join(audit.images)},
+      {Key("change-cause"), audit.change_cause},
   };
   if (!audit.real_user.empty()) annotations[Key("real-user")] = audit.real_user;
   return annotations;
@@ -208,6 +209,7 @@ Result<RevisionAudit> ReadRevisionAudit(const json& object) {
   audit.reason = annotation("reason");
   audit.description = annotation("description");
   audit.lease_until = annotation("lease-until");
+  audit.change_cause = annotation("change-cause");
   return audit;
 }
 

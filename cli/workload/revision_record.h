@@ -65,6 +65,10 @@ struct RevisionAudit {
   /// Until when the command that wrote a pending revision holds it (RFC 3339);
   /// after that the next command may take it over.
   std::string lease_until;
+  /// The kubernetes.io/change-cause this revision set: its own command line,
+  /// or, when its objects equal the previous revision's, that one's cause
+  /// (the state did not change, so neither did what caused it).
+  std::string change_cause;
   std::string secret_name;  ///< metadata.name, when read back
 };
 

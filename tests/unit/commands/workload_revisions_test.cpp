@@ -113,6 +113,28 @@ TEST_CASE("workload revisions: a held pending revision refuses, an expired one i
         "interrupted: its command ended before recording an outcome; taken over by revision 2");
 }
 
+TEST_CASE("workload revisions: a re-run that changes no object keeps the previous change-cause") {
+  Fixture f;
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  CHECK(first->change_cause == "kubectl llm serve chat");
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+  Revision same = Rendered("vllm:1");
+  same.audit.command_line = "kubectl llm serve chat --wait";
+  auto again = f.revisions.Begin(same, std::chrono::minutes(2), f.warnings);
+  REQUIRE(again.ok());
+  CHECK(again->command_line == "kubectl llm serve chat --wait");
+  CHECK(again->change_cause == "kubectl llm serve chat");
+  again->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*again, 10).ok());
+  Revision changed = Rendered("vllm:2");
+  changed.audit.command_line = "kubectl llm serve chat --image vllm:2";
+  auto third = f.revisions.Begin(changed, std::chrono::minutes(2), f.warnings);
+  REQUIRE(third.ok());
+  CHECK(third->change_cause == "kubectl llm serve chat --image vllm:2");
+}
+
 TEST_CASE("workload revisions: --history-max keeps the newest N after a deployed revision") {
   Fixture f;
   for (int i = 1; i <= 4; ++i) {
