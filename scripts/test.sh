@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything (gpu_check's CUDA code included) and runs every test: unit
-# tests, then integration tests
+# tests, then integration and fault-injection tests (tests/faults)
 # against a real local control plane that CTest starts once and always stops.
 # Works on a fresh machine: installs what is missing, builds what is missing
 # (the control plane's Go build takes ~20-30 min the first time, then is cached).

@@ -7,12 +7,14 @@
 #include "commands/doctor_command.h"
 #include "commands/history_command.h"
 #include "commands/logs_command.h"
+#include "commands/metrics_command.h"
 #include "commands/nodes_command.h"
 #include "commands/render_command.h"
 #include "commands/rollback_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
 #include "commands/tenant_command.h"
+#include "commands/test_command.h"
 #include "commands/validate_nodes_command.h"
 #include "commands/version_command.h"
 #include "commands/workload_apply_command.h"
@@ -35,6 +37,10 @@ std::span<const CommandSpec> AllCommands() {
       {"list", "List the workloads made by kubectl-llm", &SetupListCommand},
       {"scale", "Set a served model's replicas, or its autoscaler's bounds", &SetupScaleCommand},
       {"logs", "Print the logs of every pod of a workload, prefixed by rank or role", &SetupLogsCommand},
+      {"test", "Smoke-test a served model through the API server: endpoints, health, models, completion, stream",
+       &SetupTestCommand},
+      {"metrics", "Show what the engine of each serving pod reports: queue, KV cache, token rates, TTFT and latency",
+       &SetupMetricsCommand},
       {"nodes", "Show GPU nodes: GPUs allocatable, used and free, validation state", &SetupNodesCommand},
       {"doctor", "Check the cluster and your permissions for serve, train and validate-nodes (exit 1 on a failure)",
        &SetupDoctorCommand},

@@ -7,6 +7,10 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "kube/client_config.h"
+#include "render/manifest_printer.h"
+#include "render/plugin_rbac.h"
+#include "util/environment.h"
 #include "workload/gpu_nodes.h"
 
 namespace llm {
@@ -202,8 +206,26 @@ int DoctorExitCode(const std::vector<DoctorCheck>& checks) {
   return failed ? 1 : 0;
 }
 
+Status PrintPluginRbac(const kube::ConfigFlags& flags, IoStreams streams) {
+  // -n, else the context's namespace, as every other command would use; no
+  // connection is needed to print it.
+  std::string ns = flags.ns;
+  if (ns.empty()) {
+    auto config = kube::LoadClientConfig(flags, ProcessGetenv());
+    ns = config.ok() ? config->ns : "default";
+  }
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> rbac, RenderPluginRbac(*EmbeddedTemplateSource(), ns));
+  streams.out << FormatManifests(rbac, OutputFormat::kYaml);
+  return Ok();
+}
+
 void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx) {
-  cmd->callback([&ctx] {
+  auto print_rbac = std::make_shared<bool>(false);
+  cmd->add_flag("--print-rbac", *print_rbac,
+                "Print the least-privilege Role (for -n/--namespace, else the context's namespace) and the "
+                "optional node-reading ClusterRole that kubectl-llm's users need, ready for kubectl apply -f -");
+  cmd->callback([print_rbac, &ctx] {
+    if (*print_rbac) return ctx.Finish(PrintPluginRbac(ctx.global.kube, ctx.streams));
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& s = **session;

@@ -50,6 +50,9 @@ std::vector<DoctorCheck> RunDoctorChecks(const DoctorTarget& target, IoStreams s
 /// 0 when no check failed, else 1.
 int DoctorExitCode(const std::vector<DoctorCheck>& checks);
 
+/// doctor --print-rbac: the RBAC of render/plugin_rbac.h for -n or the context's namespace.
+Status PrintPluginRbac(const kube::ConfigFlags& flags, IoStreams streams);
+
 void SetupDoctorCommand(CLI::App* cmd, CommandContext& ctx);
 
 }  // namespace llm

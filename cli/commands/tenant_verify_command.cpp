@@ -56,7 +56,10 @@ Status RunTenantVerify(const std::string& team, ClusterSession& session, IoStrea
       rows.push_back({member.text, check, answer.allowed == want_allowed, detail});
       return Ok();
     };
-    LLM_RETURN_IF_ERROR(ask({"create", "", "pods", "", team}, true, "may create pods in " + team));
+    // What serve and train create; pods are made by the controllers, so the
+    // plugin's Role (render/plugin_rbac.h) does not let members create them.
+    LLM_RETURN_IF_ERROR(
+        ask({"create", "apps", "deployments", "", team}, true, "may create deployments.apps in " + team));
     LLM_RETURN_IF_ERROR(ask({"create", "batch", "jobs", "", team}, true, "may create jobs in " + team));
     for (const std::string& other : others) {
       LLM_RETURN_IF_ERROR(ask({"create", "", "pods", "", other}, false, "may not create pods in " + other));

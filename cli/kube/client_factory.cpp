@@ -17,8 +17,10 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
     ExecClusterInfo cluster{config.server,        config.tls_server_name, config.insecure_skip_tls_verify,
                             config.ca_data,       config.proxy_url,       config.disable_compression,
                             config.exec_extension};
-    exec = std::make_shared<ExecCredentialProvider>(*config.exec, std::move(cluster), environment.runner,
-                                                    *environment.clock, environment.stdin_is_terminal);
+    // --request-timeout bounds the plugin's run too; without it, kExecRunLimit does.
+    exec = std::make_shared<ExecCredentialProvider>(
+        *config.exec, std::move(cluster), environment.runner, *environment.clock, environment.stdin_is_terminal,
+        kExecExpiryMargin, config.request_timeout.count() > 0 ? config.request_timeout : kExecRunLimit);
   }
   std::shared_ptr<Transport> transport = environment.transport;
   if (!transport) {
@@ -48,8 +50,12 @@ Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& c
   options.request_timeout = config.request_timeout;
   options.qps = environment.qps;
   options.burst = environment.burst;
-  return std::shared_ptr<RestClient>(
-      std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock, std::move(options)));
+  auto client =
+      std::make_shared<RestClientImpl>(std::move(transport), std::move(auth), environment.clock, std::move(options));
+  // Verification is off only when asked for (kubeconfig or flag); say so once,
+  // since every request of this run can then be intercepted unnoticed.
+  if (config.insecure_skip_tls_verify) client->Warn(kInsecureTlsWarning);
+  return std::shared_ptr<RestClient>(std::move(client));
 }
 
 Result<Connection> Connect(const ConfigFlags& flags, IoStreams streams, const ClientEnvironment& environment) {

@@ -38,6 +38,11 @@ struct Connection {
   ClientConfig config;  ///< server, namespace (config.ns, config.namespace_explicit), context
 };
 
+/// What a client with TLS verification off says once, on stderr, as "Warning: ...".
+inline constexpr const char* kInsecureTlsWarning =
+    "TLS verification is off (insecure-skip-tls-verify): the server's certificate is not checked, so this "
+    "connection and its credentials can be intercepted";
+
 /// Builds a client for an already resolved config. -v logs and Warning lines go to streams.err.
 Result<std::shared_ptr<RestClient>> NewRestClientForConfig(const ClientConfig& config, int verbosity, IoStreams streams,
                                                            const ClientEnvironment& environment);

@@ -267,6 +267,13 @@ Error CurlFailureError(const CurlFailure& f) {
     case CURLE_PEER_FAILED_VERIFICATION:
       return UnableToConnectError("tls: failed to verify certificate: " + CertificateProblem(f));
     case CURLE_SSL_CONNECT_ERROR:  // the handshake; a reset here is as transient as anywhere
+      // Closed by the peer in the handshake (OpenSSL's SSL_ERROR_SYSCALL with
+      // no errno), as a proxy or load balancer does when its backend is gone:
+      // Go's crypto/tls says EOF, which client-go retries for reads.
+      if (f.os_errno == 0 && f.detail.find("SSL_ERROR_SYSCALL") != std::string::npos) {
+        return UnableToConnectError("EOF");
+      }
+      [[fallthrough]];
     case CURLE_RECV_ERROR:
       if (f.os_errno == ECONNRESET) return UnableToConnectError(ConnectionReset(f, "read"));
       break;

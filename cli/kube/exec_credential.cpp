@@ -69,13 +69,15 @@ Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const 
 
 ExecCredentialProvider::ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster,
                                                std::shared_ptr<ProcessRunner> runner, Clock& clock,
-                                               bool stdin_is_terminal, std::chrono::seconds expiry_margin)
+                                               bool stdin_is_terminal, std::chrono::seconds expiry_margin,
+                                               std::chrono::milliseconds run_limit)
     : exec_(std::move(exec)),
       cluster_(std::move(cluster)),
       runner_(std::move(runner)),
       clock_(clock),
       stdin_is_terminal_(stdin_is_terminal),
-      margin_(expiry_margin) {}
+      margin_(expiry_margin),
+      run_limit_(run_limit) {}
 
 Result<ExecCredential> ExecCredentialProvider::Get() {
   // Holding the lock across the run makes concurrent callers wait for one
@@ -120,12 +122,17 @@ Result<ExecCredential> ExecCredentialProvider::RunPlugin() {
   bool interactive = mode != "Never" && stdin_is_terminal_;
   ProcessSpec spec{exec_.command, exec_.args, exec_.env, interactive};
   spec.env.emplace_back("KUBERNETES_EXEC_INFO", BuildExecInfo(exec_, cluster_, interactive));
+  if (!interactive) spec.timeout = run_limit_;
   auto ran = runner_->Run(spec);
   if (!ran.ok()) {
     if (ran.error().kind() == ErrorKind::kNotFound) {
       std::string message = fmt::format("exec: executable {} not found", exec_.command);
       if (!exec_.install_hint.empty()) message += "\n\n" + exec_.install_hint;
       return CredentialError(message);
+    }
+    if (ran.error().kind() == ErrorKind::kTimeout) {
+      return CredentialError(
+          fmt::format("exec: {} (--request-timeout sets how long the plugin may take)", ran.error().message()));
     }
     return CredentialError("exec: " + ran.error().message());
   }

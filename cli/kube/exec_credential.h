@@ -41,6 +41,9 @@ struct ExecClusterInfo {
 /// A credential is renewed this long before its expirationTimestamp, so it
 /// does not expire while a request is in flight or under small clock skew.
 inline constexpr std::chrono::seconds kExecExpiryMargin{30};
+/// How long a non-interactive plugin run may take when --request-timeout does
+/// not say: one that hangs must not hang the command (client-go waits forever).
+inline constexpr std::chrono::milliseconds kExecRunLimit{std::chrono::seconds(60)};
 
 /// The KUBERNETES_EXEC_INFO value for one run.
 std::string BuildExecInfo(const ExecConfig& exec, const ExecClusterInfo& cluster, bool interactive);
@@ -51,7 +54,8 @@ Result<ExecCredential> ParseExecCredentialOutput(std::string_view output, const 
 class ExecCredentialProvider {
  public:
   ExecCredentialProvider(ExecConfig exec, ExecClusterInfo cluster, std::shared_ptr<ProcessRunner> runner, Clock& clock,
-                         bool stdin_is_terminal, std::chrono::seconds expiry_margin = kExecExpiryMargin);
+                         bool stdin_is_terminal, std::chrono::seconds expiry_margin = kExecExpiryMargin,
+                         std::chrono::milliseconds run_limit = kExecRunLimit);
 
   /// The cached credential, or a new one from the plugin.
   Result<ExecCredential> Get();
@@ -72,7 +76,8 @@ class ExecCredentialProvider {
   Clock& clock_;
   bool stdin_is_terminal_;
   std::chrono::seconds margin_;
-  std::mutex mu_;  // one plugin run at a time; guards cached_
+  std::chrono::milliseconds run_limit_;  ///< for non-interactive runs; an interactive one waits for the user
+  std::mutex mu_;                        // one plugin run at a time; guards cached_
   std::optional<ExecCredential> cached_;
 };
 

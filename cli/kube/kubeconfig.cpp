@@ -247,6 +247,9 @@ Result<Kubeconfig> LoadKubeconfig(const LoadingRules& rules) {
   for (const std::string& path : KubeconfigPaths(rules)) {
     std::error_code ec;
     if (rules.explicit_path.empty() && !fs::exists(path, ec)) continue;
+    // A directory opens and reads as empty: it would silently be no config at
+    // all (client-go fails the same way: "read PATH: is a directory").
+    if (fs::is_directory(path, ec)) return LoadError(path, "is a directory, not a kubeconfig file");
     std::ifstream file(path, std::ios::binary);
     if (!file) return LoadError(path, "cannot be read");
     std::stringstream content;

@@ -1,11 +1,14 @@
 #include "kube/process_runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
 
@@ -77,7 +80,23 @@ Result<ProcessResult> PosixProcessRunner::Run(const ProcessSpec& spec) {
 
   ProcessResult result;
   char buffer[4096];
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + spec.timeout;
+  bool timed_out = false;
   while (true) {
+    if (spec.timeout.count() > 0) {
+      // A plugin that hangs (a login that never completes, a dead network)
+      // must not hang the command: wait for output only until the deadline.
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      pollfd readable{read_end.get(), POLLIN, 0};
+      int ready = left.count() > 0 ? poll(&readable, 1, static_cast<int>(left.count())) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
+        timed_out = true;
+        kill(pid, SIGKILL);
+        break;
+      }
+    }
     ssize_t n = read(read_end.get(), buffer, sizeof(buffer));
     if (n > 0) {
       result.stdout_data.append(buffer, static_cast<size_t>(n));
@@ -89,6 +108,10 @@ Result<ProcessResult> PosixProcessRunner::Run(const ProcessSpec& spec) {
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR)
       return Error(ErrorKind::kInternal, fmt::format("waiting for {}: {}", spec.command, std::strerror(errno)));
+  }
+  if (timed_out) {
+    return Error(ErrorKind::kTimeout, fmt::format("{} did not finish within {:g} s and was stopped", spec.command,
+                                                  static_cast<double>(spec.timeout.count()) / 1000));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;

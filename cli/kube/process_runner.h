@@ -2,6 +2,7 @@
 // plugins). Behind an interface so unit tests fake the plugin.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,9 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> env;
   /// Interactive plugins read the terminal; otherwise stdin is /dev/null.
   bool pass_stdin = false;
+  /// When > 0, a run still going after this long is killed (SIGKILL) and is
+  /// an Error of kind kTimeout.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct ProcessResult {
@@ -27,8 +31,8 @@ struct ProcessResult {
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  /// Runs to completion. A missing executable is an Error of kind kNotFound;
-  /// a non-zero exit is a result, not an Error.
+  /// Runs to completion (or spec.timeout). A missing executable is an Error
+  /// of kind kNotFound; a non-zero exit is a result, not an Error.
   virtual Result<ProcessResult> Run(const ProcessSpec& spec) = 0;
 };
 

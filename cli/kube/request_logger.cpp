@@ -21,6 +21,17 @@ bool IsSecretKey(const std::string& key) {
   return std::find(kKeys.begin(), kKeys.end(), lower) != kKeys.end();
 }
 
+/// An environment variable or parameter whose name says it holds a secret
+/// (API_TOKEN, DB_PASSWORD, aws_secret_access_key, ...): its value may be
+/// inlined in a manifest (--env, --set env.K=V), but never reaches a log.
+bool IsSecretName(const std::string& name) {
+  static constexpr std::array<std::string_view, 7> kParts = {"token",      "secret", "password", "passwd",
+                                                             "credential", "apikey", "api_key"};
+  std::string lower = Lower(name);
+  return std::any_of(kParts.begin(), kParts.end(),
+                     [&](std::string_view part) { return lower.find(part) != std::string::npos; });
+}
+
 void RedactJson(nlohmann::json& node) {
   if (node.is_array()) {
     for (auto& item : node) RedactJson(item);
@@ -41,6 +52,12 @@ void RedactJson(nlohmann::json& node) {
         }
       }
     }
+  }
+  // {name: API_TOKEN, value: ...}: a container's env entry (or any name/value pair).
+  if (auto name = node.find("name"), value = node.find("value"); name != node.end() && value != node.end() &&
+                                                                 name->is_string() && value->is_string() &&
+                                                                 IsSecretName(name->get<std::string>())) {
+    *value = kRedacted;
   }
   for (auto& [key, value] : node.items()) {
     if (IsSecretKey(key) && value.is_string()) {

@@ -17,8 +17,9 @@ namespace llm::kube {
 
 /// The header's value as it may be logged ("Bearer <masked>" for credentials).
 std::string RedactHeaderValue(std::string_view name, std::string_view value);
-/// A body as it may be logged: JSON with Secret data, tokens, passwords and
-/// keys replaced by "<redacted>"; text that is not JSON is kept as it is
+/// A body as it may be logged: JSON with Secret data, tokens, passwords,
+/// keys, and the values of name/value pairs (env entries) whose name says
+/// token, secret, password or credential replaced by "<redacted>"; text that is not JSON is kept as it is
 /// (logs, plain errors) since this client only sends JSON.
 std::string RedactBody(std::string_view body);
 

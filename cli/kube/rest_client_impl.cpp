@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kube/api_proxy.h"
 #include "kube/api_status.h"
 #include "kube/url_query.h"
 #include "util/go_duration.h"
@@ -98,13 +99,14 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
     logger_.LogResponse(wire, outcome,
                         std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start));
     if (outcome.ok()) EmitWarnings(*outcome);
+    const bool from_backend = IsProxyPath(request.path) && outcome.ok() && !ParseApiStatus(outcome->body);
 
-    if (outcome.ok() && outcome->status == 401 && auth_ && !refreshed_after_401 && !delivered &&
+    if (outcome.ok() && outcome->status == 401 && !from_backend && auth_ && !refreshed_after_401 && !delivered &&
         auth_->RefreshAfterUnauthorized(wire)) {
       refreshed_after_401 = true;  // retried once with a fresh credential, never more
       continue;
     }
-    if (!delivered) {
+    if (!delivered && !from_backend) {
       RetryDecision decision = options_.retry.Decide(request.method, outcome, attempt);
       if (decision.retry) {
         clock_->SleepFor(decision.delay);
@@ -113,7 +115,7 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
       }
     }
     if (!outcome.ok()) return outcome.error();
-    if (outcome->status >= 400) {
+    if (outcome->status >= 400 && !from_backend) {
       ApiStatus status = StatusForResponse(*outcome, request.method, ref);
       if (IsApplyConflict(status) && HeaderOf(request, "Content-Type") == "application/apply-patch+yaml") {
         return ApplyConflictError(status);

@@ -47,15 +47,32 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
     return Error(ErrorKind::kUsage,
                  fmt::format("{}: the file must hold one JSON Patch (a list) or JSON Merge Patch (a mapping)", flag));
   }
+  Json patched = *object;
   try {
     if (docs[0].is_array()) {
-      *object = object->patch(docs[0]);
+      patched = patched.patch(docs[0]);
     } else {
-      object->merge_patch(docs[0]);
+      patched.merge_patch(docs[0]);
     }
   } catch (const nlohmann::json::exception& e) {
     return Error(ErrorKind::kUsage, fmt::format("{}: {}", flag, e.what()));
   }
+  // A patch adjusts the object it names; turning it into another object would
+  // apply something outside the ApplySet's rendered set and leave the named
+  // one out (kubectl patch refuses the same). A namespace moved by a patch is
+  // left to the apply, which refuses it against an explicit -n as kubectl does.
+  for (auto [field, path] : {std::pair{"apiVersion", "/apiVersion"}, std::pair{"kind", "/kind"},
+                             std::pair{"metadata.name", "/metadata/name"}}) {
+    const Json::json_pointer pointer(path);
+    const Json before = object->contains(pointer) ? (*object)[pointer] : Json();
+    const Json after = patched.contains(pointer) ? patched[pointer] : Json();
+    if (before != after) {
+      return Error(ErrorKind::kUsage,
+                   fmt::format("{}: the patch may not change {} (from {} to {}); it may change any other field", flag,
+                               field, before.dump(), after.dump()));
+    }
+  }
+  *object = std::move(patched);
   return Ok();
 }
 

@@ -68,12 +68,19 @@ Launch TgiServer(const LaunchParams& p) {
 // vllm:gpu_cache_usage_perc is no longer emitted), SGLang with --enable-metrics
 // (docs.sglang.io references/production_metrics), TGI
 // (huggingface.co/docs/text-generation-inference/reference/metrics: no KV-cache
-// gauge, no time-to-first-token histogram, no model label).
+// gauge, no time-to-first-token histogram, no model label, no token counters:
+// the sums of its per-request histograms tgi_request_input_length and
+// tgi_request_generated_tokens count the same tokens).
+// Health: vLLM's /health answers 200 while inference fails (vllm#24207);
+// SGLang's /health_generate runs a generation; TGI's /health runs one when no
+// request succeeded lately (router/src/health.rs).
 constexpr ServeEngine kEngines[] = {
     {"vllm",
      "vllm/vllm-openai:v0.10.2",
      "/health",
      "/health",
+     "/metrics",
+     "--served-model-name",
      {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
       "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
       "vllm:generation_tokens_total", "model_name"},
@@ -85,6 +92,8 @@ constexpr ServeEngine kEngines[] = {
      "lmsysorg/sglang:v0.5.2-cu126",
      "/health",
      "/health_generate",
+     "/metrics",
+     "--served-model-name",
      {"sglang:num_running_reqs", "sglang:num_queue_reqs", "sglang:token_usage", "sglang:time_to_first_token_seconds",
       "sglang:e2e_request_latency_seconds", "sglang:prompt_tokens_total", "sglang:generation_tokens_total",
       "model_name"},
@@ -95,7 +104,10 @@ constexpr ServeEngine kEngines[] = {
      "ghcr.io/huggingface/text-generation-inference:3.3.5",
      "/health",
      "/health",
-     {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "", "", ""},
+     "/metrics",
+     "",
+     {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "tgi_request_input_length_sum",
+      "tgi_request_generated_tokens_sum", ""},
      false,
      &TgiServer,
      nullptr},

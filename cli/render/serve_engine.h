@@ -31,15 +31,19 @@ struct Launch {
 };
 
 /// The engine's Prometheus names, from its own documentation (sources in
-/// serve_engine.cpp); "" where the engine exports no such series.
+/// serve_engine.cpp); "" where the engine exports no such series. Gauges and
+/// counters are sample names as the exposition writes them; histograms are
+/// family names (their samples are FAMILY_bucket{le}, _sum, _count).
+/// `kubectl llm metrics` reads each of them and `metrics --check` requires
+/// every one that is not "" on a live pod, with `model_label`.
 struct EngineMetrics {
   std::string_view requests_running;             ///< gauge
   std::string_view requests_waiting;             ///< gauge: the queue --autoscale-metric=queue scales on
   std::string_view kv_cache_usage;               ///< gauge, 0..1
   std::string_view time_to_first_token_seconds;  ///< histogram
   std::string_view e2e_latency_seconds;          ///< histogram
-  std::string_view prompt_tokens_total;          ///< counter
-  std::string_view generation_tokens_total;      ///< counter
+  std::string_view prompt_tokens_total;          ///< counter (or a histogram's _sum: never decreases either)
+  std::string_view generation_tokens_total;      ///< counter (likewise)
   std::string_view model_label;                  ///< label naming the served model on every series ("" if none)
 };
 
@@ -48,6 +52,10 @@ struct ServeEngine {
   std::string_view default_image;      ///< pinned, never :latest
   std::string_view probe_path;         ///< cheap HTTP path for the pod's readiness/liveness probes
   std::string_view health_check_path;  ///< deepest health endpoint (an endpoint test asks it)
+  std::string_view metrics_path;       ///< Prometheus exposition, on the serving port
+  /// The flag whose value /v1/models lists instead of the model ("" when the
+  /// engine always lists the model it loaded).
+  std::string_view served_name_flag;
   EngineMetrics metrics;
   bool pipeline_parallel;  ///< accepts a pipeline-parallel size
   /// The serving container (the only one on one node, else the leader), without --arg.

@@ -28,7 +28,7 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   pod.set("podLabels", ViewPairs(pod_labels));
   Pairs annotations;
   if (serving) {
-    annotations = {{"prometheus.io/path", "/metrics"},
+    annotations = {{"prometheus.io/path", std::string(c.engine->metrics_path)},
                    {"prometheus.io/port", std::to_string(c.launch.port)},
                    {"prometheus.io/scrape", "true"}};
   }

@@ -58,6 +58,13 @@ Status Values::Set(const ValueSpec& spec, Value value) {
 }
 
 Status Values::MergeFile(std::string_view yaml_text, std::string_view source) {
+  // Everything a values file sets ends up in objects the API server stores,
+  // which it refuses past ~1.5 MB (etcd's request limit) after part of the
+  // set may already be applied: refuse it here, before anything is written.
+  constexpr size_t kMaxBytes = 1024 * 1024;
+  if (yaml_text.size() > kMaxBytes) {
+    return Usage(fmt::format("{}: {} bytes; a values file may hold at most 1 MiB", source, yaml_text.size()));
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(yaml_text));

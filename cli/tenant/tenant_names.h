@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "render/plugin_rbac.h"
+
 namespace llm::tenant {
 
 /// Where the ApplySet parents of `tenant init` and of every tenant live (a
@@ -28,8 +30,8 @@ inline constexpr std::string_view kGpuProductAnnotation = "kubectl-llm.dev/gpu-p
 
 /// The namespaced objects of a tenant (ResourceQuota, LimitRange, RoleBinding) are named so.
 inline constexpr std::string_view kTenantObjectName = "kubectl-llm-tenant";
-/// The Role every member is bound to (templates/rbac/kubectl-llm-user.yaml).
-inline constexpr std::string_view kUserRoleName = "kubectl-llm-user";
+/// The Role every member is bound to: the plugin's own (render/plugin_rbac.h).
+inline constexpr std::string_view kUserRoleName = kPluginRoleName;
 /// The Kueue cohort every tenant's ClusterQueue joins.
 inline constexpr std::string_view kCohortName = "kubectl-llm";
 /// The ResourceFlavor for CPU and memory (no node labels).

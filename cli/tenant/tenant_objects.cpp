@@ -9,6 +9,7 @@
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
 #include "render/manifest_check.h"
+#include "render/plugin_rbac.h"
 #include "render/template_renderer.h"
 #include "render/view_data.h"
 
@@ -193,18 +194,6 @@ Result<std::vector<Json>> RenderInitObjects(const InitPlan& plan, const Template
   return out;
 }
 
-Result<Json> RenderUserRole(const TemplateSource& templates, const std::string& name, const std::string& ns) {
-  ViewData view;
-  view.set("name", name);
-  view.set("namespace", ns);
-  LLM_ASSIGN_OR_RETURN(std::vector<Json> docs, Render(templates, "rbac/kubectl-llm-user.yaml", view));
-  if (docs.size() != 1) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("rbac/kubectl-llm-user.yaml ({}) must hold one Role, found {}",
-                                                       templates.Describe(), docs.size()));
-  }
-  return std::move(docs.front());
-}
-
 Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const TemplateSource& templates) {
   const TenantConfig& c = plan.config;
   const std::vector<std::pair<std::string, std::string>> label_pairs = {{kManagedByKey, kManagedByValue},
@@ -228,7 +217,7 @@ Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const Temp
   ns.set("podSecurityVersion", plan.pod_security_version.empty() ? "latest" : plan.pod_security_version);
   LLM_RETURN_IF_ERROR(Append(out, Render(templates, "tenant/namespace.yaml", ns)));
 
-  LLM_ASSIGN_OR_RETURN(Json role, RenderUserRole(templates, std::string(kUserRoleName), c.team));
+  LLM_ASSIGN_OR_RETURN(Json role, RenderPluginRole(templates, std::string(kUserRoleName), c.team));
   for (const auto& [key, value] : label_pairs) role["metadata"]["labels"][key] = value;
   out.push_back(std::move(role));
 

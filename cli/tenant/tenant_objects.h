@@ -71,8 +71,4 @@ struct TenantPlan {
 /// products and no --gpu-product.
 Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const TemplateSource& templates);
 
-/// The least-privilege Role the plugin needs in `ns`
-/// (templates/rbac/kubectl-llm-user.yaml), named `name`.
-Result<Json> RenderUserRole(const TemplateSource& templates, const std::string& name, const std::string& ns);
-
 }  // namespace llm::tenant

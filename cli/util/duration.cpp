@@ -69,6 +69,17 @@ Result<Seconds> ParseDuration(std::string_view text, std::string_view flag) {
   return Seconds(static_cast<long long>(std::floor(std::get<double>(parsed))));
 }
 
+Result<std::chrono::milliseconds> ParseDurationMillis(std::string_view text, std::string_view flag) {
+  if (text == "0") return std::chrono::milliseconds(0);
+  auto parsed = ParseSeconds(text);
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    return Error(ErrorKind::kUsage, fmt::format("invalid {} \"{}\": {}; use a number with a unit: ms, s, m or h "
+                                                "(e.g. 500ms, 2s, 1m30s)",
+                                                flag, text, *why));
+  }
+  return std::chrono::milliseconds(static_cast<long long>(std::floor(std::get<double>(parsed) * 1000)));
+}
+
 Result<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text) {
   if (text.empty()) return std::chrono::milliseconds(0);
   // kubectl reads a bare integer as seconds.

@@ -16,6 +16,8 @@ using Seconds = std::chrono::seconds;
 /// zero; any other number needs a unit. Fractions are allowed ("1.5h"); the
 /// result is rounded down to whole seconds. Errors are kUsage and name the flag.
 Result<Seconds> ParseDuration(std::string_view text, std::string_view flag);
+/// The same to the millisecond, for latencies and budgets ("500ms", "1.5s").
+Result<std::chrono::milliseconds> ParseDurationMillis(std::string_view text, std::string_view flag);
 
 /// kubectl's --request-timeout: a bare integer is seconds ("5"), otherwise a
 /// duration as above with millisecond precision ("500ms"); "0" or "" is none.

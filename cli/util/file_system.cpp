@@ -1,5 +1,6 @@
 #include "util/file_system.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,27 +24,44 @@ Result<std::string> DiskFileSystem::ReadFile(const std::string& path) const {
   return content.str();
 }
 
+namespace {
+
+/// mkdir -p with mode 0700 for each directory it creates.
+Status CreateOwnerOnlyDirectories(const fs::path& dir) {
+  fs::path partial;
+  for (const fs::path& part : dir) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Error(ErrorKind::kInternal, "cannot create " + partial.string() + ": " + std::strerror(errno));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Status DiskFileSystem::WriteFile(const std::string& path, std::string_view content) {
   fs::path target(path);
-  std::error_code ec;
-  if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return Error(ErrorKind::kInternal, "cannot create " + target.parent_path().string() + ": " + ec.message());
-    fs::permissions(target.parent_path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
-                    fs::perm_options::replace, ec);
-  }
-  // A per-process temporary name keeps two concurrent writers from sharing one.
+  if (target.has_parent_path()) LLM_RETURN_IF_ERROR(CreateOwnerOnlyDirectories(target.parent_path()));
+  // A per-process temporary name keeps two concurrent writers from sharing
+  // one; it is created 0600, so the content is never readable by others.
   fs::path temporary = target;
   temporary += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Error(ErrorKind::kInternal, "cannot write " + temporary.string() + ": " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out.flush()) return Error(ErrorKind::kInternal, "cannot write " + temporary.string());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Error(ErrorKind::kInternal, "cannot write " + temporary.string() + ": " + std::strerror(errno));
+  bool written = ::fchmod(fd, 0600) == 0;  // a leftover temporary may have had another mode
+  for (std::string_view rest = content; written && !rest.empty();) {
+    ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) rest.remove_prefix(static_cast<size_t>(n));
   }
-  fs::permissions(temporary,
-                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::group_write,
-                  fs::perm_options::replace, ec);
+  written = ::close(fd) == 0 && written;
+  std::error_code ec;
+  if (!written) {
+    fs::remove(temporary, ec);
+    return Error(ErrorKind::kInternal, "cannot write " + temporary.string());
+  }
   fs::rename(temporary, target, ec);
   if (ec) {
     fs::remove(temporary, ec);

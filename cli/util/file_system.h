@@ -21,7 +21,10 @@ class FileSystem {
   virtual Result<std::chrono::system_clock::time_point> ModifiedTime(const std::string& path) const = 0;
 };
 
-/// The real disk. Directories are created 0750 and files 0660, as kubectl's cache does.
+/// The real disk. Everything it creates is owner-only (directories 0700,
+/// files 0600, whatever the umask): caches under the home directory describe
+/// the user's clusters, and other users of the machine have no business there.
+/// Directories that already exist keep their modes.
 class DiskFileSystem final : public FileSystem {
  public:
   Result<std::string> ReadFile(const std::string& path) const override;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds (once) the programs and CRDs of the local control plane and prints the
 # directory that holds them: bin/{etcd,kube-apiserver,kube-controller-manager,
-# kube-scheduler,kubectl,kwok,kubectl-krew}, crds/*.yaml, and kueue/{kueue,
+# kube-scheduler,kubectl,kwok,kubectl-krew}, crds/*.yaml, kueue/{kueue,
 # webhooks.yaml} (the Kueue controller manager and its webhook registrations,
-# which kueue.sh starts on demand). Progress goes to stderr; stdout is only
-# the directory.
+# which kueue.sh starts on demand) and toxiproxy/toxiproxy-server (the fault
+# proxy, which toxiproxy.sh starts on demand). Progress goes to stderr; stdout
+# is only the directory.
 #
 # Three cached steps, each keyed by only what goes into it, so that pinning a
 # new CRD (minutes of downloads at most) never rebuilds the programs (~20-30 min
@@ -13,7 +14,8 @@
 #   programs-k8s-<K8S_VERSION>-<key>/bin  key: the program versions, gomod/{krew,kubernetes,kwok}/go.{mod,sum}, build_programs below
 #   crds-<key>/crds                       key: the CRD versions, collect_crds below
 #   kueue-<KUEUE_VERSION>-<key>/kueue     key: KUEUE_VERSION, gomod/kueue/go.{mod,sum}, build_kueue below
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key> holds all three.
+#   toxiproxy-<TOXIPROXY_VERSION>-<key>/toxiproxy  key: TOXIPROXY_VERSION, gomod/toxiproxy/go.{mod,sum}, build_toxiproxy
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key> holds them all.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
@@ -79,6 +81,14 @@ build_kueue() {
   cp "$module/config/components/webhook/manifests.yaml" "$into/webhooks.yaml"
 }
 
+# toxiproxy's server from its own module at TOXIPROXY_VERSION, into $1.
+build_toxiproxy() {
+  local into=$1
+  echo "build.sh: building toxiproxy $TOXIPROXY_VERSION..." >&2
+  (cd "$here/gomod/toxiproxy" &&
+    go build -trimpath -ldflags "-s -w" -o "$into/toxiproxy-server" github.com/Shopify/toxiproxy/v2/cmd/server) >&2
+}
+
 # Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
 cached() {
   local dir=$cache_root/$1 step=$2 sub=$3 start=$SECONDS
@@ -98,11 +108,14 @@ programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"
                  cat "$here"/gomod/{krew,kubernetes,kwok}/go.mod "$here"/gomod/{krew,kubernetes,kwok}/go.sum
                  declare -f build_programs; } | hash12)
 kueue_key=$({ echo "$KUEUE_VERSION"; cat "$here"/gomod/kueue/go.mod "$here"/gomod/kueue/go.sum; declare -f build_kueue; } | hash12)
+toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod "$here"/gomod/toxiproxy/go.sum
+                  declare -f build_toxiproxy; } | hash12)
 crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
 kueue=kueue-$KUEUE_VERSION-$kueue_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key
+toxiproxy=toxiproxy-$TOXIPROXY_VERSION-$toxiproxy_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -115,6 +128,7 @@ flock 9   # one build at a time; a second caller waits and then finds the cache
 cached "$programs" build_programs bin
 cached "$crds" collect_crds crds
 cached "$kueue" build_kueue kueue
+cached "$toxiproxy" build_toxiproxy toxiproxy
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -123,6 +137,8 @@ if [[ ! -f $out/.complete ]]; then
   cp -al "$cache_root/$programs/bin" "$out.tmp/bin" 2>/dev/null || cp -a "$cache_root/$programs/bin" "$out.tmp/bin"
   cp -a "$cache_root/$crds/crds" "$out.tmp/crds"
   cp -al "$cache_root/$kueue/kueue" "$out.tmp/kueue" 2>/dev/null || cp -a "$cache_root/$kueue/kueue" "$out.tmp/kueue"
+  cp -al "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy" 2>/dev/null ||
+    cp -a "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"

@@ -5,11 +5,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 state=${LLM_CLUSTER_DIR:-${TMPDIR:-/tmp}/kubectl-llm-cluster}
 source "$here/lib.sh"
-[[ -d $state/pids ]] || { echo "down.sh: no cluster in $state" >&2; exit 0; }
+[[ -d $state/pids ]] || { "$here/pod-network.sh" down; echo "down.sh: no cluster in $state" >&2; exit 0; }
 
 pids=()
-# Reverse start order: clients first (Kueue, started on demand by kueue.sh), etcd last.
-for c in kueue kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+# Reverse start order: clients first (toxiproxy and Kueue, started on demand by
+# toxiproxy.sh and kueue.sh), etcd last.
+for c in toxiproxy-server kueue kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   if pid=$(live_pid "$state/pids/$c.pid"); then
     kill -TERM "$pid" 2>/dev/null || true
     pids+=("$pid")
@@ -22,5 +23,7 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-rm -rf "$state/pids" "$state/etcd" "$state/ready" "$state/kueue"
+# The engine simulator, then the pod network's routes, veth pair and namespace.
+"$here/pod-network.sh" down
+rm -rf "$state/pids" "$state/etcd" "$state/ready" "$state/kueue" "$state/toxiproxy-api"
 echo "down.sh: stopped the control plane in $state" >&2

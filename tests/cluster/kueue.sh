@@ -13,11 +13,8 @@ die() { log "$*"; exit 1; }
 source "$here/lib.sh"
 source "$here/versions.sh"
 
-[[ -d $state ]] || die "no cluster in $state (start it with tests/cluster/up.sh)"
-state=$(cd "$state" && pwd)
-exec 7>"$state/.kueue.lock"
-flock 7   # a concurrent kueue.sh waits here, then finds Kueue running
-cluster_running "$state" || die "the cluster in $state is not running (start it with tests/cluster/up.sh)"
+[[ -d $state ]] && state=$(cd "$state" && pwd)
+lock_running_cluster "$state" kueue
 kubectl() { "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" "$@"; }
 # Ready: the process lives and the API server gets an answer from its webhooks
 # (a server dry run of a ResourceFlavor goes through Kueue's mutating and
@@ -27,10 +24,9 @@ webhooks_answer() { kubectl create --dry-run=server -f - <<<"$probe_flavor" >/de
 if live_pid "$state/pids/kueue.pid" >/dev/null && webhooks_answer; then
   exit 0
 fi
-if pid=$(live_pid "$state/pids/kueue.pid"); then kill -TERM "$pid"; sleep 1; kill -KILL "$pid" 2>/dev/null || true; fi
+stop_stale_daemon "$state" kueue
 
-kueue_dir=$(dirname "$(readlink -f "$state/bin")")/kueue
-[[ -x $kueue_dir/kueue ]] || kueue_dir=$("$here/build.sh")/kueue
+kueue_dir=$(addon_dir "$state" kueue kueue)
 [[ -x $kueue_dir/kueue && -f $kueue_dir/webhooks.yaml ]] || die "build.sh did not build Kueue into $kueue_dir"
 work="$state/kueue"
 pki="$state/pki"

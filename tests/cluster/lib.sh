@@ -63,3 +63,35 @@ cluster_running() {
   [[ -f $state/ready && -x $state/bin/kubectl ]] || return 1
   "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" get --raw=/readyz --request-timeout=5s >/dev/null 2>&1
 }
+
+# For the scripts that start add-on ADDON (ADDON.sh: kueue.sh, toxiproxy.sh) in
+# a running cluster: takes the add-on's lock on fd 7 for the rest of the script
+# (a concurrent start waits here, then finds it running) and exits unless the
+# cluster in STATE (an absolute path) runs.
+lock_running_cluster() {
+  local state=$1 addon=$2
+  [[ -d $state ]] || { echo "$addon.sh: no cluster in $state (start it with tests/cluster/up.sh)" >&2; exit 1; }
+  exec 7>"$state/.$addon.lock"
+  flock 7
+  cluster_running "$state" ||
+    { echo "$addon.sh: the cluster in $state is not running (start it with tests/cluster/up.sh)" >&2; exit 1; }
+}
+
+# Stops what is left of a daemon start_daemon started in STATE (a stale or a
+# half-started one) before it is started again.
+stop_stale_daemon() {
+  local pid
+  pid=$(live_pid "$1/pids/$2.pid") || return 0
+  kill -TERM "$pid"
+  sleep 1
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Where build.sh put add-on SUBDIR (holding PROGRAM) for the cluster in STATE:
+# next to its bin/, or built now when that cache lacks it.
+addon_dir() {
+  local state=$1 subdir=$2 program=$3 dir
+  dir=$(dirname "$(readlink -f "$state/bin")")/$subdir
+  [[ -x $dir/$program ]] || dir=$("$(dirname "${BASH_SOURCE[0]}")/build.sh")/$subdir
+  echo "$dir"
+}

@@ -153,6 +153,12 @@ spec:
     previousLogsFile: $state/container-logs/previous.log
     follow: true
 KL
+# The pod network: kwok's pod IPs, from a range of this cluster's own, routed
+# to a network namespace where the engine simulator answers (pod-network.sh).
+if ! pod_cidr=$("$here/pod-network.sh" up); then
+  pod_cidr=10.244.0.0/16
+  log "no pod network (it needs root and iproute2): pod IPs answer nothing, so kubectl llm test and metrics cannot be tested"
+fi
 # Node Leases last 200 s (renewed every 50 s; the controller-manager waits
 # 240 s before calling a node NotReady): a kubelet's 40 s would make kwok renew
 # 100 Leases a second for 1,000 fake nodes, on the same 2 cores as the
@@ -162,7 +168,7 @@ KL
 start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
   --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=200 \
+  --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=200 \
   --server-address="127.0.0.1:$kwok_port" \
   --tls-cert-file="$pki/kwok-serving.crt" --tls-private-key-file="$pki/kwok-serving.key"
 

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "kube/api_proxy.h"
 #include "kube/api_status.h"
 
 namespace llm::testing {
@@ -105,7 +106,8 @@ void FakeRestClient::QueueStreamError(Error error) {
 
 Result<kube::HttpResponse> FakeRestClient::Do(kube::HttpRequest request) {
   LLM_ASSIGN_OR_RETURN(kube::HttpResponse response, routes.Do(request));
-  if (response.status >= 400) {
+  const bool from_backend = kube::IsProxyPath(request.path) && !kube::ParseApiStatus(response.body);
+  if (response.status >= 400 && !from_backend) {
     return kube::ErrorFromStatus(kube::StatusForResponse(response, request.method, nullptr));
   }
   return response;

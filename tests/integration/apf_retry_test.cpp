@@ -23,6 +23,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/apf_starvation.h"
 #include "integration/kube_client.h"
 #include "integration/stalled_request.h"
 #include "integration/test_cluster.h"
@@ -38,106 +39,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kAccount = "starved";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-/// Polls `done` every 100 ms until it holds or `limit` passes.
-bool WaitFor(std::chrono::seconds limit, const std::function<bool()>& done) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100ms);
-  }
-  return true;
-}
-
-/// A PriorityLevelConfiguration with no nominal seats, nothing to borrow and
-/// Reject as its limit response, and a FlowSchema that sends only the account
-/// there (precedence 500 comes before every suggested schema but "exempt").
-/// Both are deleted when the test ends, failed or not.
-class ScopedStarvation {
- public:
-  ScopedStarvation(std::string name, const std::string& ns, const std::string& account) : name_(std::move(name)) {
-    json level = {{"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
-                  {"kind", "PriorityLevelConfiguration"},
-                  {"metadata", {{"name", name_}}},
-                  {"spec",
-                   {{"type", "Limited"},
-                    {"limited",
-                     {{"nominalConcurrencyShares", 0},
-                      {"lendablePercent", 0},
-                      {"borrowingLimitPercent", 0},
-                      {"limitResponse", {{"type", "Reject"}}}}}}}};
-    json schema = {
-        {"apiVersion", "flowcontrol.apiserver.k8s.io/v1"},
-        {"kind", "FlowSchema"},
-        {"metadata", {{"name", name_}}},
-        {"spec",
-         {{"priorityLevelConfiguration", {{"name", name_}}},
-          {"matchingPrecedence", 500},
-          {"distinguisherMethod", {{"type", "ByUser"}}},
-          {"rules",
-           {{{"subjects", {{{"kind", "ServiceAccount"}, {"serviceAccount", {{"name", account}, {"namespace", ns}}}}}},
-             {"resourceRules",
-              {{{"verbs", {"*"}},
-                {"apiGroups", {"*"}},
-                {"resources", {"*"}},
-                {"namespaces", {"*"}},
-                {"clusterScope", true}}}},
-             {"nonResourceRules", {{{"verbs", {"*"}}, {"nonResourceURLs", {"*"}}}}}}}}}}};
-    json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", {level, schema}}};
-    applied_ = TestCluster::Get().Kubectl("admin", {"apply", "-f", "-"}, list.dump());
-  }
-  ~ScopedStarvation() {
-    DeleteFlowSchema();
-    TestCluster::Get().Kubectl("admin", {"delete", "prioritylevelconfiguration", name_, "--ignore-not-found"});
-  }
-  void DeleteFlowSchema() const {
-    TestCluster::Get().Kubectl("admin", {"delete", "flowschema", name_, "--ignore-not-found"});
-  }
-  const std::string& name() const { return name_; }
-  /// What `kubectl apply` said (checked by the test, so that a failure still deletes).
-  const CommandOutput& applied() const { return applied_; }
-  std::string LevelUid() const {
-    return TestCluster::Get()
-        .Kubectl("admin", {"get", "prioritylevelconfiguration", name_, "-o", "jsonpath={.metadata.uid}"})
-        .out;
-  }
-
- private:
-  std::string name_;
-  CommandOutput applied_;
-};
-
-/// The API server's APF gauges and counters for one priority level.
-struct ApfCounters {
-  double executing = 0;  ///< requests executing now
-  double rejected = 0;   ///< requests answered 429 so far
-};
-
-ApfCounters ReadApfCounters(kube::RestClient& admin, const std::string& level) {
-  kube::HttpRequest request;
-  request.path = "/metrics";
-  request.headers.emplace_back("Accept", "text/plain");
-  auto response = admin.Do(request);
-  REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
-  ApfCounters counters;
-  const std::string label = "priority_level=\"" + level + "\"";
-  std::istringstream lines(response->body);
-  for (std::string line; std::getline(lines, line);) {
-    if (!Contains(line, label)) continue;
-    double value = std::stod(line.substr(line.rfind(' ') + 1));
-    if (line.rfind("apiserver_flowcontrol_current_executing_requests{", 0) == 0) counters.executing += value;
-    if (line.rfind("apiserver_flowcontrol_rejected_requests_total{", 0) == 0) counters.rejected += value;
-  }
-  return counters;
-}
 
 /// Status codes of the `-v=6` response lines kubectl-llm logged for GET `url`, in order.
 std::vector<int> LoggedStatuses(const std::string& log, const std::string& url) {
@@ -168,21 +70,8 @@ TEST_CASE("APF starves a ServiceAccount with real 429s and kubectl-llm retries t
   const std::string server = cluster.Server();
   const std::string ca_file = cluster.dir() + "/pki/ca.crt";
   Cluster admin;  // reads /metrics; admin is exempt from APF, so it never competes for the seat
-  kube::CurlTransportConfig probe_config;
-  probe_config.server = server;
-  probe_config.ca_data = ReadFile(ca_file);
-  auto probe_transport = kube::CurlTransport::Create(probe_config, ProcessGetenv());
-  REQUIRE(probe_transport.ok());
-  // GET /version as the account, once: the transport alone does not retry.
-  auto probe = [&] {
-    kube::HttpRequest request;
-    request.path = "/version";
-    request.headers.emplace_back("Authorization", "Bearer " + token);
-    request.timeout = 10s;
-    auto response = (*probe_transport)->Do(request);
-    REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message()));
-    return *response;
-  };
+  const ApfProbe apf_probe(token);
+  auto probe = [&] { return apf_probe.Get(); };
 
   // The API server applies a new FlowSchema when its APF controller syncs;
   // its response headers say which priority level served a request.

@@ -13,6 +13,7 @@
 
 #include "integration/test_cluster.h"
 #include "kube/client_factory.h"
+#include "kube/resource_ref.h"
 
 namespace llm::kube {
 namespace {
@@ -96,7 +97,7 @@ TEST_CASE("admin (client certificate) and exec (plugin) kubeconfigs list namespa
 
 TEST_CASE("dev (ServiceAccount token) works in its namespace and is Forbidden on nodes with kubectl's message") {
   auto dev = Connect("dev");
-  auto allowed = (*dev)->List(ResourceRef{"", "v1", "configmaps", "team-a", "", ""}, ListOptions{});
+  auto allowed = (*dev)->List(core::Pods("team-a"), ListOptions{});
   REQUIRE_MESSAGE(allowed.ok(), allowed.error().message());
 
   auto nodes = (*dev)->List(ResourceRef{"", "v1", "nodes", "", "", ""}, ListOptions{});
@@ -109,7 +110,7 @@ TEST_CASE("dev (ServiceAccount token) works in its namespace and is Forbidden on
 
 TEST_CASE("a bad token gets kubectl's Unauthorized message") {
   auto client = Connect("dev", 0, "not-a-valid-token");
-  auto list = (*client)->List(ResourceRef{"", "v1", "configmaps", "team-a", "", ""}, ListOptions{});
+  auto list = (*client)->List(core::Pods("team-a"), ListOptions{});
   REQUIRE_FALSE(list.ok());
   CHECK(list.error().kind() == ErrorKind::kUnauthorized);
   CHECK(list.error().message() == "You must be logged in to the server (Unauthorized)");
@@ -407,7 +408,7 @@ TEST_CASE("a kubeconfig user with tokenFile (relative to the kubeconfig) authent
                                    "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: team-a}\n"
                                    "users:\n- name: u\n  user:\n    tokenFile: token\n";
   auto client = ConnectTo((dir / "config").string());
-  auto list = (*client)->List(ResourceRef{"", "v1", "configmaps", "team-a", "", ""}, ListOptions{});
+  auto list = (*client)->List(core::Pods("team-a"), ListOptions{});
   CHECK_MESSAGE(list.ok(), (list.ok() ? "" : list.error().message()));
   fs::remove_all(dir);
 }

@@ -41,7 +41,7 @@ std::string WaitForValue(const std::string& ns, const std::string& object, const
   return value;
 }
 
-TEST_CASE("serve after scale keeps the count scale set; --replicas sets it; conflicts name flags that exist") {
+TEST_CASE("serve after scale keeps the count scale set, --replicas sets it, conflicts name flags that exist") {
   ScopedNamespace ns("replica-ownership");
   const std::vector<std::string> base = {"serve", "chat",   "-n", ns.name(), "--model",
                                          "org/m", "--gpus", "1",  "--cpu",   "1"};

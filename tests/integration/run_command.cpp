@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <string_view>
 
@@ -29,7 +30,7 @@ struct Fd {
 }  // namespace
 
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         const std::string& input, const OnStarted& on_started) {
+                         const std::string& input, const OnStarted& on_started, const OutputWatcher& watcher) {
   CommandOutput result;
   std::array<int, 2> in{}, out{}, err{};
   if (pipe2(in.data(), O_CLOEXEC) != 0 || pipe2(out.data(), O_CLOEXEC) != 0 || pipe2(err.data(), O_CLOEXEC) != 0) {
@@ -85,6 +86,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
     return result;
   }
   if (on_started) on_started(static_cast<int>(pid));
+  const auto started = std::chrono::steady_clock::now();
 
   // Feed stdin and drain both outputs together so no pipe fills up and blocks.
   std::string_view pending = input;
@@ -93,7 +95,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
   std::array<char, 65536> buffer{};
   while (out_r.fd >= 0 || err_r.fd >= 0) {
     std::array<pollfd, 3> fds{{{out_r.fd, POLLIN, 0}, {err_r.fd, POLLIN, 0}, {in_w.fd, POLLOUT, 0}}};
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    if (poll(fds.data(), fds.size(), watcher ? 100 : -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -112,11 +114,16 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::vector
         (i == 0 ? result.out : result.err).append(buffer.data(), static_cast<size_t>(n));
       }
     }
+    if (watcher) {
+      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      if (int signal = watcher(result, elapsed); signal != 0) ::kill(pid, signal);
+    }
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return result;
 }
 

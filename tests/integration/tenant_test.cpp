@@ -131,7 +131,7 @@ TEST_CASE(
   CHECK(experiment["preemptionPolicy"] == "Never");
 }
 
-TEST_CASE("tenant create: bad input is refused before anything is written; over-large numbers only warn") {
+TEST_CASE("tenant create: bad input is refused before anything is written, over-large numbers only warn") {
   NeedKueueAndInit();
   struct Bad {
     std::vector<std::string> args;
@@ -193,9 +193,10 @@ TEST_CASE("tenant: the ResourceQuota refuses a member's third 8-GPU pod at admis
                          "requests.nvidia.com/gpu=8, used requests.nvidia.com/gpu=16, limited "
                          "requests.nvidia.com/gpu=16)"),
                 third.err);
-  // The quota, straight: a pod of the member's own is refused at admission.
+  // The quota, straight: a pod made outside the plugin (members may not make
+  // pods themselves, so the admin does) is refused at admission.
   CommandOutput pod = TestCluster::Get().Kubectl(
-      member.user(),
+      "admin",
       {"run", "direct", "-n", team, "--image=x", "--overrides",
        R"({"spec":{"containers":[{"name":"direct","image":"x","resources":{"limits":{"nvidia.com/gpu":"8"}}}]}})"});
   CHECK(pod.exit_code != 0);
@@ -281,6 +282,7 @@ TEST_CASE(
 
   CommandOutput verified = Llm("admin", {"tenant", "verify", team});
   CHECK_MESSAGE(verified.exit_code == 0, (verified.out + verified.err));
+  CHECK(Contains(verified.out, "may create deployments.apps in " + team));
   CHECK(Contains(verified.out, "may not create pods in " + other));
   CHECK(Contains(verified.out, "is refused by the quota"));
   CHECK(Contains(verified.out, "tenant \"" + team + "\": no hole found\n"));
@@ -436,7 +438,7 @@ TEST_CASE("tenant: network policies select what the workloads need (no network p
         "kube-system");
 }
 
-TEST_CASE("tenant: re-applying with new numbers updates in place; delete leaves nothing") {
+TEST_CASE("tenant: re-applying with new numbers updates in place, delete leaves nothing") {
   NeedKueueAndInit();
   const std::string team = "tupdate-" + Suffix();
   CommandOutput first = Llm("admin", {"tenant", "create", team, "--gpus", "8"});

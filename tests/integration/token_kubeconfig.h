@@ -10,8 +10,10 @@ namespace llm::testing {
 
 class ScopedTokenKubeconfig {
  public:
-  /// `ns`: the context's namespace ("" sets none).
-  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token);
+  /// `ns`: the context's namespace ("" sets none). `server`: "" for the API
+  /// server itself, else a proxy in front of it (its certificate is the same).
+  ScopedTokenKubeconfig(std::string user, const std::string& ns, const std::string& token,
+                        const std::string& server = "");
   ~ScopedTokenKubeconfig();
   ScopedTokenKubeconfig(const ScopedTokenKubeconfig&) = delete;
   ScopedTokenKubeconfig& operator=(const ScopedTokenKubeconfig&) = delete;

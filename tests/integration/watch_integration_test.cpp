@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include "integration/etcd_compaction.h"
 #include "integration/kube_client.h"
 #include "kube/curl_transport.h"
 #include "kube/rollout_status.h"
@@ -15,33 +16,6 @@
 namespace llm::testing {
 namespace {
 using nlohmann::json;
-
-/// etcd's current revision and a compaction up to it, through etcd's JSON gateway.
-void CompactEtcd() {
-  std::ifstream in(TestCluster::Get().dir() + "/etcd-endpoint");
-  std::string endpoint;
-  std::getline(in, endpoint);
-  REQUIRE_FALSE(endpoint.empty());
-  kube::CurlTransportConfig config;
-  config.server = endpoint;
-  auto transport = kube::CurlTransport::Create(config, ProcessGetenv());
-  REQUIRE(transport.ok());
-  kube::HttpRequest range;
-  range.method = "POST";
-  range.path = "/v3/kv/range";
-  range.body = R"({"key":"AA=="})";
-  auto answer = (*transport)->Do(range);
-  REQUIRE(answer.ok());
-  REQUIRE(answer->status == 200);
-  const std::string revision = json::parse(answer->body)["header"]["revision"].get<std::string>();
-  kube::HttpRequest compact;
-  compact.method = "POST";
-  compact.path = "/v3/kv/compaction";
-  compact.body = json{{"revision", revision}, {"physical", true}}.dump();
-  auto compacted = (*transport)->Do(compact);
-  REQUIRE(compacted.ok());
-  REQUIRE(compacted->status == 200);
-}
 
 json EventObject(const std::string& name, const std::string& ns, const std::string& message) {
   return {{"apiVersion", "v1"},

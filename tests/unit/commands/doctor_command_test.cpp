@@ -8,6 +8,7 @@
 #include "fakes/discovery_fixtures.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "util/yaml_document.h"
 
 namespace llm {
 namespace {
@@ -94,6 +95,21 @@ TEST_CASE("doctor: an unreachable server is the only line") {
   REQUIRE(checks.size() == 1);
   CHECK(checks[0].level == CheckLevel::kFail);
   CHECK(f.out.str().starts_with("[fail] API server https://k8s:6443 unreachable: "));
+}
+
+TEST_CASE("doctor --print-rbac prints the RBAC for -n without contacting a cluster") {
+  kube::ConfigFlags flags;
+  flags.ns = "ml";
+  flags.kubeconfig = "/nonexistent/kubeconfig";  // never read: -n decides
+  std::istringstream in;
+  std::ostringstream out, err;
+  Status printed = PrintPluginRbac(flags, IoStreams{in, out, err});
+  REQUIRE_MESSAGE(printed.ok(), (printed.ok() ? "" : printed.error().message()));
+  auto docs = ParseYamlDocuments(out.str(), "stdout");
+  REQUIRE(docs.ok());
+  REQUIRE(docs->size() == 2);
+  CHECK((*docs)[0]["metadata"]["namespace"] == "ml");
+  CHECK((*docs)[1]["metadata"]["name"] == "kubectl-llm-node-reader");
 }
 
 }  // namespace

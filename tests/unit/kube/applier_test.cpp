@@ -428,7 +428,7 @@ Error ConflictOn(std::vector<std::string> fields) {
       .WithFields(std::move(fields));
 }
 
-TEST_CASE("a conflict only on fields the caller may take is applied again with force; any other conflict stands") {
+TEST_CASE("a conflict only on fields the caller may take is applied again with force, any other conflict stands") {
   Fixture f;
   f.options.force_fields = {".spec.replicas"};
   REQUIRE(f.Apply({Deployment("chat", 3)}).ok());
@@ -462,7 +462,7 @@ TEST_CASE("a conflict only on fields the caller may take is applied again with f
   }
 }
 
-TEST_CASE("a claim dropped from the set is released and kept, not pruned; delete keeps it unless delete_data") {
+TEST_CASE("a claim dropped from the set is released and kept, not pruned, delete keeps it unless delete_data") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Claim("cache")}).ok());
   const ResourceRef claim{"", "v1", "persistentvolumeclaims", "ml", "cache", ""};

@@ -318,5 +318,17 @@ TEST_CASE("failures the loopback cannot produce are worded as kubectl's, and non
   CHECK(IsProbableEOF(CurlFailureError(goaway)));
 }
 
+TEST_CASE("a connection closed in the TLS handshake is EOF and retryable, another handshake failure is not") {
+  // A proxy that closes the connection in the TLS handshake (its backend is
+  // down): Go says EOF, and the read is retried (the fault suite's stall).
+  CurlFailure closed_in_handshake = Failure(35);  // CURLE_SSL_CONNECT_ERROR
+  closed_in_handshake.detail = "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to 127.0.0.1:6443 ";
+  CHECK(CurlFailureError(closed_in_handshake).message() == "Unable to connect to the server: EOF");
+  CHECK(IsProbableEOF(CurlFailureError(closed_in_handshake)));
+  CurlFailure bad_handshake = Failure(35);
+  bad_handshake.detail = "error:0A00010B:SSL routines::wrong version number";
+  CHECK_FALSE(IsProbableEOF(CurlFailureError(bad_handshake)));
+}
+
 }  // namespace
 }  // namespace llm::kube

@@ -21,7 +21,7 @@ DiscoveryOptions Options() {
 
 size_t CountRequests(const FakeRestClient& client) { return client.routes.requests().size(); }
 
-TEST_CASE("cache directory is the plugin's own, never kubectl's; host named as kubectl names it") {
+TEST_CASE("cache directory is the plugin's own, never kubectl's, host named as kubectl names it") {
   CHECK(DiscoveryCacheDir("/c", "https://127.0.0.1:6443") == "/c/kubectl-llm/discovery/127.0.0.1_6443");
   CHECK(DiscoveryCacheDir("/c", "http://my-host.example.com:8080/prefix") ==
         "/c/kubectl-llm/discovery/my_host.example.com_8080/prefix");

@@ -91,7 +91,21 @@ TEST_CASE("interactive means stdin is a terminal and the mode allows it") {
     REQUIRE(provider.Get().ok());
     CHECK(runner->specs().at(0).pass_stdin == c.interactive);
     CHECK(nlohmann::json::parse(ExecInfoOf(runner->specs().at(0)))["spec"]["interactive"] == c.interactive);
+    // A run nobody types into is bounded; one the user is typing into is not.
+    CHECK(runner->specs().at(0).timeout == (c.interactive ? std::chrono::milliseconds(0) : kExecRunLimit));
   }
+}
+
+TEST_CASE("a plugin that does not finish in time: the error names --request-timeout") {
+  FakeClock clock;
+  auto runner = std::make_shared<FakeProcessRunner>();
+  runner->Answer(Error(ErrorKind::kTimeout, "my-plugin did not finish within 2 s and was stopped"));
+  ExecCredentialProvider provider(V1Exec(), {}, runner, clock, false, kExecExpiryMargin, std::chrono::seconds(2));
+  auto cred = provider.Get();
+  REQUIRE_FALSE(cred.ok());
+  CHECK(runner->specs().at(0).timeout == std::chrono::seconds(2));
+  CHECK(cred.error().message().find("exec: my-plugin did not finish within 2 s and was stopped "
+                                    "(--request-timeout sets how long the plugin may take)") != std::string::npos);
 }
 
 TEST_CASE("configuration errors: apiVersion, interactiveMode") {

@@ -47,6 +47,16 @@ TEST_CASE("only missing files give an empty config") {
   CHECK(config->Empty());
 }
 
+TEST_CASE("a directory in KUBECONFIG or --kubeconfig is an error, not an empty config") {
+  for (LoadingRules rules : {LoadingRules{"", kDir + "/a.yaml:" + kDir, ""}, LoadingRules{kDir, "", ""}}) {
+    auto config = LoadKubeconfig(rules);
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().kind() == ErrorKind::kInvalidInput);
+    CHECK(config.error().message() ==
+          "error loading config file \"" + kDir + "\": is a directory, not a kubeconfig file");
+  }
+}
+
 TEST_CASE("--kubeconfig must exist, and replaces KUBECONFIG and ~/.kube/config") {
   auto missing = LoadKubeconfig({"/nonexistent/kubeconfig", kDir + "/a.yaml", "/home/u"});
   REQUIRE_FALSE(missing.ok());

@@ -48,6 +48,17 @@ TEST_CASE("bodies: Secret data, tokens, passwords and keys are redacted, the res
   CHECK(RedactBody("plain log line") == "plain log line");
 }
 
+TEST_CASE("bodies: env values whose name says token, secret, password or credential are redacted") {
+  std::string body =
+      RedactBody(R"({"kind":"Deployment","spec":{"template":{"spec":{"containers":[{"name":"c","env":[)"
+                 R"({"name":"API_TOKEN","value":"t0k3n"},{"name":"db_password","value":"pw"},)"
+                 R"({"name":"AWS_SECRET_ACCESS_KEY","value":"aws"},{"name":"LOG_LEVEL","value":"debug"},)"
+                 R"({"name":"HF_TOKEN","valueFrom":{"secretKeyRef":{"name":"hf","key":"token"}}}]}]}}}})");
+  for (const char* secret : {"t0k3n", "\"pw\"", "aws"}) CHECK_MESSAGE(body.find(secret) == std::string::npos, secret);
+  CHECK(body.find(R"({"name":"LOG_LEVEL","value":"debug"})") != std::string::npos);
+  CHECK(body.find(R"("secretKeyRef":{"key":"token","name":"hf"})") != std::string::npos);
+}
+
 TEST_CASE("-v=6 logs method, URL, status and latency, no headers or bodies") {
   std::ostringstream out;
   RequestLogger logger(&out, 6, "https://h:6443");

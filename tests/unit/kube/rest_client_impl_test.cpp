@@ -228,7 +228,7 @@ TEST_CASE("retries are bounded - the last error is returned") {
   CHECK(r.error().message() == "Error from server: down");
 }
 
-TEST_CASE("a connection reset is retried for GET but not for POST; an unknown host is not retried at all") {
+TEST_CASE("a connection reset is retried for GET but not for POST, an unknown host is not retried at all") {
   const Error reset = UnableToConnectError("read tcp 127.0.0.1:50000->127.0.0.1:6443: read: connection reset by peer");
   Harness h;
   int calls = 0;
@@ -295,6 +295,42 @@ TEST_CASE("a 401 refreshes the exec credential and retries once") {
   REQUIRE(h.client->Get(kDeploy).ok());
   CHECK(runner->runs() == 2);
   CHECK(h.transport->requests().size() == 2);
+}
+
+TEST_CASE("a proxied request gets the backend's answer as it came, the API server's own Status is still an Error") {
+  FakeClock auth_clock;
+  auto runner = std::make_shared<testing::FakeProcessRunner>();
+  runner->Answer(testing::ExecReply("token"));
+  Harness h(ExecAuth(runner, auth_clock));
+  const std::string proxy = "/api/v1/namespaces/ns/pods/chat-0:8000/proxy/v1/models";
+  // The engine's own 401 (started with --api-key): no credential refresh, no retry.
+  kube::HttpResponse engine_401 = FakeTransport::Json(401, R"({"error":"Unauthorized"})");
+  h.transport->On("GET", proxy, engine_401);
+  HttpRequest request;
+  request.path = proxy;
+  auto answer = h.client->Do(request);
+  REQUIRE(answer.ok());
+  CHECK(answer->status == 401);
+  CHECK(answer->body == R"({"error":"Unauthorized"})");
+  CHECK(runner->runs() == 1);
+  // A 503 with Retry-After from the engine is not retried either.
+  kube::HttpResponse busy = FakeTransport::Json(503, "overloaded");
+  busy.headers.emplace_back("Retry-After", "1");
+  h.transport->On("GET", "/api/v1/namespaces/ns/pods/chat-0:8000/proxy/health", busy);
+  request.path = "/api/v1/namespaces/ns/pods/chat-0:8000/proxy/health";
+  auto health = h.client->Do(request);
+  REQUIRE(health.ok());
+  CHECK(health->status == 503);
+  CHECK(h.transport->requests().size() == 2);
+  // The API server refusing (RBAC) answers with a Status: kubectl's Forbidden error.
+  h.transport->On("GET", "/api/v1/namespaces/ns/services/chat:8000/proxy/v1/models",
+                  FakeTransport::Json(403, R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":)"
+                                           R"("services \"chat\" is forbidden","reason":"Forbidden","code":403})"));
+  request.path = "/api/v1/namespaces/ns/services/chat:8000/proxy/v1/models";
+  auto refused = h.client->Do(request);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind() == ErrorKind::kForbidden);
+  CHECK(refused.error().message() == "Error from server (Forbidden): services \"chat\" is forbidden");
 }
 
 TEST_CASE("a 401 after the refresh is final: kubectl's message, no loop") {

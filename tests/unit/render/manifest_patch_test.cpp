@@ -53,5 +53,25 @@ TEST_CASE("patch errors name the flag") {
   CHECK(s.error().message().find("one JSON Patch (a list) or JSON Merge Patch (a mapping)") != std::string::npos);
 }
 
+TEST_CASE("a patch may not turn the object into another: kind, apiVersion and name stay") {
+  struct Case {
+    const char* patch;
+    const char* says;
+  };
+  for (Case c : {Case{"kind: StatefulSet\n", "may not change kind (from \"Deployment\" to \"StatefulSet\")"},
+                 Case{R"([{"op":"replace","path":"/metadata/name","value":"other"}])",
+                      "may not change metadata.name (from \"chat\" to \"other\")"},
+                 Case{R"([{"op":"remove","path":"/apiVersion"}])", "may not change apiVersion"}}) {
+    CAPTURE(c.patch);
+    std::vector<Json> m = Manifests();
+    Status patched = ApplyManifestPatch(m, {"deployment", "chat", "p.yaml"}, c.patch);
+    REQUIRE_FALSE(patched.ok());
+    CHECK(patched.error().kind() == ErrorKind::kUsage);
+    CHECK(patched.error().message().starts_with("--patch deployment/chat=p.yaml: "));
+    CHECK(patched.error().message().find(c.says) != std::string::npos);
+    CHECK(m == Manifests());  // nothing half-applied
+  }
+}
+
 }  // namespace
 }  // namespace llm

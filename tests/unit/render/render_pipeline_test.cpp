@@ -111,9 +111,10 @@ TEST_CASE("a patch that breaks an object is caught by the checks after patching"
   r.name = "chat";
   r.flags = {{"model", {"org/m"}}};
   r.patches = {"service/chat=p.yaml"};
-  auto result = RenderManifests(r, *EmbeddedTemplateSource(), Files({{"p.yaml", "metadata:\n  name: Bad_Name\n"}}));
+  auto result =
+      RenderManifests(r, *EmbeddedTemplateSource(), Files({{"p.yaml", "metadata:\n  labels:\n    tier: [a, b]\n"}}));
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().message().starts_with("after --patch: Service Bad_Name: metadata.name"));
+  CHECK(result.error().message().starts_with("after --patch: Service chat: metadata.labels.tier must be a string"));
 }
 
 TEST_CASE("templates from a directory replace the built-in ones, broken ones fail clearly") {

@@ -14,6 +14,11 @@ TEST_CASE("every engine row is complete: pinned image, probe and health paths, q
     CHECK_FALSE(engine.default_image.ends_with(":latest"));
     CHECK(engine.probe_path.starts_with("/"));
     CHECK(engine.health_check_path.starts_with("/"));
+    CHECK(engine.metrics_path.starts_with("/"));
+    CHECK((engine.served_name_flag.empty() || engine.served_name_flag.starts_with("--")));
+    // kubectl llm metrics reads these; metrics --check requires them on a live pod.
+    CHECK_FALSE(engine.metrics.e2e_latency_seconds.empty());
+    CHECK_FALSE(engine.metrics.generation_tokens_total.empty());
     // --autoscale-metric=queue scales on it, so every engine must name one.
     CHECK_FALSE(engine.metrics.requests_waiting.empty());
     CHECK_FALSE(engine.metrics.requests_running.empty());
@@ -28,7 +33,7 @@ TEST_CASE("every engine row is complete: pinned image, probe and health paths, q
   CHECK(ServeEngineNames([](const ServeEngine& e) { return e.multi_node(); }) == "vllm, sglang");
 }
 
-TEST_CASE("--arg values come last on the serving container; vLLM's Ray workers take none, SGLang's take them") {
+TEST_CASE("--arg values come last on the serving container, vLLM's Ray workers take none, SGLang's take them") {
   LaunchParams params;
   params.model = "org/m";
   params.nodes = 2;

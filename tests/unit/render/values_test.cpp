@@ -108,5 +108,17 @@ TEST_CASE("Values: typed integer reads name the origin and the range") {
   REQUIRE(v.ApplyFlag(kSpecs[1], {"novalue"}).ok() == false);
 }
 
+TEST_CASE("a values file over 1 MiB is refused before it is parsed") {
+  Values v(kSpecs);
+  std::string big = "args:\n";
+  while (big.size() <= 1024 * 1024) big += "- a-long-argument-repeated-many-times\n";
+  Status merged = v.MergeFile(big, "big.yaml");
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.error().kind() == ErrorKind::kUsage);
+  CHECK(merged.error().message() ==
+        "big.yaml: " + std::to_string(big.size()) + " bytes; a values file may hold at most 1 MiB");
+  CHECK(v.MergeFile(big.substr(0, 1024 * 1024 - 100) + "\n", "just-under.yaml").ok());
+}
+
 }  // namespace
 }  // namespace llm

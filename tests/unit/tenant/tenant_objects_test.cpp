@@ -1,6 +1,5 @@
 #include "tenant/tenant_objects.h"
 
-#include <regex>
 #include <set>
 
 #include <doctest/doctest.h>
@@ -258,27 +257,6 @@ TEST_CASE("init: a flavor per GPU product with the nodes' taints tolerated, Prio
   CHECK(back[0].product == "NVIDIA-H100-80GB-HBM3");
   InitPlan no_kueue{KueueFacts{}, flavors};
   CHECK(RenderInitObjects(no_kueue, *EmbeddedTemplateSource())->size() == 4);
-}
-
-TEST_CASE("the least-privilege Role has one home, which takes only a name and a namespace") {
-  auto role = RenderUserRole(*EmbeddedTemplateSource(), "kubectl-llm-user", "team-a");
-  REQUIRE(role.ok());
-  CHECK((*role)["kind"] == "Role");
-  CHECK((*role)["metadata"]["namespace"] == "team-a");
-  // tests/cluster/up.sh fills the template in with sed: it must hold no other tag.
-  auto text = EmbeddedTemplateSource()->Read("rbac/kubectl-llm-user.yaml.mustache");
-  REQUIRE(text.ok());
-  std::set<std::string> tags;
-  const std::regex tag(R"(\{\{[^}]*\}\})");
-  for (auto it = std::sregex_iterator(text->begin(), text->end(), tag); it != std::sregex_iterator(); ++it) {
-    tags.insert(it->str());
-  }
-  CHECK(tags == std::set<std::string>{"{{name}}", "{{namespace}}"});
-  // Never anything cluster-wide or any RBAC write.
-  for (const Json& rule : (*role)["rules"]) {
-    for (const Json& group : rule["apiGroups"]) CHECK(group != "rbac.authorization.k8s.io");
-    for (const Json& verb : rule["verbs"]) CHECK(verb != "*");
-  }
 }
 
 TEST_CASE("flavor names from products") {

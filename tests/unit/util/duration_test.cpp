@@ -64,4 +64,15 @@ TEST_CASE("--request-timeout accepts kubectl's forms") {
   }
 }
 
+TEST_CASE("ParseDurationMillis keeps milliseconds, with its own hint") {
+  CHECK(ParseDurationMillis("500ms", "--ttft-budget").value() == std::chrono::milliseconds(500));
+  CHECK(ParseDurationMillis("1.5s", "--ttft-budget").value() == std::chrono::milliseconds(1500));
+  CHECK(ParseDurationMillis("0", "--ttft-budget").value() == std::chrono::milliseconds(0));
+  auto bad = ParseDurationMillis("2", "--ttft-budget");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().kind() == ErrorKind::kUsage);
+  CHECK(bad.error().message() ==
+        "invalid --ttft-budget \"2\": missing unit; use a number with a unit: ms, s, m or h (e.g. 500ms, 2s, 1m30s)");
+}
+
 }  // namespace llm

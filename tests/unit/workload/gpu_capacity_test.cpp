@@ -106,7 +106,7 @@ TEST_CASE("requests that can never fit") {
   }
 }
 
-TEST_CASE("the matching nodes are named; a request that fits lacks nothing") {
+TEST_CASE("the matching nodes are named, a request that fits lacks nothing") {
   GpuFit fit = Check(Req(8, 4, true, {{"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"}}));
   CHECK(fit.matching_node_names == std::vector<std::string>{"gpu-node-1", "gpu-node-2"});
   CHECK(Check(Req(2, 1)).pods_short == 0);

@@ -141,7 +141,7 @@ TEST_CASE("without a product asked, a NodePool counts only if it names GPUs") {
   CHECK(JudgeNodePools(json::array({pool}), request)[0].holds);
 }
 
-TEST_CASE("limits on GPUs and nodes bound the room, the tighter one wins; CPU and memory are not judged") {
+TEST_CASE("limits on GPUs and nodes bound the room, the tighter one wins, CPU and memory are not judged") {
   json pool = testing::LoadWorkloadFixture("autoscale/nodepools.json")["items"][0];
   GpuFitRequest request = H100Pods();
   pool["spec"]["limits"] = {{"nvidia.com/gpu", "32"}, {"nodes", "3"}, {"cpu", "1"}};

@@ -109,7 +109,7 @@ TEST_CASE("the cluster-autoscaler: node groups tied to nodes by the managed offe
   }
 }
 
-TEST_CASE("Karpenter is asked first; a cluster-autoscaler that may add it is the fallback") {
+TEST_CASE("Karpenter is asked first, a cluster-autoscaler that may add it is the fallback") {
   Cluster c;
   c.autoscalers.karpenter_node_pools = testing::LoadWorkloadFixture("autoscale/nodepools.json");
   c.autoscalers.cluster_autoscaler =
