@@ -109,7 +109,7 @@ TEST_CASE("revision record: the status patch carries only what a revision learns
   CHECK_FALSE(patch.contains("data"));
 }
 
-TEST_CASE("revision record: digests follow the objects; images are listed once each") {
+TEST_CASE("revision record: digests follow the objects, images are listed once each") {
   CHECK(RenderedDigest({Deployment("a:1")}) == RenderedDigest({Deployment("a:1")}));
   CHECK(RenderedDigest({Deployment("a:1")}) != RenderedDigest({Deployment("a:2")}));
   CHECK(ImageReferences({Deployment("a:1"), Deployment("a:1")}) == std::vector<std::string>{"busybox:1", "a:1"});
