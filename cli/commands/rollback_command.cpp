@@ -81,6 +81,13 @@ Status RunRollback(const RollbackOptions& options, const kube::ConfigFlags& flag
                              "return to",
                              target, options.name));
   }
+  if (revision.objects.empty()) {
+    // Applying no objects would prune the whole workload.
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("revision {} of {} ({}) recorded no objects to return to; name a revision that applied "
+                             "some (see kubectl llm history {})",
+                             target, options.name, revision.audit.operation, options.name));
+  }
   if (dry_run == kube::DryRun::kClient) {
     if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
       LLM_ASSIGN_OR_RETURN(std::string text, FormatObjectList(revision.objects, format));

@@ -57,6 +57,16 @@ Revision NewRevision(const CallerIdentity& caller, std::string operation, std::v
   return revision;
 }
 
+const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history) {
+  const RevisionAudit* newest = nullptr;
+  for (const RevisionAudit& r : history) {
+    if (r.status != RevisionStatus::kPending && r.operation != "delete" && (!newest || r.number > newest->number)) {
+      newest = &r;
+    }
+  }
+  return newest;
+}
+
 Result<std::vector<RevisionAudit>> WorkloadRevisions::List() {
   kube::ListOptions options;
   options.label_selector = std::string(kRevisionOfLabel) + "=" + workload_;
@@ -130,16 +140,14 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   audit.plugin_version = GetBuildInfo().version;
   audit.digest = RenderedDigest(revision.objects);
   audit.images = ImageReferences(revision.objects);
-  audit.change_cause = audit.command_line;
-  const RevisionAudit* previous = nullptr;
-  for (const RevisionAudit& r : history) {
-    if (r.status != RevisionStatus::kPending && r.operation != "delete" && (!previous || r.number > previous->number)) {
-      previous = &r;
+  // A cause set by the caller stays (scale keeps the one the live objects carry).
+  if (audit.change_cause.empty()) {
+    audit.change_cause = audit.command_line;
+    const RevisionAudit* previous = NewestApplied(history);
+    // Re-running a command that changes nothing keeps the cause, so the objects stay unchanged.
+    if (previous && previous->digest == audit.digest && !previous->change_cause.empty()) {
+      audit.change_cause = previous->change_cause;
     }
-  }
-  // Re-running a command that changes nothing keeps the cause, so the objects stay unchanged.
-  if (previous && previous->digest == audit.digest && !previous->change_cause.empty()) {
-    audit.change_cause = previous->change_cause;
   }
   json secret = RevisionSecret(revision);
   LLM_RETURN_IF_ERROR(CheckRevisionSize(secret));

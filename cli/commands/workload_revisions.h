@@ -43,6 +43,10 @@ Result<CallerIdentity> IdentifyCaller(ClusterSession& session, const kube::Confi
 /// A revision of `operation` by `caller`, holding `objects`, for Begin.
 Revision NewRevision(const CallerIdentity& caller, std::string operation, std::vector<nlohmann::json> objects);
 
+/// The newest revision that applied objects (neither pending nor a delete):
+/// the one whose change-cause the live objects carry. Null when none.
+const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history);
+
 /// The --history-max default: Helm's, and kubectl's revisionHistoryLimit.
 inline constexpr int kDefaultHistoryMax = 10;
 
@@ -60,7 +64,8 @@ class WorkloadRevisions {
   /// ApplySet parent when that exists: takes over a pending revision whose
   /// lease expired (a warning on `warnings`), refuses one whose lease holds
   /// (kConflict), and refuses a revision too large for one Secret. Nothing is
-  /// applied before this succeeds.
+  /// applied before this succeeds. The change-cause is the command line (the
+  /// previous one when the objects did not change) unless `revision` has one.
   Result<RevisionAudit> Begin(Revision revision, std::chrono::seconds lease, std::ostream& warnings);
 
   /// Writes what `audit` learned (status, finished now, wait outcome, reason,

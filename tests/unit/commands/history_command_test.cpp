@@ -8,6 +8,7 @@
 #include "fakes/discovery_fixtures.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "fakes/metadata_only_list.h"
 
 namespace llm {
 namespace {
@@ -25,20 +26,7 @@ struct Fixture {
 
   Fixture() {
     testing::ServeAggregatedDiscovery(client);
-    client.routes.OnHandler("GET", "/api/v1/namespaces/ml/secrets", [this](const kube::HttpRequest& request) {
-      json items = json::array();
-      // Only the metadata-only list is answered: a payload-downloading list would fail the test.
-      if (request.headers.empty() || request.headers[0].second.find("PartialObjectMetadataList") == std::string::npos) {
-        return Result<kube::HttpResponse>(testing::FakeTransport::Json(406, "{}"));
-      }
-      // Held in a variable: a range-for over a temporary's member would dangle.
-      const json stored = *client.List(kube::core::Secrets("ml"), {});
-      for (const json& item : stored["items"]) {
-        items.push_back({{"kind", "PartialObjectMetadata"}, {"metadata", item["metadata"]}});
-      }
-      return Result<kube::HttpResponse>(
-          testing::FakeTransport::Json(200, json{{"kind", "PartialObjectMetadataList"}, {"items", items}}.dump()));
-    });
+    testing::ServeMetadataOnlySecrets(client, "ml");
   }
 
   void Record(int count) {

@@ -7,6 +7,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "fakes/metadata_only_list.h"
 #include "kube/object_fields.h"
 #include "util/rfc3339.h"
 
@@ -15,20 +16,6 @@ namespace {
 
 using nlohmann::json;
 using testing::FakeRestClient;
-
-/// The API server's metadata-only list of the namespace's Secrets, from the fake's store.
-void ServeMetadataList(FakeRestClient& client) {
-  client.routes.OnHandler("GET", "/api/v1/namespaces/ml/secrets", [&client](const kube::HttpRequest&) {
-    json items = json::array();
-    // Held in a variable: a range-for over a temporary's member would dangle.
-    const json stored = *client.List(kube::core::Secrets("ml"), {});
-    for (const json& item : stored["items"]) {
-      items.push_back({{"kind", "PartialObjectMetadata"}, {"metadata", item["metadata"]}});
-    }
-    return Result<kube::HttpResponse>(testing::FakeTransport::Json(
-        200, json{{"kind", "PartialObjectMetadataList"}, {"metadata", json::object()}, {"items", items}}.dump()));
-  });
-}
 
 Revision Rendered(const std::string& image) {
   Revision revision;
@@ -46,7 +33,7 @@ struct Fixture {
   testing::FakeClock clock;
   WorkloadRevisions revisions{client, clock, "ml", "chat"};
   std::ostringstream warnings;
-  Fixture() { ServeMetadataList(client); }
+  Fixture() { testing::ServeMetadataOnlySecrets(client, "ml"); }
 };
 
 TEST_CASE("workload revisions: numbered in order, pending until finished, the previous one superseded") {
