@@ -74,6 +74,18 @@ struct Fixture {
     begun->status = RevisionStatus::kDeployed;
     REQUIRE(revisions.Finish(*begun, 10).ok());
   }
+  /// The Deployment's HorizontalPodAutoscaler, 1..4 replicas.
+  json PutHpa() {
+    json hpa = {{"apiVersion", "autoscaling/v2"},
+                {"kind", "HorizontalPodAutoscaler"},
+                {"metadata", {{"name", "chat"}, {"namespace", "ml"}}},
+                {"spec",
+                 {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "chat"}}},
+                  {"minReplicas", 1},
+                  {"maxReplicas", 4}}}};
+    client.Put({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""}, hpa);
+    return hpa;
+  }
   Revision ReadRevision(int number) {
     WorkloadRevisions revisions(client, clock, "ml", "chat");
     auto read = revisions.Read(number);
@@ -129,14 +141,7 @@ TEST_CASE("scale refuses a training job with a reason") {
 
 TEST_CASE("scale --min/--max patches the workload's HorizontalPodAutoscaler") {
   Fixture f;
-  json hpa = {{"apiVersion", "autoscaling/v2"},
-              {"kind", "HorizontalPodAutoscaler"},
-              {"metadata", {{"name", "chat"}, {"namespace", "ml"}}},
-              {"spec",
-               {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "chat"}}},
-                {"minReplicas", 1},
-                {"maxReplicas", 4}}}};
-  f.client.Put({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""}, hpa);
+  f.PutHpa();
   REQUIRE(f.Run({.name = "chat", .max_replicas = 8}).ok());
   CHECK(f.out.str() == "horizontalpodautoscaler.autoscaling/chat patched (minReplicas 1, maxReplicas 8)\n");
   auto live = f.client.Find({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""});
@@ -184,14 +189,7 @@ TEST_CASE("a refused scale is recorded failed with its reason, and the served re
 
 TEST_CASE("scale --min/--max records the autoscaler's new bounds, and unrecorded runs (dry run) write nothing") {
   Fixture f;
-  json hpa = {{"apiVersion", "autoscaling/v2"},
-              {"kind", "HorizontalPodAutoscaler"},
-              {"metadata", {{"name", "chat"}, {"namespace", "ml"}}},
-              {"spec",
-               {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "chat"}}},
-                {"minReplicas", 1},
-                {"maxReplicas", 4}}}};
-  f.client.Put({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""}, hpa);
+  const json hpa = f.PutHpa();
   f.RecordServe({hpa});
   REQUIRE(f.Run({.name = "chat", .max_replicas = 6, .dry_run = true}).ok());
   CHECK(f.client.List(kube::core::Secrets("ml"), {})->at("items").size() == 1);
