@@ -19,10 +19,9 @@ Result<std::vector<LiveAndMerged>> DryRunAgainstLive(ClusterSession& session, co
         WithChangeCause(std::move(objects), newest->change_cause.empty() ? newest->command_line : newest->change_cause);
   }
 
-  LLM_ASSIGN_OR_RETURN(
-      kube::ApplyOutcome outcome,
-      session.applier().Apply(objects, {name, session.ns()},
-                              WorkloadApplyApplierOptions(session, ownership, /*dry_run=*/true)));
+  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
+                       session.applier().Apply(objects, {name, session.ns()},
+                                               WorkloadApplyApplierOptions(session, ownership, /*dry_run=*/true)));
   if (!outcome.errors.empty()) return outcome.errors.front();
   std::vector<LiveAndMerged> pairs;
   for (const kube::ObjectResult& result : outcome.results) {

@@ -25,9 +25,9 @@ inline void ServeMetadataOnlySecrets(FakeRestClient& client, const std::string& 
       items.push_back({{"kind", "PartialObjectMetadata"}, {"metadata", item["metadata"]}});
     }
     return Result<kube::HttpResponse>(FakeTransport::Json(
-        200, nlohmann::json{{"kind", "PartialObjectMetadataList"}, {"metadata", nlohmann::json::object()},
-                            {"items", items}}
-                 .dump()));
+        200,
+        nlohmann::json{{"kind", "PartialObjectMetadataList"}, {"metadata", nlohmann::json::object()}, {"items", items}}
+            .dump()));
   });
 }
 

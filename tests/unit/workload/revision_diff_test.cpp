@@ -41,7 +41,8 @@ TEST_CASE("DiffObjectLists matches objects by group, kind, namespace and name") 
   // Order does not matter, only identity.
   CHECK(DiffObjectLists({deployment1, service}, {service, deployment1}, "REVISION-1", "REVISION-2").empty());
 
-  const std::string changed = DiffObjectLists({deployment1, service}, {service, deployment2}, "REVISION-1", "REVISION-2");
+  const std::string changed =
+      DiffObjectLists({deployment1, service}, {service, deployment2}, "REVISION-1", "REVISION-2");
   CHECK(changed ==
         "--- REVISION-1/apps.v1.Deployment.ml.chat\n"
         "+++ REVISION-2/apps.v1.Deployment.ml.chat\n"
