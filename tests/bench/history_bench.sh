@@ -105,8 +105,13 @@ listening = loop.run_until_complete(asyncio.start_server(relay, "127.0.0.1", 0))
 port = listening.sockets[0].getsockname()[1]
 threading.Thread(target=loop.run_forever, daemon=True).start()
 relayed = os.path.join(work, "relayed.kubeconfig")
+config = open(kubeconfig).read().replace(f"{server.scheme}://{server.netloc}", f"https://127.0.0.1:{port}")
+# Paths in a kubeconfig are relative to its own file, which the copy is not next to.
+config = re.sub(r"^(\s*(?:certificate-authority|client-certificate|client-key): )(?!/)(\S+)$",
+                lambda m: m.group(1) + os.path.join(os.path.dirname(os.path.abspath(kubeconfig)), m.group(2)),
+                config, flags=re.M)
 with open(relayed, "w") as f:
-    f.write(open(kubeconfig).read().replace(f"{server.scheme}://{server.netloc}", f"https://127.0.0.1:{port}"))
+    f.write(config)
 
 env = dict(os.environ, KUBECONFIG=kubeconfig, KUBECACHEDIR=os.path.join(work, "cache"))
 relayed_env = dict(env, KUBECONFIG=relayed)
