@@ -36,6 +36,7 @@ std::string FormatError(const Error& error) {
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   GlobalOptions global;
+  global.args = args;
   CommandContext ctx{streams, global, Ok(), kExitOk, std::nullopt};
 
   CLI::App app(kRootDescription, "kubectl llm");

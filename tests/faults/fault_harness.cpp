@@ -40,9 +40,9 @@ json KubectlJson(const std::vector<std::string>& args) {
   return json::parse(r.out);
 }
 
-/// A -v=6 line: "GET https://... 200 OK in 3 milliseconds", or "... in 3 milliseconds: <error>".
+/// A -v=6 line: "GET https://... 200 OK in 3 milliseconds, 120 bytes", or "... in 3 milliseconds: <error>".
 const std::regex kRequestLine(
-    R"(^(GET|HEAD|POST|PUT|PATCH|DELETE) https?://\S+ (?:(\d{3}) .*in \d+ milliseconds|in \d+ milliseconds: .*)$)");
+    R"(^(GET|HEAD|POST|PUT|PATCH|DELETE) https?://\S+ (?:(\d{3}) .*in \d+ milliseconds, \d+ bytes|in \d+ milliseconds: .*)$)");
 
 /// What the command was answered besides success, e.g. "2x429, 1x transport error".
 std::string Answers(const std::string& err) {
