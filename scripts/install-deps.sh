@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux
   iproute2  # the local cluster's pod network (network namespace, veth pair, routes)
-  libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libfmt-dev
+  libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libfmt-dev zlib1g-dev
   doctest-dev nlohmann-json3-dev libkainjow-mustache-dev
   chromium  # headless, for the test that screenshots validate-nodes --report
   clang-format  # scripts/format.sh and its unit test

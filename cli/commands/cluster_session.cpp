@@ -30,9 +30,11 @@ Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigF
   kube::DiscoveryOptions options;
   options.server_url = connection.config.server;
   options.cache_root = kube::ResolveCacheDir(flags, ProcessGetenv());
-  return std::make_unique<ClusterSession>(connection.client, connection.config.ns, connection.config.namespace_explicit,
-                                          std::move(options), std::make_shared<SystemClock>(),
-                                          std::make_shared<DiskFileSystem>());
+  auto session = std::make_unique<ClusterSession>(connection.client, connection.config.ns,
+                                                  connection.config.namespace_explicit, std::move(options),
+                                                  std::make_shared<SystemClock>(), std::make_shared<DiskFileSystem>());
+  session->set_context(connection.config.context_name);
+  return session;
 }
 
 Result<ServedKinds> ClusterSession::Served() {

@@ -40,6 +40,9 @@ class ClusterSession {
   std::shared_ptr<kube::RestClient> shared_client() const { return client_; }
   const std::string& ns() const { return ns_; }
   const std::string& server() const { return server_; }
+  /// The kubeconfig context in use ("" in-cluster or with --server alone).
+  const std::string& context() const { return context_; }
+  void set_context(std::string context) { context_ = std::move(context); }
   bool namespace_explicit() const { return namespace_explicit_; }
   kube::RestMapper& mapper() { return mapper_; }
   kube::Waiter& waiter() { return waiter_; }
@@ -54,6 +57,7 @@ class ClusterSession {
   std::string ns_;
   bool namespace_explicit_;
   std::string server_;
+  std::string context_;
   std::shared_ptr<Clock> clock_;
   std::shared_ptr<FileSystem> files_;
   kube::Discovery discovery_;

@@ -5,10 +5,12 @@
 #include "commands/delete_command.h"
 #include "commands/diff_command.h"
 #include "commands/doctor_command.h"
+#include "commands/history_command.h"
 #include "commands/logs_command.h"
 #include "commands/metrics_command.h"
 #include "commands/nodes_command.h"
 #include "commands/render_command.h"
+#include "commands/rollback_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
 #include "commands/tenant_command.h"
@@ -25,7 +27,12 @@ std::span<const CommandSpec> AllCommands() {
       {"train", "Train: render, check, apply and (with --wait) follow the job", &SetupTrainCommand},
       {"delete", "Delete a workload: every object its ApplySet holds (claims holding data are kept), then the set",
        &SetupDeleteCommand},
-      {"diff", "Show what serve or train would change in the cluster", &SetupDiffCommand},
+      {"diff", "Show what serve or train would change in the cluster, or what changed between revisions",
+       &SetupDiffCommand},
+      {"history", "Show a workload's revisions: who changed it, how, when, and with what outcome",
+       &SetupHistoryCommand},
+      {"rollback", "Return a workload to an earlier revision's objects, recorded as a new revision",
+       &SetupRollbackCommand},
       {"render", "Print the manifests of serve, train or gpu-check, without a cluster", &SetupRenderCommand},
       {"status", "Show the workloads made by kubectl-llm, or one of them", &SetupStatusCommand},
       {"list", "List the workloads made by kubectl-llm", &SetupListCommand},

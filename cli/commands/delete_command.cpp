@@ -7,6 +7,7 @@
 
 #include "commands/cluster_session.h"
 #include "commands/root_command.h"
+#include "commands/workload_revisions.h"
 #include "kube/wait_condition.h"
 #include "render/k8s_names.h"
 #include "util/duration.h"
@@ -59,7 +60,22 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   kube::ApplierOptions applier_options = WorkloadApplierOptions(session->ns(), /*dry_run=*/false);
   applier_options.delete_data = options.delete_data;
+  std::optional<RevisionAudit> recorded;
+  WorkloadRevisions revisions(session->client(), session->clock(), session->ns(), options.name);
+  if (options.keep_history) {
+    LLM_ASSIGN_OR_RETURN(CallerIdentity caller, IdentifyCaller(*session, flags, options.command_args, streams));
+    Revision record = NewRevision(caller, "delete", {});
+    LLM_ASSIGN_OR_RETURN(recorded, revisions.Begin(std::move(record), std::chrono::minutes(2) + timeout, streams.err));
+    LLM_RETURN_IF_ERROR(revisions.Release());
+  }
   auto outcome = session->applier().Delete({options.name, session->ns()}, applier_options);
+  if (!outcome.ok() && recorded) {
+    recorded->status = RevisionStatus::kFailed;
+    recorded->description = "Delete failed";
+    recorded->reason = outcome.error().message();
+    Status written = revisions.Finish(*recorded, 0, /*own=*/false);
+    if (!written.ok()) streams.err << "Warning: " << written.error().message() << "\n";
+  }
   if (!outcome.ok()) {
     if (outcome.error().kind() == ErrorKind::kNotFound) {
       return Error(ErrorKind::kNotFound,
@@ -67,8 +83,18 @@ Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, I
     }
     return outcome.error();
   }
-  return FinishDelete(*outcome, fmt::format("workload \"{}\"", options.name), options.wait, timeout, *session, streams,
-                      error_exit_code);
+  Status finished = FinishDelete(*outcome, fmt::format("workload \"{}\"", options.name), options.wait, timeout,
+                                 *session, streams, error_exit_code);
+  if (recorded) {
+    recorded->status = finished.ok() ? RevisionStatus::kDeployed : RevisionStatus::kFailed;
+    recorded->description = finished.ok() ? "Deleted (history kept)" : "Delete failed";
+    if (!finished.ok()) recorded->reason = finished.error().message();
+    // Unowned: the parent is gone, and the history must outlive it.
+    Status written = revisions.Finish(*recorded, 0, /*own=*/false);
+    if (finished.ok()) return written;
+    if (!written.ok()) streams.err << "Warning: " << written.error().message() << "\n";
+  }
+  return finished;
 }
 
 void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx) {
@@ -78,8 +104,12 @@ void SetupDeleteCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
   cmd->add_flag("--delete-data", options->delete_data,
                 "Also delete PersistentVolumeClaims the workload made (model cache, checkpoints): their data is lost");
-  cmd->callback(
-      [options, &ctx] { ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code)); });
+  cmd->add_flag("--keep-history", options->keep_history,
+                "Keep the workload's revisions (and record this delete), so `rollback NAME REVISION` can restore it");
+  cmd->callback([options, &ctx] {
+    options->command_args = ctx.global.args;
+    ctx.Finish(RunDelete(*options, ctx.global.kube, ctx.streams, ctx.error_exit_code));
+  });
 }
 
 }  // namespace llm

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "commands/command.h"
 #include "kube/applier.h"
@@ -20,6 +21,10 @@ struct DeleteOptions {
   bool wait = false;
   std::string timeout = "10m";
   bool delete_data = false;
+  /// Keep the workload's revisions (released from the ApplySet parent, which
+  /// owns them) and record the delete as one, so `rollback NAME REVISION` can restore it.
+  bool keep_history = false;
+  std::vector<std::string> command_args;  ///< recorded (redacted) with --keep-history
 };
 
 /// kubectl delete's line: `deployment.apps "chat" deleted`; a kept claim says

@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "commands/cluster_session.h"
+#include "commands/live_dry_run.h"
+#include "commands/revision_diff_command.h"
 #include "commands/root_command.h"
 #include "workload/object_diff.h"
 
@@ -24,27 +26,10 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(render.request, *templates, ReadLocalFile));
   std::vector<json> objects;
   for (const Json& manifest : manifests) objects.push_back(json(manifest));
-
-  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
-                       session->applier().Apply(objects, {render.request.name, session->ns()},
-                                                WorkloadApplyApplierOptions(*session, options.ownership,
-                                                                            /*dry_run=*/true)));
-  if (!outcome.errors.empty()) return outcome.errors.front();
-  for (const kube::ObjectResult& result : outcome.results) {
-    json live;
-    json merged;
-    if (result.action == kube::ApplyAction::kPruned) {
-      live = result.object;
-    } else {
-      auto got = session->client().Get(result.ref);
-      if (got.ok()) {
-        live = *got;
-      } else if (got.error().kind() != ErrorKind::kNotFound) {
-        return got.error();
-      }
-      merged = result.object;
-    }
-    std::string text = DiffObject(live, merged, options.show_managed_fields);
+  LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> pairs,
+                       DryRunAgainstLive(*session, render.request.name, std::move(objects), options.ownership));
+  for (const LiveAndMerged& pair : pairs) {
+    std::string text = DiffObject(pair.live, pair.merged, options.show_managed_fields);
     if (text.empty()) continue;
     differences = true;
     streams.out << text;
@@ -53,7 +38,23 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
 }
 
 void SetupDiffCommand(CLI::App* diff, CommandContext& ctx) {
-  diff->require_subcommand(1);
+  // `diff serve|train NAME [flags]`, or `diff NAME --revision A[..B]` (for a
+  // workload named serve or train: `diff --revision A -- serve`).
+  diff->require_subcommand(0, 1);
+  auto revision = std::make_shared<RevisionDiffOptions>();
+  diff->add_option("NAME", revision->name, "The workload whose revisions to compare (with --revision)");
+  diff->add_option("--revision", revision->revision,
+                   "A: revision A against the live objects; A..B: revision A against revision B");
+  diff->add_flag("--show-managed-fields", revision->show_managed_fields, "Keep metadata.managedFields in the diff");
+  revision->ownership.AddTo(*diff);
+  diff->callback([revision, diff, &ctx] {
+    if (!diff->get_subcommands().empty()) return;  // serve or train ran
+    ctx.error_exit_code = kExitDiffError;
+    bool differences = false;
+    Status status = RunRevisionDiff(*revision, ctx.global.kube, ctx.streams, differences);
+    if (status.ok() && differences) ctx.exit_code = kExitDiffFound;
+    ctx.Finish(std::move(status));
+  });
   for (const char* name : {"serve", "train"}) {
     auto options = std::make_shared<DiffOptions>();
     CLI::App* cmd =

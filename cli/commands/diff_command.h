@@ -2,7 +2,8 @@
 // as kubectl diff shows it: the rendered objects are applied with a server-side
 // dry run (the ApplySet's prune included) and each answer (MERGED) is diffed
 // against the live object (LIVE). Exit 0: no differences, 1: differences,
-// 2 (kExitDiffError): an error.
+// 2 (kExitDiffError): an error. `diff NAME --revision A[..B]` compares
+// recorded revisions (commands/revision_diff_command.h).
 #pragma once
 
 #include <string>

@@ -157,14 +157,14 @@ void CheckAccess(Run& run, const std::string& ns, std::vector<TestCheck>& checks
   check.target = "namespace/" + ns;
   const Instant start = run.Now();
   std::vector<std::string> allowed, denied;
-  for (const Access& need : needs) {
-    auto answer = kube::AskAccess(run.client(), {need.verb, need.group, need.resource, need.subresource, ns});
-    if (!answer.ok()) {
-      error = answer.error().WithContext("asking the API server what you may do (SelfSubjectAccessReview)");
-      return;
-    }
-    (answer->allowed ? allowed : denied).push_back(need.Text());
+  std::vector<kube::AccessQuestion> questions;
+  for (const Access& need : needs) questions.push_back({need.verb, need.group, need.resource, need.subresource, ns});
+  auto answers = kube::AskAccessAll(run.client(), questions);
+  if (!answers.ok()) {
+    error = answers.error().WithContext("asking the API server what you may do (SelfSubjectAccessReview)");
+    return;
   }
+  for (size_t i = 0; i < needs.size(); ++i) ((*answers)[i].allowed ? allowed : denied).push_back(needs[i].Text());
   check.duration = run.Since(start);
   const auto join = [](const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); };
   if (denied.empty()) {

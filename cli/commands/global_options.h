@@ -1,6 +1,9 @@
 // GlobalOptions: flags that every subcommand accepts, before or after its name.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "kube/config_flags.h"
 
 namespace llm {
@@ -8,6 +11,8 @@ namespace llm {
 struct GlobalOptions {
   /// kubectl's connection flags and -v (kube.verbosity), parsed by the plugin itself.
   kube::ConfigFlags kube;
+  /// The command line as given (without the program name), for the audit trail.
+  std::vector<std::string> args;
 };
 
 }  // namespace llm

@@ -27,6 +27,8 @@ Error NoWorkloadError(const std::string& name, const std::string& ns) {
                            ns.empty() ? " -A" : " -n " + ns));
 }
 
+std::string ManagedBySelector() { return fmt::format("{}={}", kManagedByLabel, kManagedByValue); }
+
 const std::vector<WorkloadKind>& ManagedWorkloadKinds() {
   static const std::vector<WorkloadKind> kKinds = {
       {"apps/v1", "Deployment"},
@@ -38,12 +40,21 @@ const std::vector<WorkloadKind>& ManagedWorkloadKinds() {
   return kKinds;
 }
 
+const std::vector<WorkloadKind>& ServingWorkloadKinds() {
+  static const std::vector<WorkloadKind> kKinds = {
+      {"apps/v1", "Deployment"},
+      {"leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet"},
+  };
+  return kKinds;
+}
+
 Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
-                                                          const std::string& ns, const std::string& name) {
-  std::string selector(kManagedBySelector);
+                                                          const std::string& ns, const std::string& name,
+                                                          const std::vector<WorkloadKind>& kinds) {
+  std::string selector = ManagedBySelector();
   if (!name.empty()) selector += fmt::format(",{}={}", kInstanceLabel, name);
   std::vector<ManagedWorkload> found;
-  for (const WorkloadKind& kind : ManagedWorkloadKinds()) {
+  for (const WorkloadKind& kind : kinds) {
     kube::GroupKind group_kind = kube::GroupKindOf(kind.api_version, kind.kind);
     LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(group_kind));
     if (!served) continue;
@@ -71,16 +82,16 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
 }
 
 Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
-                                            const std::string& name) {
-  LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> found, ListManagedWorkloads(client, mapper, ns, name));
+                                            const std::string& name, const std::vector<WorkloadKind>& kinds) {
+  LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> found, ListManagedWorkloads(client, mapper, ns, name, kinds));
   if (found.empty()) {
     return NoWorkloadError(name, ns);
   }
   if (found.size() > 1) {
-    std::vector<std::string> kinds;
-    for (const ManagedWorkload& w : found) kinds.push_back(w.mapping.kind + "/" + NameOf(w.object));
+    std::vector<std::string> named;
+    for (const ManagedWorkload& w : found) named.push_back(w.mapping.kind + "/" + NameOf(w.object));
     return Error(ErrorKind::kConflict, fmt::format("several workloads are named \"{}\" in namespace \"{}\": {}", name,
-                                                   ns, fmt::join(kinds, ", ")));
+                                                   ns, fmt::join(named, ", ")));
   }
   return std::move(found.front());
 }

@@ -12,12 +12,13 @@
 
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
+#include "kube/well_known_names.h"
 #include "util/result.h"
 
 namespace llm {
 
-inline constexpr std::string_view kManagedBySelector = "app.kubernetes.io/managed-by=kubectl-llm";
-inline constexpr std::string_view kInstanceLabel = "app.kubernetes.io/instance";
+/// "app.kubernetes.io/managed-by=kubectl-llm": what everything this tool renders carries.
+std::string ManagedBySelector();
 
 struct WorkloadKind {
   std::string api_version;  ///< the version the tool renders: "apps/v1"
@@ -26,6 +27,9 @@ struct WorkloadKind {
 
 /// Deployment, StatefulSet, LeaderWorkerSet, JobSet, Job: the order status lists them in.
 const std::vector<WorkloadKind>& ManagedWorkloadKinds();
+/// Deployment, LeaderWorkerSet: the kinds serve runs a model server as, so
+/// what test and metrics look through first (a list per kind is a request).
+const std::vector<WorkloadKind>& ServingWorkloadKinds();
 
 struct ManagedWorkload {
   nlohmann::json object;
@@ -36,14 +40,16 @@ struct ManagedWorkload {
 /// NotFound: the plugin looked through the kinds it makes and found none).
 Error NoWorkloadError(const std::string& name, const std::string& ns);
 
-/// Workloads in `ns` ("" = every namespace), optionally only the one whose
-/// app.kubernetes.io/instance is `name`; sorted by namespace, name, kind.
-Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
-                                                          const std::string& ns, const std::string& name);
+/// Workloads of `kinds` in `ns` ("" = every namespace), optionally only the
+/// one whose app.kubernetes.io/instance is `name`; sorted by namespace, name, kind.
+Result<std::vector<ManagedWorkload>> ListManagedWorkloads(
+    kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns, const std::string& name,
+    const std::vector<WorkloadKind>& kinds = ManagedWorkloadKinds());
 
-/// Exactly one workload NAME in `ns`; NoWorkloadError when none, an error
-/// naming the kinds when several share the name.
+/// Exactly one workload NAME of `kinds` in `ns`; NoWorkloadError when none, an
+/// error naming the kinds when several share the name.
 Result<ManagedWorkload> FindManagedWorkload(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
-                                            const std::string& name);
+                                            const std::string& name,
+                                            const std::vector<WorkloadKind>& kinds = ManagedWorkloadKinds());
 
 }  // namespace llm

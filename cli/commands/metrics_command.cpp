@@ -99,7 +99,7 @@ Result<std::vector<AutoscalerQuery>> AutoscalerQueries(MetricsEnv& env, const st
   kube::ResourceRef ref = mapping.resource;
   ref.ns = env.ns;
   kube::ListOptions options;
-  options.label_selector = fmt::format("{}={},{}", kInstanceLabel, name, kManagedBySelector);
+  options.label_selector = fmt::format("{}={},{}", kInstanceLabel, name, ManagedBySelector());
   LLM_ASSIGN_OR_RETURN(nlohmann::json list, env.client.List(ref, options));
   for (const nlohmann::json& item : ItemsOf(list)) {
     for (const nlohmann::json& trigger : ArrayAt(item, {"spec", "triggers"})) {

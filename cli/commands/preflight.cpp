@@ -8,6 +8,7 @@
 #include "kube/access_review.h"
 #include "kube/paged_list.h"
 #include "kube/url_query.h"
+#include "kube/well_known_names.h"
 #include "workload/cluster_autoscaler_status.h"
 #include "workload/gpu_capacity.h"
 #include "workload/manifest_requirements.h"
@@ -32,49 +33,6 @@ std::string InNamespace(const std::string& ns) {
   return ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", ns);
 }
 
-// Whether a rule of a SelfSubjectRulesReview grants the need: its verb, group
-// and resource (or "*"), for any name (a rule limited to resourceNames does not).
-bool Grants(const json& rule, const AccessNeed& need) {
-  auto names = [&](const char* field, const std::string& value) {
-    auto list = rule.find(field);
-    if (list == rule.end() || !list->is_array()) return false;
-    for (const json& item : *list) {
-      if (item.is_string() && (item == "*" || item == value)) return true;
-    }
-    return false;
-  };
-  if (auto restricted = rule.find("resourceNames");
-      restricted != rule.end() && restricted->is_array() && !restricted->empty()) {
-    return false;
-  }
-  return names("verbs", need.verb) && names("apiGroups", need.group) && names("resources", need.resource);
-}
-
-// The needs in `ns` that a SelfSubjectRulesReview grants for certain: none when
-// the review fails or says its list is incomplete (a webhook authorizer, for
-// one, cannot list its rules), and then each need is asked on its own.
-std::set<AccessNeed> GrantedByRules(kube::RestClient& client, const std::string& ns,
-                                    const std::set<AccessNeed>& needs) {
-  const kube::ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
-  auto answer = client.Create(reviews, kube::RulesReviewBody(ns), /*dry_run=*/false);
-  std::set<AccessNeed> granted;
-  if (!answer.ok() || !answer->contains("status") || !(*answer)["status"].is_object()) return granted;
-  const json& status = (*answer)["status"];
-  if (status.value("incomplete", false) || !status.contains("resourceRules") || !status["resourceRules"].is_array()) {
-    return granted;
-  }
-  for (const AccessNeed& need : needs) {
-    if (need.ns != ns) continue;
-    for (const json& rule : status["resourceRules"]) {
-      if (rule.is_object() && Grants(rule, need)) {
-        granted.insert(need);
-        break;
-      }
-    }
-  }
-  return granted;
-}
-
 Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request) {
   std::set<AccessNeed> needs;
   for (const char* verb : {"create", "patch"}) needs.insert({verb, "", "secrets", request.ns});
@@ -87,23 +45,17 @@ Status CheckAccess(kube::RestClient& client, kube::RestMapper& mapper, const Pre
       needs.insert({verb, mapping.resource.group, mapping.resource.resource, ns});
     }
   }
-  // One rules review per namespace answers most needs at once; an access
-  // review per need stays the authority for the rest (cluster-scoped ones, and
-  // any the rules do not grant: its answer carries the reason).
-  std::set<std::string> namespaces;
-  for (const AccessNeed& need : needs) {
-    if (!need.ns.empty()) namespaces.insert(need.ns);
-  }
-  std::set<AccessNeed> granted;
-  for (const std::string& ns : namespaces) granted.merge(GrantedByRules(client, ns, needs));
-  for (const AccessNeed& need : needs) {
-    if (granted.count(need) != 0) continue;
-    auto answer = kube::AskAccess(client, {need.verb, need.group, need.resource, "", need.ns});
-    if (!answer.ok()) return answer.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
-    if (answer->allowed) continue;
+  std::vector<kube::AccessQuestion> questions;
+  for (const AccessNeed& need : needs) questions.push_back({need.verb, need.group, need.resource, "", need.ns});
+  auto answers = kube::AskAccessAll(client, questions);
+  if (!answers.ok()) return answers.error().WithContext("preflight: checking access (SelfSubjectAccessReview)");
+  for (size_t i = 0; i < questions.size(); ++i) {
+    const kube::AccessQuestion& need = questions[i];
+    const kube::AccessAnswer& answer = (*answers)[i];
+    if (answer.allowed) continue;
     return Error(ErrorKind::kForbidden, fmt::format("preflight: you may not {} {} {}{}; nothing was applied", need.verb,
                                                     GroupResource(need.group, need.resource), InNamespace(need.ns),
-                                                    answer->reason.empty() ? "" : " (" + answer->reason + ")"));
+                                                    answer.reason.empty() ? "" : " (" + answer.reason + ")"));
   }
   return Ok();
 }
@@ -188,7 +140,7 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
       if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
       const json& meta = pod["metadata"];
       const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
-                       meta["labels"].value("app.kubernetes.io/instance", "") == request.instance;
+                       meta["labels"].value(std::string(kInstanceLabel), "") == request.instance;
       if (!own) others.push_back(std::move(pod));
     }
     return Ok();

@@ -57,23 +57,35 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
       if (i > 0) word->group("");
     }
   }
+  // option_text: what --help shows after each flag. CLI11 would print "TEXT ..."
+  // for these, as if one flag took several words; each takes one per use.
   cmd.add_option("-f,--values", options.request.value_files, "Values file (repeatable; later files win)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->option_text(" FILE");
   cmd.add_option("--set", options.request.set_values, "Set a value: KEY=VALUE, MAP.KEY=VALUE, LIST[N]=VALUE")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->option_text(" KEY=VALUE");
   cmd.add_option("--patch", options.request.patches, "KIND/NAME=FILE: JSON Patch or Merge Patch for one object")
-      ->allow_extra_args(false);
-  cmd.add_option("--templates", options.templates_dir, "Directory replacing the built-in templates");
+      ->allow_extra_args(false)
+      ->option_text(" KIND/NAME=FILE");
+  cmd.add_option("--templates", options.templates_dir, "Directory replacing the built-in templates")
+      ->option_text(" DIR");
   if (workload.name == "serve" || workload.name == "train") {
     // A flag with an optional value (`--require-validated`, `--require-validated=7d`):
     // it never takes the next word, so `--require-validated NAME` keeps NAME.
     cmd.add_flag("--require-validated{}", options.require_validated_age,
-                 "Only GPU nodes that passed 'validate-nodes --record' (=MAX_AGE: at most that long ago, e.g. 24h)");
+                 "Only GPU nodes that passed 'validate-nodes --record' (=MAX_AGE: at most that long ago, e.g. 24h)")
+        ->option_text("[=MAX_AGE]");
   }
   for (const ValueSpec& spec : workload.values) {
     if (spec.flag.empty()) continue;
     std::vector<std::string>& target = options.request.flags[std::string(spec.key)];
-    cmd.add_option(std::string(spec.flag), target, std::string(spec.help))->allow_extra_args(false);
+    const std::string_view value = !spec.value_name.empty()       ? spec.value_name
+                                   : spec.kind == ValueKind::kMap ? "KEY=VALUE"
+                                                                  : "VALUE";
+    cmd.add_option(std::string(spec.flag), target, std::string(spec.help))
+        ->allow_extra_args(false)
+        ->option_text(" " + std::string(value));
   }
 }
 

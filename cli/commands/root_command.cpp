@@ -7,6 +7,7 @@
 
 #include "commands/command.h"
 #include "commands/completion_command.h"
+#include "commands/help_formatter.h"
 #include "kube/config_flags.h"
 
 namespace llm {
@@ -35,11 +36,13 @@ std::string FormatError(const Error& error) {
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   GlobalOptions global;
+  global.args = args;
   CommandContext ctx{streams, global, Ok(), kExitOk, std::nullopt};
 
   CLI::App app(kRootDescription, "kubectl llm");
   app.require_subcommand(0, 1);
   app.fallthrough();
+  app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which copy it
   global.kube.AddFlags(app);
   for (const CommandSpec& spec : AllCommands()) spec.setup(app.add_subcommand(spec.name, spec.summary), ctx);
   // A subcommand that takes a trailing command (train) keeps its leftovers

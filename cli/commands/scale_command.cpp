@@ -1,5 +1,6 @@
 #include "commands/scale_command.h"
 
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
@@ -7,8 +8,10 @@
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
 #include "commands/managed_workloads.h"
+#include "commands/workload_revisions.h"
 #include "kube/object_fields.h"
 #include "output/object_printer.h"
+#include "workload/scaled_revision.h"
 
 namespace llm {
 namespace {
@@ -59,6 +62,10 @@ Result<std::optional<Autoscaler>> FindAutoscaler(kube::RestClient& client, kube:
   return std::optional<Autoscaler>();
 }
 
+/// How long a scale holds its pending revision: a scale is one request, so
+/// the margin the other commands add for their apply is all it needs.
+constexpr std::chrono::seconds kScaleLease = std::chrono::minutes(2);
+
 /// How often a scale that the server refused with 409 (the object changed
 /// between our read and our write) is tried again, re-reading each time, as
 /// kubectl scale retries on conflict.
@@ -91,8 +98,14 @@ Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, cons
   return Ok();
 }
 
-Status ScaleBounds(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper,
-                   const ManagedWorkload& workload, const std::string& ns, IoStreams streams) {
+/// The autoscaler and the bounds --min/--max give it (an unset one keeps its value).
+struct BoundsChange {
+  Autoscaler autoscaler;
+  nlohmann::json spec;  ///< {min_field: min, max_field: max}
+};
+
+Result<BoundsChange> PlanBounds(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper,
+                                const ManagedWorkload& workload, const std::string& ns) {
   LLM_ASSIGN_OR_RETURN(std::optional<Autoscaler> autoscaler, FindAutoscaler(client, mapper, workload, ns));
   if (!autoscaler) {
     return Error(ErrorKind::kInvalidInput,
@@ -111,12 +124,52 @@ Status ScaleBounds(const ScaleOptions& options, kube::RestClient& client, kube::
     return Error(ErrorKind::kInvalidInput, fmt::format("--min ({}) must not exceed --max ({}) of {}", min, max,
                                                        ResourceName(autoscaler->object)));
   }
-  nlohmann::json patch = {{"spec", {{autoscaler->min_field, min}, {autoscaler->max_field, max}}}};
-  auto patched = client.MergePatch(autoscaler->ref, patch, options.dry_run);
+  nlohmann::json fields = {{autoscaler->min_field, min}, {autoscaler->max_field, max}};
+  return BoundsChange{std::move(*autoscaler), std::move(fields)};
+}
+
+Status ScaleBounds(const BoundsChange& change, bool dry_run, kube::RestClient& client, IoStreams streams) {
+  const Autoscaler& autoscaler = change.autoscaler;
+  auto patched = client.MergePatch(autoscaler.ref, {{"spec", change.spec}}, dry_run);
   if (!patched.ok()) return patched.error();
-  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler->object), autoscaler->min_field,
-                             min, autoscaler->max_field, max, options.dry_run ? " (server dry run)" : "");
+  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler.object), autoscaler.min_field,
+                             change.spec[autoscaler.min_field].get<int64_t>(), autoscaler.max_field,
+                             change.spec[autoscaler.max_field].get<int64_t>(), dry_run ? " (server dry run)" : "");
   return Ok();
+}
+
+/// Runs `scale` as one recorded revision: pending before it, deployed or
+/// failed after. Its objects are the newest applied revision's with the
+/// change in `spec` made to the object of `kind` named `object_name`; it keeps
+/// that revision's change-cause, since scale changes no annotation.
+Status Recorded(const ScaleRecorder& recorder, kube::RestClient& client, const std::string& ns,
+                const std::string& workload, const std::string& kind, const std::string& object_name,
+                const nlohmann::json& spec, const std::string& description, const std::function<Status()>& scale,
+                IoStreams streams) {
+  WorkloadRevisions revisions(client, recorder.clock, ns, workload);
+  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, revisions.List());
+  std::vector<nlohmann::json> objects;
+  std::string cause;
+  if (const RevisionAudit* base = NewestApplied(history)) {
+    LLM_ASSIGN_OR_RETURN(Revision applied, revisions.Read(base->number));
+    bool found = false;
+    objects = WithSpecFields(std::move(applied.objects), kind, object_name, spec, found);
+    cause = base->change_cause.empty() ? base->command_line : base->change_cause;
+  }
+  // Without an earlier revision (a workload from before history) the scale is
+  // still recorded, with no objects: rollback refuses to return to it.
+  Revision record = NewRevision(recorder.caller, "scale", std::move(objects));
+  record.audit.change_cause = cause;
+  LLM_ASSIGN_OR_RETURN(RevisionAudit audit, revisions.Begin(std::move(record), kScaleLease, streams.err));
+  Status scaled = scale();
+  audit.status = scaled.ok() ? RevisionStatus::kDeployed : RevisionStatus::kFailed;
+  audit.description = scaled.ok() ? description : "Scale failed";
+  if (!scaled.ok()) audit.reason = scaled.error().message();
+  // Scale prunes no history: --history-max is serve's and train's.
+  Status written = revisions.Finish(audit, /*history_max=*/0);
+  if (scaled.ok()) return written;
+  if (!written.ok()) streams.err << "Warning: " << written.error().message() << "\n";
+  return scaled;
 }
 
 }  // namespace
@@ -146,7 +199,7 @@ Status ValidateScaleOptions(const ScaleOptions& options) {
 }
 
 Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
-                IoStreams streams) {
+                IoStreams streams, const ScaleRecorder* recorder) {
   LLM_RETURN_IF_ERROR(ValidateScaleOptions(options));
   LLM_ASSIGN_OR_RETURN(ManagedWorkload workload, FindManagedWorkload(client, mapper, ns, options.name));
   const std::string& kind = workload.mapping.kind;
@@ -156,8 +209,23 @@ Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::Res
                              "fixed world size; delete it and train again with the new --nodes",
                              ResourceName(workload.object)));
   }
-  if (options.replicas) return ScaleReplicas(options, client, workload, ns, streams);
-  return ScaleBounds(options, client, mapper, workload, ns, streams);
+  if (options.replicas) {
+    auto scale = [&] { return ScaleReplicas(options, client, workload, ns, streams); };
+    if (!recorder) return scale();
+    const bool groups = kind == "LeaderWorkerSet";
+    return Recorded(*recorder, client, ns, options.name, kind, NameOf(workload.object),
+                    {{"replicas", *options.replicas}},
+                    fmt::format("Scaled to {} {}", *options.replicas, groups ? "groups" : "replicas"), scale, streams);
+  }
+  LLM_ASSIGN_OR_RETURN(BoundsChange change, PlanBounds(options, client, mapper, workload, ns));
+  auto scale = [&] { return ScaleBounds(change, options.dry_run, client, streams); };
+  if (!recorder) return scale();
+  const Autoscaler& autoscaler = change.autoscaler;
+  return Recorded(*recorder, client, ns, options.name, StringAt(autoscaler.object, {"kind"}), autoscaler.ref.name,
+                  change.spec,
+                  fmt::format("Autoscaler bounds {}..{}", change.spec[autoscaler.min_field].get<int64_t>(),
+                              change.spec[autoscaler.max_field].get<int64_t>()),
+                  scale, streams);
 }
 
 constexpr kube::DryRun kScaleDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kServer};
@@ -179,7 +247,15 @@ void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
     if (Status valid = ValidateScaleOptions(*options); !valid.ok()) return ctx.Finish(valid);
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
-    ctx.Finish(RunScale(*options, (*session)->client(), (*session)->mapper(), (*session)->ns(), ctx.streams));
+    ClusterSession& cluster = **session;
+    if (options->dry_run) {
+      return ctx.Finish(RunScale(*options, cluster.client(), cluster.mapper(), cluster.ns(), ctx.streams));
+    }
+    // A scale that changes the cluster is a revision of the workload, by whoever ran it.
+    auto caller = IdentifyCaller(cluster, ctx.global.kube, ctx.global.args, ctx.streams);
+    if (!caller.ok()) return ctx.Finish(caller.error());
+    const ScaleRecorder recorder{*caller, cluster.clock()};
+    ctx.Finish(RunScale(*options, cluster.client(), cluster.mapper(), cluster.ns(), ctx.streams, &recorder));
   });
 }
 

@@ -3,7 +3,8 @@
 // kubectl's --current-replicas precondition. `--min/--max` move the bounds of
 // the workload's autoscaler (HorizontalPodAutoscaler minReplicas/maxReplicas
 // or KEDA ScaledObject minReplicaCount/maxReplicaCount). Training jobs are
-// refused: their pods are ranks of one run with a fixed world size.
+// refused: their pods are ranks of one run with a fixed world size. A scale
+// that changes the cluster records a revision (`kubectl llm history`).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "commands/command.h"
+#include "commands/workload_revisions.h"
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 
@@ -25,9 +27,19 @@ struct ScaleOptions {
   bool dry_run = false;                       ///< --dry-run=server
 };
 
+/// Who scales and the clock to stamp the revision a scale records.
+struct ScaleRecorder {
+  CallerIdentity caller;
+  Clock& clock;
+};
+
 Status ValidateScaleOptions(const ScaleOptions& options);
+/// `recorder` null: nothing is recorded (--dry-run=server). Otherwise the
+/// scale is a revision of the workload (operation "scale", see
+/// workload/scaled_revision.h), pending before the change and deployed or
+/// failed after it.
 Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
-                IoStreams streams);
+                IoStreams streams, const ScaleRecorder* recorder = nullptr);
 
 void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx);
 

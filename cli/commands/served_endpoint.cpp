@@ -8,6 +8,7 @@
 
 #include "kube/object_fields.h"
 #include "kube/resource_ref.h"
+#include "kube/well_known_names.h"
 
 namespace llm {
 namespace {
@@ -17,9 +18,6 @@ kube::ResourceRef EndpointSlices(std::string ns) {
   return {"discovery.k8s.io", "v1", "endpointslices", std::move(ns), "", ""};
 }
 constexpr std::string_view kServiceNameLabel = "kubernetes.io/service-name";
-constexpr std::string_view kComponentLabel = "app.kubernetes.io/component";
-constexpr std::string_view kEngineLabel = "app.kubernetes.io/name";
-constexpr std::string_view kModelAnnotation = "kubectl-llm.dev/model";
 
 /// The pod template of the serving pods: the Deployment's, or the
 /// LeaderWorkerSet's leader template (its worker template when it has none).
@@ -83,7 +81,12 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
   ServedEndpoint out;
   out.name = name;
   out.ns = ns;
-  LLM_ASSIGN_OR_RETURN(out.workload, FindManagedWorkload(client, mapper, ns, name));
+  auto workload = FindManagedWorkload(client, mapper, ns, name, ServingWorkloadKinds());
+  if (!workload.ok() && workload.error().kind() == ErrorKind::kNotFound) {
+    workload = FindManagedWorkload(client, mapper, ns, name);  // a workload of another kind is named as what it is
+  }
+  if (!workload.ok()) return workload.error();
+  out.workload = std::move(*workload);
   const nlohmann::json& object = out.workload.object;
   const std::string what = fmt::format("{}/{}", out.workload.mapping.kind, name);
   if (LabelOf(object, kComponentLabel) != "serve") {
@@ -92,12 +95,12 @@ Result<ServedEndpoint> ResolveServedEndpoint(kube::RestClient& client, kube::Res
                              "`kubectl llm serve`",
                              what, kComponentLabel, LabelOf(object, kComponentLabel)));
   }
-  const std::string engine_name = LabelOf(object, kEngineLabel);
+  const std::string engine_name = LabelOf(object, kNameLabel);
   out.engine = FindServeEngine(engine_name);
   if (out.engine == nullptr) {
     return Error(ErrorKind::kInvalidInput, fmt::format("{} runs engine '{}' ({}), which kubectl-llm does not know; "
                                                        "known engines: {}",
-                                                       what, engine_name, kEngineLabel, ServeEngineNames()));
+                                                       what, engine_name, kNameLabel, ServeEngineNames()));
   }
   out.desired = IntAt(object, {"spec", "replicas"}, 1);
   const nlohmann::json* pod_template = ServingTemplate(object);

@@ -8,6 +8,7 @@
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
 #include "commands/managed_workloads.h"
+#include "kube/object_fields.h"
 #include "output/object_printer.h"
 #include "workload/workload_status.h"
 
@@ -19,7 +20,7 @@ namespace {
 Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
   kube::ResourceRef ref = kube::core::Services(ns);
   kube::ListOptions options;
-  options.label_selector = std::string(kManagedBySelector);
+  options.label_selector = ManagedBySelector();
   auto list = client.List(ref, options);
   if (!list.ok()) return list.error();
   std::map<std::string, nlohmann::json> grouped;
@@ -29,6 +30,15 @@ Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClie
     it->second.push_back(std::move(service));
   }
   return grouped;
+}
+
+/// The HorizontalPodAutoscalers of `ns` (every namespace for ""): ours, and
+/// those KEDA makes for ScaledObjects. Not being allowed to list them leaves
+/// the autoscaler columns empty; it does not fail status.
+Result<nlohmann::json> ListAutoscalers(kube::RestClient& client, const std::string& ns) {
+  auto list = client.List({"autoscaling", "v2", "horizontalpodautoscalers", ns, "", ""}, kube::ListOptions{});
+  if (!list.ok() && list.error().kind() == ErrorKind::kForbidden) return nlohmann::json::array();
+  return list;
 }
 
 constexpr OutputFormat kStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
@@ -65,8 +75,10 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
     return NoWorkloadError(options.name, ns);
   }
   std::map<std::string, nlohmann::json> services;
+  nlohmann::json autoscalers = nlohmann::json::array();
   if (!workloads.empty()) {
     LLM_ASSIGN_OR_RETURN(services, ServicesByNamespace(target.client, ns));
+    LLM_ASSIGN_OR_RETURN(autoscalers, ListAutoscalers(target.client, ns));
   }
   std::vector<WorkloadStatus> rows;
   rows.reserve(workloads.size());
@@ -74,6 +86,7 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   for (const ManagedWorkload& w : workloads) {
     auto it = services.find(w.object["metadata"].value("namespace", ""));
     rows.push_back(SummarizeWorkload(w.object, it == services.end() ? no_services : it->second));
+    rows.back().autoscaler = FindAutoscaler(autoscalers, NamespaceOf(w.object), w.mapping.kind, NameOf(w.object));
   }
   switch (format) {
     case OutputFormat::kJson:
@@ -92,6 +105,12 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   }
   streams.out << WorkloadStatusTable(rows, target.now, options.all_namespaces)
                      .Render(format == OutputFormat::kWide, options.no_headers);
+  for (const WorkloadStatus& row : rows) {
+    if (row.autoscaler && !row.autoscaler->problem.empty()) {
+      streams.err << fmt::format("Warning: {}/{} is not autoscaled: HorizontalPodAutoscaler {} says {}\n",
+                                 row.namespace_, row.name, row.autoscaler->name, row.autoscaler->problem);
+    }
+  }
   return Ok();
 }
 

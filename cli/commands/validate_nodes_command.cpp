@@ -14,6 +14,7 @@
 #include "kube/url_query.h"
 #include "kube/wait_condition.h"
 #include "kube/waiter.h"
+#include "kube/well_known_names.h"
 #include "node_validation/html_report.h"
 #include "node_validation/node_pairing.h"
 #include "node_validation/report_reader.h"
@@ -122,8 +123,8 @@ Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::
                  {"metadata",
                   {{"name", ns},
                    {"labels",
-                    {{"app.kubernetes.io/managed-by", "kubectl-llm"},
-                     {"app.kubernetes.io/component", "gpu-check"},
+                    {{std::string(kManagedByLabel), std::string(kManagedByValue)},
+                     {std::string(kComponentLabel), "gpu-check"},
                      {"pod-security.kubernetes.io/enforce", "restricted"}}}}}};
   auto created = client.Create(ref, object, /*dry_run=*/false);
   if (!created.ok() && created.error().kind() != ErrorKind::kAlreadyExists) return created.error();

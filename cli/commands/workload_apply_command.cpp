@@ -9,9 +9,9 @@
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
 #include "commands/preflight.h"
+#include "commands/recorded_apply.h"
 #include "commands/root_command.h"
 #include "commands/tenant_cluster.h"
-#include "commands/workload_wait.h"
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
@@ -27,12 +27,6 @@ using nlohmann::json;
 constexpr OutputFormat kApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kYaml, OutputFormat::kJson,
                                           OutputFormat::kName};
 constexpr kube::DryRun kApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient, kube::DryRun::kServer};
-
-/// The kinds --wait follows, in the order they are looked for.
-bool IsWorkloadKind(const std::string& kind) {
-  return kind == "Deployment" || kind == "StatefulSet" || kind == "LeaderWorkerSet" || kind == "JobSet" ||
-         kind == "Job";
-}
 
 Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::string>* used_context_defaults = nullptr) {
   std::unique_ptr<TemplateSource> templates =
@@ -56,29 +50,6 @@ Status RunClientDryRun(const WorkloadApplyOptions& options, OutputFormat format,
     streams.out << ResourceName(json(manifest)) << (format == OutputFormat::kName ? "\n" : " (dry run)\n");
   }
   return Ok();
-}
-
-void PrintOutcome(const kube::ApplyOutcome& outcome, OutputFormat format, bool dry_run, IoStreams streams) {
-  if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
-    std::vector<json> objects;
-    for (const kube::ObjectResult& result : outcome.results) {
-      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
-        objects.push_back(result.object);
-      }
-    }
-    auto text = FormatObjectList(objects, format);
-    if (text.ok()) streams.out << *text;
-    return;
-  }
-  for (const kube::ObjectResult& result : outcome.results) {
-    if (format == OutputFormat::kName) {
-      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
-        streams.out << ResourceName(result.object) << "\n";
-      }
-    } else {
-      streams.out << kube::FormatResult(result, dry_run) << "\n";
-    }
-  }
 }
 
 }  // namespace
@@ -153,10 +124,11 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
   LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run, kube::ParseDryRun(options.dry_run, kApplyDryRuns));
   LLM_RETURN_IF_ERROR(ParseOutputFormat(options.output, kApplyOutputs));
   LLM_RETURN_IF_ERROR(options.ownership.Validate());
-  if (options.wait && dry_run != kube::DryRun::kNone) {
-    return Error(ErrorKind::kUsage, "--wait cannot be used with --dry-run: nothing would be created to wait for");
+  LLM_RETURN_IF_ERROR(
+      ValidateRecordedApplyFlags(dry_run != kube::DryRun::kNone, options.wait, options.timeout, options.history_max));
+  if (options.rollback_on_failure && !options.wait) {
+    return Error(ErrorKind::kUsage, "--rollback-on-failure needs --wait: only a failed wait triggers the rollback");
   }
-  LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
   return Ok();
 }
 
@@ -194,33 +166,20 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
     for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
   }
 
-  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
-                       session->applier().Apply(objects, {name, session->ns()},
-                                                WorkloadApplyApplierOptions(*session, options.ownership, dry_run)));
-  PrintOutcome(outcome, format, dry_run, streams);
-  if (!outcome.errors.empty()) {
-    return outcome.errors.front().WithContext(
-        fmt::format("{} of {} objects failed to apply; nothing was pruned", outcome.errors.size(), objects.size()));
-  }
-  if (!options.wait) return Ok();
-
-  WorkloadWaitRequest wait;
-  for (const kube::ObjectResult& result : outcome.results) {
-    if (result.action != kube::ApplyAction::kPruned && IsWorkloadKind(result.kind)) {
-      wait.workload = result.ref;
-      break;
-    }
-  }
-  if (wait.workload.name.empty())
-    return Error(ErrorKind::kInternal, "--wait: the rendered objects hold no workload to follow");
-  wait.instance = name;
-  wait.train = render.request.workload == "train";
-  LLM_ASSIGN_OR_RETURN(wait.timeout, ParseDuration(options.timeout, "--timeout"));
-  WaitFailure failure = WaitFailure::kNone;
-  Status waited = WaitForWorkload(session->client(), session->clock(), wait, progress, failure);
-  if (failure == WaitFailure::kFailed) error_exit_code = kExitWorkloadFailed;
-  if (failure == WaitFailure::kTimedOut) error_exit_code = kExitTimedOut;
-  return waited;
+  RecordedApply apply;
+  apply.name = name;
+  apply.operation = render.request.workload;
+  apply.objects = std::move(objects);
+  apply.dry_run = dry_run;
+  apply.wait = options.wait;
+  LLM_ASSIGN_OR_RETURN(apply.timeout, ParseDuration(options.timeout, "--timeout"));
+  apply.train = render.request.workload == "train";
+  apply.history_max = options.history_max;
+  apply.ownership = options.ownership;
+  apply.format = format;
+  apply.command_args = options.command_args;
+  apply.rollback_on_failure = options.rollback_on_failure;
+  return ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code);
 }
 
 namespace {
@@ -236,7 +195,13 @@ void SetupApplyCommand(CLI::App* cmd, CommandContext& ctx, std::string_view work
   cmd->add_flag("--wait", options->wait, "Follow the workload until it is ready (train: every pod running)");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
   options->ownership.AddTo(*cmd);
+  cmd->add_option("--history-max", options->history_max,
+                  "Revisions of this workload to keep (0 keeps every one); older ones are deleted after an apply")
+      ->default_str(std::to_string(options->history_max));
+  cmd->add_flag("--rollback-on-failure", options->rollback_on_failure,
+                "With --wait: when the wait fails (exit 4 or 5), re-apply the previous deployed revision");
   cmd->callback([options, cmd, &ctx] {
+    options->command_args = ctx.global.args;
     Status flags = FinishWorkloadFlags(*cmd, options->render);
     if (!flags.ok()) return ctx.Finish(flags);
     const char* term = std::getenv("TERM");

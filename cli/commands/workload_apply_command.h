@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "commands/command.h"
 #include "commands/render_command.h"
@@ -42,6 +43,11 @@ struct WorkloadApplyOptions {
   bool wait = false;
   std::string timeout = "10m";
   FieldOwnershipFlags ownership;
+  /// Revisions kept per workload (0: every one); see commands/workload_revisions.h.
+  int history_max = 10;
+  bool rollback_on_failure = false;  ///< with --wait: a failed wait re-applies the previous deployed revision
+  /// The whole command line (without the program name), recorded redacted.
+  std::vector<std::string> command_args;
 };
 
 Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options);

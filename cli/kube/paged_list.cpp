@@ -5,7 +5,7 @@
 namespace llm::kube {
 
 Status ForEachListPage(RestClient& client, const ResourceRef& ref, const ListOptions& options,
-                       const ListPageFn& on_page) {
+                       const ListPageFn& on_page, ListItems items) {
   ResourceRef collection = ref;
   collection.name.clear();
   std::string cont;
@@ -17,6 +17,7 @@ Status ForEachListPage(RestClient& client, const ResourceRef& ref, const ListOpt
     if (!cont.empty()) query.emplace_back("continue", cont);
     HttpRequest request;
     request.path = collection.Path() + EncodeQuery(query);
+    if (items == ListItems::kMetadataOnly) request.headers.emplace_back("Accept", kMetadataListAccept);
     LLM_ASSIGN_OR_RETURN(HttpResponse response, client.Do(std::move(request)));
     nlohmann::json page = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
     if (!page.is_object()) {

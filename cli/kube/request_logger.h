@@ -31,7 +31,8 @@ class RequestLogger {
   int verbosity() const { return verbosity_; }
   /// -v=7: method, URL and request headers; -v=8: the request body too.
   void LogRequest(const HttpRequest& request) const;
-  /// -v=6: "GET URL 200 OK in 12 milliseconds"; -v=7 adds response headers,
+  /// -v=6: "GET URL 200 OK in 12 milliseconds, 5120 bytes" (kubectl's line and
+  /// the response body's size, as received); -v=7 adds response headers,
   /// -v=8 the body (truncated at 1 KiB; -v=9 in full).
   void LogResponse(const HttpRequest& request, const Result<HttpResponse>& outcome,
                    std::chrono::milliseconds latency) const;

@@ -1,6 +1,7 @@
-// Names other programs define that the plugin reads or writes: the NVIDIA
-// device plugin's resource, GPU feature discovery's labels, Kubernetes' own
-// well-known labels. One home each, so a rename is one line.
+// Names the plugin reads or writes on objects: the NVIDIA device plugin's
+// resource, GPU feature discovery's labels, Kubernetes' own well-known and
+// recommended labels, and the plugin's own labels that other commands read
+// back. One home each, so a rename is one line.
 #pragma once
 
 #include <string_view>
@@ -15,5 +16,19 @@ inline constexpr std::string_view kGpuProductLabel = "nvidia.com/gpu.product";
 inline constexpr std::string_view kGpuMemoryLabel = "nvidia.com/gpu.memory";
 /// Kubernetes' well-known zone label.
 inline constexpr std::string_view kZoneLabel = "topology.kubernetes.io/zone";
+
+// Kubernetes' recommended labels, as the plugin sets them on what it renders.
+/// The engine or framework: "vllm", "torchrun".
+inline constexpr std::string_view kNameLabel = "app.kubernetes.io/name";
+/// The workload's NAME, on every object rendered for it.
+inline constexpr std::string_view kInstanceLabel = "app.kubernetes.io/instance";
+/// What the object is for: "serve", "train", "gpu-check", "tenancy".
+inline constexpr std::string_view kComponentLabel = "app.kubernetes.io/component";
+inline constexpr std::string_view kManagedByLabel = "app.kubernetes.io/managed-by";
+/// This tool's value of kManagedByLabel.
+inline constexpr std::string_view kManagedByValue = "kubectl-llm";
+
+/// The plugin's own: the model a served workload runs (Hugging Face id).
+inline constexpr std::string_view kModelAnnotation = "kubectl-llm.dev/model";
 
 }  // namespace llm

@@ -33,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kube/well_known_names.h"
 #include "node_validation/node_pairing.h"
 #include "node_validation/node_result.h"
 #include "node_validation/validation_run.h"
@@ -47,7 +48,7 @@ inline constexpr double kPairOutlierRatio = 0.85;
 /// Every object of a pair (Job, Service, pods) carries this label with the
 /// Job's name (the rendered workload's NAME): the Service and the pods'
 /// anti-affinity select by it, and the run maps a pod to its pair with it.
-inline constexpr const char* kPairJobLabel = "app.kubernetes.io/instance";
+inline constexpr const char* kPairJobLabel = kInstanceLabel.data();
 /// Set by the Job controller on every pod of an Indexed Job (its rank).
 inline constexpr const char* kJobCompletionIndexAnnotation = "batch.kubernetes.io/job-completion-index";
 

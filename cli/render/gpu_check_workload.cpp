@@ -20,20 +20,21 @@ namespace llm {
 namespace {
 
 constexpr std::array<ValueSpec, 12> kGpuCheckValues = {{
-    {"gpus", "--gpus", ValueKind::kScalar, "GPUs of the node to test (default 8)"},
-    {"node", "--node", ValueKind::kScalar, "Node to run on (spec.nodeName)"},
+    {"gpus", "--gpus", ValueKind::kScalar, "GPUs of the node to test (default 8)", "N"},
+    {"node", "--node", ValueKind::kScalar, "Node to run on (spec.nodeName)", "NODE"},
     {"ncclNodes", "--nccl-node", ValueKind::kList,
-     "Multi-node NCCL test across these nodes (repeat, two or more): an Indexed Job and headless Service"},
-    {"profile", "--profile", ValueKind::kScalar, "quick (default) or full"},
-    {"image", "--image", ValueKind::kScalar, "llm-gpu-check image (default: the one built with this plugin)"},
-    {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 8Gi)"},
+     "Multi-node NCCL test across these nodes (repeat, two or more): an Indexed Job and headless Service", "NODE"},
+    {"profile", "--profile", ValueKind::kScalar, "quick (default) or full", "quick|full"},
+    {"image", "--image", ValueKind::kScalar, "llm-gpu-check image (default: the one built with this plugin)", "IMAGE"},
+    {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 8Gi)", "QUANTITY"},
     {"activeDeadline", "--active-deadline", ValueKind::kScalar,
-     "Seconds before the pod is stopped (default by profile)"},
-    {"cpu", "--cpu", ValueKind::kScalar, "CPU request (default 4)"},
-    {"memory", "--memory", ValueKind::kScalar, "Memory request and limit (default 16Gi)"},
-    {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)"},
-    {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name"},
-    {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)"},
+     "Seconds before the pod is stopped (default by profile)", "SECONDS"},
+    {"cpu", "--cpu", ValueKind::kScalar, "CPU request (default 4)", "QUANTITY"},
+    {"memory", "--memory", ValueKind::kScalar, "Memory request and limit (default 16Gi)", "QUANTITY"},
+    {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)",
+     "KEY[=VALUE][:EFFECT]"},
+    {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name", "NAME"},
+    {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)", "NAME"},
 }};
 
 /// --nccl-node: distinct node names, at least two, and not together with --node.

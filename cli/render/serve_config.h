@@ -16,8 +16,9 @@ namespace llm {
 struct ServeAutoscale {
   int min = 0;
   int max = 0;
-  std::optional<std::string> metric;  ///< Prometheus metric (KEDA); nullopt: HPA on CPU
-  std::string target;                 ///< KEDA threshold
+  std::optional<std::string> query;  ///< KEDA's Prometheus query; nullopt: an HPA on CPU
+  std::string metric_type;           ///< KEDA's: AverageValue (per replica) or Value
+  std::string target;                ///< KEDA threshold
   std::string prometheus_url;
 };
 

@@ -13,16 +13,6 @@ constexpr int kCpuUtilizationTarget = 70;
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-/// PromQL string literal: backslash and double quote escaped.
-std::string PromQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '\\' || ch == '"') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const Pairs& pod_labels) {
   ViewData pod;
   pod.set("podLabels", ViewPairs(pod_labels));
@@ -36,8 +26,7 @@ ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const
   pod.set("podAnnotations", ViewPairs(annotations));
   const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas.value_or(1)) > 1;
   pod.set("spread", spread);
-  Pairs spread_labels = {{"app.kubernetes.io/component", c.meta.component},
-                         {"app.kubernetes.io/instance", c.meta.name}};
+  Pairs spread_labels = SelectorLabels(c.meta);
   if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
   pod.set("spreadLabels", ViewPairs(spread_labels));
 
@@ -64,7 +53,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
   AddWorkloadObjectView(c.meta, c.queue, view);
-  view.set("annotations", ViewPairs(Pairs{{"kubectl-llm.dev/model", c.launch.model}}));
+  view.set("annotations", ViewPairs(Pairs{{std::string(kModelAnnotation), c.launch.model}}));
   view.set("hasReplicas", c.replicas.has_value());
   view.set("replicas", ViewInt(c.replicas.value_or(1)));
   view.set("size", ViewInt(c.launch.nodes));
@@ -78,8 +67,7 @@ RenderPlan ServeView(const ServeConfig& c) {
   AddSchedulingView(c.scheduling, view);
 
   Pairs pod_labels = StandardLabels(c.meta);
-  Pairs service_selector = {{"app.kubernetes.io/component", c.meta.component},
-                            {"app.kubernetes.io/instance", c.meta.name}};
+  Pairs service_selector = SelectorLabels(c.meta);
   if (c.backend == Backend::kLeaderWorkerSet) {
     Pairs leader_labels = pod_labels, worker_labels = pod_labels;
     leader_labels.emplace_back("kubectl-llm.dev/role", "leader");
@@ -109,10 +97,9 @@ RenderPlan ServeView(const ServeConfig& c) {
     view.set("targetKind", lws ? "LeaderWorkerSet" : "Deployment");
     view.set("minReplicas", ViewInt(c.autoscale->min));
     view.set("maxReplicas", ViewInt(c.autoscale->max));
-    if (c.autoscale->metric) {
-      std::string selector = fmt::format("pod=~{}", PromQuote(c.meta.name + "-.+"));
-      if (c.meta.namespace_) selector = fmt::format("namespace={},{}", PromQuote(*c.meta.namespace_), selector);
-      view.set("query", fmt::format("sum({}{{{}}})", *c.autoscale->metric, selector));
+    if (c.autoscale->query) {
+      view.set("query", *c.autoscale->query);
+      view.set("metricType", c.autoscale->metric_type);
       view.set("threshold", c.autoscale->target);
       view.set("prometheusUrl", c.autoscale->prometheus_url);
       plan.templates.push_back("serve/scaledobject.yaml");

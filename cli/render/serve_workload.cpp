@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "render/autoscale_signal.h"
 #include "render/quantity.h"
 #include "render/serve_config.h"
 
@@ -21,43 +22,49 @@ const std::string& EngineHelp() {
 }
 
 const std::array<ValueSpec, 26> kServeValues = {{
-    {"engine", "--engine", ValueKind::kScalar, EngineHelp()},
-    {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache"},
-    {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)"},
-    {"gpus", "--gpus", ValueKind::kScalar, "GPUs per pod (default 1)"},
-    {"tensorParallel", "--tensor-parallel", ValueKind::kScalar, "Tensor-parallel size, within a pod (default --gpus)"},
-    {"pipelineParallel", "--pipeline-parallel", ValueKind::kScalar, "Pipeline-parallel size (default --nodes)"},
-    {"nodes", "--nodes", ValueKind::kScalar, "Pods (nodes) per replica; more than 1 renders a LeaderWorkerSet"},
+    {"engine", "--engine", ValueKind::kScalar, EngineHelp(), "NAME"},
+    {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache", "ID"},
+    {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)", "IMAGE"},
+    {"gpus", "--gpus", ValueKind::kScalar, "GPUs per pod (default 1)", "N"},
+    {"tensorParallel", "--tensor-parallel", ValueKind::kScalar, "Tensor-parallel size, within a pod (default --gpus)",
+     "N"},
+    {"pipelineParallel", "--pipeline-parallel", ValueKind::kScalar, "Pipeline-parallel size (default --nodes)", "N"},
+    {"nodes", "--nodes", ValueKind::kScalar, "Pods (nodes) per replica; more than 1 renders a LeaderWorkerSet", "N"},
     {"replicas", "--replicas", ValueKind::kScalar,
-     "Replicas; when not given, a re-apply keeps what scale or an autoscaler set (new: 1)"},
-    {"maxModelLen", "--max-model-len", ValueKind::kScalar, "Maximum context length"},
-    {"port", "--port", ValueKind::kScalar, "Serving port (default 8000)"},
-    {"env", "--env", ValueKind::kMap, "Environment variable K=V (repeatable)"},
-    {"args", "--arg", ValueKind::kList, "Extra engine argument (repeatable; use --arg=--flag)"},
-    {"cpu", "--cpu", ValueKind::kScalar, "CPU request per pod (quantity)"},
-    {"memory", "--memory", ValueKind::kScalar, "Memory request and limit per pod (quantity)"},
-    {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 16Gi)"},
-    {"hfTokenSecret", "--hf-token-secret", ValueKind::kScalar, "Secret NAME[:KEY] holding the HF token (key 'token')"},
-    {"modelCachePvc", "--model-cache-pvc", ValueKind::kScalar, "PVC NAME[:SIZE] mounted at /models; SIZE creates it"},
-    {"gpuProduct", "--gpu-product", ValueKind::kScalar, "Required nvidia.com/gpu.product node label value"},
-    {"nodeSelector", "--node-selector", ValueKind::kMap, "Node label K=V (repeatable)"},
-    {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)"},
-    {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name"},
-    {"queue", "--queue", ValueKind::kScalar, "Kueue LocalQueue (kueue.x-k8s.io/queue-name label)"},
-    {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)"},
-    {"autoscale", "--autoscale", ValueKind::kScalar,
-     "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric"},
+     "Replicas; when not given, a re-apply keeps what scale or an autoscaler set (new: 1)", "N"},
+    {"maxModelLen", "--max-model-len", ValueKind::kScalar, "Maximum context length", "TOKENS"},
+    {"port", "--port", ValueKind::kScalar, "Serving port (default 8000)", "PORT"},
+    {"env", "--env", ValueKind::kMap, "Environment variable K=V (repeatable)", "KEY=VALUE"},
+    {"args", "--arg", ValueKind::kList, "Extra engine argument (repeatable; use --arg=--flag)", "ARG"},
+    {"cpu", "--cpu", ValueKind::kScalar, "CPU request per pod (quantity)", "QUANTITY"},
+    {"memory", "--memory", ValueKind::kScalar, "Memory request and limit per pod (quantity)", "QUANTITY"},
+    {"shmSize", "--shm-size", ValueKind::kScalar, "Size of the memory-backed /dev/shm (default 16Gi)", "QUANTITY"},
+    {"hfTokenSecret", "--hf-token-secret", ValueKind::kScalar, "Secret NAME[:KEY] holding the HF token (key 'token')",
+     "NAME[:KEY]"},
+    {"modelCachePvc", "--model-cache-pvc", ValueKind::kScalar, "PVC NAME[:SIZE] mounted at /models; SIZE creates it",
+     "NAME[:SIZE]"},
+    {"gpuProduct", "--gpu-product", ValueKind::kScalar, "Required nvidia.com/gpu.product node label value", "PRODUCT"},
+    {"nodeSelector", "--node-selector", ValueKind::kMap, "Node label K=V (repeatable)", "KEY=VALUE"},
+    {"tolerations", "--toleration", ValueKind::kList, "Toleration key[=value][:effect] (repeatable)",
+     "KEY[=VALUE][:EFFECT]"},
+    {"priorityClass", "--priority-class", ValueKind::kScalar, "PriorityClass name", "NAME"},
+    {"queue", "--queue", ValueKind::kScalar, "Kueue LocalQueue (kueue.x-k8s.io/queue-name label)", "NAME"},
+    {"imagePullSecrets", "--image-pull-secret", ValueKind::kList, "Image pull Secret name (repeatable)", "NAME"},
+    {"autoscale", "--autoscale", ValueKind::kScalar, "MIN:MAX replicas: an HPA on CPU, or KEDA with --autoscale-metric",
+     "MIN:MAX"},
     {"autoscaleMetric", "--autoscale-metric", ValueKind::kScalar,
-     "queue[=TARGET] (the engine's queue metric) or a Prometheus metric NAME[=TARGET]: KEDA"},
+     "KEDA on the engine's own metric: queue[=5] (requests waiting per replica), kv-cache[=0.8] (KV-cache usage "
+     "per replica), ttft[=1] (p95 seconds to first token), or a Prometheus metric NAME[=TARGET]",
+     "SIGNAL[=TARGET]"},
     {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
-     "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)"},
+     "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)", "URL"},
 }};
 
 constexpr std::string_view kModelMount = "/models";
 constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
-constexpr int kDefaultQueueTarget = 5;
 
-Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine) {
+Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine,
+                                                     const WorkloadMeta& meta) {
   std::optional<std::string> range = v.String("autoscale");
   std::optional<std::string> metric = v.String("autoscaleMetric");
   std::optional<std::string> url = v.String("prometheusUrl");
@@ -78,9 +85,8 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     if (url) return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)", v.Origin("prometheusUrl")));
     if (a.min == 0) {
       return Usage(
-          fmt::format("{}: MIN 0 needs --autoscale-metric: a HorizontalPodServeAutoscaler cannot scale to zero "
-                      "(minReplicas must be at least 1, and zero pods report no CPU to scale back up "
-                      "from); KEDA on the engine's queue metric can",
+          fmt::format("{}: MIN 0 needs --autoscale-metric (KEDA): a HorizontalPodAutoscaler cannot scale to zero "
+                      "(minReplicas must be at least 1)",
                       v.Origin("autoscale")));
     }
     if (!v.String("cpu")) {
@@ -91,15 +97,30 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     }
     return std::optional<ServeAutoscale>(a);
   }
-  static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
-  if (!std::regex_match(*metric, m, kMetric)) {
+  // WORD or a Prometheus metric name, then =TARGET (a positive number).
+  static const std::regex kMetric(R"(^([a-zA-Z_:][a-zA-Z0-9_:-]{0,199})(=([0-9]{1,9}(\.[0-9]{1,6})?))?$)");
+  static const std::regex kMetricName(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*$)");
+  const AutoscaleSignalRow* signal = nullptr;
+  if (std::regex_match(*metric, m, kMetric)) signal = FindAutoscaleSignal(m[1].str());
+  if (m.empty() || (signal == nullptr && !std::regex_match(m[1].str(), kMetricName))) {
     return Usage(
-        fmt::format("{}: expected 'queue' or a Prometheus metric name, optionally '=TARGET' "
+        fmt::format("{}: expected one of {} or a Prometheus metric name, optionally '=TARGET' "
                     "(a positive number), got '{}'",
-                    v.Origin("autoscaleMetric"), *metric));
+                    v.Origin("autoscaleMetric"), AutoscaleSignalWords(), *metric));
   }
-  a.metric = m[1] == "queue" ? std::string(engine.metrics.requests_waiting) : m[1].str();
-  a.target = m[3].matched ? m[3].str() : std::to_string(kDefaultQueueTarget);
+  const WorkloadSeries where{meta.namespace_, meta.name};
+  if (signal != nullptr) {
+    auto query = AutoscaleQuery(*signal, engine, where);
+    if (!query.ok()) return Usage(fmt::format("{}: {}", v.Origin("autoscaleMetric"), query.error().message()));
+    a.query = *query;
+    a.metric_type = std::string(signal->metric_type);
+    a.target = m[3].matched ? m[3].str() : std::string(signal->default_target);
+  } else {
+    // A metric of the user's own, summed over the pods: a per-replica target.
+    a.query = fmt::format("sum({}{{{}}})", m[1].str(), SeriesSelector(where));
+    a.metric_type = "AverageValue";
+    a.target = m[3].matched ? m[3].str() : std::string(FindAutoscaleSignal("queue")->default_target);
+  }
   a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
   static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-_~:/?#\[\]@!$&'()*+,;=%]+$)");
   if (!std::regex_match(a.prometheus_url, kUrl)) {
@@ -207,12 +228,12 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   if (replicas) c.replicas = static_cast<int>(*replicas);
   LLM_ASSIGN_OR_RETURN(c.launch.port, IntOr(v, "port", 1, 65535, 8000));
   LLM_ASSIGN_OR_RETURN(c.launch.max_model_len, v.Int("maxModelLen", 1, 100'000'000));
-  LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine));
+  LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine, c.meta));
   if (c.autoscale && replicas) {
     return Usage(fmt::format("{} and {} conflict: with --autoscale the autoscaler owns the replica count",
                              v.Origin("replicas"), v.Origin("autoscale")));
   }
-  if (c.autoscale && c.autoscale->metric) {
+  if (c.autoscale && c.autoscale->query) {
     LLM_RETURN_IF_ERROR(RequireServed(r.served, kScaledObjectKind, "--autoscale-metric"));
   }
 

@@ -32,6 +32,8 @@ struct ValueSpec {
   std::string_view flag;  ///< e.g. "--tensor-parallel"; "" when no flag sets it
   ValueKind kind;
   std::string_view help;
+  /// What --help shows after the flag ("N", "KEY=VALUE"); "" shows VALUE.
+  std::string_view value_name = {};
 };
 
 struct Value {

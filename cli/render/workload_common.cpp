@@ -71,10 +71,14 @@ Result<std::optional<std::string>> KueueQueue(const Values& values, std::string_
 }
 
 std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta) {
-  return {{"app.kubernetes.io/component", meta.component},
-          {"app.kubernetes.io/instance", meta.name},
-          {"app.kubernetes.io/managed-by", std::string(kManagedBy)},
-          {"app.kubernetes.io/name", meta.app}};
+  return {{std::string(kComponentLabel), meta.component},
+          {std::string(kInstanceLabel), meta.name},
+          {std::string(kManagedByLabel), std::string(kManagedByValue)},
+          {std::string(kNameLabel), meta.app}};
+}
+
+std::vector<std::pair<std::string, std::string>> SelectorLabels(const WorkloadMeta& meta) {
+  return {{std::string(kComponentLabel), meta.component}, {std::string(kInstanceLabel), meta.name}};
 }
 
 void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
@@ -82,9 +86,7 @@ void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
   view.set("namespace", ViewOptional(meta.namespace_));
   view.set("labels", ViewPairs(StandardLabels(meta)));
   view.set("objectLabels", ViewPairs(StandardLabels(meta)));
-  view.set("selectorLabels",
-           ViewPairs(std::vector<std::pair<std::string, std::string>>{{"app.kubernetes.io/component", meta.component},
-                                                                      {"app.kubernetes.io/instance", meta.name}}));
+  view.set("selectorLabels", ViewPairs(SelectorLabels(meta)));
 }
 
 void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view) {

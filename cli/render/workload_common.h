@@ -19,8 +19,6 @@
 
 namespace llm {
 
-inline constexpr std::string_view kManagedBy = "kubectl-llm";
-
 /// What identifies one rendered workload.
 struct WorkloadMeta {
   std::string name;                       ///< NAME from the command line
@@ -61,6 +59,10 @@ void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::st
 
 /// The four app.kubernetes.io labels, sorted by key.
 std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta);
+/// Component and instance: what selects the workload's pods (Deployment and
+/// Service selectors, topology spread). Never the engine or tool labels, so an
+/// engine change keeps the selector, which a Deployment may not change.
+std::vector<std::pair<std::string, std::string>> SelectorLabels(const WorkloadMeta& meta);
 
 /// nodeSelector (validated label syntax), plus nvidia.com/gpu.product when given.
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,

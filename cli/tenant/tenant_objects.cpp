@@ -18,8 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kManagedByKey[] = "app.kubernetes.io/managed-by";
-constexpr char kManagedByValue[] = "kubectl-llm";
 // What Kueue's ClusterQueue must cover without --cpu/--memory: more than any
 // cluster has (the ResourceQuota is where they are limited, when asked).
 constexpr char kUnlimitedCpu[] = "100000";
@@ -136,7 +134,7 @@ std::vector<GpuFlavor> GpuFlavorsFromResourceFlavors(const json& flavors) {
   std::vector<GpuFlavor> out;
   for (const json& flavor : ItemsOf(flavors)) {
     const std::string product = AnnotationOf(flavor, kGpuProductAnnotation);
-    if (product.empty() || LabelOf(flavor, kManagedByKey) != kManagedByValue) continue;
+    if (product.empty() || LabelOf(flavor, kManagedByLabel) != kManagedByValue) continue;
     out.push_back(GpuFlavor{NameOf(flavor), product, {}, 0, 0});
   }
   std::sort(out.begin(), out.end(), [](const GpuFlavor& a, const GpuFlavor& b) { return a.name < b.name; });
@@ -144,8 +142,8 @@ std::vector<GpuFlavor> GpuFlavorsFromResourceFlavors(const json& flavors) {
 }
 
 Result<std::vector<Json>> RenderInitObjects(const InitPlan& plan, const TemplateSource& templates) {
-  const std::vector<std::pair<std::string, std::string>> label_pairs = {{kManagedByKey, kManagedByValue},
-                                                                        {"app.kubernetes.io/component", "tenancy"}};
+  const std::vector<std::pair<std::string, std::string>> label_pairs = {
+      {std::string(kManagedByLabel), std::string(kManagedByValue)}, {std::string(kComponentLabel), "tenancy"}};
   const ViewData labels = ViewPairs(label_pairs);
   std::vector<Json> out;
   ViewData ns;
@@ -196,8 +194,8 @@ Result<std::vector<Json>> RenderInitObjects(const InitPlan& plan, const Template
 
 Result<std::vector<Json>> RenderTenantObjects(const TenantPlan& plan, const TemplateSource& templates) {
   const TenantConfig& c = plan.config;
-  const std::vector<std::pair<std::string, std::string>> label_pairs = {{kManagedByKey, kManagedByValue},
-                                                                        {std::string(kTenantLabel), c.team}};
+  const std::vector<std::pair<std::string, std::string>> label_pairs = {
+      {std::string(kManagedByLabel), std::string(kManagedByValue)}, {std::string(kTenantLabel), c.team}};
   const ViewData labels = ViewPairs(label_pairs);
   ViewData base;
   base.set("team", c.team);

@@ -31,7 +31,8 @@ nlohmann::json OmitManagedFields(nlohmann::json object) {
 }
 
 void MaskSecretData(nlohmann::json& live, nlohmann::json& merged) {
-  if (StringAt(merged, {"apiVersion"}) != "v1" || StringAt(merged, {"kind"}) != "Secret") return;
+  const nlohmann::json& present = merged.is_null() ? live : merged;
+  if (StringAt(present, {"apiVersion"}) != "v1" || StringAt(present, {"kind"}) != "Secret") return;
   nlohmann::json* from = DataOf(live);
   nlohmann::json* to = DataOf(merged);
   if (from != nullptr) {
@@ -64,15 +65,20 @@ std::string DiffFileName(const nlohmann::json& object) {
 }
 
 std::string DiffObject(const nlohmann::json& live, const nlohmann::json& merged, bool show_managed_fields) {
-  nlohmann::json from = show_managed_fields ? live : OmitManagedFields(live);
-  nlohmann::json to = show_managed_fields ? merged : OmitManagedFields(merged);
+  return DiffObjectAs(live, merged, "LIVE", "MERGED", show_managed_fields);
+}
+
+std::string DiffObjectAs(const nlohmann::json& from_object, const nlohmann::json& to_object, std::string_view from_dir,
+                         std::string_view to_dir, bool show_managed_fields) {
+  nlohmann::json from = show_managed_fields ? from_object : OmitManagedFields(from_object);
+  nlohmann::json to = show_managed_fields ? to_object : OmitManagedFields(to_object);
   MaskSecretData(from, to);
-  // A pruned object has no MERGED side; it is named after its LIVE one.
-  std::string name = DiffFileName(merged.is_null() ? live : merged);
+  // A pruned object has no second side; it is named after its first one.
+  std::string name = DiffFileName(to_object.is_null() ? from_object : to_object);
   // kubectl prints nothing for an absent side; diff -N reads it as empty.
   std::string from_text = from.is_null() ? "" : ToYaml(from);
   std::string to_text = to.is_null() ? "" : ToYaml(to);
-  return UnifiedDiff(from_text, to_text, "LIVE/" + name, "MERGED/" + name);
+  return UnifiedDiff(from_text, to_text, fmt::format("{}/{}", from_dir, name), fmt::format("{}/{}", to_dir, name));
 }
 
 }  // namespace llm

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,8 +20,9 @@ namespace llm {
 /// Drops metadata.managedFields (kubectl's omitManagedFields). Null stays null.
 nlohmann::json OmitManagedFields(nlohmann::json object);
 
-/// kubectl's Masker, applied when `merged` is a v1 Secret. `live` may be null
-/// (the object does not exist yet).
+/// kubectl's Masker, applied when `merged` is a v1 Secret, or `live` is one
+/// and `merged` is null (a pruned or removed Secret: its data is masked too,
+/// so no Secret value reaches the output). Either side may be null.
 void MaskSecretData(nlohmann::json& live, nlohmann::json& merged);
 
 /// "apps.v1.Deployment.default.chat", "v1.Service.default.chat": the file name
@@ -31,5 +33,10 @@ std::string DiffFileName(const nlohmann::json& object);
 /// above, printed as YAML, labelled "LIVE/<file>" and "MERGED/<file>". "" when
 /// they are the same.
 std::string DiffObject(const nlohmann::json& live, const nlohmann::json& merged, bool show_managed_fields = false);
+
+/// The same between any two sides of one object, labelled "<from_dir>/<file>"
+/// and "<to_dir>/<file>" (diff --revision: "REVISION-2", "LIVE").
+std::string DiffObjectAs(const nlohmann::json& from, const nlohmann::json& to, std::string_view from_dir,
+                         std::string_view to_dir, bool show_managed_fields = false);
 
 }  // namespace llm

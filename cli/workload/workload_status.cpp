@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kube/object_fields.h"
+#include "kube/well_known_names.h"
 #include "output/human_duration.h"
 #include "workload/pod_resources.h"
 
@@ -111,7 +112,7 @@ void FillJob(const nlohmann::json& o, WorkloadStatus& s) {
 
 std::optional<ServiceEndpoint> FindEndpoint(const nlohmann::json& services, const WorkloadStatus& s) {
   for (const nlohmann::json& service : ItemsOf(services)) {
-    if (LabelOf(service, "app.kubernetes.io/instance") != s.name) continue;
+    if (LabelOf(service, kInstanceLabel) != s.name) continue;
     if (StringAt(service, {"spec", "clusterIP"}) == "None") continue;
     const nlohmann::json* ports = FindPath(service, {"spec", "ports"});
     if (ports == nullptr || !ports->is_array() || ports->empty()) continue;
@@ -134,14 +135,14 @@ std::string OrNone(const std::string& value) { return value.empty() ? "<none>" :
 
 WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::json& services) {
   WorkloadStatus s;
-  s.name = LabelOf(object, "app.kubernetes.io/instance");
+  s.name = LabelOf(object, kInstanceLabel);
   if (s.name.empty()) s.name = StringAt(object, {"metadata", "name"});
   s.namespace_ = StringAt(object, {"metadata", "namespace"});
   s.kind = StringAt(object, {"kind"});
   s.api_version = StringAt(object, {"apiVersion"});
-  s.engine = LabelOf(object, "app.kubernetes.io/name");
-  s.component = LabelOf(object, "app.kubernetes.io/component");
-  s.model = StringAt(object, {"metadata", "annotations", "kubectl-llm.dev/model"});
+  s.engine = LabelOf(object, kNameLabel);
+  s.component = LabelOf(object, kComponentLabel);
+  s.model = AnnotationOf(object, kModelAnnotation);
   s.created = StringAt(object, {"metadata", "creationTimestamp"});
   if (s.kind == "Deployment") {
     FillDeployment(object, s);
@@ -167,8 +168,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
   for (const char* name : {"NAME", "KIND", "ENGINE", "READY", "STATUS", "GPUS", "ENDPOINT", "AGE"}) {
     columns.push_back({name});
   }
-  columns.push_back({"COMPONENT", true});
-  columns.push_back({"MODEL", true});
+  for (const char* name : {"COMPONENT", "MODEL", "AUTOSCALE", "TARGETS", "SCALED"}) columns.push_back({name, true});
   Table table(std::move(columns));
   for (const WorkloadStatus& s : rows) {
     std::vector<std::string> cells;
@@ -183,6 +183,10 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
     cells.push_back(HumanAge(s.created, now));
     cells.push_back(OrNone(s.component));
     cells.push_back(OrNone(s.model));
+    const std::optional<AutoscalerStatus>& a = s.autoscaler;
+    cells.push_back(a ? fmt::format("{}-{}", a->min_replicas, a->max_replicas) : "<none>");
+    cells.push_back(a ? a->TargetsText() : "<none>");
+    cells.push_back(a && !a->last_scale_time.empty() ? HumanAge(a->last_scale_time, now) : "<none>");
     table.AddRow(std::move(cells));
   }
   return table;
@@ -211,7 +215,8 @@ nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>&
                      {"unit", s.unit},
                      {"gpus", s.gpus},
                      {"creationTimestamp", s.created},
-                     {"endpoint", endpoint}});
+                     {"endpoint", endpoint},
+                     {"autoscaler", AutoscalerJson(s.autoscaler)}});
   }
   return {{"apiVersion", kWorkloadStatusApiVersion}, {"kind", "WorkloadStatusList"}, {"items", items}};
 }

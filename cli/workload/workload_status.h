@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/table_printer.h"
+#include "workload/autoscaler_status.h"
 
 namespace llm {
 
@@ -39,6 +40,7 @@ struct WorkloadStatus {
   int64_t gpus = 0;                         ///< nvidia.com/gpu requested by all desired pods
   std::string created;                      ///< metadata.creationTimestamp as the server wrote it
   std::optional<ServiceEndpoint> endpoint;  ///< the workload's non-headless Service, if any
+  std::optional<AutoscalerStatus> autoscaler;  ///< the HPA that scales it (see autoscaler_status.h)
 };
 
 /// `services`: the namespace's Services (List or array); the workload's is the
@@ -49,7 +51,9 @@ WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::j
 
 /// The table of `kubectl llm status`: NAME KIND ENGINE READY STATUS GPUS
 /// ENDPOINT AGE (NAMESPACE first when `all_namespaces`); -o wide adds
-/// COMPONENT and MODEL. READY is "ready/desired"; empty values print "<none>".
+/// COMPONENT, MODEL and the autoscaler's AUTOSCALE ("MIN-MAX"), TARGETS (as
+/// kubectl get hpa) and SCALED (age of its last scale). READY is
+/// "ready/desired"; empty values print "<none>".
 Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::system_clock::time_point now,
                           bool all_namespaces);
 
@@ -57,7 +61,10 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
 ///   {"apiVersion": "kubectl-llm.dev/v1alpha1", "kind": "WorkloadStatusList",
 ///    "items": [{"name", "namespace", "kind", "apiVersion", "engine", "component",
 ///               "model", "state", "ready", "desired", "unit", "gpus",
-///               "creationTimestamp", "endpoint": {"service", "port", "host", "url"} | null}]}
+///               "creationTimestamp", "endpoint": {"service", "port", "host", "url"} | null,
+///               "autoscaler": {"name", "minReplicas", "maxReplicas", "currentReplicas",
+///                              "desiredReplicas", "metrics": [{"name", "current", "target"}],
+///                              "lastScaleTime", "problem"} | null}]}
 /// Keys in this order; strings "" when unknown, integers always present. No
 /// age: it changes every second and scripts have creationTimestamp.
 nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>& rows);

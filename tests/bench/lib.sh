@@ -75,7 +75,7 @@ import time
 
 # One line per API response at -v=6, a failed attempt included (it was sent):
 # kubectl `"Response" verb="GET" url="https://..." status="200 OK" ...`,
-# the plugin `GET https://... 200 OK in 3 milliseconds` or `... in 3 milliseconds: <error>`.
+# the plugin `GET https://... 200 OK in 3 milliseconds, 120 bytes` or `... in 3 milliseconds: <error>`.
 RESPONSE_LINE = re.compile(r'"Response" verb="([A-Z]+)"|^([A-Z]+) https?://\S+ ', re.M)
 
 

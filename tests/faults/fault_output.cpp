@@ -8,7 +8,7 @@ namespace llm::testing {
 namespace {
 
 const std::regex kRequestLine(
-    R"(^(GET|HEAD|POST|PUT|PATCH|DELETE) https?://\S+ (?:(\d{3}) .*in \d+ milliseconds|in \d+ milliseconds: .*)$)");
+    R"(^(GET|HEAD|POST|PUT|PATCH|DELETE) https?://\S+ (?:(\d{3}) .*in \d+ milliseconds, \d+ bytes|in \d+ milliseconds: .*)$)");
 
 }  // namespace
 

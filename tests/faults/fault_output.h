@@ -11,7 +11,7 @@ namespace llm::testing {
 std::vector<std::string> Lines(const std::string& text);
 
 /// Whether `line` is a -v=6 request line: "GET https://... 200 OK in 3
-/// milliseconds", or "... in 3 milliseconds: <error>".
+/// milliseconds, 120 bytes", or "... in 3 milliseconds: <error>".
 bool IsRequestLine(const std::string& line);
 
 /// Whether stderr holds a -v=6 line of a `method` request whose URL contains

@@ -161,6 +161,27 @@ TEST_CASE("metrics --check: a renamed metric and a mislabelled one are named, th
                        "\"Qwen/Qwen2.5-0.5B-Instruct\", the served model name") != std::string::npos);
 }
 
+TEST_CASE("metrics --check: a ttft autoscaler's query reads the engine's TTFT histogram, and its rename is named") {
+  ServedModel served("metrics-check-ttft");
+  served.Serve("chat", kModel, {"--gpus", "1", "--autoscale", "1:2", "--autoscale-metric", "ttft=0.5", "--wait"});
+  const auto pods = served.ReadyPods("chat", 1);
+  const std::string pod = pods.begin()->first, ip = pods.begin()->second;
+  served.Steer(ip, {{"engine", "vllm"}, {"model", kModel}});
+  CommandOutput good = Llm({"metrics", "chat", "-n", served.ns(), "--check", "--interval", "200ms"});
+  INFO(good.out << good.err);
+  CHECK(good.exit_code == 0);
+
+  served.Steer(ip, {{"engine", "vllm"},
+                    {"model", kModel},
+                    {"metrics", {{"rename", {{"vllm:time_to_first_token_seconds", "vllm:ttft_seconds"}}}}}});
+  CommandOutput renamed = Llm({"metrics", "chat", "-n", served.ns(), "--check", "--interval", "200ms"});
+  INFO(renamed.out << renamed.err);
+  CHECK(renamed.exit_code == 1);
+  CHECK(renamed.err.find("pod " + pod +
+                         ": vllm:time_to_first_token_seconds_bucket is absent from /metrics (read by ScaledObject "
+                         "chat's query)") != std::string::npos);
+}
+
 TEST_CASE("metrics -w refreshes until Ctrl-C") {
   ServedModel served("metrics-watch");
   served.Serve("chat", kModel, {"--gpus", "1", "--wait"});

@@ -71,6 +71,21 @@ TEST_CASE("endpoint test: a healthy model passes every stage, each pod's health 
   CHECK(f.client.stream_requests().at(0).path == "/api/v1/namespaces/ml/services/chat:8000/proxy/v1/completions");
 }
 
+TEST_CASE("endpoint test: a Role's rules answer the access stage in one request, and only serve's kinds are listed") {
+  ServedModelFixture f;
+  f.AnswerHealthy();
+  f.QueueStream(16, milliseconds(5), milliseconds(5));
+  // The README's Role for a CI runner.
+  f.client.rules = nlohmann::json::parse(R"([
+      {"verbs":["get","create"],"apiGroups":[""],"resources":["services/proxy","pods/proxy"]},
+      {"verbs":["get","list"],"apiGroups":[""],"resources":["services","pods"]},
+      {"verbs":["list"],"apiGroups":["discovery.k8s.io"],"resources":["endpointslices"]}])");
+  CHECK(Run(f).passed());
+  CHECK(f.client.access_reviews == 0);
+  CHECK(Calls(f, "LIST deployments.apps") == 1);
+  CHECK(Calls(f, "statefulsets") + Calls(f, "jobs") == 0);
+}
+
 TEST_CASE("endpoint test: the served model name comes from --served-model-name, and --model overrides it") {
   nlohmann::json container = testing::ServingContainer();
   container["args"].push_back("--served-model-name=chat-small");

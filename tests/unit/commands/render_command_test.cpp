@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -53,6 +54,27 @@ TEST_CASE("render needs a workload and lists them in help") {
   r = RunCli({"render", "serve", "--help"});
   CHECK(r.out.find("--tensor-parallel") != std::string::npos);
   CHECK(r.out.find("--patch KIND/NAME=FILE") != std::string::npos);
+}
+
+TEST_CASE("workload help shows what each flag takes, once: no CLI11 'TEXT ...' and no '{}'") {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"serve", "--help"},
+                                               {"train", "--help"},
+                                               {"render", "serve", "--help"},
+                                               {"render", "gpu-check", "--help"}}) {
+    const auto r = RunCli(args);
+    CAPTURE(args.front());
+    REQUIRE(r.code == 0);
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("  -")) CHECK_MESSAGE(line.find(" ...") == std::string::npos, line);  // one value per use
+    }
+    CHECK(r.out.find("{}") == std::string::npos);
+  }
+  const auto serve = RunCli({"serve", "--help"}).out;
+  for (const char* shown : {"  --gpus N ", "  --env KEY=VALUE ", "  -f,--values FILE ", "  --autoscale MIN:MAX ",
+                            "  --toleration KEY[=VALUE][:EFFECT]", "  --require-validated[=MAX_AGE]\n"}) {
+    CHECK_MESSAGE(serve.find(shown) != std::string::npos, shown);
+  }
 }
 
 TEST_CASE("gpu-check runs with least privilege, pinned to its node") {

@@ -8,6 +8,7 @@
 #include "fakes/discovery_fixtures.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "fakes/metadata_only_list.h"
 
 namespace llm {
 namespace {
@@ -48,6 +49,49 @@ struct Fixture {
     client.Put({"batch", "v1", "jobs", "ml", "pretrain", ""}, Managed("batch/v1", "Job", "pretrain"));
   }
   Status Run(ScaleOptions options) { return RunScale(options, client, mapper, "ml", IoStreams{in, out, err}); }
+  /// As the command runs it against a cluster: recorded as a revision by "dev".
+  Status RunRecorded(ScaleOptions options) {
+    CallerIdentity caller;
+    caller.user = "dev";
+    caller.command_line = "kubectl llm scale chat";
+    const ScaleRecorder recorder{caller, clock};
+    return RunScale(options, client, mapper, "ml", IoStreams{in, out, err}, &recorder);
+  }
+  /// Revision 1 as serve records it: the Deployment with 2 replicas, deployed.
+  void RecordServe(std::vector<json> extra = {}) {
+    testing::ServeMetadataOnlySecrets(client, "ml");
+    WorkloadRevisions revisions(client, clock, "ml", "chat");
+    Revision served;
+    served.audit.operation = "serve";
+    served.audit.command_line = "kubectl llm serve chat --model m";
+    json deployment = Managed("apps/v1", "Deployment", "chat");
+    json service = {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "chat"}, {"namespace", "ml"}}}};
+    served.objects = {deployment, service};
+    for (json& object : extra) served.objects.push_back(std::move(object));
+    std::ostringstream warnings;
+    auto begun = revisions.Begin(served, std::chrono::minutes(2), warnings);
+    REQUIRE(begun.ok());
+    begun->status = RevisionStatus::kDeployed;
+    REQUIRE(revisions.Finish(*begun, 10).ok());
+  }
+  /// The Deployment's HorizontalPodAutoscaler, 1..4 replicas.
+  json PutHpa() {
+    json hpa = {{"apiVersion", "autoscaling/v2"},
+                {"kind", "HorizontalPodAutoscaler"},
+                {"metadata", {{"name", "chat"}, {"namespace", "ml"}}},
+                {"spec",
+                 {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "chat"}}},
+                  {"minReplicas", 1},
+                  {"maxReplicas", 4}}}};
+    client.Put({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""}, hpa);
+    return hpa;
+  }
+  Revision ReadRevision(int number) {
+    WorkloadRevisions revisions(client, clock, "ml", "chat");
+    auto read = revisions.Read(number);
+    REQUIRE(read.ok());
+    return *read;
+  }
   int64_t Replicas() { return (*client.Find({"apps", "v1", "deployments", "ml", "chat", ""}))["spec"]["replicas"]; }
 };
 
@@ -97,14 +141,7 @@ TEST_CASE("scale refuses a training job with a reason") {
 
 TEST_CASE("scale --min/--max patches the workload's HorizontalPodAutoscaler") {
   Fixture f;
-  json hpa = {{"apiVersion", "autoscaling/v2"},
-              {"kind", "HorizontalPodAutoscaler"},
-              {"metadata", {{"name", "chat"}, {"namespace", "ml"}}},
-              {"spec",
-               {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "chat"}}},
-                {"minReplicas", 1},
-                {"maxReplicas", 4}}}};
-  f.client.Put({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""}, hpa);
+  f.PutHpa();
   REQUIRE(f.Run({.name = "chat", .max_replicas = 8}).ok());
   CHECK(f.out.str() == "horizontalpodautoscaler.autoscaling/chat patched (minReplicas 1, maxReplicas 8)\n");
   auto live = f.client.Find({"autoscaling", "v2", "horizontalpodautoscalers", "ml", "chat", ""});
@@ -119,6 +156,50 @@ TEST_CASE("scale --min/--max without an autoscaler says so") {
   Status none = f.Run({.name = "chat", .min_replicas = 1});
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message().find("deployment.apps/chat has no HorizontalPodAutoscaler or ScaledObject") == 0);
+}
+
+TEST_CASE("scale records a revision: the served objects with the new replicas, serve's change-cause kept") {
+  Fixture f;
+  f.RecordServe();
+  REQUIRE(f.RunRecorded({.name = "chat", .replicas = 5}).ok());
+  CHECK(f.Replicas() == 5);
+  const Revision scaled = f.ReadRevision(2);
+  CHECK(scaled.audit.operation == "scale");
+  CHECK(scaled.audit.status == RevisionStatus::kDeployed);
+  CHECK(scaled.audit.user == "dev");
+  CHECK(scaled.audit.description == "Scaled to 5 replicas");
+  // Scale sets no annotation: the live objects still carry serve's cause.
+  CHECK(scaled.audit.change_cause == "kubectl llm serve chat --model m");
+  REQUIRE(scaled.objects.size() == 2);
+  CHECK(scaled.objects[0]["spec"]["replicas"] == 5);
+  CHECK(scaled.objects[1] == f.ReadRevision(1).objects[1]);
+  CHECK(f.ReadRevision(1).audit.status == RevisionStatus::kSuperseded);
+}
+
+TEST_CASE("a refused scale is recorded failed with its reason, and the served revision stays deployed") {
+  Fixture f;
+  f.RecordServe();
+  REQUIRE_FALSE(f.RunRecorded({.name = "chat", .replicas = 5, .current_replicas = 3}).ok());
+  const Revision failed = f.ReadRevision(2);
+  CHECK(failed.audit.status == RevisionStatus::kFailed);
+  CHECK(failed.audit.description == "Scale failed");
+  CHECK(failed.audit.reason == "Expected replicas to be 3, was 2");
+  CHECK(f.ReadRevision(1).audit.status == RevisionStatus::kDeployed);
+}
+
+TEST_CASE("scale --min/--max records the autoscaler's new bounds, and unrecorded runs (dry run) write nothing") {
+  Fixture f;
+  const json hpa = f.PutHpa();
+  f.RecordServe({hpa});
+  REQUIRE(f.Run({.name = "chat", .max_replicas = 6, .dry_run = true}).ok());
+  CHECK(f.client.List(kube::core::Secrets("ml"), {})->at("items").size() == 1);
+  REQUIRE(f.RunRecorded({.name = "chat", .max_replicas = 8}).ok());
+  const Revision bounded = f.ReadRevision(2);
+  CHECK(bounded.audit.description == "Autoscaler bounds 1..8");
+  REQUIRE(bounded.objects.size() == 3);
+  CHECK(bounded.objects[2]["spec"]["minReplicas"] == 1);
+  CHECK(bounded.objects[2]["spec"]["maxReplicas"] == 8);
+  CHECK(bounded.objects[0] == f.ReadRevision(1).objects[0]);
 }
 
 TEST_CASE("scale flags are checked before any request") {

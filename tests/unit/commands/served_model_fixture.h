@@ -1,7 +1,7 @@
 // A served model as `kubectl llm serve chat` leaves it, in a FakeRestClient:
 // Deployment chat (vLLM, 2 replicas) in namespace ml, its Service, two
 // running pods and an EndpointSlice listing both as ready; plus answers to
-// SelfSubjectAccessReviews. Tests add the proxied answers of the engine.
+// SelfSubjectAccessReviews and rules reviews. Tests add the proxied answers of the engine.
 #pragma once
 
 #include <chrono>
@@ -18,12 +18,19 @@
 
 namespace llm::testing {
 
-/// Allows every access review except those listed as "verb resource/subresource".
+/// Allows every access review except those listed as "verb resource/subresource";
+/// answers a rules review with `rules` (none unless a test sets them).
 class ServedModelClient : public FakeRestClient {
  public:
   std::set<std::string> denied;
+  nlohmann::json rules = nlohmann::json::array();
   int access_reviews = 0;
   Result<nlohmann::json> Create(const kube::ResourceRef& ref, const nlohmann::json& object, bool dry_run) override {
+    if (ref.resource == "selfsubjectrulesreviews") {
+      nlohmann::json answer = object;
+      answer["status"] = {{"resourceRules", rules}, {"incomplete", false}};
+      return answer;
+    }
     if (ref.resource != "selfsubjectaccessreviews") return FakeRestClient::Create(ref, object, dry_run);
     ++access_reviews;
     const nlohmann::json& a = object["spec"]["resourceAttributes"];

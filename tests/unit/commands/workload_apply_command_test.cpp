@@ -47,6 +47,10 @@ TEST_CASE("serve/train refuse bad --dry-run, -o, --timeout and --wait with a dry
        "error: --output must be one of 'yaml', 'json' or 'name', got 'wide'\n"},
       {{"serve", "chat", "--model", "org/m", "--wait", "--dry-run=server"},
        "error: --wait cannot be used with --dry-run: nothing would be created to wait for\n"},
+      {{"serve", "chat", "--model", "org/m", "--rollback-on-failure"},
+       "error: --rollback-on-failure needs --wait: only a failed wait triggers the rollback\n"},
+      {{"serve", "chat", "--model", "org/m", "--history-max", "-1"},
+       "error: --history-max must be 0 (keep every revision) or more, got -1\n"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.args);

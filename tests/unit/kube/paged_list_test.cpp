@@ -47,5 +47,21 @@ TEST_CASE("ForEachListPage stops at the first error, the callback's or the serve
   CHECK(forbidden.error().kind() == ErrorKind::kForbidden);
 }
 
+TEST_CASE("ForEachListPage asks for metadata only when told to") {
+  testing::FakeRestClient client;
+  client.routes.On("GET", "/api/v1/namespaces/ml/secrets",
+                   testing::FakeTransport::Json(200, R"({"kind":"PartialObjectMetadataList","items":[]})"));
+  auto ignore = [](json&) { return Ok(); };
+  REQUIRE(ForEachListPage(client, core::Secrets("ml"), ListOptions{}, ignore, ListItems::kMetadataOnly).ok());
+  REQUIRE(ForEachListPage(client, core::Secrets("ml"), ListOptions{}, ignore).ok());
+  const auto& requests = client.routes.requests();
+  REQUIRE(requests.size() == 2);
+  REQUIRE(requests[0].headers.size() == 1);
+  CHECK(requests[0].headers[0].first == "Accept");
+  CHECK(requests[0].headers[0].second ==
+        "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json");
+  CHECK(requests[1].headers.empty());
+}
+
 }  // namespace
 }  // namespace llm::kube

@@ -59,7 +59,7 @@ TEST_CASE("bodies: env values whose name says token, secret, password or credent
   CHECK(body.find(R"("secretKeyRef":{"key":"token","name":"hf"})") != std::string::npos);
 }
 
-TEST_CASE("-v=6 logs method, URL, status and latency, no headers or bodies") {
+TEST_CASE("-v=6 logs method, URL, status, latency and the body's size, no headers or bodies") {
   std::ostringstream out;
   RequestLogger logger(&out, 6, "https://h:6443");
   HttpRequest request = SecretApply();
@@ -68,7 +68,7 @@ TEST_CASE("-v=6 logs method, URL, status and latency, no headers or bodies") {
                      std::chrono::milliseconds(12));
   CHECK(out.str() ==
         "PATCH https://h:6443/api/v1/namespaces/ns/secrets/hf?fieldManager=kubectl-llm 201 Created in 12 "
-        "milliseconds\n");
+        "milliseconds, 49 bytes\n");
 }
 
 TEST_CASE("-v=8 adds headers and bodies, every secret redacted") {

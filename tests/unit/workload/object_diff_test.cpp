@@ -50,6 +50,12 @@ TEST_CASE("Secret data is masked like kubectl's Masker") {
   MaskSecretData(absent, created);
   CHECK(created["data"]["token"] == "***");
 
+  // A removed Secret (pruned, or absent from a later revision) is masked too.
+  nlohmann::json removed = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"data", {{"token", "aGY="}}}};
+  nlohmann::json none = nullptr;
+  MaskSecretData(removed, none);
+  CHECK(removed["data"]["token"] == "***");
+
   nlohmann::json config = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"k", "v"}}}};
   nlohmann::json config_live = config;
   MaskSecretData(config_live, config);
@@ -80,6 +86,23 @@ TEST_CASE("DiffObject: a changed field, managed fields hidden, and a new object"
   std::string pruned = DiffObject(Deployment(1), nullptr);
   CHECK(pruned.starts_with("--- LIVE/apps.v1.Deployment.default.chat\n"));
   CHECK(pruned.find("@@ -1,11 +0,0 @@\n") != std::string::npos);
+}
+
+TEST_CASE("DiffObjectAs labels each side with its own directory") {
+  CHECK(DiffObjectAs(Deployment(1), Deployment(1), "REVISION-1", "LIVE").empty());
+  const std::string text = DiffObjectAs(Deployment(1), Deployment(3), "REVISION-1", "REVISION-2");
+  CHECK(text.starts_with(
+      "--- REVISION-1/apps.v1.Deployment.default.chat\n+++ REVISION-2/apps.v1.Deployment.default.chat\n"));
+  CHECK(text.find("-  replicas: 1\n+  replicas: 3\n") != std::string::npos);
+  nlohmann::json secret = {{"apiVersion", "v1"},
+                           {"kind", "Secret"},
+                           {"metadata", {{"name", "s"}, {"namespace", "default"}}},
+                           {"data", {{"token", "aGY="}}}};
+  const std::string removed = DiffObjectAs(secret, nullptr, "REVISION-1", "LIVE");
+  CHECK(removed.find("--- REVISION-1/v1.Secret.default.s\n") != std::string::npos);
+  CHECK(removed.find("aGY=") == std::string::npos);
+  CHECK(removed.find("-  token: ") != std::string::npos);
+  CHECK(removed.find("***") != std::string::npos);
 }
 
 }  // namespace

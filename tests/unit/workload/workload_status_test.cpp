@@ -93,8 +93,14 @@ TEST_CASE("the status table, narrow, wide and across namespaces") {
         "finetune     Job               torchrun   0/2     Completed     16     <none>                        10d\n");
   std::string wide = WorkloadStatusTable(rows, kNow, true).Render(true);
   CHECK(wide.starts_with("NAMESPACE   NAME         KIND"));
-  CHECK(wide.find("AGE    COMPONENT   MODEL\n") != std::string::npos);
-  CHECK(wide.find("2d3h   serve       deepseek-ai/DeepSeek-V3\n") != std::string::npos);
+  CHECK(wide.find("AGE    COMPONENT   MODEL                     AUTOSCALE   TARGETS   SCALED\n") != std::string::npos);
+  CHECK(wide.find("2d3h   serve       deepseek-ai/DeepSeek-V3   <none>      <none>    <none>\n") != std::string::npos);
+
+  // An autoscaled row: its bounds, kubectl get hpa's TARGETS, and how long ago it last scaled.
+  rows[0].autoscaler = AutoscalerStatus{"keda-hpa-chat-small",  1, 4, 2, 2, {{"s0-prometheus", "3500m", "5"}},
+                                        "2026-11-28T11:55:00Z", ""};
+  wide = WorkloadStatusTable(rows, kNow, false).Render(true);
+  CHECK(wide.find("1-4         s0-prometheus: 3500m/5   5m\n") != std::string::npos);
 }
 
 TEST_CASE("WorkloadStatusList is the documented JSON shape") {
@@ -107,7 +113,7 @@ TEST_CASE("WorkloadStatusList is the documented JSON shape") {
       R"({"name":"chat","namespace":"default","kind":"LeaderWorkerSet","apiVersion":"leaderworkerset.x-k8s.io/v1",)"
       R"("engine":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
       R"("desired":2,"unit":"groups","gpus":32,"creationTimestamp":"2026-11-26T09:00:00Z","endpoint":{"service":"chat",)"
-      R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"}})");
+      R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"},"autoscaler":null})");
   CHECK(doc["items"][3]["endpoint"].is_null());
 }
 

@@ -1,0 +1,232 @@
+#include "commands/workload_revisions.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "commands/cluster_session.h"
+#include "kube/object_fields.h"
+#include "kube/paged_list.h"
+#include "kube/resource_ref.h"
+#include "kube/self_subject_review.h"
+#include "util/build_info.h"
+#include "util/redacted_command_line.h"
+#include "util/rfc3339.h"
+
+namespace llm {
+namespace {
+
+using nlohmann::json;
+
+std::string Now(const Clock& clock) {
+  return FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(clock.Now()));
+}
+
+}  // namespace
+
+Result<CallerIdentity> IdentifyCaller(ClusterSession& session, const kube::ConfigFlags& flags,
+                                      const std::vector<std::string>& args, IoStreams streams) {
+  CallerIdentity identity;
+  LLM_ASSIGN_OR_RETURN(kube::UserIdentity who, kube::WhoAmI(session.client()));
+  identity.user = who.username;
+  identity.groups = who.groups;
+  if (!flags.impersonate.empty() || !flags.impersonate_groups.empty()) {
+    kube::ConfigFlags real = flags;
+    real.impersonate.clear();
+    real.impersonate_groups.clear();
+    LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> unimpersonated, ClusterSession::Open(real, streams));
+    LLM_ASSIGN_OR_RETURN(kube::UserIdentity real_who, kube::WhoAmI(unimpersonated->client()));
+    identity.real_user = real_who.username;
+  }
+  identity.context = session.context();
+  identity.server = session.server();
+  identity.command_line = RedactedCommandLine(args);
+  return identity;
+}
+
+Revision NewRevision(const CallerIdentity& caller, std::string operation, std::vector<json> objects) {
+  Revision revision;
+  revision.objects = std::move(objects);
+  revision.audit.operation = std::move(operation);
+  revision.audit.user = caller.user;
+  revision.audit.groups = caller.groups;
+  revision.audit.real_user = caller.real_user;
+  revision.audit.context = caller.context;
+  revision.audit.server = caller.server;
+  revision.audit.command_line = caller.command_line;
+  return revision;
+}
+
+const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history) {
+  const RevisionAudit* newest = nullptr;
+  for (const RevisionAudit& r : history) {
+    if (r.status != RevisionStatus::kPending && r.operation != "delete" && (!newest || r.number > newest->number)) {
+      newest = &r;
+    }
+  }
+  return newest;
+}
+
+Result<std::vector<RevisionAudit>> WorkloadRevisions::List() {
+  kube::ListOptions options;
+  options.label_selector = std::string(kRevisionOfLabel) + "=" + workload_;
+  std::vector<RevisionAudit> audits;
+  LLM_RETURN_IF_ERROR(kube::ForEachListPage(
+      client_, kube::core::Secrets(ns_), options,
+      [&](json& page) -> Status {
+        for (const json& item : page["items"]) {
+          Result<RevisionAudit> audit = ReadRevisionAudit(item);
+          // One damaged record must not hide the rest of the history.
+          if (audit.ok()) audits.push_back(std::move(*audit));
+        }
+        return Ok();
+      },
+      kube::ListItems::kMetadataOnly));
+  return audits;
+}
+
+Result<Revision> WorkloadRevisions::Read(int number) {
+  Result<json> secret = client_.Get(kube::core::Secrets(ns_, RevisionSecretName(workload_, number)));
+  if (!secret.ok()) {
+    if (secret.error().kind() == ErrorKind::kNotFound) {
+      return Error(ErrorKind::kNotFound, fmt::format("{} has no revision {} in namespace {} (see `kubectl llm "
+                                                     "history {}`)",
+                                                     workload_, number, ns_, workload_));
+    }
+    return secret.error();
+  }
+  Revision revision;
+  LLM_ASSIGN_OR_RETURN(revision.audit, ReadRevisionAudit(*secret));
+  LLM_ASSIGN_OR_RETURN(revision.objects, ReadRevisionObjects(*secret));
+  return revision;
+}
+
+Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::seconds lease, std::ostream& warnings) {
+  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  int latest = 0;
+  for (const RevisionAudit& audit : history) latest = std::max(latest, audit.number);
+  const auto now = clock_.Now();
+  for (RevisionAudit& pending : history) {
+    if (pending.status != RevisionStatus::kPending) continue;
+    const auto until = ParseRfc3339(pending.lease_until);
+    if (until && *until > now) {
+      return Error(ErrorKind::kConflict,
+                   fmt::format("revision {} of {} is pending: {} started `{}` at {} and holds it until {}; retry "
+                               "after that (an interrupted command's hold ends on its own)",
+                               pending.number, workload_, pending.user.empty() ? "someone" : pending.user,
+                               pending.command_line, pending.started, pending.lease_until));
+    }
+    warnings << fmt::format(
+        "Warning: revision {} of {} was left pending by {} at {} (its command ended without an outcome); "
+        "marking it failed and taking over\n",
+        pending.number, workload_, pending.user.empty() ? "someone" : pending.user, pending.started);
+    pending.status = RevisionStatus::kFailed;
+    pending.finished = Now(clock_);
+    pending.reason = fmt::format(
+        "interrupted: its command ended before recording an outcome; taken over by "
+        "revision {}",
+        latest + 1);
+    pending.lease_until.clear();
+    LLM_RETURN_IF_ERROR(Patch(pending, /*with_owner=*/false));
+  }
+
+  RevisionAudit& audit = revision.audit;
+  audit.workload = workload_;
+  audit.ns = ns_;
+  audit.number = latest + 1;
+  audit.status = RevisionStatus::kPending;
+  audit.started = Now(clock_);
+  audit.lease_until = FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(now + lease));
+  audit.plugin_version = GetBuildInfo().version;
+  audit.digest = RenderedDigest(revision.objects);
+  audit.images = ImageReferences(revision.objects);
+  // A cause set by the caller stays (scale keeps the one the live objects carry).
+  if (audit.change_cause.empty()) {
+    audit.change_cause = audit.command_line;
+    const RevisionAudit* previous = NewestApplied(history);
+    // Re-running a command that changes nothing keeps the cause, so the objects stay unchanged.
+    if (previous && previous->digest == audit.digest && !previous->change_cause.empty()) {
+      audit.change_cause = previous->change_cause;
+    }
+  }
+  json secret = RevisionSecret(revision);
+  LLM_RETURN_IF_ERROR(CheckRevisionSize(secret));
+  if (std::optional<json> owner = ParentOwnerReferences()) secret["metadata"]["ownerReferences"] = *owner;
+  Result<json> created =
+      client_.Create(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), secret, /*dry_run=*/false);
+  if (!created.ok()) {
+    if (created.error().kind() == ErrorKind::kAlreadyExists) {
+      return Error(ErrorKind::kConflict,
+                   fmt::format("another command recorded revision {} of {} at the same time; nothing was applied, "
+                               "run it again",
+                               audit.number, workload_));
+    }
+    return created.error().WithContext(fmt::format("recording revision {} of {}", audit.number, workload_));
+  }
+  audit.secret_name = RevisionSecretName(workload_, audit.number);
+  return audit;
+}
+
+std::optional<json> WorkloadRevisions::ParentOwnerReferences() {
+  // Owned by the parent, so deleting the workload's ApplySet takes its history along.
+  Result<json> parent = client_.Get(kube::core::Secrets(ns_, workload_));
+  if (!parent.ok() || StringAt(*parent, {"metadata", "uid"}).empty()) return std::nullopt;
+  return json::array({{{"apiVersion", "v1"},
+                       {"kind", "Secret"},
+                       {"name", workload_},
+                       {"uid", StringAt(*parent, {"metadata", "uid"})}}});
+}
+
+Status WorkloadRevisions::Patch(const RevisionAudit& audit, bool with_owner) {
+  json patch = RevisionStatusPatch(audit);
+  if (with_owner) {
+    if (std::optional<json> owner = ParentOwnerReferences()) patch["metadata"]["ownerReferences"] = *owner;
+  }
+  Result<json> patched =
+      client_.MergePatch(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), patch, false);
+  if (!patched.ok())
+    return patched.error().WithContext(fmt::format("updating revision {} of {}", audit.number, workload_));
+  return Ok();
+}
+
+Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own) {
+  audit.finished = Now(clock_);
+  audit.lease_until.clear();
+  LLM_RETURN_IF_ERROR(Patch(audit, own));
+  if (audit.status != RevisionStatus::kDeployed) return Ok();
+  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  std::sort(history.begin(), history.end(),
+            [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });
+  for (RevisionAudit& older : history) {
+    if (older.number < audit.number && older.status == RevisionStatus::kDeployed) {
+      older.status = RevisionStatus::kSuperseded;
+      LLM_RETURN_IF_ERROR(Patch(older, /*with_owner=*/false));
+    }
+  }
+  if (history_max <= 0) return Ok();
+  for (size_t i = static_cast<size_t>(history_max); i < history.size(); ++i) {
+    // A pending revision belongs to a command still running (or to takeover).
+    if (history[i].status == RevisionStatus::kPending) continue;
+    Result<json> deleted = client_.Delete(kube::core::Secrets(ns_, history[i].secret_name), kube::DeleteOptions{});
+    if (!deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
+      return deleted.error().WithContext(
+          fmt::format("pruning revision {} of {} (--history-max {})", history[i].number, workload_, history_max));
+    }
+  }
+  return Ok();
+}
+
+Status WorkloadRevisions::Release() {
+  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  for (const RevisionAudit& revision : history) {
+    const json patch = {{"metadata", {{"ownerReferences", nullptr}}}};
+    Result<json> patched = client_.MergePatch(kube::core::Secrets(ns_, revision.secret_name), patch, false);
+    if (!patched.ok()) {
+      return patched.error().WithContext(
+          fmt::format("keeping revision {} of {} (releasing it from the ApplySet parent)", revision.number, workload_));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace llm

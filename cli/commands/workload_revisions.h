@@ -1,0 +1,94 @@
+// A workload's revisions in the cluster (workload/revision_record.h has the
+// record itself): listing them by metadata only, reading one, and the life of
+// one that a command records: pending before anything is applied, then
+// deployed or failed, older ones superseded and pruned past --history-max.
+//
+// A pending revision is a lease, never a lock: a command that dies (Ctrl-C, a
+// killed CI job) leaves it pending until its lease_until, after which the
+// next command marks it failed ("interrupted") and goes on, with a warning.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kube/config_flags.h"
+#include "kube/rest_client.h"
+#include "util/clock.h"
+#include "util/io_streams.h"
+#include "util/result.h"
+#include "workload/revision_record.h"
+
+namespace llm {
+
+class ClusterSession;
+
+/// The audit fields that come from who runs the command and where.
+struct CallerIdentity {
+  std::string user;
+  std::vector<std::string> groups;
+  std::string real_user;  ///< under --as: the user the credentials belong to
+  std::string context;
+  std::string server;
+  std::string command_line;  ///< redacted
+};
+
+/// Asks the API server who the caller is (SelfSubjectReview); under --as asks
+/// a second time without impersonation for the real user.
+Result<CallerIdentity> IdentifyCaller(ClusterSession& session, const kube::ConfigFlags& flags,
+                                      const std::vector<std::string>& args, IoStreams streams);
+
+/// A revision of `operation` by `caller`, holding `objects`, for Begin.
+Revision NewRevision(const CallerIdentity& caller, std::string operation, std::vector<nlohmann::json> objects);
+
+/// The newest revision that applied objects (neither pending nor a delete):
+/// the one whose change-cause the live objects carry. Null when none.
+const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history);
+
+/// The --history-max default: Helm's, and kubectl's revisionHistoryLimit.
+inline constexpr int kDefaultHistoryMax = 10;
+
+class WorkloadRevisions {
+ public:
+  WorkloadRevisions(kube::RestClient& client, Clock& clock, std::string ns, std::string workload)
+      : client_(client), clock_(clock), ns_(std::move(ns)), workload_(std::move(workload)) {}
+
+  /// Every revision's audit fields, by a metadata-only list (no payloads).
+  Result<std::vector<RevisionAudit>> List();
+  /// One revision with its objects.
+  Result<Revision> Read(int number);
+
+  /// Records `revision` as pending under the next number, owned by the
+  /// ApplySet parent when that exists: takes over a pending revision whose
+  /// lease expired (a warning on `warnings`), refuses one whose lease holds
+  /// (kConflict), and refuses a revision too large for one Secret. Nothing is
+  /// applied before this succeeds. The change-cause is the command line (the
+  /// previous one when the objects did not change) unless `revision` has one.
+  Result<RevisionAudit> Begin(Revision revision, std::chrono::seconds lease, std::ostream& warnings);
+
+  /// Writes what `audit` learned (status, finished now, wait outcome, reason,
+  /// description), owned by the ApplySet parent. When it is deployed, the
+  /// older deployed revisions become superseded and, with history_max > 0,
+  /// only the newest history_max revisions are kept.
+  /// `own`: make the ApplySet parent the revision's owner (false for a
+  /// delete --keep-history, whose parent is gone).
+  Status Finish(RevisionAudit& audit, int history_max, bool own = true);
+
+  /// Drops the ApplySet parent's ownership of every revision, so deleting
+  /// the parent (delete --keep-history) leaves the history in place.
+  Status Release();
+
+ private:
+  Status Patch(const RevisionAudit& audit, bool with_owner);
+  /// [the ApplySet parent Secret as owner], when the parent exists.
+  std::optional<nlohmann::json> ParentOwnerReferences();
+
+  kube::RestClient& client_;
+  Clock& clock_;
+  std::string ns_;
+  std::string workload_;
+};
+
+}  // namespace llm

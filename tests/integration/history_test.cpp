@@ -1,0 +1,407 @@
+// history and the revisions serve records, against the real control plane:
+// who (two kubeconfigs), statuses, operations, change-cause, pruning, and a
+// metadata-only list of many revisions.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/kube_client.h"
+#include "integration/test_cluster.h"
+#include "kube/object_fields.h"
+#include "kube/paged_list.h"
+#include "kube/resource_ref.h"
+#include "workload/revision_record.h"
+
+namespace llm::testing {
+namespace {
+
+using nlohmann::json;
+
+CommandOutput Llm(const std::string& user, std::vector<std::string> args) {
+  return TestCluster::Get().Plugin(user, args);
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The image of the Deployment's first container, as the API server holds it.
+std::string LiveImage(const std::string& ns, const std::string& name) {
+  return TestCluster::Get()
+      .Kubectl("admin",
+               {"-n", ns, "get", "deployment", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}"})
+      .out;
+}
+
+TEST_CASE("history: serve v1 (admin), v2 (dev), v3 (engine change), rollback to 1: users, statuses, operations") {
+  // team-a: the one namespace the dev kubeconfig may use.
+  const std::vector<std::string> v1 = {"serve", "hist", "-n", "team-a", "--model", "org/m1", "--gpus", "1"};
+  CommandOutput first = Llm("admin", v1);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string v1_image = LiveImage("team-a", "hist");
+  CommandOutput second =
+      Llm("dev", {"serve", "hist", "--model", "org/m2", "--gpus", "1", "--set", "env.MY_TOKEN=hf_x"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  // Under --as, the impersonated user is USER and the real one is recorded too.
+  CommandOutput third = Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m2", "--gpus", "1", "--engine",
+                                      "sglang", "--as", "system:serviceaccount:team-a:dev"});
+  REQUIRE_MESSAGE(third.exit_code == 0, third.err);
+
+  CommandOutput json_out = Llm("dev", {"history", "hist", "-o", "json"});
+  REQUIRE_MESSAGE(json_out.exit_code == 0, json_out.err);
+  const json list = json::parse(json_out.out);
+  CHECK(list["kind"] == "RevisionList");
+  REQUIRE(list["items"].size() == 3);
+  const json& items = list["items"];
+  CHECK(items[0]["revision"] == 1);
+  CHECK(items[0]["status"] == "superseded");
+  CHECK(items[0]["user"] == "kubectl-llm-admin");
+  CHECK(items[0]["description"] == "Install complete");
+  CHECK(items[1]["status"] == "superseded");
+  CHECK(items[1]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(Contains(items[1]["groups"].dump(), "system:serviceaccounts:team-a"));
+  CHECK(items[1]["commandLine"] == "kubectl llm serve hist --model org/m2 --gpus 1 --set 'env.MY_TOKEN=<redacted>'");
+  CHECK(items[2]["status"] == "deployed");
+  CHECK(items[2]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(items[2]["realUser"] == "kubectl-llm-admin");
+  CHECK(items[2]["operation"] == "serve");
+  CHECK(items[2]["description"] == "Upgrade complete");
+  CHECK(items[0]["digest"] != items[1]["digest"]);
+  CHECK(items[1]["digest"] != items[2]["digest"]);
+  CHECK(Contains(items[2]["images"].dump(), "sglang"));
+  CHECK_FALSE(Contains(json_out.out, "hf_x"));
+
+  CommandOutput table = Llm("admin", {"history", "hist", "-n", "team-a"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.starts_with("REVISION   UPDATED "));
+  CHECK(Contains(table.out, "   deployed     serve       kubectl-llm-admin as system:serviceaccount:team-a:dev   "));
+
+  // Back to revision 1: the engine changes back (objects change, sglang's are pruned), recorded as revision 4.
+  CommandOutput rolled = Llm("dev", {"rollback", "hist", "1"});
+  REQUIRE_MESSAGE(rolled.exit_code == 0, rolled.err);
+  CHECK(Contains(rolled.out, "Rollback was a success: hist is at revision 1's objects.\n"));
+  CHECK(LiveImage("team-a", "hist") == v1_image);
+  const json after = json::parse(Llm("admin", {"history", "hist", "-n", "team-a", "-o", "json"}).out);
+  REQUIRE(after["items"].size() == 4);
+  CHECK(after["items"][3]["operation"] == "rollback");
+  CHECK(after["items"][3]["description"] == "Rollback to 1");
+  CHECK(after["items"][3]["status"] == "deployed");
+  CHECK(after["items"][3]["user"] == "system:serviceaccount:team-a:dev");
+  CHECK(after["items"][3]["digest"] == items[0]["digest"]);
+  CHECK(after["items"][2]["status"] == "superseded");
+  // Without REVISION: the deployed revision before the current one (3, the sglang one).
+  CommandOutput dry = Llm("admin", {"rollback", "hist", "-n", "team-a", "--dry-run=client", "-o", "name"});
+  REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
+  CHECK(Contains(dry.out, "deployment.apps/hist\n"));
+  CHECK(LiveImage("team-a", "hist") == v1_image);
+
+  // kubectl rollout history reads the cause the plugin set on the Deployment.
+  CommandOutput rollout =
+      TestCluster::Get().Kubectl("admin", {"-n", "team-a", "rollout", "history", "deployment/hist"});
+  CHECK_MESSAGE(Contains(rollout.out, "kubectl llm serve hist -n team-a --model org/m2 --gpus 1 --engine sglang"),
+                rollout.out);
+
+  // A change made behind the plugin's back shows as drift in -o wide. The
+  // server stamps managedFields in whole seconds: the edit must fall in a later
+  // second than the rollback's finish to be told apart from it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(TestCluster::Get()
+              .Kubectl("admin", {"-n", "team-a", "annotate", "deployment/hist", "someone/edited=yes"})
+              .exit_code == 0);
+  CommandOutput wide = Llm("admin", {"history", "hist", "-n", "team-a", "-o", "wide"});
+  REQUIRE_MESSAGE(wide.exit_code == 0, wide.err);
+  CHECK_MESSAGE(Contains(wide.out, "after revision 4"), wide.out);
+
+  // --history-max 2 keeps the newest two after the next apply.
+  CommandOutput fifth =
+      Llm("admin", {"serve", "hist", "-n", "team-a", "--model", "org/m3", "--gpus", "1", "--history-max", "2"});
+  REQUIRE_MESSAGE(fifth.exit_code == 0, fifth.err);
+  const json pruned = json::parse(Llm("admin", {"history", "hist", "-n", "team-a", "-o", "json"}).out);
+  REQUIRE(pruned["items"].size() == 2);
+  CHECK(pruned["items"][0]["revision"] == 4);
+  CHECK(pruned["items"][1]["revision"] == 5);
+
+  // delete (without --keep-history) takes the history along: the revisions are owned by the ApplySet parent.
+  REQUIRE(Llm("admin", {"delete", "hist", "-n", "team-a"}).exit_code == 0);
+  CommandOutput gone = TestCluster::Get().Kubectl("admin", {"-n", "team-a", "wait", "--for=delete", "secrets", "-l",
+                                                            "kubectl-llm.dev/revision-of=hist", "--timeout=60s"});
+  CHECK_MESSAGE((gone.exit_code == 0 || Contains(gone.err, "no matching resources found")), gone.err);
+}
+
+TEST_CASE("serve --wait --rollback-on-failure: an image that cannot be pulled returns to the previous revision") {
+  ScopedNamespace ns("history-rollback");
+  CommandOutput good = Llm("admin", {"serve", "rb", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                     "--skip-preflight", "--wait", "--timeout", "2m"});
+  REQUIRE_MESSAGE(good.exit_code == 0, good.err);
+  const std::string good_image = LiveImage(ns.name(), "rb");
+  // kwok's Stage makes the pod's image unpullable (tests/cluster/kwok/stages.yaml).
+  const std::string patch = std::filesystem::temp_directory_path() / ("history-pull-" + std::to_string(::getpid()));
+  std::ofstream(patch)
+      << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"image-pull-failure"}}}}})";
+  CommandOutput bad = Llm("admin", {"serve", "rb", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                    "--skip-preflight", "--image", "registry.example/vllm:missing", "--patch",
+                                    "deployment/rb=" + patch, "--wait", "--timeout", "2m", "--rollback-on-failure"});
+  std::filesystem::remove(patch);
+  CHECK(bad.exit_code == 4);
+  CHECK_MESSAGE(Contains(bad.err, "Revision 2 of rb failed; rolling back to revision 1 (--rollback-on-failure)\n"),
+                bad.err);
+  CHECK(Contains(bad.err, "Rolled back rb to revision 1\n"));
+  CHECK(LiveImage(ns.name(), "rb") == good_image);
+  const json list = json::parse(Llm("admin", {"history", "rb", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(list["items"].size() == 3);
+  CHECK(list["items"][1]["status"] == "failed");
+  CHECK(list["items"][1]["wait"] == "failed");
+  CHECK(Contains(list["items"][1]["reason"].get<std::string>(), "cannot pull image"));
+  CHECK(list["items"][2]["operation"] == "rollback");
+  CHECK(list["items"][2]["description"] == "Rollback to 1");
+  CHECK(list["items"][2]["status"] == "deployed");
+  CHECK(list["items"][2]["digest"] == list["items"][0]["digest"]);
+}
+
+TEST_CASE("delete --keep-history keeps the revisions, and rollback NAME REVISION restores the workload") {
+  ScopedNamespace ns("history-keep");
+  REQUIRE(
+      Llm("admin", {"serve", "kh", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--skip-preflight"}).exit_code ==
+      0);
+  CommandOutput deleted = Llm("admin", {"delete", "kh", "-n", ns.name(), "--keep-history", "--wait"});
+  REQUIRE_MESSAGE(deleted.exit_code == 0, deleted.err);
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "kh"}).exit_code != 0);
+  const json kept = json::parse(Llm("admin", {"history", "kh", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(kept["items"].size() == 2);
+  CHECK(kept["items"][1]["operation"] == "delete");
+  CHECK(kept["items"][1]["description"] == "Deleted (history kept)");
+
+  CommandOutput restored = Llm("admin", {"rollback", "kh", "1", "-n", ns.name()});
+  REQUIRE_MESSAGE(restored.exit_code == 0, restored.err);
+  CHECK(Contains(restored.out, "deployment.apps/kh created\n"));
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "kh"}).exit_code == 0);
+}
+
+TEST_CASE("serve refuses a revision too large for one Secret before anything is applied") {
+  ScopedNamespace ns("history-size");
+  // Two values files (each under the 1 MiB a values file may hold) whose random values end up in the
+  // rendered objects: about 1.5 MB once compressed.
+  std::mt19937 random(5);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::vector<std::string> files;
+  for (const char* key : {"BLOB_A", "BLOB_B"}) {
+    std::string noise;
+    for (int k = 0; k < 1000 * 1000; ++k) noise += alphabet[random() % alphabet.size()];
+    files.push_back(std::filesystem::temp_directory_path() /
+                    ("history-size-" + std::string(key) + "-" + std::to_string(::getpid())));
+    std::ofstream(files.back()) << "env:\n  " << key << ": " << noise << "\n";
+  }
+  CommandOutput out = Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
+                                    "--skip-preflight", "-f", files[0], "-f", files[1]});
+  for (const std::string& file : files) std::filesystem::remove(file);
+  CHECK(out.exit_code == 1);
+  CHECK_MESSAGE(Contains(out.err,
+                         "bytes of compressed objects, more than the 1048576 bytes a Secret may hold; "
+                         "nothing was applied"),
+                out.err);
+  CHECK(out.out.empty());
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "big"}).exit_code != 0);
+}
+
+TEST_CASE("history: 200 revisions are listed by one metadata-only request (bytes counted at -v=6)") {
+  ScopedNamespace ns("history-many");
+  Cluster cluster;
+  // 200 revisions of about 40 KiB of payload each (incompressible), written as serve writes them.
+  std::mt19937 random(11);
+  for (int i = 1; i <= 200; ++i) {
+    std::string noise;
+    for (int k = 0; k < 40 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
+    Revision revision;
+    revision.audit.workload = "many";
+    revision.audit.ns = ns.name();
+    revision.audit.number = i;
+    revision.audit.operation = "serve";
+    revision.audit.status = i == 200 ? RevisionStatus::kDeployed : RevisionStatus::kSuperseded;
+    revision.audit.user = "kubectl-llm-admin";
+    revision.objects = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"blob", noise}}}}};
+    revision.audit.digest = RenderedDigest(revision.objects);
+    const json secret = RevisionSecret(revision);
+    REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(secret)), secret, false).ok());
+  }
+
+  // -v=7: each request's headers, then kubectl's -v=6 response line with the body's size.
+  const auto start = std::chrono::steady_clock::now();
+  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=7"});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 201);
+  // Reported, never asserted: a shared machine's load decides wall times (tests/bench/ measures).
+  MESSAGE("history of 200 revisions: ", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
+  // One list of the revision Secrets, asking for metadata only, and no Secret read one by one.
+  const std::string secrets = TestCluster::Get().Server() + "/api/v1/namespaces/" + ns.name() + "/secrets";
+  std::istringstream log(listed.err);
+  size_t lists = 0, reads = 0, received = 0;
+  std::string accept;
+  bool in_list_request = false;
+  for (std::string line; std::getline(log, line);) {
+    if (line.starts_with("GET " + secrets)) {
+      const bool list = line[4 + secrets.size()] == '?';
+      const size_t bytes_at = line.rfind(" milliseconds, ");
+      if (bytes_at == std::string::npos) {
+        in_list_request = list;  // the request line; its headers follow
+        continue;
+      }
+      in_list_request = false;
+      if (!list) {
+        ++reads;
+        continue;
+      }
+      ++lists;
+      received += std::stoul(line.substr(bytes_at + 15));
+    } else if (in_list_request && line.starts_with("    Accept: ")) {
+      accept = line.substr(12);
+    }
+  }
+  CHECK(lists == 1);
+  CHECK(reads == 0);
+  CHECK_MESSAGE(accept.starts_with("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"), accept);
+
+  // The bytes the list moves: metadata only, against what a full list (helm list's way) would.
+  auto bytes = [&](kube::ListItems items) {
+    size_t total = 0;
+    kube::ListOptions options;
+    options.label_selector = "kubectl-llm.dev/revision-of=many";
+    REQUIRE(kube::ForEachListPage(
+                *cluster.client, kube::core::Secrets(ns.name()), options,
+                [&](json& page) {
+                  total += page.dump().size();
+                  return Ok();
+                },
+                items)
+                .ok());
+    return total;
+  };
+  const size_t full = bytes(kube::ListItems::kObjects);
+  MESSAGE("history received ", received, " bytes (-v=6); a full list of the same Secrets: ", full, " bytes");
+  CHECK(received > 0);
+  CHECK(received * 10 < full);
+}
+
+TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until its lease ends, then is taken over") {
+  ScopedNamespace ns("history-killed");
+  const TestCluster& cluster = TestCluster::Get();
+  // 64 GPUs fit no node: --wait waits (for its 10 minutes) after the apply, and is killed there.
+  const std::string deployment = cluster.Server() + "/apis/apps/v1/namespaces/" + ns.name() + "/deployments/killed";
+  CommandOutput killed =
+      RunCommand({KUBECTL_LLM_BINARY, "serve", "killed", "-n", ns.name(), "--model", "org/m", "--gpus", "64",
+                  "--skip-preflight", "--wait", "--timeout", "10m", "-v=6"},
+                 {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"}, "", {},
+                 [&](const CommandOutput& so_far, std::chrono::milliseconds elapsed) {
+                   // The apply's response line: the revision is recorded (pending) and the objects applied.
+                   const bool applied =
+                       so_far.err.find("PATCH " + deployment + "?") != std::string::npos &&
+                       so_far.err.find(" milliseconds, ", so_far.err.find("PATCH " + deployment)) != std::string::npos;
+                   return applied || elapsed > std::chrono::seconds(60) ? SIGKILL : 0;
+                 });
+  REQUIRE_MESSAGE(killed.term_signal == SIGKILL, killed.err);
+  const json pending = json::parse(Llm("admin", {"history", "killed", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(pending["items"].size() == 1);
+  REQUIRE(pending["items"][0]["status"] == "pending");
+
+  // While the lease holds (10 minutes of --timeout plus two), the next command is refused and changes nothing.
+  CommandOutput refused =
+      Llm("admin", {"serve", "killed", "-n", ns.name(), "--model", "org/m2", "--gpus", "1", "--skip-preflight"});
+  CHECK(refused.exit_code == 1);
+  CHECK_MESSAGE(Contains(refused.err,
+                         "revision 1 of killed is pending: kubectl-llm-admin started `kubectl llm serve "
+                         "killed -n " +
+                             ns.name()),
+                refused.err);
+  CHECK(Contains(refused.err, "retry after that (an interrupted command's hold ends on its own)"));
+  CHECK(Contains(LiveImage(ns.name(), "killed"), "vllm"));
+  CHECK(cluster
+            .Kubectl("admin", {"-n", ns.name(), "get", "deployment", "killed", "-o",
+                               "jsonpath={.spec.template.spec.containers[0].args}"})
+            .out.find("org/m2") == std::string::npos);
+
+  // The lease is data on the revision: ending it now stands for the minutes it would take.
+  REQUIRE(cluster
+              .Kubectl("admin", {"-n", ns.name(), "annotate", "--overwrite", "secret", "kubectl-llm.killed.v1",
+                                 "revision.kubectl-llm.dev/lease-until=2020-01-01T00:00:00Z"})
+              .exit_code == 0);
+  CommandOutput took_over =
+      Llm("admin", {"serve", "killed", "-n", ns.name(), "--model", "org/m2", "--gpus", "1", "--skip-preflight"});
+  REQUIRE_MESSAGE(took_over.exit_code == 0, took_over.err);
+  CHECK_MESSAGE(Contains(took_over.err, "Warning: revision 1 of killed was left pending by kubectl-llm-admin at "),
+                took_over.err);
+  CHECK(Contains(took_over.err, "(its command ended without an outcome); marking it failed and taking over\n"));
+  const json after = json::parse(Llm("admin", {"history", "killed", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(after["items"].size() == 2);
+  CHECK(after["items"][0]["status"] == "failed");
+  CHECK(after["items"][0]["reason"] ==
+        "interrupted: its command ended before recording an outcome; taken over by revision 2");
+  CHECK(after["items"][0]["finished"] != "");
+  CHECK(after["items"][1]["status"] == "deployed");
+}
+
+TEST_CASE("scale records a revision, and diff --revision shows it against another revision and the live objects") {
+  ScopedNamespace ns("history-scale");
+  // --replicas: a Deployment without it leaves the replicas to whoever scales it (as kubectl apply does).
+  REQUIRE(Llm("admin", {"serve", "sc", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--replicas", "1",
+                        "--skip-preflight"})
+              .exit_code == 0);
+  CommandOutput scaled = Llm("admin", {"scale", "sc", "-n", ns.name(), "--replicas", "3"});
+  REQUIRE_MESSAGE(scaled.exit_code == 0, scaled.err);
+  const json list = json::parse(Llm("admin", {"history", "sc", "-n", ns.name(), "-o", "json"}).out);
+  REQUIRE(list["items"].size() == 2);
+  CHECK(list["items"][0]["status"] == "superseded");
+  CHECK(list["items"][1]["operation"] == "scale");
+  CHECK(list["items"][1]["status"] == "deployed");
+  CHECK(list["items"][1]["description"] == "Scaled to 3 replicas");
+  CHECK(list["items"][1]["user"] == "kubectl-llm-admin");
+  CHECK(list["items"][1]["digest"] != list["items"][0]["digest"]);
+
+  // Two revisions: the replicas are their one difference.
+  const std::string file = "apps.v1.Deployment." + ns.name() + ".sc";
+  CommandOutput between = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1..2"});
+  CHECK_MESSAGE(between.exit_code == 1, between.err);
+  CHECK_MESSAGE(between.out.starts_with("--- REVISION-1/" + file + "\n+++ REVISION-2/" + file + "\n@@ "), between.out);
+  CHECK(Contains(between.out, "\n-  replicas: 1\n+  replicas: 3\n"));
+  // One object, one changed line: the headers and that line's two sides.
+  size_t changed_lines = 0;
+  std::istringstream lines(between.out);
+  for (std::string line; std::getline(lines, line);) changed_lines += line.starts_with("+") || line.starts_with("-");
+  CHECK(changed_lines == 4);
+  // Revision 1 against the live objects: from what rollback to 1 would make of them, to what they are.
+  CommandOutput since = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1"});
+  CHECK_MESSAGE(since.exit_code == 1, since.err);
+  CHECK_MESSAGE(since.out.starts_with("--- REVISION-1/" + file + "\n+++ LIVE/" + file + "\n@@ "), since.out);
+  CHECK(Contains(since.out, "\n-  replicas: 1\n+  replicas: 3\n"));
+  // Revision 2 is what is live.
+  CommandOutput same = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "2"});
+  CHECK_MESSAGE(same.exit_code == 0, (same.out + same.err));
+  CHECK(same.out.empty());
+  // Errors are diff's exit 2 and name what is wrong.
+  CommandOutput bad = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "1..x"});
+  CHECK(bad.exit_code == 2);
+  CHECK(Contains(bad.err, "--revision must be A (revision A against the live objects) or A..B"));
+  CommandOutput missing = Llm("admin", {"diff", "sc", "-n", ns.name(), "--revision", "9"});
+  CHECK(missing.exit_code == 2);
+  CHECK_MESSAGE(Contains(missing.err, "sc has no revision 9 in namespace " + ns.name()), missing.err);
+  CommandOutput no_revision = Llm("admin", {"diff", "sc", "-n", ns.name()});
+  CHECK(no_revision.exit_code == 2);
+  CHECK(Contains(no_revision.err, "diff sc needs --revision A"));
+
+  // The default rollback returns to the served revision, replicas included.
+  CommandOutput rolled = Llm("admin", {"rollback", "sc", "-n", ns.name()});
+  REQUIRE_MESSAGE(rolled.exit_code == 0, rolled.err);
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "deployment", "sc", "-o", "jsonpath={.spec.replicas}"})
+            .out == "1");
+}
+
+}  // namespace
+}  // namespace llm::testing

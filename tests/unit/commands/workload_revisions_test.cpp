@@ -1,0 +1,154 @@
+#include "commands/workload_revisions.h"
+
+#include <random>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_rest_client.h"
+#include "fakes/metadata_only_list.h"
+#include "kube/object_fields.h"
+#include "util/rfc3339.h"
+
+namespace llm {
+namespace {
+
+using nlohmann::json;
+using testing::FakeRestClient;
+
+Revision Rendered(const std::string& image) {
+  Revision revision;
+  revision.audit.operation = "serve";
+  revision.audit.user = "admin";
+  revision.audit.command_line = "kubectl llm serve chat";
+  json deployment = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "chat"}}}};
+  deployment["spec"]["template"]["spec"]["containers"] = json::array({{{"name", "c"}, {"image", image}}});
+  revision.objects = {deployment};
+  return revision;
+}
+
+struct Fixture {
+  FakeRestClient client;
+  testing::FakeClock clock;
+  WorkloadRevisions revisions{client, clock, "ml", "chat"};
+  std::ostringstream warnings;
+  Fixture() { testing::ServeMetadataOnlySecrets(client, "ml"); }
+};
+
+TEST_CASE("workload revisions: numbered in order, pending until finished, the previous one superseded") {
+  Fixture f;
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  CHECK(first->number == 1);
+  CHECK(first->status == RevisionStatus::kPending);
+  CHECK(first->images == std::vector<std::string>{"vllm:1"});
+  CHECK(first->lease_until == FormatRfc3339(f.clock.Now() + std::chrono::minutes(2)));
+  // The list asked for metadata only, of this workload's revisions only.
+  const kube::HttpRequest& list = f.client.routes.requests().front();
+  CHECK(list.path.find("labelSelector=kubectl-llm.dev%2Frevision-of%3Dchat") != std::string::npos);
+  CHECK(list.headers.at(0).second.starts_with("application/json;as=PartialObjectMetadataList"));
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+
+  // Once the ApplySet parent exists, revisions are owned by it (deleting the set deletes its history).
+  f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
+  auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE_MESSAGE(second.ok(), (second.ok() ? "" : second.error().message()));
+  CHECK(second->number == 2);
+  CHECK(first->digest != second->digest);
+  second->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*second, 10).ok());
+
+  auto listed = f.revisions.List();
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 2);
+  std::map<int, RevisionStatus> statuses;
+  for (const RevisionAudit& a : *listed) statuses[a.number] = a.status;
+  CHECK(statuses[1] == RevisionStatus::kSuperseded);
+  CHECK(statuses[2] == RevisionStatus::kDeployed);
+  const json stored = *f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2"));
+  CHECK(stored["metadata"]["ownerReferences"][0]["name"] == "chat");
+  CHECK(stored["metadata"]["ownerReferences"][0]["uid"] ==
+        StringAt(*f.client.Find(kube::core::Secrets("ml", "chat")), {"metadata", "uid"}));
+  auto read = f.revisions.Read(1);
+  REQUIRE(read.ok());
+  CHECK(read->objects.size() == 1);
+  CHECK(read->objects[0]["spec"]["template"]["spec"]["containers"][0]["image"] == "vllm:1");
+  CHECK(f.revisions.Read(7).error().message() ==
+        "chat has no revision 7 in namespace ml (see `kubectl llm history chat`)");
+}
+
+TEST_CASE("workload revisions: a held pending revision refuses, an expired one is taken over with a warning") {
+  Fixture f;
+  auto held = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(held.ok());
+  auto refused = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind() == ErrorKind::kConflict);
+  CHECK(refused.error().message().starts_with("revision 1 of chat is pending: admin started `kubectl llm serve chat`"));
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2")));
+
+  f.clock.Advance(std::chrono::minutes(3));
+  auto taken = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(taken.ok());
+  CHECK(taken->number == 2);
+  CHECK(f.warnings.str().starts_with("Warning: revision 1 of chat was left pending by admin at "));
+  const json old = *f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1"));
+  CHECK(LabelOf(old, "kubectl-llm.dev/revision-status") == "failed");
+  CHECK(AnnotationOf(old, "revision.kubectl-llm.dev/reason") ==
+        "interrupted: its command ended before recording an outcome; taken over by revision 2");
+}
+
+TEST_CASE("workload revisions: a re-run that changes no object keeps the previous change-cause") {
+  Fixture f;
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  CHECK(first->change_cause == "kubectl llm serve chat");
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+  Revision same = Rendered("vllm:1");
+  same.audit.command_line = "kubectl llm serve chat --wait";
+  auto again = f.revisions.Begin(same, std::chrono::minutes(2), f.warnings);
+  REQUIRE(again.ok());
+  CHECK(again->command_line == "kubectl llm serve chat --wait");
+  CHECK(again->change_cause == "kubectl llm serve chat");
+  again->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*again, 10).ok());
+  Revision changed = Rendered("vllm:2");
+  changed.audit.command_line = "kubectl llm serve chat --image vllm:2";
+  auto third = f.revisions.Begin(changed, std::chrono::minutes(2), f.warnings);
+  REQUIRE(third.ok());
+  CHECK(third->change_cause == "kubectl llm serve chat --image vllm:2");
+}
+
+TEST_CASE("workload revisions: --history-max keeps the newest N after a deployed revision") {
+  Fixture f;
+  for (int i = 1; i <= 4; ++i) {
+    auto r = f.revisions.Begin(Rendered("vllm:" + std::to_string(i)), std::chrono::minutes(2), f.warnings);
+    REQUIRE(r.ok());
+    r->status = i == 3 ? RevisionStatus::kFailed : RevisionStatus::kDeployed;
+    REQUIRE(f.revisions.Finish(*r, 2).ok());
+  }
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1")));
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2")));
+  CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v3")));
+  CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v4")));
+}
+
+TEST_CASE("workload revisions: too large for one Secret is refused before anything is written") {
+  Fixture f;
+  Revision big = Rendered("vllm:1");
+  std::mt19937 random(3);
+  std::string noise;
+  for (int i = 0; i < 1600 * 1024; ++i) noise += static_cast<char>('!' + random() % 90);
+  big.objects.push_back({{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"x", noise}}}});
+  auto refused = f.revisions.Begin(big, std::chrono::minutes(2), f.warnings);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message().find("more than the 1048576 bytes a Secret may hold; nothing was applied") !=
+        std::string::npos);
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1")));
+}
+
+}  // namespace
+}  // namespace llm
