@@ -15,6 +15,7 @@
 #include "util/duration.h"
 #include "workload/log_line_merger.h"
 #include "workload/log_prefix.h"
+#include "workload/pod_log_follow.h"
 
 namespace llm {
 namespace {
@@ -133,7 +134,8 @@ std::string LogContainer(const nlohmann::json& pod, const std::string& requested
   return "";
 }
 
-std::string PodLogPath(const nlohmann::json& pod, const std::string& container, const LogsOptions& options) {
+std::string PodLogPath(const nlohmann::json& pod, const std::string& container, const LogsOptions& options,
+                       bool timestamps, const std::optional<std::string>& since_time) {
   kube::ResourceRef ref{.group = "",
                         .version = "v1",
                         .resource = "pods",
@@ -143,12 +145,19 @@ std::string PodLogPath(const nlohmann::json& pod, const std::string& container, 
   kube::QueryParams query;
   if (!container.empty()) query.emplace_back("container", container);
   if (options.follow) query.emplace_back("follow", "true");
-  if (options.tail && *options.tail >= 0) query.emplace_back("tailLines", std::to_string(*options.tail));
-  if (options.since_seconds) query.emplace_back("sinceSeconds", std::to_string(*options.since_seconds));
+  if (timestamps) query.emplace_back("timestamps", "true");
+  if (since_time) {
+    // A resumed stream: from where the last one broke, whatever --tail and --since said.
+    query.emplace_back("sinceTime", *since_time);
+  } else {
+    if (options.tail && *options.tail >= 0) query.emplace_back("tailLines", std::to_string(*options.tail));
+    if (options.since_seconds) query.emplace_back("sinceSeconds", std::to_string(*options.since_seconds));
+  }
   return ref.Path() + kube::EncodeQuery(query);
 }
 
-Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::string& ns, IoStreams streams) {
+Status RunLogs(const LogsOptions& options, kube::RestClient& client, Clock& clock, const std::string& ns,
+               IoStreams streams) {
   LLM_RETURN_IF_ERROR(ValidateLogsOptions(options));
   kube::ListOptions list_options;
   list_options.label_selector = fmt::format("{}={}", kInstanceLabel, options.name);
@@ -194,7 +203,7 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   }
 
   // Each failure is printed when it happens (the other pods keep streaming);
-  // the returned error only counts them, so nothing is printed twice.
+  // the returned error only counts them, so the one error line is the last.
   std::mutex errors_mu;
   size_t failed = 0;
   std::vector<std::thread> threads;
@@ -202,16 +211,16 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   for (size_t i = 0; i < pods.size(); ++i) {
     threads.emplace_back([&, i] {
       const std::string pod = NameOf(pods[i]);
-      kube::HttpRequest request;
-      request.path = paths[i];
-      auto response = client.Stream(std::move(request), [&](std::string_view chunk) {
-        sink.Feed(pod, chunk);
-        return true;
-      });
+      const std::string container = LogContainer(pods[i], options.container);
+      Status followed = FollowPodLog(
+          client, clock,
+          [&](const std::optional<std::string>& since_time) {
+            return PodLogPath(pods[i], container, options, /*timestamps=*/true, since_time);
+          },
+          [&](std::string_view lines) { sink.Feed(pod, lines); });
       sink.Close(pod);
-      if (!response.ok()) {
-        Error error = response.error().WithContext(fmt::format("pod {}", pod));
-        sink.Warn("error: " + error.message());
+      if (!followed.ok()) {
+        sink.Warn(fmt::format("pod {}: {}", pod, followed.error().message()));
         std::lock_guard<std::mutex> lock(errors_mu);
         ++failed;
       }
@@ -220,7 +229,7 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::
   for (std::thread& t : threads) t.join();
   if (failed > 0) {
     return Error(ErrorKind::kServer,
-                 fmt::format("the logs of {} of {} pods could not be followed", failed, pods.size()));
+                 fmt::format("the logs of {} of {} pods could not be followed (named above)", failed, pods.size()));
   }
   return Ok();
 }
@@ -245,7 +254,8 @@ void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx) {
     if (Status valid = ValidateLogsOptions(*options); !valid.ok()) return ctx.Finish(valid);
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
-    ctx.Finish(RunLogs(*options, (*session)->client(), (*session)->ns(), ctx.streams));
+    SystemClock clock;
+    ctx.Finish(RunLogs(*options, (*session)->client(), clock, (*session)->ns(), ctx.streams));
   });
 }
 

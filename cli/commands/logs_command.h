@@ -14,6 +14,7 @@
 
 #include "commands/command.h"
 #include "kube/rest_client.h"
+#include "util/clock.h"
 
 namespace llm {
 
@@ -35,14 +36,20 @@ Result<int64_t> ParseSinceSeconds(std::string_view text);
 /// The pods `options` selects from `pods` (a PodList's items), in display-name order.
 std::vector<nlohmann::json> SelectLogPods(const std::vector<nlohmann::json>& pods, const LogsOptions& options);
 
-/// "/api/v1/namespaces/NS/pods/POD/log?container=..&follow=true&tailLines=..&sinceSeconds=.."
-std::string PodLogPath(const nlohmann::json& pod, const std::string& container, const LogsOptions& options);
+/// "/api/v1/namespaces/NS/pods/POD/log?container=..&follow=true&tailLines=..&sinceSeconds=..";
+/// `timestamps` adds timestamps=true; `since_time` (a resumed follow) replaces
+/// tailLines and sinceSeconds with sinceTime.
+std::string PodLogPath(const nlohmann::json& pod, const std::string& container, const LogsOptions& options,
+                       bool timestamps = false, const std::optional<std::string>& since_time = std::nullopt);
 
 /// The container whose log is read: -c, else the kubectl.kubernetes.io/default-container
 /// annotation, else the first container.
 std::string LogContainer(const nlohmann::json& pod, const std::string& requested);
 
-Status RunLogs(const LogsOptions& options, kube::RestClient& client, const std::string& ns, IoStreams streams);
+/// With -f, each pod's stream is opened again when its connection drops
+/// (FollowPodLog); `clock` times the waits in between.
+Status RunLogs(const LogsOptions& options, kube::RestClient& client, Clock& clock, const std::string& ns,
+               IoStreams streams);
 
 void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx);
 

@@ -282,7 +282,7 @@ Result<std::vector<DryRunObject>> WouldCreate(const ValidateNodesConfig& config,
 /// What the live run leaves for recording and the exit code.
 struct NodesRunOutcome {
   int signal = 0;                         ///< the run was interrupted by this signal
-  std::set<std::string> not_to_record;    ///< verdicts an interrupt cut short: the node keeps its previous labels
+  std::set<std::string> not_to_record;    ///< verdicts an interrupt cut short, or not the node's: it keeps its labels
   std::map<std::string, json> last_seen;  ///< the nodes as last watched (their labels are patched from here)
 };
 
@@ -305,6 +305,7 @@ Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv
     run.last_seen = std::move(ran->nodes);
     run.signal = ran->signal;
     run.not_to_record = std::move(ran->interrupted_nodes);
+    run.not_to_record.insert(ran->unseen_nodes.begin(), ran->unseen_nodes.end());
   } else {
     failure = ran.error();
   }

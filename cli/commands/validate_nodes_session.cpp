@@ -248,6 +248,7 @@ Result<LiveRunOutcome> ExecuteValidationRun(kube::RestClient& client, Clock& clo
                                                         fmt::format("{}={}", kGpuCheckRunLabel, request.run_id), names,
                                                         request.interrupted, execute, on_interrupt)));
   outcome.results = run.Results();
+  outcome.unseen_nodes = run.unseen_nodes();
   outcome.nodes = std::move(driven.nodes);
   outcome.signal = driven.signal;
   return outcome;

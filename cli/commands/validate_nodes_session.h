@@ -51,6 +51,7 @@ struct LiveRunOutcome {
   std::map<std::string, nlohmann::json> nodes;  ///< tested nodes as the node watch last saw them
   int signal = 0;                               ///< the run was interrupted by this signal
   std::set<std::string> interrupted_nodes;      ///< nodes whose error is the interruption (not to be recorded)
+  std::set<std::string> unseen_nodes;  ///< ValidationRun::unseen_nodes(): their error is not the node's (not recorded)
 };
 
 /// Runs the state machine to its Done action. API errors on create become the

@@ -189,6 +189,7 @@ std::vector<RunAction> ValidationRun::OnPodEvent(WatchEventType type, const nloh
     // The last state may hold the result (deleted right after it ended).
     if (state.phase != NodePhase::kDone && !FinishIfEnded(index, pod, now, /*pod_exists=*/false, out)) {
       Finish(index, Verdict::kError, "pod deleted before it finished", now);
+      state.unseen = true;
     }
     ReleaseSlot(state);
   } else {
@@ -257,6 +258,7 @@ std::vector<RunAction> ValidationRun::OnCreateFailed(std::string_view node, std:
   NodeState& state = states_[it->second];
   if (state.phase != NodePhase::kDone) {
     Finish(it->second, Verdict::kError, fmt::format("could not create pod: {}", message), now);
+    state.unseen = true;
   }
   ReleaseSlot(state);
   Fill(now, out);
@@ -287,6 +289,14 @@ std::optional<TimePoint> ValidationRun::NextDeadline() const {
 NodePhase ValidationRun::phase(std::string_view node) const {
   const auto it = by_node_.find(std::string(node));
   return it == by_node_.end() ? NodePhase::kPending : states_[it->second].phase;
+}
+
+std::set<std::string> ValidationRun::unseen_nodes() const {
+  std::set<std::string> nodes;
+  for (const NodeState& state : states_) {
+    if (state.unseen) nodes.insert(state.result.node);
+  }
+  return nodes;
 }
 
 std::vector<NodeResult> ValidationRun::Results() const {

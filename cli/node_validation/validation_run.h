@@ -16,6 +16,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -85,6 +86,12 @@ class ValidationRun {
   NodePhase phase(std::string_view node) const;
   /// Results in the order the nodes were given; only Done nodes carry a verdict.
   std::vector<NodeResult> Results() const;
+  /// Done nodes whose verdict says nothing of the node itself: its pod was
+  /// never created (the API refused it, or the connection dropped) or was
+  /// deleted by someone else before it ended. --record leaves them as they
+  /// were: a verdict is recorded only for a node whose test the run saw end
+  /// (or run past its timeout, or fail to schedule or start there).
+  std::set<std::string> unseen_nodes() const;
   /// Internal work done so far (map lookups, queue and timer pops): tests use
   /// it to check that a run stays linear in its events.
   std::uint64_t steps() const { return steps_; }
@@ -103,6 +110,7 @@ class ValidationRun {
     std::optional<TimePoint> created_at;
     std::optional<TimePoint> unschedulable_since;
     std::string unschedulable_message;
+    bool unseen = false;  ///< see unseen_nodes()
     NodeResult result;
   };
 

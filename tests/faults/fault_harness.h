@@ -4,7 +4,9 @@
 //   the README documents for it (a hang, a crash, anything else: a defect);
 // - running it again without the fault succeeds (it converges);
 // - the namespace then holds exactly the workload's objects: none twice, none
-//   outside its ApplySet, none lost.
+//   outside its ApplySet, none lost; validate-nodes recorded no verdict it
+//   did not see a self-test reach, and left no pod behind.
+// The commands and how each is judged are in fault_commands.h.
 // Every command runs at -v=6, so a cell also says which answers it got
 // (429, 410, 5xx, transport errors) and retried; those log lines are left out
 // when its error is judged.
@@ -21,9 +23,11 @@ namespace llm::testing {
 
 /// When a scenario strikes, relative to the command it runs under.
 enum class Moment {
-  kFromStart,   ///< in force before the command starts
-  kDuringWait,  ///< 1.5 s after the command applied (serve) or deleted (delete) and began
-                ///< waiting; from the start for a command that does not wait
+  kFromStart,    ///< in force before the command starts
+  kDuringWait,   ///< 1.5 s after the command applied (serve) or deleted (delete) and began
+                 ///< waiting; from the start for a command that does not wait
+  kDuringApply,  ///< as soon as the command's first write is answered, while the others
+                 ///< are sent; from the start for a command that writes nothing
 };
 
 /// What a scenario's functions get: the proxy the command goes through.

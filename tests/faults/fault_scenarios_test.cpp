@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faults/api_server_restart.h"
+#include "faults/expiring_exec_credential.h"
 #include "faults/fault_harness.h"
 #include "integration/apf_starvation.h"
 #include "integration/etcd_compaction.h"
@@ -43,11 +46,23 @@ Scenario Toxic(std::string name, std::string fault, Moment moment, std::chrono::
           [](FaultContext& f) { f.proxy.Heal(); }};
 }
 
-/// Makes the API server send something on every watch of the workload now
-/// (an annotation on its Deployment), so a toxic that acts on data reaches them.
+/// Makes the API server send something on every open watch and stream of the
+/// scenario now (an annotation on the Deployment, the Job and the self-test
+/// pods; a line in the containers' log), so a toxic that acts on data reaches them.
 void NudgeWatches(const std::string& ns) {
-  TestCluster::Get().Kubectl("admin", {"-n", ns, "annotate", "--overwrite", "deployment", "s",
-                                       "kubectl-llm.test/nudge=" + std::to_string(::time(nullptr))});
+  const TestCluster& cluster = TestCluster::Get();
+  const std::string nudge = "kubectl-llm.test/nudge=" + std::to_string(::time(nullptr));
+  cluster.Kubectl("admin", {"-n", ns, "annotate", "--overwrite", "deployment", "s", nudge});
+  cluster.Kubectl("admin", {"-n", ns, "annotate", "--overwrite", "job", "t", nudge});
+  cluster.Kubectl("admin",
+                  {"-n", ns, "annotate", "--overwrite", "pods", "-l", "app.kubernetes.io/component=gpu-check", nudge});
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::ofstream(cluster.dir() + "/container-logs/current.log", std::ios::app)
+      << stamp << " stdout F fault suite nudge\n";
 }
 
 TEST_SUITE("faults") {
@@ -75,6 +90,53 @@ TEST_SUITE("faults") {
   TEST_CASE("stall: nothing passes either way for 8 s from the start, then the stalled connections close") {
     RunAsAdmin(Toxic("stall", "toxiproxy timeout 0 both ways, 0-8 s", Moment::kFromStart, 8000ms, "timeout",
                      {{"timeout", 0}}));
+  }
+
+  TEST_CASE("bandwidth: 32 KB/s each way for the whole run") {
+    RunAsAdmin(Toxic("bandwidth", "toxiproxy bandwidth 32 KB/s each way, whole run", Moment::kFromStart, 0ms,
+                     "bandwidth", {{"rate", 32}}));
+  }
+
+  TEST_CASE("API server killed as the first write is answered, while the others are in flight, started 2 s later") {
+    // 200 ms each way keeps the apply's next request in flight when the kill lands.
+    auto argv = std::make_shared<std::vector<std::string>>();
+    Scenario restart{"restart-apply",
+                     "kube-apiserver SIGKILL once the first write is answered (200 ms latency each way), started "
+                     "again 2 s later",
+                     Moment::kDuringApply,
+                     2000ms,
+                     [argv](FaultContext&) { *argv = KillApiServer(); },
+                     [argv](FaultContext& f) {
+                       StartApiServer(*argv);
+                       f.proxy.Heal();
+                     },
+                     [](FaultContext& f) {
+                       f.proxy.AddToxic("slow-down", "latency", "downstream", {{"latency", 200}, {"jitter", 0}});
+                       f.proxy.AddToxic("slow-up", "latency", "upstream", {{"latency", 200}, {"jitter", 0}});
+                     }};
+    RunAsAdmin(restart);
+  }
+
+  TEST_CASE("exec credential expires: the server rejects the plugin's token 1.5 s into the wait, a new one follows") {
+    FaultProxy proxy("kubectl-llm-exec-expiry");
+    ExpiringExecCredential credential(proxy, "fault-exec");
+    Scenario expiry{"exec-expiry",
+                    "the exec plugin's token rejected (401) 1.5 s into the wait, every connection closed; the "
+                    "plugin's next run gives a good one",
+                    Moment::kDuringWait,
+                    0ms,
+                    [&credential](FaultContext&) { credential.Revoke(); },
+                    [](FaultContext&) {},
+                    [&credential](FaultContext&) { credential.Queue(); }};
+    FaultContext fault{proxy, credential.user(), ""};
+    const int calls_before = credential.Calls();
+    std::vector<Cell> row = RunScenario(expiry, fault);
+    // status and scale start with the revoked token: they pass only by
+    // running the plugin again after the server's 401, as client-go does.
+    REQUIRE(row.size() >= 4);
+    CHECK_MESSAGE(row[2].detail.find("401") != std::string::npos, row[2].detail);
+    CHECK_MESSAGE(row[3].detail.find("401") != std::string::npos, row[3].detail);
+    CHECK(credential.Calls() > calls_before);
   }
 
   TEST_CASE("API server killed 1.5 s into the wait and started again 2 s later") {

@@ -219,15 +219,21 @@ void FakeGpuKubelet::Run() {
   options.label_selector = "app.kubernetes.io/component=gpu-check";
   options.max_watch_duration = std::chrono::seconds(2);  // notice Stop() soon
   options.stop_requested = [this] { return stop_.load(); };
-  kube::Watcher watcher(*client_, clock_, kube::ResourceRef{"", "v1", "pods", ns_, "", ""}, options);
-  Status status = watcher.Run([&](const kube::WatchEvent& event) -> Result<bool> {
-    if (stop_) return false;
-    if (event.type == kube::WatchEventType::kAdded || event.type == kube::WatchEventType::kModified) {
-      Answer(event.object);
-    }
-    return !stop_;
-  });
-  if (!status.ok() && !stop_) NoteError(status.error().message());
+  // As a kubelet, it watches on through an API server that is down for a
+  // while (the fault suite restarts it): a failed watch is noted and started again.
+  while (!stop_) {
+    kube::Watcher watcher(*client_, clock_, kube::ResourceRef{"", "v1", "pods", ns_, "", ""}, options);
+    Status status = watcher.Run([&](const kube::WatchEvent& event) -> Result<bool> {
+      if (stop_) return false;
+      if (event.type == kube::WatchEventType::kAdded || event.type == kube::WatchEventType::kModified) {
+        Answer(event.object);
+      }
+      return !stop_;
+    });
+    if (status.ok() || stop_) return;
+    NoteError(status.error().message());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
 }
 
 }  // namespace llm::testing

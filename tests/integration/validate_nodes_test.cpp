@@ -244,6 +244,37 @@ TEST_CASE("validate-nodes: --dry-run prints the pods, server dry run creates not
   TestCluster::Get().Kubectl("admin", {"delete", "namespace", "val-dry", "--wait=false"});
 }
 
+TEST_CASE("validate-nodes --record: a node whose pod could not be created keeps the verdict it had") {
+  // The run never saw this node's self-test: a quota refuses the pod. Its
+  // earlier pass must stand, not become an error that says nothing of the node.
+  const std::string node = "quota-node-0";
+  CommandOutput list = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu", "1", "quota-node-"});
+  REQUIRE(list.exit_code == 0);
+  const TestCluster& cluster = TestCluster::Get();
+  REQUIRE(cluster.Kubectl("admin", {"apply", "--server-side", "-f", "-"}, list.out).exit_code == 0);
+  REQUIRE(cluster.Kubectl("admin", {"wait", "--for=condition=Ready", "--timeout=60s", "node/" + node}).exit_code == 0);
+  REQUIRE(
+      cluster.Kubectl("admin", {"label", "--overwrite", "node", node, "kubectl-llm.dev/gpu-check=pass"}).exit_code ==
+      0);
+  const std::string ns = "validate-quota";
+  cluster.Kubectl("admin", {"create", "namespace", ns});
+  REQUIRE(cluster.Kubectl("admin", {"create", "quota", "no-pods", "-n", ns, "--hard=pods=0"}).exit_code == 0);
+
+  CommandOutput run =
+      cluster.Plugin("admin", {"validate-nodes", node, "-n", ns, "--record", "--timeout", "30s", "-o", "json"});
+  INFO(run.err);
+  CHECK(run.exit_code == 1);
+  json report = json::parse(run.out);
+  REQUIRE(report["status"]["nodes"].size() == 1);
+  CHECK(report["status"]["nodes"][0]["verdict"] == "error");
+  CHECK(report["status"]["nodes"][0]["reason"].get<std::string>().starts_with("could not create pod: "));
+  json after = KubectlJson({"get", "node", node, "-o", "json"});
+  CHECK(after["metadata"]["labels"].value("kubectl-llm.dev/gpu-check", "") == "pass");
+  CHECK_FALSE(after["metadata"]["labels"].contains("kubectl-llm.dev/gpu-check-time"));
+  cluster.Kubectl("admin", {"delete", "namespace", ns, "--wait=false"});
+  cluster.Kubectl("admin", {"delete", "node", node, "--wait=false"});
+}
+
 TEST_CASE("validate-nodes: exit 3 when the API refuses, 2 on bad flags") {
   CommandOutput missing = TestCluster::Get().Plugin("admin", {"validate-nodes", "no-such-node"});
   CHECK(missing.exit_code == 3);

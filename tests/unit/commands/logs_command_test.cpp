@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "kube/transport.h"
 
 namespace llm {
 namespace {
@@ -56,11 +58,12 @@ class StreamingClient : public testing::FakeRestClient {
 
 struct Fixture {
   StreamingClient client;
+  testing::FakeClock clock;
   std::ostringstream out, err;
   std::istringstream in;
 
   void Add(const json& pod) { client.Put({"", "v1", "pods", "ml", pod["metadata"]["name"], ""}, pod); }
-  Status Run(LogsOptions options) { return RunLogs(options, client, "ml", IoStreams{in, out, err}); }
+  Status Run(LogsOptions options) { return RunLogs(options, client, clock, "ml", IoStreams{in, out, err}); }
 };
 
 TEST_CASE("logs of every pod, prefixed by rank, in rank order") {
@@ -119,9 +122,11 @@ TEST_CASE("logs -f: a pod whose stream fails is reported once, the others still 
   f.client.fail_pod = "train-1-x7k2p";
   Status status = f.Run({.name = "train", .follow = true});
   REQUIRE_FALSE(status.ok());
-  CHECK(status.error().message() == "the logs of 1 of 2 pods could not be followed");
+  CHECK(status.error().message() == "the logs of 1 of 2 pods could not be followed (named above)");
   CHECK(f.out.str() == "[train-0 rank=0] ok\n");
-  CHECK(f.err.str() == "error: pod train-1-x7k2p: Error from server (NotFound): gone\n");
+  // The pod's own line carries no "error:": the command's one error line is the last.
+  CHECK(f.err.str() == "pod train-1-x7k2p: Error from server (NotFound): gone\n");
+  CHECK(f.clock.sleeps().empty());  // NotFound is not a dropped connection: never retried
 }
 
 TEST_CASE("logs errors: no pods, no match, a pod's failure named") {
@@ -157,6 +162,91 @@ TEST_CASE("logs --no-prefix, --since parsing, the default container") {
   CHECK(LogContainer(pod, "") == "vllm");
   CHECK(LogContainer(pod, "sidecar") == "sidecar");
   CHECK(ValidateLogsOptions({.name = "x", .role = "boss"}).error().kind() == ErrorKind::kUsage);
+}
+
+/// One pod's follow streams in turn: each answer is the chunks it delivers and
+/// the error it then ends with (none: the stream ended).
+class DroppingClient : public testing::FakeRestClient {
+ public:
+  struct Answer {
+    std::vector<std::string> chunks;
+    std::optional<Error> error;
+  };
+  std::vector<Answer> answers;
+  std::vector<std::string> paths;
+
+  Result<kube::HttpResponse> Stream(kube::HttpRequest request, const kube::ChunkSink& sink) override {
+    paths.push_back(request.path);
+    REQUIRE(paths.size() <= answers.size());
+    const Answer& answer = answers[paths.size() - 1];
+    for (const std::string& chunk : answer.chunks) sink(chunk);
+    if (answer.error) return *answer.error;
+    return kube::HttpResponse{200, {}, ""};
+  }
+};
+
+/// One pod, train-0, whose follow streams DroppingClient answers.
+struct DroppingFixture {
+  DroppingClient client;
+  testing::FakeClock clock;
+  std::ostringstream out, err;
+  std::istringstream in;
+
+  DroppingFixture() { client.Put({"", "v1", "pods", "ml", "train-0-x7k2p", ""}, RankPod(0)); }
+  Status Run(LogsOptions options) { return RunLogs(options, client, clock, "ml", IoStreams{in, out, err}); }
+};
+
+TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line printed twice or lost") {
+  DroppingFixture f;
+  DroppingClient& client = f.client;
+  const Error dropped = kube::UnableToConnectError("unexpected EOF");
+  client.answers = {
+      // Two lines share a timestamp; the connection drops inside the next line.
+      {{"2026-12-05T01:02:02.5Z first\n2026-12-05T01:02:03.25Z sec", "ond\n2026-12-05T01:02:03.25Z third\n",
+        "2026-12-05T01:02:03.9Z four"},
+       dropped},
+      // The API server refuses while it restarts.
+      {{}, kube::ConnectionRefusedError("127.0.0.1:6443")},
+      // Resumed from the whole second: the two lines already printed come again.
+      {{"2026-12-05T01:02:03.1Z before\n2026-12-05T01:02:03.25Z second\n2026-12-05T01:02:03.250Z third\n"
+        "2026-12-05T01:02:03.9Z fourth\n2026-12-05T01:02:04Z fifth\n"},
+       std::nullopt},
+  };
+  Status status = f.Run({.name = "train", .follow = true, .tail = 5});
+  REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message()));
+  CHECK(f.out.str() ==
+        "[train-0 rank=0] first\n[train-0 rank=0] second\n[train-0 rank=0] third\n[train-0 rank=0] fourth\n"
+        "[train-0 rank=0] fifth\n");
+  CHECK(f.err.str().empty());
+  REQUIRE(client.paths.size() == 3);
+  CHECK(client.paths[0] ==
+        "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&follow=true&timestamps=true&tailLines=5");
+  CHECK(client.paths[1] ==
+        "/api/v1/namespaces/ml/pods/train-0-x7k2p/log?container=main&follow=true&timestamps=true&sinceTime=2026-12-"
+        "05T01%3A02%3A03Z");
+  CHECK(client.paths[2] == client.paths[1]);
+  CHECK(f.clock.sleeps() ==
+        std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(500), std::chrono::milliseconds(1000)});
+}
+
+TEST_CASE("logs -f: a connection that never comes back is given up after 60 s, with the last error") {
+  DroppingFixture f;
+  DroppingClient& client = f.client;
+  client.answers.push_back({{"2026-12-05T01:02:03Z up\n"}, kube::UnableToConnectError("unexpected EOF")});
+  for (int i = 0; i < 40; ++i) client.answers.push_back({{}, kube::ConnectionRefusedError("127.0.0.1:6443")});
+  Status status = f.Run({.name = "train", .follow = true});
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message() == "the logs of 1 of 1 pods could not be followed (named above)");
+  CHECK(f.err.str() ==
+        "pod train-0-x7k2p: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host "
+        "or port?\n");
+  CHECK(f.out.str() == "[train-0 rank=0] up\n");
+  // 0.5 + 1 + 2 + 4 s, then 4 s apart, until 60 s passed without a connection.
+  std::chrono::nanoseconds slept{0};
+  for (auto d : f.clock.sleeps()) slept += d;
+  CHECK(slept >= std::chrono::seconds(60));
+  CHECK(slept < std::chrono::seconds(64));
+  CHECK(client.paths.size() == f.clock.sleeps().size() + 1);
 }
 
 }  // namespace

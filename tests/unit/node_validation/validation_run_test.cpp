@@ -2,6 +2,8 @@
 
 #include "node_validation/node_selection.h"
 
+#include <set>
+
 #include <doctest/doctest.h>
 
 #include "termination_summary.h"
@@ -152,6 +154,7 @@ TEST_CASE("ValidationRun: the happy path through every phase, at most max_parall
   CHECK(results[1].reason == "p2p: pair 2->5 below floor");
   CHECK(results[1].exit_code == 1);
   CHECK(results[2].verdict == Verdict::kPass);
+  CHECK(run.unseen_nodes().empty());
 }
 
 TEST_CASE("ValidationRun: --keep leaves pods that ended, no nodes means Done at once") {
@@ -177,6 +180,7 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
     std::vector<Step> steps;
     std::string reason;
     bool deletes_pod;  ///< the last step asked to delete the pod
+    bool unseen;       ///< the error is not the node's: --record leaves the node alone
   };
   const std::string p = GpuCheckPodName("a", "r1");
   using W = Step::What;
@@ -186,37 +190,45 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
         {W::kTick, 120, {}},
         {W::kTick, 121, {}}},
        "pod could not be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.",
-       true},
+       true,
+       false},
       {"never scheduled, seen in an event after the grace period",
        {{W::kPod, 1, Unschedulable(p, "0/3 nodes are available.")},
         {W::kPod, 200, Unschedulable(p, "0/3 nodes are available.")}},
        "pod could not be scheduled: 0/3 nodes are available.",
-       true},
+       true,
+       false},
       {"image pull back-off",
        {{W::kPod, 1, Pod(p, "a")},
         {W::kPod, 9, Waiting(p, "a", "ImagePullBackOff", "Back-off pulling image \"ghcr.io/x/llm-gpu-check:0.1\"")}},
        "image could not be pulled: ImagePullBackOff: Back-off pulling image \"ghcr.io/x/llm-gpu-check:0.1\"",
-       true},
+       true,
+       false},
       {"image pull error",
        {{W::kPod, 9, Waiting(p, "a", "ErrImagePull", "failed to pull: 401 Unauthorized")}},
        "image could not be pulled: ErrImagePull: failed to pull: 401 Unauthorized",
-       true},
+       true,
+       false},
       {"container config error",
        {{W::kPod, 9, Waiting(p, "a", "CreateContainerConfigError", "secret \"pull\" not found")}},
        "container could not start: CreateContainerConfigError: secret \"pull\" not found",
-       true},
+       true,
+       false},
       {"timeout while running",
        {{W::kPod, 5, Running(p, "a", kT0 + seconds(5))}, {W::kTick, 599, {}}, {W::kTick, 600, {}}},
        "timed out after 10m0s",
-       true},
+       true,
+       false},
       {"node deleted during the test",
        {{W::kPod, 5, Running(p, "a", kT0 + seconds(5))}, {W::kNodeDeleted, 30, NodeObject("a")}},
        "node deleted during the test",
-       true},
+       true,
+       false},
       {"pod ended without a result",
        {{W::kPod, 60, Terminated(p, "a", 1, "", kT0, kT0 + seconds(60))}},
        "pod ended without a result (exit code 1)",
-       true},
+       true,
+       false},
       {"pod rejected by the kubelet",
        {{W::kPod, 2,
          [&] {
@@ -226,15 +238,18 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
            return pod;
          }()}},
        "pod failed: OutOfnvidia.com/gpu: Pod was rejected: Node didn't have enough resource: nvidia.com/gpu",
-       true},
+       true,
+       false},
       {"pod deleted by someone else",
        {{W::kPodDeleted, 30, Running(p, "a", kT0)}},
        "pod deleted before it finished",
-       false},
+       false,
+       true},
       {"pod creation refused",
        {{W::kCreateFailed, 0, "pods \"x\" is forbidden: exceeded quota"}},
        "could not create pod: pods \"x\" is forbidden: exceeded quota",
-       false},
+       false,
+       true},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -268,6 +283,7 @@ TEST_CASE("ValidationRun: failures become errors with exact reasons, never passe
     const NodeResult r = run.Results().front();
     CHECK(r.verdict == Verdict::kError);
     CHECK(r.reason == c.reason);
+    CHECK(run.unseen_nodes() == (c.unseen ? std::set<std::string>{"a"} : std::set<std::string>{}));
   }
 }
 
