@@ -15,7 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
 
 cmake --preset asan >/dev/null
-cmake --build --preset asan
+# What the two suites and the fuzz runs use (not the fault suite's binary, nor the bench tools).
+cmake --build --preset asan --target kubectl-llm llm-engine-sim llm_unit_tests llm_integration_tests fuzzers
 trap 'LLM_CLUSTER_DIR="$PWD/build/asan/test-cluster" tests/cluster/down.sh >/dev/null 2>&1' EXIT
 ctest --preset asan -j2 "$@"
 ctest --preset fuzz
