@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The sanitizer stage of ./scripts/test.sh (run after the main suite, on the
-# same machine, with what test.sh installed and built): one clang tree
+# The sanitizer stage, meant to run after ./scripts/test.sh in CI (on the same
+# machine, with what test.sh installed and built; not wired into test.sh yet,
+# see tests/README.md): one clang tree
 # (the asan preset, build/asan) with AddressSanitizer + UndefinedBehaviorSanitizer
 # and libFuzzer's coverage instrumentation, then
 #  1. the unit and integration suites in it (a sanitizer report aborts the

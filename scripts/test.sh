@@ -4,9 +4,7 @@
 # against a real local control plane that CTest starts once and always stops.
 # Works on a fresh machine: installs what is missing, builds what is missing
 # (the control plane's Go build takes ~20-30 min the first time, then is cached).
-# Extra arguments go to ctest, e.g. `./scripts/test.sh -L unit` or `-R version`;
-# without any, the sanitizer stage follows (scripts/test-sanitized.sh: unit and
-# integration tests under ASan+UBSan, each fuzz target for 30 s).
+# Extra arguments go to ctest, e.g. `./scripts/test.sh -L unit` or `-R version`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
@@ -23,4 +21,3 @@ cmake --build --preset ci
 # this also stops it when ctest itself is interrupted.
 trap 'LLM_CLUSTER_DIR="$PWD/build/ci/test-cluster" tests/cluster/down.sh >/dev/null 2>&1' EXIT
 ctest --preset ci -j2 "$@"
-(($#)) || scripts/test-sanitized.sh
