@@ -15,3 +15,13 @@ if(LLM_SANITIZE)
     $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all>)
   target_link_options(llm_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(LLM_FUZZ)
+  # libFuzzer (clang only). Every object also carries the fuzzer's coverage
+  # instrumentation (fuzzer-no-link), so one sanitized tree serves both the
+  # fuzz targets (tests/fuzz links them with -fsanitize=fuzzer, libFuzzer's
+  # main) and the unit and integration tests, which link without it.
+  if(NOT LLM_SANITIZE OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "LLM_FUZZ needs clang and LLM_SANITIZE=ON (the asan or fuzz preset)")
+  endif()
+  target_compile_options(llm_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=fuzzer-no-link>)
+endif()

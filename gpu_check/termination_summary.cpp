@@ -201,6 +201,20 @@ Result<TerminationSummary> ParseTerminationSummary(std::string_view text) {
   s.status = *status;
   GC_RETURN_IF_ERROR(require("exit_code", is_int));
   s.exit_code = j["exit_code"].get<int>();
+  // Optional fields are type-checked like the required ones: json::value()
+  // throws on another type, and a container may leave any text here (found by
+  // tests/fuzz/termination_summary_fuzzer.cpp: "node": 5 ended validate-nodes).
+  auto optional = [&](const char* key, auto check, const char* type) -> Status {
+    if (j.contains(key) && !check(j[key])) return Bad(std::string("field ") + key + " must be " + type);
+    return OkStatus();
+  };
+  auto is_bool = [](const nlohmann::json& v) { return v.is_boolean(); };
+  for (const char* key : {"exit_reason", "reason", "node", "model"}) {
+    GC_RETURN_IF_ERROR(optional(key, is_string, "a string"));
+  }
+  GC_RETURN_IF_ERROR(optional("gpu_count", is_int, "an integer"));
+  GC_RETURN_IF_ERROR(optional("partial", is_bool, "a boolean"));
+  GC_RETURN_IF_ERROR(optional("truncated", is_bool, "a boolean"));
   s.exit_reason = j.value("exit_reason", "");
   s.reason = j.value("reason", "");
   s.node = j.value("node", "");

@@ -11,6 +11,7 @@ packages=(
   chromium  # headless, for the test that screenshots validate-nodes --report
   clang-format  # scripts/format.sh and its unit test
   ccache  # the dev preset's compiler cache
+  clang-16 libclang-rt-16-dev  # the asan/fuzz preset: ASan, UBSan and libFuzzer (scripts/test-sanitized.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

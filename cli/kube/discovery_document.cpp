@@ -35,6 +35,11 @@ Error Malformed(const std::string& what, const std::string& why) {
   return Error(ErrorKind::kServer, "malformed discovery document (" + what + "): " + why);
 }
 
+// Group, version and resource names are path segments (/apis/GROUP/VERSION/RESOURCE):
+// one with a '/' would be read back as another group, version or a subresource
+// from kubectl's cache layout, so a document naming one is refused.
+bool HasSlash(const std::string& name) { return name.find('/') != std::string::npos; }
+
 // "apps/v1" -> {"apps", "v1"}; "v1" -> {"", "v1"}.
 std::pair<std::string, std::string> SplitGroupVersion(const std::string& group_version) {
   auto slash = group_version.find('/');
@@ -56,12 +61,14 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
     if (auto metadata = item.find("metadata"); metadata != item.end() && metadata->is_object()) {
       group_name = StringAt(*metadata, {"name"});
     }
+    if (HasSlash(group_name)) return Malformed("APIGroupDiscoveryList", "group name \"" + group_name + "\" has a '/'");
     ApiGroup& group = GroupEntry(out, group_name);
     auto versions = item.find("versions");
     if (versions == item.end() || !versions->is_array()) continue;
     for (const json& version_entry : *versions) {
       std::string version = StringAt(version_entry, {"version"});
       if (version.empty()) return Malformed("group " + group_name, "a version without a name");
+      if (HasSlash(version)) return Malformed("group " + group_name, "version \"" + version + "\" has a '/'");
       AddVersion(group, version);
       if (StringAt(version_entry, {"freshness"}) == "Stale") {
         // The aggregated API behind this version did not answer; its resources are
@@ -94,6 +101,10 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
         if (resource.resource.empty() || resource.kind.empty()) {
           return Malformed(GroupVersionString(group_name, version), "a resource without resource or kind");
         }
+        if (HasSlash(resource.resource)) {
+          return Malformed(GroupVersionString(group_name, version),
+                           "resource \"" + resource.resource + "\" has a '/' (subresources are listed apart)");
+        }
         out.resources.push_back(std::move(resource));
       }
     }
@@ -103,21 +114,37 @@ Status AddAggregatedDocument(const json& list, DiscoveryData& out) {
 
 Status AddLegacyGroups(const json& document, DiscoveryData& out) {
   if (!document.is_object()) return Malformed("group list", "not an object");
+  // Found by tests/fuzz/discovery_fuzzer.cpp: an entry without a version used
+  // to become version "", which the cache then wrote as a group-version it
+  // cannot read back. (A group named "" is the core group: the cache's
+  // servergroups.json lists it so, as client-go's ServerGroups does.)
+  auto checked_version = [](const std::string& version, const std::string& where) -> Status {
+    if (version.empty()) return Malformed(where, "a version without a name");
+    if (HasSlash(version)) return Malformed(where, "version \"" + version + "\" has a '/'");
+    return Ok();
+  };
   if (document.contains("versions") && !document.contains("groups")) {  // /api: APIVersions
+    const std::vector<std::string> versions = Strings(document, "versions");
+    for (const std::string& version : versions) LLM_RETURN_IF_ERROR(checked_version(version, "APIVersions"));
     ApiGroup& core = GroupEntry(out, "");
-    for (const std::string& version : Strings(document, "versions")) AddVersion(core, version);
+    for (const std::string& version : versions) AddVersion(core, version);
     return Ok();
   }
   auto groups = document.find("groups");
   if (groups == document.end() || !groups->is_array()) return Malformed("APIGroupList", "no groups array");
   for (const json& entry : *groups) {
-    ApiGroup& group = GroupEntry(out, StringAt(entry, {"name"}));
+    const std::string name = StringAt(entry, {"name"});
+    if (HasSlash(name)) return Malformed("APIGroupList", "group name \"" + name + "\" has a '/'");
+    std::vector<std::string> versions;
     if (auto preferred = entry.find("preferredVersion"); preferred != entry.end() && preferred->is_object()) {
-      AddVersion(group, StringAt(*preferred, {"version"}));
+      versions.push_back(StringAt(*preferred, {"version"}));
     }
-    if (auto versions = entry.find("versions"); versions != entry.end() && versions->is_array()) {
-      for (const json& version : *versions) AddVersion(group, StringAt(version, {"version"}));
+    if (auto listed = entry.find("versions"); listed != entry.end() && listed->is_array()) {
+      for (const json& version : *listed) versions.push_back(StringAt(version, {"version"}));
     }
+    for (const std::string& version : versions) LLM_RETURN_IF_ERROR(checked_version(version, "group " + name));
+    ApiGroup& group = GroupEntry(out, name);
+    for (const std::string& version : versions) AddVersion(group, version);
   }
   return Ok();
 }
@@ -143,7 +170,13 @@ Status AddLegacyResources(const json& list, DiscoveryData& out) {
     resource.resource = name;
     resource.singular = StringAt(entry, {"singularName"});
     resource.kind = StringAt(entry, {"kind"});
-    resource.namespaced = entry.value("namespaced", false);
+    // Not value(), which throws on a field of another type: a server's (or a
+    // proxy's) malformed list is an error, never a crash.
+    const auto namespaced = entry.find("namespaced");
+    if (namespaced != entry.end() && !namespaced->is_boolean()) {
+      return Malformed(group_version, "namespaced of resource \"" + name + "\" is not a boolean");
+    }
+    resource.namespaced = namespaced != entry.end() && namespaced->get<bool>();
     resource.verbs = Strings(entry, "verbs");
     resource.short_names = Strings(entry, "shortNames");
     if (resource.resource.empty() || resource.kind.empty()) {

@@ -24,13 +24,18 @@ Status WatchFramer::Feed(std::string_view chunk, const DocumentSink& sink) {
         in_string_ = false;
       continue;
     }
-    if (c == '"')
+    if (c == '"') {
       in_string_ = true;
-    else if (c == '{' || c == '[')
-      ++depth_;
-    else if (c == '}' || c == ']')
-      --depth_;
-    if (depth_ == 0) {
+    } else if (c == '{' || c == '[') {
+      open_ += c;
+    } else if (c == '}' || c == ']') {
+      if (open_.back() != (c == '}' ? '{' : '[')) {
+        return Error(ErrorKind::kServer,
+                     std::string("malformed watch stream: '") + c + "' closes '" + open_.back() + "' in an event");
+      }
+      open_.pop_back();
+    }
+    if (open_.empty()) {
       std::string document;
       document.swap(buffer_);
       LLM_RETURN_IF_ERROR(sink(document));

@@ -25,7 +25,9 @@ class WatchFramer {
 
  private:
   std::string buffer_;  ///< the unfinished document, from its opening brace
-  int depth_ = 0;
+  /// The brackets open at this point, innermost last: a closer must match the
+  /// innermost one, so `{]` is refused instead of handed out as a document.
+  std::string open_;
   bool in_string_ = false;
   bool escaped_ = false;
 };

@@ -42,7 +42,11 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
     return Error(ErrorKind::kUsage,
                  fmt::format("{}: no rendered object {}/{}; rendered: {}", flag, target.kind, target.name, available));
   }
-  LLM_ASSIGN_OR_RETURN(std::vector<Json> docs, ParseYamlDocuments(patch_text, target.file));
+  // A file that is not YAML is a bad --patch like any other (found by
+  // tests/fuzz/patch_fuzzer.cpp: the error named only the file).
+  auto parsed = ParseYamlDocuments(patch_text, target.file);
+  if (!parsed.ok()) return Error(ErrorKind::kUsage, fmt::format("{}: {}", flag, parsed.error().message()));
+  const std::vector<Json>& docs = *parsed;
   if (docs.size() != 1 || !docs[0].is_structured()) {
     return Error(ErrorKind::kUsage,
                  fmt::format("{}: the file must hold one JSON Patch (a list) or JSON Merge Patch (a mapping)", flag));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/yaml_load.h"
 #include "util/yaml_scalar.h"
 
 namespace llm {
@@ -67,7 +68,7 @@ Status Values::MergeFile(std::string_view yaml_text, std::string_view source) {
   }
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(yaml_text));
+    docs = LoadAllYaml(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
     return Usage(fmt::format("{}: line {}: {}", source, e.mark.line + 1, e.msg));
   }

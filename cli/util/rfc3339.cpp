@@ -64,6 +64,12 @@ std::optional<TimePoint> ParseRfc3339Exact(std::string_view text) {
   if (!date.ok()) return std::nullopt;
   auto days = std::chrono::sys_days(date);
   auto time = days + std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second) - offset;
+  // TimePoint counts nanoseconds in 64 bits (years 1678 to 2261): a time
+  // outside that would overflow the cast below, which is undefined (found by
+  // tests/fuzz/node_report_fuzzer.cpp with startedAt "4684-12-04T16:00:00Z").
+  constexpr auto kLimit = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()) -
+                          std::chrono::seconds(1);
+  if (time.time_since_epoch() > kLimit || time.time_since_epoch() < -kLimit) return std::nullopt;
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time) +
          std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
 }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/yaml_load.h"
 #include "util/yaml_scalar.h"
 
 namespace llm {
@@ -194,7 +195,7 @@ void EmitNode(const Json& v, int indent, bool first_inline, std::string& out) {
 Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_view source) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = LoadAllYaml(std::string(text));
   } catch (const YAML::Exception& e) {
     return Error(ErrorKind::kInvalidInput,
                  fmt::format("{}: line {}, column {}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));

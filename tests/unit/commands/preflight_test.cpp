@@ -78,7 +78,7 @@ json Rule(std::vector<std::string> verbs, std::vector<std::string> groups, std::
 TEST_CASE("access: one rules review grants what it can, access reviews decide the rest") {
   Fixture f;
   SUBCASE("every need granted by the rules: one request") {
-    f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
     auto warnings = RunPreflight(f.client, f.mapper, f.request);
     REQUIRE(warnings.ok());
     CHECK(f.Count("selfsubjectrulesreviews") == 1);
@@ -97,18 +97,18 @@ TEST_CASE("access: one rules review grants what it can, access reviews decide th
   SUBCASE("rules limited to names grant nothing, an incomplete list grants nothing") {
     json named = Rule({"*"}, {"*"}, {"*"});
     named["resourceNames"] = {"chat"};
-    f.client.rules = {named};
+    f.client.rules = json::array({named});
     CHECK_FALSE(RunPreflight(f.client, f.mapper, f.request).ok());
     CHECK(f.Count("selfsubjectaccessreviews") == 6);  // every need is asked; the first denied one is named
 
     Fixture g;
-    g.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    g.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
     g.client.incomplete = true;
     REQUIRE(RunPreflight(g.client, g.mapper, g.request).ok());
     CHECK(g.Count("selfsubjectaccessreviews") == 6);  // create and patch of secrets, services, deployments
   }
   SUBCASE("a cluster-scoped object is always asked about on its own") {
-    f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
     f.request.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ml"}}}});
     REQUIRE(RunPreflight(f.client, f.mapper, f.request).ok());
     CHECK(f.Count("selfsubjectrulesreviews") == 1);
@@ -127,7 +127,7 @@ json Pod(const std::string& ns, const std::string& instance, const std::string& 
 
 TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and unbound ones filtered by the server") {
   Fixture f;
-  f.client.rules = {Rule({"*"}, {"*"}, {"*"})};
+  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
   f.client.Put(
       {"", "v1", "nodes", "", "gpu-0", ""},
       {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
@@ -181,7 +181,7 @@ struct AutoscaleFixture : Fixture {
         "GET", "/api",
         testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
     client.routes.On("GET", "/apis", testing::JsonResponse(apis.dump(), testing::kAggregatedContentType));
-    client.rules = {Rule({"*"}, {"*"}, {"*"})};
+    client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
     const json nodes = testing::LoadWorkloadFixture("autoscale/eks-nodes.json");
     for (const json& node : nodes["items"]) {
       json stored = node;

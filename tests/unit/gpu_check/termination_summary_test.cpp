@@ -196,6 +196,16 @@ TEST_CASE("ParseTerminationSummary rejects what it cannot trust") {
        "termination summary: per_gpu.h2d must be an array of numbers or nulls"},
       {R"({"schema_version":1,"status":"pass","exit_code":0,"p2p_unidir":[[null,1],2]})",
        "termination summary: p2p_unidir must be an array of numbers or nulls"},
+      // Optional fields of another type threw out of the parser (found by
+      // tests/fuzz/termination_summary_fuzzer.cpp, corpus/termination_summary/finding-*).
+      {R"({"schema_version":1,"status":"pass","exit_code":0,"node":5})",
+       "termination summary: field node must be a string"},
+      {R"({"schema_version":1,"status":"fail","exit_code":1,"reason":["x"]})",
+       "termination summary: field reason must be a string"},
+      {R"({"schema_version":1,"status":"pass","exit_code":0,"gpu_count":"8"})",
+       "termination summary: field gpu_count must be an integer"},
+      {R"({"schema_version":1,"status":"pass","exit_code":0,"partial":1})",
+       "termination summary: field partial must be a boolean"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);

@@ -127,5 +127,42 @@ TEST_CASE("the legacy documents written for the cache parse back to the same dat
   CHECK(FindGroup(back, "autoscaling")->versions == std::vector<std::string>{"v2", "v1"});
 }
 
+// Found by tests/fuzz/discovery_fuzzer.cpp (corpus/discovery/finding-*): each of
+// these was accepted as version "" or a name the disk cache's layout cannot
+// read back, or threw out of the parser.
+TEST_CASE("legacy and aggregated discovery: malformed names and fields are errors naming the document") {
+  struct Case {
+    const char* what;
+    const char* document;
+    bool resources;  ///< an APIResourceList rather than a group list
+  };
+  const Case cases[] = {
+      {"a version entry without a version",
+       R"({"kind":"APIGroupList","groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1"}]}]})", false},
+      {"a group name with a slash",
+       R"({"kind":"APIGroupList","groups":[{"name":"a/b","versions":[{"version":"v1"}]}]})", false},
+      {"a core version with a slash", R"({"kind":"APIVersions","versions":["v1/x"]})", false},
+      {"namespaced that is not a boolean",
+       R"({"groupVersion":"apps/v1","resources":[{"name":"deployments","kind":"Deployment","namespaced":"true"}]})",
+       true},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    DiscoveryData data;
+    const json document = json::parse(c.document);
+    Status added = c.resources ? AddLegacyResources(document, data) : AddLegacyGroups(document, data);
+    REQUIRE_FALSE(added.ok());
+    CHECK(added.error().message().find("malformed discovery document") == 0);
+    CHECK(data.groups.empty());
+  }
+  const json aggregated =
+      json::parse(R"({"items":[{"metadata":{"name":"apps"},"versions":[{"version":"v1","resources":[)"
+                  R"({"resource":"deployments/scale","responseKind":{"kind":"Scale"},"scope":"Namespaced"}]}]}]})");
+  DiscoveryData data;
+  Status added = AddAggregatedDocument(aggregated, data);
+  REQUIRE_FALSE(added.ok());
+  CHECK(added.error().message().find("has a '/'") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace llm::kube

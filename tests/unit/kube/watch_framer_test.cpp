@@ -84,6 +84,23 @@ TEST_CASE("watch framing: a cut stream leaves a partial document, garbage is an 
   CHECK(status.error().message().find("malformed watch stream") == 0);
 }
 
+// Found by tests/fuzz/watch_framer_fuzzer.cpp (corpus/watch_framer/finding-mismatched-bracket):
+// counting brackets alone handed out "{]" as a document.
+TEST_CASE("watch framing: a bracket that closes the wrong opener is an error, not the end of a document") {
+  for (std::string_view stream : {"{]}", "{\"a\":[}]}", "{\"a\":[1}"}) {
+    CAPTURE(stream);
+    WatchFramer framer;
+    std::vector<std::string> documents;
+    Status status = framer.Feed(stream, [&](std::string_view document) -> Status {
+      documents.emplace_back(document);
+      return Ok();
+    });
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().message().find("malformed watch stream") == 0);
+    CHECK(documents.empty());
+  }
+}
+
 TEST_CASE("watch framing: an error from the sink stops the feed") {
   WatchFramer framer;
   int count = 0;

@@ -7,6 +7,14 @@ namespace {
 
 const TimePoint kCheckedAt = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28T12:00:00Z
 
+/// A taint list. Not `json t = {taint}`: with one element that is an array
+/// under GCC 12 but a copy of `taint` under clang 16 (the asan preset).
+nlohmann::json Taints(std::initializer_list<nlohmann::json> taints) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const nlohmann::json& taint : taints) list.push_back(taint);
+  return list;
+}
+
 nlohmann::json NodeWithTaints(nlohmann::json taints) {
   nlohmann::json node = {{"apiVersion", "v1"},
                          {"kind", "Node"},
@@ -98,7 +106,7 @@ TEST_CASE("--taint-failed: computes the whole taint list from the node, keeping 
   const nlohmann::json kOtherEffect = {
       {"key", "kubectl-llm.dev/gpu-check"}, {"value", "failed"}, {"effect", "NoExecute"}};
   const std::vector<Case> cases = {
-      {"fail on an untainted node", Verdict::kFail, nullptr, {kOurs}},
+      {"fail on an untainted node", Verdict::kFail, nullptr, Taints({kOurs})},
       {"fail keeps other taints in order", Verdict::kFail, {kGpuTaint, kUnreachable}, {kGpuTaint, kUnreachable, kOurs}},
       {"fail on an already tainted node", Verdict::kFail, {kGpuTaint, kOurs}, kUnchanged},
       {"fail corrects the value in place", Verdict::kFail, {kWrongValue, kGpuTaint}, {kOurs, kGpuTaint}},
@@ -106,10 +114,10 @@ TEST_CASE("--taint-failed: computes the whole taint list from the node, keeping 
        Verdict::kPass,
        {kGpuTaint, kOurs, kUnreachable},
        {kGpuTaint, kUnreachable}},
-      {"pass removing the only taint", Verdict::kPass, {kOurs}, nullptr},
-      {"pass leaves a same-key taint with another effect", Verdict::kPass, {kOtherEffect}, kUnchanged},
+      {"pass removing the only taint", Verdict::kPass, Taints({kOurs}), nullptr},
+      {"pass leaves a same-key taint with another effect", Verdict::kPass, Taints({kOtherEffect}), kUnchanged},
       {"pass on an untainted node", Verdict::kPass, nullptr, kUnchanged},
-      {"error never touches taints", Verdict::kError, {kOurs}, kUnchanged},
+      {"error never touches taints", Verdict::kError, Taints({kOurs}), kUnchanged},
       {"error on an untainted node", Verdict::kError, nullptr, kUnchanged},
   };
   for (const Case& c : cases) {
@@ -134,7 +142,7 @@ TEST_CASE("--taint-failed: computes the whole taint list from the node, keeping 
 }
 
 TEST_CASE("--record with --taint-failed: one patch carries both") {
-  const nlohmann::json node = NodeWithTaints({kGpuTaint});
+  const nlohmann::json node = NodeWithTaints(Taints({kGpuTaint}));
   const auto patch = ComputeNodePatch(ResultFor(Verdict::kFail), node, Settings(true, true), kCheckedAt);
   REQUIRE(patch.has_value());
   const nlohmann::json after = Patched(node, *patch);

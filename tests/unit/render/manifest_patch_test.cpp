@@ -51,6 +51,13 @@ TEST_CASE("patch errors name the flag") {
   s = ApplyManifestPatch(m, {"Deployment", "chat", "p.yaml"}, "just text\n");
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message().find("one JSON Patch (a list) or JSON Merge Patch (a mapping)") != std::string::npos);
+  // A file that is not YAML at all (found by tests/fuzz/patch_fuzzer.cpp,
+  // corpus/patch/finding-not-yaml): the flag first, then the file's line.
+  s = ApplyManifestPatch(m, {"deployment", "chat", "p.json"}, R"({"metadata":{"nameb:"other"},"kind":null})");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().kind() == ErrorKind::kUsage);
+  CHECK(s.error().message().starts_with("--patch deployment/chat=p.json: p.json: line 1, column "));
+  CHECK(m == Manifests());
 }
 
 TEST_CASE("a patch may not turn the object into another: kind, apiVersion and name stay") {

@@ -19,4 +19,14 @@ TEST_CASE("RFC 3339 timestamps round-trip and accept API server variants") {
   }
 }
 
+// Found by tests/fuzz/node_report_fuzzer.cpp (corpus/node_report/finding-year-4684):
+// a time past what TimePoint holds overflowed a signed cast (UBSan's report).
+TEST_CASE("RFC 3339 times outside what TimePoint holds are refused, not overflowed") {
+  CHECK_FALSE(ParseRfc3339("4684-12-04T16:00:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("0001-01-01T00:00:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2262-06-01T00:00:00Z").has_value());
+  CHECK(ParseRfc3339("2261-12-31T23:59:59Z").has_value());
+  CHECK(ParseRfc3339("1700-01-01T00:00:00Z").has_value());
+}
+
 }  // namespace llm

@@ -67,11 +67,11 @@ TEST_CASE("a container waiting for a reason other than its creation shows that r
     nlohmann::json p = {
         {"metadata", {{"name", "chat-0"}}}, {"spec", {{"nodeName", "gpu-node-0"}}}, {"status", {{"phase", phase}}}};
     if (init) {
-      p["status"]["initContainerStatuses"] = {status};
+      p["status"]["initContainerStatuses"] = nlohmann::json::array({status});
       p["status"]["containerStatuses"] = {
           {{"name", "main"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}}};
     } else {
-      p["status"]["containerStatuses"] = {status};
+      p["status"]["containerStatuses"] = nlohmann::json::array({status});
     }
     return DescribePodProgress(ComputePodProgress(p, nlohmann::json::array()));
   };

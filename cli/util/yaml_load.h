@@ -1,0 +1,21 @@
+// LoadAllYaml: YAML::LoadAll without its endless loop. yaml-cpp 0.7 (Debian
+// 12's) never returns from LoadAll on a document that starts with a ','
+// outside a flow collection (",", "---\n, a"): each turn yields a null
+// document without consuming the token, growing memory until the process is
+// killed. Found by tests/fuzz/values_fuzzer.cpp; any values file, --patch
+// file or template could hang the command.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace llm {
+
+/// Every document of `text`, as YAML::LoadAll returns them. Throws
+/// YAML::ParserException (with the position) where the parser stops making
+/// progress, and whatever LoadAll throws otherwise.
+std::vector<YAML::Node> LoadAllYaml(const std::string& text);
+
+}  // namespace llm
