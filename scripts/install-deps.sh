@@ -2,6 +2,8 @@
 # Installs what building and testing kubectl-llm needs and is missing: the C++
 # libraries and tools from Debian packages. Idempotent; silent when all is there.
 # Go (>= 1.25, for the local control plane) must already be on PATH.
+# `install-deps.sh --sanitizers` adds clang and its sanitizer runtimes for the
+# asan/fuzz preset (scripts/test-sanitized.sh); the main CI stage does not need them.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux
@@ -11,8 +13,8 @@ packages=(
   chromium  # headless, for the test that screenshots validate-nodes --report
   clang-format  # scripts/format.sh and its unit test
   ccache  # the dev preset's compiler cache
-  clang-16 libclang-rt-16-dev  # the asan/fuzz preset: ASan, UBSan and libFuzzer (scripts/test-sanitized.sh)
 )
+[[ ${1:-} == --sanitizers ]] && packages+=(clang-16 libclang-rt-16-dev)  # ASan, UBSan and libFuzzer
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

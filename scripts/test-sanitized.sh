@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
 
+scripts/install-deps.sh --sanitizers
 cmake --preset asan >/dev/null
 # What the two suites and the fuzz runs use (not the fault suite's binary, nor the bench tools).
 cmake --build --preset asan --target kubectl-llm llm-engine-sim llm_unit_tests llm_integration_tests fuzzers
