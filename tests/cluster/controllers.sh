@@ -74,20 +74,9 @@ rm -rf "$work"
 mkdir -p "$work/certs"
 
 # --- Certificates from the cluster CA: the webhook server's, for IP:127.0.0.1
-# (the API server calls it there), and a client certificate in system:masters
-# (as kwok's and Kueue's: the project's own ClusterRole is not what is tested).
-signed_cert "$work/certs/tls" "/CN=$name-webhook" \
-  'keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
-signed_cert "$pki/$name" "/O=system:masters/CN=$name-controller-manager" \
-  'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
-kubeconfig="$state/$name.kubeconfig"
-rm -f "$kubeconfig"
-kc() { "$state/bin/kubectl" --kubeconfig="$kubeconfig" config "$@" >/dev/null; }
-kc set-cluster kubectl-llm-test --server="$(<"$state/server")" --certificate-authority="$pki/ca.crt"
-kc set-credentials "$name" --client-certificate="$pki/$name.crt" --client-key="$pki/$name.key"
-kc set-context "$name@kubectl-llm-test" --cluster=kubectl-llm-test --user="$name"
-kc use-context "$name@kubectl-llm-test"
-chmod 600 "$kubeconfig"
+# (the API server calls it there), and the manager's client certificate (an admin).
+loopback_serving_cert "$work/certs/tls" "$name-webhook"
+admin_kubeconfig "$state" "$name"
 
 webhook_port=$(free_port); health_port=$(free_port)
 # The project's own default configuration (config/.../manager), with: its
@@ -115,22 +104,15 @@ internalCertManagement:
   enable: false
 CFG
 
-# --- Webhooks: registered as the project's kustomization registers them (same
-# rules, object selectors, paths, failure policies; names with its prefix), but
-# called at https://127.0.0.1:PORT instead of through a Service (nothing routes
-# Service IPs here), trusting the cluster CA.
-ca_bundle=$(base64 -w0 <"$pki/ca.crt")
-sed -e '/^    service:$/d' -e '/^      name: webhook-service$/d' -e '/^      namespace: system$/d' \
-    -e "s#^      path: \(.*\)#    url: https://127.0.0.1:$webhook_port\1\n    caBundle: $ca_bundle#" \
-    -e "s/^  name: \(mutating\|validating\)-webhook-configuration\$/  name: $name-\1-webhook-configuration/" \
-    "$dir/webhooks.yaml" >"$work/webhooks.yaml"
-! grep -q 'webhook-service\|namespace: system' "$work/webhooks.yaml" || die "unexpected layout of $dir/webhooks.yaml"
+# --- Webhooks: registered as the project's kustomization writes them (build.sh
+# applied its patches: object selectors), called on loopback, names with its prefix.
+loopback_webhooks "$dir/webhooks.yaml" "$webhook_port" "$name" >"$work/webhooks.yaml" || die "see above"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
 # A Lease left by a manager that was killed would hold off the new one for its 15 s.
 kubectl delete --ignore-not-found -n "$namespace" lease "$lease" >/dev/null
 
 # Not holding our lock (fd 7): a later controllers.sh must get it.
-{ start_daemon "$daemon" "$state" "$dir/$daemon" --config="$work/config.yaml" --kubeconfig="$kubeconfig" \
+{ start_daemon "$daemon" "$state" "$dir/$daemon" --config="$work/config.yaml" --kubeconfig="$state/$name.kubeconfig" \
     --zap-log-level=info; } 7>&-
 alive() { live_pid "$state/pids/$daemon.pid" >/dev/null; }
 ready_or_dead() { ! alive || curl -sf "http://127.0.0.1:$health_port/readyz"; }
