@@ -84,12 +84,12 @@ Result<nlohmann::ordered_json> ServerVersion(const RestClientFactory& connect) {
 
 }  // namespace
 
-Result<OutputFormat> ValidateVersionOptions(const VersionOptions& options) {
+Result<OutputSpec> ValidateVersionOptions(const VersionOptions& options) {
   return ParseOutputFormat(options.output, kVersionOutputs);
 }
 
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateVersionOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ValidateVersionOptions(options));
   nlohmann::ordered_json doc = {{"clientVersion", ClientVersionJson()}};
   Status server_status = Ok();
   if (!options.client_only) {
@@ -100,12 +100,15 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
       server_status = server.error();
     }
   }
-  if (format == OutputFormat::kJson) {
+  if (output.format == OutputFormat::kJson) {
     streams.out << doc.dump(2) << "\n";
-  } else if (format == OutputFormat::kYaml) {
+  } else if (output.format == OutputFormat::kYaml) {
     YAML::Emitter out;
     EmitYaml(out, doc);
     streams.out << out.c_str() << "\n";
+  } else if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(doc, output));
+    streams.out << text;
   } else {
     const BuildInfo& info = GetBuildInfo();
     streams.out << fmt::format("Client Version: {} (commit {}, {})\n", info.version, info.git_commit, kube::Platform());

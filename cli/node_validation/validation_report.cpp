@@ -1,5 +1,6 @@
 #include "node_validation/validation_report.h"
 #include "output/human_duration.h"
+#include "output/object_printer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -269,6 +270,11 @@ std::string FormatReportTable(const NodeValidationReport& report) {
     out += "\n" + Columns(pairs);
   }
   return out;
+}
+
+Result<std::string> FormatReport(const NodeValidationReport& report, const OutputSpec& output) {
+  if (output.is_table() || output.is_document()) return FormatReport(report, output.format);
+  return FormatDocument(ReportJson(report), output);
 }
 
 std::string FormatReport(const NodeValidationReport& report, OutputFormat format) {
