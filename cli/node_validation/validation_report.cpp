@@ -267,7 +267,10 @@ std::string FormatReportTable(const NodeValidationReport& report) {
                        std::string(VerdictName(p.verdict)), Gbps(p.allreduce_busbw), ShortDuration(DurationSeconds(p)),
                        p.reason});
     }
-    out += "\n" + Columns(pairs);
+    // Two appends, not `"\n" + Columns(pairs)`: at -O3 GCC 12 inlines that
+    // operator+ into a memcpy it wrongly calls overlapping (-Wrestrict, GCC bug 105651).
+    out += '\n';
+    out += Columns(pairs);
   }
   return out;
 }

@@ -17,7 +17,20 @@ namespace llm {
 // client-go's node tree: an action ({...}) is a list of steps; the template
 // is a list of texts and actions.
 struct JsonPathNode {
-  enum class Kind { kText, kList, kField, kIdentifier, kArray, kFilter, kInt, kFloat, kBool, kWildcard, kRecursive, kUnion };
+  enum class Kind {
+    kText,
+    kList,
+    kField,
+    kIdentifier,
+    kArray,
+    kFilter,
+    kInt,
+    kFloat,
+    kBool,
+    kWildcard,
+    kRecursive,
+    kUnion
+  };
   struct SliceParam {
     int64_t value = 0;
     bool known = false;
@@ -25,9 +38,9 @@ struct JsonPathNode {
   };
 
   Kind kind;
-  std::string name;         ///< field or identifier name, filter operator
-  nlohmann::json literal;   ///< text, int, float or bool
-  std::array<SliceParam, 3> params{};  ///< start, end, step
+  std::string name;                                  ///< field or identifier name, filter operator
+  nlohmann::json literal;                            ///< text, int, float or bool
+  std::array<SliceParam, 3> params{};                ///< start, end, step
   std::vector<std::shared_ptr<JsonPathNode>> nodes;  ///< a list's steps; a union's lists; a filter's left and right
 };
 
@@ -787,8 +800,8 @@ class Evaluator {
     for (const Value& value : input) {
       if (IsNil(value)) continue;
       if (value.json == nullptr || value.type != GoType::kData || !value.json->is_array()) {
-        return Error(ErrorKind::kUsage, fmt::format("{} is not array or slice",
-                                                    value.json == nullptr ? "<nil>" : GoTypeName(value)));
+        return Error(ErrorKind::kUsage,
+                     fmt::format("{} is not array or slice", value.json == nullptr ? "<nil>" : GoTypeName(value)));
       }
       const auto length = static_cast<int64_t>(value.json->size());
       std::array<Node::SliceParam, 3> params = node.params;

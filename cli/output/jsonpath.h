@@ -42,7 +42,8 @@ class JsonPath {
   const std::string& text() const { return text_; }
 
  private:
-  JsonPath(std::string text, std::shared_ptr<const JsonPathNode> root) : text_(std::move(text)), root_(std::move(root)) {}
+  JsonPath(std::string text, std::shared_ptr<const JsonPathNode> root)
+      : text_(std::move(text)), root_(std::move(root)) {}
   std::string text_;
   std::shared_ptr<const JsonPathNode> root_;
 };

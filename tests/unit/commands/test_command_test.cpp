@@ -16,7 +16,7 @@ TEST_CASE("test flags: defaults, durations to the millisecond, and what is refus
   CHECK(ok->options.timeout == std::chrono::minutes(2));
   CHECK(ok->options.max_tokens == 1);
   CHECK(ok->options.prompt == "Hello");
-  CHECK(ok->format == OutputFormat::kTable);
+  CHECK(ok->output.format == OutputFormat::kTable);
   struct Case {
     TestFlags flags;
     const char* message;

@@ -14,7 +14,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(c->timeout == Seconds(600));
   CHECK(c->max_parallel == 4);
   CHECK(c->dry_run == kube::DryRun::kNone);
-  CHECK(c->format == OutputFormat::kTable);
+  CHECK(c->output.format == OutputFormat::kTable);
   CHECK(c->validity == Seconds(7 * 86400));
   CHECK(c->unschedulable_grace == Seconds(120));
 
@@ -30,7 +30,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(c->timeout == Seconds(1800));  // by profile
   CHECK(c->selector.String() == "pool=gpu");
   CHECK(c->dry_run == kube::DryRun::kServer);
-  CHECK(c->format == OutputFormat::kYaml);
+  CHECK(c->output.format == OutputFormat::kYaml);
   CHECK(c->validity == Seconds(86400));
   CHECK(c->max_parallel == 16);
 
@@ -39,7 +39,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   o.dry_run = "client";
   o.output = "json";
   CHECK(ValidateNodesFlags(o)->dry_run == kube::DryRun::kClient);
-  CHECK(ValidateNodesFlags(o)->format == OutputFormat::kJson);
+  CHECK(ValidateNodesFlags(o)->output.format == OutputFormat::kJson);
 }
 
 TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {

@@ -71,7 +71,8 @@ TEST_CASE("custom columns file: a line of headers over a line of paths") {
   auto columns = CustomColumns::FromTemplate("NAME   GPUS\n.metadata.name   {.spec.gpus}\n");
   REQUIRE(columns.ok());
   CHECK(columns->Render(Fixture(), false).value() ==
-        "NAME                     GPUS\nchat                     8\ntrain-a-very-long-name   16\nx                        <none>\n");
+        "NAME                     GPUS\nchat                     8\ntrain-a-very-long-name   16\nx                     "
+        "   <none>\n");
   CHECK(CustomColumns::FromTemplate("").error().message() ==
         "invalid template, missing header line. Expected format is one line of space separated headers, one line of "
         "space separated column specs.");

@@ -61,7 +61,8 @@ line2)~"},
 n1	4
 n2	8
 )~"},
-    {R"~({range .spec.containers[*]}{.name}:{range .ports[*]}{.containerPort},{end};{end})~", R"~(engine:8000,9090,;sidecar:8080,;)~"},
+    {R"~({range .spec.containers[*]}{.name}:{range .ports[*]}{.containerPort},{end};{end})~",
+     R"~(engine:8000,9090,;sidecar:8080,;)~"},
     {R"~({range .spec.nodes[?(@.ready==true)]}[{.name}]{end})~", R"~([n0][n2])~"},
     {R"~({.spec.containers[0].resources.limits.nvidia\.com/gpu})~", R"~(8)~"},
     {R"~({.spec.containers[0].resources.limits['nvidia.com/gpu']})~", R"~()~"},
@@ -87,7 +88,8 @@ n2	8
     {R"~({range .spec.nodes[*]}{@.name} {end})~", R"~(n0 n1 n2 )~"},
     {R"~({range .spec.missing[*]}{.name}{end}after)~", R"~(after)~"},
     {R"~(plain text only)~", R"~(plain text only)~"},
-    {R"~({})~", R"~({"apiVersion":"example.dev/v1","kind":"Thing","metadata":{"annotations":{"note":"a\u003cb \u0026 c\u003ed"},"labels":{"x":"1"},"name":"chat","namespace":"team-a"},"spec":{"big":1234567,"containers":[{"image":"vllm:0.6","name":"engine","ports":[{"containerPort":8000,"name":"http"},{"containerPort":9090,"name":"metrics"}],"resources":{"limits":{"nvidia.com/gpu":"8"}}},{"env":[{"name":"A","value":"1"}],"image":"proxy:1","name":"sidecar","ports":[{"containerPort":8080}]}],"dotted":{"a.b":"dotted-value"},"empty":"","enabled":true,"gpus":"8","huge":1e+21,"matrix":[[1,2],[3,4]],"nodes":[{"gpus":8,"name":"n0","ready":true,"score":0.9},{"gpus":4,"name":"n1","ready":false,"score":0.5},{"gpus":8,"name":"n2","ready":true,"score":1.5,"taint":"x"}],"nothing":null,"ratio":0.25,"replicas":3,"text":"line1\nline2","tiny":0.00001}})~"},
+    {R"~({})~",
+     R"~({"apiVersion":"example.dev/v1","kind":"Thing","metadata":{"annotations":{"note":"a\u003cb \u0026 c\u003ed"},"labels":{"x":"1"},"name":"chat","namespace":"team-a"},"spec":{"big":1234567,"containers":[{"image":"vllm:0.6","name":"engine","ports":[{"containerPort":8000,"name":"http"},{"containerPort":9090,"name":"metrics"}],"resources":{"limits":{"nvidia.com/gpu":"8"}}},{"env":[{"name":"A","value":"1"}],"image":"proxy:1","name":"sidecar","ports":[{"containerPort":8080}]}],"dotted":{"a.b":"dotted-value"},"empty":"","enabled":true,"gpus":"8","huge":1e+21,"matrix":[[1,2],[3,4]],"nodes":[{"gpus":8,"name":"n0","ready":true,"score":0.9},{"gpus":4,"name":"n1","ready":false,"score":0.5},{"gpus":8,"name":"n2","ready":true,"score":1.5,"taint":"x"}],"nothing":null,"ratio":0.25,"replicas":3,"text":"line1\nline2","tiny":0.00001}})~"},
     {R"~({.a!})~", R"~()~"},
     {R"~({.spec.replicas true 1.5 -3})~", R"~(-3)~"},
 };
