@@ -10,6 +10,7 @@
 #include "commands/command_flags.h"
 #include "kube/client_factory.h"
 #include "kube/user_agent.h"
+#include "output/object_printer.h"
 #include "util/build_info.h"
 
 namespace llm {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace llm {
 namespace {
 
@@ -46,23 +48,32 @@ std::string GoJsonFloat(double value) {
   return ToChars(value, std::chars_format::fixed);
 }
 
-// The length of the valid UTF-8 sequence at text[i], or 0 when it is not one.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  size_t length = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-  if (lead >= 0xE0 && lead <= 0xEF) length = 3;
-  if (lead >= 0xF0 && lead <= 0xF4) length = 4;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+// The escapes encoding/json and strconv.Quote write alike.
+const char* ShortEscape(unsigned char c) {
+  switch (c) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    case '\b':
+      return "\\b";
+    case '\f':
+      return "\\f";
+    default:
+      return nullptr;
   }
-  if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
-  if (lead == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogate
-  if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;   // overlong
-  if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;  // above U+10FFFF
-  return length;
+}
+
+// A valid UTF-8 sequence's length at text[i], or 0.
+size_t ValidSequenceLength(std::string_view text, size_t i) {
+  char32_t code_point = 0;
+  return Utf8SequenceLength(text, i, &code_point);
 }
 
 void AppendGoJsonString(std::string& out, std::string_view text) {
@@ -70,39 +81,17 @@ void AppendGoJsonString(std::string& out, std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += fmt::format("\\u{:04x}", c);
-          } else {
-            out += static_cast<char>(c);
-          }
+      if (const char* escape = ShortEscape(c)) {
+        out += escape;
+      } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+        out += fmt::format("\\u{:04x}", c);
+      } else {
+        out += static_cast<char>(c);
       }
       ++i;
       continue;
     }
-    const size_t length = Utf8SequenceLength(text, i);
+    const size_t length = ValidSequenceLength(text, i);
     if (length == 0) {  // invalid UTF-8 becomes U+FFFD, as encoding/json writes it
       out += "\\ufffd";
       ++i;
@@ -206,7 +195,7 @@ std::string GoQuote(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      const size_t length = Utf8SequenceLength(text, i);
+      const size_t length = ValidSequenceLength(text, i);
       if (length == 0) {
         out += fmt::format("\\x{:02x}", c);
         ++i;
@@ -217,40 +206,14 @@ std::string GoQuote(std::string_view text) {
       continue;
     }
     ++i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += fmt::format("\\x{:02x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+    if (const char* escape = ShortEscape(c)) {
+      out += escape;
+    } else if (c == '\a' || c == '\v') {
+      out += c == '\a' ? "\\a" : "\\v";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
     }
   }
   return out + "\"";

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "output/go_value_text.h"
+#include "util/utf8.h"
 
 namespace llm {
 
@@ -65,10 +66,11 @@ NodePtr NewLiteral(Node::Kind kind, nlohmann::json value) {
 bool IsSpace(int r) { return r == ' ' || r == '\t'; }
 bool IsEndOfLine(int r) { return r == '\r' || r == '\n'; }
 bool IsDigit(int r) { return r >= '0' && r <= '9'; }
-// Go's unicode.IsLetter for ASCII; every non-ASCII rune counts as a letter,
-// which is what a template's non-ASCII field names need.
+constexpr int kRuneError = 0xFFFD;  // what Go decodes a byte of invalid UTF-8 to
+// Go's unicode.IsLetter for ASCII; every other rune but an invalid byte counts
+// as a letter, which is what a template's non-ASCII field names need.
 bool IsAlphaNumeric(int r) {
-  return r == '_' || IsDigit(r) || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r >= 0x80;
+  return r == '_' || IsDigit(r) || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= 0x80 && r != kRuneError);
 }
 bool IsTerminator(int r) {
   if (IsSpace(r) || IsEndOfLine(r)) return true;
@@ -92,24 +94,6 @@ bool IsTerminator(int r) {
 std::string RuneName(int r) {
   if (r >= 0x20 && r < 0x7F) return fmt::format("U+{:04X} '{}'", r, static_cast<char>(r));
   return fmt::format("U+{:04X}", r);
-}
-
-void AppendUtf8(std::string& out, uint32_t rune) {
-  if (rune < 0x80) {
-    out += static_cast<char>(rune);
-  } else if (rune < 0x800) {
-    out += static_cast<char>(0xC0 | (rune >> 6));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else if (rune < 0x10000) {
-    out += static_cast<char>(0xE0 | (rune >> 12));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (rune >> 18));
-    out += static_cast<char>(0x80 | ((rune >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  }
 }
 
 int HexValue(char c) {
@@ -278,16 +262,14 @@ class Parser {
       width_ = 0;
       return kEof;
     }
-    const unsigned char lead = static_cast<unsigned char>(input_[pos_]);
-    width_ = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    width_ = std::min(width_, input_.size() - pos_);
-    int rune = lead;
-    if (width_ > 1) {
-      rune = lead & (0xFF >> (width_ + 1));
-      for (size_t i = 1; i < width_; ++i) rune = rune << 6 | (static_cast<unsigned char>(input_[pos_ + i]) & 0x3F);
+    char32_t rune = 0;
+    width_ = Utf8SequenceLength(input_, pos_, &rune);
+    if (width_ == 0) {
+      width_ = 1;
+      rune = kRuneError;
     }
     pos_ += width_;
-    return rune;
+    return static_cast<int>(rune);
   }
   int Peek() {
     const int r = Next();
@@ -618,85 +600,52 @@ CompareKind KindOf(const Value& value) {
 const Error kBadComparisonType(ErrorKind::kUsage, "invalid type for comparison");
 const Error kBadComparison(ErrorKind::kUsage, "incompatible types for comparison");
 
-Result<bool> GoEqual(const Value& a, const Value& b) {
+// text/template's Equal and Less (third_party/forked/golang/template) as one
+// three-way comparison: -1, 0 or 1 (1 also for a NaN, which is neither less
+// nor equal). Booleans compare only for equality; an int and a uint compare by
+// value; any other mix of kinds is an error.
+Result<int> GoCompare(const Value& a, const Value& b, bool equality_only) {
   const CompareKind ka = KindOf(a);
   const CompareKind kb = KindOf(b);
   if (ka == CompareKind::kInvalid || kb == CompareKind::kInvalid) return kBadComparisonType;
   const nlohmann::json& x = *a.json;
   const nlohmann::json& y = *b.json;
+  const auto three_way = [](const auto& l, const auto& r) { return l < r ? -1 : l == r ? 0 : 1; };
   if (ka != kb) {
     if (ka == CompareKind::kInt && kb == CompareKind::kUint) {
-      return x.get<int64_t>() >= 0 && x.get<uint64_t>() == y.get<uint64_t>();
+      return x.get<int64_t>() < 0 ? -1 : three_way(x.get<uint64_t>(), y.get<uint64_t>());
     }
     if (ka == CompareKind::kUint && kb == CompareKind::kInt) {
-      return y.get<int64_t>() >= 0 && x.get<uint64_t>() == y.get<uint64_t>();
+      return y.get<int64_t>() < 0 ? 1 : three_way(x.get<uint64_t>(), y.get<uint64_t>());
     }
     return kBadComparison;
   }
   switch (ka) {
     case CompareKind::kBool:
-      return x.get<bool>() == y.get<bool>();
+      if (!equality_only) return kBadComparisonType;
+      return x.get<bool>() == y.get<bool>() ? 0 : 1;
     case CompareKind::kInt:
-      return x.get<int64_t>() == y.get<int64_t>();
+      return three_way(x.get<int64_t>(), y.get<int64_t>());
     case CompareKind::kUint:
-      return x.get<uint64_t>() == y.get<uint64_t>();
+      return three_way(x.get<uint64_t>(), y.get<uint64_t>());
     case CompareKind::kFloat:
-      return x.get<double>() == y.get<double>();
+      return three_way(x.get<double>(), y.get<double>());
     default:
-      return x.get_ref<const std::string&>() == y.get_ref<const std::string&>();
-  }
-}
-
-Result<bool> GoLess(const Value& a, const Value& b) {
-  const CompareKind ka = KindOf(a);
-  const CompareKind kb = KindOf(b);
-  if (ka == CompareKind::kInvalid || kb == CompareKind::kInvalid) return kBadComparisonType;
-  const nlohmann::json& x = *a.json;
-  const nlohmann::json& y = *b.json;
-  if (ka != kb) {
-    if (ka == CompareKind::kInt && kb == CompareKind::kUint) {
-      return x.get<int64_t>() < 0 || x.get<uint64_t>() < y.get<uint64_t>();
-    }
-    if (ka == CompareKind::kUint && kb == CompareKind::kInt) {
-      return y.get<int64_t>() >= 0 && x.get<uint64_t>() < y.get<uint64_t>();
-    }
-    return kBadComparison;
-  }
-  switch (ka) {
-    case CompareKind::kBool:
-      return kBadComparisonType;
-    case CompareKind::kInt:
-      return x.get<int64_t>() < y.get<int64_t>();
-    case CompareKind::kUint:
-      return x.get<uint64_t>() < y.get<uint64_t>();
-    case CompareKind::kFloat:
-      return x.get<double>() < y.get<double>();
-    default:
-      return x.get_ref<const std::string&>() < y.get_ref<const std::string&>();
+      return three_way(x.get_ref<const std::string&>(), y.get_ref<const std::string&>());
   }
 }
 
 Result<bool> Compare(const std::string& op, const Value& left, const Value& right) {
-  if (op == "==") return GoEqual(left, right);
-  if (op == "!=") {
-    LLM_ASSIGN_OR_RETURN(bool equal, GoEqual(left, right));
-    return !equal;
+  if (op != "==" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">=") {
+    return Error(ErrorKind::kUsage, fmt::format("unrecognized filter operator {}", op));
   }
-  if (op == "<") return GoLess(left, right);
-  if (op == "<=" || op == ">") {  // <= is < or ==; > is not <=
-    LLM_ASSIGN_OR_RETURN(bool less, GoLess(left, right));
-    bool less_or_equal = less;
-    if (!less) {
-      LLM_ASSIGN_OR_RETURN(bool equal, GoEqual(left, right));
-      less_or_equal = equal;
-    }
-    return op == "<=" ? less_or_equal : !less_or_equal;
-  }
-  if (op == ">=") {
-    LLM_ASSIGN_OR_RETURN(bool less, GoLess(left, right));
-    return !less;
-  }
-  return Error(ErrorKind::kUsage, fmt::format("unrecognized filter operator {}", op));
+  LLM_ASSIGN_OR_RETURN(int order, GoCompare(left, right, op == "==" || op == "!="));
+  if (op == "==") return order == 0;
+  if (op == "!=") return order != 0;
+  if (op == "<") return order < 0;
+  if (op == "<=") return order <= 0;
+  if (op == ">") return order > 0;
+  return order >= 0;
 }
 
 using Results = std::vector<Value>;

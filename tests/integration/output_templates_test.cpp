@@ -123,7 +123,8 @@ TEST_CASE("output: a List under -o jsonpath and -o custom-columns, as kubectl ge
   }
   // create, not apply: apply's last-applied annotation would make two annotations, whose order under a
   // wildcard is Go's random map order.
-  const CommandOutput created = TestCluster::Get().Kubectl("admin", {"create", "-n", ns.name(), "-f", "-"}, list.dump());
+  const CommandOutput created =
+      TestCluster::Get().Kubectl("admin", {"create", "-n", ns.name(), "-f", "-"}, list.dump());
   REQUIRE_MESSAGE(created.exit_code == 0, created.err);
   const std::vector<std::string> get = {"get", "configmaps", "-n", ns.name(), "-l", "x=1"};
   auto kubectl_get = [&](std::vector<std::string> extra) {
@@ -131,7 +132,8 @@ TEST_CASE("output: a List under -o jsonpath and -o custom-columns, as kubectl ge
     args.insert(args.end(), extra.begin(), extra.end());
     return TestCluster::Get().Kubectl("admin", args);
   };
-  const CommandOutput as_json = kubectl_get({"-o", "json"});
+  // kubectl's jsonpath sees managedFields, which its -o json leaves out unless asked.
+  const CommandOutput as_json = kubectl_get({"-o", "json", "--show-managed-fields"});
   REQUIRE(as_json.exit_code == 0);
   const json document = json::parse(as_json.out);
   REQUIRE(document["items"].size() == 3);
@@ -144,6 +146,7 @@ TEST_CASE("output: a List under -o jsonpath and -o custom-columns, as kubectl ge
            "jsonpath={.items[?(@.data.gpus)].data.engine}",
            "jsonpath={.items[-1:].metadata.labels}",
            "jsonpath={.items[3].metadata.name}",
+           "jsonpath={.items[0].metadata}",
            "custom-columns=NAME:.metadata.name,GPUS:.data.gpus,ENGINE:data.engine",
            "custom-columns=name:{.metadata.name},LABELS:{.metadata.labels},ENGINES:.metadata.labels.engines",
            "custom-columns=N:.metadata.name,ALL:.metadata.annotations.*,NONE:",

@@ -1,19 +1,13 @@
 #include "output/custom_columns.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <doctest/doctest.h>
+
+#include "fakes/discovery_fixtures.h"
 
 namespace llm {
 namespace {
 
-nlohmann::json Fixture() {
-  std::ifstream in(LLM_TESTDATA_DIR "/output/custom_columns_list.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
+nlohmann::json Fixture() { return nlohmann::json::parse(testing::ReadTestdata("output/custom_columns_list.json")); }
 
 std::string Render(std::string_view spec, const nlohmann::json& document, bool no_headers = false) {
   auto columns = CustomColumns::FromSpec(spec);

@@ -1,18 +1,26 @@
 #include "output/jsonpath.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <doctest/doctest.h>
+
+#include "fakes/discovery_fixtures.h"
 
 namespace llm {
 namespace {
 
-nlohmann::json Fixture() {
-  std::ifstream in(LLM_TESTDATA_DIR "/output/jsonpath_object.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
+nlohmann::json Fixture() { return nlohmann::json::parse(testing::ReadTestdata("output/jsonpath_object.json")); }
+
+// What a template does over the fixture: its output, or the error of the step that failed.
+struct Outcome {
+  std::string step;  ///< "printed", "parse" or "execute"
+  std::string text;
+  bool operator==(const Outcome&) const = default;
+};
+Outcome Run(const char* path) {
+  auto parsed = JsonPath::Parse(path);
+  if (!parsed.ok()) return {"parse", parsed.error().message()};
+  auto out = parsed->Execute(Fixture());
+  if (!out.ok()) return {"execute", out.error().message()};
+  return {"printed", *out};
 }
 
 struct JsonPathCase {
@@ -125,35 +133,23 @@ const JsonPathCase kExecuteErrors[] = {
 };
 
 TEST_CASE("JsonPath prints what kubectl prints for the same template over the same object") {
-  const nlohmann::json object = Fixture();
   for (const JsonPathCase& c : kPrinted) {
     CAPTURE(c.path);
-    auto path = JsonPath::Parse(c.path);
-    REQUIRE_MESSAGE(path.ok(), path.error().message());
-    auto out = path->Execute(object);
-    REQUIRE_MESSAGE(out.ok(), out.error().message());
-    CHECK(*out == c.want);
+    CHECK(Run(c.path) == Outcome{"printed", c.want});
   }
 }
 
 TEST_CASE("JsonPath refuses a bad template with client-go's parse error") {
   for (const JsonPathCase& c : kParseErrors) {
     CAPTURE(c.path);
-    auto path = JsonPath::Parse(c.path);
-    REQUIRE_FALSE(path.ok());
-    CHECK(path.error().message() == c.want);
+    CHECK(Run(c.path) == Outcome{"parse", c.want});
   }
 }
 
 TEST_CASE("JsonPath fails on what the object cannot answer with client-go's execution error") {
-  const nlohmann::json object = Fixture();
   for (const JsonPathCase& c : kExecuteErrors) {
     CAPTURE(c.path);
-    auto path = JsonPath::Parse(c.path);
-    REQUIRE_MESSAGE(path.ok(), path.error().message());
-    auto out = path->Execute(object);
-    REQUIRE_FALSE(out.ok());
-    CHECK(out.error().message() == c.want);
+    CHECK(Run(c.path) == Outcome{"execute", c.want});
   }
 }
 
