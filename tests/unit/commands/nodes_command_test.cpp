@@ -59,7 +59,7 @@ TEST_CASE("nodes -o json counts the GPUs of pods bound to each GPU node") {
   CHECK(f.client.routes.requests().front().path.find("fieldSelector=status.phase") != std::string::npos);
 }
 
-TEST_CASE("nodes -o jsonpath and -o custom-columns read the -o json document; a bad template runs nothing") {
+TEST_CASE("nodes -o jsonpath and -o custom-columns read the -o json document, a bad template runs nothing") {
   Fixture f;
   REQUIRE(RunNodes({.output = R"(jsonpath={range .items[*]}{.name}={.free}{"\n"}{end})"}, f.client,
                    std::chrono::system_clock::now(), IoStreams{f.in, f.out, f.err})

@@ -41,7 +41,7 @@ TEST_CASE("custom columns: terminal escapes are defused, an empty path is always
         "<none>             <none>\n");
 }
 
-TEST_CASE("custom columns: one object is one row; --no-headers drops the header line") {
+TEST_CASE("custom columns: one object is one row, --no-headers drops the header line") {
   const nlohmann::json object = Fixture()["items"][0];
   CHECK(Render("NAME:.metadata.name", object) == "NAME\nchat\n");
   CHECK(Render("NAME:.metadata.name,NS:.metadata.namespace", Fixture(), /*no_headers=*/true) ==
