@@ -27,7 +27,7 @@ struct TestFlags {
 
 struct CheckedTestFlags {
   EndpointTestOptions options;
-  OutputSpec output;
+  OutputSpec output{};
 };
 
 Result<CheckedTestFlags> ValidateTestFlags(const TestFlags& flags);

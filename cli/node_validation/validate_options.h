@@ -54,7 +54,7 @@ struct ValidateNodesConfig {
   bool keep = false;
   bool multi_node = false;
   kube::DryRun dry_run = kube::DryRun::kNone;
-  OutputSpec output;
+  OutputSpec output{};
   Seconds validity{0};
   Seconds unschedulable_grace{0};
   std::string report_path;  ///< "" = no HTML page

@@ -58,7 +58,8 @@ TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
       {"dry-run", [](ValidateNodesOptions& o) { o.dry_run = "true"; },
        "--dry-run must be one of 'none', 'client' or 'server', got 'true'"},
       {"output", [](ValidateNodesOptions& o) { o.output = "wide"; },
-       "--output must be one of 'json' or 'yaml', got 'wide'"},
+       "--output must be one of 'json', 'yaml', 'jsonpath=TEMPLATE', 'jsonpath-file=FILE', 'custom-columns=SPEC' or "
+       "'custom-columns-file=FILE', got 'wide'"},
       {"validity", [](ValidateNodesOptions& o) { o.validity = "0"; }, "--validity must be longer than 0s"},
       {"node name", [](ValidateNodesOptions& o) { o.nodes = {"GPU_1"}; },
        "invalid node name \"GPU_1\": a node name is a DNS subdomain (lowercase letters, digits, '-' and '.', at "
