@@ -10,10 +10,7 @@ namespace llm {
 
 void AddOutputFlag(CLI::App* cmd, std::string& target, std::span<const OutputFormat> accepted,
                    std::string_view when_empty) {
-  std::vector<std::string> names;
-  for (OutputFormat format : accepted) {
-    if (format != OutputFormat::kTable) names.emplace_back(OutputFormatName(format));
-  }
+  const std::vector<std::string> names = AcceptedOutputNames(accepted);
   cmd->add_option("-o,--output", target, fmt::format("Output format: {} (default: {})", JoinWithOr(names), when_empty));
 }
 

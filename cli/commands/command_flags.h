@@ -15,7 +15,8 @@
 
 namespace llm {
 
-/// -o,--output NAME: "Output format: wide, json or yaml (default: <when_empty>)".
+/// -o,--output NAME: "Output format: wide, json, ..., custom-columns-file=FILE (default: <when_empty>)",
+/// the names AcceptedOutputNames lists.
 void AddOutputFlag(CLI::App* cmd, std::string& target, std::span<const OutputFormat> accepted,
                    std::string_view when_empty = "a table");
 

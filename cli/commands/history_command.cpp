@@ -30,7 +30,7 @@ Status ValidateHistoryOptions(const HistoryOptions& options) {
 Status RunHistory(const HistoryOptions& options, kube::RestClient& client, kube::RestMapper& mapper, Clock& clock,
                   const std::string& ns, IoStreams streams) {
   LLM_RETURN_IF_ERROR(ValidateHistoryOptions(options));
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kHistoryOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kHistoryOutputs));
   WorkloadRevisions revisions(client, clock, ns, options.name);
   LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> listed, revisions.List());
   if (listed.empty()) {
@@ -39,13 +39,13 @@ Status RunHistory(const HistoryOptions& options, kube::RestClient& client, kube:
                              options.name, ns));
   }
   const std::vector<RevisionAudit> shown = SortedHistory(std::move(listed), options.max);
-  if (format == OutputFormat::kJson || format == OutputFormat::kYaml) {
-    const nlohmann::ordered_json list = RevisionListJson(options.name, ns, shown);
-    streams.out << (format == OutputFormat::kJson ? ToJson(list) : ToYaml(list));
+  if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(RevisionListJson(options.name, ns, shown), output));
+    streams.out << text;
     return Ok();
   }
-  streams.out << RevisionHistoryTable(shown).Render(format == OutputFormat::kWide);
-  if (format != OutputFormat::kWide) return Ok();
+  streams.out << RevisionHistoryTable(shown).Render(output.format == OutputFormat::kWide);
+  if (output.format != OutputFormat::kWide) return Ok();
   Result<ManagedWorkload> live = FindManagedWorkload(client, mapper, ns, options.name);
   if (!live.ok()) {
     // History outlives the objects (delete --keep-history); say so instead of failing.

@@ -137,21 +137,16 @@ Reading Read(const ModelSelection& selection, const std::vector<PodScrapes>& scr
   return out;
 }
 
-std::string Render(const MetricsOptions& options, const ServedEndpoint& served, const ModelSelection& selection,
-                   const Reading& reading, const std::optional<std::vector<MetricProblem>>& problems) {
-  switch (options.format) {
-    case OutputFormat::kJson:
-      return ToJson(ServingMetricsJson(served.name, served.ns, selection, reading.interval_seconds, reading.pods,
-                                       reading.total, problems));
-    case OutputFormat::kYaml:
-      return ToYaml(ServingMetricsJson(served.name, served.ns, selection, reading.interval_seconds, reading.pods,
-                                       reading.total, problems));
-    default: {
-      std::string out = fmt::format("{} {} serving {}, rates over {:.1f}s\n", served.engine->name, served.name,
-                                    selection.served_model, reading.interval_seconds);
-      return out + MetricsTable(reading.pods, reading.total);
-    }
+Result<std::string> Render(const MetricsOptions& options, const ServedEndpoint& served, const ModelSelection& selection,
+                           const Reading& reading, const std::optional<std::vector<MetricProblem>>& problems) {
+  if (!options.output.is_table()) {
+    return FormatDocument(ServingMetricsJson(served.name, served.ns, selection, reading.interval_seconds, reading.pods,
+                                             reading.total, problems),
+                          options.output);
   }
+  std::string out = fmt::format("{} {} serving {}, rates over {:.1f}s\n", served.engine->name, served.name,
+                                selection.served_model, reading.interval_seconds);
+  return out + MetricsTable(reading.pods, reading.total);
 }
 
 }  // namespace
@@ -169,7 +164,7 @@ Result<MetricsOptions> ValidateMetricsFlags(const MetricsFlags& flags) {
   if (out.interval < std::chrono::milliseconds(100)) {
     return Error(ErrorKind::kUsage, fmt::format("--interval must be at least 100ms, got {}", flags.interval));
   }
-  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, kMetricsOutputs));
+  LLM_ASSIGN_OR_RETURN(out.output, ParseOutputFormat(flags.output, kMetricsOutputs));
   return out;
 }
 
@@ -212,10 +207,10 @@ Status RunMetrics(const MetricsOptions& options, MetricsEnv& env) {
         }
       }
     }
-    const std::string text = Render(options, served, selection, reading, problems);
+    LLM_ASSIGN_OR_RETURN(const std::string text, Render(options, served, selection, reading, problems));
     if (options.watch && env.terminal.IsInteractive() && drawn_lines > 0) {
       env.terminal.Write(fmt::format("\033[{}A\033[J", drawn_lines));  // back to the top of the last drawing
-    } else if (options.watch && drawn_lines > 0 && options.format == OutputFormat::kTable) {
+    } else if (options.watch && drawn_lines > 0 && options.output.format == OutputFormat::kTable) {
       env.terminal.Write("\n");
     }
     env.terminal.Write(text);

@@ -34,7 +34,7 @@ struct MetricsOptions {
   bool watch = false;
   bool check = false;
   std::chrono::milliseconds interval{1000};
-  OutputFormat format = OutputFormat::kTable;
+  OutputSpec output{};
 };
 
 Result<MetricsOptions> ValidateMetricsFlags(const MetricsFlags& flags);

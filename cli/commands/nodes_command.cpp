@@ -46,7 +46,7 @@ nlohmann::json ReducePod(const nlohmann::json& pod) {
 constexpr OutputFormat kNodesOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
                                           OutputFormat::kYaml};
 
-Result<OutputFormat> ValidateNodesCommandOptions(const NodesOptions& options) {
+Result<OutputSpec> ValidateNodesCommandOptions(const NodesOptions& options) {
   return ParseOutputFormat(options.output, kNodesOutputs);
 }
 
@@ -72,7 +72,7 @@ Result<nlohmann::json> ListGpuPods(kube::RestClient& client, const std::vector<s
 
 Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chrono::system_clock::time_point now,
                 IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateNodesCommandOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ValidateNodesCommandOptions(options));
   kube::ResourceRef ref = kube::core::Nodes();
   kube::ListOptions list_options;
   list_options.label_selector = options.selector;
@@ -83,21 +83,16 @@ Status RunNodes(const NodesOptions& options, kube::RestClient& client, std::chro
   for (const GpuNodeRow& row : ListGpuNodes(*nodes, nlohmann::json::array(), now)) names.push_back(row.name);
   LLM_ASSIGN_OR_RETURN(nlohmann::json pods, ListGpuPods(client, names));
   std::vector<GpuNodeRow> rows = ListGpuNodes(*nodes, pods, now);
-  switch (format) {
-    case OutputFormat::kJson:
-      streams.out << ToJson(GpuNodeListJson(rows));
-      return Ok();
-    case OutputFormat::kYaml:
-      streams.out << ToYaml(GpuNodeListJson(rows));
-      return Ok();
-    default:
-      break;
+  if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(GpuNodeListJson(rows), output, options.no_headers));
+    streams.out << text;
+    return Ok();
   }
   if (rows.empty()) {
     streams.err << "No GPU nodes found (no node has nvidia.com/gpu or an nvidia.com/gpu.product label).\n";
     return Ok();
   }
-  streams.out << GpuNodesTable(rows).Render(format == OutputFormat::kWide, options.no_headers);
+  streams.out << GpuNodesTable(rows).Render(output.format == OutputFormat::kWide, options.no_headers);
   return Ok();
 }
 

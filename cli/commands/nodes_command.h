@@ -20,7 +20,7 @@ struct NodesOptions {
   bool no_headers = false;
 };
 
-Result<OutputFormat> ValidateNodesCommandOptions(const NodesOptions& options);
+Result<OutputSpec> ValidateNodesCommandOptions(const NodesOptions& options);
 
 /// The pods that hold GPUs of `gpu_nodes`, reduced to what the GPU count reads
 /// (node, container requests, overhead, phase): pods are read a page at a time

@@ -15,27 +15,30 @@ namespace {
 
 using nlohmann::json;
 
-void PrintOutcome(const kube::ApplyOutcome& outcome, OutputFormat format, bool dry_run, IoStreams streams) {
-  if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
-    std::vector<json> objects;
-    for (const kube::ObjectResult& result : outcome.results) {
-      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
-        objects.push_back(result.object);
-      }
-    }
-    auto text = FormatObjectList(objects, format);
-    if (text.ok()) streams.out << *text;
-    return;
+/// -o prints the applied objects (not the pruned or kept ones) as one List;
+/// without -o, one line per object and what happened to it.
+Status PrintOutcome(const kube::ApplyOutcome& outcome, const OutputSpec& output, bool dry_run, IoStreams streams) {
+  if (output.is_table()) {
+    for (const kube::ObjectResult& result : outcome.results) streams.out << kube::FormatResult(result, dry_run) << "\n";
+    return Ok();
   }
+  std::vector<json> objects;
   for (const kube::ObjectResult& result : outcome.results) {
-    if (format == OutputFormat::kName) {
-      if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
-        streams.out << ResourceName(result.object) << "\n";
-      }
-    } else {
-      streams.out << kube::FormatResult(result, dry_run) << "\n";
+    if (result.action != kube::ApplyAction::kPruned && result.action != kube::ApplyAction::kKept) {
+      objects.push_back(result.object);
     }
   }
+  LLM_ASSIGN_OR_RETURN(std::string text, FormatObjectList(objects, output));
+  streams.out << text;
+  return Ok();
+}
+
+/// The objects were applied whatever -o made of them: a template that failed
+/// on them (an index out of range) is the command's error once the revision
+/// is recorded, unless the apply or the wait failed first.
+Status ThenPrintError(Status outcome, const Status& printed) {
+  if (!outcome.ok() || printed.ok()) return outcome;
+  return printed.error().WithContext("the objects were applied, but -o could not print them");
 }
 
 /// The revision a failed one returns to: the newest deployed one before it.
@@ -119,7 +122,7 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
       kube::ApplyOutcome outcome,
       session.applier().Apply(objects, {request.name, session.ns()},
                               WorkloadApplyApplierOptions(session, request.ownership, request.dry_run)));
-  PrintOutcome(outcome, request.format, request.dry_run, streams);
+  const Status printed = PrintOutcome(outcome, request.output, request.dry_run, streams);
   if (!outcome.errors.empty()) {
     Error failed = outcome.errors.front().WithContext(
         fmt::format("{} of {} objects failed to apply; nothing was pruned", outcome.errors.size(), objects.size()));
@@ -127,7 +130,7 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
     if (!recorded.ok()) streams.err << "Warning: " << recorded.error().message() << "\n";
     return failed;
   }
-  if (!request.wait) return finish(RevisionStatus::kDeployed, "", "");
+  if (!request.wait) return ThenPrintError(finish(RevisionStatus::kDeployed, "", ""), printed);
 
   WorkloadWaitRequest wait;
   for (const kube::ObjectResult& result : outcome.results) {
@@ -145,7 +148,7 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
   Status waited = WaitForWorkload(session.client(), session.clock(), wait, progress, failure);
   if (failure == WaitFailure::kFailed) error_exit_code = kExitWorkloadFailed;
   if (failure == WaitFailure::kTimedOut) error_exit_code = kExitTimedOut;
-  if (waited.ok()) return finish(RevisionStatus::kDeployed, "ready", "");
+  if (waited.ok()) return ThenPrintError(finish(RevisionStatus::kDeployed, "ready", ""), printed);
   Status recorded = finish(RevisionStatus::kFailed, failure == WaitFailure::kTimedOut ? "timed-out" : "failed",
                            waited.error().message());
   if (!recorded.ok()) streams.err << "Warning: " << recorded.error().message() << "\n";

@@ -33,7 +33,7 @@ struct RecordedApply {
   bool train = false;  ///< --wait follows a training job
   int history_max = 10;
   FieldOwnershipFlags ownership;
-  OutputFormat format = OutputFormat::kTable;
+  OutputSpec output{};
   std::vector<std::string> command_args;
   bool rollback_on_failure = false;
 };

@@ -13,7 +13,7 @@
 namespace llm {
 namespace {
 
-constexpr OutputFormat kRenderOutputs[] = {OutputFormat::kYaml, OutputFormat::kJson};
+constexpr OutputFormat kRenderOutputs[] = {OutputFormat::kYaml, OutputFormat::kJson, OutputFormat::kName};
 
 constexpr const char* kRenderFooter =
     "Values: flags > --set KEY=VALUE > -f values.yaml (repeatable, later wins) > defaults.\n"
@@ -114,11 +114,12 @@ Status ValidateRenderOptions(const RenderOptions& options) {
 
 Status RunRender(const RenderOptions& options, IoStreams streams, const ReadFileFn& read_file) {
   LLM_RETURN_IF_ERROR(ValidateRenderOptions(options));
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kRenderOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kRenderOutputs));
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(options.request, *templates, read_file));
-  streams.out << FormatManifests(manifests, format);
+  LLM_ASSIGN_OR_RETURN(std::string text, FormatManifests(manifests, output));
+  streams.out << text;
   return Ok();
 }
 

@@ -52,7 +52,7 @@ std::optional<int> DefaultRollbackTarget(const std::vector<RevisionAudit>& histo
 Status RunRollback(const RollbackOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                    Terminal& progress, std::optional<int>& error_exit_code) {
   LLM_RETURN_IF_ERROR(ValidateRollbackOptions(options));
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kRollbackOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kRollbackOutputs));
   LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run, kube::ParseDryRun(options.dry_run, kRollbackDryRuns));
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   WorkloadRevisions revisions(session->client(), session->clock(), session->ns(), options.name);
@@ -89,14 +89,12 @@ Status RunRollback(const RollbackOptions& options, const kube::ConfigFlags& flag
                              target, options.name, revision.audit.operation, options.name));
   }
   if (dry_run == kube::DryRun::kClient) {
-    if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
-      LLM_ASSIGN_OR_RETURN(std::string text, FormatObjectList(revision.objects, format));
+    if (!output.is_table()) {
+      LLM_ASSIGN_OR_RETURN(std::string text, FormatObjectList(revision.objects, output));
       streams.out << text;
       return Ok();
     }
-    for (const nlohmann::json& object : revision.objects) {
-      streams.out << ResourceName(object) << (format == OutputFormat::kName ? "\n" : " (dry run)\n");
-    }
+    for (const nlohmann::json& object : revision.objects) streams.out << ResourceName(object) << " (dry run)\n";
     return Ok();
   }
   RecordedApply apply;
@@ -110,10 +108,10 @@ Status RunRollback(const RollbackOptions& options, const kube::ConfigFlags& flag
   apply.train = revision.audit.operation == "train";
   apply.history_max = options.history_max;
   apply.ownership = options.ownership;
-  apply.format = format;
+  apply.output = output;
   apply.command_args = options.command_args;
   LLM_RETURN_IF_ERROR(ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code));
-  if (!apply.dry_run && format == OutputFormat::kTable) {
+  if (!apply.dry_run && output.format == OutputFormat::kTable) {
     streams.out << fmt::format("Rollback was a success: {} is at revision {}'s objects.\n", options.name, target);
   }
   return Ok();

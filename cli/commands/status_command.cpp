@@ -59,7 +59,7 @@ void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
 
 }  // namespace
 
-Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options) {
+Result<OutputSpec> ValidateStatusOptions(const StatusOptions& options) {
   if (options.all_namespaces && !options.name.empty()) {
     return Error(ErrorKind::kUsage, "a workload NAME cannot be given with --all-namespaces (-A)");
   }
@@ -67,7 +67,7 @@ Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options) {
 }
 
 Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateStatusOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ValidateStatusOptions(options));
   const std::string ns = options.all_namespaces ? "" : target.ns;
   LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> workloads,
                        ListManagedWorkloads(target.client, target.mapper, ns, options.name));
@@ -88,15 +88,10 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
     rows.push_back(SummarizeWorkload(w.object, it == services.end() ? no_services : it->second));
     rows.back().autoscaler = FindAutoscaler(autoscalers, NamespaceOf(w.object), w.mapping.kind, NameOf(w.object));
   }
-  switch (format) {
-    case OutputFormat::kJson:
-      streams.out << ToJson(WorkloadStatusListJson(rows));
-      return Ok();
-    case OutputFormat::kYaml:
-      streams.out << ToYaml(WorkloadStatusListJson(rows));
-      return Ok();
-    default:
-      break;
+  if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(WorkloadStatusListJson(rows), output, options.no_headers));
+    streams.out << text;
+    return Ok();
   }
   if (rows.empty()) {
     streams.err << (options.all_namespaces ? std::string("No resources found\n")
@@ -104,7 +99,7 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
     return Ok();
   }
   streams.out << WorkloadStatusTable(rows, target.now, options.all_namespaces)
-                     .Render(format == OutputFormat::kWide, options.no_headers);
+                     .Render(output.format == OutputFormat::kWide, options.no_headers);
   for (const WorkloadStatus& row : rows) {
     if (row.autoscaler && !row.autoscaler->problem.empty()) {
       streams.err << fmt::format("Warning: {}/{} is not autoscaled: HorizontalPodAutoscaler {} says {}\n",

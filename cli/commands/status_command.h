@@ -16,7 +16,7 @@ namespace llm {
 
 struct StatusOptions {
   std::string name{};           ///< "" = every workload
-  std::string output{};         ///< -o: "", wide, json, yaml
+  std::string output{};         ///< -o: "", wide, json, yaml, jsonpath=..., custom-columns=...
   bool all_namespaces = false;  ///< -A
   bool no_headers = false;
 };
@@ -28,7 +28,7 @@ struct StatusTarget {
   std::chrono::system_clock::time_point now;
 };
 
-Result<OutputFormat> ValidateStatusOptions(const StatusOptions& options);
+Result<OutputSpec> ValidateStatusOptions(const StatusOptions& options);
 /// NAME given and not found: kubectl's NotFound error. Nothing found otherwise:
 /// "No resources found in NS namespace." on stderr (as kubectl get), exit 0.
 Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams);

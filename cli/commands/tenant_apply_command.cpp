@@ -43,12 +43,13 @@ std::string PodSecurityVersion(kube::RestClient& client) {
 /// Applies a tenant's (or init's) set and prints it as serve does.
 Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const std::string& set_name,
                 const TenantApplyOptions& options, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kTenantApplyOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kTenantApplyOutputs));
   LLM_ASSIGN_OR_RETURN(kube::DryRun strategy, kube::ParseDryRun(options.dry_run, kTenantApplyDryRuns));
-  const bool structured = format == OutputFormat::kYaml || format == OutputFormat::kJson;
+  const bool structured = !output.is_table();
   if (strategy == kube::DryRun::kClient) {
     if (structured) {
-      streams.out << FormatManifests(objects, format);
+      LLM_ASSIGN_OR_RETURN(std::string text, FormatManifests(objects, output));
+      streams.out << text;
       return Ok();
     }
     for (const Json& object : objects) streams.out << ResourceName(json(object)) << " (dry run)\n";
@@ -67,8 +68,9 @@ Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const
         applied.push_back(result.object);
       }
     }
-    auto text = FormatObjectList(applied, format);
-    if (text.ok()) streams.out << *text;
+    auto text = FormatObjectList(applied, output);
+    if (!text.ok()) return text.error().WithContext("the objects were applied, but printing them failed");
+    streams.out << *text;
   } else {
     for (const kube::ObjectResult& result : outcome.results) streams.out << kube::FormatResult(result, dry_run) << "\n";
   }

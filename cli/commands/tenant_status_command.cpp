@@ -50,24 +50,28 @@ TenantStatus ReadTenantStatus(ClusterSession& session, const json& ns) {
 }  // namespace
 
 Status RunTenantStatus(const TenantStatusOptions& options, ClusterSession& session, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kTenantStatusOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kTenantStatusOutputs));
   std::vector<TenantStatus> rows;
   if (!options.team.empty()) {
     LLM_RETURN_IF_ERROR(CheckTeamName(options.team));
     LLM_ASSIGN_OR_RETURN(json ns, TenantNamespace(session.client(), options.team));
     rows.push_back(ReadTenantStatus(session, ns));
-    if (format == OutputFormat::kJson) streams.out << ToJson(TenantStatusJson(rows.front()));
-    if (format == OutputFormat::kYaml) streams.out << ToYaml(TenantStatusJson(rows.front()));
+    if (!output.is_table()) {
+      LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(TenantStatusJson(rows.front()), output));
+      streams.out << text;
+    }
   } else {
     kube::ListOptions list;
     list.label_selector = std::string(kTenantLabel);
     LLM_ASSIGN_OR_RETURN(json namespaces, session.client().List(kube::core::Namespaces(), list));
     for (const json& ns : ItemsOf(namespaces)) rows.push_back(ReadTenantStatus(session, ns));
     std::sort(rows.begin(), rows.end(), [](const TenantStatus& a, const TenantStatus& b) { return a.name < b.name; });
-    if (format == OutputFormat::kJson) streams.out << ToJson(TenantStatusListJson(rows));
-    if (format == OutputFormat::kYaml) streams.out << ToYaml(TenantStatusListJson(rows));
+    if (!output.is_table()) {
+      LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(TenantStatusListJson(rows), output));
+      streams.out << text;
+    }
   }
-  if (format != OutputFormat::kTable) return Ok();
+  if (!output.is_table()) return Ok();
   if (rows.empty()) {
     streams.err << "No tenants found (make one with: kubectl llm tenant create TEAM --gpus N)\n";
     return Ok();

@@ -36,21 +36,17 @@ Result<CheckedTestFlags> ValidateTestFlags(const TestFlags& flags) {
   LLM_ASSIGN_OR_RETURN(out.options.timeout, ParseDurationMillis(flags.timeout, "--timeout"));
   if (out.options.timeout.count() == 0) return Error(ErrorKind::kUsage, "--timeout must be more than 0");
   out.options.model = flags.model;
-  LLM_ASSIGN_OR_RETURN(out.format, ParseOutputFormat(flags.output, kTestOutputs));
+  LLM_ASSIGN_OR_RETURN(out.output, ParseOutputFormat(flags.output, kTestOutputs));
   return out;
 }
 
-Status PrintEndpointTest(const EndpointTestReport& report, OutputFormat format, IoStreams streams, int& exit_code) {
-  switch (format) {
-    case OutputFormat::kJson:
-      streams.out << ToJson(EndpointTestJson(report));
-      break;
-    case OutputFormat::kYaml:
-      streams.out << ToYaml(EndpointTestJson(report));
-      break;
-    default:
-      streams.out << EndpointTestTable(report);
-      break;
+Status PrintEndpointTest(const EndpointTestReport& report, const OutputSpec& output, IoStreams streams,
+                         int& exit_code) {
+  if (output.is_table()) {
+    streams.out << EndpointTestTable(report);
+  } else {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(EndpointTestJson(report), output));
+    streams.out << text;
   }
   exit_code = report.exit_code;
   if (report.passed()) return Ok();
@@ -86,7 +82,7 @@ void SetupTestCommand(CLI::App* cmd, CommandContext& ctx) {
         RunEndpointTest(checked->options, (*session)->client(), (*session)->mapper(), (*session)->ns(), clock);
     if (!report.ok()) return ctx.Finish(report.error());
     int exit_code = 0;
-    Status printed = PrintEndpointTest(*report, checked->format, ctx.streams, exit_code);
+    Status printed = PrintEndpointTest(*report, checked->output, ctx.streams, exit_code);
     if (!printed.ok()) ctx.error_exit_code = exit_code;
     ctx.Finish(printed);
   });

@@ -27,14 +27,14 @@ struct TestFlags {
 
 struct CheckedTestFlags {
   EndpointTestOptions options;
-  OutputFormat format = OutputFormat::kTable;
+  OutputSpec output{};
 };
 
 Result<CheckedTestFlags> ValidateTestFlags(const TestFlags& flags);
 
 /// Prints the report; a failed stage becomes an Error of the report's message,
 /// its exit code in `exit_code`.
-Status PrintEndpointTest(const EndpointTestReport& report, OutputFormat format, IoStreams streams, int& exit_code);
+Status PrintEndpointTest(const EndpointTestReport& report, const OutputSpec& output, IoStreams streams, int& exit_code);
 
 void SetupTestCommand(CLI::App* cmd, CommandContext& ctx);
 

@@ -181,10 +181,11 @@ Status PrintDryRun(kube::RestClient& client, const ValidateNodesConfig& config, 
       o.object = Json(*created);
     }
   }
-  if (config.format != OutputFormat::kTable) {
+  if (!config.output.is_table()) {
     std::vector<Json> shown;
     for (const DryRunObject& o : objects) shown.push_back(o.object);
-    streams.out << FormatManifests(shown, config.format);
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatManifests(shown, config.output));
+    streams.out << text;
     return Ok();
   }
   const char* suffix = server ? "(server dry run)" : "(dry run)";
@@ -403,8 +404,10 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   report.finished_at = clock.Now();
 
   Status recorded = config.record || config.taint_failed ? RecordVerdicts(client, config, run, report) : Ok();
-  streams.out << FormatReport(report, config.format);
+  Result<std::string> printed = FormatReport(report, config.output);
+  if (printed.ok()) streams.out << *printed;
   LLM_RETURN_IF_ERROR(recorded);
+  LLM_RETURN_IF_ERROR(printed);
   if (!config.report_path.empty()) {
     DiskFileSystem disk;
     LLM_RETURN_IF_ERROR(WriteHtmlReport(report, config.report_path, env.files != nullptr ? *env.files : disk, streams));

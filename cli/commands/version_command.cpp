@@ -10,6 +10,7 @@
 #include "commands/command_flags.h"
 #include "kube/client_factory.h"
 #include "kube/user_agent.h"
+#include "output/object_printer.h"
 #include "util/build_info.h"
 
 namespace llm {
@@ -84,12 +85,12 @@ Result<nlohmann::ordered_json> ServerVersion(const RestClientFactory& connect) {
 
 }  // namespace
 
-Result<OutputFormat> ValidateVersionOptions(const VersionOptions& options) {
+Result<OutputSpec> ValidateVersionOptions(const VersionOptions& options) {
   return ParseOutputFormat(options.output, kVersionOutputs);
 }
 
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ValidateVersionOptions(options));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ValidateVersionOptions(options));
   nlohmann::ordered_json doc = {{"clientVersion", ClientVersionJson()}};
   Status server_status = Ok();
   if (!options.client_only) {
@@ -100,12 +101,15 @@ Status RunVersion(const VersionOptions& options, const RestClientFactory& connec
       server_status = server.error();
     }
   }
-  if (format == OutputFormat::kJson) {
+  if (output.format == OutputFormat::kJson) {
     streams.out << doc.dump(2) << "\n";
-  } else if (format == OutputFormat::kYaml) {
+  } else if (output.format == OutputFormat::kYaml) {
     YAML::Emitter out;
     EmitYaml(out, doc);
     streams.out << out.c_str() << "\n";
+  } else if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(doc, output));
+    streams.out << text;
   } else {
     const BuildInfo& info = GetBuildInfo();
     streams.out << fmt::format("Client Version: {} (commit {}, {})\n", info.version, info.git_commit, kube::Platform());

@@ -20,7 +20,7 @@ struct VersionOptions {
 /// Builds the client when (and only when) the server is asked.
 using RestClientFactory = std::function<Result<std::shared_ptr<kube::RestClient>>()>;
 
-Result<OutputFormat> ValidateVersionOptions(const VersionOptions& options);
+Result<OutputSpec> ValidateVersionOptions(const VersionOptions& options);
 /// Prints the versions; when the server cannot be reached the client part is
 /// still printed and the kubectl-shaped error returned (exit 1).
 Status RunVersion(const VersionOptions& options, const RestClientFactory& connect, IoStreams streams);

@@ -35,19 +35,20 @@ Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::str
 }
 
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
-Status RunClientDryRun(const WorkloadApplyOptions& options, OutputFormat format, const kube::ConfigFlags& flags,
+Status RunClientDryRun(const WorkloadApplyOptions& options, const OutputSpec& output, const kube::ConfigFlags& flags,
                        IoStreams streams) {
   RenderOptions render = options.render;
   // Only -n reaches the manifests (as with render); no kubeconfig is needed.
   LLM_RETURN_IF_ERROR(CheckNamespaceFlag(flags.ns));
   if (!flags.ns.empty()) render.request.namespace_ = flags.ns;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render));
-  if (format == OutputFormat::kYaml || format == OutputFormat::kJson) {
-    streams.out << FormatManifests(manifests, format);
+  if (!output.is_table()) {
+    LLM_ASSIGN_OR_RETURN(std::string text, FormatManifests(manifests, output));
+    streams.out << text;
     return Ok();
   }
   for (const Json& manifest : manifests) {
-    streams.out << ResourceName(json(manifest)) << (format == OutputFormat::kName ? "\n" : " (dry run)\n");
+    streams.out << ResourceName(json(manifest)) << " (dry run)\n";
   }
   return Ok();
 }
@@ -135,9 +136,9 @@ Status ValidateWorkloadApplyOptions(const WorkloadApplyOptions& options) {
 Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                         Terminal& progress, std::optional<int>& error_exit_code) {
   LLM_RETURN_IF_ERROR(ValidateWorkloadApplyOptions(options));
-  LLM_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(options.output, kApplyOutputs));
+  LLM_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputFormat(options.output, kApplyOutputs));
   LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run_strategy, kube::ParseDryRun(options.dry_run, kApplyDryRuns));
-  if (dry_run_strategy == kube::DryRun::kClient) return RunClientDryRun(options, format, flags, streams);
+  if (dry_run_strategy == kube::DryRun::kClient) return RunClientDryRun(options, output, flags, streams);
   const bool dry_run = dry_run_strategy == kube::DryRun::kServer;
 
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
@@ -176,7 +177,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   apply.train = render.request.workload == "train";
   apply.history_max = options.history_max;
   apply.ownership = options.ownership;
-  apply.format = format;
+  apply.output = output;
   apply.command_args = options.command_args;
   apply.rollback_on_failure = options.rollback_on_failure;
   return ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code);

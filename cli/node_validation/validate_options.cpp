@@ -68,7 +68,7 @@ Result<ValidateNodesConfig> ValidateNodesFlags(const ValidateNodesOptions& o) {
   c.max_parallel = o.max_parallel;
 
   LLM_ASSIGN_OR_RETURN(c.dry_run, kube::ParseDryRun(o.dry_run, kValidateNodesDryRuns));
-  LLM_ASSIGN_OR_RETURN(c.format, ParseOutputFormat(o.output, kValidateNodesOutputs));
+  LLM_ASSIGN_OR_RETURN(c.output, ParseOutputFormat(o.output, kValidateNodesOutputs));
 
   LLM_ASSIGN_OR_RETURN(c.validity, ParseDuration(o.validity, "--validity"));
   if (c.validity <= Seconds(0)) return Usage("--validity must be longer than 0s");

@@ -27,7 +27,7 @@ struct ValidateNodesOptions {
   bool keep = false;                       ///< --keep: leave finished pods for inspection
   bool multi_node = false;                 ///< --multi-node: add paired two-node NCCL tests
   std::string dry_run;                     ///< --dry-run: "" | none | client | server
-  std::string output;                      ///< -o: "" (the table) | json | yaml
+  std::string output;                      ///< -o: "" (the table) | json | yaml | jsonpath=... | custom-columns=...
   std::string validity = "7d";             ///< --validity: how long a recorded pass counts
   std::string unschedulable_grace = "2m";  ///< --unschedulable-grace
   std::string report;                      ///< --report FILE.html: also draw the results as one HTML page
@@ -54,7 +54,7 @@ struct ValidateNodesConfig {
   bool keep = false;
   bool multi_node = false;
   kube::DryRun dry_run = kube::DryRun::kNone;
-  OutputFormat format = OutputFormat::kTable;
+  OutputSpec output{};
   Seconds validity{0};
   Seconds unschedulable_grace{0};
   std::string report_path;  ///< "" = no HTML page

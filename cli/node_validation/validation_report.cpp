@@ -1,5 +1,6 @@
 #include "node_validation/validation_report.h"
 #include "output/human_duration.h"
+#include "output/object_printer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -266,9 +267,17 @@ std::string FormatReportTable(const NodeValidationReport& report) {
                        std::string(VerdictName(p.verdict)), Gbps(p.allreduce_busbw), ShortDuration(DurationSeconds(p)),
                        p.reason});
     }
-    out += "\n" + Columns(pairs);
+    // Two appends, not `"\n" + Columns(pairs)`: at -O3 GCC 12 inlines that
+    // operator+ into a memcpy it wrongly calls overlapping (-Wrestrict, GCC bug 105651).
+    out += '\n';
+    out += Columns(pairs);
   }
   return out;
+}
+
+Result<std::string> FormatReport(const NodeValidationReport& report, const OutputSpec& output) {
+  if (output.is_table() || output.is_document()) return FormatReport(report, output.format);
+  return FormatDocument(ReportJson(report), output);
 }
 
 std::string FormatReport(const NodeValidationReport& report, OutputFormat format) {

@@ -70,5 +70,7 @@ std::string FormatReportTable(const NodeValidationReport& report);
 
 /// -o json (two-space indent) or yaml; any other format, the table. Each ends in a newline.
 std::string FormatReport(const NodeValidationReport& report, OutputFormat format);
+/// The same for any -o: jsonpath and custom-columns read the -o json document.
+Result<std::string> FormatReport(const NodeValidationReport& report, const OutputSpec& output);
 
 }  // namespace llm

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/object_fields.h"
+#include "output/go_value_text.h"
 
 namespace llm {
 namespace {
@@ -102,31 +103,63 @@ std::string ResourceName(const nlohmann::json& object) {
 
 namespace {
 
-Status RefuseTable(OutputFormat format) {
-  if (format == OutputFormat::kTable || format == OutputFormat::kWide) {
-    return Error(ErrorKind::kInternal, "a table format was passed to the object printer");
+// The text of a non-table -o over the document; json and yaml printed from J
+// itself, so an ordered_json keeps its key order.
+template <typename J>
+Result<std::string> FormatAny(const J& document, const OutputSpec& output, bool no_headers) {
+  switch (output.format) {
+    case OutputFormat::kJson:
+      return ToJson(document);
+    case OutputFormat::kYaml:
+      return ToYaml(document);
+    case OutputFormat::kName: {
+      const nlohmann::json plain(document);
+      std::string text;
+      if (plain.contains("items") && plain["items"].is_array()) {
+        for (const nlohmann::json& object : plain["items"]) text += ResourceName(object) + "\n";
+      } else {
+        text = ResourceName(plain) + "\n";
+      }
+      return text;
+    }
+    case OutputFormat::kJsonPath: {
+      auto text = output.jsonpath->Execute(nlohmann::json(document));
+      if (!text.ok()) {  // kubectl's wording, less its dump of the whole object
+        return Error(ErrorKind::kInvalidInput, fmt::format("error executing jsonpath {}: Error executing template: {}.",
+                                                           GoQuote(output.jsonpath->text()), text.error().message()));
+      }
+      return text;
+    }
+    case OutputFormat::kCustomColumns: {
+      auto text = output.columns->Render(nlohmann::json(document), no_headers);
+      if (!text.ok()) return Error(ErrorKind::kInvalidInput, text.error().message());
+      return text;
+    }
+    case OutputFormat::kTable:
+    case OutputFormat::kWide:
+      break;
   }
-  return Ok();
+  return Error(ErrorKind::kInternal, "a table format was passed to the object printer");
 }
 
 }  // namespace
 
-Result<std::string> FormatObjectList(const std::vector<nlohmann::json>& objects, OutputFormat format) {
-  LLM_RETURN_IF_ERROR(RefuseTable(format));
-  if (format == OutputFormat::kName) {
-    std::string text;
-    for (const nlohmann::json& object : objects) text += ResourceName(object) + "\n";
-    return text;
-  }
-  nlohmann::json list = {
-      {"apiVersion", "v1"}, {"items", objects}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}};
-  return format == OutputFormat::kJson ? ToJson(list) : ToYaml(list);
+Result<std::string> FormatDocument(const nlohmann::json& document, const OutputSpec& output, bool no_headers) {
+  return FormatAny(document, output, no_headers);
 }
 
-Result<std::string> FormatObject(const nlohmann::json& object, OutputFormat format) {
-  LLM_RETURN_IF_ERROR(RefuseTable(format));
-  if (format == OutputFormat::kName) return ResourceName(object) + "\n";
-  return format == OutputFormat::kJson ? ToJson(object) : ToYaml(object);
+Result<std::string> FormatDocument(const nlohmann::ordered_json& document, const OutputSpec& output, bool no_headers) {
+  return FormatAny(document, output, no_headers);
+}
+
+Result<std::string> FormatObjectList(const std::vector<nlohmann::json>& objects, const OutputSpec& output) {
+  nlohmann::json list = {
+      {"apiVersion", "v1"}, {"items", objects}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}};
+  return FormatDocument(list, output);
+}
+
+Result<std::string> FormatObject(const nlohmann::json& object, const OutputSpec& output) {
+  return FormatDocument(object, output);
 }
 
 }  // namespace llm

@@ -29,12 +29,21 @@ std::string ToJson(const nlohmann::ordered_json& value);
 /// the kind lowercased (kubectl uses the resource's kind, not its plural here).
 std::string ResourceName(const nlohmann::json& object);
 
-/// Several objects: json/yaml print a v1 List (kubectl's shape for `get`:
-/// apiVersion, items, kind, metadata.resourceVersion ""), name prints one line
-/// per object. Table formats are refused: they need a table of their own.
-Result<std::string> FormatObjectList(const std::vector<nlohmann::json>& objects, OutputFormat format);
+/// What a command prints for -o json (`document`: one object, or a List with
+/// "items") under any -o that is not a table: json and yaml print it, name a
+/// line per object (ResourceName), jsonpath its template's output over it
+/// (kubectl's missing keys print nothing), custom-columns a row per item.
+/// Table formats are refused: they need a table of their own.
+Result<std::string> FormatDocument(const nlohmann::json& document, const OutputSpec& output, bool no_headers = false);
+/// The same, printing json and yaml in the document's own key order.
+Result<std::string> FormatDocument(const nlohmann::ordered_json& document, const OutputSpec& output,
+                                   bool no_headers = false);
 
-/// One object: json/yaml print it alone, name prints its one line.
-Result<std::string> FormatObject(const nlohmann::json& object, OutputFormat format);
+/// Several objects: as one v1 List (kubectl's shape for `get`: apiVersion,
+/// items, kind, metadata.resourceVersion "") through FormatDocument.
+Result<std::string> FormatObjectList(const std::vector<nlohmann::json>& objects, const OutputSpec& output);
+
+/// One object through FormatDocument.
+Result<std::string> FormatObject(const nlohmann::json& object, const OutputSpec& output);
 
 }  // namespace llm

@@ -33,7 +33,8 @@ std::string Table::Render(bool wide, bool no_headers) const {
   std::vector<std::vector<std::string>> lines;
   if (!no_headers) {
     std::vector<std::string> header;
-    for (size_t i : shown) header.push_back(Upper(columns_[i].header));
+    for (size_t i : shown)
+      header.push_back(columns_[i].header_as_typed ? columns_[i].header : Upper(columns_[i].header));
     lines.push_back(std::move(header));
   }
   for (const auto& row : rows_) {

@@ -10,8 +10,9 @@
 namespace llm {
 
 struct TableColumn {
-  std::string header;      ///< printed uppercased
-  bool wide_only = false;  ///< only with -o wide (a Table column of priority > 0)
+  std::string header;            ///< printed uppercased
+  bool wide_only = false;        ///< only with -o wide (a Table column of priority > 0)
+  bool header_as_typed = false;  ///< -o custom-columns prints its headers as the user wrote them
 };
 
 class Table {

@@ -15,4 +15,8 @@ namespace llm {
 /// prints without -o).
 std::string FormatManifests(const std::vector<Json>& manifests, OutputFormat format);
 
+/// The same for any -o: name, jsonpath and custom-columns read that v1 List
+/// (output/object_printer.h's FormatDocument).
+Result<std::string> FormatManifests(const std::vector<Json>& manifests, const OutputSpec& output);
+
 }  // namespace llm

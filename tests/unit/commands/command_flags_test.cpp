@@ -13,7 +13,9 @@ TEST_CASE("AddOutputFlag: -o/--output with help listing what the command accepts
   const CLI::Option* option = app.get_option("--output");
   REQUIRE(option != nullptr);
   CHECK(option->check_sname("o"));
-  CHECK(option->get_description() == "Output format: wide or json (default: a table)");
+  CHECK(option->get_description() ==
+        "Output format: wide, json, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC or "
+        "custom-columns-file=FILE (default: a table)");
   app.parse(std::vector<std::string>{"json", "-o"});  // CLI11 takes the arguments reversed
   CHECK(output == "json");
 }

@@ -52,7 +52,7 @@ TEST_CASE("metrics -o json: the ServingMetrics object, naming a pod that cannot 
   f.Scrapes("chat-a", Scrape(3, 1000), Scrape(3, 1100));
   f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/chat-b:8000/proxy/metrics",
                      kube::HttpResponse{404, {}, R"({"detail":"Not Found"})"});
-  REQUIRE(RunMetrics({.name = "chat", .interval = std::chrono::seconds(1), .format = OutputFormat::kJson}, f.env).ok());
+  REQUIRE(RunMetrics({.name = "chat", .interval = std::chrono::seconds(1), .output = OutputFormat::kJson}, f.env).ok());
   const nlohmann::json doc = nlohmann::json::parse(f.out.str());
   CHECK(doc["kind"] == "ServingMetrics");
   CHECK(doc["intervalSeconds"] == 1.0);

@@ -59,6 +59,26 @@ TEST_CASE("nodes -o json counts the GPUs of pods bound to each GPU node") {
   CHECK(f.client.routes.requests().front().path.find("fieldSelector=status.phase") != std::string::npos);
 }
 
+TEST_CASE("nodes -o jsonpath and -o custom-columns read the -o json document, a bad template runs nothing") {
+  Fixture f;
+  REQUIRE(RunNodes({.output = R"(jsonpath={range .items[*]}{.name}={.free}{"\n"}{end})"}, f.client,
+                   std::chrono::system_clock::now(), IoStreams{f.in, f.out, f.err})
+              .ok());
+  CHECK(f.out.str() == "gpu-node-0=5\n");
+  std::ostringstream columns;
+  REQUIRE(RunNodes({.output = "custom-columns=NODE:.name,FREE:.free,TAINTS:.taints[*]", .no_headers = true}, f.client,
+                   std::chrono::system_clock::now(), IoStreams{f.in, columns, f.err})
+              .ok());
+  CHECK(columns.str() == "gpu-node-0   5     nvidia.com/gpu=present:NoSchedule\n");
+  const size_t requests = f.client.routes.requests().size();
+  auto bad = RunNodes({.output = "jsonpath={.items[0"}, f.client, std::chrono::system_clock::now(),
+                      IoStreams{f.in, f.out, f.err});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().kind() == ErrorKind::kUsage);
+  CHECK(bad.error().message() == "error parsing jsonpath {.items[0, unterminated array");
+  CHECK(f.client.routes.requests().size() == requests);
+}
+
 TEST_CASE("ListGpuPods keeps only GPU nodes' pods, reduced to what the count reads") {
   Fixture f;
   auto pods = ListGpuPods(f.client, {"gpu-node-0"});

@@ -45,6 +45,30 @@ TEST_CASE("render -o json prints one v1 List") {
   CHECK(list["items"][0]["kind"] == "Pod");
 }
 
+TEST_CASE("render -o name, -o jsonpath and -o custom-columns read that List") {
+  auto r = RunCli({"render", "serve", "chat", "--model", "org/m", "-o", "name"});
+  REQUIRE(r.code == 0);
+  CHECK(r.out == "service/chat\ndeployment.apps/chat\n");
+  r = RunCli({"render", "serve", "chat", "--model", "org/m", "-o", "jsonpath={.items[*].kind}"});
+  REQUIRE(r.code == 0);
+  CHECK(r.out == "Service Deployment");
+  r = RunCli(
+      {"render", "serve", "chat", "--model", "org/m", "-o", "custom-columns=KIND:.kind,PORT:.spec.ports[0].port"});
+  REQUIRE(r.code == 0);
+  CHECK(r.out == "KIND         PORT\nService      8000\nDeployment   <none>\n");
+  r = RunCli({"render", "serve", "chat", "--model", "org/m", "-o", "jsonpath={.items[9]}"});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "error: error executing jsonpath \"{.items[9]}\": Error executing template: array index out of bounds: index "
+        "9, length 2.\n");
+  r = RunCli({"render", "serve", "chat", "--model", "org/m", "-o", "custom-columns=KIND"});
+  CHECK(r.code == 2);
+  CHECK(
+      r.err.starts_with("error: --output custom-columns: unexpected custom-columns spec: KIND, expected "
+                        "<header>:<json-path-expr>\n"));
+}
+
 TEST_CASE("render needs a workload and lists them in help") {
   auto r = RunCli({"render"});
   CHECK(r.code == 2);

@@ -16,7 +16,7 @@ TEST_CASE("test flags: defaults, durations to the millisecond, and what is refus
   CHECK(ok->options.timeout == std::chrono::minutes(2));
   CHECK(ok->options.max_tokens == 1);
   CHECK(ok->options.prompt == "Hello");
-  CHECK(ok->format == OutputFormat::kTable);
+  CHECK(ok->output.format == OutputFormat::kTable);
   struct Case {
     TestFlags flags;
     const char* message;
@@ -29,7 +29,9 @@ TEST_CASE("test flags: defaults, durations to the millisecond, and what is refus
        "invalid --ttft-budget \"2\": missing unit; use a number with a unit: ms, s, m or h (e.g. 500ms, 2s, 1m30s)"},
       {{.name = "chat", .ttft_budget = "0"}, "--ttft-budget must be more than 0"},
       {{.name = "chat", .timeout = "0"}, "--timeout must be more than 0"},
-      {{.name = "chat", .output = "wide"}, "--output must be one of 'json' or 'yaml', got 'wide'"},
+      {{.name = "chat", .output = "wide"},
+       "--output must be one of 'json', 'yaml', 'jsonpath=TEMPLATE', 'jsonpath-file=FILE', 'custom-columns=SPEC' or "
+       "'custom-columns-file=FILE', got 'wide'"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.message);

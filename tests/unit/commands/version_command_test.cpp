@@ -124,7 +124,9 @@ TEST_CASE("version with no configuration at all is an error naming what to pass"
 TEST_CASE("version refuses an unknown output format, naming the flag") {
   Captured r = Run({"version", "-o", "table"});
   CHECK(r.code == 2);
-  CHECK(r.err == "error: --output must be one of 'yaml' or 'json', got 'table'\n");
+  CHECK(r.err ==
+        "error: --output must be one of 'yaml', 'json', 'jsonpath=TEMPLATE', 'jsonpath-file=FILE', "
+        "'custom-columns=SPEC' or 'custom-columns-file=FILE', got 'table'\n");
 }
 
 TEST_CASE("help reads as kubectl llm") {

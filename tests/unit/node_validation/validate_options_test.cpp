@@ -14,7 +14,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(c->timeout == Seconds(600));
   CHECK(c->max_parallel == 4);
   CHECK(c->dry_run == kube::DryRun::kNone);
-  CHECK(c->format == OutputFormat::kTable);
+  CHECK(c->output.format == OutputFormat::kTable);
   CHECK(c->validity == Seconds(7 * 86400));
   CHECK(c->unschedulable_grace == Seconds(120));
 
@@ -30,7 +30,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   CHECK(c->timeout == Seconds(1800));  // by profile
   CHECK(c->selector.String() == "pool=gpu");
   CHECK(c->dry_run == kube::DryRun::kServer);
-  CHECK(c->format == OutputFormat::kYaml);
+  CHECK(c->output.format == OutputFormat::kYaml);
   CHECK(c->validity == Seconds(86400));
   CHECK(c->max_parallel == 16);
 
@@ -39,7 +39,7 @@ TEST_CASE("ValidateNodesFlags: defaults and typed values") {
   o.dry_run = "client";
   o.output = "json";
   CHECK(ValidateNodesFlags(o)->dry_run == kube::DryRun::kClient);
-  CHECK(ValidateNodesFlags(o)->format == OutputFormat::kJson);
+  CHECK(ValidateNodesFlags(o)->output.format == OutputFormat::kJson);
 }
 
 TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
@@ -58,7 +58,8 @@ TEST_CASE("ValidateNodesFlags: every bad flag is a usage error naming it") {
       {"dry-run", [](ValidateNodesOptions& o) { o.dry_run = "true"; },
        "--dry-run must be one of 'none', 'client' or 'server', got 'true'"},
       {"output", [](ValidateNodesOptions& o) { o.output = "wide"; },
-       "--output must be one of 'json' or 'yaml', got 'wide'"},
+       "--output must be one of 'json', 'yaml', 'jsonpath=TEMPLATE', 'jsonpath-file=FILE', 'custom-columns=SPEC' or "
+       "'custom-columns-file=FILE', got 'wide'"},
       {"validity", [](ValidateNodesOptions& o) { o.validity = "0"; }, "--validity must be longer than 0s"},
       {"node name", [](ValidateNodesOptions& o) { o.nodes = {"GPU_1"}; },
        "invalid node name \"GPU_1\": a node name is a DNS subdomain (lowercase letters, digits, '-' and '.', at "

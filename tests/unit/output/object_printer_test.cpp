@@ -84,5 +84,30 @@ TEST_CASE("-o name and lists") {
   CHECK_FALSE(FormatObject(pod, OutputFormat::kWide).ok());
 }
 
+TEST_CASE("FormatDocument: jsonpath over the whole List, custom columns a row per item") {
+  nlohmann::json pod = {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "chat-0"}}}};
+  const OutputSpec names = ParseOutputFormat("jsonpath={.items[*].metadata.name}", {OutputFormat::kJson}).value();
+  CHECK(FormatObjectList({kDeployment, pod}, names).value() == "chat chat-0");
+  CHECK(FormatObject(pod, ParseOutputFormat("jsonpath={.kind}", {OutputFormat::kJson}).value()).value() == "Pod");
+  const OutputSpec columns =
+      ParseOutputFormat("custom-columns=KIND:.kind,NAME:.metadata.name", {OutputFormat::kJson}).value();
+  CHECK(FormatObjectList({kDeployment, pod}, columns).value() ==
+        "KIND         NAME\nDeployment   chat\nPod          chat-0\n");
+  CHECK(FormatDocument(nlohmann::json{{"items", {pod}}}, columns, /*no_headers=*/true).value() == "Pod   chat-0\n");
+  nlohmann::ordered_json document = {{"kind", "Report"}, {"items", nlohmann::ordered_json::array()}};
+  CHECK(FormatDocument(document, OutputFormat::kJson).value() ==
+        "{\n    \"kind\": \"Report\",\n    \"items\": []\n}\n");  // its own key order
+}
+
+TEST_CASE("FormatDocument: a template the document cannot answer is kubectl's execution error") {
+  const OutputSpec spec = ParseOutputFormat("jsonpath={.items[3]}", {OutputFormat::kJson}).value();
+  auto text = FormatObjectList({kDeployment}, spec);
+  REQUIRE_FALSE(text.ok());
+  CHECK(text.error().kind() == ErrorKind::kInvalidInput);
+  CHECK(text.error().message() ==
+        "error executing jsonpath \"{.items[3]}\": Error executing template: array index out of bounds: index 3, "
+        "length 1.");
+}
+
 }  // namespace
 }  // namespace llm
