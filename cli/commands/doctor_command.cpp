@@ -7,11 +7,13 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/controller_liveness.h"
 #include "kube/client_config.h"
 #include "render/manifest_printer.h"
 #include "render/plugin_rbac.h"
 #include "util/environment.h"
 #include "workload/gpu_nodes.h"
+#include "workload/workload_controller.h"
 
 namespace llm {
 namespace {
@@ -110,6 +112,22 @@ void CheckGpuNodes(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoSt
                    fmt::join(parts, ", ")));
 }
 
+/// An installed CRD whose controller does not run accepts objects on which
+/// nothing ever happens: a failure, as train (JobSet by default once its CRD
+/// is there) and multi-node serve would hang.
+void CheckController(const DoctorTarget& t, const CrdCheck& crd, std::vector<DoctorCheck>& checks, IoStreams& streams) {
+  const kube::GroupKind group_kind = kube::GroupKindOf(crd.api_version, crd.kind);
+  for (const WorkloadController& controller : WorkloadControllers()) {
+    if (controller.group != group_kind.group || controller.kind != group_kind.kind) continue;
+    const ControllerLiveness liveness = CheckControllerLiveness(t.client, controller, t.now);
+    const CheckLevel level = liveness.state == ControllerState::kRunning      ? CheckLevel::kOk
+                             : liveness.state == ControllerState::kNotRunning ? CheckLevel::kFail
+                                                                              : CheckLevel::kWarn;
+    Emit(checks, streams, level,
+         fmt::format("{} controller {}: {}", crd.kind, StateWords(liveness.state), liveness.detail));
+  }
+}
+
 void CheckCrds(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStreams& streams) {
   for (const CrdCheck& crd : kCrdChecks) {
     auto served = t.mapper.HasGroupKind(kube::GroupKindOf(crd.api_version, crd.kind));
@@ -118,6 +136,7 @@ void CheckCrds(const DoctorTarget& t, std::vector<DoctorCheck>& checks, IoStream
            fmt::format("cannot tell whether {} is installed: {}", crd.kind, served.error().message()));
     } else if (*served) {
       Emit(checks, streams, CheckLevel::kOk, fmt::format("{} installed: {}", crd.crd, crd.enables));
+      CheckController(t, crd, checks, streams);
     } else {
       Emit(checks, streams, CheckLevel::kWarn, fmt::format("{} not installed: needed for {}", crd.crd, crd.enables));
     }

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/controller_liveness.h"
 #include "kube/object_fields.h"
 #include "kube/rollout_status.h"
 #include "kube/url_query.h"
@@ -19,6 +20,7 @@
 #include "workload/backed_off_pods.h"
 #include "workload/pod_progress.h"
 #include "workload/progress_printer.h"
+#include "workload/workload_controller.h"
 
 namespace llm {
 namespace {
@@ -237,6 +239,66 @@ class KueueFollower {
   std::thread thread_;
 };
 
+/// Once the grace period has passed, whether the workload's controller acted
+/// (a status, or pods); when it did not, says so in one sentence, which names
+/// the controller and what shows whether it runs. A controller known not to
+/// run ends the wait (missing()); one that runs, or that the user may not
+/// look at, may still act, so the wait goes on with the sentence written.
+class ControllerWatchdog {
+ public:
+  ControllerWatchdog(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request, Terminal& terminal)
+      : client_(client), clock_(clock), request_(request), terminal_(terminal) {
+    controller_ = ControllerOf(request.workload.group, request.workload.resource);
+    if (controller_ != nullptr) thread_ = std::thread([this] { Run(); });
+  }
+  ~ControllerWatchdog() { Stop(); }
+  ControllerWatchdog(const ControllerWatchdog&) = delete;
+  ControllerWatchdog& operator=(const ControllerWatchdog&) = delete;
+  void Stop() {
+    finished_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool missing() const { return missing_; }
+  /// "" unless the controller was late; read after Stop().
+  const std::string& sentence() const { return sentence_; }
+
+ private:
+  void Run() {
+    const auto start = clock_.Monotonic();
+    const auto grace = std::chrono::duration_cast<std::chrono::nanoseconds>(request_.controller_grace);
+    for (auto waited = std::chrono::nanoseconds::zero(); waited < grace && !finished_;
+         waited = clock_.Monotonic() - start) {
+      clock_.SleepFor(std::min<std::chrono::nanoseconds>(grace - waited, std::chrono::milliseconds(200)));
+    }
+    if (finished_) return;
+    auto workload = client_.Get(request_.workload);
+    kube::ListOptions by_instance;
+    by_instance.label_selector = Selector(request_.instance);
+    auto pods = client_.List(kube::core::Pods(request_.workload.ns), by_instance);
+    if (!workload.ok() || !pods.ok() || !NotReconciled(*workload, *pods)) return;
+    const ControllerLiveness liveness = CheckControllerLiveness(client_, *controller_, clock_.Now());
+    sentence_ =
+        fmt::format("{}/{} has no status and no pods {}s after it was applied: {} did not act on it and {}: {}",
+                    request_.workload.GroupResource(), request_.workload.name, request_.controller_grace.count(),
+                    controller_->title, StateWords(liveness.state), liveness.detail);
+    if (liveness.state == ControllerState::kNotRunning) {
+      missing_ = true;
+    } else {
+      terminal_.Write(sentence_ + "\n");
+    }
+  }
+
+  kube::RestClient& client_;
+  Clock& clock_;
+  const WorkloadWaitRequest& request_;
+  Terminal& terminal_;
+  const WorkloadController* controller_ = nullptr;
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> missing_{false};
+  std::string sentence_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 std::optional<json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
@@ -254,12 +316,32 @@ std::optional<json> FindKueueWorkload(kube::RestClient& client, const std::strin
   return std::nullopt;
 }
 
+/// A JobSet is running when each child Job is: the controller counts, per
+/// replicated job, the Jobs whose pods are all ready or done (`ready`) and
+/// the Jobs that completed (`succeeded`).
+kube::WaitCheck JobSetRunning(const json& object, kube::WaitCheck pending) {
+  int64_t want = 0;
+  for (const json& job : ArrayAt(object, {"spec", "replicatedJobs"})) want += IntAt(job, {"replicas"}, 1);
+  int64_t running = 0;
+  for (const json& job : ArrayAt(object, {"status", "replicatedJobsStatus"})) {
+    running += IntAt(job, {"ready"}) + IntAt(job, {"succeeded"});
+  }
+  const std::string name = StringAt(object, {"metadata", "name"});
+  if (want > 0 && running >= want) {
+    return {kube::WaitState::kDone, fmt::format("jobset \"{}\": all {} jobs running", name, want)};
+  }
+  pending.message = fmt::format("Waiting for jobset \"{}\": {} of {} jobs running...", name, running, want);
+  return pending;
+}
+
 kube::WaitPredicate TrainReady() {
   kube::WaitPredicate rolled_out = kube::RolledOut();
   return [rolled_out](const json* object) -> kube::WaitCheck {
-    if (object == nullptr || object->value("kind", "") != "Job") return rolled_out(object);
+    const std::string kind = object == nullptr ? "" : object->value("kind", "");
+    if (kind != "Job" && kind != "JobSet") return rolled_out(object);
     kube::WaitCheck check = rolled_out(object);
     if (check.state != kube::WaitState::kPending) return check;
+    if (kind == "JobSet") return JobSetRunning(*object, check);
     const json& spec = (*object)["spec"];
     const int64_t want = spec.contains("parallelism") ? spec["parallelism"].get<int64_t>() : 1;
     const json& status = object->contains("status") ? (*object)["status"] : json::object();
@@ -325,15 +407,21 @@ Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWai
   std::unique_ptr<ProgressPrinter> printer = NewProgressPrinter(terminal);
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout);
   std::optional<json> backed_off;
+  std::string controller_late;
+  bool controller_missing = false;
   Result<kube::WaitResult> result = [&] {
     PodFollower pods(client, clock, request, *printer, clock.Now() + timeout);
     KueueFollower kueue(client, request, terminal);
+    ControllerWatchdog watchdog(client, clock, request, terminal);
     kube::Waiter waiter(client, clock);
     auto waited = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(), timeout, {},
-                                 [&pods] { return pods.backed_off(); });
+                                 [&pods, &watchdog] { return pods.backed_off() || watchdog.missing(); });
     pods.Stop();
     kueue.Stop();
+    watchdog.Stop();
     if (!waited.ok() && pods.backed_off()) backed_off = pods.backed_off_pods();
+    controller_late = watchdog.sentence();
+    controller_missing = !waited.ok() && watchdog.missing();
     return waited;
   }();
   ShowPods(client, request, *printer);
@@ -354,12 +442,18 @@ Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWai
                                                                          KubeletBackOffReason((*backed_off)[0]) + ")"
                                                                    : diagnosis));
   }
+  if (controller_missing) {
+    failure = WaitFailure::kFailed;
+    return Error(ErrorKind::kServer, controller_late);
+  }
   const bool timed_out = result.error().kind() == ErrorKind::kTimeout;
   if (result.error().kind() != ErrorKind::kTimeout && result.error().kind() != ErrorKind::kServer) {
     return result.error();
   }
   failure = timed_out ? WaitFailure::kTimedOut : WaitFailure::kFailed;
-  const std::string diagnosis = diagnose(std::nullopt);
+  std::string diagnosis = diagnose(std::nullopt);
+  // Nothing made pods: what the controller did not do is the reason.
+  if (diagnosis.empty() && !controller_late.empty()) diagnosis = controller_late;
   if (timed_out) {
     return Error(ErrorKind::kTimeout, fmt::format("timed out after {}s waiting for {}{}", request.timeout.count(), what,
                                                   diagnosis.empty() ? ": no pod shows why" : ": " + diagnosis));

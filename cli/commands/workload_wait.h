@@ -6,7 +6,10 @@
 // ends the wait at once when a pod shows a stall that waiting will not end
 // (BackedOffPods: crash loop, image pull back-off). Whatever ends it, the
 // reason is one sentence (DiagnoseStall over the pods, their events, PVCs and a
-// crashing container's last log lines).
+// crashing container's last log lines). For a JobSet or LeaderWorkerSet, a
+// third thread looks once the controller's grace period has passed: when
+// nothing shows that the controller acted (no status, no pods), the wait says
+// so at once, and ends when the controller is known not to run.
 #pragma once
 
 #include <chrono>
@@ -30,13 +33,18 @@ struct WorkloadWaitRequest {
   std::string instance;        ///< app.kubernetes.io/instance of its pods
   bool train = false;          ///< ready when every pod runs (or the Job completes), not "rolled out"
   std::chrono::seconds timeout{600};
+  /// How long the workload's controller (JobSet, LeaderWorkerSet) may take to
+  /// act (write a status, make pods) before the wait says it did not.
+  std::chrono::seconds controller_grace{20};
 };
 
 /// How --wait ended when it did not succeed; the command maps these to exit codes.
 enum class WaitFailure { kNone, kFailed, kTimedOut };
 
 /// train's readiness: a Job is done when Complete or when status.ready reaches
-/// its parallelism (every pod running), failed when Failed; other kinds use RolledOut.
+/// its parallelism (every pod running), failed when Failed; a JobSet when
+/// Completed or when every child Job runs (its replicated jobs' ready plus
+/// succeeded reach their replicas), failed when Failed; other kinds use RolledOut.
 kube::WaitPredicate TrainReady();
 
 /// The kueue.x-k8s.io Workload in `ns` owned by one of `owner_uids` (a Job,
@@ -53,7 +61,8 @@ Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::
 
 /// Waits; progress goes to `terminal`. On failure the error's message ends in
 /// the diagnosis and `failure` says which kind it was: kFailed when the
-/// workload failed or a pod is backing off, kTimedOut at the timeout.
+/// workload failed, a pod is backing off or its controller does not run,
+/// kTimedOut at the timeout.
 Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWaitRequest& request, Terminal& terminal,
                        WaitFailure& failure);
 

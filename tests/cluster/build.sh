@@ -3,11 +3,13 @@
 # directory that holds them: bin/{etcd,kube-apiserver,kube-controller-manager,
 # kube-scheduler,kubectl,kwok,kubectl-krew}, crds/*.yaml, kueue/{kueue,
 # webhooks.yaml} (the Kueue controller manager and its webhook registrations,
-# which kueue.sh starts on demand) and toxiproxy/toxiproxy-server (the fault
-# proxy, which toxiproxy.sh starts on demand). Progress goes to stderr; stdout
-# is only the directory.
+# which kueue.sh starts on demand), toxiproxy/toxiproxy-server (the fault
+# proxy, which toxiproxy.sh starts on demand) and controllers/{jobset,lws}/
+# {NAME-manager,webhooks.yaml} (the JobSet and LWS controller managers, which
+# controllers.sh starts on demand). Progress goes to stderr; stdout is only
+# the directory.
 #
-# Three cached steps, each keyed by only what goes into it, so that pinning a
+# Cached steps, each keyed by only what goes into it, so that pinning a
 # new CRD (minutes of downloads at most) never rebuilds the programs (~20-30 min
 # of Go on 2 cores), a new Kubernetes never re-collects the CRDs, and a new
 # Kueue never rebuilds Kubernetes:
@@ -15,7 +17,10 @@
 #   crds-<key>/crds                       key: the CRD versions, collect_crds below
 #   kueue-<KUEUE_VERSION>-<key>/kueue     key: KUEUE_VERSION, gomod/kueue/go.{mod,sum}, build_kueue below
 #   toxiproxy-<TOXIPROXY_VERSION>-<key>/toxiproxy  key: TOXIPROXY_VERSION, gomod/toxiproxy/go.{mod,sum}, build_toxiproxy
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key> holds them all.
+#   controllers-<key>/controllers         key: JOBSET_VERSION, LWS_VERSION, gomod/{jobset,lws}/go.{mod,sum},
+#                                         kustomize_webhooks.py, build_controller(s)
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<controllers key>
+# holds them all.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
@@ -81,6 +86,31 @@ build_kueue() {
   cp "$module/config/components/webhook/manifests.yaml" "$into/webhooks.yaml"
 }
 
+# A controller manager from its module gomod/$1 (sigs.k8s.io/$1 at version $2,
+# main package $3) into $4/$1, with its webhook registrations as its
+# kustomization writes them (manifests.yaml with its patches applied, so that
+# the pod webhooks see only their own pods), which controllers.sh points at
+# the loopback address it serves them on.
+build_controller() {
+  local name=$1 version=$2 main=$3 into=$4/$1 module webhooks
+  echo "build.sh: building the $name controller manager $version (first time only, ~5 min on 2 cores)..." >&2
+  mkdir -p "$into"
+  (cd "$here/gomod/$name" &&
+    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/$name/pkg/version.GitVersion=$version" \
+      -o "$into/$name-manager" "$main") >&2
+  module=$(cd "$here/gomod/$name" && go list -m -f '{{.Dir}}' "sigs.k8s.io/$name")
+  webhooks=$module/config/webhook
+  [[ -d $webhooks ]] || webhooks=$module/config/components/webhook
+  python3 "$here/kustomize_webhooks.py" "$webhooks" >"$into/webhooks.yaml"
+}
+
+# The JobSet and LeaderWorkerSet controller managers (JobSet's main package is
+# its module's root), into $1/jobset and $1/lws.
+build_controllers() {
+  build_controller jobset "$JOBSET_VERSION" sigs.k8s.io/jobset "$1"
+  build_controller lws "$LWS_VERSION" sigs.k8s.io/lws/cmd "$1"
+}
+
 # toxiproxy's server from its own module at TOXIPROXY_VERSION, into $1.
 build_toxiproxy() {
   local into=$1
@@ -108,6 +138,8 @@ programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"
                  cat "$here"/gomod/{krew,kubernetes,kwok}/go.mod "$here"/gomod/{krew,kubernetes,kwok}/go.sum
                  declare -f build_programs; } | hash12)
 kueue_key=$({ echo "$KUEUE_VERSION"; cat "$here"/gomod/kueue/go.mod "$here"/gomod/kueue/go.sum; declare -f build_kueue; } | hash12)
+controllers_key=$({ echo "$JOBSET_VERSION $LWS_VERSION"; cat "$here"/gomod/{jobset,lws}/go.{mod,sum} "$here/kustomize_webhooks.py"
+                    declare -f build_controller build_controllers; } | hash12)
 toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod "$here"/gomod/toxiproxy/go.sum
                   declare -f build_toxiproxy; } | hash12)
 crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
@@ -115,7 +147,8 @@ programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
 kueue=kueue-$KUEUE_VERSION-$kueue_key
 toxiproxy=toxiproxy-$TOXIPROXY_VERSION-$toxiproxy_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key
+controllers=controllers-$controllers_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$controllers_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -129,6 +162,7 @@ cached "$programs" build_programs bin
 cached "$crds" collect_crds crds
 cached "$kueue" build_kueue kueue
 cached "$toxiproxy" build_toxiproxy toxiproxy
+cached "$controllers" build_controllers controllers
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -139,6 +173,8 @@ if [[ ! -f $out/.complete ]]; then
   cp -al "$cache_root/$kueue/kueue" "$out.tmp/kueue" 2>/dev/null || cp -a "$cache_root/$kueue/kueue" "$out.tmp/kueue"
   cp -al "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy" 2>/dev/null ||
     cp -a "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy"
+  cp -al "$cache_root/$controllers/controllers" "$out.tmp/controllers" 2>/dev/null ||
+    cp -a "$cache_root/$controllers/controllers" "$out.tmp/controllers"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"

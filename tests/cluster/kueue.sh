@@ -34,23 +34,13 @@ rm -rf "$work"
 mkdir -p "$work/certs" "$work/etc/upper/kueue/metrics/certs" "$work/etc/work"
 
 # --- Certificates from the cluster CA: the webhook server's, for IP:127.0.0.1
-# (the API server calls it there), and Kueue's client certificate (an admin,
-# as kwok is: Kueue's own ClusterRole is not what is tested here).
-serving_ext='keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
-signed_cert "$work/certs/tls" "/CN=kueue-webhook" "$serving_ext"
+# (the API server calls it there), and Kueue's client certificate (an admin).
+loopback_serving_cert "$work/certs/tls" kueue-webhook
 # Kueue insists on a metrics certificate at the fixed path /etc/kueue/metrics/certs
 # when it does not manage its own certificates, even with metrics off; it gets
 # one there in a mount namespace of its own (below), nothing is written to /etc.
-signed_cert "$work/etc/upper/kueue/metrics/certs/tls" "/CN=kueue-metrics" "$serving_ext"
-signed_cert "$pki/kueue" "/O=system:masters/CN=kueue" 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
-server=$(<"$state/server")
-rm -f "$state/kueue.kubeconfig"
-kc() { "$state/bin/kubectl" --kubeconfig="$state/kueue.kubeconfig" config "$@" >/dev/null; }
-kc set-cluster kubectl-llm-test --server="$server" --certificate-authority="$pki/ca.crt"
-kc set-credentials kueue --client-certificate="$pki/kueue.crt" --client-key="$pki/kueue.key"
-kc set-context kueue@kubectl-llm-test --cluster=kubectl-llm-test --user=kueue
-kc use-context kueue@kubectl-llm-test
-chmod 600 "$state/kueue.kubeconfig"
+loopback_serving_cert "$work/etc/upper/kueue/metrics/certs/tls" kueue-metrics
+admin_kubeconfig "$state" kueue
 
 webhook_port=$(free_port); health_port=$(free_port)
 # Kueue's own default configuration (config/components/manager), with: its
@@ -86,15 +76,9 @@ integrations:
   - leaderworkerset.x-k8s.io/leaderworkerset
 CFG
 
-# --- Webhooks: registered as Kueue's manifests register them (same rules,
-# paths, failure policies), but called at https://127.0.0.1:PORT instead of
-# through a Service (nothing routes Service IPs here), trusting the cluster CA.
+# --- Webhooks: registered as Kueue's manifests register them, called on loopback.
+loopback_webhooks "$kueue_dir/webhooks.yaml" "$webhook_port" kueue >"$work/webhooks.yaml" || die "see above"
 ca_bundle=$(base64 -w0 <"$pki/ca.crt")
-sed -e '/^    service:$/d' -e '/^      name: webhook-service$/d' -e '/^      namespace: system$/d' \
-    -e "s#^      path: \(.*\)#    url: https://127.0.0.1:$webhook_port\1\n    caBundle: $ca_bundle#" \
-    -e 's/^  name: \(mutating\|validating\)-webhook-configuration$/  name: kueue-\1-webhook-configuration/' \
-    "$kueue_dir/webhooks.yaml" >"$work/webhooks.yaml"
-! grep -q 'webhook-service\|namespace: system' "$work/webhooks.yaml" || die "unexpected layout of $kueue_dir/webhooks.yaml"
 kubectl create namespace kueue-system --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
 # The conversion webhooks Kueue's CRD kustomization adds (v1beta1 <-> v1beta2).
 for crd in localqueues clusterqueues cohorts workloads multikueueclusters; do

@@ -1,4 +1,4 @@
-# Helpers shared by up.sh, down.sh and kueue.sh (sourced, not run).
+# Helpers shared by up.sh, down.sh, kueue.sh and controllers.sh (sourced, not run).
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
@@ -94,4 +94,45 @@ addon_dir() {
   dir=$(dirname "$(readlink -f "$state/bin")")/$subdir
   [[ -x $dir/$program ]] || dir=$("$(dirname "${BASH_SOURCE[0]}")/build.sh")/$subdir
   echo "$dir"
+}
+
+# For a controller manager started on demand (kueue.sh, controllers.sh) in the
+# cluster STATE, with $pki the cluster's pki: a client certificate in
+# system:masters (as kwok's: the project's own ClusterRole is not what is
+# tested) for user NAME, and STATE/NAME.kubeconfig using it.
+admin_kubeconfig() {
+  local state=$1 name=$2 kubeconfig=$1/$2.kubeconfig
+  signed_cert "$pki/$name" "/O=system:masters/CN=$name" 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+  rm -f "$kubeconfig"
+  kc() { "$state/bin/kubectl" --kubeconfig="$kubeconfig" config "$@" >/dev/null; }
+  kc set-cluster kubectl-llm-test --server="$(<"$state/server")" --certificate-authority="$pki/ca.crt"
+  kc set-credentials "$name" --client-certificate="$pki/$name.crt" --client-key="$pki/$name.key"
+  kc set-context "$name@kubectl-llm-test" --cluster=kubectl-llm-test --user="$name"
+  kc use-context "$name@kubectl-llm-test"
+  chmod 600 "$kubeconfig"
+}
+
+# A webhook server certificate from the cluster CA ($pki) for IP:127.0.0.1,
+# where the API server calls it: STEM.key and STEM.crt, subject CN.
+loopback_serving_cert() {
+  signed_cert "$1" "/CN=$2" \
+    'keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
+}
+
+# loopback_webhooks SRC PORT PREFIX: prints a kubebuilder project's webhook
+# registrations (SRC, as its manifests write them: same rules, selectors,
+# paths, failure policies) called at https://127.0.0.1:PORT/PATH instead of
+# through a Service (nothing routes Service IPs here), trusting the cluster
+# CA ($pki), and named PREFIX-{mutating,validating}-webhook-configuration.
+loopback_webhooks() {
+  local src=$1 port=$2 prefix=$3 ca_bundle out
+  ca_bundle=$(base64 -w0 <"$pki/ca.crt")
+  out=$(sed -e '/^    service:$/d' -e '/^      name: webhook-service$/d' -e '/^      namespace: system$/d' \
+    -e "s#^      path: \(.*\)#    url: https://127.0.0.1:$port\1\n    caBundle: $ca_bundle#" \
+    -e "s/^  name: \(mutating\|validating\)-webhook-configuration\$/  name: $prefix-\1-webhook-configuration/" "$src")
+  if grep -q 'webhook-service\|namespace: system' <<<"$out"; then
+    echo "unexpected layout of $src" >&2
+    return 1
+  fi
+  echo "$out"
 }

@@ -1,6 +1,7 @@
 // serve, train, delete and diff as a user runs them, against the real control
-// plane (kwok runs Deployment and Job pods; nothing reconciles LeaderWorkerSet
-// or JobSet, so for those only the applied objects are checked).
+// plane: kwok runs the pods, the real LeaderWorkerSet and JobSet controller
+// managers (tests/cluster/controllers.sh, started by the tests that need them)
+// make them from a LeaderWorkerSet or a JobSet.
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -129,23 +130,55 @@ TEST_CASE("status shows the autoscaler: its bounds, kubectl's TARGETS, and why t
                                "/chat is not autoscaled: HorizontalPodAutoscaler chat says FailedGetResourceMetric: "));
 }
 
-TEST_CASE("serve several nodes applies a LeaderWorkerSet (no LWS controller runs: objects only)") {
-  ScopedNamespace ns("apply-serve-lws");
-  CommandOutput out =
-      Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2"});
-  CHECK_MESSAGE(out.exit_code == 0, out.err);
-  CHECK(Contains(out.out, "leaderworkerset.leaderworkerset.x-k8s.io/big created\n"));
-  CommandOutput lws =
-      TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "leaderworkersets", "big", "-o", "json"});
-  REQUIRE(lws.exit_code == 0);
-  CHECK(json::parse(lws.out)["spec"]["leaderWorkerTemplate"]["size"] == 2);
-  CHECK(Llm("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
-  CHECK(Leftovers(ns.name(), "big").empty());
+/// The workload's status as `status -o json` reports it.
+json StatusOf(const std::string& ns, const std::string& name) {
+  CommandOutput status = Llm("admin", {"status", name, "-n", ns, "-o", "json"});
+  REQUIRE_MESSAGE(status.exit_code == 0, status.err);
+  json items = json::parse(status.out)["items"];
+  REQUIRE(items.size() == 1);
+  return items[0];
 }
 
-TEST_CASE(
-    "train: indexed-job runs until its pods run (or complete), jobset is applied (no JobSet controller: objects "
-    "only)") {
+/// "NAME PHASE" lines of the pods matching `selector`, by name.
+std::string PodPhases(const std::string& ns, const std::string& selector) {
+  return TestCluster::Get()
+      .Kubectl("admin", {"-n", ns, "get", "pods", "-l", selector, "--sort-by=.metadata.name", "-o",
+                         "jsonpath={range .items[*]}{.metadata.name} {.status.phase}{\"\\n\"}{end}"})
+      .out;
+}
+
+TEST_CASE("serve several nodes: the LWS controller makes leader and worker pods, --wait waits for both, delete") {
+  CommandOutput controller = TestCluster::Get().Controller("start", "lws");
+  REQUIRE_MESSAGE(controller.exit_code == 0, controller.err);
+  ScopedNamespace ns("apply-serve-lws");
+  CommandOutput out = Llm("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus", "8", "--nodes", "2",
+                                    "--wait", "--timeout", "3m"});
+  CHECK_MESSAGE(out.exit_code == 0, out.err);
+  CHECK(Contains(out.out, "leaderworkerset.leaderworkerset.x-k8s.io/big created\n"));
+  CHECK(Contains(out.out, "leaderworkerset \"big\" successfully rolled out"));
+  // The leader (big-0) and its worker (big-0-1), made by the controller, run;
+  // the wait ended only once both were ready (the LWS is Available).
+  CHECK(PodPhases(ns.name(), "leaderworkerset.sigs.k8s.io/name=big") == "big-0 Running\nbig-0-1 Running\n");
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "pod", "big-0-1", "-o",
+                               "jsonpath={.metadata.labels.leaderworkerset\\.sigs\\.k8s\\.io/worker-index}"})
+            .out == "1");
+  const json status = StatusOf(ns.name(), "big");
+  CHECK(status["kind"] == "LeaderWorkerSet");
+  CHECK(status["state"] == "Available");
+  CHECK(status["ready"] == 1);
+  CHECK(status["desired"] == 1);
+  CHECK(status["gpus"] == 16);
+  CHECK(Llm("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
+  CHECK(Leftovers(ns.name(), "big").empty());
+  // The controller's children went with it.
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "statefulsets,pods", "-l",
+                               "leaderworkerset.sigs.k8s.io/name=big", "-o", "name"})
+            .out.empty());
+}
+
+TEST_CASE("train: indexed-job runs until its pods run (or complete), a JobSet's controller makes its Jobs and pods") {
   ScopedNamespace ns("apply-train");
   CommandOutput job =
       Llm("admin", {"train", "t", "-n", ns.name(), "--backend", "indexed-job", "--image", "reg/img:1", "--nodes", "2",
@@ -160,14 +193,40 @@ TEST_CASE(
                                            "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"});
   CHECK((pods.out == "Running\nRunning\n" || pods.out == "Succeeded\nSucceeded\n"));
 
-  CommandOutput jobset = Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1",
-                                       "--nodes", "2", "--gpus-per-node", "1", "--", "python", "train.py"});
+  CommandOutput controller = TestCluster::Get().Controller("start", "jobset");
+  REQUIRE_MESSAGE(controller.exit_code == 0, controller.err);
+  CommandOutput jobset =
+      Llm("admin", {"train", "js", "-n", ns.name(), "--backend", "jobset", "--image", "reg/img:1", "--nodes", "2",
+                    "--gpus-per-node", "1", "--wait", "--timeout", "3m", "--", "python", "train.py"});
   CHECK_MESSAGE(jobset.exit_code == 0, jobset.err);
   CHECK(Contains(jobset.out, "jobset.jobset.x-k8s.io/js created\n"));
+  // train's wait ends once every child Job runs; kwok, having no process to
+  // run, also completes the pods at once, so the JobSet may be Completed first.
+  CHECK((Contains(jobset.out, "jobset \"js\": all 1 jobs running") || Contains(jobset.out, "jobset \"js\" completed")));
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "wait", "jobset/js", "--for=condition=Completed", "--timeout=60s"})
+            .exit_code == 0);
+  // One Indexed Job per replicated job ("node"), made by the controller, whose
+  // two pods kwok ran to completion.
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "jobs", "-l", "jobset.sigs.k8s.io/jobset-name=js", "-o",
+                               "jsonpath={range .items[*]}{.metadata.name} {.status.succeeded}{\"\\n\"}{end}"})
+            .out == "js-node-0 2\n");
+  CHECK(TestCluster::Get()
+            .Kubectl("admin", {"-n", ns.name(), "get", "pods", "-l", "jobset.sigs.k8s.io/jobset-name=js", "-o",
+                               "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"})
+            .out == "Succeeded\nSucceeded\n");
+  const json status = StatusOf(ns.name(), "js");
+  CHECK(status["kind"] == "JobSet");
+  CHECK(status["state"] == "Completed");
   CHECK(Llm("admin", {"delete", "t", "-n", ns.name(), "--wait"}).exit_code == 0);
   CHECK(Llm("admin", {"delete", "js", "-n", ns.name()}).exit_code == 0);
   CHECK(Leftovers(ns.name(), "t").empty());
   CHECK(Leftovers(ns.name(), "js").empty());
+  CHECK(TestCluster::Get()
+            .Kubectl("admin",
+                     {"-n", ns.name(), "get", "jobs,pods", "-l", "jobset.sigs.k8s.io/jobset-name=js", "-o", "name"})
+            .out.empty());
 }
 
 TEST_CASE("preflight refuses a request no node can hold, and nothing is written") {

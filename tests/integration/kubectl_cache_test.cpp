@@ -70,6 +70,11 @@ void CheckKubectlWorks(const std::string& cache, const std::string& ns, const st
 }
 
 TEST_CASE("kubectl keeps working after every plugin command that reads discovery, with the same cache dir") {
+  // doctor passes (exit 0) only with the installed CRDs' controllers running.
+  for (const char* controller : {"jobset", "lws"}) {
+    CommandOutput started = TestCluster::Get().Controller("start", controller);
+    REQUIRE_MESSAGE(started.exit_code == 0, started.err);
+  }
   ScopedNamespace ns("kubectl-cache");
   CacheDir cache;
   const std::vector<std::vector<std::string>> plugin_commands = {

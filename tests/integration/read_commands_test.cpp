@@ -2,6 +2,7 @@
 // workloads are applied with the cluster's kubectl as serve would label them
 // (app.kubernetes.io/managed-by=kubectl-llm, instance=NAME), so these tests
 // depend only on the commands under test.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -236,6 +237,11 @@ TEST_CASE("read-cmds: nodes shows the fake GPU nodes, and GPUs used once a GPU p
 }
 
 TEST_CASE("read-cmds: doctor as admin passes, as dev it reports permissions") {
+  // doctor fails on an installed CRD whose controller does not run.
+  for (const char* controller : {"jobset", "lws"}) {
+    CommandOutput started = TestCluster::Get().Controller("start", controller);
+    REQUIRE_MESSAGE(started.exit_code == 0, started.err);
+  }
   CommandOutput admin = TestCluster::Get().Plugin("admin", {"doctor"});
   CHECK_MESSAGE(admin.exit_code == 0, admin.out);
   CHECK(admin.out.find("[ok]   API server https://127.0.0.1:") == 0);
@@ -243,6 +249,10 @@ TEST_CASE("read-cmds: doctor as admin passes, as dev it reports permissions") {
   CHECK(admin.out.find("[ok]   2 GPU nodes, 16 GPUs allocatable (NVIDIA-H100-80GB-HBM3 x2)") != std::string::npos);
   CHECK(admin.out.find("[ok]   LeaderWorkerSet (sigs.k8s.io/lws) installed") != std::string::npos);
   CHECK(admin.out.find("[ok]   JobSet (sigs.k8s.io/jobset) installed") != std::string::npos);
+  CHECK(admin.out.find("[ok]   JobSet controller runs: its leader election Lease "
+                       "jobset-system/6d4f6a47.jobset.x-k8s.io was renewed ") != std::string::npos);
+  CHECK(admin.out.find("[ok]   LeaderWorkerSet controller runs: its leader election Lease "
+                       "lws-system/b8b2488c.x-k8s.io was renewed ") != std::string::npos);
   CHECK(admin.out.find("[ok]   KEDA ScaledObject (keda.sh) installed") != std::string::npos);
   CHECK(admin.out.find("[ok]   Kueue LocalQueue (kueue.x-k8s.io) installed") != std::string::npos);
   CHECK(admin.out.find("[ok]   RuntimeClass nvidia present") != std::string::npos);
@@ -256,6 +266,9 @@ TEST_CASE("read-cmds: doctor as admin passes, as dev it reports permissions") {
         std::string::npos);
   CHECK(dev.out.find("[warn] cannot list nodes, so GPU nodes are not checked") != std::string::npos);
   CHECK(dev.out.find("[warn] cannot list nodes: serve/train skip the GPU capacity preflight") != std::string::npos);
+  // Nor read the controllers' namespaces: doctor says it cannot tell.
+  CHECK(dev.out.find("[warn] JobSet controller may or may not run: cannot read Deployment "
+                     "jobset-system/jobset-controller-manager (") != std::string::npos);
   CHECK(dev.out.find("[fail]") == std::string::npos);
 
   CommandOutput elsewhere = TestCluster::Get().Plugin("dev", {"doctor", "-n", "default"});
@@ -347,17 +360,42 @@ spec:
       containers: [{name: engine, image: vllm/vllm-openai:v0.11.0}]
 )";
 
-TEST_CASE("read-cmds: scale a LeaderWorkerSet (its CRD's scale subresource) and a StatefulSet") {
+/// The names of the pods the LWS controller made for `lws`, sorted, one a line,
+/// once they are as many as `count` (kubectl wait cannot wait for a count).
+std::string LwsPodsOnce(const std::string& ns, const std::string& lws, size_t count) {
+  std::string names;
+  for (int i = 0; i < 120; ++i) {
+    names =
+        TestCluster::Get()
+            .Kubectl("admin", {"-n", ns, "get", "pods", "-l", "leaderworkerset.sigs.k8s.io/name=" + lws,
+                               "--sort-by=.metadata.name", "-o",
+                               "jsonpath={range .items[?(@.status.phase==\"Running\")]}{.metadata.name}{\"\\n\"}{end}"})
+            .out;
+    if (static_cast<size_t>(std::count(names.begin(), names.end(), '\n')) == count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return names;
+}
+
+TEST_CASE("read-cmds: scale a LeaderWorkerSet (its CRD's scale subresource, its pods follow) and a StatefulSet") {
+  CommandOutput controller = TestCluster::Get().Controller("start", "lws");
+  REQUIRE_MESSAGE(controller.exit_code == 0, controller.err);
   ScopedNamespace ns("read-cmds-scale-kinds");
   CommandOutput lws = TestCluster::Get().Plugin("admin", {"serve", "big", "-n", ns.name(), "--model", "org/m", "--gpus",
-                                                          "8", "--nodes", "2", "--skip-preflight"});
+                                                          "1", "--nodes", "2", "--wait", "--timeout", "3m"});
   REQUIRE_MESSAGE(lws.exit_code == 0, lws.err);
+  CHECK(LwsPodsOnce(ns.name(), "big", 2) == "big-0\nbig-0-1\n");
   CommandOutput groups = TestCluster::Get().Plugin("admin", {"scale", "big", "--replicas", "2", "-n", ns.name()});
   CHECK_MESSAGE(groups.exit_code == 0, groups.err);
   CHECK(groups.out == "leaderworkerset.leaderworkerset.x-k8s.io/big scaled\n");
   CHECK(TestCluster::Get()
             .Kubectl("admin", {"get", "leaderworkerset", "big", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"})
             .out == "2");
+  // The controller made a second group (leader big-1, worker big-1-1), and removes it again.
+  CHECK(LwsPodsOnce(ns.name(), "big", 4) == "big-0\nbig-0-1\nbig-1\nbig-1-1\n");
+  groups = TestCluster::Get().Plugin("admin", {"scale", "big", "--replicas", "1", "-n", ns.name()});
+  CHECK_MESSAGE(groups.exit_code == 0, groups.err);
+  CHECK(LwsPodsOnce(ns.name(), "big", 2) == "big-0\nbig-0-1\n");
 
   Apply(ns.name(), kStatefulSet);
   CommandOutput pods = TestCluster::Get().Plugin("admin", {"scale", "db", "--replicas", "3", "-n", ns.name()});

@@ -28,6 +28,11 @@ CommandOutput TestCluster::Kubectl(const std::string& user, const std::vector<st
   return RunCommand(argv, {}, input);
 }
 
+CommandOutput TestCluster::Controller(const std::string& action, const std::string& controller) const {
+  return RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/controllers.sh", action, controller},
+                    {"LLM_CLUSTER_DIR=" + dir_});
+}
+
 CommandOutput TestCluster::Plugin(const std::string& user, const std::vector<std::string>& args,
                                   const std::string& input, const OnStarted& on_started) const {
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};

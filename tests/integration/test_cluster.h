@@ -24,6 +24,10 @@ class TestCluster {
   /// Runs the cluster's own kubectl as `user`.
   CommandOutput Kubectl(const std::string& user, const std::vector<std::string>& args,
                         const std::string& input = "") const;
+  /// `tests/cluster/controllers.sh ACTION CONTROLLER` for this cluster:
+  /// "start" or "stop", "jobset" or "lws" (start returns once the API server
+  /// reaches its webhooks; stop also removes them, leaving the CRD alone).
+  CommandOutput Controller(const std::string& action, const std::string& controller) const;
   /// Runs the kubectl-llm binary under test as `user`.
   CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args, const std::string& input = "",
                        const OnStarted& on_started = {}) const;

@@ -8,6 +8,7 @@
 #include "fakes/discovery_fixtures.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "util/rfc3339.h"
 #include "util/yaml_document.h"
 
 namespace llm {
@@ -42,6 +43,16 @@ struct Fixture {
                                                                            {"kind", "RuntimeClass"},
                                                                            {"metadata", {{"name", "nvidia"}}},
                                                                            {"handler", "nvidia"}});
+    // The JobSet and LWS controllers run: their leader election Leases were just renewed.
+    PutLease("jobset-system", "6d4f6a47.jobset.x-k8s.io", FormatRfc3339(clock.Now()));
+    PutLease("lws-system", "b8b2488c.x-k8s.io", FormatRfc3339(clock.Now()));
+  }
+  void PutLease(const std::string& ns, const std::string& name, const std::string& renewed) {
+    client.Put({"coordination.k8s.io", "v1", "leases", ns, name, ""},
+               {{"apiVersion", "coordination.k8s.io/v1"},
+                {"kind", "Lease"},
+                {"metadata", {{"name", name}, {"namespace", ns}}},
+                {"spec", {{"holderIdentity", "manager_1"}, {"leaseDurationSeconds", 15}, {"renewTime", renewed}}}});
   }
   std::vector<DoctorCheck> Run() {
     AccessReviewFn can = [this](const kube::AccessQuestion& q) -> Result<bool> {
@@ -61,6 +72,9 @@ TEST_CASE("doctor: everything present and allowed is all [ok], exit 0") {
   CHECK(text.starts_with("[ok]   API server https://k8s:6443 reachable, Kubernetes v1.35.4\n"));
   CHECK(text.find("[ok]   1 GPU node, 8 GPUs allocatable (NVIDIA-H100-80GB-HBM3 x1)\n") != std::string::npos);
   CHECK(text.find("[ok]   LeaderWorkerSet (sigs.k8s.io/lws) installed") != std::string::npos);
+  CHECK(text.find("[ok]   JobSet controller runs: its leader election Lease jobset-system/6d4f6a47.jobset.x-k8s.io "
+                  "was renewed 0s ago by manager_1\n") != std::string::npos);
+  CHECK(text.find("[ok]   LeaderWorkerSet controller runs: ") != std::string::npos);
   CHECK(text.find("[ok]   RuntimeClass nvidia present (handler nvidia)") != std::string::npos);
   CHECK(text.find("[ok]   can get, list, create, patch, delete deployments.apps in namespace ml") != std::string::npos);
   CHECK(text.find("[ok]   can get, patch deployments.apps/scale in namespace ml") != std::string::npos);
@@ -87,6 +101,28 @@ TEST_CASE("doctor: no RuntimeClass and no GPU nodes") {
   CHECK(DoctorExitCode(checks) == 1);
   CHECK(f.out.str().find("[fail] no GPU nodes") != std::string::npos);
   CHECK(f.out.str().find("[warn] RuntimeClass nvidia absent") != std::string::npos);
+}
+
+TEST_CASE("doctor: an installed CRD whose controller is not running fails, one it cannot check warns") {
+  Fixture f;
+  f.PutLease("jobset-system", "6d4f6a47.jobset.x-k8s.io", "2026-01-01T00:00:00Z");  // its holder died long ago
+  f.client.FailNext("GET", testing::FakeRestClient::ErrorFromStatus(403, "Forbidden", "deployments.apps is forbidden"),
+                    "lws-controller-manager");
+  REQUIRE(f.client.Delete({"coordination.k8s.io", "v1", "leases", "lws-system", "b8b2488c.x-k8s.io", ""}, {}).ok());
+  auto checks = f.Run();
+  CHECK(DoctorExitCode(checks) == 1);
+  const std::string text = f.out.str();
+  CHECK(text.find("[ok]   JobSet (sigs.k8s.io/jobset) installed") != std::string::npos);
+  CHECK(text.find("[fail] JobSet controller is not running: there is no Deployment "
+                  "jobset-system/jobset-controller-manager, and its leader election Lease "
+                  "jobset-system/6d4f6a47.jobset.x-k8s.io was last renewed ") != std::string::npos);
+  INFO(text);
+  CHECK(text.find(
+            "[warn] LeaderWorkerSet controller may or may not run: cannot read Deployment "
+            "lws-system/lws-controller-manager (Error from server (Forbidden): deployments.apps is forbidden); there "
+            "is no leader election "
+            "Lease lws-system/b8b2488c.x-k8s.io; whoever may read namespace lws-system can look (kubectl get "
+            "deployment,pods -n lws-system)\n") != std::string::npos);
 }
 
 TEST_CASE("doctor: an unreachable server is the only line") {

@@ -11,6 +11,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
+#include "util/rfc3339.h"
 
 namespace llm {
 namespace {
@@ -50,6 +51,32 @@ TEST_CASE("TrainReady: a Job is ready when every pod runs, done when Complete, f
   CHECK(ready(&running).message == "job \"t\": all 2 pods running");
 }
 
+json JobSetWith(json status) {
+  return {{"apiVersion", "jobset.x-k8s.io/v1alpha2"},
+          {"kind", "JobSet"},
+          {"metadata", {{"name", "js"}, {"generation", 1}}},
+          {"spec", {{"replicatedJobs", json::array({{{"name", "node"}, {"replicas", 2}}})}}},
+          {"status", status}};
+}
+
+TEST_CASE("TrainReady: a JobSet is ready when every child Job runs (ready or succeeded), done when Completed") {
+  const kube::WaitPredicate ready = TrainReady();
+  json none = JobSetWith(json::object());
+  CHECK(ready(&none).state == kube::WaitState::kPending);
+  CHECK(ready(&none).message == "Waiting for jobset \"js\": 0 of 2 jobs running...");
+  json one = JobSetWith({{"replicatedJobsStatus", json::array({{{"name", "node"}, {"ready", 1}, {"active", 2}}})}});
+  CHECK(ready(&one).state == kube::WaitState::kPending);
+  json both = JobSetWith(
+      {{"replicatedJobsStatus", json::array({{{"name", "node"}, {"ready", 1}, {"succeeded", 1}, {"active", 1}}})}});
+  CHECK(ready(&both).state == kube::WaitState::kDone);
+  CHECK(ready(&both).message == "jobset \"js\": all 2 jobs running");
+  json failed =
+      JobSetWith({{"conditions", json::array({{{"type", "Failed"}, {"status", "True"}, {"reason", "FailedJobs"}}})}});
+  CHECK(ready(&failed).state == kube::WaitState::kFailed);
+  json completed = JobSetWith({{"conditions", json::array({{{"type", "Completed"}, {"status", "True"}}})}});
+  CHECK(ready(&completed).state == kube::WaitState::kDone);
+}
+
 /// A FakeRestClient for two watches at once (the workload's and its pods'):
 /// calls are serialized by a lock, and each watch gets its own script, chosen
 /// by resource rather than by call order.
@@ -64,8 +91,10 @@ class TwoWatchClient final : public testing::FakeRestClient {
   }
   Result<json> Get(const kube::ResourceRef& ref) override {
     std::lock_guard<std::mutex> lock(mu_);
+    if (ref.resource == "leases") ++lease_reads;
     return FakeRestClient::Get(ref);
   }
+  std::atomic<int> lease_reads{0};
   Result<json> List(const kube::ResourceRef& ref, const kube::ListOptions& options) override {
     std::lock_guard<std::mutex> lock(mu_);
     return FakeRestClient::List(ref, options);
@@ -187,6 +216,103 @@ TEST_CASE("WaitForWorkload: pods left from an older template do not end the wait
   CHECK_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message()));
   CHECK(failure == WaitFailure::kNone);
   CHECK(out.str().find("deployment \"chat\" successfully rolled out\n") != std::string::npos);
+}
+
+const kube::ResourceRef kJobSet{"jobset.x-k8s.io", "v1alpha2", "jobsets", "ml", "js", ""};
+
+/// A JobSet as the API server returns it before any controller acted: no status.
+json UnreconciledJobSet() {
+  return {{"apiVersion", "jobset.x-k8s.io/v1alpha2"},
+          {"kind", "JobSet"},
+          {"metadata", {{"name", "js"}, {"namespace", "ml"}, {"generation", 1}}},
+          {"spec", {{"replicatedJobs", json::array()}}}};
+}
+
+TEST_CASE("WaitForWorkload: a JobSet nothing acted on, its controller not running: said after the grace period") {
+  TwoWatchClient client;
+  testing::FakeClock clock;
+  client.Put(kJobSet, UnreconciledJobSet());
+  client.workload_watch = [](const kube::HttpRequest& request, const kube::ChunkSink&) {
+    return QuietUntilCancelled(request);
+  };
+  client.pods_watch = client.workload_watch;
+  std::ostringstream out;
+  StreamTerminal terminal(out, /*interactive=*/false);
+  WaitFailure failure = WaitFailure::kNone;
+  WorkloadWaitRequest request{kJobSet, "js", true, std::chrono::seconds(600), std::chrono::seconds(20)};
+  const auto start = clock.Monotonic();
+  Status status = WaitForWorkload(client, clock, request, terminal, failure);
+  REQUIRE_FALSE(status.ok());
+  CHECK(failure == WaitFailure::kFailed);
+  CHECK(status.error().message() ==
+        "jobsets.jobset.x-k8s.io/js has no status and no pods 20s after it was applied: the JobSet controller did "
+        "not act on it and is not running: there is no Deployment jobset-system/jobset-controller-manager, and "
+        "there is no leader election Lease jobset-system/6d4f6a47.jobset.x-k8s.io (kubectl get deployment,pods -n "
+        "jobset-system)");
+  // At the grace period, long before the timeout.
+  CHECK(clock.Monotonic() - start < std::chrono::seconds(30));
+}
+
+TEST_CASE("WaitForWorkload: a late JobSet controller that runs is named, and the wait goes on until it acts") {
+  TwoWatchClient client;
+  testing::FakeClock clock;
+  client.Put(kJobSet, UnreconciledJobSet());
+  // Renewed just now, as the wait will see it once the grace period passed.
+  client.Put({"coordination.k8s.io", "v1", "leases", "jobset-system", "6d4f6a47.jobset.x-k8s.io", ""},
+             {{"apiVersion", "coordination.k8s.io/v1"},
+              {"kind", "Lease"},
+              {"metadata", {{"name", "6d4f6a47.jobset.x-k8s.io"}, {"namespace", "jobset-system"}}},
+              {"spec",
+               {{"holderIdentity", "host_5f1c"},
+                {"leaseDurationSeconds", 15},
+                {"renewTime", FormatRfc3339(clock.Now() + std::chrono::seconds(20))}}}});
+  client.pods_watch = [](const kube::HttpRequest& request, const kube::ChunkSink&) {
+    return QuietUntilCancelled(request);
+  };
+  client.workload_watch = [&](const kube::HttpRequest&, const kube::ChunkSink& sink) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (client.lease_reads == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    json done = UnreconciledJobSet();
+    done["status"] = {{"conditions", json::array({{{"type", "Completed"}, {"status", "True"}}})}};
+    sink(Event("MODIFIED", done, "400"));
+    return Result<kube::HttpResponse>(kube::HttpResponse{200, {}, ""});
+  };
+  std::ostringstream out;
+  StreamTerminal terminal(out, /*interactive=*/false);
+  WaitFailure failure = WaitFailure::kNone;
+  WorkloadWaitRequest request{kJobSet, "js", true, std::chrono::seconds(600), std::chrono::seconds(20)};
+  Status status = WaitForWorkload(client, clock, request, terminal, failure);
+  CHECK_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message()));
+  CHECK(failure == WaitFailure::kNone);
+  CHECK(out.str().find("jobsets.jobset.x-k8s.io/js has no status and no pods 20s after it was applied: the JobSet "
+                       "controller did not act on it and runs: its leader election Lease "
+                       "jobset-system/6d4f6a47.jobset.x-k8s.io was renewed ") != std::string::npos);
+  CHECK(out.str().find("jobset \"js\" completed\n") != std::string::npos);
+}
+
+TEST_CASE("WaitForWorkload: a Deployment has no controller entry, so nothing is said of one") {
+  TwoWatchClient client;
+  testing::FakeClock clock;
+  json deployment = Deployment(0);
+  deployment.erase("status");
+  client.Put(kChat, deployment);
+  client.pods_watch = [](const kube::HttpRequest& request, const kube::ChunkSink&) {
+    return QuietUntilCancelled(request);
+  };
+  client.workload_watch = [&](const kube::HttpRequest&, const kube::ChunkSink& sink) {
+    clock.Advance(std::chrono::seconds(60));  // past any grace period
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sink(Event("MODIFIED", Deployment(1), "301"));
+    return Result<kube::HttpResponse>(kube::HttpResponse{200, {}, ""});
+  };
+  std::ostringstream out;
+  StreamTerminal terminal(out, /*interactive=*/false);
+  WaitFailure failure = WaitFailure::kNone;
+  WorkloadWaitRequest request{kChat, "chat", false, std::chrono::seconds(600), std::chrono::seconds(20)};
+  Status status = WaitForWorkload(client, clock, request, terminal, failure);
+  CHECK(status.ok());
+  CHECK(client.lease_reads == 0);
+  CHECK(out.str().find("did not act on it") == std::string::npos);
 }
 
 }  // namespace
