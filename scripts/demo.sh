@@ -67,7 +67,8 @@ step kubectl llm logs chat --tail 3
 say "A two-node training job (torchrun, 4 GPUs per node), followed until it completes."
 step kubectl llm train finetune --image ghcr.io/example/trainer:1.0 --nodes 2 --gpus-per-node 4 --backend indexed-job --wait --timeout 2m \
   -- torchrun train.py --epochs 1
-step kubectl llm status -A
+say "Every workload in the cluster, in the columns a script wants (kubectl's custom-columns)."
+step kubectl llm status -A -o custom-columns=NAMESPACE:.namespace,NAME:.name,KIND:.kind,MODEL:.model,STATE:.state,GPUS:.gpus
 say "What would change if chat served another model? kubectl diff's output, through a server dry run."
 code=0
 printf '\033[1m$ %s\033[0m\n' "kubectl llm diff serve chat --model Qwen/Qwen2.5-1.5B-Instruct --gpus 1 --require-validated"
