@@ -47,7 +47,7 @@ build_programs() {
 
 # CRDs straight from each project's Go module at its pinned version, into $1.
 collect_crds() {
-  local into=$1 lws jobset keda kueue karpenter crd
+  local into=$1 lws jobset keda kueue karpenter prometheus_operator crd
   module_dir() { (cd / && GOFLAGS= go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); }
   echo "build.sh: collecting CRDs from their Go modules..." >&2
   lws=$(module_dir "sigs.k8s.io/lws@$LWS_VERSION")
@@ -55,6 +55,7 @@ collect_crds() {
   keda=$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
   kueue=$(module_dir "sigs.k8s.io/kueue@$KUEUE_VERSION")
   karpenter=$(module_dir "sigs.k8s.io/karpenter@$KARPENTER_VERSION")
+  prometheus_operator=$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
   cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$into/"
   cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$into/"
   cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$into/"
@@ -66,6 +67,10 @@ collect_crds() {
   # Karpenter's own API (karpenter.sh NodePool, NodeClaim); its cloud providers'
   # node classes live in their own modules and are not needed to validate a NodePool.
   cp "$karpenter/pkg/apis/crds/karpenter.sh_nodepools.yaml" "$karpenter/pkg/apis/crds/karpenter.sh_nodeclaims.yaml" "$into/"
+  # The Prometheus Operator's PodMonitor (serve --monitor renders it) and Prometheus
+  # (whose podMonitorSelector serve --monitor reads); no operator runs.
+  cp "$prometheus_operator/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml" \
+     "$prometheus_operator/example/prometheus-operator-crd/monitoring.coreos.com_prometheuses.yaml" "$into/"
 }
 
 # The Kueue controller manager from its own module at KUEUE_VERSION, and its
@@ -110,7 +115,8 @@ programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"
 kueue_key=$({ echo "$KUEUE_VERSION"; cat "$here"/gomod/kueue/go.mod "$here"/gomod/kueue/go.sum; declare -f build_kueue; } | hash12)
 toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod "$here"/gomod/toxiproxy/go.sum
                   declare -f build_toxiproxy; } | hash12)
-crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
+crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION $PROMETHEUS_OPERATOR_VERSION"
+             declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
 kueue=kueue-$KUEUE_VERSION-$kueue_key
