@@ -36,19 +36,31 @@ constexpr std::string_view kQuantileWindow = "5m";
 constexpr std::array<std::string_view, 3> kQuantiles = {"0.5", "0.95", "0.99"};
 
 constexpr PanelRow kPanels[] = {
-    {"Ready replicas (pods serving metrics)", "short", Shape::kPods,
+    {"Ready replicas (pods serving metrics)",
+     "short",
+     Shape::kPods,
      {{{"replicas", &EngineMetrics::requests_running}, {"", nullptr}}}},
     {"Requests per second", "reqps", Shape::kRate, {{{"requests", &EngineMetrics::requests_total}, {"", nullptr}}}},
-    {"Requests running and waiting", "short", Shape::kSum,
+    {"Requests running and waiting",
+     "short",
+     Shape::kSum,
      {{{"running", &EngineMetrics::requests_running}, {"waiting", &EngineMetrics::requests_waiting}}}},
-    {"KV cache usage", "percentunit", Shape::kPerPod,
-     {{{"{{pod}}", &EngineMetrics::kv_cache_usage}, {"", nullptr}}}},
-    {"Time to first token", "s", Shape::kQuantiles,
+    {"KV cache usage", "percentunit", Shape::kPerPod, {{{"{{pod}}", &EngineMetrics::kv_cache_usage}, {"", nullptr}}}},
+    {"Time to first token",
+     "s",
+     Shape::kQuantiles,
      {{{"", &EngineMetrics::time_to_first_token_seconds}, {"", nullptr}}}},
-    {"End-to-end request latency", "s", Shape::kQuantiles, {{{"", &EngineMetrics::e2e_latency_seconds}, {"", nullptr}}}},
-    {"Inter-token latency", "s", Shape::kQuantiles,
+    {"End-to-end request latency",
+     "s",
+     Shape::kQuantiles,
+     {{{"", &EngineMetrics::e2e_latency_seconds}, {"", nullptr}}}},
+    {"Inter-token latency",
+     "s",
+     Shape::kQuantiles,
      {{{"", &EngineMetrics::inter_token_latency_seconds}, {"", nullptr}}}},
-    {"Tokens per second", "short", Shape::kRate,
+    {"Tokens per second",
+     "short",
+     Shape::kRate,
      {{{"prompt", &EngineMetrics::prompt_tokens_total}, {"generation", &EngineMetrics::generation_tokens_total}}}},
     {"Queue time", "s", Shape::kQuantiles, {{{"", &EngineMetrics::queue_time_seconds}, {"", nullptr}}}},
 };
@@ -122,8 +134,8 @@ nlohmann::ordered_json DashboardJson(const std::string& title, const std::string
                      {"fieldConfig", {{"defaults", {{"unit", panels[i].unit}}}, {"overrides", ordered_json::array()}}},
                      {"targets", std::move(targets)}});
   }
-  ordered_json variable = {{"name", "datasource"}, {"label", "Prometheus"}, {"type", "datasource"},
-                           {"query", "prometheus"}};
+  ordered_json variable = {
+      {"name", "datasource"}, {"label", "Prometheus"}, {"type", "datasource"}, {"query", "prometheus"}};
   return {{"title", title},
           {"uid", uid},
           {"tags", ordered_json::array({"kubectl-llm"})},

@@ -44,7 +44,8 @@ PrometheusPick PickPrometheus(const json& prometheuses, std::string_view ns,
     const std::string id = NamespaceOf(prometheus) + "/" + NameOf(prometheus);
     const json* selector = FindPath(prometheus, {"spec", "podMonitorSelector"});
     if (selector == nullptr || selector->is_null()) {
-      pick.why_not.push_back(fmt::format("Prometheus {} selects no PodMonitor (its spec.podMonitorSelector is not set)", id));
+      pick.why_not.push_back(
+          fmt::format("Prometheus {} selects no PodMonitor (its spec.podMonitorSelector is not set)", id));
       continue;
     }
     if (std::string mismatch = NamespaceMismatch(prometheus, id, ns, namespace_labels); !mismatch.empty()) {
@@ -68,9 +69,8 @@ PrometheusPick PickPrometheus(const json& prometheuses, std::string_view ns,
       const std::string wanted = value.get<std::string>();  // FromApi checked it is a string
       if (auto it = with.find(key); it != with.end()) {
         if (it->second != wanted) {
-          conflict = fmt::format(
-              "Prometheus {} selects PodMonitors labelled {}={}, but this PodMonitor's {} is {}", id, key, wanted, key,
-              it->second);
+          conflict = fmt::format("Prometheus {} selects PodMonitors labelled {}={}, but this PodMonitor's {} is {}", id,
+                                 key, wanted, key, it->second);
           break;
         }
         continue;
@@ -99,7 +99,8 @@ PrometheusPick PickPrometheus(const json& prometheuses, std::string_view ns,
 
 std::string PrometheusPickNote(const PrometheusPick& pick, std::string_view name) {
   if (pick.selected_by.empty()) return "";
-  std::string line = fmt::format("PodMonitor {} will be picked up by Prometheus {}", name, fmt::join(pick.selected_by, ", "));
+  std::string line =
+      fmt::format("PodMonitor {} will be picked up by Prometheus {}", name, fmt::join(pick.selected_by, ", "));
   if (!pick.labels.empty()) {
     std::vector<std::string> labels;
     for (const auto& [key, value] : pick.labels) labels.push_back(key + "=" + value);

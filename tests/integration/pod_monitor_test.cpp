@@ -45,8 +45,8 @@ TEST_CASE("serve --monitor: a Prometheus selecting release: kps puts release=kps
   CHECK(PodMonitorLabel(ns.name(), "release") == "kps");
 
   // diff renders the same labels, so it sees no change.
-  CommandOutput diff = TestCluster::Get().Plugin("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model",
-                                                           "org/m", "--monitor"});
+  CommandOutput diff =
+      TestCluster::Get().Plugin("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--monitor"});
   CHECK_MESSAGE(diff.exit_code == 0, diff.out + diff.err);
 }
 

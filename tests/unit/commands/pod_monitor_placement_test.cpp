@@ -15,9 +15,9 @@ using nlohmann::json;
 // The captured v1.35 discovery, plus the Prometheus Operator's group when
 // `operator_served` (its CRDs installed, as tests/cluster installs them).
 void ServeDiscovery(testing::FakeRestClient& client, bool operator_served) {
-  client.routes.On("GET", "/api",
-                   testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"),
-                                         testing::kAggregatedContentType));
+  client.routes.On(
+      "GET", "/api",
+      testing::JsonResponse(testing::ReadTestdata("discovery/aggregated_api.json"), testing::kAggregatedContentType));
   json apis = json::parse(testing::ReadTestdata("discovery/aggregated_apis.json"));
   if (operator_served) {
     json resources = json::array();
@@ -77,10 +77,10 @@ TEST_CASE("PlacePodMonitor: a namespace selector the namespace's labels miss giv
   const PodMonitorPlacement placement = PlacePodMonitor(f.client, f.mapper, "ml", "chat", f.own);
   CHECK(placement.labels.empty());
   CHECK(placement.note.empty());
-  CHECK(placement.warnings == std::vector<std::string>{
-                                  "no Prometheus will pick up PodMonitor chat: Prometheus monitoring/kps watches "
-                                  "PodMonitors only in namespaces labelled monitoring=enabled (its "
-                                  "spec.podMonitorNamespaceSelector); namespace ml lacks monitoring=enabled"});
+  CHECK(placement.warnings ==
+        std::vector<std::string>{"no Prometheus will pick up PodMonitor chat: Prometheus monitoring/kps watches "
+                                 "PodMonitors only in namespaces labelled monitoring=enabled (its "
+                                 "spec.podMonitorNamespaceSelector); namespace ml lacks monitoring=enabled"});
 }
 
 TEST_CASE("PlacePodMonitor: Prometheus objects it may not list are a warning, not an error") {

@@ -52,12 +52,11 @@ TEST_CASE("no Prometheus selects the PodMonitor: the warning gives every reason 
       Prometheus("monitoring", "no-selector", nullptr, json::object()),
       Prometheus("monitoring", "team", {{"matchLabels", {{"release", "kps"}}}},
                  {{"matchLabels", {{"monitoring", "enabled"}}}}),
-      Prometheus("monitoring", "expressions", {{"matchExpressions", json::array({{{"key", "tier"},
-                                                                                  {"operator", "In"},
-                                                                                  {"values", {"gold", "silver"}}}})}},
-                 json::object()),
-      Prometheus("monitoring", "helm", {{"matchLabels", {{"app.kubernetes.io/managed-by", "Helm"}}}},
-                 json::object()),
+      Prometheus(
+          "monitoring", "expressions",
+          {{"matchExpressions", json::array({{{"key", "tier"}, {"operator", "In"}, {"values", {"gold", "silver"}}}})}},
+          json::object()),
+      Prometheus("monitoring", "helm", {{"matchLabels", {{"app.kubernetes.io/managed-by", "Helm"}}}}, json::object()),
   });
   const PrometheusPick pick = PickPrometheus(prometheuses, "ml", kMlNamespace, kOwn);
   CHECK(pick.labels.empty());
