@@ -185,7 +185,7 @@ TEST_CASE("metrics --check: a ttft autoscaler's query reads the engine's TTFT hi
                          "chat's query)") != std::string::npos);
 }
 
-TEST_CASE("metrics --check: every dashboard query of each engine finds its series; a renamed one is named by panel") {
+TEST_CASE("metrics --check: every dashboard query of each engine finds its series, a renamed one is named by panel") {
   ServedModel served("metrics-check-dashboard");
   std::map<std::string, std::pair<std::string, std::string>> pods;  // engine -> pod, IP
   for (const char* engine : {"vllm", "sglang", "tgi"}) {

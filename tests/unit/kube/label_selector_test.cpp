@@ -80,7 +80,7 @@ TEST_CASE("LabelSelector::String is the canonical form") {
   CHECK(LabelSelector::Parse("")->empty());
 }
 
-TEST_CASE("LabelSelector::FromApi reads a metav1.LabelSelector; Unmet names what labels lack") {
+TEST_CASE("LabelSelector::FromApi reads a metav1.LabelSelector, Unmet names what labels lack") {
   const nlohmann::json api = nlohmann::json::parse(R"({
     "matchLabels": {"release": "kps"},
     "matchExpressions": [{"key": "tier", "operator": "In", "values": ["silver", "gold"]},
