@@ -44,12 +44,11 @@ struct ServeConfig {
   PodScheduling scheduling;
   std::optional<std::string> queue;
   std::optional<ServeAutoscale> autoscale;
-  bool monitor = false;  ///< --monitor
-  /// Whether the cluster serves PodMonitor (true offline); else --monitor
-  /// leaves it to the pods' prometheus.io/* annotations.
-  bool pod_monitor_served = true;
-  /// Labels the cluster's Prometheus selects PodMonitors by (WorkloadRequest).
-  std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
+  /// --monitor where the cluster serves PodMonitor (or offline): render one,
+  /// with these labels (the standard ones, then those a Prometheus selects by).
+  std::optional<std::vector<std::pair<std::string, std::string>>> pod_monitor_labels;
+  /// What the render chose in the user's stead (RenderPlan::notes).
+  std::vector<std::string> notes;
   /// --dashboard: the sidecar label of its ConfigMap (--dashboard-label); nullopt: no dashboard.
   std::optional<std::pair<std::string, std::string>> dashboard_label;
 };

@@ -1,5 +1,4 @@
 // Lays a checked ServeConfig out as the view model of templates/serve/.
-#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -92,27 +91,14 @@ RenderPlan ServeView(const ServeConfig& c) {
     view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, pod_labels));
   }
   view.set("serviceSelector", ViewPairs(service_selector));
-  if (c.monitor && c.pod_monitor_served) {
+  plan.notes = c.notes;
+  if (c.pod_monitor_labels) {
     // The serving pods only: LeaderWorkerSet workers serve no metrics.
     ViewData monitor;
-    Pairs monitor_labels = StandardLabels(c.meta);
-    // A key the tool sets itself keeps its value (PickPrometheus never asks otherwise).
-    for (const auto& label : c.pod_monitor_labels) {
-      if (std::none_of(monitor_labels.begin(), monitor_labels.end(),
-                       [&](const auto& own) { return own.first == label.first; })) {
-        monitor_labels.push_back(label);
-      }
-    }
-    monitor.set("objectLabels", ViewPairs(monitor_labels));
+    monitor.set("objectLabels", ViewPairs(*c.pod_monitor_labels));
     monitor.set("podSelector", ViewPairs(service_selector));
     monitor.set("metricsPath", std::string(c.engine->metrics_path));
     view.set("podMonitor", monitor);
-  } else if (c.monitor) {
-    plan.notes.push_back(fmt::format(
-        "the Prometheus Operator's PodMonitor (monitoring.coreos.com/v1) is not served, so no PodMonitor: the pods "
-        "carry prometheus.io/scrape, prometheus.io/port ({}) and prometheus.io/path ({}) annotations instead, which "
-        "a Prometheus with the usual kubernetes_sd relabeling scrapes",
-        c.launch.port, c.engine->metrics_path));
   }
 
   if (c.cache_pvc && c.cache_size) {
@@ -143,7 +129,7 @@ RenderPlan ServeView(const ServeConfig& c) {
       plan.templates.push_back("serve/hpa.yaml");
     }
   }
-  if (c.monitor && c.pod_monitor_served) plan.templates.push_back("serve/podmonitor.yaml");
+  if (c.pod_monitor_labels) plan.templates.push_back("serve/podmonitor.yaml");
   if (c.dashboard_label) {
     ViewData dashboard;
     const std::string name = c.meta.name + "-dashboard";

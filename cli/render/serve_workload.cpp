@@ -1,6 +1,7 @@
 // `serve`: an inference server. One node per replica: Deployment + Service.
 // Several nodes per replica: LeaderWorkerSet + Service on the leaders. Plus,
 // when asked: model-cache PVC, PodDisruptionBudget, HPA or KEDA ScaledObject.
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <regex>
@@ -308,10 +309,24 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(c.scheduling.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
   LLM_ASSIGN_OR_RETURN(c.scheduling.priority_class, ObjectNameValue(v, "priorityClass"));
   LLM_ASSIGN_OR_RETURN(c.queue, KueueQueue(v, "queue"));
-  LLM_ASSIGN_OR_RETURN(c.monitor, v.Bool("monitor"));
   LLM_ASSIGN_OR_RETURN(c.dashboard_label, ParseDashboard(v, c.meta));
-  c.pod_monitor_served = !r.served || r.served->count(kPodMonitorKind) > 0;
-  c.pod_monitor_labels = r.pod_monitor_labels;
+  LLM_ASSIGN_OR_RETURN(bool monitor, v.Bool("monitor"));
+  if (monitor && r.served && r.served->count(kPodMonitorKind) == 0) {
+    c.notes.push_back(fmt::format(
+        "the Prometheus Operator's PodMonitor (monitoring.coreos.com/v1) is not served, so no PodMonitor: the pods "
+        "carry prometheus.io/scrape, prometheus.io/port ({}) and prometheus.io/path ({}) annotations instead, which "
+        "a Prometheus with the usual kubernetes_sd relabeling scrapes",
+        c.launch.port, c.engine->metrics_path));
+  } else if (monitor) {
+    c.pod_monitor_labels = StandardLabels(c.meta);
+    // A key the tool sets itself keeps its value (PickPrometheus never asks otherwise).
+    for (const auto& label : r.pod_monitor_labels) {
+      if (std::none_of(c.pod_monitor_labels->begin(), c.pod_monitor_labels->end(),
+                       [&](const auto& own) { return own.first == label.first; })) {
+        c.pod_monitor_labels->push_back(label);
+      }
+    }
+  }
 
   // Derived names: LeaderWorkerSet names each group's StatefulSet NAME-<group> and
   // its revision label NAME-<group>-<10-character hash>, all within 63.
