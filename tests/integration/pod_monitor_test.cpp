@@ -47,7 +47,7 @@ TEST_CASE("serve --monitor: a Prometheus selecting release: kps puts release=kps
   // diff renders the same labels, so it sees no change.
   CommandOutput diff =
       TestCluster::Get().Plugin("admin", {"diff", "serve", "chat", "-n", ns.name(), "--model", "org/m", "--monitor"});
-  CHECK_MESSAGE(diff.exit_code == 0, diff.out + diff.err);
+  CHECK_MESSAGE(diff.exit_code == 0, diff.out << diff.err);
 }
 
 TEST_CASE("serve --monitor: without a Prometheus that selects it, a warning naming what is missing") {
