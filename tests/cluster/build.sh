@@ -15,7 +15,9 @@
 #   crds-<key>/crds                       key: the CRD versions, collect_crds below
 #   kueue-<KUEUE_VERSION>-<key>/kueue     key: KUEUE_VERSION, gomod/kueue/go.{mod,sum}, build_kueue below
 #   toxiproxy-<TOXIPROXY_VERSION>-<key>/toxiproxy  key: TOXIPROXY_VERSION, gomod/toxiproxy/go.{mod,sum}, build_toxiproxy
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key> holds them all.
+#   prometheus-<PROMETHEUS_VERSION>-<key>/prometheus  key: PROMETHEUS_VERSION, gomod/prometheus/go.{mod,sum}, build_prometheus
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<prometheus key>
+# holds them all.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.sh"
@@ -94,6 +96,17 @@ build_toxiproxy() {
     go build -trimpath -ldflags "-s -w" -o "$into/toxiproxy-server" github.com/Shopify/toxiproxy/v2/cmd/server) >&2
 }
 
+# Prometheus's server from its own module at PROMETHEUS_VERSION, with only its
+# Kubernetes service discovery (the others pull in every cloud's SDK), into $1.
+# Its web UI's assets are not embedded: the tests use the HTTP API only.
+build_prometheus() {
+  local into=$1
+  echo "build.sh: building Prometheus $PROMETHEUS_VERSION (first time only, a few minutes of Go)..." >&2
+  (cd "$here/gomod/prometheus" &&
+    go build -trimpath -tags remove_all_sd,enable_kubernetes_sd -ldflags "-s -w" -o "$into/prometheus" \
+      github.com/prometheus/prometheus/cmd/prometheus) >&2
+}
+
 # Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
 cached() {
   local dir=$cache_root/$1 step=$2 sub=$3 start=$SECONDS
@@ -115,13 +128,16 @@ programs_key=$({ echo "$K8S_VERSION $KWOK_VERSION $KREW_VERSION"
 kueue_key=$({ echo "$KUEUE_VERSION"; cat "$here"/gomod/kueue/go.mod "$here"/gomod/kueue/go.sum; declare -f build_kueue; } | hash12)
 toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod "$here"/gomod/toxiproxy/go.sum
                   declare -f build_toxiproxy; } | hash12)
+prometheus_key=$({ echo "$PROMETHEUS_VERSION"; cat "$here"/gomod/prometheus/go.mod "$here"/gomod/prometheus/go.sum
+                   declare -f build_prometheus; } | hash12)
 crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION $PROMETHEUS_OPERATOR_VERSION"
              declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
 kueue=kueue-$KUEUE_VERSION-$kueue_key
 toxiproxy=toxiproxy-$TOXIPROXY_VERSION-$toxiproxy_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key
+prometheus=prometheus-$PROMETHEUS_VERSION-$prometheus_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$prometheus_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -135,6 +151,7 @@ cached "$programs" build_programs bin
 cached "$crds" collect_crds crds
 cached "$kueue" build_kueue kueue
 cached "$toxiproxy" build_toxiproxy toxiproxy
+cached "$prometheus" build_prometheus prometheus
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -145,6 +162,8 @@ if [[ ! -f $out/.complete ]]; then
   cp -al "$cache_root/$kueue/kueue" "$out.tmp/kueue" 2>/dev/null || cp -a "$cache_root/$kueue/kueue" "$out.tmp/kueue"
   cp -al "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy" 2>/dev/null ||
     cp -a "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy"
+  cp -al "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus" 2>/dev/null ||
+    cp -a "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"
