@@ -39,7 +39,7 @@ Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const kube::ConfigF
 
 Result<ServedKinds> ClusterSession::Served() {
   std::set<std::string, std::less<>> served;
-  for (std::string_view group_kind : {kLeaderWorkerSetKind, kJobSetKind, kScaledObjectKind}) {
+  for (std::string_view group_kind : {kLeaderWorkerSetKind, kJobSetKind, kScaledObjectKind, kPodMonitorKind}) {
     const size_t slash = group_kind.find('/');
     kube::GroupKind gk{std::string(group_kind.substr(0, slash)), std::string(group_kind.substr(slash + 1))};
     LLM_ASSIGN_OR_RETURN(bool has, mapper_.HasGroupKind(gk));

@@ -24,6 +24,9 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   std::unique_ptr<TemplateSource> templates =
       render.templates_dir ? DirectoryTemplateSource(*render.templates_dir) : EmbeddedTemplateSource();
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(render.request, *templates, ReadLocalFile));
+  std::vector<std::string> notes, warnings;
+  LLM_RETURN_IF_ERROR(PlaceRenderedPodMonitor(*session, render, manifests, notes, warnings));
+  for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
   std::vector<json> objects;
   for (const Json& manifest : manifests) objects.push_back(json(manifest));
   LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> pairs,

@@ -88,18 +88,23 @@ void SleepUnlessStopped(MetricsEnv& env, std::chrono::milliseconds d) {
   }
 }
 
-/// The Prometheus queries of the workload's ScaledObjects (those serve made,
-/// labelled with its instance), for --check.
-Result<std::vector<AutoscalerQuery>> AutoscalerQueries(MetricsEnv& env, const std::string& name) {
-  std::vector<AutoscalerQuery> out;
+/// The Prometheus queries serve rendered for the workload (objects labelled
+/// with its instance), for --check: its dashboard's panels (serve --dashboard's
+/// ConfigMap), then its ScaledObjects' triggers.
+Result<std::vector<RenderedQuery>> RenderedQueries(MetricsEnv& env, const std::string& name) {
+  std::vector<RenderedQuery> out;
+  kube::ListOptions options;
+  options.label_selector = fmt::format("{}={},{}", kInstanceLabel, name, ManagedBySelector());
+  LLM_ASSIGN_OR_RETURN(nlohmann::json config_maps, env.client.List(kube::core::ConfigMaps(env.ns), options));
+  for (const nlohmann::json& item : ItemsOf(config_maps)) {
+    for (const RenderedQuery& query : DashboardQueries(item)) out.push_back(query);
+  }
   const kube::GroupKind scaled_object{"keda.sh", "ScaledObject"};
   LLM_ASSIGN_OR_RETURN(bool served, env.mapper.HasGroupKind(scaled_object));
   if (!served) return out;
   LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping, env.mapper.MapGroupKind(scaled_object));
   kube::ResourceRef ref = mapping.resource;
   ref.ns = env.ns;
-  kube::ListOptions options;
-  options.label_selector = fmt::format("{}={},{}", kInstanceLabel, name, ManagedBySelector());
   LLM_ASSIGN_OR_RETURN(nlohmann::json list, env.client.List(ref, options));
   for (const nlohmann::json& item : ItemsOf(list)) {
     for (const nlohmann::json& trigger : ArrayAt(item, {"spec", "triggers"})) {
@@ -182,9 +187,9 @@ Status RunMetrics(const MetricsOptions& options, MetricsEnv& env) {
     return Error(ErrorKind::kNotFound, fmt::format("{}/{} has no serving pod to read metrics from",
                                                    served.workload.mapping.kind, served.name));
   }
-  std::vector<AutoscalerQuery> queries;
+  std::vector<RenderedQuery> queries;
   if (options.check) {
-    LLM_ASSIGN_OR_RETURN(queries, AutoscalerQueries(env, served.name));
+    LLM_ASSIGN_OR_RETURN(queries, RenderedQueries(env, served.name));
   }
 
   ScrapeAll(env, scrapes);
@@ -230,8 +235,8 @@ void SetupMetricsCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("NAME", flags->name, "The served workload's name (as given to serve)");
   cmd->add_flag("-w,--watch", flags->watch, "Refresh every --interval (in place on a terminal) until Ctrl-C");
   cmd->add_flag("--check", flags->check,
-                "Fail (exit 1) when a metric the table or the workload's autoscaler reads is missing or mislabelled "
-                "on a live pod");
+                "Fail (exit 1) when a metric the table, the workload's autoscaler or its dashboard reads is missing or "
+                "mislabelled on a live pod");
   cmd->add_option("--interval", flags->interval,
                   "Time between the two scrapes rates are computed from (and between "
                   "refreshes with -w)")

@@ -2,9 +2,9 @@
 // read through the API server's pod proxy (no Prometheus needed), twice
 // --interval apart, printed per pod and in total (commands/serving_metrics.h
 // has what is computed). -w refreshes every --interval, in place on a
-// terminal, until Ctrl-C. --check fails (exit 1) when a metric that the table
-// or the workload's autoscaler reads is absent from a live pod or lacks a
-// label the query filters on, naming it.
+// terminal, until Ctrl-C. --check fails (exit 1) when a metric that the table,
+// the workload's autoscaler or its dashboard reads is absent from a live pod or
+// lacks a label the query filters on, naming it.
 #pragma once
 
 #include <chrono>

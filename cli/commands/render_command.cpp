@@ -80,6 +80,11 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
   for (const ValueSpec& spec : workload.values) {
     if (spec.flag.empty()) continue;
     std::vector<std::string>& target = options.request.flags[std::string(spec.key)];
+    if (spec.kind == ValueKind::kSwitch) {
+      // No value word: `--monitor` is "true"; `--monitor=false` turns off one a values file set.
+      cmd.add_flag(std::string(spec.flag), target, std::string(spec.help));
+      continue;
+    }
     const std::string_view value = !spec.value_name.empty()       ? spec.value_name
                                    : spec.kind == ValueKind::kMap ? "KEY=VALUE"
                                                                   : "VALUE";

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "output/latency.h"
 #include "output/table_printer.h"
 #include "workload/promql_selectors.h"
@@ -191,7 +192,7 @@ bool Matches(std::string_view value, const LabelMatcher& m) {
   return m.op == "=~" ? matched : !matched;
 }
 
-void CheckQuery(const AutoscalerQuery& q, const std::string& pod, const Exposition& exposition,
+void CheckQuery(const RenderedQuery& q, const std::string& pod, const Exposition& exposition,
                 std::vector<MetricProblem>& problems) {
   const std::string used_by = fmt::format("{}'s query", q.owner);
   auto selectors = VectorSelectors(q.query);
@@ -293,7 +294,7 @@ std::string MetricProblem::Sentence() const {
 }
 
 std::vector<MetricProblem> CheckExposition(const ModelSelection& selection, const std::string& pod,
-                                           const Exposition& exposition, const std::vector<AutoscalerQuery>& queries) {
+                                           const Exposition& exposition, const std::vector<RenderedQuery>& queries) {
   std::vector<MetricProblem> problems;
   for (const MetricUse& use : kMetricUses) {
     const std::string_view name = selection.engine->metrics.*use.field;
@@ -305,8 +306,37 @@ std::vector<MetricProblem> CheckExposition(const ModelSelection& selection, cons
     }
     CheckModelLabel(selection, pod, exposition, sample, name, use.used_by, problems);
   }
-  for (const AutoscalerQuery& q : queries) CheckQuery(q, pod, exposition, problems);
-  return problems;
+  for (const RenderedQuery& q : queries) CheckQuery(q, pod, exposition, problems);
+  // A panel's p50, p95 and p99 read one series: say what is wrong with it once.
+  std::vector<MetricProblem> unique;
+  for (MetricProblem& problem : problems) {
+    if (std::none_of(unique.begin(), unique.end(),
+                     [&](const MetricProblem& seen) { return seen.Sentence() == problem.Sentence(); })) {
+      unique.push_back(std::move(problem));
+    }
+  }
+  return unique;
+}
+
+std::vector<RenderedQuery> DashboardQueries(const nlohmann::json& config_map) {
+  std::vector<RenderedQuery> out;
+  const nlohmann::json* data = FindPath(config_map, {"data"});
+  if (data == nullptr || !data->is_object()) return out;
+  for (const auto& [file, text] : data->items()) {
+    if (!text.is_string()) continue;
+    const nlohmann::json dashboard =
+        nlohmann::json::parse(text.get<std::string>(), nullptr, /*allow_exceptions=*/false);
+    if (!dashboard.is_object()) continue;  // not a dashboard: another file of the ConfigMap
+    for (const nlohmann::json& panel : ArrayAt(dashboard, {"panels"})) {
+      for (const nlohmann::json& target : ArrayAt(panel, {"targets"})) {
+        const std::string expr = StringAt(target, {"expr"});
+        if (expr.empty()) continue;
+        out.push_back(
+            {fmt::format("dashboard {}'s panel \"{}\"", NameOf(config_map), StringAt(panel, {"title"})), expr});
+      }
+    }
+  }
+  return out;
 }
 
 std::string MetricsTable(const std::vector<PodMetrics>& pods, const PodMetrics& total) {

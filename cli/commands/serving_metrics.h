@@ -80,15 +80,20 @@ struct MetricProblem {
   std::string Sentence() const;
 };
 
-/// A Prometheus query of the workload's autoscaler (a ScaledObject trigger).
-struct AutoscalerQuery {
-  std::string owner;  ///< "ScaledObject chat"
+/// A Prometheus query serve rendered for the workload: a ScaledObject
+/// trigger's, or a dashboard panel's.
+struct RenderedQuery {
+  std::string owner;  ///< "ScaledObject chat", "dashboard chat-dashboard's panel \"Queue time\""
   std::string query;
 };
 
+/// The queries of the Grafana dashboards a ConfigMap holds (serve --dashboard:
+/// every panel's targets' expr), each owned by its panel; none when it holds none.
+std::vector<RenderedQuery> DashboardQueries(const nlohmann::json& config_map);
+
 /// Every problem of one pod's exposition.
 std::vector<MetricProblem> CheckExposition(const ModelSelection& selection, const std::string& pod,
-                                           const Exposition& exposition, const std::vector<AutoscalerQuery>& queries);
+                                           const Exposition& exposition, const std::vector<RenderedQuery>& queries);
 
 /// "-", "3", "42.0%", "120.5", "85ms", "1.52s" cells.
 std::string MetricsTable(const std::vector<PodMetrics>& pods, const PodMetrics& total);

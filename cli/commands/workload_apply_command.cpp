@@ -2,16 +2,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
+#include "commands/pod_monitor_placement.h"
 #include "commands/preflight.h"
 #include "commands/recorded_apply.h"
 #include "commands/root_command.h"
 #include "commands/tenant_cluster.h"
+#include "kube/object_fields.h"
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
@@ -28,10 +31,29 @@ constexpr OutputFormat kApplyOutputs[] = {OutputFormat::kTable, OutputFormat::kY
                                           OutputFormat::kName};
 constexpr kube::DryRun kApplyDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient, kube::DryRun::kServer};
 
-Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::string>* used_context_defaults = nullptr) {
+Result<std::vector<Json>> Render(const RenderOptions& options, std::set<std::string>* used_context_defaults = nullptr,
+                                 std::vector<std::string>* notes = nullptr) {
   std::unique_ptr<TemplateSource> templates =
       options.templates_dir ? DirectoryTemplateSource(*options.templates_dir) : EmbeddedTemplateSource();
-  return RenderManifests(options.request, *templates, ReadLocalFile, used_context_defaults);
+  return RenderManifests(options.request, *templates, ReadLocalFile, used_context_defaults, notes);
+}
+
+}  // namespace
+
+Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                               std::vector<std::string>& notes, std::vector<std::string>& warnings) {
+  auto monitor = std::find_if(manifests.begin(), manifests.end(),
+                              [](const Json& m) { return m.value("kind", "") == "PodMonitor"; });
+  if (monitor == manifests.end()) return Ok();
+  const json rendered(*monitor);
+  PodMonitorPlacement placement =
+      PlacePodMonitor(session.client(), session.mapper(), session.ns(), NameOf(rendered), LabelsOf(rendered));
+  if (!placement.note.empty()) notes.push_back(placement.note);
+  warnings.insert(warnings.end(), placement.warnings.begin(), placement.warnings.end());
+  if (placement.labels.empty()) return Ok();
+  render.request.pod_monitor_labels = std::move(placement.labels);
+  LLM_ASSIGN_OR_RETURN(manifests, Render(render));
+  return Ok();
 }
 
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
@@ -52,8 +74,6 @@ Status RunClientDryRun(const WorkloadApplyOptions& options, const OutputSpec& ou
   }
   return Ok();
 }
-
-}  // namespace
 
 void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRequest& request) {
   const TenantDefaults tenant = ReadTenantDefaults(client, ns);
@@ -147,12 +167,16 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
   AddTenantDefaults(session->client(), session->ns(), render.request);
   std::set<std::string> used_defaults;
-  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults));
+  std::vector<std::string> notes, render_warnings;
+  LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults, &notes));
+  LLM_RETURN_IF_ERROR(PlaceRenderedPodMonitor(*session, render, manifests, notes, render_warnings));
   std::vector<json> objects = ToApiObjects(manifests);
   const std::string& name = render.request.name;
   // Said before anything else, on stdout with the apply lines (stderr when
   // stdout carries objects).
   (options.output.empty() ? streams.out : streams.err) << TenantDefaultsNote(render.request, used_defaults);
+  for (const std::string& note : notes) streams.err << "Note: " << note << "\n";
+  for (const std::string& warning : render_warnings) streams.err << "Warning: " << warning << "\n";
 
   if (!options.skip_preflight) {
     PreflightRequest preflight;

@@ -60,6 +60,12 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
 /// In a tenant's namespace (`tenant create`), its LocalQueue and PriorityClass
 /// become serve's and train's defaults: flags, --set and -f still win.
 void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRequest& request);
+/// serve --monitor: labels the rendered PodMonitor (when `manifests` hold one)
+/// for the Prometheus that will select it, rendering again with them so they
+/// pass the same checks; `notes` gets which Prometheus picks it up, `warnings`
+/// why none will. serve and diff both call it, so diff shows what serve applies.
+Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                               std::vector<std::string>& notes, std::vector<std::string>& warnings);
 /// The line saying which tenant defaults a render used ("" when none).
 std::string TenantDefaultsNote(const RenderRequest& request, const std::set<std::string>& used);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -167,75 +168,134 @@ Result<LabelSelector> LabelSelector::Parse(std::string_view text, std::string_vi
   return selector;
 }
 
-bool LabelSelector::Matches(const std::map<std::string, std::string>& labels) const {
-  for (const LabelRequirement& req : requirements_) {
-    const auto it = labels.find(req.key);
-    const bool has = it != labels.end();
-    auto in_values = [&] { return has && std::binary_search(req.values.begin(), req.values.end(), it->second); };
-    bool ok = false;
-    switch (req.op) {
-      case LabelRequirement::Op::kEquals:
-      case LabelRequirement::Op::kIn:
-        ok = in_values();
-        break;
-      case LabelRequirement::Op::kNotEquals:
-      case LabelRequirement::Op::kNotIn:
-        ok = !in_values();
-        break;
-      case LabelRequirement::Op::kExists:
-        ok = has;
-        break;
-      case LabelRequirement::Op::kDoesNotExist:
-        ok = !has;
-        break;
-      case LabelRequirement::Op::kGreaterThan:
-      case LabelRequirement::Op::kLessThan: {
-        if (!has) break;
-        char* end = nullptr;
-        const long long actual = std::strtoll(it->second.c_str(), &end, 10);
-        if (it->second.empty() || *end != '\0') break;
-        const long long bound = std::stoll(req.values.front());
-        ok = req.op == LabelRequirement::Op::kGreaterThan ? actual > bound : actual < bound;
-        break;
-      }
+Result<LabelSelector> LabelSelector::FromApi(const nlohmann::json& selector, std::string_view field) {
+  const auto bad = [&](const std::string& why) {
+    return Error(ErrorKind::kInvalidInput, fmt::format("{}: {}", field, why));
+  };
+  if (!selector.is_object()) return bad("not a label selector");
+  LabelSelector out;
+  const auto add = [&](std::string key, LabelRequirement::Op op, std::vector<std::string> values) -> Status {
+    if (std::string problem = LabelKeyProblem(key); !problem.empty()) return bad(problem);
+    for (const std::string& v : values) {
+      if (std::string problem = LabelValueProblem(v); !problem.empty()) return bad(problem);
     }
-    if (!ok) return false;
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    out.requirements_.push_back({std::move(key), op, std::move(values)});
+    return Ok();
+  };
+  if (const auto it = selector.find("matchLabels"); it != selector.end() && !it->is_null()) {
+    if (!it->is_object()) return bad("matchLabels is not a map");
+    for (const auto& [key, value] : it->items()) {
+      if (!value.is_string()) return bad(fmt::format("matchLabels.{} is not a string", key));
+      LLM_RETURN_IF_ERROR(add(key, LabelRequirement::Op::kEquals, {value.get<std::string>()}));
+    }
   }
-  return true;
+  if (const auto it = selector.find("matchExpressions"); it != selector.end() && !it->is_null()) {
+    if (!it->is_array()) return bad("matchExpressions is not a list");
+    static const std::map<std::string, LabelRequirement::Op, std::less<>> kOps = {
+        {"In", LabelRequirement::Op::kIn},
+        {"NotIn", LabelRequirement::Op::kNotIn},
+        {"Exists", LabelRequirement::Op::kExists},
+        {"DoesNotExist", LabelRequirement::Op::kDoesNotExist}};
+    for (const nlohmann::json& expr : *it) {
+      const nlohmann::json key = expr.is_object() ? expr.value("key", nlohmann::json()) : nlohmann::json();
+      const nlohmann::json op = expr.is_object() ? expr.value("operator", nlohmann::json()) : nlohmann::json();
+      const auto found = op.is_string() ? kOps.find(op.get<std::string>()) : kOps.end();
+      if (!key.is_string() || found == kOps.end()) {
+        return bad("a matchExpression needs a key and an operator In, NotIn, Exists or DoesNotExist");
+      }
+      std::vector<std::string> values;
+      for (const nlohmann::json& v : expr.value("values", nlohmann::json::array())) {
+        if (!v.is_string()) return bad("matchExpression values must be strings");
+        values.push_back(v.get<std::string>());
+      }
+      LLM_RETURN_IF_ERROR(add(key.get<std::string>(), found->second, std::move(values)));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool Holds(const LabelRequirement& req, const std::map<std::string, std::string>& labels) {
+  const auto it = labels.find(req.key);
+  const bool has = it != labels.end();
+  auto in_values = [&] { return has && std::binary_search(req.values.begin(), req.values.end(), it->second); };
+  bool ok = false;
+  switch (req.op) {
+    case LabelRequirement::Op::kEquals:
+    case LabelRequirement::Op::kIn:
+      ok = in_values();
+      break;
+    case LabelRequirement::Op::kNotEquals:
+    case LabelRequirement::Op::kNotIn:
+      ok = !in_values();
+      break;
+    case LabelRequirement::Op::kExists:
+      ok = has;
+      break;
+    case LabelRequirement::Op::kDoesNotExist:
+      ok = !has;
+      break;
+    case LabelRequirement::Op::kGreaterThan:
+    case LabelRequirement::Op::kLessThan: {
+      if (!has) break;
+      char* end = nullptr;
+      const long long actual = std::strtoll(it->second.c_str(), &end, 10);
+      if (it->second.empty() || *end != '\0') break;
+      const long long bound = std::stoll(req.values.front());
+      ok = req.op == LabelRequirement::Op::kGreaterThan ? actual > bound : actual < bound;
+      break;
+    }
+  }
+  return ok;
+}
+
+std::string RequirementText(const LabelRequirement& req) {
+  std::string values;
+  for (const std::string& v : req.values) values += (values.empty() ? "" : ",") + v;
+  switch (req.op) {
+    case LabelRequirement::Op::kEquals:
+      return req.key + "=" + values;
+    case LabelRequirement::Op::kNotEquals:
+      return req.key + "!=" + values;
+    case LabelRequirement::Op::kIn:
+      return req.key + " in (" + values + ")";
+    case LabelRequirement::Op::kNotIn:
+      return req.key + " notin (" + values + ")";
+    case LabelRequirement::Op::kExists:
+      return req.key;
+    case LabelRequirement::Op::kDoesNotExist:
+      return "!" + req.key;
+    case LabelRequirement::Op::kGreaterThan:
+      return req.key + ">" + values;
+    case LabelRequirement::Op::kLessThan:
+      return req.key + "<" + values;
+  }
+  return req.key;
+}
+
+}  // namespace
+
+bool LabelSelector::Matches(const std::map<std::string, std::string>& labels) const {
+  return std::all_of(requirements_.begin(), requirements_.end(),
+                     [&](const LabelRequirement& req) { return Holds(req, labels); });
+}
+
+std::vector<std::string> LabelSelector::Unmet(const std::map<std::string, std::string>& labels) const {
+  std::vector<std::string> unmet;
+  for (const LabelRequirement& req : requirements_) {
+    if (!Holds(req, labels)) unmet.push_back(RequirementText(req));
+  }
+  return unmet;
 }
 
 std::string LabelSelector::String() const {
   std::string out;
   for (const LabelRequirement& req : requirements_) {
     if (!out.empty()) out += ',';
-    std::string values;
-    for (const std::string& v : req.values) values += (values.empty() ? "" : ",") + v;
-    switch (req.op) {
-      case LabelRequirement::Op::kEquals:
-        out += req.key + "=" + values;
-        break;
-      case LabelRequirement::Op::kNotEquals:
-        out += req.key + "!=" + values;
-        break;
-      case LabelRequirement::Op::kIn:
-        out += req.key + " in (" + values + ")";
-        break;
-      case LabelRequirement::Op::kNotIn:
-        out += req.key + " notin (" + values + ")";
-        break;
-      case LabelRequirement::Op::kExists:
-        out += req.key;
-        break;
-      case LabelRequirement::Op::kDoesNotExist:
-        out += "!" + req.key;
-        break;
-      case LabelRequirement::Op::kGreaterThan:
-        out += req.key + ">" + values;
-        break;
-      case LabelRequirement::Op::kLessThan:
-        out += req.key + "<" + values;
-        break;
-    }
+    out += RequirementText(req);
   }
   return out;
 }

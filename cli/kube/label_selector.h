@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "util/result.h"
 
 namespace llm {
@@ -24,10 +26,17 @@ class LabelSelector {
   /// The empty string selects everything. Errors are kUsage, name `flag` and
   /// say which requirement is wrong and what is accepted.
   static Result<LabelSelector> Parse(std::string_view text, std::string_view flag = "--selector");
+  /// A metav1.LabelSelector as objects carry it ({matchLabels, matchExpressions});
+  /// `{}` selects everything. Not an object, or an unknown operator: kInvalidInput
+  /// naming `field`. (A null selector, which selects nothing, is the caller's to handle.)
+  static Result<LabelSelector> FromApi(const nlohmann::json& selector, std::string_view field);
 
   /// True when every requirement holds. != and notin hold for absent keys,
   /// as in Kubernetes.
   bool Matches(const std::map<std::string, std::string>& labels) const;
+  /// The requirements `labels` do not meet, each as its canonical text
+  /// ("team=ml", "tier in (a,b)"): what a warning names as missing.
+  std::vector<std::string> Unmet(const std::map<std::string, std::string>& labels) const;
 
   bool empty() const { return requirements_.empty(); }
   const std::vector<LabelRequirement>& requirements() const { return requirements_; }

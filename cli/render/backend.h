@@ -32,6 +32,7 @@ using ServedKinds = std::optional<std::set<std::string, std::less<>>>;
 inline constexpr std::string_view kLeaderWorkerSetKind = "leaderworkerset.x-k8s.io/LeaderWorkerSet";
 inline constexpr std::string_view kJobSetKind = "jobset.x-k8s.io/JobSet";
 inline constexpr std::string_view kScaledObjectKind = "keda.sh/ScaledObject";
+inline constexpr std::string_view kPodMonitorKind = "monitoring.coreos.com/PodMonitor";
 
 /// serve: Deployment for one node, LeaderWorkerSet for several (an error naming
 /// the CRD to install when it is not served). `requested` is --backend.

@@ -56,7 +56,8 @@ Result<std::string> ReadLocalFile(const std::string& path) {
 }
 
 Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const TemplateSource& templates,
-                                          const ReadFileFn& read_file, std::set<std::string>* used_context_defaults) {
+                                          const ReadFileFn& read_file, std::set<std::string>* used_context_defaults,
+                                          std::vector<std::string>* notes) {
   const WorkloadSpec* workload = FindWorkload(r.workload);
   if (workload == nullptr) return Error(ErrorKind::kUsage, fmt::format("unknown workload '{}'", r.workload));
   if (!workload->takes_trailing_command && !r.trailing.empty()) {
@@ -67,8 +68,9 @@ Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const Template
   if (r.backend) {
     LLM_ASSIGN_OR_RETURN(backend, ParseBackend(*r.backend));
   }
-  WorkloadRequest request{r.name, r.namespace_, values, r.served, backend, r.trailing};
+  WorkloadRequest request{r.name, r.namespace_, values, r.served, backend, r.trailing, r.pod_monitor_labels};
   LLM_ASSIGN_OR_RETURN(RenderPlan plan, workload->plan(request));
+  if (notes != nullptr) *notes = plan.notes;
 
   std::vector<Json> manifests;
   for (const std::string& name : plan.templates) {

@@ -46,14 +46,18 @@ struct RenderRequest {
     std::string origin;
   };
   std::map<std::string, ContextDefault> context_defaults;
+  /// serve --monitor: labels the cluster's Prometheus selects PodMonitors by.
+  std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
 };
 
 /// Renders, parses back and checks every document, applies patches and checks
 /// again. `templates` is the embedded set or a --templates directory.
 /// `used_context_defaults`, when given, receives the keys of
-/// request.context_defaults that were used.
+/// request.context_defaults that were used; `notes`, when given, the plan's
+/// notes (RenderPlan::notes).
 Result<std::vector<Json>> RenderManifests(const RenderRequest& request, const TemplateSource& templates,
                                           const ReadFileFn& read_file,
-                                          std::set<std::string>* used_context_defaults = nullptr);
+                                          std::set<std::string>* used_context_defaults = nullptr,
+                                          std::vector<std::string>* notes = nullptr);
 
 }  // namespace llm

@@ -44,6 +44,13 @@ struct ServeConfig {
   PodScheduling scheduling;
   std::optional<std::string> queue;
   std::optional<ServeAutoscale> autoscale;
+  /// --monitor where the cluster serves PodMonitor (or offline): render one,
+  /// with these labels (the standard ones, then those a Prometheus selects by).
+  std::optional<std::vector<std::pair<std::string, std::string>>> pod_monitor_labels;
+  /// What the render chose in the user's stead (RenderPlan::notes).
+  std::vector<std::string> notes;
+  /// --dashboard: the sidecar label of its ConfigMap (--dashboard-label); nullopt: no dashboard.
+  std::optional<std::pair<std::string, std::string>> dashboard_label;
 };
 
 Result<ServeConfig> BuildServeConfig(const WorkloadRequest& request);

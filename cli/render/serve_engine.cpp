@@ -71,6 +71,15 @@ Launch TgiServer(const LaunchParams& p) {
 // gauge, no time-to-first-token histogram, no model label, no token counters:
 // the sums of its per-request histograms tgi_request_input_length and
 // tgi_request_generated_tokens count the same tokens).
+// The dashboard's series: vLLM's request_success_total (label finished_reason),
+// inter_token_latency_seconds and request_queue_time_seconds (V1 names; before
+// V1 inter-token latency was time_per_output_token_seconds); SGLang's
+// num_requests_total and inter_token_latency_seconds (python/sglang/srt/metrics/
+// collector.py) but no queue-time histogram in its documented production
+// metrics, so its dashboard has no queue-time panel; TGI's tgi_request_count,
+// tgi_request_mean_time_per_token_duration (each request's mean time per
+// output token: its inter-token latency) and tgi_request_queue_duration, and
+// no KV-cache or time-to-first-token panel (above).
 // Health: vLLM's /health answers 200 while inference fails (vllm#24207);
 // SGLang's /health_generate runs a generation; TGI's /health runs one when no
 // request succeeded lately (router/src/health.rs).
@@ -83,7 +92,8 @@ constexpr ServeEngine kEngines[] = {
      "--served-model-name",
      {"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc",
       "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:prompt_tokens_total",
-      "vllm:generation_tokens_total", "model_name"},
+      "vllm:generation_tokens_total", "model_name", "vllm:request_success_total", "vllm:inter_token_latency_seconds",
+      "vllm:request_queue_time_seconds"},
      true,
      &VllmLeader,
      &VllmWorker},
@@ -96,7 +106,7 @@ constexpr ServeEngine kEngines[] = {
      "--served-model-name",
      {"sglang:num_running_reqs", "sglang:num_queue_reqs", "sglang:token_usage", "sglang:time_to_first_token_seconds",
       "sglang:e2e_request_latency_seconds", "sglang:prompt_tokens_total", "sglang:generation_tokens_total",
-      "model_name"},
+      "model_name", "sglang:num_requests_total", "sglang:inter_token_latency_seconds", ""},
      true,
      &SglangServer,
      &SglangServer},
@@ -107,7 +117,8 @@ constexpr ServeEngine kEngines[] = {
      "/metrics",
      "",
      {"tgi_batch_current_size", "tgi_queue_size", "", "", "tgi_request_duration", "tgi_request_input_length_sum",
-      "tgi_request_generated_tokens_sum", ""},
+      "tgi_request_generated_tokens_sum", "", "tgi_request_count", "tgi_request_mean_time_per_token_duration",
+      "tgi_request_queue_duration"},
      false,
      &TgiServer,
      nullptr},

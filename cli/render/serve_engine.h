@@ -34,8 +34,10 @@ struct Launch {
 /// serve_engine.cpp); "" where the engine exports no such series. Gauges and
 /// counters are sample names as the exposition writes them; histograms are
 /// family names (their samples are FAMILY_bucket{le}, _sum, _count).
-/// `kubectl llm metrics` reads each of them and `metrics --check` requires
-/// every one that is not "" on a live pod, with `model_label`.
+/// `kubectl llm metrics` reads the first seven and `metrics --check` requires
+/// each that is not "" on a live pod, with `model_label`; the dashboard
+/// (render/dashboard_panels.h) and the ScaledObject read them all, and
+/// `metrics --check` checks every query of theirs on the live pods.
 struct EngineMetrics {
   std::string_view requests_running;             ///< gauge
   std::string_view requests_waiting;             ///< gauge: the queue --autoscale-metric=queue scales on
@@ -45,6 +47,9 @@ struct EngineMetrics {
   std::string_view prompt_tokens_total;          ///< counter (or a histogram's _sum: never decreases either)
   std::string_view generation_tokens_total;      ///< counter (likewise)
   std::string_view model_label;                  ///< label naming the served model on every series ("" if none)
+  std::string_view requests_total;               ///< counter of finished requests (the dashboard's QPS)
+  std::string_view inter_token_latency_seconds;  ///< histogram
+  std::string_view queue_time_seconds;           ///< histogram: time a request waited before it ran
 };
 
 struct ServeEngine {

@@ -1,6 +1,10 @@
 // Lays a checked ServeConfig out as the view model of templates/serve/.
+#include <cstdint>
+#include <string_view>
+
 #include <fmt/format.h>
 
+#include "render/dashboard_panels.h"
 #include "render/serve_config.h"
 
 namespace llm {
@@ -12,6 +16,14 @@ constexpr int kStartupFailureThreshold = 180;
 constexpr int kCpuUtilizationTarget = 70;
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+/// FNV-1a, 64 bits: the same on every platform (std::hash is not), so the
+/// dashboard's uid, and the golden files, do not depend on the standard library.
+uint64_t Fnv1a64(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
+  return hash;
+}
 
 ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const Pairs& pod_labels) {
   ViewData pod;
@@ -79,6 +91,15 @@ RenderPlan ServeView(const ServeConfig& c) {
     view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, pod_labels));
   }
   view.set("serviceSelector", ViewPairs(service_selector));
+  plan.notes = c.notes;
+  if (c.pod_monitor_labels) {
+    // The serving pods only: LeaderWorkerSet workers serve no metrics.
+    ViewData monitor;
+    monitor.set("objectLabels", ViewPairs(*c.pod_monitor_labels));
+    monitor.set("podSelector", ViewPairs(service_selector));
+    monitor.set("metricsPath", std::string(c.engine->metrics_path));
+    view.set("podMonitor", monitor);
+  }
 
   if (c.cache_pvc && c.cache_size) {
     view.set("cacheSize", *c.cache_size);
@@ -107,6 +128,26 @@ RenderPlan ServeView(const ServeConfig& c) {
       view.set("cpuUtilization", ViewInt(kCpuUtilizationTarget));
       plan.templates.push_back("serve/hpa.yaml");
     }
+  }
+  if (c.pod_monitor_labels) plan.templates.push_back("serve/podmonitor.yaml");
+  if (c.dashboard_label) {
+    ViewData dashboard;
+    const std::string name = c.meta.name + "-dashboard";
+    dashboard.set("name", name);
+    Pairs labels = StandardLabels(c.meta);
+    labels.push_back(*c.dashboard_label);
+    dashboard.set("objectLabels", ViewPairs(labels));
+    dashboard.set("fileName", c.meta.name + ".json");
+    // The uid keeps Grafana's links and stars across re-applies: stable per
+    // namespace and name, within Grafana's 40 characters.
+    const std::string where = c.meta.namespace_.value_or("") + "/" + c.meta.name;
+    const std::string uid = fmt::format("kubectl-llm-{:016x}", Fnv1a64(where));
+    const std::string title = fmt::format("{} ({}{})", c.meta.name, c.engine->name,
+                                          c.meta.namespace_ ? ", namespace " + *c.meta.namespace_ : "");
+    const auto panels = DashboardPanels(*c.engine, WorkloadSeries{c.meta.namespace_, c.meta.name});
+    dashboard.set("json", DashboardJson(title, uid, panels).dump(2));
+    view.set("dashboard", dashboard);
+    plan.templates.push_back("serve/dashboard.yaml");
   }
   return plan;
 }

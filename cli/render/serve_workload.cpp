@@ -1,6 +1,7 @@
 // `serve`: an inference server. One node per replica: Deployment + Service.
 // Several nodes per replica: LeaderWorkerSet + Service on the leaders. Plus,
 // when asked: model-cache PVC, PodDisruptionBudget, HPA or KEDA ScaledObject.
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <regex>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "render/autoscale_signal.h"
+#include "render/k8s_names.h"
 #include "render/quantity.h"
 #include "render/serve_config.h"
 
@@ -21,7 +23,7 @@ const std::string& EngineHelp() {
   return help;
 }
 
-const std::array<ValueSpec, 26> kServeValues = {{
+const std::array<ValueSpec, 29> kServeValues = {{
     {"engine", "--engine", ValueKind::kScalar, EngineHelp(), "NAME"},
     {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache", "ID"},
     {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)", "IMAGE"},
@@ -58,9 +60,20 @@ const std::array<ValueSpec, 26> kServeValues = {{
      "SIGNAL[=TARGET]"},
     {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
      "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)", "URL"},
+    {"monitor", "--monitor", ValueKind::kSwitch,
+     "A PodMonitor for the engine's metrics, labelled for the Prometheus that selects PodMonitors (without the "
+     "Prometheus Operator: the pods' prometheus.io/scrape annotations)"},
+    {"dashboard", "--dashboard", ValueKind::kSwitch,
+     "A Grafana dashboard of the engine's metrics, as a ConfigMap for Grafana's dashboard sidecar"},
+    {"dashboardLabel", "--dashboard-label", ValueKind::kScalar,
+     "The label Grafana's sidecar finds dashboards by (default grafana_dashboard=1)", "KEY=VALUE"},
 }};
 
 constexpr std::string_view kModelMount = "/models";
+// The dashboard sidecar's default label (kube-prometheus-stack's grafana chart:
+// sidecar.dashboards.label and labelValue).
+constexpr std::string_view kDashboardLabelKey = "grafana_dashboard";
+constexpr std::string_view kDashboardLabelValue = "1";
 constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
 
 Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine,
@@ -127,6 +140,35 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     return Usage(fmt::format("{}: expected an http:// or https:// URL", v.Origin("prometheusUrl")));
   }
   return std::optional<ServeAutoscale>(a);
+}
+
+/// --dashboard and --dashboard-label KEY=VALUE: the ConfigMap's sidecar label.
+Result<std::optional<std::pair<std::string, std::string>>> ParseDashboard(const Values& v, const WorkloadMeta& meta) {
+  LLM_ASSIGN_OR_RETURN(bool dashboard, v.Bool("dashboard"));
+  std::optional<std::string> label = v.String("dashboardLabel");
+  if (!dashboard) {
+    if (label) return Usage(fmt::format("{} needs --dashboard", v.Origin("dashboardLabel")));
+    return std::optional<std::pair<std::string, std::string>>();
+  }
+  if (!label) {
+    return std::optional<std::pair<std::string, std::string>>(
+        std::pair<std::string, std::string>(kDashboardLabelKey, kDashboardLabelValue));
+  }
+  const size_t eq = label->find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Usage(fmt::format("{}: expected KEY=VALUE (e.g. {}={}), got '{}'", v.Origin("dashboardLabel"),
+                             kDashboardLabelKey, kDashboardLabelValue, *label));
+  }
+  std::pair<std::string, std::string> out(label->substr(0, eq), label->substr(eq + 1));
+  LLM_RETURN_IF_ERROR(CheckLabelKey(out.first, v.Origin("dashboardLabel")));
+  LLM_RETURN_IF_ERROR(CheckLabelValue(out.second, v.Origin("dashboardLabel")));
+  for (const auto& [key, value] : StandardLabels(meta)) {
+    if (key == out.first) {
+      return Usage(
+          fmt::format("{}: {} is a label kubectl-llm sets itself; use another key", v.Origin("dashboardLabel"), key));
+    }
+  }
+  return std::optional<std::pair<std::string, std::string>>(std::move(out));
 }
 
 /// [ORG/]NAME, each part 1-96 characters of [A-Za-z0-9._-] starting with a letter or digit.
@@ -267,6 +309,24 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(c.scheduling.image_pull_secrets, ImagePullSecrets(v, "imagePullSecrets"));
   LLM_ASSIGN_OR_RETURN(c.scheduling.priority_class, ObjectNameValue(v, "priorityClass"));
   LLM_ASSIGN_OR_RETURN(c.queue, KueueQueue(v, "queue"));
+  LLM_ASSIGN_OR_RETURN(c.dashboard_label, ParseDashboard(v, c.meta));
+  LLM_ASSIGN_OR_RETURN(bool monitor, v.Bool("monitor"));
+  if (monitor && r.served && r.served->count(kPodMonitorKind) == 0) {
+    c.notes.push_back(fmt::format(
+        "the Prometheus Operator's PodMonitor (monitoring.coreos.com/v1) is not served, so no PodMonitor: the pods "
+        "carry prometheus.io/scrape, prometheus.io/port ({}) and prometheus.io/path ({}) annotations instead, which "
+        "a Prometheus with the usual kubernetes_sd relabeling scrapes",
+        c.launch.port, c.engine->metrics_path));
+  } else if (monitor) {
+    c.pod_monitor_labels = StandardLabels(c.meta);
+    // A key the tool sets itself keeps its value (PickPrometheus never asks otherwise).
+    for (const auto& label : r.pod_monitor_labels) {
+      if (std::none_of(c.pod_monitor_labels->begin(), c.pod_monitor_labels->end(),
+                       [&](const auto& own) { return own.first == label.first; })) {
+        c.pod_monitor_labels->push_back(label);
+      }
+    }
+  }
 
   // Derived names: LeaderWorkerSet names each group's StatefulSet NAME-<group> and
   // its revision label NAME-<group>-<10-character hash>, all within 63.

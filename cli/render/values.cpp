@@ -86,6 +86,7 @@ Status Values::MergeFile(std::string_view yaml_text, std::string_view source) {
     Value value{std::string(), fmt::format("{}: {}", source, key)};
     switch (spec->kind) {
       case ValueKind::kScalar:
+      case ValueKind::kSwitch:
         if (!node.IsScalar()) return Usage(fmt::format("{}: '{}' must be a single value", Where(source, node), key));
         value.data = node.Scalar();
         break;
@@ -132,7 +133,7 @@ Status Values::ApplySet(std::string_view assignment) {
   if (spec == nullptr) return UnknownKey(key, "--set");
   const std::string origin = fmt::format("--set {}", path);
   if (sep == std::string_view::npos) {
-    if (spec->kind == ValueKind::kScalar) return Set(*spec, Value{value, origin});
+    if (spec->kind == ValueKind::kScalar || spec->kind == ValueKind::kSwitch) return Set(*spec, Value{value, origin});
     if (spec->kind == ValueKind::kList) return Set(*spec, Value{std::vector<std::string>{value}, origin});
     return Usage(fmt::format("--set {}: '{}' is a map; set one entry with {}.KEY=VALUE", path, key, key));
   }
@@ -169,6 +170,7 @@ Status Values::ApplyFlag(const ValueSpec& spec, const std::vector<std::string>& 
   const std::string origin(spec.flag);
   switch (spec.kind) {
     case ValueKind::kScalar:
+    case ValueKind::kSwitch:
       return Set(spec, Value{occurrences.back(), origin});  // the last one wins, as in kubectl
     case ValueKind::kList:
       return Set(spec, Value{occurrences, origin});
@@ -209,6 +211,13 @@ Result<std::optional<long long>> Values::Int(std::string_view key, long long min
     return Usage(fmt::format("{}: must be an integer from {} to {}, got '{}'", Origin(key), min, max, *text));
   }
   return std::optional<long long>(v);
+}
+
+Result<bool> Values::Bool(std::string_view key) const {
+  const std::optional<std::string> text = String(key);
+  if (!text || *text == "false") return false;
+  if (*text == "true") return true;
+  return Usage(fmt::format("{}: must be true or false, got '{}'", Origin(key), *text));
 }
 
 std::map<std::string, std::string> Values::Map(std::string_view key) const {

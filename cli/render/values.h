@@ -24,6 +24,7 @@ enum class ValueKind {
   kScalar,  ///< one string, read as text, integer, quantity ... by the workload
   kMap,     ///< string -> string; flag form K=V, repeatable; --set key.K=V
   kList,    ///< strings; flag repeatable; --set key[N]=V (N = length appends)
+  kSwitch,  ///< true or false; the flag takes no value (--monitor, --monitor=false)
 };
 
 /// One known key: its name in values files and --set, and its flag.
@@ -63,6 +64,8 @@ class Values {
   /// Typed reads; the key must be one of the specs (else kInternal).
   std::optional<std::string> String(std::string_view key) const;
   Result<std::optional<long long>> Int(std::string_view key, long long min, long long max) const;
+  /// A switch: false when unset; "true" or "false" from any layer.
+  Result<bool> Bool(std::string_view key) const;
   std::map<std::string, std::string> Map(std::string_view key) const;
   std::vector<std::string> List(std::string_view key) const;
   /// Where `key` was set ("--gpus", "--set gpus", "values.yaml: gpus"); the flag if unset.

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render/backend.h"
@@ -23,12 +24,18 @@ struct WorkloadRequest {
   std::optional<Backend> backend;  ///< --backend
   /// Extra words after `--` (train's command); empty for the others.
   std::vector<std::string> trailing;
+  /// serve --monitor: labels the cluster's Prometheus selects PodMonitors by
+  /// (the command reads them, commands/pod_monitor_placement.h); empty offline.
+  std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
 };
 
 struct RenderPlan {
   /// Template paths relative to the templates root, in output order.
   std::vector<std::string> templates;
   ViewData view;
+  /// What the plan chose in the user's stead that they should hear about
+  /// (serve --monitor without the Prometheus Operator: pod annotations instead).
+  std::vector<std::string> notes;
 };
 
 using PlanFn = Result<RenderPlan> (*)(const WorkloadRequest& request);

@@ -19,7 +19,8 @@
 #   toxiproxy-<TOXIPROXY_VERSION>-<key>/toxiproxy  key: TOXIPROXY_VERSION, gomod/toxiproxy/go.{mod,sum}, build_toxiproxy
 #   controllers-<key>/controllers         key: JOBSET_VERSION, LWS_VERSION, gomod/{jobset,lws}/go.{mod,sum},
 #                                         kustomize_webhooks.py, build_controller(s)
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<controllers key>
+#   prometheus-<PROMETHEUS_VERSION>-<key>/prometheus  key: PROMETHEUS_VERSION, gomod/prometheus/go.{mod,sum}, build_prometheus
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<controllers key>-<prometheus key>
 # holds them all.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,7 +53,7 @@ build_programs() {
 
 # CRDs straight from each project's Go module at its pinned version, into $1.
 collect_crds() {
-  local into=$1 lws jobset keda kueue karpenter crd
+  local into=$1 lws jobset keda kueue karpenter prometheus_operator crd
   module_dir() { (cd / && GOFLAGS= go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); }
   echo "build.sh: collecting CRDs from their Go modules..." >&2
   lws=$(module_dir "sigs.k8s.io/lws@$LWS_VERSION")
@@ -60,6 +61,7 @@ collect_crds() {
   keda=$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
   kueue=$(module_dir "sigs.k8s.io/kueue@$KUEUE_VERSION")
   karpenter=$(module_dir "sigs.k8s.io/karpenter@$KARPENTER_VERSION")
+  prometheus_operator=$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
   cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$into/"
   cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$into/"
   cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$into/"
@@ -71,6 +73,10 @@ collect_crds() {
   # Karpenter's own API (karpenter.sh NodePool, NodeClaim); its cloud providers'
   # node classes live in their own modules and are not needed to validate a NodePool.
   cp "$karpenter/pkg/apis/crds/karpenter.sh_nodepools.yaml" "$karpenter/pkg/apis/crds/karpenter.sh_nodeclaims.yaml" "$into/"
+  # The Prometheus Operator's PodMonitor (serve --monitor renders it) and Prometheus
+  # (whose podMonitorSelector serve --monitor reads); no operator runs.
+  cp "$prometheus_operator/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml" \
+     "$prometheus_operator/example/prometheus-operator-crd/monitoring.coreos.com_prometheuses.yaml" "$into/"
 }
 
 # The Kueue controller manager from its own module at KUEUE_VERSION, and its
@@ -119,6 +125,17 @@ build_toxiproxy() {
     go build -trimpath -ldflags "-s -w" -o "$into/toxiproxy-server" github.com/Shopify/toxiproxy/v2/cmd/server) >&2
 }
 
+# Prometheus's server from its own module at PROMETHEUS_VERSION, with only its
+# Kubernetes service discovery (the others pull in every cloud's SDK), into $1.
+# Its web UI's assets are not embedded: the tests use the HTTP API only.
+build_prometheus() {
+  local into=$1
+  echo "build.sh: building Prometheus $PROMETHEUS_VERSION (first time only, a few minutes of Go)..." >&2
+  (cd "$here/gomod/prometheus" &&
+    go build -trimpath -tags remove_all_sd,enable_kubernetes_sd -ldflags "-s -w" -o "$into/prometheus" \
+      github.com/prometheus/prometheus/cmd/prometheus) >&2
+}
+
 # Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
 cached() {
   local dir=$cache_root/$1 step=$2 sub=$3 start=$SECONDS
@@ -142,13 +159,17 @@ controllers_key=$({ echo "$JOBSET_VERSION $LWS_VERSION"; cat "$here"/gomod/{jobs
                     declare -f build_controller build_controllers; } | hash12)
 toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod "$here"/gomod/toxiproxy/go.sum
                   declare -f build_toxiproxy; } | hash12)
-crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION"; declare -f collect_crds; } | hash12)
+prometheus_key=$({ echo "$PROMETHEUS_VERSION"; cat "$here"/gomod/prometheus/go.mod "$here"/gomod/prometheus/go.sum
+                   declare -f build_prometheus; } | hash12)
+crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION $PROMETHEUS_OPERATOR_VERSION"
+             declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
 crds=crds-$crds_key
 kueue=kueue-$KUEUE_VERSION-$kueue_key
 toxiproxy=toxiproxy-$TOXIPROXY_VERSION-$toxiproxy_key
 controllers=controllers-$controllers_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$controllers_key
+prometheus=prometheus-$PROMETHEUS_VERSION-$prometheus_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$controllers_key-$prometheus_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -163,6 +184,7 @@ cached "$crds" collect_crds crds
 cached "$kueue" build_kueue kueue
 cached "$toxiproxy" build_toxiproxy toxiproxy
 cached "$controllers" build_controllers controllers
+cached "$prometheus" build_prometheus prometheus
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -175,6 +197,8 @@ if [[ ! -f $out/.complete ]]; then
     cp -a "$cache_root/$toxiproxy/toxiproxy" "$out.tmp/toxiproxy"
   cp -al "$cache_root/$controllers/controllers" "$out.tmp/controllers" 2>/dev/null ||
     cp -a "$cache_root/$controllers/controllers" "$out.tmp/controllers"
+  cp -al "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus" 2>/dev/null ||
+    cp -a "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"

@@ -17,11 +17,16 @@ const std::vector<double> kVllmTtftBuckets = {0.001, 0.005, 0.01, 0.02, 0.04, 0.
 const std::vector<double> kVllmRequestLatencyBuckets = {0.3,  0.5,   0.8,   1.0,   1.5,   2.0,    2.5,
                                                         5.0,  10.0,  15.0,  20.0,  30.0,  40.0,   50.0,
                                                         60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+const std::vector<double> kVllmInterTokenBuckets = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2,  0.3,  0.4, 0.5,
+                                                    0.75, 1.0,   2.5,  5.0,   7.5, 10.0, 20.0, 40.0, 80.0};
 // SGLang's default buckets (collector.py).
 const std::vector<double> kSglangTtftBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1,  2,   4,   6,
                                                 8,   10,  20,  40,  60,  80, 100, 200, 400};
 const std::vector<double> kSglangE2eBuckets = {0.1, 0.2, 0.4, 0.6, 0.8, 1,   2,   4,   6,    8,    10,
                                                20,  40,  60,  80,  100, 200, 400, 600, 1200, 1800, 2400};
+const std::vector<double> kSglangInterTokenBuckets = {0.002, 0.004, 0.006, 0.008, 0.010, 0.015, 0.020, 0.025,
+                                                      0.030, 0.035, 0.040, 0.060, 0.080, 0.100, 0.200, 0.400,
+                                                      0.600, 0.800, 1.000, 2.000, 4.000, 6.000, 8.000};
 
 /// TGI: 35 buckets from 0.0001 x 1.5, each 1.5 times the last (server.rs).
 std::vector<double> TgiDurationBuckets() {
@@ -162,6 +167,8 @@ std::string VllmExposition(const Steering& s, const Served& served, double promp
               kVllmRequestLatencyBuckets, Join(s.e2e_observations, served.e2e));
   w.Histogram("vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", labels,
               kVllmRequestLatencyBuckets, {});
+  w.Histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", labels,
+              kVllmInterTokenBuckets, {});
   return w.Take();
 }
 
@@ -186,6 +193,8 @@ std::string SglangExposition(const Steering& s, const Served& served, double pro
               kSglangTtftBuckets, Join(s.ttft_observations, served.ttft));
   w.Histogram("sglang:e2e_request_latency_seconds", "Histogram of End-to-end request latency in seconds", tokenizer,
               kSglangE2eBuckets, Join(s.e2e_observations, served.e2e));
+  w.Histogram("sglang:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", tokenizer,
+              kSglangInterTokenBuckets, {});
   return w.Take();
 }
 
@@ -200,6 +209,7 @@ std::string TgiExposition(const Steering& s, const Served& served, double prompt
   const std::vector<double> durations = TgiDurationBuckets();
   w.Histogram("tgi_request_duration", "Request duration", {}, durations, Join(s.e2e_observations, served.e2e));
   w.Histogram("tgi_request_queue_duration", "Time spent in the queue per request", {}, durations, {});
+  w.Histogram("tgi_request_mean_time_per_token_duration", "Mean time per token per request", {}, durations, {});
   // The token histograms' sums are what the steered rates and served requests add up to.
   w.Header("tgi_request_input_length", "histogram", "Input token length per request");
   w.Sample(w.Name("tgi_request_input_length") + "_bucket", {{"le", "+Inf"}}, requests);

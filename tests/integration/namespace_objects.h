@@ -15,7 +15,7 @@ inline std::string NamespaceObjects(const std::string& ns) {
   CommandOutput out = TestCluster::Get().Kubectl(
       "admin", {"-n", ns, "get",
                 "all,secrets,configmaps,horizontalpodautoscalers,poddisruptionbudgets,leaderworkersets,jobsets,"
-                "persistentvolumeclaims,scaledobjects",
+                "persistentvolumeclaims,scaledobjects,podmonitors",
                 "-o", "name"});
   REQUIRE_MESSAGE(out.exit_code == 0, out.err);
   return out.out;

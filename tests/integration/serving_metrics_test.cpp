@@ -4,7 +4,10 @@
 // expected are what the simulator was told; the quantiles are PromQL's
 // histogram_quantile worked out by hand on the engine's own buckets.
 #include <csignal>
+#include <map>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -180,6 +183,34 @@ TEST_CASE("metrics --check: a ttft autoscaler's query reads the engine's TTFT hi
   CHECK(renamed.err.find("pod " + pod +
                          ": vllm:time_to_first_token_seconds_bucket is absent from /metrics (read by ScaledObject "
                          "chat's query)") != std::string::npos);
+}
+
+TEST_CASE("metrics --check: every dashboard query of each engine finds its series, a renamed one is named by panel") {
+  ServedModel served("metrics-check-dashboard");
+  std::map<std::string, std::pair<std::string, std::string>> pods;  // engine -> pod, IP
+  for (const char* engine : {"vllm", "sglang", "tgi"}) {
+    const std::string name = std::string("dash-") + engine;
+    served.Serve(name, kModel, {"--engine", engine, "--gpus", "1", "--dashboard", "--wait"});
+    const auto ready = served.ReadyPods(name, 1);
+    pods[engine] = *ready.begin();
+    served.Steer(ready.begin()->second, {{"engine", engine}, {"model", kModel}});
+    CommandOutput good = Llm({"metrics", name, "-n", served.ns(), "--check", "--interval", "200ms"});
+    INFO(engine << ": " << good.out << good.err);
+    CHECK(good.exit_code == 0);
+  }
+
+  // vLLM's inter-token histogram under its pre-V1 name: only the dashboard reads it.
+  const auto& [pod, ip] = pods.at("vllm");
+  served.Steer(
+      ip, {{"engine", "vllm"},
+           {"model", kModel},
+           {"metrics", {{"rename", {{"vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"}}}}}});
+  CommandOutput renamed = Llm({"metrics", "dash-vllm", "-n", served.ns(), "--check", "--interval", "200ms"});
+  INFO(renamed.out << renamed.err);
+  CHECK(renamed.exit_code == 1);
+  CHECK(renamed.err == "error: --check found 1 problem with the metrics dash-vllm reads:\n  pod " + pod +
+                           ": vllm:inter_token_latency_seconds_bucket is absent from /metrics (read by dashboard "
+                           "dash-vllm-dashboard's panel \"Inter-token latency\"'s query)\n");
 }
 
 TEST_CASE("metrics -w refreshes until Ctrl-C") {

@@ -152,6 +152,34 @@ TEST_CASE("metrics --check: the autoscaler's query, its metric and the labels it
   CHECK(problems[0].problem == "cannot be read (offset 11: expected '}' to close the label matchers)");
 }
 
+TEST_CASE("metrics --check: a dashboard ConfigMap's panel queries, each problem said once for p50, p95 and p99") {
+  const nlohmann::json panels = {
+      {"panels",
+       {{{"title", "Inter-token latency"},
+         {"targets",
+          {{{"expr",
+             R"(histogram_quantile(0.5, sum by (le) (rate(vllm:inter_token_latency_seconds_bucket{pod=~"chat-.+"}[5m]))))"}},
+           {{"expr",
+             R"(histogram_quantile(0.95, sum by (le) (rate(vllm:inter_token_latency_seconds_bucket{pod=~"chat-.+"}[5m]))))"}}}}},
+        {{"title", "Requests running and waiting"},
+         {"targets", {{{"expr", R"(sum(vllm:num_requests_waiting{pod=~"chat-.+"}))"}}}}}}}};
+  const nlohmann::json config_map = {{"metadata", {{"name", "chat-dashboard"}}},
+                                     {"data", {{"chat.json", panels.dump()}, {"README", "not a dashboard"}}}};
+  const std::vector<RenderedQuery> queries = DashboardQueries(config_map);
+  REQUIRE(queries.size() == 3);
+  CHECK(queries[0].owner == "dashboard chat-dashboard's panel \"Inter-token latency\"");
+  CHECK(queries[2].owner == "dashboard chat-dashboard's panel \"Requests running and waiting\"");
+  CHECK(DashboardQueries({{"metadata", {{"name", "other"}}}, {"data", {{"k", "v"}}}}).empty());
+
+  // The scrape has no inter-token histogram: one problem, not one per quantile.
+  const std::vector<MetricProblem> problems =
+      CheckExposition(kVllm, "chat-a", Parse(VllmScrape(1, 1, {1, 1, 1, 1})), queries);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].Sentence() ==
+        "pod chat-a: vllm:inter_token_latency_seconds_bucket is absent from /metrics (read by dashboard "
+        "chat-dashboard's panel \"Inter-token latency\"'s query)");
+}
+
 TEST_CASE("metrics: the ServingMetrics object") {
   const PodMetrics p = ReadPodMetrics(kVllm, "chat-a", Parse(VllmScrape(0, 0, {0, 0, 0, 0})),
                                       Parse(VllmScrape(10, 5, {1, 1, 1, 1})), std::chrono::seconds(1));

@@ -80,4 +80,27 @@ TEST_CASE("LabelSelector::String is the canonical form") {
   CHECK(LabelSelector::Parse("")->empty());
 }
 
+TEST_CASE("LabelSelector::FromApi reads a metav1.LabelSelector, Unmet names what labels lack") {
+  const nlohmann::json api = nlohmann::json::parse(R"({
+    "matchLabels": {"release": "kps"},
+    "matchExpressions": [{"key": "tier", "operator": "In", "values": ["silver", "gold"]},
+                         {"key": "legacy", "operator": "DoesNotExist"}]})");
+  auto s = LabelSelector::FromApi(api, "spec.podMonitorSelector");
+  REQUIRE(s.ok());
+  CHECK(s->String() == "release=kps,tier in (gold,silver),!legacy");
+  CHECK(s->Matches({{"release", "kps"}, {"tier", "gold"}}));
+  CHECK(s->Unmet({{"release", "kps"}, {"legacy", "1"}}) ==
+        std::vector<std::string>{"tier in (gold,silver)", "!legacy"});
+  CHECK(s->Unmet({{"release", "kps"}, {"tier", "gold"}}).empty());
+
+  auto everything = LabelSelector::FromApi(nlohmann::json::object(), "f");
+  REQUIRE(everything.ok());
+  CHECK(everything->empty());
+
+  auto bad = LabelSelector::FromApi(nlohmann::json::parse(R"({"matchLabels": {"release": 1}})"), "spec.sel");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() == "spec.sel: matchLabels.release is not a string");
+  CHECK_FALSE(LabelSelector::FromApi(nlohmann::json::array(), "f").ok());
+}
+
 }  // namespace llm

@@ -14,7 +14,7 @@ using testing::FlagValues;
 
 Result<GpuCheckConfig> Build(const Flags& flags, std::string name = "chk") {
   const Values values = FlagValues(GpuCheckValueSpecs(), flags);
-  return BuildGpuCheckConfig(WorkloadRequest{name, std::nullopt, values, std::nullopt, std::nullopt, {}});
+  return BuildGpuCheckConfig(WorkloadRequest{name, std::nullopt, values, std::nullopt, std::nullopt, {}, {}});
 }
 
 std::vector<std::string> TolerationKeys(const GpuCheckConfig& config) {
@@ -108,8 +108,9 @@ TEST_CASE("BuildGpuCheckConfig bounds NAME by the pods' hostnames, and gpu-check
                       "most 61");
 
   const Values values = FlagValues(GpuCheckValueSpecs(), {});
-  CheckUsageError(BuildGpuCheckConfig(WorkloadRequest{"chk", std::nullopt, values, std::nullopt, Backend::kJobSet, {}}),
-                  "--backend: gpu-check renders a pod");
+  CheckUsageError(
+      BuildGpuCheckConfig(WorkloadRequest{"chk", std::nullopt, values, std::nullopt, Backend::kJobSet, {}, {}}),
+      "--backend: gpu-check renders a pod");
 }
 
 }  // namespace

@@ -168,6 +168,42 @@ TEST_CASE("-o json prints a v1 List, YAML a stream of documents") {
 namespace llm {
 namespace {
 
+TEST_CASE("serve --monitor: a PodMonitor with the Prometheus labels the command found, or annotations and a note") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}, {"monitor", {"true"}}};
+  auto templates = EmbeddedTemplateSource();
+
+  r.served = std::set<std::string, std::less<>>{std::string(kPodMonitorKind)};
+  r.pod_monitor_labels = {{"release", "kps"}, {"app.kubernetes.io/instance", "chat"}};
+  std::vector<std::string> notes;
+  auto served = RenderManifests(r, *templates, Files({}), nullptr, &notes);
+  REQUIRE_MESSAGE(served.ok(), served.error().message());
+  CHECK(Kinds(*served) == std::vector<std::string>{"Service", "Deployment", "PodMonitor"});
+  const Json& monitor = served->back();
+  CHECK(monitor["metadata"]["labels"]["release"] == "kps");
+  CHECK(monitor["metadata"]["labels"].size() == 5);  // the four standard labels, the one found added once
+  CHECK(monitor["spec"]["podMetricsEndpoints"][0]["path"] == "/metrics");
+  CHECK(monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"] == "chat");
+  CHECK(notes.empty());
+
+  r.served = std::set<std::string, std::less<>>{};
+  auto fallback = RenderManifests(r, *templates, Files({}), nullptr, &notes);
+  REQUIRE(fallback.ok());
+  CHECK(Kinds(*fallback) == std::vector<std::string>{"Service", "Deployment"});
+  CHECK(fallback->back()["spec"]["template"]["metadata"]["annotations"]["prometheus.io/scrape"] == "true");
+  CHECK(notes == std::vector<std::string>{
+                     "the Prometheus Operator's PodMonitor (monitoring.coreos.com/v1) is not served, so no PodMonitor: "
+                     "the pods carry prometheus.io/scrape, prometheus.io/port (8000) and prometheus.io/path (/metrics) "
+                     "annotations instead, which a Prometheus with the usual kubernetes_sd relabeling scrapes"});
+
+  r.flags["monitor"] = {"maybe"};
+  auto bad = RenderManifests(r, *templates, Files({}));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() == "--monitor: must be true or false, got 'maybe'");
+}
+
 TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag, --set or -f gave") {
   RenderRequest r;
   r.workload = "train";

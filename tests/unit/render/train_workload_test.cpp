@@ -23,7 +23,7 @@ Result<TrainConfig> Build(Flags flags, std::vector<std::string> trailing = {"tor
   const bool has_image = std::any_of(flags.begin(), flags.end(), [](const auto& f) { return f.first == "--image"; });
   if (!has_image) flags.insert(flags.begin(), {"--image", {"img:1"}});
   const Values values = FlagValues(TrainValueSpecs(), flags);
-  return BuildTrainConfig(WorkloadRequest{name, std::nullopt, values, std::move(served), std::nullopt, trailing});
+  return BuildTrainConfig(WorkloadRequest{name, std::nullopt, values, std::move(served), std::nullopt, trailing, {}});
 }
 
 std::vector<std::string> EnvNames(const RenderPlan& plan) {
@@ -67,7 +67,7 @@ TEST_CASE("BuildTrainConfig: the command after '--' wins over the values' comman
   REQUIRE(values.ApplySet("command[0]=python").ok());
   REQUIRE(values.ApplySet("command[1]=x.py").ok());
   const auto request = [&](std::vector<std::string> trailing) {
-    return WorkloadRequest{"job", std::nullopt, values, std::nullopt, std::nullopt, std::move(trailing)};
+    return WorkloadRequest{"job", std::nullopt, values, std::nullopt, std::nullopt, std::move(trailing), {}};
   };
   CHECK(BuildTrainConfig(request({}))->command == std::vector<std::string>{"python", "x.py"});
   CHECK(BuildTrainConfig(request({"torchrun", "t.py"}))->command == std::vector<std::string>{"torchrun", "t.py"});

@@ -60,6 +60,23 @@ TEST_CASE("Values: unknown keys are refused with the known ones") {
   CHECK(s.error().kind() == ErrorKind::kUsage);
 }
 
+TEST_CASE("Values: a switch is true from its bare flag, true or false from any layer, false when unset") {
+  constexpr std::array<ValueSpec, 1> kSwitchSpecs = {{{"monitor", "--monitor", ValueKind::kSwitch, ""}}};
+  Values v(kSwitchSpecs);
+  CHECK(*v.Bool("monitor") == false);
+  REQUIRE(v.MergeFile("monitor: true\n", "values.yaml").ok());
+  CHECK(*v.Bool("monitor") == true);
+  REQUIRE(v.ApplySet("monitor=false").ok());
+  CHECK(*v.Bool("monitor") == false);
+  REQUIRE(v.ApplyFlag(kSwitchSpecs[0], {"true"}).ok());  // CLI11 gives a bare --monitor as "true"
+  CHECK(*v.Bool("monitor") == true);
+  REQUIRE(v.ApplySet("monitor=yes").ok());
+  auto bad = v.Bool("monitor");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message() == "--set monitor: must be true or false, got 'yes'");
+  CHECK(bad.error().kind() == ErrorKind::kUsage);
+}
+
 TEST_CASE("Values: shape errors name the source") {
   struct Case {
     const char* file;
