@@ -40,8 +40,8 @@ json QueryResult(const std::string& prometheus, const std::string& query, std::c
   const auto deadline = std::chrono::steady_clock::now() + patience;
   json result = json::array();
   while (true) {
-    CommandOutput answer =
-        RunCommand({"/usr/bin/env", "curl", "-sf", "--get", "--data-urlencode", "query=" + query, prometheus + "/api/v1/query"});
+    CommandOutput answer = RunCommand(
+        {"/usr/bin/env", "curl", "-sf", "--get", "--data-urlencode", "query=" + query, prometheus + "/api/v1/query"});
     if (answer.exit_code == 0) {
       const json body = json::parse(answer.out, nullptr, /*allow_exceptions=*/false);
       if (body.is_object() && body.value("status", "") == "success") result = body["data"]["result"];
@@ -55,8 +55,8 @@ json QueryResult(const std::string& prometheus, const std::string& query, std::c
 /// for each signal the engine scales on, the ScaledObject's query.
 std::vector<std::string> RenderedQueries(const std::string& ns, const std::string& name, const std::string& engine) {
   std::vector<std::string> queries;
-  CommandOutput dashboard = TestCluster::Get().Kubectl("admin", {"-n", ns, "get", "configmap", name + "-dashboard",
-                                                                 "-o", "jsonpath={.data." + name + "\\.json}"});
+  CommandOutput dashboard = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns, "get", "configmap", name + "-dashboard", "-o", "jsonpath={.data." + name + "\\.json}"});
   REQUIRE_MESSAGE(dashboard.exit_code == 0, dashboard.err);
   const json model = json::parse(dashboard.out);
   for (const json& panel : model["panels"]) {

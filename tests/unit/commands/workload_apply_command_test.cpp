@@ -44,7 +44,8 @@ TEST_CASE("serve/train refuse bad --dry-run, -o, --timeout and --wait with a dry
       {{"serve", "chat", "--model", "org/m", "--dry-run", "maybe"},
        "error: --dry-run must be one of 'none', 'client' or 'server', got 'maybe'\n"},
       {{"serve", "chat", "--model", "org/m", "-o", "wide"},
-       "error: --output must be one of 'yaml', 'json' or 'name', got 'wide'\n"},
+       "error: --output must be one of 'yaml', 'json', 'name', 'jsonpath=TEMPLATE', 'jsonpath-file=FILE', "
+       "'custom-columns=SPEC' or 'custom-columns-file=FILE', got 'wide'\n"},
       {{"serve", "chat", "--model", "org/m", "--wait", "--dry-run=server"},
        "error: --wait cannot be used with --dry-run: nothing would be created to wait for\n"},
       {{"serve", "chat", "--model", "org/m", "--rollback-on-failure"},

@@ -97,7 +97,9 @@ TEST_CASE("render serve refuses bad values") {
       {{"render", "serve", "chat", "--model", "/models/x"}, "a model path needs --model-cache-pvc"},
       {{"render", "serve", "chat", "--model", "/etc/passwd", "--model-cache-pvc", "m"}, "must lie under /models"},
       {{"render", "serve", "chat", "--model", "not a model"}, "is not a Hugging Face model id"},
-      {Serve({"-o", "table"}), "--output must be one of 'yaml' or 'json', got 'table'"},
+      {Serve({"-o", "table"}),
+       "--output must be one of 'yaml', 'json', 'name', 'jsonpath=TEMPLATE', "
+       "'jsonpath-file=FILE', 'custom-columns=SPEC' or 'custom-columns-file=FILE', got 'table'"},
       {Serve({"-n", "Bad_NS"}), "-n/--namespace: 'Bad_NS' must be a DNS-1123 label"},
       {Serve({"--set", "gpus=0"}), "--set gpus: must be an integer from 1 to 64, got '0'"},
       {Serve({"--set", "nope=1"}), "--set: unknown key 'nope'; known keys: engine, model, image"},
