@@ -107,7 +107,7 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
       continue;
     }
     if (!delivered && !from_backend) {
-      RetryDecision decision = options_.retry.Decide(request.method, outcome, attempt);
+      RetryDecision decision = options_.retry.Decide(request, outcome, attempt);
       if (decision.retry) {
         clock_->SleepFor(decision.delay);
         ++attempt;

@@ -1,6 +1,7 @@
 #include "kube/retry_policy.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace llm::kube {
 
@@ -18,11 +19,24 @@ std::chrono::milliseconds RetryPolicy::Backoff(int attempt) const {
   return std::min(delay, max_backoff);
 }
 
-RetryDecision RetryPolicy::Decide(const std::string& method, const Result<HttpResponse>& outcome, int attempt) const {
+bool ResendableAfterDrop(const HttpRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD") return true;
+  const std::string_view path = request.path;
+  const size_t query_start = std::min(path.find('?'), path.size());
+  const std::string_view resource = path.substr(0, query_start);
+  const std::string_view query = path.substr(query_start);  // "" or "?a=b&dryRun=All"
+  const bool review =
+      request.method == "POST" && resource.ends_with("reviews") &&
+      (resource.starts_with("/apis/authentication.k8s.io/") || resource.starts_with("/apis/authorization.k8s.io/"));
+  const bool dry_run =
+      query.find("?dryRun=All") != std::string_view::npos || query.find("&dryRun=All") != std::string_view::npos;
+  return review || dry_run;
+}
+
+RetryDecision RetryPolicy::Decide(const HttpRequest& request, const Result<HttpResponse>& outcome, int attempt) const {
   if (attempt >= max_retries) return {};
   if (!outcome.ok()) {
-    bool read = method == "GET" || method == "HEAD";
-    if (read && IsProbableEOF(outcome.error())) return {true, Backoff(attempt)};
+    if (ResendableAfterDrop(request) && IsProbableEOF(outcome.error())) return {true, Backoff(attempt)};
     return {};
   }
   const HttpResponse& response = *outcome;

@@ -33,14 +33,23 @@ class RetryPolicy {
   ///   (the body is in memory, so every request is replayable), waiting
   ///   max(Retry-After, backoff). A 409 (including SSA conflicts) never is.
   /// - A connection reset or closed before the response (IsProbableEOF):
-  ///   retried for reads (GET/HEAD) only, since a write may have reached the
-  ///   server. Every other transport failure (unknown host, a certificate that
+  ///   retried for requests that change nothing on the server
+  ///   (ResendableAfterDrop) only, since a write may have reached the server.
+  ///   Every other transport failure (unknown host, a certificate that
   ///   does not verify, connection refused, timeouts) is final at once, as in
   ///   client-go: a retry cannot fix it, and kubectl fails in a fraction of a second.
-  RetryDecision Decide(const std::string& method, const Result<HttpResponse>& outcome, int attempt) const;
+  RetryDecision Decide(const HttpRequest& request, const Result<HttpResponse>& outcome, int attempt) const;
 
   std::chrono::milliseconds Backoff(int attempt) const;
 };
+
+/// Whether `request` may be sent again after the connection dropped before
+/// its answer: reads (GET, HEAD), and writes the server never stores, which
+/// answer the same the second time: reviews (SelfSubjectReview, the access
+/// and rules reviews: "who am I", "may I") and server dry runs (dryRun=All).
+/// `scale` asks who the user is before it records a revision; without this a
+/// reset during that POST ended the command (tests/faults: reset-watch).
+bool ResendableAfterDrop(const HttpRequest& request);
 
 /// Retry-After in whole seconds (the only form the API server sends).
 std::optional<int> RetryAfterSeconds(const HttpResponse& response);

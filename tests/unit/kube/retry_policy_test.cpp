@@ -7,6 +7,13 @@ namespace {
 
 using std::chrono::milliseconds;
 
+HttpRequest Request(const std::string& method, const std::string& path) {
+  HttpRequest request;
+  request.method = method;
+  request.path = path;
+  return request;
+}
+
 Result<HttpResponse> Response(int status, const std::string& retry_after = "") {
   HttpResponse r{status, {}, ""};
   if (!retry_after.empty()) r.headers.emplace_back("Retry-After", retry_after);
@@ -68,9 +75,45 @@ TEST_CASE("retry decisions") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    RetryDecision d = policy.Decide(c.method, c.outcome, c.attempt);
+    RetryDecision d = policy.Decide(Request(c.method, "/api/v1/pods"), c.outcome, c.attempt);
     CHECK(d.retry == c.retry);
     if (c.retry) CHECK(d.delay.count() == c.delay_ms);
+  }
+}
+
+TEST_CASE("after a dropped connection, only what changes nothing on the server is sent again") {
+  struct Case {
+    const char* method;
+    const char* path;
+    bool resendable;
+  };
+  const Case cases[] = {
+      {"GET", "/api/v1/namespaces/ml/pods?labelSelector=a%3Db", true},
+      {"HEAD", "/version", true},
+      {"POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", true},
+      {"POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", true},
+      {"POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", true},
+      {"POST", "/apis/authorization.k8s.io/v1/namespaces/ml/localsubjectaccessreviews", true},
+      {"POST", "/apis/apps/v1/namespaces/ml/deployments?fieldManager=kubectl-llm&dryRun=All", true},
+      {"PATCH", "/apis/apps/v1/namespaces/ml/deployments/chat?dryRun=All&force=true", true},
+      // Writes the server stores: a retry could apply them twice.
+      {"POST", "/apis/apps/v1/namespaces/ml/deployments?fieldManager=kubectl-llm", false},
+      {"PATCH", "/apis/apps/v1/namespaces/ml/deployments/chat?fieldManager=kubectl-llm", false},
+      {"DELETE", "/api/v1/namespaces/ml/services/chat", false},
+      {"POST", "/api/v1/namespaces/ml/serviceaccounts/llm/token", false},
+      // Only the query counts, and only the exact value All.
+      {"POST", "/api/v1/namespaces/dryRun=All/configmaps", false},
+      {"POST", "/api/v1/namespaces/ml/configmaps?nodryRun=All", false},
+      // "reviews" outside the review groups is someone's resource that stores.
+      {"POST", "/apis/example.com/v1/namespaces/ml/codereviews", false},
+  };
+  const RetryPolicy policy;
+  for (const Case& c : cases) {
+    CAPTURE(c.method);
+    CAPTURE(c.path);
+    const HttpRequest request = Request(c.method, c.path);
+    CHECK(ResendableAfterDrop(request) == c.resendable);
+    CHECK(policy.Decide(request, kReset, 0).retry == c.resendable);
   }
 }
 
