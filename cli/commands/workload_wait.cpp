@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -353,6 +354,49 @@ kube::WaitPredicate TrainReady() {
   };
 }
 
+/// The LeaderWorkerSet controller counts a group ready once its leader is
+/// ready and its worker StatefulSet has created its pods (lws v0.7.0's
+/// StatefulsetReady compares created replicas), so `Available` may come while
+/// a worker is still Pending. A multi-node model serves only when every pod of
+/// every group is Ready: this waits for that, after the LWS's own rollout.
+Result<std::string> WaitForGroupPods(kube::RestClient& client, Clock& clock, const json& lws,
+                                     std::chrono::system_clock::time_point deadline,
+                                     std::function<bool()> stop_requested) {
+  const std::string name = StringAt(lws, {"metadata", "name"});
+  const int64_t groups = IntAt(lws, {"spec", "replicas"}, 1);
+  const int64_t want = groups * IntAt(lws, {"spec", "leaderWorkerTemplate", "size"}, 1);
+  kube::WatchOptions options;
+  options.label_selector = "leaderworkerset.sigs.k8s.io/name=" + name;
+  options.deadline = deadline;
+  options.stop_requested = std::move(stop_requested);  // a backed-off pod ends the wait, as before the rollout
+  std::map<std::string, bool> ready;                   // pod name -> Ready
+  bool synced = false;
+  int64_t ready_count = 0;
+  Status watched =
+      kube::Watcher(client, clock, kube::core::Pods(StringAt(lws, {"metadata", "namespace"})), options)
+          .Run([&](const kube::WatchEvent& event) -> Result<bool> {
+            const std::string pod = StringAt(event.object, {"metadata", "name"});
+            if (event.type == kube::WatchEventType::kSynced) synced = true;
+            if (event.type == kube::WatchEventType::kDeleted) ready.erase(pod);
+            if (event.type == kube::WatchEventType::kAdded || event.type == kube::WatchEventType::kModified) {
+              const json* condition = FindCondition(event.object, "Ready");
+              ready[pod] = condition != nullptr && StringAt(*condition, {"status"}) == "True";
+            }
+            ready_count = std::count_if(ready.begin(), ready.end(), [](const auto& p) { return p.second; });
+            return !(synced && ready_count >= want);
+          });
+  if (synced && ready_count >= want) {
+    return fmt::format("leaderworkerset \"{}\" successfully rolled out: all {} pods of {} groups ready", name, want,
+                       groups);
+  }
+  if (!watched.ok()) {
+    return watched.error().WithContext(
+        fmt::format("waiting for the pods of leaderworkerset \"{}\" ({} of {} ready)", name, ready_count, want));
+  }
+  return Error(ErrorKind::kTimeout,
+               fmt::format("leaderworkerset \"{}\": {} of {} pods ready", name, ready_count, want));
+}
+
 Result<StallEvidence> GatherStallEvidence(kube::RestClient& client, const kube::ResourceRef& workload,
                                           const std::string& instance, const std::optional<json>& pods) {
   StallEvidence evidence;
@@ -410,12 +454,22 @@ Status WaitForWorkload(kube::RestClient& client, Clock& clock, const WorkloadWai
   std::string controller_late;
   bool controller_missing = false;
   Result<kube::WaitResult> result = [&] {
-    PodFollower pods(client, clock, request, *printer, clock.Now() + timeout);
+    const auto deadline = clock.Now() + timeout;
+    PodFollower pods(client, clock, request, *printer, deadline);
     KueueFollower kueue(client, request, terminal);
     ControllerWatchdog watchdog(client, clock, request, terminal);
     kube::Waiter waiter(client, clock);
     auto waited = waiter.WaitFor(request.workload, request.train ? TrainReady() : kube::RolledOut(), timeout, {},
                                  [&pods, &watchdog] { return pods.backed_off() || watchdog.missing(); });
+    if (waited.ok() && StringAt(waited->object, {"kind"}) == "LeaderWorkerSet") {
+      Result<std::string> all_ready =
+          WaitForGroupPods(client, clock, waited->object, deadline, [&pods] { return pods.backed_off(); });
+      if (all_ready.ok()) {
+        waited->message = *all_ready;
+      } else {
+        waited = all_ready.error();
+      }
+    }
     pods.Stop();
     kueue.Stop();
     watchdog.Stop();
