@@ -25,6 +25,9 @@ stop() {
 }
 trap stop EXIT
 kubeconfig=$(tests/cluster/up.sh | tail -n 1)
+# The real JobSet and LeaderWorkerSet controllers (built from their Go modules), which train and serve --nodes use.
+tests/cluster/controllers.sh start jobset
+tests/cluster/controllers.sh start lws
 
 build=${LLM_DEMO_BUILD:-}
 if [[ -z $build ]]; then
@@ -65,7 +68,7 @@ say "Two replicas; serve keeps this count when it is run again."
 step kubectl llm scale chat --replicas 2
 step kubectl llm logs chat --tail 3
 say "A two-node training job (torchrun, 4 GPUs per node), followed until it completes."
-step kubectl llm train finetune --image ghcr.io/example/trainer:1.0 --nodes 2 --gpus-per-node 4 --backend indexed-job --wait --timeout 2m \
+step kubectl llm train finetune --image ghcr.io/example/trainer:1.0 --nodes 2 --gpus-per-node 4 --wait --timeout 2m \
   -- torchrun train.py --epochs 1
 say "Every workload in the cluster, in the columns a script wants (kubectl's custom-columns)."
 step kubectl llm status -A -o custom-columns=NAMESPACE:.namespace,NAME:.name,KIND:.kind,MODEL:.model,STATE:.state,GPUS:.gpus
