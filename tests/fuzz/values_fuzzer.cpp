@@ -87,6 +87,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case ValueKind::kList:
         (void)values.List(spec.key);
         break;
+      case ValueKind::kSwitch: {
+        auto read = values.Bool(spec.key);
+        if (!read.ok()) {
+          FUZZ_CHECK(read.error().message().find(values.Origin(spec.key)) != std::string::npos,
+                     "a true/false error that does not say where the value came from");
+        }
+        break;
+      }
     }
     FUZZ_CHECK(!values.Origin(spec.key).empty(), "a key without an origin");
   }
