@@ -70,6 +70,34 @@ const std::array<ValueSpec, 29> kServeValues = {{
 }};
 
 constexpr std::string_view kModelMount = "/models";
+
+// Character checks instead of std::regex for what has no length bound:
+// libstdc++'s regex executor recurses once per character, so a long enough
+// value (10 KiB in an ASan build) overflowed the stack instead of being refused.
+constexpr std::string_view kUrlCharacters =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_~:/?#[]@!$&'()*+,;=%";
+constexpr std::string_view kModelPathCharacters =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._@+=-";
+constexpr std::string_view kConfigKeyCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
+
+/// http:// or https:// and a non-empty rest of URL characters (RFC 3986's
+/// unreserved, reserved and '%').
+bool IsHttpUrl(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!url.starts_with(scheme) || url.size() == scheme.size()) continue;
+    return url.substr(scheme.size()).find_first_not_of(kUrlCharacters) == std::string_view::npos;
+  }
+  return false;
+}
+
+/// /models/A[/B...]: one or more non-empty segments of letters, digits and ._@+=-.
+bool IsModelCachePath(std::string_view path) {
+  if (!path.starts_with(kModelMount) || path.size() == kModelMount.size() || path.back() == '/') return false;
+  std::string_view rest = path.substr(kModelMount.size());
+  return rest.front() == '/' && rest.find("//") == std::string_view::npos &&
+         rest.find_first_not_of(kModelPathCharacters) == std::string_view::npos;
+}
+
 // The dashboard sidecar's default label (kube-prometheus-stack's grafana chart:
 // sidecar.dashboards.label and labelValue).
 constexpr std::string_view kDashboardLabelKey = "grafana_dashboard";
@@ -135,8 +163,7 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     a.target = m[3].matched ? m[3].str() : std::string(FindAutoscaleSignal("queue")->default_target);
   }
   a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
-  static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-_~:/?#\[\]@!$&'()*+,;=%]+$)");
-  if (!std::regex_match(a.prometheus_url, kUrl)) {
+  if (!IsHttpUrl(a.prometheus_url)) {
     return Usage(fmt::format("{}: expected an http:// or https:// URL", v.Origin("prometheusUrl")));
   }
   return std::optional<ServeAutoscale>(a);
@@ -189,8 +216,7 @@ Result<std::pair<std::string, bool>> ParseModel(const Values& v, bool has_cache)
   if (!model)
     return Usage("--model is required: a Hugging Face id (e.g. Qwen/Qwen2.5-7B-Instruct) or a path under /models");
   if (model->starts_with('/')) {
-    static const std::regex kPath(R"(^/models(/[A-Za-z0-9._@+=-]+)+$)");
-    if (!std::regex_match(*model, kPath) || model->find("/..") != std::string::npos) {
+    if (!IsModelCachePath(*model) || model->find("/..") != std::string::npos) {
       return Usage(
           fmt::format("{}: a model path must lie under {} (the model cache) and use only letters, "
                       "digits and ._@+=-, got '{}'",
@@ -217,8 +243,8 @@ Result<std::optional<std::pair<std::string, std::string>>> ParseNameKey(const Va
   std::pair<std::string, std::string> out{text->substr(0, colon),
                                           colon == std::string::npos ? default_key : text->substr(colon + 1)};
   LLM_RETURN_IF_ERROR(CheckObjectName(out.first, v.Origin(key)));
-  static const std::regex kKey(R"(^[-._a-zA-Z0-9]{1,253}$)");
-  if (!std::regex_match(out.second, kKey)) {
+  if (out.second.empty() || out.second.size() > 253 ||
+      out.second.find_first_not_of(kConfigKeyCharacters) != std::string::npos) {
     return Usage(fmt::format("{}: the key '{}' must be letters, digits, '-', '_' or '.'", v.Origin(key), out.second));
   }
   return std::optional<std::pair<std::string, std::string>>(std::move(out));

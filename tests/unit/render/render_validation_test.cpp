@@ -97,6 +97,20 @@ TEST_CASE("render serve refuses bad values") {
       {{"render", "serve", "chat", "--model", "/models/x"}, "a model path needs --model-cache-pvc"},
       {{"render", "serve", "chat", "--model", "/etc/passwd", "--model-cache-pvc", "m"}, "must lie under /models"},
       {{"render", "serve", "chat", "--model", "not a model"}, "is not a Hugging Face model id"},
+      {{"render", "serve", "chat", "--model", "/models//x", "--model-cache-pvc", "m"}, "must lie under /models"},
+      {{"render", "serve", "chat", "--model", "/models/x/", "--model-cache-pvc", "m"}, "must lie under /models"},
+      {{"render", "serve", "chat", "--model", "/modelsx/y", "--model-cache-pvc", "m"}, "must lie under /models"},
+      // 1 MiB values are refused like short ones (std::regex recursed once per
+      // character on these and overflowed the stack).
+      {{"render", "serve", "chat", "--model", "/models/" + std::string(1 << 20, 'x') + " ", "--model-cache-pvc", "m"},
+       "must lie under /models"},
+      {Serve({"--autoscale", "0:4", "--autoscale-metric", "queue", "--prometheus-url",
+              "http://p/" + std::string(1 << 20, 'x') + " "}),
+       "--prometheus-url: expected an http:// or https:// URL"},
+      {Serve({"--autoscale", "0:4", "--autoscale-metric", "queue", "--prometheus-url", "http://"}),
+       "--prometheus-url: expected an http:// or https:// URL"},
+      {Serve({"--hf-token-secret", "s:" + std::string(254, 'a')}), "--hf-token-secret: the key 'aaaa"},
+      {Serve({"--hf-token-secret", "s:a b"}), "--hf-token-secret: the key 'a b' must be letters"},
       {Serve({"-o", "table"}),
        "--output must be one of 'yaml', 'json', 'name', 'jsonpath=TEMPLATE', "
        "'jsonpath-file=FILE', 'custom-columns=SPEC' or 'custom-columns-file=FILE', got 'table'"},
