@@ -352,10 +352,12 @@ TEST_CASE(
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     CommandOutput workloads = Kubectl({"get", "workloads.kueue.x-k8s.io", "-n", a, "-o", "json"});
     if (workloads.exit_code != 0) continue;
+    // value(), not const operator[]: a Workload the controller has not reached yet has no status.
     const json listed = json::parse(workloads.out);
-    for (const json& w : listed["items"]) {
-      if (w["metadata"]["ownerReferences"][0]["name"] != "small") continue;
-      for (const json& c : w["status"].value("conditions", json::array())) {
+    for (const json& w : listed.value("items", json::array())) {
+      const json owners = w["metadata"].value("ownerReferences", json::array());
+      if (owners.empty() || owners[0].value("name", "") != "small") continue;
+      for (const json& c : w.value("status", json::object()).value("conditions", json::array())) {
         if (c["type"] == "QuotaReserved" && c["status"] == "False" && c.value("message", "") != "") pending_seen = true;
       }
     }
