@@ -3,7 +3,7 @@
 # libraries and tools from Debian packages. Idempotent; silent when all is there.
 # Go (>= 1.25, for the local control plane) must already be on PATH.
 # `install-deps.sh --sanitizers` adds clang and its sanitizer runtimes for the
-# asan/fuzz preset (scripts/test-sanitized.sh); the main CI stage does not need them.
+# asan, fuzz and ci presets (scripts/test.sh asks for them).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux

@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# Builds everything (gpu_check's CUDA code included) and runs every test: unit
-# tests, then integration and fault-injection tests (tests/faults)
-# against a real local control plane that CTest starts once and always stops.
-# Works on a fresh machine: installs what is missing, builds what is missing
-# (the control plane's Go build takes ~20-30 min the first time, then is cached).
+# Builds everything and runs every test. Works on a fresh machine: installs what
+# is missing, builds what is missing (the control plane's Go build takes ~20-30
+# min the first time, then is cached). Two trees:
+#  - build/ci, what the tests run: one clang 16 tree with AddressSanitizer +
+#    UndefinedBehaviorSanitizer and libFuzzer's coverage, gpu_check's CUDA code
+#    included (CUDA's compiler and NCCL from PyPI wheels, for Ampere and Hopper,
+#    so it is compiled in every run, GPU or not). In it: the unit tests, the
+#    integration and fault-injection tests (tests/faults) against a real local
+#    control plane that CTest starts once and always stops, the demo, and each
+#    fuzz target for 30 s. A sanitizer report aborts the process, so the test
+#    that caused it fails.
+#  - build/release, what users get: kubectl-llm in Release (GCC, -O3), warnings
+#    as errors. It is built while the tests run, at the lowest priority (the
+#    tests mostly wait on the control plane), and a failure fails the run.
 # Extra arguments go to ctest, e.g. `./scripts/test.sh -L unit` or `-R version`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
 
-scripts/install-deps.sh
+scripts/install-deps.sh --sanitizers
 tests/cluster/build.sh >/dev/null
-# CUDA's compiler and NCCL from PyPI wheels, so gpu_check's CUDA code is compiled
-# (for Ampere and Hopper) in every run, GPU or not.
 eval "$(scripts/install-cuda.sh)"
 cmake --preset ci -DCMAKE_CUDA_COMPILER="$LLM_CUDA_NVCC" -DNCCL_ROOT="$LLM_NCCL_ROOT" >/dev/null
 cmake --build --preset ci
 
+mkdir -p build
+release_log=build/release-build.log
+(cmake --preset release >/dev/null && nice -n 19 cmake --build --preset release) >"$release_log" 2>&1 &
+release_build=$!
+
 # A safety net: CTest's cleanup fixture stops the cluster even when tests fail;
-# this also stops it when ctest itself is interrupted.
-trap 'LLM_CLUSTER_DIR="$PWD/build/ci/test-cluster" tests/cluster/down.sh >/dev/null 2>&1' EXIT
-ctest --preset ci -j2 "$@"
+# this also stops it (and the release build) when ctest itself is interrupted.
+trap 'kill "$release_build" 2>/dev/null; LLM_CLUSTER_DIR="$PWD/build/ci/test-cluster" tests/cluster/down.sh >/dev/null 2>&1' EXIT
+tests_status=0
+ctest --preset ci -j2 "$@" || tests_status=$?
+
+if wait "$release_build"; then
+  echo "Release build of kubectl-llm: OK (build/release/cli/kubectl-llm)"
+else
+  echo "Release build of kubectl-llm FAILED:" >&2
+  tail -n 50 "$release_log" >&2
+  exit 1
+fi
+exit "$tests_status"
