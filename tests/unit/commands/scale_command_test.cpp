@@ -362,7 +362,7 @@ TEST_CASE("scale --nodes: a server that refuses the new size (its dry run) is qu
   Status forbidden = f.RunNodes({.name = "t", .nodes = 4});
   REQUIRE_FALSE(forbidden.ok());
   CHECK(forbidden.error().kind() == ErrorKind::kForbidden);
-  CHECK(forbidden.error().message().starts_with("jobs.batch \"t\" is forbidden"));
+  CHECK(forbidden.error().message().starts_with("Error from server (Forbidden): jobs.batch \"t\" is forbidden"));
 }
 
 TEST_CASE("scale --nodes on a JobSet sends its replicated jobs whole, with the new parallelism and completions") {

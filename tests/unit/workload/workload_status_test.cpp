@@ -133,10 +133,10 @@ TEST_CASE("an elastic training job adds NODES (now, MIN-MAX) and RESTARTS after 
     "status": {"ready": 3, "failed": 1}})");
   rows.push_back(SummarizeWorkload(job, nlohmann::json::array()));
   const std::string table = WorkloadStatusTable(rows, kNow, false).Render(false);
-  CHECK(table.starts_with("NAME         KIND              ENGINE   READY   STATUS        NODES     RESTARTS   GPUS"));
+  CHECK(table.starts_with("NAME         KIND              ENGINE     READY   STATUS        NODES     RESTARTS   GPUS"));
   CHECK(table.find("pretrain     Job               torchrun   3/3     Running       3 (2-4)   1          24") !=
         std::string::npos);
-  CHECK(table.find("Deployment        vllm     2/2     Available     <none>    <none>") != std::string::npos);
+  CHECK(table.find("Deployment        vllm       2/2     Available     <none>    <none>") != std::string::npos);
 
   const nlohmann::ordered_json doc = WorkloadStatusListJson(rows);
   CHECK(doc["items"][4]["elastic"].dump() == R"({"nodes":3,"minNodes":2,"maxNodes":4,"restarts":1})");
