@@ -1,5 +1,6 @@
 #include "commands/preflight.h"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -96,8 +97,10 @@ void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& foun
 }
 
 Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
-                std::vector<std::string>& warnings) {
+                std::vector<std::string>& warnings, std::optional<ElasticStart>* start) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
+  // Elastic: MIN pods must fit; the free GPUs then say how many of MAX start.
+  if (gpus && request.elastic) gpus->pods = request.elastic->min;
   if (!gpus && !request.require_validated) return Ok();
   auto listed = client.List(kube::core::Nodes(), {});
   if (!listed.ok()) {
@@ -151,6 +154,9 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
     return Ok();
   }
   GpuFit fit = CheckGpuFit(nodes, others, *gpus);
+  if (request.elastic && start != nullptr) {
+    *start = ElasticStart{std::clamp(fit.pods_fit_now, request.elastic->min, request.elastic->max), fit.pods_fit_now};
+  }
   if (fit.verdict == GpuFitVerdict::kNeverFits) {
     // Only now are the autoscalers read: a request that fits costs no extra request.
     std::vector<std::string> notes;
@@ -221,10 +227,10 @@ Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const
 }  // namespace
 
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
-                                              const PreflightRequest& request) {
+                                              const PreflightRequest& request, std::optional<ElasticStart>* start) {
   std::vector<std::string> warnings;
   LLM_RETURN_IF_ERROR(CheckAccess(client, mapper, request));
-  LLM_RETURN_IF_ERROR(CheckFit(client, mapper, request, warnings));
+  LLM_RETURN_IF_ERROR(CheckFit(client, mapper, request, warnings, start));
   LLM_RETURN_IF_ERROR(CheckReferences(client, mapper, request, warnings));
   return warnings;
 }

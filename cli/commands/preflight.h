@@ -19,6 +19,10 @@
 //     the fit, and no validated GPU node at all is an error;
 //  3. referenced Secrets, PVCs, PriorityClass and Kueue LocalQueue exist
 //     (warnings).
+// For elastic training (train --nodes MIN:MAX) the fit is judged for MIN
+// pods (fewer never run; more are welcome, not needed), and the free GPUs
+// decide how many nodes it starts with: MAX when they fit, else as many as
+// fit now, not below MIN.
 #pragma once
 
 #include <chrono>
@@ -31,6 +35,7 @@
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "util/result.h"
+#include "workload/elastic_training.h"
 #include "workload/require_validated.h"
 
 namespace llm {
@@ -43,11 +48,23 @@ struct PreflightRequest {
   /// `now`, and the GPU fit is judged over those nodes only.
   std::optional<RequireValidated> require_validated;
   TimePoint now = std::chrono::system_clock::now();
+  /// train --nodes MIN:MAX: the bounds of the elastic job among `objects`.
+  std::optional<NodeRange> elastic;
+};
+
+/// Where an elastic job starts: MAX when MAX pods fit the free GPUs now, else
+/// as many as fit, not below MIN.
+struct ElasticStart {
+  int64_t nodes = 0;
+  int64_t fit_now = 0;  ///< pods of its size the free GPUs hold now
 };
 
 /// Ok with warnings ("Warning: ..." lines without the prefix), or the first
-/// error that must stop the apply.
+/// error that must stop the apply. With request.elastic, `start` (when given)
+/// receives where the job starts, unless the fit was not checked (the caller
+/// may not list nodes or pods).
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
-                                              const PreflightRequest& request);
+                                              const PreflightRequest& request,
+                                              std::optional<ElasticStart>* start = nullptr);
 
 }  // namespace llm

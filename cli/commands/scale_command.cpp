@@ -7,10 +7,14 @@
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
+#include "commands/elastic_scale_wait.h"
 #include "commands/managed_workloads.h"
+#include "commands/root_command.h"
 #include "commands/workload_revisions.h"
 #include "kube/object_fields.h"
 #include "output/object_printer.h"
+#include "util/duration.h"
+#include "workload/elastic_training.h"
 #include "workload/scaled_revision.h"
 
 namespace llm {
@@ -172,11 +176,157 @@ Status Recorded(const ScaleRecorder& recorder, kube::RestClient& client, const s
   return scaled;
 }
 
+/// `--nodes K` on a JobSet: its replicated job's parallelism and completions,
+/// the list sent whole (a merge patch replaces lists) with the resourceVersion
+/// it was read at, so a change in between is a 409 and read again.
+nlohmann::json JobSetNodesPatch(const nlohmann::json& jobset, int64_t nodes) {
+  nlohmann::json jobs = ArrayAt(jobset, {"spec", "replicatedJobs"});
+  if (!jobs.empty()) {
+    jobs[0]["template"]["spec"]["parallelism"] = nodes;
+    jobs[0]["template"]["spec"]["completions"] = nodes;
+  }
+  return {{"metadata", {{"resourceVersion", StringAt(jobset, {"metadata", "resourceVersion"})}}},
+          {"spec", {{"replicatedJobs", jobs}}}};
+}
+
+/// The patch that sets an elastic job's size, from the object as last read.
+nlohmann::json NodesPatch(const nlohmann::json& object, int64_t nodes) {
+  if (StringAt(object, {"kind"}) == "JobSet") return JobSetNodesPatch(object, nodes);
+  // Together, as an Indexed Job allows (completions may change only with parallelism, kept equal).
+  return {{"spec", {{"parallelism", nodes}, {"completions", nodes}}}};
+}
+
+/// Why the server would not take the new size, in one sentence.
+Error RefusedResize(const Error& refused, const std::string& what, const std::string& kind) {
+  // Not a verdict on the size: unreachable, not logged in, or RBAC's "cannot patch".
+  const bool webhook = refused.message().find("admission webhook") != std::string::npos;
+  if (refused.kind() == ErrorKind::kConnection || refused.kind() == ErrorKind::kUnauthorized ||
+      (refused.kind() == ErrorKind::kForbidden && !webhook)) {
+    return refused;
+  }
+  std::string sentence = fmt::format("the server refuses to change the size of {}: {}", what, refused.message());
+  if (kind == "JobSet") {
+    sentence +=
+        "; a JobSet changes parallelism only where its controller runs elastic JobSets (JobSet's ElasticJobSet "
+        "feature gate, KEP-463): train it with --backend indexed-job (an Indexed Job, Kubernetes >= 1.31) to scale it";
+  }
+  return Error(ErrorKind::kInvalidInput, sentence + "; nothing was changed");
+}
+
+/// `--nodes K`: checks K against the bounds the job carries, asks the server
+/// (dry run) whether it takes the new size, then sets it (as one revision)
+/// and, with --wait, follows the job there.
+Status ScaleNodes(const ScaleOptions& options, kube::RestClient& client, const ManagedWorkload& workload,
+                  const std::string& ns, IoStreams streams, const ScaleRecorder* recorder, const ScaleFollow* follow) {
+  const std::string what = ResourceName(workload.object);
+  const std::string& kind = workload.mapping.kind;
+  const int64_t nodes = *options.nodes;
+  if (kind != "Job" && kind != "JobSet") {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("--nodes resizes an elastic training job (train --nodes MIN:MAX); {} is not one: use "
+                             "--replicas",
+                             what));
+  }
+  const std::optional<ElasticJob> job = ReadElasticJob(workload.object);
+  if (!job) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("--nodes: {} is not elastic: it was trained with a fixed --nodes, so its world size "
+                             "cannot change; train it with --nodes MIN:MAX (and --checkpoint) to scale it",
+                             what));
+  }
+  if (nodes < job->bounds.min || nodes > job->bounds.max) {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--nodes {}: {} runs from {} to {} nodes (trained with --nodes {}); "
+                             "give a count in that range",
+                             nodes, what, job->bounds.min, job->bounds.max, FormatNodeRange(job->bounds)));
+  }
+  if (job->finished) {
+    return Error(ErrorKind::kInvalidInput, fmt::format("{} has finished: a finished job cannot change size", what));
+  }
+  if (job->queued && !job->kueue_elastic) {
+    // Kueue admitted it for its old size: a Job that no longer matches its
+    // Workload is suspended and queued again, every pod (index 0 too) deleted.
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("Kueue queues {} but does not let it change size: its pods carry no "
+                             "kueue.x-k8s.io/elastic-job scheduling gate, so Kueue's ElasticJobsViaWorkloadSlices "
+                             "feature gate is off, and Kueue would stop the whole job and queue it again; turn the "
+                             "gate on, or train without --queue; nothing was changed",
+                             what));
+  }
+  if (nodes == job->nodes) {
+    streams.out << fmt::format("{} already runs {} nodes (--nodes {})\n", what, nodes, FormatNodeRange(job->bounds));
+    return Ok();
+  }
+  kube::ResourceRef ref = workload.mapping.resource;
+  ref.ns = ns;
+  ref.name = NameOf(workload.object);
+  // Asked first, so a refusal changes nothing: an API server before 1.31, a
+  // JobSet webhook without elastic JobSets, an admission webhook.
+  auto dry = client.MergePatch(ref, NodesPatch(workload.object, nodes), /*dry_run=*/true);
+  if (!dry.ok()) return RefusedResize(dry.error(), what, kind);
+  const std::string done = fmt::format("{} scaled to {} nodes (--nodes {})", what, nodes, FormatNodeRange(job->bounds));
+  if (options.dry_run) {
+    streams.out << done << " (server dry run)\n";
+    return Ok();
+  }
+  nlohmann::json applied = workload.object;
+  auto scale = [&]() -> Status {
+    for (int attempt = 1;; ++attempt) {
+      auto patched = client.MergePatch(ref, NodesPatch(applied, nodes), false);
+      if (patched.ok()) {
+        applied = std::move(*patched);
+        break;
+      }
+      if (patched.error().kind() != ErrorKind::kConflict || attempt == kScaleAttempts) return patched.error();
+      LLM_ASSIGN_OR_RETURN(applied, client.Get(ref));
+    }
+    streams.out << done << "\n";
+    return Ok();
+  };
+  nlohmann::json spec = NodesPatch(workload.object, nodes)["spec"];
+  Status scaled = recorder == nullptr ? scale()
+                                      : Recorded(*recorder, client, ns, options.name, kind, ref.name, spec,
+                                                 fmt::format("Scaled to {} nodes", nodes), scale, streams);
+  if (!scaled.ok() || !options.wait || follow == nullptr) return scaled;
+  LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
+  ElasticScaleWaitRequest wait;
+  wait.job = ref;
+  wait.what = what;
+  wait.instance = options.name;
+  wait.nodes = nodes;
+  wait.max_restarts = job->max_restarts;
+  wait.timeout = timeout;
+  WaitFailure failure = WaitFailure::kNone;
+  Status followed = WaitForElasticScale(client, follow->clock, wait, follow->terminal, failure);
+  if (failure == WaitFailure::kFailed) follow->error_exit_code = kExitWorkloadFailed;
+  if (failure == WaitFailure::kTimedOut) follow->error_exit_code = kExitTimedOut;
+  return followed;
+}
+
 }  // namespace
 
 Status ValidateScaleOptions(const ScaleOptions& options) {
   if (options.name.empty()) return Error(ErrorKind::kUsage, "a workload NAME is required");
   const bool bounds = options.min_replicas || options.max_replicas;
+  if (options.nodes) {
+    if (options.replicas || options.current_replicas || bounds) {
+      return Error(ErrorKind::kUsage,
+                   "--nodes (an elastic training job's size) cannot be combined with --replicas, --current-replicas "
+                   "or --min/--max");
+    }
+    if (*options.nodes < 1) {
+      return Error(ErrorKind::kUsage,
+                   fmt::format("--nodes must be 1 or more (within the job's --nodes MIN:MAX), got {}", *options.nodes));
+    }
+  }
+  if (options.wait && !options.nodes) {
+    return Error(ErrorKind::kUsage, "--wait follows an elastic training job to its new size: it needs --nodes");
+  }
+  if (options.wait && options.dry_run) {
+    return Error(ErrorKind::kUsage, "--wait cannot be combined with --dry-run=server: a dry run changes nothing");
+  }
+  if (options.wait) LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
+  if (options.nodes) return Ok();
   if (!options.replicas && !bounds) {
     return Error(ErrorKind::kUsage, "--replicas, or --min/--max for an autoscaled workload, is required");
   }
@@ -199,10 +349,16 @@ Status ValidateScaleOptions(const ScaleOptions& options) {
 }
 
 Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
-                IoStreams streams, const ScaleRecorder* recorder) {
+                IoStreams streams, const ScaleRecorder* recorder, const ScaleFollow* follow) {
   LLM_RETURN_IF_ERROR(ValidateScaleOptions(options));
   LLM_ASSIGN_OR_RETURN(ManagedWorkload workload, FindManagedWorkload(client, mapper, ns, options.name));
   const std::string& kind = workload.mapping.kind;
+  if (options.nodes) return ScaleNodes(options, client, workload, ns, streams, recorder, follow);
+  if (const std::optional<ElasticJob> elastic = ReadElasticJob(workload.object)) {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{} is an elastic training job: scale it with --nodes K ({} to {})",
+                             ResourceName(workload.object), elastic->bounds.min, elastic->bounds.max));
+  }
   if (kind == "Job" || kind == "JobSet") {
     return Error(ErrorKind::kInvalidInput,
                  fmt::format("{} is a training job and cannot be scaled: its pods are the ranks of one run with a "
@@ -239,6 +395,12 @@ void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
                   "Precondition: scale only if the current replicas are this many");
   cmd->add_option("--min", options->min_replicas, "The autoscaler's new minimum replicas");
   cmd->add_option("--max", options->max_replicas, "The autoscaler's new maximum replicas");
+  cmd->add_option("--nodes", options->nodes,
+                  "An elastic training job's new size, within the MIN:MAX it was trained with (train --nodes MIN:MAX)");
+  cmd->add_flag("--wait", options->wait,
+                "With --nodes: follow the job until it runs them, showing each rendezvous round; a new pod that "
+                "cannot be placed ends the wait with why");
+  cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
   AddDryRunFlag(cmd, *dry_run, kScaleDryRuns, "server asks the server to check the change without making it");
   cmd->callback([options, dry_run, &ctx] {
     auto strategy = kube::ParseDryRun(*dry_run, kScaleDryRuns);
@@ -255,7 +417,9 @@ void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
     auto caller = IdentifyCaller(cluster, ctx.global.kube, ctx.global.args, ctx.streams);
     if (!caller.ok()) return ctx.Finish(caller.error());
     const ScaleRecorder recorder{*caller, cluster.clock()};
-    ctx.Finish(RunScale(*options, cluster.client(), cluster.mapper(), cluster.ns(), ctx.streams, &recorder));
+    StreamTerminal terminal(ctx.streams.out, /*interactive=*/false);
+    const ScaleFollow follow{cluster.clock(), terminal, ctx.error_exit_code};
+    ctx.Finish(RunScale(*options, cluster.client(), cluster.mapper(), cluster.ns(), ctx.streams, &recorder, &follow));
   });
 }
 

@@ -20,6 +20,7 @@
 #include "render/manifest_printer.h"
 #include "util/duration.h"
 #include "util/yaml_document.h"
+#include "workload/elastic_training.h"
 #include "workload/require_validated.h"
 
 namespace llm {
@@ -54,6 +55,46 @@ Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, s
   render.request.pod_monitor_labels = std::move(placement.labels);
   LLM_ASSIGN_OR_RETURN(manifests, Render(render));
   return Ok();
+}
+
+/// The elastic training job among `objects` (train --nodes MIN:MAX), if any.
+std::optional<ElasticJob> RenderedElasticJob(const std::vector<json>& objects) {
+  for (const json& object : objects) {
+    if (std::optional<ElasticJob> job = ReadElasticJob(object)) return job;
+  }
+  return std::nullopt;
+}
+
+Result<bool> KeepLiveElasticSize(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                                 std::vector<std::string>& notes) {
+  for (const Json& manifest : manifests) {
+    const json rendered(manifest);
+    std::optional<ElasticJob> wanted = ReadElasticJob(rendered);
+    if (!wanted) continue;
+    LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping,
+                         session.mapper().Map(StringAt(rendered, {"apiVersion"}), wanted->kind));
+    kube::ResourceRef ref = mapping.resource;
+    ref.ns = StringAt(rendered, {"metadata", "namespace"}, session.ns());
+    ref.name = NameOf(rendered);
+    auto live = session.client().Get(ref);
+    if (!live.ok()) {
+      if (live.error().kind() == ErrorKind::kNotFound) return false;
+      return live.error().WithContext("reading the elastic job's size");
+    }
+    std::optional<ElasticJob> running = ReadElasticJob(*live);
+    if (!running || running->finished) return false;
+    const int64_t keep = std::clamp(running->nodes, wanted->bounds.min, wanted->bounds.max);
+    if (keep != running->nodes) {
+      notes.push_back(fmt::format("{} runs {} nodes, outside --nodes {}: it will run {}", ResourceName(*live),
+                                  running->nodes, FormatNodeRange(wanted->bounds), keep));
+    }
+    if (keep != wanted->nodes) {
+      render.request.start_nodes = static_cast<int>(keep);
+      LLM_ASSIGN_OR_RETURN(manifests, Render(render));
+    }
+    return true;
+  }
+  return false;
 }
 
 /// --dry-run=client: what render prints for -o yaml|json, without a cluster.
@@ -122,6 +163,10 @@ kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, 
   options.enforce_namespace = session.namespace_explicit();
   options.field_manager = ownership.field_manager;
   options.force_conflicts = ownership.force_conflicts;
+  // An elastic job's size, which `scale --nodes` sets: train renders the live
+  // size again (KeepLiveElasticSize), so only a rollback or new bounds take it.
+  options.force_fields.insert(".spec.parallelism");
+  options.force_fields.insert(".spec.completions");
   return options;
 }
 
@@ -170,7 +215,9 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   std::vector<std::string> notes, render_warnings;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults, &notes));
   LLM_RETURN_IF_ERROR(PlaceRenderedPodMonitor(*session, render, manifests, notes, render_warnings));
+  LLM_ASSIGN_OR_RETURN(const bool kept_elastic_size, KeepLiveElasticSize(*session, render, manifests, notes));
   std::vector<json> objects = ToApiObjects(manifests);
+  const std::optional<ElasticJob> elastic = RenderedElasticJob(objects);
   const std::string& name = render.request.name;
   // Said before anything else, on stdout with the apply lines (stderr when
   // stdout carries objects).
@@ -186,9 +233,21 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
     if (options.render.require_validated) {
       LLM_ASSIGN_OR_RETURN(preflight.require_validated, ParseRequireValidated(*options.render.require_validated));
     }
+    if (elastic) preflight.elastic = elastic->bounds;
+    std::optional<ElasticStart> start;
     LLM_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
-                         RunPreflight(session->client(), session->mapper(), preflight));
+                         RunPreflight(session->client(), session->mapper(), preflight, &start));
     for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
+    if (elastic && start && !kept_elastic_size && start->nodes != elastic->nodes) {
+      // Fewer than MAX fit now: start with what fits (not below MIN), rendered again.
+      render.request.start_nodes = static_cast<int>(start->nodes);
+      LLM_ASSIGN_OR_RETURN(manifests, Render(render));
+      objects = ToApiObjects(manifests);
+      streams.err << fmt::format(
+          "Note: starting {} at {} of --nodes {}: the free GPUs hold {} of its pods now; kubectl llm scale {} "
+          "--nodes K adds nodes when more are free\n",
+          name, start->nodes, FormatNodeRange(elastic->bounds), start->fit_now, name);
+    }
   }
 
   RecordedApply apply;

@@ -66,6 +66,13 @@ void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRe
 /// why none will. serve and diff both call it, so diff shows what serve applies.
 Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
                                std::vector<std::string>& notes, std::vector<std::string>& warnings);
+/// train --nodes MIN:MAX applied again: the size the live job runs (where it
+/// started, or what `scale --nodes` set) is kept, clamped to the bounds now
+/// given, rendering `manifests` again with it (as serve keeps a scaled replica
+/// count); `notes` says so when the bounds moved it. serve, train and diff call
+/// it, so diff shows what train applies. True when a live elastic job was found.
+Result<bool> KeepLiveElasticSize(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                                 std::vector<std::string>& notes);
 /// The line saying which tenant defaults a render used ("" when none).
 std::string TenantDefaultsNote(const RenderRequest& request, const std::set<std::string>& used);
 

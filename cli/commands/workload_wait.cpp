@@ -46,13 +46,6 @@ json EventsAbout(const json& events, const std::set<std::string>& names) {
   return out;
 }
 
-std::vector<PodProgress> Progress(const json& pods, const json& events) {
-  std::vector<PodProgress> out;
-  for (const json& pod : pods) out.push_back(ComputePodProgress(pod, events));
-  std::sort(out.begin(), out.end(), [](const PodProgress& a, const PodProgress& b) { return a.pod < b.pod; });
-  return out;
-}
-
 bool Crashed(const json& status) {
   if (status.value("restartCount", 0) > 0) return true;
   return status.contains("lastState") && status["lastState"].contains("terminated");
@@ -63,7 +56,7 @@ void Show(kube::RestClient& client, const std::string& ns, const json& pods, Pro
   std::set<std::string> names;
   for (const json& pod : pods) names.insert(pod["metadata"].value("name", ""));
   json events = names.empty() ? json::array() : EventsAbout(ListOrEmpty(client, kube::core::Events(ns), {}), names);
-  printer.Update(Progress(pods, events));
+  printer.Update(PodsProgress(pods, events));
 }
 
 void ShowPods(kube::RestClient& client, const WorkloadWaitRequest& request, ProgressPrinter& printer) {
@@ -301,6 +294,13 @@ class ControllerWatchdog {
 };
 
 }  // namespace
+
+std::vector<PodProgress> PodsProgress(const json& pods, const json& events) {
+  std::vector<PodProgress> out;
+  for (const json& pod : pods) out.push_back(ComputePodProgress(pod, events));
+  std::sort(out.begin(), out.end(), [](const PodProgress& a, const PodProgress& b) { return a.pod < b.pod; });
+  return out;
+}
 
 std::optional<json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
                                       const std::set<std::string>& owner_uids) {

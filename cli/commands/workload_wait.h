@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@
 #include "output/terminal.h"
 #include "util/clock.h"
 #include "util/result.h"
+#include "workload/pod_progress.h"
 #include "workload/stall_diagnosis.h"
 
 namespace llm {
@@ -51,6 +53,10 @@ kube::WaitPredicate TrainReady();
 /// a JobSet, a queued pod); nullopt when Kueue is not served or made none.
 std::optional<nlohmann::json> FindKueueWorkload(kube::RestClient& client, const std::string& ns,
                                                 const std::set<std::string>& owner_uids);
+
+/// Each pod's progress (ComputePodProgress over `events`), by pod name: what
+/// the live display of a wait shows.
+std::vector<PodProgress> PodsProgress(const nlohmann::json& pods, const nlohmann::json& events);
 
 /// Reads the evidence DiagnoseStall needs for the instance's pods in `ns`;
 /// `pods`, when given, are the pods to judge (as a watch saw them) instead of

@@ -30,5 +30,12 @@ inline constexpr std::string_view kManagedByValue = "kubectl-llm";
 
 /// The plugin's own: the model a served workload runs (Hugging Face id).
 inline constexpr std::string_view kModelAnnotation = "kubectl-llm.dev/model";
+/// The plugin's own: an elastic training job's node bounds, "MIN:MAX" (train
+/// --nodes MIN:MAX), which `scale --nodes` and `status` read back.
+inline constexpr std::string_view kElasticNodesAnnotation = "kubectl-llm.dev/elastic-nodes";
+/// Kueue's: the job may change size while admitted (workload slices; Kueue's
+/// ElasticJobsViaWorkloadSlices feature gate). Also the scheduling gate
+/// Kueue's webhook puts on such a Job's pods when the gate is on.
+inline constexpr std::string_view kKueueElasticJobAnnotation = "kueue.x-k8s.io/elastic-job";
 
 }  // namespace llm

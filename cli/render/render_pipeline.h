@@ -48,6 +48,8 @@ struct RenderRequest {
   std::map<std::string, ContextDefault> context_defaults;
   /// serve --monitor: labels the cluster's Prometheus selects PodMonitors by.
   std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
+  /// train --nodes MIN:MAX: the node count to start at (WorkloadRequest::start_nodes).
+  std::optional<int> start_nodes;
 };
 
 /// Renders, parses back and checks every document, applies patches and checks

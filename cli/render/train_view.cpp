@@ -1,6 +1,9 @@
 // Lays a checked TrainConfig out as the view model of templates/train/.
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "kube/well_known_names.h"
 #include "render/train_config.h"
 
 namespace llm {
@@ -13,10 +16,29 @@ constexpr const char* kWaitScript =
     "socket.getaddrinfo(os.environ[\"MASTER_ADDR\"], None)' >/dev/null 2>&1; do "
     "echo \"waiting for $MASTER_ADDR to resolve\"; sleep 2; done";
 
+/// Elastic: torchrun's flags as the PET_* variables its launcher reads them
+/// from (as the PyTorchJob operator sets them): the c10d rendezvous on index
+/// 0's stable name, which hosts the store, with explicit timeouts. Ranks and
+/// the world size come from each rendezvous round, so none is set here.
+ViewData ElasticTorchrunEnv(const TrainConfig& c) {
+  ViewData env = ViewList();
+  env.push_back(EnvValue("PET_NNODES", FormatNodeRange(*c.elastic)));
+  env.push_back(EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
+  env.push_back(EnvValue("PET_RDZV_BACKEND", "c10d"));
+  env.push_back(EnvValue("PET_RDZV_ENDPOINT", fmt::format("{}:{}", c.master_addr, c.master_port)));
+  env.push_back(EnvValue("PET_RDZV_ID", c.meta.name));
+  env.push_back(EnvValue("PET_RDZV_CONF",
+                         fmt::format("timeout={},last_call_timeout={}", c.rdzv_timeout, c.rdzv_last_call_timeout)));
+  env.push_back(EnvValue("PET_MAX_RESTARTS", std::to_string(c.max_restarts)));
+  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
+  return env;
+}
+
 /// What torchrun reads to join the rendezvous, both under its classic names
 /// and the PET_* ones its launcher takes flags from, then the user's env. The
 /// rank is the pod's completion index, which both backends set.
 ViewData TorchrunEnv(const TrainConfig& c) {
+  if (c.elastic) return ElasticTorchrunEnv(c);
   ViewData env = ViewList();
   env.push_back(EnvValue("MASTER_ADDR", c.master_addr));
   env.push_back(EnvValue("MASTER_PORT", std::to_string(c.master_port)));
@@ -52,12 +74,23 @@ RenderPlan TrainView(const TrainConfig& c) {
   if (c.exclusive_topology) {
     annotations.emplace_back("alpha.jobset.sigs.k8s.io/exclusive-topology", *c.exclusive_topology);
   }
+  if (c.elastic) {
+    annotations.emplace_back(std::string(kElasticNodesAnnotation), FormatNodeRange(*c.elastic));
+    // Kueue admits a queued job's size change as a new workload slice, where
+    // its ElasticJobsViaWorkloadSlices gate is on (scale checks that it is).
+    if (c.queue) annotations.emplace_back(std::string(kKueueElasticJobAnnotation), "true");
+  }
+  std::sort(annotations.begin(), annotations.end());
   view.set("hasAnnotations", !annotations.empty());
   view.set("annotations", ViewPairs(annotations));
   view.set("nodes", ViewInt(c.nodes));
   view.set("gpus", ViewInt(c.gpus_per_node));
   view.set("masterPort", ViewInt(c.master_port));
   view.set("maxRestarts", ViewInt(c.max_restarts));
+  // JobSet: a static group's failed pod fails its Job, and JobSet restarts the
+  // group; an elastic group replaces the pod, which rejoins the rendezvous.
+  view.set("jobBackoffLimit", ViewInt(c.elastic ? c.max_restarts : 0));
+  view.set("elastic", c.elastic.has_value());
   view.set("ttlAfterFinished", ViewOptionalInt(c.ttl_after_finished));
   view.set("activeDeadline", ViewOptionalInt(c.active_deadline));
   view.set("subdomain", jobset ? ViewData(false) : ViewData(c.meta.name));  // JobSet sets its own

@@ -27,6 +27,9 @@ struct WorkloadRequest {
   /// serve --monitor: labels the cluster's Prometheus selects PodMonitors by
   /// (the command reads them, commands/pod_monitor_placement.h); empty offline.
   std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
+  /// train --nodes MIN:MAX: the node count to start at, which train chooses
+  /// (what fits now, or what the live job runs); nullopt starts at MAX.
+  std::optional<int> start_nodes = std::nullopt;
 };
 
 struct RenderPlan {

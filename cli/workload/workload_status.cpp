@@ -5,6 +5,7 @@
 #include "kube/object_fields.h"
 #include "kube/well_known_names.h"
 #include "output/human_duration.h"
+#include "workload/elastic_status.h"
 #include "workload/pod_resources.h"
 
 namespace llm {
@@ -158,6 +159,7 @@ WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::j
     s.state = "Unknown";
   }
   s.endpoint = FindEndpoint(services, s);
+  s.elastic = ReadElasticJob(object);
   return s;
 }
 
@@ -165,9 +167,10 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
                           bool all_namespaces) {
   std::vector<TableColumn> columns;
   if (all_namespaces) columns.push_back({"NAMESPACE"});
-  for (const char* name : {"NAME", "KIND", "ENGINE", "READY", "STATUS", "GPUS", "ENDPOINT", "AGE"}) {
-    columns.push_back({name});
-  }
+  const bool elastic = AnyElastic(rows);
+  for (const char* name : {"NAME", "KIND", "ENGINE", "READY", "STATUS"}) columns.push_back({name});
+  if (elastic) AddElasticColumns(columns);
+  for (const char* name : {"GPUS", "ENDPOINT", "AGE"}) columns.push_back({name});
   for (const char* name : {"COMPONENT", "MODEL", "AUTOSCALE", "TARGETS", "SCALED"}) columns.push_back({name, true});
   Table table(std::move(columns));
   for (const WorkloadStatus& s : rows) {
@@ -178,6 +181,7 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
     cells.push_back(OrNone(s.engine));
     cells.push_back(fmt::format("{}/{}", s.ready, s.desired));
     cells.push_back(s.state);
+    if (elastic) AddElasticCells(s.elastic, cells);
     cells.push_back(std::to_string(s.gpus));
     cells.push_back(s.endpoint ? fmt::format("{}:{}", s.endpoint->host, s.endpoint->port) : "<none>");
     cells.push_back(HumanAge(s.created, now));
@@ -216,7 +220,8 @@ nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>&
                      {"gpus", s.gpus},
                      {"creationTimestamp", s.created},
                      {"endpoint", endpoint},
-                     {"autoscaler", AutoscalerJson(s.autoscaler)}});
+                     {"autoscaler", AutoscalerJson(s.autoscaler)},
+                     {"elastic", ElasticJson(s.elastic)}});
   }
   return {{"apiVersion", kWorkloadStatusApiVersion}, {"kind", "WorkloadStatusList"}, {"items", items}};
 }

@@ -14,6 +14,7 @@
 
 #include "output/table_printer.h"
 #include "workload/autoscaler_status.h"
+#include "workload/elastic_training.h"
 
 namespace llm {
 
@@ -41,6 +42,7 @@ struct WorkloadStatus {
   std::string created;                      ///< metadata.creationTimestamp as the server wrote it
   std::optional<ServiceEndpoint> endpoint;  ///< the workload's non-headless Service, if any
   std::optional<AutoscalerStatus> autoscaler;  ///< the HPA that scales it (see autoscaler_status.h)
+  std::optional<ElasticJob> elastic;           ///< train --nodes MIN:MAX (see elastic_status.h)
 };
 
 /// `services`: the namespace's Services (List or array); the workload's is the
@@ -53,7 +55,8 @@ WorkloadStatus SummarizeWorkload(const nlohmann::json& object, const nlohmann::j
 /// ENDPOINT AGE (NAMESPACE first when `all_namespaces`); -o wide adds
 /// COMPONENT, MODEL and the autoscaler's AUTOSCALE ("MIN-MAX"), TARGETS (as
 /// kubectl get hpa) and SCALED (age of its last scale). READY is
-/// "ready/desired"; empty values print "<none>".
+/// "ready/desired"; empty values print "<none>". When a row is an elastic
+/// training job, NODES and RESTARTS follow STATUS (elastic_status.h).
 Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::system_clock::time_point now,
                           bool all_namespaces);
 
@@ -64,7 +67,8 @@ Table WorkloadStatusTable(const std::vector<WorkloadStatus>& rows, std::chrono::
 ///               "creationTimestamp", "endpoint": {"service", "port", "host", "url"} | null,
 ///               "autoscaler": {"name", "minReplicas", "maxReplicas", "currentReplicas",
 ///                              "desiredReplicas", "metrics": [{"name", "current", "target"}],
-///                              "lastScaleTime", "problem"} | null}]}
+///                              "lastScaleTime", "problem"} | null,
+///               "elastic": {"nodes", "minNodes", "maxNodes", "restarts"} | null}]}
 /// Keys in this order; strings "" when unknown, integers always present. No
 /// age: it changes every second and scripts have creationTimestamp.
 nlohmann::ordered_json WorkloadStatusListJson(const std::vector<WorkloadStatus>& rows);

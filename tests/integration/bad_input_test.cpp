@@ -110,6 +110,13 @@ std::vector<Row> Rows() {
     base.insert(base.end(), extra.begin(), extra.end());
     return base;
   };
+  // train's flags, then the command after '--'.
+  auto train = [](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"train", "t", "-n", "{ns}", "--image", "img:1"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"--", "torchrun", "t.py"});
+    return args;
+  };
   return {
       // flags
       {"unknown flag", with(serve, {"--gpuz", "2"}), 2, {"--gpuz"}},
@@ -129,6 +136,27 @@ std::vector<Row> Rows() {
       {"--request-timeout", {"status", "-n", "{ns}", "--request-timeout", "soon"}, 2, {"--request-timeout"}},
       {"scale without a target", {"scale", "chat", "-n", "{ns}"}, 2, {"--replicas", "--min"}},
       {"scale --replicas negative", {"scale", "chat", "-n", "{ns}", "--replicas", "-2"}, 2, {"--replicas"}},
+      // elastic training (train --nodes MIN:MAX, scale --nodes)
+      {"train --nodes MIN above MAX",
+       train({"--nodes", "4:2", "--checkpoint", "ckpt:/ckpt"}),
+       2,
+       {"--nodes", "MIN:MAX", "1 <= MIN <= MAX", "'4:2'"}},
+      {"train --nodes 0", train({"--nodes", "0:2", "--checkpoint", "ckpt:/ckpt"}), 2, {"--nodes", "MIN:MAX", "'0:2'"}},
+      {"train --nodes not a number", train({"--nodes", "two:four"}), 2, {"--nodes", "MIN:MAX", "'two:four'"}},
+      {"train elastic without --checkpoint",
+       train({"--nodes", "2:4"}),
+       2,
+       {"--nodes 2:4", "--checkpoint PVC:MOUNT", "ReadWriteMany"}},
+      {"train --rdzv-timeout without elastic", train({"--rdzv-timeout", "5m"}), 2, {"--rdzv-timeout", "MIN:MAX"}},
+      {"scale --nodes 0", {"scale", "t", "-n", "{ns}", "--nodes", "0"}, 2, {"--nodes", "1 or more"}},
+      {"scale --nodes with --replicas",
+       {"scale", "t", "-n", "{ns}", "--nodes", "2", "--replicas", "2"},
+       2,
+       {"--nodes", "--replicas"}},
+      {"scale --wait without --nodes",
+       {"scale", "chat", "-n", "{ns}", "--replicas", "2", "--wait"},
+       2,
+       {"--wait", "--nodes"}},
       {"logs --tail below -1", {"logs", "chat", "-n", "{ns}", "--tail", "-5"}, 2, {"--tail"}},
       {"validate-nodes --max-parallel 0", {"validate-nodes", "--max-parallel", "0"}, 2, {"--max-parallel"}},
       {"validate-nodes --profile", {"validate-nodes", "--profile", "fastest"}, 2, {"--profile", "quick", "full"}},

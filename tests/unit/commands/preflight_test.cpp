@@ -286,5 +286,33 @@ TEST_CASE("GPU fit: a request that fits today reads no autoscaler") {
                      [](const std::string& call) { return call.find("configmaps") != std::string::npos; }));
 }
 
+TEST_CASE("GPU fit, elastic (train --nodes MIN:MAX): judged for MIN, and the job starts at what fits now") {
+  // Two free 8-GPU nodes; the elastic job's pods take 8 GPUs each.
+  AutoscaleFixture f(/*karpenter=*/false, 4);
+  f.request.elastic = NodeRange{2, 4};
+  std::optional<ElasticStart> start;
+  auto warnings = RunPreflight(f.client, f.mapper, f.request, &start);
+  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  CHECK(warnings->empty());  // MIN fits now: no warning about the MAX that does not
+  REQUIRE(start.has_value());
+  CHECK(start->nodes == 2);
+  CHECK(start->fit_now == 2);
+
+  // MAX within what fits: MAX.
+  AutoscaleFixture all(/*karpenter=*/false, 2);
+  all.request.elastic = NodeRange{1, 2};
+  REQUIRE(RunPreflight(all.client, all.mapper, all.request, &start).ok());
+  CHECK(start->nodes == 2);
+
+  // MIN can never fit: refused as any request that cannot fit.
+  AutoscaleFixture never(/*karpenter=*/false, 4);
+  never.request.elastic = NodeRange{3, 4};
+  start.reset();
+  auto refused = RunPreflight(never.client, never.mapper, never.request, &start);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message() ==
+        std::string("preflight: ") + kShort + "; nothing was applied (--skip-preflight applies anyway)");
+}
+
 }  // namespace
 }  // namespace llm

@@ -141,6 +141,13 @@ std::vector<GoldenCase> Cases() {
                                               "configs/7b.yaml"})},
       {"train-indexed-job.yaml", with(train, {"--backend", "indexed-job", "--nodes", "2", "--gpus-per-node", "8",
                                               "--data", "datasets:/data", "--", "torchrun", "train.py"})},
+      // Elastic: an Indexed Job at MAX (train starts it at what fits), c10d on index 0, bounds and Kueue's annotation.
+      {"train-elastic.yaml",
+       with(train, {"-n", "research", "--nodes", "2:4", "--gpus-per-node", "8", "--checkpoint",
+                    "checkpoints:/checkpoints", "--queue", "research", "--", "torchrun", "train.py"})},
+      {"train-elastic-jobset.yaml",
+       with(train, {"--backend", "jobset", "--nodes", "1:8", "--checkpoint", "ckpt:/ckpt", "--max-restarts", "5",
+                    "--rdzv-timeout", "30m", "--rdzv-last-call-timeout", "5m", "--", "torchrun", "train.py"})},
       {"gpu-check-default.yaml", {"render", "gpu-check", "gpu-check-node-1"}},
       {"gpu-check-node.yaml",
        {"render", "gpu-check", "gpu-check-node-2", "-n", "kubectl-llm", "--node", "gpu-node-2", "--gpus", "4",

@@ -19,11 +19,37 @@ const ServedKinds kCoreOnly = std::set<std::string, std::less<>>{};
 
 /// Train `name` with an image unless `flags` give one; `served` nullopt: no cluster, every kind served.
 Result<TrainConfig> Build(Flags flags, std::vector<std::string> trailing = {"torchrun", "t.py"},
-                          ServedKinds served = std::nullopt, std::string name = "job") {
+                          ServedKinds served = std::nullopt, std::string name = "job",
+                          std::optional<int> start_nodes = std::nullopt) {
   const bool has_image = std::any_of(flags.begin(), flags.end(), [](const auto& f) { return f.first == "--image"; });
   if (!has_image) flags.insert(flags.begin(), {"--image", {"img:1"}});
+  std::optional<Backend> backend;
+  for (auto it = flags.begin(); it != flags.end();) {
+    // --backend is the command's flag, not a value.
+    if (it->first != "--backend") {
+      ++it;
+      continue;
+    }
+    backend = *ParseBackend(it->second.back());
+    it = flags.erase(it);
+  }
   const Values values = FlagValues(TrainValueSpecs(), flags);
-  return BuildTrainConfig(WorkloadRequest{name, std::nullopt, values, std::move(served), std::nullopt, trailing, {}});
+  return BuildTrainConfig(
+      WorkloadRequest{name, std::nullopt, values, std::move(served), backend, trailing, {}, start_nodes});
+}
+
+/// An elastic job's flags: --nodes MIN:MAX with the checkpoint volume it needs.
+Flags Elastic(const std::string& range, Flags more = {}) {
+  Flags flags = {{"--nodes", {range}}, {"--checkpoint", {"ckpt:/ckpt"}}};
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+std::string EnvValueOf(const RenderPlan& plan, const std::string& name) {
+  for (const ViewData& item : plan.view.get("env")->list_value()) {
+    if (item.get("name")->string_value() == name) return item.get("value")->string_value();
+  }
+  return "<unset>";
 }
 
 std::vector<std::string> EnvNames(const RenderPlan& plan) {
@@ -79,7 +105,8 @@ TEST_CASE("BuildTrainConfig refuses bad values, naming the flag and what it acce
     std::string want;  ///< the whole message
   };
   const std::vector<Case> cases = {
-      {{{"--nodes", {"10001"}}}, "--nodes: must be an integer from 1 to 10000, got '10001'"},
+      {{{"--nodes", {"10001"}}},
+       "--nodes: expected N (1 to 10000) or MIN:MAX (elastic, 1 <= MIN <= MAX <= 10000), got '10001'"},
       {{{"--gpus-per-node", {"65"}}}, "--gpus-per-node: must be an integer from 1 to 64, got '65'"},
       {{{"--master-port", {"0"}}}, "--master-port: must be an integer from 1 to 65535, got '0'"},
       {{{"--max-restarts", {"1001"}}}, "--max-restarts: must be an integer from 0 to 1000, got '1001'"},
@@ -132,6 +159,89 @@ TEST_CASE("BuildTrainConfig bounds NAME by the longest pod hostname the backend 
   CHECK_FALSE(Build({{"--nodes", {"2"}}}, {"x"}, std::nullopt, std::string(55, 'a')).ok());
 }
 
+TEST_CASE("BuildTrainConfig --nodes MIN:MAX: elastic, an Indexed Job starting at MAX, torchrun restarts 3 by default") {
+  const Result<TrainConfig> c = Build(Elastic("2:4"));
+  REQUIRE(c.ok());
+  REQUIRE(c->elastic.has_value());
+  CHECK(c->elastic->min == 2);
+  CHECK(c->elastic->max == 4);
+  CHECK(c->nodes == 4);
+  CHECK(c->backend == Backend::kIndexedJob);  // even where JobSet is served
+  CHECK(c->master_addr == "job-0.job");
+  CHECK(c->max_restarts == 3);
+  CHECK(c->rdzv_timeout == 900);
+  CHECK(c->rdzv_last_call_timeout == 120);
+
+  // train chooses the start (what fits, or the live size); it stays within the bounds.
+  CHECK(Build(Elastic("2:4"), {"x"}, std::nullopt, "job", 3)->nodes == 3);
+  CHECK(Build(Elastic("2:4"), {"x"}, std::nullopt, "job", 1)->nodes == 2);
+  CHECK(Build(Elastic("2:4"), {"x"}, std::nullopt, "job", 9)->nodes == 4);
+  // A fixed --nodes ignores it.
+  CHECK(Build({{"--nodes", {"3"}}}, {"x"}, std::nullopt, "job", 1)->nodes == 3);
+
+  const Result<TrainConfig> tuned = Build(Elastic("1:8", {{"--max-restarts", {"10"}},
+                                                          {"--rdzv-timeout", {"30m"}},
+                                                          {"--rdzv-last-call-timeout", {"5m"}},
+                                                          {"--backend", {"jobset"}}}));
+  REQUIRE(tuned.ok());
+  CHECK(tuned->backend == Backend::kJobSet);
+  CHECK(tuned->master_addr == "job-node-0-0.job");
+  CHECK(tuned->max_restarts == 10);
+  CHECK(tuned->rdzv_timeout == 1800);
+  CHECK(tuned->rdzv_last_call_timeout == 300);
+}
+
+TEST_CASE("BuildTrainConfig refuses bad elastic input, naming the flag and what it accepts") {
+  const std::string accepted = "expected N (1 to 10000) or MIN:MAX (elastic, 1 <= MIN <= MAX <= 10000)";
+  CheckUsageError(Build(Elastic("4:2")), "--nodes: " + accepted + ", got '4:2'");
+  CheckUsageError(Build(Elastic("0:2")), "--nodes: " + accepted + ", got '0:2'");
+  CheckUsageError(Build(Elastic("0")), "--nodes: " + accepted + ", got '0'");
+  CheckUsageError(Build(Elastic("two:four")), "--nodes: " + accepted + ", got 'two:four'");
+  CheckUsageError(Build(Elastic("2:4:8")), "--nodes: " + accepted + ", got '2:4:8'");
+  CheckUsageError(Build(Elastic("1:10001")), "--nodes: " + accepted + ", got '1:10001'");
+  CheckUsageError(Build({{"--nodes", {"many"}}}), "--nodes: " + accepted + ", got 'many'");
+  CheckUsageError(Build({{"--nodes", {"2:4"}}}),
+                  "--nodes 2:4 is elastic training: it needs --checkpoint PVC:MOUNT, a volume every node mounts "
+                  "(ReadWriteMany), because each change of membership restarts all workers from the last checkpoint");
+  CheckUsageError(Build({{"--rdzv-timeout", {"10m"}}}),
+                  "--rdzv-timeout is only used with --nodes MIN:MAX (elastic training)");
+  CheckUsageError(Build({{"--nodes", {"2"}}, {"--rdzv-last-call-timeout", {"1m"}}}),
+                  "--rdzv-last-call-timeout is only used with --nodes MIN:MAX (elastic training)");
+  CheckUsageError(Build(Elastic("2:4", {{"--rdzv-timeout", {"0"}}})),
+                  "--rdzv-timeout: must be from 1s to 24h, got '0'");
+  CheckUsageError(Build(Elastic("2:4", {{"--rdzv-last-call-timeout", {"2d"}}})),
+                  "--rdzv-last-call-timeout: must be from 1s to 24h, got '2d'");
+  CheckUsageError(Build(Elastic("2:4", {{"--queue", {"team-a"}}, {"--backend", {"jobset"}}})),
+                  "--queue with --nodes 2:4 needs --backend indexed-job: Kueue resizes only batch Jobs (elastic jobs "
+                  "through workload slices)");
+  // NAME is bounded by MAX's highest index: 11 nodes take two digits.
+  const std::string sixty(60, 'a');
+  CHECK(Build(Elastic("2:10"), {"x"}, std::nullopt, sixty + "a").ok());
+  CHECK_FALSE(Build(Elastic("2:11"), {"x"}, std::nullopt, sixty + "a").ok());
+}
+
+TEST_CASE("TrainView elastic: torchrun's c10d rendezvous on index 0 as PET_* variables, bounds on the Job") {
+  const Result<TrainConfig> c = Build(Elastic("2:4", {{"--gpus-per-node", {"8"}}, {"--queue", {"team-a"}}}));
+  REQUIRE(c.ok());
+  const RenderPlan plan = TrainView(*c);
+  CHECK(EnvNames(plan) == std::vector<std::string>{"PET_NNODES", "PET_NPROC_PER_NODE", "PET_RDZV_BACKEND",
+                                                   "PET_RDZV_ENDPOINT", "PET_RDZV_ID", "PET_RDZV_CONF",
+                                                   "PET_MAX_RESTARTS"});
+  CHECK(EnvValueOf(plan, "PET_NNODES") == "2:4");
+  CHECK(EnvValueOf(plan, "PET_RDZV_BACKEND") == "c10d");
+  CHECK(EnvValueOf(plan, "PET_RDZV_ENDPOINT") == "job-0.job:29500");
+  CHECK(EnvValueOf(plan, "PET_RDZV_ID") == "job");
+  CHECK(EnvValueOf(plan, "PET_RDZV_CONF") == "timeout=900,last_call_timeout=120");
+  CHECK(EnvValueOf(plan, "PET_MAX_RESTARTS") == "3");
+  CHECK(plan.templates == std::vector<std::string>{"train/headless-service.yaml", "train/job.yaml"});
+  std::vector<std::string> annotations;
+  for (const ViewData& item : plan.view.get("annotations")->list_value()) {
+    annotations.push_back(item.get("key")->string_value() + "=" + item.get("value")->string_value());
+  }
+  CHECK(annotations ==
+        std::vector<std::string>{"kubectl-llm.dev/elastic-nodes=2:4", "kueue.x-k8s.io/elastic-job=true"});
+}
+
 TEST_CASE("every variable TrainView sets for torchrun is refused in --env, and the user's come after them") {
   const Result<TrainConfig> config = Build({{"--env", {"A=1", "Z=2"}}});
   REQUIRE(config.ok());
@@ -143,6 +253,16 @@ TEST_CASE("every variable TrainView sets for torchrun is refused in --env, and t
     CAPTURE(names[i]);
     CheckUsageError(Build({{"--env", {names[i] + "=x"}}}),
                     "--env: " + names[i] + " is set by kubectl llm for this workload; use its flag instead");
+  }
+  // The elastic mode's too, in either mode.
+  const Result<TrainConfig> elastic = Build(Elastic("2:4", {{"--env", {"A=1", "Z=2"}}}));
+  REQUIRE(elastic.ok());
+  const std::vector<std::string> elastic_names = EnvNames(TrainView(*elastic));
+  CHECK(elastic_names.back() == "Z");
+  for (size_t i = 0; i + 2 < elastic_names.size(); ++i) {
+    CAPTURE(elastic_names[i]);
+    CheckUsageError(Build({{"--env", {elastic_names[i] + "=x"}}}),
+                    "--env: " + elastic_names[i] + " is set by kubectl llm for this workload; use its flag instead");
   }
 }
 

@@ -113,8 +113,34 @@ TEST_CASE("WorkloadStatusList is the documented JSON shape") {
       R"({"name":"chat","namespace":"default","kind":"LeaderWorkerSet","apiVersion":"leaderworkerset.x-k8s.io/v1",)"
       R"("engine":"vllm","component":"serve","model":"deepseek-ai/DeepSeek-V3","state":"Progressing","ready":1,)"
       R"("desired":2,"unit":"groups","gpus":32,"creationTimestamp":"2026-11-26T09:00:00Z","endpoint":{"service":"chat",)"
-      R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"},"autoscaler":null})");
+      R"("port":8000,"host":"chat.default.svc","url":"http://chat.default.svc:8000"},"autoscaler":null,)"
+      R"("elastic":null})");
   CHECK(doc["items"][3]["endpoint"].is_null());
+}
+
+TEST_CASE("an elastic training job adds NODES (now, MIN-MAX) and RESTARTS after STATUS, and \"elastic\" in JSON") {
+  std::vector<WorkloadStatus> rows = Rows();
+  const std::string plain = WorkloadStatusTable(rows, kNow, false).Render(false);
+  CHECK(plain.find("NODES") == std::string::npos);  // no elastic row: the table is as before
+
+  nlohmann::json job = nlohmann::json::parse(R"({
+    "apiVersion": "batch/v1", "kind": "Job",
+    "metadata": {"name": "pretrain", "namespace": "ml", "creationTimestamp": "2026-11-28T11:00:00Z",
+                 "labels": {"app.kubernetes.io/instance": "pretrain", "app.kubernetes.io/name": "torchrun"},
+                 "annotations": {"kubectl-llm.dev/elastic-nodes": "2:4"}},
+    "spec": {"parallelism": 3, "completions": 3, "template": {"spec": {"containers": [
+      {"name": "trainer", "resources": {"limits": {"nvidia.com/gpu": "8"}}}]}}},
+    "status": {"ready": 3, "failed": 1}})");
+  rows.push_back(SummarizeWorkload(job, nlohmann::json::array()));
+  const std::string table = WorkloadStatusTable(rows, kNow, false).Render(false);
+  CHECK(table.starts_with("NAME         KIND              ENGINE     READY   STATUS        NODES     RESTARTS   GPUS"));
+  CHECK(table.find("pretrain     Job               torchrun   3/3     Running       3 (2-4)   1          24") !=
+        std::string::npos);
+  CHECK(table.find("Deployment        vllm       2/2     Available     <none>    <none>") != std::string::npos);
+
+  const nlohmann::ordered_json doc = WorkloadStatusListJson(rows);
+  CHECK(doc["items"][4]["elastic"].dump() == R"({"nodes":3,"minNodes":2,"maxNodes":4,"restarts":1})");
+  CHECK(doc["items"][0]["elastic"].is_null());
 }
 
 }  // namespace
