@@ -347,9 +347,10 @@ TEST_CASE("scale --nodes: a server that refuses the new size (its dry run) is qu
   Status refused = f.RunNodes({.name = "t", .nodes = 4});
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().kind() == ErrorKind::kInvalidInput);
-  CHECK(
-      refused.error().message().starts_with("the server refuses to change the size of job.batch/t: admission "
-                                            "webhook \"vjobset.kb.io\" denied the request"));
+  CHECK_MESSAGE(refused.error().message().starts_with(
+                    "the server refuses to change the size of job.batch/t: Error from server (Forbidden): "
+                    "admission webhook \"vjobset.kb.io\" denied the request"),
+                refused.error().message());
   CHECK(refused.error().message().ends_with("; nothing was changed"));
   CHECK(f.Job()["spec"]["parallelism"] == 3);
 

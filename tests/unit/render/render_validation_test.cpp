@@ -134,7 +134,8 @@ TEST_CASE("render train refuses bad values") {
   CheckRefused({
       {{"render", "train", "job", "--", "torchrun"}, "--image is required"},
       {train({}, false), "train needs the command to run after '--'"},
-      {train({"--nodes", "0"}), "--nodes: must be an integer from 1"},
+      {train({"--nodes", "0"}),
+       "--nodes: expected N (1 to 10000) or MIN:MAX (elastic, 1 <= MIN <= MAX <= 10000), got '0'"},
       {train({"--gpus-per-node", "0"}), "--gpus-per-node: must be an integer from 1"},
       {train({"--data", "data"}), "--data: expected PVC:MOUNT, got 'data'"},
       {train({"--data", "data:relative"}), "--data: the mount path 'relative' must be an absolute path"},
