@@ -29,7 +29,10 @@ std::vector<std::string> PodNames(const json& pods, bool running_only) {
 
 std::string Few(const std::vector<std::string>& names) {
   std::string out;
-  for (size_t i = 0; i < names.size() && i < 3; ++i) out += (i ? ", " : "") + names[i];
+  for (size_t i = 0; i < names.size() && i < 3; ++i) {
+    if (i > 0) out += ", ";  // two appends: `sep + text` trips GCC 12's false -Wrestrict at -O3
+    out += names[i];
+  }
   if (names.size() > 3) out += fmt::format(" and {} more", names.size() - 3);
   return out;
 }
