@@ -384,7 +384,7 @@ TEST_CASE("history: -l on the revisions' labels, --sort-by, -L, and -w printing 
   };
   CHECK(last_two(header) == std::vector<std::string>{"REVISION-STATUS", "LABELS"});
   CHECK(last_two(first)[0] == "superseded");
-  CHECK(Contains(last_two(first)[1], "kubectl-llm.dev/revision=1,"));
+  CHECK(Contains(last_two(first)[1], ",kubectl-llm.dev/revision=1"));  // k=v sorted: "revision-of=" before "revision="
   CHECK(last_two(second)[0] == "deployed");
 
   // The revision label, its key's dots escaped as kubectl's JSONPath wants them.
@@ -398,6 +398,7 @@ TEST_CASE("history: -l on the revisions' labels, --sort-by, -L, and -w printing 
   const TestCluster& cluster = TestCluster::Get();
   std::thread third;
   bool served = false;
+  bool interrupted = false;  // once: a second Ctrl-C ends the process at once
   CommandOutput watch =
       RunCommand({KUBECTL_LLM_BINARY, "history", "lst", "-n", ns.name(), "-w"},
                  {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"}, "", {},
@@ -407,10 +408,10 @@ TEST_CASE("history: -l on the revisions' labels, --sort-by, -L, and -w printing 
                      served = true;
                      third = std::thread([&] { serve("org/m3"); });
                    }
-                   return served && Contains(so_far.out, "\n3 ") &&
-                                  Contains(so_far.out.substr(so_far.out.rfind("\n3 ")), "deployed")
-                              ? SIGINT
-                              : 0;
+                   if (interrupted || !served || !Contains(so_far.out, "\n3 ")) return 0;
+                   if (!Contains(so_far.out.substr(so_far.out.rfind("\n3 ")), "deployed")) return 0;
+                   interrupted = true;
+                   return SIGINT;
                  });
   if (third.joinable()) third.join();
   CHECK_MESSAGE(watch.exit_code == 0, watch.err);

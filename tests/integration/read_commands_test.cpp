@@ -170,6 +170,7 @@ CommandOutput WatchUntil(const std::vector<std::string>& args, const std::functi
   argv.insert(argv.end(), args.begin(), args.end());
   std::thread changer;
   std::atomic<bool> changed{false};
+  bool interrupted = false;  // once: a second Ctrl-C ends the process at once, as it should
   CommandOutput out =
       RunCommand(argv, {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"},
                  "", {}, [&](const CommandOutput& so_far, std::chrono::milliseconds elapsed) {
@@ -179,7 +180,9 @@ CommandOutput WatchUntil(const std::vector<std::string>& args, const std::functi
                      changer = std::thread(change);
                      return 0;
                    }
-                   return changed && done(so_far.out) ? SIGINT : 0;
+                   if (interrupted || !changed || !done(so_far.out)) return 0;
+                   interrupted = true;
+                   return SIGINT;
                  });
   if (changer.joinable()) changer.join();
   return out;
@@ -343,8 +346,9 @@ TEST_CASE("read-cmds: status -l, --field-selector, --sort-by, -L, --show-labels 
   CHECK(items[1]["creationTimestamp"] <= items[2]["creationTimestamp"]);
   CommandOutput missing = status({"--sort-by", ".spec.nothing"});
   CHECK(missing.exit_code == 1);
-  CommandOutput kubectl_missing =
-      TestCluster::Get().Kubectl("admin", {"get", "deployments", "-n", ns.name(), "--sort-by", ".spec.nothing"});
+  // kubectl says it with -o json (its table path loses the error and prints "No resources found").
+  CommandOutput kubectl_missing = TestCluster::Get().Kubectl(
+      "admin", {"get", "deployments", "-n", ns.name(), "--sort-by", ".spec.nothing", "-o", "json"});
   CHECK(kubectl_missing.exit_code != 0);
   CHECK(missing.err.find("couldn't find any field with path \"{.spec.nothing}\" in the list of objects") !=
         std::string::npos);
