@@ -16,6 +16,15 @@
 namespace llm {
 namespace {
 
+std::map<std::string, nlohmann::json> GroupByNamespace(std::vector<nlohmann::json> objects) {
+  std::map<std::string, nlohmann::json> grouped;
+  for (nlohmann::json& object : objects) {
+    auto [it, inserted] = grouped.try_emplace(NamespaceOf(object), nlohmann::json::array());
+    it->second.push_back(std::move(object));
+  }
+  return grouped;
+}
+
 /// The namespace's (or every namespace's) Services of this tool, grouped by
 /// namespace: a workload's endpoint is found among its own namespace's only.
 Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
@@ -24,13 +33,7 @@ Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClie
   options.label_selector = ManagedBySelector();
   auto list = client.List(ref, options);
   if (!list.ok()) return list.error();
-  std::map<std::string, nlohmann::json> grouped;
-  for (nlohmann::json& service : (*list)["items"]) {
-    std::string service_ns = service["metadata"].value("namespace", "");
-    auto [it, inserted] = grouped.try_emplace(service_ns, nlohmann::json::array());
-    it->second.push_back(std::move(service));
-  }
-  return grouped;
+  return GroupByNamespace((*list)["items"].get<std::vector<nlohmann::json>>());
 }
 
 /// The HorizontalPodAutoscalers of `ns` (every namespace for ""): ours, and
@@ -95,15 +98,6 @@ StatusListing BuildStatusListing(std::vector<ManagedWorkload> workloads,
   out.listing.table = WorkloadStatusTable(out.rows, now, all_namespaces);
   out.listing.document = WorkloadStatusListJson(out.rows);
   return out;
-}
-
-std::map<std::string, nlohmann::json> GroupByNamespace(std::vector<nlohmann::json> objects) {
-  std::map<std::string, nlohmann::json> grouped;
-  for (nlohmann::json& object : objects) {
-    auto [it, inserted] = grouped.try_emplace(NamespaceOf(object), nlohmann::json::array());
-    it->second.push_back(std::move(object));
-  }
-  return grouped;
 }
 
 /// -w: the served workload kinds, the tool's Services and (where the user

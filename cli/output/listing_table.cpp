@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -35,15 +36,15 @@ std::vector<T> Permuted(std::vector<T>& values, std::span<const size_t> order) {
   return out;
 }
 
-nlohmann::ordered_json* ItemsOf(Listing& listing) {
-  if (!listing.document.is_object()) return nullptr;
-  auto items = listing.document.find("items");
-  if (items == listing.document.end() || !items->is_array()) return nullptr;
-  return &*items;
-}
-
-const nlohmann::ordered_json* ItemsOf(const Listing& listing) {
-  return ItemsOf(const_cast<Listing&>(listing));  // NOLINT: the same lookup, read only
+/// The -o json document's items, when it has a list of them.
+template <typename Document>
+auto* ItemsOf(Document& document) {
+  using Items = std::remove_reference_t<decltype(document["items"])>;
+  Items* items = nullptr;
+  if (!document.is_object()) return items;
+  auto found = document.find("items");
+  if (found != document.end() && found->is_array()) items = &*found;
+  return items;
 }
 
 std::string CutToWidth(const std::string& line, size_t columns) {
@@ -88,7 +89,7 @@ Status SortListing(Listing& listing, const ListingPrintOptions& options) {
   listing.table = std::move(sorted);
   listing.objects = Permuted(listing.objects, order);
   if (listing.keys.size() == order.size()) listing.keys = Permuted(listing.keys, order);
-  if (nlohmann::ordered_json* items = ItemsOf(listing); items != nullptr && items->size() == order.size()) {
+  if (nlohmann::ordered_json* items = ItemsOf(listing.document); items != nullptr && items->size() == order.size()) {
     nlohmann::ordered_json sorted_items = nlohmann::ordered_json::array();
     for (size_t i : order) sorted_items.push_back(std::move((*items)[i]));
     *items = std::move(sorted_items);
@@ -132,7 +133,7 @@ ListingWatchPrinter::ListingWatchPrinter(ListingPrintOptions options, OutputSpec
 
 std::string ListingWatchPrinter::Fingerprint(const Table& decorated, const Listing& listing, size_t row) const {
   std::string out = fmt::format("{}", fmt::join(decorated.rows()[row], "\t"));
-  if (const nlohmann::ordered_json* items = ItemsOf(listing); items != nullptr && row < items->size()) {
+  if (const nlohmann::ordered_json* items = ItemsOf(listing.document); items != nullptr && row < items->size()) {
     out += "\n" + (*items)[row].dump();
   }
   return out;
@@ -151,12 +152,12 @@ Status ListingWatchPrinter::PrintRows(const Listing& listing, std::span<const si
   if (rows.empty()) return Ok();
   if (output_.is_table()) {
     const bool header = !options_.no_headers && !header_printed_;
-    terminal_.Write(DecoratedTable(listing, options_)
-                        .RenderRows(output_.format == OutputFormat::kWide, header, rows, widths_));
+    terminal_.Write(
+        DecoratedTable(listing, options_).RenderRows(output_.format == OutputFormat::kWide, header, rows, widths_));
     header_printed_ = true;
     return Ok();
   }
-  const nlohmann::ordered_json* items = ItemsOf(listing);
+  const nlohmann::ordered_json* items = ItemsOf(listing.document);
   if (items == nullptr) return Ok();
   std::string text;
   for (size_t r : rows) {
