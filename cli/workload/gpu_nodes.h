@@ -11,12 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "output/table_printer.h"
+#include "workload/gpu_check_record.h"
 
 namespace llm {
-
-inline constexpr std::string_view kGpuCheckLabel = "kubectl-llm.dev/gpu-check";  // pass | fail | error
-/// JSON written by validate-nodes; gpu_nodes reads its "validUntil" (RFC 3339).
-inline constexpr std::string_view kGpuCheckSummaryAnnotation = "kubectl-llm.dev/gpu-check-summary";
 
 struct GpuNodeRow {
   std::string name;
