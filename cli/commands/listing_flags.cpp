@@ -12,9 +12,9 @@ void AddListingFlags(CLI::App* cmd, ListingFlags& flags, std::string_view noun, 
                   fmt::format("Only {} matching this label selector (=, ==, !=, in, notin, exists; "
                               "e.g. -l 'team=ml,tier in (a,b)'), filtered by the server",
                               noun));
-  cmd->add_option("--field-selector", flags.field_selector,
-                  fmt::format("Only {} matching this field selector (=, ==, !=), filtered by the server: {}", noun,
-                              field_help));
+  cmd->add_option(
+      "--field-selector", flags.field_selector,
+      fmt::format("Only {} matching this field selector (=, ==, !=), filtered by the server: {}", noun, field_help));
   cmd->add_option("--sort-by", flags.sort_by,
                   "Sort the rows by this JSONPath over each listed object (.metadata.name, "
                   "{.metadata.creationTimestamp}); numbers and quantities by value");

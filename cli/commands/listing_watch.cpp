@@ -112,8 +112,9 @@ Status RunListingWatch(kube::RestClient& client, const ListingWatch& watch, cons
                        const OutputSpec& output, const ListingWatchEnv& env) {
   ListingWatchPrinter printer(options.print, output, options.watch_only, env.terminal);
   if (options.print.sort_by && !printer.redraws()) {
-    env.err << (options.watch_only ? "warning: --watch-only requested, --sort-by will be ignored\n"
-                                   : "warning: --watch requested, --sort-by will be ignored for watch events received\n");
+    env.err << (options.watch_only
+                    ? "warning: --watch-only requested, --sort-by will be ignored\n"
+                    : "warning: --watch requested, --sort-by will be ignored for watch events received\n");
   }
   // AGE and the like move with the clock; rows computed at this fixed time
   // tell a change of the objects from the clock's.

@@ -21,10 +21,22 @@ std::optional<long double> SuffixMultiplier(std::string_view suffix) {
     long double multiplier;
   };
   static constexpr Named kSuffixes[] = {
-      {"", 1.0L},          {"n", 1e-9L},        {"u", 1e-6L},        {"m", 1e-3L},         {"k", 1e3L},
-      {"M", 1e6L},         {"G", 1e9L},         {"T", 1e12L},        {"P", 1e15L},         {"E", 1e18L},
-      {"Ki", 1024.0L},     {"Mi", 1048576.0L},  {"Gi", 1073741824.0L}, {"Ti", 1099511627776.0L},
-      {"Pi", 1125899906842624.0L}, {"Ei", 1152921504606846976.0L},
+      {"", 1.0L},
+      {"n", 1e-9L},
+      {"u", 1e-6L},
+      {"m", 1e-3L},
+      {"k", 1e3L},
+      {"M", 1e6L},
+      {"G", 1e9L},
+      {"T", 1e12L},
+      {"P", 1e15L},
+      {"E", 1e18L},
+      {"Ki", 1024.0L},
+      {"Mi", 1048576.0L},
+      {"Gi", 1073741824.0L},
+      {"Ti", 1099511627776.0L},
+      {"Pi", 1125899906842624.0L},
+      {"Ei", 1152921504606846976.0L},
   };
   for (const Named& named : kSuffixes) {
     if (named.suffix == suffix) return named.multiplier;
@@ -120,8 +132,8 @@ class Comparer {
       }
       default:
         if (!error_) {
-          error_ = Error(ErrorKind::kInvalidInput,
-                         fmt::format("--sort-by {}: unsortable type: {}", field_, GoTypeName(ka)));
+          error_ =
+              Error(ErrorKind::kInvalidInput, fmt::format("--sort-by {}: unsortable type: {}", field_, GoTypeName(ka)));
         }
         return false;
     }
@@ -192,8 +204,8 @@ Result<SortBy> SortBy::Parse(std::string_view field) {
   if (!relaxed.ok()) return relaxed.error().WithContext("--sort-by");
   auto path = JsonPath::Parse(*relaxed);
   if (!path.ok()) {
-    return Error(ErrorKind::kUsage, fmt::format("--sort-by: error parsing jsonpath {}, {}", *relaxed,
-                                                path.error().message()));
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--sort-by: error parsing jsonpath {}, {}", *relaxed, path.error().message()));
   }
   return SortBy(std::move(*relaxed), std::move(*path));
 }

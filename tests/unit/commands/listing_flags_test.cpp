@@ -22,9 +22,8 @@ ListingFlags Parse(std::vector<std::string> args, std::string* name = nullptr) {
 
 TEST_CASE("the listing flags are kubectl get's: -l, --field-selector, --sort-by, -L, --show-labels, -w") {
   std::string name;
-  ListingFlags flags = Parse({"-l", "team=ml", "--field-selector", "metadata.name=chat", "--sort-by",
-                              ".metadata.name", "-L", "team,tier", "-L", "zone", "chat", "--show-labels",
-                              "--no-headers", "-w"},
+  ListingFlags flags = Parse({"-l", "team=ml", "--field-selector", "metadata.name=chat", "--sort-by", ".metadata.name",
+                              "-L", "team,tier", "-L", "zone", "chat", "--show-labels", "--no-headers", "-w"},
                              &name);
   CHECK(flags.selector == "team=ml");
   CHECK(flags.field_selector == "metadata.name=chat");

@@ -67,7 +67,8 @@ TEST_CASE("RenderListing sorts the rows and the -o json items together, --no-hea
   CHECK(*table ==
         "b     9     5m\n"
         "a     10    5m\n");
-  auto document = RenderListing(MakeListing({{"a", 10, json()}, {"b", 9, json()}}), options, OutputSpec(OutputFormat::kJson));
+  auto document =
+      RenderListing(MakeListing({{"a", 10, json()}, {"b", 9, json()}}), options, OutputSpec(OutputFormat::kJson));
   REQUIRE(document.ok());
   json parsed = json::parse(*document);
   CHECK(parsed["items"][0]["name"] == "b");
@@ -100,7 +101,8 @@ TEST_CASE("-w on a pipe: the table once, then each changed row alone, lined up u
   REQUIRE(printer.Update(MakeListing({{"chat", 1, json(), "6m"}, {"web", 1, json(), "6m"}}), first, std::nullopt).ok());
   CHECK(screen.out.str().empty());
   const Listing scaled = MakeListing({{"chat", 3, json()}, {"web", 1, json()}});
-  REQUIRE(printer.Update(MakeListing({{"chat", 3, json(), "7m"}, {"web", 1, json(), "7m"}}), scaled, std::nullopt).ok());
+  REQUIRE(
+      printer.Update(MakeListing({{"chat", 3, json(), "7m"}, {"web", 1, json(), "7m"}}), scaled, std::nullopt).ok());
   CHECK(screen.out.str() == "chat   3       7m\n");
   screen.out.str("");
   // A new row wider than the table widens its column from then on.
