@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/table_printer.h"
-#include "workload/gpu_check_record.h"
+#include "workload/gpu_check_record.h"  // the label and annotation read here
 
 namespace llm {
 
