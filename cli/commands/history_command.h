@@ -2,12 +2,17 @@
 // serve and train recorded for a workload (commands/workload_revisions.h),
 // oldest first as `helm history` lists them, read by a metadata-only list.
 // -o wide adds the audit columns and the live workload's field managers, so a
-// change made behind the plugin's back shows up as drift.
+// change made behind the plugin's back shows up as drift. Takes kubectl get's
+// listing flags (commands/listing_flags.h) over the revision Secrets: -l on
+// their labels (kubectl-llm.dev/revision-status=deployed, .../operation=scale),
+// --sort-by on their metadata, -w watches them.
 #pragma once
 
 #include <string>
 
 #include "commands/command.h"
+#include "commands/listing_flags.h"
+#include "commands/listing_watch.h"
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "util/clock.h"
@@ -19,11 +24,18 @@ struct HistoryOptions {
   std::string output;  ///< "", wide, json, yaml
   int max = 256;       ///< --max: the newest N (helm history's default is 256); 0 for every one
   std::string field_manager = "kubectl-llm";
+  ListingFlags listing{};  ///< -l, --field-selector, --sort-by, -L, --show-labels, --no-headers, -w
 };
 
-Status ValidateHistoryOptions(const HistoryOptions& options);
+struct HistoryPlan {
+  OutputSpec output;
+  ListingOptions listing;
+};
+
+Result<HistoryPlan> ValidateHistoryOptions(const HistoryOptions& options);
+/// With -w, runs until Ctrl-C (`watch` must be set).
 Status RunHistory(const HistoryOptions& options, kube::RestClient& client, kube::RestMapper& mapper, Clock& clock,
-                  const std::string& ns, IoStreams streams);
+                  const std::string& ns, IoStreams streams, const ListingWatchEnv* watch = nullptr);
 
 void SetupHistoryCommand(CLI::App* cmd, CommandContext& ctx);
 

@@ -48,36 +48,63 @@ const std::vector<WorkloadKind>& ServingWorkloadKinds() {
   return kKinds;
 }
 
-Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
-                                                          const std::string& ns, const std::string& name,
-                                                          const std::vector<WorkloadKind>& kinds) {
+std::string ManagedWorkloadSelector(const std::string& name, const std::string& extra) {
   std::string selector = ManagedBySelector();
   if (!name.empty()) selector += fmt::format(",{}={}", kInstanceLabel, name);
-  std::vector<ManagedWorkload> found;
+  if (!extra.empty()) selector += "," + extra;
+  return selector;
+}
+
+Result<std::vector<kube::RestMapping>> ServedWorkloadMappings(kube::RestMapper& mapper,
+                                                              const std::vector<WorkloadKind>& kinds) {
+  std::vector<kube::RestMapping> mappings;
   for (const WorkloadKind& kind : kinds) {
     kube::GroupKind group_kind = kube::GroupKindOf(kind.api_version, kind.kind);
     LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(group_kind));
     if (!served) continue;
     LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping, mapper.MapGroupKind(group_kind));
-    kube::ResourceRef ref = mapping.resource;
-    ref.ns = ns;
-    kube::ListOptions options;
-    options.label_selector = selector;
-    auto list = client.List(ref, options);
-    if (!list.ok()) return list.error();  // the server names the resource; kubectl prints it as is
-    for (nlohmann::json& item : (*list)["items"]) {
-      if (OwnedByController(item)) continue;
-      // A List's items carry no kind; the summary needs it.
-      item["apiVersion"] = mapping.resource.group.empty() ? mapping.resource.version
-                                                          : mapping.resource.group + "/" + mapping.resource.version;
-      item["kind"] = mapping.kind;
-      found.push_back({std::move(item), mapping});
-    }
+    mappings.push_back(std::move(mapping));
   }
-  std::sort(found.begin(), found.end(), [](const ManagedWorkload& a, const ManagedWorkload& b) {
+  return mappings;
+}
+
+std::optional<ManagedWorkload> AsManagedWorkload(nlohmann::json item, const kube::RestMapping& mapping) {
+  if (OwnedByController(item)) return std::nullopt;
+  // A List's items carry no kind; the summary needs it.
+  item["apiVersion"] = mapping.resource.group.empty() ? mapping.resource.version
+                                                      : mapping.resource.group + "/" + mapping.resource.version;
+  item["kind"] = mapping.kind;
+  return ManagedWorkload{std::move(item), mapping};
+}
+
+void SortManagedWorkloads(std::vector<ManagedWorkload>& workloads) {
+  std::sort(workloads.begin(), workloads.end(), [](const ManagedWorkload& a, const ManagedWorkload& b) {
     return std::make_tuple(NamespaceOf(a.object), NameOf(a.object), a.mapping.kind) <
            std::make_tuple(NamespaceOf(b.object), NameOf(b.object), b.mapping.kind);
   });
+}
+
+Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& client, kube::RestMapper& mapper,
+                                                          const std::string& ns, const std::string& name,
+                                                          const std::vector<WorkloadKind>& kinds,
+                                                          const WorkloadFilter& filter) {
+  LLM_ASSIGN_OR_RETURN(std::vector<kube::RestMapping> mappings, ServedWorkloadMappings(mapper, kinds));
+  std::vector<ManagedWorkload> found;
+  for (const kube::RestMapping& mapping : mappings) {
+    kube::ResourceRef ref = mapping.resource;
+    ref.ns = ns;
+    kube::ListOptions options;
+    options.label_selector = ManagedWorkloadSelector(name, filter.label_selector);
+    options.field_selector = filter.field_selector;
+    auto list = client.List(ref, options);
+    if (!list.ok()) return list.error();  // the server names the resource; kubectl prints it as is
+    for (nlohmann::json& item : (*list)["items"]) {
+      if (std::optional<ManagedWorkload> workload = AsManagedWorkload(std::move(item), mapping)) {
+        found.push_back(std::move(*workload));
+      }
+    }
+  }
+  SortManagedWorkloads(found);
   return found;
 }
 

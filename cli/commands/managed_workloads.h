@@ -5,6 +5,7 @@
 // JobSet makes) are not workloads of their own.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,11 +41,35 @@ struct ManagedWorkload {
 /// NotFound: the plugin looked through the kinds it makes and found none).
 Error NoWorkloadError(const std::string& name, const std::string& ns);
 
+/// What narrows a listing of workloads beyond the tool's own labels: the
+/// user's -l and --field-selector (commands/listing_flags.h), sent to the server.
+struct WorkloadFilter {
+  std::string label_selector;
+  std::string field_selector;
+};
+
+/// The label selector workloads are listed with: managed-by, then
+/// instance=NAME when `name` is given, then the user's `extra`.
+std::string ManagedWorkloadSelector(const std::string& name, const std::string& extra = "");
+
+/// The mappings of those of `kinds` the server serves, in the order of `kinds`.
+Result<std::vector<kube::RestMapping>> ServedWorkloadMappings(
+    kube::RestMapper& mapper, const std::vector<WorkloadKind>& kinds = ManagedWorkloadKinds());
+
+/// A listed (or watched) item of `mapping` as a workload, with the apiVersion
+/// and kind a List's items lack; nullopt for an object another controller
+/// owns (the Jobs a JobSet makes).
+std::optional<ManagedWorkload> AsManagedWorkload(nlohmann::json item, const kube::RestMapping& mapping);
+
+/// By namespace, name, kind: the order status lists workloads in.
+void SortManagedWorkloads(std::vector<ManagedWorkload>& workloads);
+
 /// Workloads of `kinds` in `ns` ("" = every namespace), optionally only the
-/// one whose app.kubernetes.io/instance is `name`; sorted by namespace, name, kind.
+/// one whose app.kubernetes.io/instance is `name` and only those `filter`
+/// selects; sorted by namespace, name, kind.
 Result<std::vector<ManagedWorkload>> ListManagedWorkloads(
     kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns, const std::string& name,
-    const std::vector<WorkloadKind>& kinds = ManagedWorkloadKinds());
+    const std::vector<WorkloadKind>& kinds = ManagedWorkloadKinds(), const WorkloadFilter& filter = {});
 
 /// Exactly one workload NAME of `kinds` in `ns`; NoWorkloadError when none, an
 /// error naming the kinds when several share the name.

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,15 @@
 namespace llm {
 namespace {
 
+std::map<std::string, nlohmann::json> GroupByNamespace(std::vector<nlohmann::json> objects) {
+  std::map<std::string, nlohmann::json> grouped;
+  for (nlohmann::json& object : objects) {
+    auto [it, inserted] = grouped.try_emplace(NamespaceOf(object), nlohmann::json::array());
+    it->second.push_back(std::move(object));
+  }
+  return grouped;
+}
+
 /// The namespace's (or every namespace's) Services of this tool, grouped by
 /// namespace: a workload's endpoint is found among its own namespace's only.
 Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
@@ -23,13 +33,7 @@ Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClie
   options.label_selector = ManagedBySelector();
   auto list = client.List(ref, options);
   if (!list.ok()) return list.error();
-  std::map<std::string, nlohmann::json> grouped;
-  for (nlohmann::json& service : (*list)["items"]) {
-    std::string service_ns = service["metadata"].value("namespace", "");
-    auto [it, inserted] = grouped.try_emplace(service_ns, nlohmann::json::array());
-    it->second.push_back(std::move(service));
-  }
-  return grouped;
+  return GroupByNamespace((*list)["items"].get<std::vector<nlohmann::json>>());
 }
 
 /// The HorizontalPodAutoscalers of `ns` (every namespace for ""): ours, and
@@ -44,33 +48,131 @@ Result<nlohmann::json> ListAutoscalers(kube::RestClient& client, const std::stri
 constexpr OutputFormat kStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
                                            OutputFormat::kYaml};
 
+/// What the server can filter workloads on.
+constexpr std::string_view kWorkloadFields =
+    "metadata.name, metadata.namespace (Jobs also status.successful); a field one served kind lacks is an error";
+
 void AddCommonFlags(CLI::App* cmd, StatusOptions& options) {
   AddOutputFlag(cmd, options.output, kStatusOutputs);
   cmd->add_flag("-A,--all-namespaces", options.all_namespaces, "List workloads in every namespace");
-  cmd->add_flag("--no-headers", options.no_headers, "Print the table without its header line");
+  AddListingFlags(cmd, options.listing, "workloads", kWorkloadFields);
 }
 
 void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
+  if (auto plan = ValidateStatusOptions(options); !plan.ok()) return ctx.Finish(plan.error());
   auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
   if (!session.ok()) return ctx.Finish(session.error());
-  StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(), std::chrono::system_clock::now()};
+  std::optional<CommandLineWatchEnv> watch;
+  if (options.listing.watch || options.listing.watch_only) watch.emplace(ctx.streams);
+  StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(), std::chrono::system_clock::now(),
+                      watch ? &watch->env() : nullptr};
   ctx.Finish(RunStatus(options, target, ctx.streams));
+}
+
+std::string NoResourcesMessage(const std::string& ns) {
+  return ns.empty() ? std::string("No resources found\n") : fmt::format("No resources found in {} namespace.\n", ns);
+}
+
+/// The rows and their listing (objects, keys, -o json document).
+struct StatusListing {
+  std::vector<WorkloadStatus> rows;
+  Listing listing;
+};
+
+/// One place turns workloads, Services and autoscalers into rows, for the
+/// one-shot listing and for every change a watch sees.
+StatusListing BuildStatusListing(std::vector<ManagedWorkload> workloads,
+                                 const std::map<std::string, nlohmann::json>& services,
+                                 const nlohmann::json& autoscalers, std::chrono::system_clock::time_point now,
+                                 bool all_namespaces) {
+  StatusListing out;
+  out.rows.reserve(workloads.size());
+  const nlohmann::json no_services = nlohmann::json::array();
+  for (ManagedWorkload& w : workloads) {
+    auto it = services.find(w.object["metadata"].value("namespace", ""));
+    out.rows.push_back(SummarizeWorkload(w.object, it == services.end() ? no_services : it->second));
+    out.rows.back().autoscaler = FindAutoscaler(autoscalers, NamespaceOf(w.object), w.mapping.kind, NameOf(w.object));
+    out.listing.keys.push_back(fmt::format("{}/{}/{}", NamespaceOf(w.object), w.mapping.kind, NameOf(w.object)));
+    out.listing.objects.push_back(std::move(w.object));
+  }
+  out.listing.table = WorkloadStatusTable(out.rows, now, all_namespaces);
+  out.listing.document = WorkloadStatusListJson(out.rows);
+  return out;
+}
+
+/// -w: the served workload kinds, the tool's Services and (where the user
+/// may list them) the autoscalers, each watched from its list.
+Status WatchStatus(const StatusOptions& options, const StatusPlan& plan, const StatusTarget& target,
+                   const std::string& ns) {
+  LLM_ASSIGN_OR_RETURN(std::vector<kube::RestMapping> mappings, ServedWorkloadMappings(target.mapper));
+  ListingWatch watch;
+  for (const kube::RestMapping& mapping : mappings) {
+    kube::ResourceRef ref = mapping.resource;
+    ref.ns = ns;
+    watch.collections.push_back(
+        {ref, ManagedWorkloadSelector(options.name, plan.listing.label_selector), plan.listing.field_selector, {}});
+  }
+  watch.collections.push_back({kube::core::Services(ns), ManagedBySelector(), "", {}});
+  const kube::ResourceRef autoscalers{"autoscaling", "v2", "horizontalpodautoscalers", ns, "", ""};
+  kube::ListOptions probe;
+  probe.limit = 1;
+  auto allowed = target.client.List(autoscalers, probe);
+  const bool watch_autoscalers = allowed.ok();
+  if (!allowed.ok() && allowed.error().kind() != ErrorKind::kForbidden) return allowed.error();
+  if (watch_autoscalers) watch.collections.push_back({autoscalers, "", "", {}});
+  const size_t kinds = mappings.size();
+  watch.listing = [mappings, kinds, watch_autoscalers, all_namespaces = options.all_namespaces](
+                      const WatchedObjects& objects, std::chrono::system_clock::time_point now) -> Result<Listing> {
+    std::vector<ManagedWorkload> workloads;
+    for (size_t i = 0; i < kinds; ++i) {
+      for (const auto& [key, object] : objects[i]) {
+        if (auto workload = AsManagedWorkload(object, mappings[i])) workloads.push_back(std::move(*workload));
+      }
+    }
+    SortManagedWorkloads(workloads);
+    std::vector<nlohmann::json> services;
+    for (const auto& [key, service] : objects[kinds]) services.push_back(service);
+    nlohmann::json hpas = nlohmann::json::array();
+    if (watch_autoscalers) {
+      for (const auto& [key, hpa] : objects[kinds + 1]) hpas.push_back(hpa);
+    }
+    return BuildStatusListing(std::move(workloads), GroupByNamespace(std::move(services)), hpas, now, all_namespaces)
+        .listing;
+  };
+  if (!options.name.empty()) {
+    watch.check_first = [name = options.name, ns](const Listing& first) -> Status {
+      if (first.table.row_count() == 0) return NoWorkloadError(name, ns);
+      return Ok();
+    };
+  } else {
+    watch.empty_message = NoResourcesMessage(ns);
+  }
+  return RunListingWatch(target.client, watch, plan.listing, plan.output, *target.watch);
 }
 
 }  // namespace
 
-Result<OutputSpec> ValidateStatusOptions(const StatusOptions& options) {
+Result<StatusPlan> ValidateStatusOptions(const StatusOptions& options) {
   if (options.all_namespaces && !options.name.empty()) {
     return Error(ErrorKind::kUsage, "a workload NAME cannot be given with --all-namespaces (-A)");
   }
-  return ParseOutputFormat(options.output, kStatusOutputs);
+  StatusPlan plan;
+  LLM_ASSIGN_OR_RETURN(plan.output, ParseOutputFormat(options.output, kStatusOutputs));
+  LLM_ASSIGN_OR_RETURN(plan.listing, ParseListingFlags(options.listing, plan.output));
+  return plan;
 }
 
 Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStreams streams) {
-  LLM_ASSIGN_OR_RETURN(OutputSpec output, ValidateStatusOptions(options));
+  LLM_ASSIGN_OR_RETURN(const StatusPlan plan, ValidateStatusOptions(options));
   const std::string ns = options.all_namespaces ? "" : target.ns;
-  LLM_ASSIGN_OR_RETURN(std::vector<ManagedWorkload> workloads,
-                       ListManagedWorkloads(target.client, target.mapper, ns, options.name));
+  if (plan.listing.watch) {
+    if (target.watch == nullptr) return Error(ErrorKind::kInternal, "status -w needs a terminal to print to");
+    return WatchStatus(options, plan, target, ns);
+  }
+  const WorkloadFilter filter{plan.listing.label_selector, plan.listing.field_selector};
+  LLM_ASSIGN_OR_RETURN(
+      std::vector<ManagedWorkload> workloads,
+      ListManagedWorkloads(target.client, target.mapper, ns, options.name, ManagedWorkloadKinds(), filter));
   if (!options.name.empty() && workloads.empty()) {
     return NoWorkloadError(options.name, ns);
   }
@@ -80,27 +182,16 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
     LLM_ASSIGN_OR_RETURN(services, ServicesByNamespace(target.client, ns));
     LLM_ASSIGN_OR_RETURN(autoscalers, ListAutoscalers(target.client, ns));
   }
-  std::vector<WorkloadStatus> rows;
-  rows.reserve(workloads.size());
-  const nlohmann::json no_services = nlohmann::json::array();
-  for (const ManagedWorkload& w : workloads) {
-    auto it = services.find(w.object["metadata"].value("namespace", ""));
-    rows.push_back(SummarizeWorkload(w.object, it == services.end() ? no_services : it->second));
-    rows.back().autoscaler = FindAutoscaler(autoscalers, NamespaceOf(w.object), w.mapping.kind, NameOf(w.object));
-  }
-  if (!output.is_table()) {
-    LLM_ASSIGN_OR_RETURN(std::string text, FormatDocument(WorkloadStatusListJson(rows), output, options.no_headers));
-    streams.out << text;
+  StatusListing built =
+      BuildStatusListing(std::move(workloads), services, autoscalers, target.now, options.all_namespaces);
+  if (plan.output.is_table() && built.rows.empty()) {
+    streams.err << NoResourcesMessage(ns);
     return Ok();
   }
-  if (rows.empty()) {
-    streams.err << (options.all_namespaces ? std::string("No resources found\n")
-                                           : fmt::format("No resources found in {} namespace.\n", ns));
-    return Ok();
-  }
-  streams.out << WorkloadStatusTable(rows, target.now, options.all_namespaces)
-                     .Render(output.format == OutputFormat::kWide, options.no_headers);
-  for (const WorkloadStatus& row : rows) {
+  LLM_ASSIGN_OR_RETURN(std::string text, RenderListing(std::move(built.listing), plan.listing.print, plan.output));
+  streams.out << text;
+  if (!plan.output.is_table()) return Ok();
+  for (const WorkloadStatus& row : built.rows) {
     if (row.autoscaler && !row.autoscaler->problem.empty()) {
       streams.err << fmt::format("Warning: {}/{} is not autoscaled: HorizontalPodAutoscaler {} says {}\n",
                                  row.namespace_, row.name, row.autoscaler->name, row.autoscaler->problem);

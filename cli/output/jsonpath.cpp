@@ -406,4 +406,16 @@ Result<std::vector<std::string>> JsonPath::FindValueTexts(const nlohmann::json& 
   return texts;
 }
 
+Result<std::vector<std::vector<nlohmann::json>>> JsonPath::FindValues(const nlohmann::json& data) const {
+  Evaluator evaluator(/*allow_missing_keys=*/true);
+  LLM_ASSIGN_OR_RETURN(std::vector<Results> all, evaluator.FindResults(Value{&data}, root_->nodes));
+  std::vector<std::vector<nlohmann::json>> values;
+  values.reserve(all.size());
+  for (const Results& results : all) {
+    std::vector<nlohmann::json>& action = values.emplace_back();
+    for (const Value& value : results) action.push_back(value.json == nullptr ? nlohmann::json() : *value.json);
+  }
+  return values;
+}
+
 }  // namespace llm

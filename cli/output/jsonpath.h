@@ -38,6 +38,12 @@ class JsonPath {
   /// allowed, as kubectl's custom columns allow them.
   Result<std::vector<std::string>> FindValueTexts(const nlohmann::json& data) const;
 
+  /// Every value the template finds, one list per action (client-go's
+  /// FindResults), missing keys allowed: what --sort-by compares. A string's
+  /// bytes (`.name[*]`) come back as numbers; the body of a range over nothing
+  /// as null.
+  Result<std::vector<std::vector<nlohmann::json>>> FindValues(const nlohmann::json& data) const;
+
   /// The template as written.
   const std::string& text() const { return text_; }
 

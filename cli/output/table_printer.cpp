@@ -26,24 +26,31 @@ void Table::AddRow(std::vector<std::string> cells) {
 }
 
 std::string Table::Render(bool wide, bool no_headers) const {
+  std::vector<size_t> all(rows_.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<size_t> widths;
+  return RenderRows(wide, !no_headers, all, widths);
+}
+
+std::string Table::RenderRows(bool wide, bool header, std::span<const size_t> rows, std::vector<size_t>& widths) const {
   std::vector<size_t> shown;
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (wide || !columns_[i].wide_only) shown.push_back(i);
   }
   std::vector<std::vector<std::string>> lines;
-  if (!no_headers) {
-    std::vector<std::string> header;
+  if (header) {
+    std::vector<std::string> names;
     for (size_t i : shown)
-      header.push_back(columns_[i].header_as_typed ? columns_[i].header : Upper(columns_[i].header));
-    lines.push_back(std::move(header));
+      names.push_back(columns_[i].header_as_typed ? columns_[i].header : Upper(columns_[i].header));
+    lines.push_back(std::move(names));
   }
-  for (const auto& row : rows_) {
+  for (size_t r : rows) {
     std::vector<std::string> line;
-    for (size_t i : shown) line.push_back(row[i]);
+    for (size_t i : shown) line.push_back(rows_[r][i]);
     lines.push_back(std::move(line));
   }
   // tabwriter pads every tab-terminated cell, i.e. all but the last column.
-  std::vector<size_t> widths(shown.size(), kMinWidth);
+  if (widths.size() < shown.size()) widths.resize(shown.size(), kMinWidth);
   for (const auto& line : lines) {
     for (size_t c = 0; c + 1 < line.size(); ++c) widths[c] = std::max(widths[c], CellWidth(line[c]) + kPadding);
   }

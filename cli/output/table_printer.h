@@ -4,6 +4,7 @@
 // priority > 0 columns shown only with -o wide.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,20 @@ class Table {
   void AddRow(std::vector<std::string> cells);
 
   size_t row_count() const { return rows_.size(); }
+  const std::vector<TableColumn>& columns() const { return columns_; }
+  const std::vector<std::vector<std::string>>& rows() const { return rows_; }
 
   /// The header line (unless `no_headers`) and one line per row, each ending
   /// in "\n". With no rows and headers on, just the header line: whether to
   /// print "No resources found" instead is the caller's decision.
   std::string Render(bool wide, bool no_headers = false) const;
+
+  /// The header line (when `header`) and the rows at `rows` (indexes, in that
+  /// order), laid out with at least the column widths in `widths`, which it
+  /// then widens to what these lines needed: kubectl's tabwriter with
+  /// RememberWidths, so what `get -w` prints after its table lines up with it
+  /// (a column never narrows). `widths` starts empty.
+  std::string RenderRows(bool wide, bool header, std::span<const size_t> rows, std::vector<size_t>& widths) const;
 
  private:
   std::vector<TableColumn> columns_;

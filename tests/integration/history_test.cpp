@@ -347,6 +347,80 @@ TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until
   CHECK(after["items"][1]["status"] == "deployed");
 }
 
+TEST_CASE("history: -l on the revisions' labels, --sort-by, -L, and -w printing the revision a serve records") {
+  ScopedNamespace ns("history-listing");
+  const auto serve = [&](const std::string& model) {
+    CommandOutput r =
+        Llm("admin", {"serve", "lst", "-n", ns.name(), "--model", model, "--gpus", "1", "--skip-preflight"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  };
+  serve("org/m1");
+  serve("org/m2");
+  const auto history = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"history", "lst", "-n", ns.name()});
+    return Llm("admin", args);
+  };
+  CommandOutput deployed = history({"-l", "kubectl-llm.dev/revision-status=deployed", "--no-headers"});
+  REQUIRE_MESSAGE(deployed.exit_code == 0, deployed.err);
+  CHECK(deployed.out.starts_with("2 "));
+  CHECK(std::count(deployed.out.begin(), deployed.out.end(), '\n') == 1);
+  CommandOutput none = history({"-l", "kubectl-llm.dev/operation=rollback"});
+  CHECK(none.exit_code == 0);
+  CHECK(none.err == "No resources found in " + ns.name() + " namespace.\n");
+
+  CommandOutput columns = history({"-L", "kubectl-llm.dev/revision-status", "--show-labels"});
+  REQUIRE_MESSAGE(columns.exit_code == 0, columns.err);
+  std::istringstream lines(columns.out);
+  std::string header, first, second;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  const auto last_two = [](const std::string& line) {
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string word; in >> word;) words.push_back(word);
+    REQUIRE(words.size() >= 2);
+    return std::vector<std::string>(words.end() - 2, words.end());
+  };
+  CHECK(last_two(header) == std::vector<std::string>{"REVISION-STATUS", "LABELS"});
+  CHECK(last_two(first)[0] == "superseded");
+  CHECK(Contains(last_two(first)[1], ",kubectl-llm.dev/revision=1"));  // k=v sorted: "revision-of=" before "revision="
+  CHECK(last_two(second)[0] == "deployed");
+
+  // The revision label, its key's dots escaped as kubectl's JSONPath wants them.
+  CommandOutput sorted = history({"--sort-by", "{.metadata.labels.kubectl-llm\\.dev/revision}", "-o", "json"});
+  REQUIRE_MESSAGE(sorted.exit_code == 0, sorted.err);
+  const json items = json::parse(sorted.out)["items"];
+  REQUIRE(items.size() == 2);
+  CHECK(items[0]["revision"] == 1);
+  CHECK(items[1]["revision"] == 2);
+
+  const TestCluster& cluster = TestCluster::Get();
+  std::thread third;
+  bool served = false;
+  bool interrupted = false;  // once: a second Ctrl-C ends the process at once
+  CommandOutput watch =
+      RunCommand({KUBECTL_LLM_BINARY, "history", "lst", "-n", ns.name(), "-w"},
+                 {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"}, "", {},
+                 [&](const CommandOutput& so_far, std::chrono::milliseconds elapsed) {
+                   if (elapsed > std::chrono::seconds(90)) return SIGKILL;
+                   if (!served && Contains(so_far.out, "\n2 ")) {
+                     served = true;
+                     third = std::thread([&] { serve("org/m3"); });
+                   }
+                   if (interrupted || !served || !Contains(so_far.out, "\n3 ")) return 0;
+                   if (!Contains(so_far.out.substr(so_far.out.rfind("\n3 ")), "deployed")) return 0;
+                   interrupted = true;
+                   return SIGINT;
+                 });
+  if (third.joinable()) third.join();
+  CHECK_MESSAGE(watch.exit_code == 0, watch.err);
+  CHECK(watch.out.starts_with("REVISION "));
+  CHECK(watch.out.find("REVISION ", 1) == std::string::npos);  // the header once
+  CHECK(Contains(watch.out, "\n3 "));
+  CHECK(Contains(watch.out, "\n2 "));
+}
+
 TEST_CASE("scale records a revision, and diff --revision shows it against another revision and the live objects") {
   ScopedNamespace ns("history-scale");
   // --replicas: a Deployment without it leaves the replicas to whoever scales it (as kubectl apply does).

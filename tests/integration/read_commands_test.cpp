@@ -2,11 +2,16 @@
 // workloads are applied with the cluster's kubectl as serve would label them
 // (app.kubernetes.io/managed-by=kubectl-llm, instance=NAME), so these tests
 // depend only on the commands under test.
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -131,6 +136,66 @@ json StatusJson(const std::string& ns, const std::string& name) {
   return json::parse(out, nullptr, false);
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+/// The first word of each line: the NAME column of a table.
+std::vector<std::string> FirstColumn(const std::string& table) {
+  std::vector<std::string> names;
+  for (const std::string& line : Lines(table)) {
+    if (!Words(line).empty()) names.push_back(Words(line).front());
+  }
+  return names;
+}
+
+/// Runs `kubectl-llm ARGS` as admin with its stdout a pipe, as a watch is run
+/// by a script: once `ready` accepts its output, `change` runs (on a thread
+/// of its own, so the output keeps being read); once `done` accepts the
+/// output, Ctrl-C. Killed after 90 s.
+CommandOutput WatchUntil(const std::vector<std::string>& args, const std::function<bool(const std::string&)>& ready,
+                         const std::function<void()>& change, const std::function<bool(const std::string&)>& done) {
+  const TestCluster& cluster = TestCluster::Get();
+  std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::thread changer;
+  std::atomic<bool> changed{false};
+  bool interrupted = false;  // once: a second Ctrl-C ends the process at once, as it should
+  CommandOutput out =
+      RunCommand(argv, {"KUBECONFIG=" + cluster.Kubeconfig("admin"), "KUBECACHEDIR=" + cluster.dir() + "/kube-cache"},
+                 "", {}, [&](const CommandOutput& so_far, std::chrono::milliseconds elapsed) {
+                   if (elapsed > std::chrono::seconds(90)) return SIGKILL;
+                   if (!changed && ready(so_far.out)) {
+                     changed = true;
+                     changer = std::thread(change);
+                     return 0;
+                   }
+                   if (interrupted || !changed || !done(so_far.out)) return 0;
+                   interrupted = true;
+                   return SIGINT;
+                 });
+  if (changer.joinable()) changer.join();
+  return out;
+}
+
+/// Labels `object` (e.g. "deployment/chat") with `label` ("k=v", or "k-" to remove it).
+void Label(const std::string& ns, const std::string& object, const std::string& label) {
+  std::vector<std::string> args = {"label", "--overwrite", object, label};
+  if (!ns.empty()) args.insert(args.begin(), {"-n", ns});
+  CommandOutput r = TestCluster::Get().Kubectl("admin", args);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+}
+
 TEST_CASE("read-cmds: status -o json of a running Deployment, field by field") {
   ScopedNamespace ns("read-cmds-status");
   Apply(ns.name(), ServeManifest("chat", 2, 1));
@@ -234,6 +299,179 @@ TEST_CASE("read-cmds: nodes shows the fake GPU nodes, and GPUs used once a GPU p
   CHECK(table.exit_code == 0);
   CHECK(table.out.starts_with("NAME "));
   CHECK(table.out.find("cpu-node-0") == std::string::npos);
+}
+
+TEST_CASE("read-cmds: status -l, --field-selector, --sort-by, -L, --show-labels and --no-headers, as kubectl get") {
+  ScopedNamespace ns("read-cmds-listing");
+  Apply(ns.name(), ServeManifest("chat", 3, 0));
+  Apply(ns.name(), ServeManifest("big", 1, 0));
+  Apply(ns.name(), ServeManifest("mid", 2, 0));
+  Label(ns.name(), "deployment/chat", "team=a");
+  Label(ns.name(), "deployment/big", "team=b");
+  Label(ns.name(), "deployment/mid", "team=a");
+  const auto status = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"status", "-n", ns.name()});
+    return TestCluster::Get().Plugin("admin", args);
+  };
+  const auto kubectl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"get", "deployments", "-n", ns.name()});
+    CommandOutput r = TestCluster::Get().Kubectl("admin", args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return r.out;
+  };
+
+  // -l goes to the server with the plugin's own managed-by selector.
+  CommandOutput team_a = status({"-l", "team=a", "--no-headers"});
+  REQUIRE_MESSAGE(team_a.exit_code == 0, team_a.err);
+  CHECK(FirstColumn(team_a.out) == std::vector<std::string>{"chat", "mid"});
+  CHECK(FirstColumn(status({"-l", "team in (b),app.kubernetes.io/component=serve", "--no-headers"}).out) ==
+        std::vector<std::string>{"big"});
+  CommandOutput none = status({"-l", "team=c"});
+  CHECK(none.exit_code == 0);
+  CHECK(none.out.empty());
+  CHECK(none.err == "No resources found in " + ns.name() + " namespace.\n");
+
+  // --sort-by: kubectl's order over the same objects (numbers by value).
+  const std::vector<std::string> by_replicas =
+      FirstColumn(kubectl({"--sort-by", ".spec.replicas", "--no-headers", "-o", "custom-columns=N:.metadata.name"}));
+  CHECK(by_replicas == std::vector<std::string>{"big", "mid", "chat"});
+  CommandOutput sorted = status({"--sort-by", ".spec.replicas", "--no-headers"});
+  REQUIRE_MESSAGE(sorted.exit_code == 0, sorted.err);
+  CHECK(FirstColumn(sorted.out) == by_replicas);
+  CommandOutput sorted_json = status({"--sort-by", "{.metadata.creationTimestamp}", "-o", "json"});
+  REQUIRE(sorted_json.exit_code == 0);
+  const json items = json::parse(sorted_json.out)["items"];
+  REQUIRE(items.size() == 3);
+  CHECK(items[0]["creationTimestamp"] <= items[1]["creationTimestamp"]);
+  CHECK(items[1]["creationTimestamp"] <= items[2]["creationTimestamp"]);
+  CommandOutput missing = status({"--sort-by", ".spec.nothing"});
+  CHECK(missing.exit_code == 1);
+  // kubectl says it with -o json (its table path loses the error and prints "No resources found").
+  CommandOutput kubectl_missing = TestCluster::Get().Kubectl(
+      "admin", {"get", "deployments", "-n", ns.name(), "--sort-by", ".spec.nothing", "-o", "json"});
+  CHECK(kubectl_missing.exit_code != 0);
+  CHECK(missing.err.find("couldn't find any field with path \"{.spec.nothing}\" in the list of objects") !=
+        std::string::npos);
+  CHECK(kubectl_missing.err.find("couldn't find any field with path \"{.spec.nothing}\" in the list of objects") !=
+        std::string::npos);
+
+  // -L and --show-labels: after the plugin's columns, the same cells kubectl prints.
+  const std::vector<std::string> label_flags = {"-L", "team,app.kubernetes.io/component", "--show-labels", "--sort-by",
+                                                ".metadata.name"};
+  CommandOutput labelled = status(label_flags);
+  REQUIRE_MESSAGE(labelled.exit_code == 0, labelled.err);
+  const std::string theirs = kubectl(label_flags);
+  const std::vector<std::string> ours_lines = Lines(labelled.out), their_lines = Lines(theirs);
+  REQUIRE(ours_lines.size() == 4);
+  REQUIRE(their_lines.size() == 4);
+  for (size_t i = 0; i < 4; ++i) {
+    const std::vector<std::string> ours = Words(ours_lines[i]), their = Words(their_lines[i]);
+    REQUIRE(ours.size() >= 3);
+    REQUIRE(their.size() >= 3);
+    CHECK(std::vector<std::string>(ours.end() - 3, ours.end()) ==
+          std::vector<std::string>(their.end() - 3, their.end()));
+    CHECK(ours.front() == their.front());
+  }
+  CHECK(Words(ours_lines[0]).back() == "LABELS");
+  CHECK(ours_lines[1].find("app.kubernetes.io/instance=big,") != std::string::npos);
+  CommandOutput json_labels = status({"--show-labels", "-o", "json"});
+  CHECK(json_labels.exit_code == 2);
+  CHECK(json_labels.err.find("--show-labels option cannot be used with json printer") != std::string::npos);
+
+  // --field-selector goes to the server, which names what it cannot filter on.
+  CHECK(FirstColumn(status({"--field-selector", "metadata.name=mid", "--no-headers"}).out) ==
+        std::vector<std::string>{"mid"});
+  CommandOutput bad_field = status({"--field-selector", "spec.replicas=1"});
+  CHECK(bad_field.exit_code == 1);
+  CHECK_MESSAGE(bad_field.err.find("spec.replicas") != std::string::npos, bad_field.err);
+  CommandOutput bad_label = status({"-l", "team in (a"});
+  CHECK(bad_label.exit_code == 2);
+  CHECK_MESSAGE(bad_label.err.find("--selector") != std::string::npos, bad_label.err);
+}
+
+TEST_CASE("read-cmds: status -w prints the table, then a line when a workload changes, Ctrl-C ends it with 0") {
+  ScopedNamespace ns("read-cmds-watch");
+  Apply(ns.name(), ServeManifest("chat", 1, 0));
+  Apply(ns.name(), ServeManifest("other", 1, 0));
+  CommandOutput watch = WatchUntil(
+      {"status", "-n", ns.name(), "-w", "-L", "team"},
+      [](const std::string& out) { return out.find("\nother ") != std::string::npos; },
+      [&] {
+        CommandOutput scaled =
+            TestCluster::Get().Kubectl("admin", {"scale", "-n", ns.name(), "deployment/chat", "--replicas=4"});
+        CHECK_MESSAGE(scaled.exit_code == 0, scaled.err);
+        Label(ns.name(), "deployment/other", "team=watchers");
+      },
+      [](const std::string& out) {
+        return out.find("/4 ") != std::string::npos && out.find("watchers") != std::string::npos;
+      });
+  CHECK_MESSAGE(watch.term_signal == 0, watch.out);
+  CHECK_MESSAGE(watch.exit_code == 0, watch.err);
+  const std::vector<std::string> lines = Lines(watch.out);
+  REQUIRE(lines.size() >= 5);
+  CHECK(lines[0].starts_with("NAME "));
+  CHECK(Words(lines[0]).back() == "TEAM");
+  CHECK(lines[1].starts_with("chat "));
+  CHECK(lines[2].starts_with("other "));
+  // Later lines are rows alone, lined up under the table: no header again.
+  int headers = 0;
+  bool scaled = false, relabelled = false;
+  for (size_t i = 3; i < lines.size(); ++i) {
+    if (lines[i].starts_with("NAME ")) ++headers;
+    if (lines[i].starts_with("chat ") && lines[i].find("/4 ") != std::string::npos) scaled = true;
+    if (lines[i].starts_with("other ") && Words(lines[i]).back() == "watchers") relabelled = true;
+    CHECK(lines[i].find("Deployment") == lines[1].find("Deployment"));
+  }
+  CHECK(headers == 0);
+  CHECK(scaled);
+  CHECK(relabelled);
+}
+
+TEST_CASE("read-cmds: nodes -l, --field-selector, -L, --sort-by, and -w printing a node whose label changed") {
+  const std::string order_label = "llm-listing-order";
+  const std::string watch_label = "llm-listing-watch";
+  struct Cleanup {
+    std::string order, watch;
+    ~Cleanup() {
+      for (const char* node : {"node/gpu-node-0", "node/gpu-node-1"}) {
+        TestCluster::Get().Kubectl("admin", {"label", node, order + "-", watch + "-"});
+      }
+    }
+  } cleanup{order_label, watch_label};
+  Label("", "node/gpu-node-0", order_label + "=2");
+  Label("", "node/gpu-node-1", order_label + "=1");
+
+  CommandOutput one =
+      TestCluster::Get().Plugin("admin", {"nodes", "-l", "kubernetes.io/hostname=gpu-node-1", "--no-headers"});
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  CHECK(FirstColumn(one.out) == std::vector<std::string>{"gpu-node-1"});
+  CommandOutput by_field =
+      TestCluster::Get().Plugin("admin", {"nodes", "--field-selector", "metadata.name=gpu-node-0", "-o", "json"});
+  REQUIRE(by_field.exit_code == 0);
+  REQUIRE(json::parse(by_field.out)["items"].size() == 1);
+  CHECK(json::parse(by_field.out)["items"][0]["name"] == "gpu-node-0");
+
+  CommandOutput sorted = TestCluster::Get().Plugin(
+      "admin", {"nodes", "--sort-by", "{.metadata.labels." + order_label + "}", "-L", order_label});
+  REQUIRE_MESSAGE(sorted.exit_code == 0, sorted.err);
+  const std::vector<std::string> lines = Lines(sorted.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(Words(lines[0]).back() == "LLM-LISTING-ORDER");
+  CHECK(lines[1].starts_with("gpu-node-1 "));
+  CHECK(Words(lines[1]).back() == "1");
+  CHECK(lines[2].starts_with("gpu-node-0 "));
+
+  CommandOutput watch = WatchUntil(
+      {"nodes", "-w", "-L", watch_label},
+      [](const std::string& out) { return out.find("\ngpu-node-1 ") != std::string::npos; },
+      [&] { Label("", "node/gpu-node-0", watch_label + "=seen"); },
+      [](const std::string& out) { return out.find("seen") != std::string::npos; });
+  CHECK_MESSAGE(watch.exit_code == 0, watch.err);
+  const std::vector<std::string> watched = Lines(watch.out);
+  REQUIRE(watched.size() >= 4);
+  CHECK(watched[0].starts_with("NAME "));
+  CHECK(watched.back().starts_with("gpu-node-0 "));
+  CHECK(Words(watched.back()).back() == "seen");
 }
 
 TEST_CASE("read-cmds: doctor as admin passes, as dev it reports permissions") {

@@ -1,6 +1,8 @@
 #include "commands/history_command.h"
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -9,6 +11,7 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
 #include "fakes/metadata_only_list.h"
+#include "output/terminal.h"
 
 namespace llm {
 namespace {
@@ -99,6 +102,84 @@ TEST_CASE("history: errors name the flag, and an unknown workload says it has no
   CHECK(missing.error().kind() == ErrorKind::kNotFound);
   CHECK(missing.error().message() ==
         "chat has no history in namespace ml: serve and train record one revision per change");
+}
+
+TEST_CASE("history: -l goes to the server with the revisions' own selector, -L and --sort-by read the Secrets") {
+  Fixture f;
+  f.Record(2);
+  HistoryOptions options;
+  options.name = "chat";
+  options.listing.selector = "kubectl-llm.dev/revision-status=deployed";
+  REQUIRE(f.Run(options).ok());
+  const std::string path = f.client.routes.requests().back().path;
+  CHECK(
+      path.find("labelSelector=kubectl-llm.dev%2Frevision-of%3Dchat%2Ckubectl-llm.dev%2Frevision-status%3Ddeployed") !=
+      std::string::npos);
+  f.out.str("");
+  options.listing = {};
+  options.listing.label_columns = {"kubectl-llm.dev/revision-status"};
+  options.listing.sort_by = "{.metadata.labels.kubectl-llm\\.dev/revision-status}";
+  REQUIRE(f.Run(options).ok());
+  const std::string table = f.out.str();
+  CHECK(table.substr(0, table.find('\n')).ends_with("   REVISION-STATUS"));
+  // deployed sorts before superseded: revision 2 first.
+  CHECK(table.find("\n2 ") < table.find("\n1 "));
+  CHECK(table.find("   superseded\n") != std::string::npos);
+  // A selector that matches nothing is no missing history.
+  options.listing = {};
+  options.listing.field_selector = "metadata.name=none";
+  f.client.routes.OnHandler("GET", "/api/v1/namespaces/ml/secrets", [](const kube::HttpRequest&) {
+    return Result<kube::HttpResponse>(
+        testing::FakeTransport::Json(200, R"({"kind":"PartialObjectMetadataList","metadata":{},"items":[]})"));
+  });
+  f.err.str("");
+  REQUIRE(f.Run(options).ok());
+  CHECK(f.err.str() == "No resources found in ml namespace.\n");
+}
+
+TEST_CASE("history -w: the revisions listed, then each one the watch reports, a line each") {
+  Fixture f;
+  f.Record(2);
+  // The third revision, as the watch will deliver it: the second one's Secret, renumbered.
+  json third = *f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2"));
+  third["metadata"]["name"] = "kubectl-llm.chat.v3";
+  third["metadata"]["labels"]["kubectl-llm.dev/revision"] = "3";
+  third["metadata"]["resourceVersion"] = "999";
+  std::atomic<bool> delivered{false};
+  f.client.QueueStream(
+      [&](const kube::HttpRequest& request, const kube::ChunkSink& sink) -> Result<kube::HttpResponse> {
+        sink(json{{"type", "ADDED"}, {"object", third}}.dump() + "\n");
+        delivered = true;
+        while (!request.cancelled || !request.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return kube::HttpResponse{200, {}, ""};
+      });
+  std::ostringstream screen;
+  StreamTerminal terminal(screen, /*interactive=*/false);
+  std::ostringstream err;
+  std::atomic<bool> stop{false};
+  ListingWatchEnv env{f.clock, terminal, err, [&] {
+                        // Stop once the third revision was printed (or give up after a while).
+                        return stop.load() || (delivered && screen.str().find("\n3 ") != std::string::npos);
+                      }};
+  std::thread guard([&] {
+    for (int i = 0; i < 500 && !delivered; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    stop = true;
+  });
+  HistoryOptions options;
+  options.name = "chat";
+  options.listing.watch = true;
+  const Status status = RunHistory(options, f.client, f.mapper, f.clock, "ml", IoStreams{f.in, f.out, f.err}, &env);
+  guard.join();
+  REQUIRE_MESSAGE(status.ok(), status.error().message());
+  const std::string out = screen.str();
+  CHECK(out.starts_with("REVISION "));
+  CHECK(out.find("\n1 ") < out.find("\n2 "));
+  CHECK(out.find("\n2 ") < out.find("\n3 "));
+  CHECK(out.find("REVISION", 1) == std::string::npos);
+  CHECK(f.client.stream_requests().front().path.find("watch=1") != std::string::npos);
+  CHECK(f.client.stream_requests().front().path.find("labelSelector=kubectl-llm.dev%2Frevision-of%3Dchat") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -66,9 +66,10 @@ TEST_CASE("nodes -o jsonpath and -o custom-columns read the -o json document, a 
               .ok());
   CHECK(f.out.str() == "gpu-node-0=5\n");
   std::ostringstream columns;
-  REQUIRE(RunNodes({.output = "custom-columns=NODE:.name,FREE:.free,TAINTS:.taints[*]", .no_headers = true}, f.client,
-                   std::chrono::system_clock::now(), IoStreams{f.in, columns, f.err})
-              .ok());
+  REQUIRE(
+      RunNodes({.output = "custom-columns=NODE:.name,FREE:.free,TAINTS:.taints[*]", .listing = {.no_headers = true}},
+               f.client, std::chrono::system_clock::now(), IoStreams{f.in, columns, f.err})
+          .ok());
   CHECK(columns.str() == "gpu-node-0   5     nvidia.com/gpu=present:NoSchedule\n");
   const size_t requests = f.client.routes.requests().size();
   auto bad = RunNodes({.output = "jsonpath={.items[0"}, f.client, std::chrono::system_clock::now(),
@@ -104,6 +105,34 @@ TEST_CASE("nodes table, and a cluster without GPU nodes") {
   CHECK(out2.str().empty());
   CHECK(f.err.str().starts_with("No GPU nodes found"));
   CHECK(ValidateNodesCommandOptions({.output = "name"}).error().kind() == ErrorKind::kUsage);
+}
+
+TEST_CASE("nodes takes the listing flags: -l and --field-selector to the server, --sort-by, -L, --show-labels") {
+  Fixture f;
+  json second = GpuNode("gpu-node-1");
+  second["metadata"]["labels"]["rack"] = "r1";
+  second["metadata"]["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  f.client.Put({"", "v1", "nodes", "", "gpu-node-1", ""}, second);
+  const auto run = [&](NodesOptions options) {
+    std::ostringstream out;
+    Status status = RunNodes(options, f.client, std::chrono::system_clock::now(), IoStreams{f.in, out, f.err});
+    REQUIRE_MESSAGE(status.ok(), status.error().message());
+    return out.str();
+  };
+  CHECK(run({.listing = {.selector = "rack=r1", .no_headers = true}}).starts_with("gpu-node-1 "));
+  CHECK(
+      run({.listing = {.field_selector = "metadata.name=gpu-node-0", .no_headers = true}}).starts_with("gpu-node-0 "));
+  // The node without the label sorts first, as kubectl puts a missing value first.
+  const std::string sorted =
+      run({.listing = {.sort_by = "{.metadata.labels.rack}", .label_columns = {"rack"}, .no_headers = true}});
+  CHECK(sorted.find("gpu-node-0") < sorted.find("gpu-node-1"));
+  CHECK(sorted.find("   r1\n") != std::string::npos);
+  const std::string labels = run({.listing = {.show_labels = true}});
+  CHECK(labels.substr(0, labels.find('\n')).ends_with("   LABELS"));
+  CHECK(labels.find("nvidia.com/gpu.product=NVIDIA-H100-80GB-HBM3,rack=r1\n") != std::string::npos);
+  const Status no_watch =
+      RunNodes({.listing = {.watch = true}}, f.client, std::chrono::system_clock::now(), IoStreams{f.in, f.out, f.err});
+  CHECK(no_watch.error().kind() == ErrorKind::kInternal);
 }
 
 }  // namespace

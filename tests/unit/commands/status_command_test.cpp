@@ -162,5 +162,68 @@ TEST_CASE("FindManagedWorkload: one match, or NotFound") {
   CHECK(FindManagedWorkload(f.client, f.mapper, "other", "chat").error().kind() == ErrorKind::kNotFound);
 }
 
+json Labelled(json object, const std::string& team) {
+  object["metadata"]["labels"]["team"] = team;
+  return object;
+}
+
+TEST_CASE("status -l and --field-selector go to the server with the plugin's own selector") {
+  Fixture f;
+  f.Put(kDeployments, Labelled(Deployment("chat", "ml", 1, 1), "a"));
+  f.Put(kDeployments, Labelled(Deployment("web", "ml", 1, 1), "b"));
+  REQUIRE(f.Run({.listing = {.selector = "team=a", .no_headers = true}}).ok());
+  CHECK(f.out.str().starts_with("chat "));
+  CHECK(f.out.str().find("web") == std::string::npos);
+  f.out.str("");
+  REQUIRE(f.Run({.listing = {.field_selector = "metadata.name=web", .no_headers = true}}).ok());
+  CHECK(f.out.str().starts_with("web "));
+  CHECK(f.out.str().find("chat") == std::string::npos);
+  const Status bad = f.Run({.listing = {.selector = "team in (a"}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().kind() == ErrorKind::kUsage);
+  CHECK(bad.error().message().starts_with("invalid --selector \"team in (a\""));
+}
+
+TEST_CASE("status --sort-by orders by the workload object's field, the table and -o json alike") {
+  Fixture f;
+  f.Put(kDeployments, Deployment("a", "ml", 10, 1));
+  f.Put(kDeployments, Deployment("b", "ml", 9, 1));
+  f.Put(kDeployments, Deployment("c", "ml", 100, 1));
+  REQUIRE(f.Run({.listing = {.sort_by = ".spec.replicas", .no_headers = true}}).ok());
+  CHECK(f.out.str().find("b ") < f.out.str().find("a "));
+  CHECK(f.out.str().find("a ") < f.out.str().find("c "));
+  f.out.str("");
+  REQUIRE(f.Run({.output = "json", .listing = {.sort_by = "{.spec.replicas}"}}).ok());
+  const json doc = json::parse(f.out.str());
+  CHECK(doc["items"][0]["name"] == "b");
+  CHECK(doc["items"][1]["name"] == "a");
+  CHECK(doc["items"][2]["name"] == "c");
+  const Status missing = f.Run({.listing = {.sort_by = ".spec.nothing"}});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message() == "couldn't find any field with path \"{.spec.nothing}\" in the list of objects");
+}
+
+TEST_CASE("status -L and --show-labels add the workload's labels after the columns, not with -o json") {
+  Fixture f;
+  f.Put(kDeployments, Labelled(Deployment("chat", "ml", 1, 1), "a"));
+  REQUIRE(f.Run({.listing = {.label_columns = {"team", "app.kubernetes.io/component"}, .show_labels = true}}).ok());
+  const std::string table = f.out.str();
+  const std::string header = table.substr(0, table.find('\n'));
+  CHECK(header.ends_with("   TEAM   COMPONENT   LABELS"));
+  CHECK(header.find("AGE ") < header.find("TEAM"));
+  CHECK(table.find("a      serve       app.kubernetes.io/component=serve,app.kubernetes.io/instance=chat,"
+                   "app.kubernetes.io/managed-by=kubectl-llm,app.kubernetes.io/name=vllm,team=a\n") !=
+        std::string::npos);
+  CHECK(ValidateStatusOptions({.output = "yaml", .listing = {.show_labels = true}}).error().message() ==
+        "--show-labels option cannot be used with yaml printer");
+}
+
+TEST_CASE("status -w needs somewhere to print to") {
+  Fixture f;
+  const Status status = f.Run({.listing = {.watch = true}});
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().kind() == ErrorKind::kInternal);
+}
+
 }  // namespace
 }  // namespace llm

@@ -40,5 +40,23 @@ TEST_CASE("widths count UTF-8 characters, and short rows are padded with empty c
   CHECK(Table({{"a"}}).Render(false) == "A\n");
 }
 
+TEST_CASE("RenderRows remembers widths as kubectl get -w's tabwriter: later rows line up, columns never narrow") {
+  Table table({{"name"}, {"ok"}, {"gpus"}});
+  table.AddRow({"a", "y", "8"});
+  table.AddRow({"chat-small", "n", "16"});
+  table.AddRow({"a-much-longer-name", "yes-and-more", "4"});
+  std::vector<size_t> widths;
+  const std::vector<size_t> first = {0, 1};
+  CHECK(table.RenderRows(false, true, first, widths) ==
+        "NAME         OK    GPUS\n"
+        "a            y     8\n"
+        "chat-small   n     16\n");
+  const std::vector<size_t> again = {0};
+  CHECK(table.RenderRows(false, false, again, widths) == "a            y     8\n");  // the table's widths
+  const std::vector<size_t> wider = {2};
+  CHECK(table.RenderRows(false, false, wider, widths) == "a-much-longer-name   yes-and-more   4\n");
+  CHECK(table.RenderRows(false, false, again, widths) == "a                    y              8\n");
+}
+
 }  // namespace
 }  // namespace llm
