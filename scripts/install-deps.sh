@@ -14,7 +14,7 @@ packages=(
   clang-format  # scripts/format.sh and its unit test
   ccache  # the dev preset's compiler cache
 )
-[[ ${1:-} == --sanitizers ]] && packages+=(clang-16 libclang-rt-16-dev)  # ASan, UBSan and libFuzzer
+[[ ${1:-} == --sanitizers ]] && packages+=(clang-16 libclang-rt-16-dev llvm)  # ASan, UBSan, libFuzzer; llvm-symbolizer for their stacks
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,7 @@
 // --set paths and values files. The input is `--set` assignments, one per
 // line, then a line "---" and a values file. Every outcome is a value or an
 // error naming where it came from (--set, or the file); what a --set applied
-// reads back as set (a scalar as its text, a map entry under its key, a list
+// reads back as set (a scalar or a switch as its text, a map entry under its key, a list
 // item at its index); every typed read of a known key either succeeds or
 // errors, never crashes.
 #include <charconv>
@@ -25,10 +25,14 @@ void CheckReadsBack(const llm::Values& values, std::string_view line) {
   const std::string_view key = path.substr(0, sep);
   const llm::ValueSpec* spec = values.Find(key);
   FUZZ_CHECK(spec != nullptr, "a --set of an unknown key applied");
-  if (sep == std::string_view::npos && spec->kind == ValueKind::kScalar) {
-    FUZZ_CHECK(values.String(key) == value, "a --set scalar does not read back as set");
+  // A switch is kept as its text until Bool() reads it, as a scalar is.
+  const bool textual = spec->kind == ValueKind::kScalar || spec->kind == ValueKind::kSwitch;
+  if (sep == std::string_view::npos && textual) {
+    FUZZ_CHECK(values.String(key) == value, "a --set scalar or switch does not read back as set");
   } else if (sep == std::string_view::npos && spec->kind == ValueKind::kList) {
     FUZZ_CHECK(values.List(key) == std::vector<std::string>{value}, "a --set list does not read back as set");
+  } else if (sep == std::string_view::npos) {
+    FUZZ_CHECK(false, "a --set of a whole map applied");
   } else if (path[sep] == '.') {
     FUZZ_CHECK(spec->kind == ValueKind::kMap, "'.KEY' applied to a key that is not a map");
     const auto map = values.Map(key);
