@@ -172,6 +172,7 @@ void SetupHistoryCommand(CLI::App* cmd, CommandContext& ctx) {
     if (options->listing.watch || options->listing.watch_only) watch.emplace(ctx.streams);
     ctx.Finish(RunHistory(*options, (*session)->client(), (*session)->mapper(), (*session)->clock(), (*session)->ns(),
                           ctx.streams, watch ? &watch->env() : nullptr));
+    if (ctx.status.ok() && watch) ctx.exit_code = watch->stopped_exit_code();
   });
 }
 

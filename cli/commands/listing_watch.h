@@ -71,6 +71,10 @@ class CommandLineWatchEnv {
   CommandLineWatchEnv(const CommandLineWatchEnv&) = delete;
   CommandLineWatchEnv& operator=(const CommandLineWatchEnv&) = delete;
   const ListingWatchEnv& env() const { return env_; }
+  /// The exit code of a watch the user stopped: 130 after Ctrl-C, 143 after
+  /// SIGTERM, as for `metrics -w` and validate-nodes (kubectl get -w exits 1,
+  /// which scripts cannot tell from a failure). 0 while no signal came.
+  int stopped_exit_code() const { return signals_.received() == 0 ? 0 : ExitCodeForSignal(signals_.received()); }
 
  private:
   SystemClock clock_;

@@ -157,6 +157,7 @@ void SetupNodesCommand(CLI::App* cmd, CommandContext& ctx) {
     if (options->listing.watch || options->listing.watch_only) watch.emplace(ctx.streams);
     ctx.Finish(RunNodes(*options, (*session)->client(), std::chrono::system_clock::now(), ctx.streams,
                         watch ? &watch->env() : nullptr));
+    if (ctx.status.ok() && watch) ctx.exit_code = watch->stopped_exit_code();
   });
 }
 

@@ -67,6 +67,7 @@ void RunFromContext(const StatusOptions& options, CommandContext& ctx) {
   StatusTarget target{(*session)->client(), (*session)->mapper(), (*session)->ns(), std::chrono::system_clock::now(),
                       watch ? &watch->env() : nullptr};
   ctx.Finish(RunStatus(options, target, ctx.streams));
+  if (ctx.status.ok() && watch) ctx.exit_code = watch->stopped_exit_code();
 }
 
 std::string NoResourcesMessage(const std::string& ns) {

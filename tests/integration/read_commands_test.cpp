@@ -389,7 +389,7 @@ TEST_CASE("read-cmds: status -l, --field-selector, --sort-by, -L, --show-labels 
   CHECK_MESSAGE(bad_label.err.find("--selector") != std::string::npos, bad_label.err);
 }
 
-TEST_CASE("read-cmds: status -w prints the table, then a line when a workload changes, Ctrl-C ends it with 0") {
+TEST_CASE("read-cmds: status -w prints the table, then a line when a workload changes, Ctrl-C ends it with 130") {
   ScopedNamespace ns("read-cmds-watch");
   Apply(ns.name(), ServeManifest("chat", 1, 0));
   Apply(ns.name(), ServeManifest("other", 1, 0));
@@ -406,7 +406,7 @@ TEST_CASE("read-cmds: status -w prints the table, then a line when a workload ch
         return out.find("/4 ") != std::string::npos && out.find("watchers") != std::string::npos;
       });
   CHECK_MESSAGE(watch.term_signal == 0, watch.out);
-  CHECK_MESSAGE(watch.exit_code == 0, watch.err);
+  CHECK_MESSAGE(watch.exit_code == 130, watch.err);
   const std::vector<std::string> lines = Lines(watch.out);
   REQUIRE(lines.size() >= 5);
   CHECK(lines[0].starts_with("NAME "));
@@ -466,7 +466,7 @@ TEST_CASE("read-cmds: nodes -l, --field-selector, -L, --sort-by, and -w printing
       [](const std::string& out) { return out.find("\ngpu-node-1 ") != std::string::npos; },
       [&] { Label("", "node/gpu-node-0", watch_label + "=seen"); },
       [](const std::string& out) { return out.find("seen") != std::string::npos; });
-  CHECK_MESSAGE(watch.exit_code == 0, watch.err);
+  CHECK_MESSAGE(watch.exit_code == 130, watch.err);
   const std::vector<std::string> watched = Lines(watch.out);
   REQUIRE(watched.size() >= 4);
   CHECK(watched[0].starts_with("NAME "));
