@@ -90,7 +90,7 @@ void SleepUnlessStopped(MetricsEnv& env, std::chrono::milliseconds d) {
 
 /// The Prometheus queries serve rendered for the workload (objects labelled
 /// with its instance), for --check: its dashboard's panels (serve --dashboard's
-/// ConfigMap), then its ScaledObjects' triggers.
+/// ConfigMap), then its ScaledObjects' triggers on the engine's series.
 Result<std::vector<RenderedQuery>> RenderedQueries(MetricsEnv& env, const std::string& name) {
   std::vector<RenderedQuery> out;
   kube::ListOptions options;
@@ -109,6 +109,9 @@ Result<std::vector<RenderedQuery>> RenderedQueries(MetricsEnv& env, const std::s
   for (const nlohmann::json& item : ItemsOf(list)) {
     for (const nlohmann::json& trigger : ArrayAt(item, {"spec", "triggers"})) {
       if (StringAt(trigger, {"type"}) != "prometheus") continue;
+      // serve's --autoscale-wake-query trigger reads a series outside the
+      // engine's pods by design (it must exist at zero replicas).
+      if (StringAt(trigger, {"name"}) == "wake") continue;
       const std::string query = StringAt(trigger, {"metadata", "query"});
       if (!query.empty()) out.push_back({fmt::format("ScaledObject {}", NameOf(item)), query});
     }

@@ -13,6 +13,13 @@
 
 namespace llm {
 
+// 10 s (the startup probe's periodSeconds) x 180 = 30 minutes for the engine
+// to download and load the model before the kubelet gives up: large models take
+// that long on a cold cache. It is also the longest a request that wakes a
+// model from zero replicas may wait.
+constexpr int kStartupFailureThreshold = 180;
+constexpr int kStartupProbePeriodSeconds = 10;
+
 struct ServeAutoscale {
   int min = 0;
   int max = 0;
@@ -20,6 +27,11 @@ struct ServeAutoscale {
   std::string metric_type;           ///< KEDA's: AverageValue (per replica) or Value
   std::string target;                ///< KEDA threshold
   std::string prometheus_url;
+  /// --autoscale-wake-query: what wakes a model from zero replicas, where the
+  /// engine's own series (gone with its last pod) cannot; counted as waiting
+  /// requests (threshold `wake_target` per replica) while it runs.
+  std::optional<std::string> wake_query;
+  std::string wake_target;
 };
 
 struct ServeConfig {

@@ -10,9 +10,6 @@
 namespace llm {
 namespace {
 
-// 10 s x 180 = 30 minutes for the engine to download and load the model before
-// the kubelet gives up: large models take that long on a cold cache.
-constexpr int kStartupFailureThreshold = 180;
 constexpr int kCpuUtilizationTarget = 70;
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
@@ -123,6 +120,10 @@ RenderPlan ServeView(const ServeConfig& c) {
       view.set("metricType", c.autoscale->metric_type);
       view.set("threshold", c.autoscale->target);
       view.set("prometheusUrl", c.autoscale->prometheus_url);
+      if (c.autoscale->wake_query) {
+        view.set("wakeQuery", *c.autoscale->wake_query);
+        view.set("wakeThreshold", c.autoscale->wake_target);
+      }
       plan.templates.push_back("serve/scaledobject.yaml");
     } else {
       view.set("cpuUtilization", ViewInt(kCpuUtilizationTarget));

@@ -23,7 +23,7 @@ const std::string& EngineHelp() {
   return help;
 }
 
-const std::array<ValueSpec, 29> kServeValues = {{
+const std::array<ValueSpec, 30> kServeValues = {{
     {"engine", "--engine", ValueKind::kScalar, EngineHelp(), "NAME"},
     {"model", "--model", ValueKind::kScalar, "Hugging Face model id, or a path under /models in the model cache", "ID"},
     {"image", "--image", ValueKind::kScalar, "Container image (default: the engine's pinned image)", "IMAGE"},
@@ -58,6 +58,10 @@ const std::array<ValueSpec, 29> kServeValues = {{
      "KEDA on the engine's own metric: queue[=5] (requests waiting per replica), kv-cache[=0.8] (KV-cache usage "
      "per replica), ttft[=1] (p95 seconds to first token), or a Prometheus metric NAME[=TARGET]",
      "SIGNAL[=TARGET]"},
+    {"autoscaleWakeQuery", "--autoscale-wake-query", ValueKind::kScalar,
+     "With --autoscale 0:MAX: a Prometheus query above 0 when the model must wake from zero replicas, on a series "
+     "that exists while no pod runs (e.g. your gateway's pending requests for it); counted as waiting requests",
+     "PROMQL"},
     {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
      "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)", "URL"},
     {"monitor", "--monitor", ValueKind::kSwitch,
@@ -103,16 +107,19 @@ bool IsModelCachePath(std::string_view path) {
 constexpr std::string_view kDashboardLabelKey = "grafana_dashboard";
 constexpr std::string_view kDashboardLabelValue = "1";
 constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
+// Longer than any real query; keeps a mistaken file content out of the object.
+constexpr size_t kMaxWakeQueryBytes = 4096;
 
 Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const ServeEngine& engine,
                                                      const WorkloadMeta& meta) {
   std::optional<std::string> range = v.String("autoscale");
   std::optional<std::string> metric = v.String("autoscaleMetric");
   std::optional<std::string> url = v.String("prometheusUrl");
+  std::optional<std::string> wake = v.String("autoscaleWakeQuery");
   if (!range) {
-    if (metric || url)
-      return Usage(fmt::format("{} needs --autoscale MIN:MAX",
-                               metric ? v.Origin("autoscaleMetric") : v.Origin("prometheusUrl")));
+    for (const char* key : {"autoscaleMetric", "prometheusUrl", "autoscaleWakeQuery"}) {
+      if (v.String(key)) return Usage(fmt::format("{} needs --autoscale MIN:MAX", v.Origin(key)));
+    }
     return std::optional<ServeAutoscale>();
   }
   static const std::regex kRange(R"(^([0-9]{1,4}):([0-9]{1,4})$)");
@@ -123,7 +130,10 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
         fmt::format("{}: expected MIN:MAX with 0 <= MIN <= MAX and MAX >= 1, got '{}'", v.Origin("autoscale"), *range));
   }
   if (!metric) {
-    if (url) return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)", v.Origin("prometheusUrl")));
+    if (url || wake) {
+      return Usage(fmt::format("{} is only used with --autoscale-metric (KEDA)",
+                               v.Origin(url ? "prometheusUrl" : "autoscaleWakeQuery")));
+    }
     if (a.min == 0) {
       return Usage(
           fmt::format("{}: MIN 0 needs --autoscale-metric (KEDA): a HorizontalPodAutoscaler cannot scale to zero "
@@ -162,11 +172,37 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     a.metric_type = "AverageValue";
     a.target = m[3].matched ? m[3].str() : std::string(FindAutoscaleSignal("queue")->default_target);
   }
+  if (wake) {
+    if (a.min != 0) {
+      return Usage(fmt::format("{} is only used with --autoscale 0:MAX (MIN is {}: the model never sleeps)",
+                               v.Origin("autoscaleWakeQuery"), a.min));
+    }
+    if (wake->find_first_not_of(" \t") == std::string::npos || wake->size() > kMaxWakeQueryBytes) {
+      return Usage(fmt::format("{}: expected a PromQL expression of at most {} bytes", v.Origin("autoscaleWakeQuery"),
+                               kMaxWakeQueryBytes));
+    }
+    a.wake_query = *wake;
+    a.wake_target = std::string(FindAutoscaleSignal("queue")->default_target);
+  }
   a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
   if (!IsHttpUrl(a.prometheus_url)) {
     return Usage(fmt::format("{}: expected an http:// or https:// URL", v.Origin("prometheusUrl")));
   }
   return std::optional<ServeAutoscale>(a);
+}
+
+/// What --autoscale 0:MAX means for the requests that find no pod.
+std::string ScaleToZeroNote(const ServeAutoscale& autoscale, const std::string& name) {
+  const std::string cold_start = fmt::format(
+      "{} scales to zero replicas when idle: the first request after that waits for a cold start (the model "
+      "loading again, up to {} minutes, the startup probe's budget)",
+      name, kStartupFailureThreshold * kStartupProbePeriodSeconds / 60);
+  if (autoscale.wake_query) return cold_start + "; --autoscale-wake-query wakes it";
+  return cold_start + fmt::format(
+                          ", and nothing wakes it by itself: the engine's metrics vanish with its last pod. Wake it "
+                          "with `kubectl llm scale {} --min 1`, or give --autoscale-wake-query a series that exists "
+                          "at zero replicas (a gateway's pending requests)",
+                          name);
 }
 
 /// --dashboard and --dashboard-label KEY=VALUE: the ConfigMap's sidecar label.
@@ -297,6 +333,7 @@ Result<ServeConfig> BuildServeConfig(const WorkloadRequest& r) {
   LLM_ASSIGN_OR_RETURN(c.launch.port, IntOr(v, "port", 1, 65535, 8000));
   LLM_ASSIGN_OR_RETURN(c.launch.max_model_len, v.Int("maxModelLen", 1, 100'000'000));
   LLM_ASSIGN_OR_RETURN(c.autoscale, ParseAutoscale(v, *c.engine, c.meta));
+  if (c.autoscale && c.autoscale->min == 0) c.notes.push_back(ScaleToZeroNote(*c.autoscale, c.meta.name));
   if (c.autoscale && replicas) {
     return Usage(fmt::format("{} and {} conflict: with --autoscale the autoscaler owns the replica count",
                              v.Origin("replicas"), v.Origin("autoscale")));

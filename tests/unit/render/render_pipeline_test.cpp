@@ -241,3 +241,50 @@ TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE("serve --autoscale 0:MAX: a note on the cold start, and on what wakes it") {
+  RenderRequest r;
+  r.workload = "serve";
+  r.name = "chat";
+  r.flags = {{"model", {"org/m"}}, {"autoscale", {"0:4"}}, {"autoscaleMetric", {"queue"}}};
+  auto templates = EmbeddedTemplateSource();
+  std::vector<std::string> notes;
+  auto asleep = RenderManifests(r, *templates, Files({}), nullptr, &notes);
+  REQUIRE_MESSAGE(asleep.ok(), asleep.error().message());
+  CHECK(notes == std::vector<std::string>{
+                     "chat scales to zero replicas when idle: the first request after that waits for a cold start "
+                     "(the model loading again, up to 30 minutes, the startup probe's budget), and nothing wakes it "
+                     "by itself: the engine's metrics vanish with its last pod. Wake it with `kubectl llm scale chat "
+                     "--min 1`, or give --autoscale-wake-query a series that exists at zero replicas (a gateway's "
+                     "pending requests)"});
+  const Json& scaled_object = asleep->back();
+  REQUIRE(scaled_object["kind"] == "ScaledObject");
+  CHECK(scaled_object["spec"]["triggers"].size() == 1);
+
+  notes.clear();
+  r.flags["autoscaleWakeQuery"] = {"sum(gateway_pending{backend=\"chat\"})"};
+  auto woken = RenderManifests(r, *templates, Files({}), nullptr, &notes);
+  REQUIRE_MESSAGE(woken.ok(), woken.error().message());
+  CHECK(notes == std::vector<std::string>{
+                     "chat scales to zero replicas when idle: the first request after that waits for a cold start "
+                     "(the model loading again, up to 30 minutes, the startup probe's budget); "
+                     "--autoscale-wake-query wakes it"});
+  const Json& triggers = woken->back()["spec"]["triggers"];
+  REQUIRE(triggers.size() == 2);
+  CHECK(triggers[1]["name"] == "wake");
+  CHECK(triggers[1]["metadata"]["query"] == "sum(gateway_pending{backend=\"chat\"})");
+  CHECK(triggers[1]["metadata"]["activationThreshold"] == "0");
+  CHECK(triggers[1]["metadata"]["serverAddress"] == triggers[0]["metadata"]["serverAddress"]);
+
+  notes.clear();
+  r.flags["autoscale"] = {"1:4"};
+  r.flags.erase("autoscaleWakeQuery");
+  REQUIRE(RenderManifests(r, *templates, Files({}), nullptr, &notes).ok());
+  CHECK(notes.empty());
+}
+
+}  // namespace
+}  // namespace llm
