@@ -36,13 +36,36 @@ Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClie
   return GroupByNamespace((*list)["items"].get<std::vector<nlohmann::json>>());
 }
 
+/// KEDA's ScaledObjects in `ns`, where KEDA is installed.
+Result<std::optional<kube::ResourceRef>> ScaledObjects(kube::RestMapper& mapper, const std::string& ns) {
+  const kube::GroupKind kind{"keda.sh", "ScaledObject"};
+  LLM_ASSIGN_OR_RETURN(bool served, mapper.HasGroupKind(kind));
+  if (!served) return std::optional<kube::ResourceRef>();
+  LLM_ASSIGN_OR_RETURN(kube::RestMapping mapping, mapper.MapGroupKind(kind));
+  mapping.resource.ns = ns;
+  return std::optional<kube::ResourceRef>(mapping.resource);
+}
+
+kube::ListOptions ManagedByOptions() {
+  kube::ListOptions options;
+  options.label_selector = ManagedBySelector();
+  return options;
+}
+
 /// The HorizontalPodAutoscalers of `ns` (every namespace for ""): ours, and
 /// those KEDA makes for ScaledObjects. Not being allowed to list them leaves
 /// the autoscaler columns empty; it does not fail status.
-Result<nlohmann::json> ListAutoscalers(kube::RestClient& client, const std::string& ns) {
+Result<nlohmann::json> ListAutoscalers(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns) {
   auto list = client.List({"autoscaling", "v2", "horizontalpodautoscalers", ns, "", ""}, kube::ListOptions{});
   if (!list.ok() && list.error().kind() == ErrorKind::kForbidden) return nlohmann::json::array();
-  return list;
+  if (!list.ok() || !AnyMadeByKeda(*list)) return list;
+  // The bounds the user set are the ScaledObjects' (one more request, for KEDA users only).
+  LLM_ASSIGN_OR_RETURN(std::optional<kube::ResourceRef> scaled_objects, ScaledObjects(mapper, ns));
+  if (!scaled_objects) return list;
+  auto owners = client.List(*scaled_objects, ManagedByOptions());
+  if (!owners.ok() && owners.error().kind() == ErrorKind::kForbidden) return list;
+  LLM_RETURN_IF_ERROR(owners);
+  return WithScaledObjectBounds(std::move(*list), *owners);
 }
 
 constexpr OutputFormat kStatusOutputs[] = {OutputFormat::kTable, OutputFormat::kWide, OutputFormat::kJson,
@@ -121,8 +144,16 @@ Status WatchStatus(const StatusOptions& options, const StatusPlan& plan, const S
   const bool watch_autoscalers = allowed.ok();
   if (!allowed.ok() && allowed.error().kind() != ErrorKind::kForbidden) return allowed.error();
   if (watch_autoscalers) watch.collections.push_back({autoscalers, "", "", {}});
+  // The ScaledObjects too, for the bounds of the HPAs KEDA makes (as without -w).
+  std::optional<kube::ResourceRef> scaled_objects;
+  if (watch_autoscalers) {
+    LLM_ASSIGN_OR_RETURN(scaled_objects, ScaledObjects(target.mapper, ns));
+    if (scaled_objects && !target.client.List(*scaled_objects, probe).ok()) scaled_objects.reset();
+    if (scaled_objects) watch.collections.push_back({*scaled_objects, ManagedBySelector(), "", {}});
+  }
   const size_t kinds = mappings.size();
-  watch.listing = [mappings, kinds, watch_autoscalers, all_namespaces = options.all_namespaces](
+  watch.listing = [mappings, kinds, watch_autoscalers, watch_scaled_objects = scaled_objects.has_value(),
+                   all_namespaces = options.all_namespaces](
                       const WatchedObjects& objects, std::chrono::system_clock::time_point now) -> Result<Listing> {
     std::vector<ManagedWorkload> workloads;
     for (size_t i = 0; i < kinds; ++i) {
@@ -136,6 +167,11 @@ Status WatchStatus(const StatusOptions& options, const StatusPlan& plan, const S
     nlohmann::json hpas = nlohmann::json::array();
     if (watch_autoscalers) {
       for (const auto& [key, hpa] : objects[kinds + 1]) hpas.push_back(hpa);
+    }
+    if (watch_scaled_objects) {
+      nlohmann::json owners = nlohmann::json::array();
+      for (const auto& [key, scaled_object] : objects[kinds + 2]) owners.push_back(scaled_object);
+      hpas = WithScaledObjectBounds(std::move(hpas), owners);
     }
     return BuildStatusListing(std::move(workloads), GroupByNamespace(std::move(services)), hpas, now, all_namespaces)
         .listing;
@@ -181,7 +217,7 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   nlohmann::json autoscalers = nlohmann::json::array();
   if (!workloads.empty()) {
     LLM_ASSIGN_OR_RETURN(services, ServicesByNamespace(target.client, ns));
-    LLM_ASSIGN_OR_RETURN(autoscalers, ListAutoscalers(target.client, ns));
+    LLM_ASSIGN_OR_RETURN(autoscalers, ListAutoscalers(target.client, target.mapper, ns));
   }
   StatusListing built =
       BuildStatusListing(std::move(workloads), services, autoscalers, target.now, options.all_namespaces);

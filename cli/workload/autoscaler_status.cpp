@@ -35,8 +35,12 @@ std::pair<const nlohmann::json*, std::string> MetricBlock(const nlohmann::json& 
 }
 
 std::string ConditionProblem(const nlohmann::json& hpa) {
+  // At zero replicas the HPA stands aside (ScalingDisabled); where zero is the
+  // ScaledObject's minimum (WithScaledObjectBounds), KEDA wakes it: no problem.
+  const bool may_sleep = IntAt(hpa, {"spec", "minReplicas"}, 1) == 0;
   for (const nlohmann::json& condition : ArrayAt(hpa, {"status", "conditions"})) {
     const std::string type = StringAt(condition, {"type"});
+    if (may_sleep && StringAt(condition, {"reason"}) == "ScalingDisabled") continue;
     if ((type == "AbleToScale" || type == "ScalingActive") && StringAt(condition, {"status"}) == "False") {
       return fmt::format("{}: {}", StringAt(condition, {"reason"}), StringAt(condition, {"message"}));
     }
@@ -87,6 +91,33 @@ std::optional<AutoscalerStatus> FindAutoscaler(const nlohmann::json& hpas, const
     }
   }
   return std::nullopt;
+}
+
+namespace {
+// KEDA labels the HPA it makes with the name of its ScaledObject.
+constexpr const char* kScaledObjectLabel = "scaledobject.keda.sh/name";
+}  // namespace
+
+bool AnyMadeByKeda(const nlohmann::json& hpas) {
+  for (const nlohmann::json& hpa : ItemsOf(hpas)) {
+    if (!StringAt(hpa, {"metadata", "labels", kScaledObjectLabel}).empty()) return true;
+  }
+  return false;
+}
+
+nlohmann::json WithScaledObjectBounds(nlohmann::json hpas, const nlohmann::json& scaled_objects) {
+  if (hpas.is_object() && !hpas.contains("items")) return hpas;
+  nlohmann::json& items = hpas.is_object() ? hpas["items"] : hpas;
+  for (nlohmann::json& hpa : items) {
+    const std::string owner = StringAt(hpa, {"metadata", "labels", kScaledObjectLabel});
+    if (owner.empty()) continue;
+    for (const nlohmann::json& scaled_object : ItemsOf(scaled_objects)) {
+      if (NameOf(scaled_object) != owner || NamespaceOf(scaled_object) != NamespaceOf(hpa)) continue;
+      // KEDA's default minReplicaCount is 0.
+      hpa["spec"]["minReplicas"] = IntAt(scaled_object, {"spec", "minReplicaCount"}, 0);
+    }
+  }
+  return hpas;
 }
 
 nlohmann::ordered_json AutoscalerJson(const std::optional<AutoscalerStatus>& autoscaler) {

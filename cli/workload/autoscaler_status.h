@@ -41,6 +41,15 @@ struct AutoscalerStatus {
 std::optional<AutoscalerStatus> FindAutoscaler(const nlohmann::json& hpas, const std::string& ns,
                                                const std::string& kind, const std::string& name);
 
+/// `hpas` (a List or an array) with the bounds of the ScaledObjects (a List or an array)
+/// that KEDA made them for: an HPA's minReplicas is at least 1, so KEDA's copy
+/// of a ScaledObject's minReplicaCount 0 says 1; the user's 0 is what status
+/// shows. An HPA of a ScaledObject not among them is kept as it is.
+nlohmann::json WithScaledObjectBounds(nlohmann::json hpas, const nlohmann::json& scaled_objects);
+
+/// True when KEDA made one of `hpas` (label scaledobject.keda.sh/name).
+bool AnyMadeByKeda(const nlohmann::json& hpas);
+
 /// The `autoscaler` object of status -o json (null when none).
 nlohmann::ordered_json AutoscalerJson(const std::optional<AutoscalerStatus>& autoscaler);
 

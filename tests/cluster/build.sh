@@ -6,7 +6,8 @@
 # which kueue.sh starts on demand), toxiproxy/toxiproxy-server (the fault
 # proxy, which toxiproxy.sh starts on demand) and controllers/{jobset,lws}/
 # {NAME-manager,webhooks.yaml} (the JobSet and LWS controller managers, which
-# controllers.sh starts on demand). Progress goes to stderr; stdout is only
+# controllers.sh starts on demand), prometheus/prometheus and keda/keda-operator
+# (prometheus.sh and keda.sh start them on demand). Progress goes to stderr; stdout is only
 # the directory.
 #
 # Cached steps, each keyed by only what goes into it, so that pinning a
@@ -20,7 +21,8 @@
 #   controllers-<key>/controllers         key: JOBSET_VERSION, LWS_VERSION, gomod/{jobset,lws}/go.{mod,sum},
 #                                         kustomize_webhooks.py, build_controller(s)
 #   prometheus-<PROMETHEUS_VERSION>-<key>/prometheus  key: PROMETHEUS_VERSION, gomod/prometheus/go.{mod,sum}, build_prometheus
-# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<controllers key>-<prometheus key>
+#   keda-<KEDA_VERSION>-<key>/keda         key: KEDA_VERSION (its module's own go.sum pins the rest), build_keda
+# The printed directory k8s-<K8S_VERSION>-<programs key>-<crds key>-<kueue key>-<toxiproxy key>-<controllers key>-<prometheus key>-<keda key>
 # holds them all.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,7 +66,8 @@ collect_crds() {
   prometheus_operator=$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
   cp "$lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$into/"
   cp "$jobset/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml" "$into/"
-  cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$into/"
+  # Every KEDA CRD: its operator (keda.sh) watches them all.
+  cp "$keda"/config/crd/bases/*.yaml "$into/"
   # Every Kueue CRD: the controller manager (kueue.sh) watches them all.
   for crd in localqueues clusterqueues cohorts workloads resourceflavors workloadpriorityclasses admissionchecks \
              provisioningrequestconfigs multikueueconfigs multikueueclusters topologies; do
@@ -136,6 +139,24 @@ build_prometheus() {
       github.com/prometheus/prometheus/cmd/prometheus) >&2
 }
 
+# The KEDA operator from its own module at KEDA_VERSION, built in a copy of the
+# module with KEDA's own go.mod and go.sum (a replace directive in it would not
+# apply to a module that requires KEDA), into $1. It imports every scaler, so
+# this is the largest of the add-ons: ~8 min of Go on 2 cores.
+build_keda() {
+  local into=$1 module src
+  echo "build.sh: building the KEDA operator $KEDA_VERSION (first time only, ~8 min on 2 cores)..." >&2
+  module=$(cd / && GOFLAGS= go mod download -json "github.com/kedacore/keda/v2@$KEDA_VERSION" |
+           sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  src=$(mktemp -d)
+  cp -r "$module/." "$src"
+  chmod -R u+w "$src"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath \
+    -ldflags "-s -w -X github.com/kedacore/keda/v2/version.Version=$KEDA_VERSION" \
+    -o "$into/keda-operator" ./cmd/operator) >&2
+  rm -rf "$src"
+}
+
 # Runs step $2 into $cache_root/$1/$3 unless it is there (the caller holds the lock).
 cached() {
   local dir=$cache_root/$1 step=$2 sub=$3 start=$SECONDS
@@ -161,6 +182,7 @@ toxiproxy_key=$({ echo "$TOXIPROXY_VERSION"; cat "$here"/gomod/toxiproxy/go.mod 
                   declare -f build_toxiproxy; } | hash12)
 prometheus_key=$({ echo "$PROMETHEUS_VERSION"; cat "$here"/gomod/prometheus/go.mod "$here"/gomod/prometheus/go.sum
                    declare -f build_prometheus; } | hash12)
+keda_key=$({ echo "$KEDA_VERSION"; declare -f build_keda; } | hash12)
 crds_key=$({ echo "$LWS_VERSION $JOBSET_VERSION $KEDA_VERSION $KUEUE_VERSION $KARPENTER_VERSION $PROMETHEUS_OPERATOR_VERSION"
              declare -f collect_crds; } | hash12)
 programs=programs-k8s-$K8S_VERSION-$programs_key
@@ -169,7 +191,8 @@ kueue=kueue-$KUEUE_VERSION-$kueue_key
 toxiproxy=toxiproxy-$TOXIPROXY_VERSION-$toxiproxy_key
 controllers=controllers-$controllers_key
 prometheus=prometheus-$PROMETHEUS_VERSION-$prometheus_key
-out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$controllers_key-$prometheus_key
+keda=keda-$KEDA_VERSION-$keda_key
+out=$cache_root/k8s-$K8S_VERSION-$programs_key-$crds_key-$kueue_key-$toxiproxy_key-$controllers_key-$prometheus_key-$keda_key
 if [[ -f $out/.complete ]]; then
   echo "$out"
   exit 0
@@ -185,6 +208,7 @@ cached "$kueue" build_kueue kueue
 cached "$toxiproxy" build_toxiproxy toxiproxy
 cached "$controllers" build_controllers controllers
 cached "$prometheus" build_prometheus prometheus
+cached "$keda" build_keda keda
 # The printed directory holds real directories (kubectl apply -f does not
 # descend into a symlinked directory): hard links to the programs, copies of the CRDs.
 if [[ ! -f $out/.complete ]]; then
@@ -199,6 +223,7 @@ if [[ ! -f $out/.complete ]]; then
     cp -a "$cache_root/$controllers/controllers" "$out.tmp/controllers"
   cp -al "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus" 2>/dev/null ||
     cp -a "$cache_root/$prometheus/prometheus" "$out.tmp/prometheus"
+  cp -al "$cache_root/$keda/keda" "$out.tmp/keda" 2>/dev/null || cp -a "$cache_root/$keda/keda" "$out.tmp/keda"
   rm -rf "$out"
   mv "$out.tmp" "$out"
   touch "$out/.complete"

@@ -5,7 +5,6 @@
 // exports, and every panel of its --dashboard. Each must return a non-empty
 // result: this is the test that catches a renamed metric or a wrong label.
 #include <chrono>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/cluster_addons.h"
 #include "integration/engine_simulator.h"
 #include "integration/run_command.h"
 
@@ -22,17 +22,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kModel = "Qwen/Qwen2.5-0.5B-Instruct";
-
-std::string StartPrometheus() {
-  const std::string dir = TestCluster::Get().dir();
-  CommandOutput started =
-      RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/prometheus.sh"}, {"LLM_CLUSTER_DIR=" + dir});
-  REQUIRE_MESSAGE(started.exit_code == 0, started.err);
-  std::ifstream file(dir + "/prometheus-url");
-  std::string url;
-  REQUIRE(std::getline(file, url));
-  return url;
-}
 
 /// Prometheus's instant-query answer's data.result, polled until non-empty or
 /// `patience` runs out (rates need two scrapes, a second apart, of a new pod).

@@ -63,5 +63,43 @@ TEST_CASE("autoscaler: only the HPA whose target is the workload, in its namespa
         R"("lastScaleTime":"2026-11-28T11:55:00Z","problem":""})");
 }
 
+TEST_CASE("autoscaler: KEDA's HPA shows its ScaledObject's minimum, and zero replicas is no problem there") {
+  // As KEDA v2.21 makes it for a ScaledObject with minReplicaCount 0, at zero.
+  const nlohmann::json asleep = nlohmann::json::parse(R"([
+    {"metadata": {"name": "keda-hpa-chat", "namespace": "ml", "labels": {"scaledobject.keda.sh/name": "chat"}},
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "chat"},
+              "minReplicas": 1, "maxReplicas": 4},
+     "status": {"currentReplicas": 0, "desiredReplicas": 0,
+                "conditions": [{"type": "AbleToScale", "status": "True", "reason": "SucceededGetScale"},
+                               {"type": "ScalingActive", "status": "False", "reason": "ScalingDisabled",
+                                "message": "scaling is disabled since the replica count of the target is zero"}]}},
+    {"metadata": {"name": "chat", "namespace": "dev"},
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "chat"},
+              "minReplicas": 2, "maxReplicas": 5}}])");
+  const nlohmann::json scaled_objects = nlohmann::json::parse(R"({"items": [
+    {"metadata": {"name": "chat", "namespace": "other"}, "spec": {"minReplicaCount": 3}},
+    {"metadata": {"name": "chat", "namespace": "ml"}, "spec": {"maxReplicaCount": 4}}]})");
+  CHECK(AnyMadeByKeda(asleep));
+  CHECK_FALSE(AnyMadeByKeda(kHpas));
+
+  // Without its ScaledObject: the HPA's own 1, and the HPA's word that it does not scale.
+  const auto alone = FindAutoscaler(asleep, "ml", "Deployment", "chat");
+  REQUIRE(alone.has_value());
+  CHECK(alone->min_replicas == 1);
+  CHECK(alone->problem == "ScalingDisabled: scaling is disabled since the replica count of the target is zero");
+
+  const nlohmann::json bounded = WithScaledObjectBounds(asleep, scaled_objects);
+  const auto keda = FindAutoscaler(bounded, "ml", "Deployment", "chat");
+  REQUIRE(keda.has_value());
+  CHECK(keda->min_replicas == 0);  // KEDA's default minReplicaCount, from the ScaledObject of its namespace
+  CHECK(keda->max_replicas == 4);
+  CHECK(keda->problem.empty());
+  // An HPA of the user's own is left as it was.
+  CHECK(FindAutoscaler(bounded, "dev", "Deployment", "chat")->min_replicas == 2);
+  // A List works as an array does.
+  CHECK(FindAutoscaler(WithScaledObjectBounds({{"items", asleep}}, scaled_objects), "ml", "Deployment", "chat")
+            ->min_replicas == 0);
+}
+
 }  // namespace
 }  // namespace llm
