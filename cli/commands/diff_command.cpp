@@ -26,6 +26,7 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, RenderManifests(render.request, *templates, ReadLocalFile));
   std::vector<std::string> notes, warnings;
   LLM_RETURN_IF_ERROR(PlaceRenderedPodMonitor(*session, render, manifests, notes, warnings));
+  LLM_RETURN_IF_ERROR(PlaceScaledObjectPrometheus(*session, render, manifests, notes, warnings));
   // An elastic job keeps the size it runs, as train does when applied again.
   if (auto kept = KeepLiveElasticSize(*session, render, manifests, notes); !kept.ok()) return kept.error();
   for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";

@@ -1,5 +1,6 @@
-// serve --monitor against a cluster: which Prometheus will pick the rendered
-// PodMonitor up, and the labels it needs for that (workload/prometheus_selection.h
+// serve --monitor and --autoscale-metric against a cluster: which Prometheus
+// will pick the rendered PodMonitor up, and the labels it needs for that, and
+// which Prometheus a ScaledObject's triggers ask (workload/prometheus_selection.h
 // judges; this reads the Prometheus objects and the namespace). What cannot be
 // read is said in a warning, never an error: the PodMonitor is still applied.
 #pragma once
@@ -24,5 +25,17 @@ struct PodMonitorPlacement {
 /// `own_labels`: the rendered PodMonitor's labels; `name`: its name.
 PodMonitorPlacement PlacePodMonitor(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns,
                                     const std::string& name, const std::map<std::string, std::string>& own_labels);
+
+/// The Prometheus a rendered ScaledObject's triggers should ask, from the
+/// Prometheus objects (PickPrometheusAddress): `own_labels` are the
+/// workload's labels (those its PodMonitor has), `name` the ScaledObject's.
+struct ScaledObjectPrometheus {
+  std::string url;     ///< "" when none was found
+  std::string id;      ///< "monitoring/kps"
+  std::string reason;  ///< why none was found
+};
+ScaledObjectPrometheus FindScaledObjectPrometheus(kube::RestClient& client, kube::RestMapper& mapper,
+                                                  const std::string& ns, const std::string& name,
+                                                  const std::map<std::string, std::string>& own_labels);
 
 }  // namespace llm

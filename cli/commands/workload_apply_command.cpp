@@ -18,6 +18,7 @@
 #include "output/object_printer.h"
 #include "render/k8s_names.h"
 #include "render/manifest_printer.h"
+#include "render/serve_config.h"
 #include "util/duration.h"
 #include "util/yaml_document.h"
 #include "workload/elastic_training.h"
@@ -54,6 +55,34 @@ Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, s
   if (placement.labels.empty()) return Ok();
   render.request.pod_monitor_labels = std::move(placement.labels);
   LLM_ASSIGN_OR_RETURN(manifests, Render(render));
+  return Ok();
+}
+
+Status PlaceScaledObjectPrometheus(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                                   std::vector<std::string>& notes, std::vector<std::string>& warnings) {
+  auto scaled_object = std::find_if(manifests.begin(), manifests.end(),
+                                    [](const Json& m) { return m.value("kind", "") == "ScaledObject"; });
+  if (scaled_object == manifests.end()) return Ok();
+  const json rendered(*scaled_object);
+  const std::string name = NameOf(rendered);
+  const ScaledObjectPrometheus found =
+      FindScaledObjectPrometheus(session.client(), session.mapper(), session.ns(), name, LabelsOf(rendered));
+  // Offered as a default, so that the user's own address wins wherever it came from.
+  const std::string url = found.url.empty() ? std::string(kDefaultPrometheusUrl) : found.url;
+  render.request.context_defaults["prometheusUrl"] = {
+      url, found.url.empty() ? "the built-in Prometheus address" : fmt::format("Prometheus {}'s address", found.id)};
+  std::set<std::string> used;
+  LLM_ASSIGN_OR_RETURN(manifests, Render(render, &used));
+  if (used.count("prometheusUrl") == 0) return Ok();
+  if (found.url.empty()) {
+    warnings.push_back(fmt::format(
+        "ScaledObject {} asks {} (kube-prometheus-stack's usual address) because {}: give --prometheus-url if your "
+        "Prometheus is elsewhere",
+        name, url, found.reason));
+  } else {
+    notes.push_back(fmt::format("ScaledObject {} asks Prometheus {} at {} (--prometheus-url chooses another)", name,
+                                found.id, url));
+  }
   return Ok();
 }
 
@@ -215,6 +244,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   std::vector<std::string> notes, render_warnings;
   LLM_ASSIGN_OR_RETURN(std::vector<Json> manifests, Render(render, &used_defaults, &notes));
   LLM_RETURN_IF_ERROR(PlaceRenderedPodMonitor(*session, render, manifests, notes, render_warnings));
+  LLM_RETURN_IF_ERROR(PlaceScaledObjectPrometheus(*session, render, manifests, notes, render_warnings));
   LLM_ASSIGN_OR_RETURN(const bool kept_elastic_size, KeepLiveElasticSize(*session, render, manifests, notes));
   std::vector<json> objects = ToApiObjects(manifests);
   const std::optional<ElasticJob> elastic = RenderedElasticJob(objects);

@@ -66,6 +66,13 @@ void AddTenantDefaults(kube::RestClient& client, const std::string& ns, RenderRe
 /// why none will. serve and diff both call it, so diff shows what serve applies.
 Status PlaceRenderedPodMonitor(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
                                std::vector<std::string>& notes, std::vector<std::string>& warnings);
+/// --autoscale-metric: a rendered ScaledObject whose Prometheus the user did
+/// not give (--prometheus-url, --set or a values file) asks the one found in
+/// the cluster (FindScaledObjectPrometheus), rendering `manifests` again;
+/// `notes` says which, `warnings` why none was found (the built-in address is
+/// kept). serve and diff both call it.
+Status PlaceScaledObjectPrometheus(ClusterSession& session, RenderOptions& render, std::vector<Json>& manifests,
+                                   std::vector<std::string>& notes, std::vector<std::string>& warnings);
 /// train --nodes MIN:MAX applied again: the size the live job runs (where it
 /// started, or what `scale --nodes` set) is kept, clamped to the bounds now
 /// given, rendering `manifests` again with it (as serve keeps a scaled replica

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "render/backend.h"
@@ -19,6 +20,11 @@ namespace llm {
 // model from zero replicas may wait.
 constexpr int kStartupFailureThreshold = 180;
 constexpr int kStartupProbePeriodSeconds = 10;
+
+// Where --autoscale-metric's ScaledObject asks when neither the user nor the
+// cluster (serve's PlaceScaledObjectPrometheus) says: kube-prometheus-stack's
+// Prometheus in namespace monitoring, through the Operator's Service.
+constexpr std::string_view kDefaultPrometheusUrl = "http://prometheus-operated.monitoring.svc:9090";
 
 struct ServeAutoscale {
   int min = 0;

@@ -63,7 +63,9 @@ const std::array<ValueSpec, 30> kServeValues = {{
      "that exists while no pod runs (e.g. your gateway's pending requests for it); counted as waiting requests",
      "PROMQL"},
     {"prometheusUrl", "--prometheus-url", ValueKind::kScalar,
-     "Prometheus for KEDA (default http://prometheus-operated.monitoring.svc:9090)", "URL"},
+     "Prometheus for KEDA (default: the one found in the cluster, else "
+     "http://prometheus-operated.monitoring.svc:9090)",
+     "URL"},
     {"monitor", "--monitor", ValueKind::kSwitch,
      "A PodMonitor for the engine's metrics, labelled for the Prometheus that selects PodMonitors (without the "
      "Prometheus Operator: the pods' prometheus.io/scrape annotations)"},
@@ -106,7 +108,6 @@ bool IsModelCachePath(std::string_view path) {
 // sidecar.dashboards.label and labelValue).
 constexpr std::string_view kDashboardLabelKey = "grafana_dashboard";
 constexpr std::string_view kDashboardLabelValue = "1";
-constexpr std::string_view kDefaultPrometheus = "http://prometheus-operated.monitoring.svc:9090";
 // Longer than any real query; keeps a mistaken file content out of the object.
 constexpr size_t kMaxWakeQueryBytes = 4096;
 
@@ -184,7 +185,7 @@ Result<std::optional<ServeAutoscale>> ParseAutoscale(const Values& v, const Serv
     a.wake_query = *wake;
     a.wake_target = std::string(FindAutoscaleSignal("queue")->default_target);
   }
-  a.prometheus_url = url.value_or(std::string(kDefaultPrometheus));
+  a.prometheus_url = url.value_or(std::string(kDefaultPrometheusUrl));
   if (!IsHttpUrl(a.prometheus_url)) {
     return Usage(fmt::format("{}: expected an http:// or https:// URL", v.Origin("prometheusUrl")));
   }

@@ -97,6 +97,32 @@ PrometheusPick PickPrometheus(const json& prometheuses, std::string_view ns,
   return pick;
 }
 
+PrometheusAddress PickPrometheusAddress(const json& prometheuses, const PrometheusPick& pick) {
+  std::vector<std::string> ids;
+  for (const json& prometheus : ItemsOf(prometheuses))
+    ids.push_back(NamespaceOf(prometheus) + "/" + NameOf(prometheus));
+  std::string chosen;
+  if (!pick.selected_by.empty()) {
+    chosen = pick.selected_by.front();
+  } else if (ids.size() == 1) {
+    chosen = ids.front();
+  } else if (ids.empty()) {
+    return {"", "", "no Prometheus (monitoring.coreos.com/v1) exists in the cluster"};
+  } else {
+    return {"", "",
+            fmt::format("{} Prometheus objects exist ({}) and none selects the workload's PodMonitor", ids.size(),
+                        fmt::join(ids, ", "))};
+  }
+  for (const json& prometheus : ItemsOf(prometheuses)) {
+    if (NamespaceOf(prometheus) + "/" + NameOf(prometheus) != chosen) continue;
+    std::string prefix = StringAt(prometheus, {"spec", "routePrefix"});
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    if (!prefix.empty() && prefix.front() != '/') prefix.insert(0, "/");
+    return {fmt::format("http://prometheus-operated.{}.svc:9090{}", NamespaceOf(prometheus), prefix), chosen, ""};
+  }
+  return {"", "", fmt::format("Prometheus {} is not among the Prometheus objects read", chosen)};
+}
+
 std::string PrometheusPickNote(const PrometheusPick& pick, std::string_view name) {
   if (pick.selected_by.empty()) return "";
   std::string line =

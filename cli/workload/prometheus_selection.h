@@ -35,6 +35,18 @@ PrometheusPick PickPrometheus(const nlohmann::json& prometheuses, std::string_vi
                               const std::map<std::string, std::string>& namespace_labels,
                               const std::map<std::string, std::string>& own_labels);
 
+/// The Prometheus a ScaledObject's trigger asks for the engine's metrics: the
+/// one that selects the workload's PodMonitor (`pick`, made with the
+/// workload's labels) or, where none does, the only Prometheus there is. Its
+/// address is the Service the Prometheus Operator makes for every Prometheus
+/// (prometheus-operated in its namespace, port 9090), with its routePrefix.
+struct PrometheusAddress {
+  std::string url;     ///< "" when none could be chosen
+  std::string id;      ///< "monitoring/kps"
+  std::string reason;  ///< why none was chosen, when url is ""
+};
+PrometheusAddress PickPrometheusAddress(const nlohmann::json& prometheuses, const PrometheusPick& pick);
+
 /// The line `serve --monitor` prints: which Prometheus picks PodMonitor `name`
 /// up, with the labels it was given. "" when none does.
 std::string PrometheusPickNote(const PrometheusPick& pick, std::string_view name);

@@ -73,10 +73,10 @@ TEST_CASE("KEDA scales an idle model to zero, a wake query brings it back, from 
     out << R"({"spec": {"pollingInterval": 1, "cooldownPeriod": 3}})";
   }
   const std::string wake = "sum(vllm:num_requests_waiting{namespace=\"" + ns + "\",pod=~\"gateway-.+\"})";
-  CommandOutput serve = TestCluster::Get().Plugin(
-      "admin", {"serve", "chat", "-n", ns, "--model", kModel, "--gpus", "1", "--autoscale", "0:4",
-                "--autoscale-metric", "queue=5", "--autoscale-wake-query", wake, "--prometheus-url", prometheus,
-                "--patch", "scaledobject/chat=" + patch});
+  CommandOutput serve =
+      TestCluster::Get().Plugin("admin", {"serve", "chat", "-n", ns, "--model", kModel, "--gpus", "1", "--autoscale",
+                                          "0:4", "--autoscale-metric", "queue=5", "--autoscale-wake-query", wake,
+                                          "--prometheus-url", prometheus, "--patch", "scaledobject/chat=" + patch});
   REQUIRE_MESSAGE(serve.exit_code == 0, serve.err);
   CHECK(serve.err.find("Note: chat scales to zero replicas when idle") != std::string::npos);
   CHECK(serve.err.find("--autoscale-wake-query wakes it") != std::string::npos);
@@ -110,8 +110,8 @@ TEST_CASE("KEDA scales an idle model to zero, a wake query brings it back, from 
 
   // What KEDA said of it: the ScaledObject is Ready (its triggers answered).
   CommandOutput ready = TestCluster::Get().Kubectl(
-      "admin", {"-n", ns, "get", "scaledobject", "chat", "-o",
-                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"});
+      "admin",
+      {"-n", ns, "get", "scaledobject", "chat", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"});
   CHECK(ready.out == "True");
 }
 

@@ -6,6 +6,7 @@
 // operator judges it. The rendered PodMonitor's strict server-side dry run is
 // render_server_validation_test's (golden serve-*-monitor.yaml).
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -76,6 +77,38 @@ TEST_CASE("serve --monitor: without a Prometheus that selects it, a warning nami
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK(Contains(again.err, "Note: PodMonitor chat will be picked up by Prometheus " + monitoring.name() + "/team"));
   CHECK(PodMonitorLabel(ns.name(), "release") == "kps");
+}
+
+TEST_CASE("serve --autoscale-metric asks the Prometheus found in the cluster, unless --prometheus-url says") {
+  ScopedNamespace ns("monitor-keda-address");
+  ApplyPrometheus(ns.name(), "kps", "  podMonitorSelector:\n    matchLabels:\n      release: kps\n");
+  const std::vector<std::string> serve = {"serve", "chat",      "-n",          ns.name(), "--model",
+                                          "org/m", "--monitor", "--autoscale", "1:2",     "--autoscale-metric",
+                                          "queue"};
+  CommandOutput served = TestCluster::Get().Plugin("admin", serve);
+  REQUIRE_MESSAGE(served.exit_code == 0, served.err);
+  const std::string url = "http://prometheus-operated." + ns.name() + ".svc:9090";
+  CHECK(Contains(served.err, "Note: ScaledObject chat asks Prometheus " + ns.name() + "/kps at " + url +
+                                 " (--prometheus-url chooses another)\n"));
+  auto server_address = [&] {
+    return TestCluster::Get()
+        .Kubectl("admin", {"-n", ns.name(), "get", "scaledobject", "chat", "-o",
+                           "jsonpath={.spec.triggers[0].metadata.serverAddress}"})
+        .out;
+  };
+  CHECK(server_address() == url);
+  // diff finds the same address, so it sees no change.
+  std::vector<std::string> diff = serve;
+  diff.insert(diff.begin(), "diff");
+  CommandOutput same = TestCluster::Get().Plugin("admin", diff);
+  CHECK_MESSAGE(same.exit_code == 0, same.out << same.err);
+
+  std::vector<std::string> given = serve;
+  given.insert(given.end(), {"--prometheus-url", "http://prom.example:9090"});
+  CommandOutput again = TestCluster::Get().Plugin("admin", given);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK_FALSE(Contains(again.err, "ScaledObject chat asks"));
+  CHECK(server_address() == "http://prom.example:9090");
 }
 
 }  // namespace

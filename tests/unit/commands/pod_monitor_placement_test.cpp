@@ -108,3 +108,24 @@ TEST_CASE("PlacePodMonitor: without the Prometheus kind, says that no Prometheus
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE("FindScaledObjectPrometheus: the address of the Prometheus found, or why there is none") {
+  Fixture f;
+  f.PutPrometheus("monitoring", "kps",
+                  {{"podMonitorSelector", {{"matchLabels", {{"release", "kps"}}}}},
+                   {"podMonitorNamespaceSelector", json::object()}});
+  ScaledObjectPrometheus found = FindScaledObjectPrometheus(f.client, f.mapper, "ml", "chat", f.own);
+  CHECK(found.url == "http://prometheus-operated.monitoring.svc:9090");
+  CHECK(found.id == "monitoring/kps");
+
+  Fixture without(/*operator_served=*/false);
+  found = FindScaledObjectPrometheus(without.client, without.mapper, "ml", "chat", without.own);
+  CHECK(found.url.empty());
+  CHECK(found.reason == "the Prometheus kind (monitoring.coreos.com/v1) is not served");
+}
+
+}  // namespace
+}  // namespace llm

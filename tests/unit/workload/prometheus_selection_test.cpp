@@ -115,3 +115,42 @@ TEST_CASE("a malformed selector is a reason, not a crash") {
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+TEST_CASE(
+    "a ScaledObject asks the Prometheus that selects the workload, else the only one, at the Operator's Service") {
+  using nlohmann::json;
+  auto prometheus = [](const std::string& ns, const std::string& name, json spec) {
+    return json{{"metadata", {{"namespace", ns}, {"name", name}}}, {"spec", std::move(spec)}};
+  };
+  const json selector = {{"podMonitorSelector", {{"matchLabels", {{"release", "kps"}}}}},
+                         {"podMonitorNamespaceSelector", json::object()}};
+  json with_prefix = selector;
+  with_prefix["routePrefix"] = "prom/";
+  const json two = {{"items", {prometheus("monitoring", "kps", with_prefix), prometheus("infra", "other", {})}}};
+  const std::map<std::string, std::string> ml = {{"kubernetes.io/metadata.name", "ml"}};
+  const std::map<std::string, std::string> own = {{"app.kubernetes.io/instance", "chat"}};
+
+  PrometheusAddress picked = PickPrometheusAddress(two, PickPrometheus(two, "ml", ml, own));
+  CHECK(picked.url == "http://prometheus-operated.monitoring.svc:9090/prom");
+  CHECK(picked.id == "monitoring/kps");
+
+  const json only = {{"items", {prometheus("infra", "other", {})}}};
+  picked = PickPrometheusAddress(only, PickPrometheus(only, "ml", ml, own));
+  CHECK(picked.url == "http://prometheus-operated.infra.svc:9090");
+  CHECK(picked.id == "infra/other");
+
+  const json unselected = {{"items", {prometheus("infra", "a", {}), prometheus("infra", "b", {})}}};
+  picked = PickPrometheusAddress(unselected, PickPrometheus(unselected, "ml", ml, own));
+  CHECK(picked.url.empty());
+  CHECK(picked.reason == "2 Prometheus objects exist (infra/a, infra/b) and none selects the workload's PodMonitor");
+
+  picked = PickPrometheusAddress(json::array(), PickPrometheus(json::array(), "ml", ml, own));
+  CHECK(picked.url.empty());
+  CHECK(picked.reason == "no Prometheus (monitoring.coreos.com/v1) exists in the cluster");
+}
+
+}  // namespace
+}  // namespace llm
