@@ -13,6 +13,7 @@
 #include "kube/object_fields.h"
 #include "kube/url_query.h"
 #include "util/duration.h"
+#include "util/rfc3339.h"
 #include "workload/log_line_merger.h"
 #include "workload/log_prefix.h"
 #include "workload/pod_log_follow.h"
@@ -84,8 +85,8 @@ class LineSink {
 
 Result<int64_t> ParseSinceSeconds(std::string_view text) {
   if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (text.size() > 12) return Error(ErrorKind::kUsage, fmt::format("--since is too large: {}", text));
-    return std::stoll(std::string(text));
+    return Error(ErrorKind::kUsage, fmt::format("--since: '{}' has no unit; give a duration such as {}s, 5m or 1h",
+                                                text, text.size() > 12 ? std::string("300") : std::string(text)));
   }
   LLM_ASSIGN_OR_RETURN(Seconds seconds, ParseDuration(text, "--since"));
   return static_cast<int64_t>(seconds.count());
@@ -99,7 +100,18 @@ Status ValidateLogsOptions(const LogsOptions& options) {
   if (options.rank && *options.rank < 0) return Error(ErrorKind::kUsage, "--rank must be 0 or more");
   if (options.tail && *options.tail < -1) return Error(ErrorKind::kUsage, "--tail must be -1 (all) or more");
   if (options.since_seconds && *options.since_seconds <= 0) {
-    return Error(ErrorKind::kUsage, "--since must be a positive number of seconds");
+    return Error(ErrorKind::kUsage, "--since must be a positive duration");
+  }
+  if (options.since_seconds && !options.since_time.empty()) {
+    return Error(ErrorKind::kUsage, "--since and --since-time cannot both be given: choose one");
+  }
+  if (!options.since_time.empty() && !ParseRfc3339Exact(options.since_time)) {
+    return Error(
+        ErrorKind::kUsage,
+        fmt::format("--since-time: '{}' is not an RFC 3339 time (e.g. 2026-12-05T10:00:00Z)", options.since_time));
+  }
+  if (options.all_containers && !options.container.empty()) {
+    return Error(ErrorKind::kUsage, "--container and --all-containers cannot both be given: choose one");
   }
   return Ok();
 }
@@ -134,6 +146,16 @@ std::string LogContainer(const nlohmann::json& pod, const std::string& requested
   return "";
 }
 
+std::vector<std::string> AllLogContainers(const nlohmann::json& pod) {
+  std::vector<std::string> names;
+  for (const char* list : {"initContainers", "containers", "ephemeralContainers"}) {
+    for (const nlohmann::json& container : ArrayAt(pod, {"spec", list})) {
+      if (std::string name = StringAt(container, {"name"}); !name.empty()) names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 std::string PodLogPath(const nlohmann::json& pod, const std::string& container, const LogsOptions& options,
                        bool timestamps, const std::optional<std::string>& since_time) {
   kube::ResourceRef ref{.group = "",
@@ -145,13 +167,15 @@ std::string PodLogPath(const nlohmann::json& pod, const std::string& container, 
   kube::QueryParams query;
   if (!container.empty()) query.emplace_back("container", container);
   if (options.follow) query.emplace_back("follow", "true");
-  if (timestamps) query.emplace_back("timestamps", "true");
+  if (options.previous) query.emplace_back("previous", "true");
+  if (timestamps || options.timestamps) query.emplace_back("timestamps", "true");
   if (since_time) {
     // A resumed stream: from where the last one broke, whatever --tail and --since said.
     query.emplace_back("sinceTime", *since_time);
   } else {
     if (options.tail && *options.tail >= 0) query.emplace_back("tailLines", std::to_string(*options.tail));
     if (options.since_seconds) query.emplace_back("sinceSeconds", std::to_string(*options.since_seconds));
+    if (!options.since_time.empty()) query.emplace_back("sinceTime", options.since_time);
   }
   return ref.Path() + kube::EncodeQuery(query);
 }
@@ -176,51 +200,61 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, Clock& cloc
                  fmt::format("none of the {} pods of workload \"{}\" match{}", all.size(), options.name, filter));
   }
 
+  // One stream per pod, or per container of each pod with --all-containers.
+  struct LogStream {
+    const nlohmann::json* pod;
+    std::string container;
+    std::string key;  ///< the merger's name for it
+  };
+  std::vector<LogStream> log_streams;
   LineSink sink(streams, options.prefix);
-  std::vector<std::string> paths;
   for (const nlohmann::json& pod : pods) {
-    std::string container = LogContainer(pod, options.container);
-    sink.Add(NameOf(pod), LogPrefix(pod));
-    paths.push_back(PodLogPath(pod, container, options));
+    std::vector<std::string> containers =
+        options.all_containers ? AllLogContainers(pod) : std::vector<std::string>{LogContainer(pod, options.container)};
+    for (std::string& container : containers) {
+      std::string key = options.all_containers ? NameOf(pod) + "/" + container : NameOf(pod);
+      sink.Add(key, LogPrefix(pod, options.all_containers ? container : ""));
+      log_streams.push_back({&pod, std::move(container), std::move(key)});
+    }
   }
 
   if (!options.follow) {
     std::optional<Error> first_error;
-    for (size_t i = 0; i < pods.size(); ++i) {
+    for (const LogStream& stream : log_streams) {
       kube::HttpRequest request;
-      request.path = paths[i];
+      request.path = PodLogPath(*stream.pod, stream.container, options);
       auto response = client.Do(std::move(request));
       if (!response.ok()) {
-        Error error = response.error().WithContext(fmt::format("pod {}", NameOf(pods[i])));
+        Error error = response.error().WithContext(fmt::format("pod {}", stream.key));
         if (!first_error) first_error = error;
         continue;
       }
-      sink.Feed(NameOf(pods[i]), response->body);
-      sink.Close(NameOf(pods[i]));
+      sink.Feed(stream.key, response->body);
+      sink.Close(stream.key);
     }
     if (first_error) return *first_error;
     return Ok();
   }
 
-  // Each failure is printed when it happens (the other pods keep streaming);
+  // Each failure is printed when it happens (the other streams keep going);
   // the returned error only counts them, so the one error line is the last.
   std::mutex errors_mu;
   size_t failed = 0;
   std::vector<std::thread> threads;
-  threads.reserve(pods.size());
-  for (size_t i = 0; i < pods.size(); ++i) {
-    threads.emplace_back([&, i] {
-      const std::string pod = NameOf(pods[i]);
-      const std::string container = LogContainer(pods[i], options.container);
+  threads.reserve(log_streams.size());
+  LogFollowPolicy policy;
+  policy.timestamps = options.timestamps;
+  for (const LogStream& stream : log_streams) {
+    threads.emplace_back([&] {
       Status followed = FollowPodLog(
           client, clock,
           [&](const std::optional<std::string>& since_time) {
-            return PodLogPath(pods[i], container, options, /*timestamps=*/true, since_time);
+            return PodLogPath(*stream.pod, stream.container, options, /*timestamps=*/true, since_time);
           },
-          [&](std::string_view lines) { sink.Feed(pod, lines); });
-      sink.Close(pod);
+          [&](std::string_view lines) { sink.Feed(stream.key, lines); }, policy);
+      sink.Close(stream.key);
       if (!followed.ok()) {
-        sink.Warn(fmt::format("pod {}: {}", pod, followed.error().message()));
+        sink.Warn(fmt::format("pod {}: {}", stream.key, followed.error().message()));
         std::lock_guard<std::mutex> lock(errors_mu);
         ++failed;
       }
@@ -228,8 +262,8 @@ Status RunLogs(const LogsOptions& options, kube::RestClient& client, Clock& cloc
   }
   for (std::thread& t : threads) t.join();
   if (failed > 0) {
-    return Error(ErrorKind::kServer,
-                 fmt::format("the logs of {} of {} pods could not be followed (named above)", failed, pods.size()));
+    return Error(ErrorKind::kServer, fmt::format("the logs of {} of {} {} could not be followed (named above)", failed,
+                                                 log_streams.size(), options.all_containers ? "containers" : "pods"));
   }
   return Ok();
 }
@@ -240,11 +274,20 @@ void SetupLogsCommand(CLI::App* cmd, CommandContext& ctx) {
   cmd->add_option("--rank", options->rank, "Only the pod of this rank (training) or worker index (LeaderWorkerSet)");
   cmd->add_option("--role", options->role, "Only leader or worker pods of a LeaderWorkerSet");
   cmd->add_option("-c,--container", options->container, "The container (default: the pod's default container)");
+  cmd->add_flag("--all-containers", options->all_containers,
+                "Every container of each pod (init, app and ephemeral), each line prefixed with its container too");
   cmd->add_flag("-f,--follow", options->follow, "Stream new lines as they are written");
+  cmd->add_flag("-p,--previous", options->previous,
+                "The logs of the previous instance of each container (the one that crashed or restarted)");
   cmd->add_option("--tail", options->tail, "Lines of recent log per pod (-1: all)");
   auto since = std::make_shared<std::string>();
-  cmd->add_option("--since", *since, "Only lines newer than this: seconds (300) or a duration (5m, 1h)");
-  cmd->add_flag("--prefix,!--no-prefix", options->prefix, "Prefix each line with its pod's name and role");
+  cmd->add_option("--since", *since, "Only lines newer than this duration (300s, 5m, 1h)");
+  cmd->add_option("--since-time", options->since_time, "Only lines after this RFC 3339 time (2026-12-05T10:00:00Z)");
+  cmd->add_flag("--timestamps", options->timestamps, "Begin each line with its RFC 3339 timestamp");
+  cmd->add_flag("--prefix", options->prefix,
+                "Prefix each line with its pod's name and role (default true; --prefix=false drops it)");
+  // The older spelling of --prefix=false, kept for scripts, out of the help.
+  cmd->add_flag_callback("--no-prefix", [options] { options->prefix = false; })->group("");
   cmd->callback([options, since, &ctx] {
     if (!since->empty()) {
       auto seconds = ParseSinceSeconds(*since);

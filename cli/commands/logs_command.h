@@ -26,11 +26,16 @@ struct LogsOptions {
   bool follow = false;            ///< -f
   std::optional<int64_t> tail{};  ///< --tail: lines per pod (kubectl's -1 = all)
   std::optional<int64_t> since_seconds{};  ///< --since, in seconds
+  std::string since_time{};                ///< --since-time: RFC 3339, as the API takes it
+  bool previous = false;                   ///< -p: the previous instance of each container
+  bool timestamps = false;                 ///< --timestamps: each line with its RFC 3339 timestamp
+  bool all_containers = false;             ///< --all-containers: every container of each pod
   bool prefix = true;                      ///< --prefix=false drops the prefixes
 };
 
 Status ValidateLogsOptions(const LogsOptions& options);
-/// --since: whole seconds ("300") or a duration ("5m", "1h30m").
+/// --since: a duration with its unit ("300s", "5m", "1h30m"); a bare number is
+/// refused, as kubectl refuses it.
 Result<int64_t> ParseSinceSeconds(std::string_view text);
 
 /// The pods `options` selects from `pods` (a PodList's items), in display-name order.
@@ -45,6 +50,9 @@ std::string PodLogPath(const nlohmann::json& pod, const std::string& container, 
 /// The container whose log is read: -c, else the kubectl.kubernetes.io/default-container
 /// annotation, else the first container.
 std::string LogContainer(const nlohmann::json& pod, const std::string& requested);
+/// --all-containers: the pod's init containers, containers and ephemeral
+/// containers, in that order (as kubectl logs --all-containers reads them).
+std::vector<std::string> AllLogContainers(const nlohmann::json& pod);
 
 /// With -f, each pod's stream is opened again when its connection drops
 /// (FollowPodLog); `clock` times the waits in between.

@@ -43,7 +43,7 @@ std::string LogFollowCursor::Line(std::string_view line) {
     at_last_ = 1;
     resumed_ = false;
   }
-  return std::string(line.substr(space + 1)) + "\n";
+  return std::string(keep_timestamps_ ? line : line.substr(space + 1)) + "\n";
 }
 
 std::string LogFollowCursor::Finish() {

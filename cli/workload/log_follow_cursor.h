@@ -20,11 +20,14 @@ namespace llm {
 
 class LogFollowCursor {
  public:
+  /// `keep_timestamps`: lines are returned with their timestamps (logs --timestamps).
+  explicit LogFollowCursor(bool keep_timestamps = false) : keep_timestamps_(keep_timestamps) {}
+
   /// A line longer than this without a newline is passed on as it is.
   static constexpr std::size_t kMaxHeldBytes = 1024 * 1024;
 
   /// Takes a chunk of a timestamps=true stream; returns the complete lines in
-  /// it not printed before, timestamps removed, each ending in '\n'.
+  /// it not printed before, timestamps removed (unless kept), each ending in '\n'.
   std::string Feed(std::string_view chunk);
 
   /// The stream ended: its unterminated last line, as a line ("" when none).
@@ -47,6 +50,7 @@ class LogFollowCursor {
   std::size_t at_last_ = 0;        ///< lines printed with that timestamp
   std::size_t skip_at_last_ = 0;   ///< after Resume: lines with that timestamp still to drop
   bool resumed_ = false;           ///< after Resume, until a newer line came
+  bool keep_timestamps_ = false;
 };
 
 }  // namespace llm

@@ -18,7 +18,7 @@ bool Resumable(const Error& error) {
 
 Status FollowPodLog(kube::RestClient& client, Clock& clock, const LogPathFn& path,
                     const std::function<void(std::string_view lines)>& emit, const LogFollowPolicy& policy) {
-  LogFollowCursor cursor;
+  LogFollowCursor cursor(policy.timestamps);
   auto last_good = clock.Monotonic();
   auto backoff = policy.first_backoff;
   while (true) {

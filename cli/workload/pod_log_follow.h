@@ -25,6 +25,8 @@ struct LogFollowPolicy {
   std::chrono::seconds held_after{10};
   std::chrono::milliseconds first_backoff{500};
   std::chrono::milliseconds max_backoff{4000};
+  /// Lines keep their timestamps (logs --timestamps); else they are removed.
+  bool timestamps = false;
 };
 
 /// The request path of the stream: `since_time` nullopt for the first request
@@ -32,7 +34,8 @@ struct LogFollowPolicy {
 /// path must ask for follow=true and timestamps=true.
 using LogPathFn = std::function<std::string(const std::optional<std::string>& since_time)>;
 
-/// Follows the stream, passing `emit` whole lines (timestamps removed), each
+/// Follows the stream, passing `emit` whole lines (timestamps removed unless
+/// policy.timestamps), each
 /// line once. Ok when the stream ended (the container stopped); the error of
 /// the last attempt when it is not a dropped connection (or a server error),
 /// or when the policy gives up.

@@ -23,6 +23,7 @@
 
 #include "integration/kube_client.h"
 #include "integration/test_cluster.h"
+#include "util/rfc3339.h"
 
 namespace llm::testing {
 namespace {
@@ -159,7 +160,9 @@ TEST_CASE("train --wait: a Job whose pod fails runs out of retries (exit 4): Bac
   CHECK(Llm({"delete", "t", "-n", ns.name()}).exit_code == 0);
 }
 
-TEST_CASE("logs: a training job's pods in one stream with rank prefixes, --rank, --tail, --since and -f") {
+TEST_CASE(
+    "logs: a training job's pods in one stream with rank prefixes, --rank, --tail, --since, --since-time, --timestamps "
+    "and -f") {
   ScopedNamespace ns("stall-logs");
   WriteContainerLog("current.log", {{std::chrono::hours(2), "rendezvous: 2 of 2 nodes joined"},
                                     {std::chrono::seconds(2), "step 1 loss 2.31"},
@@ -181,6 +184,22 @@ TEST_CASE("logs: a training job's pods in one stream with rank prefixes, --rank,
   CommandOutput recent = Llm({"logs", "t", "-n", ns.name(), "--since", "1h", "--no-prefix"});
   CHECK_MESSAGE(recent.exit_code == 0, recent.err);
   CHECK(recent.out == "step 1 loss 2.31\nstep 2 loss 2.05\nstep 1 loss 2.31\nstep 2 loss 2.05\n");
+
+  // --since-time as kubectl takes it (RFC 3339), and --prefix=false, kubectl's spelling.
+  const std::string hour_ago = FormatRfc3339(std::chrono::system_clock::now() - std::chrono::hours(1));
+  CommandOutput since_time = Llm({"logs", "t", "-n", ns.name(), "--since-time", hour_ago, "--prefix=false"});
+  CHECK_MESSAGE(since_time.exit_code == 0, since_time.err);
+  CHECK(since_time.out == recent.out);
+  CHECK(Llm({"logs", "t", "-n", ns.name(), "--since", "300"}).err ==
+        "error: --since: '300' has no unit; give a duration such as 300s, 5m or 1h\n");
+
+  // --timestamps: each line as the kubelet stored it, its RFC 3339 time first.
+  CommandOutput stamped = Llm({"logs", "t", "-n", ns.name(), "--rank", "0", "--tail", "1", "--timestamps"});
+  CHECK_MESSAGE(stamped.exit_code == 0, stamped.err);
+  REQUIRE(stamped.out.starts_with("[t-0 rank=0] "));
+  const std::string line = stamped.out.substr(std::string("[t-0 rank=0] ").size());
+  CHECK(ParseRfc3339Exact(line.substr(0, line.find(' '))).has_value());
+  CHECK(line.ends_with(" step 2 loss 2.05\n"));
 
   CommandOutput none = Llm({"logs", "t", "-n", ns.name(), "--rank", "7"});
   CHECK(none.exit_code == 1);

@@ -154,7 +154,9 @@ TEST_CASE("logs --no-prefix, --since parsing, the default container") {
   f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/train-0-x7k2p/log", kube::HttpResponse{200, {}, " indented\n"});
   REQUIRE(f.Run({.name = "train", .prefix = false}).ok());
   CHECK(f.out.str() == " indented\n");
-  CHECK(*ParseSinceSeconds("300") == 300);
+  CHECK(ParseSinceSeconds("300").error().message() ==
+        "--since: '300' has no unit; give a duration such as 300s, 5m or 1h");
+  CHECK(*ParseSinceSeconds("300s") == 300);
   CHECK(*ParseSinceSeconds("5m") == 300);
   CHECK(ParseSinceSeconds("5 minutes").error().message().find("--since") != std::string::npos);
   json pod = Pod("p", json::object());
@@ -162,6 +164,40 @@ TEST_CASE("logs --no-prefix, --since parsing, the default container") {
   CHECK(LogContainer(pod, "") == "vllm");
   CHECK(LogContainer(pod, "sidecar") == "sidecar");
   CHECK(ValidateLogsOptions({.name = "x", .role = "boss"}).error().kind() == ErrorKind::kUsage);
+}
+
+TEST_CASE("logs -p, --timestamps, --since-time and --all-containers ask the API as kubectl logs does") {
+  Fixture f;
+  json pod = RankPod(0);
+  pod["spec"]["initContainers"] = {{{"name", "fetch"}}};
+  pod["spec"]["containers"].push_back({{"name", "sidecar"}});
+  f.Add(pod);
+  const std::string log = "/api/v1/namespaces/ml/pods/train-0-x7k2p/log";
+  f.client.routes.OnHandler("GET", log, [](const kube::HttpRequest& request) -> Result<kube::HttpResponse> {
+    const std::string container = request.path.substr(request.path.find("container=") + 10);
+    return kube::HttpResponse{
+        200, {}, "2026-12-05T10:00:01.5Z from " + container.substr(0, container.find('&')) + "\n"};
+  });
+  REQUIRE(f.Run({.name = "train", .since_time = "2026-12-05T10:00:00Z", .previous = true, .timestamps = true}).ok());
+  CHECK(f.out.str() == "[train-0 rank=0] 2026-12-05T10:00:01.5Z from main\n");
+  CHECK(f.client.routes.requests().back().path ==
+        log + "?container=main&previous=true&timestamps=true&sinceTime=2026-12-05T10%3A00%3A00Z");
+
+  f.out.str("");
+  REQUIRE(f.Run({.name = "train", .all_containers = true}).ok());
+  CHECK(f.out.str() ==
+        "[train-0 rank=0 fetch] 2026-12-05T10:00:01.5Z from fetch\n"
+        "[train-0 rank=0 main] 2026-12-05T10:00:01.5Z from main\n"
+        "[train-0 rank=0 sidecar] 2026-12-05T10:00:01.5Z from sidecar\n");
+  CHECK(AllLogContainers(pod) == std::vector<std::string>{"fetch", "main", "sidecar"});
+
+  CHECK(
+      ValidateLogsOptions({.name = "x", .since_seconds = 60, .since_time = "2026-12-05T10:00:00Z"}).error().message() ==
+      "--since and --since-time cannot both be given: choose one");
+  CHECK(ValidateLogsOptions({.name = "x", .since_time = "yesterday"}).error().message() ==
+        "--since-time: 'yesterday' is not an RFC 3339 time (e.g. 2026-12-05T10:00:00Z)");
+  CHECK(ValidateLogsOptions({.name = "x", .container = "main", .all_containers = true}).error().message() ==
+        "--container and --all-containers cannot both be given: choose one");
 }
 
 /// One pod's follow streams in turn: each answer is the chunks it delivers and
@@ -227,6 +263,16 @@ TEST_CASE("logs -f: a dropped stream is opened again from its last line, no line
   CHECK(client.paths[2] == client.paths[1]);
   CHECK(f.clock.sleeps() ==
         std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(500), std::chrono::milliseconds(1000)});
+}
+
+TEST_CASE("logs -f --timestamps keeps each line's timestamp through a resumed stream") {
+  DroppingFixture f;
+  f.client.answers = {
+      {{"2026-12-05T01:02:02.5Z first\n2026-12-05T01:02:03.25Z second\n"}, kube::UnableToConnectError("EOF")},
+      {{"2026-12-05T01:02:03.25Z second\n2026-12-05T01:02:04Z third\n"}, std::nullopt},
+  };
+  REQUIRE(f.Run({.name = "train", .follow = true, .timestamps = true, .prefix = false}).ok());
+  CHECK(f.out.str() == "2026-12-05T01:02:02.5Z first\n2026-12-05T01:02:03.25Z second\n2026-12-05T01:02:04Z third\n");
 }
 
 TEST_CASE("logs -f: a connection that never comes back is given up after 60 s, with the last error") {
