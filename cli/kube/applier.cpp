@@ -331,7 +331,14 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
     result.ref.ns = mapping.namespaced ? object["metadata"].value("namespace", "") : "";
     result.ref.name = object["metadata"].value("name", "");
     result.action = ApplyAction::kPruned;
-    if (HoldsData(mapping.resource.group, mapping.kind) && !options.delete_data) {
+    const bool kept = HoldsData(mapping.resource.group, mapping.kind) && !options.delete_data;
+    if (options.dry_run_client) {
+      result.action = kept ? ApplyAction::kKept : ApplyAction::kPruned;
+      result.object = std::move(object);
+      outcome.results.push_back(std::move(result));
+      continue;
+    }
+    if (kept) {
       // Released, not deleted: without the part-of label no later prune or
       // delete of this set finds it, and its data stays.
       json release = {{"metadata", {{"labels", {{kApplySetPartOfLabel, nullptr}}}}}};
@@ -347,6 +354,8 @@ Status Applier::Prune(const std::string& id, const ApplySetRef& set, const std::
     }
     DeleteOptions remove;
     remove.dry_run = options.dry_run;
+    remove.propagation_policy = options.propagation_policy;
+    remove.grace_period_seconds = options.grace_period_seconds;
     auto deleted = client_.Delete(result.ref, remove);
     if (!deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
       outcome.errors.push_back(deleted.error().WithContext("pruning " + Describe(object)));
@@ -499,7 +508,7 @@ Result<ApplyOutcome> Applier::Delete(const ApplySetRef& set, const ApplierOption
   Status pruned = Prune(id, set, recorded.group_kinds, recorded.additional_namespaces, {}, options, outcome);
   if (!pruned.ok()) outcome.errors.push_back(pruned.error());
   outcome.pruned = pruned.ok();
-  if (!outcome.errors.empty()) return outcome;
+  if (!outcome.errors.empty() || options.dry_run_client) return outcome;
   DeleteOptions remove;
   remove.dry_run = options.dry_run;
   auto deleted = client_.Delete(parent_ref, remove);

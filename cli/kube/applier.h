@@ -42,6 +42,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,13 @@ struct ApplierOptions {
   bool prune = true;
   /// Prune and Delete remove members that hold data too (else they are kept).
   bool delete_data = false;
+  /// Delete only: nothing that writes is sent; the results say what would go
+  /// (delete --dry-run=client, which reads the set as kubectl's reads its objects).
+  bool dry_run_client = false;
+  /// Delete only: how dependents go (Background, Foreground, Orphan: delete
+  /// --cascade) and the pods' grace period (--grace-period; none: their own).
+  std::string propagation_policy = "Background";
+  std::optional<int64_t> grace_period_seconds;
   std::string field_manager = "kubectl-llm";
   /// The parent's tooling annotation, e.g. ApplySetTooling(GetBuildInfo().version).
   std::string tooling;

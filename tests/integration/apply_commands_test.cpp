@@ -102,6 +102,44 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK(gone.err == "error: no workload \"chat\" in namespace \"" + ns.name() + "\"\n");
 }
 
+TEST_CASE("delete as kubectl delete: dry runs delete nothing, --cascade=orphan leaves the pods, waits by default") {
+  ScopedNamespace ns("apply-delete-flags");
+  CommandOutput served =
+      Llm("admin", {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--wait", "--timeout", "2m"});
+  REQUIRE_MESSAGE(served.exit_code == 0, served.err);
+  auto live = [&] {
+    return TestCluster::Get()
+        .Kubectl("admin", {"-n", ns.name(), "get", "deployments,services,replicasets,pods", "-l",
+                           "app.kubernetes.io/instance=chat", "-o", "name"})
+        .out;
+  };
+  const std::string objects = live();
+  REQUIRE(Contains(objects, "pod/chat-"));
+
+  CommandOutput client = Llm("admin", {"delete", "chat", "-n", ns.name(), "--dry-run=client"});
+  CHECK_MESSAGE(client.exit_code == 0, client.err);
+  CHECK(client.out == "deployment.apps \"chat\" deleted (dry run)\nservice \"chat\" deleted (dry run)\n");
+  CommandOutput server = Llm("admin", {"delete", "chat", "-n", ns.name(), "--dry-run=server"});
+  CHECK_MESSAGE(server.exit_code == 0, server.err);
+  CHECK(server.out == "deployment.apps \"chat\" deleted (server dry run)\nservice \"chat\" deleted (server dry run)\n");
+  CHECK(live() == objects);
+
+  // Orphaned: the Deployment goes, its ReplicaSet and pods stay; delete
+  // waited for the Deployment itself, as kubectl delete does by default.
+  CommandOutput orphan = Llm("admin", {"delete", "chat", "-n", ns.name(), "--cascade=orphan", "--grace-period=0"});
+  CHECK_MESSAGE(orphan.exit_code == 0, orphan.err);
+  CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "chat"}).exit_code != 0);
+  CommandOutput pods = TestCluster::Get().Kubectl(
+      "admin", {"-n", ns.name(), "get", "pods,replicasets", "-l", "app.kubernetes.io/instance=chat", "-o", "name"});
+  CHECK(Contains(pods.out, "pod/chat-"));
+  CHECK(Contains(pods.out, "replicaset.apps/chat-"));
+
+  CHECK(Llm("admin", {"delete", "chat", "-n", ns.name(), "--ignore-not-found"}).exit_code == 0);
+  CommandOutput bad = Llm("admin", {"delete", "chat", "-n", ns.name(), "--cascade=sideways"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "error: --cascade must be one of 'background', 'foreground' or 'orphan', got 'sideways'\n");
+}
+
 TEST_CASE("status shows the autoscaler: its bounds, kubectl's TARGETS, and why the HPA controller cannot scale") {
   ScopedNamespace ns("apply-autoscale-status");
   CommandOutput served = Llm("admin", {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu",

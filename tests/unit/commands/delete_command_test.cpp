@@ -48,6 +48,39 @@ TEST_CASE("an -n that is no namespace name is a usage error naming -n, before co
   }
 }
 
+TEST_CASE("delete's kubectl flags: dry-run lines, and each bad value named before contacting a cluster") {
+  kube::ObjectResult result;
+  result.ref = {"", "v1", "services", "ml", "chat", ""};
+  result.kind = "Service";
+  CHECK(FormatDeleted(result, kube::DryRun::kClient) == "service \"chat\" deleted (dry run)");
+  CHECK(FormatDeleted(result, kube::DryRun::kServer) == "service \"chat\" deleted (server dry run)");
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--dry-run=maybe"}, "error: --dry-run must be one of 'none', 'client' or 'server', got 'maybe'\n"},
+           {{"--dry-run=server", "--keep-history"},
+            "error: --keep-history records the delete as a revision; it cannot be combined with --dry-run\n"},
+           {{"--cascade=sideways"},
+            "error: --cascade must be one of 'background', 'foreground' or 'orphan', got 'sideways'\n"},
+           {{"--grace-period=-2"},
+            "error: --grace-period must be -1 (each pod's own) or a number of seconds, got -2\n"},
+       }) {
+    std::vector<std::string> args = {"delete", "chat"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = testing::RunCli(args);
+    CHECK(r.code == 2);
+    CHECK(r.err == c.err);
+  }
+  DeleteOptions accepted;
+  accepted.name = "chat";
+  for (const char* cascade : {"background", "foreground", "orphan", "true", "false"}) {
+    accepted.cascade = cascade;
+    CHECK(ValidateDeleteOptions(accepted).ok());
+  }
+}
+
 TEST_CASE("delete refuses a NAME that is no DNS-1123 label before contacting a cluster") {
   auto r = testing::RunCli({"delete", "Bad_Name"});
   CHECK(r.code == 2);
