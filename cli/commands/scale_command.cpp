@@ -13,6 +13,7 @@
 #include "commands/workload_revisions.h"
 #include "kube/object_fields.h"
 #include "output/object_printer.h"
+#include "output/output_format.h"
 #include "util/duration.h"
 #include "workload/elastic_training.h"
 #include "workload/scaled_revision.h"
@@ -75,6 +76,17 @@ constexpr std::chrono::seconds kScaleLease = std::chrono::minutes(2);
 /// kubectl scale retries on conflict.
 constexpr int kScaleAttempts = 5;
 
+/// What scale prints once `resource` changed: kubectl's "RESOURCE scaled",
+/// `done` (our longer line) with the dry-run suffix, or with -o name the
+/// resource alone.
+std::string ScaledLine(const ScaleOptions& options, const std::string& resource, const std::string& done) {
+  if (options.output == "name") return resource + "\n";
+  const char* suffix = options.dry_run == kube::DryRun::kClient   ? " (dry run)"
+                       : options.dry_run == kube::DryRun::kServer ? " (server dry run)"
+                                                                  : "";
+  return done + suffix + "\n";
+}
+
 Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, const ManagedWorkload& workload,
                      const std::string& ns, IoStreams streams) {
   kube::ResourceRef scale_ref = workload.mapping.resource;
@@ -83,22 +95,31 @@ Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, cons
   scale_ref.subresource = "scale";
   for (int attempt = 1;; ++attempt) {
     nlohmann::json patch = {{"spec", {{"replicas", *options.replicas}}}};
-    if (options.current_replicas) {
+    if (options.current_replicas || !options.resource_version.empty()) {
       LLM_ASSIGN_OR_RETURN(nlohmann::json scale, client.Get(scale_ref));
       int64_t current = IntAt(scale, {"spec", "replicas"}, 0);
-      if (current != *options.current_replicas) {
-        // kubectl's ScaleError for a failed precondition.
+      const std::string version = StringAt(scale, {"metadata", "resourceVersion"});
+      // kubectl's ScaleError for a failed precondition.
+      if (options.current_replicas && current != *options.current_replicas) {
         return Error(ErrorKind::kConflict,
                      fmt::format("Expected replicas to be {}, was {}", *options.current_replicas, current));
       }
+      if (!options.resource_version.empty() && version != options.resource_version) {
+        return Error(ErrorKind::kConflict,
+                     fmt::format("Expected resource version to be {}, was {}", options.resource_version, version));
+      }
       // The read above and this write are one step: a change in between is a 409.
-      patch["metadata"] = {{"resourceVersion", scale["metadata"].value("resourceVersion", "")}};
+      patch["metadata"] = {{"resourceVersion", version}};
     }
-    auto patched = client.MergePatch(scale_ref, patch, options.dry_run);
+    if (options.dry_run == kube::DryRun::kClient) break;
+    auto patched = client.MergePatch(scale_ref, patch, options.dry_run == kube::DryRun::kServer);
     if (patched.ok()) break;
+    // A precondition the user gave is not retried: the version moved on.
+    if (!options.resource_version.empty() && patched.error().kind() == ErrorKind::kConflict) return patched.error();
     if (patched.error().kind() != ErrorKind::kConflict || attempt == kScaleAttempts) return patched.error();
   }
-  streams.out << ResourceName(workload.object) << " scaled" << (options.dry_run ? " (server dry run)" : "") << "\n";
+  const std::string resource = ResourceName(workload.object);
+  streams.out << ScaledLine(options, resource, resource + " scaled");
   return Ok();
 }
 
@@ -132,13 +153,24 @@ Result<BoundsChange> PlanBounds(const ScaleOptions& options, kube::RestClient& c
   return BoundsChange{std::move(*autoscaler), std::move(fields)};
 }
 
-Status ScaleBounds(const BoundsChange& change, bool dry_run, kube::RestClient& client, IoStreams streams) {
+/// "horizontalpodautoscaler.autoscaling/chat patched (minReplicas 1, maxReplicas 8)".
+std::string BoundsLine(const BoundsChange& change) {
   const Autoscaler& autoscaler = change.autoscaler;
-  auto patched = client.MergePatch(autoscaler.ref, {{"spec", change.spec}}, dry_run);
+  return fmt::format("{} patched ({} {}, {} {})", ResourceName(autoscaler.object), autoscaler.min_field,
+                     change.spec[autoscaler.min_field].get<int64_t>(), autoscaler.max_field,
+                     change.spec[autoscaler.max_field].get<int64_t>());
+}
+
+Status ScaleBounds(const BoundsChange& change, const ScaleOptions& options, kube::RestClient& client,
+                   IoStreams streams) {
+  const Autoscaler& autoscaler = change.autoscaler;
+  if (options.dry_run == kube::DryRun::kClient) {
+    streams.out << ScaledLine(options, ResourceName(autoscaler.object), BoundsLine(change));
+    return Ok();
+  }
+  auto patched = client.MergePatch(autoscaler.ref, {{"spec", change.spec}}, options.dry_run == kube::DryRun::kServer);
   if (!patched.ok()) return patched.error();
-  streams.out << fmt::format("{} patched ({} {}, {} {}){}\n", ResourceName(autoscaler.object), autoscaler.min_field,
-                             change.spec[autoscaler.min_field].get<int64_t>(), autoscaler.max_field,
-                             change.spec[autoscaler.max_field].get<int64_t>(), dry_run ? " (server dry run)" : "");
+  streams.out << ScaledLine(options, ResourceName(autoscaler.object), BoundsLine(change));
   return Ok();
 }
 
@@ -254,7 +286,14 @@ Status ScaleNodes(const ScaleOptions& options, kube::RestClient& client, const M
                              what));
   }
   if (nodes == job->nodes) {
-    streams.out << fmt::format("{} already runs {} nodes (--nodes {})\n", what, nodes, FormatNodeRange(job->bounds));
+    streams.out << (options.output == "name" ? what + "\n"
+                                             : fmt::format("{} already runs {} nodes (--nodes {})\n", what, nodes,
+                                                           FormatNodeRange(job->bounds)));
+    return Ok();
+  }
+  const std::string done = fmt::format("{} scaled to {} nodes (--nodes {})", what, nodes, FormatNodeRange(job->bounds));
+  if (options.dry_run == kube::DryRun::kClient) {
+    streams.out << ScaledLine(options, what, done);
     return Ok();
   }
   kube::ResourceRef ref = workload.mapping.resource;
@@ -264,9 +303,8 @@ Status ScaleNodes(const ScaleOptions& options, kube::RestClient& client, const M
   // JobSet webhook without elastic JobSets, an admission webhook.
   auto dry = client.MergePatch(ref, NodesPatch(workload.object, nodes), /*dry_run=*/true);
   if (!dry.ok()) return RefusedResize(dry.error(), what, kind);
-  const std::string done = fmt::format("{} scaled to {} nodes (--nodes {})", what, nodes, FormatNodeRange(job->bounds));
-  if (options.dry_run) {
-    streams.out << done << " (server dry run)\n";
+  if (options.dry_run == kube::DryRun::kServer) {
+    streams.out << ScaledLine(options, what, done);
     return Ok();
   }
   nlohmann::json applied = workload.object;
@@ -280,7 +318,7 @@ Status ScaleNodes(const ScaleOptions& options, kube::RestClient& client, const M
       if (patched.error().kind() != ErrorKind::kConflict || attempt == kScaleAttempts) return patched.error();
       LLM_ASSIGN_OR_RETURN(applied, client.Get(ref));
     }
-    streams.out << done << "\n";
+    streams.out << ScaledLine(options, what, done);
     return Ok();
   };
   nlohmann::json spec = NodesPatch(workload.object, nodes)["spec"];
@@ -305,6 +343,9 @@ Status ScaleNodes(const ScaleOptions& options, kube::RestClient& client, const M
 
 }  // namespace
 
+/// -o name prints resource/name alone, as kubectl scale -o name.
+constexpr OutputFormat kScaleOutputs[] = {OutputFormat::kName};
+
 Status ValidateScaleOptions(const ScaleOptions& options) {
   if (options.name.empty()) return Error(ErrorKind::kUsage, "a workload NAME is required");
   const bool bounds = options.min_replicas || options.max_replicas;
@@ -322,8 +363,14 @@ Status ValidateScaleOptions(const ScaleOptions& options) {
   if (options.wait && !options.nodes) {
     return Error(ErrorKind::kUsage, "--wait follows an elastic training job to its new size: it needs --nodes");
   }
-  if (options.wait && options.dry_run) {
-    return Error(ErrorKind::kUsage, "--wait cannot be combined with --dry-run=server: a dry run changes nothing");
+  if (options.wait && options.dry_run != kube::DryRun::kNone) {
+    return Error(ErrorKind::kUsage,
+                 fmt::format("--wait cannot be combined with --dry-run={}: a dry run changes nothing",
+                             kube::DryRunName(options.dry_run)));
+  }
+  LLM_RETURN_IF_ERROR(ParseOutputFormat(options.output, kScaleOutputs));
+  if (!options.resource_version.empty() && !options.replicas) {
+    return Error(ErrorKind::kUsage, "--resource-version is a precondition of --replicas: it needs --replicas");
   }
   if (options.wait) LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
   if (options.nodes) return Ok();
@@ -374,7 +421,7 @@ Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::Res
                     fmt::format("Scaled to {} {}", *options.replicas, groups ? "groups" : "replicas"), scale, streams);
   }
   LLM_ASSIGN_OR_RETURN(BoundsChange change, PlanBounds(options, client, mapper, workload, ns));
-  auto scale = [&] { return ScaleBounds(change, options.dry_run, client, streams); };
+  auto scale = [&] { return ScaleBounds(change, options, client, streams); };
   if (!recorder) return scale();
   const Autoscaler& autoscaler = change.autoscaler;
   return Recorded(*recorder, client, ns, options.name, StringAt(autoscaler.object, {"kind"}), autoscaler.ref.name,
@@ -384,7 +431,7 @@ Status RunScale(const ScaleOptions& options, kube::RestClient& client, kube::Res
                   scale, streams);
 }
 
-constexpr kube::DryRun kScaleDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kServer};
+constexpr kube::DryRun kScaleDryRuns[] = {kube::DryRun::kNone, kube::DryRun::kClient, kube::DryRun::kServer};
 
 void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<ScaleOptions>();
@@ -401,16 +448,20 @@ void SetupScaleCommand(CLI::App* cmd, CommandContext& ctx) {
                 "With --nodes: follow the job until it runs them, showing each rendezvous round; a new pod that "
                 "cannot be placed ends the wait with why");
   cmd->add_option("--timeout", options->timeout, "How long --wait waits (e.g. 30s, 10m)");
-  AddDryRunFlag(cmd, *dry_run, kScaleDryRuns, "server asks the server to check the change without making it");
+  cmd->add_option("--resource-version", options->resource_version,
+                  "Precondition: scale only if the scale's resourceVersion is this one (with --replicas)");
+  AddOutputFlag(cmd, options->output, kScaleOutputs, "kubectl scale's line");
+  AddDryRunFlag(cmd, *dry_run, kScaleDryRuns,
+                "client prints what would change, server asks the server to check the change without making it");
   cmd->callback([options, dry_run, &ctx] {
     auto strategy = kube::ParseDryRun(*dry_run, kScaleDryRuns);
     if (!strategy.ok()) return ctx.Finish(strategy.error());
-    options->dry_run = *strategy == kube::DryRun::kServer;
+    options->dry_run = *strategy;
     if (Status valid = ValidateScaleOptions(*options); !valid.ok()) return ctx.Finish(valid);
     auto session = ClusterSession::Open(ctx.global.kube, ctx.streams);
     if (!session.ok()) return ctx.Finish(session.error());
     ClusterSession& cluster = **session;
-    if (options->dry_run) {
+    if (options->dry_run != kube::DryRun::kNone) {
       return ctx.Finish(RunScale(*options, cluster.client(), cluster.mapper(), cluster.ns(), ctx.streams));
     }
     // A scale that changes the cluster is a revision of the workload, by whoever ran it.

@@ -1,6 +1,7 @@
 // `kubectl llm scale NAME --replicas N`: through the scale subresource, as
 // `kubectl scale` does (Deployment replicas, LeaderWorkerSet groups), with
-// kubectl's --current-replicas precondition. `--min/--max` move the bounds of
+// kubectl's --current-replicas and --resource-version preconditions, -o name
+// and --dry-run. `--min/--max` move the bounds of
 // the workload's autoscaler (HorizontalPodAutoscaler minReplicas/maxReplicas
 // or KEDA ScaledObject minReplicaCount/maxReplicaCount). `--nodes K` resizes
 // an elastic training job (train --nodes MIN:MAX) within the bounds it carries:
@@ -19,6 +20,7 @@
 
 #include "commands/command.h"
 #include "commands/workload_revisions.h"
+#include "kube/dry_run.h"
 #include "kube/rest_client.h"
 #include "kube/rest_mapper.h"
 #include "output/terminal.h"
@@ -28,14 +30,16 @@ namespace llm {
 
 struct ScaleOptions {
   std::string name{};
-  std::optional<int64_t> replicas{};          ///< --replicas
-  std::optional<int64_t> current_replicas{};  ///< --current-replicas: precondition
-  std::optional<int64_t> min_replicas{};      ///< --min
-  std::optional<int64_t> max_replicas{};      ///< --max
-  std::optional<int64_t> nodes{};             ///< --nodes: an elastic training job's new size
-  bool dry_run = false;                       ///< --dry-run=server
-  bool wait = false;                          ///< --wait: follow --nodes until the job runs them
-  std::string timeout = "10m";                ///< how long --wait waits
+  std::optional<int64_t> replicas{};           ///< --replicas
+  std::optional<int64_t> current_replicas{};   ///< --current-replicas: precondition
+  std::optional<int64_t> min_replicas{};       ///< --min
+  std::optional<int64_t> max_replicas{};       ///< --max
+  std::optional<int64_t> nodes{};              ///< --nodes: an elastic training job's new size
+  kube::DryRun dry_run = kube::DryRun::kNone;  ///< --dry-run: client changes nothing, server checks the change
+  bool wait = false;                           ///< --wait: follow --nodes until the job runs them
+  std::string timeout = "10m";                 ///< how long --wait waits
+  std::string resource_version{};              ///< --resource-version: precondition on the scale's
+  std::string output{};                        ///< -o: "" or name
 };
 
 /// Who scales and the clock to stamp the revision a scale records.

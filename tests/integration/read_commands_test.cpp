@@ -556,6 +556,25 @@ TEST_CASE("read-cmds: scale a Deployment up and down through the scale subresour
       "admin", {"get", "deployment", "chat", "-n", ns.name(), "-o", "jsonpath={.spec.replicas}"});
   CHECK(replicas.out == "1");
 
+  // kubectl scale's --resource-version precondition, -o name, --dry-run=client.
+  auto scale_version = [&] {
+    return TestCluster::Get()
+        .Kubectl("admin", {"get", "--raw", "/apis/apps/v1/namespaces/" + ns.name() + "/deployments/chat/scale"})
+        .out;
+  };
+  const std::string version = nlohmann::json::parse(scale_version())["metadata"]["resourceVersion"];
+  CommandOutput stale = TestCluster::Get().Plugin(
+      "admin", {"scale", "chat", "--replicas", "2", "--resource-version", "1", "-n", ns.name()});
+  CHECK(stale.exit_code == 1);
+  CHECK(stale.err == "error: Expected resource version to be 1, was " + version + "\n");
+  CommandOutput dry =
+      TestCluster::Get().Plugin("admin", {"scale", "chat", "--replicas", "2", "--dry-run=client", "-n", ns.name()});
+  CHECK(dry.out == "deployment.apps/chat scaled (dry run)\n");
+  CommandOutput named = TestCluster::Get().Plugin(
+      "admin", {"scale", "chat", "--replicas", "1", "--resource-version", version, "-o", "name", "-n", ns.name()});
+  CHECK_MESSAGE(named.exit_code == 0, named.err);
+  CHECK(named.out == "deployment.apps/chat\n");
+
   // An autoscaled deployment: --min/--max move its HorizontalPodAutoscaler's bounds.
   REQUIRE(TestCluster::Get()
               .Kubectl("admin", {"autoscale", "deployment", "chat", "--min=1", "--max=3", "-n", ns.name()})

@@ -104,6 +104,34 @@ TEST_CASE("scale patches the scale subresource and prints kubectl's line") {
   CHECK(f.client.patches == std::vector<std::string>{"deployments/scale chat"});
 }
 
+TEST_CASE("scale -o name, --dry-run=client and --resource-version, as kubectl scale") {
+  Fixture f;
+  REQUIRE(f.Run({.name = "chat", .replicas = 5, .dry_run = kube::DryRun::kClient}).ok());
+  CHECK(f.out.str() == "deployment.apps/chat scaled (dry run)\n");
+  CHECK(f.client.patches.empty());  // nothing sent that writes
+  CHECK(f.Replicas() == 2);
+
+  f.out.str("");
+  REQUIRE(f.Run({.name = "chat", .replicas = 3, .output = "name"}).ok());
+  CHECK(f.out.str() == "deployment.apps/chat\n");
+  CHECK(f.Replicas() == 3);
+
+  const std::string version =
+      (*f.client.Find({"apps", "v1", "deployments", "ml", "chat", ""}))["metadata"]["resourceVersion"]
+          .get<std::string>();
+  Status stale = f.Run({.name = "chat", .replicas = 4, .resource_version = "1"});
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().message() == "Expected resource version to be 1, was " + version);
+  CHECK(f.Replicas() == 3);
+  REQUIRE(f.Run({.name = "chat", .replicas = 4, .resource_version = version}).ok());
+  CHECK(f.Replicas() == 4);
+
+  CHECK(ValidateScaleOptions({.name = "chat", .replicas = 1, .output = "yaml"}).error().message() ==
+        "--output must be 'name', got 'yaml'");
+  CHECK(ValidateScaleOptions({.name = "chat", .max_replicas = 3, .resource_version = "7"}).error().message() ==
+        "--resource-version is a precondition of --replicas: it needs --replicas");
+}
+
 TEST_CASE("scale --current-replicas: kubectl's precondition error when it differs") {
   Fixture f;
   Status wrong = f.Run({.name = "chat", .replicas = 5, .current_replicas = 3});
@@ -192,7 +220,7 @@ TEST_CASE("scale --min/--max records the autoscaler's new bounds, and unrecorded
   Fixture f;
   const json hpa = f.PutHpa();
   f.RecordServe({hpa});
-  REQUIRE(f.Run({.name = "chat", .max_replicas = 6, .dry_run = true}).ok());
+  REQUIRE(f.Run({.name = "chat", .max_replicas = 6, .dry_run = kube::DryRun::kServer}).ok());
   CHECK(f.client.List(kube::core::Secrets("ml"), {})->at("items").size() == 1);
   REQUIRE(f.RunRecorded({.name = "chat", .max_replicas = 8}).ok());
   const Revision bounded = f.ReadRevision(2);
@@ -220,7 +248,7 @@ TEST_CASE("scale --nodes checks its flags before any request") {
         "--min/--max");
   CHECK(message({.name = "t", .replicas = 2, .wait = true}) ==
         "--wait follows an elastic training job to its new size: it needs --nodes");
-  CHECK(message({.name = "t", .nodes = 2, .dry_run = true, .wait = true}) ==
+  CHECK(message({.name = "t", .nodes = 2, .dry_run = kube::DryRun::kServer, .wait = true}) ==
         "--wait cannot be combined with --dry-run=server: a dry run changes nothing");
   CHECK(ValidateScaleOptions({.name = "t", .nodes = 2, .wait = true, .timeout = "soon"}).error().kind() ==
         ErrorKind::kUsage);
@@ -287,7 +315,7 @@ TEST_CASE("scale --nodes asks the server with a dry run, then sets completions a
   CHECK(f.client.patches == std::vector<std::string>{"jobs/ t", "jobs/ t"});  // the dry run, then the change
 
   f.out.str("");
-  REQUIRE(f.RunNodes({.name = "t", .nodes = 2, .dry_run = true}).ok());
+  REQUIRE(f.RunNodes({.name = "t", .nodes = 2, .dry_run = kube::DryRun::kServer}).ok());
   CHECK(f.out.str() == "job.batch/t scaled to 2 nodes (--nodes 2:4) (server dry run)\n");
   CHECK(f.Job()["spec"]["parallelism"] == 4);
 
