@@ -3,7 +3,10 @@
 //   " KEY=VALUE", or "[=MAX_AGE]" with no space), where CLI11 adds a space;
 // - a flag with an optional value, declared to CLI11 as "--name{}" so that it
 //   never takes the next word (`--require-validated`, `--require-validated=24h`),
-//   shows as "--name" and its option_text, not "--name{}".
+//   shows as "--name" and its option_text, not "--name{}";
+// - an option without option_text shows what its value is (FILE, DURATION,
+//   SELECTOR...; N for a number), never CLI11's TEXT, nor " ..." for an option
+//   that repeats with one value each time; a positional shows its name alone.
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/command.h"
 #include "fakes/run_cli.h"
 #include "render/template_source.h"
 
@@ -99,6 +100,32 @@ TEST_CASE("workload help shows what each flag takes, once: no CLI11 'TEXT ...' a
                             "  --toleration KEY[=VALUE][:EFFECT]", "  --require-validated[=MAX_AGE]\n"}) {
     CHECK_MESSAGE(serve.find(shown) != std::string::npos, shown);
   }
+}
+
+TEST_CASE("every command's help says what each value is: no CLI11 TEXT, no ' ...', no '{}'") {
+  std::vector<std::vector<std::string>> helps = {{"--help"}};
+  for (const CommandSpec& command : AllCommands()) helps.push_back({command.name, "--help"});
+  for (const std::vector<std::string>& args : helps) {
+    const auto r = RunCli(args);
+    CAPTURE(args.front());
+    REQUIRE(r.code == 0);
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("  ")) continue;
+      for (const char* type : {" TEXT", " INT ", " FLOAT", " ...", "REQUIRED"}) {
+        CHECK_MESSAGE(line.substr(0, std::min<size_t>(line.size(), 30)).find(type) == std::string::npos, line);
+      }
+    }
+    CHECK(r.out.find("{}") == std::string::npos);
+  }
+  const auto root = RunCli({"--help"}).out;
+  for (const char* shown : {"  --kubeconfig FILE ", "  -n,--namespace NAMESPACE ", "  -v,--v LEVEL "}) {
+    CHECK_MESSAGE(root.find(shown) != std::string::npos, shown);
+  }
+  const auto status = RunCli({"status", "--help"}).out;
+  CHECK(status.find("  -l,--selector SELECTOR ") != std::string::npos);
+  CHECK(status.find("  -L,--label-columns KEY[,KEY]") != std::string::npos);
+  CHECK(status.find("  NAME  ") != std::string::npos);  // a positional by its name alone
 }
 
 TEST_CASE("gpu-check runs with least privilege, pinned to its node") {
