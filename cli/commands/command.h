@@ -37,8 +37,11 @@ using SetupCommandFn = void (*)(CLI::App* cmd, CommandContext& ctx);
 /// One row of the command table (ninja's kTools): drives dispatch, help and completion.
 struct CommandSpec {
   const char* name;
+  const char* group;    ///< the heading `kubectl llm --help` lists it under: Deploy, Operate, Nodes, Tenants, Other
   const char* summary;  ///< the line `kubectl llm --help` shows, and the command's own help
   SetupCommandFn setup;
+  /// The end of its --help: "Examples:" and a few command lines, each with what it does.
+  const char* examples = "";
 };
 
 /// Every subcommand, in the order `kubectl llm --help` lists them.

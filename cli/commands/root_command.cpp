@@ -44,7 +44,16 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   app.fallthrough();
   app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which copy it
   global.kube.AddFlags(app);
-  for (const CommandSpec& spec : AllCommands()) spec.setup(app.add_subcommand(spec.name, spec.summary), ctx);
+  for (const CommandSpec& spec : AllCommands()) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    sub->group(spec.group);
+    spec.setup(sub, ctx);
+    // After what the command says of itself at the end of its help (serve's values and patches).
+    if (*spec.examples != '\0') {
+      const std::string own = sub->get_footer();
+      sub->footer(own.empty() ? std::string(spec.examples) : own + "\n\n" + spec.examples);
+    }
+  }
   // A subcommand that takes a trailing command (train) keeps its leftovers
   // (AddWorkloadFlags turned fallthrough off); the others pass unknown flags up.
   for (CLI::App* sub : app.get_subcommands({})) {

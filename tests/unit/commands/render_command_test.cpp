@@ -128,6 +128,43 @@ TEST_CASE("every command's help says what each value is: no CLI11 TEXT, no ' ...
   CHECK(status.find("  NAME  ") != std::string::npos);  // a positional by its name alone
 }
 
+TEST_CASE("every example in a command's help names flags that command has, and render's examples run") {
+  const std::string root = RunCli({"--help"}).out;
+  size_t examples = 0;
+  for (const CommandSpec& command : AllCommands()) {
+    const std::string help = RunCli({command.name, "--help"}).out;
+    std::istringstream lines(command.examples);
+    for (std::string line; std::getline(lines, line);) {
+      const size_t at = line.find("kubectl llm ");
+      if (at == std::string::npos) continue;
+      ++examples;
+      std::istringstream words(line.substr(at + 12));
+      std::vector<std::string> args;
+      for (std::string word; words >> word;) args.push_back(word);
+      CAPTURE(line);
+      REQUIRE(args.front() == command.name);
+      // render's flags are its subcommand's (render serve, render train).
+      const std::string flags = args.front() == "render" ? RunCli({"render", args.at(1), "--help"}).out : help;
+      for (const std::string& word : args) {
+        if (word == "--") break;  // the training command's own flags follow
+        if (!word.starts_with("-")) continue;
+        const std::string flag = word.substr(0, word.find('='));
+        const std::string shown = flag.starts_with("--") ? flag : flag + ",";
+        CHECK_MESSAGE((flags.find(shown) != std::string::npos || root.find(shown) != std::string::npos), flag);
+      }
+      if (command.name == std::string("render")) {
+        auto r = RunCli(args);
+        CHECK_MESSAGE(r.code == 0, r.err);
+      }
+    }
+  }
+  CHECK(examples >= 30);
+  const std::string serve = RunCli({"serve", "--help"}).out;
+  CHECK(serve.find("Examples:") != std::string::npos);
+  CHECK(root.find("Deploy:\n  serve ") != std::string::npos);
+  CHECK(root.find("Nodes:\n  nodes ") != std::string::npos);
+}
+
 TEST_CASE("gpu-check runs with least privilege, pinned to its node") {
   auto r = RunCli({"render", "gpu-check", "chk", "--node", "gpu-node-0", "-o", "json"});
   REQUIRE(r.code == 0);
