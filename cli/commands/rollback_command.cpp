@@ -94,7 +94,8 @@ Status RunRollback(const RollbackOptions& options, const kube::ConfigFlags& flag
       streams.out << text;
       return Ok();
     }
-    for (const nlohmann::json& object : revision.objects) streams.out << ResourceName(object) << " (dry run)\n";
+    for (const nlohmann::json& object : revision.objects)
+      streams.out << ResourceName(object) << " configured (dry run)\n";
     return Ok();
   }
   RecordedApply apply;

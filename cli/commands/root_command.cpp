@@ -77,8 +77,14 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
     streams.out << app.help("", CLI::AppFormatMode::All);
     return kExitOk;
   } catch (const CLI::ParseError& e) {
+    // The help of the (sub)command being parsed, as kubectl points at `kubectl scale -h`.
+    std::string command = "kubectl llm";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      command += " " + at->get_name();
+    }
     streams.err << "error: " << e.what() << "\n"
-                << "See 'kubectl llm --help' for usage.\n";
+                << "See '" << command << " --help' for usage.\n";
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {

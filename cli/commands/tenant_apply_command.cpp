@@ -52,7 +52,7 @@ Status ApplySet(ClusterSession& session, const std::vector<Json>& objects, const
       streams.out << text;
       return Ok();
     }
-    for (const Json& object : objects) streams.out << ResourceName(json(object)) << " (dry run)\n";
+    for (const Json& object : objects) streams.out << ResourceName(json(object)) << " created (dry run)\n";
     return Ok();
   }
   const bool dry_run = strategy == kube::DryRun::kServer;

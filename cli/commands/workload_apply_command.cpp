@@ -140,7 +140,7 @@ Status RunClientDryRun(const WorkloadApplyOptions& options, const OutputSpec& ou
     return Ok();
   }
   for (const Json& manifest : manifests) {
-    streams.out << ResourceName(json(manifest)) << " (dry run)\n";
+    streams.out << ResourceName(json(manifest)) << " created (dry run)\n";
   }
   return Ok();
 }

@@ -143,5 +143,15 @@ TEST_CASE("an unknown subcommand is a usage error") {
   CHECK(r.err.find("See 'kubectl llm --help'") != std::string::npos);
 }
 
+TEST_CASE("a bad flag of a subcommand points at that subcommand's help") {
+  Captured serve = Run({"serve", "chat", "--model", "m", "--bogus"});
+  CHECK(serve.code == 2);
+  CHECK(serve.err ==
+        "error: The following argument was not expected: --bogus\nSee 'kubectl llm serve --help' for usage.\n");
+  Captured render = Run({"render", "serve", "chat", "--bogus"});
+  CHECK(render.code == 2);
+  CHECK(render.err.ends_with("See 'kubectl llm render serve --help' for usage.\n"));
+}
+
 }  // namespace
 }  // namespace llm

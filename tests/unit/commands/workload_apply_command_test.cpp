@@ -68,7 +68,7 @@ TEST_CASE("serve/train refuse bad --dry-run, -o, --timeout and --wait with a dry
 TEST_CASE("serve --dry-run=client without -o names each object") {
   auto r = RunCli({"serve", "chat", "--model", "org/m", "--dry-run=client"});
   CHECK(r.code == 0);
-  CHECK(r.out == "service/chat (dry run)\ndeployment.apps/chat (dry run)\n");
+  CHECK(r.out == "service/chat created (dry run)\ndeployment.apps/chat created (dry run)\n");
 }
 
 }  // namespace
