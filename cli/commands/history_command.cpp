@@ -14,6 +14,7 @@
 #include "output/object_printer.h"
 #include "output/output_format.h"
 #include "workload/revision_history.h"
+#include "workload/revision_index.h"
 #include "workload/revision_record.h"
 
 namespace llm {
@@ -86,6 +87,25 @@ bool Narrowed(const ListingOptions& listing) {
   return !listing.label_selector.empty() || !listing.field_selector.empty();
 }
 
+/// The revisions' metadata from the workload's revision index: one small
+/// object instead of a list of every revision. Null when the listing needs
+/// the Secrets themselves (a selector, or --sort-by on their fields) or the
+/// workload has no usable index (recorded by an older plugin, or too long a
+/// history for one Secret): then the revisions are listed.
+Result<std::optional<std::vector<nlohmann::json>>> IndexedRevisions(kube::RestClient& client, const std::string& ns,
+                                                                    const std::string& name,
+                                                                    const ListingOptions& listing) {
+  if (Narrowed(listing) || listing.print.sort_by) return std::optional<std::vector<nlohmann::json>>();
+  Result<nlohmann::json> index = client.Get(kube::core::Secrets(ns, RevisionIndexSecretName(name)));
+  if (!index.ok()) {
+    if (index.error().kind() == ErrorKind::kNotFound) return std::optional<std::vector<nlohmann::json>>();
+    return index.error();
+  }
+  Result<std::vector<nlohmann::json>> entries = RevisionIndexEntries(*index);
+  if (!entries.ok()) return std::optional<std::vector<nlohmann::json>>();
+  return std::optional<std::vector<nlohmann::json>>(std::move(*entries));
+}
+
 Status WatchHistory(const HistoryOptions& options, const HistoryPlan& plan, kube::RestClient& client,
                     const std::string& ns, const ListingWatchEnv& env) {
   ListingWatch watch;
@@ -123,8 +143,14 @@ Status RunHistory(const HistoryOptions& options, kube::RestClient& client, kube:
     if (watch == nullptr) return Error(ErrorKind::kInternal, "history -w needs a terminal to print to");
     return WatchHistory(options, plan, client, ns, *watch);
   }
-  LLM_ASSIGN_OR_RETURN(std::vector<nlohmann::json> secrets,
-                       ListRevisionSecrets(client, ns, options.name, plan.listing));
+  LLM_ASSIGN_OR_RETURN(std::optional<std::vector<nlohmann::json>> indexed,
+                       IndexedRevisions(client, ns, options.name, plan.listing));
+  std::vector<nlohmann::json> secrets;
+  if (indexed) {
+    secrets = std::move(*indexed);
+  } else {
+    LLM_ASSIGN_OR_RETURN(secrets, ListRevisionSecrets(client, ns, options.name, plan.listing));
+  }
   HistoryListing built = BuildHistoryListing(secrets, options.name, ns, options.max);
   if (built.shown.empty()) {
     if (Narrowed(plan.listing)) {

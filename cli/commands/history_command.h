@@ -1,6 +1,8 @@
 // `kubectl llm history NAME [-o wide|json|yaml] [--max N]`: the revisions
 // serve and train recorded for a workload (commands/workload_revisions.h),
-// oldest first as `helm history` lists them, read by a metadata-only list.
+// oldest first as `helm history` lists them, read from the workload's revision
+// index (one small object, workload/revision_index.h), or by a metadata-only
+// list of the revisions when there is no index or a flag needs the Secrets.
 // -o wide adds the audit columns and the live workload's field managers, so a
 // change made behind the plugin's back shows up as drift. Takes kubectl get's
 // listing flags (commands/listing_flags.h) over the revision Secrets: -l on

@@ -12,6 +12,7 @@
 #include "util/build_info.h"
 #include "util/redacted_command_line.h"
 #include "util/rfc3339.h"
+#include "workload/revision_index.h"
 
 namespace llm {
 namespace {
@@ -127,7 +128,7 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
         "revision {}",
         latest + 1);
     pending.lease_until.clear();
-    LLM_RETURN_IF_ERROR(Patch(pending, /*with_owner=*/false));
+    LLM_RETURN_IF_ERROR(Patch(pending, std::nullopt));
   }
 
   RevisionAudit& audit = revision.audit;
@@ -151,7 +152,8 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   }
   json secret = RevisionSecret(revision);
   LLM_RETURN_IF_ERROR(CheckRevisionSize(secret));
-  if (std::optional<json> owner = ParentOwnerReferences()) secret["metadata"]["ownerReferences"] = *owner;
+  const std::optional<json> owner = ParentOwnerReferences();
+  if (owner) secret["metadata"]["ownerReferences"] = *owner;
   Result<json> created =
       client_.Create(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), secret, /*dry_run=*/false);
   if (!created.ok()) {
@@ -164,6 +166,8 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
     return created.error().WithContext(fmt::format("recording revision {} of {}", audit.number, workload_));
   }
   audit.secret_name = RevisionSecretName(workload_, audit.number);
+  history.push_back(audit);
+  LLM_RETURN_IF_ERROR(WriteIndex(history, owner));
   return audit;
 }
 
@@ -177,11 +181,9 @@ std::optional<json> WorkloadRevisions::ParentOwnerReferences() {
                        {"uid", StringAt(*parent, {"metadata", "uid"})}}});
 }
 
-Status WorkloadRevisions::Patch(const RevisionAudit& audit, bool with_owner) {
+Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<json>& owner) {
   json patch = RevisionStatusPatch(audit);
-  if (with_owner) {
-    if (std::optional<json> owner = ParentOwnerReferences()) patch["metadata"]["ownerReferences"] = *owner;
-  }
+  if (owner) patch["metadata"]["ownerReferences"] = *owner;
   Result<json> patched =
       client_.MergePatch(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), patch, false);
   if (!patched.ok())
@@ -192,32 +194,57 @@ Status WorkloadRevisions::Patch(const RevisionAudit& audit, bool with_owner) {
 Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own) {
   audit.finished = Now(clock_);
   audit.lease_until.clear();
-  LLM_RETURN_IF_ERROR(Patch(audit, own));
-  if (audit.status != RevisionStatus::kDeployed) return Ok();
+  const std::optional<json> owner = own ? ParentOwnerReferences() : std::nullopt;
+  LLM_RETURN_IF_ERROR(Patch(audit, owner));
   LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  if (audit.status != RevisionStatus::kDeployed) return WriteIndex(history, owner);
   std::sort(history.begin(), history.end(),
             [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });
   for (RevisionAudit& older : history) {
     if (older.number < audit.number && older.status == RevisionStatus::kDeployed) {
       older.status = RevisionStatus::kSuperseded;
-      LLM_RETURN_IF_ERROR(Patch(older, /*with_owner=*/false));
+      LLM_RETURN_IF_ERROR(Patch(older, std::nullopt));
     }
   }
-  if (history_max <= 0) return Ok();
-  for (size_t i = static_cast<size_t>(history_max); i < history.size(); ++i) {
+  std::vector<RevisionAudit> kept;
+  for (size_t i = 0; i < history.size(); ++i) {
     // A pending revision belongs to a command still running (or to takeover).
-    if (history[i].status == RevisionStatus::kPending) continue;
+    if (history_max <= 0 || i < static_cast<size_t>(history_max) || history[i].status == RevisionStatus::kPending) {
+      kept.push_back(history[i]);
+      continue;
+    }
     Result<json> deleted = client_.Delete(kube::core::Secrets(ns_, history[i].secret_name), kube::DeleteOptions{});
     if (!deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
       return deleted.error().WithContext(
           fmt::format("pruning revision {} of {} (--history-max {})", history[i].number, workload_, history_max));
     }
   }
+  return WriteIndex(kept, owner);
+}
+
+Status WorkloadRevisions::WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<json>& owner) {
+  const kube::ResourceRef ref = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
+  json index = RevisionIndexSecret(workload_, ns_, history);
+  if (RevisionIndexDataBytes(index) > kMaxSecretDataBytes) {
+    // Too long a history for one Secret (--history-max 0 for years): readers list the revisions instead.
+    Result<json> deleted = client_.Delete(ref, kube::DeleteOptions{});
+    if (deleted.ok() || deleted.error().kind() == ErrorKind::kNotFound) return Ok();
+    return deleted.error().WithContext(fmt::format("removing the revision index of {}", workload_));
+  }
+  // Applied whole by its own manager: an owner left out of this apply is removed (delete --keep-history).
+  if (owner) index["metadata"]["ownerReferences"] = *owner;
+  kube::ApplyOptions apply;
+  apply.field_manager = kRevisionIndexFieldManager;
+  apply.force = true;
+  Result<json> applied = client_.Apply(ref, index, apply);
+  if (!applied.ok()) return applied.error().WithContext(fmt::format("updating the revision index of {}", workload_));
   return Ok();
 }
 
 Status WorkloadRevisions::Release() {
   LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  // The index first, so the parent's deletion takes none of the history along.
+  LLM_RETURN_IF_ERROR(WriteIndex(history, std::nullopt));
   for (const RevisionAudit& revision : history) {
     const json patch = {{"metadata", {{"ownerReferences", nullptr}}}};
     Result<json> patched = client_.MergePatch(kube::core::Secrets(ns_, revision.secret_name), patch, false);

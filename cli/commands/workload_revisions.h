@@ -1,7 +1,9 @@
 // A workload's revisions in the cluster (workload/revision_record.h has the
 // record itself): listing them by metadata only, reading one, and the life of
 // one that a command records: pending before anything is applied, then
-// deployed or failed, older ones superseded and pruned past --history-max.
+// deployed or failed, older ones superseded and pruned past --history-max;
+// after each change, the workload's revision index (workload/revision_index.h)
+// is rewritten from what the revisions now say.
 //
 // A pending revision is a lease, never a lock: a command that dies (Ctrl-C, a
 // killed CI job) leaves it pending until its lease_until, after which the
@@ -49,6 +51,8 @@ const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history);
 
 /// The --history-max default: Helm's, and kubectl's revisionHistoryLimit.
 inline constexpr int kDefaultHistoryMax = 10;
+/// The manager that applies the revision index (workload/revision_index.h).
+inline constexpr char kRevisionIndexFieldManager[] = "kubectl-llm-history";
 
 class WorkloadRevisions {
  public:
@@ -76,12 +80,17 @@ class WorkloadRevisions {
   /// delete --keep-history, whose parent is gone).
   Status Finish(RevisionAudit& audit, int history_max, bool own = true);
 
-  /// Drops the ApplySet parent's ownership of every revision, so deleting
-  /// the parent (delete --keep-history) leaves the history in place.
+  /// Drops the ApplySet parent's ownership of every revision and of the
+  /// index, so deleting the parent (delete --keep-history) leaves the
+  /// history in place.
   Status Release();
 
  private:
-  Status Patch(const RevisionAudit& audit, bool with_owner);
+  /// Writes what `audit` learned; `owner`: the ownerReferences to set too.
+  Status Patch(const RevisionAudit& audit, const std::optional<nlohmann::json>& owner);
+  /// Rewrites the revision index from `history` (every revision there is),
+  /// owned by `owner`; removes it when it would not fit in one Secret.
+  Status WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<nlohmann::json>& owner);
   /// [the ApplySet parent Secret as owner], when the parent exists.
   std::optional<nlohmann::json> ParentOwnerReferences();
 

@@ -143,22 +143,25 @@ json RevisionSecret(const Revision& revision) {
                         {"digest", audit.digest},
                         {"images", audit.images},
                         {"objects", revision.objects}};
-  json annotations = AuditAnnotations(audit);
-  annotations.update(StatusAnnotations(audit));
   return {{"apiVersion", "v1"},
           {"kind", "Secret"},
           {"type", kRevisionSecretType},
           {"immutable", true},
-          {"metadata",
-           {{"name", RevisionSecretName(audit.workload, audit.number)},
-            {"namespace", audit.ns},
-            {"labels",
-             {{kRevisionOfLabel, audit.workload},
-              {kRevisionNumberLabel, std::to_string(audit.number)},
-              {kRevisionStatusLabel, RevisionStatusName(audit.status)},
-              {kRevisionOperationLabel, audit.operation}}},
-            {"annotations", annotations}}},
+          {"metadata", RevisionMetadata(audit)},
           {"data", {{kRevisionPayloadKey, Base64Encode(GzipCompress(payload.dump()))}}}};
+}
+
+json RevisionMetadata(const RevisionAudit& audit) {
+  json annotations = AuditAnnotations(audit);
+  annotations.update(StatusAnnotations(audit));
+  return {{"name", RevisionSecretName(audit.workload, audit.number)},
+          {"namespace", audit.ns},
+          {"labels",
+           {{kRevisionOfLabel, audit.workload},
+            {kRevisionNumberLabel, std::to_string(audit.number)},
+            {kRevisionStatusLabel, RevisionStatusName(audit.status)},
+            {kRevisionOperationLabel, audit.operation}}},
+          {"annotations", annotations}};
 }
 
 json RevisionStatusPatch(const RevisionAudit& audit) {

@@ -91,6 +91,10 @@ std::vector<std::string> ImageReferences(const std::vector<nlohmann::json>& obje
 /// JSON carries bytes), immutable.
 nlohmann::json RevisionSecret(const Revision& revision);
 
+/// The revision Secret's metadata: name, namespace, and every audit field as
+/// a label or annotation (what ReadRevisionAudit reads back).
+nlohmann::json RevisionMetadata(const RevisionAudit& audit);
+
 /// A merge patch of the fields a revision learns after it was written: status
 /// (label and annotation), finished, wait outcome, reason, description, lease.
 nlohmann::json RevisionStatusPatch(const RevisionAudit& audit);

@@ -1,6 +1,6 @@
 // history and the revisions serve records, against the real control plane:
 // who (two kubeconfigs), statuses, operations, change-cause, pruning, and a
-// metadata-only list of many revisions.
+// many revisions read from their index (or a metadata-only list).
 #include <signal.h>
 #include <unistd.h>
 
@@ -20,6 +20,7 @@
 #include "kube/object_fields.h"
 #include "kube/paged_list.h"
 #include "kube/resource_ref.h"
+#include "workload/revision_index.h"
 #include "workload/revision_record.h"
 
 namespace llm::testing {
@@ -211,40 +212,18 @@ TEST_CASE("serve refuses a revision too large for one Secret before anything is 
   CHECK(TestCluster::Get().Kubectl("admin", {"-n", ns.name(), "get", "deployment", "big"}).exit_code != 0);
 }
 
-TEST_CASE("history: 200 revisions are listed by one metadata-only request (bytes counted at -v=6)") {
-  ScopedNamespace ns("history-many");
-  Cluster cluster;
-  // 200 revisions of about 40 KiB of payload each (incompressible), written as serve writes them.
-  std::mt19937 random(11);
-  for (int i = 1; i <= 200; ++i) {
-    std::string noise;
-    for (int k = 0; k < 40 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
-    Revision revision;
-    revision.audit.workload = "many";
-    revision.audit.ns = ns.name();
-    revision.audit.number = i;
-    revision.audit.operation = "serve";
-    revision.audit.status = i == 200 ? RevisionStatus::kDeployed : RevisionStatus::kSuperseded;
-    revision.audit.user = "kubectl-llm-admin";
-    revision.objects = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"blob", noise}}}}};
-    revision.audit.digest = RenderedDigest(revision.objects);
-    const json secret = RevisionSecret(revision);
-    REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(secret)), secret, false).ok());
-  }
-
-  // -v=7: each request's headers, then kubectl's -v=6 response line with the body's size.
-  const auto start = std::chrono::steady_clock::now();
-  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=7"});
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
-  CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 201);
-  // Reported, never asserted: a shared machine's load decides wall times (tests/bench/ measures).
-  MESSAGE("history of 200 revisions: ", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
-  // One list of the revision Secrets, asking for metadata only, and no Secret read one by one.
-  const std::string secrets = TestCluster::Get().Server() + "/api/v1/namespaces/" + ns.name() + "/secrets";
-  std::istringstream log(listed.err);
+/// What one `history` run asked for, from its -v=7 log: each request's
+/// headers, then kubectl's -v=6 response line with the body's size.
+struct HistoryRequests {
   size_t lists = 0, reads = 0, received = 0;
-  std::string accept;
+  std::string list_accept;
+  std::vector<std::string> read_names;
+};
+
+HistoryRequests ParseHistoryLog(const std::string& err, const std::string& ns) {
+  const std::string secrets = TestCluster::Get().Server() + "/api/v1/namespaces/" + ns + "/secrets";
+  HistoryRequests seen;
+  std::istringstream log(err);
   bool in_list_request = false;
   for (std::string line; std::getline(log, line);) {
     if (line.starts_with("GET " + secrets)) {
@@ -255,21 +234,73 @@ TEST_CASE("history: 200 revisions are listed by one metadata-only request (bytes
         continue;
       }
       in_list_request = false;
-      if (!list) {
-        ++reads;
-        continue;
+      seen.received += std::stoul(line.substr(bytes_at + 15));
+      if (list) {
+        ++seen.lists;
+      } else {
+        ++seen.reads;
+        const std::string rest = line.substr(4 + secrets.size() + 1);
+        seen.read_names.push_back(rest.substr(0, rest.find(' ')));
       }
-      ++lists;
-      received += std::stoul(line.substr(bytes_at + 15));
     } else if (in_list_request && line.starts_with("    Accept: ")) {
-      accept = line.substr(12);
+      seen.list_accept = line.substr(12);
     }
   }
-  CHECK(lists == 1);
-  CHECK(reads == 0);
-  CHECK_MESSAGE(accept.starts_with("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"), accept);
+  return seen;
+}
 
-  // The bytes the list moves: metadata only, against what a full list (helm list's way) would.
+TEST_CASE("history: 200 revisions are read from their index, one object (or one metadata-only list), bytes at -v=6") {
+  ScopedNamespace ns("history-many");
+  Cluster cluster;
+  // 200 revisions of about 40 KiB of payload each (incompressible), written as serve writes them: each
+  // revision's Secret, and the workload's index of them.
+  std::mt19937 random(11);
+  std::vector<RevisionAudit> audits;
+  for (int i = 1; i <= 200; ++i) {
+    std::string noise;
+    for (int k = 0; k < 40 * 1024; ++k) noise += static_cast<char>('a' + random() % 26);
+    Revision revision;
+    revision.audit.workload = "many";
+    revision.audit.ns = ns.name();
+    revision.audit.number = i;
+    revision.audit.operation = "serve";
+    revision.audit.status = i == 200 ? RevisionStatus::kDeployed : RevisionStatus::kSuperseded;
+    revision.audit.user = "kubectl-llm-admin";
+    revision.audit.command_line = "kubectl llm serve many --model org/model-" + std::to_string(i);
+    revision.objects = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"data", {{"blob", noise}}}}};
+    revision.audit.digest = RenderedDigest(revision.objects);
+    const json secret = RevisionSecret(revision);
+    REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(secret)), secret, false).ok());
+    audits.push_back(revision.audit);
+  }
+  const json index = RevisionIndexSecret("many", ns.name(), audits);
+  REQUIRE(cluster.client->Create(kube::core::Secrets(ns.name(), NameOf(index)), index, false).ok());
+
+  const auto start = std::chrono::steady_clock::now();
+  CommandOutput indexed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=7"});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_MESSAGE(indexed.exit_code == 0, indexed.err);
+  CHECK(std::count(indexed.out.begin(), indexed.out.end(), '\n') == 201);
+  // Reported, never asserted: a shared machine's load decides wall times (tests/bench/ measures).
+  MESSAGE("history of 200 revisions: ", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
+  // One read, of the index, and no list.
+  const HistoryRequests from_index = ParseHistoryLog(indexed.err, ns.name());
+  CHECK(from_index.lists == 0);
+  CHECK(from_index.read_names == std::vector<std::string>{"kubectl-llm.many.index"});
+
+  // Without an index (an older plugin's history): one list of the revision Secrets, asking for metadata only,
+  // and no Secret read one by one; the same table.
+  REQUIRE(cluster.client->Delete(kube::core::Secrets(ns.name(), NameOf(index)), {}).ok());
+  CommandOutput listed = Llm("admin", {"history", "many", "-n", ns.name(), "--max", "0", "-v=7"});
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  CHECK(listed.out == indexed.out);
+  const HistoryRequests from_list = ParseHistoryLog(listed.err, ns.name());
+  CHECK(from_list.lists == 1);
+  CHECK(from_list.read_names == std::vector<std::string>{"kubectl-llm.many.index"});  // asked for, 404
+  CHECK_MESSAGE(from_list.list_accept.starts_with("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"),
+                from_list.list_accept);
+
+  // The bytes each way moves, against what a full list (helm list's way) would.
   auto bytes = [&](kube::ListItems items) {
     size_t total = 0;
     kube::ListOptions options;
@@ -285,9 +316,11 @@ TEST_CASE("history: 200 revisions are listed by one metadata-only request (bytes
     return total;
   };
   const size_t full = bytes(kube::ListItems::kObjects);
-  MESSAGE("history received ", received, " bytes (-v=6); a full list of the same Secrets: ", full, " bytes");
-  CHECK(received > 0);
-  CHECK(received * 10 < full);
+  MESSAGE("history received ", from_index.received, " bytes from the index, ", from_list.received,
+          " by a metadata-only list (-v=6); a full list of the same Secrets: ", full, " bytes");
+  CHECK(from_index.received > 0);
+  CHECK(from_index.received * 5 < from_list.received);
+  CHECK(from_list.received * 10 < full);
 }
 
 TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until its lease ends, then is taken over") {

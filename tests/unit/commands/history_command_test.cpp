@@ -1,6 +1,7 @@
 #include "commands/history_command.h"
 
 #include <atomic>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -49,6 +50,12 @@ struct Fixture {
       clock.Advance(std::chrono::minutes(1));
     }
   }
+  size_t SecretLists() const {
+    size_t lists = 0;
+    for (const kube::HttpRequest& r : client.routes.requests())
+      lists += r.path.starts_with("/api/v1/namespaces/ml/secrets");
+    return lists;
+  }
   Status Run(HistoryOptions options) {
     return RunHistory(options, client, mapper, clock, "ml", IoStreams{in, out, err});
   }
@@ -70,6 +77,35 @@ TEST_CASE("history: oldest first, one row per revision, --max keeps the newest")
   REQUIRE(f.Run(options).ok());
   CHECK(f.out.str().find("\n3 ") != std::string::npos);
   CHECK(f.out.str().find("\n2 ") == std::string::npos);
+}
+
+TEST_CASE(
+    "history reads the workload's revision index, one object (without it: a list of the revisions, the same output)") {
+  Fixture f;
+  f.Record(3);
+  HistoryOptions options;
+  options.name = "chat";
+  std::map<std::string, std::string> indexed;
+  for (const std::string output : {"", "wide", "json"}) {
+    options.output = output;
+    f.out.str("");
+    const size_t lists = f.SecretLists();
+    REQUIRE(f.Run(options).ok());
+    CHECK(f.SecretLists() == lists);  // no list of the revisions
+    indexed[output] = f.out.str();
+  }
+  CHECK(f.client.calls().back().ends_with("ml/kubectl-llm.chat.index"));
+
+  // Recorded by an older plugin, or too long a history for one Secret: the revisions are listed.
+  REQUIRE(f.client.Delete(kube::core::Secrets("ml", "kubectl-llm.chat.index"), {}).ok());
+  for (const std::string output : {"", "wide", "json"}) {
+    options.output = output;
+    f.out.str("");
+    const size_t lists = f.SecretLists();
+    REQUIRE(f.Run(options).ok());
+    CHECK(f.SecretLists() == lists + 1);
+    CHECK(f.out.str() == indexed[output]);
+  }
 }
 
 TEST_CASE("history: -o json is a RevisionList") {

@@ -1,5 +1,7 @@
 #include "commands/workload_revisions.h"
 
+#include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -10,6 +12,7 @@
 #include "fakes/metadata_only_list.h"
 #include "kube/object_fields.h"
 #include "util/rfc3339.h"
+#include "workload/revision_index.h"
 
 namespace llm {
 namespace {
@@ -26,6 +29,21 @@ Revision Rendered(const std::string& image) {
   deployment["spec"]["template"]["spec"]["containers"] = json::array({{{"name", "c"}, {"image", image}}});
   revision.objects = {deployment};
   return revision;
+}
+
+/// number -> status, of each revision the workload's index holds.
+std::map<int, std::string> Indexed(FakeRestClient& client) {
+  std::optional<json> index = client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"));
+  REQUIRE(index);
+  auto entries = RevisionIndexEntries(*index);
+  REQUIRE(entries.ok());
+  std::map<int, std::string> statuses;
+  for (const json& entry : *entries) {
+    auto audit = ReadRevisionAudit(entry);
+    REQUIRE(audit.ok());
+    statuses[audit->number] = RevisionStatusName(audit->status);
+  }
+  return statuses;
 }
 
 struct Fixture {
@@ -134,6 +152,39 @@ TEST_CASE("workload revisions: --history-max keeps the newest N after a deployed
   CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2")));
   CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v3")));
   CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v4")));
+}
+
+TEST_CASE("workload revisions: the index follows every change, owned as the revisions are, and released with them") {
+  Fixture f;
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "pending"}});
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 2).ok());
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});
+
+  f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
+  for (RevisionStatus outcome : {RevisionStatus::kFailed, RevisionStatus::kDeployed}) {
+    auto next = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+    REQUIRE(next.ok());
+    next->status = outcome;
+    REQUIRE(f.revisions.Finish(*next, 2).ok());
+  }
+  // Revision 1 pruned by --history-max 2, 2 failed, 3 deployed: what a list of the revisions says.
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{2, "failed"}, {3, "deployed"}});
+  auto listed = f.revisions.List();
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 2);
+  const json index = *f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"));
+  CHECK(index["type"] == "kubectl-llm.dev/revision-index.v1");
+  CHECK(LabelOf(index, "kubectl-llm.dev/revision-index-of") == "chat");
+  CHECK(LabelOf(index, "kubectl-llm.dev/revision-of").empty());
+  CHECK(index["metadata"]["ownerReferences"][0]["name"] == "chat");
+  CHECK(f.client.applies().back().field_manager == "kubectl-llm-history");
+
+  REQUIRE(f.revisions.Release().ok());
+  CHECK_FALSE(
+      f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"))->at("metadata").contains("ownerReferences"));
 }
 
 TEST_CASE("workload revisions: too large for one Secret is refused before anything is written") {

@@ -1,0 +1,48 @@
+// A workload's revision index: one Secret per workload holding the metadata of
+// every revision Secret (the audit fields as labels and annotations, exactly
+// what a metadata-only list of them returns), gzip-compressed. `history` reads
+// this one small object instead of listing every revision: the list's items
+// also carry each Secret's managedFields and ownerReferences, about 2.6 KB per
+// revision, where the index holds a few hundred compressed bytes.
+//
+// The revision Secrets stay the record; the index is derived from them.
+// WorkloadRevisions rewrites it whole from a fresh list after each change it
+// makes, so a command that dies between the two writes leaves it one change
+// behind until the next command repairs it, and a reader that finds no index
+// (written by an older plugin, or too large) lists the revisions instead.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.h"
+#include "workload/revision_record.h"
+
+namespace llm {
+
+inline constexpr char kRevisionIndexSecretType[] = "kubectl-llm.dev/revision-index.v1";
+/// The index's own label: never the revisions' (kRevisionOfLabel), so listing
+/// the revisions never returns it.
+inline constexpr char kRevisionIndexOfLabel[] = "kubectl-llm.dev/revision-index-of";
+/// Its key in data: gzip of {"apiVersion", "kind": "RevisionIndex", "workload", "revisions": [metadata...]}.
+inline constexpr char kRevisionIndexKey[] = "index.json.gz";
+
+/// "kubectl-llm.NAME.index" (the revisions are "kubectl-llm.NAME.vN").
+std::string RevisionIndexSecretName(std::string_view workload);
+
+/// The whole index Secret of `revisions` (any order; kept oldest first).
+nlohmann::json RevisionIndexSecret(std::string_view workload, std::string_view ns,
+                                   std::vector<RevisionAudit> revisions);
+
+/// The bytes the index holds in data, as the API server counts a Secret's size.
+size_t RevisionIndexDataBytes(const nlohmann::json& index_secret);
+
+/// The revisions of an index Secret, each as the metadata-only Secret a list
+/// of the revisions would have returned ({"apiVersion", "kind", "metadata"}:
+/// name, namespace, labels, annotations). Errors name what is damaged.
+Result<std::vector<nlohmann::json>> RevisionIndexEntries(const nlohmann::json& index_secret);
+
+}  // namespace llm
