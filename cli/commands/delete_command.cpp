@@ -24,10 +24,7 @@ std::string FormatDeleted(const kube::ObjectResult& result, kube::DryRun dry_run
                        kind, result.ref.name, kind, result.ref.name,
                        result.ref.ns.empty() ? "" : " -n " + result.ref.ns);
   }
-  const char* suffix = dry_run == kube::DryRun::kClient   ? " (dry run)"
-                       : dry_run == kube::DryRun::kServer ? " (server dry run)"
-                                                          : "";
-  return fmt::format("{} \"{}\" deleted{}", kind, result.ref.name, suffix);
+  return fmt::format("{} \"{}\" deleted{}", kind, result.ref.name, kube::DryRunSuffix(dry_run));
 }
 
 Status FinishDelete(const kube::ApplyOutcome& outcome, const std::string& set, bool wait, Seconds timeout,
@@ -72,36 +69,37 @@ Result<std::string> PropagationPolicy(const std::string& cascade) {
 
 }  // namespace
 
-Status ValidateDeleteOptions(const DeleteOptions& options) {
+Result<DeletePlan> ValidateDeleteOptions(const DeleteOptions& options) {
   if (!IsDns1123Label(options.name)) {
     return Error(ErrorKind::kUsage, fmt::format("NAME: '{}' must be a DNS-1123 label", options.name));
   }
-  LLM_RETURN_IF_ERROR(ParseDuration(options.timeout, "--timeout"));
-  LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run, kube::ParseDryRun(options.dry_run, kDeleteDryRuns));
-  if (dry_run != kube::DryRun::kNone && options.keep_history) {
+  DeletePlan plan;
+  LLM_ASSIGN_OR_RETURN(plan.timeout, ParseDuration(options.timeout, "--timeout"));
+  LLM_ASSIGN_OR_RETURN(plan.dry_run, kube::ParseDryRun(options.dry_run, kDeleteDryRuns));
+  if (plan.dry_run != kube::DryRun::kNone && options.keep_history) {
     return Error(ErrorKind::kUsage,
                  "--keep-history records the delete as a revision; it cannot be combined with --dry-run");
   }
-  LLM_RETURN_IF_ERROR(PropagationPolicy(options.cascade));
+  LLM_ASSIGN_OR_RETURN(plan.propagation_policy, PropagationPolicy(options.cascade));
   if (options.grace_period < -1) {
     return Error(
         ErrorKind::kUsage,
         fmt::format("--grace-period must be -1 (each pod's own) or a number of seconds, got {}", options.grace_period));
   }
-  return Ok();
+  return plan;
 }
 
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                  std::optional<int>& error_exit_code) {
-  LLM_RETURN_IF_ERROR(ValidateDeleteOptions(options));
-  LLM_ASSIGN_OR_RETURN(Seconds timeout, ParseDuration(options.timeout, "--timeout"));
-  LLM_ASSIGN_OR_RETURN(kube::DryRun dry_run, kube::ParseDryRun(options.dry_run, kDeleteDryRuns));
+  LLM_ASSIGN_OR_RETURN(const DeletePlan plan, ValidateDeleteOptions(options));
+  const Seconds timeout = plan.timeout;
+  const kube::DryRun dry_run = plan.dry_run;
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   kube::ApplierOptions applier_options =
       WorkloadApplierOptions(session->ns(), /*dry_run=*/dry_run == kube::DryRun::kServer);
   applier_options.dry_run_client = dry_run == kube::DryRun::kClient;
   applier_options.delete_data = options.delete_data;
-  LLM_ASSIGN_OR_RETURN(applier_options.propagation_policy, PropagationPolicy(options.cascade));
+  applier_options.propagation_policy = plan.propagation_policy;
   // kubectl's rule: 0 without --force means 1 (an immediate delete skips the kubelet's confirmation).
   if (options.grace_period >= 0) applier_options.grace_period_seconds = std::max<int64_t>(options.grace_period, 1);
   std::optional<RevisionAudit> recorded;

@@ -46,7 +46,15 @@ Status FinishDelete(const kube::ApplyOutcome& outcome, const std::string& set, b
                     ClusterSession& session, IoStreams streams, std::optional<int>& error_exit_code,
                     kube::DryRun dry_run = kube::DryRun::kNone);
 
-Status ValidateDeleteOptions(const DeleteOptions& options);
+/// The flags' values, parsed once.
+struct DeletePlan {
+  Seconds timeout{0};
+  kube::DryRun dry_run = kube::DryRun::kNone;
+  std::string propagation_policy;  ///< the API's word for --cascade
+};
+
+/// Checks every flag before any request: errors name the flag.
+Result<DeletePlan> ValidateDeleteOptions(const DeleteOptions& options);
 
 Status RunDelete(const DeleteOptions& options, const kube::ConfigFlags& flags, IoStreams streams,
                  std::optional<int>& error_exit_code);

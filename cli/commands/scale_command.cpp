@@ -81,10 +81,7 @@ constexpr int kScaleAttempts = 5;
 /// resource alone.
 std::string ScaledLine(const ScaleOptions& options, const std::string& resource, const std::string& done) {
   if (options.output == "name") return resource + "\n";
-  const char* suffix = options.dry_run == kube::DryRun::kClient   ? " (dry run)"
-                       : options.dry_run == kube::DryRun::kServer ? " (server dry run)"
-                                                                  : "";
-  return done + suffix + "\n";
+  return fmt::format("{}{}\n", done, kube::DryRunSuffix(options.dry_run));
 }
 
 Status ScaleReplicas(const ScaleOptions& options, kube::RestClient& client, const ManagedWorkload& workload,

@@ -21,6 +21,18 @@ std::string_view DryRunName(DryRun dry_run) {
   return "none";
 }
 
+std::string_view DryRunSuffix(DryRun dry_run) {
+  switch (dry_run) {
+    case DryRun::kNone:
+      return "";
+    case DryRun::kClient:
+      return " (dry run)";
+    case DryRun::kServer:
+      return " (server dry run)";
+  }
+  return "";
+}
+
 Result<DryRun> ParseDryRun(std::string_view text, std::span<const DryRun> accepted) {
   if (text.empty() || text == "none") return DryRun::kNone;
   std::vector<std::string> names = {"'none'"};

@@ -19,6 +19,10 @@ enum class DryRun {
 /// "none", "client", "server".
 std::string_view DryRunName(DryRun dry_run);
 
+/// What kubectl appends to a line about a change it did not make:
+/// " (dry run)", " (server dry run)", or "" when the change was made.
+std::string_view DryRunSuffix(DryRun dry_run);
+
 /// `text` is the --dry-run value; "" means kNone. A value not in `accepted`
 /// (kNone is always accepted) is a usage error naming the flag and listing the
 /// accepted values: "--dry-run must be one of 'none', 'client' or 'server', got 'maybe'".

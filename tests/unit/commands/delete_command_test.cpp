@@ -1,5 +1,8 @@
 #include "commands/delete_command.h"
 
+#include <map>
+#include <string>
+
 #include <doctest/doctest.h>
 
 #include "fakes/run_cli.h"
@@ -75,9 +78,16 @@ TEST_CASE("delete's kubectl flags: dry-run lines, and each bad value named befor
   }
   DeleteOptions accepted;
   accepted.name = "chat";
-  for (const char* cascade : {"background", "foreground", "orphan", "true", "false"}) {
+  const std::map<std::string, std::string> policies = {{"background", "Background"},
+                                                       {"foreground", "Foreground"},
+                                                       {"orphan", "Orphan"},
+                                                       {"true", "Background"},
+                                                       {"false", "Orphan"}};
+  for (const auto& [cascade, policy] : policies) {
     accepted.cascade = cascade;
-    CHECK(ValidateDeleteOptions(accepted).ok());
+    auto plan = ValidateDeleteOptions(accepted);
+    REQUIRE(plan.ok());
+    CHECK(plan->propagation_policy == policy);
   }
 }
 
