@@ -65,24 +65,26 @@ Status PlaceScaledObjectPrometheus(ClusterSession& session, RenderOptions& rende
   if (scaled_object == manifests.end()) return Ok();
   const json rendered(*scaled_object);
   const std::string name = NameOf(rendered);
-  const ScaledObjectPrometheus found =
-      FindScaledObjectPrometheus(session.client(), session.mapper(), session.ns(), name, LabelsOf(rendered));
-  // Offered as a default, so that the user's own address wins wherever it came from.
-  const std::string url = found.url.empty() ? std::string(kDefaultPrometheusUrl) : found.url;
-  render.request.context_defaults["prometheusUrl"] = {
-      url, found.url.empty() ? "the built-in Prometheus address" : fmt::format("Prometheus {}'s address", found.id)};
+  // The built-in address first, offered as a default: when the user gave their own (--prometheus-url, --set),
+  // the default goes unused and the cluster need not be asked.
+  render.request.context_defaults["prometheusUrl"] = {std::string(kDefaultPrometheusUrl),
+                                                      "the built-in Prometheus address"};
   std::set<std::string> used;
   LLM_ASSIGN_OR_RETURN(manifests, Render(render, &used));
   if (used.count("prometheusUrl") == 0) return Ok();
+  const ScaledObjectPrometheus found =
+      FindScaledObjectPrometheus(session.client(), session.mapper(), session.ns(), name, LabelsOf(rendered));
   if (found.url.empty()) {
     warnings.push_back(fmt::format(
         "ScaledObject {} asks {} (kube-prometheus-stack's usual address) because {}: give --prometheus-url if your "
         "Prometheus is elsewhere",
-        name, url, found.reason));
-  } else {
-    notes.push_back(fmt::format("ScaledObject {} asks Prometheus {} at {} (--prometheus-url chooses another)", name,
-                                found.id, url));
+        name, kDefaultPrometheusUrl, found.reason));
+    return Ok();
   }
+  render.request.context_defaults["prometheusUrl"] = {found.url, fmt::format("Prometheus {}'s address", found.id)};
+  LLM_ASSIGN_OR_RETURN(manifests, Render(render));
+  notes.push_back(fmt::format("ScaledObject {} asks Prometheus {} at {} (--prometheus-url chooses another)", name,
+                              found.id, found.url));
   return Ok();
 }
 

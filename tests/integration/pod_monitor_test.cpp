@@ -5,6 +5,7 @@
 // would select the PodMonitor is judged from the Prometheus objects, as the
 // operator judges it. The rendered PodMonitor's strict server-side dry run is
 // render_server_validation_test's (golden serve-*-monitor.yaml).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -103,12 +104,16 @@ TEST_CASE("serve --autoscale-metric asks the Prometheus found in the cluster, un
   CommandOutput same = TestCluster::Get().Plugin("admin", diff);
   CHECK_MESSAGE(same.exit_code == 0, same.out << same.err);
 
+  // Without --monitor, which looks for a Prometheus for its PodMonitor.
   std::vector<std::string> given = serve;
-  given.insert(given.end(), {"--prometheus-url", "http://prom.example:9090"});
+  given.erase(std::find(given.begin(), given.end(), "--monitor"));
+  given.insert(given.end(), {"--prometheus-url", "http://prom.example:9090", "-v=6"});
   CommandOutput again = TestCluster::Get().Plugin("admin", given);
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK_FALSE(Contains(again.err, "ScaledObject chat asks"));
   CHECK(server_address() == "http://prom.example:9090");
+  // The user's own address: no Prometheus is looked for.
+  CHECK_MESSAGE(!Contains(again.err, "/prometheuses"), again.err);
 }
 
 }  // namespace
