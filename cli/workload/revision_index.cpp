@@ -61,8 +61,9 @@ Result<std::vector<json>> RevisionIndexEntries(const json& index_secret) {
   const json index = json::parse(*text, nullptr, false);
   if (!index.is_object() || index.value("kind", "") != kIndexKind || !index.contains("revisions") ||
       !index["revisions"].is_array()) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("Secret {}: data.{} holds no RevisionIndex with a revisions list", name, kRevisionIndexKey));
+    return Error(
+        ErrorKind::kInvalidInput,
+        fmt::format("Secret {}: data.{} holds no RevisionIndex with a revisions list", name, kRevisionIndexKey));
   }
   std::vector<json> entries;
   for (const json& metadata : index["revisions"]) {

@@ -35,10 +35,10 @@ RevisionAudit Audit(int number, RevisionStatus status) {
 
 /// What ReadRevisionAudit gives for a revision, as a comparable document.
 json Fields(const RevisionAudit& a) {
-  return {a.workload,     a.ns,     a.number, a.operation,      RevisionStatusName(a.status),
-          a.started,      a.finished, a.user, a.groups,         a.real_user,
-          a.context,      a.server, a.command_line, a.plugin_version, a.digest,
-          a.images,       a.wait_outcome, a.reason, a.description, a.lease_until,
+  return {a.workload,     a.ns,           a.number,       a.operation,      RevisionStatusName(a.status),
+          a.started,      a.finished,     a.user,         a.groups,         a.real_user,
+          a.context,      a.server,       a.command_line, a.plugin_version, a.digest,
+          a.images,       a.wait_outcome, a.reason,       a.description,    a.lease_until,
           a.change_cause, a.secret_name};
 }
 
