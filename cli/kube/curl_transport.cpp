@@ -1,7 +1,6 @@
 #include "kube/curl_transport.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <openssl/x509_vfy.h>
 
 #include <cctype>
@@ -13,26 +12,28 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "kube/curl_library.h"
+
 namespace llm::kube {
 namespace {
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+/// libcurl's functions. Create loads them (and fails when it cannot), and
+/// every other caller comes after a Create.
+const CurlLibrary& Curl() { return **LoadCurl(); }
 
 struct UrlParts {
   std::string scheme, host, port, path;
 };
 
 Result<UrlParts> ParseUrl(const std::string& url) {
-  CURLU* u = curl_url();
+  LLM_RETURN_IF_ERROR(LoadCurl());
+  CURLU* u = Curl().url();
   UrlParts parts;
-  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  CURLUcode rc = Curl().url_set(u, CURLUPART_URL, url.c_str(), 0);
   auto get = [&](CURLUPart part, std::string& out, unsigned flags) {
     char* value = nullptr;
-    if (curl_url_get(u, part, &value, flags) == CURLUE_OK && value != nullptr) out = value;
-    curl_free(value);
+    if (Curl().url_get(u, part, &value, flags) == CURLUE_OK && value != nullptr) out = value;
+    Curl().free(value);
   };
   if (rc == CURLUE_OK) {
     get(CURLUPART_SCHEME, parts.scheme, 0);
@@ -40,7 +41,7 @@ Result<UrlParts> ParseUrl(const std::string& url) {
     get(CURLUPART_PORT, parts.port, CURLU_DEFAULT_PORT);
     get(CURLUPART_PATH, parts.path, 0);
   }
-  curl_url_cleanup(u);
+  Curl().url_cleanup(u);
   if (rc != CURLUE_OK || parts.host.empty() || (parts.scheme != "https" && parts.scheme != "http")) {
     return Error(ErrorKind::kInvalidInput,
                  fmt::format("invalid server URL \"{}\": expected http(s)://host[:port][/path]", url));
@@ -97,7 +98,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   size_t n = size * count;
   if (ex->sink != nullptr) {
     long code = 0;
-    curl_easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &code);
+    Curl().easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &code);
     if (code >= 200 && code < 300) {
       if (!(*ex->sink)(std::string_view(data, n))) {
         ex->stopped = true;
@@ -113,10 +114,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 class SList {
  public:
   SList() = default;
-  ~SList() { curl_slist_free_all(list_); }
+  ~SList() { Curl().slist_free_all(list_); }
   SList(const SList&) = delete;
   SList& operator=(const SList&) = delete;
-  void Append(const std::string& s) { list_ = curl_slist_append(list_, s.c_str()); }
+  void Append(const std::string& s) { list_ = Curl().slist_append(list_, s.c_str()); }
   curl_slist* get() const { return list_; }
 
  private:
@@ -197,7 +198,7 @@ std::string ErrnoText(long os_errno) {
 /// libcurl gathered them on this transfer.
 std::optional<std::vector<std::string>> CertificateNames(CURL* h) {
   curl_certinfo* info = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr || info->num_of_certs < 1) {
+  if (Curl().easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr || info->num_of_certs < 1) {
     return std::nullopt;
   }
   std::vector<std::string> names;
@@ -223,28 +224,29 @@ std::optional<std::vector<std::string>> CertificateNames(CURL* h) {
 /// stream. Plain requests also get a low-speed limit well above the API
 /// server's own 60s request timeout.
 void SetTimeouts(CURL* h, const HttpRequest& request, bool streaming) {
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
-  if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+  Curl().easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  Curl().easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+  Curl().easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
+  if (request.timeout.count() > 0)
+    Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   if (!streaming) {
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
   }
 }
 
 /// The body points into `request`, which outlives curl_easy_perform.
 void SetMethodAndBody(CURL* h, const HttpRequest& request) {
   if (request.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    Curl().easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    Curl().easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     }
   }
 }
@@ -306,7 +308,7 @@ std::string ProxyFor(const std::string& server, const std::string& proxy_url, co
 }
 
 Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportConfig config, const Getenv& env) {
-  GlobalInit();
+  LLM_RETURN_IF_ERROR(LoadCurl());
   LLM_ASSIGN_OR_RETURN(UrlParts parts, ParseUrl(config.server));
   std::string url_base = config.server;
   std::string connect_to;
@@ -342,7 +344,7 @@ CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, s
       no_proxy_(std::move(no_proxy)) {}
 
 CurlTransport::~CurlTransport() {
-  for (void* handle : idle_) curl_easy_cleanup(handle);
+  for (void* handle : idle_) Curl().easy_cleanup(handle);
 }
 
 void* CurlTransport::Acquire() {
@@ -351,11 +353,11 @@ void* CurlTransport::Acquire() {
     if (!idle_.empty()) {
       void* handle = idle_.back();
       idle_.pop_back();
-      curl_easy_reset(handle);  // keeps its live connections and TLS sessions
+      Curl().easy_reset(handle);  // keeps its live connections and TLS sessions
       return handle;
     }
   }
-  return curl_easy_init();
+  return Curl().easy_init();
 }
 
 void CurlTransport::Release(void* handle) {
@@ -382,24 +384,24 @@ void CurlTransport::ConfigureTls(void* handle) const {
   curl_blob cert{cert_pem.data(), cert_pem.size(), CURL_BLOB_COPY};
   curl_blob key{key_pem.data(), key_pem.size(), CURL_BLOB_COPY};
   if (config_.insecure_skip_tls_verify) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    Curl().easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    Curl().easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
   } else {
     if (!config_.ca_data.empty()) {
       // Only the configured CA, as Go does when a CA is given.
-      curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
-      curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-      curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+      Curl().easy_setopt(h, CURLOPT_CAINFO, nullptr);
+      Curl().easy_setopt(h, CURLOPT_CAPATH, nullptr);
+      Curl().easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
     }
     // The certificate's names, for Go's "certificate is valid for A, B, not X"
     // when the name does not match; read once per new connection.
-    curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+    Curl().easy_setopt(h, CURLOPT_CERTINFO, 1L);
   }
   if (!cert_pem.empty()) {
-    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
-    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
-    curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
+    Curl().easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    Curl().easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
+    Curl().easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+    Curl().easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
   }
 }
 
@@ -417,21 +419,21 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   ex.handle = h;
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::string url = url_base_ + request.path;
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  Curl().easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  Curl().easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+  Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  Curl().easy_setopt(h, CURLOPT_WRITEDATA, &ex);
   if (sink != nullptr && request.cancelled) {
     ex.cancelled = &request.cancelled;
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ex);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    Curl().easy_setopt(h, CURLOPT_XFERINFODATA, &ex);
+    Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   }
-  if (!config_.disable_compression) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  if (!config_.disable_compression) Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 
   SetTimeouts(h, request, /*streaming=*/sink != nullptr);
 
@@ -439,11 +441,11 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   SList connect_to;
   if (!connect_to_.empty()) {
     connect_to.Append(connect_to_);
-    curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
+    Curl().easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
   }
   // Explicit, so libcurl's own (lowercase-only) environment lookup is not used.
-  curl_easy_setopt(h, CURLOPT_PROXY, proxy_.c_str());
-  if (!no_proxy_.empty()) curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy_.c_str());
+  Curl().easy_setopt(h, CURLOPT_PROXY, proxy_.c_str());
+  if (!no_proxy_.empty()) Curl().easy_setopt(h, CURLOPT_NOPROXY, no_proxy_.c_str());
 
   SList headers;
   for (const auto& [name, value] : request.headers) headers.Append(name + ": " + value);
@@ -453,13 +455,13 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   // route on it.
   if (!connect_to_.empty()) headers.Append("Host: " + host_port_);
   headers.Append("Expect:");  // no 100-continue round trip for bodies
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  Curl().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
   SetMethodAndBody(h, request);
 
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = Curl().easy_perform(h);
   long code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   ex.response.status = static_cast<int>(code);
   if (rc == CURLE_OK || ((rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK) && ex.stopped)) {
     return std::move(ex.response);
@@ -472,20 +474,20 @@ CurlFailure CurlTransport::Describe(void* handle, int code, const char* errbuf) 
   CURL* h = handle;
   CurlFailure f;
   f.code = code;
-  f.detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(static_cast<CURLcode>(code));
+  f.detail = errbuf[0] != '\0' ? std::string(errbuf) : Curl().easy_strerror(static_cast<CURLcode>(code));
   f.host_port = host_port_;
   f.host = host_;
   f.tls_name = config_.tls_server_name.empty() ? host_ : config_.tls_server_name;
-  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
-  curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &f.verify_result);
+  Curl().easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
+  Curl().easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &f.verify_result);
   char* ip = nullptr;
   long port = 0;
-  if (curl_easy_getinfo(h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
-      curl_easy_getinfo(h, CURLINFO_LOCAL_PORT, &port) == CURLE_OK && port > 0) {
+  if (Curl().easy_getinfo(h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
+      Curl().easy_getinfo(h, CURLINFO_LOCAL_PORT, &port) == CURLE_OK && port > 0) {
     f.local = JoinHostPort(ip, port);
   }
-  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
-      curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port) == CURLE_OK && port > 0) {
+  if (Curl().easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr && *ip != '\0' &&
+      Curl().easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port) == CURLE_OK && port > 0) {
     f.remote = JoinHostPort(ip, port);
   }
   if (code == CURLE_PEER_FAILED_VERIFICATION) f.certificate_names = CertificateNames(h);

@@ -1,0 +1,68 @@
+#include "kube/curl_library.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace llm::kube {
+namespace {
+
+/// Resolves `name` into `slot`; false (and `missing` names it) when absent.
+template <typename Fn>
+bool Resolve(void* library, const char* name, Fn& slot, std::string& missing) {
+  slot = reinterpret_cast<Fn>(dlsym(library, name));
+  if (slot == nullptr && missing.empty()) missing = name;
+  return slot != nullptr;
+}
+
+Result<CurlLibrary> Open() {
+  // Never closed: its handles and connections live until the process ends.
+  void* library = dlopen(kCurlSoname, RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* why = dlerror();
+    return Error(ErrorKind::kInternal,
+                 fmt::format("kubectl-llm talks to the API server through libcurl, and {} could not be loaded ({}): "
+                             "install libcurl 7.77 or newer (Debian and Ubuntu: apt-get install libcurl4; Fedora: "
+                             "dnf install libcurl)",
+                             kCurlSoname, why ? why : "not found"));
+  }
+  CurlLibrary c{};
+  std::string missing;
+  Resolve(library, "curl_global_init", c.global_init, missing);
+  Resolve(library, "curl_easy_init", c.easy_init, missing);
+  Resolve(library, "curl_easy_reset", c.easy_reset, missing);
+  Resolve(library, "curl_easy_cleanup", c.easy_cleanup, missing);
+  Resolve(library, "curl_easy_setopt", c.easy_setopt, missing);
+  Resolve(library, "curl_easy_perform", c.easy_perform, missing);
+  Resolve(library, "curl_easy_getinfo", c.easy_getinfo, missing);
+  Resolve(library, "curl_easy_strerror", c.easy_strerror, missing);
+  Resolve(library, "curl_slist_append", c.slist_append, missing);
+  Resolve(library, "curl_slist_free_all", c.slist_free_all, missing);
+  Resolve(library, "curl_url", c.url, missing);
+  Resolve(library, "curl_url_set", c.url_set, missing);
+  Resolve(library, "curl_url_get", c.url_get, missing);
+  Resolve(library, "curl_url_cleanup", c.url_cleanup, missing);
+  Resolve(library, "curl_free", c.free, missing);
+  if (!missing.empty()) {
+    return Error(ErrorKind::kInternal,
+                 fmt::format("the libcurl found as {} has no {}: install libcurl 7.77 or newer", kCurlSoname, missing));
+  }
+  c.global_init(CURL_GLOBAL_DEFAULT);
+  return c;
+}
+
+}  // namespace
+
+Result<const CurlLibrary*> LoadCurl() {
+  static std::once_flag once;
+  static std::optional<Result<CurlLibrary>> loaded;
+  std::call_once(once, [] { loaded.emplace(Open()); });
+  if (!loaded->ok()) return loaded->error();
+  return &loaded->value();
+}
+
+}  // namespace llm::kube

@@ -1,0 +1,40 @@
+// libcurl, opened when a command first talks to a server rather than by the
+// dynamic loader at start-up. Linked, libcurl and the ~30 libraries it needs
+// (OpenSSL, HTTP/2, IDN, Kerberos, LDAP, SSH, ...) were mapped and relocated
+// by every run, `version`, `render`, `completion` and `--help` included: most
+// of their start-up time. The functions the transport calls, resolved once.
+#pragma once
+
+#include <curl/curl.h>
+
+#include "util/result.h"
+
+namespace llm::kube {
+
+/// The soname opened: libcurl's ABI 4, which every libcurl since 7.16 keeps.
+inline constexpr char kCurlSoname[] = "libcurl.so.4";
+
+struct CurlLibrary {
+  decltype(&::curl_global_init) global_init;
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_reset) easy_reset;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_set) url_set;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_free) free;
+};
+
+/// Opens kCurlSoname and resolves every function, once per process (thread
+/// safe), with curl_global_init done. When it is missing or too old, an
+/// Error that names it and the package that provides it.
+Result<const CurlLibrary*> LoadCurl();
+
+}  // namespace llm::kube
