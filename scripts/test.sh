@@ -11,7 +11,8 @@
 #    fuzz target for 30 s. A sanitizer report aborts the process, so the test
 #    that caused it fails.
 #  - build/release, what users get: kubectl-llm in Release (GCC, -O3), warnings
-#    as errors. It is built while the tests run, at the lowest priority (the
+#    as errors, portable (every library but glibc static: scripts/check-needed.sh
+#    checks it). It is built while the tests run, at the lowest priority (the
 #    tests mostly wait on the control plane), and a failure fails the run.
 # Extra arguments go to ctest, e.g. `./scripts/test.sh -L unit` or `-R version`.
 set -euo pipefail
@@ -41,6 +42,8 @@ ctest --preset ci -j2 "$@" || tests_status=$?
 
 if wait "$release_build"; then
   echo "Release build of kubectl-llm: OK (build/release/cli/kubectl-llm)"
+  # Portable: it needs glibc alone (libcurl is opened at run time).
+  scripts/check-needed.sh build/release/cli/kubectl-llm || exit 1
 else
   echo "Release build of kubectl-llm FAILED:" >&2
   tail -n 50 "$release_log" >&2

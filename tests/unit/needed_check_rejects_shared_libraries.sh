@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# scripts/check-needed.sh must fail on a binary that needs libraries beyond
+# glibc, naming them, and pass on one that needs only glibc: proof that the
+# release build's check (scripts/test.sh runs it) can fail.
+#
+#   tests/unit/needed_check_rejects_shared_libraries.sh PATH/TO/kubectl-llm-of-a-non-portable-build
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+check="$here/../../scripts/check-needed.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if "$check" "$1" 2>"$work/err"; then
+  echo "the NEEDED check passed $1, which links libstdc++ and yaml-cpp shared" >&2
+  exit 1
+fi
+grep -q "needs shared libraries beyond glibc: .*libyaml-cpp.*libstdc++" "$work/err" || {
+  echo "the NEEDED check failed without naming the libraries:" >&2
+  cat "$work/err" >&2
+  exit 1
+}
+printf 'int main() { return 0; }\n' >"$work/only_libc.c"
+cc -o "$work/only_libc" "$work/only_libc.c"
+"$check" "$work/only_libc" >/dev/null
+echo "the NEEDED check rejects a binary with other shared libraries and passes one with glibc alone"
