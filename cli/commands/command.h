@@ -4,9 +4,11 @@
 // injected streams and reports a Status through the context.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -30,6 +32,18 @@ struct CommandContext {
   std::optional<int> error_exit_code;
 
   void Finish(Status s) { status = std::move(s); }
+
+  /// Whether this run needs the (sub)command `name` built, with its flags and
+  /// subcommands. Building costs (CLI11 checks each new flag against the
+  /// command's others), and building every command was most of a `version`'s
+  /// run; so a run builds what it may parse: the commands its words name (a
+  /// word that is a flag's value builds one more, which is harmless), or all
+  /// of them for completion, which walks the tree. A help listing shows the
+  /// names and summaries every command has built or not.
+  bool Builds(std::string_view name) const {
+    if (!global.args.empty() && global.args.front() == "__complete") return true;
+    return std::find(global.args.begin(), global.args.end(), name) != global.args.end();
+  }
 };
 
 using SetupCommandFn = void (*)(CLI::App* cmd, CommandContext& ctx);

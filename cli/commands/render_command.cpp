@@ -23,8 +23,9 @@ constexpr const char* kRenderFooter =
     "  is a JSON Patch (RFC 6902), a mapping a JSON Merge Patch (RFC 7386).";
 
 void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContext& ctx) {
-  auto options = std::make_shared<RenderOptions>();
   CLI::App* cmd = render.add_subcommand(std::string(workload.name), std::string(workload.summary));
+  if (!ctx.Builds(workload.name)) return;
+  auto options = std::make_shared<RenderOptions>();
   AddWorkloadFlags(*cmd, workload, *options);
   AddOutputFlag(cmd, options->output, kRenderOutputs, "multi-document YAML; json is one v1 List");
   cmd->add_option("--backend", options->request.backend,

@@ -32,18 +32,6 @@ std::string FormatError(const Error& error) {
   return "error: " + msg;
 }
 
-/// Whether this run needs `spec` built: its flags and subcommands. Building
-/// costs (CLI11 checks each new flag against the command's others, and every
-/// command carries kubectl's global flags), and building all ~40 commands was
-/// most of a `version`'s run; so a run builds only what it may parse: the
-/// commands its words name (a word that is a flag's value builds one more,
-/// which is harmless), or all of them for completion, which walks the tree.
-/// `kubectl llm --help` lists names and summaries, which every command has.
-bool Needed(const CommandSpec& spec, const std::vector<std::string>& args) {
-  if (!args.empty() && args.front() == "__complete") return true;
-  return std::find(args.begin(), args.end(), spec.name) != args.end();
-}
-
 }  // namespace
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
@@ -59,7 +47,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   for (const CommandSpec& spec : AllCommands()) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     sub->group(spec.group);
-    if (!Needed(spec, args)) continue;
+    if (!ctx.Builds(spec.name)) continue;
     spec.setup(sub, ctx);
     // After what the command says of itself at the end of its help (serve's values and patches).
     if (*spec.examples != '\0') {
