@@ -1,12 +1,14 @@
 #include "commands/preflight.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "kube/access_review.h"
+#include "kube/object_fields.h"
 #include "kube/paged_list.h"
 #include "kube/url_query.h"
 #include "kube/well_known_names.h"
@@ -96,6 +98,57 @@ void ReadClusterAutoscalerStatus(kube::RestClient& client, NodeAutoscalers& foun
   }
 }
 
+/// Past this many matching GPU nodes, the fit reads the whole cluster's bound
+/// pods page by page instead of each node's: one paged list then moves fewer
+/// requests than a read per node.
+constexpr size_t kMaxNodeReads = 64;
+
+/// Adds the pods of `page` that hold GPUs and are not the workload's own (its
+/// GPUs are the ones it reuses) to `others`.
+void KeepOthersHoldingGpus(json& page, const PreflightRequest& request, json& others) {
+  for (json& pod : page["items"]) {
+    if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
+    const json& meta = pod["metadata"];
+    const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
+                     meta["labels"].value(std::string(kInstanceLabel), "") == request.instance;
+    if (!own) others.push_back(std::move(pod));
+  }
+}
+
+/// The pods that hold GPUs on the nodes the fit may use (`matching`, the
+/// nodes' names), into `others`. Only those pods change the answer, so a
+/// cluster of 50,000 pods costs what its GPU nodes hold: each node's pods are
+/// read by spec.nodeName from the API server's watch cache (resourceVersion=0,
+/// indexed by node, as the kubelet reads its own), and the reads stop once the
+/// nodes read so far have room for `wanted` pods (the rest cannot change
+/// "fits now"). Past kMaxNodeReads nodes, one paged list of every bound pod.
+Status ReadPodsHoldingGpus(kube::RestClient& client, const PreflightRequest& request, const json& nodes,
+                           const std::vector<std::string>& matching, const GpuFitRequest& gpus, int64_t wanted,
+                           json& others) {
+  constexpr std::string_view kRunning = "status.phase!=Succeeded,status.phase!=Failed";
+  auto keep = [&](json& page) {
+    KeepOthersHoldingGpus(page, request, others);
+    return Ok();
+  };
+  if (matching.size() > kMaxNodeReads) {
+    kube::ListOptions bound;
+    bound.field_selector = fmt::format("spec.nodeName!=,{}", kRunning);
+    return kube::ForEachListPage(client, kube::core::Pods(), bound, keep);
+  }
+  std::map<std::string, const json*> by_name;
+  for (const json& node : ItemsOf(nodes)) by_name[NameOf(node)] = &node;
+  json read = json::array();
+  for (const std::string& name : matching) {
+    kube::ListOptions on_node;
+    on_node.field_selector = fmt::format("spec.nodeName={},{}", name, kRunning);
+    on_node.resource_version = "0";
+    LLM_RETURN_IF_ERROR(kube::ForEachListPage(client, kube::core::Pods(), on_node, keep));
+    read.push_back(*by_name.at(name));
+    if (CheckGpuFit(read, others, gpus).pods_fit_now >= wanted) break;
+  }
+  return Ok();
+}
+
 Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
                 std::vector<std::string>& warnings, std::optional<ElasticStart>* start) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
@@ -132,26 +185,18 @@ Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const Prefli
     validated_note = fmt::format(" ({} of {} GPU nodes count as validated)", count.validated, count.gpu_nodes);
   }
   if (!gpus) return Ok();
-  // Only pods that hold GPUs matter, so a large cluster is read page by page
-  // and the rest dropped: bound to a node and not finished (the server
-  // filters those), with a GPU request (filtered here).
-  kube::ListOptions holding;
-  holding.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
   json others = json::array();
-  Status pods = kube::ForEachListPage(client, kube::core::Pods(), holding, [&](json& page) {
-    for (json& pod : page["items"]) {
-      if (!pod.contains("spec") || PodSpecRequest(pod["spec"]) == 0) continue;
-      const json& meta = pod["metadata"];
-      const bool own = meta.value("namespace", "") == request.ns && meta.contains("labels") &&
-                       meta["labels"].value(std::string(kInstanceLabel), "") == request.instance;
-      if (!own) others.push_back(std::move(pod));
+  // On empty nodes first: a request that never fits needs no pod read at all.
+  const GpuFit on_empty_nodes = CheckGpuFit(nodes, others, *gpus);
+  if (on_empty_nodes.pods_fit_empty >= gpus->pods) {
+    const int64_t wanted = request.elastic ? request.elastic->max : gpus->pods;
+    Status pods =
+        ReadPodsHoldingGpus(client, request, nodes, on_empty_nodes.matching_node_names, *gpus, wanted, others);
+    if (!pods.ok()) {
+      if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
+      warnings.push_back("you may not list pods in all namespaces, so the GPU fit check was skipped");
+      return Ok();
     }
-    return Ok();
-  });
-  if (!pods.ok()) {
-    if (pods.error().kind() != ErrorKind::kForbidden) return pods.error().WithContext("preflight: listing pods");
-    warnings.push_back("you may not list pods in all namespaces, so the GPU fit check was skipped");
-    return Ok();
   }
   GpuFit fit = CheckGpuFit(nodes, others, *gpus);
   if (request.elastic && start != nullptr) {

@@ -14,7 +14,11 @@ Status ForEachListPage(RestClient& client, const ResourceRef& ref, const ListOpt
     if (!options.label_selector.empty()) query.emplace_back("labelSelector", options.label_selector);
     if (!options.field_selector.empty()) query.emplace_back("fieldSelector", options.field_selector);
     if (options.limit > 0) query.emplace_back("limit", std::to_string(options.limit));
-    if (!cont.empty()) query.emplace_back("continue", cont);
+    if (!cont.empty()) {
+      query.emplace_back("continue", cont);  // a continue token fixes the snapshot; no resourceVersion with it
+    } else if (!options.resource_version.empty()) {
+      query.emplace_back("resourceVersion", options.resource_version);
+    }
     HttpRequest request;
     request.path = collection.Path() + EncodeQuery(query);
     if (items == ListItems::kMetadataOnly) request.headers.emplace_back("Accept", kMetadataListAccept);

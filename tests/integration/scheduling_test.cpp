@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "integration/kube_client.h"
+#include "integration/run_command.h"
 #include "integration/test_cluster.h"
 
 namespace llm::testing {
@@ -81,6 +82,79 @@ spec:
                                   "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}"});
     CHECK(pods.out.find("Running gpu-node-") == 0);
   }
+}
+
+constexpr char kFitPool[] = "kubectl-llm.test/pool=fit";
+constexpr char kFitPoolTaint[] = "kubectl-llm.test/pool=fit:NoSchedule";
+
+/// Two fake 8-GPU nodes in their own pool, tainted so that no other test's
+/// pod uses their GPUs, removed again at the end.
+class FitPoolNodes {
+ public:
+  FitPoolNodes() {
+    CommandOutput list = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/nodes.sh", "gpu", "2", "fit-node-"});
+    REQUIRE(list.exit_code == 0);
+    CommandOutput applied = Admin({"apply", "--server-side", "-f", "-"}, list.out);
+    REQUIRE_MESSAGE(applied.exit_code == 0, applied.err);
+    CommandOutput labelled = Admin({"label", "--overwrite", "node/fit-node-0", "node/fit-node-1", kFitPool});
+    REQUIRE_MESSAGE(labelled.exit_code == 0, labelled.err);
+    CommandOutput tainted = Admin({"taint", "nodes", "fit-node-0", "fit-node-1", "--overwrite", kFitPoolTaint});
+    REQUIRE_MESSAGE(tainted.exit_code == 0, tainted.err);
+    CommandOutput ready =
+        Admin({"wait", "--for=condition=Ready", "--timeout=60s", "node/fit-node-0", "node/fit-node-1"});
+    REQUIRE_MESSAGE(ready.exit_code == 0, ready.err);
+  }
+  ~FitPoolNodes() { Admin({"delete", "--wait=false", "node/fit-node-0", "node/fit-node-1"}); }
+
+ private:
+  static CommandOutput Admin(const std::vector<std::string>& args, const std::string& input = "") {
+    return TestCluster::Get().Kubectl("admin", args, input);
+  }
+};
+
+TEST_CASE("preflight's GPU fit, read node by node from the watch cache, agrees with the scheduler") {
+  FitPoolNodes nodes;
+  ScopedNamespace ns("scheduling-preflight");
+  auto serve = [&](const std::string& name, const std::string& replicas, std::vector<std::string> more) {
+    std::vector<std::string> args = {
+        "serve",        name,          "-n",         ns.name(), "--model",         "org/m",
+        "--gpus",       "8",           "--replicas", replicas,  "--node-selector", kFitPool,
+        "--toleration", kFitPoolTaint, "-v=6"};
+    args.insert(args.end(), more.begin(), more.end());
+    return TestCluster::Get().Plugin("admin", args);
+  };
+  auto fit_warning = [](const CommandOutput& out) { return out.err.find("GPUs in use") != std::string::npos; };
+
+  // Both nodes free: the first pod fits, and the scheduler runs it.
+  CommandOutput first = serve("first", "1", {"--wait", "--timeout", "60s"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  CHECK_FALSE(fit_warning(first));
+  // Read from the watch cache, the pool's nodes one by one (the first has room: one read), never the whole cluster.
+  CHECK(first.err.find("fieldSelector=spec.nodeName%3Dfit-node-0%2Cstatus.phase") != std::string::npos);
+  CHECK(first.err.find("resourceVersion=0") != std::string::npos);
+  CHECK(first.err.find("fieldSelector=spec.nodeName%21%3D") == std::string::npos);
+
+  // One node busy: the second fits the other, and the scheduler agrees.
+  CommandOutput second = serve("second", "1", {"--wait", "--timeout", "60s"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  CHECK_FALSE(fit_warning(second));
+
+  // Both busy: preflight says it fits the pool but not now, and the scheduler keeps the pod Pending for GPUs.
+  CommandOutput third = serve("third", "1", {});
+  REQUIRE_MESSAGE(third.exit_code == 0, third.err);
+  CHECK_MESSAGE(third.err.find("16 of 16 GPUs in use") != std::string::npos, third.err);
+  const std::string pending = WaitForOutput(
+      {"get", "pods", "-n", ns.name(), "-l", "app.kubernetes.io/instance=third", "-o",
+       "jsonpath={.items[0].status.phase} {.items[0].status.conditions[?(@.type==\"PodScheduled\")].message}"},
+      "Insufficient nvidia.com/gpu");
+  CHECK(pending.find("Pending") == 0);
+  CHECK(pending.find("Insufficient nvidia.com/gpu") != std::string::npos);
+
+  // Three nodes' worth never fits the pool: refused before anything is read of the pods.
+  CommandOutput never = serve("never", "3", {});
+  CHECK(never.exit_code == 1);
+  CHECK(never.err.find("only 2 matching nodes have that many") != std::string::npos);
+  CHECK(never.err.find("/api/v1/pods?") == std::string::npos);
 }
 
 }  // namespace

@@ -125,36 +125,116 @@ json Pod(const std::string& ns, const std::string& instance, const std::string& 
           {"status", {{"phase", "Running"}}}};
 }
 
-TEST_CASE("GPU fit: the pods holding GPUs are read page by page, finished and unbound ones filtered by the server") {
+/// An 8-GPU node named `name`.
+json GpuNode(const std::string& name) {
+  return {{"kind", "Node"}, {"metadata", {{"name", name}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}};
+}
+
+/// Asks for `replicas` pods of `gpus` GPUs.
+void AskFor(Fixture& f, int replicas, int gpus) {
+  f.request.objects[1]["spec"] = {
+      {"replicas", replicas},
+      {"template",
+       {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", gpus}}}}}}}}}}}}};
+}
+
+/// Answers pod lists from `pods`, by the spec.nodeName=NODE of their field
+/// selector (every pod when it has none), as the API server does; records the
+/// queries.
+void ServePods(Fixture& f, const std::vector<json>& pods, std::vector<std::string>& queries) {
+  f.client.routes.OnHandler("GET", "/api/v1/pods", [&pods, &queries](const kube::HttpRequest& r) {
+    queries.push_back(r.path);
+    const std::string marker = kube::PercentEncode("spec.nodeName=");
+    const size_t at = r.path.find(marker);
+    std::string node;
+    if (at != std::string::npos) {
+      node = r.path.substr(at + marker.size());
+      node = node.substr(0, node.find(kube::PercentEncode(",")));
+    }
+    json items = json::array();
+    for (const json& pod : pods) {
+      if (node.empty() || pod["spec"]["nodeName"] == node) items.push_back(pod);
+    }
+    return Result<kube::HttpResponse>(testing::FakeTransport::Json(
+        200, json{{"kind", "PodList"}, {"metadata", json::object()}, {"items", items}}.dump()));
+  });
+}
+
+TEST_CASE("GPU fit: the pods of each matching GPU node are read from the watch cache, finished ones filtered there") {
   Fixture f;
   f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
-  f.client.Put(
-      {"", "v1", "nodes", "", "gpu-0", ""},
-      {{"kind", "Node"}, {"metadata", {{"name", "gpu-0"}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}});
-  f.request.objects[1]["spec"] = {
-      {"replicas", 1},
-      {"template",
-       {{"spec", {{"containers", {{{"name", "c"}, {"resources", {{"limits", {{"nvidia.com/gpu", 4}}}}}}}}}}}}};
-  // Page 1: someone else's pod with 6 GPUs, and a CPU pod. Page 2: our own old pod with 8 GPUs.
-  json first = {{"kind", "PodList"},
-                {"metadata", {{"continue", "next"}}},
-                {"items", {Pod("other", "x", "gpu-0", 6), Pod("other", "cpu", "gpu-0", 0)}}};
-  json second = {{"kind", "PodList"}, {"metadata", json::object()}, {"items", {Pod("ml", "chat", "gpu-0", 8)}}};
-  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, first.dump()));
-  f.client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, second.dump()));
+  f.client.Put({"", "v1", "nodes", "", "gpu-0", ""}, GpuNode("gpu-0"));
+  f.client.Put({"", "v1", "nodes", "", "cpu-0", ""}, {{"kind", "Node"}, {"metadata", {{"name", "cpu-0"}}}});
+  AskFor(f, 1, 4);
+  // Someone else's pod with 6 GPUs, a CPU pod, and our own old pod with 8 GPUs, on gpu-0.
+  const std::vector<json> pods = {Pod("other", "x", "gpu-0", 6), Pod("other", "cpu", "gpu-0", 0),
+                                  Pod("ml", "chat", "gpu-0", 8)};
+  std::vector<std::string> queries;
+  ServePods(f, pods, queries);
   auto warnings = RunPreflight(f.client, f.mapper, f.request);
   REQUIRE(warnings.ok());
   REQUIRE(warnings->size() == 1);
   CHECK((*warnings)[0].find("6 of 8 GPUs in use") != std::string::npos);  // our own pod does not count
   CHECK((*warnings)[0].find("pods will stay Pending") != std::string::npos);
-  const auto& sent = f.client.routes.requests();
-  REQUIRE(sent.size() >= 2);
-  const std::string& query = sent[sent.size() - 2].path;
-  CHECK(query.find("fieldSelector=" +
-                   kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
+  // One read, of the one GPU node's pods (not the CPU node's), from the watch cache.
+  REQUIRE(queries.size() == 1);
+  CHECK(queries[0].find("fieldSelector=" +
+                        kube::PercentEncode("spec.nodeName=gpu-0,status.phase!=Succeeded,status.phase!=Failed")) !=
         std::string::npos);
-  CHECK(query.find("limit=500") != std::string::npos);
-  CHECK(sent.back().path.find("continue=next") != std::string::npos);
+  CHECK(queries[0].find("resourceVersion=0") != std::string::npos);
+}
+
+TEST_CASE("GPU fit: the reads stop once the nodes read have room, and a request that never fits reads no pod") {
+  Fixture f;
+  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
+  for (int i = 0; i < 5; ++i) {
+    f.client.Put({"", "v1", "nodes", "", "gpu-" + std::to_string(i), ""}, GpuNode("gpu-" + std::to_string(i)));
+  }
+  // gpu-0 is full; gpu-1 and gpu-2 are free: two pods of 8 fit after reading three nodes.
+  const std::vector<json> pods = {Pod("other", "x", "gpu-0", 8)};
+  std::vector<std::string> queries;
+  ServePods(f, pods, queries);
+  AskFor(f, 2, 8);
+  auto fits = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(fits.ok());
+  CHECK(fits->empty());
+  CHECK(queries.size() == 3);
+
+  queries.clear();
+  AskFor(f, 6, 8);  // 6 nodes of 8 GPUs: there are 5
+  auto refused = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message().find("only 5 matching nodes have that many") != std::string::npos);
+  CHECK(queries.empty());
+
+  queries.clear();
+  AskFor(f, 5, 8);  // fits the cluster, not now: every node is read, and the sentence counts every GPU in use
+  auto busy = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(busy.ok());
+  REQUIRE(busy->size() == 1);
+  CHECK((*busy)[0].find("8 of 40 GPUs in use") != std::string::npos);
+  CHECK(queries.size() == 5);
+}
+
+TEST_CASE("GPU fit: past 64 matching GPU nodes, one paged list of every bound pod") {
+  Fixture f;
+  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
+  for (int i = 0; i < 65; ++i) {
+    f.client.Put({"", "v1", "nodes", "", "gpu-" + std::to_string(i), ""}, GpuNode("gpu-" + std::to_string(i)));
+  }
+  const std::vector<json> pods = {Pod("other", "x", "gpu-0", 8)};
+  std::vector<std::string> queries;
+  ServePods(f, pods, queries);
+  AskFor(f, 65, 8);
+  auto warnings = RunPreflight(f.client, f.mapper, f.request);
+  REQUIRE(warnings.ok());
+  REQUIRE(warnings->size() == 1);
+  CHECK((*warnings)[0].find("8 of 520 GPUs in use") != std::string::npos);
+  REQUIRE(queries.size() == 1);
+  CHECK(queries[0].find("fieldSelector=" +
+                        kube::PercentEncode("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")) !=
+        std::string::npos);
+  CHECK(queries[0].find("limit=500") != std::string::npos);
 }
 
 // The cluster of tests/testdata/workload/autoscale/eks-nodes.json (two 8-GPU

@@ -33,6 +33,23 @@ TEST_CASE("ForEachListPage follows continue tokens and hands over each page") {
   CHECK(requests[1].path == "/api/v1/pods?fieldSelector=status.phase%21%3DFailed&limit=1&continue=tok%2B1");
 }
 
+TEST_CASE("ForEachListPage sends the resourceVersion asked for on the first page only, as a continue token fixes it") {
+  testing::FakeRestClient client;
+  client.routes.OnHandler("GET", "/api/v1/pods", [](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.path.find("continue=") == std::string::npos) {
+      return testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{"continue":"t"},"items":[]})");
+    }
+    return testing::FakeTransport::Json(200, R"({"kind":"PodList","metadata":{},"items":[]})");
+  });
+  ListOptions options;
+  options.resource_version = "0";
+  REQUIRE(ForEachListPage(client, ResourceRef{"", "v1", "pods", "", "", ""}, options, [](json&) { return Ok(); }).ok());
+  const auto& requests = client.routes.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].path == "/api/v1/pods?limit=500&resourceVersion=0");
+  CHECK(requests[1].path == "/api/v1/pods?limit=500&continue=t");
+}
+
 TEST_CASE("ForEachListPage stops at the first error, the callback's or the server's") {
   testing::FakeRestClient client;
   client.routes.On("GET", "/api/v1/pods", testing::FakeTransport::Json(200, R"({"items":[]})"));
