@@ -9,10 +9,14 @@
 # unchanged. Reported: median wall time per case and its ratio to C, and the
 # API requests each made (the response lines each prints at -v=6, counted in a
 # separate run so logging costs no time above) against the rendered objects:
-# the target is at most half of kubectl's time with at most one request per
+# the target (#21) is at most 0.2x kubectl's time with at most one request per
 # object plus two.
 #
 #   LLM_CLUSTER_DIR=/tmp/x tests/bench/apply_bench.sh [RUNS]    # default 10 runs each, after 1 warm-up
+#
+# BACKGROUND_PODS=N first fills the cluster with N running pods elsewhere
+# (bench_fill_pods, on fake CPU nodes): the preflight's cost must not grow
+# with them, as it reads only the GPU nodes' pods.
 #
 # Both tools get the same warm discovery cache (--cache-dir in a temporary
 # directory, filled by the warm-up; kubectl keeps its OpenAPI documents there
@@ -29,6 +33,13 @@ bench_cluster
 runs="${1:-10}"
 prefix="apply-bench-$$"
 bench_on_exit k delete namespace -l "kubectl-llm.dev/bench=$prefix" --wait=false
+
+background="${BACKGROUND_PODS:-0}"
+if ((background > 0)); then
+  k create namespace "$prefix-background" >/dev/null
+  k label namespace "$prefix-background" "kubectl-llm.dev/bench=$prefix" >/dev/null
+  bench_fill_pods "$prefix-background" "$background" "$(((background + 99) / 100))" "${READY_TIMEOUT:-900}" apply-bench
+fi
 
 bench_load before
 bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" "$prefix" <<'PY'
@@ -99,8 +110,8 @@ for key in ("A", "B"):
     for phase in ("create", "re-apply"):
         ratio = statistics.median(samples[(key, phase)]) / statistics.median(samples[("C", phase)])
         count = counted[(key, phase)][0]
-        met = ratio <= 0.5 and count <= budget
-        print(f"{key} {phase}: {ratio:.2f}x kubectl's time (target <= 0.5), {count} requests "
+        met = ratio <= 0.2 and count <= budget
+        print(f"{key} {phase}: {ratio:.2f}x kubectl's time (target <= 0.2), {count} requests "
               f"(target <= {budget}): {'met' if met else 'NOT met'}")
 PY
 bench_load after

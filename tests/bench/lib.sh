@@ -60,6 +60,52 @@ bench_add_nodes() {
   k wait --for=condition=Ready node -l "kubectl-llm.dev/bench=$name" --timeout=300s >/dev/null
 }
 
+# bench_fill_pods NS PODS WORKLOADS TIMEOUT NAME: PODS running pods in NS, in
+# WORKLOADS serve workloads (the Service and Deployment `kubectl llm render
+# serve` makes, labelled as the tool's, without the GPU request: 5000 GPU pods
+# would need 625 fake 8-GPU nodes), on PODS/100 more fake CPU nodes (kwok; 110
+# pods per node at most) named NAME-node-N; returns once every pod is ready,
+# failing after TIMEOUT seconds.
+bench_fill_pods() {
+  local ns=$1 pods=$2 workloads=$3 timeout=$4 name=$5
+  local replicas=$(((pods + workloads - 1) / workloads)) nodes=$(((pods + 99) / 100)) start ready
+  bench_add_nodes cpu "$nodes" "$name-node-" "$name"
+  python3 - "$plugin" "$workloads" "$replicas" "$pods" >"$work/workloads.json" <<'PY'
+import json, subprocess, sys
+plugin, workloads, replicas, pods = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+items = []
+for i in range(workloads):
+    count = min(replicas, pods - i * replicas)
+    if count <= 0:
+        break
+    rendered = subprocess.run([plugin, "render", "serve", f"s{i}", "--model", f"org/model-{i}", "--gpus", "1",
+                               "--cpu", "100m", "--memory", "64Mi", "--replicas", str(count), "-o", "json"],
+                              capture_output=True, text=True, check=True)
+    for item in json.loads(rendered.stdout)["items"]:
+        if item["kind"] not in ("Deployment", "Service"):
+            continue
+        for container in item["spec"].get("template", {}).get("spec", {}).get("containers", []):
+            for part in ("requests", "limits"):
+                container.get("resources", {}).get(part, {}).pop("nvidia.com/gpu", None)
+        items.append(item)
+json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout)
+PY
+  start=$(date +%s)
+  k apply --server-side -n "$ns" -f "$work/workloads.json" >/dev/null
+  while true; do
+    ready=$(k get deployments -n "$ns" -o jsonpath='{range .items[*]}{.status.readyReplicas}{"\n"}{end}' |
+      awk '{s += $1} END {print s + 0}')
+    [[ "$ready" -ge "$pods" ]] && break
+    if (($(date +%s) - start > timeout)); then
+      echo "only $ready of $pods pods ready after ${timeout}s" >&2
+      return 1
+    fi
+    sleep 5
+  done
+  echo "$pods pods ready in $workloads workloads after $(($(date +%s) - start)) s on $nodes extra nodes"
+  echo "pods in the cluster: $(k get pods -A --no-headers | wc -l)"
+}
+
 # bench_python ARGS... <<'PY' ... PY: runs the driver on stdin with ARGS as
 # sys.argv[1:] and `bench` (below) importable.
 bench_python() { PYTHONPATH="$work" python3 - "$@"; }

@@ -27,49 +27,11 @@ workloads="${2:-50}"
 runs="${3:-5}"
 ready_timeout="${READY_TIMEOUT:-900}"
 ns="status-bench-$$"
-replicas=$(((pods + workloads - 1) / workloads))
-nodes=$(((pods + 99) / 100))
 
 bench_load before
-bench_add_nodes cpu "$nodes" status-bench-node- status
 bench_on_exit k delete namespace "$ns" --wait=false
 k create namespace "$ns" >/dev/null
-
-# The workloads as the tool renders them, less the GPUs.
-python3 - "$plugin" "$workloads" "$replicas" "$pods" >"$work/workloads.json" <<'PY'
-import json, subprocess, sys
-plugin, workloads, replicas, pods = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-items = []
-for i in range(workloads):
-    count = min(replicas, pods - i * replicas)
-    if count <= 0:
-        break
-    rendered = subprocess.run([plugin, "render", "serve", f"s{i}", "--model", f"org/model-{i}", "--gpus", "1",
-                               "--cpu", "100m", "--memory", "64Mi", "--replicas", str(count), "-o", "json"],
-                              capture_output=True, text=True, check=True)
-    for item in json.loads(rendered.stdout)["items"]:
-        if item["kind"] not in ("Deployment", "Service"):
-            continue
-        for container in item["spec"].get("template", {}).get("spec", {}).get("containers", []):
-            for part in ("requests", "limits"):
-                container.get("resources", {}).get(part, {}).pop("nvidia.com/gpu", None)
-        items.append(item)
-json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout)
-PY
-start=$(date +%s)
-k apply --server-side -n "$ns" -f "$work/workloads.json" >/dev/null
-while true; do
-  ready=$(k get deployments -n "$ns" -o jsonpath='{range .items[*]}{.status.readyReplicas}{"\n"}{end}' |
-    awk '{s += $1} END {print s + 0}')
-  [[ "$ready" -ge "$pods" ]] && break
-  if (($(date +%s) - start > ready_timeout)); then
-    echo "only $ready of $pods pods ready after ${ready_timeout}s" >&2
-    exit 1
-  fi
-  sleep 5
-done
-echo "$pods pods ready in $workloads workloads after $(($(date +%s) - start)) s on $nodes extra nodes"
-echo "pods in the cluster: $(k get pods -A --no-headers | wc -l)"
+bench_fill_pods "$ns" "$pods" "$workloads" "$ready_timeout" status
 
 bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" <<'PY'
 import os, statistics, subprocess, sys
