@@ -4,7 +4,9 @@
 # in its NEEDED entries (libstdc++, yaml-cpp, fmt, OpenSSL, zlib, libcurl) is a
 # library a user's machine might lack or have in another version, and one more
 # for every start-up to load and relocate. libcurl is opened at run time
-# (cli/kube/curl_library.h), so it is not NEEDED either.
+# (cli/kube/curl_library.h), so it is not NEEDED either. And to the glibc it
+# needs: no symbol version above GLIBC_2.36 (Debian 12's; the static libstdc++
+# calls arc4random, new in 2.36), the oldest glibc the README promises.
 #
 #   scripts/check-needed.sh PATH/TO/kubectl-llm
 set -euo pipefail
@@ -21,4 +23,11 @@ if ((${#extra[@]})); then
   echo "check-needed: $binary needs shared libraries beyond glibc: ${extra[*]} (allowed: ${allowed[*]})" >&2
   exit 1
 fi
-echo "check-needed: $binary needs only: $(echo $needed)"
+max_glibc=${LLM_MAX_GLIBC:-2.36}  # a test lowers it to see the check fail
+highest=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
+if [[ -n $highest && $(printf '%s\n%s\n' "$highest" "$max_glibc" | sort -V | tail -n 1) != "$max_glibc" ]]; then
+  echo "check-needed: $binary needs GLIBC_$highest, newer than the GLIBC_$max_glibc the README promises:" >&2
+  objdump -T "$binary" | grep "GLIBC_$highest" | awk '{print "  " $NF}' >&2
+  exit 1
+fi
+echo "check-needed: $binary needs only: $(echo $needed), glibc $highest or newer"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/check-needed.sh must fail on a binary that needs libraries beyond
-# glibc, naming them, and pass on one that needs only glibc: proof that the
-# release build's check (scripts/test.sh runs it) can fail.
+# glibc, naming them, or a newer glibc than allowed, and pass on one that
+# needs only glibc: proof that the release build's check (scripts/test.sh runs
+# it) can fail.
 #
 #   tests/unit/needed_check_rejects_shared_libraries.sh PATH/TO/kubectl-llm-of-a-non-portable-build
 set -euo pipefail
@@ -21,4 +22,10 @@ grep -q "needs shared libraries beyond glibc: .*libyaml-cpp.*libstdc++" "$work/e
 printf 'int main() { return 0; }\n' >"$work/only_libc.c"
 cc -o "$work/only_libc" "$work/only_libc.c"
 "$check" "$work/only_libc" >/dev/null
-echo "the NEEDED check rejects a binary with other shared libraries and passes one with glibc alone"
+# A glibc older than the binary needs (every binary built here needs GLIBC_2.34's __libc_start_main).
+if LLM_MAX_GLIBC=2.2.5 "$check" "$work/only_libc" 2>"$work/err"; then
+  echo "the NEEDED check passed a binary that needs a newer glibc than allowed" >&2
+  exit 1
+fi
+grep -q "newer than the GLIBC_2.2.5" "$work/err"
+echo "the NEEDED check rejects a binary with other shared libraries or a newer glibc, and passes one with glibc alone"
