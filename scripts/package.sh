@@ -2,7 +2,11 @@
 # Packages a built kubectl-llm for krew: OUT_DIR/kubectl-llm_VERSION_linux_amd64.tar.gz
 # (kubectl-llm, kubectl_complete-llm, LICENSE) and OUT_DIR/llm.yaml, the krew
 # manifest of plugins/llm.yaml filled in with that archive's uri and sha256.
-#   scripts/package.sh BINARY OUT_DIR [URI_BASE]
+# The archived binary is stripped; its debug information goes to
+# OUT_DIR/kubectl-llm_VERSION_linux_amd64.debug, which the binary names (a GNU
+# debuglink), so gdb and perf find it when it sits next to the binary or in
+# the debug directory.
+#   scripts/package.sh BINARY OUT_DIR [URI_BASE]      # BINARY: the release preset's, for users
 # URI_BASE defaults to the release download URL in plugins/llm.yaml; a file://
 # base makes a manifest that `kubectl krew install --manifest` can use locally.
 set -euo pipefail
@@ -17,7 +21,10 @@ name="kubectl-llm_${version}_linux_amd64.tar.gz"
 mkdir -p "$out"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-install -m 0755 "$binary" "$stage/kubectl-llm"
+debug="kubectl-llm_${version}_linux_amd64.debug"
+objcopy --only-keep-debug "$binary" "$out/$debug"
+objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$debug" "$binary" "$stage/kubectl-llm"
+chmod 0755 "$stage/kubectl-llm"
 install -m 0755 "$root/completions/kubectl_complete-llm" "$stage/kubectl_complete-llm"
 install -m 0644 "$root/LICENSE" "$stage/LICENSE"
 # Fixed owner and times, so the same binary always gives the same archive.

@@ -12,6 +12,12 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 archive=$("$root/scripts/package.sh" "$plugin" "$work/dist" "file://$work/dist")
+# The archived binary is stripped, and names the debug file kept beside the archive.
+mkdir "$work/unpacked" && tar -xzf "$archive" -C "$work/unpacked"
+! readelf -S "$work/unpacked/kubectl-llm" | grep -q '\.debug_info' || fail "the archived binary keeps its debug info"
+readelf -S "${archive%.tar.gz}.debug" | grep -q '\.debug_info' || fail "no debug info beside the archive"
+[[ $(readelf --string-dump=.gnu_debuglink "$work/unpacked/kubectl-llm") == *"$(basename "${archive%.tar.gz}.debug")"* ]] ||
+  fail "the archived binary does not name its debug file"
 export KREW_ROOT="$work/krew" PATH="$work/krew/bin:$bin:/usr/bin:/bin"
 kubectl krew install --manifest="$work/dist/llm.yaml" --archive="$archive" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log" >&2; fail "krew install"; }
