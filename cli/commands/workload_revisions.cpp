@@ -168,6 +168,8 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   audit.secret_name = RevisionSecretName(workload_, audit.number);
   history.push_back(audit);
   LLM_RETURN_IF_ERROR(WriteIndex(history, owner));
+  begun_history_ = std::move(history);
+  begun_owner_ = owner;
   return audit;
 }
 
@@ -194,9 +196,21 @@ Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<
 Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own) {
   audit.finished = Now(clock_);
   audit.lease_until.clear();
-  const std::optional<json> owner = own ? ParentOwnerReferences() : std::nullopt;
+  // The parent found by Begin, or (the first revision: the apply just made it) asked for now.
+  const std::optional<json> owner = !own ? std::nullopt : begun_owner_ ? begun_owner_ : ParentOwnerReferences();
   LLM_RETURN_IF_ERROR(Patch(audit, owner));
-  LLM_ASSIGN_OR_RETURN(std::vector<RevisionAudit> history, List());
+  std::vector<RevisionAudit> history;
+  auto begun = begun_history_ ? std::find_if(begun_history_->begin(), begun_history_->end(),
+                                             [&](const RevisionAudit& r) { return r.number == audit.number; })
+                              : std::vector<RevisionAudit>::iterator();
+  if (begun_history_ && begun != begun_history_->end()) {
+    *begun = audit;
+    history = std::move(*begun_history_);
+  } else {
+    LLM_ASSIGN_OR_RETURN(history, List());
+  }
+  begun_history_.reset();
+  begun_owner_.reset();
   if (audit.status != RevisionStatus::kDeployed) return WriteIndex(history, owner);
   std::sort(history.begin(), history.end(),
             [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });

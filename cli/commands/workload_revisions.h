@@ -98,6 +98,12 @@ class WorkloadRevisions {
   Clock& clock_;
   std::string ns_;
   std::string workload_;
+  /// What Begin learned: the history with its pending revision in it, and the
+  /// parent's ownerReferences when the parent existed. The pending
+  /// revision's lease keeps every other command off this history until
+  /// Finish, which reuses both instead of asking the server again.
+  std::optional<std::vector<RevisionAudit>> begun_history_;
+  std::optional<nlohmann::json> begun_owner_;
 };
 
 }  // namespace llm

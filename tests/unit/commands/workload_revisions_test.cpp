@@ -187,6 +187,36 @@ TEST_CASE("workload revisions: the index follows every change, owned as the revi
       f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"))->at("metadata").contains("ownerReferences"));
 }
 
+TEST_CASE("workload revisions: Finish reuses what Begin read, the history and the parent, under its lease") {
+  Fixture f;
+  f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+
+  auto reads = [&] {
+    size_t parent = 0;
+    for (const std::string& call : f.client.calls()) parent += call.starts_with("GET ") && call.ends_with(" ml/chat");
+    return std::pair<size_t, size_t>{f.client.routes.requests().size(), parent};  // (lists, parent reads)
+  };
+  const auto before = reads();
+  auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(second.ok());
+  const auto begun = reads();
+  CHECK(begun.first == before.first + 1);
+  CHECK(begun.second == before.second + 1);
+  second->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*second, 10).ok());
+  CHECK(reads() == begun);  // no list, no read of the parent
+  // And what it wrote is what a list says.
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "superseded"}, {2, "deployed"}});
+  CHECK(LabelOf(*f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1")), "kubectl-llm.dev/revision-status") ==
+        "superseded");
+  CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2"))->at("metadata")["ownerReferences"][0]["name"] ==
+        "chat");
+}
+
 TEST_CASE("workload revisions: too large for one Secret is refused before anything is written") {
   Fixture f;
   Revision big = Rendered("vllm:1");
