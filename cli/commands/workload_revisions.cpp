@@ -23,6 +23,13 @@ std::string Now(const Clock& clock) {
   return FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(clock.Now()));
 }
 
+/// How long recording a revision's outcome keeps trying while the server
+/// cannot be reached (restarting, a dropped connection). The patch sets the
+/// same labels and annotations each time, so sending it again is harmless,
+/// and giving up leaves the revision pending, which refuses every rerun until
+/// its lease ends.
+constexpr std::chrono::seconds kOutcomeRetryFor{20};
+
 }  // namespace
 
 Result<CallerIdentity> IdentifyCaller(ClusterSession& session, const kube::ConfigFlags& flags,
@@ -167,7 +174,12 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   }
   audit.secret_name = RevisionSecretName(workload_, audit.number);
   history.push_back(audit);
-  LLM_RETURN_IF_ERROR(WriteIndex(history, owner));
+  // The revision is recorded and holds the workload: failing now would leave it pending for its whole lease
+  // (a rerun refused) over an index that Finish rewrites anyway.
+  if (Status indexed = WriteIndex(history, owner); !indexed.ok()) {
+    warnings << fmt::format("Warning: {}; history shows revision {} once this command finishes\n",
+                            indexed.error().message(), audit.number);
+  }
   begun_history_ = std::move(history);
   begun_owner_ = owner;
   return audit;
@@ -198,7 +210,13 @@ Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own
   audit.lease_until.clear();
   // The parent found by Begin, or (the first revision: the apply just made it) asked for now.
   const std::optional<json> owner = !own ? std::nullopt : begun_owner_ ? begun_owner_ : ParentOwnerReferences();
-  LLM_RETURN_IF_ERROR(Patch(audit, owner));
+  const auto give_up = clock_.Monotonic() + kOutcomeRetryFor;
+  std::chrono::milliseconds wait(250);
+  for (Status recorded = Patch(audit, owner); !recorded.ok(); recorded = Patch(audit, owner)) {
+    if (recorded.error().kind() != ErrorKind::kConnection || clock_.Monotonic() + wait > give_up) return recorded;
+    clock_.SleepFor(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(4000));
+  }
   std::vector<RevisionAudit> history;
   auto begun = begun_history_ ? std::find_if(begun_history_->begin(), begun_history_->end(),
                                              [&](const RevisionAudit& r) { return r.number == audit.number; })

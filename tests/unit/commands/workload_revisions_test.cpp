@@ -217,6 +217,50 @@ TEST_CASE("workload revisions: Finish reuses what Begin read, the history and th
         "chat");
 }
 
+TEST_CASE("workload revisions: an index that cannot be written when a revision begins is a warning, not a failure") {
+  Fixture f;
+  // As when the API server goes away just after the revision was created: failing Begin would leave the
+  // revision pending for its whole lease, refusing every rerun.
+  f.client.FailNext("APPLY", Error(ErrorKind::kConnection, "Unable to connect to the server: unexpected EOF"),
+                    "kubectl-llm.chat.index");
+  auto begun = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE_MESSAGE(begun.ok(), begun.error().message());
+  CHECK(f.warnings.str() ==
+        "Warning: updating the revision index of chat: Unable to connect to the server: unexpected EOF; history shows "
+        "revision 1 once this command finishes\n");
+  begun->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*begun, 10).ok());
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});
+}
+
+TEST_CASE("workload revisions: a lost connection while recording the outcome is tried again, not left pending") {
+  Fixture f;
+  auto begun = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(begun.ok());
+  // The API server restarting: the connection drops, then is refused, then it answers.
+  f.client.FailNext("PATCH", Error(ErrorKind::kConnection, "Unable to connect to the server: EOF"),
+                    "kubectl-llm.chat.v1");
+  f.client.FailNext("PATCH", Error(ErrorKind::kConnection, "The connection to the server was refused"),
+                    "kubectl-llm.chat.v1");
+  begun->status = RevisionStatus::kFailed;
+  REQUIRE(f.revisions.Finish(*begun, 10).ok());
+  CHECK(LabelOf(*f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1")), "kubectl-llm.dev/revision-status") ==
+        "failed");
+  CHECK(f.clock.sleeps().size() == 2);
+
+  // Other errors, and a server gone for good, are returned.
+  auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(second.ok());
+  for (int i = 0; i < 20; ++i) {
+    f.client.FailNext("PATCH", Error(ErrorKind::kConnection, "Unable to connect to the server: EOF"),
+                      "kubectl-llm.chat.v2");
+  }
+  second->status = RevisionStatus::kDeployed;
+  const Status gone = f.revisions.Finish(*second, 10);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().kind() == ErrorKind::kConnection);
+}
+
 TEST_CASE("workload revisions: too large for one Secret is refused before anything is written") {
   Fixture f;
   Revision big = Rendered("vllm:1");
