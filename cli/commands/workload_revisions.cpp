@@ -217,18 +217,16 @@ Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own
     clock_.SleepFor(wait);
     wait = std::min(wait * 2, std::chrono::milliseconds(4000));
   }
-  std::vector<RevisionAudit> history;
-  auto begun = begun_history_ ? std::find_if(begun_history_->begin(), begun_history_->end(),
-                                             [&](const RevisionAudit& r) { return r.number == audit.number; })
-                              : std::vector<RevisionAudit>::iterator();
-  if (begun_history_ && begun != begun_history_->end()) {
-    *begun = audit;
-    history = std::move(*begun_history_);
-  } else {
-    LLM_ASSIGN_OR_RETURN(history, List());
-  }
+  std::vector<RevisionAudit> history = std::move(begun_history_).value_or(std::vector<RevisionAudit>());
   begun_history_.reset();
   begun_owner_.reset();
+  auto own_entry =
+      std::find_if(history.begin(), history.end(), [&](const RevisionAudit& r) { return r.number == audit.number; });
+  if (own_entry != history.end()) {
+    *own_entry = audit;
+  } else {  // not begun by this object
+    LLM_ASSIGN_OR_RETURN(history, List());
+  }
   if (audit.status != RevisionStatus::kDeployed) return WriteIndex(history, owner);
   std::sort(history.begin(), history.end(),
             [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });
@@ -257,7 +255,7 @@ Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own
 Status WorkloadRevisions::WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<json>& owner) {
   const kube::ResourceRef ref = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
   json index = RevisionIndexSecret(workload_, ns_, history);
-  if (RevisionIndexDataBytes(index) > kMaxSecretDataBytes) {
+  if (GzipDataBytes(index, kRevisionIndexKey) > kMaxSecretDataBytes) {
     // Too long a history for one Secret (--history-max 0 for years): readers list the revisions instead.
     Result<json> deleted = client_.Delete(ref, kube::DeleteOptions{});
     if (deleted.ok() || deleted.error().kind() == ErrorKind::kNotFound) return Ok();

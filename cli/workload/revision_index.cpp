@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 
 #include "kube/object_fields.h"
-#include "util/base64.h"
-#include "util/gzip.h"
 
 namespace llm {
 namespace {
@@ -39,26 +37,12 @@ json RevisionIndexSecret(std::string_view workload, std::string_view ns, std::ve
            {{"name", RevisionIndexSecretName(workload)},
             {"namespace", ns},
             {"labels", {{kRevisionIndexOfLabel, workload}}}}},
-          {"data", {{kRevisionIndexKey, Base64Encode(GzipCompress(index.dump()))}}}};
-}
-
-size_t RevisionIndexDataBytes(const json& index_secret) {
-  return Base64Decode(StringAt(index_secret, {"data", kRevisionIndexKey})).value_or("").size();
+          {"data", {{kRevisionIndexKey, GzipJsonData(index)}}}};
 }
 
 Result<std::vector<json>> RevisionIndexEntries(const json& index_secret) {
   const std::string name = NameOf(index_secret);
-  const std::string encoded = StringAt(index_secret, {"data", kRevisionIndexKey});
-  if (encoded.empty()) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is missing", name, kRevisionIndexKey));
-  }
-  std::optional<std::string> packed = Base64Decode(encoded);
-  if (!packed) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is not base64", name, kRevisionIndexKey));
-  }
-  Result<std::string> text = GzipDecompress(*packed);
-  if (!text.ok()) return text.error().WithContext(fmt::format("Secret {}: data.{}", name, kRevisionIndexKey));
-  const json index = json::parse(*text, nullptr, false);
+  LLM_ASSIGN_OR_RETURN(const json index, ReadGzipJsonData(index_secret, kRevisionIndexKey));
   if (!index.is_object() || index.value("kind", "") != kIndexKind || !index.contains("revisions") ||
       !index["revisions"].is_array()) {
     return Error(

@@ -37,9 +37,6 @@ std::string RevisionIndexSecretName(std::string_view workload);
 nlohmann::json RevisionIndexSecret(std::string_view workload, std::string_view ns,
                                    std::vector<RevisionAudit> revisions);
 
-/// The bytes the index holds in data, as the API server counts a Secret's size.
-size_t RevisionIndexDataBytes(const nlohmann::json& index_secret);
-
 /// The revisions of an index Secret, each as the metadata-only Secret a list
 /// of the revisions would have returned ({"apiVersion", "kind", "metadata"}:
 /// name, namespace, labels, annotations). Errors name what is damaged.

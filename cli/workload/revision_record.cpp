@@ -148,7 +148,7 @@ json RevisionSecret(const Revision& revision) {
           {"type", kRevisionSecretType},
           {"immutable", true},
           {"metadata", RevisionMetadata(audit)},
-          {"data", {{kRevisionPayloadKey, Base64Encode(GzipCompress(payload.dump()))}}}};
+          {"data", {{kRevisionPayloadKey, GzipJsonData(payload)}}}};
 }
 
 json RevisionMetadata(const RevisionAudit& audit) {
@@ -216,29 +216,37 @@ Result<RevisionAudit> ReadRevisionAudit(const json& object) {
   return audit;
 }
 
-Result<std::vector<json>> ReadRevisionObjects(const json& secret) {
+std::string GzipJsonData(const json& document) { return Base64Encode(GzipCompress(document.dump())); }
+
+size_t GzipDataBytes(const json& secret, std::string_view key) {
+  return Base64Decode(StringAt(secret, {"data", std::string(key)})).value_or("").size();
+}
+
+Result<json> ReadGzipJsonData(const json& secret, std::string_view key) {
   const std::string name = NameOf(secret);
-  const std::string encoded = StringAt(secret, {"data", kRevisionPayloadKey});
+  const std::string encoded = StringAt(secret, {"data", std::string(key)});
   if (encoded.empty()) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is missing", name, kRevisionPayloadKey));
+    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is missing", name, key));
   }
   std::optional<std::string> packed = Base64Decode(encoded);
-  if (!packed) {
-    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is not base64", name, kRevisionPayloadKey));
-  }
+  if (!packed) return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} is not base64", name, key));
   Result<std::string> text = GzipDecompress(*packed);
-  if (!text.ok()) return text.error().WithContext(fmt::format("Secret {}: data.{}", name, kRevisionPayloadKey));
-  json payload = json::parse(*text, nullptr, false);
+  if (!text.ok()) return text.error().WithContext(fmt::format("Secret {}: data.{}", name, key));
+  return json::parse(*text, nullptr, false);
+}
+
+Result<std::vector<json>> ReadRevisionObjects(const json& secret) {
+  LLM_ASSIGN_OR_RETURN(json payload, ReadGzipJsonData(secret, kRevisionPayloadKey));
   if (!payload.is_object() || !payload.contains("objects") || !payload["objects"].is_array()) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("Secret {}: data.{} holds no Revision with an objects list", name, kRevisionPayloadKey));
+    return Error(ErrorKind::kInvalidInput, fmt::format("Secret {}: data.{} holds no Revision with an objects list",
+                                                       NameOf(secret), kRevisionPayloadKey));
   }
   return payload["objects"].get<std::vector<json>>();
 }
 
 Status CheckRevisionSize(const json& secret) {
   const std::string name = NameOf(secret);
-  const size_t payload = Base64Decode(StringAt(secret, {"data", kRevisionPayloadKey})).value_or("").size();
+  const size_t payload = GzipDataBytes(secret, kRevisionPayloadKey);
   if (payload > kMaxSecretDataBytes) {
     return Error(ErrorKind::kInvalidInput,
                  fmt::format("revision {} would hold {} bytes of compressed objects, more than the {} bytes a Secret "

@@ -103,6 +103,18 @@ nlohmann::json RevisionStatusPatch(const RevisionAudit& audit);
 /// PartialObjectMetadata item of a metadata-only list. Errors name the field.
 Result<RevisionAudit> ReadRevisionAudit(const nlohmann::json& object);
 
+/// A JSON document as a Secret's data holds it gzip-compressed (the revision
+/// payload, the revision index): base64 of the gzip of its text.
+std::string GzipJsonData(const nlohmann::json& document);
+
+/// The bytes data[key] of `secret` holds, as the API server counts a Secret's size.
+size_t GzipDataBytes(const nlohmann::json& secret, std::string_view key);
+
+/// The JSON document in data[key] of `secret` (GzipJsonData's form); what does
+/// not parse comes back discarded, for the caller to refuse with its own words.
+/// Errors name the Secret and the key.
+Result<nlohmann::json> ReadGzipJsonData(const nlohmann::json& secret, std::string_view key);
+
 /// The objects of a whole revision Secret (its payload, decompressed).
 Result<std::vector<nlohmann::json>> ReadRevisionObjects(const nlohmann::json& secret);
 

@@ -130,6 +130,14 @@ json GpuNode(const std::string& name) {
   return {{"kind", "Node"}, {"metadata", {{"name", name}}}, {"status", {{"allocatable", {{"nvidia.com/gpu", "8"}}}}}};
 }
 
+/// `count` 8-GPU nodes, gpu-0 to gpu-COUNT-1, with everything the preflight may read allowed.
+void PutGpuNodes(Fixture& f, int count) {
+  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
+  for (int i = 0; i < count; ++i) {
+    f.client.Put({"", "v1", "nodes", "", "gpu-" + std::to_string(i), ""}, GpuNode("gpu-" + std::to_string(i)));
+  }
+}
+
 /// Asks for `replicas` pods of `gpus` GPUs.
 void AskFor(Fixture& f, int replicas, int gpus) {
   f.request.objects[1]["spec"] = {
@@ -186,10 +194,7 @@ TEST_CASE("GPU fit: the pods of each matching GPU node are read from the watch c
 
 TEST_CASE("GPU fit: the reads stop once the nodes read have room, and a request that never fits reads no pod") {
   Fixture f;
-  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
-  for (int i = 0; i < 5; ++i) {
-    f.client.Put({"", "v1", "nodes", "", "gpu-" + std::to_string(i), ""}, GpuNode("gpu-" + std::to_string(i)));
-  }
+  PutGpuNodes(f, 5);
   // gpu-0 is full; gpu-1 and gpu-2 are free: two pods of 8 fit after reading three nodes.
   const std::vector<json> pods = {Pod("other", "x", "gpu-0", 8)};
   std::vector<std::string> queries;
@@ -218,10 +223,7 @@ TEST_CASE("GPU fit: the reads stop once the nodes read have room, and a request 
 
 TEST_CASE("GPU fit: past 64 matching GPU nodes, one paged list of every bound pod") {
   Fixture f;
-  f.client.rules = json::array({Rule({"*"}, {"*"}, {"*"})});
-  for (int i = 0; i < 65; ++i) {
-    f.client.Put({"", "v1", "nodes", "", "gpu-" + std::to_string(i), ""}, GpuNode("gpu-" + std::to_string(i)));
-  }
+  PutGpuNodes(f, 65);
   const std::vector<json> pods = {Pod("other", "x", "gpu-0", 8)};
   std::vector<std::string> queries;
   ServePods(f, pods, queries);

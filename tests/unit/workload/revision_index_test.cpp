@@ -60,7 +60,8 @@ TEST_CASE("revision index: every audit field of every revision reads back as a r
     // The same metadata the revision's own Secret carries.
     CHECK((*entries)[i]["metadata"] == RevisionMetadata(revisions[1 - i]));
   }
-  CHECK(RevisionIndexDataBytes(index) == Base64Decode(index["data"]["index.json.gz"].get<std::string>())->size());
+  CHECK(GzipDataBytes(index, kRevisionIndexKey) ==
+        Base64Decode(index["data"]["index.json.gz"].get<std::string>())->size());
 }
 
 TEST_CASE("revision index: a damaged index says what is wrong") {
