@@ -13,6 +13,7 @@
 #include "commands/rollback_command.h"
 #include "commands/scale_command.h"
 #include "commands/status_command.h"
+#include "commands/sweep_command.h"
 #include "commands/tenant_command.h"
 #include "commands/test_command.h"
 #include "commands/validate_nodes_command.h"
@@ -38,6 +39,17 @@ std::span<const CommandSpec> AllCommands() {
   kubectl llm train t --image reg/train:1 --nodes 2 --gpus-per-node 8 --wait -- torchrun train.py
   # Elastic: between 2 and 8 nodes, starting with what fits, checkpoints on a claim
   kubectl llm train t --image reg/train:1 --nodes 2:8 --gpus-per-node 8 --checkpoint ckpt:/ckpt -- torchrun train.py
+)"},
+      {"sweep", "Deploy", "Hyperparameter sweep: trials as training jobs, run P at a time or queued, best first",
+       &SetupSweepCommand,
+       R"(Examples:
+  # 3 learning rates x 2 random weight decays, 2 trials at a time, lowest val_loss first
+  kubectl llm sweep lr --image reg/train:1 --param lr=1e-4,3e-4,1e-3 --param wd=loguniform:1e-5:1e-1 --trials 2 \
+    --parallel 2 --metric val_loss --mode min -- torchrun train.py --lr {lr} --weight-decay {wd}
+  # Every trial queued in Kueue, which admits them as quota frees
+  kubectl llm sweep lr --image reg/train:1 --param lr=1e-4,1e-3 --queue team-a --metric val_loss -- python train.py --lr {lr}
+  # The trials best first, rebuilt from the cluster (also after Ctrl-C or on another machine)
+  kubectl llm sweep status lr
 )"},
       {"render", "Deploy", "Print the manifests of serve, train or gpu-check, without a cluster", &SetupRenderCommand,
        R"(Examples:

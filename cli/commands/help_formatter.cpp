@@ -65,6 +65,13 @@ std::string HelpFormatter::make_option_name(const CLI::Option* opt, bool is_posi
   return name;
 }
 
+std::string HelpFormatter::make_usage(const CLI::App* app, std::string name) const {
+  std::string usage = CLI::Formatter::make_usage(app, std::move(name));
+  for (size_t at = usage.find(" []"); at != std::string::npos; at = usage.find(" []", at)) usage.erase(at, 3);
+  if (size_t at = usage.find("[COMMAND]"); at != std::string::npos) usage.replace(at, 9, "[-- COMMAND...]");
+  return usage;
+}
+
 std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
   if (!opt->get_option_text().empty()) return opt->get_option_text();
   // A positional's name says what it is; a flag takes no value (and has no type name).

@@ -19,6 +19,9 @@ class HelpFormatter : public CLI::Formatter {
  public:
   std::string make_option_name(const CLI::Option* opt, bool is_positional) const override;
   std::string make_option_opts(const CLI::Option* opt) const override;
+  /// CLI11's usage line without the hidden one-word positionals of a trailing
+  /// command (each printed as "[]"): "NAME [-- COMMAND...]".
+  std::string make_usage(const CLI::App* app, std::string name) const override;
 };
 
 }  // namespace llm

@@ -69,6 +69,20 @@ const nlohmann::json& ItemsOf(const nlohmann::json& list_or_array) {
   return kEmpty;
 }
 
+void FillItemKinds(nlohmann::json& list) {
+  const std::string list_kind = list.value("kind", "");
+  const std::string kind =
+      list_kind.size() > 4 && list_kind.ends_with("List") ? list_kind.substr(0, list_kind.size() - 4) : "";
+  const std::string api_version = list.value("apiVersion", "");
+  auto items = list.find("items");
+  if (items == list.end() || !items->is_array()) return;
+  for (nlohmann::json& item : *items) {
+    if (!item.is_object()) continue;
+    if (!item.contains("kind") && !kind.empty()) item["kind"] = kind;
+    if (!item.contains("apiVersion") && !api_version.empty()) item["apiVersion"] = api_version;
+  }
+}
+
 const nlohmann::json* FindCondition(const nlohmann::json& object, std::string_view type) {
   const nlohmann::json* conditions = FindPath(object, {"status", "conditions"});
   if (conditions == nullptr || !conditions->is_array()) return nullptr;

@@ -46,6 +46,9 @@ std::map<std::string, std::string> LabelsOf(const nlohmann::json& object);
 /// The `items` of a List, or the value itself when it already is an array;
 /// an empty array otherwise. Lets callers pass either shape.
 const nlohmann::json& ItemsOf(const nlohmann::json& list_or_array);
+/// Items of a built-in List carry no kind or apiVersion (watch events do):
+/// fills them in from the List's own ("JobList" -> "Job").
+void FillItemKinds(nlohmann::json& list);
 
 /// status.conditions[type == `type`], or nullptr.
 const nlohmann::json* FindCondition(const nlohmann::json& object, std::string_view type);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "kube/api_status.h"
+#include "kube/object_fields.h"
 #include "kube/transport.h"
 #include "kube/url_query.h"
 #include "kube/watch_framer.h"
@@ -80,17 +81,11 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
   ++lists_;
   std::map<std::string, json> current;
   std::vector<WatchEvent> events;
-  // Items of a built-in List carry no kind or apiVersion; watch events do.
-  // Handlers (rollout status) need them, so they are filled in from the List.
-  std::string list_kind = list->value("kind", "");
-  const std::string item_kind =
-      list_kind.size() > 4 && list_kind.ends_with("List") ? list_kind.substr(0, list_kind.size() - 4) : "";
-  const std::string item_api_version = list->value("apiVersion", "");
+  // Handlers (rollout status) need each item's kind, as watch events carry it.
+  FillItemKinds(*list);
   if (auto items = list->find("items"); items != list->end() && items->is_array()) {
     for (json& item : *items) {
       if (!item.is_object()) continue;
-      if (!item.contains("kind") && !item_kind.empty()) item["kind"] = item_kind;
-      if (!item.contains("apiVersion") && !item_api_version.empty()) item["apiVersion"] = item_api_version;
       const std::string key = KeyOf(item);
       auto known = known_.find(key);
       if (known == known_.end()) {

@@ -33,6 +33,16 @@ inline constexpr std::string_view kModelAnnotation = "kubectl-llm.dev/model";
 /// The plugin's own: an elastic training job's node bounds, "MIN:MAX" (train
 /// --nodes MIN:MAX), which `scale --nodes` and `status` read back.
 inline constexpr std::string_view kElasticNodesAnnotation = "kubectl-llm.dev/elastic-nodes";
+/// The plugin's own, on each trial of a sweep (`kubectl llm sweep`), its job
+/// and its pods: the sweep's name and the trial's number (1, 2, ...), so a
+/// sweep's state is rebuilt from the cluster alone.
+inline constexpr std::string_view kSweepLabel = "kubectl-llm.dev/sweep";
+inline constexpr std::string_view kTrialLabel = "kubectl-llm.dev/trial";
+/// On a trial's job: its parameters as a JSON object in --param order, and
+/// the objective (the metric's name, and "min" or "max").
+inline constexpr std::string_view kTrialParamsAnnotation = "kubectl-llm.dev/trial-params";
+inline constexpr std::string_view kSweepMetricAnnotation = "kubectl-llm.dev/sweep-metric";
+inline constexpr std::string_view kSweepModeAnnotation = "kubectl-llm.dev/sweep-mode";
 /// Kueue's: the job may change size while admitted (workload slices; Kueue's
 /// ElasticJobsViaWorkloadSlices feature gate). Also the scheduling gate
 /// Kueue's webhook puts on such a Job's pods when the gate is on.

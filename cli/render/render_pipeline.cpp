@@ -68,8 +68,8 @@ Result<std::vector<Json>> RenderManifests(const RenderRequest& r, const Template
   if (r.backend) {
     LLM_ASSIGN_OR_RETURN(backend, ParseBackend(*r.backend));
   }
-  WorkloadRequest request{r.name,     r.namespace_,         values,       r.served, backend,
-                          r.trailing, r.pod_monitor_labels, r.start_nodes};
+  WorkloadRequest request{r.name,     r.namespace_,         values,        r.served, backend,
+                          r.trailing, r.pod_monitor_labels, r.start_nodes, r.trial};
   LLM_ASSIGN_OR_RETURN(RenderPlan plan, workload->plan(request));
   if (notes != nullptr) *notes = plan.notes;
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "render/backend.h"
+#include "render/sweep_trial.h"
 #include "render/template_source.h"
 #include "util/result.h"
 #include "util/yaml_document.h"
@@ -50,6 +51,8 @@ struct RenderRequest {
   std::vector<std::pair<std::string, std::string>> pod_monitor_labels;
   /// train --nodes MIN:MAX: the node count to start at (WorkloadRequest::start_nodes).
   std::optional<int> start_nodes;
+  /// train as one trial of a sweep (WorkloadRequest::trial).
+  std::optional<SweepTrial> trial;
 };
 
 /// Renders, parses back and checks every document, applies patches and checks

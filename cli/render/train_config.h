@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "render/backend.h"
+#include "render/sweep_trial.h"
 #include "render/workload.h"
 #include "render/workload_common.h"
 #include "workload/elastic_training.h"
@@ -45,6 +46,8 @@ struct TrainConfig {
   std::optional<std::string> memory;
   std::string shm_size;
   PodScheduling scheduling;
+  /// One trial of a sweep: labels, annotations and the metric wrapper.
+  std::optional<SweepTrial> trial;
 };
 
 Result<TrainConfig> BuildTrainConfig(const WorkloadRequest& request);

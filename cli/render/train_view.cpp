@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "kube/well_known_names.h"
 #include "render/train_config.h"
@@ -68,9 +69,26 @@ RenderPlan TrainView(const TrainConfig& c) {
   RenderPlan plan;
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
-  AddWorkloadObjectView(c.meta, c.queue, view);
-  view.set("podLabels", ViewPairs(StandardLabels(c.meta)));
+  // A sweep's trial: its labels on the job and its pods, so `sweep status` finds both by one selector.
+  std::vector<std::pair<std::string, std::string>> trial_labels;
+  if (c.trial) {
+    trial_labels = {{std::string(kSweepLabel), c.trial->sweep},
+                    {std::string(kTrialLabel), std::to_string(c.trial->index)}};
+  }
+  AddWorkloadObjectView(c.meta, c.queue, view, trial_labels);
+  std::vector<std::pair<std::string, std::string>> pod_labels = StandardLabels(c.meta);
+  pod_labels.insert(pod_labels.end(), trial_labels.begin(), trial_labels.end());
   std::vector<std::pair<std::string, std::string>> annotations;
+  std::vector<std::string> command = c.command;
+  if (c.trial) {
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : c.trial->params) params[name] = value;
+    annotations.emplace_back(std::string(kTrialParamsAnnotation), params.dump());
+    annotations.emplace_back(std::string(kSweepMetricAnnotation), c.trial->metric);
+    annotations.emplace_back(std::string(kSweepModeAnnotation), c.trial->maximize ? "max" : "min");
+    command = TrialCommand(c.trial->metric, c.command);
+  }
+  view.set("podLabels", ViewPairs(pod_labels));
   if (c.exclusive_topology) {
     annotations.emplace_back("alpha.jobset.sigs.k8s.io/exclusive-topology", *c.exclusive_topology);
   }
@@ -95,7 +113,7 @@ RenderPlan TrainView(const TrainConfig& c) {
   view.set("activeDeadline", ViewOptionalInt(c.active_deadline));
   view.set("subdomain", jobset ? ViewData(false) : ViewData(c.meta.name));  // JobSet sets its own
   view.set("image", c.image);
-  view.set("command", ViewStrings(c.command));
+  view.set("command", ViewStrings(command));
   view.set("waitCommand", ViewStrings({"/bin/sh", "-c", kWaitScript}));
   view.set("masterAddr", c.master_addr);
   view.set("hasEnv", true);

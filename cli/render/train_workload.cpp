@@ -143,6 +143,7 @@ Result<TrainConfig> BuildTrainConfig(const WorkloadRequest& r) {
   c.image = *image;
   c.command = r.trailing.empty() ? v.List("command") : r.trailing;
   if (c.command.empty()) return Usage("train needs the command to run after '--' (e.g. -- torchrun train.py)");
+  c.trial = r.trial;
 
   c.exclusive_topology = v.String("exclusiveTopology");
   if (c.exclusive_topology) {

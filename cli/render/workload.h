@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "render/backend.h"
+#include "render/sweep_trial.h"
 #include "render/values.h"
 #include "render/view_data.h"
 #include "util/result.h"
@@ -30,6 +31,9 @@ struct WorkloadRequest {
   /// train --nodes MIN:MAX: the node count to start at, which train chooses
   /// (what fits now, or what the live job runs); nullopt starts at MAX.
   std::optional<int> start_nodes = std::nullopt;
+  /// train as one trial of a sweep (`kubectl llm sweep`): `trailing` holds the
+  /// trial's command with its parameters filled in.
+  std::optional<SweepTrial> trial = std::nullopt;
 };
 
 struct RenderPlan {

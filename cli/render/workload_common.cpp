@@ -89,9 +89,11 @@ void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
   view.set("selectorLabels", ViewPairs(SelectorLabels(meta)));
 }
 
-void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view) {
+void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view,
+                           const std::vector<std::pair<std::string, std::string>>& extra_labels) {
   std::vector<std::pair<std::string, std::string>> labels = StandardLabels(meta);
   if (queue) labels.emplace_back("kueue.x-k8s.io/queue-name", *queue);
+  labels.insert(labels.end(), extra_labels.begin(), extra_labels.end());
   view.set("workload", ViewData("objectLabels", ViewPairs(labels)));
 }
 

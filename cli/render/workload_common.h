@@ -54,8 +54,10 @@ Result<std::optional<std::string>> KueueQueue(const Values& values, std::string_
 void AddMetaView(const WorkloadMeta& meta, ViewData& view);
 
 /// Sets `workload`: the metadata context of the object Kueue admits (the
-/// Deployment, JobSet ...), the only one that carries the queue-name label.
-void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view);
+/// Deployment, JobSet ...), the only one that carries the queue-name label
+/// (and `extra_labels`, e.g. a sweep trial's).
+void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view,
+                           const std::vector<std::pair<std::string, std::string>>& extra_labels = {});
 
 /// The four app.kubernetes.io labels, sorted by key.
 std::vector<std::pair<std::string, std::string>> StandardLabels(const WorkloadMeta& meta);
