@@ -147,9 +147,10 @@ std::string TrialResultLine(const TrialRow& row, const SweepObjective& objective
     return fmt::format("trial {} failed{}{}\n", row.index, took, row.reason.empty() ? "" : ": " + row.reason);
   }
   if (!row.metric) {
-    return fmt::format("trial {} completed{}, but printed no {}= line (read from its termination message and last "
-                       "{} log lines)\n",
-                       row.index, took, objective.metric, kMetricLogTail);
+    return fmt::format(
+        "trial {} completed{}, but printed no {}= line (read from its termination message and last "
+        "{} log lines)\n",
+        row.index, took, objective.metric, kMetricLogTail);
   }
   return fmt::format("trial {} completed{}: {}={:.6g}\n", row.index, took, objective.metric, *row.metric);
 }
@@ -178,8 +179,9 @@ Result<std::vector<PlannedTrial>> PlanSweep(const SweepOptions& options) {
   LLM_RETURN_IF_ERROR(options.ownership.Validate());
   const std::string& name = options.render.request.name;
   if (options.metric.empty()) {
-    return Error(ErrorKind::kUsage, "--metric is required: the name each trial prints as NAME=VALUE (e.g. --metric "
-                                    "val_loss for a line val_loss=0.31)");
+    return Error(ErrorKind::kUsage,
+                 "--metric is required: the name each trial prints as NAME=VALUE (e.g. --metric "
+                 "val_loss for a line val_loss=0.31)");
   }
   if (!IsMetricName(options.metric)) {
     return Error(ErrorKind::kUsage,
@@ -247,10 +249,10 @@ Status RunSweep(const SweepOptions& options, SweepCluster& cluster, IoStreams st
   }
 
   const size_t total = trials.size();
-  streams.out << fmt::format("sweep {}: {} trial{}, {}, best by {} {}", name, total, total == 1 ? "" : "s",
-                             queue.empty() ? fmt::format("{} at a time", options.parallel)
-                                           : fmt::format("queued in LocalQueue {}", queue),
-                             options.mode, options.metric);
+  streams.out << fmt::format(
+      "sweep {}: {} trial{}, {}, best by {} {}", name, total, total == 1 ? "" : "s",
+      queue.empty() ? fmt::format("{} at a time", options.parallel) : fmt::format("queued in LocalQueue {}", queue),
+      options.mode, options.metric);
   if (!existing.empty()) streams.out << fmt::format(" ({} exist already)", existing.size());
   streams.out << "\n" << std::flush;
 
@@ -338,9 +340,10 @@ Status RunSweepStatus(const std::string& name, const std::string& output, kube::
   }
   const std::optional<SweepObjective> objective = ReadSweepObjective(state.jobs);
   if (!objective) {
-    return Error(ErrorKind::kNotFound,
-                 fmt::format("sweep \"{}\" has no trials in namespace \"{}\" (kubectl llm status lists what runs there)",
-                             name, ns));
+    return Error(
+        ErrorKind::kNotFound,
+        fmt::format("sweep \"{}\" has no trials in namespace \"{}\" (kubectl llm status lists what runs there)", name,
+                    ns));
   }
   std::map<int, std::optional<double>> from_logs;
   std::vector<TrialRow> rows = TrialRows(client, ns, state, *objective, now, from_logs);
@@ -406,8 +409,8 @@ void SetupSweepCommand(CLI::App* cmd, CommandContext& ctx) {
     ClusterSession& opened = **session;
     auto served = opened.Served();
     if (!served.ok()) return ctx.Finish(served.error());
-    SweepCluster cluster{opened.client(), opened.mapper(), opened.applier(),      opened.ns(),
-                         opened.namespace_explicit(), *served, opened.clock()};
+    SweepCluster cluster{opened.client(), opened.mapper(), opened.applier(), opened.ns(), opened.namespace_explicit(),
+                         *served,         opened.clock()};
     ctx.Finish(RunSweep(*options, cluster, ctx.streams, ctx.error_exit_code));
   });
 }

@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <cmath>
-#include <optional>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -112,8 +112,9 @@ Result<SweepParam> ParseSweepParam(std::string_view spec) {
   SweepParam param;
   param.name = std::string(Trim(spec.substr(0, equals)));
   if (!IsIdentifier(param.name)) {
-    return ParamError(spec, "NAME must be a letter or '_' followed by letters, digits or '_' (it is {NAME} in the "
-                            "command)");
+    return ParamError(spec,
+                      "NAME must be a letter or '_' followed by letters, digits or '_' (it is {NAME} in the "
+                      "command)");
   }
   const std::string_view value = Trim(spec.substr(equals + 1));
   static constexpr std::pair<std::string_view, SweepParam::Kind> kDistributions[] = {
@@ -133,7 +134,8 @@ Result<SweepParam> ParseSweepParam(std::string_view spec) {
     }
     return param;
   }
-  if (const size_t colon = value.find(':'); colon != std::string_view::npos && value.find(',') == std::string_view::npos &&
+  if (const size_t colon = value.find(':'); colon != std::string_view::npos &&
+                                            value.find(',') == std::string_view::npos &&
                                             IsIdentifier(value.substr(0, colon))) {
     return ParamError(spec, fmt::format("unknown distribution \"{}\"", value.substr(0, colon)));
   }
@@ -145,7 +147,8 @@ Result<SweepParam> ParseSweepParam(std::string_view spec) {
 }
 
 Result<std::vector<TrialParams>> PlanTrials(const std::vector<SweepParam>& params, int samples, uint64_t seed) {
-  if (params.empty()) return Error(ErrorKind::kUsage, fmt::format("a sweep needs at least one --param ({})", kAccepted));
+  if (params.empty())
+    return Error(ErrorKind::kUsage, fmt::format("a sweep needs at least one --param ({})", kAccepted));
   if (samples < 1) return Error(ErrorKind::kUsage, fmt::format("--trials must be at least 1, got {}", samples));
   std::set<std::string> names;
   size_t grid_size = 1;
@@ -213,8 +216,9 @@ Status CheckPlaceholders(const std::vector<std::string>& command, const std::vec
   for (const std::string& word : command) {
     for (const auto& [position, name] : Placeholders(word)) {
       if (!defined.count(name)) {
-        return Error(ErrorKind::kUsage,
-                     fmt::format("the command reads {{{}}}, which no --param defines (give --param {}=...)", name, name));
+        return Error(
+            ErrorKind::kUsage,
+            fmt::format("the command reads {{{}}}, which no --param defines (give --param {}=...)", name, name));
       }
       used.insert(name);
     }

@@ -103,17 +103,20 @@ std::vector<TrialRow> ReadTrialRows(const json& jobs, const json& pods, const Sw
     const std::optional<TimePoint> started = ParseRfc3339(start);
     const std::optional<TimePoint> ended = row.ended ? ParseRfc3339(end) : std::optional<TimePoint>(now);
     if (started && ended && row.state != "Suspended") {
-      row.duration = std::max(std::chrono::seconds(0), std::chrono::duration_cast<std::chrono::seconds>(*ended - *started));
+      row.duration =
+          std::max(std::chrono::seconds(0), std::chrono::duration_cast<std::chrono::seconds>(*ended - *started));
     }
     // Index 0's pod first: the rank that logs and reports in torchrun scripts.
     std::vector<const json*> trial_pods;
     for (const json& pod : ItemsOf(pods)) {
-      if (LabelOf(pod, kTrialLabel) == std::to_string(row.index) && LabelOf(pod, kSweepLabel) == LabelOf(job, kSweepLabel)) {
+      if (LabelOf(pod, kTrialLabel) == std::to_string(row.index) &&
+          LabelOf(pod, kSweepLabel) == LabelOf(job, kSweepLabel)) {
         trial_pods.push_back(&pod);
       }
     }
     std::stable_sort(trial_pods.begin(), trial_pods.end(), [](const json* a, const json* b) {
-      return (AnnotationOf(*a, kCompletionIndexAnnotation) == "0") > (AnnotationOf(*b, kCompletionIndexAnnotation) == "0");
+      return (AnnotationOf(*a, kCompletionIndexAnnotation) == "0") >
+             (AnnotationOf(*b, kCompletionIndexAnnotation) == "0");
     });
     for (const json* pod : trial_pods) {
       if ((row.metric = MetricFromText(TerminationMessage(*pod), objective.metric))) break;

@@ -1,9 +1,10 @@
 // A CRD served with no controller behind it, as clusters have it when a
-// controller is down or was never installed: the real JobSet controller
-// manager stopped (tests/cluster/controllers.sh stop, which also removes its
-// webhooks, as an uninstall would), then `train --wait` and `doctor` must name
-// the controller that did not act, well before the timeout; started again,
-// the same JobSet is reconciled and the wait succeeds.
+// controller is down or was never installed: the real JobSet (or
+// LeaderWorkerSet) controller manager stopped (tests/cluster/controllers.sh
+// stop, which also removes its webhooks, as an uninstall would), then `train
+// --wait` (`serve --nodes 2 --wait`) and `doctor` must name the controller that
+// did not act, well before the timeout; started again, the same object is
+// reconciled and the wait succeeds.
 #include <chrono>
 #include <string>
 
@@ -58,6 +59,46 @@ TEST_CASE("controller missing: train --wait on a JobSet names the stopped JobSet
   CHECK_MESSAGE(again.exit_code == 0, again.err);
   CHECK((Contains(again.out, "jobset \"js\": all 1 jobs running") || Contains(again.out, "jobset \"js\" completed")));
   CHECK(cluster.Plugin("admin", {"delete", "js", "-n", ns.name()}).exit_code == 0);
+}
+
+TEST_CASE(
+    "controller missing: serve --nodes 2 --wait names the stopped LeaderWorkerSet controller before the timeout") {
+  const TestCluster& cluster = TestCluster::Get();
+  CommandOutput stopped = cluster.Controller("stop", "lws");
+  REQUIRE_MESSAGE(stopped.exit_code == 0, stopped.err);
+  ScopedNamespace ns("controller-missing-lws");
+  const std::string not_running =
+      "the LeaderWorkerSet controller did not act on it and is not running: there is no Deployment "
+      "lws-system/lws-controller-manager, and there is no leader election Lease lws-system/b8b2488c.x-k8s.io "
+      "(kubectl get deployment,pods -n lws-system)";
+
+  CommandOutput doctor = cluster.Plugin("admin", {"doctor", "-n", ns.name()});
+  CHECK(doctor.exit_code == 1);
+  CHECK_MESSAGE(Contains(doctor.out,
+                         "[fail] LeaderWorkerSet controller is not running: there is no Deployment "
+                         "lws-system/lws-controller-manager"),
+                doctor.out);
+
+  const std::vector<std::string> serve = {"serve", "big",     "-n", ns.name(), "--model",   "org/m", "--gpus",
+                                          "1",     "--nodes", "2",  "--wait",  "--timeout", "3m"};
+  const auto start = std::chrono::steady_clock::now();
+  CommandOutput waited = cluster.Plugin("admin", serve);
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(waited.exit_code == 4);
+  CHECK_MESSAGE(Contains(waited.out, "leaderworkerset.leaderworkerset.x-k8s.io/big created\n"), waited.out);
+  CHECK_MESSAGE(Contains(waited.err,
+                         "leaderworkersets.leaderworkerset.x-k8s.io/big has no status and no pods 20s after "
+                         "it was applied: " +
+                             not_running),
+                waited.err);
+  CHECK(took < std::chrono::seconds(60));  // after the 20 s grace period, not at the 3 minute timeout
+
+  CommandOutput started = cluster.Controller("start", "lws");
+  REQUIRE_MESSAGE(started.exit_code == 0, started.err);
+  CommandOutput again = cluster.Plugin("admin", serve);
+  CHECK_MESSAGE(again.exit_code == 0, again.err);
+  CHECK_MESSAGE(Contains(again.out, "leaderworkerset \"big\" successfully rolled out"), again.out);
+  CHECK(cluster.Plugin("admin", {"delete", "big", "-n", ns.name()}).exit_code == 0);
 }
 
 }  // namespace

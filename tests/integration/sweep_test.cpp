@@ -52,15 +52,18 @@ class TrialMetricPatch {
 };
 
 /// The sweep's flags: 3 learning rates x 2 sampled weight decays.
-std::vector<std::string> SweepArgs(const std::string& ns, const TrialMetricPatch& patch, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"sweep",    "lr",           "-n",
-                                   ns,         "--image",      "img:1",
-                                   "--backend", "indexed-job", "--param",
-                                   "lr=1e-4,3e-4,1e-3",        "--param",
-                                   "wd=loguniform:1e-5:1e-1",  "--trials",
-                                   "2",        "--metric",     "val_loss",
-                                   "--mode",   "max",          "--patch",
-                                   patch.For("lr")};
+std::vector<std::string> SweepArgs(const std::string& ns, const TrialMetricPatch& patch,
+                                   std::vector<std::string> extra) {
+  std::vector<std::string> args = {"sweep",     "lr",
+                                   "-n",        ns,
+                                   "--image",   "img:1",
+                                   "--backend", "indexed-job",
+                                   "--param",   "lr=1e-4,3e-4,1e-3",
+                                   "--param",   "wd=loguniform:1e-5:1e-1",
+                                   "--trials",  "2",
+                                   "--metric",  "val_loss",
+                                   "--mode",    "max",
+                                   "--patch",   patch.For("lr")};
   args.insert(args.end(), extra.begin(), extra.end());
   args.insert(args.end(), {"--", "torchrun", "train.py", "--lr", "{lr}", "--weight-decay", "{wd}"});
   return args;
@@ -84,8 +87,8 @@ int MostRunningAtOnce(const json& jobs) {
   }
   int most = 0;
   for (const auto& [at, unused] : runs) {
-    const int running = static_cast<int>(std::count_if(
-        runs.begin(), runs.end(), [&](const auto& run) { return run.first <= at && at < run.second; }));
+    const int running = static_cast<int>(
+        std::count_if(runs.begin(), runs.end(), [&](const auto& run) { return run.first <= at && at < run.second; }));
     most = std::max(most, running);
   }
   return most;
@@ -111,12 +114,12 @@ TEST_CASE("sweep: 6 trials 2 at a time, results from termination messages, Ctrl-
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
   const std::vector<std::string> args = SweepArgs(ns.name(), patch, {"--parallel", "2"});
   argv.insert(argv.end(), args.begin(), args.end());
-  CommandOutput interrupted = RunCommand(
-      argv,
-      {"KUBECONFIG=" + TestCluster::Get().Kubeconfig("admin"), "KUBECACHEDIR=" + TestCluster::Get().dir() + "/kube-cache"},
-      "", {}, [](const CommandOutput& so_far, std::chrono::milliseconds) {
-        return Contains(so_far.out, "trial 2 started") ? SIGINT : 0;
-      });
+  CommandOutput interrupted = RunCommand(argv,
+                                         {"KUBECONFIG=" + TestCluster::Get().Kubeconfig("admin"),
+                                          "KUBECACHEDIR=" + TestCluster::Get().dir() + "/kube-cache"},
+                                         "", {}, [](const CommandOutput& so_far, std::chrono::milliseconds) {
+                                           return Contains(so_far.out, "trial 2 started") ? SIGINT : 0;
+                                         });
   CHECK(interrupted.term_signal == SIGINT);
   CHECK(Contains(interrupted.out, "sweep lr: 6 trials, 2 at a time, best by max val_loss\n"));
   CHECK(Contains(interrupted.out, "trial 1 started: lr=1e-4 wd="));
@@ -175,7 +178,8 @@ TEST_CASE("sweep: 6 trials 2 at a time, results from termination messages, Ctrl-
   CommandOutput deleted = Llm({"delete", "lr", "-n", ns.name()});
   REQUIRE_MESSAGE(deleted.exit_code == 0, deleted.err);
   CHECK(Jobs(ns.name()).empty());
-  CHECK(Admin({"get", "services,secrets", "-n", ns.name(), "-l", "kubectl-llm.dev/sweep=lr", "-o", "name"}).out.empty());
+  CHECK(
+      Admin({"get", "services,secrets", "-n", ns.name(), "-l", "kubectl-llm.dev/sweep=lr", "-o", "name"}).out.empty());
 }
 
 TEST_CASE("sweep: bad input names the flag and creates nothing") {
@@ -214,10 +218,10 @@ TEST_CASE("sweep --queue: every trial created at once, Kueue admits one at a tim
   TrialMetricPatch patch;
 
   // The tenant's LocalQueue is the namespace's default: a 1-GPU quota runs one 1-GPU trial at a time.
-  CommandOutput swept = Llm({"sweep",   "lr",      "-n",        team,          "--image",     "img:1",
-                             "--backend", "indexed-job", "--param", "lr=1e-4,1e-3", "--param", "wd=0.1,0.2",
-                             "--metric", "val_loss", "--patch",  patch.For("lr"), "--",        "python",
-                             "train.py", "--lr",     "{lr}",      "--wd",        "{wd}"});
+  CommandOutput swept =
+      Llm({"sweep",   "lr",           "-n",       team,         "--image",  "img:1",    "--backend", "indexed-job",
+           "--param", "lr=1e-4,1e-3", "--param",  "wd=0.1,0.2", "--metric", "val_loss", "--patch",   patch.For("lr"),
+           "--",      "python",       "train.py", "--lr",       "{lr}",     "--wd",     "{wd}"});
   REQUIRE_MESSAGE(swept.exit_code == 0, (swept.out + swept.err));
   CHECK_MESSAGE(Contains(swept.out, "sweep lr: 4 trials, queued in LocalQueue "), swept.out);
   // All four were queued before any result came.

@@ -29,7 +29,9 @@ class ControllerClock final : public Clock {
  public:
   std::function<void()> between_looks;
   std::chrono::system_clock::time_point Now() const override { return wall_; }
-  std::chrono::steady_clock::time_point Monotonic() const override { return std::chrono::steady_clock::time_point(mono_); }
+  std::chrono::steady_clock::time_point Monotonic() const override {
+    return std::chrono::steady_clock::time_point(mono_);
+  }
   void SleepFor(std::chrono::nanoseconds duration) override {
     wall_ += std::chrono::duration_cast<std::chrono::system_clock::duration>(duration);
     mono_ += duration;
@@ -94,10 +96,11 @@ struct Fixture {
           pod["status"] = {
               {"phase", "Succeeded"},
               {"containerStatuses",
-               json::array({{{"name", "trainer"},
-                             {"state",
-                              {{"terminated",
-                                {{"exitCode", 0}, {"message", fmt::format("val_loss={}", std::abs(trial - 4) + 0.5)}}}}}}})}};
+               json::array(
+                   {{{"name", "trainer"},
+                     {"state",
+                      {{"terminated",
+                        {{"exitCode", 0}, {"message", fmt::format("val_loss={}", std::abs(trial - 4) + 0.5)}}}}}}})}};
         }
         client.Put(JobRef(name), job);
         client.Put(PodRef(name + "-0-x"), pod);
@@ -216,8 +219,14 @@ TEST_CASE("sweep: bad input names the flag and creates nothing") {
       {[](SweepOptions& o) { o.metric = ""; }, "--metric is required"},
       {[](SweepOptions& o) { o.metric = "val loss"; }, "--metric val loss: a metric name starts with a letter"},
       {[](SweepOptions& o) { o.mode = "lowest"; }, "--mode must be min or max, got \"lowest\""},
-      {[](SweepOptions& o) { o.params = {"lr=1,2", "wd=normal:0:1"}; }, "--param wd=normal:0:1: unknown distribution"},
-      {[](SweepOptions& o) { o.params = {"lr=", "wd=uniform:0:1"}; }, "--param lr=: the grid has an empty value"},
+      {[](SweepOptions& o) {
+         o.params = {"lr=1,2", "wd=normal:0:1"};
+       },
+       "--param wd=normal:0:1: unknown distribution"},
+      {[](SweepOptions& o) {
+         o.params = {"lr=", "wd=uniform:0:1"};
+       },
+       "--param lr=: the grid has an empty value"},
       {[](SweepOptions& o) { o.params = {"lr=1,2"}; }, "the command reads {wd}, which no --param defines"},
       {[](SweepOptions& o) { o.params.push_back("bs=16,32"); }, "--param bs is not used by the command"},
       {[](SweepOptions& o) { o.render.request.trailing.clear(); }, "sweep needs the trial's command after '--'"},

@@ -46,8 +46,8 @@ std::string ReadAll(const std::filesystem::path& path) {
 /// Runs `argv` with stdout to a file and KUBECTL_LLM_TERMINATION_LOG set;
 /// `while_running` (if any) gets its pid.
 Run RunWrapped(const std::vector<std::string>& argv, const std::function<void(pid_t)>& while_running = {}) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("sweep-trial-test-" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("sweep-trial-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::filesystem::path out = dir / "out", log = dir / "termination-log";
   std::filesystem::remove(log);
@@ -81,10 +81,9 @@ Run RunWrapped(const std::vector<std::string>& argv, const std::function<void(pi
 
 TEST_CASE("trial wrapper: output passes through, the last val_loss line becomes the termination message") {
   Run run = RunWrapped(TrialCommand(
-      "val_loss",
-      {"/bin/sh", "-c",
-       "echo step=1 val_loss=0.9; echo avg_val_loss=7; echo 'epoch 2: val_loss=0.42 acc=0.8'; echo done; "
-       "printf 'no newline'; exit 3"}));
+      "val_loss", {"/bin/sh", "-c",
+                   "echo step=1 val_loss=0.9; echo avg_val_loss=7; echo 'epoch 2: val_loss=0.42 acc=0.8'; echo done; "
+                   "printf 'no newline'; exit 3"}));
   CHECK(run.exit_code == 3);
   CHECK(run.out == "step=1 val_loss=0.9\navg_val_loss=7\nepoch 2: val_loss=0.42 acc=0.8\ndone\nno newline\n");
   CHECK(run.termination_log == "epoch 2: val_loss=0.42 acc=0.8\n");
@@ -124,7 +123,8 @@ TEST_CASE("a sweep trial renders as train does, labelled, annotated and wrapped"
   r.served = std::set<std::string, std::less<>>{};
   r.trial = SweepTrial{"lr", 3, {{"lr", "0.001"}, {"wd", "1e-05"}}, "val_loss", false};
   auto templates = EmbeddedTemplateSource();
-  auto manifests = RenderManifests(r, *templates, [](const std::string&) -> Result<std::string> { return std::string(); });
+  auto manifests =
+      RenderManifests(r, *templates, [](const std::string&) -> Result<std::string> { return std::string(); });
   REQUIRE_MESSAGE(manifests.ok(), manifests.error().message());
   std::vector<json> objects = ToApiObjects(*manifests);
   REQUIRE(objects.size() == 2);

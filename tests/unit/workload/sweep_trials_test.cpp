@@ -34,13 +34,14 @@ json Completed(const std::string& end) {
 }
 
 json TrialPod(int index, const std::string& completion_index, const std::string& message) {
-  return {{"metadata",
-           {{"name", "lr-" + std::to_string(index) + "-" + completion_index + "-abcde"},
-            {"labels", {{"kubectl-llm.dev/sweep", "lr"}, {"kubectl-llm.dev/trial", std::to_string(index)}}},
-            {"annotations", {{"batch.kubernetes.io/job-completion-index", completion_index}}}}},
-          {"status",
-           {{"containerStatuses",
-             json::array({{{"name", "trainer"}, {"state", {{"terminated", {{"exitCode", 0}, {"message", message}}}}}}})}}}};
+  return {
+      {"metadata",
+       {{"name", "lr-" + std::to_string(index) + "-" + completion_index + "-abcde"},
+        {"labels", {{"kubectl-llm.dev/sweep", "lr"}, {"kubectl-llm.dev/trial", std::to_string(index)}}},
+        {"annotations", {{"batch.kubernetes.io/job-completion-index", completion_index}}}}},
+      {"status",
+       {{"containerStatuses",
+         json::array({{{"name", "trainer"}, {"state", {{"terminated", {{"exitCode", 0}, {"message", message}}}}}}})}}}};
 }
 
 const TimePoint kNow = *ParseRfc3339("2026-12-01T10:10:00Z");
@@ -55,17 +56,18 @@ TEST_CASE("metric lines: the last value of the name, not of a longer name") {
 }
 
 TEST_CASE("trial rows: state, duration, parameters in their order, index 0's message") {
-  const json jobs = json::array(
-      {TrialJob(1, R"({"lr":"0.1","wd":"1e-05"})", Completed("2026-12-01T10:02:05Z")),
-       TrialJob(2, R"({"lr":"0.01","wd":"2e-05"})",
-                {{"startTime", "2026-12-01T10:00:05Z"},
-                 {"failed", 1},
-                 {"conditions", json::array({{{"type", "Failed"},
-                                              {"status", "True"},
-                                              {"reason", "BackoffLimitExceeded"},
-                                              {"message", "Job has reached the specified backoff limit"},
-                                              {"lastTransitionTime", "2026-12-01T10:01:00Z"}}})}}),
-       TrialJob(3, R"({"lr":"0.001","wd":"3e-05"})", {{"startTime", "2026-12-01T10:05:00Z"}, {"active", 1}, {"ready", 1}})});
+  const json jobs =
+      json::array({TrialJob(1, R"({"lr":"0.1","wd":"1e-05"})", Completed("2026-12-01T10:02:05Z")),
+                   TrialJob(2, R"({"lr":"0.01","wd":"2e-05"})",
+                            {{"startTime", "2026-12-01T10:00:05Z"},
+                             {"failed", 1},
+                             {"conditions", json::array({{{"type", "Failed"},
+                                                          {"status", "True"},
+                                                          {"reason", "BackoffLimitExceeded"},
+                                                          {"message", "Job has reached the specified backoff limit"},
+                                                          {"lastTransitionTime", "2026-12-01T10:01:00Z"}}})}}),
+                   TrialJob(3, R"({"lr":"0.001","wd":"3e-05"})",
+                            {{"startTime", "2026-12-01T10:05:00Z"}, {"active", 1}, {"ready", 1}})});
   const json pods = json::array({TrialPod(1, "1", "val_loss=9"), TrialPod(1, "0", "epoch 9 val_loss=0.25")});
   const SweepObjective objective{"val_loss", false};
   std::vector<TrialRow> rows = ReadTrialRows(jobs, pods, objective, kNow);
