@@ -58,7 +58,8 @@ struct Fixture {
   std::ostringstream out, err;
   std::istringstream in;
   std::optional<int> exit_code;
-  int most_running = 0;  ///< the most trials running at any look
+  int most_running = 0;        ///< the most trials running at any look
+  bool write_messages = true;  ///< false: the trainer's termination message stays empty
   std::vector<std::string> started;
 
   Fixture() {
@@ -96,11 +97,12 @@ struct Fixture {
           pod["status"] = {
               {"phase", "Succeeded"},
               {"containerStatuses",
-               json::array(
-                   {{{"name", "trainer"},
-                     {"state",
-                      {{"terminated",
-                        {{"exitCode", 0}, {"message", fmt::format("val_loss={}", std::abs(trial - 4) + 0.5)}}}}}}})}};
+               json::array({{{"name", "trainer"},
+                             {"state",
+                              {{"terminated",
+                                {{"exitCode", 0},
+                                 {"message", write_messages ? fmt::format("val_loss={}", std::abs(trial - 4) + 0.5)
+                                                            : std::string()}}}}}}})}};
         }
         client.Put(JobRef(name), job);
         client.Put(PodRef(name + "-0-x"), pod);
@@ -190,6 +192,21 @@ TEST_CASE("sweep: run again, it creates only the missing trials, and other flags
   CHECK(refused.error().message().find("give the same --param, --trials and --seed to resume it, or remove it first "
                                        "(kubectl llm delete lr)") != std::string::npos);
   CHECK(f.Applied().size() == applied);
+}
+
+TEST_CASE("sweep: a trial whose termination message holds no metric is read from its log's last 100 lines") {
+  Fixture f;
+  f.write_messages = false;
+  f.client.routes.On("GET", "/api/v1/namespaces/ml/pods/lr-1-0-x/log?container=trainer&tailLines=100",
+                     testing::JsonResponse("step 90\nval_loss=0.75\nsaved\n", "text/plain"));
+  Status ran = f.Run(f.Options({"lr=1,2", "wd=uniform:0:1"}, 1, 2));
+  REQUIRE(ran.ok());  // one trial has a metric
+  const std::string out = f.out.str();
+  CHECK(out.find("trial 1 completed in 60s: val_loss=0.75\n") != std::string::npos);
+  // lr-2's log (no route: 404) has none.
+  CHECK(out.find("trial 2 completed in 60s, but printed no val_loss= line (read from its termination message and "
+                 "last 100 log lines)\n") != std::string::npos);
+  CHECK(out.find("\n1       lr-1   Completed   0.75") != std::string::npos);
 }
 
 TEST_CASE("sweep --queue: every trial is created at once, Kueue decides") {
