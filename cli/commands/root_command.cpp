@@ -9,6 +9,7 @@
 #include "commands/completion_command.h"
 #include "commands/help_formatter.h"
 #include "kube/config_flags.h"
+#include "kube/rest_client_impl.h"
 
 namespace llm {
 namespace {
@@ -96,6 +97,12 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
     streams.err << FormatError(ctx.status.error()) << "\n";
     if (ctx.error_exit_code && ctx.status.error().kind() != ErrorKind::kUsage) return *ctx.error_exit_code;
     return ExitCodeFor(ctx.status.error());
+  }
+  // kubectl checks after a command that succeeded (its PersistentPostRunE).
+  if (const int warnings = kube::ServerWarningsReceived();
+      global.kube.warnings_as_errors && warnings > 0 && ctx.exit_code == kExitOk) {
+    streams.err << fmt::format("error: {} warning{} received\n", warnings, warnings == 1 ? "" : "s");
+    return kExitError;
   }
   return ctx.exit_code;
 }

@@ -100,6 +100,8 @@ void ApplyFlagOverrides(const ConfigFlags& flags, ClusterEntry& cluster, AuthInf
   }
   if (!flags.impersonate.empty()) user.impersonate = flags.impersonate;
   if (!flags.impersonate_groups.empty()) user.impersonate_groups = flags.impersonate_groups;
+  if (!flags.impersonate_uid.empty()) user.impersonate_uid = flags.impersonate_uid;
+  if (flags.disable_compression) cluster.disable_compression = true;
 }
 
 /// client-go's validation of the merged entries, with its messages.
@@ -131,6 +133,10 @@ Status CheckEntries(const Kubeconfig& config, const SelectedEntries& selected, c
   }
   if (user.exec && user.exec->command.empty()) {
     return ConfigError(fmt::format("exec plugin for {}: command must be specified", owner));
+  }
+  if (user.impersonate.empty() && (!user.impersonate_groups.empty() || !user.impersonate_uid.empty())) {
+    // The API server would refuse each request; kubectl refuses before sending one.
+    return ConfigError(fmt::format("requesting uid, groups or user-extra for {} without impersonating a user", owner));
   }
   const bool has_cert = !user.client_certificate.empty() || !user.client_certificate_data.empty();
   const bool has_key = !user.client_key.empty() || !user.client_key_data.empty();

@@ -30,6 +30,13 @@ void ConfigFlags::AddFlags(CLI::App& app) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(group);
+  app.add_option("--as-uid", impersonate_uid, "UID to impersonate for the operation")->group(group);
+  app.add_flag("--disable-compression", disable_compression,
+               "If true, opt-out of response compression for all requests to the server")
+      ->group(group);
+  app.add_flag("--warnings-as-errors", warnings_as_errors,
+               "Treat warnings received from the server as errors and exit with a non-zero exit code")
+      ->group(group);
   app.add_option("--cache-dir", cache_dir, "Default cache directory (default ~/.kube/cache)")->group(group);
   app.add_option("-v,--v", verbosity, "Log level: 6 shows each request, 8 adds bodies (secrets redacted)")
       ->check(CLI::Range(0, 10))

@@ -28,6 +28,13 @@ struct ConfigFlags {
   std::string request_timeout = "0";
   std::string impersonate;
   std::vector<std::string> impersonate_groups;
+  std::string impersonate_uid;
+  /// Ask for uncompressed responses (no Accept-Encoding: gzip), as the
+  /// kubeconfig cluster's disable-compression does.
+  bool disable_compression = false;
+  /// The command fails (exit 1, "N warnings received") when the server sent
+  /// any Warning header, after the command itself finished (kubectl's rule).
+  bool warnings_as_errors = false;
   std::string cache_dir;
   /// kubectl's -v: 6 logs each request, 7 adds headers, 8 adds bodies (secrets redacted).
   int verbosity = 0;

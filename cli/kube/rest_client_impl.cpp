@@ -1,6 +1,7 @@
 #include "kube/rest_client_impl.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <fmt/format.h>
 
@@ -52,14 +53,25 @@ RestClientImpl::RestClientImpl(std::shared_ptr<Transport> transport, std::shared
       limiter_(*clock_, options_.qps, options_.burst),
       logger_(options_.log, options_.verbosity, options_.server) {}
 
+namespace {
+std::atomic<int> server_warnings{0};
+}  // namespace
+
+int ServerWarningsReceived() { return server_warnings.load(); }
+
 void RestClientImpl::EmitWarnings(const HttpResponse& response) {
-  for (const std::string& text : ParseWarningHeaders(response)) Warn(text);
+  for (const std::string& text : ParseWarningHeaders(response)) {
+    if (PrintOnce(text)) server_warnings.fetch_add(1);
+  }
 }
 
-void RestClientImpl::Warn(const std::string& text) {
-  if (options_.warnings == nullptr) return;
+void RestClientImpl::Warn(const std::string& text) { PrintOnce(text); }
+
+bool RestClientImpl::PrintOnce(const std::string& text) {
   std::lock_guard<std::mutex> lock(warnings_mu_);
-  if (warned_.insert(text).second) *options_.warnings << "Warning: " << text << "\n";
+  if (!warned_.insert(text).second) return false;
+  if (options_.warnings != nullptr) *options_.warnings << "Warning: " << text << "\n";
+  return true;
 }
 
 Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {

@@ -35,6 +35,10 @@ struct RestClientOptions {
   int burst = kDefaultBurst;
 };
 
+/// The distinct Warning headers the API server sent this process's clients
+/// (--warnings-as-errors counts them, as kubectl's warning handler does).
+int ServerWarningsReceived();
+
 class RestClientImpl final : public RestClient {
  public:
   /// `auth` may be null (no credentials).
@@ -57,6 +61,8 @@ class RestClientImpl final : public RestClient {
   Result<nlohmann::json> SendJson(HttpRequest request, const ResourceRef& ref);
   Result<nlohmann::json> ListOnce(const ResourceRef& ref, const ListOptions& options, const std::string& cont);
   void EmitWarnings(const HttpResponse& response);
+  /// Prints `text` unless this client printed it before; true when it is new.
+  bool PrintOnce(const std::string& text);
 
   std::shared_ptr<Clock> clock_;
   std::shared_ptr<Transport> transport_;

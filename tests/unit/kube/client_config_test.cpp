@@ -53,6 +53,33 @@ TEST_CASE("--context, --cluster, --user and -n override the kubeconfig") {
   CHECK(overridden->namespace_explicit);
 }
 
+TEST_CASE("--as, --as-group, --as-uid and --disable-compression override the kubeconfig, as kubectl's") {
+  Kubeconfig merged = Load(kDir + "/a.yaml:" + kDir + "/b.yaml");
+  ConfigFlags flags;
+  flags.impersonate = "jane";
+  flags.impersonate_groups = {"ml", "ops"};
+  flags.impersonate_uid = "1234";
+  flags.disable_compression = true;
+  auto config = ResolveClientConfig(merged, flags);
+  REQUIRE(config.ok());
+  CHECK(config->impersonate == "jane");
+  CHECK(config->impersonate_groups == std::vector<std::string>{"ml", "ops"});
+  CHECK(config->impersonate_uid == "1234");
+  CHECK(config->disable_compression);
+  CHECK_FALSE(ResolveClientConfig(merged, {})->disable_compression);
+
+  // A uid or groups without a user: kubectl's refusal, before any request.
+  for (const auto& [groups, uid] :
+       std::vector<std::pair<std::vector<std::string>, std::string>>{{{"ml"}, ""}, {{}, "1"}}) {
+    ConfigFlags alone;
+    alone.impersonate_groups = groups;
+    alone.impersonate_uid = uid;
+    auto refused = ResolveClientConfig(merged, alone);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message() == "requesting uid, groups or user-extra for shared without impersonating a user");
+  }
+}
+
 TEST_CASE("unknown context, cluster or user names are errors") {
   Kubeconfig merged = Load(kDir + "/a.yaml");
   ConfigFlags flags;

@@ -265,9 +265,14 @@ TEST_CASE("Warning headers are printed once each as 'Warning: ...'") {
   HttpResponse warned = FakeTransport::Json(200, "{}");
   warned.headers.emplace_back("Warning", R"(299 - "v1 ComponentStatus is deprecated in v1.19+")");
   h.transport->On("GET", kDeploy.Path(), warned);
+  const int received = ServerWarningsReceived();
   REQUIRE(h.client->Get(kDeploy).ok());
   REQUIRE(h.client->Get(kDeploy).ok());
   CHECK(h.err.str() == "Warning: v1 ComponentStatus is deprecated in v1.19+\n");
+  // --warnings-as-errors counts what the server sent, once each; the client's own warnings are not counted.
+  CHECK(ServerWarningsReceived() == received + 1);
+  h.client->Warn("insecure");
+  CHECK(ServerWarningsReceived() == received + 1);
 }
 
 std::shared_ptr<Authenticator> ExecAuth(std::shared_ptr<testing::FakeProcessRunner> runner, FakeClock& clock) {
