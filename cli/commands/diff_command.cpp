@@ -3,10 +3,10 @@
 #include <memory>
 
 #include "commands/cluster_session.h"
+#include "commands/diff_program.h"
 #include "commands/live_dry_run.h"
 #include "commands/revision_diff_command.h"
 #include "commands/root_command.h"
-#include "workload/object_diff.h"
 
 namespace llm {
 
@@ -32,14 +32,11 @@ Status RunDiff(const DiffOptions& options, const kube::ConfigFlags& flags, IoStr
   for (const std::string& warning : warnings) streams.err << "Warning: " << warning << "\n";
   std::vector<json> objects;
   for (const Json& manifest : manifests) objects.push_back(json(manifest));
-  LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> pairs,
+  LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> live_and_merged,
                        DryRunAgainstLive(*session, render.request.name, std::move(objects), options.ownership));
-  for (const LiveAndMerged& pair : pairs) {
-    std::string text = DiffObject(pair.live, pair.merged, options.show_managed_fields);
-    if (text.empty()) continue;
-    differences = true;
-    streams.out << text;
-  }
+  std::vector<std::pair<json, json>> pairs;
+  for (LiveAndMerged& pair : live_and_merged) pairs.emplace_back(std::move(pair.live), std::move(pair.merged));
+  LLM_ASSIGN_OR_RETURN(differences, ShowObjectDiffs(pairs, "LIVE", "MERGED", options.show_managed_fields, streams.out));
   return Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/cluster_session.h"
+#include "commands/diff_program.h"
 #include "commands/live_dry_run.h"
 #include "commands/workload_revisions.h"
 #include "workload/object_diff.h"
@@ -42,20 +43,19 @@ Status RunRevisionDiff(const RevisionDiffOptions& options, const kube::ConfigFla
   LLM_ASSIGN_OR_RETURN(std::unique_ptr<ClusterSession> session, ClusterSession::Open(flags, streams));
   WorkloadRevisions revisions(session->client(), session->clock(), session->ns(), options.name);
   LLM_ASSIGN_OR_RETURN(Revision from, revisions.Read(range.from));
-  std::string text;
+  std::vector<std::pair<nlohmann::json, nlohmann::json>> pairs;
+  std::string to_dir = "LIVE";
   if (range.to) {
     LLM_ASSIGN_OR_RETURN(Revision to, revisions.Read(*range.to));
-    text = DiffObjectLists(from.objects, to.objects, RevisionDir(range.from), RevisionDir(*range.to),
-                           options.show_managed_fields);
+    pairs = PairObjectLists(from.objects, to.objects);
+    to_dir = RevisionDir(*range.to);
   } else {
-    LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> pairs,
+    LLM_ASSIGN_OR_RETURN(std::vector<LiveAndMerged> live_and_merged,
                          DryRunAgainstLive(*session, options.name, std::move(from.objects), options.ownership));
-    for (const LiveAndMerged& pair : pairs) {
-      text += DiffObjectAs(pair.merged, pair.live, RevisionDir(range.from), "LIVE", options.show_managed_fields);
-    }
+    for (LiveAndMerged& pair : live_and_merged) pairs.emplace_back(std::move(pair.merged), std::move(pair.live));
   }
-  differences = !text.empty();
-  streams.out << text;
+  LLM_ASSIGN_OR_RETURN(
+      differences, ShowObjectDiffs(pairs, RevisionDir(range.from), to_dir, options.show_managed_fields, streams.out));
   return Ok();
 }
 

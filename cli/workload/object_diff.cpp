@@ -68,17 +68,25 @@ std::string DiffObject(const nlohmann::json& live, const nlohmann::json& merged,
   return DiffObjectAs(live, merged, "LIVE", "MERGED", show_managed_fields);
 }
 
-std::string DiffObjectAs(const nlohmann::json& from_object, const nlohmann::json& to_object, std::string_view from_dir,
-                         std::string_view to_dir, bool show_managed_fields) {
+DiffFiles PrepareDiffFiles(const nlohmann::json& from_object, const nlohmann::json& to_object,
+                           bool show_managed_fields) {
   nlohmann::json from = show_managed_fields ? from_object : OmitManagedFields(from_object);
   nlohmann::json to = show_managed_fields ? to_object : OmitManagedFields(to_object);
   MaskSecretData(from, to);
+  DiffFiles files;
   // A pruned object has no second side; it is named after its first one.
-  std::string name = DiffFileName(to_object.is_null() ? from_object : to_object);
+  files.name = DiffFileName(to_object.is_null() ? from_object : to_object);
   // kubectl prints nothing for an absent side; diff -N reads it as empty.
-  std::string from_text = from.is_null() ? "" : ToYaml(from);
-  std::string to_text = to.is_null() ? "" : ToYaml(to);
-  return UnifiedDiff(from_text, to_text, fmt::format("{}/{}", from_dir, name), fmt::format("{}/{}", to_dir, name));
+  files.from = from.is_null() ? "" : ToYaml(from);
+  files.to = to.is_null() ? "" : ToYaml(to);
+  return files;
+}
+
+std::string DiffObjectAs(const nlohmann::json& from_object, const nlohmann::json& to_object, std::string_view from_dir,
+                         std::string_view to_dir, bool show_managed_fields) {
+  const DiffFiles files = PrepareDiffFiles(from_object, to_object, show_managed_fields);
+  return UnifiedDiff(files.from, files.to, fmt::format("{}/{}", from_dir, files.name),
+                     fmt::format("{}/{}", to_dir, files.name));
 }
 
 }  // namespace llm

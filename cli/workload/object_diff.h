@@ -29,6 +29,16 @@ void MaskSecretData(nlohmann::json& live, nlohmann::json& merged);
 /// kubectl diff gives an object in its LIVE and MERGED directories.
 std::string DiffFileName(const nlohmann::json& object);
 
+/// One object's two sides as diff reads them, prepared as above: the file
+/// name (of `to`, else `from`) and each side as YAML, "" for an absent side
+/// (diff -N reads it as empty).
+struct DiffFiles {
+  std::string name;
+  std::string from;
+  std::string to;
+};
+DiffFiles PrepareDiffFiles(const nlohmann::json& from, const nlohmann::json& to, bool show_managed_fields = false);
+
 /// The diff of one object: LIVE (null when absent) against MERGED, prepared as
 /// above, printed as YAML, labelled "LIVE/<file>" and "MERGED/<file>". "" when
 /// they are the same.

@@ -48,9 +48,9 @@ Result<RevisionRange> ParseRevisionRange(std::string_view text) {
   return range;
 }
 
-std::string DiffObjectLists(const std::vector<nlohmann::json>& from, const std::vector<nlohmann::json>& to,
-                            std::string_view from_dir, std::string_view to_dir, bool show_managed_fields) {
-  std::string text;
+std::vector<std::pair<nlohmann::json, nlohmann::json>> PairObjectLists(const std::vector<nlohmann::json>& from,
+                                                                       const std::vector<nlohmann::json>& to) {
+  std::vector<std::pair<nlohmann::json, nlohmann::json>> pairs;
   std::vector<bool> matched(to.size(), false);
   for (const nlohmann::json& object : from) {
     const nlohmann::json* other = nullptr;
@@ -60,11 +60,19 @@ std::string DiffObjectLists(const std::vector<nlohmann::json>& from, const std::
         other = &to[i];
       }
     }
-    text += DiffObjectAs(object, other ? *other : nlohmann::json(), from_dir, to_dir, show_managed_fields);
+    pairs.emplace_back(object, other ? *other : nlohmann::json());
   }
   for (size_t i = 0; i < to.size(); ++i) {
-    if (!matched[i]) text += DiffObjectAs(nullptr, to[i], from_dir, to_dir, show_managed_fields);
+    if (!matched[i]) pairs.emplace_back(nlohmann::json(), to[i]);
   }
+  return pairs;
+}
+
+std::string DiffObjectLists(const std::vector<nlohmann::json>& from, const std::vector<nlohmann::json>& to,
+                            std::string_view from_dir, std::string_view to_dir, bool show_managed_fields) {
+  std::string text;
+  for (const auto& [a, b] : PairObjectLists(from, to))
+    text += DiffObjectAs(a, b, from_dir, to_dir, show_managed_fields);
   return text;
 }
 

@@ -25,8 +25,12 @@ struct RevisionRange {
 /// and the accepted forms.
 Result<RevisionRange> ParseRevisionRange(std::string_view text);
 
-/// One DiffObjectAs per object of either side, in `from`'s order and then the
-/// objects only `to` has; "" when the sides hold the same objects.
+/// The objects of both sides paired by group, kind, namespace and name, in
+/// `from`'s order and then the objects only `to` has (null for a missing side).
+std::vector<std::pair<nlohmann::json, nlohmann::json>> PairObjectLists(const std::vector<nlohmann::json>& from,
+                                                                       const std::vector<nlohmann::json>& to);
+
+/// One DiffObjectAs per pair of PairObjectLists; "" when the sides hold the same objects.
 std::string DiffObjectLists(const std::vector<nlohmann::json>& from, const std::vector<nlohmann::json>& to,
                             std::string_view from_dir, std::string_view to_dir, bool show_managed_fields = false);
 

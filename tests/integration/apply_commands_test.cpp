@@ -90,6 +90,17 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK(Contains(diff.out, "+  replicas: 2\n"));
   CommandOutput diff_error = Llm("admin", {"diff", "serve", "chat", "-n", ns.name()});
   CHECK(diff_error.exit_code == 2);
+  // KUBECTL_EXTERNAL_DIFF, as kubectl diff runs it: the program on a LIVE and a MERGED directory.
+  std::vector<std::string> external = {KUBECTL_LLM_BINARY, "diff",  "serve",  "chat", "-n",    ns.name(),
+                                       "--model",          "org/m", "--gpus", "1",    "--cpu", "2",
+                                       "--replicas",       "2"};
+  CommandOutput external_diff =
+      RunCommand(external, {"KUBECONFIG=" + TestCluster::Get().Kubeconfig("admin"), "KUBECTL_EXTERNAL_DIFF=diff -u -N",
+                            "KUBECACHEDIR=" + TestCluster::Get().dir() + "/kube-cache"});
+  CHECK_MESSAGE(external_diff.exit_code == 1, external_diff.err);
+  CHECK(Contains(external_diff.out, "/LIVE-"));
+  CHECK(Contains(external_diff.out, "/apps.v1.Deployment." + ns.name() + ".chat\t"));
+  CHECK(Contains(external_diff.out, "-  replicas: 1\n+  replicas: 2\n"));
 
   CommandOutput removed = Llm("admin", {"delete", "chat", "-n", ns.name(), "--wait", "--timeout", "1m"});
   CHECK_MESSAGE(removed.exit_code == 0, removed.err);

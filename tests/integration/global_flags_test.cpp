@@ -46,8 +46,8 @@ TEST_CASE("--as with --as-uid: the server sees the impersonated user with that u
 TEST_CASE("--warnings-as-errors: the server's warning, then kubectl's error line and exit 1") {
   ScopedNamespace ns("warnings-" + std::to_string(::getpid()));
   REQUIRE(Kubectl({"label", "namespace", ns.name(), "pod-security.kubernetes.io/warn=restricted"}).exit_code == 0);
-  const std::vector<std::string> serve = {"serve", "chat", "-n", ns.name(), "--model", "org/m", "--gpus", "1",
-                                          "--skip-preflight"};
+  const std::vector<std::string> serve = {"serve", "chat",   "-n", ns.name(),         "--model",
+                                          "org/m", "--gpus", "1",  "--skip-preflight"};
   std::vector<std::string> strict = serve;
   strict.push_back("--warnings-as-errors");
   CommandOutput failed = Llm(strict);
