@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "commands/completion_values.h"
 
 namespace llm {
 
@@ -18,7 +19,8 @@ Result<std::string> CompletionScript(const std::string& shell);
 /// last one being the word under the cursor, "" for a new word), one per line,
 /// then Cobra's directive line ":4" (no file completion), as kubectl expects
 /// from a plugin's completion helper.
-std::string CompleteWords(const CLI::App& root, const std::vector<std::string>& args);
+std::string CompleteWords(const CLI::App& root, const std::vector<std::string>& args,
+                          const CompletionSources& sources = {});
 
 void SetupCompletionCommand(CLI::App* cmd, CommandContext& ctx);
 

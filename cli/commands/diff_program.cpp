@@ -34,8 +34,8 @@ class SideDirectory {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = fmt::format("{}/{}-XXXXXX", tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", label);
     if (::mkdtemp(pattern.data()) == nullptr) {
-      return Error(ErrorKind::kInternal, fmt::format("making a directory for the diff ({}): {}", pattern,
-                                                     std::strerror(errno)));
+      return Error(ErrorKind::kInternal,
+                   fmt::format("making a directory for the diff ({}): {}", pattern, std::strerror(errno)));
     }
     return std::unique_ptr<SideDirectory>(new SideDirectory(pattern));
   }

@@ -63,7 +63,8 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   }
 
   if (!args.empty() && args.front() == "__complete") {
-    streams.out << CompleteWords(app, std::vector<std::string>(args.begin() + 1, args.end()));
+    const std::vector<std::string> words(args.begin() + 1, args.end());
+    streams.out << CompleteWords(app, words, ClusterCompletionSources(words));
     return kExitOk;
   }
 

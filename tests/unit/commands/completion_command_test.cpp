@@ -30,6 +30,27 @@ TEST_CASE("__complete offers the flags of the subcommand being typed, and global
   CHECK(Run({"__complete", "version", "--v"}).out == "--v\n:4\n");
 }
 
+TEST_CASE("__complete offers a flag's values: fixed ones by command, files and directories by directive") {
+  CHECK(Run({"__complete", "serve", "x", "--backend", ""}).out == "deployment\nleaderworkerset\n:4\n");
+  CHECK(Run({"__complete", "train", "x", "--backend", "j"}).out == "jobset\n:4\n");
+  CHECK(Run({"__complete", "sweep", "x", "--backend", ""}).out == "jobset\nindexed-job\n:4\n");
+  CHECK(Run({"__complete", "serve", "x", "--engine", ""}).out.starts_with("vllm\n"));
+  CHECK(Run({"__complete", "status", "-o", "j"}).out == "json\njsonpath=\njsonpath-file=\n:4\n");
+  CHECK(Run({"__complete", "delete", "x", "--dry-run", ""}).out == "none\nclient\nserver\n:4\n");
+  CHECK(Run({"__complete", "delete", "x", "--cascade", "f"}).out == "foreground\n:4\n");
+  CHECK(Run({"__complete", "sweep", "x", "--mode", ""}).out == "min\nmax\n:4\n");
+  // Cobra's directives: 0 lets the shell offer file names, 16 directories.
+  CHECK(Run({"__complete", "serve", "x", "-f", ""}).out == ":0\n");
+  CHECK(Run({"__complete", "train", "x", "--patch", "jo"}).out == ":0\n");
+  CHECK(Run({"__complete", "status", "--kubeconfig", ""}).out == ":0\n");
+  CHECK(Run({"__complete", "render", "serve", "x", "--templates", ""}).out == ":16\n");
+  // The trailing command's words are the user's: files, as a shell would offer.
+  CHECK(Run({"__complete", "train", "t", "--image", "i", "--", "torchrun", ""}).out == ":0\n");
+  // A flag with no known values, and a NAME that is new (serve creates it): nothing.
+  CHECK(Run({"__complete", "serve", "x", "--model", ""}).out == ":4\n");
+  CHECK(Run({"__complete", "serve", ""}).out == ":4\n");
+}
+
 TEST_CASE("completion prints a script for each supported shell") {
   CHECK(Run({"completion", "bash"}).out.find("complete -F _kubectl_llm kubectl-llm") != std::string::npos);
   CHECK(Run({"completion", "zsh"}).out.find("compdef _kubectl_llm kubectl-llm") != std::string::npos);

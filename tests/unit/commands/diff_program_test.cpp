@@ -37,7 +37,8 @@ TEST_CASE("KUBECTL_EXTERNAL_DIFF runs on two directories of YAML files, named as
                                                     {ConfigMap("same", "x"), ConfigMap("same", "x")},
                                                     {json(), ConfigMap("new", "n")}};
   std::ostringstream out;
-  auto differs = ShowObjectDiffs(pairs, "LIVE", "MERGED", false, out, MapGetenv({{"KUBECTL_EXTERNAL_DIFF", "diff -u -N"}}));
+  auto differs =
+      ShowObjectDiffs(pairs, "LIVE", "MERGED", false, out, MapGetenv({{"KUBECTL_EXTERNAL_DIFF", "diff -u -N"}}));
   REQUIRE_MESSAGE(differs.ok(), differs.error().message());
   CHECK(*differs);
   const std::string text = out.str();
@@ -49,7 +50,8 @@ TEST_CASE("KUBECTL_EXTERNAL_DIFF runs on two directories of YAML files, named as
   CHECK(text.find("v1.ConfigMap.ml.same") == std::string::npos);
 
   std::ostringstream none;
-  auto same = ShowObjectDiffs({pairs[1]}, "LIVE", "MERGED", false, none, MapGetenv({{"KUBECTL_EXTERNAL_DIFF", "diff"}}));
+  auto same =
+      ShowObjectDiffs({pairs[1]}, "LIVE", "MERGED", false, none, MapGetenv({{"KUBECTL_EXTERNAL_DIFF", "diff"}}));
   REQUIRE(same.ok());
   CHECK_FALSE(*same);
   CHECK(none.str().empty());
@@ -77,7 +79,8 @@ TEST_CASE("KUBECTL_EXTERNAL_DIFF exiting above 1 is an error, and its directorie
 
 TEST_CASE("without KUBECTL_EXTERNAL_DIFF the built-in unified diff, labelled LIVE/ and MERGED/") {
   std::ostringstream out;
-  auto differs = ShowObjectDiffs({{ConfigMap("a", "1"), ConfigMap("a", "2")}}, "LIVE", "MERGED", false, out, MapGetenv({}));
+  auto differs =
+      ShowObjectDiffs({{ConfigMap("a", "1"), ConfigMap("a", "2")}}, "LIVE", "MERGED", false, out, MapGetenv({}));
   REQUIRE(differs.ok());
   CHECK(*differs);
   CHECK(out.str().find("--- LIVE/v1.ConfigMap.ml.a\n+++ MERGED/v1.ConfigMap.ml.a\n") != std::string::npos);
