@@ -22,12 +22,13 @@ namespace llm {
 namespace {
 
 /// The commands whose NAME is a workload that exists (not one to create).
-constexpr std::string_view kWorkloadNameCommands[] = {"status", "logs", "scale",   "delete", "history",
+constexpr std::string_view kWorkloadNameCommands[] = {"status",   "logs", "scale",   "delete", "history",
                                                       "rollback", "test", "metrics", "diff"};
 
 /// Flags whose value is a file, or a directory.
-constexpr std::string_view kFileFlags[] = {"values", "patch", "kubeconfig", "certificate-authority",
-                                           "client-certificate", "client-key", "from-json", "report"};
+constexpr std::string_view kFileFlags[] = {
+    "values",     "patch",     "kubeconfig", "certificate-authority", "client-certificate",
+    "client-key", "from-json", "report"};
 constexpr std::string_view kDirectoryFlags[] = {"templates", "cache-dir"};
 
 bool In(std::span<const std::string_view> names, std::string_view name) {

@@ -22,6 +22,7 @@
 #include <doctest/doctest.h>
 
 #include "integration/kube_client.h"
+#include "integration/play_patch.h"
 #include "integration/test_cluster.h"
 #include "util/rfc3339.h"
 
@@ -31,24 +32,6 @@ namespace {
 CommandOutput Llm(const std::vector<std::string>& args) { return TestCluster::Get().Plugin("admin", args); }
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-/// A merge patch file giving the pod template (spec.template of a Deployment
-/// or a Job) the annotation that kwok's Stages play.
-class PlayPatch {
- public:
-  PlayPatch(const std::string& play, const std::string& test_name) {
-    path_ =
-        (std::filesystem::temp_directory_path() / ("stall-" + test_name + "-" + std::to_string(::getpid()) + ".json"))
-            .string();
-    std::ofstream(path_) << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":")" << play
-                         << R"("}}}}})";
-  }
-  ~PlayPatch() { std::filesystem::remove(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 /// RFC 3339 with nanoseconds, as the CRI log format stamps each line.
 std::string CriTime(std::chrono::system_clock::time_point when) {

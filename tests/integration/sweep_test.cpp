@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/kube_client.h"
+#include "integration/play_patch.h"
 #include "integration/run_command.h"
 #include "integration/test_cluster.h"
 #include "util/rfc3339.h"
@@ -37,23 +38,8 @@ CommandOutput Llm(const std::vector<std::string>& args) { return TestCluster::Ge
 
 std::string Suffix() { return std::to_string(::getpid() % 100000); }
 
-/// The --patch file that puts a trial's pods under kwok's trial-metric Stage.
-class TrialMetricPatch {
- public:
-  TrialMetricPatch() : path_(TestCluster::Get().dir() + "/trial-metric-" + Suffix() + ".json") {
-    std::ofstream(path_)
-        << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"trial-metric"}}}}})";
-  }
-  ~TrialMetricPatch() { std::filesystem::remove(path_); }
-  std::string For(const std::string& sweep) const { return "job/" + sweep + "=" + path_; }
-
- private:
-  std::string path_;
-};
-
 /// The sweep's flags: 3 learning rates x 2 sampled weight decays.
-std::vector<std::string> SweepArgs(const std::string& ns, const TrialMetricPatch& patch,
-                                   std::vector<std::string> extra) {
+std::vector<std::string> SweepArgs(const std::string& ns, const PlayPatch& patch, std::vector<std::string> extra) {
   std::vector<std::string> args = {"sweep",     "lr",
                                    "-n",        ns,
                                    "--image",   "img:1",
@@ -63,7 +49,7 @@ std::vector<std::string> SweepArgs(const std::string& ns, const TrialMetricPatch
                                    "--trials",  "2",
                                    "--metric",  "val_loss",
                                    "--mode",    "max",
-                                   "--patch",   patch.For("lr")};
+                                   "--patch",   patch.For("job/lr")};
   args.insert(args.end(), extra.begin(), extra.end());
   args.insert(args.end(), {"--", "torchrun", "train.py", "--lr", "{lr}", "--weight-decay", "{wd}"});
   return args;
@@ -108,7 +94,7 @@ std::vector<std::string> RankedTrials(const std::string& out) {
 
 TEST_CASE("sweep: 6 trials 2 at a time, results from termination messages, Ctrl-C then resume, status, delete") {
   ScopedNamespace ns("sweep-" + Suffix());
-  TrialMetricPatch patch;
+  PlayPatch patch("trial-metric", "sweep");
 
   // Ctrl-C once the second trial has started: the two keep running, nothing more is created.
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};
@@ -184,7 +170,7 @@ TEST_CASE("sweep: 6 trials 2 at a time, results from termination messages, Ctrl-
 
 TEST_CASE("sweep: bad input names the flag and creates nothing") {
   ScopedNamespace ns("sweep-bad-" + Suffix());
-  TrialMetricPatch patch;
+  PlayPatch patch("trial-metric", "sweep");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--param", "x=normal:0:1"}, "--param x=normal:0:1: unknown distribution \"normal\""},
       {{"--parallel", "0"}, "--parallel must be at least 1, got 0"},
@@ -215,13 +201,13 @@ TEST_CASE("sweep --queue: every trial created at once, Kueue admits one at a tim
   } tenant{team};
   CommandOutput created = Llm({"tenant", "create", team, "--gpus", "1"});
   REQUIRE_MESSAGE(created.exit_code == 0, created.err);
-  TrialMetricPatch patch;
+  PlayPatch patch("trial-metric", "sweep");
 
   // The tenant's LocalQueue is the namespace's default: a 1-GPU quota runs one 1-GPU trial at a time.
-  CommandOutput swept =
-      Llm({"sweep",   "lr",           "-n",       team,         "--image",  "img:1",    "--backend", "indexed-job",
-           "--param", "lr=1e-4,1e-3", "--param",  "wd=0.1,0.2", "--metric", "val_loss", "--patch",   patch.For("lr"),
-           "--",      "python",       "train.py", "--lr",       "{lr}",     "--wd",     "{wd}"});
+  CommandOutput swept = Llm(
+      {"sweep",   "lr",           "-n",       team,         "--image",  "img:1",    "--backend", "indexed-job",
+       "--param", "lr=1e-4,1e-3", "--param",  "wd=0.1,0.2", "--metric", "val_loss", "--patch",   patch.For("job/lr"),
+       "--",      "python",       "train.py", "--lr",       "{lr}",     "--wd",     "{wd}"});
   REQUIRE_MESSAGE(swept.exit_code == 0, (swept.out + swept.err));
   CHECK_MESSAGE(Contains(swept.out, "sweep lr: 4 trials, queued in LocalQueue "), swept.out);
   // All four were queued before any result came.

@@ -17,6 +17,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/play_patch.h"
 #include "integration/test_cluster.h"
 #include "integration/token_kubeconfig.h"
 
@@ -87,21 +88,6 @@ class ScopedMember {
  private:
   std::string ns_;
   std::unique_ptr<ScopedTokenKubeconfig> kubeconfig_;
-};
-
-/// A --patch file that keeps a Job's pods Running (kwok's keep-running Stage),
-/// so they hold their GPUs.
-class KeepRunningPatch {
- public:
-  KeepRunningPatch() : path_(TestCluster::Get().dir() + "/keep-running-" + Suffix() + ".json") {
-    std::ofstream(path_)
-        << R"({"spec":{"template":{"metadata":{"annotations":{"stage.kubectl-llm.test/play":"keep-running"}}}}})";
-  }
-  ~KeepRunningPatch() { std::filesystem::remove(path_); }
-  std::string For(const std::string& kind_name) const { return kind_name + "=" + path_; }
-
- private:
-  std::string path_;
 };
 
 json GetJson(const std::vector<std::string>& args) {
@@ -308,7 +294,7 @@ TEST_CASE(
   REQUIRE_MESSAGE(lender.created().exit_code == 0, lender.created().err);
   ScopedTenant borrower(a, {"--gpus", "8", "--borrow-limit", "8"});
   REQUIRE_MESSAGE(borrower.created().exit_code == 0, borrower.created().err);
-  KeepRunningPatch keep;
+  PlayPatch keep("keep-running", "tenant");
   auto train = [&](const std::string& name, const std::string& nodes, const std::string& timeout) {
     return Llm("admin", {"train",
                          name,
