@@ -38,10 +38,10 @@ struct CommandContext {
   /// command's others), and building every command was most of a `version`'s
   /// run; so a run builds what it may parse: the commands its words name (a
   /// word that is a flag's value builds one more, which is harmless), or all
-  /// of them for completion, which walks the tree. A help listing shows the
+  /// of them for completion and the man pages, which walk the tree. A help listing shows the
   /// names and summaries every command has built or not.
   bool Builds(std::string_view name) const {
-    if (!global.args.empty() && global.args.front() == "__complete") return true;
+    if (!global.args.empty() && (global.args.front() == "__complete" || global.args.front() == "__man")) return true;
     return std::find(global.args.begin(), global.args.end(), name) != global.args.end();
   }
 };

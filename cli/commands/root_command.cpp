@@ -1,6 +1,8 @@
 #include "commands/root_command.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -8,8 +10,10 @@
 #include "commands/command.h"
 #include "commands/completion_command.h"
 #include "commands/help_formatter.h"
+#include "commands/man_page.h"
 #include "kube/config_flags.h"
 #include "kube/rest_client_impl.h"
+#include "util/build_info.h"
 
 namespace llm {
 namespace {
@@ -62,6 +66,24 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
     if (!sub->get_allow_extras()) sub->fallthrough();
   }
 
+  if (!args.empty() && args.front() == "__man") {
+    // The build's step that writes the man pages (cmake: man_pages): DIR/kubectl-llm*.1.
+    if (args.size() != 2) {
+      streams.err << "error: usage: kubectl-llm __man DIR\n";
+      return kExitUsage;
+    }
+    std::error_code made;
+    std::filesystem::create_directories(args[1], made);
+    for (const auto& [file, text] : ManPages(app, GetBuildInfo().version)) {
+      std::ofstream page(args[1] + "/" + file, std::ios::trunc);
+      page << text;
+      if (!page.good()) {
+        streams.err << "error: cannot write " << args[1] << "/" << file << "\n";
+        return kExitError;
+      }
+    }
+    return kExitOk;
+  }
   if (!args.empty() && args.front() == "__complete") {
     const std::vector<std::string> words(args.begin() + 1, args.end());
     streams.out << CompleteWords(app, words, ClusterCompletionSources(words));

@@ -385,6 +385,7 @@ void SetupSweepCommand(CLI::App* cmd, CommandContext& ctx) {
   options->ownership.AddTo(*cmd);
 
   CLI::App* status = cmd->add_subcommand("status", "Show a sweep's trials, best first");
+  status->footer("");  // CLI11 copies the parent's footer (render's values and patches), which status has none of
   auto status_name = std::make_shared<std::string>();
   auto status_output = std::make_shared<std::string>();
   status->add_option("NAME", *status_name, "The sweep's name")->required();
