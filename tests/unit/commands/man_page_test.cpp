@@ -58,9 +58,16 @@ std::string InRoff(const std::string& flag) {
 
 TEST_CASE("__man writes a page for the plugin and every command, each naming every flag its --help shows") {
   const std::map<std::string, std::string> pages = WrittenPages();
-  for (const std::vector<std::string>& command :
-       std::vector<std::vector<std::string>>{{}, {"serve"}, {"train"}, {"sweep"}, {"sweep", "status"}, {"scale"},
-                                             {"status"}, {"tenant", "create"}, {"validate-nodes"}, {"diff", "serve"}}) {
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{{},
+                                                                                       {"serve"},
+                                                                                       {"train"},
+                                                                                       {"sweep"},
+                                                                                       {"sweep", "status"},
+                                                                                       {"scale"},
+                                                                                       {"status"},
+                                                                                       {"tenant", "create"},
+                                                                                       {"validate-nodes"},
+                                                                                       {"diff", "serve"}}) {
     std::string page_name = "kubectl-llm";
     for (const std::string& word : command) page_name += "-" + word;
     page_name += ".1";
@@ -80,7 +87,8 @@ TEST_CASE("__man writes a page for the plugin and every command, each naming eve
     }
   }
   CHECK(pages.at("kubectl-llm-serve.1").find("kubectl llm serve chat \\-\\-model") == std::string::npos);
-  CHECK(pages.at("kubectl-llm-serve.1").find("kubectl llm serve chat --model") != std::string::npos);  // examples as typed
+  CHECK(pages.at("kubectl-llm-serve.1").find("kubectl llm serve chat --model") !=
+        std::string::npos);  // examples as typed
   CHECK(pages.at("kubectl-llm.1").find("\\fBkubectl-llm-serve\\fR(1)") != std::string::npos);
   CHECK(pages.size() > 30);
 }
