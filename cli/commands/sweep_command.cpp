@@ -98,16 +98,29 @@ struct SweepState {
   json pods = json::array();
 };
 
+std::string SweepSelector(const std::string& sweep) { return fmt::format("{}={}", kSweepLabel, sweep); }
+
+/// The sweep's trial jobs of one kind (Job or JobSet), each with its kind filled in.
+Result<json> ListTrialJobs(kube::RestClient& client, const kube::ResourceRef& jobs, const std::string& sweep) {
+  kube::ListOptions list;
+  list.label_selector = SweepSelector(sweep);
+  LLM_ASSIGN_OR_RETURN(json listed, client.List(jobs, list));
+  FillItemKinds(listed);  // the state of a Job or JobSet depends on which it is
+  return ItemsOf(listed);
+}
+
+Result<json> ListTrialPods(kube::RestClient& client, const std::string& ns, const std::string& sweep) {
+  kube::ListOptions list;
+  list.label_selector = SweepSelector(sweep);
+  LLM_ASSIGN_OR_RETURN(json listed, client.List(kube::core::Pods(ns), list));
+  return ItemsOf(listed);
+}
+
 Result<SweepState> ReadSweepState(kube::RestClient& client, const kube::ResourceRef& jobs, const std::string& ns,
                                   const std::string& sweep) {
-  kube::ListOptions list;
-  list.label_selector = fmt::format("{}={}", kSweepLabel, sweep);
   SweepState state;
-  LLM_ASSIGN_OR_RETURN(json listed_jobs, client.List(jobs, list));
-  FillItemKinds(listed_jobs);  // the state of a Job or JobSet depends on which it is
-  state.jobs = ItemsOf(listed_jobs);
-  LLM_ASSIGN_OR_RETURN(json listed_pods, client.List(kube::core::Pods(ns), list));
-  state.pods = ItemsOf(listed_pods);
+  LLM_ASSIGN_OR_RETURN(state.jobs, ListTrialJobs(client, jobs, sweep));
+  LLM_ASSIGN_OR_RETURN(state.pods, ListTrialPods(client, ns, sweep));
   return state;
 }
 
@@ -334,10 +347,11 @@ Status RunSweepStatus(const std::string& name, const std::string& output, kube::
     }
     kube::ResourceRef ref = mapping->resource;
     ref.ns = ns;
-    LLM_ASSIGN_OR_RETURN(SweepState read, ReadSweepState(client, ref, ns, name));
-    for (json& job : read.jobs) state.jobs.push_back(std::move(job));
-    state.pods = std::move(read.pods);
+    LLM_ASSIGN_OR_RETURN(json jobs, ListTrialJobs(client, ref, name));
+    for (json& job : jobs) state.jobs.push_back(std::move(job));
   }
+  // Both kinds' pods carry the sweep's label: one list.
+  LLM_ASSIGN_OR_RETURN(state.pods, ListTrialPods(client, ns, name));
   const std::optional<SweepObjective> objective = ReadSweepObjective(state.jobs);
   if (!objective) {
     return Error(
