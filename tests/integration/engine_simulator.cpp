@@ -42,7 +42,7 @@ void EngineSimulator::Forget(const std::string& ip) const {
 ServedModel::ServedModel(std::string ns) : ns_(std::move(ns)) {
   EngineSimulator::Get();
   TestCluster::Get().Kubectl("admin", {"delete", "namespace", ns_, "--ignore-not-found", "--wait=true"});
-  TestCluster::Get().Kubectl("admin", {"create", "namespace", ns_});
+  TestCluster::Get().CreateNamespace(ns_);
 }
 
 ServedModel::~ServedModel() {

@@ -27,9 +27,7 @@ namespace llm::testing {
 /// A namespace of the test's own, removed when the test ends.
 class ScopedNamespace {
  public:
-  explicit ScopedNamespace(std::string name) : name_(std::move(name)) {
-    TestCluster::Get().Kubectl("admin", {"create", "namespace", name_});
-  }
+  explicit ScopedNamespace(std::string name) : name_(std::move(name)) { TestCluster::Get().CreateNamespace(name_); }
   ~ScopedNamespace() { TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--wait=false"}); }
   const std::string& name() const { return name_; }
 

@@ -26,7 +26,7 @@ class ScopedNamespace {
  public:
   explicit ScopedNamespace(std::string name) : name_(std::move(name)) {
     TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--ignore-not-found", "--wait=true"});
-    TestCluster::Get().Kubectl("admin", {"create", "namespace", name_});
+    TestCluster::Get().CreateNamespace(name_);
   }
   ~ScopedNamespace() { TestCluster::Get().Kubectl("admin", {"delete", "namespace", name_, "--wait=false"}); }
   const std::string& name() const { return name_; }

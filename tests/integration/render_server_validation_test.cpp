@@ -51,7 +51,7 @@ TEST_CASE("every golden render manifest passes server-side dry-run with strict v
   }
   for (const std::string& ns : namespaces) {
     // Dry-run still goes through admission, which needs the namespace to exist.
-    CommandOutput r = cluster.Kubectl("admin", {"create", "namespace", ns});
+    CommandOutput r = cluster.CreateNamespace(ns);
     CHECK_MESSAGE((r.exit_code == 0 || r.err.find("AlreadyExists") != std::string::npos), r.err);
   }
 

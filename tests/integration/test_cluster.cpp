@@ -28,6 +28,16 @@ CommandOutput TestCluster::Kubectl(const std::string& user, const std::vector<st
   return RunCommand(argv, {}, input);
 }
 
+CommandOutput TestCluster::CreateNamespace(const std::string& name) const {
+  CommandOutput created = Kubectl("admin", {"create", "namespace", name});
+  CommandOutput ready =
+      Kubectl("admin", {"wait", "--for=create", "serviceaccount/default", "-n", name, "--timeout=60s"});
+  if (ready.exit_code != 0) {
+    created.err += "the controller manager made no default ServiceAccount in " + name + " within 60 s: " + ready.err;
+  }
+  return created;
+}
+
 CommandOutput TestCluster::Controller(const std::string& action, const std::string& controller) const {
   return RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/controllers.sh", action, controller},
                     {"LLM_CLUSTER_DIR=" + dir_});

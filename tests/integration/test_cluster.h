@@ -24,6 +24,12 @@ class TestCluster {
   /// Runs the cluster's own kubectl as `user`.
   CommandOutput Kubectl(const std::string& user, const std::vector<std::string>& args,
                         const std::string& input = "") const;
+  /// Creates namespace `name` (its output: AlreadyExists is the caller's to
+  /// judge) and waits up to 60 s for its "default" ServiceAccount, as the
+  /// Kubernetes e2e framework does: until the controller manager has made it,
+  /// admission refuses every pod there, and a ReplicaSet's retries back off
+  /// for minutes (seen after an API server restart on a loaded machine).
+  CommandOutput CreateNamespace(const std::string& name) const;
   /// `tests/cluster/controllers.sh ACTION CONTROLLER` for this cluster:
   /// "start" or "stop", "jobset" or "lws" (start returns once the API server
   /// reaches its webhooks; stop also removes them, leaving the CRD alone).

@@ -223,7 +223,7 @@ TEST_CASE(
 
 TEST_CASE("validate-nodes --multi-node --dry-run=server: the API server accepts each pair's Service and Job") {
   TestNodes nodes("mn-dry-node-", 2, /*kwok_managed=*/true);
-  TestCluster::Get().Kubectl("admin", {"create", "namespace", "val-multi-node-dry"});
+  TestCluster::Get().CreateNamespace("val-multi-node-dry");
   CommandOutput run = TestCluster::Get().Plugin("admin", {"validate-nodes", "--multi-node", "--dry-run=server", "-n",
                                                           "val-multi-node-dry", "mn-dry-node-0", "mn-dry-node-1"});
   INFO(run.err);

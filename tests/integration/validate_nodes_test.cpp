@@ -234,7 +234,7 @@ TEST_CASE("validate-nodes: --dry-run prints the pods, server dry run creates not
   CHECK(pod["spec"]["automountServiceAccountToken"] == false);
   CHECK(pod["spec"]["tolerations"].dump().find("kubectl-llm.dev/gpu-check") != std::string::npos);
 
-  TestCluster::Get().Kubectl("admin", {"create", "namespace", "val-dry"});
+  TestCluster::Get().CreateNamespace("val-dry");
   CommandOutput server = TestCluster::Get().Plugin(
       "admin", {"validate-nodes", NodeName(0), NodeName(1), "-n", "val-dry", "--dry-run=server"});
   INFO(server.err);
@@ -257,7 +257,7 @@ TEST_CASE("validate-nodes --record: a node whose pod could not be created keeps 
       cluster.Kubectl("admin", {"label", "--overwrite", "node", node, "kubectl-llm.dev/gpu-check=pass"}).exit_code ==
       0);
   const std::string ns = "validate-quota";
-  cluster.Kubectl("admin", {"create", "namespace", ns});
+  cluster.CreateNamespace(ns);
   REQUIRE(cluster.Kubectl("admin", {"create", "quota", "no-pods", "-n", ns, "--hard=pods=0"}).exit_code == 0);
 
   CommandOutput run =
