@@ -31,9 +31,9 @@ CommandOutput TestCluster::Kubectl(const std::string& user, const std::vector<st
 CommandOutput TestCluster::CreateNamespace(const std::string& name) const {
   CommandOutput created = Kubectl("admin", {"create", "namespace", name});
   CommandOutput ready =
-      Kubectl("admin", {"wait", "--for=create", "serviceaccount/default", "-n", name, "--timeout=60s"});
+      Kubectl("admin", {"wait", "--for=create", "serviceaccount/default", "-n", name, "--timeout=120s"});
   if (ready.exit_code != 0) {
-    created.err += "the controller manager made no default ServiceAccount in " + name + " within 60 s: " + ready.err;
+    created.err += "the controller manager made no default ServiceAccount in " + name + " within 120 s: " + ready.err;
   }
   return created;
 }

@@ -25,7 +25,7 @@ class TestCluster {
   CommandOutput Kubectl(const std::string& user, const std::vector<std::string>& args,
                         const std::string& input = "") const;
   /// Creates namespace `name` (its output: AlreadyExists is the caller's to
-  /// judge) and waits up to 60 s for its "default" ServiceAccount, as the
+  /// judge) and waits up to 120 s for its "default" ServiceAccount, as the
   /// Kubernetes e2e framework does: until the controller manager has made it,
   /// admission refuses every pod there, and a ReplicaSet's retries back off
   /// for minutes (seen after an API server restart on a loaded machine).
