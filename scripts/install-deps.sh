@@ -13,6 +13,7 @@ packages=(
   chromium  # headless, for the test that screenshots validate-nodes --report
   clang-format  # scripts/format.sh and its unit test
   ccache  # the dev preset's compiler cache
+  debootstrap qemu-user-static binutils-aarch64-linux-gnu  # Debian roots to run and cross-build the release in
 )
 [[ ${1:-} == --sanitizers ]] && packages+=(clang-16 libclang-rt-16-dev llvm)  # ASan, UBSan, libFuzzer; llvm-symbolizer for their stacks
 missing=()
