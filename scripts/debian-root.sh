@@ -18,11 +18,7 @@ suite=bookworm
 stamp="$suite $arch $*"
 [[ -f $dir/.debian-root && $(<"$dir/.debian-root") == "$stamp" ]] && exit 0
 
-command -v debootstrap >/dev/null || {
-  echo "debian-root.sh: installing debootstrap" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >&2
-}
+command -v debootstrap >/dev/null || { echo "debian-root.sh: needs debootstrap (scripts/install-deps.sh)" >&2; exit 1; }
 # The first main archive in apt's own sources (deb822 or one-line form).
 mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
 [[ -n $mirror ]] || mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\?\([^ ]*\/debian\) .*/\2/p' /etc/apt/sources.list \

@@ -67,7 +67,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   }
 
   if (!args.empty() && args.front() == "__man") {
-    // The build's step that writes the man pages (cmake: man_pages): DIR/kubectl-llm*.1.
+    // The build step that writes the man pages (CMake target generated_docs): DIR/kubectl-llm*.1.
     if (args.size() != 2) {
       streams.err << "error: usage: kubectl-llm __man DIR\n";
       return kExitUsage;
