@@ -358,9 +358,17 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   const std::string run_id = env.run_id.empty() ? RandomRunId() : env.run_id;
   auto interrupted = [&env] { return env.interrupted ? env.interrupted() : 0; };
 
-  LLM_ASSIGN_OR_RETURN(json nodes, client.List(kube::core::Nodes(), kube::ListOptions{}));
+  // Only what the selection reads is kept of each page, so 10,000 nodes and
+  // a cluster's pods are never held whole.
+  kube::ListOptions all_nodes;
+  all_nodes.keep_item = [](json& node) {
+    KeepSelectionFields(node);
+    return true;
+  };
+  LLM_ASSIGN_OR_RETURN(json nodes, client.List(kube::core::Nodes(), all_nodes));
   kube::ListOptions active;
   active.field_selector = "status.phase!=Succeeded,status.phase!=Failed";
+  active.keep_item = [](json& pod) { return HoldsNodeGpus(pod); };
   LLM_ASSIGN_OR_RETURN(json pods, client.List(kube::core::Pods(), active));
   LLM_ASSIGN_OR_RETURN(NodeSelection selection, SelectNodes(SelectionRequestFor(config), nodes, pods));
   nodes = json();

@@ -71,6 +71,9 @@ void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef colle
   kube::WatchOptions options;
   options.label_selector = std::move(label_selector);
   options.max_watch_duration = kWatchRequestSeconds;
+  // Of a node, the machines need its name and PatchNodes what the patch reads;
+  // every node of the cluster is watched (deletes of tested ones matter).
+  if (!pods) options.transform = KeepPatchFields;
   options.stop_requested = [&shared] {
     std::lock_guard<std::mutex> lock(shared.mu);
     return shared.stop;

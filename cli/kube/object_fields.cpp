@@ -15,6 +15,18 @@ const nlohmann::json* FindPath(const nlohmann::json& object, std::initializer_li
   return current;
 }
 
+void KeepOnlyPaths(nlohmann::json& object, std::initializer_list<std::initializer_list<std::string_view>> paths) {
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& path : paths) {
+    const nlohmann::json* value = FindPath(object, path);
+    if (value == nullptr) continue;
+    nlohmann::json* into = &kept;
+    for (std::string_view key : path) into = &(*into)[std::string(key)];
+    *into = *value;  // a copy: a later path may lie inside this one
+  }
+  object = std::move(kept);
+}
+
 std::string StringAt(const nlohmann::json& object, std::initializer_list<std::string_view> path,
                      std::string_view fallback) {
   const nlohmann::json* value = FindPath(object, path);

@@ -33,6 +33,11 @@ bool BoolAt(const nlohmann::json& object, std::initializer_list<std::string_view
 /// range-for over it needs no check).
 const nlohmann::json& ArrayAt(const nlohmann::json& object, std::initializer_list<std::string_view> path);
 
+/// Cuts `object` down, in place, to the values at `paths` (each a list of
+/// object keys; absent ones stay absent): for keeping a few fields of
+/// thousands of listed objects (ListOptions::keep_item, WatchOptions::transform).
+void KeepOnlyPaths(nlohmann::json& object, std::initializer_list<std::initializer_list<std::string_view>> paths);
+
 /// metadata.name and metadata.namespace ("" when absent).
 std::string NameOf(const nlohmann::json& object);
 std::string NamespaceOf(const nlohmann::json& object);

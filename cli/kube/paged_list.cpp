@@ -33,6 +33,7 @@ Status ForEachListPage(RestClient& client, const ResourceRef& ref, const ListOpt
       cont = meta->value("continue", "");
     }
     if (!page.contains("items") || !page["items"].is_array()) page["items"] = nlohmann::json::array();
+    KeepListedItems(page, options);
     LLM_RETURN_IF_ERROR(on_page(page));
   } while (!cont.empty());
   return Ok();

@@ -26,7 +26,16 @@ struct ListOptions {
   std::string field_selector;
   int64_t limit = 500;           ///< page size; 0 asks for everything at once
   std::string resource_version;  ///< "" = most recent
+  /// Called on each item as its page arrives, before the next page is read:
+  /// it may cut the item down in place (client-go's informer TransformFunc),
+  /// and false drops it. A caller that needs a few fields of thousands of
+  /// objects then never holds the whole list: a parsed Node is tens of KiB.
+  /// Empty: every item as sent.
+  std::function<bool(nlohmann::json& item)> keep_item;
 };
+
+/// ListOptions::keep_item over the items of one List response (a page).
+void KeepListedItems(nlohmann::json& page, const ListOptions& options);
 
 struct ApplyOptions {
   std::string field_manager = "kubectl-llm";

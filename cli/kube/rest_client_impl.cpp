@@ -186,11 +186,21 @@ Result<nlohmann::json> RestClientImpl::ListOnce(const ResourceRef& ref, const Li
   return SendJson(std::move(request), ref);
 }
 
+void KeepListedItems(nlohmann::json& page, const ListOptions& options) {
+  if (!options.keep_item || !page.contains("items") || !page["items"].is_array()) return;
+  nlohmann::json kept = nlohmann::json::array();
+  for (auto& item : page["items"]) {
+    if (options.keep_item(item)) kept.push_back(std::move(item));
+  }
+  page["items"] = std::move(kept);
+}
+
 Result<nlohmann::json> RestClientImpl::List(const ResourceRef& ref, const ListOptions& options) {
   ResourceRef collection = ref;
   collection.name.clear();
   LLM_ASSIGN_OR_RETURN(nlohmann::json list, ListOnce(collection, options, ""));
   if (!list.contains("items") || list["items"].is_null()) list["items"] = nlohmann::json::array();
+  KeepListedItems(list, options);
   while (true) {
     std::string cont = list.contains("metadata") ? list["metadata"].value("continue", "") : "";
     if (cont.empty()) break;
@@ -201,8 +211,11 @@ Result<nlohmann::json> RestClientImpl::List(const ResourceRef& ref, const ListOp
       if (!IsResourceExpired(page.error())) return page.error();
       ListOptions full = options;
       full.limit = 0;
-      return ListOnce(collection, full, "");
+      LLM_ASSIGN_OR_RETURN(nlohmann::json all, ListOnce(collection, full, ""));
+      KeepListedItems(all, options);
+      return all;
     }
+    KeepListedItems(*page, options);
     if (page->contains("items") && (*page)["items"].is_array()) {
       for (auto& item : (*page)["items"]) list["items"].push_back(std::move(item));
     }

@@ -76,6 +76,12 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   list_options.field_selector = options_.field_selector;
+  if (options_.transform) {
+    list_options.keep_item = [this](json& item) {
+      options_.transform(item);
+      return true;
+    };
+  }
   auto list = client_.List(collection_, list_options);
   if (!list.ok()) return list.error().WithContext("listing " + collection_.GroupResource());
   ++lists_;
@@ -144,10 +150,11 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
   if (!object.is_object()) return Error(ErrorKind::kServer, "malformed watch event: no object");
   const std::string version = VersionOfObject(object);
   if (!version.empty()) resource_version_ = version;
+  if (options_.transform && out.type != WatchEventType::kBookmark) options_.transform(out.object);
   if (out.type == WatchEventType::kDeleted)
-    known_.erase(KeyOf(object));
+    known_.erase(KeyOf(out.object));
   else if (out.type != WatchEventType::kBookmark)
-    known_[KeyOf(object)] = object;
+    known_[KeyOf(out.object)] = out.object;
   auto keep = handler(out);
   if (!keep.ok()) handler_failed_ = true;
   return keep;

@@ -58,6 +58,11 @@ struct WatchOptions {
   /// events never calls the handler, so this is how another thread ends it:
   /// within about a second on the real transport.
   std::function<bool()> stop_requested;
+  /// Cuts each object down to what the handler needs, before the handler sees
+  /// it and before the watcher remembers it (list pages as they arrive, and
+  /// watch events): watching 10,000 Nodes then costs their names, not their
+  /// statuses. Keep metadata.name, namespace and resourceVersion. Empty: whole objects.
+  std::function<void(nlohmann::json& object)> transform;
 };
 
 /// Returns true to keep watching, false to stop; an Error stops Run() with it.

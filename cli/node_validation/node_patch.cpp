@@ -87,6 +87,10 @@ nlohmann::ordered_json NodeCheckSummary(const NodeResult& r, const RecordSetting
   return j;
 }
 
+void KeepPatchFields(nlohmann::json& node) {
+  KeepOnlyPaths(node, {{"metadata", "name"}, {"metadata", "resourceVersion"}, {"spec", "taints"}});
+}
+
 std::optional<nlohmann::json> ComputeNodePatch(const NodeResult& result, const nlohmann::json& current_node,
                                                const RecordSettings& settings, TimePoint checked_at) {
   nlohmann::json patch = nlohmann::json::object();

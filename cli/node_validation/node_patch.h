@@ -35,6 +35,11 @@ struct RecordSettings {
 /// `checked_at` is when the verdict was reached.
 nlohmann::ordered_json NodeCheckSummary(const NodeResult& result, const RecordSettings& settings, TimePoint checked_at);
 
+/// Cuts a watched node down, in place, to what ComputeNodePatch reads
+/// (metadata.name and resourceVersion, spec.taints): a run remembers each of
+/// its nodes until it records them.
+void KeepPatchFields(nlohmann::json& node);
+
 /// The merge patch for one node, or nullopt when nothing would change (no
 /// --record, and the taints are already as they should be). Taints: a fail
 /// adds (or corrects the value of) kubectl-llm.dev/gpu-check:NoSchedule; a pass

@@ -39,6 +39,20 @@ std::string BusyReason(const std::vector<std::string>& pods) {
 
 }  // namespace
 
+void KeepSelectionFields(nlohmann::json& node) {
+  KeepOnlyPaths(node, {{"metadata", "name"},
+                       {"metadata", "labels"},
+                       {"spec", "unschedulable"},
+                       {"status", "allocatable"},
+                       {"status", "conditions"}});
+}
+
+bool HoldsNodeGpus(const nlohmann::json& pod) {
+  // The scheduler's arithmetic (sidecars, overhead), the same as preflight's GPU fit.
+  const nlohmann::json* spec = FindPath(pod, {"spec"});
+  return spec != nullptr && !IsTerminalPod(pod) && !StringAt(*spec, {"nodeName"}).empty() && PodSpecRequest(*spec) > 0;
+}
+
 Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlohmann::json& nodes,
                                   const nlohmann::json& pods) {
   const std::unordered_set<std::string> wanted(request.names.begin(), request.names.end());
@@ -48,12 +62,7 @@ Result<NodeSelection> SelectNodes(const NodeSelectionRequest& request, const nlo
   std::unordered_map<std::string, std::vector<std::string>> busy;
   if (!request.include_busy) {
     for (const auto& pod : ItemsOf(pods)) {
-      // The scheduler's arithmetic (sidecars, overhead), the same as preflight's GPU fit.
-      const nlohmann::json* spec = FindPath(pod, {"spec"});
-      if (IsTerminalPod(pod) || spec == nullptr || PodSpecRequest(*spec) <= 0) continue;
-      const std::string node = StringAt(pod, {"spec", "nodeName"});
-      if (node.empty()) continue;
-      busy[node].push_back(NamespaceOf(pod) + "/" + NameOf(pod));
+      if (HoldsNodeGpus(pod)) busy[StringAt(pod, {"spec", "nodeName"})].push_back(NamespaceOf(pod) + "/" + NameOf(pod));
     }
   }
 

@@ -37,6 +37,16 @@ struct NodeSelection {
   std::vector<SkippedNode> skipped;    ///< sorted by name
 };
 
+/// Cuts a listed node down, in place, to what SelectNodes reads (name, labels,
+/// spec.unschedulable, status.allocatable and status.conditions): a parsed
+/// Node is tens of KiB, and a fleet has thousands (ListOptions::keep_item).
+void KeepSelectionFields(nlohmann::json& node);
+
+/// Whether SelectNodes counts `pod` against its node: bound, not terminal,
+/// requesting nvidia.com/gpu (the scheduler's arithmetic). The other pods of
+/// a listing need not be kept.
+bool HoldsNodeGpus(const nlohmann::json& pod);
+
 /// `nodes` and `pods` are NodeList / PodList objects (or arrays of items); pods
 /// should be all pods of the cluster (a fieldSelector of
 /// status.phase!=Succeeded,status.phase!=Failed is fine).

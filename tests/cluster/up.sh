@@ -120,7 +120,7 @@ start_daemon kube-controller-manager "$state" "$bin/kube-controller-manager" \
   --authorization-kubeconfig="$state/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$cm_port" --leader-elect=false \
   --use-service-account-credentials=true --service-account-private-key-file="$pki/sa.key" \
-  --root-ca-file="$pki/ca.crt" --kube-api-qps=200 --kube-api-burst=400 --node-monitor-grace-period=240s
+  --root-ca-file="$pki/ca.crt" --kube-api-qps=200 --kube-api-burst=400 --node-monitor-grace-period=900s
 # The scheduler's client may bind 500 pods a second (its default, 50, would
 # take 17 minutes to place the benchmarks' 50,000 pods).
 start_daemon kube-scheduler "$state" "$bin/kube-scheduler" \
@@ -162,16 +162,17 @@ if ! pod_cidr=$("$here/pod-network.sh" up); then
   pod_cidr=10.244.0.0/16
   log "no pod network (it needs root and iproute2): pod IPs answer nothing, so kubectl llm test and metrics cannot be tested"
 fi
-# Node Leases last 200 s (renewed every 50 s; the controller-manager waits
-# 240 s before calling a node NotReady): a kubelet's 40 s would make kwok renew
-# 100 Leases a second for 1,000 fake nodes, on the same 2 cores as the
-# control plane, which a real cluster's kubelets never cost it.
+# Node Leases last 1,200 s (kwok renews them every quarter, 300 s; the
+# controller-manager waits 900 s before calling a node NotReady): a kubelet's
+# 40 s would make kwok renew 1,000 Leases a second for the 10,000 fake nodes of
+# tests/bench/validate_nodes_bench.sh, on the same 2 cores as the control
+# plane, which a real cluster's kubelets never cost it (33 a second now).
 # Every node has kwok's address and port as its kubelet endpoint
 # (status.addresses InternalIP, daemonEndpoints.kubeletEndpoint.Port).
 start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
   --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=200 \
+  --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=1200 \
   --server-address="127.0.0.1:$kwok_port" \
   --tls-cert-file="$pki/kwok-serving.crt" --tls-private-key-file="$pki/kwok-serving.key"
 

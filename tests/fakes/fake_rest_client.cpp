@@ -143,6 +143,7 @@ Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::List
     if (kind.empty()) kind = item.value("kind", "");
     item.erase("kind");  // a built-in List's items carry no kind
     item.erase("apiVersion");
+    if (options.keep_item && !options.keep_item(item)) continue;
     items.push_back(std::move(item));
   }
   return json{{"kind", kind + "List"},

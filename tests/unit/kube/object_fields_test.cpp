@@ -22,6 +22,29 @@ TEST_CASE("ParseRfc3339Exact accepts the API server's RFC 3339 forms") {
   }
 }
 
+TEST_CASE("KeepOnlyPaths keeps the values at the paths given, nested ones included, and nothing else") {
+  nlohmann::json node = nlohmann::json::parse(R"({"apiVersion":"v1","kind":"Node",
+    "metadata":{"name":"n","resourceVersion":"7","labels":{"a":"b"},"managedFields":[{}]},
+    "spec":{"taints":[{"key":"k","effect":"NoSchedule"}],"podCIDR":"10.0.0.0/24"},
+    "status":{"images":[{"names":["x"]}]}})");
+  KeepOnlyPaths(node, {{"metadata", "name"},
+                       {"metadata", "resourceVersion"},
+                       {"spec", "taints"},
+                       {"spec", "absent"},
+                       {"metadata"},
+                       {"metadata", "name"}});
+  nlohmann::json expected = nlohmann::json::parse(R"({
+    "metadata":{"name":"n","resourceVersion":"7","labels":{"a":"b"},"managedFields":[{}]},
+    "spec":{"taints":[{"key":"k","effect":"NoSchedule"}]}})");
+  CHECK(node == expected);
+  nlohmann::json small = {{"metadata", {{"name", "n"}}}, {"status", {{"phase", "Running"}}}};
+  KeepOnlyPaths(small, {{"metadata", "name"}});
+  CHECK(small == nlohmann::json{{"metadata", {{"name", "n"}}}});
+  nlohmann::json not_an_object = "x";
+  KeepOnlyPaths(not_an_object, {{"metadata"}});
+  CHECK(not_an_object == nlohmann::json::object());
+}
+
 TEST_CASE("ParseCountQuantity reads whole-number quantities") {
   CHECK(ParseCountQuantity("8") == 8);
   CHECK(ParseCountQuantity("2k") == 2000);

@@ -122,6 +122,35 @@ TEST_CASE("an expired continue token falls back to one full list") {
   CHECK(Query(h.transport->requests().back()) == "timeout=7s");  // no limit, no continue
 }
 
+TEST_CASE("keep_item cuts each page's items down as the page arrives, and drops the ones it refuses") {
+  Harness h;
+  ResourceRef nodes{"", "v1", "nodes", "", "", ""};
+  int seen = 0;
+  int seen_before_second_page = -1;
+  h.transport->OnHandler("GET", nodes.Path(), [&](const HttpRequest& r) -> Result<HttpResponse> {
+    if (Query(r).find("continue=") == std::string::npos) {
+      return FakeTransport::Json(200, R"({"metadata":{"continue":"t"},"items":[)"
+                                      R"({"metadata":{"name":"a"},"status":{"images":["big"]}},)"
+                                      R"({"metadata":{"name":"cpu"},"status":{"images":["big"]}}]})");
+    }
+    seen_before_second_page = seen;
+    return FakeTransport::Json(200, R"({"metadata":{},"items":[{"metadata":{"name":"b"},"status":{"images":["x"]}}]})");
+  });
+  ListOptions options;
+  options.limit = 2;
+  options.keep_item = [&seen](nlohmann::json& node) {
+    ++seen;
+    node["status"].erase("images");
+    return node["metadata"]["name"] != "cpu";
+  };
+  auto list = h.client->List(nodes, options);
+  REQUIRE(list.ok());
+  CHECK(seen_before_second_page == 2);
+  CHECK(seen == 3);
+  CHECK((*list)["items"] == nlohmann::json::parse(R"([{"metadata":{"name":"a"},"status":{}},)"
+                                                  R"({"metadata":{"name":"b"},"status":{}}])"));
+}
+
 TEST_CASE("Apply is an SSA PATCH with fieldManager, force, dryRun and Strict validation") {
   Harness h;
   h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));

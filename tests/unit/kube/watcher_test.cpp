@@ -9,6 +9,7 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rest_client.h"
 #include "fakes/fake_transport.h"
+#include "kube/object_fields.h"
 #include "kube/rest_client_impl.h"
 
 namespace llm::kube {
@@ -170,6 +171,37 @@ TEST_CASE("an ERROR 410 event relists and reports what changed meanwhile, losing
   CHECK(recorder.seen == std::vector<std::string>{"ADDED a*", "ADDED b*", "ADDED gone*", "SYNCED*", "MODIFIED b*",
                                                   "ADDED c*", "DELETED gone*", "SYNCED*", "MODIFIED c"});
   CHECK(relist_rv == client.resource_version());
+}
+
+TEST_CASE("transform cuts listed items and watched objects down before the handler sees or the watcher keeps them") {
+  FakeRestClient client;
+  FakeClock clock;
+  client.Put(Pod("a"), PodObject("Running"));
+  client.Put(Pod("gone"), PodObject("Running"));
+  client.QueueStream([&](const HttpRequest&, const ChunkSink& sink) -> Result<HttpResponse> {
+    REQUIRE(client.Delete(Pod("gone"), DeleteOptions{}).ok());
+    // c is seen only on the stream; the relist finds it gone.
+    sink(Event("ADDED", "c", "300") + Expired());
+    return HttpResponse{200, {}, ""};
+  });
+  client.QueueStreamChunks({Event("ADDED", "b", "999")});
+  WatchOptions options;
+  options.transform = [](json& pod) { pod.erase("status"); };
+  Watcher watcher(client, clock, kPods, options);
+  Recorder recorder;
+  WatchHandler record = recorder.Handler();
+  auto status = watcher.Run([&](const WatchEvent& event) -> Result<bool> {
+    if (event.type != WatchEventType::kSynced) {
+      CHECK_FALSE(event.object.contains("status"));
+      CHECK(event.object.contains("metadata"));
+    }
+    (void)record(event);
+    return NameOf(event.object) != "b";
+  });
+  REQUIRE(status.ok());
+  // The relist's DELETED events carry the objects as the watcher kept them: cut down too.
+  CHECK(recorder.seen == std::vector<std::string>{"ADDED a*", "ADDED gone*", "SYNCED*", "ADDED c", "DELETED c*",
+                                                  "DELETED gone*", "SYNCED*", "ADDED b"});
 }
 
 TEST_CASE("an HTTP 410 on the watch request relists too") {

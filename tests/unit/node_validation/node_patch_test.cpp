@@ -154,4 +154,19 @@ TEST_CASE("--record with --taint-failed: one patch carries both") {
   CHECK_FALSE(ComputeNodePatch(ResultFor(Verdict::kFail), node, Settings(false, false), kCheckedAt).has_value());
 }
 
+TEST_CASE("a node cut to KeepPatchFields gives the same patch as the whole node, for every verdict") {
+  for (const nlohmann::json& taints : {nlohmann::json(nullptr), Taints({kGpuTaint}), Taints({kOurs, kUnreachable})}) {
+    nlohmann::json whole = NodeWithTaints(taints);
+    whole["status"] = {{"images", {{{"names", {"registry/x:1"}}}}}};
+    nlohmann::json cut = whole;
+    KeepPatchFields(cut);
+    CHECK_FALSE(cut.contains("status"));
+    CHECK_FALSE(cut["metadata"].contains("labels"));
+    for (const Verdict v : {Verdict::kPass, Verdict::kFail, Verdict::kError}) {
+      CHECK(ComputeNodePatch(ResultFor(v), cut, Settings(true, true), kCheckedAt) ==
+            ComputeNodePatch(ResultFor(v), whole, Settings(true, true), kCheckedAt));
+    }
+  }
+}
+
 }  // namespace llm

@@ -45,6 +45,31 @@ TEST_CASE("SelectNodes: all GPU nodes, with the reason for each skip") {
                      });
 }
 
+TEST_CASE("SelectNodes: the same selection from nodes cut to KeepSelectionFields and pods kept by HoldsNodeGpus") {
+  // What validate-nodes keeps of each listed page must be all the selection reads.
+  auto nodes = Fixture("nodes.json");
+  for (auto& node : nodes["items"]) KeepSelectionFields(node);
+  const auto all_pods = Fixture("pods.json");
+  nlohmann::json pods = nlohmann::json::array();
+  for (const auto& pod : all_pods["items"]) {
+    if (HoldsNodeGpus(pod)) pods.push_back(pod);
+  }
+  CHECK(pods.size() < all_pods["items"].size());
+  CHECK_FALSE(nodes["items"][0].contains("apiVersion"));
+  for (const bool include_busy : {false, true}) {
+    NodeSelectionRequest r;
+    r.include_busy = include_busy;
+    auto full = SelectNodes(r, Fixture("nodes.json"), Fixture("pods.json"));
+    auto cut = SelectNodes(r, nodes, pods);
+    REQUIRE(full.ok());
+    REQUIRE(cut.ok());
+    CHECK(Names(*cut) == Names(*full));
+    CHECK(Skips(*cut) == Skips(*full));
+    CHECK(cut->to_test[0].product == full->to_test[0].product);
+    CHECK(cut->to_test[0].gpus == full->to_test[0].gpus);
+  }
+}
+
 TEST_CASE("SelectNodes: --include-busy tests busy nodes but still skips cordoned and NotReady ones") {
   NodeSelectionRequest r;
   r.include_busy = true;
