@@ -3,8 +3,9 @@
 # libraries it may need: glibc's libc and libm, and the loader. Anything else
 # in its NEEDED entries (libstdc++, yaml-cpp, fmt, OpenSSL, zlib, libcurl) is a
 # library a user's machine might lack or have in another version, and one more
-# for every start-up to load and relocate. libcurl is opened at run time
-# (cli/kube/curl_library.h), so it is not NEEDED either. And to the glibc it
+# for every start-up to load and relocate. libcurl is linked in (the release:
+# scripts/build-curl.sh) or opened at run time (cli/kube/curl_library.h), so
+# it is not NEEDED either. And to the glibc it
 # needs: no symbol version above GLIBC_2.36 (Debian 12's; the static libstdc++
 # calls arc4random, new in 2.36), the oldest glibc the README promises.
 #

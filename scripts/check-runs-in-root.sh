@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs a release kubectl-llm where users have little: in ROOT, a Debian root
-# made by scripts/debian-root.sh (a minimal one with libcurl4 and libssl3
-# added, for this machine's architecture; the arm64 root under qemu-user for
-# an arm64 binary). It must start (`version --client` names its platform),
-# render from its embedded templates, and open libcurl at run time and speak
-# TLS to a server on loopback (openssl s_server): a request with the server's
-# CA is answered, one with another CA fails on the certificate.
+# made by scripts/debian-root.sh (a minimal one with nothing added, for this
+# machine's architecture; the arm64 root under qemu-user for an arm64 binary).
+# It must start (`version --client` names its platform), render from its
+# embedded templates, and speak TLS through libcurl (linked in, or opened at
+# run time) to a server on loopback (openssl s_server): a request with the
+# server's CA is answered, one with another CA fails on the certificate. In a
+# root of this machine's architecture, a request with no CA given trusts the
+# system's bundle, /etc/ssl/certs/ca-certificates.crt (put there for the check
+# where the root has none).
 #   scripts/check-runs-in-root.sh BINARY ROOT
 set -euo pipefail
 binary=${1:?usage: check-runs-in-root.sh BINARY ROOT}
@@ -19,7 +22,8 @@ case $(readelf -h "$binary" | sed -n 's/^ *Machine: *//p') in
 esac
 work=$(mktemp -d)
 server=""
-trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$work" "$root/opt/kubectl-llm-check"' EXIT
+bundle=""  # the system bundle this check put into ROOT, removed at exit
+trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$work" "$root/opt/kubectl-llm-check" $bundle' EXIT
 # Inside ROOT: chroot for this machine's architecture, qemu-user's -L (which
 # looks for the loader and every library, libcurl included, under ROOT) for arm64.
 mkdir -p "$root/opt/kubectl-llm-check"
@@ -60,4 +64,13 @@ answer=$(request server || true)
 grep -q "GET https://127.0.0.1:$port/version 200 OK" <<<"$answer" || fail "no TLS request through libcurl: $answer"
 answer=$(request other || true)
 grep -q "certificate signed by unknown authority" <<<"$answer" || fail "a server certificate of another CA was not refused: $answer"
-echo "check-runs-in-root: $binary runs in $root ($platform): starts, renders, and speaks TLS through libcurl"
+system_bundle=$root/etc/ssl/certs/ca-certificates.crt
+if [[ $inside == /opt/kubectl-llm-check && ! -e $system_bundle ]]; then
+  mkdir -p "$(dirname "$system_bundle")"
+  cp "$work/server.crt" "$system_bundle"
+  bundle=$system_bundle
+  answer=$(plugin --server "https://127.0.0.1:$port" --token t -v=6 version 2>&1 || true)
+  grep -q "GET https://127.0.0.1:$port/version 200 OK" <<<"$answer" ||
+    fail "the system's CA bundle ($system_bundle) was not trusted: $answer"
+fi
+echo "check-runs-in-root: $binary runs in $root ($platform): starts, renders, and speaks TLS through libcurl${bundle:+, trusting the system CA bundle}"

@@ -11,6 +11,28 @@
 namespace llm::kube {
 namespace {
 
+#ifdef LLM_CURL_LINKED
+Result<CurlLibrary> Open() {
+  CurlLibrary c{&curl_global_init,
+                &curl_easy_init,
+                &curl_easy_reset,
+                &curl_easy_cleanup,
+                &curl_easy_setopt,
+                &curl_easy_perform,
+                &curl_easy_getinfo,
+                &curl_easy_strerror,
+                &curl_slist_append,
+                &curl_slist_free_all,
+                &curl_url,
+                &curl_url_set,
+                &curl_url_get,
+                &curl_url_cleanup,
+                &curl_free,
+                /*needs_system_trust_store=*/true};
+  c.global_init(CURL_GLOBAL_DEFAULT);
+  return c;
+}
+#else
 /// Resolves `name` into `slot`; false (and `missing` names it) when absent.
 template <typename Fn>
 bool Resolve(void* library, const char* name, Fn& slot, std::string& missing) {
@@ -51,9 +73,11 @@ Result<CurlLibrary> Open() {
     return Error(ErrorKind::kInternal,
                  fmt::format("the libcurl found as {} has no {}: install libcurl 7.77 or newer", kCurlSoname, missing));
   }
+  c.needs_system_trust_store = false;
   c.global_init(CURL_GLOBAL_DEFAULT);
   return c;
 }
+#endif
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 // (OpenSSL, HTTP/2, IDN, Kerberos, LDAP, SSH, ...) were mapped and relocated
 // by every run, `version`, `render`, `completion` and `--help` included: most
 // of their start-up time. The functions the transport calls, resolved once.
+// The release instead links in a static libcurl with only HTTP(S)
+// (LLM_CURL_LINKED, scripts/build-curl.sh): nothing to open at all.
 #pragma once
 
 #include <curl/curl.h>
@@ -30,11 +32,16 @@ struct CurlLibrary {
   decltype(&::curl_url_get) url_get;
   decltype(&::curl_url_cleanup) url_cleanup;
   decltype(&::curl_free) free;
+  /// True for the linked-in libcurl, which has no CA bundle path compiled in
+  /// (a distribution's libcurl has its own): the transport then gives it the
+  /// system's (kube/system_trust_store.h) when the kubeconfig names no CA.
+  bool needs_system_trust_store;
 };
 
 /// Opens kCurlSoname and resolves every function, once per process (thread
 /// safe), with curl_global_init done. When it is missing or too old, an
-/// Error that names it and the package that provides it.
+/// Error that names it and the package that provides it. Linked in, the
+/// functions themselves.
 Result<const CurlLibrary*> LoadCurl();
 
 }  // namespace llm::kube

@@ -328,9 +328,13 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportConfig
       no_proxy = env("no_proxy").value_or("");
   }
   std::string host_port = Authority(config.server);
-  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(config), std::move(url_base), std::move(connect_to),
-                                                          std::move(host_port), std::move(parts.host), std::move(proxy),
-                                                          std::move(no_proxy)));
+  bool needs_system_trust =
+      Curl().needs_system_trust_store && config.ca_data.empty() && !config.insecure_skip_tls_verify;
+  std::unique_ptr<CurlTransport> transport(
+      new CurlTransport(std::move(config), std::move(url_base), std::move(connect_to), std::move(host_port),
+                        std::move(parts.host), std::move(proxy), std::move(no_proxy)));
+  if (needs_system_trust) transport->system_trust_ = FindSystemTrustStore(env, ReadableFile);
+  return transport;
 }
 
 CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to,
@@ -392,6 +396,9 @@ void CurlTransport::ConfigureTls(void* handle) const {
       Curl().easy_setopt(h, CURLOPT_CAINFO, nullptr);
       Curl().easy_setopt(h, CURLOPT_CAPATH, nullptr);
       Curl().easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+    } else {
+      if (!system_trust_.file.empty()) Curl().easy_setopt(h, CURLOPT_CAINFO, system_trust_.file.c_str());
+      if (!system_trust_.dir.empty()) Curl().easy_setopt(h, CURLOPT_CAPATH, system_trust_.dir.c_str());
     }
     // The certificate's names, for Go's "certificate is valid for A, B, not X"
     // when the name does not match; read once per new connection.

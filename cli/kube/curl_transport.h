@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kube/system_trust_store.h"
 #include "kube/transport.h"
 #include "util/environment.h"
 #include "util/result.h"
@@ -94,6 +95,7 @@ class CurlTransport final : public Transport {
   std::string host_;        ///< the URL's host, as dialled
   std::string proxy_;
   std::string no_proxy_;
+  SystemTrustStore system_trust_;  ///< for the linked-in libcurl when the kubeconfig names no CA
   std::mutex mu_;
   std::vector<void*> idle_;  // CURL* handles, each keeping its connections alive
 };
