@@ -22,7 +22,8 @@
 # Bytes received are counted on the wire (TLS records, after the server's
 # gzip) by a TCP relay on loopback that both tools connect through, one run
 # each; wall times (medians of RUNS, default 10, runs alternating) and peak
-# memory are measured talking to the API server directly. Filling the cluster takes a few minutes (2,000 commands, 4
+# memory are measured talking to the API server directly, once the load the
+# filling left has settled (bench_settle). Filling the cluster takes a few minutes (2,000 commands, 4
 # at a time); everything is deleted at exit. Environment: BUILD (default
 # build/), KUBECTL_LLM, HELM (default: tests/bench/build_helm.sh), JOBS
 # (default 4).
@@ -68,6 +69,7 @@ done
 echo "filled $((workloads * revisions)) revisions per tool in $((SECONDS - started)) s"
 echo "revision Secrets: plugin $(k get secrets -n "$ns_llm" -l kubectl-llm.dev/revision-of --no-headers | wc -l)," \
   "helm $(k get secrets -n "$ns_helm" -l owner=helm --no-headers | wc -l)"
+bench_settle
 
 bench_python "$runs" "$plugin" "$helm" "$kubeconfig" "$work" "$ns_llm" "$ns_helm" <<'PY'
 import asyncio, os, re, shutil, statistics, sys, threading

@@ -48,6 +48,19 @@ bench_load() {
   printf 'load %-7s %s%s\n' "$1:" "$(cut -d' ' -f1-3 /proc/loadavg)" "$cores"
 }
 
+# bench_settle: waits, up to 3 minutes, until the 1-minute load average is
+# below half the cores, and prints it: a benchmark that has just filled the
+# cluster (the API server and etcd still writing, the controllers catching up)
+# would otherwise time its commands on a machine busy with its own set-up.
+bench_settle() {
+  local waited
+  for ((waited = 0; waited < 180; waited++)); do
+    awk -v cores="$(nproc)" '{ exit !($1 < cores / 2) }' /proc/loadavg && break
+    sleep 1
+  done
+  bench_load settled
+}
+
 # bench_add_nodes gpu|cpu COUNT PREFIX NAME: COUNT more fake nodes (kwok), labelled
 # kubectl-llm.dev/bench=NAME so that exactly these are deleted at exit, and
 # Ready before it returns (the scheduler places nothing on a node before).
