@@ -11,6 +11,9 @@
 #include "integration/fake_gpu_kubelet.h"
 #include "kube/client_factory.h"
 
+/// Answers sent at once (FakeGpuKubelet's senders).
+constexpr int kSenders = 8;
+
 int main(int argc, char** argv) {
   using llm::testing::FakeOutcome;
   llm::kube::ConfigFlags flags;
@@ -40,15 +43,25 @@ int main(int argc, char** argv) {
 
   std::istringstream in;
   llm::IoStreams streams{in, std::cout, std::cerr};
-  auto connection = llm::kube::Connect(flags, streams);
+  // It answers for every node at once, as thousands of kubelets would, each
+  // with a client of its own. One client at the default 20 requests a second,
+  // sending one answer at a time, queued the answers: with 100 self-tests
+  // running, each waited 5 s for its turn, and that paced the whole benchmark.
+  llm::kube::ClientEnvironment environment;
+  environment.qps = 1000;
+  environment.burst = 2000;
+  auto connection = llm::kube::Connect(flags, streams, environment);
   if (!connection.ok()) {
     std::cerr << "fake_gpu_kubelet: " << connection.error().message() << "\n";
     return 1;
   }
-  llm::testing::FakeGpuKubelet kubelet(connection->client, ns, [&](const std::string& node) {
-    if (silent.contains(node)) return FakeOutcome::kSilent;
-    return fail.contains(node) ? FakeOutcome::kFail : FakeOutcome::kPass;
-  });
+  llm::testing::FakeGpuKubelet kubelet(
+      connection->client, ns,
+      [&](const std::string& node) {
+        if (silent.contains(node)) return FakeOutcome::kSilent;
+        return fail.contains(node) ? FakeOutcome::kFail : FakeOutcome::kPass;
+      },
+      /*own_nodes=*/{}, /*senders=*/kSenders);
   int signal = 0;
   sigwait(&stop_signals, &signal);
   kubelet.Stop();

@@ -170,7 +170,7 @@ fi
 # Every node has kwok's address and port as its kubelet endpoint
 # (status.addresses InternalIP, daemonEndpoints.kubeletEndpoint.Port).
 start_daemon kwok "$state" "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" \
-  --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
+  --config="$here/kwok/kwok.yaml" --config="$here/kwok/stages.yaml" --config="$state/kwok-logs.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-port="$kwok_port" --node-lease-duration-seconds=1200 \
   --server-address="127.0.0.1:$kwok_port" \

@@ -111,11 +111,12 @@ json TerminatedStatusPatch(const json& pod, const FakeTermination& t) {
 }
 
 FakeGpuKubelet::FakeGpuKubelet(std::shared_ptr<kube::RestClient> client, std::string ns, OutcomeFor outcome_for,
-                               std::set<std::string> own_nodes)
+                               std::set<std::string> own_nodes, int senders)
     : client_(std::move(client)),
       ns_(std::move(ns)),
       outcome_for_(std::move(outcome_for)),
       own_nodes_(std::move(own_nodes)) {
+  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { Send(); });
   thread_ = std::thread([this] { Run(); });
   if (!own_nodes_.empty()) heartbeat_ = std::thread([this] { Heartbeat(); });
 }
@@ -126,6 +127,32 @@ void FakeGpuKubelet::Stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
   if (heartbeat_.joinable()) heartbeat_.join();
+  // Under the lock, so that a sender between its check of stop_ and its wait
+  // cannot miss this wake-up.
+  { std::lock_guard<std::mutex> lock(queue_mu_); }
+  queue_cv_.notify_all();
+  for (std::thread& sender : senders_) {
+    if (sender.joinable()) sender.join();
+  }
+}
+
+void FakeGpuKubelet::Send() {
+  while (true) {
+    PendingAnswer answer;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      answer = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    auto patched = client_->MergePatch(answer.pod_status, answer.patch, false);
+    if (!patched.ok()) {
+      NoteError(patched.error().message());
+    } else {
+      ++answered_;
+    }
+  }
 }
 
 std::string FakeGpuKubelet::error() const {
@@ -206,12 +233,11 @@ void FakeGpuKubelet::Answer(const json& pod) {
   }
   done_.insert(uid);
   ref.subresource = "status";
-  auto patched = client_->MergePatch(ref, TerminatedStatusPatch(pod, termination), false);
-  if (!patched.ok()) {
-    NoteError(patched.error().message());
-  } else {
-    ++answered_;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    queue_.push_back({ref, TerminatedStatusPatch(pod, termination)});
   }
+  queue_cv_.notify_one();
 }
 
 void FakeGpuKubelet::Run() {

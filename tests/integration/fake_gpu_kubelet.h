@@ -16,12 +16,15 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -64,8 +67,11 @@ class FakeGpuKubelet {
   using OutcomeFor = std::function<FakeOutcome(const std::string& node)>;
   /// Watches gpu-check pods in `ns` ("" = every namespace) from a thread.
   /// `own_nodes`: nodes kwok does not manage, whose kubelet this plays whole.
+  /// `senders`: threads that send the answers, so that one round trip does
+  /// not hold up the answers behind it (a benchmark plays thousands of
+  /// kubelets at once; tests need one).
   FakeGpuKubelet(std::shared_ptr<kube::RestClient> client, std::string ns, OutcomeFor outcome_for,
-                 std::set<std::string> own_nodes = {});
+                 std::set<std::string> own_nodes = {}, int senders = 1);
   ~FakeGpuKubelet();
   /// Ends the watch (within the watch request's few seconds) and joins.
   void Stop();
@@ -77,7 +83,10 @@ class FakeGpuKubelet {
   void Run();
   /// Renews the own nodes' Leases until Stop(), so they stay Ready.
   void Heartbeat();
+  /// Decides (on the watch thread) how `pod` ends, and queues the answer.
   void Answer(const nlohmann::json& pod);
+  /// A sender thread: sends queued answers until Stop().
+  void Send();
   void NoteError(const std::string& message);
   std::shared_ptr<kube::RestClient> client_;
   std::string ns_;
@@ -88,9 +97,17 @@ class FakeGpuKubelet {
   std::atomic<int> answered_{0};
   mutable std::mutex mu_;
   std::string error_;
-  std::set<std::string> done_;  ///< pod uids already answered
+  std::set<std::string> done_;  ///< pod uids already answered (the watch thread's alone)
+  struct PendingAnswer {
+    kube::ResourceRef pod_status;
+    nlohmann::json patch;
+  };
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingAnswer> queue_;  ///< under queue_mu_
   std::thread thread_;
   std::thread heartbeat_;
+  std::vector<std::thread> senders_;
 };
 
 }  // namespace llm::testing

@@ -19,9 +19,9 @@ TEST_CASE("FindSystemTrustStore: Debian's bundle and directory") {
 }
 
 TEST_CASE("FindSystemTrustStore: Fedora's, where Debian's paths are absent") {
-  SystemTrustStore store = FindSystemTrustStore(
-      MapGetenv({}), Existing({"/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/tls/certs",
-                               "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"}));
+  SystemTrustStore store =
+      FindSystemTrustStore(MapGetenv({}), Existing({"/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/tls/certs",
+                                                    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"}));
   CHECK(store.file == "/etc/pki/tls/certs/ca-bundle.crt");
   CHECK(store.dir == "/etc/pki/tls/certs");
 }
