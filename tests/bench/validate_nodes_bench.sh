@@ -15,6 +15,9 @@
 # (default 20) nodes, extrapolated to NODES for the ratio.
 # Environment: BUILD (default build/), KUBECTL_LLM and FAKE_GPU_KUBELET (default:
 # in BUILD), KUBECTL (default: the cluster's), MAX_PARALLEL (default 100).
+# Measure release builds of both: the fake kubelet of a sanitizer tree (the ci
+# preset's) is slow enough to pace the run. The release tree builds it with
+#   cmake build/release -DLLM_BUILD_TESTS=ON && cmake --build build/release --target fake_gpu_kubelet
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_cluster
