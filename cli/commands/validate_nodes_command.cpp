@@ -5,6 +5,7 @@
 #include <future>
 #include <random>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -49,7 +50,7 @@ std::string RandomRunId() {
 
 /// The renderer's gpu-check pod for one node, labelled with the run id.
 Result<Json> RenderGpuCheckPod(const GpuCheckPodRequest& pod, const std::string& ns, const std::string& run_id,
-                               const TemplateSource& templates) {
+                               int batch, const TemplateSource& templates) {
   RenderRequest request;
   request.workload = "gpu-check";
   request.name = pod.name;
@@ -70,6 +71,7 @@ Result<Json> RenderGpuCheckPod(const GpuCheckPodRequest& pod, const std::string&
   }
   Json manifest = std::move(manifests.front());
   manifest["metadata"]["labels"][kGpuCheckRunLabel] = run_id;
+  manifest["metadata"]["labels"][kGpuCheckBatchLabel] = std::to_string(batch);
   return manifest;
 }
 
@@ -132,12 +134,15 @@ Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::
   return created.ok();
 }
 
-/// Deletes this run's Jobs (their pods by propagation), pods and Services (one
-/// deletecollection each), and the namespace when the run made it. Jobs go
-/// first so that none replaces a pod deleted here.
-Status CleanUp(kube::RestClient& client, const std::string& ns, const std::string& run_id, bool namespace_created) {
-  const std::string selector = fmt::format("{}={}", kGpuCheckRunLabel, run_id);
-  auto delete_collection = [&](const kube::ResourceRef& collection, const char* what) -> Status {
+/// Deletes this run's Jobs (their pods by propagation), pods and Services (a
+/// deletecollection each; the pods of `pod_batches` batches a batch per
+/// request, the last one with whatever else the run left), and the namespace
+/// when the run made it. Jobs go first so that none replaces a pod deleted here.
+Status CleanUp(kube::RestClient& client, const std::string& ns, const std::string& run_id, bool namespace_created,
+               int pod_batches) {
+  const std::string run_selector = fmt::format("{}={}", kGpuCheckRunLabel, run_id);
+  auto delete_collection = [&](const kube::ResourceRef& collection, const char* what,
+                               const std::string& selector) -> Status {
     kube::HttpRequest request;
     request.method = "DELETE";
     request.path =
@@ -146,9 +151,13 @@ Status CleanUp(kube::RestClient& client, const std::string& ns, const std::strin
     if (!deleted.ok()) return deleted.error().WithContext(fmt::format("deleting the gpu-check {}", what));
     return Ok();
   };
-  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs"));
-  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods"));
-  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Services(ns), "services"));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs", run_selector));
+  for (int batch = 0; batch + 1 < pod_batches; ++batch) {
+    LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods",
+                                          fmt::format("{},{}={}", run_selector, kGpuCheckBatchLabel, batch)));
+  }
+  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods", run_selector));
+  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Services(ns), "services", run_selector));
   if (!namespace_created) return Ok();
   auto gone = client.Delete(kube::core::Namespaces(ns), kube::DeleteOptions{});
   if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {
@@ -302,6 +311,8 @@ Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv
                   const GpuCheckPodRenderer& render, const GpuCheckPairRenderer& render_pair, IoStreams streams,
                   NodeValidationReport& report, NodesRunOutcome& run) {
   LLM_ASSIGN_OR_RETURN(bool namespace_created, EnsureNamespace(client, clock, env.ns));
+  const int pod_batches =
+      static_cast<int>((selection.to_test.size() + kPodsPerCleanupBatch - 1) / kPodsPerCleanupBatch);
   // Pods run with keep on: the ended ones are removed in one request below,
   // and pods the run gives up on are still deleted at once.
   ValidationRunConfig live = RunConfigFor(config, run_id);
@@ -339,12 +350,12 @@ Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv
         config.keep ? "leaving this run's objects (--keep)" : "deleting this run's pods, jobs and services");
   }
   if (failure) {
-    if (!config.keep) (void)CleanUp(client, env.ns, run_id, namespace_created);
+    if (!config.keep) (void)CleanUp(client, env.ns, run_id, namespace_created, pod_batches);
     return *failure;
   }
   if (!config.keep) {
-    run.cleaned = std::async(std::launch::async, [&client, ns = env.ns, run_id, namespace_created] {
-      return CleanUp(client, ns, run_id, namespace_created);
+    run.cleaned = std::async(std::launch::async, [&client, ns = env.ns, run_id, namespace_created, pod_batches] {
+      return CleanUp(client, ns, run_id, namespace_created, pod_batches);
     });
   }
   return Ok();
@@ -390,8 +401,14 @@ Result<int> RunValidateNodes(const ValidateNodesOptions& options, const Validate
   pods = json();
 
   std::unique_ptr<TemplateSource> templates = EmbeddedTemplateSource();
+  std::unordered_map<std::string, int> batch_of;
+  for (std::size_t i = 0; i < selection.to_test.size(); ++i) {
+    batch_of[selection.to_test[i].name] = static_cast<int>(i) / kPodsPerCleanupBatch;
+  }
   auto render = [&](const NodeCandidate& node, const std::string& pod_name) {
-    return RenderGpuCheckPod(PodRequestFor(config, node, pod_name), env.ns, run_id, *templates);
+    const auto batch = batch_of.find(node.name);
+    return RenderGpuCheckPod(PodRequestFor(config, node, pod_name), env.ns, run_id,
+                             batch == batch_of.end() ? 0 : batch->second, *templates);
   };
   auto render_pair = [&](const NodeCandidate& first, const NodeCandidate& second, const std::string& job) {
     return RenderGpuCheckPair(PairRequestFor(config, first, second, job), env.ns, run_id, *templates);

@@ -13,6 +13,7 @@
 
 #include "kube/object_fields.h"
 #include "kube/watcher.h"
+#include "node_validation/pod_reading.h"
 #include "util/interrupt_signals.h"
 
 namespace llm {
@@ -73,7 +74,8 @@ void WatchThread(kube::RestClient& client, Clock& clock, kube::ResourceRef colle
   options.max_watch_duration = kWatchRequestSeconds;
   // Of a node, the machines need its name and PatchNodes what the patch reads;
   // every node of the cluster is watched (deletes of tested ones matter).
-  if (!pods) options.transform = KeepPatchFields;
+  // Of a pod, what the machines read.
+  options.transform = pods ? KeepRunPodFields : KeepPatchFields;
   options.stop_requested = [&shared] {
     std::lock_guard<std::mutex> lock(shared.mu);
     return shared.stop;

@@ -29,6 +29,15 @@ namespace llm {
 /// Every pod of one run carries this label (value: the run id), so one watch
 /// with a label selector follows exactly this run's pods.
 inline constexpr const char* kGpuCheckRunLabel = "kubectl-llm.dev/gpu-check-run";
+/// And a batch number (the node's place in the run / kPodsPerCleanupBatch),
+/// so that the clean-up deletes the pods a batch per request.
+inline constexpr const char* kGpuCheckBatchLabel = "kubectl-llm.dev/gpu-check-batch";
+/// Pods per deletecollection at the clean-up. The API server deletes a
+/// collection's items one after another (--delete-collection-workers, 1 by
+/// default) within its request timeout (--request-timeout, 60 s by default):
+/// 10,000 pods in one request outlasted it and failed the run, 1,000 take
+/// about 7 s on the local control plane.
+inline constexpr int kPodsPerCleanupBatch = 1000;
 
 /// Renders the gpu-check pod for one node (name given by the run).
 using GpuCheckPodRenderer =

@@ -117,4 +117,11 @@ PodReading ReadGpuCheckPod(const nlohmann::json& pod) {
   return r;
 }
 
+void KeepRunPodFields(nlohmann::json& pod) {
+  KeepOnlyPaths(pod, {{"metadata"}, {"spec", "nodeName"}, {"status"}});
+  if (auto metadata = pod.find("metadata"); metadata != pod.end() && metadata->is_object()) {
+    metadata->erase("managedFields");
+  }
+}
+
 }  // namespace llm

@@ -48,4 +48,11 @@ struct PodReading {
 /// PodScheduled=True -> kScheduled; else kPending. Never throws on odd shapes.
 PodReading ReadGpuCheckPod(const nlohmann::json& pod);
 
+/// Cuts a watched gpu-check pod down, in place, to what ReadGpuCheckPod and
+/// the runs read of it: metadata (name, labels, annotations, owner; not
+/// managedFields), spec.nodeName and status. A run remembers each of its pods
+/// (10,000 of them on 10,000 nodes): whole, with their spec and managed
+/// fields, they were most of its memory.
+void KeepRunPodFields(nlohmann::json& pod);
+
 }  // namespace llm

@@ -57,6 +57,9 @@ TEST_CASE("validate-nodes --dry-run=client prints a pinned pod per tested node a
   CHECK(pod["metadata"]["name"] == "gpu-check-abcde-gpu-a");
   CHECK(pod["metadata"]["namespace"] == "kubectl-llm-gpu-check");
   CHECK(pod["metadata"]["labels"]["kubectl-llm.dev/gpu-check-run"] == "abcde");
+  // The clean-up's batch (of kPodsPerCleanupBatch pods): both nodes are in the first.
+  CHECK(pod["metadata"]["labels"]["kubectl-llm.dev/gpu-check-batch"] == "0");
+  CHECK(list["items"][1]["metadata"]["labels"]["kubectl-llm.dev/gpu-check-batch"] == "0");
   CHECK(pod["spec"]["nodeName"] == "gpu-a");
   CHECK(pod["spec"]["automountServiceAccountToken"] == false);
   CHECK(pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == 8);

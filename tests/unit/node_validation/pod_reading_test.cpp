@@ -72,3 +72,45 @@ TEST_CASE("ReadGpuCheckPod: each state a gpu-check pod can be in") {
 }
 
 }  // namespace llm
+
+TEST_CASE("KeepRunPodFields: a cut pod reads as the whole one, without its spec and managed fields") {
+  gpu_check::TerminationSummary pass;
+  pass.worst = {{"nccl_busbw", 181.5}};
+  json whole = WithContainer(
+      {{"metadata",
+        {{"name", "gpu-check-abcde-n1"},
+         {"namespace", "kubectl-llm-gpu-check"},
+         {"uid", "u1"},
+         {"resourceVersion", "42"},
+         {"labels", {{"kubectl-llm.dev/gpu-check-run", "abcde"}}},
+         {"annotations", {{"batch.kubernetes.io/job-completion-index", "1"}}},
+         {"managedFields", json::array({{{"manager", "kubectl-llm"}, {"fieldsV1", {{"f:spec", json::object()}}}}})}}},
+       {"spec",
+        {{"nodeName", "n1"},
+         {"containers", json::array({{{"name", "gpu-check"}, {"image", "img"}, {"args", {"--profile", "quick"}}}})},
+         {"tolerations", json::array({{{"operator", "Exists"}}})}}},
+       {"status",
+        {{"phase", "Succeeded"}, {"conditions", json::array({{{"type", "PodScheduled"}, {"status", "True"}}})}}}},
+      {{"terminated",
+        {{"exitCode", 0},
+         {"startedAt", "2026-11-28T12:00:05Z"},
+         {"finishedAt", "2026-11-28T12:03:05Z"},
+         {"message", gpu_check::FormatTerminationSummary(pass)}}}});
+  json cut = whole;
+  KeepRunPodFields(cut);
+
+  CHECK(cut["spec"] == json{{"nodeName", "n1"}});
+  CHECK_FALSE(cut["metadata"].contains("managedFields"));
+  CHECK(cut["metadata"]["labels"] == whole["metadata"]["labels"]);
+  CHECK(cut["metadata"]["annotations"] == whole["metadata"]["annotations"]);
+  CHECK(cut["metadata"]["resourceVersion"] == "42");
+  CHECK(cut["status"] == whole["status"]);
+  const PodReading from_whole = ReadGpuCheckPod(whole);
+  const PodReading from_cut = ReadGpuCheckPod(cut);
+  CHECK(from_cut.state == from_whole.state);
+  CHECK(from_cut.node == from_whole.node);
+  CHECK(from_cut.from_container == from_whole.from_container);
+  CHECK(from_cut.outcome.verdict == from_whole.outcome.verdict);
+  CHECK(from_cut.outcome.bandwidth.allreduce_busbw == from_whole.outcome.bandwidth.allreduce_busbw);
+  CHECK(from_cut.outcome.finished_at == from_whole.outcome.finished_at);
+}
