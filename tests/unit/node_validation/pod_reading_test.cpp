@@ -71,8 +71,6 @@ TEST_CASE("ReadGpuCheckPod: each state a gpu-check pod can be in") {
   }
 }
 
-}  // namespace llm
-
 TEST_CASE("KeepRunPodFields: a cut pod reads as the whole one, without its spec and managed fields") {
   gpu_check::TerminationSummary pass;
   pass.worst = {{"nccl_busbw", 181.5}};
@@ -114,3 +112,5 @@ TEST_CASE("KeepRunPodFields: a cut pod reads as the whole one, without its spec 
   CHECK(from_cut.outcome.bandwidth.allreduce_busbw == from_whole.outcome.bandwidth.allreduce_busbw);
   CHECK(from_cut.outcome.finished_at == from_whole.outcome.finished_at);
 }
+
+}  // namespace llm
