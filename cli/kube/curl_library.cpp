@@ -7,6 +7,9 @@
 #include <string>
 
 #include <fmt/format.h>
+#ifdef LLM_CURL_LINKED
+#include <openssl/ssl.h>
+#endif
 
 namespace llm::kube {
 namespace {
@@ -28,7 +31,10 @@ Result<CurlLibrary> Open() {
                 &curl_url_get,
                 &curl_url_cleanup,
                 &curl_free,
-                /*needs_system_trust_store=*/true};
+                /*needs_system_trust_store=*/true,
+                [](void* ssl_ctx, int command, long argument, void* pointer) {
+                  return SSL_CTX_ctrl(static_cast<SSL_CTX*>(ssl_ctx), command, argument, pointer);
+                }};
   c.global_init(CURL_GLOBAL_DEFAULT);
   return c;
 }
@@ -74,6 +80,8 @@ Result<CurlLibrary> Open() {
                  fmt::format("the libcurl found as {} has no {}: install libcurl 7.77 or newer", kCurlSoname, missing));
   }
   c.needs_system_trust_store = false;
+  // Optional: found in libcurl's own libssl when it is built on OpenSSL.
+  c.ssl_ctx_ctrl = reinterpret_cast<decltype(c.ssl_ctx_ctrl)>(dlsym(library, "SSL_CTX_ctrl"));
   c.global_init(CURL_GLOBAL_DEFAULT);
   return c;
 }

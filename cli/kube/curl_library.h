@@ -36,6 +36,10 @@ struct CurlLibrary {
   /// (a distribution's libcurl has its own): the transport then gives it the
   /// system's (kube/system_trust_store.h) when the kubeconfig names no CA.
   bool needs_system_trust_store;
+  /// OpenSSL's SSL_CTX_ctrl, from the TLS library this libcurl uses, or
+  /// nullptr when it uses another (the transport then leaves OpenSSL's modes
+  /// as libcurl sets them; see KeepTlsReadBuffers in curl_transport.cpp).
+  long (*ssl_ctx_ctrl)(void* ssl_ctx, int command, long argument, void* pointer);
 };
 
 /// Opens kCurlSoname and resolves every function, once per process (thread

@@ -18,14 +18,11 @@ using nlohmann::json;
 // guard against a half-open connection, so it must never cut a healthy watch short.
 constexpr std::chrono::seconds kClientGrace{15};
 
-std::string KeyOf(const json& object) {
-  const json& metadata = object.value("metadata", json::object());
-  return metadata.value("namespace", "") + "/" + metadata.value("name", "");
-}
+// Neither copies the object's metadata (json::value would): both run on every
+// watch event and listed item, and a pod's metadata is most of its size.
+std::string KeyOf(const json& object) { return NamespaceOf(object) + "/" + NameOf(object); }
 
-std::string VersionOfObject(const json& object) {
-  return object.value("metadata", json::object()).value("resourceVersion", "");
-}
+std::string VersionOfObject(const json& object) { return StringAt(object, {"metadata", "resourceVersion"}); }
 
 bool IsPermanent(const Error& error) {
   switch (error.kind()) {
@@ -99,14 +96,14 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
       } else if (VersionOfObject(known->second) != VersionOfObject(item)) {
         events.push_back({WatchEventType::kModified, item, true});
       }
-      current[key] = item;
+      current[key] = std::move(item);
     }
   }
   for (const auto& [key, object] : known_) {
     if (current.count(key) == 0) events.push_back({WatchEventType::kDeleted, object, true});
   }
   known_ = std::move(current);
-  resource_version_ = list->value("metadata", json::object()).value("resourceVersion", "");
+  resource_version_ = VersionOfObject(*list);
   events.push_back({WatchEventType::kSynced, json::object(), true});
   for (const WatchEvent& event : events) {
     auto keep = handler(event);
@@ -119,9 +116,10 @@ Result<bool> Watcher::ListAndReport(const WatchHandler& handler) {
   return true;
 }
 
-Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler, bool* expired) {
+Result<bool> Watcher::HandleEvent(json event, const WatchHandler& handler, bool* expired) {
   const std::string type = event.value("type", "");
-  const json& object = event.contains("object") ? event["object"] : json::object();
+  // Moved out, not copied: the event is parsed for this call alone.
+  json object = event.contains("object") ? std::move(event["object"]) : json::object();
   if (type == "ERROR") {
     const json& status = object.is_object() ? object : json::object();
     if (status.value("code", 0) == 410) {
@@ -136,7 +134,6 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
     return true;
   }
   WatchEvent out;
-  out.object = object;
   if (type == "ADDED")
     out.type = WatchEventType::kAdded;
   else if (type == "MODIFIED")
@@ -150,6 +147,7 @@ Result<bool> Watcher::HandleEvent(const json& event, const WatchHandler& handler
   if (!object.is_object()) return Error(ErrorKind::kServer, "malformed watch event: no object");
   const std::string version = VersionOfObject(object);
   if (!version.empty()) resource_version_ = version;
+  out.object = std::move(object);
   if (options_.transform && out.type != WatchEventType::kBookmark) options_.transform(out.object);
   if (out.type == WatchEventType::kDeleted)
     known_.erase(KeyOf(out.object));
@@ -183,9 +181,10 @@ Result<Watcher::StreamEnd> Watcher::WatchOnce(const WatchHandler& handler) {
       if (event.is_discarded() || !event.is_object()) {
         return Error(ErrorKind::kServer, "malformed watch event: not a JSON object");
       }
-      auto keep = HandleEvent(event, handler, &expired);
+      const bool error_event = event.value("type", "") == "ERROR";
+      auto keep = HandleEvent(std::move(event), handler, &expired);
       if (!keep.ok()) return keep.error();
-      events_seen_ = events_seen_ || event.value("type", "") != "ERROR";
+      events_seen_ = events_seen_ || !error_event;
       stopped = !*keep;
       return Ok();
     });

@@ -83,7 +83,7 @@ class Watcher {
   enum class StreamEnd { kStopped, kClosed, kExpired };
   Result<bool> ListAndReport(const WatchHandler& handler);
   Result<StreamEnd> WatchOnce(const WatchHandler& handler);
-  Result<bool> HandleEvent(const nlohmann::json& event, const WatchHandler& handler, bool* expired);
+  Result<bool> HandleEvent(nlohmann::json event, const WatchHandler& handler, bool* expired);
   std::chrono::seconds WatchSeconds() const;
   std::string WatchPath(std::chrono::seconds seconds) const;
   bool Expired() const;
