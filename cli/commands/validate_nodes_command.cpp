@@ -11,9 +11,9 @@
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
+#include "commands/validate_nodes_cleanup.h"
 #include "commands/validate_nodes_session.h"
 #include "kube/client_factory.h"
-#include "kube/url_query.h"
 #include "kube/wait_condition.h"
 #include "kube/waiter.h"
 #include "kube/well_known_names.h"
@@ -132,38 +132,6 @@ Result<bool> EnsureNamespace(kube::RestClient& client, Clock& clock, const std::
   auto created = client.Create(ref, object, /*dry_run=*/false);
   if (!created.ok() && created.error().kind() != ErrorKind::kAlreadyExists) return created.error();
   return created.ok();
-}
-
-/// Deletes this run's Jobs (their pods by propagation), pods and Services (a
-/// deletecollection each; the pods of `pod_batches` batches a batch per
-/// request, the last one with whatever else the run left), and the namespace
-/// when the run made it. Jobs go first so that none replaces a pod deleted here.
-Status CleanUp(kube::RestClient& client, const std::string& ns, const std::string& run_id, bool namespace_created,
-               int pod_batches) {
-  const std::string run_selector = fmt::format("{}={}", kGpuCheckRunLabel, run_id);
-  auto delete_collection = [&](const kube::ResourceRef& collection, const char* what,
-                               const std::string& selector) -> Status {
-    kube::HttpRequest request;
-    request.method = "DELETE";
-    request.path =
-        collection.Path() + kube::EncodeQuery({{"labelSelector", selector}, {"propagationPolicy", "Background"}});
-    auto deleted = client.Do(std::move(request));
-    if (!deleted.ok()) return deleted.error().WithContext(fmt::format("deleting the gpu-check {}", what));
-    return Ok();
-  };
-  LLM_RETURN_IF_ERROR(delete_collection(kube::ResourceRef{"batch", "v1", "jobs", ns, "", ""}, "jobs", run_selector));
-  for (int batch = 0; batch + 1 < pod_batches; ++batch) {
-    LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods",
-                                          fmt::format("{},{}={}", run_selector, kGpuCheckBatchLabel, batch)));
-  }
-  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Pods(ns), "pods", run_selector));
-  LLM_RETURN_IF_ERROR(delete_collection(kube::core::Services(ns), "services", run_selector));
-  if (!namespace_created) return Ok();
-  auto gone = client.Delete(kube::core::Namespaces(ns), kube::DeleteOptions{});
-  if (!gone.ok() && gone.error().kind() != ErrorKind::kNotFound) {
-    return gone.error().WithContext(fmt::format("deleting namespace {}", ns));
-  }
-  return Ok();
 }
 
 /// An object --dry-run shows, and where it would run ("on node a").
@@ -350,12 +318,12 @@ Status RunOnNodes(kube::RestClient& client, Clock& clock, const ValidateNodesEnv
         config.keep ? "leaving this run's objects (--keep)" : "deleting this run's pods, jobs and services");
   }
   if (failure) {
-    if (!config.keep) (void)CleanUp(client, env.ns, run_id, namespace_created, pod_batches);
+    if (!config.keep) (void)CleanUpValidationRun(client, env.ns, run_id, namespace_created, pod_batches);
     return *failure;
   }
   if (!config.keep) {
     run.cleaned = std::async(std::launch::async, [&client, ns = env.ns, run_id, namespace_created, pod_batches] {
-      return CleanUp(client, ns, run_id, namespace_created, pod_batches);
+      return CleanUpValidationRun(client, ns, run_id, namespace_created, pod_batches);
     });
   }
   return Ok();

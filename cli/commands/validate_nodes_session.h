@@ -35,9 +35,10 @@ inline constexpr const char* kGpuCheckBatchLabel = "kubectl-llm.dev/gpu-check-ba
 /// Pods per deletecollection at the clean-up. The API server deletes a
 /// collection's items one after another (--delete-collection-workers, 1 by
 /// default) within its request timeout (--request-timeout, 60 s by default):
-/// 10,000 pods in one request outlasted it and failed the run, 1,000 take
-/// about 7 s on the local control plane.
-inline constexpr int kPodsPerCleanupBatch = 1000;
+/// 10,000 pods in one request outlasted it and failed the run; 1,000 take
+/// about 7 s on an idle local control plane, but over 60 s beside the
+/// --record patches of a 10,000-node run.
+inline constexpr int kPodsPerCleanupBatch = 250;
 
 /// Renders the gpu-check pod for one node (name given by the run).
 using GpuCheckPodRenderer =
