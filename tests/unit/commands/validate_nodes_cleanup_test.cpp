@@ -12,9 +12,8 @@ namespace llm {
 namespace {
 
 constexpr char kPods[] = "/api/v1/namespaces/gpu-check/pods";
-constexpr char kTimedOut[] =
-    R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Timeout",)"
-    R"("message":"Timeout: request did not complete within the allotted timeout","code":504})";
+constexpr char kTimedOut[] = R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Timeout",)"
+                             R"("message":"Timeout: request did not complete within the allotted timeout","code":504})";
 
 constexpr char kDeleted[] = R"({"kind":"Status","apiVersion":"v1","status":"Success"})";
 
