@@ -97,6 +97,7 @@ start_daemon etcd "$state" "$bin/etcd" --name=llm-test --data-dir="$state/etcd" 
 wait_until 30 "etcd" curl -sf "http://127.0.0.1:$etcd_port/health"
 
 # --- kube-apiserver: TLS only, Node+RBAC, ServiceAccount tokens, default admission plus NodeRestriction.
+# Service IPs from a /20 (4,094): status_bench.sh 50000 500 makes 500 Services.
 start_daemon kube-apiserver "$state" "$bin/kube-apiserver" \
   --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
   --etcd-servers="http://127.0.0.1:$etcd_port" \
@@ -106,7 +107,7 @@ start_daemon kube-apiserver "$state" "$bin/kube-apiserver" \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --authorization-mode=Node,RBAC --anonymous-auth=false \
   --enable-admission-plugins=NodeRestriction,PodSecurity,Priority \
-  --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true \
+  --service-cluster-ip-range=10.0.0.0/20 --allow-privileged=true \
   --cert-dir="$pki" --profiling=false --event-ttl=1h \
   --kubelet-certificate-authority="$pki/ca.crt" --kubelet-preferred-address-types=InternalIP \
   --max-requests-inflight=800 --max-mutating-requests-inflight=400
