@@ -14,6 +14,7 @@
 
 #include <cstdlib>
 
+#include "kube/object_fields.h"
 #include "kube/watcher.h"
 
 namespace llm {
@@ -21,10 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string KeyOf(const json& object) {
-  const json& metadata = object.value("metadata", json::object());
-  return metadata.value("namespace", "") + "/" + metadata.value("name", "");
-}
+std::string KeyOf(const json& object) { return NamespaceOf(object) + "/" + NameOf(object); }
 
 struct Queued {
   size_t collection = 0;

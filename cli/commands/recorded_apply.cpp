@@ -9,6 +9,7 @@
 #include "output/object_printer.h"
 #include "util/duration.h"
 #include "workload/change_cause.h"
+#include "workload/revision_record.h"
 
 namespace llm {
 namespace {
@@ -87,6 +88,32 @@ Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& ti
                  fmt::format("--history-max must be 0 (keep every revision) or more, got {}", history_max));
   }
   return Ok();
+}
+
+Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedApply& request, IoStreams streams) {
+  if (request.dry_run || request.wait) return false;  // --wait's outcome is recorded in a revision
+  WorkloadRevisions revisions(session.client(), session.clock(), session.ns(), request.name);
+  // As long as a recorded apply's hold: the apply alone, without --wait.
+  LLM_ASSIGN_OR_RETURN(std::optional<RevisionAudit> deployed,
+                       revisions.ClaimDeployed(RenderedDigest(request.objects), std::chrono::minutes(2)));
+  if (!deployed) return false;
+  // The cause the live objects carry, so an unchanged object stays unchanged.
+  std::vector<json> objects = WithChangeCause(request.objects, deployed->change_cause);
+  Result<kube::ApplyOutcome> outcome =
+      session.applier().Apply(std::move(objects), {request.name, session.ns()},
+                              WorkloadApplyApplierOptions(session, request.ownership, /*dry_run=*/false));
+  if (Status released = revisions.ReleaseDeployed(); !released.ok()) {
+    streams.err << "Warning: " << released.error().message() << "\n";
+  }
+  const auto context = fmt::format("applying revision {} of {} again", deployed->number, request.name);
+  if (!outcome.ok()) return outcome.error().WithContext(context);
+  const Status printed = PrintOutcome(*outcome, request.output, /*dry_run=*/false, streams);
+  if (!outcome->errors.empty()) {
+    return outcome->errors.front().WithContext(fmt::format("{}: {} of {} objects failed to apply; nothing was pruned",
+                                                           context, outcome->errors.size(), request.objects.size()));
+  }
+  LLM_RETURN_IF_ERROR(ThenPrintError(Ok(), printed));
+  return true;
 }
 
 Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, const RecordedApply& request,

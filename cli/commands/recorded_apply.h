@@ -42,6 +42,17 @@ struct RecordedApply {
 /// --timeout a duration, --history-max 0 or more.
 Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& timeout, int history_max);
 
+/// serve and train applying exactly what their newest revision, deployed,
+/// holds, without --wait or a dry run: nothing changes what the cluster was
+/// asked for, so no revision is recorded (as a kubectl apply that changes no
+/// pod template records no rollout) and no preflight is needed (nothing new
+/// asks for GPUs). The objects are applied again (repairing any drift) while
+/// the workload's revision index holds the workload, taken in the one
+/// conditional request that also checks it (WorkloadRevisions::ClaimDeployed).
+/// False when that is not the case: nothing else was sent, and the caller
+/// goes on with the preflight and ApplyRecorded.
+Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedApply& request, IoStreams streams);
+
 /// `error_exit_code` is set for --wait's failures (kExitWorkloadFailed,
 /// kExitTimedOut), also when a rollback on failure succeeded: the change the
 /// user asked for did not happen.

@@ -257,6 +257,25 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   for (const std::string& note : notes) streams.err << "Note: " << note << "\n";
   for (const std::string& warning : render_warnings) streams.err << "Warning: " << warning << "\n";
 
+  RecordedApply apply;
+  apply.name = name;
+  apply.operation = render.request.workload;
+  apply.dry_run = dry_run;
+  apply.wait = options.wait;
+  LLM_ASSIGN_OR_RETURN(apply.timeout, ParseDuration(options.timeout, "--timeout"));
+  apply.train = render.request.workload == "train";
+  apply.history_max = options.history_max;
+  apply.ownership = options.ownership;
+  apply.output = output;
+  apply.command_args = options.command_args;
+  apply.rollback_on_failure = options.rollback_on_failure;
+  // An elastic job's start size is the preflight's to choose (unless a live job keeps its own).
+  if (!elastic || kept_elastic_size) {
+    apply.objects = objects;
+    LLM_ASSIGN_OR_RETURN(const bool reapplied, ReapplyDeployedRevision(*session, apply, streams));
+    if (reapplied) return Ok();
+  }
+
   if (!options.skip_preflight) {
     PreflightRequest preflight;
     preflight.objects = objects;
@@ -282,19 +301,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
     }
   }
 
-  RecordedApply apply;
-  apply.name = name;
-  apply.operation = render.request.workload;
   apply.objects = std::move(objects);
-  apply.dry_run = dry_run;
-  apply.wait = options.wait;
-  LLM_ASSIGN_OR_RETURN(apply.timeout, ParseDuration(options.timeout, "--timeout"));
-  apply.train = render.request.workload == "train";
-  apply.history_max = options.history_max;
-  apply.ownership = options.ownership;
-  apply.output = output;
-  apply.command_args = options.command_args;
-  apply.rollback_on_failure = options.rollback_on_failure;
   return ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code);
 }
 

@@ -1,6 +1,7 @@
 #include "commands/workload_revisions.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -174,15 +175,102 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   }
   audit.secret_name = RevisionSecretName(workload_, audit.number);
   history.push_back(audit);
-  // The revision is recorded and holds the workload: failing now would leave it pending for its whole lease
-  // (a rerun refused) over an index that Finish rewrites anyway.
-  if (Status indexed = WriteIndex(history, owner); !indexed.ok()) {
+  Status indexed = WriteIndexUnlessReapplied(history, owner, warnings);
+  if (!indexed.ok() && indexed.error().kind() == ErrorKind::kConflict) {
+    // Nothing was applied under it: the revision goes, as if this command had not begun.
+    Result<json> dropped = client_.Delete(kube::core::Secrets(ns_, audit.secret_name), kube::DeleteOptions{});
+    if (!dropped.ok() && dropped.error().kind() != ErrorKind::kNotFound) {
+      warnings << fmt::format("Warning: revision {} of {} could not be removed ({}); it stays pending until {}\n",
+                              audit.number, workload_, dropped.error().message(), audit.lease_until);
+    }
+    return indexed.error();
+  }
+  // Any other failure: the revision is recorded and holds the workload; failing now would leave it pending for
+  // its whole lease (a rerun refused) over an index that Finish rewrites anyway.
+  if (!indexed.ok()) {
     warnings << fmt::format("Warning: {}; history shows revision {} once this command finishes\n",
                             indexed.error().message(), audit.number);
   }
   begun_history_ = std::move(history);
   begun_owner_ = owner;
   return audit;
+}
+
+Status WorkloadRevisions::WriteIndexUnlessReapplied(const std::vector<RevisionAudit>& history,
+                                                    const std::optional<json>& owner, std::ostream& warnings) {
+  const kube::ResourceRef ref = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
+  const json index = RevisionIndexSecret(workload_, ns_, history);
+  if (GzipDataBytes(index, kRevisionIndexKey) > kMaxSecretDataBytes) return WriteIndex(history, owner);
+  // Only this revision: no deployed one for a re-apply to hold, and most likely no index yet.
+  if (history.size() == 1) return WriteIndex(history, owner);
+  Result<json> replaced = client_.JsonPatch(ref, ReplaceUnlessReappliedPatch(index), kRevisionIndexFieldManager);
+  if (replaced.ok()) return Ok();
+  if (replaced.error().kind() == ErrorKind::kNotFound) return WriteIndex(history, owner);  // the first revision
+  if (replaced.error().kind() != ErrorKind::kInvalid) {
+    return replaced.error().WithContext(fmt::format("updating the revision index of {}", workload_));
+  }
+  // The test failed: a hold, or an index written before holds existed (no annotation: none can be held).
+  Result<json> live = client_.Get(ref);
+  if (!live.ok()) return live.error().WithContext(fmt::format("reading the revision index of {}", workload_));
+  const std::string until = AnnotationOf(*live, kReapplyLeaseAnnotation);
+  if (!until.empty()) {
+    const auto parsed = ParseRfc3339(until);
+    if (parsed && *parsed > clock_.Now()) {
+      return Error(ErrorKind::kConflict,
+                   fmt::format("another command is applying {} again unchanged and holds it until {}; nothing was "
+                               "applied, retry after that",
+                               workload_, until));
+    }
+    warnings << fmt::format(
+        "Warning: a command applying {} again unchanged held it until {} and ended without giving it back; taking "
+        "over\n",
+        workload_, until);
+  }
+  return WriteIndex(history, owner);
+}
+
+Result<std::optional<RevisionAudit>> WorkloadRevisions::ClaimDeployed(const std::string& digest,
+                                                                      std::chrono::seconds lease) {
+  const std::string until = FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(clock_.Now() + lease));
+  Result<json> claimed = client_.JsonPatch(kube::core::Secrets(ns_, RevisionIndexSecretName(workload_)),
+                                           ClaimReapplyPatch(digest, until), kRevisionIndexFieldManager);
+  if (!claimed.ok()) {
+    const ErrorKind kind = claimed.error().kind();
+    if (kind == ErrorKind::kInvalid || kind == ErrorKind::kNotFound || kind == ErrorKind::kForbidden) {
+      return std::optional<RevisionAudit>();
+    }
+    return claimed.error().WithContext(fmt::format("reading the revision index of {}", workload_));
+  }
+  claimed_until_ = until;
+  // The index named this digest deployed; its newest entry is that revision.
+  std::optional<RevisionAudit> newest;
+  Result<std::vector<json>> entries = RevisionIndexEntries(*claimed);
+  if (entries.ok()) {
+    for (const json& entry : *entries) {
+      Result<RevisionAudit> audit = ReadRevisionAudit(entry);
+      if (audit.ok() && (!newest || audit->number > newest->number)) newest = std::move(*audit);
+    }
+  }
+  if (!newest || newest->status != RevisionStatus::kDeployed || newest->digest != digest) {
+    // An index whose annotation and entries disagree (written by hand): record a revision, which rewrites it.
+    LLM_RETURN_IF_ERROR(ReleaseDeployed());
+    return std::optional<RevisionAudit>();
+  }
+  return newest;
+}
+
+Status WorkloadRevisions::ReleaseDeployed() {
+  if (claimed_until_.empty()) return Ok();
+  const std::string until = std::exchange(claimed_until_, "");
+  Result<json> released = client_.JsonPatch(kube::core::Secrets(ns_, RevisionIndexSecretName(workload_)),
+                                            ReleaseReapplyPatch(until), kRevisionIndexFieldManager);
+  if (released.ok()) return Ok();
+  if (released.error().kind() == ErrorKind::kInvalid) {
+    return Error(ErrorKind::kConflict,
+                 fmt::format("{}'s hold ended at {} before this command finished, and another command took it over",
+                             workload_, until));
+  }
+  return released.error().WithContext(fmt::format("giving back the hold on {}'s revision index", workload_));
 }
 
 std::optional<json> WorkloadRevisions::ParentOwnerReferences() {

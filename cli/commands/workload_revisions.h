@@ -80,6 +80,19 @@ class WorkloadRevisions {
   /// delete --keep-history, whose parent is gone).
   Status Finish(RevisionAudit& audit, int history_max, bool own = true);
 
+  /// An unchanged re-apply (recorded_apply.h's ReapplyDeployedRevision): when
+  /// the revision index says the newest revision is deployed with `digest`
+  /// and no command holds the workload, takes it until now + `lease` in one
+  /// conditional request and returns that revision, whose change-cause the
+  /// objects keep. Nullopt when the index says otherwise (another digest, a
+  /// pending or failed newest revision, a hold) or there is none, or the
+  /// caller may not patch it: the caller records a revision instead, which
+  /// sorts out each case with its own message.
+  Result<std::optional<RevisionAudit>> ClaimDeployed(const std::string& digest, std::chrono::seconds lease);
+  /// Gives back what ClaimDeployed took (an error when its hold ended and
+  /// another command took the workload over).
+  Status ReleaseDeployed();
+
   /// Drops the ApplySet parent's ownership of every revision and of the
   /// index, so deleting the parent (delete --keep-history) leaves the
   /// history in place.
@@ -91,6 +104,11 @@ class WorkloadRevisions {
   /// Rewrites the revision index from `history` (every revision there is),
   /// owned by `owner`; removes it when it would not fit in one Secret.
   Status WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<nlohmann::json>& owner);
+  /// Begin's index write, made only while no unchanged re-apply holds the
+  /// workload (kConflict when one does; an expired hold is taken over with a
+  /// warning), so that re-apply and this revision never apply at once.
+  Status WriteIndexUnlessReapplied(const std::vector<RevisionAudit>& history,
+                                   const std::optional<nlohmann::json>& owner, std::ostream& warnings);
   /// [the ApplySet parent Secret as owner], when the parent exists.
   std::optional<nlohmann::json> ParentOwnerReferences();
 
@@ -104,6 +122,8 @@ class WorkloadRevisions {
   /// Finish, which reuses both instead of asking the server again.
   std::optional<std::vector<RevisionAudit>> begun_history_;
   std::optional<nlohmann::json> begun_owner_;
+  /// The hold ClaimDeployed took ("" when none), which ReleaseDeployed gives back.
+  std::string claimed_until_;
 };
 
 }  // namespace llm

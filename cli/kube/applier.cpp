@@ -16,9 +16,8 @@ namespace {
 using nlohmann::json;
 
 std::string Describe(const json& object) {
-  const json& metadata = object.value("metadata", json::object());
-  std::string where = metadata.value("namespace", "");
-  return fmt::format("{} \"{}\"{}", object.value("kind", "object"), metadata.value("name", ""),
+  const std::string where = NamespaceOf(object);
+  return fmt::format("{} \"{}\"{}", StringAt(object, {"kind"}, "object"), NameOf(object),
                      where.empty() ? "" : " in namespace \"" + where + "\"");
 }
 

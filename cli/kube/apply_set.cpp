@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kube/object_fields.h"
 #include "util/base64.h"
 
 namespace llm::kube {
@@ -223,9 +224,9 @@ std::vector<json> SelectPrunable(const std::vector<json>& listed, const std::str
   std::vector<json> prunable;
   for (const json& object : listed) {
     if (Label(object, kApplySetPartOfLabel) != id) continue;  // never trust the selector alone
-    const json& metadata = object.value("metadata", json::object());
-    if (metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null()) continue;
-    if (applied_uids.count(metadata.value("uid", "")) != 0) continue;
+    const json* deleting = FindPath(object, {"metadata", "deletionTimestamp"});
+    if (deleting && !deleting->is_null()) continue;
+    if (applied_uids.count(StringAt(object, {"metadata", "uid"})) != 0) continue;
     prunable.push_back(object);
   }
   return prunable;

@@ -79,6 +79,11 @@ class RestClient {
     return std::move(applied.object);
   }
   virtual Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) = 0;
+  /// A JSON Patch (RFC 6902: application/json-patch+json) by `field_manager`.
+  /// Its "test" operations make it conditional: one that fails changes
+  /// nothing and comes back as kInvalid (422).
+  virtual Result<nlohmann::json> JsonPatch(const ResourceRef& ref, const nlohmann::json& operations,
+                                           const std::string& field_manager) = 0;
   /// NotFound comes back as an Error of kind kNotFound, with kubectl's message.
   virtual Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) = 0;
 

@@ -274,6 +274,17 @@ Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const 
   return SendJson(std::move(request), ref);
 }
 
+Result<nlohmann::json> RestClientImpl::JsonPatch(const ResourceRef& ref, const nlohmann::json& operations,
+                                                 const std::string& field_manager) {
+  if (ref.name.empty()) return NeedsName(ref, "patch");
+  HttpRequest request;
+  request.method = "PATCH";
+  request.path = ref.Path() + EncodeQuery({{"fieldManager", field_manager}});
+  request.headers.emplace_back("Content-Type", "application/json-patch+json");
+  request.body = operations.dump();
+  return SendJson(std::move(request), ref);
+}
+
 Result<nlohmann::json> RestClientImpl::Delete(const ResourceRef& ref, const DeleteOptions& options) {
   if (ref.name.empty()) return NeedsName(ref, "delete");
   nlohmann::json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};

@@ -53,6 +53,8 @@ class RestClientImpl final : public RestClient {
   Result<AppliedObject> ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
                                     const ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
+  Result<nlohmann::json> JsonPatch(const ResourceRef& ref, const nlohmann::json& operations,
+                                   const std::string& field_manager) override;
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
   void Warn(const std::string& text) override;
 

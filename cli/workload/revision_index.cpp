@@ -14,6 +14,36 @@ using nlohmann::json;
 constexpr std::string_view kIndexApiVersion = "kubectl-llm.dev/v1alpha1";
 constexpr std::string_view kIndexKind = "RevisionIndex";
 
+/// The digest the index says is at rest: the newest revision's, when it is deployed and applied objects.
+std::string DeployedDigest(const std::vector<RevisionAudit>& revisions) {
+  if (revisions.empty()) return "";
+  const RevisionAudit& newest = revisions.back();
+  if (newest.status != RevisionStatus::kDeployed || newest.operation == "delete") return "";
+  return newest.digest;
+}
+
+/// A JSON Pointer to one annotation ("/" in its name is "~1").
+std::string AnnotationPointer(std::string_view annotation) {
+  std::string pointer = "/metadata/annotations/";
+  for (char c : annotation) {
+    if (c == '~')
+      pointer += "~0";
+    else if (c == '/')
+      pointer += "~1";
+    else
+      pointer += c;
+  }
+  return pointer;
+}
+
+json Test(std::string_view annotation, std::string_view value) {
+  return {{"op", "test"}, {"path", AnnotationPointer(annotation)}, {"value", value}};
+}
+
+json Replace(std::string_view annotation, std::string_view value) {
+  return {{"op", "replace"}, {"path", AnnotationPointer(annotation)}, {"value", value}};
+}
+
 }  // namespace
 
 std::string RevisionIndexSecretName(std::string_view workload) { return fmt::format("kubectl-llm.{}.index", workload); }
@@ -36,8 +66,25 @@ json RevisionIndexSecret(std::string_view workload, std::string_view ns, std::ve
           {"metadata",
            {{"name", RevisionIndexSecretName(workload)},
             {"namespace", ns},
-            {"labels", {{kRevisionIndexOfLabel, workload}}}}},
+            {"labels", {{kRevisionIndexOfLabel, workload}}},
+            {"annotations", {{kDeployedDigestAnnotation, DeployedDigest(revisions)}, {kReapplyLeaseAnnotation, ""}}}}},
           {"data", {{kRevisionIndexKey, GzipJsonData(index)}}}};
+}
+
+json ClaimReapplyPatch(std::string_view digest, std::string_view until) {
+  return json::array({Test(kDeployedDigestAnnotation, digest), Test(kReapplyLeaseAnnotation, ""),
+                      Replace(kReapplyLeaseAnnotation, until)});
+}
+
+json ReleaseReapplyPatch(std::string_view until) {
+  return json::array({Test(kReapplyLeaseAnnotation, until), Replace(kReapplyLeaseAnnotation, "")});
+}
+
+json ReplaceUnlessReappliedPatch(const json& index_secret) {
+  const std::string digest = index_secret.at("metadata").at("annotations").at(kDeployedDigestAnnotation);
+  return json::array({Test(kReapplyLeaseAnnotation, ""),
+                      {{"op", "replace"}, {"path", "/data"}, {"value", index_secret.at("data")}},
+                      Replace(kDeployedDigestAnnotation, digest)});
 }
 
 Result<std::vector<json>> RevisionIndexEntries(const json& index_secret) {

@@ -220,6 +220,23 @@ Result<json> FakeRestClient::MergePatch(const kube::ResourceRef& ref, const json
   return Put(ref, *live);
 }
 
+Result<json> FakeRestClient::JsonPatch(const kube::ResourceRef& ref, const json& operations,
+                                       const std::string& field_manager) {
+  (void)field_manager;
+  Record("JSONPATCH", ref);
+  if (auto failure = TakeFailure("JSONPATCH", ref.name)) return *failure;
+  auto live = Find(ref);
+  if (!live) return ErrorFromStatus(404, "NotFound", ref.GroupResource() + " \"" + ref.name + "\" not found");
+  json patched;
+  try {
+    patched = live->patch(operations);
+  } catch (const json::exception& e) {
+    return ErrorFromStatus(422, "Invalid",
+                           "the server rejected our request due to an error in our request: " + std::string(e.what()));
+  }
+  return Put(ref, std::move(patched));
+}
+
 Result<json> FakeRestClient::Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) {
   Record(options.dry_run ? "DELETE(dry-run)" : "DELETE", ref);
   if (auto failure = TakeFailure("DELETE", ref.name)) return *failure;

@@ -62,6 +62,9 @@ class FakeRestClient : public kube::RestClient {
   Result<kube::AppliedObject> ApplyObject(const kube::ResourceRef& ref, const nlohmann::json& object,
                                           const kube::ApplyOptions& options) override;
   Result<nlohmann::json> MergePatch(const kube::ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override;
+  /// Recorded as "JSONPATCH ..."; a failed "test" (or any operation that does not apply) is the server's 422.
+  Result<nlohmann::json> JsonPatch(const kube::ResourceRef& ref, const nlohmann::json& operations,
+                                   const std::string& field_manager) override;
   Result<nlohmann::json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override;
 
   /// The Error a real RestClient gives for an HTTP error status and Status body.

@@ -130,6 +130,10 @@ class RequestCounter final : public kube::RestClient {
   Result<json> MergePatch(const kube::ResourceRef& ref, const json& patch, bool dry_run) override {
     return ++requests, inner_.MergePatch(ref, patch, dry_run);
   }
+  Result<json> JsonPatch(const kube::ResourceRef& ref, const json& operations,
+                         const std::string& field_manager) override {
+    return ++requests, inner_.JsonPatch(ref, operations, field_manager);
+  }
   Result<json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override {
     return ++requests, inner_.Delete(ref, options);
   }

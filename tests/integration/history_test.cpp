@@ -380,6 +380,81 @@ TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until
   CHECK(after["items"][1]["status"] == "deployed");
 }
 
+TEST_CASE("serve applying its deployed revision again records none, in objects+4 requests, holding the workload") {
+  ScopedNamespace ns("history-unchanged");
+  const TestCluster& cluster = TestCluster::Get();
+  const std::vector<std::string> serve = {"serve",  "same", "-n",    ns.name(), "--model",     "org/m",
+                                          "--gpus", "1",    "--cpu", "1",       "--autoscale", "1:2"};
+  CommandOutput first = Llm("admin", serve);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+
+  std::vector<std::string> verbose = serve;
+  verbose.push_back("-v=6");
+  CommandOutput again = Llm("admin", verbose);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(again.out ==
+        "poddisruptionbudget.policy/same unchanged\nservice/same unchanged\ndeployment.apps/same unchanged\n"
+        "horizontalpodautoscaler.autoscaling/same unchanged\n");
+  // Its requests, discovery aside: the namespace (its tenant defaults), the index taken, the ApplySet parent,
+  // the four objects, the index given back. No preflight, no SelfSubjectReview, no revision written.
+  std::string requests;
+  std::istringstream lines(again.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" milliseconds") == std::string::npos) continue;
+    const std::string path = line.substr(line.find(cluster.Server()) + cluster.Server().size());
+    if (path.starts_with("/api?") || path.starts_with("/apis?") || path.starts_with("/openapi")) continue;
+    requests += line.substr(0, line.find(' ')) + " " + path.substr(0, path.find_first_of("? ")) + "\n";
+  }
+  const std::string in = "/namespaces/" + ns.name();
+  CHECK(requests == "GET /api/v1" + in + "\n" +                                                   //
+                        "PATCH /api/v1" + in + "/secrets/kubectl-llm.same.index\n" +              //
+                        "GET /api/v1" + in + "/secrets/same\n" +                                  //
+                        "PATCH /apis/policy/v1" + in + "/poddisruptionbudgets/same\n" +           //
+                        "PATCH /api/v1" + in + "/services/same\n" +                               //
+                        "PATCH /apis/apps/v1" + in + "/deployments/same\n" +                      //
+                        "PATCH /apis/autoscaling/v2" + in + "/horizontalpodautoscalers/same\n" +  //
+                        "PATCH /api/v1" + in + "/secrets/kubectl-llm.same.index\n");
+  const auto revisions = [&] {
+    return json::parse(Llm("admin", {"history", "same", "-n", ns.name(), "-o", "json"}).out)["items"].size();
+  };
+  CHECK(revisions() == 1);
+  const auto hold = [&](const std::string& until) {
+    REQUIRE(cluster
+                .Kubectl("admin", {"-n", ns.name(), "annotate", "--overwrite", "secret", "kubectl-llm.same.index",
+                                   "kubectl-llm.dev/reapply-lease-until=" + until})
+                .exit_code == 0);
+  };
+
+  // Held by a re-apply (the hold is data on the index: set here as that command would): a changed serve and an
+  // unchanged one are both refused, and nothing changes.
+  hold("2099-01-01T00:00:00Z");
+  std::vector<std::string> changed = serve;
+  changed[5] = "org/m2";  // --model
+  for (const auto& args : {changed, serve}) {
+    CommandOutput refused = Llm("admin", args);
+    CHECK(refused.exit_code == 1);
+    CHECK_MESSAGE(Contains(refused.err,
+                           "another command is applying same again unchanged and holds it until "
+                           "2099-01-01T00:00:00Z; nothing was applied, retry after that"),
+                  refused.err);
+  }
+  CHECK(revisions() == 1);
+  CHECK(cluster
+            .Kubectl("admin", {"-n", ns.name(), "get", "deployment", "same", "-o",
+                               "jsonpath={.spec.template.spec.containers[0].args}"})
+            .out.find("org/m2") == std::string::npos);
+
+  // A hold whose command died ends on its own: the next command takes over, with a warning.
+  hold("2020-01-01T00:00:00Z");
+  CommandOutput took_over = Llm("admin", changed);
+  REQUIRE_MESSAGE(took_over.exit_code == 0, took_over.err);
+  CHECK_MESSAGE(Contains(took_over.err,
+                         "Warning: a command applying same again unchanged held it until 2020-01-01T00:00:00Z and "
+                         "ended without giving it back; taking over\n"),
+                took_over.err);
+  CHECK(revisions() == 2);
+}
+
 TEST_CASE("history: -l on the revisions' labels, --sort-by, -L, and -w printing the revision a serve records") {
   ScopedNamespace ns("history-listing");
   const auto serve = [&](const std::string& model) {

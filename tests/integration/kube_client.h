@@ -91,6 +91,10 @@ class CountingClient final : public kube::RestClient {
   Result<nlohmann::json> MergePatch(const kube::ResourceRef& ref, const nlohmann::json& patch, bool dry_run) override {
     return inner_.MergePatch(ref, patch, dry_run);
   }
+  Result<nlohmann::json> JsonPatch(const kube::ResourceRef& ref, const nlohmann::json& operations,
+                                   const std::string& field_manager) override {
+    return inner_.JsonPatch(ref, operations, field_manager);
+  }
   Result<nlohmann::json> Delete(const kube::ResourceRef& ref, const kube::DeleteOptions& options) override {
     return inner_.Delete(ref, options);
   }

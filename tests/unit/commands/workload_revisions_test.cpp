@@ -233,6 +233,120 @@ TEST_CASE("workload revisions: an index that cannot be written when a revision b
   CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});
 }
 
+/// The index's two at-rest annotations: (deployed digest, re-apply hold).
+std::pair<std::string, std::string> AtRest(FakeRestClient& client) {
+  std::optional<json> index = client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"));
+  REQUIRE(index);
+  return {AnnotationOf(*index, kDeployedDigestAnnotation), AnnotationOf(*index, kReapplyLeaseAnnotation)};
+}
+
+/// Records `image` as a deployed revision, as serve does.
+RevisionAudit Deploy(Fixture& f, const std::string& image) {
+  auto begun = f.revisions.Begin(Rendered(image), std::chrono::minutes(2), f.warnings);
+  REQUIRE_MESSAGE(begun.ok(), begun.error().message());
+  begun->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*begun, 10).ok());
+  return *begun;
+}
+
+TEST_CASE("workload revisions: an unchanged re-apply takes the deployed revision in one request and gives it back") {
+  Fixture f;
+  const RevisionAudit first = Deploy(f, "vllm:1");
+  const std::string digest = RenderedDigest(Rendered("vllm:1").objects);
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{digest, ""});
+
+  const size_t before = f.client.calls().size();
+  auto claimed = f.revisions.ClaimDeployed(digest, std::chrono::minutes(2));
+  REQUIRE_MESSAGE(claimed.ok(), claimed.error().message());
+  REQUIRE(*claimed);
+  CHECK((*claimed)->number == 1);
+  CHECK((*claimed)->change_cause == first.change_cause);
+  CHECK(f.client.calls().size() == before + 1);
+  CHECK(f.client.calls().back() == "JSONPATCH secrets ml/kubectl-llm.chat.index");
+  CHECK(AtRest(f.client).second == "2027-01-15T08:02:00Z");
+
+  // While held, a command recording a revision is refused, and its revision removed: nothing was applied.
+  auto refused = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind() == ErrorKind::kConflict);
+  CHECK(refused.error().message() ==
+        "another command is applying chat again unchanged and holds it until 2027-01-15T08:02:00Z; nothing was "
+        "applied, retry after that");
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v2")));
+  // And a second unchanged re-apply finds it held.
+  WorkloadRevisions other(f.client, f.clock, "ml", "chat");
+  auto second = other.ClaimDeployed(digest, std::chrono::minutes(2));
+  REQUIRE(second.ok());
+  CHECK_FALSE(*second);
+
+  REQUIRE(f.revisions.ReleaseDeployed().ok());
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{digest, ""});
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});  // no revision recorded
+  CHECK(f.warnings.str().empty());
+}
+
+TEST_CASE("workload revisions: an unchanged re-apply declines another digest, a pending or failed revision") {
+  Fixture f;
+  const std::string digest1 = RenderedDigest(Rendered("vllm:1").objects);
+  auto none = f.revisions.ClaimDeployed(digest1, std::chrono::minutes(2));  // no index yet
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);
+
+  Deploy(f, "vllm:1");
+  auto other = f.revisions.ClaimDeployed(RenderedDigest(Rendered("vllm:2").objects), std::chrono::minutes(2));
+  REQUIRE(other.ok());
+  CHECK_FALSE(*other);
+
+  auto pending = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(pending.ok());
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{"", ""});
+  WorkloadRevisions second(f.client, f.clock, "ml", "chat");
+  auto during = second.ClaimDeployed(digest1, std::chrono::minutes(2));
+  REQUIRE(during.ok());
+  CHECK_FALSE(*during);
+
+  pending->status = RevisionStatus::kFailed;
+  REQUIRE(f.revisions.Finish(*pending, 10).ok());
+  auto after_failure = second.ClaimDeployed(digest1, std::chrono::minutes(2));
+  REQUIRE(after_failure.ok());
+  CHECK_FALSE(*after_failure);  // the live objects may be the failed revision's: that one records a revision
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{"", ""});
+}
+
+TEST_CASE("workload revisions: a re-apply's hold that was never given back is taken over once it ends") {
+  Fixture f;
+  Deploy(f, "vllm:1");
+  WorkloadRevisions killed(f.client, f.clock, "ml", "chat");
+  auto claimed = killed.ClaimDeployed(RenderedDigest(Rendered("vllm:1").objects), std::chrono::minutes(2));
+  REQUIRE(claimed.ok());
+  REQUIRE(*claimed);
+  f.clock.Advance(std::chrono::minutes(3));
+  const RevisionAudit second = Deploy(f, "vllm:2");
+  CHECK(second.number == 2);
+  CHECK(f.warnings.str() ==
+        "Warning: a command applying chat again unchanged held it until 2027-01-15T08:02:00Z and ended without "
+        "giving it back; taking over\n");
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{RenderedDigest(Rendered("vllm:2").objects), ""});
+  // The late command's release finds the workload taken over.
+  Status late = killed.ReleaseDeployed();
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().kind() == ErrorKind::kConflict);
+}
+
+TEST_CASE("workload revisions: an index written before re-apply holds existed is rewritten without a warning") {
+  Fixture f;
+  Deploy(f, "vllm:1");
+  json index = *f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index"));
+  index["metadata"].erase("annotations");
+  f.client.Put(kube::core::Secrets("ml", "kubectl-llm.chat.index"), index);
+  auto claimed = f.revisions.ClaimDeployed(RenderedDigest(Rendered("vllm:1").objects), std::chrono::minutes(2));
+  REQUIRE(claimed.ok());
+  CHECK_FALSE(*claimed);
+  Deploy(f, "vllm:1");
+  CHECK(f.warnings.str().empty());
+  CHECK(AtRest(f.client) == std::pair<std::string, std::string>{RenderedDigest(Rendered("vllm:1").objects), ""});
+}
+
 TEST_CASE("workload revisions: a lost connection while recording the outcome is tried again, not left pending") {
   Fixture f;
   auto begun = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
