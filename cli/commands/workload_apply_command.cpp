@@ -269,14 +269,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   apply.output = output;
   apply.command_args = options.command_args;
   apply.rollback_on_failure = options.rollback_on_failure;
-  // An elastic job's start size is the preflight's to choose (unless a live job keeps its own).
-  if (!elastic || kept_elastic_size) {
-    apply.objects = objects;
-    LLM_ASSIGN_OR_RETURN(const bool reapplied, ReapplyDeployedRevision(*session, apply, streams));
-    if (reapplied) return Ok();
-  }
-
-  if (!options.skip_preflight) {
+  auto preflight_check = [&]() -> Status {
     PreflightRequest preflight;
     preflight.objects = objects;
     preflight.ns = session->ns();
@@ -299,7 +292,19 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
           "--nodes K adds nodes when more are free\n",
           name, start->nodes, FormatNodeRange(elastic->bounds), start->fit_now, name);
     }
+    return Ok();
+  };
+  // Applying the deployed revision again asks for no new GPUs: the fit has nothing to say about it. What
+  // --require-validated checks (the nodes' verdicts, which age) still may, so it goes first then; and an
+  // elastic job's start size is the preflight's to choose (unless a live job keeps its own).
+  const bool preflight_first = !options.skip_preflight && options.render.require_validated.has_value();
+  if (preflight_first) LLM_RETURN_IF_ERROR(preflight_check());
+  if (!elastic || kept_elastic_size) {
+    apply.objects = objects;
+    LLM_ASSIGN_OR_RETURN(const bool reapplied, ReapplyDeployedRevision(*session, apply, streams));
+    if (reapplied) return Ok();
   }
+  if (!options.skip_preflight && !preflight_first) LLM_RETURN_IF_ERROR(preflight_check());
 
   apply.objects = std::move(objects);
   return ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code);
