@@ -205,7 +205,8 @@ Status WorkloadRevisions::WriteIndexUnlessReapplied(const std::vector<RevisionAu
   if (history.size() == 1) return WriteIndex(history, owner);
   Result<json> replaced = client_.JsonPatch(ref, ReplaceUnlessReappliedPatch(index), kRevisionIndexFieldManager);
   if (replaced.ok()) return Ok();
-  if (replaced.error().kind() == ErrorKind::kNotFound) return WriteIndex(history, owner);  // the first revision
+  // None: removed as too large, or by hand.
+  if (replaced.error().kind() == ErrorKind::kNotFound) return WriteIndex(history, owner);
   if (replaced.error().kind() != ErrorKind::kInvalid) {
     return replaced.error().WithContext(fmt::format("updating the revision index of {}", workload_));
   }

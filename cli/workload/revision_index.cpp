@@ -22,18 +22,9 @@ std::string DeployedDigest(const std::vector<RevisionAudit>& revisions) {
   return newest.digest;
 }
 
-/// A JSON Pointer to one annotation ("/" in its name is "~1").
+/// The JSON Pointer to one annotation (the library escapes the "/" in its name).
 std::string AnnotationPointer(std::string_view annotation) {
-  std::string pointer = "/metadata/annotations/";
-  for (char c : annotation) {
-    if (c == '~')
-      pointer += "~0";
-    else if (c == '/')
-      pointer += "~1";
-    else
-      pointer += c;
-  }
-  return pointer;
+  return (json::json_pointer("/metadata/annotations") / std::string(annotation)).to_string();
 }
 
 json Test(std::string_view annotation, std::string_view value) {
