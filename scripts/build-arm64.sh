@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/debian-root.sh arm64 build/arm64-root \
-  libc6-dev libstdc++-12-dev libgcc-12-dev libssl-dev zlib1g-dev libyaml-cpp-dev libcurl4-openssl-dev \
+  libc6-dev libstdc++-12-dev libgcc-12-dev libssl-dev zlib1g-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
   libcli11-dev libfmt-dev nlohmann-json3-dev libkainjow-mustache-dev
 cmake --preset release-arm64 >/dev/null
 cmake --build --preset release-arm64

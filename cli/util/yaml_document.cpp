@@ -3,20 +3,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <set>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
-#include "util/yaml_load.h"
 #include "util/yaml_scalar.h"
 
 namespace llm {
 namespace {
 
-// Aliases share nodes in yaml-cpp; expanding them into JSON could explode
-// ("billion laughs"), so the conversion stops after this many nodes.
+// Aliases copy the node they name; expanding them could explode ("billion
+// laughs"), so a stream stops after this many nodes.
 constexpr size_t kMaxNodes = 1'000'000;
+// The checks and printers that walk a parsed document recurse: deeper nesting
+// is refused here (no manifest or values file comes near it).
+constexpr size_t kMaxDepth = 1'000;
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
 
@@ -49,73 +52,196 @@ bool IsCoreFloat(std::string_view s) {
   return i == s.size();
 }
 
-struct Converter {
-  std::string_view source;
-  size_t nodes = 0;
+/// A plain scalar's value under the core schema: null, bool, int, float, else
+/// the string itself.
+Json ResolvePlain(const std::string& text) {
+  if (text == "true" || text == "True" || text == "TRUE") return Json(true);
+  if (text == "false" || text == "False" || text == "FALSE") return Json(false);
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
+  if (IsCoreInt(text)) {
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno == 0 && end == text.c_str() + text.size()) return Json(v);
+  }
+  if (IsCoreFloat(text)) return Json(std::strtod(text.c_str(), nullptr));
+  return Json(text);
+}
 
-  Error Fail(const YAML::Node& node, std::string_view what) const {
-    const YAML::Mark mark = node.Mark();
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("{}: line {}, column {}: {}", source, mark.line + 1, mark.column + 1, what));
+std::string_view Chars(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : std::string_view(); }
+
+/// libyaml's parser over one string, freed with it.
+class EventParser {
+ public:
+  explicit EventParser(std::string_view text) {
+    ready_ = yaml_parser_initialize(&parser_) != 0;
+    if (!ready_) return;
+    // An empty view may hold no pointer at all, which libyaml asserts against.
+    const char* bytes = text.empty() ? "" : text.data();
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(bytes), text.size());
+    // UTF-8 only (no UTF-16 guessed from a byte order mark), as JSON and the API take.
+    yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+  }
+  ~EventParser() {
+    if (has_event_) yaml_event_delete(&event_);
+    if (ready_) yaml_parser_delete(&parser_);
+  }
+  EventParser(const EventParser&) = delete;
+  EventParser& operator=(const EventParser&) = delete;
+
+  bool ready() const { return ready_; }
+  const yaml_parser_t& parser() const { return parser_; }
+
+  /// The next event, or null where the text stops parsing (see parser()).
+  const yaml_event_t* Next() {
+    if (has_event_) yaml_event_delete(&event_);
+    has_event_ = yaml_parser_parse(&parser_, &event_) != 0;
+    return has_event_ ? &event_ : nullptr;
   }
 
-  Result<Json> Scalar(const YAML::Node& node) const {
-    const std::string& text = node.Scalar();
-    const std::string& tag = node.Tag();
-    if (!CheckUtf8(text, source).ok()) return Fail(node, "not valid UTF-8");
-    if (tag == "!" || tag == std::string(kCoreTagPrefix) + "str") return Json(text);
-    if (tag != "?" && !tag.starts_with(kCoreTagPrefix)) {
-      return Fail(node, fmt::format("the tag '{}' is not supported", tag));
-    }
-    if (text == "true" || text == "True" || text == "TRUE") return Json(true);
-    if (text == "false" || text == "False" || text == "FALSE") return Json(false);
-    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
-    if (IsCoreInt(text)) {
-      errno = 0;
-      char* end = nullptr;
-      const long long v = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0 && end == text.c_str() + text.size()) return Json(v);
-    }
-    if (IsCoreFloat(text)) {
-      return Json(std::strtod(text.c_str(), nullptr));
-    }
-    if (tag != "?") return Fail(node, fmt::format("the tag '{}' does not fit the value", tag));
-    return Json(text);
-  }
-
-  Result<Json> Convert(const YAML::Node& node) {
-    if (++nodes > kMaxNodes) return Fail(node, "too many nodes (aliases expanding?)");
-    switch (node.Type()) {
-      case YAML::NodeType::Null:
-        return Json(nullptr);
-      case YAML::NodeType::Scalar:
-        return Scalar(node);
-      case YAML::NodeType::Sequence: {
-        Json out = Json::array();
-        for (const YAML::Node& item : node) {
-          LLM_ASSIGN_OR_RETURN(Json value, Convert(item));
-          out.push_back(std::move(value));
-        }
-        return out;
-      }
-      case YAML::NodeType::Map: {
-        Json out = Json::object();
-        for (const auto& kv : node) {
-          if (!kv.first.IsScalar()) return Fail(kv.first, "mapping keys must be strings");
-          const std::string& key = kv.first.Scalar();
-          if (!CheckUtf8(key, source).ok()) return Fail(kv.first, "not valid UTF-8");
-          if (out.contains(key)) return Fail(kv.first, fmt::format("duplicate key '{}'", key));
-          LLM_ASSIGN_OR_RETURN(Json value, Convert(kv.second));
-          out[key] = std::move(value);
-        }
-        return out;
-      }
-      case YAML::NodeType::Undefined:
-        break;
-    }
-    return Fail(node, "undefined node");
-  }
+ private:
+  yaml_parser_t parser_{};
+  yaml_event_t event_{};
+  bool ready_ = false;
+  bool has_event_ = false;
 };
+
+/// Builds each document's JSON value from the parser's events: containers
+/// open on a stack, every finished node goes into the one above it.
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(std::string_view source) : source_(source) {}
+
+  void StartDocument() {
+    document_ = Json();
+    anchors_.clear();  // anchors name nodes of their own document only
+  }
+  /// The finished document: null when it was empty.
+  Json TakeDocument() { return std::move(document_); }
+
+  Status Scalar(const yaml_event_t& event) {
+    LLM_RETURN_IF_ERROR(Count(event.start_mark, 1));
+    const auto& scalar = event.data.scalar;
+    std::string text(reinterpret_cast<const char*>(scalar.value), scalar.length);
+    LLM_ASSIGN_OR_RETURN(Json value, Resolve(text, Chars(scalar.tag), scalar.style, event.start_mark));
+    if (scalar.anchor) anchors_[std::string(Chars(scalar.anchor))] = Anchored{value, 1, text};
+    return Place(std::move(value), event.start_mark, &text);
+  }
+
+  Status Open(const yaml_event_t& event, Json container, const yaml_char_t* anchor) {
+    LLM_RETURN_IF_ERROR(Count(event.start_mark, 1));
+    if (open_.size() >= kMaxDepth) {
+      return Fail(event.start_mark, fmt::format("nested deeper than {} levels", kMaxDepth));
+    }
+    if (AwaitsKey()) return Fail(event.start_mark, "mapping keys must be strings");
+    open_.push_back(OpenNode{std::move(container), std::string(Chars(anchor)), nodes_ - 1, event.start_mark, {}});
+    return Ok();
+  }
+
+  Status Close() {
+    OpenNode done = std::move(open_.back());
+    open_.pop_back();
+    if (!done.anchor.empty()) anchors_[done.anchor] = Anchored{done.value, nodes_ - done.nodes_before, {}};
+    return Place(std::move(done.value), done.mark, nullptr);
+  }
+
+  Status Alias(const yaml_event_t& event) {
+    const std::string name(Chars(event.data.alias.anchor));
+    const auto found = anchors_.find(name);
+    if (found == anchors_.end()) {
+      const bool inside = std::any_of(open_.begin(), open_.end(), [&](const OpenNode& o) { return o.anchor == name; });
+      return Fail(event.start_mark, inside ? fmt::format("the alias *{} is inside the node it names", name)
+                                           : fmt::format("unknown anchor '{}'", name));
+    }
+    LLM_RETURN_IF_ERROR(Count(event.start_mark, found->second.nodes));
+    const Anchored& anchored = found->second;
+    return Place(anchored.value, event.start_mark, anchored.scalar ? &*anchored.scalar : nullptr);
+  }
+
+ private:
+  struct OpenNode {
+    Json value;               // the object or array being filled
+    std::string anchor;       // "" when none
+    size_t nodes_before = 0;  // nodes counted before it opened
+    yaml_mark_t mark{};
+    std::optional<std::string> key;  // a mapping's key waiting for its value
+  };
+  struct Anchored {
+    Json value;
+    size_t nodes = 0;                   // what one more copy adds to the count
+    std::optional<std::string> scalar;  // its text, when it is a scalar (it may be a key)
+  };
+
+  Error Fail(const yaml_mark_t& mark, std::string_view what) const {
+    return Error(ErrorKind::kInvalidInput,
+                 fmt::format("{}: line {}, column {}: {}", source_, mark.line + 1, mark.column + 1, what));
+  }
+
+  Status Count(const yaml_mark_t& mark, size_t nodes) {
+    if (nodes > kMaxNodes - nodes_) return Fail(mark, "too many nodes (aliases expanding?)");
+    nodes_ += nodes;
+    return Ok();
+  }
+
+  bool AwaitsKey() const { return !open_.empty() && open_.back().value.is_object() && !open_.back().key; }
+
+  /// Quoted and block scalars are strings; plain ones resolve by the core
+  /// schema; an explicit core tag must fit the text.
+  Result<Json> Resolve(const std::string& text, std::string_view tag, yaml_scalar_style_t style,
+                       const yaml_mark_t& mark) const {
+    if (tag.empty()) return style == YAML_PLAIN_SCALAR_STYLE ? ResolvePlain(text) : Json(text);
+    if (tag == "!" || (tag.starts_with(kCoreTagPrefix) && tag.substr(kCoreTagPrefix.size()) == "str")) {
+      return Json(text);
+    }
+    if (!tag.starts_with(kCoreTagPrefix)) return Fail(mark, fmt::format("the tag '{}' is not supported", tag));
+    Json value = ResolvePlain(text);
+    if (value.is_string()) return Fail(mark, fmt::format("the tag '{}' does not fit the value", tag));
+    return value;
+  }
+
+  /// Puts a finished node where it belongs: the document, the next item of a
+  /// sequence, a mapping's key (scalars only, `key_text`) or that key's value.
+  Status Place(Json value, const yaml_mark_t& mark, const std::string* key_text) {
+    if (open_.empty()) {
+      document_ = std::move(value);
+      return Ok();
+    }
+    OpenNode& parent = open_.back();
+    if (parent.value.is_array()) {
+      parent.value.push_back(std::move(value));
+    } else if (!parent.key) {
+      if (!key_text) return Fail(mark, "mapping keys must be strings");
+      if (parent.value.contains(*key_text)) return Fail(mark, fmt::format("duplicate key '{}'", *key_text));
+      parent.key = *key_text;
+    } else {
+      parent.value[*parent.key] = std::move(value);
+      parent.key.reset();
+    }
+    return Ok();
+  }
+
+  std::string_view source_;
+  Json document_;
+  std::vector<OpenNode> open_;
+  std::map<std::string, Anchored> anchors_;
+  size_t nodes_ = 0;
+};
+
+/// Where and why libyaml stopped, as "SOURCE: line L, column C: what".
+Error ParseError(const yaml_parser_t& parser, std::string_view text, std::string_view source) {
+  if (parser.error == YAML_MEMORY_ERROR) return Error(ErrorKind::kInternal, fmt::format("{}: out of memory", source));
+  yaml_mark_t mark = parser.problem_mark;
+  if (parser.error == YAML_READER_ERROR) {  // the reader knows a byte offset only
+    const std::string_view before = text.substr(0, std::min(parser.problem_offset, text.size()));
+    const size_t line_start = before.rfind('\n');
+    mark.line = static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+    mark.column = line_start == std::string_view::npos ? before.size() : before.size() - line_start - 1;
+  }
+  std::string what(parser.problem ? parser.problem : "not YAML");
+  if (parser.context) what += fmt::format(", {} that starts on line {}", parser.context, parser.context_mark.line + 1);
+  return Error(ErrorKind::kInvalidInput,
+               fmt::format("{}: line {}, column {}: {}", source, mark.line + 1, mark.column + 1, what));
+}
 
 void Pad(std::string& out, int indent) { out.append(static_cast<size_t>(indent), ' '); }
 
@@ -193,21 +319,43 @@ void EmitNode(const Json& v, int indent, bool first_inline, std::string& out) {
 }  // namespace
 
 Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_view source) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = LoadAllYaml(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("{}: line {}, column {}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+  EventParser events(text);
+  if (!events.ready()) return Error(ErrorKind::kInternal, fmt::format("{}: out of memory", source));
+  DocumentBuilder builder(source);
+  std::vector<Json> documents;
+  while (true) {
+    const yaml_event_t* event = events.Next();
+    if (!event) return ParseError(events.parser(), text, source);
+    switch (event->type) {
+      case YAML_STREAM_END_EVENT:
+        return documents;
+      case YAML_DOCUMENT_START_EVENT:
+        builder.StartDocument();
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        if (Json document = builder.TakeDocument(); !document.is_null()) documents.push_back(std::move(document));
+        break;
+      case YAML_SCALAR_EVENT:
+        LLM_RETURN_IF_ERROR(builder.Scalar(*event));
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        LLM_RETURN_IF_ERROR(builder.Open(*event, Json::array(), event->data.sequence_start.anchor));
+        break;
+      case YAML_MAPPING_START_EVENT:
+        LLM_RETURN_IF_ERROR(builder.Open(*event, Json::object(), event->data.mapping_start.anchor));
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        LLM_RETURN_IF_ERROR(builder.Close());
+        break;
+      case YAML_ALIAS_EVENT:
+        LLM_RETURN_IF_ERROR(builder.Alias(*event));
+        break;
+      case YAML_STREAM_START_EVENT:
+      case YAML_NO_EVENT:
+        break;
+    }
   }
-  std::vector<Json> out;
-  Converter converter{source};
-  for (const YAML::Node& doc : docs) {
-    if (doc.IsNull()) continue;
-    LLM_ASSIGN_OR_RETURN(Json value, converter.Convert(doc));
-    out.push_back(std::move(value));
-  }
-  return out;
 }
 
 std::string EmitYaml(const Json& value) {

@@ -14,11 +14,14 @@ namespace llm {
 
 using Json = nlohmann::ordered_json;
 
-/// Parses every document of a YAML stream into JSON, keeping key order.
-/// Quoted scalars are strings; plain scalars resolve as YAML 1.2's core schema
-/// (null, bool, int, float, else string). Empty documents are skipped.
-/// Duplicate keys, aliases to non-scalars deeper than they appear and non-string
-/// keys are refused. `source` names the text in errors.
+/// Parses every document of a UTF-8 YAML stream into JSON, keeping key order,
+/// with libyaml's event parser (no node tree in between). Quoted and block
+/// scalars are strings; plain scalars resolve as YAML 1.2's core schema (null,
+/// bool, int, float, else string). Empty documents are skipped; an alias is a
+/// copy of what its anchor names. Duplicate keys, keys that are not scalars,
+/// tags other than YAML's own, aliases inside the node they name, nesting
+/// deeper than 1,000 levels and aliases expanding past a million nodes are
+/// refused. Errors read "SOURCE: line L, column C: what".
 Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_view source);
 
 /// Writes `value` as block-style YAML (two-space indent, lists not indented under
