@@ -145,10 +145,12 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
     return revisions.Finish(*revision, request.history_max);
   };
 
-  LLM_ASSIGN_OR_RETURN(
-      kube::ApplyOutcome outcome,
-      session.applier().Apply(objects, {request.name, session.ns()},
-                              WorkloadApplyApplierOptions(session, request.ownership, request.dry_run)));
+  kube::ApplierOptions apply_options = WorkloadApplyApplierOptions(session, request.ownership, request.dry_run);
+  // Begin's revision keeps other commands off the workload: its read of the parent still stands.
+  if (revision) apply_options.parent_read = revisions.begun_parent();
+  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
+                       session.applier().Apply(objects, {request.name, session.ns()}, apply_options));
+  revisions.ParentApplied(outcome.parent_uid);
   const Status printed = PrintOutcome(outcome, request.output, request.dry_run, streams);
   if (!outcome.errors.empty()) {
     Error failed = outcome.errors.front().WithContext(

@@ -160,7 +160,7 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
   }
   json secret = RevisionSecret(revision);
   LLM_RETURN_IF_ERROR(CheckRevisionSize(secret));
-  const std::optional<json> owner = ParentOwnerReferences();
+  const std::optional<json> owner = ReadParentOwner();
   if (owner) secret["metadata"]["ownerReferences"] = *owner;
   Result<json> created =
       client_.Create(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), secret, /*dry_run=*/false);
@@ -274,14 +274,26 @@ Status WorkloadRevisions::ReleaseDeployed() {
   return released.error().WithContext(fmt::format("giving back the hold on {}'s revision index", workload_));
 }
 
-std::optional<json> WorkloadRevisions::ParentOwnerReferences() {
-  // Owned by the parent, so deleting the workload's ApplySet takes its history along.
+std::optional<json> WorkloadRevisions::ReadParentOwner() {
+  begun_parent_.reset();
   Result<json> parent = client_.Get(kube::core::Secrets(ns_, workload_));
-  if (!parent.ok() || StringAt(*parent, {"metadata", "uid"}).empty()) return std::nullopt;
-  return json::array({{{"apiVersion", "v1"},
-                       {"kind", "Secret"},
-                       {"name", workload_},
-                       {"uid", StringAt(*parent, {"metadata", "uid"})}}});
+  if (!parent.ok()) {
+    if (parent.error().kind() == ErrorKind::kNotFound) begun_parent_ = kube::ParentRead{};
+    return std::nullopt;
+  }
+  begun_parent_ = kube::ParentRead{*parent};
+  const std::string uid = StringAt(*parent, {"metadata", "uid"});
+  if (uid.empty()) return std::nullopt;
+  return ParentOwnerReferences(uid);
+}
+
+json WorkloadRevisions::ParentOwnerReferences(const std::string& uid) const {
+  // Owned by the parent, so deleting the workload's ApplySet takes its history along.
+  return json::array({{{"apiVersion", "v1"}, {"kind", "Secret"}, {"name", workload_}, {"uid", uid}}});
+}
+
+void WorkloadRevisions::ParentApplied(const std::string& uid) {
+  if (!uid.empty()) begun_owner_ = ParentOwnerReferences(uid);
 }
 
 Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<json>& owner) {
@@ -297,8 +309,8 @@ Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<
 Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own) {
   audit.finished = Now(clock_);
   audit.lease_until.clear();
-  // The parent found by Begin, or (the first revision: the apply just made it) asked for now.
-  const std::optional<json> owner = !own ? std::nullopt : begun_owner_ ? begun_owner_ : ParentOwnerReferences();
+  // The parent found by Begin or made by the apply (ParentApplied), else asked for now.
+  const std::optional<json> owner = !own ? std::nullopt : begun_owner_ ? begun_owner_ : ReadParentOwner();
   const auto give_up = clock_.Monotonic() + kOutcomeRetryFor;
   std::chrono::milliseconds wait(250);
   for (Status recorded = Patch(audit, owner); !recorded.ok(); recorded = Patch(audit, owner)) {

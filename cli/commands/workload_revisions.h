@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kube/apply_set.h"
 #include "kube/config_flags.h"
 #include "kube/rest_client.h"
 #include "util/clock.h"
@@ -80,6 +81,14 @@ class WorkloadRevisions {
   /// delete --keep-history, whose parent is gone).
   Status Finish(RevisionAudit& audit, int history_max, bool own = true);
 
+  /// The ApplySet parent as Begin read it (nullopt when that read failed):
+  /// the apply under Begin's revision starts from it (ApplierOptions::parent_read).
+  const std::optional<kube::ParentRead>& begun_parent() const { return begun_parent_; }
+  /// The parent's uid as the apply left it: Finish makes it the revision's
+  /// owner without reading it again (the first revision, whose parent the
+  /// apply made).
+  void ParentApplied(const std::string& uid);
+
   /// An unchanged re-apply (recorded_apply.h's ReapplyDeployedRevision): when
   /// the revision index says the newest revision is deployed with `digest`
   /// and no command holds the workload, takes it until now + `lease` in one
@@ -109,8 +118,10 @@ class WorkloadRevisions {
   /// warning), so that re-apply and this revision never apply at once.
   Status WriteIndexUnlessReapplied(const std::vector<RevisionAudit>& history,
                                    const std::optional<nlohmann::json>& owner, std::ostream& warnings);
-  /// [the ApplySet parent Secret as owner], when the parent exists.
-  std::optional<nlohmann::json> ParentOwnerReferences();
+  /// Reads the ApplySet parent into begun_parent_; [it as owner] when it exists.
+  std::optional<nlohmann::json> ReadParentOwner();
+  /// [the ApplySet parent Secret with `uid` as owner].
+  nlohmann::json ParentOwnerReferences(const std::string& uid) const;
 
   kube::RestClient& client_;
   Clock& clock_;
@@ -122,6 +133,7 @@ class WorkloadRevisions {
   /// Finish, which reuses both instead of asking the server again.
   std::optional<std::vector<RevisionAudit>> begun_history_;
   std::optional<nlohmann::json> begun_owner_;
+  std::optional<kube::ParentRead> begun_parent_;
   /// The hold ClaimDeployed took ("" when none), which ReleaseDeployed gives back.
   std::string claimed_until_;
 };

@@ -153,7 +153,8 @@ std::string FormatResult(const ObjectResult& result, bool dry_run) {
   return line;
 }
 
-Status Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options) {
+Result<std::string> Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& state,
+                                         const ApplierOptions& options) {
   ResourceRef ref = core::Secrets(set.ns, set.name);
   ApplyOptions apply;
   // The parent is the tool's own record, whoever manages the members
@@ -164,7 +165,7 @@ Status Applier::WriteParent(const ApplySetRef& set, const ApplySetParentState& s
   apply.force = false;  // the KEP: never force on the parent
   auto applied = client_.Apply(ref, BuildParentSecret(set.name, set.ns, options.tooling, state), apply);
   if (!applied.ok()) return applied.error().WithContext("writing ApplySet parent secret \"" + set.name + "\"");
-  return Ok();
+  return StringAt(*applied, {"metadata", "uid"});
 }
 
 Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptions& options,
@@ -397,15 +398,23 @@ Result<ApplySetParentState> Applier::PlanMembers(std::vector<json>& objects, con
   return wanted;
 }
 
-Result<Applier::RecordedParent> Applier::ReadRecordedParent(const ApplySetRef& set, const std::string& id) {
+Result<Applier::RecordedParent> Applier::ReadRecordedParent(const ApplySetRef& set, const std::string& id,
+                                                            const std::optional<ParentRead>& known) {
   RecordedParent parent;
   parent.state.members.emplace();  // no parent: no members
-  auto live_parent = client_.Get(core::Secrets(set.ns, set.name));
-  parent.existed = live_parent.ok();
+  std::optional<json> live = known ? known->object : std::nullopt;
+  if (!known) {
+    auto read = client_.Get(core::Secrets(set.ns, set.name));
+    if (read.ok()) {
+      live = std::move(read).value();
+    } else if (read.error().kind() != ErrorKind::kNotFound) {
+      return read.error().WithContext("reading ApplySet parent secret \"" + set.name + "\"");
+    }
+  }
+  parent.existed = live.has_value();
   if (parent.existed) {
-    LLM_ASSIGN_OR_RETURN(parent.state, ReadParent(*live_parent, id));
-  } else if (live_parent.error().kind() != ErrorKind::kNotFound) {
-    return live_parent.error().WithContext("reading ApplySet parent secret \"" + set.name + "\"");
+    LLM_ASSIGN_OR_RETURN(parent.state, ReadParent(*live, id));
+    parent.uid = StringAt(*live, {"metadata", "uid"});
   }
   return parent;
 }
@@ -417,7 +426,7 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   if (options.tooling.empty()) return Error(ErrorKind::kInternal, "ApplierOptions.tooling is empty");
   const std::string id = ApplySetId(set.name, set.ns, "Secret", "");
   LLM_ASSIGN_OR_RETURN(ApplySetParentState wanted, PlanMembers(objects, id, set, options));
-  LLM_ASSIGN_OR_RETURN(RecordedParent parent, ReadRecordedParent(set, id));
+  LLM_ASSIGN_OR_RETURN(RecordedParent parent, ReadRecordedParent(set, id, options.parent_read));
   const ApplySetParentState& recorded = parent.state;
   const bool parent_existed = parent.existed;
   ApplySetParentState superset = recorded;
@@ -427,6 +436,7 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
     superset.members->insert(wanted.members->begin(), wanted.members->end());  // keeps recorded ones
 
   ApplyOutcome outcome;
+  outcome.parent_uid = parent.uid;
   std::set<std::string> applied_uids;
   MemberRecords applied_records;
   auto take = [&](AppliedMember applied) {
@@ -451,7 +461,7 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   // next one's prune. A re-apply of the same set has nothing to add.
   ApplySetParentState written = recorded;
   if (!parent_existed || superset != recorded) {
-    LLM_RETURN_IF_ERROR(WriteParent(set, superset, options));
+    LLM_ASSIGN_OR_RETURN(outcome.parent_uid, WriteParent(set, superset, options));
     written = superset;
   }
   // What the parent should say at the end when not everything was pruned: the
@@ -465,7 +475,7 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
   };
   auto finish = [&](const ApplySetParentState& state) -> Result<ApplyOutcome> {
     if (state != written) {
-      Status status = WriteParent(set, state, options);
+      Result<std::string> status = WriteParent(set, state, options);
       if (!status.ok() && outcome.errors.empty()) return status.error();
       if (!status.ok()) outcome.errors.push_back(status.error());
     }

@@ -112,12 +112,17 @@ struct ApplierOptions {
   /// The parent's tooling annotation, e.g. ApplySetTooling(GetBuildInfo().version).
   std::string tooling;
   std::chrono::milliseconds crd_established_timeout = std::chrono::seconds(60);
+  /// Apply only: the parent as just read (else Apply reads it).
+  std::optional<ParentRead> parent_read;
 };
 
 struct ApplyOutcome {
   std::vector<ObjectResult> results;  ///< applied in order, then pruned
   std::vector<Error> errors;          ///< members that failed; pruning is skipped when any did
   bool pruned = false;                ///< whether the prune step ran
+  /// Apply: the parent's uid as the apply left it, so its dependents can name
+  /// it as their owner ("" where it could not be written).
+  std::string parent_uid;
 };
 
 class Applier {
@@ -146,13 +151,16 @@ class Applier {
   struct RecordedParent {
     ApplySetParentState state;  ///< what the live parent records; no members when there is none
     bool existed = false;
+    std::string uid;
   };
   /// Validates and labels `objects` as members of the set `id` and returns the
   /// state the parent must record for them (kinds, namespaces, member records).
   Result<ApplySetParentState> PlanMembers(std::vector<nlohmann::json>& objects, const std::string& id,
                                           const ApplySetRef& set, const ApplierOptions& options);
-  /// The parent as it is now; a parent owned by other tooling is an error.
-  Result<RecordedParent> ReadRecordedParent(const ApplySetRef& set, const std::string& id);
+  /// The parent as it is now (`known`, else read); a parent owned by other
+  /// tooling is an error.
+  Result<RecordedParent> ReadRecordedParent(const ApplySetRef& set, const std::string& id,
+                                            const std::optional<ParentRead>& known);
   Result<AppliedMember> ApplyOne(nlohmann::json object, const ApplierOptions& options,
                                  const ApplySetParentState& recorded, bool parent_existed);
   /// Lists `group_kinds` in the set's namespaces and deletes the members not applied.
@@ -162,7 +170,9 @@ class Applier {
   /// After a CRD is Established: waits (until `timeout`) for discovery to
   /// serve its kind at each served version, so its resources can map.
   Status WaitUntilDiscoverable(const nlohmann::json& crd, std::chrono::milliseconds timeout);
-  Status WriteParent(const ApplySetRef& set, const ApplySetParentState& state, const ApplierOptions& options);
+  /// Applies the parent recording `state`; returns its uid.
+  Result<std::string> WriteParent(const ApplySetRef& set, const ApplySetParentState& state,
+                                  const ApplierOptions& options);
 
   RestClient& client_;
   RestMapper& mapper_;

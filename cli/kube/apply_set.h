@@ -79,6 +79,13 @@ struct ApplySetParentState {
 /// annotation must name this tool (any version). Returns what it records.
 Result<ApplySetParentState> ReadParent(const nlohmann::json& live_parent, const std::string& id);
 
+/// The ApplySet parent as a caller read it just before the apply, while it
+/// keeps every other writer of the set away (a recorded apply's pending
+/// revision holds the workload): Apply starts from it instead of asking again.
+struct ParentRead {
+  std::optional<nlohmann::json> object;  ///< nullopt: there was none
+};
+
 /// The parent Secret as this tool applies it.
 nlohmann::json BuildParentSecret(const std::string& name, const std::string& ns, const std::string& tooling,
                                  const ApplySetParentState& state);

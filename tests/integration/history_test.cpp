@@ -380,6 +380,42 @@ TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until
   CHECK(after["items"][1]["status"] == "deployed");
 }
 
+TEST_CASE("serve reads its ApplySet parent once, creating or changing a workload, and the parent owns each revision") {
+  ScopedNamespace ns("history-parent");
+  const TestCluster& cluster = TestCluster::Get();
+  std::vector<std::string> serve = {"serve",  "owned", "-n",    ns.name(), "--model", "org/m",
+                                    "--gpus", "1",     "--cpu", "1",       "-v=6"};
+  const std::string parent_read = "GET " + cluster.Server() + "/api/v1/namespaces/" + ns.name() + "/secrets/owned ";
+  const auto parent_reads = [&](const CommandOutput& run) {
+    size_t count = 0;
+    for (size_t at = run.err.find(parent_read); at != std::string::npos; at = run.err.find(parent_read, at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  const auto owner_of = [&](const std::string& secret) {
+    return cluster
+        .Kubectl("admin",
+                 {"-n", ns.name(), "get", "secret", secret, "-o", "jsonpath={.metadata.ownerReferences[0].uid}"})
+        .out;
+  };
+  CommandOutput created = Llm("admin", serve);
+  REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+  CHECK_MESSAGE(parent_reads(created) == 1, created.err);
+  const std::string parent_uid =
+      cluster.Kubectl("admin", {"-n", ns.name(), "get", "secret", "owned", "-o", "jsonpath={.metadata.uid}"}).out;
+  REQUIRE_FALSE(parent_uid.empty());
+  CHECK(owner_of("kubectl-llm.owned.v1") == parent_uid);
+  CHECK(owner_of("kubectl-llm.owned.index") == parent_uid);
+
+  serve[5] = "org/m2";  // --model
+  CommandOutput changed = Llm("admin", serve);
+  REQUIRE_MESSAGE(changed.exit_code == 0, changed.err);
+  CHECK(Contains(changed.out, "deployment.apps/owned configured"));
+  CHECK_MESSAGE(parent_reads(changed) == 1, changed.err);
+  CHECK(owner_of("kubectl-llm.owned.v2") == parent_uid);
+}
+
 TEST_CASE("serve applying its deployed revision again records none, in objects+4 requests, holding the workload") {
   ScopedNamespace ns("history-unchanged");
   const TestCluster& cluster = TestCluster::Get();

@@ -217,6 +217,43 @@ TEST_CASE("workload revisions: Finish reuses what Begin read, the history and th
         "chat");
 }
 
+TEST_CASE("workload revisions: Begin's read of the parent is handed to the apply, and the parent it made owns it") {
+  Fixture f;
+  auto parent_reads = [&] {
+    return std::count(f.client.calls().begin(), f.client.calls().end(), "GET secrets ml/chat");
+  };
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  // There was none: the apply knows it without asking, and tells Finish the uid of the parent it made.
+  REQUIRE(f.revisions.begun_parent().has_value());
+  CHECK_FALSE(f.revisions.begun_parent()->object.has_value());
+  f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
+  const std::string uid = StringAt(*f.client.Find(kube::core::Secrets("ml", "chat")), {"metadata", "uid"});
+  f.revisions.ParentApplied(uid);
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+  CHECK(parent_reads() == 1);
+  CHECK(StringAt(*f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1")), {"metadata", "uid"}) != uid);
+  const json owner = f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v1"))->at("metadata")["ownerReferences"];
+  CHECK(owner == json::array({{{"apiVersion", "v1"}, {"kind", "Secret"}, {"name", "chat"}, {"uid", uid}}}));
+
+  // It exists: Begin hands over the object it read.
+  auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(second.ok());
+  REQUIRE(f.revisions.begun_parent().has_value());
+  REQUIRE(f.revisions.begun_parent()->object.has_value());
+  CHECK(StringAt(*f.revisions.begun_parent()->object, {"metadata", "uid"}) == uid);
+  CHECK(parent_reads() == 2);
+
+  // A read that failed for another reason hands nothing over: the apply reads for itself.
+  f.client.FailNext("GET", Error(ErrorKind::kConnection, "connection refused"), "chat");
+  second->status = RevisionStatus::kFailed;
+  REQUIRE(f.revisions.Finish(*second, 10).ok());
+  auto third = f.revisions.Begin(Rendered("vllm:3"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(third.ok());
+  CHECK_FALSE(f.revisions.begun_parent().has_value());
+}
+
 TEST_CASE("workload revisions: an index that cannot be written when a revision begins is a warning, not a failure") {
   Fixture f;
   // As when the API server goes away just after the revision was created: failing Begin would leave the

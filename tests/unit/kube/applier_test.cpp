@@ -188,6 +188,40 @@ TEST_CASE("a parent an older kubectl-llm wrote (no member records): members are 
   CHECK(f.CallsSince(before).size() == 3);
 }
 
+TEST_CASE("a parent the caller just read is not read again, and the outcome names the parent's uid") {
+  Fixture f;
+  SUBCASE("none existed: the apply creates it and says its uid") {
+    f.options.parent_read = ParentRead{};
+    auto created = f.Apply({Deployment("chat")});
+    REQUIRE(created.ok());
+    CHECK(f.client.calls() == std::vector<std::string>{"APPLY secrets ml/chat", "APPLY deployments.apps ml/chat"});
+    CHECK_FALSE(created->parent_uid.empty());
+    CHECK(created->parent_uid == f.client.Find(kParent)->at("metadata").at("uid").get<std::string>());
+  }
+  SUBCASE("it existed: its records tell unchanged from configured, and its uid stands") {
+    REQUIRE(f.Apply({Deployment("chat")}).ok());
+    const json parent = *f.client.Find(kParent);
+    f.options.parent_read = ParentRead{parent};
+    const size_t before = f.client.calls().size();
+    auto same = f.Apply({Deployment("chat")});
+    REQUIRE(same.ok());
+    CHECK(f.Lines(*same) == std::vector<std::string>{"deployment.apps/chat unchanged"});
+    CHECK(f.CallsSince(before) == std::vector<std::string>{"APPLY deployments.apps ml/chat"});
+    CHECK(same->parent_uid == parent["metadata"]["uid"].get<std::string>());
+  }
+  SUBCASE("one owned by other tooling is still refused before anything is applied") {
+    f.options.parent_read = ParentRead{json{{"apiVersion", "v1"},
+                                            {"kind", "Secret"},
+                                            {"metadata",
+                                             {{"labels", {{kApplySetIdLabel, kSetId}}},
+                                              {"annotations", {{kApplySetToolingAnnotation, "kubectl/v1.35.0"}}}}}}};
+    auto refused = f.Apply({Deployment("chat")});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind() == ErrorKind::kConflict);
+    CHECK(f.client.calls().empty());
+  }
+}
+
 TEST_CASE("an object dropped from the set is pruned, nothing else is") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat"), ConfigMap("chat-config")}).ok());
