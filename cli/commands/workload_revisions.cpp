@@ -198,11 +198,13 @@ Result<RevisionAudit> WorkloadRevisions::Begin(Revision revision, std::chrono::s
 
 Status WorkloadRevisions::WriteIndexUnlessReapplied(const std::vector<RevisionAudit>& history,
                                                     const std::optional<json>& owner, std::ostream& warnings) {
+  // Only this revision: there is no deployed one for a re-apply to hold, and a
+  // history read without an index lists the revisions (this pending one
+  // included), so the index waits for Finish.
+  if (history.size() == 1) return Ok();
   const kube::ResourceRef ref = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
   const json index = RevisionIndexSecret(workload_, ns_, history);
   if (GzipDataBytes(index, kRevisionIndexKey) > kMaxSecretDataBytes) return WriteIndex(history, owner);
-  // Only this revision: no deployed one for a re-apply to hold, and most likely no index yet.
-  if (history.size() == 1) return WriteIndex(history, owner);
   Result<json> replaced = client_.JsonPatch(ref, ReplaceUnlessReappliedPatch(index), kRevisionIndexFieldManager);
   if (replaced.ok()) return Ok();
   // None: removed as too large, or by hand.

@@ -115,7 +115,9 @@ class WorkloadRevisions {
   Status WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<nlohmann::json>& owner);
   /// Begin's index write, made only while no unchanged re-apply holds the
   /// workload (kConflict when one does; an expired hold is taken over with a
-  /// warning), so that re-apply and this revision never apply at once.
+  /// warning), so that re-apply and this revision never apply at once. The
+  /// first revision writes none: nothing is deployed for a re-apply to hold,
+  /// and until Finish writes it, history lists the revisions instead.
   Status WriteIndexUnlessReapplied(const std::vector<RevisionAudit>& history,
                                    const std::optional<nlohmann::json>& owner, std::ostream& warnings);
   /// Reads the ApplySet parent into begun_parent_; [it as owner] when it exists.

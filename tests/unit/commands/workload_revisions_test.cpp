@@ -158,10 +158,21 @@ TEST_CASE("workload revisions: the index follows every change, owned as the revi
   Fixture f;
   auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
   REQUIRE(first.ok());
-  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "pending"}});
+  // The first revision's index waits for Finish: without one, a history read lists the revisions, this
+  // pending one included, and there is no deployed revision for a re-apply to hold.
+  CHECK_FALSE(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.index")).has_value());
+  auto pending = f.revisions.List();
+  REQUIRE(pending.ok());
+  REQUIRE(pending->size() == 1);
+  CHECK(pending->front().status == RevisionStatus::kPending);
   first->status = RevisionStatus::kDeployed;
   REQUIRE(f.revisions.Finish(*first, 2).ok());
   CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});
+  auto second = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(second.ok());
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}, {2, "pending"}});
+  second->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*second, 2).ok());
 
   f.client.Put(kube::core::Secrets("ml", "chat"), {{"kind", "Secret"}, {"metadata", json::object()}});
   for (RevisionStatus outcome : {RevisionStatus::kFailed, RevisionStatus::kDeployed}) {
@@ -170,8 +181,8 @@ TEST_CASE("workload revisions: the index follows every change, owned as the revi
     next->status = outcome;
     REQUIRE(f.revisions.Finish(*next, 2).ok());
   }
-  // Revision 1 pruned by --history-max 2, 2 failed, 3 deployed: what a list of the revisions says.
-  CHECK(Indexed(f.client) == std::map<int, std::string>{{2, "failed"}, {3, "deployed"}});
+  // Revisions 1 and 2 pruned by --history-max 2, 3 failed, 4 deployed: what a list of the revisions says.
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{3, "failed"}, {4, "deployed"}});
   auto listed = f.revisions.List();
   REQUIRE(listed.ok());
   CHECK(listed->size() == 2);
@@ -258,16 +269,20 @@ TEST_CASE("workload revisions: an index that cannot be written when a revision b
   Fixture f;
   // As when the API server goes away just after the revision was created: failing Begin would leave the
   // revision pending for its whole lease, refusing every rerun.
-  f.client.FailNext("APPLY", Error(ErrorKind::kConnection, "Unable to connect to the server: unexpected EOF"),
+  auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(first.ok());
+  first->status = RevisionStatus::kDeployed;
+  REQUIRE(f.revisions.Finish(*first, 10).ok());
+  f.client.FailNext("JSONPATCH", Error(ErrorKind::kConnection, "Unable to connect to the server: unexpected EOF"),
                     "kubectl-llm.chat.index");
-  auto begun = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
+  auto begun = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
   REQUIRE_MESSAGE(begun.ok(), begun.error().message());
   CHECK(f.warnings.str() ==
         "Warning: updating the revision index of chat: Unable to connect to the server: unexpected EOF; history shows "
-        "revision 1 once this command finishes\n");
+        "revision 2 once this command finishes\n");
   begun->status = RevisionStatus::kDeployed;
   REQUIRE(f.revisions.Finish(*begun, 10).ok());
-  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "deployed"}});
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{1, "superseded"}, {2, "deployed"}});
 }
 
 /// The index's two at-rest annotations: (deployed digest, re-apply hold).
