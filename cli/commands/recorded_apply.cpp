@@ -148,8 +148,15 @@ Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, co
   kube::ApplierOptions apply_options = WorkloadApplyApplierOptions(session, request.ownership, request.dry_run);
   // Begin's revision keeps other commands off the workload: its read of the parent still stands.
   if (revision) apply_options.parent_read = revisions.begun_parent();
-  LLM_ASSIGN_OR_RETURN(kube::ApplyOutcome outcome,
-                       session.applier().Apply(objects, {request.name, session.ns()}, apply_options));
+  Result<kube::ApplyOutcome> applied = session.applier().Apply(objects, {request.name, session.ns()}, apply_options);
+  if (!applied.ok()) {
+    // Refused before any member (a parent other tooling manages, one that cannot be written): the revision
+    // says so, rather than staying pending and holding off the rerun until its lease ends.
+    Status recorded = finish(RevisionStatus::kFailed, "", applied.error().message());
+    if (!recorded.ok()) streams.err << "Warning: " << recorded.error().message() << "\n";
+    return applied.error();
+  }
+  kube::ApplyOutcome outcome = std::move(applied).value();
   revisions.ParentApplied(outcome.parent_uid);
   const Status printed = PrintOutcome(outcome, request.output, request.dry_run, streams);
   if (!outcome.errors.empty()) {

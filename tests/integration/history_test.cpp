@@ -17,6 +17,7 @@
 
 #include "integration/kube_client.h"
 #include "integration/test_cluster.h"
+#include "kube/apply_set.h"
 #include "kube/object_fields.h"
 #include "kube/paged_list.h"
 #include "kube/resource_ref.h"
@@ -378,6 +379,31 @@ TEST_CASE("a revision left pending by a SIGKILLed serve holds the workload until
         "interrupted: its command ended before recording an outcome; taken over by revision 2");
   CHECK(after["items"][0]["finished"] != "");
   CHECK(after["items"][1]["status"] == "deployed");
+}
+
+TEST_CASE(
+    "serve refused before any object (a parent kubectl manages) records a failed revision, and a rerun is not held") {
+  ScopedNamespace ns("history-refused");
+  const TestCluster& cluster = TestCluster::Get();
+  const json parent = {{"apiVersion", "v1"},
+                       {"kind", "Secret"},
+                       {"metadata",
+                        {{"name", "taken"},
+                         {"labels", {{kube::kApplySetIdLabel, kube::ApplySetId("taken", ns.name(), "Secret", "")}}},
+                         {"annotations", {{kube::kApplySetToolingAnnotation, "kubectl/v1.35.4"}}}}}};
+  REQUIRE(cluster.Kubectl("admin", {"-n", ns.name(), "create", "-f", "-"}, parent.dump()).exit_code == 0);
+  const std::vector<std::string> serve = {"serve", "taken", "-n", ns.name(), "--model", "org/m", "--cpu", "1"};
+  for (int run = 1; run <= 2; ++run) {
+    CAPTURE(run);
+    CommandOutput refused = Llm("admin", serve);
+    CHECK(refused.exit_code == 1);
+    // Each run gives the real cause, the second one too: the first one's revision does not hold the workload.
+    CHECK_MESSAGE(Contains(refused.err, "managed by tooling \"kubectl/v1.35.4\""), refused.err);
+    const json items = json::parse(Llm("admin", {"history", "taken", "-n", ns.name(), "-o", "json"}).out)["items"];
+    REQUIRE(items.size() == static_cast<size_t>(run));
+    CHECK(items.back()["status"] == "failed");
+  }
+  CHECK(cluster.Kubectl("admin", {"-n", ns.name(), "get", "service", "taken"}).exit_code == 1);
 }
 
 TEST_CASE("serve reads its ApplySet parent once, creating or changing a workload, and the parent owns each revision") {
