@@ -68,6 +68,12 @@ Json ResolvePlain(const std::string& text) {
   return Json(text);
 }
 
+/// "SOURCE: line L, column C: what", the form every parse error takes.
+Error ErrorAt(std::string_view source, const yaml_mark_t& mark, std::string_view what) {
+  return Error(ErrorKind::kInvalidInput,
+               fmt::format("{}: line {}, column {}: {}", source, mark.line + 1, mark.column + 1, what));
+}
+
 std::string_view Chars(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : std::string_view(); }
 
 /// libyaml's parser over one string, freed with it.
@@ -172,10 +178,7 @@ class DocumentBuilder {
     std::optional<std::string> scalar;  // its text, when it is a scalar (it may be a key)
   };
 
-  Error Fail(const yaml_mark_t& mark, std::string_view what) const {
-    return Error(ErrorKind::kInvalidInput,
-                 fmt::format("{}: line {}, column {}: {}", source_, mark.line + 1, mark.column + 1, what));
-  }
+  Error Fail(const yaml_mark_t& mark, std::string_view what) const { return ErrorAt(source_, mark, what); }
 
   Status Count(const yaml_mark_t& mark, size_t nodes) {
     if (nodes > kMaxNodes - nodes_) return Fail(mark, "too many nodes (aliases expanding?)");
@@ -227,7 +230,7 @@ class DocumentBuilder {
   size_t nodes_ = 0;
 };
 
-/// Where and why libyaml stopped, as "SOURCE: line L, column C: what".
+/// Where and why libyaml stopped.
 Error ParseError(const yaml_parser_t& parser, std::string_view text, std::string_view source) {
   if (parser.error == YAML_MEMORY_ERROR) return Error(ErrorKind::kInternal, fmt::format("{}: out of memory", source));
   yaml_mark_t mark = parser.problem_mark;
@@ -239,8 +242,7 @@ Error ParseError(const yaml_parser_t& parser, std::string_view text, std::string
   }
   std::string what(parser.problem ? parser.problem : "not YAML");
   if (parser.context) what += fmt::format(", {} that starts on line {}", parser.context, parser.context_mark.line + 1);
-  return Error(ErrorKind::kInvalidInput,
-               fmt::format("{}: line {}, column {}: {}", source, mark.line + 1, mark.column + 1, what));
+  return ErrorAt(source, mark, what);
 }
 
 void Pad(std::string& out, int indent) { out.append(static_cast<size_t>(indent), ' '); }
