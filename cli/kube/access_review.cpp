@@ -31,9 +31,9 @@ bool ResourceMatches(const nlohmann::json& rule, const AccessQuestion& question)
 // review fails or says its list is incomplete).
 std::map<size_t, AccessAnswer> GrantedByRules(RestClient& client, const std::string& ns,
                                               const std::vector<AccessQuestion>& questions) {
-  const ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
   std::map<size_t, AccessAnswer> granted;
-  auto answer = client.Create(reviews, RulesReviewBody(ns), /*dry_run=*/false);
+  const PlannedRead review = RulesReviewRead(ns);
+  auto answer = client.Create(review.ref, review.body, /*dry_run=*/false);
   if (!answer.ok() || BoolAt(*answer, {"status", "incomplete"})) return granted;
   const nlohmann::json& rules = ArrayAt(*answer, {"status", "resourceRules"});
   for (size_t i = 0; i < questions.size(); ++i) {
@@ -55,6 +55,11 @@ nlohmann::json AccessReviewBody(const AccessQuestion& q) {
   return {{"apiVersion", "authorization.k8s.io/v1"},
           {"kind", "SelfSubjectAccessReview"},
           {"spec", {{"resourceAttributes", attributes}}}};
+}
+
+PlannedRead RulesReviewRead(const std::string& ns) {
+  return PlannedRead::Review({"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""},
+                             RulesReviewBody(ns));
 }
 
 nlohmann::json RulesReviewBody(const std::string& ns) {

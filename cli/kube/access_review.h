@@ -31,6 +31,8 @@ struct AccessAnswer {
 nlohmann::json AccessReviewBody(const AccessQuestion& question);
 /// The SelfSubjectRulesReview body: every rule that applies in `ns`.
 nlohmann::json RulesReviewBody(const std::string& ns);
+/// The SelfSubjectRulesReview AskAccessAll sends first for `ns`, for Prefetch.
+PlannedRead RulesReviewRead(const std::string& ns);
 
 /// One SelfSubjectAccessReview.
 Result<AccessAnswer> AskAccess(RestClient& client, const AccessQuestion& question);

@@ -31,6 +31,13 @@ Result<CurlLibrary> Open() {
                 &curl_url_get,
                 &curl_url_cleanup,
                 &curl_free,
+                &curl_multi_init,
+                &curl_multi_cleanup,
+                &curl_multi_add_handle,
+                &curl_multi_remove_handle,
+                &curl_multi_perform,
+                &curl_multi_poll,
+                &curl_multi_info_read,
                 /*needs_system_trust_store=*/true,
                 [](void* ssl_ctx, int command, long argument, void* pointer) {
                   return SSL_CTX_ctrl(static_cast<SSL_CTX*>(ssl_ctx), command, argument, pointer);
@@ -75,6 +82,13 @@ Result<CurlLibrary> Open() {
   Resolve(library, "curl_url_get", c.url_get, missing);
   Resolve(library, "curl_url_cleanup", c.url_cleanup, missing);
   Resolve(library, "curl_free", c.free, missing);
+  Resolve(library, "curl_multi_init", c.multi_init, missing);
+  Resolve(library, "curl_multi_cleanup", c.multi_cleanup, missing);
+  Resolve(library, "curl_multi_add_handle", c.multi_add_handle, missing);
+  Resolve(library, "curl_multi_remove_handle", c.multi_remove_handle, missing);
+  Resolve(library, "curl_multi_perform", c.multi_perform, missing);
+  Resolve(library, "curl_multi_poll", c.multi_poll, missing);
+  Resolve(library, "curl_multi_info_read", c.multi_info_read, missing);
   if (!missing.empty()) {
     return Error(ErrorKind::kInternal,
                  fmt::format("the libcurl found as {} has no {}: install libcurl 7.77 or newer", kCurlSoname, missing));

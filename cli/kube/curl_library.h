@@ -32,6 +32,15 @@ struct CurlLibrary {
   decltype(&::curl_url_get) url_get;
   decltype(&::curl_url_cleanup) url_cleanup;
   decltype(&::curl_free) free;
+  // One multi handle drives the transport's requests, so they share one
+  // connection and a batch goes out together on it (HTTP/2 streams).
+  decltype(&::curl_multi_init) multi_init;
+  decltype(&::curl_multi_cleanup) multi_cleanup;
+  decltype(&::curl_multi_add_handle) multi_add_handle;
+  decltype(&::curl_multi_remove_handle) multi_remove_handle;
+  decltype(&::curl_multi_perform) multi_perform;
+  decltype(&::curl_multi_poll) multi_poll;
+  decltype(&::curl_multi_info_read) multi_info_read;
   /// True for the linked-in libcurl, which has no CA bundle path compiled in
   /// (a distribution's libcurl has its own): the transport then gives it the
   /// system's (kube/system_trust_store.h) when the kubeconfig names no CA.

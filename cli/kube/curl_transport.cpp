@@ -357,9 +357,11 @@ CurlTransport::CurlTransport(CurlTransportConfig config, std::string url_base, s
       host_port_(std::move(host_port)),
       host_(std::move(host)),
       proxy_(std::move(proxy)),
-      no_proxy_(std::move(no_proxy)) {}
+      no_proxy_(std::move(no_proxy)),
+      multi_(Curl().multi_init()) {}
 
 CurlTransport::~CurlTransport() {
+  if (multi_ != nullptr) Curl().multi_cleanup(static_cast<CURLM*>(multi_));  // closes the connections it holds
   for (void* handle : idle_) Curl().easy_cleanup(handle);
 }
 
@@ -425,24 +427,31 @@ void CurlTransport::ConfigureTls(void* handle) const {
   }
 }
 
-Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const ChunkSink* sink) {
-  CURL* h = Acquire();
-  if (h == nullptr) return Error(ErrorKind::kInternal, "curl_easy_init failed");
-  struct Releaser {
-    CurlTransport* self;
-    CURL* handle;
-    ~Releaser() { self->Release(handle); }
-  } releaser{this, h};
-
+/// One request in flight: its handle and everything libcurl reads while it
+/// runs (callbacks' state, error buffer, URL, header lists), which must stay
+/// put until it is done.
+struct CurlTransport::Transfer {
+  CURL* handle = nullptr;
   Exchange ex;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  std::string url;
+  SList connect_to;
+  SList headers;
+};
+
+void CurlTransport::Prepare(Transfer& t, const HttpRequest& request, const ChunkSink* sink) {
+  CURL* h = t.handle;
+  Exchange& ex = t.ex;
   ex.sink = sink;
   ex.handle = h;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  std::string url = url_base_ + request.path;
-  Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
-  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  t.url = url_base_ + request.path;
+  Curl().easy_setopt(h, CURLOPT_URL, t.url.c_str());
+  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   Curl().easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // Requests sent together wait for the one connection to say whether it
+  // multiplexes, rather than each opening its own.
+  Curl().easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
   Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
   Curl().easy_setopt(h, CURLOPT_HEADERDATA, &ex);
   Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
@@ -458,36 +467,125 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
   SetTimeouts(h, request, /*streaming=*/sink != nullptr);
 
   ConfigureTls(h);
-  SList connect_to;
   if (!connect_to_.empty()) {
-    connect_to.Append(connect_to_);
-    Curl().easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
+    t.connect_to.Append(connect_to_);
+    Curl().easy_setopt(h, CURLOPT_CONNECT_TO, t.connect_to.get());
   }
   // Explicit, so libcurl's own (lowercase-only) environment lookup is not used.
   Curl().easy_setopt(h, CURLOPT_PROXY, proxy_.c_str());
   if (!no_proxy_.empty()) Curl().easy_setopt(h, CURLOPT_NOPROXY, no_proxy_.c_str());
 
-  SList headers;
-  for (const auto& [name, value] : request.headers) headers.Append(name + ": " + value);
+  for (const auto& [name, value] : request.headers) t.headers.Append(name + ": " + value);
   // The URL names tls-server-name (for SNI and the certificate check), but Go
   // sends the server URL's host as Host (HTTP/2 :authority, which libcurl takes
   // from this header): virtual hosts and proxies in front of the API server
   // route on it.
-  if (!connect_to_.empty()) headers.Append("Host: " + host_port_);
-  headers.Append("Expect:");  // no 100-continue round trip for bodies
-  Curl().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (!connect_to_.empty()) t.headers.Append("Host: " + host_port_);
+  t.headers.Append("Expect:");  // no 100-continue round trip for bodies
+  Curl().easy_setopt(h, CURLOPT_HTTPHEADER, t.headers.get());
 
   SetMethodAndBody(h, request);
+}
 
-  CURLcode rc = Curl().easy_perform(h);
-  long code = 0;
-  Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  ex.response.status = static_cast<int>(code);
-  if (rc == CURLE_OK || ((rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK) && ex.stopped)) {
-    return std::move(ex.response);
+Result<HttpResponse> CurlTransport::Finish(Transfer& t, int code) {
+  const auto rc = static_cast<CURLcode>(code);
+  long status = 0;
+  Curl().easy_getinfo(t.handle, CURLINFO_RESPONSE_CODE, &status);
+  t.ex.response.status = static_cast<int>(status);
+  if (rc == CURLE_OK || ((rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK) && t.ex.stopped)) {
+    return std::move(t.ex.response);
   }
+  return CurlFailureError(Describe(t.handle, rc, t.errbuf));
+}
 
-  return CurlFailureError(Describe(h, rc, errbuf));
+void CurlTransport::RunTogether(std::vector<Transfer*>& transfers, std::vector<int>& codes) {
+  auto* multi = static_cast<CURLM*>(multi_);
+  codes.assign(transfers.size(), CURLE_OK);
+  std::vector<bool> done(transfers.size(), false);
+  for (Transfer* t : transfers) Curl().multi_add_handle(multi, t->handle);
+  size_t left = transfers.size();
+  while (left > 0) {
+    int running = 0;
+    CURLMcode mc = Curl().multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = Curl().multi_info_read(multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      for (size_t i = 0; i < transfers.size(); ++i) {
+        if (done[i] || transfers[i]->handle != msg->easy_handle) continue;
+        codes[i] = msg->data.result;
+        done[i] = true;
+        Curl().multi_remove_handle(multi, msg->easy_handle);
+        --left;
+      }
+    }
+    if (mc == CURLM_OK && left > 0) mc = Curl().multi_poll(multi, nullptr, 0, 1000, nullptr);
+    if (mc != CURLM_OK) {
+      // The multi handle itself failed (out of memory): what is still running fails with it.
+      for (size_t i = 0; i < transfers.size(); ++i) {
+        if (done[i]) continue;
+        Curl().multi_remove_handle(multi, transfers[i]->handle);
+        codes[i] = CURLE_OUT_OF_MEMORY;
+      }
+      return;
+    }
+  }
+}
+
+Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const ChunkSink* sink) {
+  CURL* h = Acquire();
+  if (h == nullptr) return Error(ErrorKind::kInternal, "curl_easy_init failed");
+  struct Releaser {
+    CurlTransport* self;
+    CURL* handle;
+    ~Releaser() { self->Release(handle); }
+  } releaser{this, h};
+
+  Transfer t;
+  t.handle = h;
+  Prepare(t, request, sink);
+  // A plain request goes through the shared multi handle, on the connection the
+  // others use, unless another thread is driving it; a stream (a watch, logs -f)
+  // holds its connection for as long as it runs, so it keeps one of its own.
+  std::unique_lock<std::mutex> multi(multi_mu_, std::defer_lock);
+  if (sink == nullptr && multi_ != nullptr && multi.try_lock()) {
+    std::vector<Transfer*> one{&t};
+    std::vector<int> codes;
+    RunTogether(one, codes);
+    return Finish(t, codes[0]);
+  }
+  return Finish(t, Curl().easy_perform(h));
+}
+
+std::vector<Result<HttpResponse>> CurlTransport::DoAll(const std::vector<HttpRequest>& requests) {
+  std::lock_guard<std::mutex> multi(multi_mu_);
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  std::vector<Transfer*> running;
+  for (const HttpRequest& request : requests) {
+    auto t = std::make_unique<Transfer>();
+    t->handle = Acquire();
+    if (t->handle != nullptr) {
+      Prepare(*t, request, nullptr);
+      running.push_back(t.get());
+    }
+    transfers.push_back(std::move(t));
+  }
+  std::vector<int> codes;
+  if (multi_ != nullptr) {
+    RunTogether(running, codes);
+  } else {
+    for (Transfer* t : running) codes.push_back(Curl().easy_perform(t->handle));
+  }
+  std::vector<Result<HttpResponse>> responses;
+  size_t next = 0;
+  for (auto& t : transfers) {
+    if (t->handle == nullptr) {
+      responses.emplace_back(Error(ErrorKind::kInternal, "curl_easy_init failed"));
+      continue;
+    }
+    responses.push_back(Finish(*t, codes[next++]));
+    Release(t->handle);
+  }
+  return responses;
 }
 
 CurlFailure CurlTransport::Describe(void* handle, int code, const char* errbuf) const {

@@ -3,8 +3,10 @@
 // putting the name in the URL and routing it to the real address
 // (CURLOPT_CONNECT_TO, since libcurl cannot set SNI separately), while the Host
 // header (HTTP/2 :authority) stays the server URL's, as Go sends it; proxies as
-// Go picks them; gzip; HTTP/2 when the server offers it; connections reused
-// through a pool of easy handles. Watches never get a whole-request timeout:
+// Go picks them; gzip; HTTP/2 when the server offers it; plain requests share
+// one multi handle's connections, and DoAll sends several at once on them (a
+// stream, or a request made while another thread drives the multi handle,
+// uses an easy handle of a pool, with its own connections). Watches never get a whole-request timeout:
 // TCP keepalive detects a dead peer instead. Failures are worded and
 // classified as Go's would be (CurlFailureError).
 #pragma once
@@ -77,11 +79,21 @@ class CurlTransport final : public Transport {
 
   Result<HttpResponse> Do(const HttpRequest& request) override;
   Result<HttpResponse> Stream(const HttpRequest& request, const ChunkSink& sink) override;
+  /// All at once through the multi handle: over HTTP/2, streams of one connection.
+  std::vector<Result<HttpResponse>> DoAll(const std::vector<HttpRequest>& requests) override;
 
  private:
+  struct Transfer;
   CurlTransport(CurlTransportConfig config, std::string url_base, std::string connect_to, std::string host_port,
                 std::string host, std::string proxy, std::string no_proxy);
   Result<HttpResponse> Perform(const HttpRequest& request, const ChunkSink* sink);
+  /// Sets up a transfer of `request` on its handle (options, TLS, headers, body).
+  void Prepare(Transfer& transfer, const HttpRequest& request, const ChunkSink* sink);
+  /// The response of a finished transfer, or the failure in Go's words.
+  Result<HttpResponse> Finish(Transfer& transfer, int curl_code);
+  /// Runs the transfers on the multi handle until all are done (multi_mu_
+  /// held); `codes` gets each one's CURLcode.
+  void RunTogether(std::vector<Transfer*>& transfers, std::vector<int>& codes);
   /// CA, client certificate and key (in memory), and verification, on one handle.
   void ConfigureTls(void* handle) const;
   CurlFailure Describe(void* handle, int code, const char* errbuf) const;
@@ -98,6 +110,11 @@ class CurlTransport final : public Transport {
   SystemTrustStore system_trust_;  ///< for the linked-in libcurl when the kubeconfig names no CA
   std::mutex mu_;
   std::vector<void*> idle_;  // CURL* handles, each keeping its connections alive
+  /// The CURLM* that runs plain requests, so they share its connections (one,
+  /// over HTTP/2) and DoAll's requests go out together; whoever holds multi_mu_
+  /// drives it. Null if libcurl could not make one: each request then runs alone.
+  void* multi_ = nullptr;
+  std::mutex multi_mu_;
 };
 
 }  // namespace llm::kube

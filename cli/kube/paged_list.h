@@ -29,6 +29,11 @@ enum class ListItems {
 
 /// options.limit is the page size (0: one request for everything). An expired
 /// continue token (410) is an error here: callers cannot un-see earlier pages.
+/// The request for one page of `collection` (after `cont`, the previous page's
+/// continue token; "" for the first), as ForEachListPage and RestClient::List send it.
+HttpRequest ListPageRequest(const ResourceRef& collection, const ListOptions& options, const std::string& cont,
+                            ListItems items);
+
 Status ForEachListPage(RestClient& client, const ResourceRef& ref, const ListOptions& options,
                        const ListPageFn& on_page, ListItems items = ListItems::kObjects);
 

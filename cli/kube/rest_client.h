@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,26 @@ struct DeleteOptions {
   std::optional<int64_t> grace_period_seconds;
 };
 
+/// A read a command is about to make, described as the call that makes it
+/// takes it: Get(ref), the first page of List(ref, list), or Create(ref, body)
+/// of a review (SelfSubjectReview, SelfSubjectRulesReview: written nowhere).
+struct PlannedRead {
+  enum class Verb { kGet, kList, kCreate };
+  Verb verb = Verb::kGet;
+  ResourceRef ref;
+  ListOptions list;
+  bool metadata_only = false;  ///< a List read as ForEachListPage's ListItems::kMetadataOnly
+  nlohmann::json body;
+
+  static PlannedRead Get(ResourceRef ref) { return {Verb::kGet, std::move(ref), {}, false, {}}; }
+  static PlannedRead List(ResourceRef ref, ListOptions list, bool metadata_only = false) {
+    return {Verb::kList, std::move(ref), std::move(list), metadata_only, {}};
+  }
+  static PlannedRead Review(ResourceRef ref, nlohmann::json body) {
+    return {Verb::kCreate, std::move(ref), {}, false, std::move(body)};
+  }
+};
+
 class RestClient {
  public:
   virtual ~RestClient() = default;
@@ -92,6 +113,16 @@ class RestClient {
   /// that does not stop it (a watch's ERROR event). Clients without a warning
   /// stream (test fakes) drop it.
   virtual void Warn(const std::string& text) { (void)text; }
+
+  /// Sends reads that do not depend on each other together (Transport::DoAll:
+  /// over HTTP/2 one round trip for all, instead of one each) and keeps each
+  /// answer for the call that makes that same request next, which takes it
+  /// instead of asking again; that call still does everything else as usual
+  /// (errors, warnings, a retry of what was refused). A failed read is not
+  /// kept (its call asks again), an answer no call takes is dropped, and a
+  /// write never takes one. Clients that cannot send together (test fakes)
+  /// do nothing: each call asks for itself.
+  virtual void Prefetch(const std::vector<PlannedRead>& reads) { (void)reads; }
 };
 
 }  // namespace llm::kube

@@ -7,6 +7,7 @@
 
 #include "kube/api_proxy.h"
 #include "kube/api_status.h"
+#include "kube/paged_list.h"
 #include "kube/url_query.h"
 #include "util/go_duration.h"
 
@@ -74,7 +75,7 @@ bool RestClientImpl::PrintOnce(const std::string& text) {
   return true;
 }
 
-Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {
+HttpRequest RestClientImpl::Prepared(HttpRequest request, bool streaming) const {
   if (!HasHeader(request, "Accept")) request.headers.emplace_back("Accept", "application/json");
   if (!request.body.empty() && !HasHeader(request, "Content-Type")) {
     request.headers.emplace_back("Content-Type", "application/json");
@@ -83,20 +84,80 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
   // --request-timeout bounds every plain request, as Go's http.Client.Timeout
   // does; a caller's own limit (discovery's 32 s) holds when it is shorter or
   // when no --request-timeout is given. Streams keep theirs (a watch's guard).
-  if (sink == nullptr) request.timeout = Shorter(request.timeout, options_.request_timeout);
+  if (!streaming) request.timeout = Shorter(request.timeout, options_.request_timeout);
   // client-go also sends the limit as ?timeout= (rest/request.go URL()), so the
   // server stops working on a request the client gave up on. Watches and
   // streams carry it too: there it is --request-timeout (the http.Client's).
-  const std::chrono::milliseconds server_timeout = sink == nullptr ? request.timeout : options_.request_timeout;
+  const std::chrono::milliseconds server_timeout = !streaming ? request.timeout : options_.request_timeout;
   if (server_timeout.count() > 0) request.path = AppendQuery(request.path, "timeout", GoDurationString(server_timeout));
+  return request;
+}
+
+namespace {
+/// What makes two requests the same read: the Accept header chooses the
+/// answer's form (a metadata-only list); the credential does not.
+std::string PrefetchKey(const HttpRequest& request) {
+  return request.method + '\n' + request.path + '\n' + HeaderOf(request, "Accept") + '\n' + request.body;
+}
+}  // namespace
+
+std::optional<HttpResponse> RestClientImpl::TakePrefetched(const HttpRequest& wire) {
+  std::lock_guard<std::mutex> lock(prefetched_mu_);
+  auto it = prefetched_.find(PrefetchKey(wire));
+  if (it == prefetched_.end()) return std::nullopt;
+  HttpResponse response = std::move(it->second);
+  prefetched_.erase(it);
+  return response;
+}
+
+void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
+  std::vector<HttpRequest> wires;
+  for (const PlannedRead& read : reads) {
+    HttpRequest request;
+    switch (read.verb) {
+      case PlannedRead::Verb::kGet:
+        request = GetRequest(read.ref);
+        break;
+      case PlannedRead::Verb::kList: {
+        ResourceRef collection = read.ref;
+        collection.name.clear();
+        request = ListPageRequest(collection, read.list, "",
+                                  read.metadata_only ? ListItems::kMetadataOnly : ListItems::kObjects);
+        break;
+      }
+      case PlannedRead::Verb::kCreate:
+        request = CreateRequest(read.ref, read.body, /*dry_run=*/false);
+        break;
+    }
+    HttpRequest wire = Prepared(std::move(request), /*streaming=*/false);
+    if (auth_ && !auth_->Authorize(wire).ok()) return;  // the calls themselves say why
+    limiter_.Wait();
+    logger_.LogRequest(wire);
+    wires.push_back(std::move(wire));
+  }
+  auto start = clock_->Monotonic();
+  std::vector<Result<HttpResponse>> outcomes = transport_->DoAll(wires);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start);
+  std::lock_guard<std::mutex> lock(prefetched_mu_);
+  for (size_t i = 0; i < wires.size() && i < outcomes.size(); ++i) {
+    logger_.LogResponse(wires[i], outcomes[i], took);
+    // Kept: an answer the call would take as it is. What it would retry or
+    // answer with a fresh credential (a failure, 401, 429, 5xx) it asks again.
+    if (!outcomes[i].ok()) continue;
+    const int status = outcomes[i]->status;
+    if (status == 401 || status == 429 || status >= 500) continue;
+    prefetched_[PrefetchKey(wires[i])] = std::move(outcomes[i]).value();
+  }
+}
+
+Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {
+  request = Prepared(std::move(request), /*streaming=*/sink != nullptr);
 
   bool refreshed_after_401 = false;
   int attempt = 0;
   while (true) {
     HttpRequest wire = request;
     if (auth_) LLM_RETURN_IF_ERROR(auth_->Authorize(wire));
-    limiter_.Wait();
-    logger_.LogRequest(wire);
     // A stream that delivered data cannot be replayed: its consumer saw it.
     bool delivered = false;
     ChunkSink counting;
@@ -106,10 +167,19 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
         return (*sink)(chunk);
       };
     }
-    auto start = clock_->Monotonic();
-    Result<HttpResponse> outcome = sink != nullptr ? transport_->Stream(wire, counting) : transport_->Do(wire);
-    logger_.LogResponse(wire, outcome,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start));
+    std::optional<HttpResponse> prefetched =
+        sink == nullptr && attempt == 0 && !refreshed_after_401 ? TakePrefetched(wire) : std::nullopt;
+    Result<HttpResponse> outcome = HttpResponse{};
+    if (prefetched) {
+      outcome = std::move(*prefetched);  // sent and logged by Prefetch
+    } else {
+      limiter_.Wait();
+      logger_.LogRequest(wire);
+      auto start = clock_->Monotonic();
+      outcome = sink != nullptr ? transport_->Stream(wire, counting) : transport_->Do(wire);
+      logger_.LogResponse(wire, outcome,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start));
+    }
     if (outcome.ok()) EmitWarnings(*outcome);
     const bool from_backend = IsProxyPath(request.path) && outcome.ok() && !ParseApiStatus(outcome->body);
 
@@ -163,27 +233,20 @@ Result<nlohmann::json> RestClientImpl::SendJson(HttpRequest request, const Resou
   return JsonBody(response, method, ref);
 }
 
-Result<nlohmann::json> RestClientImpl::Get(const ResourceRef& ref) {
-  if (ref.name.empty()) return NeedsName(ref, "get");
+HttpRequest RestClientImpl::GetRequest(const ResourceRef& ref) {
   HttpRequest request;
   request.path = ref.Path();
-  return SendJson(std::move(request), ref);
+  return request;
+}
+
+Result<nlohmann::json> RestClientImpl::Get(const ResourceRef& ref) {
+  if (ref.name.empty()) return NeedsName(ref, "get");
+  return SendJson(GetRequest(ref), ref);
 }
 
 Result<nlohmann::json> RestClientImpl::ListOnce(const ResourceRef& ref, const ListOptions& options,
                                                 const std::string& cont) {
-  QueryParams query;
-  if (!options.label_selector.empty()) query.emplace_back("labelSelector", options.label_selector);
-  if (!options.field_selector.empty()) query.emplace_back("fieldSelector", options.field_selector);
-  if (options.limit > 0) query.emplace_back("limit", std::to_string(options.limit));
-  if (!cont.empty()) {
-    query.emplace_back("continue", cont);  // a continue token fixes the snapshot; no resourceVersion with it
-  } else if (!options.resource_version.empty()) {
-    query.emplace_back("resourceVersion", options.resource_version);
-  }
-  HttpRequest request;
-  request.path = ref.Path() + EncodeQuery(query);
-  return SendJson(std::move(request), ref);
+  return SendJson(ListPageRequest(ref, options, cont, ListItems::kObjects), ref);
 }
 
 void KeepListedItems(nlohmann::json& page, const ListOptions& options) {
@@ -225,7 +288,7 @@ Result<nlohmann::json> RestClientImpl::List(const ResourceRef& ref, const ListOp
   return list;
 }
 
-Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) {
+HttpRequest RestClientImpl::CreateRequest(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) {
   ResourceRef collection = ref;
   collection.name.clear();
   QueryParams query{{"fieldManager", "kubectl-llm"}, {"fieldValidation", "Strict"}};
@@ -235,7 +298,13 @@ Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nloh
   request.path = collection.Path() + EncodeQuery(query);
   request.headers.emplace_back("Content-Type", "application/json");
   request.body = object.dump();
-  return SendJson(std::move(request), ref.name.empty() ? collection : ref);
+  return request;
+}
+
+Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nlohmann::json& object, bool dry_run) {
+  ResourceRef collection = ref;
+  collection.name.clear();
+  return SendJson(CreateRequest(ref, object, dry_run), ref.name.empty() ? collection : ref);
 }
 
 Result<AppliedObject> RestClientImpl::ApplyObject(const ResourceRef& ref, const nlohmann::json& object,

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -57,8 +59,15 @@ class RestClientImpl final : public RestClient {
                                    const std::string& field_manager) override;
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
   void Warn(const std::string& text) override;
+  void Prefetch(const std::vector<PlannedRead>& reads) override;
 
  private:
+  /// The request as sent: default headers, and --request-timeout (also as ?timeout=).
+  HttpRequest Prepared(HttpRequest request, bool streaming) const;
+  static HttpRequest GetRequest(const ResourceRef& ref);
+  static HttpRequest CreateRequest(const ResourceRef& ref, const nlohmann::json& object, bool dry_run);
+  /// The answer Prefetch kept for this exact request (method, path, body), taken once.
+  std::optional<HttpResponse> TakePrefetched(const HttpRequest& wire);
   Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref);
   Result<nlohmann::json> SendJson(HttpRequest request, const ResourceRef& ref);
   Result<nlohmann::json> ListOnce(const ResourceRef& ref, const ListOptions& options, const std::string& cont);
@@ -74,6 +83,8 @@ class RestClientImpl final : public RestClient {
   RequestLogger logger_;
   std::mutex warnings_mu_;
   std::set<std::string> warned_;  // kubectl prints each distinct warning once
+  std::mutex prefetched_mu_;
+  std::map<std::string, HttpResponse> prefetched_;  // by PrefetchKey
 };
 
 }  // namespace llm::kube

@@ -13,10 +13,14 @@ UserIdentity ReadUserIdentity(const nlohmann::json& review) {
   return identity;
 }
 
+PlannedRead WhoAmIRead() {
+  return PlannedRead::Review({"authentication.k8s.io", "v1", "selfsubjectreviews", "", "", ""},
+                             {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}});
+}
+
 Result<UserIdentity> WhoAmI(RestClient& client) {
-  const ResourceRef reviews{"authentication.k8s.io", "v1", "selfsubjectreviews", "", "", ""};
-  const nlohmann::json body = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}};
-  Result<nlohmann::json> answer = client.Create(reviews, body, /*dry_run=*/false);
+  const PlannedRead review = WhoAmIRead();
+  Result<nlohmann::json> answer = client.Create(review.ref, review.body, /*dry_run=*/false);
   if (!answer.ok()) return answer.error().WithContext("asking the API server who you are (SelfSubjectReview)");
   return ReadUserIdentity(*answer);
 }

@@ -23,5 +23,7 @@ UserIdentity ReadUserIdentity(const nlohmann::json& review);
 
 /// One SelfSubjectReview (authentication.k8s.io/v1, every user may create one).
 Result<UserIdentity> WhoAmI(RestClient& client);
+/// The review WhoAmI sends, for Prefetch.
+PlannedRead WhoAmIRead();
 
 }  // namespace llm::kube

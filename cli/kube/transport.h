@@ -55,6 +55,16 @@ class Transport {
   /// The returned response has status and headers; its body is empty when the
   /// status was 2xx (the sink had it) and holds the error body otherwise.
   virtual Result<HttpResponse> Stream(const HttpRequest& request, const ChunkSink& sink) = 0;
+  /// Sends independent requests together and returns their responses in the
+  /// same order, each as Do would. Over HTTP/2 they travel as streams of one
+  /// connection: a batch costs one round trip instead of one each. This
+  /// default sends them one after another.
+  virtual std::vector<Result<HttpResponse>> DoAll(const std::vector<HttpRequest>& requests) {
+    std::vector<Result<HttpResponse>> responses;
+    responses.reserve(requests.size());
+    for (const HttpRequest& request : requests) responses.push_back(Do(request));
+    return responses;
+  }
 };
 
 /// What a Transport returns when nothing listens at the server's address, in

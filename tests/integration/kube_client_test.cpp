@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -204,6 +205,70 @@ TEST_CASE("List with limit=1 pages through every object") {
   CHECK(items >= 5);
   CHECK(pages >= items);
   CHECK_FALSE((*list)["metadata"].contains("continue"));
+}
+
+// The established TCP connections this process holds to the API server's
+// port (its sockets in /proc/self/fd, found in /proc/net/tcp and tcp6).
+int ConnectionsToServer() {
+  const std::string server = TestCluster::Get().Server();
+  const int port = std::stoi(server.substr(server.rfind(':') + 1));
+  std::set<std::string> inodes;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    const std::string target = std::filesystem::read_symlink(fd.path(), error).string();
+    if (!error && target.starts_with("socket:[")) inodes.insert(target.substr(8, target.size() - 9));
+  }
+  int count = 0;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+      const int remote_port = std::stoi(remote.substr(remote.find(':') + 1), nullptr, 16);
+      if (state == "01" && remote_port == port && inodes.contains(inode)) ++count;
+    }
+  }
+  return count;
+}
+
+TEST_CASE("Prefetch sends reads together on the one connection, and the calls that follow take their answers") {
+  for (const char* user : {"admin", "exec"}) {
+    CAPTURE(user);
+    auto client = Connect(user, 6);
+    EnsureNamespace(*client);
+    const ResourceRef reviews{"authentication.k8s.io", "v1", "selfsubjectreviews", "", "", ""};
+    const nlohmann::json review = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}};
+    ResourceRef own_namespace = kNamespaces;
+    own_namespace.name = kNamespace;
+    REQUIRE((*client)->Get(own_namespace).ok());  // the connection is open before the batch
+    client->err.str("");
+    (*client)->Prefetch({PlannedRead::Get(own_namespace), PlannedRead::Get(ConfigMaps("never-made")),
+                         PlannedRead::List(ConfigMaps(), ListOptions{}), PlannedRead::Review(reviews, review)});
+    CHECK(ConnectionsToServer() == 1);  // HTTP/2: four streams of the connection already open
+    const std::string sent = client->err.str();
+
+    auto ns = (*client)->Get(own_namespace);
+    REQUIRE_MESSAGE(ns.ok(), ns.error().message());
+    CHECK((*ns)["metadata"]["name"] == kNamespace);
+    auto missing = (*client)->Get(ConfigMaps("never-made"));
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().message() == "Error from server (NotFound): configmaps \"never-made\" not found");
+    auto listed = (*client)->List(ConfigMaps(), ListOptions{});
+    REQUIRE_MESSAGE(listed.ok(), listed.error().message());
+    CHECK((*listed)["items"].is_array());
+    auto who = (*client)->Create(reviews, review, /*dry_run=*/false);
+    REQUIRE_MESSAGE(who.ok(), who.error().message());
+    CHECK((*who)["status"]["userInfo"]["username"] != "");
+    // Four requests, each logged once, by the batch; the calls sent nothing more.
+    int requests = 0;
+    std::istringstream log(sent);
+    for (std::string line; std::getline(log, line);) requests += line.find(" milliseconds") != std::string::npos;
+    CHECK_MESSAGE(requests == 4, sent);
+    CHECK_MESSAGE(client->err.str() == sent, client->err.str());
+  }
 }
 
 TEST_CASE("the server's Warning headers are printed as 'Warning: ...'") {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "kube/paged_list.h"
+
 #include "fakes/fake_clock.h"
 #include "fakes/fake_process_runner.h"
 #include "fakes/fake_transport.h"
@@ -441,6 +443,112 @@ TEST_CASE("the request timeout goes to the server as ?timeout= in Go's duration 
   CHECK(transport->requests().at(0).path == kDeploy.Path());
   REQUIRE(plain.Do(longer).ok());  // discovery's own 32 s then, as kubectl's ?timeout=32s
   CHECK(transport->requests().at(1).path == kDeploy.Path() + "?timeout=32s");
+}
+
+// DoAll as a transport that sends together would: one call for the batch,
+// counted, its requests answered by the routes.
+class BatchingTransport final : public FakeTransport {
+ public:
+  std::vector<Result<HttpResponse>> DoAll(const std::vector<HttpRequest>& requests) override {
+    ++batches;
+    batched += requests.size();
+    return Transport::DoAll(requests);
+  }
+  int batches = 0;
+  size_t batched = 0;
+};
+
+struct PrefetchHarness {
+  std::shared_ptr<BatchingTransport> transport = std::make_shared<BatchingTransport>();
+  std::ostringstream err;
+  std::shared_ptr<RestClientImpl> client;
+  PrefetchHarness() {
+    RestClientOptions options;
+    options.server = "https://h:6443";
+    options.user_agent = "kubectl-llm/v0 (linux/amd64)";
+    options.verbosity = 6;
+    options.log = &err;
+    options.warnings = &err;
+    client = std::make_shared<RestClientImpl>(transport, nullptr, std::make_shared<FakeClock>(), options);
+  }
+};
+
+TEST_CASE("Prefetch sends its reads in one batch and each later call that makes the same request takes its answer") {
+  PrefetchHarness h;
+  const ResourceRef secrets{"", "v1", "secrets", "ns", "", ""};
+  const ResourceRef reviews{"authentication.k8s.io", "v1", "selfsubjectreviews", "", "", ""};
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
+  h.transport->On("GET", secrets.Path(), FakeTransport::Json(200, R"({"items":[{"metadata":{"name":"a"}}]})"));
+  h.transport->On("POST", reviews.Path(), FakeTransport::Json(201, R"({"status":{"userInfo":{"username":"u"}}})"));
+  ListOptions by_label;
+  by_label.label_selector = "app=x";
+  h.client->Prefetch({PlannedRead::Get(kDeploy), PlannedRead::List(secrets, by_label),
+                      PlannedRead::Review(reviews, {{"kind", "SelfSubjectReview"}})});
+  CHECK(h.transport->batches == 1);
+  CHECK(h.transport->batched == 3);
+  CHECK(h.transport->requests().size() == 3);
+  // Each logged once, when it was sent.
+  CHECK(h.err.str().find("GET https://h:6443/apis/apps/v1/namespaces/ns/deployments/web 200") != std::string::npos);
+
+  auto got = h.client->Get(kDeploy);
+  REQUIRE(got.ok());
+  CHECK((*got)["kind"] == "Deployment");
+  auto listed = h.client->List(secrets, by_label);
+  REQUIRE(listed.ok());
+  CHECK((*listed)["items"].size() == 1);
+  auto who = h.client->Create(reviews, {{"kind", "SelfSubjectReview"}}, /*dry_run=*/false);
+  REQUIRE(who.ok());
+  CHECK(h.transport->requests().size() == 3);  // all three answered from the batch
+
+  // Taken once: the same read again goes to the server.
+  REQUIRE(h.client->Get(kDeploy).ok());
+  CHECK(h.transport->requests().size() == 4);
+}
+
+TEST_CASE("a prefetched answer goes only to the same request: another query, Accept header or body asks anew") {
+  PrefetchHarness h;
+  const ResourceRef secrets{"", "v1", "secrets", "ns", "", ""};
+  const ResourceRef reviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "", ""};
+  h.transport->On("GET", secrets.Path(), FakeTransport::Json(200, R"({"items":[]})"));
+  h.transport->On("POST", reviews.Path(), FakeTransport::Json(201, R"({"status":{}})"));
+  h.client->Prefetch({PlannedRead::List(secrets, {}, /*metadata_only=*/true),
+                      PlannedRead::Review(reviews, {{"spec", {{"namespace", "a"}}}})});
+  REQUIRE(h.transport->requests().size() == 2);
+  CHECK(HeaderValue(h.transport->requests().at(0), "Accept") == kMetadataListAccept);
+
+  ListOptions other;
+  other.label_selector = "app=y";
+  REQUIRE(h.client->List(secrets, other).ok());                                      // another query
+  REQUIRE(h.client->List(secrets, {}).ok());                                         // full objects, not metadata
+  REQUIRE(h.client->Create(reviews, {{"spec", {{"namespace", "b"}}}}, false).ok());  // another body
+  CHECK(h.transport->requests().size() == 5);
+  // The metadata-only page itself is still there for ForEachListPage.
+  int pages = 0;
+  REQUIRE(
+      ForEachListPage(
+          *h.client, secrets, {}, [&](nlohmann::json&) -> Status { return ++pages, Ok(); }, ListItems::kMetadataOnly)
+          .ok());
+  CHECK(pages == 1);
+  CHECK(h.transport->requests().size() == 5);
+}
+
+TEST_CASE("a prefetched read that failed is not kept: the call asks again, with its own retries and errors") {
+  PrefetchHarness h;
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(503, R"({"kind":"Status","code":503})"));
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment"})"));
+  const ResourceRef missing{"apps", "v1", "deployments", "ns", "gone", ""};
+  h.transport->On("GET", missing.Path(), FakeTransport::Json(404, kNotFound));
+  h.client->Prefetch({PlannedRead::Get(kDeploy), PlannedRead::Get(missing)});
+  REQUIRE(h.transport->requests().size() == 2);
+
+  auto got = h.client->Get(kDeploy);  // the 503 was dropped: asked again, answered 200
+  REQUIRE(got.ok());
+  CHECK(h.transport->requests().size() == 3);
+  auto gone = h.client->Get(missing);  // a 404 is an answer: kept, and an Error as ever
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().kind() == ErrorKind::kNotFound);
+  CHECK(gone.error().message() == "Error from server (NotFound): deployments.apps \"web\" not found");
+  CHECK(h.transport->requests().size() == 3);
 }
 
 }  // namespace
