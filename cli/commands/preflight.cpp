@@ -149,13 +149,16 @@ Status ReadPodsHoldingGpus(kube::RestClient& client, const PreflightRequest& req
   return Ok();
 }
 
+kube::PlannedRead NodesRead() { return kube::PlannedRead::List(kube::core::Nodes(), {}); }
+
 Status CheckFit(kube::RestClient& client, kube::RestMapper& mapper, const PreflightRequest& request,
                 std::vector<std::string>& warnings, std::optional<ElasticStart>* start) {
   std::optional<GpuFitRequest> gpus = GpuRequestOf(request.objects);
   // Elastic: MIN pods must fit; the free GPUs then say how many of MAX start.
   if (gpus && request.elastic) gpus->pods = request.elastic->min;
   if (!gpus && !request.require_validated) return Ok();
-  auto listed = client.List(kube::core::Nodes(), {});
+  const kube::PlannedRead nodes_read = NodesRead();
+  auto listed = client.List(nodes_read.ref, nodes_read.list);
   if (!listed.ok()) {
     if (listed.error().kind() != ErrorKind::kForbidden) return listed.error().WithContext("preflight: listing nodes");
     warnings.push_back(request.require_validated
@@ -270,6 +273,12 @@ Status CheckReferences(kube::RestClient& client, kube::RestMapper& mapper, const
 }
 
 }  // namespace
+
+std::vector<kube::PlannedRead> PreflightReads(const PreflightRequest& request) {
+  std::vector<kube::PlannedRead> reads{kube::RulesReviewRead(request.ns)};
+  if (GpuRequestOf(request.objects) || request.require_validated) reads.push_back(NodesRead());
+  return reads;
+}
 
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
                                               const PreflightRequest& request, std::optional<ElasticStart>* start) {

@@ -63,6 +63,10 @@ struct ElasticStart {
 /// error that must stop the apply. With request.elastic, `start` (when given)
 /// receives where the job starts, unless the fit was not checked (the caller
 /// may not list nodes or pods).
+/// What RunPreflight reads first, for RestClient::Prefetch: the access
+/// (rules) review in the namespace and, when the GPU fit is checked, the nodes.
+std::vector<kube::PlannedRead> PreflightReads(const PreflightRequest& request);
+
 Result<std::vector<std::string>> RunPreflight(kube::RestClient& client, kube::RestMapper& mapper,
                                               const PreflightRequest& request,
                                               std::optional<ElasticStart>* start = nullptr);

@@ -6,6 +6,7 @@
 #include "commands/root_command.h"
 #include "commands/workload_revisions.h"
 #include "commands/workload_wait.h"
+#include "kube/self_subject_review.h"
 #include "output/object_printer.h"
 #include "util/duration.h"
 #include "workload/change_cause.h"
@@ -114,6 +115,16 @@ Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedAppl
   }
   LLM_RETURN_IF_ERROR(ThenPrintError(Ok(), printed));
   return true;
+}
+
+std::vector<kube::PlannedRead> ApplyRecordedReads(ClusterSession& session, const RecordedApply& request) {
+  if (request.dry_run) return {};
+  std::vector<kube::PlannedRead> reads{kube::WhoAmIRead()};
+  for (kube::PlannedRead& read :
+       WorkloadRevisions(session.client(), session.clock(), session.ns(), request.name).BeginReads()) {
+    reads.push_back(std::move(read));
+  }
+  return reads;
 }
 
 Status ApplyRecorded(ClusterSession& session, const kube::ConfigFlags& flags, const RecordedApply& request,

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/workload_apply_command.h"
+#include "kube/rest_client.h"
 #include "output/output_format.h"
 #include "output/terminal.h"
 #include "util/io_streams.h"
@@ -52,6 +53,11 @@ Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& ti
 /// False when that is not the case: nothing else was sent, and the caller
 /// goes on with the preflight and ApplyRecorded.
 Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedApply& request, IoStreams streams);
+
+/// What ApplyRecorded reads before it writes anything (who the caller is, the
+/// revisions, the ApplySet parent; nothing for a dry run), for
+/// RestClient::Prefetch.
+std::vector<kube::PlannedRead> ApplyRecordedReads(ClusterSession& session, const RecordedApply& request);
 
 /// `error_exit_code` is set for --wait's failures (kExitWorkloadFailed,
 /// kExitTimedOut), also when a rollback on failure succeeded: the change the

@@ -269,7 +269,7 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   apply.output = output;
   apply.command_args = options.command_args;
   apply.rollback_on_failure = options.rollback_on_failure;
-  auto preflight_check = [&]() -> Status {
+  auto preflight_request = [&]() -> Result<PreflightRequest> {
     PreflightRequest preflight;
     preflight.objects = objects;
     preflight.ns = session->ns();
@@ -278,6 +278,10 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
       LLM_ASSIGN_OR_RETURN(preflight.require_validated, ParseRequireValidated(*options.render.require_validated));
     }
     if (elastic) preflight.elastic = elastic->bounds;
+    return preflight;
+  };
+  auto preflight_check = [&]() -> Status {
+    LLM_ASSIGN_OR_RETURN(PreflightRequest preflight, preflight_request());
     std::optional<ElasticStart> start;
     LLM_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
                          RunPreflight(session->client(), session->mapper(), preflight, &start));
@@ -304,7 +308,19 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
     LLM_ASSIGN_OR_RETURN(const bool reapplied, ReapplyDeployedRevision(*session, apply, streams));
     if (reapplied) return Ok();
   }
-  if (!options.skip_preflight && !preflight_first) LLM_RETURN_IF_ERROR(preflight_check());
+  // A change or a create: what the preflight and the revision's record read
+  // first does not depend on each other, so it is asked for together (one
+  // round trip for up to five requests, over HTTP/2).
+  const bool preflight_now = !options.skip_preflight && !preflight_first;
+  std::vector<kube::PlannedRead> reads;
+  if (preflight_now) {
+    LLM_ASSIGN_OR_RETURN(PreflightRequest preflight, preflight_request());
+    reads = PreflightReads(preflight);
+  }
+  apply.objects = objects;
+  for (kube::PlannedRead& read : ApplyRecordedReads(*session, apply)) reads.push_back(std::move(read));
+  session->client().Prefetch(reads);
+  if (preflight_now) LLM_RETURN_IF_ERROR(preflight_check());
 
   apply.objects = std::move(objects);
   return ApplyRecorded(*session, flags, apply, streams, progress, error_exit_code);

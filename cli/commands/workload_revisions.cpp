@@ -76,12 +76,23 @@ const RevisionAudit* NewestApplied(const std::vector<RevisionAudit>& history) {
   return newest;
 }
 
-Result<std::vector<RevisionAudit>> WorkloadRevisions::List() {
+namespace {
+kube::ListOptions RevisionsOf(const std::string& workload) {
   kube::ListOptions options;
-  options.label_selector = std::string(kRevisionOfLabel) + "=" + workload_;
+  options.label_selector = std::string(kRevisionOfLabel) + "=" + workload;
+  return options;
+}
+}  // namespace
+
+std::vector<kube::PlannedRead> WorkloadRevisions::BeginReads() const {
+  return {kube::PlannedRead::List(kube::core::Secrets(ns_), RevisionsOf(workload_), /*metadata_only=*/true),
+          kube::PlannedRead::Get(kube::core::Secrets(ns_, workload_))};
+}
+
+Result<std::vector<RevisionAudit>> WorkloadRevisions::List() {
   std::vector<RevisionAudit> audits;
   LLM_RETURN_IF_ERROR(kube::ForEachListPage(
-      client_, kube::core::Secrets(ns_), options,
+      client_, kube::core::Secrets(ns_), RevisionsOf(workload_),
       [&](json& page) -> Status {
         for (const json& item : page["items"]) {
           Result<RevisionAudit> audit = ReadRevisionAudit(item);

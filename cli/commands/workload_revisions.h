@@ -62,6 +62,9 @@ class WorkloadRevisions {
 
   /// Every revision's audit fields, by a metadata-only list (no payloads).
   Result<std::vector<RevisionAudit>> List();
+  /// What Begin reads before it writes (the revisions' list and the ApplySet
+  /// parent), for RestClient::Prefetch.
+  std::vector<kube::PlannedRead> BeginReads() const;
   /// One revision with its objects.
   Result<Revision> Read(int number);
 

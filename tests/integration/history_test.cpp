@@ -442,6 +442,40 @@ TEST_CASE("serve reads its ApplySet parent once, creating or changing a workload
   CHECK(owner_of("kubectl-llm.owned.v2") == parent_uid);
 }
 
+TEST_CASE("serve creating a workload sends the preflight's and the revision's first reads together, each once") {
+  ScopedNamespace ns("history-together");
+  const TestCluster& cluster = TestCluster::Get();
+  CommandOutput created =
+      Llm("admin", {"serve", "both", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu", "1", "-v=6"});
+  REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+  std::vector<std::string> requests;  // "VERB /path", discovery aside
+  std::istringstream lines(created.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" milliseconds") == std::string::npos) continue;
+    const std::string path = line.substr(line.find(cluster.Server()) + cluster.Server().size());
+    if (path.starts_with("/api?") || path.starts_with("/apis?") || path.starts_with("/openapi")) continue;
+    requests.push_back(line.substr(0, line.find(' ')) + " " + path.substr(0, path.find_first_of("? ")));
+  }
+  const std::string in = "/api/v1/namespaces/" + ns.name();
+  const std::vector<std::string> together = {
+      "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews",  // the preflight's access check
+      "GET /api/v1/nodes",                                           // the GPU fit
+      "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",      // who records the revision
+      "GET " + in + "/secrets",                                      // the revisions so far
+      "GET " + in + "/secrets/both",                                 // the ApplySet parent
+  };
+  // Right after the claim on the index (none yet), before the fit reads the GPU node's pods.
+  auto claim = std::find(requests.begin(), requests.end(), "PATCH " + in + "/secrets/kubectl-llm.both.index");
+  REQUIRE_MESSAGE(std::distance(claim, requests.end()) > 6, created.err);
+  CHECK_MESSAGE(std::vector<std::string>(claim + 1, claim + 6) == together, created.err);
+  CHECK_MESSAGE(claim[6] == "GET /api/v1/pods", created.err);
+  // Each sent once: every call found the answer the batch brought.
+  for (const std::string& read : together) {
+    CAPTURE(read);
+    CHECK(std::count(requests.begin(), requests.end(), read) == 1);
+  }
+}
+
 TEST_CASE("serve applying its deployed revision again records none, in objects+4 requests, holding the workload") {
   ScopedNamespace ns("history-unchanged");
   const TestCluster& cluster = TestCluster::Get();
