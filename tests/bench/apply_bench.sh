@@ -14,6 +14,9 @@
 #
 #   LLM_CLUSTER_DIR=/tmp/x tests/bench/apply_bench.sh [RUNS]    # default 10 runs each, after 1 warm-up
 #
+# RTT_MS=N measures both tools as if the API server were N ms away (a
+# regional cluster: 10-50 ms): bench_remote's delaying relay on loopback.
+#
 # BACKGROUND_PODS=N first fills the cluster with N running pods elsewhere
 # (bench_fill_pods, on fake CPU nodes): the preflight's cost must not grow
 # with them, as it reads only the GPU nodes' pods.
@@ -41,6 +44,7 @@ if ((background > 0)); then
   bench_fill_pods "$prefix-background" "$background" "$(((background + 99) / 100))" "${READY_TIMEOUT:-900}" apply-bench
 fi
 
+bench_remote
 bench_load before
 bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" "$prefix" <<'PY'
 import json, os, statistics, subprocess, sys

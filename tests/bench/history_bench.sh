@@ -72,50 +72,17 @@ echo "revision Secrets: plugin $(k get secrets -n "$ns_llm" -l kubectl-llm.dev/r
 bench_settle
 
 bench_python "$runs" "$plugin" "$helm" "$kubeconfig" "$work" "$ns_llm" "$ns_helm" <<'PY'
-import asyncio, os, re, shutil, statistics, sys, threading
-from urllib.parse import urlparse
+import os, re, shutil, statistics, sys
 from bench import peak_rss, print_load_average, timed
+from loopback_relay import Relay, relayed_kubeconfig, server_port
 
 runs = int(sys.argv[1])
 plugin, helm, kubeconfig, work, ns_llm, ns_helm = sys.argv[2:8]
 
 # The relay: loopback TCP to the API server, counting what comes back.
-server = urlparse(re.search(r"server: (\S+)", open(kubeconfig).read()).group(1))
-received = 0
-lock = threading.Lock()
-
-
-async def pipe(reader, writer, count):
-    global received
-    try:
-        while data := await reader.read(65536):
-            if count:
-                with lock:
-                    received += len(data)
-            writer.write(data)
-            await writer.drain()
-    finally:
-        writer.close()
-
-
-async def relay(client_reader, client_writer):
-    upstream_reader, upstream_writer = await asyncio.open_connection(server.hostname, server.port)
-    await asyncio.gather(pipe(client_reader, upstream_writer, False), pipe(upstream_reader, client_writer, True),
-                         return_exceptions=True)
-
-
-loop = asyncio.new_event_loop()
-listening = loop.run_until_complete(asyncio.start_server(relay, "127.0.0.1", 0))
-port = listening.sockets[0].getsockname()[1]
-threading.Thread(target=loop.run_forever, daemon=True).start()
+relay = Relay(server_port(kubeconfig))
 relayed = os.path.join(work, "relayed.kubeconfig")
-config = open(kubeconfig).read().replace(f"{server.scheme}://{server.netloc}", f"https://127.0.0.1:{port}")
-# Paths in a kubeconfig are relative to its own file, which the copy is not next to.
-config = re.sub(r"^(\s*(?:certificate-authority|client-certificate|client-key): )(?!/)(\S+)$",
-                lambda m: m.group(1) + os.path.join(os.path.dirname(os.path.abspath(kubeconfig)), m.group(2)),
-                config, flags=re.M)
-with open(relayed, "w") as f:
-    f.write(config)
+relayed_kubeconfig(kubeconfig, relay.port, relayed)
 
 env = dict(os.environ, KUBECONFIG=kubeconfig, KUBECACHEDIR=os.path.join(work, "cache"))
 relayed_env = dict(env, KUBECONFIG=relayed)
@@ -128,22 +95,21 @@ tools = {
 tools = {name: (argv, argv) for name, argv in tools.items()}
 # The floor of the transport: the curl program (libcurl and OpenSSL, as the plugin uses) making
 # the one request `history` makes, so the report shows how much of the wall time is ours.
-files = dict(re.findall(r"^\s*(certificate-authority|client-certificate|client-key): (\S+)$", config, flags=re.M))
+files = dict(re.findall(r"^\s*(certificate-authority|client-certificate|client-key): (\S+)$", open(relayed).read(),
+                        flags=re.M))
+direct = re.search(r"server: (\S+)", open(kubeconfig).read()).group(1)
 if len(files) == 3 and shutil.which("curl"):
     def curl(base):
         return [shutil.which("curl"), "-fsS", "-o", "/dev/null", "--cacert", files["certificate-authority"],
                 "--cert", files["client-certificate"], "--key", files["client-key"],
                 f"{base}/api/v1/namespaces/{ns_llm}/secrets/kubectl-llm.w1.index"]
-    tools["curl GET of the index"] = (curl(f"{server.scheme}://{server.netloc}"), curl(f"https://127.0.0.1:{port}"))
+    tools["curl GET of the index"] = (curl(direct), curl(f"https://127.0.0.1:{relay.port}"))
 
 
 def bytes_of(argv):
-    global received
-    with lock:
-        received = 0
+    relay.reset()
     timed(argv, relayed_env)
-    with lock:
-        return received
+    return relay.received
 
 
 for argv, _ in tools.values():  # a first run fills discovery caches, as any second use finds them

@@ -37,7 +37,23 @@ bench_cluster() {
   kubectl="${KUBECTL:-$state/bin/kubectl}"
   plugin="${KUBECTL_LLM:-${BUILD:-$root/build}/cli/kubectl-llm}"
 }
-k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
+k() { "$kubectl" --kubeconfig "${kubeconfig_direct:-$kubeconfig}" "$@"; }
+
+# bench_remote: with RTT_MS set (e.g. 20, a regional API server), points
+# `kubeconfig` (the tools measured; `k` keeps the direct one) through
+# loopback_relay.py, which delays every byte by half of RTT_MS each way: both
+# tools then pay the round trips a remote cluster costs. Prints the delay;
+# without RTT_MS it does nothing.
+bench_remote() {
+  [[ -n ${RTT_MS:-} ]] || return 0
+  local port
+  coproc BENCH_RELAY { exec python3 "$root/tests/bench/loopback_relay.py" "$RTT_MS" "$kubeconfig" "$work/remote.kubeconfig"; }
+  bench_on_exit kill "$BENCH_RELAY_PID"
+  read -r port <&"${BENCH_RELAY[0]}"
+  kubeconfig_direct="$kubeconfig"
+  kubeconfig="$work/remote.kubeconfig"
+  echo "round trip to the API server: ${RTT_MS} ms (tests/bench/loopback_relay.py on port $port)"
+}
 
 # bench_load before|after|"at end": the load average, printed around a run
 # because every wall time on a shared machine grows with it (and, first, the
@@ -134,8 +150,8 @@ PY
 }
 
 # bench_python ARGS... <<'PY' ... PY: runs the driver on stdin with ARGS as
-# sys.argv[1:] and `bench` (below) importable.
-bench_python() { PYTHONPATH="$work" python3 - "$@"; }
+# sys.argv[1:] and `bench` (below) and `loopback_relay` importable.
+bench_python() { PYTHONPATH="$work:$root/tests/bench" python3 - "$@"; }
 
 cat >"$work/bench.py" <<'PY'
 """The benchmarks' measurements (tests/bench/lib.sh)."""
