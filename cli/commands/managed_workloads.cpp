@@ -89,14 +89,21 @@ Result<std::vector<ManagedWorkload>> ListManagedWorkloads(kube::RestClient& clie
                                                           const std::vector<WorkloadKind>& kinds,
                                                           const WorkloadFilter& filter) {
   LLM_ASSIGN_OR_RETURN(std::vector<kube::RestMapping> mappings, ServedWorkloadMappings(mapper, kinds));
-  std::vector<ManagedWorkload> found;
+  std::vector<kube::PlannedRead> reads;
   for (const kube::RestMapping& mapping : mappings) {
     kube::ResourceRef ref = mapping.resource;
     ref.ns = ns;
     kube::ListOptions options;
     options.label_selector = ManagedWorkloadSelector(name, filter.label_selector);
     options.field_selector = filter.field_selector;
-    auto list = client.List(ref, options);
+    reads.push_back(kube::PlannedRead::List(std::move(ref), std::move(options)));
+  }
+  // One list per served kind, none depending on another: one round trip for all.
+  if (reads.size() > 1) client.Prefetch(reads);
+  std::vector<ManagedWorkload> found;
+  for (size_t i = 0; i < mappings.size(); ++i) {
+    const kube::RestMapping& mapping = mappings[i];
+    auto list = client.List(reads[i].ref, reads[i].list);
     if (!list.ok()) return list.error();  // the server names the resource; kubectl prints it as is
     for (nlohmann::json& item : (*list)["items"]) {
       if (std::optional<ManagedWorkload> workload = AsManagedWorkload(std::move(item), mapping)) {

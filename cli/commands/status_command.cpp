@@ -27,11 +27,15 @@ std::map<std::string, nlohmann::json> GroupByNamespace(std::vector<nlohmann::jso
 
 /// The namespace's (or every namespace's) Services of this tool, grouped by
 /// namespace: a workload's endpoint is found among its own namespace's only.
-Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
-  kube::ResourceRef ref = kube::core::Services(ns);
+kube::PlannedRead ServicesRead(const std::string& ns) {
   kube::ListOptions options;
   options.label_selector = ManagedBySelector();
-  auto list = client.List(ref, options);
+  return kube::PlannedRead::List(kube::core::Services(ns), std::move(options));
+}
+
+Result<std::map<std::string, nlohmann::json>> ServicesByNamespace(kube::RestClient& client, const std::string& ns) {
+  const kube::PlannedRead read = ServicesRead(ns);
+  auto list = client.List(read.ref, read.list);
   if (!list.ok()) return list.error();
   return GroupByNamespace((*list)["items"].get<std::vector<nlohmann::json>>());
 }
@@ -55,8 +59,13 @@ kube::ListOptions ManagedByOptions() {
 /// The HorizontalPodAutoscalers of `ns` (every namespace for ""): ours, and
 /// those KEDA makes for ScaledObjects. Not being allowed to list them leaves
 /// the autoscaler columns empty; it does not fail status.
+kube::PlannedRead AutoscalersRead(const std::string& ns) {
+  return kube::PlannedRead::List({"autoscaling", "v2", "horizontalpodautoscalers", ns, "", ""}, {});
+}
+
 Result<nlohmann::json> ListAutoscalers(kube::RestClient& client, kube::RestMapper& mapper, const std::string& ns) {
-  auto list = client.List({"autoscaling", "v2", "horizontalpodautoscalers", ns, "", ""}, kube::ListOptions{});
+  const kube::PlannedRead read = AutoscalersRead(ns);
+  auto list = client.List(read.ref, read.list);
   if (!list.ok() && list.error().kind() == ErrorKind::kForbidden) return nlohmann::json::array();
   if (!list.ok() || !AnyMadeByKeda(*list)) return list;
   // The bounds the user set are the ScaledObjects' (one more request, for KEDA users only).
@@ -216,6 +225,7 @@ Status RunStatus(const StatusOptions& options, const StatusTarget& target, IoStr
   std::map<std::string, nlohmann::json> services;
   nlohmann::json autoscalers = nlohmann::json::array();
   if (!workloads.empty()) {
+    target.client.Prefetch({ServicesRead(ns), AutoscalersRead(ns)});  // one round trip for both
     LLM_ASSIGN_OR_RETURN(services, ServicesByNamespace(target.client, ns));
     LLM_ASSIGN_OR_RETURN(autoscalers, ListAutoscalers(target.client, target.mapper, ns));
   }

@@ -52,9 +52,58 @@ std::string FakeRestClient::Key(const kube::ResourceRef& ref) {
   return ref.group + "/" + ref.resource + "/" + ref.ns + "/" + ref.name;
 }
 
-void FakeRestClient::Record(const std::string& verb, const kube::ResourceRef& ref) {
+std::string FakeRestClient::Describe(const std::string& verb, const kube::ResourceRef& ref) {
   std::string where = ref.ns.empty() ? ref.name : ref.name.empty() ? ref.ns : ref.ns + "/" + ref.name;
-  calls_.push_back(verb + " " + ref.GroupResource() + (where.empty() ? "" : " " + where));
+  return verb + " " + ref.GroupResource() + (where.empty() ? "" : " " + where);
+}
+
+void FakeRestClient::Record(const std::string& verb, const kube::ResourceRef& ref) {
+  calls_.push_back(Describe(verb, ref));
+}
+
+namespace {
+std::string Selectors(const kube::ListOptions& options) {
+  return options.label_selector + "|" + options.field_selector;
+}
+}  // namespace
+
+void FakeRestClient::Prefetch(const std::vector<kube::PlannedRead>& reads) {
+  std::vector<std::string> batch;
+  for (const kube::PlannedRead& read : reads) {
+    std::string description, detail;
+    switch (read.verb) {
+      case kube::PlannedRead::Verb::kGet:
+        description = Describe("GET", read.ref);
+        break;
+      case kube::PlannedRead::Verb::kList:
+        description = Describe("LIST", read.ref);
+        detail = Selectors(read.list);
+        break;
+      case kube::PlannedRead::Verb::kCreate:
+        description = Describe("CREATE", read.ref);
+        detail = read.body.dump();
+        break;
+    }
+    batch.push_back(description);
+    waiting_.emplace_back(description, detail);
+  }
+  prefetches_.push_back(std::move(batch));
+}
+
+void FakeRestClient::TakePrefetched(const std::string& verb, const kube::ResourceRef& ref, const std::string& detail) {
+  const std::string description = Describe(verb, ref);
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+    if (it->first == description && it->second == detail) {
+      waiting_.erase(it);
+      return;
+    }
+  }
+}
+
+std::vector<std::string> FakeRestClient::UnusedPrefetches() const {
+  std::vector<std::string> unused;
+  for (const auto& [description, detail] : waiting_) unused.push_back(description);
+  return unused;
 }
 
 std::optional<Error> FakeRestClient::TakeFailure(const std::string& verb, const std::string& name) {
@@ -123,6 +172,7 @@ Result<kube::HttpResponse> FakeRestClient::Stream(kube::HttpRequest request, con
 
 Result<json> FakeRestClient::Get(const kube::ResourceRef& ref) {
   Record("GET", ref);
+  TakePrefetched("GET", ref, "");
   if (auto failure = TakeFailure("GET", ref.name)) return *failure;
   auto found = Find(ref);
   if (!found) return ErrorFromStatus(404, "NotFound", ref.GroupResource() + " \"" + ref.name + "\" not found");
@@ -131,6 +181,7 @@ Result<json> FakeRestClient::Get(const kube::ResourceRef& ref) {
 
 Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::ListOptions& options) {
   Record("LIST", ref);
+  TakePrefetched("LIST", ref, Selectors(options));
   if (auto failure = TakeFailure("LIST", ref.name)) return *failure;
   json items = json::array();
   std::string kind;
@@ -154,6 +205,7 @@ Result<json> FakeRestClient::List(const kube::ResourceRef& ref, const kube::List
 
 Result<json> FakeRestClient::Create(const kube::ResourceRef& ref, const json& object, bool dry_run) {
   Record("CREATE", ref);
+  TakePrefetched("CREATE", ref, object.dump());
   if (auto failure = TakeFailure("CREATE", ref.name)) return *failure;
   if (Find(ref))
     return ErrorFromStatus(409, "AlreadyExists", ref.GroupResource() + " \"" + ref.name + "\" already exists");

@@ -47,6 +47,13 @@ class FakeRestClient : public kube::RestClient {
   void QueueStreamError(Error error);
 
   const std::vector<std::string>& calls() const { return calls_; }
+  /// Prefetch is recorded, not sent: each batch as its reads, "LIST
+  /// group/resource ns" etc. (calls() does not show them), and a read is
+  /// taken by the next Get, List or Create of the same object or collection
+  /// with the same selectors or body. What no call took is unused.
+  const std::vector<std::vector<std::string>>& prefetches() const { return prefetches_; }
+  std::vector<std::string> UnusedPrefetches() const;
+  void Prefetch(const std::vector<kube::PlannedRead>& reads) override;
   /// The options of every ApplyObject call, in order (force, manager, dry run).
   const std::vector<kube::ApplyOptions>& applies() const { return applies_; }
   const std::vector<kube::HttpRequest>& stream_requests() const { return stream_requests_; }
@@ -74,6 +81,9 @@ class FakeRestClient : public kube::RestClient {
   static std::string Key(const kube::ResourceRef& ref);
   std::optional<Error> TakeFailure(const std::string& verb, const std::string& name);
   void Record(const std::string& verb, const kube::ResourceRef& ref);
+  /// Takes the prefetched read this call makes, if one is waiting.
+  void TakePrefetched(const std::string& verb, const kube::ResourceRef& ref, const std::string& detail);
+  static std::string Describe(const std::string& verb, const kube::ResourceRef& ref);
 
   std::map<std::string, nlohmann::json> objects_;
   struct Failure {
@@ -83,6 +93,8 @@ class FakeRestClient : public kube::RestClient {
   std::vector<Failure> failures_;
   std::deque<StreamScript> streams_;
   std::vector<std::string> calls_;
+  std::vector<std::vector<std::string>> prefetches_;
+  std::vector<std::pair<std::string, std::string>> waiting_;  // (description, selectors or body)
   std::vector<kube::ApplyOptions> applies_;
   std::vector<kube::HttpRequest> stream_requests_;
   int64_t version_ = 100;

@@ -1,5 +1,6 @@
 #include "commands/status_command.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -87,6 +88,29 @@ TEST_CASE("status -o json prints WorkloadStatusList with the namespace's endpoin
   CHECK(item["desired"] == 2);
   CHECK(item["gpus"] == 4);
   CHECK(item["endpoint"]["url"] == "http://chat.ml.svc:8000");
+}
+
+TEST_CASE(
+    "status NAME asks for its lists together: every workload kind's in one batch, then Services and autoscalers") {
+  Fixture f;
+  f.Put(kDeployments, Deployment("chat", "ml", 2, 1));
+  f.Put(kServices, Service("chat", "ml"));
+  REQUIRE(f.Run({.name = "chat"}).ok());
+  REQUIRE(f.client.prefetches().size() == 2);
+  const std::vector<std::string>& kinds = f.client.prefetches()[0];
+  CHECK(kinds.size() > 1);
+  CHECK(std::find(kinds.begin(), kinds.end(), "LIST deployments.apps ml") != kinds.end());
+  CHECK(f.client.prefetches()[1] ==
+        std::vector<std::string>{"LIST services ml", "LIST horizontalpodautoscalers.autoscaling ml"});
+  // Each read is one the command then makes, with the same selectors: none is sent for nothing.
+  CHECK(f.client.UnusedPrefetches().empty());
+}
+
+TEST_CASE("status in a namespace with no workload asks for no Services or autoscalers") {
+  Fixture f;
+  REQUIRE(f.Run({}).ok());
+  CHECK(f.client.prefetches().size() == 1);
+  CHECK(f.client.UnusedPrefetches().empty());
 }
 
 TEST_CASE("status skips unmanaged objects and Jobs owned by a controller (a JobSet's)") {
