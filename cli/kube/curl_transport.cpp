@@ -502,8 +502,14 @@ void CurlTransport::RunTogether(std::vector<Transfer*>& transfers, std::vector<i
   auto* multi = static_cast<CURLM*>(multi_);
   codes.assign(transfers.size(), CURLE_OK);
   std::vector<bool> done(transfers.size(), false);
-  for (Transfer* t : transfers) Curl().multi_add_handle(multi, t->handle);
   size_t left = transfers.size();
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    if (Curl().multi_add_handle(multi, transfers[i]->handle) != CURLM_OK) {
+      codes[i] = CURLE_FAILED_INIT;  // never started, so never reported done: count it out now
+      done[i] = true;
+      --left;
+    }
+  }
   while (left > 0) {
     int running = 0;
     CURLMcode mc = Curl().multi_perform(multi, &running);
@@ -557,7 +563,10 @@ Result<HttpResponse> CurlTransport::Perform(const HttpRequest& request, const Ch
 }
 
 std::vector<Result<HttpResponse>> CurlTransport::DoAll(const std::vector<HttpRequest>& requests) {
-  std::lock_guard<std::mutex> multi(multi_mu_);
+  // Another thread driving the multi handle (a request the server is slow to
+  // answer) must not hold these up: then they go one by one, as Do sends them.
+  std::unique_lock<std::mutex> multi(multi_mu_, std::try_to_lock);
+  if (!multi.owns_lock()) return Transport::DoAll(requests);
   std::vector<std::unique_ptr<Transfer>> transfers;
   std::vector<Transfer*> running;
   for (const HttpRequest& request : requests) {

@@ -130,10 +130,12 @@ void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
         break;
     }
     HttpRequest wire = Prepared(std::move(request), /*streaming=*/false);
-    if (auth_ && !auth_->Authorize(wire).ok()) return;  // the calls themselves say why
+    if (auth_ && !auth_->Authorize(wire).ok()) return;  // nothing sent; the calls themselves say why
+    wires.push_back(std::move(wire));
+  }
+  for (const HttpRequest& wire : wires) {
     limiter_.Wait();
     logger_.LogRequest(wire);
-    wires.push_back(std::move(wire));
   }
   auto start = clock_->Monotonic();
   std::vector<Result<HttpResponse>> outcomes = transport_->DoAll(wires);
