@@ -8,7 +8,7 @@
 // stream, or a request made while another thread drives the multi handle,
 // uses an easy handle of a pool, with its own connections). Watches never get a whole-request timeout:
 // TCP keepalive detects a dead peer instead. Failures are worded and
-// classified as Go's would be (CurlFailureError).
+// classified as Go's would be (kube/curl_failure.h).
 #pragma once
 
 #include <functional>
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "kube/curl_failure.h"
 #include "kube/system_trust_store.h"
 #include "kube/transport.h"
 #include "util/environment.h"
@@ -46,29 +47,6 @@ struct CurlTransportConfig {
 /// localhost or loopback addresses. "" means a direct connection. NO_PROXY is
 /// left to libcurl (which accepts CIDR since 7.86).
 std::string ProxyFor(const std::string& server, const std::string& proxy_url, const Getenv& env);
-
-/// What libcurl said about a failed transfer, gathered in one place so that
-/// CurlFailureError is a pure function of it.
-struct CurlFailure {
-  int code = 0;               ///< the CURLcode
-  long os_errno = 0;          ///< CURLINFO_OS_ERRNO
-  long verify_result = 0;     ///< CURLINFO_SSL_VERIFYRESULT: OpenSSL's X509_V_ERR_* code for the chain
-  std::string detail;         ///< libcurl's error buffer
-  std::string host_port;      ///< the server URL's host[:port], as written
-  std::string host;           ///< the URL's host, looked up and dialled
-  std::string tls_name;       ///< the name the certificate must hold: tls-server-name, else `host`
-  std::string local, remote;  ///< "ip:port" of both ends, once connected
-  /// The server certificate's subject alternative names as OpenSSL prints them
-  /// ("DNS:x", "IP Address:y"); libcurl reports them only for a certificate
-  /// whose chain verified, i.e. when the name was the problem.
-  std::optional<std::vector<std::string>> certificate_names;
-};
-
-/// The failure in kubectl's words ("Unable to connect to the server: " and
-/// Go's text; kubectl's "connection refused" sentence), and so in the class
-/// client-go gives it: a reset or an EOF is IsProbableEOF (a GET retries it);
-/// DNS, TLS, refused and everything else fail at once. kTimeout for timeouts.
-Error CurlFailureError(const CurlFailure& failure);
 
 class CurlTransport final : public Transport {
  public:
