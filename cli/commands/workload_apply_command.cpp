@@ -317,7 +317,6 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
     LLM_ASSIGN_OR_RETURN(PreflightRequest preflight, preflight_request());
     reads = PreflightReads(preflight);
   }
-  apply.objects = objects;
   for (kube::PlannedRead& read : ApplyRecordedReads(*session, apply)) reads.push_back(std::move(read));
   session->client().Prefetch(reads);
   if (preflight_now) LLM_RETURN_IF_ERROR(preflight_check());
