@@ -168,8 +168,8 @@ Result<std::string> Applier::WriteParent(const ApplySetRef& set, const ApplySetP
   return StringAt(*applied, {"metadata", "uid"});
 }
 
-Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptions& options,
-                                                 const ApplySetParentState& recorded, bool parent_existed) {
+Result<Applier::PendingMember> Applier::Prepare(json object, const ApplierOptions& options,
+                                                const ApplySetParentState& recorded, bool parent_existed) {
   const std::string api_version = object["apiVersion"].get<std::string>();
   const std::string kind = object["kind"].get<std::string>();
   auto mapping = mapper_.Map(api_version, kind);
@@ -180,73 +180,83 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
     }
     return mapping.error();
   }
-  AppliedMember out;
-  ObjectResult& result = out.result;
+  PendingMember pending;
+  ObjectResult& result = pending.member.result;
   result.kind = kind;
   result.ref = mapping->resource;
   LLM_RETURN_IF_ERROR(SetNamespace(object, *mapping, options.default_namespace, options.enforce_namespace));
   const json& metadata = object["metadata"];
   if (mapping->namespaced) result.ref.ns = metadata["namespace"].get<std::string>();
   result.ref.name = metadata["name"].get<std::string>();
-  out.key = MemberKey(GroupKindOf(api_version, kind), result.ref.ns, result.ref.name);
-  const std::string digest = ManifestDigest(object);
-  const MemberRecord* record = nullptr;
+  pending.member.key = MemberKey(GroupKindOf(api_version, kind), result.ref.ns, result.ref.name);
+  pending.digest = ManifestDigest(object);
   if (recorded.members) {
-    if (auto it = recorded.members->find(out.key); it != recorded.members->end()) record = &it->second;
+    if (auto it = recorded.members->find(pending.member.key); it != recorded.members->end()) {
+      pending.recorded = it->second;
+    }
   }
 
   // The verb needs the object as it was when there is no record to compare
   // with: a server dry run (it records nothing), or a parent that records no
   // members. Otherwise 201 says created, and the record says the rest.
-  const bool read_first = options.dry_run || (parent_existed && !recorded.members);
-  std::optional<json> live;
-  if (read_first) {
+  pending.read_first = options.dry_run || (parent_existed && !recorded.members);
+  if (pending.read_first) {
     auto got = client_.Get(result.ref);
     if (got.ok()) {
-      live = std::move(got).value();
+      pending.live = std::move(got).value();
     } else if (got.error().kind() != ErrorKind::kNotFound) {
       return got.error();
     }
   }
-  ApplyOptions apply;
-  apply.field_manager = options.field_manager;
-  apply.force = options.force_conflicts;
-  apply.dry_run = options.dry_run;
-  auto sent = client_.ApplyObject(result.ref, object, apply);
-  if (!sent.ok() && !apply.force && OnlyForceableConflicts(sent.error(), options.force_fields)) {
+  pending.apply.ref = result.ref;
+  pending.apply.object = std::move(object);
+  pending.apply.options.field_manager = options.field_manager;
+  pending.apply.options.force = options.force_conflicts;
+  pending.apply.options.dry_run = options.dry_run;
+  return pending;
+}
+
+Result<Applier::AppliedMember> Applier::Conclude(PendingMember pending, Result<AppliedObject> sent,
+                                                 const ApplierOptions& options) {
+  PlannedApply& apply = pending.apply;
+  if (!sent.ok() && !apply.options.force && OnlyForceableConflicts(sent.error(), options.force_fields)) {
     // The user asked for these values (e.g. --replicas) while `scale` or an
     // autoscaler holds them: take just those fields; any other conflict stands.
-    apply.force = true;
-    sent = client_.ApplyObject(result.ref, object, apply);
+    apply.options.force = true;
+    sent = client_.ApplyObject(apply.ref, apply.object, apply.options);
   }
   if (!sent.ok()) return sent.error();
+  AppliedMember out = std::move(pending.member);
+  ObjectResult& result = out.result;
   AppliedObject applied = std::move(sent).value();
   result.object = std::move(applied.object);
   const std::string applied_time = ApplyTimeSinceCreation(result.object, options.field_manager);
+  const std::optional<json>& live = pending.live;
+  const std::optional<MemberRecord>& record = pending.recorded;
   if (applied.created) {
     result.action = ApplyAction::kCreated;
-  } else if (read_first && live && options.dry_run) {
+  } else if (pending.read_first && live && options.dry_run) {
     result.action = Comparable(*live) == Comparable(result.object) ? ApplyAction::kUnchanged : ApplyAction::kConfigured;
-  } else if (read_first && live) {
+  } else if (pending.read_first && live) {
     const auto version = json::json_pointer("/metadata/resourceVersion");
     result.action = live->value(version, std::string()) == result.object.value(version, std::string())
                         ? ApplyAction::kUnchanged
                         : ApplyAction::kConfigured;
-  } else if (record == nullptr) {
+  } else if (!record) {
     result.action = ApplyAction::kConfigured;  // it existed outside the set, and now belongs to it
   } else {
     // The same manifest as last time, and our Apply entry not stamped since:
     // the server found nothing to change.
-    result.action = record->digest == digest && record->applied == applied_time ? ApplyAction::kUnchanged
-                                                                                : ApplyAction::kConfigured;
+    result.action = record->digest == pending.digest && record->applied == applied_time ? ApplyAction::kUnchanged
+                                                                                        : ApplyAction::kConfigured;
   }
   // A dry run changed nothing, so what is recorded stays as it was.
   if (options.dry_run)
-    out.record = record ? *record : MemberRecord{};
+    out.record = record.value_or(MemberRecord{});
   else
-    out.record = MemberRecord{digest, applied_time};
+    out.record = MemberRecord{pending.digest, applied_time};
 
-  if (IsCrd(object) && !options.dry_run) {
+  if (IsCrd(apply.object) && !options.dry_run) {
     // Its custom resources may follow in this same set: they map only once the
     // CRD is Established and discovery has been refreshed.
     auto established = waiter_.WaitFor(result.ref, ConditionIs("Established"), options.crd_established_timeout);
@@ -254,6 +264,30 @@ Result<Applier::AppliedMember> Applier::ApplyOne(json object, const ApplierOptio
     LLM_RETURN_IF_ERROR(WaitUntilDiscoverable(result.object, options.crd_established_timeout));
   }
   return out;
+}
+
+std::vector<Result<Applier::AppliedMember>> Applier::ApplyStage(std::span<json> stage, const ApplierOptions& options,
+                                                                const ApplySetParentState& recorded,
+                                                                bool parent_existed) {
+  std::vector<std::string> descriptions;
+  std::vector<Result<PendingMember>> prepared;
+  std::vector<PlannedApply> applies;
+  for (json& object : stage) {
+    descriptions.push_back(Describe(object));
+    prepared.push_back(Prepare(std::move(object), options, recorded, parent_existed));
+    if (prepared.back().ok()) applies.push_back(prepared.back()->apply);
+  }
+  std::vector<Result<AppliedObject>> answers = client_.ApplyObjects(applies);
+  std::vector<Result<AppliedMember>> members;
+  size_t answer = 0;
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    Result<AppliedMember> member =
+        prepared[i].ok() ? Conclude(std::move(prepared[i]).value(), std::move(answers.at(answer++)), options)
+                         : Result<AppliedMember>(prepared[i].error());
+    if (!member.ok()) member = member.error().WithContext("applying " + descriptions[i]);
+    members.push_back(std::move(member));
+  }
+  return members;
 }
 
 Status Applier::WaitUntilDiscoverable(const json& crd, std::chrono::milliseconds timeout) {
@@ -450,9 +484,9 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
     return object["apiVersion"] == "v1" && object["kind"] == "Namespace" && object["metadata"]["name"] == set.ns;
   });
   if (own_namespace != objects.end()) {
-    const std::string description = Describe(*own_namespace);
-    auto applied = ApplyOne(*own_namespace, options, recorded, parent_existed);
-    if (!applied.ok()) return applied.error().WithContext("applying " + description);
+    Result<AppliedMember> applied =
+        std::move(ApplyStage({&*own_namespace, 1}, options, recorded, parent_existed).front());
+    if (!applied.ok()) return applied.error();
     take(std::move(applied).value());
     objects.erase(own_namespace);
   }
@@ -482,14 +516,15 @@ Result<ApplyOutcome> Applier::Apply(std::vector<json> objects, const ApplySetRef
     return outcome;
   };
 
-  for (json& object : objects) {
-    const std::string description = Describe(object);
-    auto applied = ApplyOne(std::move(object), options, recorded, parent_existed);
-    if (!applied.ok()) {
-      outcome.errors.push_back(applied.error().WithContext("applying " + description));
-      continue;
+  // Stage by stage, the members of a stage together (one round trip).
+  for (std::span<json> stage : InstallStages(objects)) {
+    for (Result<AppliedMember>& applied : ApplyStage(stage, options, recorded, parent_existed)) {
+      if (applied.ok()) {
+        take(std::move(applied).value());
+      } else {
+        outcome.errors.push_back(applied.error());
+      }
     }
-    take(std::move(applied).value());
   }
   if (!outcome.errors.empty() || !options.prune) return finish(keep_superset());  // nothing recorded is lost
 

@@ -5,7 +5,8 @@
 //  2. if the set names a kind, namespace or member the parent does not record
 //     yet, apply the parent with the union of both, so a crash cannot hide a
 //     member from later pruning (a re-apply of the same set writes nothing here);
-//  3. apply the members in Helm's install order, each labelled part-of=<id>;
+//  3. apply the members in Helm's install order, each labelled part-of=<id>,
+//     stage by stage (InstallStages), the members of a stage together;
 //     after a CustomResourceDefinition, wait until it is Established and
 //     refresh discovery, so its custom resources in the same set map;
 //  4. only if every member applied: list the kinds that may hold a member this
@@ -27,7 +28,8 @@
 // apply left metadata.resourceVersion as it was (dry run: the returned object
 // equals the live one, ignoring resourceVersion, generation, managedFields).
 // So re-applying an unchanged set of N objects takes N+1 requests (parent
-// read, N applies), a change N+2, creating a set N+2.
+// read, N applies), a change N+2, creating a set N+2; the applies take one
+// round trip per install stage (a served model's objects have two).
 //
 // Data is never lost by default: a member that holds data (a
 // PersistentVolumeClaim: a model cache, checkpoints) is not deleted when a
@@ -43,6 +45,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,8 +164,26 @@ class Applier {
   /// tooling is an error.
   Result<RecordedParent> ReadRecordedParent(const ApplySetRef& set, const std::string& id,
                                             const std::optional<ParentRead>& known);
-  Result<AppliedMember> ApplyOne(nlohmann::json object, const ApplierOptions& options,
-                                 const ApplySetParentState& recorded, bool parent_existed);
+  /// A member about to be sent: its result so far (ref, kind), its key, and
+  /// what its verb will be judged by.
+  struct PendingMember {
+    AppliedMember member;
+    PlannedApply apply;                    ///< the object as it goes, and how
+    std::string digest;                    ///< ManifestDigest of the object
+    std::optional<MemberRecord> recorded;  ///< what the parent records of it
+    bool read_first = false;               ///< the verb needs the object as it was:
+    std::optional<nlohmann::json> live;    ///< that (none: it did not exist)
+  };
+  /// Maps the object, sets its namespace, and reads it first when its verb needs that.
+  Result<PendingMember> Prepare(nlohmann::json object, const ApplierOptions& options,
+                                const ApplySetParentState& recorded, bool parent_existed);
+  /// Takes the apply's answer: a conflict on force_fields alone is sent again
+  /// with force; then the verb, the record, and a CRD waited for.
+  Result<AppliedMember> Conclude(PendingMember pending, Result<AppliedObject> sent, const ApplierOptions& options);
+  /// Applies the objects of one install stage together (RestClient::ApplyObjects):
+  /// each one's member, or its error ("applying KIND \"NAME\"..."), in order.
+  std::vector<Result<AppliedMember>> ApplyStage(std::span<nlohmann::json> stage, const ApplierOptions& options,
+                                                const ApplySetParentState& recorded, bool parent_existed);
   /// Lists `group_kinds` in the set's namespaces and deletes the members not applied.
   Status Prune(const std::string& id, const ApplySetRef& set, const std::set<GroupKind>& group_kinds,
                const std::set<std::string>& additional_namespaces, const std::set<std::string>& applied_uids,

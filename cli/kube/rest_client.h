@@ -51,6 +51,13 @@ struct AppliedObject {
   bool created = false;   ///< 201 Created: the apply made the object (200: it existed)
 };
 
+/// One server-side apply of several sent together (RestClient::ApplyObjects).
+struct PlannedApply {
+  ResourceRef ref;
+  nlohmann::json object;
+  ApplyOptions options;
+};
+
 struct DeleteOptions {
   std::string propagation_policy = "Background";  ///< Foreground, Background, Orphan
   bool dry_run = false;
@@ -94,6 +101,18 @@ class RestClient {
   /// Server-side apply: PATCH with application/apply-patch+yaml.
   virtual Result<AppliedObject> ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
                                             const ApplyOptions& options) = 0;
+  /// Server-side applies that do not depend on each other, sent together
+  /// (Transport::DoAll: over HTTP/2 one round trip for all); each answer is
+  /// then handled exactly as ApplyObject handles its own (errors, warnings,
+  /// retries of what was refused), and comes back in the order given. Every
+  /// apply is sent, whatever the others answer. Clients that cannot send
+  /// together (test fakes, wrappers) apply one after another.
+  virtual std::vector<Result<AppliedObject>> ApplyObjects(const std::vector<PlannedApply>& applies) {
+    std::vector<Result<AppliedObject>> answers;
+    answers.reserve(applies.size());
+    for (const PlannedApply& apply : applies) answers.push_back(ApplyObject(apply.ref, apply.object, apply.options));
+    return answers;
+  }
   /// ApplyObject for callers that need only the object.
   Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object, const ApplyOptions& options) {
     LLM_ASSIGN_OR_RETURN(AppliedObject applied, ApplyObject(ref, object, options));

@@ -110,49 +110,60 @@ std::optional<HttpResponse> RestClientImpl::TakePrefetched(const HttpRequest& wi
   return response;
 }
 
-void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
-  std::vector<HttpRequest> wires;
-  for (const PlannedRead& read : reads) {
-    HttpRequest request;
-    switch (read.verb) {
-      case PlannedRead::Verb::kGet:
-        request = GetRequest(read.ref);
-        break;
-      case PlannedRead::Verb::kList: {
-        ResourceRef collection = read.ref;
-        collection.name.clear();
-        request = ListPageRequest(collection, read.list, "",
-                                  read.metadata_only ? ListItems::kMetadataOnly : ListItems::kObjects);
-        break;
-      }
-      case PlannedRead::Verb::kCreate:
-        request = CreateRequest(read.ref, read.body, /*dry_run=*/false);
-        break;
-    }
+std::optional<RestClientImpl::SentTogether> RestClientImpl::SendTogether(std::vector<HttpRequest> requests) {
+  SentTogether sent;
+  for (HttpRequest& request : requests) {
     HttpRequest wire = Prepared(std::move(request), /*streaming=*/false);
-    if (auth_ && !auth_->Authorize(wire).ok()) return;  // nothing sent; the calls themselves say why
-    wires.push_back(std::move(wire));
+    if (auth_ && !auth_->Authorize(wire).ok()) return std::nullopt;
+    sent.wires.push_back(std::move(wire));
   }
-  for (const HttpRequest& wire : wires) {
+  for (const HttpRequest& wire : sent.wires) {
     limiter_.Wait();
     logger_.LogRequest(wire);
   }
   auto start = clock_->Monotonic();
-  std::vector<Result<HttpResponse>> outcomes = transport_->DoAll(wires);
+  sent.outcomes = transport_->DoAll(sent.wires);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - start);
+  for (size_t i = 0; i < sent.wires.size() && i < sent.outcomes.size(); ++i) {
+    logger_.LogResponse(sent.wires[i], sent.outcomes[i], took);
+  }
+  return sent;
+}
+
+void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
+  std::vector<HttpRequest> requests;
+  for (const PlannedRead& read : reads) {
+    switch (read.verb) {
+      case PlannedRead::Verb::kGet:
+        requests.push_back(GetRequest(read.ref));
+        break;
+      case PlannedRead::Verb::kList: {
+        ResourceRef collection = read.ref;
+        collection.name.clear();
+        requests.push_back(ListPageRequest(collection, read.list, "",
+                                           read.metadata_only ? ListItems::kMetadataOnly : ListItems::kObjects));
+        break;
+      }
+      case PlannedRead::Verb::kCreate:
+        requests.push_back(CreateRequest(read.ref, read.body, /*dry_run=*/false));
+        break;
+    }
+  }
+  std::optional<SentTogether> sent = SendTogether(std::move(requests));
+  if (!sent) return;  // nothing sent; the calls themselves say why
   std::lock_guard<std::mutex> lock(prefetched_mu_);
-  for (size_t i = 0; i < wires.size() && i < outcomes.size(); ++i) {
-    logger_.LogResponse(wires[i], outcomes[i], took);
+  for (size_t i = 0; i < sent->wires.size() && i < sent->outcomes.size(); ++i) {
     // Kept: an answer the call would take as it is. What it would retry or
     // answer with a fresh credential (a failure, 401, 429, 5xx) it asks again.
-    if (!outcomes[i].ok()) continue;
-    const int status = outcomes[i]->status;
+    if (!sent->outcomes[i].ok()) continue;
+    const int status = sent->outcomes[i]->status;
     if (status == 401 || status == 429 || status >= 500) continue;
-    prefetched_[PrefetchKey(wires[i])] = std::move(outcomes[i]).value();
+    prefetched_[PrefetchKey(sent->wires[i])] = std::move(sent->outcomes[i]).value();
   }
 }
 
-Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref) {
+Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref,
+                                          std::optional<Result<HttpResponse>> first_answer) {
   request = Prepared(std::move(request), /*streaming=*/sink != nullptr);
 
   bool refreshed_after_401 = false;
@@ -169,10 +180,13 @@ Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* 
         return (*sink)(chunk);
       };
     }
-    std::optional<HttpResponse> prefetched =
-        sink == nullptr && attempt == 0 && !refreshed_after_401 ? TakePrefetched(wire) : std::nullopt;
+    const bool first = sink == nullptr && attempt == 0 && !refreshed_after_401;
+    std::optional<HttpResponse> prefetched = first && !first_answer ? TakePrefetched(wire) : std::nullopt;
     Result<HttpResponse> outcome = HttpResponse{};
-    if (prefetched) {
+    if (first && first_answer) {
+      outcome = std::move(*first_answer);  // sent and logged by SendTogether
+      first_answer.reset();
+    } else if (prefetched) {
       outcome = std::move(*prefetched);  // sent and logged by Prefetch
     } else {
       limiter_.Wait();
@@ -309,13 +323,16 @@ Result<nlohmann::json> RestClientImpl::Create(const ResourceRef& ref, const nloh
   return SendJson(CreateRequest(ref, object, dry_run), ref.name.empty() ? collection : ref);
 }
 
-Result<AppliedObject> RestClientImpl::ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
-                                                  const ApplyOptions& options) {
+ResourceRef RestClientImpl::ApplyTarget(const ResourceRef& ref, const nlohmann::json& object) {
   ResourceRef target = ref;
   if (target.name.empty() && object.contains("metadata") && object["metadata"].is_object()) {
     target.name = object["metadata"].value("name", "");
   }
-  if (target.name.empty()) return NeedsName(ref, "apply");
+  return target;
+}
+
+HttpRequest RestClientImpl::ApplyRequest(const ResourceRef& target, const nlohmann::json& object,
+                                         const ApplyOptions& options) {
   QueryParams query{{"fieldManager", options.field_manager}};
   if (options.force) query.emplace_back("force", "true");
   if (options.dry_run) query.emplace_back("dryRun", "All");
@@ -326,11 +343,43 @@ Result<AppliedObject> RestClientImpl::ApplyObject(const ResourceRef& ref, const 
   // JSON is YAML, so the object goes as it is.
   request.headers.emplace_back("Content-Type", "application/apply-patch+yaml");
   request.body = object.dump();
-  LLM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request), nullptr, &target));
+  return request;
+}
+
+namespace {
+Result<AppliedObject> AppliedFrom(Result<HttpResponse> answer, const ResourceRef& target) {
+  LLM_ASSIGN_OR_RETURN(HttpResponse response, std::move(answer));
   AppliedObject applied;
   LLM_ASSIGN_OR_RETURN(applied.object, JsonBody(response, "PATCH", target));
   applied.created = response.status == 201;
   return applied;
+}
+}  // namespace
+
+Result<AppliedObject> RestClientImpl::ApplyObject(const ResourceRef& ref, const nlohmann::json& object,
+                                                  const ApplyOptions& options) {
+  const ResourceRef target = ApplyTarget(ref, object);
+  if (target.name.empty()) return NeedsName(ref, "apply");
+  return AppliedFrom(Send(ApplyRequest(target, object, options), nullptr, &target), target);
+}
+
+std::vector<Result<AppliedObject>> RestClientImpl::ApplyObjects(const std::vector<PlannedApply>& applies) {
+  std::vector<ResourceRef> targets;
+  std::vector<HttpRequest> requests;
+  for (const PlannedApply& apply : applies) {
+    targets.push_back(ApplyTarget(apply.ref, apply.object));
+    if (targets.back().name.empty()) return RestClient::ApplyObjects(applies);  // each says which needs a name
+    requests.push_back(ApplyRequest(targets.back(), apply.object, apply.options));
+  }
+  std::optional<SentTogether> sent = applies.size() > 1 ? SendTogether(requests) : std::nullopt;
+  if (!sent) return RestClient::ApplyObjects(applies);  // one, or no credential: as ApplyObject does
+  std::vector<Result<AppliedObject>> answers;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::optional<Result<HttpResponse>> first;
+    if (i < sent->outcomes.size()) first = std::move(sent->outcomes[i]);
+    answers.push_back(AppliedFrom(Send(std::move(requests[i]), nullptr, &targets[i], std::move(first)), targets[i]));
+  }
+  return answers;
 }
 
 Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {

@@ -60,15 +60,32 @@ class RestClientImpl final : public RestClient {
   Result<nlohmann::json> Delete(const ResourceRef& ref, const DeleteOptions& options) override;
   void Warn(const std::string& text) override;
   void Prefetch(const std::vector<PlannedRead>& reads) override;
+  std::vector<Result<AppliedObject>> ApplyObjects(const std::vector<PlannedApply>& applies) override;
 
  private:
   /// The request as sent: default headers, and --request-timeout (also as ?timeout=).
   HttpRequest Prepared(HttpRequest request, bool streaming) const;
   static HttpRequest GetRequest(const ResourceRef& ref);
   static HttpRequest CreateRequest(const ResourceRef& ref, const nlohmann::json& object, bool dry_run);
+  /// The object `ref` names, or the one the object names when `ref` has no name.
+  static ResourceRef ApplyTarget(const ResourceRef& ref, const nlohmann::json& object);
+  static HttpRequest ApplyRequest(const ResourceRef& target, const nlohmann::json& object, const ApplyOptions& options);
+  /// Requests as sent (Prepared, with their credential) and what each was answered.
+  struct SentTogether {
+    std::vector<HttpRequest> wires;
+    std::vector<Result<HttpResponse>> outcomes;
+  };
+  /// Sends `requests` together (Transport::DoAll), each rate-limited and
+  /// logged as Send would; nullopt, with nothing sent, when one of them
+  /// cannot get its credential (each call then says why).
+  std::optional<SentTogether> SendTogether(std::vector<HttpRequest> requests);
   /// The answer Prefetch kept for this exact request (method, path, body), taken once.
   std::optional<HttpResponse> TakePrefetched(const HttpRequest& wire);
-  Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref);
+  /// One request through the pipeline. `first_answer`: what the first attempt
+  /// was already answered, sent with others by SendTogether; the rest (401
+  /// refresh, retries, errors) is as for a request sent here.
+  Result<HttpResponse> Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref,
+                            std::optional<Result<HttpResponse>> first_answer = std::nullopt);
   Result<nlohmann::json> SendJson(HttpRequest request, const ResourceRef& ref);
   Result<nlohmann::json> ListOnce(const ResourceRef& ref, const ListOptions& options, const std::string& cont);
   void EmitWarnings(const HttpResponse& response);

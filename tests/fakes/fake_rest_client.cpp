@@ -90,6 +90,17 @@ void FakeRestClient::Prefetch(const std::vector<kube::PlannedRead>& reads) {
   prefetches_.push_back(std::move(batch));
 }
 
+std::vector<Result<kube::AppliedObject>> FakeRestClient::ApplyObjects(const std::vector<kube::PlannedApply>& applies) {
+  std::vector<std::string> batch;
+  for (const kube::PlannedApply& apply : applies) {
+    kube::ResourceRef ref = apply.ref;
+    if (ref.name.empty()) ref.name = apply.object.value("/metadata/name"_json_pointer, std::string());
+    batch.push_back(Describe("APPLY", ref));
+  }
+  apply_batches_.push_back(std::move(batch));
+  return RestClient::ApplyObjects(applies);
+}
+
 void FakeRestClient::TakePrefetched(const std::string& verb, const kube::ResourceRef& ref, const std::string& detail) {
   const std::string description = Describe(verb, ref);
   for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {

@@ -54,6 +54,10 @@ class FakeRestClient : public kube::RestClient {
   const std::vector<std::vector<std::string>>& prefetches() const { return prefetches_; }
   std::vector<std::string> UnusedPrefetches() const;
   void Prefetch(const std::vector<kube::PlannedRead>& reads) override;
+  /// ApplyObjects applies one by one as the base class does, and records each
+  /// batch as its objects ("APPLY group/resource ns/name").
+  const std::vector<std::vector<std::string>>& apply_batches() const { return apply_batches_; }
+  std::vector<Result<kube::AppliedObject>> ApplyObjects(const std::vector<kube::PlannedApply>& applies) override;
   /// The options of every ApplyObject call, in order (force, manager, dry run).
   const std::vector<kube::ApplyOptions>& applies() const { return applies_; }
   const std::vector<kube::HttpRequest>& stream_requests() const { return stream_requests_; }
@@ -94,6 +98,7 @@ class FakeRestClient : public kube::RestClient {
   std::deque<StreamScript> streams_;
   std::vector<std::string> calls_;
   std::vector<std::vector<std::string>> prefetches_;
+  std::vector<std::vector<std::string>> apply_batches_;
   std::vector<std::pair<std::string, std::string>> waiting_;  // (description, selectors or body)
   std::vector<kube::ApplyOptions> applies_;
   std::vector<kube::HttpRequest> stream_requests_;

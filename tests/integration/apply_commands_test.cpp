@@ -4,6 +4,7 @@
 // make them from a LeaderWorkerSet or a JobSet.
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -111,6 +112,42 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CommandOutput gone = Llm("admin", {"delete", "chat", "-n", ns.name()});
   CHECK(gone.exit_code == 1);
   CHECK(gone.err == "error: no workload \"chat\" in namespace \"" + ns.name() + "\"\n");
+}
+
+TEST_CASE("serve applies what its pods need together, then the workload with its autoscaler together") {
+  ScopedNamespace ns("serve-stages");
+  CommandOutput created = Llm("admin", {"serve", "staged", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu",
+                                        "1", "--autoscale", "1:2", "--model-cache-pvc", "cache:1Gi", "-v=7"});
+  REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+  CHECK(created.out ==
+        "poddisruptionbudget.policy/staged created\npersistentvolumeclaim/cache created\nservice/staged created\n"
+        "deployment.apps/staged created\nhorizontalpodautoscaler.autoscaling/staged created\n");
+  // The member applies as -v=7 shows them: a request's line when it is sent,
+  // its answer's (" milliseconds") when it is back. The ApplySet parent and
+  // the revision's records (Secrets) aside.
+  std::vector<std::string> events;
+  std::istringstream lines(created.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("PATCH ") || Contains(line, "/secrets/")) continue;
+    const std::string path = line.substr(0, line.find('?'));
+    const std::string in = "/namespaces/" + ns.name() + "/";
+    const std::string resource = path.substr(path.find(in) + in.size());
+    events.push_back((Contains(line, " milliseconds") ? "answered " : "sent ") +
+                     resource.substr(0, resource.find('/')));
+  }
+  const std::vector<std::string> staged = {"sent poddisruptionbudgets",
+                                           "sent persistentvolumeclaims",
+                                           "sent services",
+                                           "answered poddisruptionbudgets",
+                                           "answered persistentvolumeclaims",
+                                           "answered services",
+                                           "sent deployments",
+                                           "sent horizontalpodautoscalers",
+                                           "answered deployments",
+                                           "answered horizontalpodautoscalers"};
+  std::string seen;
+  for (const std::string& event : events) seen += event + "\n";
+  CHECK_MESSAGE(events == staged, seen);
 }
 
 TEST_CASE("delete as kubectl delete: dry runs delete nothing, --cascade=orphan leaves the pods, waits by default") {

@@ -271,6 +271,43 @@ TEST_CASE("Prefetch sends reads together on the one connection, and the calls th
   }
 }
 
+TEST_CASE("ApplyObjects sends its applies together on the one connection, each answered as its own apply") {
+  auto client = Connect("admin", 7);
+  EnsureNamespace(*client);
+  for (const char* name : {"together-new", "together-held"}) (void)(*client)->Delete(ConfigMaps(name), DeleteOptions{});
+  ApplyOptions other;
+  other.field_manager = "other-tool";
+  REQUIRE((*client)->Apply(ConfigMaps("together-held"), ConfigMap("together-held", {{"a", "1"}}), other).ok());
+  client->err.str("");
+
+  std::vector<Result<AppliedObject>> answers = (*client)->ApplyObjects({
+      {ConfigMaps("together-new"), ConfigMap("together-new", {{"a", "1"}}), ApplyOptions{}},
+      {ConfigMaps("together-held"), ConfigMap("together-held", {{"a", "2"}}), ApplyOptions{}},  // other-tool's field
+      {ConfigMaps("Bad_Name"), ConfigMap("Bad_Name", nlohmann::json::object()), ApplyOptions{}},
+  });
+  CHECK(ConnectionsToServer() == 1);
+  REQUIRE(answers.size() == 3);
+  REQUIRE_MESSAGE(answers[0].ok(), answers[0].error().message());
+  CHECK(answers[0]->created);
+  CHECK(answers[0]->object["data"]["a"] == "1");
+  REQUIRE_FALSE(answers[1].ok());
+  CHECK(answers[1].error().kind() == ErrorKind::kConflict);
+  CHECK(answers[1].error().message().starts_with("Apply failed with 1 conflict: conflict with \"other-tool\""));
+  REQUIRE_FALSE(answers[2].ok());
+  CHECK(answers[2].error().kind() == ErrorKind::kInvalid);
+  // Sent together: at -v=7 each request's line comes when it is sent, each
+  // answer's (" milliseconds") when it is back; all three went before any came.
+  std::vector<std::string> sent, answered;
+  std::istringstream log(client->err.str());
+  for (std::string line; std::getline(log, line);) {
+    if (!line.starts_with("PATCH ")) continue;
+    (line.find(" milliseconds") == std::string::npos ? sent : answered).push_back(line);
+    if (line.find(" milliseconds") != std::string::npos) CHECK_MESSAGE(sent.size() == 3, client->err.str());
+  }
+  CHECK(sent.size() == 3);
+  CHECK(answered.size() == 3);
+}
+
 TEST_CASE("the server's Warning headers are printed as 'Warning: ...'") {
   auto admin = Connect("admin");
   EnsureNamespace(*admin);

@@ -282,6 +282,29 @@ TEST_CASE("a failed member stops pruning, the parent keeps the superset") {
   CHECK(f.Lines(*outcome) == std::vector<std::string>{"deployment.apps/chat unchanged"});
 }
 
+TEST_CASE("the members of an install stage are applied together, stage after stage, none held back by another") {
+  Fixture f;
+  auto outcome = f.Apply({Deployment("chat"), Service("chat"), Claim("cache"), ConfigMap("chat-config")});
+  REQUIRE(outcome.ok());
+  CHECK(f.client.apply_batches() ==
+        std::vector<std::vector<std::string>>{
+            {"APPLY configmaps ml/chat-config", "APPLY persistentvolumeclaims ml/cache", "APPLY services ml/chat"},
+            {"APPLY deployments.apps ml/chat"}});
+  CHECK(f.Lines(*outcome) == std::vector<std::string>{"configmap/chat-config created",
+                                                      "persistentvolumeclaim/cache created", "service/chat created",
+                                                      "deployment.apps/chat created"});
+
+  // One member of a stage refused: the others of its stage and the next stage are applied, in order.
+  f.client.FailNext("APPLY", FakeRestClient::ErrorFromStatus(422, "Invalid", "data: Invalid value"), "chat-config");
+  auto again = f.Apply({Deployment("chat", 2), Service("chat"), Claim("cache"), ConfigMap("chat-config", "2")});
+  REQUIRE(again.ok());
+  REQUIRE(again->errors.size() == 1);
+  CHECK(again->errors[0].message().find(R"(applying ConfigMap "chat-config")") == 0);
+  CHECK(f.Lines(*again) == std::vector<std::string>{"persistentvolumeclaim/cache unchanged", "service/chat unchanged",
+                                                    "deployment.apps/chat configured"});
+  CHECK_FALSE(again->pruned);
+}
+
 TEST_CASE("server dry run: every request is a dry run and nothing changes") {
   Fixture f;
   REQUIRE(f.Apply({Deployment("chat"), Service("chat")}).ok());

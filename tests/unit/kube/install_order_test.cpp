@@ -46,6 +46,48 @@ TEST_CASE("objects are sorted in Helm's install order, custom resources last by 
   CHECK(Names(objects).back() == "PriorityClass/high");
 }
 
+std::vector<std::vector<std::string>> Stages(std::vector<json> objects) {
+  SortForInstall(objects);
+  std::vector<std::vector<std::string>> stages;
+  for (std::span<json> stage : InstallStages(objects)) stages.push_back(Names({stage.begin(), stage.end()}));
+  return stages;
+}
+
+TEST_CASE("a served model applies in two stages: what its pods need, then the workload with its autoscaler") {
+  CHECK(
+      Stages({Object("HorizontalPodAutoscaler", "chat"), Object("Deployment", "chat"), Object("Service", "chat"),
+              Object("PersistentVolumeClaim", "cache"), Object("PodDisruptionBudget", "chat")}) ==
+      std::vector<std::vector<std::string>>{{"PodDisruptionBudget/chat", "PersistentVolumeClaim/cache", "Service/chat"},
+                                            {"Deployment/chat", "HorizontalPodAutoscaler/chat"}});
+  CHECK(Stages({Object("LeaderWorkerSet", "big"), Object("Service", "big"), Object("PodMonitor", "big"),
+                Object("ScaledObject", "big")}) ==
+        std::vector<std::vector<std::string>>{
+            {"Service/big"}, {"LeaderWorkerSet/big"}, {"PodMonitor/big"}, {"ScaledObject/big"}});
+  CHECK(Stages({}).empty());
+}
+
+TEST_CASE("kinds that others' admission looks up are a stage of their own, and cut the stages around them") {
+  CHECK(Stages({Object("Deployment", "d"), Object("ConfigMap", "cm"), Object("ServiceAccount", "sa"),
+                Object("Secret", "token"), Object("RoleBinding", "rb"), Object("Role", "r"), Object("Service", "s"),
+                Object("Namespace", "a"), Object("Namespace", "b"), Object("ResourceQuota", "q"),
+                Object("LimitRange", "l"), Object("CustomResourceDefinition", "x"), Object("StorageClass", "fast"),
+                Object("PersistentVolumeClaim", "pvc"), Object("Ingress", "i"), Object("IngressClass", "ic")}) ==
+        std::vector<std::vector<std::string>>{{"Namespace/a", "Namespace/b"},
+                                              {"ResourceQuota/q"},
+                                              {"LimitRange/l"},
+                                              {"ServiceAccount/sa"},
+                                              {"Secret/token", "ConfigMap/cm"},
+                                              {"StorageClass/fast"},
+                                              {"PersistentVolumeClaim/pvc"},
+                                              {"CustomResourceDefinition/x"},
+                                              {"Role/r"},
+                                              {"RoleBinding/rb"},
+                                              {"Service/s"},
+                                              {"Deployment/d"},
+                                              {"IngressClass/ic"},
+                                              {"Ingress/i"}});
+}
+
 TEST_CASE("install ranks") {
   CHECK(InstallRank("Namespace") < InstallRank("CustomResourceDefinition"));
   CHECK(InstallRank("CustomResourceDefinition") < InstallRank("ClusterRole"));

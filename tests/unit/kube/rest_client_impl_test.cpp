@@ -551,5 +551,62 @@ TEST_CASE("a prefetched read that failed is not kept: the call asks again, with 
   CHECK(h.transport->requests().size() == 3);
 }
 
+TEST_CASE("ApplyObjects sends its applies in one batch and handles each answer as ApplyObject would, in order") {
+  PrefetchHarness h;
+  const ResourceRef services{"", "v1", "services", "ns", "", ""};
+  const ResourceRef svc{"", "v1", "services", "ns", "web", ""};
+  const ResourceRef held{"apps", "v1", "deployments", "ns", "held", ""};
+  HttpResponse busy = FakeTransport::Json(429, R"({"kind":"Status","reason":"TooManyRequests","code":429})");
+  busy.headers.emplace_back("Retry-After", "1");
+  h.transport->On("PATCH", kDeploy.Path(), busy);  // retried by its own call, after the batch
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"metadata":{"name":"web"}})"));
+  h.transport->On("PATCH", svc.Path(), FakeTransport::Json(201, R"({"metadata":{"name":"web"}})"));
+  h.transport->On("PATCH", held.Path(),
+                  FakeTransport::Json(409, R"({"kind":"Status","message":"Apply failed with 1 conflict: conflict )"
+                                           R"(with \"kubectl\" using apps/v1: .spec.replicas","reason":"Conflict",)"
+                                           R"("details":{"causes":[{"reason":"FieldManagerConflict","message":)"
+                                           R"("conflict with \"kubectl\" using apps/v1","field":".spec.replicas"}]},)"
+                                           R"("code":409})"));
+  ApplyOptions forced;
+  forced.force = true;
+  std::vector<Result<AppliedObject>> answers =
+      h.client->ApplyObjects({{kDeploy, {{"kind", "Deployment"}}, {}},
+                              {services, {{"kind", "Service"}, {"metadata", {{"name", "web"}}}}, forced},
+                              {held, {{"kind", "Deployment"}}, {}}});
+  CHECK(h.transport->batches == 1);
+  CHECK(h.transport->batched == 3);
+  REQUIRE(answers.size() == 3);
+  REQUIRE(answers[0].ok());  // 429 in the batch, then 200 asked alone
+  CHECK_FALSE(answers[0]->created);
+  REQUIRE(answers[1].ok());  // the name comes from the object, force from its own options
+  CHECK(answers[1]->created);
+  CHECK(h.transport->requests().at(1).path ==
+        svc.Path() + "?fieldManager=kubectl-llm&force=true&fieldValidation=Strict");
+  REQUIRE_FALSE(answers[2].ok());  // a conflict is an answer: kConflict with the hint, not asked again
+  CHECK(answers[2].error().kind() == ErrorKind::kConflict);
+  CHECK(answers[2].error().message().find("--force-conflicts") != std::string::npos);
+  CHECK(h.transport->requests().size() == 4);
+  CHECK(h.transport->requests().at(3).path.starts_with(kDeploy.Path()));
+  // Each logged: the three of the batch and the retry.
+  const std::string log = h.err.str();
+  CHECK(std::count(log.begin(), log.end(), '\n') == 4);
+}
+
+TEST_CASE("ApplyObjects of one object, or of one without a name, sends as ApplyObject does") {
+  PrefetchHarness h;
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, "{}"));
+  REQUIRE(h.client->ApplyObjects({{kDeploy, {{"kind", "Deployment"}}, {}}}).at(0).ok());
+  CHECK(h.transport->batches == 0);
+  ResourceRef unnamed = kDeploy;
+  unnamed.name.clear();
+  auto answers =
+      h.client->ApplyObjects({{kDeploy, {{"kind", "Deployment"}}, {}}, {unnamed, {{"kind", "Deployment"}}, {}}});
+  CHECK(h.transport->batches == 0);
+  REQUIRE(answers.size() == 2);
+  CHECK(answers[0].ok());
+  REQUIRE_FALSE(answers[1].ok());
+  CHECK(answers[1].error().kind() == ErrorKind::kInternal);
+}
+
 }  // namespace
 }  // namespace llm::kube
