@@ -6,75 +6,66 @@
 
 namespace llm::kube {
 namespace {
+// Which objects may be applied together (InstallStages). kOwn: the kind is a
+// stage of its own, because the admission or authorization of what follows
+// looks it up: pods are refused without their PriorityClass or
+// ServiceAccount, quotas, limit ranges and pod security policies apply only
+// to what is admitted after them, a claim takes the default StorageClass at
+// admission, a token Secret goes when its ServiceAccount is missing, a
+// binding's escalation check reads its role, a custom resource maps only once
+// its CRD serves, an Ingress takes the default IngressClass, webhooks and API
+// services intercept what follows (Ingress itself: as Helm goes, by kind).
+// kPodPrerequisites: what pods need, none looking another up; kWorkloads: what
+// makes pods, with their autoscalers (an autoscaler waits for its target).
+enum class Stage { kOwn, kPodPrerequisites, kWorkloads };
+
+struct KindInOrder {
+  std::string_view kind;
+  Stage stage;
+};
+
 // helm/helm pkg/release/v1/util/kind_sorter.go InstallOrder (Helm 3.13+ adds PriorityClass
 // and IngressClass; the webhook configurations come last on helm main).
-constexpr std::array<std::string_view, 38> kInstallOrder = {"PriorityClass",
-                                                            "Namespace",
-                                                            "NetworkPolicy",
-                                                            "ResourceQuota",
-                                                            "LimitRange",
-                                                            "PodSecurityPolicy",
-                                                            "PodDisruptionBudget",
-                                                            "ServiceAccount",
-                                                            "Secret",
-                                                            "SecretList",
-                                                            "ConfigMap",
-                                                            "StorageClass",
-                                                            "PersistentVolume",
-                                                            "PersistentVolumeClaim",
-                                                            "CustomResourceDefinition",
-                                                            "ClusterRole",
-                                                            "ClusterRoleList",
-                                                            "ClusterRoleBinding",
-                                                            "ClusterRoleBindingList",
-                                                            "Role",
-                                                            "RoleList",
-                                                            "RoleBinding",
-                                                            "RoleBindingList",
-                                                            "Service",
-                                                            "DaemonSet",
-                                                            "Pod",
-                                                            "ReplicationController",
-                                                            "ReplicaSet",
-                                                            "Deployment",
-                                                            "HorizontalPodAutoscaler",
-                                                            "StatefulSet",
-                                                            "Job",
-                                                            "CronJob",
-                                                            "IngressClass",
-                                                            "Ingress",
-                                                            "APIService",
-                                                            "MutatingWebhookConfiguration",
-                                                            "ValidatingWebhookConfiguration"};
-
-// Kinds that the admission or authorization of other objects looks up, so
-// they are in place before anything after them is sent: pods are refused
-// without their PriorityClass or ServiceAccount, quotas and limit ranges
-// (and pod security policies) apply only to what is admitted after them, a
-// claim takes the default StorageClass at admission, a token Secret goes
-// when its ServiceAccount is missing, a binding's escalation check reads its
-// role, a custom resource maps only once its CRD serves, an Ingress takes the
-// default IngressClass, and webhooks and API services intercept what follows.
-constexpr std::array<std::string_view, 20> kStagedAlone = {"PriorityClass",
-                                                           "Namespace",
-                                                           "ResourceQuota",
-                                                           "LimitRange",
-                                                           "PodSecurityPolicy",
-                                                           "ServiceAccount",
-                                                           "StorageClass",
-                                                           "CustomResourceDefinition",
-                                                           "ClusterRole",
-                                                           "ClusterRoleList",
-                                                           "ClusterRoleBinding",
-                                                           "ClusterRoleBindingList",
-                                                           "Role",
-                                                           "RoleList",
-                                                           "RoleBinding",
-                                                           "RoleBindingList",
-                                                           "IngressClass",
-                                                           "APIService",
-                                                           "MutatingWebhookConfiguration",
-                                                           "ValidatingWebhookConfiguration"};
+constexpr std::array<KindInOrder, 38> kInstallOrder = {{
+    {"PriorityClass", Stage::kOwn},
+    {"Namespace", Stage::kOwn},
+    {"NetworkPolicy", Stage::kPodPrerequisites},
+    {"ResourceQuota", Stage::kOwn},
+    {"LimitRange", Stage::kOwn},
+    {"PodSecurityPolicy", Stage::kOwn},
+    {"PodDisruptionBudget", Stage::kPodPrerequisites},
+    {"ServiceAccount", Stage::kOwn},
+    {"Secret", Stage::kPodPrerequisites},
+    {"SecretList", Stage::kPodPrerequisites},
+    {"ConfigMap", Stage::kPodPrerequisites},
+    {"StorageClass", Stage::kOwn},
+    {"PersistentVolume", Stage::kPodPrerequisites},
+    {"PersistentVolumeClaim", Stage::kPodPrerequisites},
+    {"CustomResourceDefinition", Stage::kOwn},
+    {"ClusterRole", Stage::kOwn},
+    {"ClusterRoleList", Stage::kOwn},
+    {"ClusterRoleBinding", Stage::kOwn},
+    {"ClusterRoleBindingList", Stage::kOwn},
+    {"Role", Stage::kOwn},
+    {"RoleList", Stage::kOwn},
+    {"RoleBinding", Stage::kOwn},
+    {"RoleBindingList", Stage::kOwn},
+    {"Service", Stage::kPodPrerequisites},
+    {"DaemonSet", Stage::kWorkloads},
+    {"Pod", Stage::kWorkloads},
+    {"ReplicationController", Stage::kWorkloads},
+    {"ReplicaSet", Stage::kWorkloads},
+    {"Deployment", Stage::kWorkloads},
+    {"HorizontalPodAutoscaler", Stage::kWorkloads},
+    {"StatefulSet", Stage::kWorkloads},
+    {"Job", Stage::kWorkloads},
+    {"CronJob", Stage::kWorkloads},
+    {"IngressClass", Stage::kOwn},
+    {"Ingress", Stage::kOwn},
+    {"APIService", Stage::kOwn},
+    {"MutatingWebhookConfiguration", Stage::kOwn},
+    {"ValidatingWebhookConfiguration", Stage::kOwn},
+}};
 
 std::string KindOf(const nlohmann::json& object) { return object.is_object() ? object.value("kind", "") : ""; }
 
@@ -88,7 +79,8 @@ bool InstallsBefore(const nlohmann::json& a, const nlohmann::json& b) {
 }  // namespace
 
 int InstallRank(std::string_view kind) {
-  auto it = std::find(kInstallOrder.begin(), kInstallOrder.end(), kind);
+  auto it = std::find_if(kInstallOrder.begin(), kInstallOrder.end(),
+                         [&](const KindInOrder& entry) { return entry.kind == kind; });
   return static_cast<int>(it - kInstallOrder.begin());
 }
 
@@ -98,15 +90,19 @@ void SortForInstall(std::vector<nlohmann::json>& objects) {
 
 namespace {
 /// The stage an object of `kind` is applied in, by name: consecutive objects
-/// (in install order) with the same name are applied together.
+/// (in install order) with the same name are applied together. Custom
+/// resources (their webhooks may look up anything) go by kind, as Helm goes.
 std::string StageOf(const std::string& kind) {
   const int rank = InstallRank(kind);
-  if (std::find(kStagedAlone.begin(), kStagedAlone.end(), kind) != kStagedAlone.end()) return "kind " + kind;
-  if (rank < InstallRank("DaemonSet")) return "prerequisites";  // of pods: nothing here looks another up
-  // Workloads and their autoscalers: an autoscaler waits for its target. What
-  // follows (Ingress, custom resources, whose webhooks may look up anything)
-  // goes by kind, as Helm goes.
-  if (rank <= InstallRank("CronJob")) return "workloads";
+  const Stage stage = rank < static_cast<int>(kInstallOrder.size()) ? kInstallOrder[rank].stage : Stage::kOwn;
+  switch (stage) {
+    case Stage::kPodPrerequisites:
+      return "pod prerequisites";
+    case Stage::kWorkloads:
+      return "workloads";
+    case Stage::kOwn:
+      break;
+  }
   return "kind " + kind;
 }
 }  // namespace

@@ -185,14 +185,15 @@ TEST_CASE("ApplyObject says whether the apply created the object: 201 against 20
   CHECK_FALSE(existed->created);
 }
 
+/// The API server's 409 for an apply that would take .spec.replicas from kubectl.
+constexpr const char* kReplicasConflict =
+    R"({"kind":"Status","message":"Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: )"
+    R"(.spec.replicas","reason":"Conflict","details":{"causes":[{"reason":"FieldManagerConflict","message":)"
+    R"("conflict with \"kubectl\" using apps/v1","field":".spec.replicas"}]},"code":409})";
+
 TEST_CASE("an SSA conflict is returned at once, never retried, with the --force-conflicts hint") {
   Harness h;
-  h.transport->On("PATCH", kDeploy.Path(),
-                  FakeTransport::Json(409, R"({"kind":"Status","message":"Apply failed with 1 conflict: conflict )"
-                                           R"(with \"kubectl\" using apps/v1: .spec.replicas","reason":"Conflict",)"
-                                           R"("details":{"causes":[{"reason":"FieldManagerConflict","message":)"
-                                           R"("conflict with \"kubectl\" using apps/v1","field":".spec.replicas"}]},)"
-                                           R"("code":409})"));
+  h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(409, kReplicasConflict));
   auto r = h.client->Apply(kDeploy, {{"kind", "Deployment"}}, ApplyOptions{});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind() == ErrorKind::kConflict);
@@ -561,12 +562,7 @@ TEST_CASE("ApplyObjects sends its applies in one batch and handles each answer a
   h.transport->On("PATCH", kDeploy.Path(), busy);  // retried by its own call, after the batch
   h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, R"({"metadata":{"name":"web"}})"));
   h.transport->On("PATCH", svc.Path(), FakeTransport::Json(201, R"({"metadata":{"name":"web"}})"));
-  h.transport->On("PATCH", held.Path(),
-                  FakeTransport::Json(409, R"({"kind":"Status","message":"Apply failed with 1 conflict: conflict )"
-                                           R"(with \"kubectl\" using apps/v1: .spec.replicas","reason":"Conflict",)"
-                                           R"("details":{"causes":[{"reason":"FieldManagerConflict","message":)"
-                                           R"("conflict with \"kubectl\" using apps/v1","field":".spec.replicas"}]},)"
-                                           R"("code":409})"));
+  h.transport->On("PATCH", held.Path(), FakeTransport::Json(409, kReplicasConflict));
   ApplyOptions forced;
   forced.force = true;
   std::vector<Result<AppliedObject>> answers =
