@@ -200,14 +200,6 @@ Result<Applier::PendingMember> Applier::Prepare(json object, const ApplierOption
   // with: a server dry run (it records nothing), or a parent that records no
   // members. Otherwise 201 says created, and the record says the rest.
   pending.read_first = options.dry_run || (parent_existed && !recorded.members);
-  if (pending.read_first) {
-    auto got = client_.Get(result.ref);
-    if (got.ok()) {
-      pending.live = std::move(got).value();
-    } else if (got.error().kind() != ErrorKind::kNotFound) {
-      return got.error();
-    }
-  }
   pending.apply.ref = result.ref;
   pending.apply.object = std::move(object);
   pending.apply.options.field_manager = options.field_manager;
@@ -272,10 +264,26 @@ std::vector<Result<Applier::AppliedMember>> Applier::ApplyStage(std::span<json> 
   std::vector<std::string> descriptions;
   std::vector<Result<PendingMember>> prepared;
   std::vector<PlannedApply> applies;
+  std::vector<PlannedRead> reads;
   for (json& object : stage) {
     descriptions.push_back(Describe(object));
     prepared.push_back(Prepare(std::move(object), options, recorded, parent_existed));
-    if (prepared.back().ok()) applies.push_back(prepared.back()->apply);
+    if (prepared.back().ok() && prepared.back()->read_first)
+      reads.push_back(PlannedRead::Get(prepared.back()->apply.ref));
+  }
+  // The objects as they are, where the verb needs them: read together too.
+  if (!reads.empty()) client_.Prefetch(reads);
+  for (Result<PendingMember>& pending : prepared) {
+    if (!pending.ok() || !pending->read_first) continue;
+    auto got = client_.Get(pending->apply.ref);
+    if (got.ok()) {
+      pending->live = std::move(got).value();
+    } else if (got.error().kind() != ErrorKind::kNotFound) {
+      pending = got.error();
+    }
+  }
+  for (const Result<PendingMember>& pending : prepared) {
+    if (pending.ok()) applies.push_back(pending->apply);
   }
   std::vector<Result<AppliedObject>> answers = client_.ApplyObjects(applies);
   std::vector<Result<AppliedMember>> members;

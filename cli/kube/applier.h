@@ -174,14 +174,14 @@ class Applier {
     bool read_first = false;               ///< the verb needs the object as it was:
     std::optional<nlohmann::json> live;    ///< that (none: it did not exist)
   };
-  /// Maps the object, sets its namespace, and reads it first when its verb needs that.
+  /// Maps the object, sets its namespace, and says whether its verb needs it read first.
   Result<PendingMember> Prepare(nlohmann::json object, const ApplierOptions& options,
                                 const ApplySetParentState& recorded, bool parent_existed);
   /// Takes the apply's answer: a conflict on force_fields alone is sent again
   /// with force; then the verb, the record, and a CRD waited for.
   Result<AppliedMember> Conclude(PendingMember pending, Result<AppliedObject> sent, const ApplierOptions& options);
-  /// Applies the objects of one install stage together (RestClient::ApplyObjects):
-  /// each one's member, or its error ("applying KIND \"NAME\"..."), in order.
+  /// Applies the objects of one install stage together (RestClient::ApplyObjects),
+  /// after reading those that need it together (Prefetch): each one's member, or its error ("applying KIND \"NAME\"..."), in order.
   std::vector<Result<AppliedMember>> ApplyStage(std::span<nlohmann::json> stage, const ApplierOptions& options,
                                                 const ApplySetParentState& recorded, bool parent_existed);
   /// Lists `group_kinds` in the set's namespaces and deletes the members not applied.

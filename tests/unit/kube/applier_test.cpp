@@ -329,6 +329,13 @@ TEST_CASE("server dry run: every request is a dry run and nothing changes") {
   REQUIRE(unchanged.ok());
   CHECK(f.Lines(*unchanged) == std::vector<std::string>{"service/chat unchanged (server dry run)",
                                                         "deployment.apps/chat unchanged (server dry run)"});
+  // The reads the verbs need go together, a stage's at once, each taken by its read.
+  const size_t batches = f.client.prefetches().size();
+  REQUIRE(f.Apply({Service("chat"), ConfigMap("chat-config")}).ok());
+  REQUIRE(f.client.prefetches().size() == batches + 1);
+  CHECK(f.client.prefetches().back() ==
+        std::vector<std::string>{"GET configmaps ml/chat-config", "GET services ml/chat"});
+  CHECK(f.client.UnusedPrefetches().empty());
 }
 
 TEST_CASE(
