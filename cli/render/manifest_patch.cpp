@@ -14,6 +14,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+/// RFC 6902 adds a value (add, move, copy) only inside an object or an array;
+/// nlohmann's patch asserts when the parent is a scalar instead of throwing
+/// (found by tests/fuzz/patch_fuzzer.cpp: a move into "/kind/r"), so each such
+/// operation is checked against the document the operations before it left.
+Status CheckAddParent(const Json& doc, const Json& operation, size_t index) {
+  if (!operation.is_object() || !operation.contains("path") || !operation["path"].is_string()) return Ok();
+  const std::string op = operation.value("op", "");
+  if (op != "add" && op != "move" && op != "copy") return Ok();
+  const Json::json_pointer target(operation["path"].get<std::string>());  // a bad pointer throws, as patch would
+  if (target.empty()) return Ok();
+  const Json::json_pointer parent = target.parent_pointer();
+  if (!doc.contains(parent) || doc[parent].is_structured() || doc[parent].is_null()) return Ok();
+  return Error(ErrorKind::kUsage,
+               fmt::format("operation {} ({} to \"{}\"): \"{}\" is a {}, not an object or a list", index, op,
+                           target.to_string(), parent.to_string(), doc[parent].type_name()));
+}
+
 }  // namespace
 
 Result<PatchTarget> ParsePatchFlag(std::string_view text) {
@@ -54,7 +71,12 @@ Status ApplyManifestPatch(std::vector<Json>& manifests, const PatchTarget& targe
   Json patched = *object;
   try {
     if (docs[0].is_array()) {
-      patched = patched.patch(docs[0]);
+      for (size_t i = 0; i < docs[0].size(); ++i) {
+        if (Status fits = CheckAddParent(patched, docs[0][i], i); !fits.ok()) {
+          return Error(ErrorKind::kUsage, fmt::format("{}: {}", flag, fits.error().message()));
+        }
+        patched = patched.patch(Json::array({docs[0][i]}));
+      }
     } else {
       patched.merge_patch(docs[0]);
     }

@@ -60,6 +60,36 @@ TEST_CASE("patch errors name the flag") {
   CHECK(m == Manifests());
 }
 
+TEST_CASE("a JSON Patch that adds inside a scalar is refused, naming the operation, and changes nothing") {
+  // Found by tests/fuzz/patch_fuzzer.cpp (corpus/patch/finding-add-inside-scalar): nlohmann's patch asserted.
+  std::vector<Json> m = Manifests();
+  Status s = ApplyManifestPatch(m, {"Deployment", "chat", "p.json"},
+                                R"([{"op":"add","path":"/spec/paused","value":true},)"
+                                R"({"op":"move","from":"/spec/replicas","path":"/kind/r"}])");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().kind() == ErrorKind::kUsage);
+  CHECK(s.error().message() ==
+        "--patch Deployment/chat=p.json: operation 1 (move to \"/kind/r\"): \"/kind\" is a string, not an object or "
+        "a list");
+  CHECK(m == Manifests());  // the first operation, which applied, is not kept either
+  for (const char* patch : {R"([{"op":"add","path":"/spec/replicas/x","value":1}])",
+                            R"([{"op":"copy","from":"/spec","path":"/metadata/name/spec"}])"}) {
+    CAPTURE(patch);
+    s = ApplyManifestPatch(m, {"Deployment", "chat", "p.json"}, patch);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message().find("not an object or a list") != std::string::npos);
+  }
+  // Adding where the parent is an object, a list or missing as before.
+  REQUIRE(ApplyManifestPatch(m, {"Deployment", "chat", "p.json"},
+                             R"([{"op":"add","path":"/spec/template","value":{}},)"
+                             R"({"op":"add","path":"/spec/template/labels","value":{"a":"b"}},)"
+                             R"({"op":"add","path":"/metadata/finalizers","value":[]},)"
+                             R"({"op":"add","path":"/metadata/finalizers/-","value":"x"}])")
+              .ok());
+  CHECK(m[1]["spec"]["template"]["labels"]["a"] == "b");
+  CHECK(m[1]["metadata"]["finalizers"] == Json::array({"x"}));
+}
+
 TEST_CASE("a patch may not turn the object into another: kind, apiVersion and name stay") {
   struct Case {
     const char* patch;
