@@ -1,0 +1,119 @@
+#include "render/lifted_literals.h"
+
+#include <vector>
+
+namespace llm {
+namespace {
+
+/// What the lifted literals' names start with: "~0", "~1", ...
+constexpr char kLiteralPrefix = '~';
+
+/// A tag as kainjow finds it: from "{{" to the next "}}" ("}}}" after "{{{").
+struct Tag {
+  size_t begin = 0;
+  size_t end = 0;          ///< one past its last brace
+  bool structural = false; ///< section, inverted, closing, comment or partial
+};
+
+/// The tags of `text`, or false where it holds something LiftLiterals leaves alone.
+bool FindTags(std::string_view text, std::vector<Tag>& tags) {
+  if (text.find('\r') != std::string_view::npos) return false;
+  for (size_t pos = text.find("{{"); pos != std::string_view::npos; pos = text.find("{{", pos)) {
+    const bool triple = text.substr(pos, 3) == "{{{";
+    const size_t open = pos + (triple ? 3 : 2);
+    const size_t close = text.find(triple ? "}}}" : "}}", open);
+    if (close == std::string_view::npos) return false;
+    const std::string_view contents = text.substr(open, close - open);
+    if (contents.find('\n') != std::string_view::npos) return false;
+    // A name of the template's own could find a lifted literal ("~N").
+    if (contents.find(kLiteralPrefix) != std::string_view::npos) return false;
+    const size_t first = contents.find_first_not_of(" \t");
+    const char type = triple || first == std::string_view::npos ? '\0' : contents[first];
+    if (type == '=') return false;
+    const bool structural = type == '#' || type == '^' || type == '/' || type == '!' || type == '>';
+    tags.push_back({pos, close + (triple ? 3 : 2), structural});
+    pos = tags.back().end;
+  }
+  return true;
+}
+
+class Lifter {
+ public:
+  explicit Lifter(std::string_view text) : text_(text) {
+    lifted_.literals = kainjow::mustache::data(kainjow::mustache::data::type::object);
+    lifted_.text.reserve(text.size() / 2);
+  }
+
+  /// text_[begin, end) as one variable (nothing when empty).
+  void Literal(size_t begin, size_t end) {
+    if (end <= begin) return;
+    std::string name(1, kLiteralPrefix);
+    name += std::to_string(count_++);
+    lifted_.literals.set(name, std::string(text_.substr(begin, end - begin)));
+    lifted_.text += "{{{";
+    lifted_.text += name;
+    lifted_.text += "}}}";
+  }
+  void Verbatim(size_t begin, size_t end) { lifted_.text.append(text_.substr(begin, end - begin)); }
+
+  LiftedTemplate Take() { return std::move(lifted_); }
+
+ private:
+  std::string_view text_;
+  LiftedTemplate lifted_;
+  int count_ = 0;
+};
+
+}  // namespace
+
+LiftedTemplate LiftLiterals(std::string_view text) {
+  std::vector<Tag> tags;
+  if (!FindTags(text, tags)) return {std::string(text), kainjow::mustache::data(kainjow::mustache::data::type::object)};
+  Lifter lifter(text);
+  size_t next_tag = 0;
+  // Lines without tags, from block_begin to the end of the last one (its newline
+  // excluded), wait to become one variable: their inner newlines go with it.
+  constexpr size_t kNoBlock = std::string_view::npos;
+  size_t block_begin = kNoBlock;
+  size_t block_end = 0;
+  bool block_newline = false;
+  auto flush_block = [&] {
+    if (block_begin == kNoBlock) return;
+    lifter.Literal(block_begin, block_end);
+    if (block_newline) lifter.Verbatim(block_end, block_end + 1);
+    block_begin = kNoBlock;
+  };
+  for (size_t line = 0; line < text.size();) {
+    size_t eol = text.find('\n', line);
+    const bool has_newline = eol != std::string_view::npos;
+    if (!has_newline) eol = text.size();
+    size_t past_tags = next_tag;
+    bool structural = false;
+    while (past_tags < tags.size() && tags[past_tags].begin < eol) structural |= tags[past_tags++].structural;
+    if (past_tags == next_tag) {
+      if (block_begin == kNoBlock) block_begin = line;
+      block_end = eol;
+      block_newline = has_newline;
+    } else {
+      flush_block();
+      if (structural) {
+        lifter.Verbatim(line, eol);
+      } else {
+        size_t pos = line;
+        for (size_t t = next_tag; t < past_tags; ++t) {
+          lifter.Literal(pos, tags[t].begin);
+          lifter.Verbatim(tags[t].begin, tags[t].end);
+          pos = tags[t].end;
+        }
+        lifter.Literal(pos, eol);
+      }
+      if (has_newline) lifter.Verbatim(eol, eol + 1);
+      next_tag = past_tags;
+    }
+    line = eol + 1;
+  }
+  flush_block();
+  return lifter.Take();
+}
+
+}  // namespace llm

@@ -1,0 +1,154 @@
+#include "render/lifted_literals.h"
+
+#include <doctest/doctest.h>
+
+#include "render/render_pipeline.h"
+#include "render/template_source.h"
+#include "render/values.h"
+#include "render/workload.h"
+#include "util/yaml_scalar.h"
+
+namespace llm {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+std::string Escape(const std::string& value) { return YamlDoubleQuote(value); }
+
+/// What kainjow makes of the template as written.
+std::string Plain(const std::string& text, const data& view) {
+  mustache tmpl(text);
+  REQUIRE_MESSAGE(tmpl.is_valid(), tmpl.error_message());
+  tmpl.set_custom_escape(Escape);
+  return tmpl.render(view);
+}
+
+/// What it makes of the template lifted, rendered as RenderTemplate does.
+std::string Lifted(const std::string& text, const data& view) {
+  LiftedTemplate lifted = LiftLiterals(text);
+  mustache tmpl(lifted.text);
+  REQUIRE_MESSAGE(tmpl.is_valid(), tmpl.error_message());
+  tmpl.set_custom_escape(Escape);
+  kainjow::mustache::context<std::string> context(&lifted.literals);
+  context.push(&view);
+  return tmpl.render(context);
+}
+
+data Strings(std::initializer_list<const char*> items) {
+  data list(data::type::list);
+  for (const char* item : items) list.push_back(data(item));
+  return list;
+}
+
+TEST_CASE("lifting a template's plain text changes no byte of what it renders") {
+  data view;
+  view.set("name", "chat");
+  view.set("image", "vllm/vllm-openai:v0.10.2");
+  view.set("port", "8000");
+  view.set("args", Strings({"--model", "org/m: x", ""}));
+  view.set("none", Strings({}));
+  view.set("on", true);
+  view.set("off", false);
+  data pairs(data::type::list);
+  for (const char* key : {"a", "b"}) {
+    data pair;
+    pair.set("key", key);
+    pair.set("value", std::string("v-") + key);
+    pairs.push_back(pair);
+  }
+  view.set("labels", pairs);
+  const std::vector<std::string> templates = {
+      // standalone sections, indented and not, over lists, objects and booleans
+      "metadata:\n  name: {{name}}\n  labels:\n{{#labels}}\n    {{key}}: {{value}}\n{{/labels}}\nspec:\n",
+      "args:\n  {{#args}}\n  - {{.}}\n  {{/args}}\nnone:\n{{#none}}\n- x\n{{/none}}\nz: 1\n",
+      "{{#on}}\nblock:\n  a: 1\n\n  b: 2\n{{/on}}\n{{^on}}\nnot: shown\n{{/on}}\n{{#off}}\nhidden: 1\n{{/off}}\n{{^off}}\n"
+      "shown: 1\n{{/off}}\n",
+      // sections inside a line, comments, a line holding only whitespace, no final newline
+      "ports: [{{#on}}{{{port}}}{{/on}}]\n  {{! a comment }}\n   \n\t\nimage: {{image}}\nend: {{{port}}}",
+      // plain text that looks like the end of a tag, an unescaped variable, the view's names in sections
+      "a: '}}' and '}'\n{{#labels}}\n- {{&key}} {{name}}\n{{/labels}}\n\n\nlast: line\n",
+      // only plain text; nothing at all
+      "plain: text\nno: tags\n",
+      "",
+      "\n\n",
+  };
+  for (const std::string& text : templates) {
+    CAPTURE(text);
+    CHECK(Lifted(text, view) == Plain(text, view));
+  }
+}
+
+TEST_CASE("a template read otherwise than as {{...}} tags on their own lines is left as written") {
+  for (const std::string text : {"{{=<% %>=}}\na: <%x%>\n", "{{ = | | = }}\n", "a: 1\r\nb: {{x}}\r\n",
+                                 "a: {{#x\n}}b{{/x}}\n", "a: {{x\n", "a: {{{x}}\n", "a: {{~0}}\nb: c\n"}) {
+    CAPTURE(text);
+    const LiftedTemplate lifted = LiftLiterals(text);
+    CHECK(lifted.text == text);
+  }
+  // Lifted, plain text is gone from what kainjow parses.
+  CHECK(LiftLiterals("a:\n  b: {{x}}\n").text == "{{{~0}}}\n{{{~1}}}{{x}}\n");
+}
+
+/// The view a workload's plan renders its templates with, from flags.
+RenderPlan PlanFor(std::string_view workload_name, std::map<std::string, std::vector<std::string>> flags,
+                   std::optional<Backend> backend = std::nullopt, std::vector<std::string> trailing = {}) {
+  const WorkloadSpec* workload = FindWorkload(workload_name);
+  REQUIRE(workload != nullptr);
+  Values values(workload->values);
+  for (const auto& [key, occurrences] : flags) {
+    const ValueSpec* spec = values.Find(key);
+    REQUIRE_MESSAGE(spec != nullptr, key);
+    REQUIRE(values.ApplyFlag(*spec, occurrences).ok());
+  }
+  WorkloadRequest request{"chat", std::string("llm"), values, std::nullopt, backend, std::move(trailing), {}};
+  Result<RenderPlan> plan = workload->plan(request);
+  REQUIRE_MESSAGE(plan.ok(), plan.error().message());
+  return std::move(plan).value();
+}
+
+TEST_CASE("every embedded template renders the same lifted as written, with the views serve, train and gpu-check make") {
+  const std::vector<RenderPlan> plans = {
+      PlanFor("serve", {{"model", {"org/m"}}}),
+      PlanFor("serve", {{"model", {"org/m"}}, {"replicas", {"3"}}, {"gpus", {"8"}}, {"nodes", {"2"}}}),
+      PlanFor("serve", {{"model", {"org/m"}},
+                        {"gpus", {"4"}},
+                        {"hfTokenSecret", {"hf"}},
+                        {"modelCachePvc", {"models:200Gi"}},
+                        {"nodeSelector", {"pool=a"}},
+                        {"tolerations", {"gpu=true:NoSchedule"}},
+                        {"env", {"A=1", "B=two words"}},
+                        {"args", {"--enforce-eager"}},
+                        {"autoscale", {"2:8"}},
+                        {"cpu", {"2"}},
+                        {"monitor", {"true"}},
+                        {"dashboard", {"true"}},
+                        {"priorityClass", {"high"}},
+                        {"queue", {"team-a"}}}),
+      PlanFor("serve", {{"model", {"org/m"}}, {"gpus", {"8"}}, {"nodes", {"2"}}, {"engine", {"sglang"}},
+                        {"autoscale", {"1:4"}}, {"autoscaleMetric", {"kv-cache"}},
+                        {"prometheusUrl", {"http://prometheus.monitoring:9090"}}}),
+      PlanFor("serve", {{"model", {"org/m"}}, {"engine", {"tgi"}}, {"dashboard", {"true"}}}),
+      PlanFor("train", {{"image", {"img:1"}}, {"nodes", {"2"}}}, std::nullopt, {"torchrun", "t.py", "--lr", "3e-4"}),
+      PlanFor("train", {{"image", {"img:1"}}, {"nodes", {"2:4"}}, {"checkpoint", {"ckpt:/ckpt"}}, {"data", {"data:/data"}}, {"queue", {"q"}}},
+              Backend::kIndexedJob, {"python", "t.py"}),
+      PlanFor("gpu-check", {}),
+      PlanFor("gpu-check", {{"ncclNodes", {"gpu-node-0", "gpu-node-1"}}}),
+      PlanFor("gpu-check", {{"node", {"gpu-node-0"}}, {"tolerations", {"gpu=true:NoSchedule"}}}),
+  };
+  auto templates = EmbeddedTemplateSource();
+  size_t rendered = 0;
+  for (const RenderPlan& plan : plans) {
+    for (const std::string& name : plan.templates) {
+      CAPTURE(name);
+      Result<std::string> text = LoadTemplate(*templates, name);
+      REQUIRE(text.ok());
+      CHECK(Lifted(*text, plan.view) == Plain(*text, plan.view));
+      ++rendered;
+    }
+  }
+  CHECK(rendered > 20);
+}
+
+}  // namespace
+}  // namespace llm
