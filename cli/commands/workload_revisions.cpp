@@ -309,11 +309,16 @@ void WorkloadRevisions::ParentApplied(const std::string& uid) {
   if (!uid.empty()) begun_owner_ = ParentOwnerReferences(uid);
 }
 
-Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<json>& owner) {
+kube::PlannedWrite WorkloadRevisions::StatusWrite(const RevisionAudit& audit, const std::optional<json>& owner) const {
   json patch = RevisionStatusPatch(audit);
   if (owner) patch["metadata"]["ownerReferences"] = *owner;
-  Result<json> patched =
-      client_.MergePatch(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)), patch, false);
+  return kube::PlannedWrite::MergePatch(kube::core::Secrets(ns_, RevisionSecretName(workload_, audit.number)),
+                                        std::move(patch));
+}
+
+Status WorkloadRevisions::Patch(const RevisionAudit& audit, const std::optional<json>& owner) {
+  const kube::PlannedWrite write = StatusWrite(audit, owner);
+  Result<json> patched = client_.MergePatch(write.ref, write.body, false);
   if (!patched.ok())
     return patched.error().WithContext(fmt::format("updating revision {} of {}", audit.number, workload_));
   return Ok();
@@ -324,65 +329,110 @@ Status WorkloadRevisions::Finish(RevisionAudit& audit, int history_max, bool own
   audit.lease_until.clear();
   // The parent found by Begin or made by the apply (ParentApplied), else asked for now.
   const std::optional<json> owner = !own ? std::nullopt : begun_owner_ ? begun_owner_ : ReadParentOwner();
-  const auto give_up = clock_.Monotonic() + kOutcomeRetryFor;
-  std::chrono::milliseconds wait(250);
-  for (Status recorded = Patch(audit, owner); !recorded.ok(); recorded = Patch(audit, owner)) {
-    if (recorded.error().kind() != ErrorKind::kConnection || clock_.Monotonic() + wait > give_up) return recorded;
-    clock_.SleepFor(wait);
-    wait = std::min(wait * 2, std::chrono::milliseconds(4000));
+  std::vector<RevisionAudit> history;
+  if (begun_history_) {
+    history = std::move(*begun_history_);
+  } else {  // not begun by this object
+    LLM_ASSIGN_OR_RETURN(history, List());
   }
-  std::vector<RevisionAudit> history = std::move(begun_history_).value_or(std::vector<RevisionAudit>());
   begun_history_.reset();
   begun_owner_.reset();
   auto own_entry =
       std::find_if(history.begin(), history.end(), [&](const RevisionAudit& r) { return r.number == audit.number; });
   if (own_entry != history.end()) {
     *own_entry = audit;
-  } else {  // not begun by this object
-    LLM_ASSIGN_OR_RETURN(history, List());
+  } else {
+    history.push_back(audit);
   }
-  if (audit.status != RevisionStatus::kDeployed) return WriteIndex(history, owner);
-  std::sort(history.begin(), history.end(),
-            [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });
-  for (RevisionAudit& older : history) {
-    if (older.number < audit.number && older.status == RevisionStatus::kDeployed) {
-      older.status = RevisionStatus::kSuperseded;
-      LLM_RETURN_IF_ERROR(Patch(older, std::nullopt));
-    }
-  }
+
+  // Everything this outcome changes goes together (one round trip): the
+  // revision's own record first, then what a deployed one supersedes and
+  // prunes, then the index of what is left. Each is kept by its own write, so
+  // one that fails leaves the others right, and the next command that begins a
+  // revision rewrites the index from the revisions themselves.
+  std::vector<kube::PlannedWrite> writes{StatusWrite(audit, owner)};
+  std::vector<std::string> failing{fmt::format("updating revision {} of {}", audit.number, workload_)};
   std::vector<RevisionAudit> kept;
-  for (size_t i = 0; i < history.size(); ++i) {
-    // A pending revision belongs to a command still running (or to takeover).
-    if (history_max <= 0 || i < static_cast<size_t>(history_max) || history[i].status == RevisionStatus::kPending) {
-      kept.push_back(history[i]);
-      continue;
+  if (audit.status != RevisionStatus::kDeployed) {
+    kept = std::move(history);
+  } else {
+    std::sort(history.begin(), history.end(),
+              [](const RevisionAudit& a, const RevisionAudit& b) { return a.number > b.number; });
+    for (RevisionAudit& older : history) {
+      if (older.number < audit.number && older.status == RevisionStatus::kDeployed) {
+        older.status = RevisionStatus::kSuperseded;
+        writes.push_back(StatusWrite(older, std::nullopt));
+        failing.push_back(fmt::format("updating revision {} of {}", older.number, workload_));
+      }
     }
-    Result<json> deleted = client_.Delete(kube::core::Secrets(ns_, history[i].secret_name), kube::DeleteOptions{});
-    if (!deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
-      return deleted.error().WithContext(
+    for (size_t i = 0; i < history.size(); ++i) {
+      // A pending revision belongs to a command still running (or to takeover).
+      if (history_max <= 0 || i < static_cast<size_t>(history_max) || history[i].status == RevisionStatus::kPending) {
+        kept.push_back(history[i]);
+        continue;
+      }
+      writes.push_back(kube::PlannedWrite::Delete(kube::core::Secrets(ns_, history[i].secret_name), {}));
+      failing.push_back(
           fmt::format("pruning revision {} of {} (--history-max {})", history[i].number, workload_, history_max));
     }
   }
-  return WriteIndex(kept, owner);
+  writes.push_back(IndexWrite(kept, owner));
+  failing.push_back(fmt::format("{} the revision index of {}",
+                                writes.back().verb == kube::PlannedWrite::Verb::kDelete ? "removing" : "updating",
+                                workload_));
+
+  std::vector<Result<json>> answers = client_.WriteTogether(writes);
+  // The revision's record: kept trying while the server cannot be reached,
+  // and then what failed with it is sent again.
+  if (!answers.front().ok() && answers.front().error().kind() == ErrorKind::kConnection) {
+    const auto give_up = clock_.Monotonic() + kOutcomeRetryFor;
+    std::chrono::milliseconds wait(250);
+    while (!answers.front().ok() && answers.front().error().kind() == ErrorKind::kConnection &&
+           clock_.Monotonic() + wait <= give_up) {
+      clock_.SleepFor(wait);
+      wait = std::min(wait * 2, std::chrono::milliseconds(4000));
+      answers.front() = client_.MergePatch(writes.front().ref, writes.front().body, false);
+    }
+    if (answers.front().ok()) {
+      for (size_t i = 1; i < writes.size(); ++i) {
+        if (!answers[i].ok()) answers[i] = std::move(client_.WriteTogether({writes[i]}).front());
+      }
+    }
+  }
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (answers[i].ok()) continue;
+    // A revision or an index that is gone already is what a delete asked for.
+    if (writes[i].verb == kube::PlannedWrite::Verb::kDelete && answers[i].error().kind() == ErrorKind::kNotFound) {
+      continue;
+    }
+    return answers[i].error().WithContext(failing[i]);
+  }
+  return Ok();
 }
 
-Status WorkloadRevisions::WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<json>& owner) {
+kube::PlannedWrite WorkloadRevisions::IndexWrite(const std::vector<RevisionAudit>& history,
+                                                 const std::optional<json>& owner) const {
   const kube::ResourceRef ref = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
   json index = RevisionIndexSecret(workload_, ns_, history);
-  if (GzipDataBytes(index, kRevisionIndexKey) > kMaxSecretDataBytes) {
-    // Too long a history for one Secret (--history-max 0 for years): readers list the revisions instead.
-    Result<json> deleted = client_.Delete(ref, kube::DeleteOptions{});
-    if (deleted.ok() || deleted.error().kind() == ErrorKind::kNotFound) return Ok();
-    return deleted.error().WithContext(fmt::format("removing the revision index of {}", workload_));
-  }
+  // Too long a history for one Secret (--history-max 0 for years): readers list the revisions instead.
+  if (GzipDataBytes(index, kRevisionIndexKey) > kMaxSecretDataBytes) return kube::PlannedWrite::Delete(ref, {});
   // Applied whole by its own manager: an owner left out of this apply is removed (delete --keep-history).
   if (owner) index["metadata"]["ownerReferences"] = *owner;
   kube::ApplyOptions apply;
   apply.field_manager = kRevisionIndexFieldManager;
   apply.force = true;
-  Result<json> applied = client_.Apply(ref, index, apply);
-  if (!applied.ok()) return applied.error().WithContext(fmt::format("updating the revision index of {}", workload_));
-  return Ok();
+  return kube::PlannedWrite::Apply(ref, std::move(index), apply);
+}
+
+Status WorkloadRevisions::WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<json>& owner) {
+  const kube::PlannedWrite write = IndexWrite(history, owner);
+  Result<json> written = std::move(client_.WriteTogether({write}).front());
+  if (written.ok()) return Ok();
+  if (write.verb == kube::PlannedWrite::Verb::kDelete) {
+    if (written.error().kind() == ErrorKind::kNotFound) return Ok();
+    return written.error().WithContext(fmt::format("removing the revision index of {}", workload_));
+  }
+  return written.error().WithContext(fmt::format("updating the revision index of {}", workload_));
 }
 
 Status WorkloadRevisions::Release() {

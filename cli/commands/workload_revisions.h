@@ -111,8 +111,14 @@ class WorkloadRevisions {
   Status Release();
 
  private:
-  /// Writes what `audit` learned; `owner`: the ownerReferences to set too.
+  /// The merge patch that writes what `audit` learned; `owner`: the ownerReferences to set too.
+  kube::PlannedWrite StatusWrite(const RevisionAudit& audit, const std::optional<nlohmann::json>& owner) const;
+  /// Sends StatusWrite.
   Status Patch(const RevisionAudit& audit, const std::optional<nlohmann::json>& owner);
+  /// The write that makes the revision index hold `history`, owned by `owner`:
+  /// an apply, or a delete when it would not fit in one Secret.
+  kube::PlannedWrite IndexWrite(const std::vector<RevisionAudit>& history,
+                                const std::optional<nlohmann::json>& owner) const;
   /// Rewrites the revision index from `history` (every revision there is),
   /// owned by `owner`; removes it when it would not fit in one Secret.
   Status WriteIndex(const std::vector<RevisionAudit>& history, const std::optional<nlohmann::json>& owner);

@@ -84,6 +84,27 @@ struct PlannedRead {
   }
 };
 
+/// A write a command sends with others that do not depend on it
+/// (RestClient::WriteTogether): a merge patch, a server-side apply or a delete.
+struct PlannedWrite {
+  enum class Verb { kMergePatch, kApply, kDelete };
+  Verb verb = Verb::kMergePatch;
+  ResourceRef ref;
+  nlohmann::json body;  ///< the merge patch, or the object applied
+  ApplyOptions apply;
+  DeleteOptions remove;
+
+  static PlannedWrite MergePatch(ResourceRef ref, nlohmann::json patch) {
+    return {Verb::kMergePatch, std::move(ref), std::move(patch), {}, {}};
+  }
+  static PlannedWrite Apply(ResourceRef ref, nlohmann::json object, ApplyOptions options) {
+    return {Verb::kApply, std::move(ref), std::move(object), std::move(options), {}};
+  }
+  static PlannedWrite Delete(ResourceRef ref, DeleteOptions options) {
+    return {Verb::kDelete, std::move(ref), {}, {}, std::move(options)};
+  }
+};
+
 class RestClient {
  public:
   virtual ~RestClient() = default;
@@ -111,6 +132,29 @@ class RestClient {
     std::vector<Result<AppliedObject>> answers;
     answers.reserve(applies.size());
     for (const PlannedApply& apply : applies) answers.push_back(ApplyObject(apply.ref, apply.object, apply.options));
+    return answers;
+  }
+  /// Writes that do not depend on each other, sent together as ApplyObjects
+  /// sends its applies (one round trip over HTTP/2), each answer handled as
+  /// MergePatch, Apply or Delete handles its own; in the order given, every
+  /// write sent whatever the others answer. Clients that cannot send together
+  /// write one after another.
+  virtual std::vector<Result<nlohmann::json>> WriteTogether(const std::vector<PlannedWrite>& writes) {
+    std::vector<Result<nlohmann::json>> answers;
+    answers.reserve(writes.size());
+    for (const PlannedWrite& write : writes) {
+      switch (write.verb) {
+        case PlannedWrite::Verb::kMergePatch:
+          answers.push_back(MergePatch(write.ref, write.body, /*dry_run=*/false));
+          break;
+        case PlannedWrite::Verb::kApply:
+          answers.push_back(Apply(write.ref, write.body, write.apply));
+          break;
+        case PlannedWrite::Verb::kDelete:
+          answers.push_back(Delete(write.ref, write.remove));
+          break;
+      }
+    }
     return answers;
   }
   /// ApplyObject for callers that need only the object.

@@ -382,8 +382,7 @@ std::vector<Result<AppliedObject>> RestClientImpl::ApplyObjects(const std::vecto
   return answers;
 }
 
-Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {
-  if (ref.name.empty()) return NeedsName(ref, "patch");
+HttpRequest RestClientImpl::MergePatchRequest(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {
   QueryParams query{{"fieldManager", "kubectl-llm"}};
   if (dry_run) query.emplace_back("dryRun", "All");
   HttpRequest request;
@@ -391,7 +390,12 @@ Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const 
   request.path = ref.Path() + EncodeQuery(query);
   request.headers.emplace_back("Content-Type", "application/merge-patch+json");
   request.body = patch.dump();
-  return SendJson(std::move(request), ref);
+  return request;
+}
+
+Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run) {
+  if (ref.name.empty()) return NeedsName(ref, "patch");
+  return SendJson(MergePatchRequest(ref, patch, dry_run), ref);
 }
 
 Result<nlohmann::json> RestClientImpl::JsonPatch(const ResourceRef& ref, const nlohmann::json& operations,
@@ -407,6 +411,10 @@ Result<nlohmann::json> RestClientImpl::JsonPatch(const ResourceRef& ref, const n
 
 Result<nlohmann::json> RestClientImpl::Delete(const ResourceRef& ref, const DeleteOptions& options) {
   if (ref.name.empty()) return NeedsName(ref, "delete");
+  return SendJson(DeleteRequest(ref, options), ref);
+}
+
+HttpRequest RestClientImpl::DeleteRequest(const ResourceRef& ref, const DeleteOptions& options) {
   nlohmann::json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
   if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
   if (options.grace_period_seconds) body["gracePeriodSeconds"] = *options.grace_period_seconds;
@@ -416,7 +424,44 @@ Result<nlohmann::json> RestClientImpl::Delete(const ResourceRef& ref, const Dele
   request.path = ref.Path();
   request.headers.emplace_back("Content-Type", "application/json");
   request.body = body.dump();
-  return SendJson(std::move(request), ref);
+  return request;
+}
+
+std::vector<Result<nlohmann::json>> RestClientImpl::WriteTogether(const std::vector<PlannedWrite>& writes) {
+  std::vector<ResourceRef> targets;
+  std::vector<HttpRequest> requests;
+  for (const PlannedWrite& write : writes) {
+    switch (write.verb) {
+      case PlannedWrite::Verb::kMergePatch:
+        targets.push_back(write.ref);
+        requests.push_back(MergePatchRequest(write.ref, write.body, /*dry_run=*/false));
+        break;
+      case PlannedWrite::Verb::kApply:
+        targets.push_back(ApplyTarget(write.ref, write.body));
+        requests.push_back(ApplyRequest(targets.back(), write.body, write.apply));
+        break;
+      case PlannedWrite::Verb::kDelete:
+        targets.push_back(write.ref);
+        requests.push_back(DeleteRequest(write.ref, write.remove));
+        break;
+    }
+    if (targets.back().name.empty()) return RestClient::WriteTogether(writes);  // each says which needs a name
+  }
+  std::optional<SentTogether> sent = writes.size() > 1 ? SendTogether(requests) : std::nullopt;
+  if (!sent) return RestClient::WriteTogether(writes);  // one, or no credential: as each call does
+  std::vector<Result<nlohmann::json>> answers;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::optional<Result<HttpResponse>> first;
+    if (i < sent->outcomes.size()) first = std::move(sent->outcomes[i]);
+    const std::string method = requests[i].method;
+    Result<HttpResponse> answer = Send(std::move(requests[i]), nullptr, &targets[i], std::move(first));
+    if (!answer.ok()) {
+      answers.push_back(answer.error());
+      continue;
+    }
+    answers.push_back(JsonBody(*answer, method, targets[i]));
+  }
+  return answers;
 }
 
 }  // namespace llm::kube

@@ -61,6 +61,7 @@ class RestClientImpl final : public RestClient {
   void Warn(const std::string& text) override;
   void Prefetch(const std::vector<PlannedRead>& reads) override;
   std::vector<Result<AppliedObject>> ApplyObjects(const std::vector<PlannedApply>& applies) override;
+  std::vector<Result<nlohmann::json>> WriteTogether(const std::vector<PlannedWrite>& writes) override;
 
  private:
   /// The request as sent: default headers, and --request-timeout (also as ?timeout=).
@@ -70,6 +71,8 @@ class RestClientImpl final : public RestClient {
   /// The object `ref` names, or the one the object names when `ref` has no name.
   static ResourceRef ApplyTarget(const ResourceRef& ref, const nlohmann::json& object);
   static HttpRequest ApplyRequest(const ResourceRef& target, const nlohmann::json& object, const ApplyOptions& options);
+  static HttpRequest MergePatchRequest(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run);
+  static HttpRequest DeleteRequest(const ResourceRef& ref, const DeleteOptions& options);
   /// Requests as sent (Prepared, with their credential) and what each was answered.
   struct SentTogether {
     std::vector<HttpRequest> wires;

@@ -11,8 +11,8 @@ constexpr char kLiteralPrefix = '~';
 /// A tag as kainjow finds it: from "{{" to the next "}}" ("}}}" after "{{{").
 struct Tag {
   size_t begin = 0;
-  size_t end = 0;          ///< one past its last brace
-  bool structural = false; ///< section, inverted, closing, comment or partial
+  size_t end = 0;           ///< one past its last brace
+  bool structural = false;  ///< section, inverted, closing, comment or partial
 };
 
 /// The tags of `text`, or false where it holds something LiftLiterals leaves alone.

@@ -27,8 +27,8 @@
 namespace llm {
 
 struct LiftedTemplate {
-  std::string text;                 ///< what kainjow parses
-  kainjow::mustache::data literals; ///< "~N" -> the text it stands for
+  std::string text;                  ///< what kainjow parses
+  kainjow::mustache::data literals;  ///< "~N" -> the text it stands for
 };
 
 LiftedTemplate LiftLiterals(std::string_view text);

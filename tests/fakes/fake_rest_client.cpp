@@ -101,6 +101,27 @@ std::vector<Result<kube::AppliedObject>> FakeRestClient::ApplyObjects(const std:
   return RestClient::ApplyObjects(applies);
 }
 
+std::vector<Result<nlohmann::json>> FakeRestClient::WriteTogether(const std::vector<kube::PlannedWrite>& writes) {
+  std::vector<std::string> batch;
+  for (const kube::PlannedWrite& write : writes) {
+    kube::ResourceRef ref = write.ref;
+    if (ref.name.empty()) ref.name = write.body.value("/metadata/name"_json_pointer, std::string());
+    switch (write.verb) {
+      case kube::PlannedWrite::Verb::kMergePatch:
+        batch.push_back(Describe("PATCH", ref));
+        break;
+      case kube::PlannedWrite::Verb::kApply:
+        batch.push_back(Describe("APPLY", ref));
+        break;
+      case kube::PlannedWrite::Verb::kDelete:
+        batch.push_back(Describe("DELETE", ref));
+        break;
+    }
+  }
+  write_batches_.push_back(std::move(batch));
+  return RestClient::WriteTogether(writes);
+}
+
 void FakeRestClient::TakePrefetched(const std::string& verb, const kube::ResourceRef& ref, const std::string& detail) {
   const std::string description = Describe(verb, ref);
   for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {

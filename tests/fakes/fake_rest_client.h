@@ -58,6 +58,10 @@ class FakeRestClient : public kube::RestClient {
   /// batch as its objects ("APPLY group/resource ns/name").
   const std::vector<std::vector<std::string>>& apply_batches() const { return apply_batches_; }
   std::vector<Result<kube::AppliedObject>> ApplyObjects(const std::vector<kube::PlannedApply>& applies) override;
+  /// WriteTogether writes one by one as the base class does, and records each
+  /// batch ("PATCH ...", "APPLY ...", "DELETE ...").
+  const std::vector<std::vector<std::string>>& write_batches() const { return write_batches_; }
+  std::vector<Result<nlohmann::json>> WriteTogether(const std::vector<kube::PlannedWrite>& writes) override;
   /// The options of every ApplyObject call, in order (force, manager, dry run).
   const std::vector<kube::ApplyOptions>& applies() const { return applies_; }
   const std::vector<kube::HttpRequest>& stream_requests() const { return stream_requests_; }
@@ -99,6 +103,7 @@ class FakeRestClient : public kube::RestClient {
   std::vector<std::string> calls_;
   std::vector<std::vector<std::string>> prefetches_;
   std::vector<std::vector<std::string>> apply_batches_;
+  std::vector<std::vector<std::string>> write_batches_;
   std::vector<std::pair<std::string, std::string>> waiting_;  // (description, selectors or body)
   std::vector<kube::ApplyOptions> applies_;
   std::vector<kube::HttpRequest> stream_requests_;

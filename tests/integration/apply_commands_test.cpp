@@ -114,7 +114,9 @@ TEST_CASE("serve one node: --wait until ready, re-apply unchanged, dropped optio
   CHECK(gone.err == "error: no workload \"chat\" in namespace \"" + ns.name() + "\"\n");
 }
 
-TEST_CASE("serve applies what its pods need together, then the workload with its autoscaler together") {
+TEST_CASE(
+    "serve applies what its pods need together, then the workload with its autoscaler together, then records both "
+    "outcomes together") {
   ScopedNamespace ns("serve-stages");
   CommandOutput created = Llm("admin", {"serve", "staged", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--cpu",
                                         "1", "--autoscale", "1:2", "--model-cache-pvc", "cache:1Gi", "-v=7"});
@@ -148,6 +150,22 @@ TEST_CASE("serve applies what its pods need together, then the workload with its
   std::string seen;
   for (const std::string& event : events) seen += event + "\n";
   CHECK_MESSAGE(events == staged, seen);
+
+  // Then the revision's outcome and the index go together too.
+  std::vector<std::string> recorded;
+  std::istringstream again(created.err);
+  for (std::string line; std::getline(again, line);) {
+    const std::string records = "/secrets/kubectl-llm.staged.";
+    if (!line.starts_with("PATCH ") || !Contains(line, records)) continue;
+    const std::string name = line.substr(line.find(records) + records.size());
+    recorded.push_back((Contains(line, " milliseconds") ? "answered " : "sent ") + name.substr(0, name.find('?')));
+  }
+  // First the claim an unchanged re-apply would take (no index yet: 404).
+  const std::vector<std::string> outcome = {"sent index", "answered index", "sent v1",
+                                            "sent index", "answered v1",    "answered index"};
+  seen.clear();
+  for (const std::string& event : recorded) seen += event + "\n";
+  CHECK_MESSAGE(recorded == outcome, seen);
 }
 
 TEST_CASE("delete as kubectl delete: dry runs delete nothing, --cascade=orphan leaves the pods, waits by default") {

@@ -154,6 +154,37 @@ TEST_CASE("workload revisions: --history-max keeps the newest N after a deployed
   CHECK(f.client.Find(kube::core::Secrets("ml", "kubectl-llm.chat.v4")));
 }
 
+TEST_CASE("workload revisions: an outcome goes together with what it supersedes and prunes, and the index") {
+  Fixture f;
+  for (int i = 1; i <= 2; ++i) {
+    auto r = f.revisions.Begin(Rendered("vllm:" + std::to_string(i)), std::chrono::minutes(2), f.warnings);
+    REQUIRE(r.ok());
+    r->status = RevisionStatus::kDeployed;
+    REQUIRE(f.revisions.Finish(*r, 10).ok());
+  }
+  auto third = f.revisions.Begin(Rendered("vllm:3"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(third.ok());
+  third->status = RevisionStatus::kDeployed;
+  const size_t batches = f.client.write_batches().size();
+  REQUIRE(f.revisions.Finish(*third, 2).ok());
+  REQUIRE(f.client.write_batches().size() == batches + 1);
+  const std::vector<std::string> together = {
+      "PATCH secrets ml/kubectl-llm.chat.v3", "PATCH secrets ml/kubectl-llm.chat.v2",
+      "DELETE secrets ml/kubectl-llm.chat.v1", "APPLY secrets ml/kubectl-llm.chat.index"};
+  CHECK(f.client.write_batches().back() == together);
+  CHECK(Indexed(f.client) == std::map<int, std::string>{{2, "superseded"}, {3, "deployed"}});
+
+  // A refused outcome is the command's error; what went with it was written all the same.
+  auto fourth = f.revisions.Begin(Rendered("vllm:4"), std::chrono::minutes(2), f.warnings);
+  REQUIRE(fourth.ok());
+  fourth->status = RevisionStatus::kFailed;
+  f.client.FailNext("PATCH", Error(ErrorKind::kForbidden, "secrets is forbidden"), "kubectl-llm.chat.v4");
+  const Status refused = f.revisions.Finish(*fourth, 2);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message() == "updating revision 4 of chat: secrets is forbidden");
+  CHECK(Indexed(f.client).at(4) == "failed");
+}
+
 TEST_CASE("workload revisions: the index follows every change, owned as the revisions are, and released with them") {
   Fixture f;
   auto first = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);

@@ -588,6 +588,39 @@ TEST_CASE("ApplyObjects sends its applies in one batch and handles each answer a
   CHECK(std::count(log.begin(), log.end(), '\n') == 4);
 }
 
+TEST_CASE("WriteTogether sends merge patches, applies and deletes in one batch, each answered as its own call") {
+  PrefetchHarness h;
+  const ResourceRef patched{"", "v1", "secrets", "ns", "rev", ""};
+  const ResourceRef index{"", "v1", "secrets", "ns", "index", ""};
+  const ResourceRef gone{"", "v1", "secrets", "ns", "old", ""};
+  h.transport->On("PATCH", patched.Path(), FakeTransport::Json(200, R"({"metadata":{"name":"rev"}})"));
+  h.transport->On("PATCH", index.Path(), FakeTransport::Json(201, R"({"metadata":{"name":"index"}})"));
+  h.transport->On("DELETE", gone.Path(), FakeTransport::Json(404, kNotFound));
+  ApplyOptions forced;
+  forced.field_manager = "history";
+  forced.force = true;
+  std::vector<Result<nlohmann::json>> answers = h.client->WriteTogether(
+      {PlannedWrite::MergePatch(patched, {{"metadata", {{"labels", {{"a", "b"}}}}}}),
+       PlannedWrite::Apply(index, {{"kind", "Secret"}}, forced), PlannedWrite::Delete(gone, DeleteOptions{})});
+  CHECK(h.transport->batches == 1);
+  CHECK(h.transport->batched == 3);
+  REQUIRE(answers.size() == 3);
+  REQUIRE(answers[0].ok());
+  CHECK((*answers[0])["metadata"]["name"] == "rev");
+  CHECK(h.transport->requests().at(0).path == patched.Path() + "?fieldManager=kubectl-llm");
+  CHECK(HeaderValue(h.transport->requests().at(0), "Content-Type") == "application/merge-patch+json");
+  REQUIRE(answers[1].ok());
+  CHECK(h.transport->requests().at(1).path == index.Path() + "?fieldManager=history&force=true&fieldValidation=Strict");
+  CHECK(HeaderValue(h.transport->requests().at(1), "Content-Type") == "application/apply-patch+yaml");
+  REQUIRE_FALSE(answers[2].ok());  // a 404 is the delete's answer, as Delete returns it
+  CHECK(answers[2].error().kind() == ErrorKind::kNotFound);
+  CHECK(h.transport->requests().size() == 3);
+
+  // One write is sent as its own call.
+  REQUIRE(h.client->WriteTogether({PlannedWrite::MergePatch(patched, nlohmann::json::object())}).at(0).ok());
+  CHECK(h.transport->batches == 1);
+}
+
 TEST_CASE("ApplyObjects of one object, or of one without a name, sends as ApplyObject does") {
   PrefetchHarness h;
   h.transport->On("PATCH", kDeploy.Path(), FakeTransport::Json(200, "{}"));

@@ -62,7 +62,8 @@ TEST_CASE("lifting a template's plain text changes no byte of what it renders") 
       // standalone sections, indented and not, over lists, objects and booleans
       "metadata:\n  name: {{name}}\n  labels:\n{{#labels}}\n    {{key}}: {{value}}\n{{/labels}}\nspec:\n",
       "args:\n  {{#args}}\n  - {{.}}\n  {{/args}}\nnone:\n{{#none}}\n- x\n{{/none}}\nz: 1\n",
-      "{{#on}}\nblock:\n  a: 1\n\n  b: 2\n{{/on}}\n{{^on}}\nnot: shown\n{{/on}}\n{{#off}}\nhidden: 1\n{{/off}}\n{{^off}}\n"
+      "{{#on}}\nblock:\n  a: 1\n\n  b: 2\n{{/on}}\n{{^on}}\nnot: shown\n{{/on}}\n{{#off}}\nhidden: "
+      "1\n{{/off}}\n{{^off}}\n"
       "shown: 1\n{{/off}}\n",
       // sections inside a line, comments, a line holding only whitespace, no final newline
       "ports: [{{#on}}{{{port}}}{{/on}}]\n  {{! a comment }}\n   \n\t\nimage: {{image}}\nend: {{{port}}}",
@@ -107,7 +108,8 @@ RenderPlan PlanFor(std::string_view workload_name, std::map<std::string, std::ve
   return std::move(plan).value();
 }
 
-TEST_CASE("every embedded template renders the same lifted as written, with the views serve, train and gpu-check make") {
+TEST_CASE(
+    "every embedded template renders the same lifted as written, with the views serve, train and gpu-check make") {
   const std::vector<RenderPlan> plans = {
       PlanFor("serve", {{"model", {"org/m"}}}),
       PlanFor("serve", {{"model", {"org/m"}}, {"replicas", {"3"}}, {"gpus", {"8"}}, {"nodes", {"2"}}}),
@@ -125,12 +127,21 @@ TEST_CASE("every embedded template renders the same lifted as written, with the 
                         {"dashboard", {"true"}},
                         {"priorityClass", {"high"}},
                         {"queue", {"team-a"}}}),
-      PlanFor("serve", {{"model", {"org/m"}}, {"gpus", {"8"}}, {"nodes", {"2"}}, {"engine", {"sglang"}},
-                        {"autoscale", {"1:4"}}, {"autoscaleMetric", {"kv-cache"}},
+      PlanFor("serve", {{"model", {"org/m"}},
+                        {"gpus", {"8"}},
+                        {"nodes", {"2"}},
+                        {"engine", {"sglang"}},
+                        {"autoscale", {"1:4"}},
+                        {"autoscaleMetric", {"kv-cache"}},
                         {"prometheusUrl", {"http://prometheus.monitoring:9090"}}}),
       PlanFor("serve", {{"model", {"org/m"}}, {"engine", {"tgi"}}, {"dashboard", {"true"}}}),
       PlanFor("train", {{"image", {"img:1"}}, {"nodes", {"2"}}}, std::nullopt, {"torchrun", "t.py", "--lr", "3e-4"}),
-      PlanFor("train", {{"image", {"img:1"}}, {"nodes", {"2:4"}}, {"checkpoint", {"ckpt:/ckpt"}}, {"data", {"data:/data"}}, {"queue", {"q"}}},
+      PlanFor("train",
+              {{"image", {"img:1"}},
+               {"nodes", {"2:4"}},
+               {"checkpoint", {"ckpt:/ckpt"}},
+               {"data", {"data:/data"}},
+               {"queue", {"q"}}},
               Backend::kIndexedJob, {"python", "t.py"}),
       PlanFor("gpu-check", {}),
       PlanFor("gpu-check", {{"ncclNodes", {"gpu-node-0", "gpu-node-1"}}}),
