@@ -91,8 +91,18 @@ Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& ti
   return Ok();
 }
 
+namespace {
+/// --wait's outcome is recorded in a revision; a dry run records nothing.
+bool MayReapply(bool dry_run, bool wait) { return !dry_run && !wait; }
+}  // namespace
+
+std::vector<kube::PlannedRead> ReapplyReads(ClusterSession& session, const std::string& name, bool dry_run, bool wait) {
+  if (!MayReapply(dry_run, wait)) return {};
+  return WorkloadRevisions(session.client(), session.clock(), session.ns(), name).ClaimReads();
+}
+
 Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedApply& request, IoStreams streams) {
-  if (request.dry_run || request.wait) return false;  // --wait's outcome is recorded in a revision
+  if (!MayReapply(request.dry_run, request.wait)) return false;
   WorkloadRevisions revisions(session.client(), session.clock(), session.ns(), request.name);
   // As long as a recorded apply's hold: the apply alone, without --wait.
   LLM_ASSIGN_OR_RETURN(std::optional<RevisionAudit> deployed,

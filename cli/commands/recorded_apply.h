@@ -50,9 +50,13 @@ Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& ti
 /// asks for GPUs). The objects are applied again (repairing any drift) while
 /// the workload's revision index holds the workload, taken in the one
 /// conditional request that also checks it (WorkloadRevisions::ClaimDeployed).
-/// False when that is not the case: nothing else was sent, and the caller
-/// goes on with the preflight and ApplyRecorded.
+/// False when that is not the case: nothing but the index was read, and the
+/// caller goes on with the preflight and ApplyRecorded.
 Result<bool> ReapplyDeployedRevision(ClusterSession& session, const RecordedApply& request, IoStreams streams);
+/// What ReapplyDeployedRevision of workload `name` reads first (its revision
+/// index; nothing for a dry run or --wait, which never re-apply this way), for
+/// RestClient::Prefetch.
+std::vector<kube::PlannedRead> ReapplyReads(ClusterSession& session, const std::string& name, bool dry_run, bool wait);
 
 /// What ApplyRecorded reads before it writes anything (who the caller is, the
 /// revisions, the ApplySet parent; nothing for a dry run), for

@@ -58,6 +58,10 @@ std::optional<nlohmann::json> GetIfPresent(kube::RestClient& client, const kube:
   return std::move(got).value();
 }
 
+std::vector<kube::PlannedRead> TenantDefaultsReads(const std::string& ns) {
+  return {kube::PlannedRead::Get(kube::core::Namespaces(ns))};
+}
+
 TenantDefaults ReadTenantDefaults(kube::RestClient& client, const std::string& ns) {
   TenantDefaults defaults;
   auto got = client.Get(kube::core::Namespaces(ns));

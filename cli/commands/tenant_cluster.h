@@ -40,5 +40,7 @@ struct TenantDefaults {
   std::string priority_class;
 };
 TenantDefaults ReadTenantDefaults(kube::RestClient& client, const std::string& ns);
+/// What ReadTenantDefaults reads (the namespace), for RestClient::Prefetch.
+std::vector<kube::PlannedRead> TenantDefaultsReads(const std::string& ns);
 
 }  // namespace llm

@@ -241,6 +241,13 @@ Status RunWorkloadApply(const WorkloadApplyOptions& options, const kube::ConfigF
   RenderOptions render = options.render;
   if (session->namespace_explicit()) render.request.namespace_ = session->ns();
   LLM_ASSIGN_OR_RETURN(render.request.served, session->Served());
+  // The first round trip: the namespace (a tenant's defaults, which the render
+  // needs) and what tells a re-apply of the deployed revision from the rest.
+  std::vector<kube::PlannedRead> first_reads = TenantDefaultsReads(session->ns());
+  for (kube::PlannedRead& read : ReapplyReads(*session, render.request.name, dry_run, options.wait)) {
+    first_reads.push_back(std::move(read));
+  }
+  session->client().Prefetch(first_reads);
   AddTenantDefaults(session->client(), session->ns(), render.request);
   std::set<std::string> used_defaults;
   std::vector<std::string> notes, render_warnings;

@@ -243,16 +243,40 @@ Status WorkloadRevisions::WriteIndexUnlessReapplied(const std::vector<RevisionAu
   return WriteIndex(history, owner);
 }
 
+std::vector<kube::PlannedRead> WorkloadRevisions::ClaimReads() const {
+  return {kube::PlannedRead::Get(kube::core::Secrets(ns_, RevisionIndexSecretName(workload_)))};
+}
+
 Result<std::optional<RevisionAudit>> WorkloadRevisions::ClaimDeployed(const std::string& digest,
                                                                       std::chrono::seconds lease) {
+  const kube::ResourceRef index = kube::core::Secrets(ns_, RevisionIndexSecretName(workload_));
+  const auto unclaimable = [](ErrorKind kind) {
+    return kind == ErrorKind::kInvalid || kind == ErrorKind::kNotFound || kind == ErrorKind::kForbidden;
+  };
+  // What the claim's test would find, read first: a create or a change (most
+  // commands that are not a re-apply) then sends no write that fails.
+  Result<json> live = client_.Get(index);
+  if (!live.ok()) {
+    if (unclaimable(live.error().kind())) return std::optional<RevisionAudit>();
+    return live.error().WithContext(fmt::format("reading the revision index of {}", workload_));
+  }
+  if (AnnotationOf(*live, kDeployedDigestAnnotation) != digest || !AnnotationOf(*live, kReapplyLeaseAnnotation).empty())
+    return std::optional<RevisionAudit>();
   const std::string until = FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(clock_.Now() + lease));
-  Result<json> claimed = client_.JsonPatch(kube::core::Secrets(ns_, RevisionIndexSecretName(workload_)),
-                                           ClaimReapplyPatch(digest, until), kRevisionIndexFieldManager);
+  // The claim's own test decides (another command may have come in between).
+  // The parent's read goes with it, for the apply under the hold. Answered
+  // before the claim, it may predate only a command that deployed this same
+  // digest meanwhile (any other would hold the index or have changed its
+  // digest): its parent then names these members or more, what the apply
+  // writes first is a superset still, and its last write the exact set.
+  Result<json> claimed = std::move(
+      client_
+          .WriteTogetherPrefetching(
+              {kube::PlannedWrite::JsonPatch(index, ClaimReapplyPatch(digest, until), kRevisionIndexFieldManager)},
+              {kube::PlannedRead::Get(kube::core::Secrets(ns_, workload_))})
+          .front());
   if (!claimed.ok()) {
-    const ErrorKind kind = claimed.error().kind();
-    if (kind == ErrorKind::kInvalid || kind == ErrorKind::kNotFound || kind == ErrorKind::kForbidden) {
-      return std::optional<RevisionAudit>();
-    }
+    if (unclaimable(claimed.error().kind())) return std::optional<RevisionAudit>();
     return claimed.error().WithContext(fmt::format("reading the revision index of {}", workload_));
   }
   claimed_until_ = until;

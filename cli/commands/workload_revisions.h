@@ -92,6 +92,8 @@ class WorkloadRevisions {
   /// apply made).
   void ParentApplied(const std::string& uid);
 
+  /// What ClaimDeployed reads first (the revision index), for RestClient::Prefetch.
+  std::vector<kube::PlannedRead> ClaimReads() const;
   /// An unchanged re-apply (recorded_apply.h's ReapplyDeployedRevision): when
   /// the revision index says the newest revision is deployed with `digest`
   /// and no command holds the workload, takes it until now + `lease` in one
@@ -99,7 +101,9 @@ class WorkloadRevisions {
   /// objects keep. Nullopt when the index says otherwise (another digest, a
   /// pending or failed newest revision, a hold) or there is none, or the
   /// caller may not patch it: the caller records a revision instead, which
-  /// sorts out each case with its own message.
+  /// sorts out each case with its own message. The index is read first, so a
+  /// create or a change writes nothing here; the claim itself is sent with the
+  /// read of the ApplySet parent that the apply under it makes first.
   Result<std::optional<RevisionAudit>> ClaimDeployed(const std::string& digest, std::chrono::seconds lease);
   /// Gives back what ClaimDeployed took (an error when its hold ended and
   /// another command took the workload over).

@@ -85,17 +85,23 @@ struct PlannedRead {
 };
 
 /// A write a command sends with others that do not depend on it
-/// (RestClient::WriteTogether): a merge patch, a server-side apply or a delete.
+/// (RestClient::WriteTogether): a merge patch, a JSON patch, a server-side
+/// apply or a delete.
 struct PlannedWrite {
-  enum class Verb { kMergePatch, kApply, kDelete };
+  enum class Verb { kMergePatch, kJsonPatch, kApply, kDelete };
   Verb verb = Verb::kMergePatch;
   ResourceRef ref;
-  nlohmann::json body;  ///< the merge patch, or the object applied
-  ApplyOptions apply;
+  nlohmann::json body;  ///< the merge patch, the JSON patch's operations, or the object applied
+  ApplyOptions apply;   ///< an apply's options; its field_manager is also a JSON patch's
   DeleteOptions remove;
 
   static PlannedWrite MergePatch(ResourceRef ref, nlohmann::json patch) {
     return {Verb::kMergePatch, std::move(ref), std::move(patch), {}, {}};
+  }
+  static PlannedWrite JsonPatch(ResourceRef ref, nlohmann::json operations, std::string field_manager) {
+    ApplyOptions manager;
+    manager.field_manager = std::move(field_manager);
+    return {Verb::kJsonPatch, std::move(ref), std::move(operations), std::move(manager), {}};
   }
   static PlannedWrite Apply(ResourceRef ref, nlohmann::json object, ApplyOptions options) {
     return {Verb::kApply, std::move(ref), std::move(object), std::move(options), {}};
@@ -136,9 +142,9 @@ class RestClient {
   }
   /// Writes that do not depend on each other, sent together as ApplyObjects
   /// sends its applies (one round trip over HTTP/2), each answer handled as
-  /// MergePatch, Apply or Delete handles its own; in the order given, every
-  /// write sent whatever the others answer. Clients that cannot send together
-  /// write one after another.
+  /// MergePatch, JsonPatch, Apply or Delete handles its own; in the order
+  /// given, every write sent whatever the others answer. Clients that cannot
+  /// send together write one after another.
   virtual std::vector<Result<nlohmann::json>> WriteTogether(const std::vector<PlannedWrite>& writes) {
     std::vector<Result<nlohmann::json>> answers;
     answers.reserve(writes.size());
@@ -146,6 +152,9 @@ class RestClient {
       switch (write.verb) {
         case PlannedWrite::Verb::kMergePatch:
           answers.push_back(MergePatch(write.ref, write.body, /*dry_run=*/false));
+          break;
+        case PlannedWrite::Verb::kJsonPatch:
+          answers.push_back(JsonPatch(write.ref, write.body, write.apply.field_manager));
           break;
         case PlannedWrite::Verb::kApply:
           answers.push_back(Apply(write.ref, write.body, write.apply));
@@ -156,6 +165,15 @@ class RestClient {
       }
     }
     return answers;
+  }
+  /// WriteTogether, with `reads` sent in the same round trip and kept as
+  /// Prefetch keeps them, for the calls that make them next. For reads that
+  /// do not depend on the writes: the server may answer them before or after
+  /// the writes. Clients that cannot send together prefetch, then write.
+  virtual std::vector<Result<nlohmann::json>> WriteTogetherPrefetching(const std::vector<PlannedWrite>& writes,
+                                                                       const std::vector<PlannedRead>& reads) {
+    Prefetch(reads);
+    return WriteTogether(writes);
   }
   /// ApplyObject for callers that need only the object.
   Result<nlohmann::json> Apply(const ResourceRef& ref, const nlohmann::json& object, const ApplyOptions& options) {
@@ -182,8 +200,9 @@ class RestClient {
   /// answer for the call that makes that same request next, which takes it
   /// instead of asking again; that call still does everything else as usual
   /// (errors, warnings, a retry of what was refused). A failed read is not
-  /// kept (its call asks again), an answer no call takes is dropped, and a
-  /// write never takes one. Clients that cannot send together (test fakes)
+  /// kept (its call asks again, and an answer kept from an earlier read of the
+  /// same is dropped: the call never takes one older than what was asked
+  /// last), an answer no call takes is dropped, and a write never takes one. Clients that cannot send together (test fakes)
   /// do nothing: each call asks for itself.
   virtual void Prefetch(const std::vector<PlannedRead>& reads) { (void)reads; }
 };

@@ -130,7 +130,7 @@ std::optional<RestClientImpl::SentTogether> RestClientImpl::SendTogether(std::ve
   return sent;
 }
 
-void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
+std::vector<HttpRequest> RestClientImpl::ReadRequests(const std::vector<PlannedRead>& reads) {
   std::vector<HttpRequest> requests;
   for (const PlannedRead& read : reads) {
     switch (read.verb) {
@@ -149,17 +149,30 @@ void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
         break;
     }
   }
-  std::optional<SentTogether> sent = SendTogether(std::move(requests));
-  if (!sent) return;  // nothing sent; the calls themselves say why
+  return requests;
+}
+
+void RestClientImpl::KeepPrefetched(SentTogether& sent, size_t first_read) {
   std::lock_guard<std::mutex> lock(prefetched_mu_);
-  for (size_t i = 0; i < sent->wires.size() && i < sent->outcomes.size(); ++i) {
+  for (size_t i = first_read; i < sent.wires.size() && i < sent.outcomes.size(); ++i) {
+    const std::string key = PrefetchKey(sent.wires[i]);
     // Kept: an answer the call would take as it is. What it would retry or
-    // answer with a fresh credential (a failure, 401, 429, 5xx) it asks again.
-    if (!sent->outcomes[i].ok()) continue;
-    const int status = sent->outcomes[i]->status;
-    if (status == 401 || status == 429 || status >= 500) continue;
-    prefetched_[PrefetchKey(sent->wires[i])] = std::move(sent->outcomes[i]).value();
+    // answer with a fresh credential (a failure, 401, 429, 5xx) it asks again,
+    // and an older answer to the same read is not taken in its place.
+    const bool failed = !sent.outcomes[i].ok() || sent.outcomes[i]->status == 401 || sent.outcomes[i]->status == 429 ||
+                        sent.outcomes[i]->status >= 500;
+    if (failed) {
+      prefetched_.erase(key);
+      continue;
+    }
+    prefetched_[key] = std::move(sent.outcomes[i]).value();
   }
+}
+
+void RestClientImpl::Prefetch(const std::vector<PlannedRead>& reads) {
+  std::optional<SentTogether> sent = SendTogether(ReadRequests(reads));
+  if (!sent) return;  // nothing sent; the calls themselves say why
+  KeepPrefetched(*sent, 0);
 }
 
 Result<HttpResponse> RestClientImpl::Send(HttpRequest request, const ChunkSink* sink, const ResourceRef* ref,
@@ -401,12 +414,17 @@ Result<nlohmann::json> RestClientImpl::MergePatch(const ResourceRef& ref, const 
 Result<nlohmann::json> RestClientImpl::JsonPatch(const ResourceRef& ref, const nlohmann::json& operations,
                                                  const std::string& field_manager) {
   if (ref.name.empty()) return NeedsName(ref, "patch");
+  return SendJson(JsonPatchRequest(ref, operations, field_manager), ref);
+}
+
+HttpRequest RestClientImpl::JsonPatchRequest(const ResourceRef& ref, const nlohmann::json& operations,
+                                             const std::string& field_manager) {
   HttpRequest request;
   request.method = "PATCH";
   request.path = ref.Path() + EncodeQuery({{"fieldManager", field_manager}});
   request.headers.emplace_back("Content-Type", "application/json-patch+json");
   request.body = operations.dump();
-  return SendJson(std::move(request), ref);
+  return request;
 }
 
 Result<nlohmann::json> RestClientImpl::Delete(const ResourceRef& ref, const DeleteOptions& options) {
@@ -428,6 +446,17 @@ HttpRequest RestClientImpl::DeleteRequest(const ResourceRef& ref, const DeleteOp
 }
 
 std::vector<Result<nlohmann::json>> RestClientImpl::WriteTogether(const std::vector<PlannedWrite>& writes) {
+  return WriteTogetherPrefetching(writes, {});
+}
+
+std::vector<Result<nlohmann::json>> RestClientImpl::OneAfterAnother(const std::vector<PlannedWrite>& writes,
+                                                                    const std::vector<PlannedRead>& reads) {
+  if (!reads.empty()) Prefetch(reads);
+  return RestClient::WriteTogether(writes);
+}
+
+std::vector<Result<nlohmann::json>> RestClientImpl::WriteTogetherPrefetching(const std::vector<PlannedWrite>& writes,
+                                                                             const std::vector<PlannedRead>& reads) {
   std::vector<ResourceRef> targets;
   std::vector<HttpRequest> requests;
   for (const PlannedWrite& write : writes) {
@@ -435,6 +464,10 @@ std::vector<Result<nlohmann::json>> RestClientImpl::WriteTogether(const std::vec
       case PlannedWrite::Verb::kMergePatch:
         targets.push_back(write.ref);
         requests.push_back(MergePatchRequest(write.ref, write.body, /*dry_run=*/false));
+        break;
+      case PlannedWrite::Verb::kJsonPatch:
+        targets.push_back(write.ref);
+        requests.push_back(JsonPatchRequest(write.ref, write.body, write.apply.field_manager));
         break;
       case PlannedWrite::Verb::kApply:
         targets.push_back(ApplyTarget(write.ref, write.body));
@@ -445,10 +478,14 @@ std::vector<Result<nlohmann::json>> RestClientImpl::WriteTogether(const std::vec
         requests.push_back(DeleteRequest(write.ref, write.remove));
         break;
     }
-    if (targets.back().name.empty()) return RestClient::WriteTogether(writes);  // each says which needs a name
+    if (targets.back().name.empty()) return OneAfterAnother(writes, reads);  // each says which needs a name
   }
-  std::optional<SentTogether> sent = writes.size() > 1 ? SendTogether(requests) : std::nullopt;
-  if (!sent) return RestClient::WriteTogether(writes);  // one, or no credential: as each call does
+  const size_t first_read = requests.size();
+  std::vector<HttpRequest> together = requests;
+  for (HttpRequest& read : ReadRequests(reads)) together.push_back(std::move(read));
+  std::optional<SentTogether> sent = together.size() > 1 ? SendTogether(std::move(together)) : std::nullopt;
+  if (!sent) return OneAfterAnother(writes, reads);  // one, or no credential: as each call does
+  KeepPrefetched(*sent, first_read);
   std::vector<Result<nlohmann::json>> answers;
   for (size_t i = 0; i < requests.size(); ++i) {
     std::optional<Result<HttpResponse>> first;

@@ -62,6 +62,8 @@ class RestClientImpl final : public RestClient {
   void Prefetch(const std::vector<PlannedRead>& reads) override;
   std::vector<Result<AppliedObject>> ApplyObjects(const std::vector<PlannedApply>& applies) override;
   std::vector<Result<nlohmann::json>> WriteTogether(const std::vector<PlannedWrite>& writes) override;
+  std::vector<Result<nlohmann::json>> WriteTogetherPrefetching(const std::vector<PlannedWrite>& writes,
+                                                               const std::vector<PlannedRead>& reads) override;
 
  private:
   /// The request as sent: default headers, and --request-timeout (also as ?timeout=).
@@ -72,6 +74,8 @@ class RestClientImpl final : public RestClient {
   static ResourceRef ApplyTarget(const ResourceRef& ref, const nlohmann::json& object);
   static HttpRequest ApplyRequest(const ResourceRef& target, const nlohmann::json& object, const ApplyOptions& options);
   static HttpRequest MergePatchRequest(const ResourceRef& ref, const nlohmann::json& patch, bool dry_run);
+  static HttpRequest JsonPatchRequest(const ResourceRef& ref, const nlohmann::json& operations,
+                                      const std::string& field_manager);
   static HttpRequest DeleteRequest(const ResourceRef& ref, const DeleteOptions& options);
   /// Requests as sent (Prepared, with their credential) and what each was answered.
   struct SentTogether {
@@ -82,6 +86,13 @@ class RestClientImpl final : public RestClient {
   /// logged as Send would; nullopt, with nothing sent, when one of them
   /// cannot get its credential (each call then says why).
   std::optional<SentTogether> SendTogether(std::vector<HttpRequest> requests);
+  /// The requests that make `reads`, as Get, List (its first page) and Create make them.
+  static std::vector<HttpRequest> ReadRequests(const std::vector<PlannedRead>& reads);
+  /// Keeps the answers of sent.wires[first_read...] (reads) for the calls that make them next.
+  void KeepPrefetched(SentTogether& sent, size_t first_read);
+  /// What the base class does: the reads prefetched, then each write by its own call.
+  std::vector<Result<nlohmann::json>> OneAfterAnother(const std::vector<PlannedWrite>& writes,
+                                                      const std::vector<PlannedRead>& reads);
   /// The answer Prefetch kept for this exact request (method, path, body), taken once.
   std::optional<HttpResponse> TakePrefetched(const HttpRequest& wire);
   /// One request through the pipeline. `first_answer`: what the first attempt

@@ -108,6 +108,7 @@ std::vector<Result<nlohmann::json>> FakeRestClient::WriteTogether(const std::vec
     if (ref.name.empty()) ref.name = write.body.value("/metadata/name"_json_pointer, std::string());
     switch (write.verb) {
       case kube::PlannedWrite::Verb::kMergePatch:
+      case kube::PlannedWrite::Verb::kJsonPatch:
         batch.push_back(Describe("PATCH", ref));
         break;
       case kube::PlannedWrite::Verb::kApply:

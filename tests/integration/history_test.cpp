@@ -464,11 +464,14 @@ TEST_CASE("serve creating a workload sends the preflight's and the revision's fi
       "GET " + in + "/secrets",                                      // the revisions so far
       "GET " + in + "/secrets/both",                                 // the ApplySet parent
   };
-  // Right after the claim on the index (none yet), before the fit reads the GPU node's pods.
-  auto claim = std::find(requests.begin(), requests.end(), "PATCH " + in + "/secrets/kubectl-llm.both.index");
-  REQUIRE_MESSAGE(std::distance(claim, requests.end()) > 6, created.err);
-  CHECK_MESSAGE(std::vector<std::string>(claim + 1, claim + 6) == together, created.err);
-  CHECK_MESSAGE(claim[6] == "GET /api/v1/pods", created.err);
+  // First the namespace and the index (none yet: nothing to claim for a re-apply, no write), then these,
+  // before the fit reads the GPU node's pods.
+  REQUIRE_MESSAGE(requests.size() > 7, created.err);
+  CHECK_MESSAGE(std::vector<std::string>(requests.begin(), requests.begin() + 2) ==
+                    std::vector<std::string>({"GET " + in, "GET " + in + "/secrets/kubectl-llm.both.index"}),
+                created.err);
+  CHECK_MESSAGE(std::vector<std::string>(requests.begin() + 2, requests.begin() + 7) == together, created.err);
+  CHECK_MESSAGE(requests[7] == "GET /api/v1/pods", created.err);
   // Each sent once: every call found the answer the batch brought.
   for (const std::string& read : together) {
     CAPTURE(read);
@@ -476,7 +479,7 @@ TEST_CASE("serve creating a workload sends the preflight's and the revision's fi
   }
 }
 
-TEST_CASE("serve applying its deployed revision again records none, in objects+4 requests, holding the workload") {
+TEST_CASE("serve applying its deployed revision again records none, in objects+5 requests, holding the workload") {
   ScopedNamespace ns("history-unchanged");
   const TestCluster& cluster = TestCluster::Get();
   const std::vector<std::string> serve = {"serve",  "same", "-n",    ns.name(), "--model",     "org/m",
@@ -491,8 +494,9 @@ TEST_CASE("serve applying its deployed revision again records none, in objects+4
   CHECK(again.out ==
         "poddisruptionbudget.policy/same unchanged\nservice/same unchanged\ndeployment.apps/same unchanged\n"
         "horizontalpodautoscaler.autoscaling/same unchanged\n");
-  // Its requests, discovery aside: the namespace (its tenant defaults), the index taken, the ApplySet parent,
-  // the four objects, the index given back. No preflight, no SelfSubjectReview, no revision written.
+  // Its requests, discovery aside: the namespace (its tenant defaults) with the index read, the index taken
+  // with the ApplySet parent read, the four objects, the index given back. No preflight, no
+  // SelfSubjectReview, no revision written.
   std::string requests;
   std::istringstream lines(again.err);
   for (std::string line; std::getline(lines, line);) {
@@ -503,6 +507,7 @@ TEST_CASE("serve applying its deployed revision again records none, in objects+4
   }
   const std::string in = "/namespaces/" + ns.name();
   CHECK(requests == "GET /api/v1" + in + "\n" +                                                   //
+                        "GET /api/v1" + in + "/secrets/kubectl-llm.same.index\n" +                //
                         "PATCH /api/v1" + in + "/secrets/kubectl-llm.same.index\n" +              //
                         "GET /api/v1" + in + "/secrets/same\n" +                                  //
                         "PATCH /apis/policy/v1" + in + "/poddisruptionbudgets/same\n" +           //

@@ -1,5 +1,6 @@
 #include "commands/workload_revisions.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -332,7 +333,9 @@ RevisionAudit Deploy(Fixture& f, const std::string& image) {
   return *begun;
 }
 
-TEST_CASE("workload revisions: an unchanged re-apply takes the deployed revision in one request and gives it back") {
+TEST_CASE(
+    "workload revisions: an unchanged re-apply reads the index, takes the deployed revision in one write sent with "
+    "the parent's read, and gives it back") {
   Fixture f;
   const RevisionAudit first = Deploy(f, "vllm:1");
   const std::string digest = RenderedDigest(Rendered("vllm:1").objects);
@@ -344,8 +347,14 @@ TEST_CASE("workload revisions: an unchanged re-apply takes the deployed revision
   REQUIRE(*claimed);
   CHECK((*claimed)->number == 1);
   CHECK((*claimed)->change_cause == first.change_cause);
-  CHECK(f.client.calls().size() == before + 1);
-  CHECK(f.client.calls().back() == "JSONPATCH secrets ml/kubectl-llm.chat.index");
+  CHECK(
+      std::vector<std::string>(f.client.calls().begin() + static_cast<std::ptrdiff_t>(before),
+                               f.client.calls().end()) ==
+      std::vector<std::string>{"GET secrets ml/kubectl-llm.chat.index", "JSONPATCH secrets ml/kubectl-llm.chat.index"});
+  // The claim goes with the read of the ApplySet parent that the apply under it makes first.
+  REQUIRE_FALSE(f.client.prefetches().empty());
+  CHECK(f.client.prefetches().back() == std::vector<std::string>{"GET secrets ml/chat"});
+  CHECK(f.client.write_batches().back() == std::vector<std::string>{"PATCH secrets ml/kubectl-llm.chat.index"});
   CHECK(AtRest(f.client).second == "2027-01-15T08:02:00Z");
 
   // While held, a command recording a revision is refused, and its revision removed: nothing was applied.
@@ -368,17 +377,28 @@ TEST_CASE("workload revisions: an unchanged re-apply takes the deployed revision
   CHECK(f.warnings.str().empty());
 }
 
-TEST_CASE("workload revisions: an unchanged re-apply declines another digest, a pending or failed revision") {
+/// The JSON patches sent so far (claims and their releases).
+size_t JsonPatches(const FakeRestClient& client) {
+  return static_cast<size_t>(std::count_if(client.calls().begin(), client.calls().end(),
+                                           [](const std::string& call) { return call.starts_with("JSONPATCH "); }));
+}
+
+TEST_CASE(
+    "workload revisions: an unchanged re-apply declines another digest, a pending or failed revision, writing "
+    "nothing") {
   Fixture f;
   const std::string digest1 = RenderedDigest(Rendered("vllm:1").objects);
   auto none = f.revisions.ClaimDeployed(digest1, std::chrono::minutes(2));  // no index yet
   REQUIRE(none.ok());
   CHECK_FALSE(*none);
+  CHECK(f.client.calls() == std::vector<std::string>{"GET secrets ml/kubectl-llm.chat.index"});
 
   Deploy(f, "vllm:1");
+  const size_t patches = JsonPatches(f.client);
   auto other = f.revisions.ClaimDeployed(RenderedDigest(Rendered("vllm:2").objects), std::chrono::minutes(2));
   REQUIRE(other.ok());
   CHECK_FALSE(*other);
+  CHECK(JsonPatches(f.client) == patches);  // read, and declined without a write
 
   auto pending = f.revisions.Begin(Rendered("vllm:1"), std::chrono::minutes(2), f.warnings);
   REQUIRE(pending.ok());

@@ -552,6 +552,46 @@ TEST_CASE("a prefetched read that failed is not kept: the call asks again, with 
   CHECK(h.transport->requests().size() == 3);
 }
 
+TEST_CASE(
+    "a prefetched read that failed drops the answer an earlier prefetch kept: the call never takes an older one") {
+  PrefetchHarness h;
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment","v":1})"));
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(503, R"({"kind":"Status","code":503})"));
+  h.transport->On("GET", kDeploy.Path(), FakeTransport::Json(200, R"({"kind":"Deployment","v":3})"));
+  h.client->Prefetch({PlannedRead::Get(kDeploy)});
+  h.client->Prefetch({PlannedRead::Get(kDeploy)});
+  REQUIRE(h.transport->requests().size() == 2);
+  auto got = h.client->Get(kDeploy);
+  REQUIRE(got.ok());
+  CHECK((*got)["v"] == 3);
+  CHECK(h.transport->requests().size() == 3);
+}
+
+TEST_CASE(
+    "WriteTogetherPrefetching sends a JSON patch and reads in one batch: the reads are kept as Prefetch keeps them") {
+  PrefetchHarness h;
+  const ResourceRef index{"", "v1", "secrets", "ns", "index", ""};
+  const ResourceRef parent{"", "v1", "secrets", "ns", "web", ""};
+  h.transport->On("PATCH", index.Path(), FakeTransport::Json(200, R"({"metadata":{"name":"index"}})"));
+  h.transport->On("GET", parent.Path(), FakeTransport::Json(200, R"({"metadata":{"name":"web"}})"));
+  const nlohmann::json claim =
+      nlohmann::json::array({{{"op", "test"}, {"path", "/metadata/name"}, {"value", "index"}}});
+  std::vector<Result<nlohmann::json>> answers = h.client->WriteTogetherPrefetching(
+      {PlannedWrite::JsonPatch(index, claim, "history")}, {PlannedRead::Get(parent)});
+  CHECK(h.transport->batches == 1);
+  CHECK(h.transport->batched == 2);
+  REQUIRE(answers.size() == 1);
+  REQUIRE(answers[0].ok());
+  CHECK((*answers[0])["metadata"]["name"] == "index");
+  CHECK(h.transport->requests().at(0).path == index.Path() + "?fieldManager=history");
+  CHECK(HeaderValue(h.transport->requests().at(0), "Content-Type") == "application/json-patch+json");
+  CHECK(h.transport->requests().at(0).body == claim.dump());
+  auto read = h.client->Get(parent);  // answered from the batch
+  REQUIRE(read.ok());
+  CHECK((*read)["metadata"]["name"] == "web");
+  CHECK(h.transport->requests().size() == 2);
+}
+
 TEST_CASE("ApplyObjects sends its applies in one batch and handles each answer as ApplyObject would, in order") {
   PrefetchHarness h;
   const ResourceRef services{"", "v1", "services", "ns", "", ""};
