@@ -10,9 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
-
 #include "commands/global_options.h"
+#include "util/cli11_forward.h"
 #include "util/io_streams.h"
 #include "util/result.h"
 

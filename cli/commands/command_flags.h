@@ -8,10 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
-
 #include "kube/dry_run.h"
 #include "output/output_format.h"
+#include "util/cli11_forward.h"
 
 namespace llm {
 

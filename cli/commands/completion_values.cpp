@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
 #include "commands/cluster_session.h"
 #include "commands/managed_workloads.h"
 #include "kube/client_factory.h"

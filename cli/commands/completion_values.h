@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "util/cli11_forward.h"
 
 namespace llm {
 

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "commands/cluster_session.h"
 #include "commands/diff_program.h"
 #include "commands/live_dry_run.h"

@@ -1,6 +1,7 @@
 #include "commands/listing_flags.h"
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "kube/label_selector.h"
 #include "util/strings.h"

@@ -11,10 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "output/listing_table.h"
 #include "output/output_format.h"
+#include "util/cli11_forward.h"
 #include "util/result.h"
 
 namespace llm {

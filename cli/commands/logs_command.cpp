@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/cluster_session.h"
 #include "commands/managed_workloads.h"

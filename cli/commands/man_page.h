@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "util/cli11_forward.h"
 
 namespace llm {
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"

@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include <CLI/CLI.hpp>
+
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
 #include "kube/client_factory.h"

@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"

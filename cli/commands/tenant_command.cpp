@@ -3,6 +3,8 @@
 #include <functional>
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"
 #include "commands/root_command.h"

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/cluster_session.h"
 #include "commands/command_flags.h"

@@ -7,11 +7,10 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "commands/command.h"
 #include "kube/rest_client.h"
 #include "node_validation/validate_options.h"
+#include "util/cli11_forward.h"
 #include "util/clock.h"
 #include "util/file_system.h"
 #include "util/io_streams.h"

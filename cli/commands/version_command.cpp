@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands/cluster_session.h"

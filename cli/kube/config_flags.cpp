@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <CLI/CLI.hpp>
+
 namespace llm::kube {
 
 void ConfigFlags::AddFlags(CLI::App& app) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "util/cli11_forward.h"
 
 namespace llm::kube {
 

@@ -1,6 +1,7 @@
 #include "commands/command_flags.h"
 
 #include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
 
 namespace llm {
 namespace {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
 
 namespace llm {
 namespace {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
 
 namespace llm::kube {
 namespace {
