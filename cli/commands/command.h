@@ -60,4 +60,11 @@ struct CommandSpec {
 /// Every subcommand, in the order `kubectl llm --help` lists them.
 std::span<const CommandSpec> AllCommands();
 
+/// Builds for a command of the root, narrowed to those this run may dispatch
+/// to: CLI11 runs the first word naming one that is not a flag's value. A word
+/// right after a flag ("-n serve") may be that value, so it is built and the
+/// search goes on; the first after any other word is the command, and ends
+/// it. So `render serve` builds render alone (its serve is render's own).
+bool BuildsRootCommand(const CommandContext& ctx, std::string_view name);
+
 }  // namespace llm

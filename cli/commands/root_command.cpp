@@ -39,6 +39,21 @@ std::string FormatError(const Error& error) {
 
 }  // namespace
 
+bool BuildsRootCommand(const CommandContext& ctx, std::string_view name) {
+  if (!ctx.Builds(name)) return false;
+  const std::vector<std::string>& words = ctx.global.args;
+  if (!words.empty() && (words.front() == "__complete" || words.front() == "__man")) return true;
+  const std::span<const CommandSpec> commands = AllCommands();
+  for (size_t i = 0; i < words.size(); ++i) {
+    const bool names_command =
+        std::any_of(commands.begin(), commands.end(), [&](const CommandSpec& spec) { return words[i] == spec.name; });
+    if (!names_command) continue;
+    if (words[i] == name) return true;
+    if (i == 0 || !words[i - 1].starts_with("-")) return false;  // the command this run dispatches to
+  }
+  return false;
+}
+
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   GlobalOptions global;
   global.args = args;
@@ -52,7 +67,7 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   for (const CommandSpec& spec : AllCommands()) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     sub->group(spec.group);
-    if (!ctx.Builds(spec.name)) continue;
+    if (!BuildsRootCommand(ctx, spec.name)) continue;
     spec.setup(sub, ctx);
     // After what the command says of itself at the end of its help (serve's values and patches).
     if (*spec.examples != '\0') {

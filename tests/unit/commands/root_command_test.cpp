@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "commands/command.h"
 #include "fakes/run_cli.h"
 
 namespace llm {
@@ -24,6 +25,33 @@ TEST_CASE("kubectl's global flags are accepted before and after the subcommand, 
     CHECK(r.out.starts_with("Client Version: "));
     CHECK(r.err.empty());
   }
+}
+
+TEST_CASE("a run builds the root's command it dispatches to, and those a flag's value may name before it") {
+  const auto built = [](std::vector<std::string> args) {
+    GlobalOptions global;
+    global.args = std::move(args);
+    std::istringstream in;
+    std::ostringstream out, err;
+    CommandContext ctx{{in, out, err}, global, Ok(), kExitOk, std::nullopt};
+    std::vector<std::string> names;
+    for (const CommandSpec& spec : AllCommands()) {
+      if (BuildsRootCommand(ctx, spec.name)) names.emplace_back(spec.name);
+    }
+    return names;
+  };
+  using Names = std::vector<std::string>;
+  CHECK(built({"render", "serve", "chat", "--model", "m"}) == Names{"render"});  // serve: render's own
+  CHECK(built({"serve", "chat", "--model", "render"}) == Names{"serve"});
+  CHECK(built({"-n", "serve", "render", "serve", "chat"}) == Names{"serve", "render"});
+  CHECK(built({"--warnings-as-errors", "version", "--client"}) == Names{"version"});
+  CHECK(built({"-v", "6", "status"}) == Names{"status"});
+  CHECK(built({"--help"}).empty());
+  CHECK(built({"__complete", "serve", ""}).size() == AllCommands().size());
+  // A namespace named like a command, before the command: both built, the command runs.
+  Captured r = Run({"-n", "serve", "render", "serve", "chat", "--model", "org/m", "-o", "name"});
+  CHECK_MESSAGE(r.code == 0, r.err);
+  CHECK_MESSAGE(r.out.find("deployment.apps/chat\n") != std::string::npos, r.out);
 }
 
 TEST_CASE("a bad -v value is a usage error") {
