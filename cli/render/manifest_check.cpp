@@ -43,8 +43,8 @@ bool IsKind(std::string_view s) {
 
 Status CheckStringMap(const Json& map, std::string_view where, std::string_view path, bool values_are_labels) {
   if (!map.is_object()) return Invalid(where, fmt::format("{} must be a mapping", path));
+  const std::string what = fmt::format("{} {}", where, path);
   for (const auto& [key, value] : map.items()) {
-    const std::string what = fmt::format("{} {}", where, path);
     LLM_RETURN_IF_ERROR(CheckLabelKey(key, what));
     if (!value.is_string()) return Invalid(where, fmt::format("{}.{} must be a string", path, key));
     if (values_are_labels) LLM_RETURN_IF_ERROR(CheckLabelValue(value.get_ref<const std::string&>(), what));
@@ -52,24 +52,45 @@ Status CheckStringMap(const Json& map, std::string_view where, std::string_view 
   return Ok();
 }
 
+/// Where Walk is: the keys and indices from the object down, kept on the
+/// stack and spelled out ("spec.template.metadata") only where a check names
+/// it, instead of a string built for every node of every manifest.
+struct Path {
+  const Path* parent = nullptr;  ///< null: the object itself
+  std::string_view key;          ///< a mapping's key, unless is_index
+  size_t index = 0;              ///< an array's element, when is_index
+  bool is_index = false;
+
+  std::string Spelled() const {
+    if (parent == nullptr) return "";
+    std::string above = parent->Spelled();
+    if (is_index) return fmt::format("{}[{}]", above, index);
+    return above.empty() ? std::string(key) : fmt::format("{}.{}", above, key);
+  }
+};
+
 /// Walks the object; checks every metadata's labels/annotations and every matchLabels.
-Status Walk(const Json& node, std::string_view where, const std::string& path) {
+Status Walk(const Json& node, std::string_view where, const Path& path) {
   if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) LLM_RETURN_IF_ERROR(Walk(node[i], where, fmt::format("{}[{}]", path, i)));
+    for (size_t i = 0; i < node.size(); ++i) {
+      LLM_RETURN_IF_ERROR(Walk(node[i], where, Path{&path, {}, i, /*is_index=*/true}));
+    }
     return Ok();
   }
   if (!node.is_object()) return Ok();
   for (const auto& [key, value] : node.items()) {
-    const std::string child = path.empty() ? key : path + "." + key;
+    const Path child{&path, key};
     if (key == "metadata" && value.is_object()) {
-      if (value.contains("labels"))
-        LLM_RETURN_IF_ERROR(CheckStringMap(value["labels"], where, child + ".labels", /*values_are_labels=*/true));
+      if (value.contains("labels")) {
+        LLM_RETURN_IF_ERROR(
+            CheckStringMap(value["labels"], where, child.Spelled() + ".labels", /*values_are_labels=*/true));
+      }
       if (value.contains("annotations")) {
         LLM_RETURN_IF_ERROR(
-            CheckStringMap(value["annotations"], where, child + ".annotations", /*values_are_labels=*/false));
+            CheckStringMap(value["annotations"], where, child.Spelled() + ".annotations", /*values_are_labels=*/false));
       }
     } else if (key == "matchLabels") {
-      LLM_RETURN_IF_ERROR(CheckStringMap(value, where, child, /*values_are_labels=*/true));
+      LLM_RETURN_IF_ERROR(CheckStringMap(value, where, child.Spelled(), /*values_are_labels=*/true));
     }
     LLM_RETURN_IF_ERROR(Walk(value, where, child));
   }
@@ -106,7 +127,7 @@ Status CheckManifest(const Json& object, std::string_view where) {
       return Invalid(where, "metadata.namespace must be a DNS-1123 label");
     }
   }
-  return Walk(object, where, "");
+  return Walk(object, where, Path{});
 }
 
 }  // namespace llm

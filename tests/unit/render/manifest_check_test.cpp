@@ -31,6 +31,8 @@ TEST_CASE("CheckManifest refuses bad identity, names and labels") {
       {"/spec/selector/matchLabels/a", "-x", "spec.selector.matchLabels"},
       {"/spec/template/metadata/labels/a", "x/y", "spec.template.metadata.labels"},
       {"/metadata/annotations", Json::object({{"k", 1}}), "must be a string"},
+      {"/spec/volumeClaimTemplates", Json::parse(R"([{"metadata":{"name":"a"}},{"metadata":{"labels":{"a":"b c"}}}])"),
+       "serve/deployment.yaml spec.volumeClaimTemplates[1].metadata.labels"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.pointer);
