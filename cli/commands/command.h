@@ -40,8 +40,11 @@ struct CommandContext {
   /// of them for completion and the man pages, which walk the tree. A help listing shows the
   /// names and summaries every command has built or not.
   bool Builds(std::string_view name) const {
-    if (!global.args.empty() && (global.args.front() == "__complete" || global.args.front() == "__man")) return true;
-    return std::find(global.args.begin(), global.args.end(), name) != global.args.end();
+    return BuildsAll() || std::find(global.args.begin(), global.args.end(), name) != global.args.end();
+  }
+  /// Completion and the man pages walk the whole tree.
+  bool BuildsAll() const {
+    return !global.args.empty() && (global.args.front() == "__complete" || global.args.front() == "__man");
   }
 };
 

@@ -43,6 +43,9 @@ Status ThenPrintError(Status outcome, const Status& printed) {
   return printed.error().WithContext("the objects were applied, but -o could not print them");
 }
 
+/// --wait's outcome is recorded in a revision; a dry run records nothing.
+bool MayReapply(bool dry_run, bool wait) { return !dry_run && !wait; }
+
 /// The revision a failed one returns to: the newest deployed one before it.
 std::optional<int> PreviousDeployed(const std::vector<RevisionAudit>& history, int failed) {
   std::optional<int> found;
@@ -90,11 +93,6 @@ Status ValidateRecordedApplyFlags(bool dry_run, bool wait, const std::string& ti
   }
   return Ok();
 }
-
-namespace {
-/// --wait's outcome is recorded in a revision; a dry run records nothing.
-bool MayReapply(bool dry_run, bool wait) { return !dry_run && !wait; }
-}  // namespace
 
 std::vector<kube::PlannedRead> ReapplyReads(ClusterSession& session, const std::string& name, bool dry_run, bool wait) {
   if (!MayReapply(dry_run, wait)) return {};

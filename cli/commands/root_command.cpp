@@ -40,9 +40,8 @@ std::string FormatError(const Error& error) {
 }  // namespace
 
 bool BuildsRootCommand(const CommandContext& ctx, std::string_view name) {
-  if (!ctx.Builds(name)) return false;
+  if (ctx.BuildsAll()) return true;
   const std::vector<std::string>& words = ctx.global.args;
-  if (!words.empty() && (words.front() == "__complete" || words.front() == "__man")) return true;
   const std::span<const CommandSpec> commands = AllCommands();
   for (size_t i = 0; i < words.size(); ++i) {
     const bool names_command =

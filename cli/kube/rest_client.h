@@ -202,8 +202,9 @@ class RestClient {
   /// (errors, warnings, a retry of what was refused). A failed read is not
   /// kept (its call asks again, and an answer kept from an earlier read of the
   /// same is dropped: the call never takes one older than what was asked
-  /// last), an answer no call takes is dropped, and a write never takes one. Clients that cannot send together (test fakes)
-  /// do nothing: each call asks for itself.
+  /// last), an answer no call takes is dropped, and a write never takes one.
+  /// Clients that cannot send together (test fakes) do nothing: each call
+  /// asks for itself.
   virtual void Prefetch(const std::vector<PlannedRead>& reads) { (void)reads; }
 };
 
