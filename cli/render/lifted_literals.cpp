@@ -1,5 +1,6 @@
 #include "render/lifted_literals.h"
 
+#include <unordered_map>
 #include <vector>
 
 namespace llm {
@@ -11,8 +12,7 @@ constexpr char kLiteralPrefix = '~';
 /// A tag as kainjow finds it: from "{{" to the next "}}" ("}}}" after "{{{").
 struct Tag {
   size_t begin = 0;
-  size_t end = 0;           ///< one past its last brace
-  bool structural = false;  ///< section, inverted, closing, comment or partial
+  size_t end = 0;  ///< one past its last brace
 };
 
 /// The tags of `text`, or false where it holds something LiftLiterals leaves alone.
@@ -30,8 +30,7 @@ bool FindTags(std::string_view text, std::vector<Tag>& tags) {
     const size_t first = contents.find_first_not_of(" \t");
     const char type = triple || first == std::string_view::npos ? '\0' : contents[first];
     if (type == '=') return false;
-    const bool structural = type == '#' || type == '^' || type == '/' || type == '!' || type == '>';
-    tags.push_back({pos, close + (triple ? 3 : 2), structural});
+    tags.push_back({pos, close + (triple ? 3 : 2)});
     pos = tags.back().end;
   }
   return true;
@@ -44,14 +43,18 @@ class Lifter {
     lifted_.text.reserve(text.size() / 2);
   }
 
-  /// text_[begin, end) as one variable (nothing when empty).
+  /// text_[begin, end) as one variable (nothing when empty); the same text,
+  /// mostly indentation, is the same variable wherever it appears.
   void Literal(size_t begin, size_t end) {
     if (end <= begin) return;
-    std::string name(1, kLiteralPrefix);
-    name += std::to_string(count_++);
-    lifted_.literals.set(name, std::string(text_.substr(begin, end - begin)));
+    const std::string_view literal = text_.substr(begin, end - begin);
+    auto [named, is_new] = names_.try_emplace(literal);
+    if (is_new) {
+      named->second = kLiteralPrefix + std::to_string(names_.size() - 1);
+      lifted_.literals.set(named->second, std::string(literal));
+    }
     lifted_.text += "{{{";
-    lifted_.text += name;
+    lifted_.text += named->second;
     lifted_.text += "}}}";
   }
   void Verbatim(size_t begin, size_t end) { lifted_.text.append(text_.substr(begin, end - begin)); }
@@ -61,7 +64,7 @@ class Lifter {
  private:
   std::string_view text_;
   LiftedTemplate lifted_;
-  int count_ = 0;
+  std::unordered_map<std::string_view, std::string> names_;  ///< literal text -> its variable's name
 };
 
 }  // namespace
@@ -88,25 +91,20 @@ LiftedTemplate LiftLiterals(std::string_view text) {
     const bool has_newline = eol != std::string_view::npos;
     if (!has_newline) eol = text.size();
     size_t past_tags = next_tag;
-    bool structural = false;
-    while (past_tags < tags.size() && tags[past_tags].begin < eol) structural |= tags[past_tags++].structural;
+    while (past_tags < tags.size() && tags[past_tags].begin < eol) ++past_tags;
     if (past_tags == next_tag) {
       if (block_begin == kNoBlock) block_begin = line;
       block_end = eol;
       block_newline = has_newline;
     } else {
       flush_block();
-      if (structural) {
-        lifter.Verbatim(line, eol);
-      } else {
-        size_t pos = line;
-        for (size_t t = next_tag; t < past_tags; ++t) {
-          lifter.Literal(pos, tags[t].begin);
-          lifter.Verbatim(tags[t].begin, tags[t].end);
-          pos = tags[t].end;
-        }
-        lifter.Literal(pos, eol);
+      size_t pos = line;
+      for (size_t t = next_tag; t < past_tags; ++t) {
+        lifter.Literal(pos, tags[t].begin);
+        lifter.Verbatim(tags[t].begin, tags[t].end);
+        pos = tags[t].end;
       }
+      lifter.Literal(pos, eol);
       if (has_newline) lifter.Verbatim(eol, eol + 1);
       next_tag = past_tags;
     }

@@ -6,12 +6,13 @@
 // starting the process. Lifted, the same template parses about six times faster.
 //
 // LiftLiterals replaces each run of plain text by an unescaped variable
-// ({{{~N}}}) whose value is that text, on every line that holds no section,
-// inverted, closing, comment, partial or delimiter tag; those lines are kept as
-// written, so mustache's standalone-line rule (a line holding only such a tag
-// and whitespace is left out) sees exactly what it saw before. Consecutive lines
-// of plain text become one variable. What kainjow makes of the lifted template
-// is the same, byte for byte, as what it makes of the template itself.
+// ({{{~N}}}) whose value is that text, the indentation before a section,
+// inverted, closing, comment or partial tag too: kainjow leaves a line out
+// (mustache's standalone-line rule) when it holds such a tag and all it rendered
+// of that line is spaces and tabs, and a lifted literal renders into the line
+// exactly as its text did. Consecutive lines of plain text become one variable.
+// What kainjow makes of the lifted template is the same, byte for byte, as what
+// it makes of the template itself.
 //
 // A template this cannot read as kainjow does is left as written: one that
 // changes its delimiters ({{=<% %>=}}), holds a carriage return, a tag across

@@ -74,6 +74,8 @@ TEST_CASE("lifting a template's plain text changes no byte of what it renders") 
       "plain: text\nno: tags\n",
       "",
       "\n\n",
+      // indented standalone tags whose sections are off: kainjow keeps their lines' spaces
+      "a:\n  {{#off}}\n  b: 1\n  {{/off}}\n  {{^on}}\n  c: 1\n  {{/on}}\n\t{{! note }}  \nd: 2\n",
   };
   for (const std::string& text : templates) {
     CAPTURE(text);
@@ -88,8 +90,10 @@ TEST_CASE("a template read otherwise than as {{...}} tags on their own lines is 
     const LiftedTemplate lifted = LiftLiterals(text);
     CHECK(lifted.text == text);
   }
-  // Lifted, plain text is gone from what kainjow parses.
+  // Lifted, plain text is gone from what kainjow parses, a section tag's
+  // indentation too; the same text is one variable.
   CHECK(LiftLiterals("a:\n  b: {{x}}\n").text == "{{{~0}}}\n{{{~1}}}{{x}}\n");
+  CHECK(LiftLiterals("  {{#x}}\n  b: {{y}}\n  {{/x}}\n").text == "{{{~0}}}{{#x}}\n{{{~1}}}{{y}}\n{{{~0}}}{{/x}}\n");
 }
 
 /// The view a workload's plan renders its templates with, from flags.
