@@ -22,13 +22,13 @@ std::vector<std::string> CheckArgs(const GpuCheckConfig& c) {
 
 ViewData CheckEnv(const GpuCheckConfig& c) {
   ViewData env = ViewList();
-  env.push_back(EnvField("NODE_NAME", "spec.nodeName"));
-  env.push_back(EnvField("POD_NAME", "metadata.name"));
-  env.push_back(EnvField("POD_NAMESPACE", "metadata.namespace"));
+  ViewAppend(env, EnvField("NODE_NAME", "spec.nodeName"));
+  ViewAppend(env, EnvField("POD_NAME", "metadata.name"));
+  ViewAppend(env, EnvField("POD_NAMESPACE", "metadata.namespace"));
   if (c.multi_node()) {
     // The rank comes from JOB_COMPLETION_INDEX, which the Job controller sets.
-    env.push_back(EnvValue("LLM_GPU_CHECK_WORLD_SIZE", std::to_string(c.nccl_nodes.size())));
-    env.push_back(EnvValue("NCCL_COMM_ID", fmt::format("{}:{}", c.rank0_host, kNcclBootstrapPort)));
+    ViewAppend(env, EnvValue("LLM_GPU_CHECK_WORLD_SIZE", std::to_string(c.nccl_nodes.size())));
+    ViewAppend(env, EnvValue("NCCL_COMM_ID", fmt::format("{}:{}", c.rank0_host, kNcclBootstrapPort)));
   }
   return env;
 }
@@ -39,29 +39,29 @@ RenderPlan GpuCheckView(const GpuCheckConfig& c) {
   RenderPlan plan;
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
-  view.set("node", ViewOptional(c.node));
-  view.set("image", c.image);
-  view.set("args", ViewStrings(CheckArgs(c)));
-  view.set("hasEnv", true);
-  view.set("env", CheckEnv(c));
-  view.set("gpus", ViewInt(c.gpus));
-  view.set("cpu", c.cpu);
-  view.set("memory", c.memory);
-  view.set("shmSize", c.shm_size);
+  ViewSet(view, "node", ViewOptional(c.node));
+  ViewSet(view, "image", c.image);
+  ViewSet(view, "args", ViewStrings(CheckArgs(c)));
+  ViewSet(view, "hasEnv", true);
+  ViewSet(view, "env", CheckEnv(c));
+  ViewSet(view, "gpus", ViewInt(c.gpus));
+  ViewSet(view, "cpu", c.cpu);
+  ViewSet(view, "memory", c.memory);
+  ViewSet(view, "shmSize", c.shm_size);
   AddSchedulingView(c.scheduling, view);
-  view.set("multiNode", c.multi_node());
+  ViewSet(view, "multiNode", c.multi_node());
   if (!c.multi_node()) {
-    view.set("podActiveDeadline", ViewInt(c.active_deadline));
+    ViewSet(view, "podActiveDeadline", ViewInt(c.active_deadline));
     plan.templates = {"gpu-check/pod.yaml"};
     return plan;
   }
-  view.set("podActiveDeadline", false);  // the Job's deadline covers both pods
-  view.set("activeDeadline", ViewInt(c.active_deadline));
-  view.set("worldSize", ViewInt(static_cast<long long>(c.nccl_nodes.size())));
-  view.set("ncclNodes", ViewStrings(c.nccl_nodes));
-  view.set("ncclPort", ViewInt(kNcclBootstrapPort));
-  view.set("rank0Host", c.rank0_host);
-  view.set("waitCommand", ViewStrings({"/bin/sh", "-c", kWaitForRank0}));
+  ViewSet(view, "podActiveDeadline", false);  // the Job's deadline covers both pods
+  ViewSet(view, "activeDeadline", ViewInt(c.active_deadline));
+  ViewSet(view, "worldSize", ViewInt(static_cast<long long>(c.nccl_nodes.size())));
+  ViewSet(view, "ncclNodes", ViewStrings(c.nccl_nodes));
+  ViewSet(view, "ncclPort", ViewInt(kNcclBootstrapPort));
+  ViewSet(view, "rank0Host", c.rank0_host);
+  ViewSet(view, "waitCommand", ViewStrings({"/bin/sh", "-c", kWaitForRank0}));
   plan.templates = {"gpu-check/nccl-service.yaml", "gpu-check/nccl-job.yaml"};
   return plan;
 }

@@ -24,34 +24,34 @@ uint64_t Fnv1a64(std::string_view text) {
 
 ViewData PodView(const ServeConfig& c, const Launch& launch, bool serving, const Pairs& pod_labels) {
   ViewData pod;
-  pod.set("podLabels", ViewPairs(pod_labels));
+  ViewSet(pod, "podLabels", ViewPairs(pod_labels));
   Pairs annotations;
   if (serving) {
     annotations = {{"prometheus.io/path", std::string(c.engine->metrics_path)},
                    {"prometheus.io/port", std::to_string(c.launch.port)},
                    {"prometheus.io/scrape", "true"}};
   }
-  pod.set("hasPodAnnotations", !annotations.empty());
-  pod.set("podAnnotations", ViewPairs(annotations));
+  ViewSet(pod, "hasPodAnnotations", !annotations.empty());
+  ViewSet(pod, "podAnnotations", ViewPairs(annotations));
   const bool spread = serving && (c.autoscale ? c.autoscale->max : c.replicas.value_or(1)) > 1;
-  pod.set("spread", spread);
+  ViewSet(pod, "spread", spread);
   Pairs spread_labels = SelectorLabels(c.meta);
   if (c.backend == Backend::kLeaderWorkerSet) spread_labels.emplace_back("kubectl-llm.dev/role", "leader");
-  pod.set("spreadLabels", ViewPairs(spread_labels));
+  ViewSet(pod, "spreadLabels", ViewPairs(spread_labels));
 
-  pod.set("containerName", serving ? std::string(c.engine->name) : std::string(c.engine->name) + "-worker");
-  pod.set("command", ViewStrings(launch.command));
-  pod.set("hasArgs", !launch.args.empty());
-  pod.set("args", ViewStrings(launch.args));
+  ViewSet(pod, "containerName", serving ? std::string(c.engine->name) : std::string(c.engine->name) + "-worker");
+  ViewSet(pod, "command", ViewStrings(launch.command));
+  ViewSet(pod, "hasArgs", !launch.args.empty());
+  ViewSet(pod, "args", ViewStrings(launch.args));
   ViewData env = ViewList();
-  if (c.hf_token_secret) env.push_back(EnvSecret("HF_TOKEN", c.hf_token_secret->first, c.hf_token_secret->second));
-  if (c.cache_pvc) env.push_back(EnvValue("HF_HOME", "/models/huggingface"));
-  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
-  pod.set("hasEnv", !env.is_empty_list());
-  pod.set("env", env);
-  pod.set("serving", serving);
-  pod.set("healthPath", std::string(c.engine->probe_path));
-  pod.set("startupFailureThreshold", ViewInt(kStartupFailureThreshold));
+  if (c.hf_token_secret) ViewAppend(env, EnvSecret("HF_TOKEN", c.hf_token_secret->first, c.hf_token_secret->second));
+  if (c.cache_pvc) ViewAppend(env, EnvValue("HF_HOME", "/models/huggingface"));
+  for (const auto& [name, value] : c.env) ViewAppend(env, EnvValue(name, value));
+  ViewSet(pod, "hasEnv", !env.is_empty_list());
+  ViewSet(pod, "env", std::move(env));
+  ViewSet(pod, "serving", serving);
+  ViewSet(pod, "healthPath", std::string(c.engine->probe_path));
+  ViewSet(pod, "startupFailureThreshold", ViewInt(kStartupFailureThreshold));
   return pod;
 }
 
@@ -62,17 +62,17 @@ RenderPlan ServeView(const ServeConfig& c) {
   ViewData& view = plan.view;
   AddMetaView(c.meta, view);
   AddWorkloadObjectView(c.meta, c.queue, view);
-  view.set("annotations", ViewPairs(Pairs{{std::string(kModelAnnotation), c.launch.model}}));
-  view.set("hasReplicas", c.replicas.has_value());
-  view.set("replicas", ViewInt(c.replicas.value_or(1)));
-  view.set("size", ViewInt(c.launch.nodes));
-  view.set("port", ViewInt(c.launch.port));
-  view.set("image", c.image);
-  view.set("gpus", ViewInt(c.gpus));
-  view.set("cpu", ViewOptional(c.cpu));
-  view.set("memory", ViewOptional(c.memory));
-  view.set("shmSize", c.shm_size);
-  view.set("cachePvc", ViewOptional(c.cache_pvc));
+  ViewSet(view, "annotations", ViewPairs(Pairs{{std::string(kModelAnnotation), c.launch.model}}));
+  ViewSet(view, "hasReplicas", c.replicas.has_value());
+  ViewSet(view, "replicas", ViewInt(c.replicas.value_or(1)));
+  ViewSet(view, "size", ViewInt(c.launch.nodes));
+  ViewSet(view, "port", ViewInt(c.launch.port));
+  ViewSet(view, "image", c.image);
+  ViewSet(view, "gpus", ViewInt(c.gpus));
+  ViewSet(view, "cpu", ViewOptional(c.cpu));
+  ViewSet(view, "memory", ViewOptional(c.memory));
+  ViewSet(view, "shmSize", c.shm_size);
+  ViewSet(view, "cachePvc", ViewOptional(c.cache_pvc));
   AddSchedulingView(c.scheduling, view);
 
   Pairs pod_labels = StandardLabels(c.meta);
@@ -82,26 +82,26 @@ RenderPlan ServeView(const ServeConfig& c) {
     leader_labels.emplace_back("kubectl-llm.dev/role", "leader");
     worker_labels.emplace_back("kubectl-llm.dev/role", "worker");
     service_selector.emplace_back("kubectl-llm.dev/role", "leader");
-    view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, leader_labels));
-    view.set("worker", PodView(c, WorkerLaunch(*c.engine, c.launch), false, worker_labels));
+    ViewSet(view, "leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, leader_labels));
+    ViewSet(view, "worker", PodView(c, WorkerLaunch(*c.engine, c.launch), false, worker_labels));
   } else {
-    view.set("leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, pod_labels));
+    ViewSet(view, "leader", PodView(c, LeaderLaunch(*c.engine, c.launch), true, pod_labels));
   }
-  view.set("serviceSelector", ViewPairs(service_selector));
+  ViewSet(view, "serviceSelector", ViewPairs(service_selector));
   plan.notes = c.notes;
   if (c.pod_monitor_labels) {
     // The serving pods only: LeaderWorkerSet workers serve no metrics.
     ViewData monitor;
-    monitor.set("objectLabels", ViewPairs(*c.pod_monitor_labels));
-    monitor.set("podSelector", ViewPairs(service_selector));
-    monitor.set("metricsPath", std::string(c.engine->metrics_path));
-    view.set("podMonitor", monitor);
+    ViewSet(monitor, "objectLabels", ViewPairs(*c.pod_monitor_labels));
+    ViewSet(monitor, "podSelector", ViewPairs(service_selector));
+    ViewSet(monitor, "metricsPath", std::string(c.engine->metrics_path));
+    ViewSet(view, "podMonitor", std::move(monitor));
   }
 
   if (c.cache_pvc && c.cache_size) {
-    view.set("cacheSize", *c.cache_size);
+    ViewSet(view, "cacheSize", *c.cache_size);
     const bool shared = c.launch.nodes > 1 || c.replicas.value_or(1) > 1 || c.autoscale;
-    view.set("cacheAccessMode", shared ? "ReadWriteMany" : "ReadWriteOnce");
+    ViewSet(view, "cacheAccessMode", shared ? "ReadWriteMany" : "ReadWriteOnce");
     plan.templates.push_back("serve/model-cache-pvc.yaml");
   }
   plan.templates.push_back("serve/service.yaml");
@@ -111,22 +111,22 @@ RenderPlan ServeView(const ServeConfig& c) {
   if (max_replicas > 1) plan.templates.push_back("serve/poddisruptionbudget.yaml");
   if (c.autoscale) {
     const bool lws = c.backend == Backend::kLeaderWorkerSet;
-    view.set("targetApiVersion", lws ? "leaderworkerset.x-k8s.io/v1" : "apps/v1");
-    view.set("targetKind", lws ? "LeaderWorkerSet" : "Deployment");
-    view.set("minReplicas", ViewInt(c.autoscale->min));
-    view.set("maxReplicas", ViewInt(c.autoscale->max));
+    ViewSet(view, "targetApiVersion", lws ? "leaderworkerset.x-k8s.io/v1" : "apps/v1");
+    ViewSet(view, "targetKind", lws ? "LeaderWorkerSet" : "Deployment");
+    ViewSet(view, "minReplicas", ViewInt(c.autoscale->min));
+    ViewSet(view, "maxReplicas", ViewInt(c.autoscale->max));
     if (c.autoscale->query) {
-      view.set("query", *c.autoscale->query);
-      view.set("metricType", c.autoscale->metric_type);
-      view.set("threshold", c.autoscale->target);
-      view.set("prometheusUrl", c.autoscale->prometheus_url);
+      ViewSet(view, "query", *c.autoscale->query);
+      ViewSet(view, "metricType", c.autoscale->metric_type);
+      ViewSet(view, "threshold", c.autoscale->target);
+      ViewSet(view, "prometheusUrl", c.autoscale->prometheus_url);
       if (c.autoscale->wake_query) {
-        view.set("wakeQuery", *c.autoscale->wake_query);
-        view.set("wakeThreshold", c.autoscale->wake_target);
+        ViewSet(view, "wakeQuery", *c.autoscale->wake_query);
+        ViewSet(view, "wakeThreshold", c.autoscale->wake_target);
       }
       plan.templates.push_back("serve/scaledobject.yaml");
     } else {
-      view.set("cpuUtilization", ViewInt(kCpuUtilizationTarget));
+      ViewSet(view, "cpuUtilization", ViewInt(kCpuUtilizationTarget));
       plan.templates.push_back("serve/hpa.yaml");
     }
   }
@@ -134,11 +134,11 @@ RenderPlan ServeView(const ServeConfig& c) {
   if (c.dashboard_label) {
     ViewData dashboard;
     const std::string name = c.meta.name + "-dashboard";
-    dashboard.set("name", name);
+    ViewSet(dashboard, "name", name);
     Pairs labels = StandardLabels(c.meta);
     labels.push_back(*c.dashboard_label);
-    dashboard.set("objectLabels", ViewPairs(labels));
-    dashboard.set("fileName", c.meta.name + ".json");
+    ViewSet(dashboard, "objectLabels", ViewPairs(labels));
+    ViewSet(dashboard, "fileName", c.meta.name + ".json");
     // The uid keeps Grafana's links and stars across re-applies: stable per
     // namespace and name, within Grafana's 40 characters.
     const std::string where = c.meta.namespace_.value_or("") + "/" + c.meta.name;
@@ -146,8 +146,8 @@ RenderPlan ServeView(const ServeConfig& c) {
     const std::string title = fmt::format("{} ({}{})", c.meta.name, c.engine->name,
                                           c.meta.namespace_ ? ", namespace " + *c.meta.namespace_ : "");
     const auto panels = DashboardPanels(*c.engine, WorkloadSeries{c.meta.namespace_, c.meta.name});
-    dashboard.set("json", DashboardJson(title, uid, panels).dump(2));
-    view.set("dashboard", dashboard);
+    ViewSet(dashboard, "json", DashboardJson(title, uid, panels).dump(2));
+    ViewSet(view, "dashboard", std::move(dashboard));
     plan.templates.push_back("serve/dashboard.yaml");
   }
   return plan;

@@ -23,15 +23,15 @@ constexpr const char* kWaitScript =
 /// the world size come from each rendezvous round, so none is set here.
 ViewData ElasticTorchrunEnv(const TrainConfig& c) {
   ViewData env = ViewList();
-  env.push_back(EnvValue("PET_NNODES", FormatNodeRange(*c.elastic)));
-  env.push_back(EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
-  env.push_back(EnvValue("PET_RDZV_BACKEND", "c10d"));
-  env.push_back(EnvValue("PET_RDZV_ENDPOINT", fmt::format("{}:{}", c.master_addr, c.master_port)));
-  env.push_back(EnvValue("PET_RDZV_ID", c.meta.name));
-  env.push_back(EnvValue("PET_RDZV_CONF",
-                         fmt::format("timeout={},last_call_timeout={}", c.rdzv_timeout, c.rdzv_last_call_timeout)));
-  env.push_back(EnvValue("PET_MAX_RESTARTS", std::to_string(c.max_restarts)));
-  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
+  ViewAppend(env, EnvValue("PET_NNODES", FormatNodeRange(*c.elastic)));
+  ViewAppend(env, EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
+  ViewAppend(env, EnvValue("PET_RDZV_BACKEND", "c10d"));
+  ViewAppend(env, EnvValue("PET_RDZV_ENDPOINT", fmt::format("{}:{}", c.master_addr, c.master_port)));
+  ViewAppend(env, EnvValue("PET_RDZV_ID", c.meta.name));
+  ViewAppend(env, EnvValue("PET_RDZV_CONF",
+                           fmt::format("timeout={},last_call_timeout={}", c.rdzv_timeout, c.rdzv_last_call_timeout)));
+  ViewAppend(env, EnvValue("PET_MAX_RESTARTS", std::to_string(c.max_restarts)));
+  for (const auto& [name, value] : c.env) ViewAppend(env, EnvValue(name, value));
   return env;
 }
 
@@ -41,24 +41,24 @@ ViewData ElasticTorchrunEnv(const TrainConfig& c) {
 ViewData TorchrunEnv(const TrainConfig& c) {
   if (c.elastic) return ElasticTorchrunEnv(c);
   ViewData env = ViewList();
-  env.push_back(EnvValue("MASTER_ADDR", c.master_addr));
-  env.push_back(EnvValue("MASTER_PORT", std::to_string(c.master_port)));
-  env.push_back(EnvValue("WORLD_SIZE", std::to_string(c.nodes * c.gpus_per_node)));
-  env.push_back(EnvField("NODE_RANK", kCompletionIndex));
-  env.push_back(EnvValue("PET_MASTER_ADDR", c.master_addr));
-  env.push_back(EnvValue("PET_MASTER_PORT", std::to_string(c.master_port)));
-  env.push_back(EnvValue("PET_NNODES", std::to_string(c.nodes)));
-  env.push_back(EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
-  env.push_back(EnvField("PET_NODE_RANK", kCompletionIndex));
-  for (const auto& [name, value] : c.env) env.push_back(EnvValue(name, value));
+  ViewAppend(env, EnvValue("MASTER_ADDR", c.master_addr));
+  ViewAppend(env, EnvValue("MASTER_PORT", std::to_string(c.master_port)));
+  ViewAppend(env, EnvValue("WORLD_SIZE", std::to_string(c.nodes * c.gpus_per_node)));
+  ViewAppend(env, EnvField("NODE_RANK", kCompletionIndex));
+  ViewAppend(env, EnvValue("PET_MASTER_ADDR", c.master_addr));
+  ViewAppend(env, EnvValue("PET_MASTER_PORT", std::to_string(c.master_port)));
+  ViewAppend(env, EnvValue("PET_NNODES", std::to_string(c.nodes)));
+  ViewAppend(env, EnvValue("PET_NPROC_PER_NODE", std::to_string(c.gpus_per_node)));
+  ViewAppend(env, EnvField("PET_NODE_RANK", kCompletionIndex));
+  for (const auto& [name, value] : c.env) ViewAppend(env, EnvValue(name, value));
   return env;
 }
 
 ViewData MountView(const std::optional<VolumeClaimMount>& mount) {
   if (!mount) return ViewData(false);
   ViewData view;
-  view.set("claim", mount->claim);
-  view.set("mountPath", mount->mount_path);
+  ViewSet(view, "claim", mount->claim);
+  ViewSet(view, "mountPath", mount->mount_path);
   return view;
 }
 
@@ -88,7 +88,7 @@ RenderPlan TrainView(const TrainConfig& c) {
     annotations.emplace_back(std::string(kSweepModeAnnotation), c.trial->maximize ? "max" : "min");
     command = TrialCommand(c.trial->metric, c.command);
   }
-  view.set("podLabels", ViewPairs(pod_labels));
+  ViewSet(view, "podLabels", ViewPairs(pod_labels));
   if (c.exclusive_topology) {
     annotations.emplace_back("alpha.jobset.sigs.k8s.io/exclusive-topology", *c.exclusive_topology);
   }
@@ -99,30 +99,30 @@ RenderPlan TrainView(const TrainConfig& c) {
     if (c.queue) annotations.emplace_back(std::string(kKueueElasticJobAnnotation), "true");
   }
   std::sort(annotations.begin(), annotations.end());
-  view.set("hasAnnotations", !annotations.empty());
-  view.set("annotations", ViewPairs(annotations));
-  view.set("nodes", ViewInt(c.nodes));
-  view.set("gpus", ViewInt(c.gpus_per_node));
-  view.set("masterPort", ViewInt(c.master_port));
-  view.set("maxRestarts", ViewInt(c.max_restarts));
+  ViewSet(view, "hasAnnotations", !annotations.empty());
+  ViewSet(view, "annotations", ViewPairs(annotations));
+  ViewSet(view, "nodes", ViewInt(c.nodes));
+  ViewSet(view, "gpus", ViewInt(c.gpus_per_node));
+  ViewSet(view, "masterPort", ViewInt(c.master_port));
+  ViewSet(view, "maxRestarts", ViewInt(c.max_restarts));
   // JobSet: a static group's failed pod fails its Job, and JobSet restarts the
   // group; an elastic group replaces the pod, which rejoins the rendezvous.
-  view.set("jobBackoffLimit", ViewInt(c.elastic ? c.max_restarts : 0));
-  view.set("elastic", c.elastic.has_value());
-  view.set("ttlAfterFinished", ViewOptionalInt(c.ttl_after_finished));
-  view.set("activeDeadline", ViewOptionalInt(c.active_deadline));
-  view.set("subdomain", jobset ? ViewData(false) : ViewData(c.meta.name));  // JobSet sets its own
-  view.set("image", c.image);
-  view.set("command", ViewStrings(command));
-  view.set("waitCommand", ViewStrings({"/bin/sh", "-c", kWaitScript}));
-  view.set("masterAddr", c.master_addr);
-  view.set("hasEnv", true);
-  view.set("env", TorchrunEnv(c));
-  view.set("cpu", ViewOptional(c.cpu));
-  view.set("memory", ViewOptional(c.memory));
-  view.set("shmSize", c.shm_size);
-  view.set("data", MountView(c.data));
-  view.set("checkpoint", MountView(c.checkpoint));
+  ViewSet(view, "jobBackoffLimit", ViewInt(c.elastic ? c.max_restarts : 0));
+  ViewSet(view, "elastic", c.elastic.has_value());
+  ViewSet(view, "ttlAfterFinished", ViewOptionalInt(c.ttl_after_finished));
+  ViewSet(view, "activeDeadline", ViewOptionalInt(c.active_deadline));
+  ViewSet(view, "subdomain", jobset ? ViewData(false) : ViewData(c.meta.name));  // JobSet sets its own
+  ViewSet(view, "image", c.image);
+  ViewSet(view, "command", ViewStrings(command));
+  ViewSet(view, "waitCommand", ViewStrings({"/bin/sh", "-c", kWaitScript}));
+  ViewSet(view, "masterAddr", c.master_addr);
+  ViewSet(view, "hasEnv", true);
+  ViewSet(view, "env", TorchrunEnv(c));
+  ViewSet(view, "cpu", ViewOptional(c.cpu));
+  ViewSet(view, "memory", ViewOptional(c.memory));
+  ViewSet(view, "shmSize", c.shm_size);
+  ViewSet(view, "data", MountView(c.data));
+  ViewSet(view, "checkpoint", MountView(c.checkpoint));
   AddSchedulingView(c.scheduling, view);
 
   if (jobset) {

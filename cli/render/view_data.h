@@ -18,6 +18,18 @@ using ViewData = kainjow::mustache::data;
 
 inline ViewData ViewList() { return ViewData(ViewData::type::list); }
 
+/// Sets an object view's `key` to `value`, moved in. kainjow's own set() and
+/// push_back() copy: a nested view (a pod's, a list of pairs) was copied whole
+/// at every level it went into, a tenth of what a render spent on its view.
+inline void ViewSet(ViewData& object, const std::string& key, ViewData value) { object[key] = std::move(value); }
+
+/// Appends `item` to a list view, moved in.
+inline void ViewAppend(ViewData& list, ViewData item) {
+  // kainjow offers no mutable access to a list's items; the list itself is the
+  // caller's own object, not a const one, so appending through it is sound.
+  const_cast<kainjow::mustache::list&>(list.list_value()).push_back(std::move(item));
+}
+
 /// A string, or false when absent.
 inline ViewData ViewOptional(const std::optional<std::string>& value) {
   return value ? ViewData(*value) : ViewData(false);
@@ -28,9 +40,9 @@ inline ViewData ViewPairs(const std::vector<std::pair<std::string, std::string>>
   ViewData list = ViewList();
   for (const auto& [k, v] : pairs) {
     ViewData item;
-    item.set("key", k);
-    item.set("value", v);
-    list.push_back(item);
+    ViewSet(item, "key", k);
+    ViewSet(item, "value", v);
+    ViewAppend(list, std::move(item));
   }
   return list;
 }
@@ -41,7 +53,7 @@ inline ViewData ViewPairs(const std::map<std::string, std::string>& map) {
 
 inline ViewData ViewStrings(const std::vector<std::string>& items) {
   ViewData list = ViewList();
-  for (const std::string& item : items) list.push_back(ViewData(item));
+  for (const std::string& item : items) ViewAppend(list, ViewData(item));
   return list;
 }
 

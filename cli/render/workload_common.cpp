@@ -16,10 +16,10 @@ namespace {
 /// missing key would be looked up in the enclosing context (view_data.h).
 ViewData EnvItem(std::string name, ViewData value, ViewData field_path, ViewData secret_name) {
   ViewData item;
-  item.set("name", std::move(name));
-  item.set("value", std::move(value));
-  item.set("fieldPath", std::move(field_path));
-  item.set("secretName", std::move(secret_name));
+  ViewSet(item, "name", std::move(name));
+  ViewSet(item, "value", std::move(value));
+  ViewSet(item, "fieldPath", std::move(field_path));
+  ViewSet(item, "secretName", std::move(secret_name));
   return item;
 }
 
@@ -82,11 +82,11 @@ std::vector<std::pair<std::string, std::string>> SelectorLabels(const WorkloadMe
 }
 
 void AddMetaView(const WorkloadMeta& meta, ViewData& view) {
-  view.set("name", meta.name);
-  view.set("namespace", ViewOptional(meta.namespace_));
-  view.set("labels", ViewPairs(StandardLabels(meta)));
-  view.set("objectLabels", ViewPairs(StandardLabels(meta)));
-  view.set("selectorLabels", ViewPairs(SelectorLabels(meta)));
+  ViewSet(view, "name", meta.name);
+  ViewSet(view, "namespace", ViewOptional(meta.namespace_));
+  ViewSet(view, "labels", ViewPairs(StandardLabels(meta)));
+  ViewSet(view, "objectLabels", ViewPairs(StandardLabels(meta)));
+  ViewSet(view, "selectorLabels", ViewPairs(SelectorLabels(meta)));
 }
 
 void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::string>& queue, ViewData& view,
@@ -94,7 +94,7 @@ void AddWorkloadObjectView(const WorkloadMeta& meta, const std::optional<std::st
   std::vector<std::pair<std::string, std::string>> labels = StandardLabels(meta);
   if (queue) labels.emplace_back("kueue.x-k8s.io/queue-name", *queue);
   labels.insert(labels.end(), extra_labels.begin(), extra_labels.end());
-  view.set("workload", ViewData("objectLabels", ViewPairs(labels)));
+  ViewSet(view, "workload", ViewData("objectLabels", ViewPairs(labels)));
 }
 
 Result<std::map<std::string, std::string>> NodeSelector(const Values& values, std::string_view selector_key,
@@ -153,21 +153,21 @@ Result<std::vector<std::string>> ImagePullSecrets(const Values& values, std::str
 }
 
 void AddSchedulingView(const PodScheduling& scheduling, ViewData& view) {
-  view.set("priorityClass", ViewOptional(scheduling.priority_class));
-  view.set("hasImagePullSecrets", !scheduling.image_pull_secrets.empty());
-  view.set("imagePullSecrets", ViewStrings(scheduling.image_pull_secrets));
-  view.set("hasNodeSelector", !scheduling.node_selector.empty());
-  view.set("nodeSelector", ViewPairs(scheduling.node_selector));
+  ViewSet(view, "priorityClass", ViewOptional(scheduling.priority_class));
+  ViewSet(view, "hasImagePullSecrets", !scheduling.image_pull_secrets.empty());
+  ViewSet(view, "imagePullSecrets", ViewStrings(scheduling.image_pull_secrets));
+  ViewSet(view, "hasNodeSelector", !scheduling.node_selector.empty());
+  ViewSet(view, "nodeSelector", ViewPairs(scheduling.node_selector));
   ViewData tolerations = ViewList();
   for (const Toleration& t : scheduling.tolerations) {
     ViewData item;
-    item.set("key", t.key);
-    item.set("operator", t.value ? "Equal" : "Exists");
-    item.set("value", ViewOptional(t.value));
-    item.set("effect", ViewOptional(t.effect));
-    tolerations.push_back(item);
+    ViewSet(item, "key", t.key);
+    ViewSet(item, "operator", t.value ? "Equal" : "Exists");
+    ViewSet(item, "value", ViewOptional(t.value));
+    ViewSet(item, "effect", ViewOptional(t.effect));
+    ViewAppend(tolerations, std::move(item));
   }
-  view.set("tolerations", tolerations);
+  ViewSet(view, "tolerations", std::move(tolerations));
 }
 
 ViewData EnvValue(std::string name, std::string value) {
@@ -180,7 +180,7 @@ ViewData EnvField(std::string name, std::string field_path) {
 
 ViewData EnvSecret(std::string name, std::string secret, std::string key) {
   ViewData item = EnvItem(std::move(name), ViewData(false), ViewData(false), ViewData(std::move(secret)));
-  item.set("secretKey", std::move(key));
+  ViewSet(item, "secretKey", std::move(key));
   return item;
 }
 
