@@ -63,10 +63,18 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   app.fallthrough();
   app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which copy it
   global.kube.AddFlags(app);
-  for (const CommandSpec& spec : AllCommands()) {
+  // A run that names a command has only those it may dispatch to: each subcommand
+  // costs CLI11 a help flag of its own, a twentieth of `render serve` for all.
+  // Naming none (--help, a typo) it has them all, to list or to say what it expected.
+  const std::span<const CommandSpec> commands = AllCommands();
+  const bool names_a_command = std::any_of(commands.begin(), commands.end(),
+                                           [&](const CommandSpec& spec) { return BuildsRootCommand(ctx, spec.name); });
+  for (const CommandSpec& spec : commands) {
+    const bool builds = BuildsRootCommand(ctx, spec.name);
+    if (names_a_command && !builds) continue;
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     sub->group(spec.group);
-    if (!BuildsRootCommand(ctx, spec.name)) continue;
+    if (!builds) continue;
     spec.setup(sub, ctx);
     // After what the command says of itself at the end of its help (serve's values and patches).
     if (*spec.examples != '\0') {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "commands/command.h"
 #include "fakes/run_cli.h"
@@ -52,6 +53,22 @@ TEST_CASE("a run builds the root's command it dispatches to, and those a flag's 
   Captured r = Run({"-n", "serve", "render", "serve", "chat", "--model", "org/m", "-o", "name"});
   CHECK_MESSAGE(r.code == 0, r.err);
   CHECK_MESSAGE(r.out.find("deployment.apps/chat\n") != std::string::npos, r.out);
+}
+
+TEST_CASE("a run that names no command has them all: the root's help lists each, a misspelt one is refused") {
+  Captured help = Run({"--help"});
+  CHECK(help.code == 0);
+  for (const CommandSpec& spec : AllCommands()) {
+    CAPTURE(spec.name);
+    CHECK(help.out.find(fmt::format("\n  {} ", spec.name)) != std::string::npos);
+  }
+  Captured typo = Run({"rendr", "serve", "chat"});
+  CHECK(typo.code == 2);
+  CHECK_MESSAGE(typo.err.starts_with("error: The following argument was not expected: rendr"), typo.err);
+  // Naming one, the run has that one alone, and its help is its own.
+  Captured own = Run({"version", "--help"});
+  CHECK(own.code == 0);
+  CHECK_MESSAGE(own.out.find("--client") != std::string::npos, own.out);
 }
 
 TEST_CASE("a bad -v value is a usage error") {
