@@ -129,6 +129,9 @@ class DocumentBuilder {
     LLM_RETURN_IF_ERROR(Count(event.start_mark, 1));
     const auto& scalar = event.data.scalar;
     std::string text(reinterpret_cast<const char*>(scalar.value), scalar.length);
+    // A key is its text, whatever it would resolve to: one without a tag to
+    // check or an anchor to keep needs no value at all.
+    if (AwaitsKey() && !scalar.tag && !scalar.anchor) return PlaceKey(std::move(text), event.start_mark);
     LLM_ASSIGN_OR_RETURN(Json value, Resolve(text, Chars(scalar.tag), scalar.style, event.start_mark));
     if (scalar.anchor) anchors_[std::string(Chars(scalar.anchor))] = Anchored{value, 1, text};
     return Place(std::move(value), event.start_mark, &text);
@@ -214,12 +217,20 @@ class DocumentBuilder {
       parent.value.push_back(std::move(value));
     } else if (!parent.key) {
       if (!key_text) return Fail(mark, "mapping keys must be strings");
-      if (parent.value.contains(*key_text)) return Fail(mark, fmt::format("duplicate key '{}'", *key_text));
-      parent.key = *key_text;
+      return PlaceKey(*key_text, mark);
     } else {
-      parent.value[*parent.key] = std::move(value);
+      // PlaceKey found no entry with this key: append it without looking again.
+      parent.value.get_ref<Json::object_t&>().emplace_back(std::move(*parent.key), std::move(value));
       parent.key.reset();
     }
+    return Ok();
+  }
+
+  /// Makes `key` the key of the open mapping's next entry: refused when it has one already.
+  Status PlaceKey(std::string key, const yaml_mark_t& mark) {
+    OpenNode& parent = open_.back();
+    if (parent.value.contains(key)) return Fail(mark, fmt::format("duplicate key '{}'", key));
+    parent.key = std::move(key);
     return Ok();
   }
 
