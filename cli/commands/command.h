@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/global_options.h"
 #include "util/cli11_forward.h"
@@ -63,11 +64,13 @@ struct CommandSpec {
 /// Every subcommand, in the order `kubectl llm --help` lists them.
 std::span<const CommandSpec> AllCommands();
 
-/// Builds for a command of the root, narrowed to those this run may dispatch
-/// to: CLI11 runs the first word naming one that is not a flag's value. A word
-/// right after a flag ("-n serve") may be that value, so it is built and the
-/// search goes on; the first after any other word is the command, and ends
-/// it. So `render serve` builds render alone (its serve is render's own).
-bool BuildsRootCommand(const CommandContext& ctx, std::string_view name);
+/// The root's commands this run builds, in the order its words name them:
+/// every one for completion and the man pages (BuildsAll), else those it may
+/// dispatch to. CLI11 runs the first word naming one that is not a flag's
+/// value. A word right after a flag ("-n serve") may be that value, so it is
+/// built and the search goes on; the first after any other word is the
+/// command, and ends it. So `render serve` builds render alone (its serve is
+/// render's own). Empty when no word names a command (--help, a misspelt one).
+std::vector<const CommandSpec*> RootCommandsToBuild(const CommandContext& ctx);
 
 }  // namespace llm

@@ -39,18 +39,22 @@ std::string FormatError(const Error& error) {
 
 }  // namespace
 
-bool BuildsRootCommand(const CommandContext& ctx, std::string_view name) {
-  if (ctx.BuildsAll()) return true;
-  const std::vector<std::string>& words = ctx.global.args;
+std::vector<const CommandSpec*> RootCommandsToBuild(const CommandContext& ctx) {
   const std::span<const CommandSpec> commands = AllCommands();
-  for (size_t i = 0; i < words.size(); ++i) {
-    const bool names_command =
-        std::any_of(commands.begin(), commands.end(), [&](const CommandSpec& spec) { return words[i] == spec.name; });
-    if (!names_command) continue;
-    if (words[i] == name) return true;
-    if (i == 0 || !words[i - 1].starts_with("-")) return false;  // the command this run dispatches to
+  std::vector<const CommandSpec*> built;
+  if (ctx.BuildsAll()) {
+    for (const CommandSpec& spec : commands) built.push_back(&spec);
+    return built;
   }
-  return false;
+  const std::vector<std::string>& words = ctx.global.args;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const auto named =
+        std::find_if(commands.begin(), commands.end(), [&](const CommandSpec& spec) { return words[i] == spec.name; });
+    if (named == commands.end()) continue;
+    if (std::find(built.begin(), built.end(), &*named) == built.end()) built.push_back(&*named);
+    if (i == 0 || !words[i - 1].starts_with("-")) break;  // the command this run dispatches to
+  }
+  return built;
 }
 
 int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
@@ -66,12 +70,10 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   // A run that names a command has only those it may dispatch to: each subcommand
   // costs CLI11 a help flag of its own, a twentieth of `render serve` for all.
   // Naming none (--help, a typo) it has them all, to list or to say what it expected.
-  const std::span<const CommandSpec> commands = AllCommands();
-  const bool names_a_command = std::any_of(commands.begin(), commands.end(),
-                                           [&](const CommandSpec& spec) { return BuildsRootCommand(ctx, spec.name); });
-  for (const CommandSpec& spec : commands) {
-    const bool builds = BuildsRootCommand(ctx, spec.name);
-    if (names_a_command && !builds) continue;
+  const std::vector<const CommandSpec*> built = RootCommandsToBuild(ctx);
+  for (const CommandSpec& spec : AllCommands()) {
+    const bool builds = std::find(built.begin(), built.end(), &spec) != built.end();
+    if (!built.empty() && !builds) continue;
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     sub->group(spec.group);
     if (!builds) continue;

@@ -36,9 +36,7 @@ TEST_CASE("a run builds the root's command it dispatches to, and those a flag's 
     std::ostringstream out, err;
     CommandContext ctx{{in, out, err}, global, Ok(), kExitOk, std::nullopt};
     std::vector<std::string> names;
-    for (const CommandSpec& spec : AllCommands()) {
-      if (BuildsRootCommand(ctx, spec.name)) names.emplace_back(spec.name);
-    }
+    for (const CommandSpec* spec : RootCommandsToBuild(ctx)) names.emplace_back(spec->name);
     return names;
   };
   using Names = std::vector<std::string>;
