@@ -6,7 +6,8 @@
 # and start-up alone:
 #   D. kubectl-llm version --client
 #   E. kubectl version --client
-# measured side by side in one run and reported as ratios to A (E to D).
+# measured side by side in one run, the cases taking turns, and reported as
+# ratios to A (E to D); then each case's runs back to back, for comparison.
 # Targets (#21): A <= 0.05x B's wall time and <= 1/5 of its peak memory; D <= 2 ms.
 #
 #   tests/bench/render_bench.sh [RUNS]          # default 30 runs each, after 3 warm-ups
@@ -49,16 +50,36 @@ cases = [
     ("kubectl version --client", [kubectl, "version", "--client"]),
 ]
 
-results = []
-for name, argv in cases:
+for _, argv in cases:
     for _ in range(3):
         timed(argv, env)
-    samples = [timed(argv, env) for _ in range(runs)]
+
+def medians(samples):
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+# In turns: run by run, each case once, each run starting with the next case.
+# A command a user types runs after other programs, not after itself: here
+# each case runs after the others, and a spell of load from the machine (the
+# local control plane's own work) falls on all of them alike. This is the
+# measure the targets are checked against (the issue's "pairs").
+in_turns = [[] for _ in cases]
+for run in range(runs):
+    for turn in range(len(cases)):
+        i = (run + turn) % len(cases)
+        in_turns[i].append(timed(cases[i][1], env))
+# In a row: each case's runs back to back, the CPU's caches warm with what the
+# previous run of the same program left: the best case for a short process.
+in_a_row = [[timed(argv, env) for _ in range(runs)] for _, argv in cases]
+
+results = []
+for (name, argv), taken in zip(cases, in_turns):
     rss = max(peak_rss(argv, env)[1] for _ in range(5))
-    results.append((name, statistics.median(s[0] for s in samples), rss, statistics.median(s[1] for s in samples)))
+    wall, cpu = medians(taken)
+    results.append((name, wall, rss, cpu))
+row = [medians(taken)[0] for taken in in_a_row]
 
 base_wall, base_mem, base_cpu = results[0][1], results[0][2], results[0][3]
-print(f"{runs} runs each: median wall time, median CPU time (user+sys), peak RSS (max of 5 runs)")
+print(f"{runs} runs each, the cases taking turns: median wall time, median CPU time (user+sys), peak RSS (max of 5 runs)")
 print(f"{'command':<52} {'wall ms':>8} {'x A':>6} {'CPU ms':>7} {'x A':>6} {'RSS MiB':>8} {'x A':>6}")
 for i, (name, wall, mem, cpu) in enumerate(results):
     label = f"{chr(ord('A') + i)}. {name}"
@@ -72,4 +93,6 @@ print(f"render serve takes {wall_ratio:.3f}x kubectl's generator's wall time (ta
 startup = results[3][1] * 1000
 print(f"version --client takes {startup:.2f} ms, kubectl's {results[4][1] * 1000:.2f} ms (target <= 2 ms): "
       f"{'met' if startup <= 2 else 'NOT met'}")
+print(f"in a row instead (each case's {runs} runs back to back): render serve {row[0] * 1000:.2f} ms, kubectl's "
+      f"generator {row[1] * 1000:.2f} ms ({row[0] / row[1]:.3f}x), version --client {row[3] * 1000:.2f} ms")
 PY
