@@ -33,13 +33,14 @@ struct CommandContext {
 
   void Finish(Status s) { status = std::move(s); }
 
-  /// Whether this run needs the (sub)command `name` built, with its flags and
-  /// subcommands. Building costs (CLI11 checks each new flag against the
-  /// command's others), and building every command was most of a `version`'s
-  /// run; so a run builds what it may parse: the commands its words name (a
-  /// word that is a flag's value builds one more, which is harmless), or all
-  /// of them for completion and the man pages, which walk the tree. A help listing shows the
-  /// names and summaries every command has built or not.
+  /// Whether this run needs a command's own subcommand `name` (render's serve)
+  /// built, with its flags. Building costs (CLI11 checks each new flag against
+  /// the command's others), and building every command was most of a
+  /// `version`'s run; so a run builds what it may parse: the subcommands its
+  /// words name (a word that is a flag's value builds one more, which is
+  /// harmless), or all of them for completion and the man pages, which walk
+  /// the tree. A help listing shows the names and summaries of all, built or
+  /// not. The root's own commands: RootCommandsToBuild.
   bool Builds(std::string_view name) const {
     return BuildsAll() || std::find(global.args.begin(), global.args.end(), name) != global.args.end();
   }
