@@ -78,7 +78,7 @@ mkdir -p "$work/certs"
 loopback_serving_cert "$work/certs/tls" "$name-webhook"
 admin_kubeconfig "$state" "$name"
 
-webhook_port=$(free_port); health_port=$(free_port)
+read -r webhook_port health_port < <(free_ports 2)
 # The project's own default configuration (config/.../manager), with: its
 # webhooks served on the loopback address with the certificate above (no
 # internal certificate management, no Service), no metrics listener, and

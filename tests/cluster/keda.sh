@@ -39,7 +39,7 @@ admin_kubeconfig "$state" keda
 "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" create namespace keda --dry-run=client -o yaml |
   "$state/bin/kubectl" --kubeconfig="$state/admin.kubeconfig" apply --server-side -f - >/dev/null
 
-health_port=$(free_port); metrics_port=$(free_port); grpc_port=$(free_port)
+read -r health_port metrics_port grpc_port < <(free_ports 3)
 echo "$health_port" >"$work/health-port"
 # Every namespace watched (WATCH_NAMESPACE empty), its own objects in "keda",
 # no leader election, listeners on loopback only. Not holding our lock (fd 7).

@@ -42,7 +42,7 @@ loopback_serving_cert "$work/certs/tls" kueue-webhook
 loopback_serving_cert "$work/etc/upper/kueue/metrics/certs/tls" kueue-metrics
 admin_kubeconfig "$state" kueue
 
-webhook_port=$(free_port); health_port=$(free_port)
+read -r webhook_port health_port < <(free_ports 2)
 # Kueue's own default configuration (config/components/manager), with: its
 # webhooks served on the loopback address with the certificate above (no
 # internal certificate management, no Service), no leader election, no

@@ -1,9 +1,32 @@
 # Helpers shared by up.sh, down.sh, kueue.sh and controllers.sh (sourced, not run).
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# free_ports N: N distinct TCP ports on 127.0.0.1 that nothing listens on right
+# now, on one line. Drawn outside the kernel's ephemeral range
+# (ip_local_port_range): a port from bind(0) is one the kernel also hands out
+# as the source port of outgoing connections, and between the choice and the
+# daemon's bind the API server's own connections to etcd took one (kwok then
+# failed with "address already in use" and its nodes never became Ready).
+free_ports() {
+  python3 - "$1" <<'PY'
+import random, socket, sys
+with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+    low, high = map(int, f.read().split())
+candidates = range(max(1024, low // 2), low) if low > 4096 else range(high + 1, 65536)
+held = []
+for port in random.sample(candidates, len(candidates)):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        continue
+    held.append(s)  # kept bound until all are chosen, so no port is drawn twice
+    if len(held) == int(sys.argv[1]):
+        break
+print(*(s.getsockname()[1] for s in held))
+PY
 }
+free_port() { free_ports 1; }
 
 openssl_quiet() { openssl "$@" 2>/dev/null; }
 new_key() { openssl_quiet genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1"; }

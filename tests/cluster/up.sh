@@ -57,8 +57,7 @@ new_cert kwok-serving "/CN=kwok" \
 new_key "$pki/sa.key"
 openssl_quiet pkey -in "$pki/sa.key" -pubout -out "$pki/sa.pub"
 
-etcd_port=$(free_port); etcd_peer_port=$(free_port); api_port=$(free_port)
-cm_port=$(free_port); sched_port=$(free_port); kwok_port=$(free_port)
+read -r etcd_port etcd_peer_port api_port cm_port sched_port kwok_port < <(free_ports 6)
 server="https://127.0.0.1:$api_port"
 echo "$server" > "$state/server"
 echo "http://127.0.0.1:$etcd_port" > "$state/etcd-endpoint"
