@@ -52,12 +52,18 @@ start_daemon() {
   echo $! >"$state/pids/$name.pid"
 }
 
-# wait_until SECONDS WHAT COMMAND...: retries COMMAND until it succeeds.
+# wait_until SECONDS WHAT COMMAND...: retries COMMAND until it succeeds. Gives
+# up at once when the caller's daemons_alive (if it defines one) fails: a
+# daemon that exited will not make COMMAND succeed.
 wait_until() {
   local limit=$1 what=$2
   shift 2
   local deadline=$((SECONDS + limit))
   until "$@" >/dev/null 2>&1; do
+    if declare -F daemons_alive >/dev/null && ! daemons_alive; then
+      echo "${0##*/}: gave up waiting for $what" >&2
+      return 1
+    fi
     if ((SECONDS >= deadline)); then
       echo "up.sh: timed out after ${limit}s waiting for $what; logs in ${state:-?}/logs" >&2
       return 1
