@@ -86,7 +86,7 @@ for run in range(runs + 1):  # the first run warms the caches and is not counted
     order = list(cases)[run % 3:] + list(cases)[:run % 3]  # each tool goes first as often as the others
     for phase in ("create", "re-apply"):
         for key in order:
-            wall, _ = timed(cases[key][1](names[key]), env)
+            wall = timed(cases[key][1](names[key]), env).wall
             if run > 0:
                 samples[(key, phase)].append(wall)
     drop(names)

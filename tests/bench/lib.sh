@@ -155,6 +155,7 @@ bench_python() { PYTHONPATH="$work:$root/tests/bench" python3 - "$@"; }
 
 cat >"$work/bench.py" <<'PY'
 """The benchmarks' measurements (tests/bench/lib.sh)."""
+import collections
 import os
 import re
 import subprocess
@@ -186,17 +187,22 @@ def requests(argv, env):
 _devnull = os.open(os.devnull, os.O_WRONLY)
 
 
+Run = collections.namedtuple("Run", "wall cpu faults")
+
+
 def timed(argv, env):
-    """(wall, CPU user+sys) seconds of one run, stdout discarded. posix_spawn and
-    wait4 measure to the microsecond; GNU time's wall clock has 10 ms steps,
-    too coarse for runs of a few milliseconds."""
+    """Run(wall seconds, CPU user+sys seconds, page faults) of one run, stdout
+    discarded. posix_spawn and wait4 measure to the microsecond; GNU time's
+    wall clock has 10 ms steps, too coarse for runs of a few milliseconds. The
+    faults (minor and major) are the new program's alone: exec gives it a new
+    memory map, and a short process pays a few microseconds for each."""
     start = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, _devnull, 1)])
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(argv)}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_minflt + usage.ru_majflt)
 
 
 def peak_rss(argv, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True):
