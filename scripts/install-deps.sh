@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl openssl python3 util-linux
   iproute2  # the local cluster's pod network (network namespace, veth pair, routes)
   libcli11-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev libssl-dev libfmt-dev zlib1g-dev
-  libnghttp2-dev dpkg-dev  # scripts/build-curl.sh: the release's static libcurl, from Debian's curl source
+  dpkg-dev  # scripts/build-curl.sh: the release's static libcurl, nghttp2 and zlib, from Debian's sources
   doctest-dev nlohmann-json3-dev libkainjow-mustache-dev
   chromium  # headless, for the test that screenshots validate-nodes --report
   clang-format  # scripts/format.sh and its unit test
