@@ -3,9 +3,11 @@
 # made by scripts/debian-root.sh (a minimal one with nothing added, for this
 # machine's architecture; the arm64 root under qemu-user for an arm64 binary).
 # It must start (`version --client` names its platform), render from its
-# embedded templates, and speak TLS through libcurl (linked in, or opened at
-# run time) to a server on loopback (openssl s_server): a request with the
-# server's CA is answered, one with another CA fails on the certificate. In a
+# embedded templates, and speak TLS through libcurl (its network module,
+# kubectl-llm-net.so, copied along when it is beside BINARY; otherwise the
+# root's libcurl) to a server on loopback (openssl s_server): a request with
+# the server's CA is answered, one with another CA fails on the certificate,
+# and one without the module says what is missing. In a
 # root of this machine's architecture, a request with no CA given trusts the
 # system's bundle, /etc/ssl/certs/ca-certificates.crt (put there for the check
 # where the root has none).
@@ -28,6 +30,9 @@ trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$work" "$root/opt/
 # looks for the loader and every library, libcurl included, under ROOT) for arm64.
 mkdir -p "$root/opt/kubectl-llm-check"
 cp "$binary" "$root/opt/kubectl-llm-check/kubectl-llm"
+module=$(dirname "$binary")/kubectl-llm-net.so
+[[ -f $module ]] || module=""
+[[ -z $module ]] || cp "$module" "$root/opt/kubectl-llm-check/"
 if [[ $platform == "linux/$(dpkg --print-architecture)" ]]; then
   plugin() { chroot "$root" /opt/kubectl-llm-check/kubectl-llm "$@"; }
   inside=/opt/kubectl-llm-check
@@ -64,6 +69,13 @@ answer=$(request server || true)
 grep -q "GET https://127.0.0.1:$port/version 200 OK" <<<"$answer" || fail "no TLS request through libcurl: $answer"
 answer=$(request other || true)
 grep -q "certificate signed by unknown authority" <<<"$answer" || fail "a server certificate of another CA was not refused: $answer"
+if [[ -n $module ]]; then
+  rm "$root/opt/kubectl-llm-check/kubectl-llm-net.so"
+  answer=$(request server || true)
+  grep -q "network module, kubectl-llm-net.so, found neither" <<<"$answer" ||
+    fail "without its network module: $answer"
+  cp "$module" "$root/opt/kubectl-llm-check/"
+fi
 system_bundle=$root/etc/ssl/certs/ca-certificates.crt
 if [[ $inside == /opt/kubectl-llm-check && ! -e $system_bundle ]]; then
   mkdir -p "$(dirname "$system_bundle")"
@@ -73,4 +85,4 @@ if [[ $inside == /opt/kubectl-llm-check && ! -e $system_bundle ]]; then
   grep -q "GET https://127.0.0.1:$port/version 200 OK" <<<"$answer" ||
     fail "the system's CA bundle ($system_bundle) was not trusted: $answer"
 fi
-echo "check-runs-in-root: $binary runs in $root ($platform): starts, renders, and speaks TLS through libcurl${bundle:+, trusting the system CA bundle}"
+echo "check-runs-in-root: $binary runs in $root ($platform): starts, renders, and speaks TLS through libcurl${module:+ (its network module)}${bundle:+, trusting the system CA bundle}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packages a built kubectl-llm for krew: OUT_DIR/kubectl-llm_VERSION_linux_ARCH.tar.gz
-# (kubectl-llm, kubectl_complete-llm, LICENSE; ARCH amd64 or arm64, read from
+# (kubectl-llm, its network module kubectl-llm-net.so where the build has one
+# beside it, kubectl_complete-llm, LICENSE; ARCH amd64 or arm64, read from
 # the binary) and OUT_DIR/llm.yaml, the krew manifest of plugins/llm.yaml with
 # a platform for each archive of this version in OUT_DIR, filled in with its
 # uri and sha256: package the amd64 binary and the arm64 one (the
@@ -40,6 +41,15 @@ objcopy=objcopy
 $objcopy --only-keep-debug "$binary" "$out/$debug"
 $objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$debug" "$binary" "$stage/kubectl-llm"
 chmod 0755 "$stage/kubectl-llm"
+# The network module the plugin opens at its first request (the amd64
+# release's; kube/curl_library.h), with its own .debug file.
+module=$(dirname "$binary")/kubectl-llm-net.so
+if [[ -f $module ]]; then
+  module_debug="kubectl-llm-net_${version}_linux_${arch}.debug"
+  $objcopy --only-keep-debug "$module" "$out/$module_debug"
+  $objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$module_debug" "$module" "$stage/kubectl-llm-net.so"
+  chmod 0755 "$stage/kubectl-llm-net.so"
+fi
 install -m 0755 "$root/completions/kubectl_complete-llm" "$stage/kubectl_complete-llm"
 install -m 0644 "$root/LICENSE" "$stage/LICENSE"
 # Fixed owner and times, so the same binary always gives the same archive.

@@ -11,8 +11,9 @@
 #    fuzz target for 30 s. A sanitizer report aborts the process, so the test
 #    that caused it fails.
 #  - build/release, what users get: kubectl-llm in Release (GCC, -O3), warnings
-#    as errors, portable (every library but glibc static, libcurl included:
-#    scripts/build-curl.sh builds it from Debian's source, scripts/check-needed.sh
+#    as errors, portable (every library but glibc static; libcurl and OpenSSL
+#    in its network module beside it, kubectl-llm-net.so, opened at the first
+#    request: scripts/build-curl.sh builds libcurl from Debian's source, scripts/check-needed.sh
 #    checks the result). It is built while the tests run, at the lowest priority
 #    (the tests mostly wait on the control plane), and a failure fails the run;
 #    then run in a minimal Debian root (scripts/check-runs-in-root.sh).

@@ -1,13 +1,12 @@
 #include "kube/apply_set.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "kube/object_fields.h"
+#include "kube/sha256.h"
 #include "util/base64.h"
 
 namespace llm::kube {
@@ -62,10 +61,9 @@ std::string Label(const json& object, const char* key) {
 std::string ApplySetId(const std::string& name, const std::string& ns, const std::string& kind,
                        const std::string& group) {
   const std::string unencoded = name + "." + ns + "." + kind + "." + group;
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(unencoded.data(), unencoded.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  return "applyset-" + Base64UrlNoPad(std::string_view(reinterpret_cast<const char*>(digest.data()), length)) + "-v1";
+  const std::array<unsigned char, 32> digest = Sha256(unencoded);
+  return "applyset-" + Base64UrlNoPad(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) +
+         "-v1";
 }
 
 std::string ApplySetTooling(const std::string& version) {
@@ -118,9 +116,7 @@ std::optional<GroupKind> MemberKeyGroupKind(const std::string& key) {
 
 std::string ManifestDigest(const json& object) {
   const std::string text = object.dump();  // nlohmann::json keeps keys sorted: one text per object
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  const std::array<unsigned char, 32> digest = Sha256(text);
   return Base64UrlNoPad(std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
 }
 

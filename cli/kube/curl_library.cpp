@@ -1,49 +1,62 @@
 #include "kube/curl_library.h"
 
 #include <dlfcn.h>
+#include <sys/auxv.h>
 
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include <fmt/format.h>
-#ifdef LLM_CURL_LINKED
-#include <openssl/ssl.h>
-#endif
 
 namespace llm::kube {
 namespace {
 
-#ifdef LLM_CURL_LINKED
+#ifdef LLM_CURL_MODULE
 Result<CurlLibrary> Open() {
-  CurlLibrary c{&curl_global_init,
-                &curl_easy_init,
-                &curl_easy_reset,
-                &curl_easy_cleanup,
-                &curl_easy_setopt,
-                &curl_easy_perform,
-                &curl_easy_getinfo,
-                &curl_easy_strerror,
-                &curl_slist_append,
-                &curl_slist_free_all,
-                &curl_url,
-                &curl_url_set,
-                &curl_url_get,
-                &curl_url_cleanup,
-                &curl_free,
-                &curl_multi_init,
-                &curl_multi_cleanup,
-                &curl_multi_add_handle,
-                &curl_multi_remove_handle,
-                &curl_multi_perform,
-                &curl_multi_poll,
-                &curl_multi_info_read,
-                /*needs_system_trust_store=*/true,
-                [](void* ssl_ctx, int command, long argument, void* pointer) {
-                  return SSL_CTX_ctrl(static_cast<SSL_CTX*>(ssl_ctx), command, argument, pointer);
-                }};
-  c.global_init(CURL_GLOBAL_DEFAULT);
-  return c;
+  // Where the plugin was installed, through any symlink (krew links its
+  // bin/kubectl-llm to the unpacked archive, which holds the module too); the
+  // path it was started by where /proc is not mounted (a chroot).
+  std::error_code error;
+  std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) {
+    const auto* started_as = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
+    program = std::filesystem::weakly_canonical(started_as != nullptr ? started_as : "", error);
+  }
+  if (!program.is_absolute()) {
+    // Never a bare name, which dlopen would look for in the system's library path.
+    return Error(ErrorKind::kInternal,
+                 "kubectl-llm cannot tell where it is installed (neither /proc/self/exe nor "
+                 "the path it was started by names it), so cannot find its network module, " +
+                     std::string(kNetModuleName));
+  }
+  const std::filesystem::path beside = program.parent_path() / kNetModuleName;
+  const std::filesystem::path installed = program.parent_path() / "../lib/kubectl-llm" / kNetModuleName;
+  std::string why;
+  for (const std::filesystem::path& path : {beside, installed}) {
+    // Never closed: its handles and connections live until the process ends.
+    void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr) {
+      if (const char* e = dlerror(); why.empty() && e != nullptr) why = e;
+      continue;
+    }
+    auto fill = reinterpret_cast<void (*)(CurlLibrary*)>(dlsym(module, "llm_net_module_v1"));
+    if (fill == nullptr) {
+      return Error(ErrorKind::kInternal, fmt::format("{} is not this kubectl-llm's network module (no "
+                                                     "llm_net_module_v1): reinstall kubectl-llm",
+                                                     path.string()));
+    }
+    CurlLibrary c{};
+    fill(&c);
+    c.global_init(CURL_GLOBAL_DEFAULT);
+    return c;
+  }
+  return Error(ErrorKind::kInternal,
+               fmt::format("kubectl-llm talks to the API server through its network module, {}, found neither "
+                           "in {} nor in {} ({}): reinstall kubectl-llm, keeping the files of its archive together",
+                           kNetModuleName, program.parent_path().string(),
+                           installed.parent_path().lexically_normal().string(), why));
 }
 #else
 /// Resolves `name` into `slot`; false (and `missing` names it) when absent.
@@ -96,6 +109,7 @@ Result<CurlLibrary> Open() {
   c.needs_system_trust_store = false;
   // Optional: found in libcurl's own libssl when it is built on OpenSSL.
   c.ssl_ctx_ctrl = reinterpret_cast<decltype(c.ssl_ctx_ctrl)>(dlsym(library, "SSL_CTX_ctrl"));
+  c.sha256 = nullptr;  // the program's own OpenSSL (kube/sha256.cpp)
   c.global_init(CURL_GLOBAL_DEFAULT);
   return c;
 }

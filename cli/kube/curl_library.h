@@ -3,9 +3,13 @@
 // (OpenSSL, HTTP/2, IDN, Kerberos, LDAP, SSH, ...) were mapped and relocated
 // by every run, `version`, `render`, `completion` and `--help` included: most
 // of their start-up time. The functions the transport calls, resolved once.
-// The release instead links in a static libcurl with only HTTP(S)
-// (LLM_CURL_LINKED, scripts/build-curl.sh): nothing to open at all.
+// The release opens its own module instead (LLM_CURL_MODULE,
+// cli/net_module/kubectl_llm_net.cpp): a static libcurl with only HTTP(S)
+// and the OpenSSL it uses (scripts/build-curl.sh), installed beside the
+// plugin.
 #pragma once
+
+#include <cstddef>
 
 #include <curl/curl.h>
 
@@ -15,6 +19,9 @@ namespace llm::kube {
 
 /// The soname opened: libcurl's ABI 4, which every libcurl since 7.16 keeps.
 inline constexpr char kCurlSoname[] = "libcurl.so.4";
+/// The release's module, looked for beside the plugin's executable, then in
+/// ../lib/kubectl-llm (where `cmake --install` and the Debian package put it).
+inline constexpr char kNetModuleName[] = "kubectl-llm-net.so";
 
 struct CurlLibrary {
   decltype(&::curl_global_init) global_init;
@@ -41,7 +48,7 @@ struct CurlLibrary {
   decltype(&::curl_multi_perform) multi_perform;
   decltype(&::curl_multi_poll) multi_poll;
   decltype(&::curl_multi_info_read) multi_info_read;
-  /// True for the linked-in libcurl, which has no CA bundle path compiled in
+  /// True for the release's own libcurl, which has no CA bundle path compiled in
   /// (a distribution's libcurl has its own): the transport then gives it the
   /// system's (kube/system_trust_store.h) when the kubeconfig names no CA.
   bool needs_system_trust_store;
@@ -49,12 +56,14 @@ struct CurlLibrary {
   /// nullptr when it uses another (the transport then leaves OpenSSL's modes
   /// as libcurl sets them; see KeepTlsReadBuffers in curl_transport.cpp).
   long (*ssl_ctx_ctrl)(void* ssl_ctx, int command, long argument, void* pointer);
+  /// The module's SHA-256 (kube/sha256.h), as the release links no OpenSSL
+  /// into the program; nullptr for a system libcurl (the program's own OpenSSL).
+  void (*sha256)(const void* data, size_t size, unsigned char* digest);
 };
 
-/// Opens kCurlSoname and resolves every function, once per process (thread
-/// safe), with curl_global_init done. When it is missing or too old, an
-/// Error that names it and the package that provides it. Linked in, the
-/// functions themselves.
+/// Opens kCurlSoname (the release: kNetModuleName) and resolves every
+/// function, once per process (thread safe), with curl_global_init done. When
+/// it is missing or too old, an Error that names it and what provides it.
 Result<const CurlLibrary*> LoadCurl();
 
 }  // namespace llm::kube

@@ -85,7 +85,7 @@ class CurlTransport final : public Transport {
   std::string host_;        ///< the URL's host, as dialled
   std::string proxy_;
   std::string no_proxy_;
-  SystemTrustStore system_trust_;  ///< for the linked-in libcurl when the kubeconfig names no CA
+  SystemTrustStore system_trust_;  ///< for the release's own libcurl when the kubeconfig names no CA
   std::mutex mu_;
   std::vector<void*> idle_;  // CURL* handles, each keeping its connections alive
   /// The CURLM* that runs plain requests, so they share its connections (one,

@@ -1,4 +1,4 @@
-// The system's CA certificates, for the linked-in libcurl of the release
+// The system's CA certificates, for the release's own libcurl (its network module)
 // (kube/curl_library.h), which has no bundle path compiled in: one binary runs
 // on Debian, Fedora, SUSE and Alpine, which keep them in different places.
 // Found as Go's crypto/x509 finds them on Linux, so kubectl and the plugin

@@ -16,7 +16,7 @@
 #   tests/bench/render_bench.sh [RUNS]          # default 30 runs each, after 3 warm-ups
 #
 # Environment: KUBECTL_LLM (default: the release preset's build, what a
-# package ships: portable, libcurl opened on first use), KUBECTL (default: the
+# package ships: portable, with its network module), KUBECTL (default: the
 # local control plane's kubectl, built by tests/cluster/build.sh), HELM
 # (default: built by tests/bench/build_helm.sh).
 set -euo pipefail
@@ -25,7 +25,8 @@ source "$(dirname "$0")/lib.sh"
 runs="${1:-30}"
 
 if [[ -z "${KUBECTL_LLM:-}" ]]; then
-  (cd "$root" && cmake --preset release >/dev/null && cmake --build --preset release >/dev/null)
+  (cd "$root" && cmake --preset release -DLLM_CURL_ROOT="$(scripts/build-curl.sh)" >/dev/null &&
+    cmake --build --preset release >/dev/null)
   KUBECTL_LLM="$root/build/release/cli/kubectl-llm"
 fi
 if [[ -z "${KUBECTL:-}" ]]; then

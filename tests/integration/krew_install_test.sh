@@ -29,6 +29,10 @@ kubectl krew install --manifest="$work/dist/llm.yaml" --archive="$archive" >"$wo
 plugins=$(kubectl plugin list 2>/dev/null)
 grep -q "$work/krew/bin/kubectl-llm" <<<"$plugins" || fail "kubectl plugin list does not show the krew-installed plugin"
 [[ $(kubectl llm version --client 2>&1) == "Client Version: v"* ]] || fail "kubectl llm version"
+# Through krew's link, the plugin finds its network module (the release's) or
+# the system's libcurl, and so gets as far as the refused connection.
+refused=$(kubectl llm --server https://127.0.0.1:1 --token t version 2>&1 || true)
+grep -q "127.0.0.1:1 was refused" <<<"$refused" || fail "kubectl llm could not reach a server: $refused"
 ln -s kubectl-llm "$KREW_ROOT/bin/kubectl_complete-llm"   # what the manifest's caveats tell users
 [[ $(kubectl __complete llm vers 2>/dev/null | head -n1) == version ]] || fail "completion through kubectl_complete-llm"
 # krew wants a local index before it uninstalls; an empty one stands in for the
