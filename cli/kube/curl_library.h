@@ -23,6 +23,9 @@ inline constexpr char kCurlSoname[] = "libcurl.so.4";
 /// ../lib/kubectl-llm (where `cmake --install` and the Debian package put it).
 inline constexpr char kNetModuleName[] = "kubectl-llm-net.so";
 
+/// The release's module fills this in (llm_net_module_v1): a change to its
+/// fields is a new version of that function's name, so a module from another
+/// release is refused by name rather than read with the wrong layout.
 struct CurlLibrary {
   decltype(&::curl_global_init) global_init;
   decltype(&::curl_easy_init) easy_init;
