@@ -114,13 +114,7 @@ kubectl delete --ignore-not-found -n "$namespace" lease "$lease" >/dev/null
 # Not holding our lock (fd 7): a later controllers.sh must get it.
 { start_daemon "$daemon" "$state" "$dir/$daemon" --config="$work/config.yaml" --kubeconfig="$state/$name.kubeconfig" \
     --zap-log-level=info; } 7>&-
-# The pid alone: right after the start its command line can still be this
-# script's forked shell's (setsid has not exec'd yet), which live_pid, reading
-# the command line, would take for a dead manager (as kueue.sh explains).
-alive() { kill -0 "$(<"$state/pids/$daemon.pid")" 2>/dev/null; }
-ready_or_dead() { ! alive || curl -sf "http://127.0.0.1:$health_port/readyz"; }
-wait_until 120 "the $name controller manager to be ready" ready_or_dead
-alive || { tail -20 "$state/logs/$daemon.log" >&2; die "it exited; log: $state/logs/$daemon.log"; }
+wait_until 120 "the $name controller manager to be ready" curl -sf "http://127.0.0.1:$health_port/readyz"
 # Only now, so that no object is refused while the manager is not answering yet.
 kubectl apply --server-side --force-conflicts -f "$work/webhooks.yaml" >/dev/null
 wait_until 60 "the API server to reach the $name webhooks" webhooks_answer

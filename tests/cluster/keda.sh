@@ -48,8 +48,5 @@ echo "$health_port" >"$work/health-port"
     --health-probe-bind-address="127.0.0.1:$health_port" --metrics-bind-address="127.0.0.1:$metrics_port" \
     --metrics-service-bind-address="127.0.0.1:$grpc_port" --cert-dir="$work/certs" --ca-dir="$work/ca" \
     --enable-cert-rotation=false --zap-log-level=info; } 7>&-
-alive() { kill -0 "$(<"$state/pids/keda-operator.pid")" 2>/dev/null; }
-ready_or_dead() { ! alive || ready; }
-wait_until 120 "the KEDA operator to be ready" ready_or_dead
-alive || { tail -20 "$state/logs/keda-operator.log" >&2; die "the KEDA operator exited; log: $state/logs/keda-operator.log"; }
+wait_until 120 "the KEDA operator to be ready" ready
 log "KEDA operator $KEDA_VERSION up in $((SECONDS - start)) s"

@@ -1,4 +1,5 @@
-# Helpers shared by up.sh, down.sh, kueue.sh and controllers.sh (sourced, not run).
+# Helpers shared by the scripts here that start and stop the local cluster and its
+# add-ons (sourced, not run).
 
 # free_ports N: N distinct TCP ports on 127.0.0.1 that nothing listens on right
 # now, on one line. Drawn outside the kernel's ephemeral range
@@ -43,29 +44,49 @@ signed_cert() {
 
 # start_daemon NAME STATE_DIR PROGRAM ARGS...: runs PROGRAM in its own session,
 # detached from our stdin/stdout (so a caller such as ctest does not wait on it),
-# logging to STATE_DIR/logs/NAME.log, its pid in STATE_DIR/pids/NAME.pid.
+# logging to STATE_DIR/logs/NAME.log, its pid in STATE_DIR/pids/NAME.pid;
+# wait_until watches it from then on.
 start_daemon() {
   local name=$1 state=$2
   shift 2
   # fd 8 is up.sh's lock: the daemon must not hold it after up.sh ends.
   setsid "$@" </dev/null >"$state/logs/$name.log" 2>&1 8>&- &
   echo $! >"$state/pids/$name.pid"
+  started_daemons+=("$name:$!:$state/logs/$name.log")
+}
+
+# NAME:PID:LOG of each daemon start_daemon started in this script.
+started_daemons=()
+
+# True while every daemon this script started runs; otherwise names the first
+# that exited and prints the end of its log. The pid alone is checked, not the
+# command line as live_pid does: right after the start the process can still be
+# the forked shell, or setsid, unshare or sh before they exec the daemon.
+started_daemons_alive() {
+  local daemon name pid log
+  for daemon in "${started_daemons[@]}"; do
+    IFS=: read -r name pid log <<<"$daemon"
+    kill -0 "$pid" 2>/dev/null && continue
+    echo "${0##*/}: $name exited; the end of $log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  done
 }
 
 # wait_until SECONDS WHAT COMMAND...: retries COMMAND until it succeeds. Gives
-# up at once when the caller's daemons_alive (if it defines one) fails: a
-# daemon that exited will not make COMMAND succeed.
+# up at once when a daemon this script started has exited: it will not make
+# COMMAND succeed.
 wait_until() {
   local limit=$1 what=$2
   shift 2
   local deadline=$((SECONDS + limit))
   until "$@" >/dev/null 2>&1; do
-    if declare -F daemons_alive >/dev/null && ! daemons_alive; then
+    if ! started_daemons_alive; then
       echo "${0##*/}: gave up waiting for $what" >&2
       return 1
     fi
     if ((SECONDS >= deadline)); then
-      echo "up.sh: timed out after ${limit}s waiting for $what; logs in ${state:-?}/logs" >&2
+      echo "${0##*/}: timed out after ${limit}s waiting for $what; logs in ${state:-?}/logs" >&2
       return 1
     fi
     sleep 0.2

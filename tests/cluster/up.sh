@@ -10,19 +10,6 @@ state=${LLM_CLUSTER_DIR:-${TMPDIR:-/tmp}/kubectl-llm-cluster}
 gpu_nodes=${LLM_CLUSTER_GPU_NODES:-2}
 start=$SECONDS
 log() { echo "up.sh: $*" >&2; }
-# For wait_until: false, naming the daemon and the end of its log, when one
-# this script started has exited (kwok that could not bind its port, etcd that
-# found its data directory locked...).
-daemons_alive() {
-  local name
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
-    [[ -e $state/pids/$name.pid ]] || continue  # not started yet
-    live_pid "$state/pids/$name.pid" >/dev/null && continue
-    log "$name exited; the end of $state/logs/$name.log:"
-    tail -n 5 "$state/logs/$name.log" >&2
-    return 1
-  done
-}
 die() { log "$*"; exit 1; }
 
 mkdir -p "$state"
