@@ -35,21 +35,20 @@ name="kubectl-llm_${version}_linux_${arch}.tar.gz"
 mkdir -p "$out"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-debug="kubectl-llm_${version}_linux_${arch}.debug"
 objcopy=objcopy
 [[ $arch == amd64 ]] || objcopy=aarch64-linux-gnu-objcopy  # binutils-aarch64-linux-gnu
-$objcopy --only-keep-debug "$binary" "$out/$debug"
-$objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$debug" "$binary" "$stage/kubectl-llm"
-chmod 0755 "$stage/kubectl-llm"
+# stage_stripped FILE NAME DEBUG: FILE stripped into the stage as NAME, its
+# debug information in OUT_DIR/DEBUG, which the stripped file names.
+stage_stripped() {
+  $objcopy --only-keep-debug "$1" "$out/$3"
+  $objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$3" "$1" "$stage/$2"
+  chmod 0755 "$stage/$2"
+}
+stage_stripped "$binary" kubectl-llm "kubectl-llm_${version}_linux_${arch}.debug"
 # The network module the plugin opens at its first request (the amd64
 # release's; kube/curl_library.h), with its own .debug file.
 module=$(dirname "$binary")/kubectl-llm-net.so
-if [[ -f $module ]]; then
-  module_debug="kubectl-llm-net_${version}_linux_${arch}.debug"
-  $objcopy --only-keep-debug "$module" "$out/$module_debug"
-  $objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$out/$module_debug" "$module" "$stage/kubectl-llm-net.so"
-  chmod 0755 "$stage/kubectl-llm-net.so"
-fi
+[[ ! -f $module ]] || stage_stripped "$module" kubectl-llm-net.so "kubectl-llm-net_${version}_linux_${arch}.debug"
 install -m 0755 "$root/completions/kubectl_complete-llm" "$stage/kubectl_complete-llm"
 install -m 0644 "$root/LICENSE" "$stage/LICENSE"
 # Fixed owner and times, so the same binary always gives the same archive.
