@@ -64,7 +64,7 @@ void SetupDiffCommand(CLI::App* diff, CommandContext& ctx) {
     auto options = std::make_shared<DiffOptions>();
     CLI::App* cmd =
         diff->add_subcommand(name, std::string("Diff `") + name + " NAME [flags]` against the live objects");
-    AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render, ctx.global.kube);
+    AddApplyWorkloadFlags(*cmd, *FindWorkload(name), options->render, ctx.global);
     cmd->add_flag("--show-managed-fields", options->show_managed_fields, "Keep metadata.managedFields in the diff");
     options->ownership.AddTo(*cmd);
     cmd->callback([options, cmd, &ctx] {

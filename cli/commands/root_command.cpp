@@ -66,11 +66,14 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   app.require_subcommand(0, 1);
   app.fallthrough();
   app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which copy it
-  global.kube.AddFlags(app);
   // A run that names a command has only those it may dispatch to: each subcommand
   // costs CLI11 a help flag of its own, a twentieth of `render serve` for all.
   // Naming none (--help, a typo) it has them all, to list or to say what it expected.
   const std::vector<const CommandSpec*> built = RootCommandsToBuild(ctx);
+  // The same for the connection flags: those its words may name, unless it lists them.
+  const bool lists_flags = ctx.BuildsAll() || built.empty() || kube::MayNameFlag(args, "-h,--help");
+  global.connection_flag_words = lists_flags ? nullptr : &global.args;
+  global.kube.AddFlags(app, global.connection_flag_words);
   for (const CommandSpec& spec : AllCommands()) {
     const bool builds = std::find(built.begin(), built.end(), &spec) != built.end();
     if (!built.empty() && !builds) continue;

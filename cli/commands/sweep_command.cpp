@@ -374,7 +374,7 @@ Status RunSweepStatus(const std::string& name, const std::string& output, kube::
 
 void SetupSweepCommand(CLI::App* cmd, CommandContext& ctx) {
   auto options = std::make_shared<SweepOptions>();
-  AddApplyWorkloadFlags(*cmd, *FindWorkload("train"), options->render, ctx.global.kube);
+  AddApplyWorkloadFlags(*cmd, *FindWorkload("train"), options->render, ctx.global);
   // NAME is checked in the callback: `sweep status NAME` does not give the sweep's own.
   cmd->get_option("NAME")->required(false);
   cmd->add_option("--param", options->params,

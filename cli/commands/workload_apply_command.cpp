@@ -202,14 +202,13 @@ kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, 
   return options;
 }
 
-void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
-                           kube::ConfigFlags& global) {
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options, GlobalOptions& global) {
   AddWorkloadFlags(cmd, workload, options);
   if (workload.takes_trailing_command) {
     // The trailing command keeps its words here (no fallthrough to the root), so
     // kubectl's connection flags are registered here too, bound to the same
     // values, so they may come after NAME as well.
-    global.AddFlags(cmd);
+    global.kube.AddFlags(cmd, global.connection_flag_words);
   }
   cmd.add_option("--backend", options.request.backend,
                  workload.name == "serve"
@@ -338,7 +337,7 @@ namespace {
 void SetupApplyCommand(CLI::App* cmd, CommandContext& ctx, std::string_view workload_name) {
   const WorkloadSpec* workload = FindWorkload(workload_name);
   auto options = std::make_shared<WorkloadApplyOptions>();
-  AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global.kube);
+  AddApplyWorkloadFlags(*cmd, *workload, options->render, ctx.global);
   AddOutputFlag(cmd, options->output, kApplyOutputs, "one line per object applied");
   AddDryRunFlag(cmd, options->dry_run, kApplyDryRuns,
                 "client prints what would be applied without a cluster; server has the server check it all");

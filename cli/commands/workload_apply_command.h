@@ -88,7 +88,6 @@ void SetupTrainCommand(CLI::App* cmd, CommandContext& ctx);
 
 /// Registers the flags serve and train share with `diff serve|train` (render's
 /// flags plus --backend, and for train -n/--context/--kubeconfig into `global`) on `cmd`.
-void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
-                           kube::ConfigFlags& global);
+void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options, GlobalOptions& global);
 
 }  // namespace llm

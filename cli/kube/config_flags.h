@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/cli11_forward.h"
@@ -39,9 +40,20 @@ struct ConfigFlags {
   /// kubectl's -v: 6 logs each request, 7 adds headers, 8 adds bodies (secrets redacted).
   int verbosity = 0;
 
-  /// Registers every flag on `app` (the root command; subcommands fall through to it).
-  void AddFlags(CLI::App& app);
+  /// Registers the flags on `app` (the root command; subcommands fall through
+  /// to it): every one, or with `words` only those the words may name
+  /// (MayNameFlag). CLI11 checks each new flag against the command's others,
+  /// so the twenty that `version --client` never parses were a third of its
+  /// run; a run that lists flags (help, completion) registers every one.
+  void AddFlags(CLI::App& app, const std::vector<std::string>* words = nullptr);
 };
+
+/// Whether the command line `words` (up to "--") may name the flag `names`,
+/// written as CLI11 takes it ("-n,--namespace"): a word "--namespace" or
+/// "--namespace=VALUE", or a single-dash word holding the letter n ("-n",
+/// "-nteam-a", "-An"). A yes for a word that is a value, or another short
+/// flag, only registers one flag more than needed.
+bool MayNameFlag(const std::vector<std::string>& words, std::string_view names);
 
 /// Where discovery and HTTP caches live: --cache-dir, else $KUBECACHEDIR, else
 /// ~/.kube/cache (cli-runtime's default).

@@ -69,6 +69,25 @@ TEST_CASE("a run that names no command has them all: the root's help lists each,
   CHECK_MESSAGE(own.out.find("--client") != std::string::npos, own.out);
 }
 
+TEST_CASE("a run registers the connection flags its words may name, and every one where it lists them") {
+  // Unnamed, a connection flag is not registered: a word that is not a flag stays an error.
+  Captured r = Run({"version", "--client", "-n", "team-a"});
+  CHECK_MESSAGE(r.code == 0, r.err);
+  Captured typo = Run({"version", "--client", "--kubeconfg", "/k"});
+  CHECK(typo.code == 2);
+  CHECK_MESSAGE(typo.err.starts_with("error: The following arguments were not expected:"), typo.err);
+  CHECK_MESSAGE(typo.err.find("--kubeconfg") != std::string::npos, typo.err);
+  // Help lists them all: the root's, and train's, which takes them after NAME too.
+  for (const auto& args : std::vector<std::vector<std::string>>{{"train", "--help"}, {"--help"}, {}}) {
+    CAPTURE(args.size());
+    Captured help = Run(args);
+    CHECK(help.code == 0);
+    for (const char* flag : {"--kubeconfig FILE", "-n,--namespace", "--as-group", "-v,--v LEVEL", "--cache-dir"}) {
+      CHECK_MESSAGE(help.out.find(flag) != std::string::npos, flag, "\n", help.out);
+    }
+  }
+}
+
 TEST_CASE("a bad -v value is a usage error") {
   Captured r = Run({"version", "--client", "-v=x"});
   CHECK(r.code == 2);

@@ -8,12 +8,14 @@
 namespace llm::kube {
 namespace {
 
-/// Parses like the root command: flags on the root, a subcommand that falls through.
-ConfigFlags Parse(const std::vector<std::string>& args, std::string* sub_value = nullptr) {
+/// Parses like the root command: flags on the root, a subcommand that falls
+/// through. Twice, as the root registers them: every one (help, completion),
+/// and those the words may name (a command's run); both must agree.
+ConfigFlags ParseRegistering(const std::vector<std::string>& args, bool only_named, std::string* sub_value) {
   ConfigFlags flags;
   CLI::App app;
   app.fallthrough();
-  flags.AddFlags(app);
+  flags.AddFlags(app, only_named ? &args : nullptr);
   std::string output;
   CLI::App* sub = app.add_subcommand("version");
   sub->add_option("-o,--output", output);
@@ -23,6 +25,48 @@ ConfigFlags Parse(const std::vector<std::string>& args, std::string* sub_value =
   app.parse(reversed);
   if (sub_value != nullptr) *sub_value = output;
   return flags;
+}
+
+ConfigFlags Parse(const std::vector<std::string>& args, std::string* sub_value = nullptr) {
+  ConfigFlags named = ParseRegistering(args, /*only_named=*/true, sub_value);
+  ConfigFlags all = ParseRegistering(args, /*only_named=*/false, sub_value);
+  CHECK(named.kubeconfig == all.kubeconfig);
+  CHECK(named.context == all.context);
+  CHECK(named.ns == all.ns);
+  CHECK(named.server == all.server);
+  CHECK(named.token == all.token);
+  CHECK(named.impersonate_groups == all.impersonate_groups);
+  CHECK(named.insecure_skip_tls_verify == all.insecure_skip_tls_verify);
+  CHECK(named.verbosity == all.verbosity);
+  return all;
+}
+
+/// The flags AddFlags registers for `words`, by their long names.
+std::vector<std::string> Registered(const std::vector<std::string>& words) {
+  ConfigFlags flags;
+  CLI::App app;
+  flags.AddFlags(app, &words);
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_group() == "Kubernetes connection (as kubectl)") names.push_back(option->get_lnames().front());
+  }
+  return names;
+}
+
+TEST_CASE("with a command line, only the connection flags its words may name are registered") {
+  using Names = std::vector<std::string>;
+  CHECK(Registered({"version", "--client"}).empty());
+  CHECK(Registered({"version", "--context=c", "--v", "6", "--as-group", "g"}) == Names{"context", "as-group", "v"});
+  CHECK(Registered({"version", "-n", "a", "-s=h:1", "-v9"}) == Names{"namespace", "server", "v"});
+  // A cluster of short flags may hold -n; a word after "--" is a command's own.
+  CHECK(Registered({"status", "-An"}) == Names{"namespace"});
+  CHECK(Registered({"train", "t", "--", "python", "--kubeconfig", "-n"}).empty());
+  // Names a flag is a prefix of do not register it.
+  CHECK(Registered({"version", "--values", "--contexts", "--v8"}).empty());
+  ConfigFlags all;
+  CLI::App app;
+  all.AddFlags(app);
+  CHECK(app.get_options().size() == 1 + 20);  // --help and every connection flag
 }
 
 TEST_CASE("connection flags are accepted before and after the subcommand") {
