@@ -13,10 +13,14 @@ struct GlobalOptions {
   kube::ConfigFlags kube;
   /// The command line as given (without the program name), for the audit trail.
   std::vector<std::string> args;
-  /// The words the connection flags are registered for (kube.AddFlags): args,
-  /// or null (every flag) for a run that lists flags: help, completion, the
-  /// man pages, and one that names no command (it prints the root's help).
-  const std::vector<std::string>* connection_flag_words = nullptr;
+  /// Whether this run lists flags: help, completion, the man pages, and a run
+  /// that names no command (it prints the root's help). It registers every
+  /// connection flag; another run those its words may name (kube.AddFlags).
+  bool lists_flags = false;
+
+  /// Registers kubectl's connection flags on `app`, bound to `kube`: on the
+  /// root, and on a command that keeps its own words after NAME (train).
+  void AddConnectionFlags(CLI::App& app) { kube.AddFlags(app, lists_flags ? nullptr : &args); }
 };
 
 }  // namespace llm

@@ -71,9 +71,8 @@ int RunRootCommand(const std::vector<std::string>& args, IoStreams streams) {
   // Naming none (--help, a typo) it has them all, to list or to say what it expected.
   const std::vector<const CommandSpec*> built = RootCommandsToBuild(ctx);
   // The same for the connection flags: those its words may name, unless it lists them.
-  const bool lists_flags = ctx.BuildsAll() || built.empty() || kube::MayNameFlag(args, "-h,--help");
-  global.connection_flag_words = lists_flags ? nullptr : &global.args;
-  global.kube.AddFlags(app, global.connection_flag_words);
+  global.lists_flags = ctx.BuildsAll() || built.empty() || kube::MayNameFlag(args, "-h,--help");
+  global.AddConnectionFlags(app);
   for (const CommandSpec& spec : AllCommands()) {
     const bool builds = std::find(built.begin(), built.end(), &spec) != built.end();
     if (!built.empty() && !builds) continue;

@@ -208,7 +208,7 @@ void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOp
     // The trailing command keeps its words here (no fallthrough to the root), so
     // kubectl's connection flags are registered here too, bound to the same
     // values, so they may come after NAME as well.
-    global.kube.AddFlags(cmd, global.connection_flag_words);
+    global.AddConnectionFlags(cmd);
   }
   cmd.add_option("--backend", options.request.backend,
                  workload.name == "serve"

@@ -87,7 +87,8 @@ void SetupServeCommand(CLI::App* cmd, CommandContext& ctx);
 void SetupTrainCommand(CLI::App* cmd, CommandContext& ctx);
 
 /// Registers the flags serve and train share with `diff serve|train` (render's
-/// flags plus --backend, and for train -n/--context/--kubeconfig into `global`) on `cmd`.
+/// flags plus --backend, and for train kubectl's connection flags into
+/// `global.kube`, as GlobalOptions::AddConnectionFlags registers them) on `cmd`.
 void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options, GlobalOptions& global);
 
 }  // namespace llm
