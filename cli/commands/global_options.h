@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kube/config_flags.h"
@@ -15,12 +16,17 @@ struct GlobalOptions {
   std::vector<std::string> args;
   /// Whether this run lists flags: help, completion, the man pages, and a run
   /// that names no command (it prints the root's help). It registers every
-  /// connection flag; another run those its words may name (kube.AddFlags).
+  /// flag; another run only those its words may name (MayParse): kubectl's
+  /// connection flags (kube.AddFlags) and a workload's (AddWorkloadFlags).
   bool lists_flags = false;
 
   /// Registers kubectl's connection flags on `app`, bound to `kube`: on the
   /// root, and on a command that keeps its own words after NAME (train).
   void AddConnectionFlags(CLI::App& app) { kube.AddFlags(app, lists_flags ? nullptr : &args); }
+  /// Whether this run may parse the flag called `names` (CLI11's "-n,--namespace"),
+  /// so that a command registers it: CLI11 checks each new flag against all the
+  /// others, and serve's thirty-five cost `render serve` a seventh of its instructions.
+  bool MayParse(std::string_view names) const { return lists_flags || kube::MayNameFlag(args, names); }
 };
 
 }  // namespace llm

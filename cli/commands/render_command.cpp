@@ -1,5 +1,6 @@
 #include "commands/render_command.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -27,7 +28,7 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
   CLI::App* cmd = render.add_subcommand(std::string(workload.name), std::string(workload.summary));
   if (!ctx.Builds(workload.name)) return;
   auto options = std::make_shared<RenderOptions>();
-  AddWorkloadFlags(*cmd, workload, *options);
+  AddWorkloadFlags(*cmd, workload, *options, ctx.global);
   AddOutputFlag(cmd, options->output, kRenderOutputs, "multi-document YAML; json is one v1 List");
   cmd->add_option("--backend", options->request.backend,
                   workload.name == "serve"   ? "deployment or leaderworkerset (default: by --nodes)"
@@ -44,35 +45,40 @@ void SetupWorkload(CLI::App& render, const WorkloadSpec& workload, CommandContex
 
 }  // namespace
 
-void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options) {
+void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options,
+                      const GlobalOptions& global) {
   options.request.workload = std::string(workload.name);
   cmd.footer(kRenderFooter);
   cmd.add_option("NAME", options.request.name, "Name of the workload (app.kubernetes.io/instance)")->required();
   if (workload.takes_trailing_command) {
     // One one-word positional per word, not a vector positional: CLI11 splits a
     // word like "[a,b]" given to a vector into "a" and "b", which would change
-    // the command. Only the first is listed in --help.
-    for (size_t i = 0; i < options.command_words.size(); ++i) {
+    // the command. Only the first is listed in --help. As many as the run has
+    // words, up to the limit: CLI11 checks each new one against all the others,
+    // and all 256 cost three times what rendering a job does.
+    const size_t words = std::clamp<size_t>(global.args.size(), 1, options.command_words.size());
+    for (size_t i = 0; i < words; ++i) {
       CLI::Option* word = cmd.add_option(i == 0 ? std::string("COMMAND") : fmt::format("COMMAND{}", i),
                                          options.command_words[i], "The command to run, after '--'");
       word->allow_extra_args(false);
       if (i > 0) word->group("");
     }
   }
+  // Only the flags this run may parse are registered (GlobalOptions::MayParse).
   // option_text: what --help shows after each flag. CLI11 would print "TEXT ..."
   // for these, as if one flag took several words; each takes one per use.
-  cmd.add_option("-f,--values", options.request.value_files, "Values file (repeatable; later files win)")
-      ->allow_extra_args(false)
-      ->option_text(" FILE");
-  cmd.add_option("--set", options.request.set_values, "Set a value: KEY=VALUE, MAP.KEY=VALUE, LIST[N]=VALUE")
-      ->allow_extra_args(false)
-      ->option_text(" KEY=VALUE");
-  cmd.add_option("--patch", options.request.patches, "KIND/NAME=FILE: JSON Patch or Merge Patch for one object")
-      ->allow_extra_args(false)
-      ->option_text(" KIND/NAME=FILE");
-  cmd.add_option("--templates", options.templates_dir, "Directory replacing the built-in templates")
-      ->option_text(" DIR");
-  if (workload.name == "serve" || workload.name == "train") {
+  const auto option = [&](std::string_view names, auto& target, std::string_view help, std::string_view value) -> void {
+    if (!global.MayParse(names)) return;
+    cmd.add_option(std::string(names), target, std::string(help))
+        ->allow_extra_args(false)
+        ->option_text(" " + std::string(value));
+  };
+  option("-f,--values", options.request.value_files, "Values file (repeatable; later files win)", "FILE");
+  option("--set", options.request.set_values, "Set a value: KEY=VALUE, MAP.KEY=VALUE, LIST[N]=VALUE", "KEY=VALUE");
+  option("--patch", options.request.patches, "KIND/NAME=FILE: JSON Patch or Merge Patch for one object",
+         "KIND/NAME=FILE");
+  option("--templates", options.templates_dir, "Directory replacing the built-in templates", "DIR");
+  if ((workload.name == "serve" || workload.name == "train") && global.MayParse("--require-validated")) {
     // A flag with an optional value (`--require-validated`, `--require-validated=7d`):
     // it never takes the next word, so `--require-validated NAME` keeps NAME.
     cmd.add_flag("--require-validated{}", options.require_validated_age,
@@ -80,19 +86,17 @@ void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions
         ->option_text("[=MAX_AGE]");
   }
   for (const ValueSpec& spec : workload.values) {
-    if (spec.flag.empty()) continue;
+    if (spec.flag.empty() || !global.MayParse(spec.flag)) continue;
     std::vector<std::string>& target = options.request.flags[std::string(spec.key)];
     if (spec.kind == ValueKind::kSwitch) {
       // No value word: `--monitor` is "true"; `--monitor=false` turns off one a values file set.
       cmd.add_flag(std::string(spec.flag), target, std::string(spec.help));
       continue;
     }
-    const std::string_view value = !spec.value_name.empty()       ? spec.value_name
-                                   : spec.kind == ValueKind::kMap ? "KEY=VALUE"
-                                                                  : "VALUE";
-    cmd.add_option(std::string(spec.flag), target, std::string(spec.help))
-        ->allow_extra_args(false)
-        ->option_text(" " + std::string(value));
+    option(spec.flag, target, spec.help,
+           !spec.value_name.empty()       ? spec.value_name
+           : spec.kind == ValueKind::kMap ? "KEY=VALUE"
+                                          : "VALUE");
   }
 }
 

@@ -29,8 +29,9 @@ struct RenderOptions {
 /// Registers on `cmd` NAME, the workload's value flags (from its ValueSpec
 /// table), -f, --set, --patch, --templates and, for train, the command after
 /// "--". `serve`/`train` call this too, so their flags and `render`'s are the
-/// same and `--dry-run=client -o yaml` prints what `render` prints.
-void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options);
+/// same and `--dry-run=client -o yaml` prints what `render` prints. A run
+/// that does not list flags gets only those its words may name (`global`).
+void AddWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options, const GlobalOptions& global);
 /// Call from the subcommand's callback, before using `options`.
 Status FinishWorkloadFlags(CLI::App& cmd, RenderOptions& options);
 

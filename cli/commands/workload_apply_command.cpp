@@ -203,7 +203,7 @@ kube::ApplierOptions WorkloadApplyApplierOptions(const ClusterSession& session, 
 }
 
 void AddApplyWorkloadFlags(CLI::App& cmd, const WorkloadSpec& workload, RenderOptions& options, GlobalOptions& global) {
-  AddWorkloadFlags(cmd, workload, options);
+  AddWorkloadFlags(cmd, workload, options, global);
   if (workload.takes_trailing_command) {
     // The trailing command keeps its words here (no fallthrough to the root), so
     // kubectl's connection flags are registered here too, bound to the same

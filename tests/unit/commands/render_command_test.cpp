@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands/command.h"
 #include "fakes/run_cli.h"
 #include "render/template_source.h"
+#include "render/workload.h"
 
 namespace llm {
 namespace {
@@ -219,6 +221,91 @@ TEST_CASE("--require-validated adds the pass label's node affinity to every pod 
   CHECK(r.err.starts_with("error: invalid --require-validated \"soon\""));
   r = RunCli({"render", "gpu-check", "chk", "--require-validated"});
   CHECK(r.code == 2);
+}
+
+/// What a workload's flags parse `words` into, registered as a run of those
+/// words registers them (or, `lists_flags`, all of them), and which it registered.
+struct ParsedWorkloadFlags {
+  RenderRequest request;
+  std::optional<std::string> templates_dir;
+  std::string require_validated_age;
+  std::vector<std::string> registered;
+  size_t positionals = 0;
+};
+
+ParsedWorkloadFlags ParseWorkloadFlags(std::string_view workload, const std::vector<std::string>& words,
+                                       bool lists_flags) {
+  GlobalOptions global;
+  global.args = words;
+  global.lists_flags = lists_flags;
+  RenderOptions options;
+  CLI::App app;
+  AddWorkloadFlags(app, *FindWorkload(workload), options, global);
+  app.parse(std::vector<std::string>(words.rbegin(), words.rend()));
+  REQUIRE(FinishWorkloadFlags(app, options).ok());
+  ParsedWorkloadFlags parsed{options.request, options.templates_dir, options.require_validated_age, {}};
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->nonpositional() && option->get_name() != "--help") parsed.registered.push_back(option->get_name());
+    if (!option->nonpositional()) ++parsed.positionals;
+  }
+  return parsed;
+}
+
+TEST_CASE("a workload command registers the flags its words may name, and parses them as with every flag") {
+  for (const auto& [workload, words] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"serve", {"chat", "--model", "org/m", "--gpus=8", "--nodes", "2", "--set", "port=9000"}},
+           {"serve", {"chat", "-f", "a.yaml", "--values=b.yaml", "--monitor", "--env", "A=1", "--env", "B=2"}},
+           {"serve", {"--require-validated=7d", "chat", "--templates", "/t", "--patch", "Service/chat=p.yaml"}},
+           {"train", {"ft", "--image", "img", "--nodes", "2", "--", "python", "--gpus", "8", "-f"}},
+       }) {
+    CAPTURE(workload);
+    CAPTURE(words.front());
+    const ParsedWorkloadFlags all = ParseWorkloadFlags(workload, words, /*lists_flags=*/true);
+    const ParsedWorkloadFlags named = ParseWorkloadFlags(workload, words, /*lists_flags=*/false);
+    CHECK(named.request.name == all.request.name);
+    CHECK(named.request.flags == all.request.flags);
+    CHECK(named.request.value_files == all.request.value_files);
+    CHECK(named.request.set_values == all.request.set_values);
+    CHECK(named.request.patches == all.request.patches);
+    CHECK(named.request.trailing == all.request.trailing);
+    CHECK(named.request.require_validated_nodes == all.request.require_validated_nodes);
+    CHECK(named.require_validated_age == all.require_validated_age);
+    CHECK(named.templates_dir == all.templates_dir);
+    CHECK(named.registered.size() < all.registered.size());
+  }
+  // Only the named ones: a value after "--" (train's command) names none.
+  using Names = std::vector<std::string>;
+  CHECK(ParseWorkloadFlags("serve", {"chat", "--model", "m", "--gpus=8", "-f", "v.yaml"}, false).registered ==
+        Names{"--values", "--model", "--gpus"});
+  CHECK(ParseWorkloadFlags("train", {"ft", "--image", "i", "--", "python", "--gpus", "8"}, false).registered ==
+        Names{"--image"});
+  CHECK(ParseWorkloadFlags("serve", {"chat"}, true).registered.size() > 30);
+  // train's command: a positional per word the run has (NAME's and COMMAND's, up to 256 words).
+  std::vector<std::string> long_command = {"ft", "--image", "i", "--", "python", "train.py"};
+  for (int i = 0; i < 40; ++i) long_command.push_back(i % 2 == 0 ? "--lr" : "[1,2]");
+  const ParsedWorkloadFlags long_all = ParseWorkloadFlags("train", long_command, true);
+  const ParsedWorkloadFlags long_named = ParseWorkloadFlags("train", long_command, false);
+  CHECK(long_named.request.trailing.size() == 42);
+  CHECK(long_named.request.trailing == long_all.request.trailing);
+  CHECK(long_named.positionals == 1 + long_command.size());
+  std::vector<std::string> too_long = {"ft", "--"};
+  too_long.resize(2 + 257, "w");
+  CHECK_THROWS_AS(ParseWorkloadFlags("train", too_long, false), CLI::ExtrasError);
+
+  // Through the whole command: a misspelt flag is refused as before, and help lists every flag.
+  auto typo = RunCli({"render", "serve", "chat", "--model", "org/m", "--gpu", "8"});
+  CHECK(typo.code == 2);
+  CHECK_MESSAGE(typo.err.find("--gpu") != std::string::npos, typo.err);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"render", "serve", "--help"}, {"serve", "-h"}, {"render", "serve", "chat", "--model", "m", "-h"}}) {
+    CAPTURE(args[1]);
+    auto help = RunCli(args);
+    CHECK(help.code == 0);
+    for (const char* flag : {"--gpus N", "--tensor-parallel", "--values FILE", "--set KEY=VALUE", "--templates DIR",
+                             "--require-validated[=MAX_AGE]"}) {
+      CHECK_MESSAGE(help.out.find(flag) != std::string::npos, flag, "\n", help.out);
+    }
+  }
 }
 
 }  // namespace
