@@ -51,7 +51,7 @@ class Lifter {
     auto [named, is_new] = names_.try_emplace(literal);
     if (is_new) {
       named->second = kLiteralPrefix + std::to_string(names_.size() - 1);
-      lifted_.literals.set(named->second, std::string(literal));
+      lifted_.literals[named->second] = kainjow::mustache::data(std::string(literal));  // set() would copy it
     }
     lifted_.text += "{{{";
     lifted_.text += named->second;
