@@ -1,5 +1,6 @@
 #include "render/lifted_literals.h"
 
+#include <charconv>
 #include <unordered_map>
 #include <vector>
 
@@ -38,10 +39,7 @@ bool FindTags(std::string_view text, std::vector<Tag>& tags) {
 
 class Lifter {
  public:
-  explicit Lifter(std::string_view text) : text_(text) {
-    lifted_.literals = kainjow::mustache::data(kainjow::mustache::data::type::object);
-    lifted_.text.reserve(text.size() / 2);
-  }
+  explicit Lifter(std::string_view text) : text_(text) { lifted_.text.reserve(text.size() / 2); }
 
   /// text_[begin, end) as one variable (nothing when empty); the same text,
   /// mostly indentation, is the same variable wherever it appears.
@@ -50,8 +48,8 @@ class Lifter {
     const std::string_view literal = text_.substr(begin, end - begin);
     auto [named, is_new] = names_.try_emplace(literal);
     if (is_new) {
-      named->second = kLiteralPrefix + std::to_string(names_.size() - 1);
-      lifted_.literals[named->second] = kainjow::mustache::data(std::string(literal));  // set() would copy it
+      named->second = kLiteralPrefix + std::to_string(lifted_.literals.size());
+      lifted_.literals.emplace_back(std::string(literal));
     }
     lifted_.text += "{{{";
     lifted_.text += named->second;
@@ -71,7 +69,7 @@ class Lifter {
 
 LiftedTemplate LiftLiterals(std::string_view text) {
   std::vector<Tag> tags;
-  if (!FindTags(text, tags)) return {std::string(text), kainjow::mustache::data(kainjow::mustache::data::type::object)};
+  if (!FindTags(text, tags)) return {std::string(text), {}};
   Lifter lifter(text);
   size_t next_tag = 0;
   // Lines without tags, from block_begin to the end of the last one (its newline
@@ -112,6 +110,16 @@ LiftedTemplate LiftLiterals(std::string_view text) {
   }
   flush_block();
   return lifter.Take();
+}
+
+const kainjow::mustache::data* LiftedContext::get(const std::string& name) const {
+  if (name.size() > 1 && name[0] == kLiteralPrefix) {
+    size_t index = 0;
+    const char* end = name.data() + name.size();
+    const auto [parsed, error] = std::from_chars(name.data() + 1, end, index);
+    if (error == std::errc() && parsed == end && index < literals_.size()) return &literals_[index];
+  }
+  return context::get(name);
 }
 
 }  // namespace llm

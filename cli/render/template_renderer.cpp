@@ -19,9 +19,7 @@ Result<std::string> RenderTemplate(const TemplateSource& source, std::string_vie
     return invalid(kainjow::mustache::mustache(text).error_message());
   }
   tmpl.set_custom_escape([](const std::string& value) { return YamlDoubleQuote(value); });
-  // The view first, then the lifted text (names no view has: "~N").
-  kainjow::mustache::context<std::string> context(&lifted.literals);
-  context.push(&view);
+  LiftedContext context(lifted, view);
   std::string out = tmpl.render(context);
   if (!tmpl.is_valid()) return invalid(tmpl.error_message());  // kainjow reports render-time errors here
   return out;

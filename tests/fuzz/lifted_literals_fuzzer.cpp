@@ -50,8 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   plain.set_custom_escape(Escape);
   tmpl.set_custom_escape(Escape);
   const std::string expected = plain.render(view);
-  kainjow::mustache::context<std::string> context(&lifted.literals);
-  context.push(&view);
+  LiftedContext context(lifted, view);
   const std::string got = tmpl.render(context);
   FUZZ_CHECK(plain.is_valid() == tmpl.is_valid(), "lifted renders as the template as written does");
   FUZZ_CHECK(got == expected, "lifted renders the same bytes");

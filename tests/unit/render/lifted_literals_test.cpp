@@ -31,8 +31,7 @@ std::string Lifted(const std::string& text, const data& view) {
   mustache tmpl(lifted.text);
   REQUIRE_MESSAGE(tmpl.is_valid(), tmpl.error_message());
   tmpl.set_custom_escape(Escape);
-  kainjow::mustache::context<std::string> context(&lifted.literals);
-  context.push(&view);
+  LiftedContext context(lifted, view);
   return tmpl.render(context);
 }
 
@@ -94,6 +93,25 @@ TEST_CASE("a template read otherwise than as {{...}} tags on their own lines is 
   // indentation too; the same text is one variable.
   CHECK(LiftLiterals("a:\n  b: {{x}}\n").text == "{{{~0}}}\n{{{~1}}}{{x}}\n");
   CHECK(LiftLiterals("  {{#x}}\n  b: {{y}}\n  {{/x}}\n").text == "{{{~0}}}{{#x}}\n{{{~1}}}{{y}}\n{{{~0}}}{{/x}}\n");
+}
+
+TEST_CASE("a lifted template's context finds literal N by its name, and every other name in the view") {
+  const LiftedTemplate lifted = LiftLiterals("a:\n  b: {{x}}\n");
+  REQUIRE(lifted.literals.size() == 2);
+  data view;
+  view.set("x", "from the view");
+  view.set("~7", "a view's own");
+  const LiftedContext context(lifted, view);
+  for (const auto& [name, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"~0", "a:"}, {"~1", "  b: "}, {"x", "from the view"}, {"~7", "a view's own"}}) {
+    CAPTURE(name);
+    const data* found = context.get(name);
+    REQUIRE(found != nullptr);
+    REQUIRE(found->is_string());
+    CHECK(found->string_value() == expected);
+  }
+  // A name that is no literal's is the view's to find, or nobody's.
+  for (const char* name : {"~2", "~", "~1x", "~-1", "y"}) CHECK_MESSAGE(context.get(name) == nullptr, name);
 }
 
 /// The view a workload's plan renders its templates with, from flags.
