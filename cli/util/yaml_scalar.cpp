@@ -1,5 +1,6 @@
 #include "util/yaml_scalar.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -26,6 +27,12 @@ std::string YamlDoubleQuote(std::string_view value) {
   std::string out;
   out.reserve(value.size() + 2);
   out.push_back('"');
+  // Most values are printable ASCII without a quote or a backslash: written as they are.
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; })) {
+    out.append(value);
+    out.push_back('"');
+    return out;
+  }
   for (size_t i = 0; i < value.size();) {
     char32_t cp = 0;
     size_t len = Utf8SequenceLength(value, i, &cp);

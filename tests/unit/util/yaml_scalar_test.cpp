@@ -19,6 +19,8 @@ TEST_CASE("YamlDoubleQuote escapes what would end or break the scalar") {
       {"tab\there", "\"tab\\there\""},
       {std::string("nul\0byte", 8), "\"nul\\u0000byte\""},
       {"bell\a", "\"bell\\u0007\""},
+      {"del\x7F", "\"del\\u007F\""},
+      {" ~ printable ASCII, space to tilde", "\" ~ printable ASCII, space to tilde\""},
       {"line\xE2\x80\xA8sep", "\"line\\u2028sep\""},
       {"\xEF\xBB\xBF"
        "bom",
