@@ -83,7 +83,7 @@ RenderPlan ServeView(const ServeConfig& c) {
     worker_labels.emplace_back("kubectl-llm.dev/role", "worker");
     service_selector.emplace_back("kubectl-llm.dev/role", "leader");
     // A list, so the template includes the pod partial once for both: parsing
-    // a second copy was a tenth of what `render serve --nodes 2` spent.
+    // a second copy was 9% of `render serve --nodes 2`'s instructions.
     ViewData leader = PodView(c, LeaderLaunch(*c.engine, c.launch), true, leader_labels);
     ViewData worker = PodView(c, WorkerLaunch(*c.engine, c.launch), false, worker_labels);
     ViewSet(leader, "templateField", "leaderTemplate");
