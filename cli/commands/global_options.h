@@ -22,7 +22,9 @@ struct GlobalOptions {
 
   /// Registers kubectl's connection flags on `app`, bound to `kube`: on the
   /// root, and on a command that keeps its own words after NAME (train).
-  void AddConnectionFlags(CLI::App& app) { kube.AddFlags(app, lists_flags ? nullptr : &args); }
+  void AddConnectionFlags(CLI::App& app) {
+    kube.AddFlags(app, [this](std::string_view names) { return MayParse(names); });
+  }
   /// Whether this run may parse the flag called `names` (CLI11's "-n,--namespace"),
   /// so that a command registers it: CLI11 checks each new flag against all the
   /// others, and serve's thirty-five cost `render serve` a seventh of its instructions.

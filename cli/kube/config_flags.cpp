@@ -7,9 +7,9 @@
 
 namespace llm::kube {
 
-void ConfigFlags::AddFlags(CLI::App& app, const std::vector<std::string>* words) {
+void ConfigFlags::AddFlags(CLI::App& app, const std::function<bool(std::string_view names)>& registers) {
   const char* group = "Kubernetes connection (as kubectl)";
-  const auto wanted = [&](const char* names) { return words == nullptr || MayNameFlag(*words, names); };
+  const auto wanted = [&](const char* names) { return !registers || registers(names); };
   const auto option = [&](const char* names, auto& value, const char* help) -> CLI::Option* {
     return wanted(names) ? app.add_option(names, value, help)->group(group) : nullptr;
   };

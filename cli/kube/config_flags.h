@@ -41,11 +41,12 @@ struct ConfigFlags {
   int verbosity = 0;
 
   /// Registers the flags on `app` (the root command; subcommands fall through
-  /// to it): every one, or with `words` only those the words may name
-  /// (MayNameFlag). CLI11 checks each new flag against the command's others,
-  /// so the twenty that `version --client` never parses were a third of its
-  /// run; a run that lists flags (help, completion) registers every one.
-  void AddFlags(CLI::App& app, const std::vector<std::string>* words = nullptr);
+  /// to it): every one, or with `registers` only those it says yes to, given
+  /// the flag's CLI11 names ("-n,--namespace"; a run's own rule:
+  /// GlobalOptions::MayParse). CLI11 checks each new flag against the
+  /// command's others, so the twenty that `version --client` never parses
+  /// were a third of its run.
+  void AddFlags(CLI::App& app, const std::function<bool(std::string_view names)>& registers = {});
 };
 
 /// Whether the command line `words` (up to "--") may name the flag `names`,

@@ -15,7 +15,7 @@ ConfigFlags ParseRegistering(const std::vector<std::string>& args, bool only_nam
   ConfigFlags flags;
   CLI::App app;
   app.fallthrough();
-  flags.AddFlags(app, only_named ? &args : nullptr);
+  flags.AddFlags(app, [&](std::string_view names) { return !only_named || MayNameFlag(args, names); });
   std::string output;
   CLI::App* sub = app.add_subcommand("version");
   sub->add_option("-o,--output", output);
@@ -45,7 +45,7 @@ ConfigFlags Parse(const std::vector<std::string>& args, std::string* sub_value =
 std::vector<std::string> Registered(const std::vector<std::string>& words) {
   ConfigFlags flags;
   CLI::App app;
-  flags.AddFlags(app, &words);
+  flags.AddFlags(app, [&](std::string_view names) { return MayNameFlag(words, names); });
   std::vector<std::string> names;
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_group() == "Kubernetes connection (as kubectl)") names.push_back(option->get_lnames().front());
