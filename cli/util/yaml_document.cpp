@@ -1,14 +1,13 @@
 #include "util/yaml_document.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <map>
 #include <optional>
 
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include "util/block_yaml.h"
 #include "util/yaml_scalar.h"
 
 namespace llm {
@@ -22,51 +21,6 @@ constexpr size_t kMaxNodes = 1'000'000;
 constexpr size_t kMaxDepth = 1'000;
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-/// [-+]?[0-9]+ (YAML 1.2 core schema int, decimal form).
-bool IsCoreInt(std::string_view s) {
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
-}
-
-/// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? (core schema float).
-bool IsCoreFloat(std::string_view s) {
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  size_t int_digits = 0, frac_digits = 0;
-  while (i < s.size() && IsDigit(s[i])) ++i, ++int_digits;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++frac_digits;
-  }
-  if (int_digits == 0 && frac_digits == 0) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    size_t exp_digits = 0;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++exp_digits;
-    if (exp_digits == 0) return false;
-  }
-  return i == s.size();
-}
-
-/// A plain scalar's value under the core schema: null, bool, int, float, else
-/// the string itself.
-Json ResolvePlain(const std::string& text) {
-  if (text == "true" || text == "True" || text == "TRUE") return Json(true);
-  if (text == "false" || text == "False" || text == "FALSE") return Json(false);
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
-  if (IsCoreInt(text)) {
-    errno = 0;
-    char* end = nullptr;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno == 0 && end == text.c_str() + text.size()) return Json(v);
-  }
-  if (IsCoreFloat(text)) return Json(std::strtod(text.c_str(), nullptr));
-  return Json(text);
-}
 
 /// "SOURCE: line L, column C: what", the form every parse error takes.
 Error ErrorAt(std::string_view source, const yaml_mark_t& mark, std::string_view what) {
@@ -195,12 +149,12 @@ class DocumentBuilder {
   /// schema; an explicit core tag must fit the text.
   Result<Json> Resolve(const std::string& text, std::string_view tag, yaml_scalar_style_t style,
                        const yaml_mark_t& mark) const {
-    if (tag.empty()) return style == YAML_PLAIN_SCALAR_STYLE ? ResolvePlain(text) : Json(text);
+    if (tag.empty()) return style == YAML_PLAIN_SCALAR_STYLE ? ResolvePlainScalar(text) : Json(text);
     if (tag == "!" || (tag.starts_with(kCoreTagPrefix) && tag.substr(kCoreTagPrefix.size()) == "str")) {
       return Json(text);
     }
     if (!tag.starts_with(kCoreTagPrefix)) return Fail(mark, fmt::format("the tag '{}' is not supported", tag));
-    Json value = ResolvePlain(text);
+    Json value = ResolvePlainScalar(text);
     if (value.is_string()) return Fail(mark, fmt::format("the tag '{}' does not fit the value", tag));
     return value;
   }
@@ -332,6 +286,11 @@ void EmitNode(const Json& v, int indent, bool first_inline, std::string& out) {
 }  // namespace
 
 Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_view source) {
+  if (std::optional<std::vector<Json>> documents = ReadSimpleBlockYaml(text)) return std::move(*documents);
+  return ParseYamlWithLibyaml(text, source);
+}
+
+Result<std::vector<Json>> ParseYamlWithLibyaml(std::string_view text, std::string_view source) {
   EventParser events(text);
   if (!events.ready()) return Error(ErrorKind::kInternal, fmt::format("{}: out of memory", source));
   DocumentBuilder builder(source);

@@ -22,7 +22,13 @@ using Json = nlohmann::ordered_json;
 /// tags other than YAML's own, aliases inside the node they name, nesting
 /// deeper than 1,000 levels and aliases expanding past a million nodes are
 /// refused. Errors read "SOURCE: line L, column C: what".
+/// Text in the simple block style of rendered templates is read without
+/// libyaml (util/block_yaml.h), to the same result; all else goes to libyaml.
 Result<std::vector<Json>> ParseYamlDocuments(std::string_view text, std::string_view source);
+
+/// ParseYamlDocuments without its fast path: libyaml's parse of any text. The
+/// tests and the fuzzer hold the fast path to it.
+Result<std::vector<Json>> ParseYamlWithLibyaml(std::string_view text, std::string_view source);
 
 /// Writes `value` as block-style YAML (two-space indent, lists not indented under
 /// their key, as kubectl prints). Strings are plain only where that reads back as

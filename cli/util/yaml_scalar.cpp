@@ -2,13 +2,47 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "util/utf8.h"
 
 namespace llm {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+/// [-+]?[0-9]+ (YAML 1.2 core schema int, decimal form).
+bool IsCoreInt(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
+}
+
+/// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? (core schema float).
+bool IsCoreFloat(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && IsDigit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
 
 Status CheckUtf8(std::string_view value, std::string_view what) {
   for (size_t i = 0; i < value.size();) {
@@ -109,6 +143,21 @@ bool IsSafePlainScalar(std::string_view value) {
     if (numeric_chars || date) return false;
   }
   return true;
+}
+
+nlohmann::ordered_json ResolvePlainScalar(const std::string& text) {
+  using Json = nlohmann::ordered_json;
+  if (text == "true" || text == "True" || text == "TRUE") return Json(true);
+  if (text == "false" || text == "False" || text == "FALSE") return Json(false);
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
+  if (IsCoreInt(text)) {
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno == 0 && end == text.c_str() + text.size()) return Json(v);
+  }
+  if (IsCoreFloat(text)) return Json(std::strtod(text.c_str(), nullptr));
+  return Json(text);
 }
 
 }  // namespace llm

@@ -1,9 +1,12 @@
-// YAML scalars: the escape every template value goes through, and the test
-// that decides when the printer may write a string without quotes.
+// YAML scalars: the escape every template value goes through, the test that
+// decides when the printer may write a string without quotes, and what an
+// unquoted scalar reads as.
 #pragma once
 
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "util/result.h"
 
@@ -18,6 +21,10 @@ std::string YamlDoubleQuote(std::string_view value);
 /// True when `value` can be written as a plain scalar and still read back as
 /// this same string (not a number, bool, null, anchor, tag, comment ...).
 bool IsSafePlainScalar(std::string_view value);
+
+/// A plain scalar's value under YAML 1.2's core schema: null, bool, int,
+/// float, else the string itself (what a YAML reader gives an unquoted value).
+nlohmann::ordered_json ResolvePlainScalar(const std::string& text);
 
 /// Refuses strings that are not valid UTF-8: YAML and JSON can carry only Unicode
 /// text, and a byte-level escape would change the value. `what` names the source.

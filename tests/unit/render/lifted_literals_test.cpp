@@ -7,6 +7,7 @@
 #include "render/template_source.h"
 #include "render/values.h"
 #include "render/workload.h"
+#include "unit/render/sample_render_plans.h"
 #include "util/yaml_scalar.h"
 
 namespace llm {
@@ -114,63 +115,10 @@ TEST_CASE("a lifted template's context finds literal N by its name, and every ot
   for (const char* name : {"~2", "~", "~1x", "~-1", "y"}) CHECK_MESSAGE(context.get(name) == nullptr, name);
 }
 
-/// The view a workload's plan renders its templates with, from flags.
-RenderPlan PlanFor(std::string_view workload_name, std::map<std::string, std::vector<std::string>> flags,
-                   std::optional<Backend> backend = std::nullopt, std::vector<std::string> trailing = {}) {
-  const WorkloadSpec* workload = FindWorkload(workload_name);
-  REQUIRE(workload != nullptr);
-  Values values(workload->values);
-  for (const auto& [key, occurrences] : flags) {
-    const ValueSpec* spec = values.Find(key);
-    REQUIRE_MESSAGE(spec != nullptr, key);
-    REQUIRE(values.ApplyFlag(*spec, occurrences).ok());
-  }
-  WorkloadRequest request{"chat", std::string("llm"), values, std::nullopt, backend, std::move(trailing), {}};
-  Result<RenderPlan> plan = workload->plan(request);
-  REQUIRE_MESSAGE(plan.ok(), plan.error().message());
-  return std::move(plan).value();
-}
-
 TEST_CASE(
     "every embedded template renders the same through RenderTemplate (lifted) as written, with the views serve, "
     "train and gpu-check make") {
-  const std::vector<RenderPlan> plans = {
-      PlanFor("serve", {{"model", {"org/m"}}}),
-      PlanFor("serve", {{"model", {"org/m"}}, {"replicas", {"3"}}, {"gpus", {"8"}}, {"nodes", {"2"}}}),
-      PlanFor("serve", {{"model", {"org/m"}},
-                        {"gpus", {"4"}},
-                        {"hfTokenSecret", {"hf"}},
-                        {"modelCachePvc", {"models:200Gi"}},
-                        {"nodeSelector", {"pool=a"}},
-                        {"tolerations", {"gpu=true:NoSchedule"}},
-                        {"env", {"A=1", "B=two words"}},
-                        {"args", {"--enforce-eager"}},
-                        {"autoscale", {"2:8"}},
-                        {"cpu", {"2"}},
-                        {"monitor", {"true"}},
-                        {"dashboard", {"true"}},
-                        {"priorityClass", {"high"}},
-                        {"queue", {"team-a"}}}),
-      PlanFor("serve", {{"model", {"org/m"}},
-                        {"gpus", {"8"}},
-                        {"nodes", {"2"}},
-                        {"engine", {"sglang"}},
-                        {"autoscale", {"1:4"}},
-                        {"autoscaleMetric", {"kv-cache"}},
-                        {"prometheusUrl", {"http://prometheus.monitoring:9090"}}}),
-      PlanFor("serve", {{"model", {"org/m"}}, {"engine", {"tgi"}}, {"dashboard", {"true"}}}),
-      PlanFor("train", {{"image", {"img:1"}}, {"nodes", {"2"}}}, std::nullopt, {"torchrun", "t.py", "--lr", "3e-4"}),
-      PlanFor("train",
-              {{"image", {"img:1"}},
-               {"nodes", {"2:4"}},
-               {"checkpoint", {"ckpt:/ckpt"}},
-               {"data", {"data:/data"}},
-               {"queue", {"q"}}},
-              Backend::kIndexedJob, {"python", "t.py"}),
-      PlanFor("gpu-check", {}),
-      PlanFor("gpu-check", {{"ncclNodes", {"gpu-node-0", "gpu-node-1"}}}),
-      PlanFor("gpu-check", {{"node", {"gpu-node-0"}}, {"tolerations", {"gpu=true:NoSchedule"}}}),
-  };
+  const std::vector<RenderPlan> plans = testing::SampleRenderPlans();
   auto templates = EmbeddedTemplateSource();
   size_t rendered = 0;
   for (const RenderPlan& plan : plans) {
