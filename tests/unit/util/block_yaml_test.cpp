@@ -63,17 +63,17 @@ TEST_CASE("the block YAML reader reads what rendered templates are made of, as l
 }
 
 TEST_CASE("the block YAML reader declines what it does not read, and ParseYamlDocuments gives libyaml's answer") {
-  const char* texts[] = {
-      // Valid YAML outside what the reader reads.
-      "a: [1, 2]\n", "a: {b: 1}\n", "a: |\n  text\n", "a: >\n  text\n", "a: &x 1\nb: *x\n", "a: !!str 1\n",
-      "a: one\n  two\n", "a:\n  plain on its own line\n", "a: \"two\n  lines\"\n", "a: \"cont\\\n  inued\"\n",
-      "a: 'two\n  lines'\n", "? a\n: 1\n", "a:\tb\n", "a: b\r\n", "a: caf\xC3\xA9\n", "%YAML 1.2\n---\na: 1\n",
-      "a: 1\n...\n", "--- a: 1\n", "--- # c\na: 1\n", "scalar\n", "\"quoted scalar\"\n", "a: \"\\/\"\n",
-      "a: @x\n", "a: `x\n", "a: %x\n", "a: ,x\n",
-      // Not YAML, or not what ParseYamlDocuments takes: libyaml says why.
-      "a: 1\na: 2\n", "a: b: c\n", "a: b:\n", "a: 1\n  b: 2\n", "a: 1\n- b\n", "- a\nb: 1\n", "a:\n  - x\n - y\n",
-      "a: - b\n", "a: \"x\" y\n", "a: \"x\"#c\n", "'a':b\n", "a: \"\\q\"\n", "a: \"\\x4\"\n", "a: \"\\uD800\"\n",
-      "a: 'open\n", "a:\n  b: 1\n c: 2\n", "- a\n  - b\n", "a: 1\n  # fine\n    b: 2\n"};
+  const char* texts[] = {// Valid YAML outside what the reader reads.
+                         "a: [1, 2]\n", "a: {b: 1}\n", "a: |\n  text\n", "a: >\n  text\n", "a: &x 1\nb: *x\n",
+                         "a: !!str 1\n", "a: one\n  two\n", "a:\n  plain on its own line\n", "a: \"two\n  lines\"\n",
+                         "a: \"cont\\\n  inued\"\n", "a: 'two\n  lines'\n", "? a\n: 1\n", "a:\tb\n", "a: b\r\n",
+                         "a: caf\xC3\xA9\n", "%YAML 1.2\n---\na: 1\n", "a: 1\n...\n", "--- a: 1\n", "--- # c\na: 1\n",
+                         "scalar\n", "\"quoted scalar\"\n", "a: \"\\/\"\n", "a: @x\n", "a: `x\n", "a: %x\n", "a: ,x\n",
+                         // Not YAML, or not what ParseYamlDocuments takes: libyaml says why.
+                         "a: 1\na: 2\n", "a: b: c\n", "a: b:\n", "a: 1\n  b: 2\n", "a: 1\n- b\n", "- a\nb: 1\n",
+                         "a:\n  - x\n - y\n", "a: - b\n", "a: \"x\" y\n", "a: \"x\"#c\n", "'a':b\n", "a: \"\\q\"\n",
+                         "a: \"\\x4\"\n", "a: \"\\uD800\"\n", "a: 'open\n", "a:\n  b: 1\n c: 2\n", "- a\n  - b\n",
+                         "a: 1\n  # fine\n    b: 2\n"};
   for (const char* text : texts) {
     CAPTURE(text);
     CHECK_FALSE(ReadSimpleBlockYaml(text).has_value());
@@ -94,6 +94,44 @@ TEST_CASE("the block YAML reader declines what it does not read, and ParseYamlDo
   for (int level = 0; level < 600; ++level) deep += std::string(level * 2, ' ') + "k:\n";
   CHECK_FALSE(ReadSimpleBlockYaml(deep).has_value());
   CHECK(ParseYamlDocuments(deep, "t").ok());
+}
+
+TEST_CASE("lines of block YAML put together at random: what the block reader takes, libyaml reads the same") {
+  // Indentation is where a line reader can go wrong, so the lines are shuffled
+  // pieces at random columns: most texts are not YAML at all, and the reader
+  // must decline each of those and read each of the rest as libyaml does.
+  const char* pieces[] = {"a: 1",   "b:",    "- x",  "-",        "- k: v", "- - y",  "c: 'q''s'", "\"d\": \"e\\tf\"",
+                          "# note", "e: {}", "- []", "f: g # c", "g: -1",  "h: a:b", "i: a: b",   "j: \"open",
+                          "k: v w", "l: ~",  "- m:", "n: &x 1",  "o: [1]", "a: 2",   "p:   ",     "'r' : s"};
+  const size_t columns[] = {0, 0, 0, 1, 2, 2, 4, 4, 6};
+  uint32_t state = 12345;
+  auto random = [&state](size_t n) {
+    state = state * 1664525u + 1013904223u;  // a fixed LCG: the same texts every run
+    return static_cast<size_t>((state >> 8) % n);
+  };
+  size_t taken = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const size_t lines = 1 + random(8);
+    for (size_t l = 0; l < lines; ++l) {
+      if (random(20) == 0) {
+        text += "---\n";
+        continue;
+      }
+      text += std::string(columns[random(std::size(columns))], ' ');
+      text += pieces[random(std::size(pieces))];
+      text += '\n';
+    }
+    CAPTURE(text);
+    std::optional<std::vector<Json>> fast = ReadSimpleBlockYaml(text);
+    if (!fast) continue;
+    ++taken;
+    Result<std::vector<Json>> full = ParseYamlWithLibyaml(text, "t");
+    REQUIRE_MESSAGE(full.ok(), full.error().message());
+    REQUIRE(Json(*fast).dump() == Json(*full).dump());
+  }
+  // Enough of them are read, not declined, for the comparison to mean something.
+  CHECK(taken > 400);
 }
 
 TEST_CASE("every template serve, train and gpu-check render is read by the block YAML reader, as libyaml reads it") {
