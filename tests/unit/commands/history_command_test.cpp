@@ -207,7 +207,7 @@ TEST_CASE("history -w: the revisions listed, then each one the watch reports, a 
   options.listing.watch = true;
   const Status status = RunHistory(options, f.client, f.mapper, f.clock, "ml", IoStreams{f.in, f.out, f.err}, &env);
   guard.join();
-  REQUIRE_MESSAGE(status.ok(), status.error().message());
+  REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message()));
   const std::string out = screen.str();
   CHECK(out.starts_with("REVISION "));
   CHECK(out.find("\n1 ") < out.find("\n2 "));

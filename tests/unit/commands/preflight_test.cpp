@@ -298,7 +298,7 @@ TEST_CASE(
   AutoscaleFixture f(/*karpenter=*/true, 3);
   f.ServeNodePools();
   auto warnings = RunPreflight(f.client, f.mapper, f.request);
-  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  REQUIRE_MESSAGE(warnings.ok(), (warnings.ok() ? "" : warnings.error().message()));
   REQUIRE(warnings->size() == 1);
   CHECK((*warnings)[0] == std::string(kShort) +
                               "; Karpenter NodePool \"gpu-h100\" may add nodes for 1 more pod of 8 "
@@ -348,7 +348,7 @@ TEST_CASE("GPU fit beyond today's nodes: the cluster-autoscaler's status ConfigM
   json status = testing::LoadWorkloadFixture("autoscale/ca-status-eks.json");
   f.client.Put({"", "v1", "configmaps", "kube-system", "cluster-autoscaler-status", ""}, status);
   auto warnings = RunPreflight(f.client, f.mapper, f.request);
-  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  REQUIRE_MESSAGE(warnings.ok(), (warnings.ok() ? "" : warnings.error().message()));
   REQUIRE(warnings->size() == 1);
   CHECK((*warnings)[0] ==
         std::string(kShort) +
@@ -374,7 +374,7 @@ TEST_CASE("GPU fit, elastic (train --nodes MIN:MAX): judged for MIN, and the job
   f.request.elastic = NodeRange{2, 4};
   std::optional<ElasticStart> start;
   auto warnings = RunPreflight(f.client, f.mapper, f.request, &start);
-  REQUIRE_MESSAGE(warnings.ok(), warnings.error().message());
+  REQUIRE_MESSAGE(warnings.ok(), (warnings.ok() ? "" : warnings.error().message()));
   CHECK(warnings->empty());  // MIN fits now: no warning about the MAX that does not
   REQUIRE(start.has_value());
   CHECK(start->nodes == 2);

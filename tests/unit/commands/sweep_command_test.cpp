@@ -143,7 +143,7 @@ struct Fixture {
 TEST_CASE("sweep: 3 x 2 trials, 2 at a time, each created once, results ranked from termination messages") {
   Fixture f;
   Status ran = f.Run(f.Options({"lr=1e-4,3e-4,1e-3", "wd=loguniform:1e-5:1e-1"}, 2, 2));
-  REQUIRE_MESSAGE(ran.ok(), ran.error().message());
+  REQUIRE_MESSAGE(ran.ok(), (ran.ok() ? "" : ran.error().message()));
   CHECK_FALSE(f.exit_code.has_value());
   CHECK(f.most_running == 2);
 

@@ -308,7 +308,7 @@ TEST_CASE("workload revisions: an index that cannot be written when a revision b
   f.client.FailNext("JSONPATCH", Error(ErrorKind::kConnection, "Unable to connect to the server: unexpected EOF"),
                     "kubectl-llm.chat.index");
   auto begun = f.revisions.Begin(Rendered("vllm:2"), std::chrono::minutes(2), f.warnings);
-  REQUIRE_MESSAGE(begun.ok(), begun.error().message());
+  REQUIRE_MESSAGE(begun.ok(), (begun.ok() ? "" : begun.error().message()));
   CHECK(f.warnings.str() ==
         "Warning: updating the revision index of chat: Unable to connect to the server: unexpected EOF; history shows "
         "revision 2 once this command finishes\n");
@@ -327,7 +327,7 @@ std::pair<std::string, std::string> AtRest(FakeRestClient& client) {
 /// Records `image` as a deployed revision, as serve does.
 RevisionAudit Deploy(Fixture& f, const std::string& image) {
   auto begun = f.revisions.Begin(Rendered(image), std::chrono::minutes(2), f.warnings);
-  REQUIRE_MESSAGE(begun.ok(), begun.error().message());
+  REQUIRE_MESSAGE(begun.ok(), (begun.ok() ? "" : begun.error().message()));
   begun->status = RevisionStatus::kDeployed;
   REQUIRE(f.revisions.Finish(*begun, 10).ok());
   return *begun;
@@ -343,7 +343,7 @@ TEST_CASE(
 
   const size_t before = f.client.calls().size();
   auto claimed = f.revisions.ClaimDeployed(digest, std::chrono::minutes(2));
-  REQUIRE_MESSAGE(claimed.ok(), claimed.error().message());
+  REQUIRE_MESSAGE(claimed.ok(), (claimed.ok() ? "" : claimed.error().message()));
   REQUIRE(*claimed);
   CHECK((*claimed)->number == 1);
   CHECK((*claimed)->change_cause == first.change_cause);

@@ -70,11 +70,11 @@ TEST_CASE("the -file forms read the template from the file") {
   const std::string path = "/tmp/llm_output_format_test_template";
   { std::ofstream(path) << "{.metadata.name}{\"\\n\"}"; }
   auto jsonpath = ParseOutputFormat("jsonpath-file=" + path, kAll);
-  REQUIRE_MESSAGE(jsonpath.ok(), jsonpath.error().message());
+  REQUIRE_MESSAGE(jsonpath.ok(), (jsonpath.ok() ? "" : jsonpath.error().message()));
   CHECK(jsonpath->jsonpath->Execute(nlohmann::json::parse(R"({"metadata":{"name":"chat"}})")).value() == "chat\n");
   { std::ofstream(path) << "NAME  NS\n.metadata.name  .metadata.namespace\n"; }
   auto columns = ParseOutputFormat("custom-columns-file=" + path, kAll);
-  REQUIRE_MESSAGE(columns.ok(), columns.error().message());
+  REQUIRE_MESSAGE(columns.ok(), (columns.ok() ? "" : columns.error().message()));
   CHECK(columns->columns->Render(nlohmann::json::parse(R"({"metadata":{"name":"chat"}})"), false).value() ==
         "NAME   NS\nchat   <none>\n");
   std::remove(path.c_str());

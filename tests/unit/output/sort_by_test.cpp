@@ -17,7 +17,7 @@ std::vector<std::string> Sorted(const std::string& field, const std::vector<json
   std::vector<const json*> pointers;
   for (const json& object : objects) pointers.push_back(&object);
   auto order = sort_by->Order(pointers);
-  REQUIRE_MESSAGE(order.ok(), order.error().message());
+  REQUIRE_MESSAGE(order.ok(), (order.ok() ? "" : order.error().message()));
   std::vector<std::string> names;
   for (size_t i : *order) names.push_back(objects[i]["metadata"]["name"]);
   return names;

@@ -179,7 +179,7 @@ TEST_CASE("serve --monitor: a PodMonitor with the Prometheus labels the command 
   r.pod_monitor_labels = {{"release", "kps"}, {"app.kubernetes.io/instance", "chat"}};
   std::vector<std::string> notes;
   auto served = RenderManifests(r, *templates, Files({}), nullptr, &notes);
-  REQUIRE_MESSAGE(served.ok(), served.error().message());
+  REQUIRE_MESSAGE(served.ok(), (served.ok() ? "" : served.error().message()));
   CHECK(Kinds(*served) == std::vector<std::string>{"Service", "Deployment", "PodMonitor"});
   const Json& monitor = served->back();
   CHECK(monitor["metadata"]["labels"]["release"] == "kps");
@@ -219,7 +219,7 @@ TEST_CASE("a tenant's defaults (queue, priority class) fill in only what no flag
 
   std::set<std::string> used;
   auto defaulted = RenderManifests(r, *templates, Files({}), &used);
-  REQUIRE_MESSAGE(defaulted.ok(), defaulted.error().message());
+  REQUIRE_MESSAGE(defaulted.ok(), (defaulted.ok() ? "" : defaulted.error().message()));
   CHECK(label(*defaulted) == "ml");
   CHECK(used == std::set<std::string>{"priorityClass", "queue"});
 
@@ -253,7 +253,7 @@ TEST_CASE("serve --autoscale 0:MAX: a note on the cold start, and on what wakes 
   auto templates = EmbeddedTemplateSource();
   std::vector<std::string> notes;
   auto asleep = RenderManifests(r, *templates, Files({}), nullptr, &notes);
-  REQUIRE_MESSAGE(asleep.ok(), asleep.error().message());
+  REQUIRE_MESSAGE(asleep.ok(), (asleep.ok() ? "" : asleep.error().message()));
   CHECK(notes == std::vector<std::string>{
                      "chat scales to zero replicas when idle: the first request after that waits for a cold start "
                      "(the model loading again, up to 30 minutes, the startup probe's budget), and nothing wakes it "
@@ -267,7 +267,7 @@ TEST_CASE("serve --autoscale 0:MAX: a note on the cold start, and on what wakes 
   notes.clear();
   r.flags["autoscaleWakeQuery"] = {"sum(gateway_pending{backend=\"chat\"})"};
   auto woken = RenderManifests(r, *templates, Files({}), nullptr, &notes);
-  REQUIRE_MESSAGE(woken.ok(), woken.error().message());
+  REQUIRE_MESSAGE(woken.ok(), (woken.ok() ? "" : woken.error().message()));
   CHECK(notes == std::vector<std::string>{
                      "chat scales to zero replicas when idle: the first request after that waits for a cold start "
                      "(the model loading again, up to 30 minutes, the startup probe's budget); "

@@ -19,7 +19,7 @@ namespace llm::testing {
 
 /// The view a workload's plan renders its templates with, from flags.
 inline RenderPlan PlanFor(std::string_view workload_name, std::map<std::string, std::vector<std::string>> flags,
-                   std::optional<Backend> backend = std::nullopt, std::vector<std::string> trailing = {}) {
+                          std::optional<Backend> backend = std::nullopt, std::vector<std::string> trailing = {}) {
   const WorkloadSpec* workload = FindWorkload(workload_name);
   REQUIRE(workload != nullptr);
   Values values(workload->values);
@@ -30,7 +30,7 @@ inline RenderPlan PlanFor(std::string_view workload_name, std::map<std::string, 
   }
   WorkloadRequest request{"chat", std::string("llm"), values, std::nullopt, backend, std::move(trailing), {}};
   Result<RenderPlan> plan = workload->plan(request);
-  REQUIRE_MESSAGE(plan.ok(), plan.error().message());
+  REQUIRE_MESSAGE(plan.ok(), (plan.ok() ? "" : plan.error().message()));
   return std::move(plan).value();
 }
 

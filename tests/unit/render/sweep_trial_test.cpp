@@ -125,7 +125,7 @@ TEST_CASE("a sweep trial renders as train does, labelled, annotated and wrapped"
   auto templates = EmbeddedTemplateSource();
   auto manifests =
       RenderManifests(r, *templates, [](const std::string&) -> Result<std::string> { return std::string(); });
-  REQUIRE_MESSAGE(manifests.ok(), manifests.error().message());
+  REQUIRE_MESSAGE(manifests.ok(), (manifests.ok() ? "" : manifests.error().message()));
   std::vector<json> objects = ToApiObjects(*manifests);
   REQUIRE(objects.size() == 2);
   const json& job = objects[1];

@@ -38,7 +38,7 @@ TenantFlags Flags() {
 
 std::vector<Json> Render(const TenantPlan& plan) {
   auto objects = RenderTenantObjects(plan, *EmbeddedTemplateSource());
-  REQUIRE_MESSAGE(objects.ok(), objects.error().message());
+  REQUIRE_MESSAGE(objects.ok(), (objects.ok() ? "" : objects.error().message()));
   return *objects;
 }
 
@@ -232,7 +232,7 @@ TEST_CASE("init: a flavor per GPU product with the nodes' taints tolerated, Prio
                                                               {"nvidia.com/gpu", "Equal", "present", "NoSchedule"}});
   InitPlan plan{Kueue(), flavors};
   auto objects = RenderInitObjects(plan, *EmbeddedTemplateSource());
-  REQUIRE_MESSAGE(objects.ok(), objects.error().message());
+  REQUIRE_MESSAGE(objects.ok(), (objects.ok() ? "" : objects.error().message()));
   CHECK(Names(*objects) == std::set<std::string>{"Namespace/kubectl-llm-system", "PriorityClass/kubectl-llm-serving",
                                                  "PriorityClass/kubectl-llm-training",
                                                  "PriorityClass/kubectl-llm-experiment",

@@ -15,7 +15,7 @@ std::vector<SweepParam> Params(std::initializer_list<std::string_view> specs) {
   std::vector<SweepParam> params;
   for (std::string_view spec : specs) {
     auto param = ParseSweepParam(spec);
-    REQUIRE_MESSAGE(param.ok(), param.error().message());
+    REQUIRE_MESSAGE(param.ok(), (param.ok() ? "" : param.error().message()));
     params.push_back(*param);
   }
   return params;
