@@ -153,8 +153,16 @@ bool ReadKey(std::string_view content, std::string& key, size_t& after) {
   return true;
 }
 
+/// A plain scalar's value: typed by YAML's core schema, or its text (null
+/// where yaml-cpp reads null).
+Json PlainValue(std::string_view text, PlainScalars plain) {
+  if (plain == PlainScalars::kTyped) return ResolvePlainScalar(std::string(text));
+  if (IsNullPlainScalar(text)) return nullptr;
+  return Json(std::string(text));
+}
+
 /// A value that ends on its line: a quoted or plain scalar, `{}` or `[]`.
-bool ReadInlineValue(std::string_view s, Json& value) {
+bool ReadInlineValue(std::string_view s, PlainScalars plain_scalars, Json& value) {
   if (s[0] == '"' || s[0] == '\'') {
     std::string text;
     size_t end = 0;
@@ -169,14 +177,14 @@ bool ReadInlineValue(std::string_view s, Json& value) {
   if (!CanStartPlain(s)) return false;
   const PlainEnd plain = ScanPlain(s);
   if (plain.at_colon) return false;  // "a: b: c", or a value ending in ':': libyaml refuses both
-  value = ResolvePlainScalar(std::string(TrimRight(s.substr(0, plain.end))));
+  value = PlainValue(TrimRight(s.substr(0, plain.end)), plain_scalars);
   return true;
 }
 
 /// One document's lines, read into its value by recursive descent on indentation.
 class DocumentReader {
  public:
-  explicit DocumentReader(std::vector<Line>& lines) : lines_(lines) {}
+  DocumentReader(std::vector<Line>& lines, PlainScalars plain_scalars) : lines_(lines), plain_scalars_(plain_scalars) {}
 
   /// The document, or nullopt where the reader declines.
   std::optional<Json> Read() {
@@ -234,7 +242,7 @@ class DocumentReader {
         ++next_;
         if (!NodeBelow(indent, true, value)) return false;
       } else {
-        if (!ReadInlineValue(rest.substr(value_at), value)) return false;
+        if (!ReadInlineValue(rest.substr(value_at), plain_scalars_, value)) return false;
         ++next_;
       }
       entries.emplace_back(std::move(key), std::move(value));
@@ -249,7 +257,7 @@ class DocumentReader {
     std::string key;
     size_t after = 0;
     if (IsSequenceEntry(content) || ReadKey(content, key, after)) return Node(out);
-    if (!ReadInlineValue(content, out)) return false;
+    if (!ReadInlineValue(content, plain_scalars_, out)) return false;
     ++next_;
     return true;
   }
@@ -268,6 +276,7 @@ class DocumentReader {
   }
 
   std::vector<Line>& lines_;
+  const PlainScalars plain_scalars_;
   size_t next_ = 0;
   size_t depth_ = 0;
 };
@@ -278,14 +287,14 @@ bool IsPrintableAscii(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::vector<Json>> ReadSimpleBlockYaml(std::string_view text) {
+std::optional<std::vector<Json>> ReadSimpleBlockYaml(std::string_view text, PlainScalars plain_scalars) {
   if (text.size() > kMaxText || !IsPrintableAscii(text)) return std::nullopt;
   std::vector<Json> documents;
   std::vector<Line> lines;
   // An empty document (nothing but comments) is skipped, as ParseYamlDocuments does.
   auto finish_document = [&]() {
     if (lines.empty()) return true;
-    std::optional<Json> document = DocumentReader(lines).Read();
+    std::optional<Json> document = DocumentReader(lines, plain_scalars).Read();
     if (!document) return false;
     documents.push_back(std::move(*document));
     lines.clear();

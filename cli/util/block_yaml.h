@@ -24,6 +24,12 @@ namespace llm {
 /// scalars, anchors, tags, scalars over several lines, tabs, directives, text
 /// over 1 MiB), for nesting deeper than 500 levels, and for every text
 /// libyaml would refuse or that ParseYamlDocuments would (duplicate keys).
-std::optional<std::vector<Json>> ReadSimpleBlockYaml(std::string_view text);
+/// Plain scalars are typed as ParseYamlDocuments types them, or, kText, kept
+/// as the strings they are written as (null where IsNullPlainScalar says, as
+/// yaml-cpp reads them): what a reader that wants each scalar's text (the
+/// kubeconfig's, read with yaml-cpp before) takes.
+enum class PlainScalars { kTyped, kText };
+std::optional<std::vector<Json>> ReadSimpleBlockYaml(std::string_view text,
+                                                     PlainScalars plain_scalars = PlainScalars::kTyped);
 
 }  // namespace llm

@@ -145,11 +145,15 @@ bool IsSafePlainScalar(std::string_view value) {
   return true;
 }
 
+bool IsNullPlainScalar(std::string_view text) {
+  return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+}
+
 nlohmann::ordered_json ResolvePlainScalar(const std::string& text) {
   using Json = nlohmann::ordered_json;
   if (text == "true" || text == "True" || text == "TRUE") return Json(true);
   if (text == "false" || text == "False" || text == "FALSE") return Json(false);
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
+  if (IsNullPlainScalar(text)) return Json(nullptr);
   if (IsCoreInt(text)) {
     errno = 0;
     char* end = nullptr;

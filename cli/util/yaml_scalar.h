@@ -22,6 +22,10 @@ std::string YamlDoubleQuote(std::string_view value);
 /// this same string (not a number, bool, null, anchor, tag, comment ...).
 bool IsSafePlainScalar(std::string_view value);
 
+/// True for the plain scalars YAML 1.2's core schema reads as null ("", "~",
+/// "null", "Null", "NULL"); yaml-cpp reads the same ones as null.
+bool IsNullPlainScalar(std::string_view text);
+
 /// A plain scalar's value under YAML 1.2's core schema: null, bool, int,
 /// float, else the string itself (what a YAML reader gives an unquoted value).
 nlohmann::ordered_json ResolvePlainScalar(const std::string& text);

@@ -1,6 +1,12 @@
 #include "kube/kubeconfig.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <doctest/doctest.h>
+
+#include "unit/kube/kubeconfig_text.h"
+#include "util/block_yaml.h"
 
 namespace llm::kube {
 namespace {
@@ -135,6 +141,65 @@ TEST_CASE("malformed YAML is an error naming the file") {
   auto not_map = ParseKubeconfig("- a\n- b\n", "/x/config");
   REQUIRE_FALSE(not_map.ok());
   CHECK(not_map.error().message() == "error loading config file \"/x/config\": not a kubeconfig (expected a mapping)");
+}
+
+/// `text` with a comment line YAML gives no meaning but the block reader
+/// declines (it is not ASCII): read that way, the file goes to yaml-cpp.
+std::string ForYamlCpp(const std::string& text) { return text + "\n# \xC3\xA9\n"; }
+
+TEST_CASE("a block-style kubeconfig reads the same through the block reader as through yaml-cpp") {
+  std::vector<std::string> texts;
+  for (const char* name : {"a.yaml", "b.yaml", "cert-no-key.yaml", "empty.yaml", "exec.yaml", "invalid.yaml"}) {
+    std::ifstream file(kDir + "/" + name);
+    std::stringstream content;
+    content << file.rdbuf();
+    texts.push_back(content.str());
+  }
+  // What kind, EKS or GKE write: embedded data, several entries; and scalars
+  // whose text matters (a leading zero, quoted null, YAML 1.1 booleans, ~).
+  const std::string data = "TUlJQkNnS0NBUUVBdGVzdA==";
+  texts.push_back("apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: " + data +
+                  "\n    server: https://127.0.0.1:6443\n  name: kind-a\ncontexts:\n- context:\n    cluster: kind-a\n"
+                  "    user: kind-a\n    namespace: \"0123\"\n  name: kind-a\ncurrent-context: kind-a\n"
+                  "preferences: {}\nusers:\n- name: kind-a\n  user:\n    client-certificate-data: " +
+                  data + "\n    client-key-data: " + data + "\n");
+  texts.push_back(
+      "users:\n- name: eks\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+      "      command: aws\n      args:\n      - --region\n      - eu-west-1\n      - eks\n      - get-token\n"
+      "      - --cluster-name\n      - 0123\n      env:\n      - name: AWS_PROFILE\n        value: ~\n"
+      "      - name: EMPTY\n        value: \"null\"\n      provideClusterInfo: yes\n    as-groups:\n    - a\n"
+      "    - 'b c'\n    token: 'it''s'\n    auth-provider:\nclusters:\n- name: c\n  cluster:\n"
+      "    insecure-skip-tls-verify: On\n    server: https://x   # comment\n    extensions:\n"
+      "    - name: client.authentication.k8s.io/exec\n      extension:\n        audience: llm\n        n: 1\n");
+  // Not a kubeconfig, and errors the fields report: the same either way.
+  texts.push_back("- a\n- b\n");
+  texts.push_back("clusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: maybe\n");
+  texts.push_back("users:\n- name: u\n  user:\n    client-key-data: '%%%'\n");
+  texts.push_back("clusters: x\n");
+  texts.push_back("");
+  size_t read_by_block_reader = 0;
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    if (ReadSimpleBlockYaml(text, PlainScalars::kText)) ++read_by_block_reader;
+    REQUIRE_FALSE(ReadSimpleBlockYaml(ForYamlCpp(text), PlainScalars::kText).has_value());
+    Result<Kubeconfig> fast = ParseKubeconfig(text, "/k/config");
+    Result<Kubeconfig> full = ParseKubeconfig(ForYamlCpp(text), "/k/config");
+    REQUIRE(fast.ok() == full.ok());
+    if (fast.ok()) {
+      CHECK(testing::KubeconfigText(*fast) == testing::KubeconfigText(*full));
+    } else {
+      CHECK(fast.error().message() == full.error().message());
+    }
+  }
+  // The block reader read most of them (exec.yaml's flow mapping and list, and
+  // invalid.yaml, went to yaml-cpp both times).
+  CHECK(read_by_block_reader >= texts.size() - 3);
+  // The leading zero and the quoted null kept as written.
+  Result<Kubeconfig> eks = ParseKubeconfig(texts[7], "/k/config");
+  REQUIRE(eks.ok());
+  CHECK(eks->users.at("eks").exec->args.back() == "0123");
+  CHECK(eks->users.at("eks").exec->env[1].second == "null");
+  CHECK(eks->users.at("eks").exec->env[0].second.empty());
 }
 
 }  // namespace

@@ -96,6 +96,18 @@ TEST_CASE("the block YAML reader declines what it does not read, and ParseYamlDo
   CHECK(ParseYamlDocuments(deep, "t").ok());
 }
 
+TEST_CASE("the block YAML reader keeps plain scalars as their text when asked, null where yaml-cpp reads null") {
+  const char* text = "a: 0123\nb: true\nc: 1.10\nd: ~\ne:\nf: null\ng: \"null\"\nh: 'true'\ni: NULL\nj: text\n";
+  std::optional<std::vector<Json>> typed = ReadSimpleBlockYaml(text);
+  std::optional<std::vector<Json>> as_text = ReadSimpleBlockYaml(text, PlainScalars::kText);
+  REQUIRE(typed.has_value());
+  REQUIRE(as_text.has_value());
+  CHECK((*typed)[0].dump() ==
+        R"({"a":123,"b":true,"c":1.1,"d":null,"e":null,"f":null,"g":"null","h":"true","i":null,"j":"text"})");
+  CHECK((*as_text)[0].dump() ==
+        R"({"a":"0123","b":"true","c":"1.10","d":null,"e":null,"f":null,"g":"null","h":"true","i":null,"j":"text"})");
+}
+
 TEST_CASE("lines of block YAML put together at random: what the block reader takes, libyaml reads the same") {
   // Indentation is where a line reader can go wrong, so the lines are shuffled
   // pieces at random columns: most texts are not YAML at all, and the reader
