@@ -17,6 +17,12 @@
 # RTT_MS=N measures both tools as if the API server were N ms away (a
 # regional cluster: 10-50 ms): bench_remote's delaying relay on loopback.
 #
+# EXTRA_CLUSTERS=N gives both tools a copy of the kubeconfig (flattened: its
+# certificates embedded) with N more clusters, users and contexts, written by
+# `kubectl config set-* --embed-certs` from random certificate-sized files (as
+# kind and the cloud CLIs write theirs), the current context unchanged: what
+# reading a user's kubeconfig costs each tool.
+#
 # BACKGROUND_PODS=N first fills the cluster with N running pods elsewhere
 # (bench_fill_pods, on fake CPU nodes): the preflight's cost must not grow
 # with them, as it reads only the GPU nodes' pods.
@@ -45,6 +51,22 @@ if ((background > 0)); then
 fi
 
 bench_remote
+extra_clusters="${EXTRA_CLUSTERS:-0}"
+if ((extra_clusters > 0)); then
+  # --flatten embeds the files the cluster's kubeconfig names relative to its own directory.
+  "$kubectl" config view --kubeconfig "$kubeconfig" --raw --flatten >"$work/extra.kubeconfig"
+  kubeconfig="$work/extra.kubeconfig"
+  for ((i = 1; i <= extra_clusters; i++)); do
+    head -c 1100 /dev/urandom >"$work/ca-$i" && head -c 1150 /dev/urandom >"$work/cert-$i"
+    head -c 1700 /dev/urandom >"$work/key-$i"
+    "$kubectl" config set-cluster "extra-$i" --kubeconfig "$kubeconfig" --server "https://127.0.0.1:$((9000 + i))" \
+      --certificate-authority "$work/ca-$i" --embed-certs >/dev/null
+    "$kubectl" config set-credentials "extra-$i" --kubeconfig "$kubeconfig" --client-certificate "$work/cert-$i" \
+      --client-key "$work/key-$i" --embed-certs >/dev/null
+    "$kubectl" config set-context "extra-$i" --kubeconfig "$kubeconfig" --cluster "extra-$i" --user "extra-$i" >/dev/null
+  done
+  echo "kubeconfig: $(wc -c <"$kubeconfig") bytes, $((extra_clusters + 1)) clusters"
+fi
 bench_load before
 bench_python "$runs" "$plugin" "$kubectl" "$kubeconfig" "$work" "$prefix" <<'PY'
 import json, os, statistics, subprocess, sys
