@@ -1,8 +1,11 @@
 #include "util/block_yaml.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <string>
 
+#include "util/strings.h"
 #include "util/utf8.h"
 #include "util/yaml_scalar.h"
 
@@ -57,27 +60,6 @@ PlainEnd ScanPlain(std::string_view s) {
   return {s.size(), false};
 }
 
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-/// `count` hex digits at `s[at]` as a number; false unless all are hex digits.
-bool ReadHex(std::string_view s, size_t at, size_t count, char32_t& value) {
-  if (at + count > s.size()) return false;
-  value = 0;
-  for (size_t i = at; i < at + count; ++i) {
-    const char c = s[i];
-    const int digit = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                             : -1;
-    if (digit < 0) return false;
-    value = value * 16 + static_cast<char32_t>(digit);
-  }
-  return true;
-}
-
 /// YAML's escapes of one character after the backslash, and what each stands for.
 struct Escape {
   char name;
@@ -101,8 +83,13 @@ bool ReadEscape(std::string_view s, size_t& at, std::string& out) {
     }
   }
   const size_t hex_digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0;
-  char32_t code_point = 0;
-  if (hex_digits == 0 || !ReadHex(s, at, hex_digits, code_point)) return false;
+  uint32_t code_point = 0;
+  if (hex_digits == 0 || at + hex_digits > s.size()) return false;
+  const char* digits_end = s.data() + at + hex_digits;
+  if (auto [end, error] = std::from_chars(s.data() + at, digits_end, code_point, 16);
+      error != std::errc() || end != digits_end) {
+    return false;  // not all hex digits
+  }
   if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) return false;
   at += hex_digits;
   AppendUtf8(out, code_point);
@@ -148,7 +135,7 @@ bool ReadKey(std::string_view content, std::string& key, size_t& after) {
   if (!CanStartPlain(content)) return false;
   const PlainEnd plain = ScanPlain(content);
   if (!plain.at_colon || plain.end > kMaxKeyLength) return false;
-  key.assign(TrimRight(content.substr(0, plain.end)));
+  key.assign(Trim(content.substr(0, plain.end)));
   after = plain.end + 1;
   return true;
 }
@@ -177,7 +164,7 @@ bool ReadInlineValue(std::string_view s, PlainScalars plain_scalars, Json& value
   if (!CanStartPlain(s)) return false;
   const PlainEnd plain = ScanPlain(s);
   if (plain.at_colon) return false;  // "a: b: c", or a value ending in ':': libyaml refuses both
-  value = PlainValue(TrimRight(s.substr(0, plain.end)), plain_scalars);
+  value = PlainValue(Trim(s.substr(0, plain.end)), plain_scalars);
   return true;
 }
 
