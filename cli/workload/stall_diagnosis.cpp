@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kube/object_fields.h"
 #include "util/strings.h"
@@ -22,6 +23,11 @@ namespace llm {
 //     server's admission refuses them: a tenant's ResourceQuota is used up, a
 //     LimitRange maximum, Pod Security), so there are no pods either; the
 //     refusal is quoted, a quota's numbers named.
+//  2c. Scheduling gated: a pod with spec.schedulingGates is not even
+//     considered by the scheduler (PodScheduled False, reason SchedulingGated)
+//     until whatever added the gates removes them (Kueue's topology-aware
+//     scheduling, a quota or provisioning admission, a team's own gate), so
+//     nothing below can apply to it yet; the gates are named.
 //  3. PVC pending before Unschedulable: an unbound claim makes the scheduler
 //     report "unbound immediate PersistentVolumeClaims", which is a symptom; the
 //     claim's own event is the cause.
@@ -218,6 +224,26 @@ std::optional<StallDiagnosis> PvcRule(const StallEvidence& evidence, const nlohm
   return std::nullopt;
 }
 
+// ---- rule 2c: scheduling gates ----------------------------------------------
+
+std::optional<StallDiagnosis> SchedulingGatedRule(const StallEvidence&, const nlohmann::json& pod, int affected) {
+  if (IsScheduled(pod) || IsTerminalPod(pod)) return std::nullopt;
+  std::vector<std::string> gates;
+  for (const nlohmann::json& gate : ArrayAt(pod, {"spec", "schedulingGates"})) {
+    gates.push_back(StringAt(gate, {"name"}));
+  }
+  if (gates.empty()) return std::nullopt;
+  StallDiagnosis d;
+  d.cause = StallCause::kSchedulingGated;
+  d.pod = NameOf(pod);
+  d.sentence = fmt::format(
+      "{} is held back from the scheduler by scheduling gate{} {}: it is not placed until whatever added {} "
+      "removes {}",
+      PodSubject(d.pod, affected), gates.size() == 1 ? "" : "s", fmt::join(gates, ", "),
+      gates.size() == 1 ? "it" : "them", gates.size() == 1 ? "it" : "them");
+  return d;
+}
+
 // ---- rule 4: unschedulable --------------------------------------------------
 
 // The node autoscalers' pod events (k8s.io/autoscaler cluster-autoscaler
@@ -326,6 +352,8 @@ std::string_view StallCauseName(StallCause cause) {
       return "KueueNotAdmitted";
     case StallCause::kPodsRefused:
       return "PodsRefused";
+    case StallCause::kSchedulingGated:
+      return "SchedulingGated";
     case StallCause::kPvcPending:
       return "PVCPending";
     case StallCause::kWaitingForScaleUp:
@@ -358,6 +386,7 @@ StallDiagnosis DiagnoseStall(const StallEvidence& evidence) {
       [&] { return ControllerGaveUp(evidence, pods); },
       [&] { return KueueNotAdmitted(evidence); },
       [&] { return PodsRefused(evidence); },
+      [&] { return over(SchedulingGatedRule); },
       [&] { return over(PvcRule); },
       [&] { return over(UnschedulableRule); },
       [&] { return over(ScaleUpRule); },

@@ -19,7 +19,8 @@ enum class StallCause {
   kNone,
   kBackoffLimitExceeded,
   kKueueNotAdmitted,
-  kPodsRefused,  ///< the API server refuses the controller's pods (ResourceQuota, LimitRange, Pod Security)
+  kPodsRefused,      ///< the API server refuses the controller's pods (ResourceQuota, LimitRange, Pod Security)
+  kSchedulingGated,  ///< pods held back from the scheduler by spec.schedulingGates
   kPvcPending,
   kUnschedulable,
   kWaitingForScaleUp,  ///< an unschedulable pod for which a node autoscaler is adding a node

@@ -381,3 +381,51 @@ TEST_CASE("pods refused at admission: a Job's FailedCreate event is quoted") {
 
 }  // namespace
 }  // namespace llm
+
+namespace llm {
+namespace {
+
+// The unschedulable fixture's pods as the API server shows them while they
+// carry scheduling gates: PodScheduled False with reason SchedulingGated
+// (pkg/registry/core/pod/strategy.go), no scheduler event.
+StallEvidence Gated(const std::vector<std::string>& gates) {
+  StallEvidence e = Scenario("unschedulable");
+  e.events = nlohmann::json::array();
+  for (auto& pod : e.pods["items"]) {
+    pod["spec"]["schedulingGates"] = nlohmann::json::array();
+    for (const std::string& gate : gates) pod["spec"]["schedulingGates"].push_back({{"name", gate}});
+    pod["status"]["conditions"] = {{{"type", "PodScheduled"},
+                                    {"status", "False"},
+                                    {"reason", "SchedulingGated"},
+                                    {"message", "Scheduling is blocked due to non-empty scheduling gates"}}};
+  }
+  return e;
+}
+
+TEST_CASE("pods held by scheduling gates: the gates are named, not 'no pod shows why'") {
+  StallDiagnosis d = DiagnoseStall(Gated({"kueue.x-k8s.io/topology"}));
+  CHECK(d.cause == StallCause::kSchedulingGated);
+  CHECK(d.affected_pods == 2);
+  CHECK(d.sentence ==
+        "pod chat-0 (and 1 more) is held back from the scheduler by scheduling gate kueue.x-k8s.io/topology: it is "
+        "not placed until whatever added it removes it");
+  CHECK(DiagnoseStall(Gated({"example.com/a", "example.com/b"})).sentence ==
+        "pod chat-0 (and 1 more) is held back from the scheduler by scheduling gates example.com/a, example.com/b: "
+        "it is not placed until whatever added them removes them");
+  CHECK(StallCauseName(d.cause) == "SchedulingGated");
+}
+
+TEST_CASE("scheduling gates: once removed, the scheduler's own verdict is the cause again") {
+  StallEvidence e = Gated({"kueue.x-k8s.io/topology"});
+  // A gate on a pod that already has a node (gates only hold unscheduled pods) says nothing.
+  for (auto& pod : e.pods["items"]) pod["spec"]["nodeName"] = "gpu-node-0";
+  CHECK(DiagnoseStall(e).cause == StallCause::kNone);
+  CHECK(DiagnoseStall(Scenario("unschedulable")).cause == StallCause::kUnschedulable);
+  // A gated pod is not yet the scheduler's: an old Unschedulable event about it is not the cause.
+  StallEvidence gated_with_event = Gated({"kueue.x-k8s.io/topology"});
+  gated_with_event.events = Scenario("unschedulable").events;
+  CHECK(DiagnoseStall(gated_with_event).cause == StallCause::kSchedulingGated);
+}
+
+}  // namespace
+}  // namespace llm
