@@ -372,6 +372,21 @@ TEST_CASE("--wait on an unschedulable request times out (exit 5) with the schedu
   CHECK(Llm("admin", {"delete", "stuck", "-n", ns.name()}).exit_code == 0);
 }
 
+TEST_CASE("--wait on pods held by a scheduling gate times out (exit 5) naming the gate") {
+  ScopedNamespace ns("apply-gated");
+  const std::string patch = TestCluster::Get().dir() + "/gated-deployment-patch.yaml";
+  std::ofstream(patch) << "spec:\n  template:\n    spec:\n      schedulingGates: [{name: example.com/hold}]\n";
+  CommandOutput out = Llm("admin", {"serve", "gated", "-n", ns.name(), "--model", "org/m", "--gpus", "1", "--patch",
+                                    "deployment/gated=" + patch, "--wait", "--timeout", "8s"});
+  CHECK(out.exit_code == 5);
+  CHECK_MESSAGE(Contains(out.err, "error: timed out after 8s waiting for deployments.apps/gated: pod gated-"), out.err);
+  CHECK_MESSAGE(Contains(out.err,
+                         " is held back from the scheduler by scheduling gate example.com/hold: it is not "
+                         "placed until whatever added it removes it\n"),
+                out.err);
+  CHECK(Llm("admin", {"delete", "gated", "-n", ns.name()}).exit_code == 0);
+}
+
 TEST_CASE(
     "-n that disagrees with an object's namespace (moved by --patch) is refused as kubectl refuses it, "
     "before any write") {
