@@ -44,14 +44,14 @@ std::vector<std::string> CommandLine(int pid) {
   return argv;
 }
 
-}  // namespace
-
-std::vector<std::string> KillApiServer() {
-  const std::string pid_file = TestCluster::Get().dir() + "/pids/kube-apiserver.pid";
+/// Kills the daemon up.sh started as `daemon` (its pid file's name); returns
+/// its command line.
+std::vector<std::string> KillDaemon(const std::string& daemon) {
+  const std::string pid_file = TestCluster::Get().dir() + "/pids/" + daemon + ".pid";
   const int pid = std::stoi(ReadAll(pid_file));
   std::vector<std::string> argv = CommandLine(pid);
-  REQUIRE_MESSAGE((!argv.empty() && argv[0].find("kube-apiserver") != std::string::npos), "pid ", pid, " in ", pid_file,
-                  " is not the API server");
+  REQUIRE_MESSAGE((!argv.empty() && argv[0].find(daemon) != std::string::npos), "pid ", pid, " in ", pid_file,
+                  " is not ", daemon);
   REQUIRE(::kill(pid, SIGKILL) == 0);
   // up.sh started it with setsid, and a restarted one is reaped by init once
   // this test ends: either way, wait for it to go rather than for its status.
@@ -63,11 +63,13 @@ std::vector<std::string> KillApiServer() {
   return argv;
 }
 
-void StartApiServer(std::vector<std::string> argv) {
+/// Starts `argv` as up.sh's start_daemon does (own session, output appended
+/// to logs/DAEMON.log) and records its pid where down.sh looks.
+pid_t SpawnDaemon(const std::string& daemon, std::vector<std::string> argv) {
   const TestCluster& cluster = TestCluster::Get();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  const std::string log = cluster.dir() + "/logs/kube-apiserver.log";
+  const std::string log = cluster.dir() + "/logs/" + daemon + ".log";
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
@@ -82,16 +84,94 @@ void StartApiServer(std::vector<std::string> argv) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   REQUIRE_MESSAGE(rc == 0, "could not start ", argv[0]);
-  std::ofstream(cluster.dir() + "/pids/kube-apiserver.pid") << started << "\n";
+  std::ofstream(cluster.dir() + "/pids/" + daemon + ".pid") << started << "\n";
+  return started;
+}
 
+}  // namespace
+
+std::vector<std::string> KillApiServer() { return KillDaemon("kube-apiserver"); }
+
+void StartApiServer(std::vector<std::string> argv) {
+  const TestCluster& cluster = TestCluster::Get();
+  const pid_t started = SpawnDaemon("kube-apiserver", std::move(argv));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (cluster.Kubectl("admin", {"get", "--raw=/readyz", "--request-timeout=5s"}).exit_code != 0) {
     // Reap it if it died at once (a port still held, say), so the failure says so.
     int status = 0;
-    REQUIRE_MESSAGE(::waitpid(started, &status, WNOHANG) == 0, "the restarted API server exited; see ", log);
+    REQUIRE_MESSAGE(::waitpid(started, &status, WNOHANG) == 0, "the restarted API server exited; see ", cluster.dir(),
+                    "/logs/kube-apiserver.log");
     REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "the API server was not ready within 120 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+}
+
+namespace {
+
+/// True once the Deployment and Job it makes in `ns` (fault-settle-N, one pod
+/// each on cpu-node-0) have their pods counted, within `limit`; they are
+/// deleted again either way.
+bool ControllersAct(const std::string& ns, std::chrono::seconds limit) {
+  static int made = 0;
+  const std::string name = "fault-settle-" + std::to_string(++made);
+  const std::string pod_spec =
+      "      nodeSelector: {kubernetes.io/hostname: cpu-node-0}\n"
+      "      containers: [{name: main, image: reg/img:1}]\n";
+  const std::string manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name +
+                                "}\nspec:\n  replicas: 1\n  selector: {matchLabels: {settle: " + name +
+                                "}}\n  template:\n    metadata: {labels: {settle: " + name + "}}\n    spec:\n" +
+                                pod_spec + "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: " + name +
+                                "}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n" + pod_spec;
+  const TestCluster& cluster = TestCluster::Get();
+  CommandOutput applied = cluster.Kubectl("admin", {"-n", ns, "apply", "-f", "-"}, manifests);
+  REQUIRE_MESSAGE(applied.exit_code == 0, applied.err);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  auto counted = [&](const std::string& object, const std::string& field) {
+    CommandOutput r = cluster.Kubectl("admin", {"-n", ns, "get", object, "-o", "jsonpath={" + field + "}"});
+    return r.exit_code == 0 && r.out.find_first_of("123456789") != std::string::npos;
+  };
+  bool acted = false;
+  while (!(acted = counted("deployment/" + name, ".status.availableReplicas") &&
+                   counted("job/" + name, ".status.active}{.status.succeeded")) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  cluster.Kubectl("admin", {"-n", ns, "delete", "deployment/" + name, "job/" + name, "--wait=false"});
+  return acted;
+}
+
+/// Until RBAC lets the controller manager and the scheduler watch what they
+/// watch: a restarted API server answers /readyz before its RBAC caches are
+/// filled, and refuses (403) them until then.
+void WaitForRbac() {
+  const TestCluster& cluster = TestCluster::Get();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto allowed = [&](const char* user, const char* resource) {
+    return cluster.Kubectl("admin", {"auth", "can-i", "watch", resource, "-A", "--as", user}).exit_code == 0;
+  };
+  while (!allowed("system:kube-controller-manager", "deployments.apps") || !allowed("system:kube-scheduler", "pods")) {
+    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "RBAC still refuses the controllers after 60 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+}  // namespace
+
+std::chrono::seconds RestartControllers(const std::string& ns) {
+  const auto start = std::chrono::steady_clock::now();
+  WaitForRbac();
+  constexpr int kTries = 4;
+  for (int i = 1; i <= kTries; ++i) {
+    for (const char* daemon : {"kube-controller-manager", "kube-scheduler", "kwok"}) {
+      SpawnDaemon(daemon, KillDaemon(daemon));
+    }
+    if (ControllersAct(ns, std::chrono::seconds(15))) {
+      return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+    }
+    MESSAGE("restart ", i, " of the controllers: no pods for a new Deployment and Job within 15 s");
+  }
+  FAIL("after ", kTries, " restarts the controllers still make no pods in ", ns);
+  return {};
 }
 
 }  // namespace llm::testing

@@ -194,6 +194,7 @@ std::vector<Cell> RunScenario(const Scenario& scenario, FaultContext& fault) {
     }
     // Whatever the first run left waiting (a finalizer, a self-test) may end now.
     if (command.release && !first.released) command.release(scene);
+    if (scenario.settle) scenario.settle(fault);
 
     Run again = RunUnderFault(command, nullptr, fault, scene);
     const bool converged = !again.hung && (command.followed    ? again.followed

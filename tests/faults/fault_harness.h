@@ -48,6 +48,10 @@ struct Scenario {
   /// Before each command (not before its rerun): a fault that takes a while to
   /// set up, in force from the command's first request.
   std::function<void(FaultContext&)> prepare = nullptr;
+  /// After the fault, before each command's rerun: waits until the control
+  /// plane has recovered from it (the API server restarts: see
+  /// WaitForControllersToAct), so that the rerun is judged on the plugin.
+  std::function<void(FaultContext&)> settle = nullptr;
 };
 
 struct Cell {
