@@ -16,6 +16,7 @@
 
 #include <doctest/doctest.h>
 
+#include "integration/run_command.h"
 #include "integration/test_cluster.h"
 
 extern char** environ;
@@ -155,11 +156,31 @@ void WaitForRbac() {
   }
 }
 
+/// Kueue, when a test has started it (tests/cluster/kueue.sh), killed and
+/// started again by kueue.sh. Its pod webhook looks a pod's owner up in its
+/// cache, whose watches back off like the controllers', and refuses the pods
+/// of new Jobs and ReplicaSets until it catches up ("admission webhook
+/// \"mpod.kb.io\" denied the request: Job.batch \"x\" not found"). It runs in a
+/// mount namespace of its own, so its command line alone cannot start it again.
+void RestartKueueIfRunning() {
+  const TestCluster& cluster = TestCluster::Get();
+  const std::string pid_text = ReadAll(cluster.dir() + "/pids/kueue.pid");
+  if (pid_text.empty()) return;
+  const int pid = std::stoi(pid_text);
+  const std::vector<std::string> argv = CommandLine(pid);
+  if (argv.empty() || argv[0].find("kueue") == std::string::npos) return;
+  KillDaemon("kueue");
+  CommandOutput started =
+      RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/kueue.sh"}, {"LLM_CLUSTER_DIR=" + cluster.dir()});
+  REQUIRE_MESSAGE(started.exit_code == 0, "kueue.sh: ", started.err);
+}
+
 }  // namespace
 
 std::chrono::seconds RestartControllers(const std::string& ns) {
   const auto start = std::chrono::steady_clock::now();
   WaitForRbac();
+  RestartKueueIfRunning();
   constexpr int kTries = 4;
   for (int i = 1; i <= kTries; ++i) {
     for (const char* daemon : {"kube-controller-manager", "kube-scheduler", "kwok"}) {

@@ -18,8 +18,9 @@ std::vector<std::string> KillApiServer();
 void StartApiServer(std::vector<std::string> argv);
 
 /// The controller manager, the scheduler and kwok killed and started again,
-/// as fresh processes; returns once they act on new objects, and how long that
-/// took. A restarted API server answers /readyz before its RBAC caches are
+/// as fresh processes, and Kueue when a test started it (its pod webhook
+/// refuses pods whose owner its stale cache lacks); returns once they act on
+/// new objects, and how long that took. A restarted API server answers /readyz before its RBAC caches are
 /// filled: the controllers' watches are refused (403) and their reflectors back
 /// off, up to a minute each and longer after several restarts in a row
 /// (measured here: 89 and 103 s before a new Deployment got its pod), so a
