@@ -236,11 +236,11 @@ std::optional<StallDiagnosis> SchedulingGatedRule(const StallEvidence&, const nl
   StallDiagnosis d;
   d.cause = StallCause::kSchedulingGated;
   d.pod = NameOf(pod);
+  const bool one = gates.size() == 1;
   d.sentence = fmt::format(
       "{} is held back from the scheduler by scheduling gate{} {}: it is not placed until whatever added {} "
       "removes {}",
-      PodSubject(d.pod, affected), gates.size() == 1 ? "" : "s", fmt::join(gates, ", "),
-      gates.size() == 1 ? "it" : "them", gates.size() == 1 ? "it" : "them");
+      PodSubject(d.pod, affected), one ? "" : "s", fmt::join(gates, ", "), one ? "it" : "them", one ? "it" : "them");
   return d;
 }
 

@@ -16,7 +16,6 @@
 
 #include <doctest/doctest.h>
 
-#include "integration/run_command.h"
 #include "integration/test_cluster.h"
 
 extern char** environ;
@@ -45,14 +44,23 @@ std::vector<std::string> CommandLine(int pid) {
   return argv;
 }
 
-/// Kills the daemon up.sh started as `daemon` (its pid file's name); returns
-/// its command line.
+std::string PidFile(const std::string& daemon) { return TestCluster::Get().dir() + "/pids/" + daemon + ".pid"; }
+
+/// The pid of the daemon started as `daemon` (its pid file's name) while that
+/// process runs it; 0 otherwise.
+int RunningPid(const std::string& daemon) {
+  const std::string text = ReadAll(PidFile(daemon));
+  if (text.empty()) return 0;
+  const int pid = std::stoi(text);
+  const std::vector<std::string> argv = CommandLine(pid);
+  return !argv.empty() && argv[0].find(daemon) != std::string::npos ? pid : 0;
+}
+
+/// Kills the daemon up.sh started as `daemon`; returns its command line.
 std::vector<std::string> KillDaemon(const std::string& daemon) {
-  const std::string pid_file = TestCluster::Get().dir() + "/pids/" + daemon + ".pid";
-  const int pid = std::stoi(ReadAll(pid_file));
+  const int pid = RunningPid(daemon);
+  REQUIRE_MESSAGE(pid != 0, PidFile(daemon), " names no running ", daemon);
   std::vector<std::string> argv = CommandLine(pid);
-  REQUIRE_MESSAGE((!argv.empty() && argv[0].find(daemon) != std::string::npos), "pid ", pid, " in ", pid_file,
-                  " is not ", daemon);
   REQUIRE(::kill(pid, SIGKILL) == 0);
   // up.sh started it with setsid, and a restarted one is reaped by init once
   // this test ends: either way, wait for it to go rather than for its status.
@@ -85,7 +93,7 @@ pid_t SpawnDaemon(const std::string& daemon, std::vector<std::string> argv) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   REQUIRE_MESSAGE(rc == 0, "could not start ", argv[0]);
-  std::ofstream(cluster.dir() + "/pids/" + daemon + ".pid") << started << "\n";
+  std::ofstream(PidFile(daemon)) << started << "\n";
   return started;
 }
 
@@ -163,15 +171,9 @@ void WaitForRbac() {
 /// \"mpod.kb.io\" denied the request: Job.batch \"x\" not found"). It runs in a
 /// mount namespace of its own, so its command line alone cannot start it again.
 void RestartKueueIfRunning() {
-  const TestCluster& cluster = TestCluster::Get();
-  const std::string pid_text = ReadAll(cluster.dir() + "/pids/kueue.pid");
-  if (pid_text.empty()) return;
-  const int pid = std::stoi(pid_text);
-  const std::vector<std::string> argv = CommandLine(pid);
-  if (argv.empty() || argv[0].find("kueue") == std::string::npos) return;
+  if (RunningPid("kueue") == 0) return;
   KillDaemon("kueue");
-  CommandOutput started =
-      RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/kueue.sh"}, {"LLM_CLUSTER_DIR=" + cluster.dir()});
+  CommandOutput started = TestCluster::Get().StartKueue();
   REQUIRE_MESSAGE(started.exit_code == 0, "kueue.sh: ", started.err);
 }
 

@@ -50,7 +50,7 @@ struct Scenario {
   std::function<void(FaultContext&)> prepare = nullptr;
   /// After the fault, before each command's rerun: waits until the control
   /// plane has recovered from it (the API server restarts: see
-  /// WaitForControllersToAct), so that the rerun is judged on the plugin.
+  /// RestartControllers), so that the rerun is judged on the plugin.
   std::function<void(FaultContext&)> settle = nullptr;
 };
 

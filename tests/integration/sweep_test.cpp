@@ -190,8 +190,7 @@ TEST_CASE("sweep: bad input names the flag and creates nothing") {
 }
 
 TEST_CASE("sweep --queue: every trial created at once, Kueue admits one at a time as the quota frees") {
-  CommandOutput kueue = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/kueue.sh"},
-                                   {"LLM_CLUSTER_DIR=" + TestCluster::Get().dir()});
+  CommandOutput kueue = TestCluster::Get().StartKueue();
   REQUIRE_MESSAGE(kueue.exit_code == 0, kueue.err);
   REQUIRE(Llm({"tenant", "init"}).exit_code == 0);
   const std::string team = "tsweep-" + Suffix();

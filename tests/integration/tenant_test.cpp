@@ -37,8 +37,7 @@ CommandOutput Kubectl(const std::vector<std::string>& args, const std::string& i
 
 /// The real Kueue running (started once for the cluster), and `tenant init` applied.
 void NeedKueueAndInit() {
-  CommandOutput kueue = RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/kueue.sh"},
-                                   {"LLM_CLUSTER_DIR=" + TestCluster::Get().dir()});
+  CommandOutput kueue = TestCluster::Get().StartKueue();
   REQUIRE_MESSAGE(kueue.exit_code == 0, kueue.err);
   CommandOutput init = Llm("admin", {"tenant", "init"});
   REQUIRE_MESSAGE(init.exit_code == 0, init.err);

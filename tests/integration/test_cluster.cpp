@@ -43,6 +43,10 @@ CommandOutput TestCluster::Controller(const std::string& action, const std::stri
                     {"LLM_CLUSTER_DIR=" + dir_});
 }
 
+CommandOutput TestCluster::StartKueue() const {
+  return RunCommand({std::string(LLM_SOURCE_DIR) + "/tests/cluster/kueue.sh"}, {"LLM_CLUSTER_DIR=" + dir_});
+}
+
 CommandOutput TestCluster::Plugin(const std::string& user, const std::vector<std::string>& args,
                                   const std::string& input, const OnStarted& on_started) const {
   std::vector<std::string> argv = {KUBECTL_LLM_BINARY};

@@ -34,6 +34,9 @@ class TestCluster {
   /// "start" or "stop", "jobset" or "lws" (start returns once the API server
   /// reaches its webhooks; stop also removes them, leaving the CRD alone).
   CommandOutput Controller(const std::string& action, const std::string& controller) const;
+  /// `tests/cluster/kueue.sh` for this cluster: starts the real Kueue unless it
+  /// runs; returns once the API server reaches its webhooks.
+  CommandOutput StartKueue() const;
   /// Runs the kubectl-llm binary under test as `user`.
   CommandOutput Plugin(const std::string& user, const std::vector<std::string>& args, const std::string& input = "",
                        const OnStarted& on_started = {}) const;
